@@ -1,0 +1,126 @@
+"""The reporting contract: every table the app reads, defined once in SQLAlchemy Core.
+
+The app never reflects the reporting database (duckdb-engine's reflection is unreliable
+on SQLAlchemy 2.1); these definitions are the contract. A production county maps its
+warehouse onto them with views of the same names and columns; see
+``docs/reporting-contract.md``. The demo generator and the test fixtures create them
+with ``metadata.create_all``.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+units = sa.Table(
+    "units",
+    metadata,
+    sa.Column("unit_id", sa.String(32), primary_key=True),
+    sa.Column("name_fi", sa.String(200), nullable=False),
+    sa.Column("name_sv", sa.String(200), nullable=False),
+    # health_station | oral_health | family_centre | mental_health | substance_abuse
+    sa.Column("unit_type", sa.String(32), nullable=False),
+    sa.Column("service_area", sa.String(100), nullable=False),
+    sa.Column("municipality_code", sa.String(3), nullable=False),
+    sa.Column("municipality_fi", sa.String(100), nullable=False),
+    sa.Column("municipality_sv", sa.String(100), nullable=False),
+    sa.Column("county_code", sa.String(2), nullable=False),
+)
+
+client_contacts = sa.Table(
+    "client_contacts",
+    metadata,
+    sa.Column("contact_id", sa.BigInteger, primary_key=True),
+    sa.Column("contact_date", sa.Date, nullable=False),
+    # Date of the care-need assessment that preceded the visit; NULL when none recorded.
+    sa.Column("assessment_date", sa.Date),
+    sa.Column("unit_id", sa.String(32), nullable=False),
+    sa.Column("service_form", sa.String(3), nullable=False),  # Avohilmo T-code, e.g. T11
+    sa.Column("nature", sa.String(2), nullable=False),  # SH sairaanhoito | TH terveydenhoito
+    sa.Column("urgent", sa.Boolean, nullable=False),
+    sa.Column("first_visit", sa.Boolean, nullable=False),  # first visit of the episode
+    sa.Column("cancelled", sa.Boolean, nullable=False),
+    sa.Column("contact_type", sa.String(3), nullable=False),  # Avohilmo R-code, e.g. R52
+    sa.Column("channel", sa.String(16)),  # local: phone | video | chat | NULL if unknown
+    sa.Column("booked_via", sa.String(16)),  # electronic | phone | desk | NULL
+    sa.Column("age", sa.SmallInteger, nullable=False),  # age in years on the contact date
+    sa.Column("profession", sa.String(16), nullable=False),  # doctor | nurse | other
+)
+
+referrals = sa.Table(
+    "referrals",
+    metadata,
+    sa.Column("referral_id", sa.BigInteger, primary_key=True),
+    sa.Column("referral_date", sa.Date, nullable=False),
+    sa.Column("source_unit_id", sa.String(32), nullable=False),
+    # specialised | wellbeing | exercise | other
+    sa.Column("referral_type", sa.String(16), nullable=False),
+    sa.Column("specialty", sa.String(64)),  # for specialised care, e.g. "sisätaudit"
+    sa.Column("target", sa.String(200)),  # receiving service or organisation
+    sa.Column("referrer_id", sa.String(32), nullable=False),  # pseudonymous professional id
+)
+
+queue_entries = sa.Table(
+    "queue_entries",
+    metadata,
+    sa.Column("entry_id", sa.BigInteger, primary_key=True),
+    # oral_health | mental_health | substance_abuse | family_centre | primary_care
+    sa.Column("service", sa.String(32), nullable=False),
+    sa.Column("unit_id", sa.String(32), nullable=False),
+    sa.Column("entered_date", sa.Date, nullable=False),
+    sa.Column("exit_date", sa.Date),  # NULL while still waiting
+    sa.Column("exit_reason", sa.String(32)),  # treated | cancelled | moved | NULL
+    sa.Column("age", sa.SmallInteger, nullable=False),
+)
+
+# Date-versioned targets and legal deadlines. A row is in force on dates
+# valid_from <= d <= valid_to (valid_to NULL = open-ended) for ages age_min..age_max.
+targets = sa.Table(
+    "targets",
+    metadata,
+    sa.Column("indicator_id", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # programme_target | legal_deadline
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date),
+    sa.Column("age_min", sa.SmallInteger, nullable=False, server_default="0"),
+    sa.Column("age_max", sa.SmallInteger, nullable=False, server_default="150"),
+    sa.Column("value", sa.Float, nullable=False),  # in the indicator's unit (%, days, count)
+    sa.Column("comparison", sa.String(2), nullable=False),  # >= | <= | > | <
+    sa.Column("source", sa.String(300), nullable=False),
+)
+
+# Figures that exist only as totals (reported by the county, not derivable from events).
+indicator_values = sa.Table(
+    "indicator_values",
+    metadata,
+    sa.Column("indicator_id", sa.String(64), nullable=False),
+    sa.Column("region_code", sa.String(32), nullable=False),  # county code or unit_id
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_grain", sa.String(8), nullable=False),  # month | quarter | year
+    sa.Column("value", sa.Float),
+    sa.Column("numerator", sa.Float),
+    sa.Column("denominator", sa.Float),
+    sa.Column("source", sa.String(300), nullable=False),
+)
+
+# Interventions marked on the time axis of the charts they concern (e.g. a backlog project).
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True),
+    sa.Column("event_date", sa.Date, nullable=False),
+    sa.Column("area", sa.String(32), nullable=False),  # investment area slug
+    sa.Column("chart_id", sa.String(64)),  # NULL = every chart of the area
+    sa.Column("label_fi", sa.String(200), nullable=False),
+    sa.Column("label_sv", sa.String(200), nullable=False),
+    sa.Column("label_en", sa.String(200), nullable=False),
+)
+
+# Key/value facts about the load: data_as_of (ISO date), synthetic (true/false), ...
+reporting_meta = sa.Table(
+    "reporting_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(500), nullable=False),
+)

@@ -1,0 +1,105 @@
+"""Settings: one frozen object built from ``TK_*`` environment variables.
+
+Every setting has a default that serves the local demo, so ``make run`` needs no
+configuration. ``SETTINGS_DOC`` is the single source of the README's settings table;
+``tests/test_settings.py`` fails when a setting is missing from the README.
+Secrets (database passwords) only ever arrive through the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "data" / "reporting.duckdb"
+
+# name -> (default, description). The default is the string an operator would type.
+SETTINGS_DOC: dict[str, tuple[str, str]] = {
+    "TK_REPORTING_DB_URL": (
+        "duckdb:///data/reporting.duckdb",
+        "SQLAlchemy URL of the reporting database (read-only for the app). "
+        "A relative DuckDB path is resolved against the project folder.",
+    ),
+    "TK_CACHE_TYPE": (
+        "SimpleCache",
+        "flask-caching backend: `SimpleCache` (one process), `RedisCache` (shared by all "
+        "workers; use it in production) or `NullCache` (no caching).",
+    ),
+    "TK_CACHE_URL": ("redis://127.0.0.1:6379/0", "Redis URL when `TK_CACHE_TYPE=RedisCache`."),
+    "TK_CACHE_TIMEOUT": ("900", "Seconds a cached query result or chart stays valid."),
+    "TK_HOST": ("127.0.0.1", "Address the development server listens on."),
+    "TK_PORT": ("8050", "Port the development server listens on."),
+    "TK_MIN_CELL_COUNT": (
+        "5",
+        "Smallest count of people shown; smaller counts and the shares derived from "
+        "them are suppressed in the query layer.",
+    ),
+    "TK_LANGUAGE": ("fi", "Default user-interface language (`fi`)."),
+    "TK_QUERY_TIMEOUT_MS": ("15000", "Statement time limit for reporting queries (PostgreSQL)."),
+    "TK_QUERY_ROW_CAP": ("5000", "Largest number of aggregate rows one chart query may return."),
+    "TK_DEBUG": ("0", "`1` turns on Dash dev tools. Never in production."),
+}
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name, SETTINGS_DOC[name][0])
+
+
+def _resolve_db_url(url: str) -> str:
+    """Make a relative ``duckdb:///path`` absolute so it works from any working dir."""
+    prefix = "duckdb:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(PROJECT_ROOT / url[len(prefix) :])
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective configuration of one process."""
+
+    reporting_db_url: str
+    cache_type: str
+    cache_url: str
+    cache_timeout: int
+    host: str
+    port: int
+    min_cell_count: int
+    language: str
+    query_timeout_ms: int
+    query_row_cap: int
+    debug: bool
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            reporting_db_url=_resolve_db_url(_env("TK_REPORTING_DB_URL")),
+            cache_type=_env("TK_CACHE_TYPE"),
+            cache_url=_env("TK_CACHE_URL"),
+            cache_timeout=int(_env("TK_CACHE_TIMEOUT")),
+            host=_env("TK_HOST"),
+            port=int(_env("TK_PORT")),
+            min_cell_count=int(_env("TK_MIN_CELL_COUNT")),
+            language=_env("TK_LANGUAGE"),
+            query_timeout_ms=int(_env("TK_QUERY_TIMEOUT_MS")),
+            query_row_cap=int(_env("TK_QUERY_ROW_CAP")),
+            debug=_env("TK_DEBUG") == "1",
+        )
+
+
+_current: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    global _current
+    if _current is None:
+        _current = Settings.from_env()
+    return _current
+
+
+def configure(settings: Settings | None) -> None:
+    """Replace the process-wide settings (the app factory and tests call this)."""
+    global _current
+    _current = settings
