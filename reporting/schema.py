@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
+# Integer keys come from the loader; autoincrement=False keeps DDL portable (DuckDB has
+# no SERIAL types).
 
 units = sa.Table(
     "units",
@@ -31,7 +33,7 @@ units = sa.Table(
 client_contacts = sa.Table(
     "client_contacts",
     metadata,
-    sa.Column("contact_id", sa.BigInteger, primary_key=True),
+    sa.Column("contact_id", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("contact_date", sa.Date, nullable=False),
     # Date of the care-need assessment that preceded the visit; NULL when none recorded.
     sa.Column("assessment_date", sa.Date),
@@ -51,7 +53,7 @@ client_contacts = sa.Table(
 referrals = sa.Table(
     "referrals",
     metadata,
-    sa.Column("referral_id", sa.BigInteger, primary_key=True),
+    sa.Column("referral_id", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("referral_date", sa.Date, nullable=False),
     sa.Column("source_unit_id", sa.String(32), nullable=False),
     # specialised | wellbeing | exercise | other
@@ -64,7 +66,7 @@ referrals = sa.Table(
 queue_entries = sa.Table(
     "queue_entries",
     metadata,
-    sa.Column("entry_id", sa.BigInteger, primary_key=True),
+    sa.Column("entry_id", sa.BigInteger, primary_key=True, autoincrement=False),
     # oral_health | mental_health | substance_abuse | family_centre | primary_care
     sa.Column("service", sa.String(32), nullable=False),
     sa.Column("unit_id", sa.String(32), nullable=False),
@@ -108,7 +110,7 @@ indicator_values = sa.Table(
 events = sa.Table(
     "events",
     metadata,
-    sa.Column("event_id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("event_date", sa.Date, nullable=False),
     sa.Column("area", sa.String(32), nullable=False),  # investment area slug
     sa.Column("chart_id", sa.String(64)),  # NULL = every chart of the area

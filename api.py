@@ -1,0 +1,148 @@
+"""HTTP endpoints beside the Dash pages: the chart catalog, chart data and health.
+
+- ``GET /api/charts`` — the catalog as JSON.
+- ``GET /api/charts/<id>/data.json?<filters>`` — the plotted (suppressed) numbers.
+- ``GET /healthz`` — 200 while the process is up.
+- ``GET /readyz`` — 200 only when the reporting database answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, Flask, jsonify, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
+
+from charts.catalog import CHARTS, ChartSpec
+from charts.payload import chart_data, effective_filters
+from queries.engine import RowCapExceeded, ping
+from queries.filters import Filters
+from queries.reference import data_as_of, is_synthetic
+from settings import get_settings
+from translations import normalise_language, t
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("api", __name__)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
+    """One catalog entry as JSON: id, area, texts, unit, series and data URL."""
+    return {
+        "id": spec.id,
+        "area": spec.area,
+        "title": t(spec.text_key("title"), lang),
+        "definition": t(spec.text_key("definition"), lang),
+        "source": t(spec.text_key("source"), lang),
+        "unit": spec.unit,
+        "series": {s: t(spec.series_key(s), lang) for s in spec.series},
+        "target_indicator": spec.target_indicator,
+        "unit_filter": spec.unit_filter,
+        "data_url": url_for("api.chart_data_json", chart_id=spec.id),
+    }
+
+
+@blueprint.get("/api/charts")
+def chart_catalog():
+    """The whole chart catalog."""
+    lang = normalise_language(request.args.get("lang") or get_settings().language)
+    return jsonify({"charts": [describe(spec, lang) for spec in CHARTS.values()]})
+
+
+def _error(status: int, key: str, lang: str, **params: Any):
+    response = jsonify({"error": t(key, lang, **params)})
+    response.status_code = status
+    return response
+
+
+@blueprint.get("/api/charts/<chart_id>/data.json")
+def chart_data_json(chart_id: str):
+    """The numbers behind one chart for the filters in the query string.
+
+    Bad filter values are rejected with 400 and a message (a tool should not silently
+    get other data than it asked for); an unknown id is 404.
+    """
+    lang = normalise_language(request.args.get("lang") or get_settings().language)
+    spec = CHARTS.get(chart_id)
+    if spec is None:
+        return _error(404, "api.unknown_chart", lang, chart=chart_id)
+    filters, notices = Filters.from_query(request.args.to_dict(flat=False))
+    if notices:
+        return _error(
+            400, "api.bad_filters", lang, problems=" ".join(t(key, lang) for key in notices)
+        )
+    try:
+        frame, targets = chart_data(spec.id, filters)
+        as_of = data_as_of()
+        synthetic = is_synthetic()
+    except (SQLAlchemyError, RowCapExceeded, OSError):
+        log.exception("data for %s failed", chart_id)
+        return _error(503, "card.db_error", lang)
+    rows = [
+        {
+            "period": row.period.date().isoformat(),
+            "series": row.series,
+            "value": _number(row.value),
+            "numerator": _number(row.numerator),
+            "denominator": _number(row.denominator),
+            "suppressed": bool(row.suppressed),
+        }
+        for row in frame.itertuples(index=False)
+    ]
+    target_rows = [
+        {
+            "valid_from": row.valid_from.date().isoformat(),
+            "valid_to": None if pd.isna(row.valid_to) else row.valid_to.date().isoformat(),
+            "value": row.value,
+            "comparison": row.comparison,
+            "source": row.source,
+        }
+        for row in targets.itertuples(index=False)
+    ]
+    applied = effective_filters(spec, filters)
+    return jsonify(
+        {
+            "chart": describe(spec, lang),
+            "filters": {
+                "from": applied.start,
+                "to": applied.end,
+                "grain": applied.grain,
+                "unit": list(applied.units),
+            },
+            "data_as_of": as_of.isoformat() if as_of else None,
+            "synthetic": synthetic,
+            "suppression": {
+                "min_count": get_settings().min_cell_count,
+                "applies": spec.counts_people,
+            },
+            "rows": rows,
+            "targets": target_rows,
+        }
+    )
+
+
+@blueprint.get("/healthz")
+def healthz():
+    """Liveness: the process answers."""
+    return jsonify({"status": "ok"})
+
+
+@blueprint.get("/readyz")
+def readyz():
+    """Readiness: the reporting database answers a query."""
+    if ping():
+        return jsonify({"status": "ready"})
+    response = jsonify({"status": "reporting database not reachable"})
+    response.status_code = 503
+    return response
+
+
+def init_api(server: Flask) -> None:
+    """Register the endpoints on the Flask server."""
+    server.register_blueprint(blueprint)

@@ -1,0 +1,96 @@
+"""tietokeskustelut: the Dash app factory and the module-level ``server`` for gunicorn.
+
+gunicorn app:server          # production
+python app.py                # development server on TK_HOST:TK_PORT
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dash_bootstrap_components as dbc
+from dash import Dash, dcc, html, page_container
+
+from api import init_api
+from charts.areas import ALL_AREAS
+from queries.cache import init_cache
+from settings import Settings, configure, get_settings
+from translations import t
+
+
+def _index_string(lang: str) -> str:
+    # Dash's default page with the document language set (WCAG 3.1.1).
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="' + lang + '">\n'
+        "<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>\n"
+        "<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>\n"
+        "</html>"
+    )
+
+
+def _shell(lang: str) -> html.Div:
+    """Navigation, the data notice and the page container around every page."""
+    nav_links = [
+        dbc.NavItem(dbc.NavLink(t(area.title_key, lang), href=area.path, active="exact"))
+        for area in ALL_AREAS
+    ]
+    return html.Div(
+        [
+            html.A(t("shell.skip_to_content", lang), href="#main", className="skip-link"),
+            dcc.Location(id="url"),
+            html.Header(
+                dbc.Navbar(
+                    dbc.Container(
+                        [
+                            html.Span(t("app.title", lang), className="navbar-brand"),
+                            dbc.Nav(nav_links, navbar=True, className="flex-wrap"),
+                        ],
+                        fluid=True,
+                    ),
+                    color="light",
+                    className="border-bottom mb-3",
+                ),
+                className="app-header",
+            ),
+            dbc.Container(
+                [
+                    html.Div(id="data-notice", **{"aria-live": "polite"}),
+                    html.Main(page_container, id="main", tabIndex="-1"),
+                ],
+                fluid=True,
+            ),
+        ]
+    )
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the Dash app: pages from ``dashboards/``, callbacks, cache and the API."""
+    if settings is not None:
+        configure(settings)
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO)
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="dashboards",
+        title=t("app.title", settings.language),
+        update_title=None,
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+    )
+    app.index_string = _index_string(settings.language)
+    app.layout = _shell(settings.language)
+    import callbacks  # noqa: F401 - registers the callbacks
+
+    init_cache(app.server, settings)
+    init_api(app.server)
+    return app
+
+
+app = create_app()
+server = app.server
+
+if __name__ == "__main__":
+    current = get_settings()
+    app.run(host=current.host, port=current.port, debug=current.debug)

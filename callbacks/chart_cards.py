@@ -1,0 +1,42 @@
+"""The one pattern-matching callback that fills every chart card."""
+
+from __future__ import annotations
+
+import logging
+
+from dash import MATCH, Input, Output, callback
+from sqlalchemy.exc import SQLAlchemyError
+
+from charts.card import card_id, chart_body, chart_error
+from charts.catalog import CHARTS
+from charts.payload import chart_payload
+from queries.engine import RowCapExceeded
+from queries.filters import Filters
+from translations import normalise_language
+
+log = logging.getLogger(__name__)
+
+
+@callback(
+    Output(card_id("chart-body", MATCH), "children"),
+    Input(card_id("chart-request", MATCH), "data"),
+)
+def chart_card_body(request: dict) -> list:
+    """Render the body of the card whose request store fired.
+
+    ``request`` is ``{"chart": id, "filters": {url params}, "lang": code}`` as written by
+    ``charts.card.chart_card``; it is re-validated here because a client can send
+    anything. A database failure shows a notice in the user's language, never a trace.
+    """
+    request = request if isinstance(request, dict) else {}
+    lang = normalise_language(request.get("lang"))
+    spec = CHARTS.get(str(request.get("chart")))
+    if spec is None:
+        return chart_error(lang)
+    filters, _ = Filters.from_query(request.get("filters") or {})
+    try:
+        payload = chart_payload(spec.id, filters, lang)
+    except (SQLAlchemyError, RowCapExceeded, OSError):
+        log.exception("chart %s failed", spec.id)
+        return chart_error(lang)
+    return chart_body(spec, payload, lang)

@@ -1,0 +1,135 @@
+"""The generic chart card: one layout for every catalog entry.
+
+``chart_card`` is cheap (no database): it renders the frame of the card and a request
+store. The pattern-matching callback in ``callbacks.chart_cards`` fills the body with
+``chart_body`` from the cached payload.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from charts.catalog import ChartSpec
+from queries.filters import Filters
+from translations import format_date, t
+
+# The toolbar keeps only what helps in a meeting; nothing may send data outside the
+# organisation, so the cloud/share button and the plotly logo are off.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d", "autoScale2d"],
+    "responsive": True,
+}
+
+
+def card_id(kind: str, chart_id: str) -> dict[str, str]:
+    """Pattern-matching id of one part of a chart card."""
+    return {"type": kind, "chart": chart_id}
+
+
+def chart_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Section:
+    """The card frame: title, definition, a loading body and the request store."""
+    title_id = f"title-{spec.id}"
+    definition = html.Details(
+        [
+            html.Summary(t("card.definition", lang)),
+            html.P(t(spec.text_key("definition"), lang)),
+        ],
+        className="chart-definition",
+    )
+    scope = (
+        None
+        if spec.unit_filter
+        else html.P(t("card.county_total", lang), className="text-muted small mb-1")
+    )
+    return html.Section(
+        [
+            dbc.CardHeader(
+                html.H2(t(spec.text_key("title"), lang), id=title_id, className="h5 mb-0")
+            ),
+            dbc.CardBody(
+                [
+                    definition,
+                    scope,
+                    dcc.Loading(
+                        html.Div(
+                            html.P(t("card.loading", lang), className="text-muted"),
+                            id=card_id("chart-body", spec.id),
+                            className="chart-body",
+                        ),
+                        type="default",
+                    ),
+                    dcc.Store(
+                        id=card_id("chart-request", spec.id),
+                        data={"chart": spec.id, "filters": filters.to_query(), "lang": lang},
+                    ),
+                ]
+            ),
+        ],
+        className="card chart-card mb-4",
+        id=f"card-{spec.id}",
+        **{"aria-labelledby": title_id},
+    )
+
+
+def _table(table: dict[str, Any], caption: str) -> html.Table:
+    header = html.Thead(html.Tr([html.Th(col, scope="col") for col in table["columns"]]))
+    body = html.Tbody(
+        [
+            html.Tr([html.Th(row[0], scope="row")] + [html.Td(cell) for cell in row[1:]])
+            for row in table["rows"]
+        ]
+    )
+    return html.Table(
+        [html.Caption(caption), header, body],
+        className="table table-sm table-striped chart-table",
+    )
+
+
+def chart_body(spec: ChartSpec, payload: dict[str, Any], lang: str) -> list:
+    """The card body from a ``charts.payload.chart_payload`` dict."""
+    title = t(spec.text_key("title"), lang)
+    if payload["empty"]:
+        return [dbc.Alert(t("card.no_data", lang), color="secondary")]
+    as_of = payload["data_as_of"]
+    stamp = [
+        html.Span(t("card.source", lang, source=t(spec.text_key("source"), lang))),
+        " ",
+        html.Span(
+            t("card.data_as_of", lang, date=format_date(date.fromisoformat(as_of), lang))
+            if as_of
+            else t("card.data_as_of_unknown", lang)
+        ),
+    ]
+    if payload["synthetic"]:
+        stamp += [" ", html.Strong(t("card.synthetic", lang))]
+    return [
+        html.Figure(
+            [
+                dcc.Graph(
+                    figure=payload["figure"],
+                    config=GRAPH_CONFIG,
+                    id=card_id("chart-graph", spec.id),
+                    className="chart-graph",
+                ),
+                html.Figcaption(payload["summary"], className="chart-summary"),
+            ],
+            className="mb-2",
+        ),
+        html.Details(
+            [html.Summary(t("card.show_table", lang)), _table(payload["table"], title)],
+            className="chart-table-toggle",
+        ),
+        html.P(stamp, className="chart-stamp text-muted small mb-0"),
+    ]
+
+
+def chart_error(lang: str) -> list:
+    """The body shown when the reporting database cannot be reached."""
+    return [dbc.Alert(t("card.db_error", lang), color="warning", role="status")]

@@ -1,0 +1,143 @@
+"""The chart catalog: every chart is one declarative entry addressed by a stable id.
+
+Pages list ids, the callbacks and the data API look entries up here. Adding a chart is
+one ``ChartSpec`` plus its query, its catalog texts (``chart.<id>.*`` in the
+translation catalog) and tests; nothing in ``app.py`` changes. Ids are a public
+contract (URLs, exports and meeting agendas use them): ASCII kebab-case, never renamed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+import pandas as pd
+
+from charts.areas import AREA_BY_SLUG
+from queries.access import access_within_days
+from queries.digital import remote_share
+from queries.filters import Filters
+from queries.indicator_values import reported_share
+from queries.reference import county_code
+from queries.referrals import referral_counts
+from settings import get_settings
+
+UNITS = ("percent", "count", "days")
+_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart: what it measures, where its data comes from and how it is drawn.
+
+    ``load(filters)`` returns the tidy chart frame of ``queries.results`` with small
+    counts already suppressed. ``series`` lists the series keys in drawing order; the
+    first is the headline the summary sentence speaks of. Texts live in the
+    translation catalog under ``chart.<id>.title|definition|source`` and
+    ``chart.<id>.series.<key>``.
+    """
+
+    id: str
+    area: str
+    unit: str
+    load: Callable[[Filters], pd.DataFrame]
+    series: tuple[str, ...]
+    kind: str = "line"  # line | bar (bar draws the headline as bars, others as lines)
+    target_indicator: str | None = None  # targets.indicator_id of its programme target
+    higher_is_better: bool = True
+    unit_filter: bool = True  # False when the figures are county totals only
+    counts_people: bool = True  # False: counts of units/services, not suppressed
+    decimals: int = 1
+
+    def text_key(self, part: str) -> str:
+        """Translation key of one of this chart's texts (title, definition, source)."""
+        return f"chart.{self.id}.{part}"
+
+    def series_key(self, series: str) -> str:
+        """Translation key of a series label."""
+        return f"chart.{self.id}.series.{series}"
+
+
+def _monitoring_coverage(filters: Filters) -> pd.DataFrame:
+    # Health stations, not people: no small-count suppression (docs/privacy.md).
+    return reported_share(filters, "hoitotakuuseuranta-kattavuus", county_code(), None)
+
+
+CHARTS: dict[str, ChartSpec] = {}
+
+
+def register(spec: ChartSpec) -> ChartSpec:
+    """Add ``spec`` to the catalog, checking the id and area."""
+    if not _ID_RE.match(spec.id):
+        raise ValueError(f"chart id {spec.id!r} is not ASCII kebab-case")
+    if spec.id in CHARTS:
+        raise ValueError(f"duplicate chart id {spec.id!r}")
+    if spec.area not in AREA_BY_SLUG:
+        raise ValueError(f"unknown area {spec.area!r} for chart {spec.id!r}")
+    if spec.unit not in UNITS:
+        raise ValueError(f"unknown unit {spec.unit!r} for chart {spec.id!r}")
+    CHARTS[spec.id] = spec
+    return spec
+
+
+register(
+    ChartSpec(
+        id="hoitotakuu-7vrk",
+        area="hoitoonpaasy",
+        unit="percent",
+        load=partial(access_within_days, days=7),
+        series=("within_days",),
+        target_indicator="hoitotakuu-7vrk",
+    )
+)
+register(
+    ChartSpec(
+        id="hyvinvointilahetteet",
+        area="ennaltaehkaisy",
+        unit="count",
+        kind="bar",
+        load=partial(referral_counts, referral_type="wellbeing"),
+        series=("referrals", "referrers"),
+        decimals=0,
+    )
+)
+register(
+    ChartSpec(
+        id="hoitotakuuseuranta-kattavuus",
+        area="tietopohja",
+        unit="percent",
+        load=_monitoring_coverage,
+        series=("share",),
+        target_indicator="hoitotakuuseuranta-kattavuus",
+        unit_filter=False,
+        counts_people=False,
+        decimals=0,
+    )
+)
+register(
+    ChartSpec(
+        id="digiasiointi-osuus",
+        area="digipalvelut",
+        unit="percent",
+        load=remote_share,
+        series=("remote", "realtime", "asynchronous"),
+        target_indicator="digiasiointi-osuus",
+    )
+)
+
+
+def charts_in_area(area: str) -> list[ChartSpec]:
+    """The catalog entries of one area, in catalog order."""
+    return [spec for spec in CHARTS.values() if spec.area == area]
+
+
+def headline_chart(area: str) -> ChartSpec:
+    """The first chart of an area: the one the overview shows."""
+    return charts_in_area(area)[0]
+
+
+def min_cell_count() -> int:
+    """The small-count minimum in force (for texts that cite it)."""
+    return get_settings().min_cell_count

@@ -1,0 +1,91 @@
+"""Shared page builders. Dash Pages skips this module (its name starts with ``_``)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from charts.areas import AREA_BY_SLUG, INVESTMENT_AREAS, OVERVIEW
+from charts.card import chart_card
+from charts.catalog import CHARTS, headline_chart
+from queries.filters import Filters
+from settings import get_settings
+from translations import normalise_language, t
+
+
+def page_context(query: dict) -> tuple[Filters, tuple[str, ...], str]:
+    """Filters, notice keys and language from a page's URL parameters."""
+    filters, notices = Filters.from_query(query)
+    lang = normalise_language(query.get("lang") or get_settings().language)
+    return filters, notices, lang
+
+
+def notices_block(notices: tuple[str, ...], lang: str) -> list:
+    """Visible, announced notices for rejected URL parameters."""
+    if not notices:
+        return []
+    return [
+        dbc.Alert(
+            [
+                html.P(t("notice.intro", lang), className="mb-1"),
+                html.Ul([html.Li(t(key, lang)) for key in notices], className="mb-0"),
+            ],
+            color="info",
+            role="status",
+            className="url-notice",
+        )
+    ]
+
+
+def page_registration(slug: str) -> dict:
+    """Keyword arguments for ``dash.register_page`` of the page at ``/<slug>``."""
+    area = AREA_BY_SLUG[slug] if slug else OVERVIEW
+    return {
+        "path": area.path,
+        "name": t(area.title_key),
+        "title": t("app.title") + " – " + t(area.title_key),
+        "order": area.number,
+    }
+
+
+def area_page(slug: str, chart_ids: tuple[str, ...], query: dict) -> html.Div:
+    """An investment area's page: title, intro and the cards of ``chart_ids`` in order."""
+    area = AREA_BY_SLUG[slug]
+    filters, notices, lang = page_context(query)
+    return html.Div(
+        [
+            html.H1(t(area.title_key, lang)),
+            html.P(t(area.intro_key, lang), className="lead"),
+            *notices_block(notices, lang),
+            *[chart_card(CHARTS[chart_id], filters, lang) for chart_id in chart_ids],
+        ]
+    )
+
+
+def overview_page(query: dict) -> html.Div:
+    """The overview: each investment area's headline chart with a link to the area."""
+    filters, notices, lang = page_context(query)
+    sections = []
+    for area in INVESTMENT_AREAS:
+        sections.append(
+            dbc.Col(
+                [
+                    chart_card(headline_chart(area.slug), filters, lang),
+                    dcc.Link(
+                        t("overview.go_to_area", lang, area=t(area.title_key, lang)),
+                        href=area.path,
+                        className="area-link",
+                    ),
+                ],
+                lg=6,
+                className="mb-4",
+            )
+        )
+    return html.Div(
+        [
+            html.H1(t(OVERVIEW.title_key, lang)),
+            html.P(t(OVERVIEW.intro_key, lang), className="lead"),
+            *notices_block(notices, lang),
+            dbc.Row(sections),
+        ]
+    )

@@ -1,0 +1,16 @@
+"""Area page ``/ennaltaehkaisy``. Investment 2: prevention and early identification."""
+
+from dash import register_page
+
+from dashboards._page import area_page, page_registration
+
+SLUG = "ennaltaehkaisy"
+# The charts of this page, in the order a data discussion goes through them.
+CHART_IDS = ("hyvinvointilahetteet",)
+
+register_page(__name__, **page_registration(SLUG))
+
+
+def layout(**query: object):
+    """The page for the filters in the URL (cheap: the cards load their data later)."""
+    return area_page(SLUG, CHART_IDS, query)

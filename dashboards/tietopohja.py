@@ -1,0 +1,16 @@
+"""Area page ``/tietopohja``. Investment 3: knowledge base and impact-based management."""
+
+from dash import register_page
+
+from dashboards._page import area_page, page_registration
+
+SLUG = "tietopohja"
+# The charts of this page, in the order a data discussion goes through them.
+CHART_IDS = ("hoitotakuuseuranta-kattavuus",)
+
+register_page(__name__, **page_registration(SLUG))
+
+
+def layout(**query: object):
+    """The page for the filters in the URL (cheap: the cards load their data later)."""
+    return area_page(SLUG, CHART_IDS, query)

@@ -1,0 +1,18 @@
+"""Avohilmo code sets used by the indicator definitions (see docs/indicators.md).
+
+Kept in one place so that a definition change is one edit and the definition text on
+each chart card can cite the same lists.
+"""
+
+# Contact type (yhteystapa) codes.
+IN_PERSON = ("R10", "R20", "R30", "R40", "R41")
+REMOTE_REALTIME = ("R52",)
+REMOTE_ASYNC = ("R56",)
+REMOTE_LEGACY = ("R50", "R51", "R55")
+REMOTE = REMOTE_REALTIME + REMOTE_ASYNC + REMOTE_LEGACY
+# Not a client contact: excluded from numerator and denominator alike.
+NOT_CLIENT_CONTACT = ("R60", "R71", "R72")
+
+# THL's access-to-care filter: outpatient curative care, nature "sairaanhoito".
+ACCESS_SERVICE_FORM = "T11"
+ACCESS_NATURE = "SH"

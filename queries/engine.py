@@ -1,0 +1,85 @@
+"""Connections to the reporting database: the only place an engine is created.
+
+The reporting database is read-only for the app. DuckDB files are opened with
+``read_only=True`` so that several worker processes can share one file while a loader
+writes the next one beside it; PostgreSQL gets a statement time limit per connection.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from settings import get_settings
+
+
+class RowCapExceeded(RuntimeError):
+    """A chart query returned more aggregate rows than ``TK_QUERY_ROW_CAP`` allows."""
+
+
+_engines: dict[str, sa.Engine] = {}
+
+
+def _connect_args(url: str, timeout_ms: int) -> dict[str, Any]:
+    if url.startswith("duckdb"):
+        return {"read_only": True}
+    if url.startswith("postgresql"):
+        return {"options": f"-c statement_timeout={int(timeout_ms)}"}
+    return {}
+
+
+def get_engine() -> sa.Engine:
+    """The engine for the configured ``TK_REPORTING_DB_URL`` (one per URL and process)."""
+    settings = get_settings()
+    url = settings.reporting_db_url
+    engine = _engines.get(url)
+    if engine is None:
+        engine = sa.create_engine(
+            url,
+            connect_args=_connect_args(url, settings.query_timeout_ms),
+            pool_pre_ping=not url.startswith("duckdb"),
+        )
+        _engines[url] = engine
+    return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests call this between databases)."""
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+
+
+def _plain(value: Any) -> Any:
+    # PostgreSQL returns NUMERIC aggregates as Decimal; DuckDB returns floats. Normalise
+    # so both engines give identical frames.
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def fetch_frame(sql: sa.TextClause, params: dict[str, Any]) -> pd.DataFrame:
+    """Run one aggregate query and return its rows as a DataFrame (columns as selected).
+
+    Raises ``RowCapExceeded`` when the result has more rows than the configured cap:
+    chart queries aggregate in the database, so a long result means a wrong query.
+    """
+    cap = get_settings().query_row_cap
+    with get_engine().connect() as conn:
+        result = conn.execute(sql, params)
+        columns = list(result.keys())
+        rows = result.fetchmany(cap + 1)
+    if len(rows) > cap:
+        raise RowCapExceeded(f"query returned more than {cap} rows")
+    return pd.DataFrame([[_plain(v) for v in row] for row in rows], columns=columns)
+
+
+def ping() -> bool:
+    """True when the reporting database answers a trivial query."""
+    try:
+        with get_engine().connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        return False

@@ -1,0 +1,115 @@
+"""Filters: the validated, normalised value object every chart query takes.
+
+A URL query string (``?from=2024-01&to=2025-06&grain=quarter&unit=TA01&unit=TA02``) is
+parsed into ``Filters`` by ``Filters.from_query``. Invalid values never raise: they fall
+back to the default and add a notice key (a translation key) that the page shows.
+``Filters`` is frozen and holds only primitives, so its ``repr`` is a stable cache key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+GRAINS = ("month", "quarter", "year")
+DEFAULT_START = "2022-01"
+_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_UNIT_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+MAX_UNITS = 50
+
+
+def _month_ok(value: str) -> bool:
+    match = _MONTH_RE.match(value)
+    return bool(match) and 2000 <= int(match.group(1)) <= 2100
+
+
+def _values(raw: object) -> list[str]:
+    """Query-string values as a flat list: repeated keys and comma-separated both work."""
+    items = raw if isinstance(raw, list | tuple) else [raw]
+    out: list[str] = []
+    for item in items:
+        if item is None:
+            continue
+        out.extend(part.strip() for part in str(item).split(",") if part.strip())
+    return out
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a chart shows: the period (``YYYY-MM`` months, inclusive), grain and units.
+
+    ``end=None`` means "up to the latest data"; ``units=()`` means the whole county.
+    """
+
+    start: str = DEFAULT_START
+    end: str | None = None
+    grain: str = "month"
+    units: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, object]) -> tuple[Filters, tuple[str, ...]]:
+        """Parse URL parameters; return the filters and the notices for rejected values."""
+        notices: list[str] = []
+        start = DEFAULT_START
+        end: str | None = None
+        grain = "month"
+
+        raw_start = _values(query.get("from"))
+        if raw_start:
+            if _month_ok(raw_start[0]):
+                start = raw_start[0]
+            else:
+                notices.append("notice.bad_from")
+        raw_end = _values(query.get("to"))
+        if raw_end:
+            if _month_ok(raw_end[0]):
+                end = raw_end[0]
+            else:
+                notices.append("notice.bad_to")
+        if end is not None and end < start:
+            notices.append("notice.period_reversed")
+            start, end = DEFAULT_START, None
+
+        raw_grain = _values(query.get("grain"))
+        if raw_grain:
+            if raw_grain[0] in GRAINS:
+                grain = raw_grain[0]
+            else:
+                notices.append("notice.bad_grain")
+
+        units: list[str] = []
+        for unit in _values(query.get("unit")):
+            if _UNIT_RE.match(unit) and len(units) < MAX_UNITS:
+                units.append(unit)
+            else:
+                notices.append("notice.bad_unit")
+        return cls(start, end, grain, tuple(sorted(set(units)))), tuple(dict.fromkeys(notices))
+
+    def to_query(self) -> dict[str, object]:
+        """The URL parameters that reproduce these filters (defaults left out)."""
+        query: dict[str, object] = {}
+        if self.start != DEFAULT_START:
+            query["from"] = self.start
+        if self.end is not None:
+            query["to"] = self.end
+        if self.grain != "month":
+            query["grain"] = self.grain
+        if self.units:
+            query["unit"] = list(self.units)
+        return query
+
+    @property
+    def start_date(self) -> date:
+        """First day of the first month shown."""
+        year, month = (int(p) for p in self.start.split("-"))
+        return date(year, month, 1)
+
+    @property
+    def end_date_exclusive(self) -> date:
+        """First day after the last month shown (far future when open-ended)."""
+        if self.end is None:
+            return date(9999, 1, 1)
+        year, month = (int(p) for p in self.end.split("-"))
+        return date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)

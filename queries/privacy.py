@@ -1,0 +1,50 @@
+"""Small-count suppression, applied in the query layer before data leaves it.
+
+Rule (docs/privacy.md): a count of people ``n`` with ``0 < n < minimum`` is suppressed,
+and so is every share whose numerator or denominator is suppressed or whose denominator
+is below the minimum. A zero is shown: it describes nobody. Suppressed cells become
+missing (NaN) and are flagged in the ``suppressed`` column; the UI prints them as "..".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def _small(series: pd.Series, minimum: int) -> pd.Series:
+    return (series > 0) & (series < minimum)
+
+
+def suppress_counts(frame: pd.DataFrame, minimum: int, column: str = "value") -> pd.DataFrame:
+    """Suppress small counts in ``column``.
+
+    Returns a new frame with ``column`` as float (NaN where suppressed) and a boolean
+    ``suppressed`` column.
+    """
+    out = frame.copy()
+    hidden = _small(out[column].astype(float), minimum)
+    out[column] = out[column].astype(float).mask(hidden)
+    out["suppressed"] = hidden
+    return out
+
+
+def shares_with_suppression(frame: pd.DataFrame, minimum: int, decimals: int = 1) -> pd.DataFrame:
+    """Add ``value`` = 100 * numerator / denominator (%), suppressing small cells.
+
+    Expects ``numerator`` and ``denominator`` count columns. Returns a new frame where
+    ``numerator``, ``denominator`` and ``value`` are floats, NaN where suppressed (all
+    three, so that no part of a suppressed share can be recovered), plus ``suppressed``.
+    A denominator of zero gives a missing ``value`` that is not flagged as suppressed.
+    """
+    out = frame.copy()
+    num = out["numerator"].astype(float)
+    den = out["denominator"].astype(float)
+    hidden = _small(num, minimum) | _small(den, minimum)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = (100.0 * num / den.where(den > 0)).round(decimals)
+    out["numerator"] = num.mask(hidden)
+    out["denominator"] = den.mask(hidden)
+    out["value"] = value.mask(hidden)
+    out["suppressed"] = hidden
+    return out

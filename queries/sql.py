@@ -1,0 +1,81 @@
+"""Small SQL building blocks shared by the chart queries.
+
+Chart SQL is written as one constant template with two markers: ``{period}`` (the
+period start at the filter's grain) and ``{filters}`` (the period and unit conditions).
+``chart_statement`` fills them from whitelisted fragments; every value that comes from
+a user travels as a bound parameter. The same text runs on DuckDB and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from queries.filters import GRAINS, Filters
+
+# date_trunc on PostgreSQL returns a timestamp; the cast makes both engines return DATE.
+_PERIOD_SQL = {grain: "CAST(date_trunc('" + grain + "', {col}) AS DATE)" for grain in GRAINS}
+
+
+def _check_identifier(column: str) -> str:
+    if not column.replace("_", "").replace(".", "").isalnum():
+        raise ValueError(f"bad column name {column!r}")
+    return column
+
+
+def period_expr(grain: str, column: str) -> str:
+    """SQL for the first day of the ``grain`` period of ``column`` (grain is whitelisted)."""
+    if grain not in _PERIOD_SQL:
+        raise ValueError(f"unknown grain {grain!r}")
+    return _PERIOD_SQL[grain].replace("{col}", _check_identifier(column))
+
+
+def filter_clause(filters: Filters, date_column: str, unit_column: str | None) -> str:
+    """``AND ...`` conditions for the period and (when given) the unit filter."""
+    date_column = _check_identifier(date_column)
+    clause = " AND " + date_column + " >= :start_date AND " + date_column + " < :end_date"
+    if unit_column and filters.units:
+        clause += " AND " + _check_identifier(unit_column) + " IN :units"
+    return clause
+
+
+def filter_params(filters: Filters) -> dict[str, Any]:
+    """Bound parameters matching ``filter_clause``."""
+    params: dict[str, Any] = {
+        "start_date": filters.start_date,
+        "end_date": filters.end_date_exclusive,
+    }
+    if filters.units:
+        params["units"] = list(filters.units)
+    return params
+
+
+def statement(sql: str, *expanding: str) -> sa.TextClause:
+    """A ``text()`` statement whose named list parameters expand to ``IN (...)``."""
+    stmt = sa.text(sql)
+    if expanding:
+        stmt = stmt.bindparams(*(sa.bindparam(name, expanding=True) for name in expanding))
+    return stmt
+
+
+def chart_statement(
+    template: str,
+    filters: Filters,
+    *,
+    date_column: str,
+    unit_column: str | None,
+    params: dict[str, Any] | None = None,
+) -> tuple[sa.TextClause, dict[str, Any]]:
+    """Fill ``{period}`` and ``{filters}`` in ``template``; return statement and params.
+
+    Any list-valued parameter (and the unit list) is bound as an expanding ``IN`` list.
+    """
+    sql = template.replace("{period}", period_expr(filters.grain, date_column)).replace(
+        "{filters}", filter_clause(filters, date_column, unit_column)
+    )
+    all_params = {**(params or {}), **filter_params(filters)}
+    if not (unit_column and filters.units):
+        all_params.pop("units", None)
+    expanding = [name for name, value in all_params.items() if isinstance(value, list | tuple)]
+    return statement(sql, *expanding), all_params

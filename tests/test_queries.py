@@ -1,0 +1,144 @@
+"""Query layer against the hand-made fixture (tests/fixture_data.py), on DuckDB and
+PostgreSQL. Every expected number is worked out by hand in the comment beside it."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from queries.access import access_within_days
+from queries.digital import remote_share
+from queries.filters import Filters
+from queries.indicator_values import reported_share
+from queries.reference import data_as_of, reporting_meta, targets_for, units
+from queries.referrals import referral_counts
+
+
+def _row(frame: pd.DataFrame, period: str, series: str) -> pd.Series:
+    match = frame[(frame["period"] == pd.Timestamp(period)) & (frame["series"] == series)]
+    assert len(match) == 1, f"expected one row for {period} {series}, got {len(match)}"
+    return match.iloc[0]
+
+
+def test_q001_access_7_days_county_month(reporting_db):
+    frame = access_within_days(Filters(start="2024-01", end="2024-02"), 7)
+    jan = _row(frame, "2024-01-01", "within_days")
+    # TA01: waits 0,1,3,7,7 within of 10; TA02: 2,2,2 within of 4 -> 8 / 14 = 57.14 %.
+    assert (jan["numerator"], jan["denominator"]) == (8, 14)
+    assert jan["value"] == 57.1
+    feb = _row(frame, "2024-02-01", "within_days")
+    # TA01 only: 5 of 6 -> 83.33 %.
+    assert (feb["numerator"], feb["denominator"], feb["value"]) == (5, 6, 83.3)
+    assert len(frame) == 2
+
+
+def test_q002_access_7_day_boundary_and_exclusions(reporting_db):
+    frame = access_within_days(Filters(start="2024-01", end="2024-01", units=("TA01",)), 7)
+    jan = _row(frame, "2024-01-01", "within_days")
+    # Exactly 7 days counts, 8 does not; the 8 excluded rows (urgent, follow-up,
+    # cancelled, T22, TH, R71, no assessment, assessment after visit) are not counted.
+    assert (jan["numerator"], jan["denominator"], jan["value"]) == (5, 10, 50.0)
+
+
+def test_q003_access_suppresses_small_denominator(reporting_db):
+    frame = access_within_days(Filters(start="2024-01", end="2024-01", units=("TA02",)), 7)
+    jan = _row(frame, "2024-01-01", "within_days")
+    # TA02 has 4 visits (< 5): value, numerator and denominator are all withheld.
+    assert bool(jan["suppressed"]) is True
+    assert math.isnan(jan["value"]) and math.isnan(jan["numerator"])
+    assert math.isnan(jan["denominator"])
+
+
+def test_q004_access_quarter_and_year_recompute_from_counts(reporting_db):
+    quarter = access_within_days(Filters(start="2023-01", end="2024-12", grain="quarter"), 7)
+    # Q1/2023: 6 / 10 = 60 %. Q1/2024: (8 + 5) / (14 + 6) = 13 / 20 = 65 %, not the
+    # mean of the monthly 57.1 % and 83.3 %.
+    assert _row(quarter, "2023-01-01", "within_days")["value"] == 60.0
+    q1 = _row(quarter, "2024-01-01", "within_days")
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (13, 20, 65.0)
+    year = access_within_days(Filters(start="2023-01", end="2024-12", grain="year"), 7)
+    assert _row(year, "2024-01-01", "within_days")["value"] == 65.0
+
+
+def test_q005_access_within_14_days(reporting_db):
+    frame = access_within_days(Filters(start="2024-01", end="2024-01", units=("TA01",)), 14)
+    # Waits up to 14: 0,1,3,7,7,8,10,14 -> 8 of 10.
+    assert _row(frame, "2024-01-01", "within_days")["value"] == 80.0
+
+
+def test_q010_remote_share_codes(reporting_db):
+    frame = remote_share(Filters(start="2024-03", end="2024-03", units=("TA03",)))
+    # Denominator 20 (R10 8, R20 2, R52 6, R56 3, R51 1); R60/R71/R72 and cancelled out.
+    remote = _row(frame, "2024-03-01", "remote")
+    assert (remote["numerator"], remote["denominator"], remote["value"]) == (10, 20, 50.0)
+    realtime = _row(frame, "2024-03-01", "realtime")
+    assert (realtime["numerator"], realtime["value"]) == (6, 30.0)
+    # Only 3 asynchronous contacts: suppressed.
+    asynchronous = _row(frame, "2024-03-01", "asynchronous")
+    assert bool(asynchronous["suppressed"]) and math.isnan(asynchronous["value"])
+
+
+def test_q011_remote_share_small_denominator_suppressed(reporting_db):
+    frame = remote_share(Filters(start="2024-04", end="2024-04"))
+    # 2024-04 has 4 contacts in all: every series is withheld.
+    assert frame["suppressed"].all()
+    assert frame["value"].isna().all()
+
+
+def test_q020_wellbeing_referrals_counts_and_zero_fill(reporting_db):
+    frame = referral_counts(Filters(start="2024-01", end="2024-03"), "wellbeing")
+    # 2024-01: 7 (TA01) + 2 (TA02) = 9 referrals by P1..P6 = 6 referrers.
+    assert _row(frame, "2024-01-01", "referrals")["value"] == 9
+    assert _row(frame, "2024-01-01", "referrers")["value"] == 6
+    # 2024-02: 3 referrals by 1 referrer: both suppressed.
+    assert _row(frame, "2024-02-01", "referrals")["suppressed"]
+    assert math.isnan(_row(frame, "2024-02-01", "referrers")["value"])
+    # 2024-03: none; a zero describes nobody and is shown.
+    march = _row(frame, "2024-03-01", "referrals")
+    assert march["value"] == 0 and not march["suppressed"]
+
+
+def test_q021_referrals_unit_filter_and_open_end(reporting_db):
+    frame = referral_counts(Filters(start="2024-01", units=("TA01",)), "wellbeing")
+    # Open end: filled up to the data's last month (data as of 2024-04-30).
+    assert sorted(frame["period"].dt.strftime("%Y-%m").unique()) == [
+        "2024-01", "2024-02", "2024-03", "2024-04"]
+    assert _row(frame, "2024-01-01", "referrals")["value"] == 7
+    # TA01 referrers in 2024-01: P1, P2, P3, P4 = 4 -> suppressed.
+    assert _row(frame, "2024-01-01", "referrers")["suppressed"]
+
+
+def test_q022_referrals_quarter_distinct_referrers(reporting_db):
+    frame = referral_counts(Filters(start="2024-01", end="2024-03", grain="quarter"),
+                            "wellbeing")
+    # Q1/2024: 9 + 3 = 12 referrals; distinct referrers over the quarter P1..P6 = 6.
+    assert _row(frame, "2024-01-01", "referrals")["value"] == 12
+    assert _row(frame, "2024-01-01", "referrers")["value"] == 6
+
+
+def test_q030_reported_share_region_and_grain(reporting_db):
+    month = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99", None)
+    assert _row(month, "2024-01-01", "share")["value"] == 50.0  # 6 / 12
+    assert _row(month, "2024-04-01", "share")["value"] == 75.0  # 9 / 12
+    year = reported_share(Filters(start="2024-01", grain="year"),
+                          "hoitotakuuseuranta-kattavuus", "99", None)
+    # (6 + 9) / (12 + 12) = 62.5 %; region 01's 12/12 is not mixed in.
+    assert _row(year, "2024-01-01", "share")["value"] == 62.5
+
+
+def test_q031_reported_share_suppression_when_asked(reporting_db):
+    frame = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99", 7)
+    # With a minimum of 7, the numerator 6 of 2024Q1 is withheld; 9 of 2024Q2 is not.
+    assert _row(frame, "2024-01-01", "share")["suppressed"]
+    assert not _row(frame, "2024-04-01", "share")["suppressed"]
+
+
+def test_q040_reference_data(reporting_db):
+    assert reporting_meta()["synthetic"] == "true"
+    assert data_as_of().isoformat() == "2024-04-30"
+    assert list(units()["unit_id"]) == ["TA01", "TA02", "TA03"]
+    digital = targets_for("digiasiointi-osuus")
+    # Four programme-target rows 2022..2025: >10, >25, >30, >=45 %.
+    assert list(digital["value"]) == [10.0, 25.0, 30.0, 45.0]
+    assert pd.isna(digital["valid_to"].iloc[-1])

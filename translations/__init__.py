@@ -1,0 +1,70 @@
+"""The one translation layer: every user-facing string goes through ``t()``.
+
+Catalogs are flat JSON files (``fi.json`` is the reference; Swedish and English follow
+the same keys). Values use ``str.format`` placeholders. Numbers are formatted here too,
+because the decimal and thousands separators are part of the language.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+DEFAULT_LANGUAGE = "fi"
+SUPPORTED_LANGUAGES = ("fi",)
+_CATALOG_DIR = Path(__file__).resolve().parent
+
+# Finnish: decimal comma, non-breaking space between thousands (so numbers never wrap).
+_SEPARATORS = {"fi": (",", "\u00a0")}
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """The message catalog of ``lang`` as a flat ``{key: template}`` dict."""
+    with open(_CATALOG_DIR / f"{lang}.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def normalise_language(lang: str | None) -> str:
+    """A supported language code; anything else falls back to Finnish."""
+    return lang if lang in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str | None = None, **params: object) -> str:
+    """The text for ``key`` in ``lang`` (Finnish by default), with ``params`` filled in.
+
+    A key missing from a catalog falls back to Finnish, then to the key itself, so a
+    missing translation shows up as a visible key rather than an error page.
+    """
+    lang = normalise_language(lang)
+    template = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+    return template.format(**params) if params else template
+
+
+def plotly_separators(lang: str | None = None) -> str:
+    """Plotly's ``layout.separators`` string: decimal mark then thousands mark."""
+    decimal, thousands = _SEPARATORS.get(normalise_language(lang), (",", "\u00a0"))
+    return decimal + thousands
+
+
+def format_number(value: float | int | None, decimals: int = 0, lang: str | None = None) -> str:
+    """``value`` with the language's separators, e.g. 12345.6 -> ``"12 345,6"`` in Finnish.
+
+    ``None`` and NaN come back as ``""``; callers decide how to show a missing value.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    decimal, thousands = _SEPARATORS.get(normalise_language(lang), (",", "\u00a0"))
+    text = f"{value:,.{decimals}f}"
+    # Python's output uses "," for thousands and "." for decimals; swap through a placeholder.
+    text = text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+    # A proper minus sign reads better and is what Finnish typography uses.
+    return text.replace("-", "\u2212")
+
+
+def format_date(day: date, lang: str | None = None) -> str:
+    """A date as written in ``lang``: ``24.11.2026`` in Finnish."""
+    return f"{day.day}.{day.month}.{day.year}"
