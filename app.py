@@ -48,8 +48,9 @@ def _shell(lang: str) -> html.Div:
                         ],
                         fluid=True,
                     ),
-                    color="light",
-                    className="border-bottom mb-3",
+                    color="dark",
+                    dark=True,
+                    className="mb-3",
                 ),
                 className="app-header",
             ),
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     init_cache(app.server, settings)
     init_api(app.server)
+    app.server.json.ensure_ascii = False  # JSON in UTF-8: Finnish letters stay readable
     return app
 
 

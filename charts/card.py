@@ -96,7 +96,7 @@ def chart_body(spec: ChartSpec, payload: dict[str, Any], lang: str) -> list:
     """The card body from a ``charts.payload.chart_payload`` dict."""
     title = t(spec.text_key("title"), lang)
     if payload["empty"]:
-        return [dbc.Alert(t("card.no_data", lang), color="secondary")]
+        return [alert(t("card.no_data", lang), "secondary")]
     as_of = payload["data_as_of"]
     stamp = [
         html.Span(t("card.source", lang, source=t(spec.text_key("source"), lang))),
@@ -132,4 +132,9 @@ def chart_body(spec: ChartSpec, payload: dict[str, Any], lang: str) -> list:
 
 def chart_error(lang: str) -> list:
     """The body shown when the reporting database cannot be reached."""
-    return [dbc.Alert(t("card.db_error", lang), color="warning", role="status")]
+    return [alert(t("card.db_error", lang), "warning")]
+
+
+def alert(children, color: str, class_name: str = "") -> html.Div:
+    """A Bootstrap alert announced politely to screen readers (``role="status"``)."""
+    return html.Div(children, className=f"alert alert-{color} {class_name}".strip(), role="status")

@@ -41,6 +41,17 @@ def _value_format(unit: str, decimals: int) -> str:
     return f"%{{y:,.{decimals}f}}{suffix}"
 
 
+def _month_step(grain: str, n_periods: int) -> str:
+    """Tick spacing in whole periods, so a label never repeats (plotly's automatic ticks
+    can fall twice in one month and then print the same ``%m/%Y`` twice)."""
+    months_per_period = {"month": 1, "quarter": 3, "year": 12}[grain]
+    span = max(n_periods, 1) * months_per_period
+    for step in (1, 3, 6, 12, 24):
+        if step >= months_per_period and span / step <= 12:
+            return f"M{step}"
+    return "M24"
+
+
 def target_steps(
     targets: pd.DataFrame, x_start: pd.Timestamp, x_end: pd.Timestamp
 ) -> tuple[list, list, list]:
@@ -131,7 +142,11 @@ def time_series_figure(
         hovermode="x unified" if options.kind == "line" else "closest",
         bargap=0.2,
     )
-    fig.update_xaxes(tickformat=TICK_FORMAT[options.grain], showgrid=False)
+    fig.update_xaxes(
+        tickformat=TICK_FORMAT[options.grain],
+        dtick=_month_step(options.grain, periods.nunique()),
+        showgrid=False,
+    )
     fig.update_yaxes(
         rangemode="tozero",
         ticksuffix=_UNIT_SUFFIX[options.unit],

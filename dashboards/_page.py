@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from charts.areas import AREA_BY_SLUG, INVESTMENT_AREAS, OVERVIEW
-from charts.card import chart_card
+from charts.card import alert, chart_card
 from charts.catalog import CHARTS, headline_chart
 from queries.filters import Filters
 from settings import get_settings
@@ -25,14 +25,13 @@ def notices_block(notices: tuple[str, ...], lang: str) -> list:
     if not notices:
         return []
     return [
-        dbc.Alert(
+        alert(
             [
                 html.P(t("notice.intro", lang), className="mb-1"),
                 html.Ul([html.Li(t(key, lang)) for key in notices], className="mb-0"),
             ],
-            color="info",
-            role="status",
-            className="url-notice",
+            "info",
+            "url-notice",
         )
     ]
 

@@ -40,9 +40,7 @@ def postgres_server_url() -> Iterator[str]:
             "never skip.",
             pytrace=False,
         )
-    url = sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(
-        hide_password=False
-    )
+    url = sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     yield url
     dispose_engines()
     with admin.connect() as conn:

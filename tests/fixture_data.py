@@ -129,16 +129,37 @@ def indicator_values() -> list[dict]:
     source = "testi"
     return [
         # Monitoring coverage, county 99: 2024Q1 6/12, 2024Q2 9/12.
-        {"indicator_id": "hoitotakuuseuranta-kattavuus", "region_code": "99",
-         "period_start": date(2024, 1, 1), "period_grain": "quarter", "value": 50.0,
-         "numerator": 6, "denominator": 12, "source": source},
-        {"indicator_id": "hoitotakuuseuranta-kattavuus", "region_code": "99",
-         "period_start": date(2024, 4, 1), "period_grain": "quarter", "value": 75.0,
-         "numerator": 9, "denominator": 12, "source": source},
+        {
+            "indicator_id": "hoitotakuuseuranta-kattavuus",
+            "region_code": "99",
+            "period_start": date(2024, 1, 1),
+            "period_grain": "quarter",
+            "value": 50.0,
+            "numerator": 6,
+            "denominator": 12,
+            "source": source,
+        },
+        {
+            "indicator_id": "hoitotakuuseuranta-kattavuus",
+            "region_code": "99",
+            "period_start": date(2024, 4, 1),
+            "period_grain": "quarter",
+            "value": 75.0,
+            "numerator": 9,
+            "denominator": 12,
+            "source": source,
+        },
         # Another region's row must not leak into county 99.
-        {"indicator_id": "hoitotakuuseuranta-kattavuus", "region_code": "01",
-         "period_start": date(2024, 1, 1), "period_grain": "quarter", "value": 100.0,
-         "numerator": 12, "denominator": 12, "source": source},
+        {
+            "indicator_id": "hoitotakuuseuranta-kattavuus",
+            "region_code": "01",
+            "period_start": date(2024, 1, 1),
+            "period_grain": "quarter",
+            "value": 100.0,
+            "numerator": 12,
+            "denominator": 12,
+            "source": source,
+        },
     ]
 
 
@@ -176,9 +197,17 @@ def create_fixture_db(engine: sa.Engine) -> None:
     schema.metadata.drop_all(engine)
     schema.metadata.create_all(engine)
     unit_rows = [
-        {"unit_id": uid, "name_fi": fi, "name_sv": sv, "unit_type": "health_station",
-         "service_area": area, "municipality_code": code, "municipality_fi": muni,
-         "municipality_sv": muni, "county_code": "99"}
+        {
+            "unit_id": uid,
+            "name_fi": fi,
+            "name_sv": sv,
+            "unit_type": "health_station",
+            "service_area": area,
+            "municipality_code": code,
+            "municipality_fi": muni,
+            "municipality_sv": muni,
+            "county_code": "99",
+        }
         for uid, fi, sv, code, muni, area in UNITS
     ]
     with engine.begin() as conn:

@@ -103,15 +103,18 @@ def test_q021_referrals_unit_filter_and_open_end(reporting_db):
     frame = referral_counts(Filters(start="2024-01", units=("TA01",)), "wellbeing")
     # Open end: filled up to the data's last month (data as of 2024-04-30).
     assert sorted(frame["period"].dt.strftime("%Y-%m").unique()) == [
-        "2024-01", "2024-02", "2024-03", "2024-04"]
+        "2024-01",
+        "2024-02",
+        "2024-03",
+        "2024-04",
+    ]
     assert _row(frame, "2024-01-01", "referrals")["value"] == 7
     # TA01 referrers in 2024-01: P1, P2, P3, P4 = 4 -> suppressed.
     assert _row(frame, "2024-01-01", "referrers")["suppressed"]
 
 
 def test_q022_referrals_quarter_distinct_referrers(reporting_db):
-    frame = referral_counts(Filters(start="2024-01", end="2024-03", grain="quarter"),
-                            "wellbeing")
+    frame = referral_counts(Filters(start="2024-01", end="2024-03", grain="quarter"), "wellbeing")
     # Q1/2024: 9 + 3 = 12 referrals; distinct referrers over the quarter P1..P6 = 6.
     assert _row(frame, "2024-01-01", "referrals")["value"] == 12
     assert _row(frame, "2024-01-01", "referrers")["value"] == 6
@@ -121,8 +124,9 @@ def test_q030_reported_share_region_and_grain(reporting_db):
     month = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99", None)
     assert _row(month, "2024-01-01", "share")["value"] == 50.0  # 6 / 12
     assert _row(month, "2024-04-01", "share")["value"] == 75.0  # 9 / 12
-    year = reported_share(Filters(start="2024-01", grain="year"),
-                          "hoitotakuuseuranta-kattavuus", "99", None)
+    year = reported_share(
+        Filters(start="2024-01", grain="year"), "hoitotakuuseuranta-kattavuus", "99", None
+    )
     # (6 + 9) / (12 + 12) = 62.5 %; region 01's 12/12 is not mixed in.
     assert _row(year, "2024-01-01", "share")["value"] == 62.5
 

@@ -1,0 +1,75 @@
+"""HTTP API and health endpoints, on both engines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from charts.areas import INVESTMENT_AREAS
+from queries.engine import dispose_engines
+from settings import configure, get_settings
+
+
+def test_a001_catalog_lists_a_chart_per_area(client):
+    body = client.get("/api/charts").get_json()
+    areas = {chart["area"] for chart in body["charts"]}
+    assert areas == {area.slug for area in INVESTMENT_AREAS}
+    first = next(c for c in body["charts"] if c["id"] == "digiasiointi-osuus")
+    assert first["data_url"] == "/api/charts/digiasiointi-osuus/data.json"
+    assert first["unit"] == "percent" and "R60" in first["definition"]
+
+
+def test_a002_data_json_returns_hand_computed_numbers(client):
+    response = client.get("/api/charts/hoitotakuu-7vrk/data.json?from=2024-01&to=2024-02")
+    assert response.status_code == 200
+    body = response.get_json()
+    rows = {(r["period"], r["series"]): r for r in body["rows"]}
+    # 8/14 = 57.1 % in 2024-01 and 5/6 = 83.3 % in 2024-02 (see test_queries).
+    assert rows[("2024-01-01", "within_days")]["value"] == 57.1
+    assert rows[("2024-02-01", "within_days")]["numerator"] == 5
+    assert body["data_as_of"] == "2024-04-30" and body["synthetic"] is True
+    assert body["targets"][0] == {
+        "valid_from": "2025-10-01",
+        "valid_to": None,
+        "value": 80.0,
+        "comparison": ">=",
+        "source": body["targets"][0]["source"],
+    }
+
+
+def test_a003_suppressed_cells_are_null_in_json(client):
+    body = client.get(
+        "/api/charts/hoitotakuu-7vrk/data.json?from=2024-01&to=2024-01&unit=TA02"
+    ).get_json()
+    (row,) = body["rows"]
+    assert row["suppressed"] is True
+    assert row["value"] is None and row["numerator"] is None and row["denominator"] is None
+
+
+def test_a004_bad_filters_400_in_finnish_and_unknown_chart_404(client):
+    bad = client.get("/api/charts/hoitotakuu-7vrk/data.json?grain=week")
+    assert bad.status_code == 400
+    assert "Aikatason" in bad.get_json()["error"]
+    missing = client.get("/api/charts/ei-ole/data.json")
+    assert missing.status_code == 404 and "ei-ole" in missing.get_json()["error"]
+
+
+def test_a005_county_total_chart_ignores_unit_filter(client):
+    body = client.get(
+        "/api/charts/hoitotakuuseuranta-kattavuus/data.json?unit=TA01&grain=year"
+    ).get_json()
+    assert body["filters"]["unit"] == []
+    assert body["rows"][0]["value"] == 62.5  # (6 + 9) / (12 + 12)
+
+
+def test_a006_health_and_readiness(client, tmp_path):
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    original = get_settings()
+    try:
+        dispose_engines()
+        configure(replace(original, reporting_db_url=f"duckdb:///{tmp_path}/missing.duckdb"))
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 503
+    finally:
+        dispose_engines()
+        configure(original)

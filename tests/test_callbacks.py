@@ -1,0 +1,82 @@
+"""The chart-card callback, called directly (no browser)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import replace
+
+import numpy as np
+
+from callbacks.chart_cards import chart_card_body
+from queries.cache import cache
+from queries.engine import dispose_engines
+from settings import configure, get_settings
+
+
+def plotted(array) -> list[float]:
+    """Values of a figure array, decoding plotly's base64 typed arrays ("bdata")."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def _find(component, predicate):
+    """All components in a Dash tree that satisfy ``predicate``."""
+    found = [component] if predicate(component) else []
+    children = getattr(component, "children", None)
+    if isinstance(component, list):
+        children = component
+    if isinstance(children, list | tuple):
+        for child in children:
+            found += _find(child, predicate)
+    elif children is not None and not isinstance(children, str):
+        found += _find(children, predicate)
+    return found
+
+
+def test_k001_card_body_has_figure_summary_table_and_stamp(reporting_db):
+    body = chart_card_body(
+        {"chart": "hoitotakuu-7vrk", "filters": {"from": "2024-01", "to": "2024-02"}, "lang": "fi"}
+    )
+    (graph,) = _find(body, lambda c: type(c).__name__ == "Graph")
+    trace = graph.figure["data"][0]
+    assert plotted(trace["y"]) == [57.1, 83.3]
+    assert graph.config["displaylogo"] is False
+    (caption,) = _find(body, lambda c: type(c).__name__ == "Figcaption")
+    assert caption.children.startswith("Viimeisin arvo 2/2024: 83,3")
+    cells = [c.children for c in _find(body, lambda c: type(c).__name__ == "Td")]
+    assert cells == ["57,1\u00a0%", "83,3\u00a0%"]
+    text = str(body)
+    assert "Tiedot 30.4.2024 asti." in text and "Synteettinen demoaineisto." in text
+
+
+def test_k002_suppressed_cells_show_two_dots(reporting_db):
+    body = chart_card_body(
+        {
+            "chart": "hoitotakuu-7vrk",
+            "filters": {"from": "2024-01", "to": "2024-01", "unit": ["TA02"]},
+            "lang": "fi",
+        }
+    )
+    cells = [c.children for c in _find(body, lambda c: type(c).__name__ == "Td")]
+    assert cells == [".."]
+
+
+def test_k003_database_down_gives_finnish_notice_not_traceback(reporting_db, tmp_path):
+    original = get_settings()
+    try:
+        dispose_engines()
+        configure(replace(original, reporting_db_url=f"duckdb:///{tmp_path}/gone.duckdb"))
+        cache.clear()
+        body = chart_card_body({"chart": "digiasiointi-osuus", "filters": {}, "lang": "fi"})
+    finally:
+        dispose_engines()
+        configure(original)
+    assert "Raportointitietokantaan ei juuri nyt saada yhteyttä" in str(body)
+
+
+def test_k004_forged_request_is_handled(reporting_db):
+    assert "Raportointitietokantaan" in str(chart_card_body({"chart": "<nope>"}))
+    assert "Raportointitietokantaan" in str(chart_card_body("not a dict"))
+    body = chart_card_body({"chart": "digiasiointi-osuus", "filters": {"grain": "decade"}})
+    assert _find(body, lambda c: type(c).__name__ == "Graph")

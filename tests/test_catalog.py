@@ -1,0 +1,69 @@
+"""Contract tests: every catalog entry is complete and every page renders without a DB."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import pytest
+
+from charts.areas import INVESTMENT_AREAS
+from charts.catalog import CHARTS, ChartSpec, register
+from translations import catalog
+
+FI = catalog("fi")
+PAGE_MODULES = ["dashboards.overview"] + [f"dashboards.{a.slug}" for a in INVESTMENT_AREAS]
+
+
+@pytest.mark.parametrize("chart_id", sorted(CHARTS))
+def test_c001_entry_has_texts_query_and_series(chart_id):
+    spec = CHARTS[chart_id]
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", spec.id)
+    for part in ("title", "definition", "source"):
+        assert spec.text_key(part) in FI, f"missing {spec.text_key(part)}"
+    for series in spec.series:
+        assert spec.series_key(series) in FI
+    assert callable(spec.load) and spec.series
+
+
+def test_c002_every_area_has_a_chart():
+    areas = {spec.area for spec in CHARTS.values()}
+    assert areas == {area.slug for area in INVESTMENT_AREAS}
+
+
+def test_c003_register_rejects_bad_and_duplicate_ids():
+    def spec(chart_id, area="digipalvelut"):
+        return ChartSpec(id=chart_id, area=area, unit="count", load=len, series=("s",))
+
+    with pytest.raises(ValueError):
+        register(spec("Not_Kebab"))
+    with pytest.raises(ValueError):
+        register(spec("digiasiointi-osuus"))
+    with pytest.raises(ValueError):
+        register(spec("new-chart", area="nowhere"))
+    assert "new-chart" not in CHARTS
+
+
+@pytest.mark.parametrize("module_name", PAGE_MODULES)
+def test_c004_page_layout_runs_without_arguments_or_database(module_name, monkeypatch):
+    import queries.engine
+
+    def no_database():
+        raise AssertionError("layout() must not touch the database")
+
+    monkeypatch.setattr(queries.engine, "get_engine", no_database)
+    module = importlib.import_module(module_name)
+    assert module.layout() is not None
+    # Garbage parameters give a notice, not an exception.
+    page = module.layout(**{"from": "2024-99", "grain": "week", "unit": "<script>"})
+    assert "url-notice" in str(page)
+
+
+def test_c005_area_pages_list_known_ids_and_ids_are_unique():
+    seen = []
+    for area in INVESTMENT_AREAS:
+        module = importlib.import_module(f"dashboards.{area.slug}")
+        for chart_id in module.CHART_IDS:
+            assert CHARTS[chart_id].area == area.slug
+            seen.append(chart_id)
+    assert len(seen) == len(set(seen))
