@@ -93,3 +93,31 @@ def reporting_db(request) -> Iterator[str]:
 def client(reporting_db):
     """A Flask test client of the app on the fixture DB."""
     return dash_app.server.test_client()
+
+
+def pytest_setup_options():
+    """Chromium options for dash[testing]: Debian's browser, closed-network friendly."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = os.environ.get("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
+    for flag in (
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1600",
+    ):
+        options.add_argument(flag)
+    return options
+
+
+@pytest.fixture
+def browser_db(duckdb_fixture_url) -> Iterator[str]:
+    """The app on the DuckDB fixture, for browser tests (one engine is enough there)."""
+    original = get_settings()
+    use_reporting_db(duckdb_fixture_url)
+    yield duckdb_fixture_url
+    dispose_engines()
+    configure(original)

@@ -1,0 +1,80 @@
+"""End-to-end in headless Chromium (dash[testing]): every page renders its charts with
+no console errors and no WCAG 2.1 A/AA violations that axe-core can detect."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from dash.testing.wait import until
+
+from app import app
+from charts.areas import INVESTMENT_AREAS
+
+pytestmark = pytest.mark.browser
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+PAGES = {"/": len(INVESTMENT_AREAS)} | {
+    area.path: len(importlib.import_module(f"dashboards.{area.slug}").CHART_IDS)
+    for area in INVESTMENT_AREAS
+}
+
+
+def _wait_for_charts(dash_duo, count: int) -> None:
+    until(
+        lambda: len(dash_duo.find_elements(".chart-card .js-plotly-plot")) == count,
+        timeout=20,
+        msg=f"expected {count} rendered charts",
+    )
+
+
+def _axe_violations(dash_duo) -> list[dict]:
+    """WCAG 2.1 A/AA violations axe-core finds on the current page."""
+    driver = dash_duo.driver
+    driver.execute_script(AXE)
+    driver.set_script_timeout(30)
+    result = driver.execute_async_script(
+        "const done = arguments[0];"
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        ".then(r => done({passes: r.passes.length, violations: r.violations.map(v => "
+        "({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))"
+        ".slice(0, 3)}))}));"
+    )
+    # axe must really have checked something, or an empty violation list proves nothing.
+    assert result["passes"] > 10
+    return result["violations"]
+
+
+def test_b001_every_page_renders_its_charts(dash_duo, browser_db):
+    dash_duo.start_server(app)
+    for path, count in PAGES.items():
+        dash_duo.wait_for_page(url=dash_duo.server_url + path + "?from=2023-01")
+        _wait_for_charts(dash_duo, count)
+        summaries = dash_duo.find_elements(".chart-summary")
+        assert len(summaries) == count
+        assert all(s.text.startswith("Viimeisin") for s in summaries), path
+        assert dash_duo.driver.find_element("css selector", "html").get_attribute("lang") == "fi"
+        assert "Demoaineisto" in dash_duo.find_element("#data-notice").text
+        assert _axe_violations(dash_duo) == [], path
+    assert dash_duo.get_logs() == []
+
+
+def test_b002_bad_url_parameters_show_a_notice(dash_duo, browser_db):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/digipalvelut?from=2024-99&grain=week")
+    notice = dash_duo.wait_for_element(".url-notice")
+    assert "VVVV-KK" in notice.text and "neljännes" in notice.text
+    _wait_for_charts(dash_duo, PAGES["/digipalvelut"])
+    assert dash_duo.get_logs() == []
+
+
+def test_b003_database_down_shows_finnish_message(dash_duo, browser_db, tmp_path):
+    from tests.conftest import use_reporting_db
+
+    use_reporting_db(f"duckdb:///{tmp_path}/missing.duckdb")
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy")
+    dash_duo.wait_for_contains_text(".chart-body", "Raportointitietokantaan ei juuri nyt")
+    assert "Traceback" not in dash_duo.driver.page_source
+    assert dash_duo.get_logs() == []
