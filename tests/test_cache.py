@@ -1,0 +1,79 @@
+"""Caching: results are shared through Redis, and cache keys are the same in every
+worker process (flask-caching builds keys from the arguments' string form)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+
+import queries.access
+from queries.access import access_within_days
+from queries.cache import cache
+from queries.filters import Filters
+from settings import get_settings
+
+REDIS_URL = os.environ.get("TK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def redis_app():
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        pytest.fail(f"Redis at {REDIS_URL} is not reachable ({exc}); tests never skip it.",
+                    pytrace=False)
+    client.flushdb()
+    flask_app = Flask("redis-cache-test")
+    cache.init_app(flask_app, config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL,
+                                      "CACHE_KEY_PREFIX": "tktest:"})
+    yield flask_app, client
+    client.flushdb()
+
+
+def test_r001_second_call_is_served_from_redis(reporting_db, redis_app, monkeypatch):
+    flask_app, client = redis_app
+    filters = Filters(start="2024-01", end="2024-02")
+    with flask_app.app_context():
+        first = access_within_days(filters, 7)
+        assert any(key.startswith(b"tktest:") for key in client.keys())
+
+        def fail(*_args, **_kwargs):
+            raise AssertionError("the database was queried although the result is cached")
+
+        monkeypatch.setattr(queries.access, "fetch_frame", fail)
+        second = access_within_days(filters, 7)
+    assert second.equals(first)
+    assert second.loc[0, "value"] == 57.1  # 8 / 14, see test_queries
+
+
+def _key_in_fresh_process() -> str:
+    code = (
+        "from app import app\n"
+        "from queries.access import access_within_days\n"
+        "from queries.filters import Filters\n"
+        "with app.server.app_context():\n"
+        "    f, _ = Filters.from_query({'unit': 'TA02,TA01', 'from': '2024-01'})\n"
+        "    print(access_within_days.make_cache_key(access_within_days.uncached, f, 7))\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "random", "TK_CACHE_TYPE": "RedisCache",
+           "TK_CACHE_URL": REDIS_URL}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_r002_cache_keys_are_identical_across_processes(redis_app):
+    # Two interpreters with different hash seeds stand for two gunicorn workers sharing
+    # one Redis (the key's tail is a version kept in the cache itself, so it is shared
+    # too; with SimpleCache each process has its own cache and its own version).
+    first, second = _key_in_fresh_process(), _key_in_fresh_process()
+    assert first == second and len(first) > 10
+    assert get_settings().cache_timeout > 0

@@ -1,0 +1,35 @@
+"""Settings: defaults, environment overrides, and that the README documents each one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from settings import PROJECT_ROOT, SETTINGS_DOC, Settings
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def test_s001_every_setting_is_in_the_readme_table_with_its_default():
+    for name, (default, _description) in SETTINGS_DOC.items():
+        row = next((line for line in README.splitlines() if line.startswith(f"| `{name}`")),
+                   None)
+        assert row is not None, f"{name} is not in the README's settings table"
+        assert f"`{default}`" in row, f"{name}: README does not show the default {default}"
+
+
+def test_s002_defaults_serve_the_local_demo(monkeypatch):
+    for name in SETTINGS_DOC:
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings.from_env()
+    assert settings.reporting_db_url == f"duckdb:///{PROJECT_ROOT}/data/reporting.duckdb"
+    assert (settings.port, settings.min_cell_count, settings.language) == (8050, 5, "fi")
+    assert settings.debug is False
+
+
+def test_s003_environment_overrides(monkeypatch):
+    monkeypatch.setenv("TK_REPORTING_DB_URL", "postgresql+psycopg://u@db/warehouse")
+    monkeypatch.setenv("TK_MIN_CELL_COUNT", "10")
+    monkeypatch.setenv("TK_CACHE_TYPE", "RedisCache")
+    settings = Settings.from_env()
+    assert settings.reporting_db_url == "postgresql+psycopg://u@db/warehouse"
+    assert settings.min_cell_count == 10 and settings.cache_type == "RedisCache"
