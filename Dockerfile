@@ -1,0 +1,29 @@
+# Production image: gunicorn serving app:server as a non-root user.
+# The reporting DB is external (TK_REPORTING_DB_URL); use Redis for a shared cache.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    TK_HOST=0.0.0.0 \
+    TK_PORT=8050 \
+    TK_CACHE_TYPE=RedisCache
+
+WORKDIR /app
+COPY pyproject.toml constraints.txt README.md ./
+COPY app.py settings.py api.py ./
+COPY dashboards/ dashboards/
+COPY callbacks/ callbacks/
+COPY charts/ charts/
+COPY queries/ queries/
+COPY reporting/ reporting/
+COPY translations/ translations/
+COPY assets/ assets/
+# Editable install: the code runs from /app, where Dash finds dashboards/ and assets/.
+RUN pip install --no-cache-dir -c constraints.txt -e . \
+    && useradd --create-home --uid 10001 dashboard \
+    && mkdir -p /app/data && chown dashboard /app/data
+
+USER dashboard
+EXPOSE 8050
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8050/healthz').status == 200 else 1)"
+CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${TK_PORT} --workers ${WEB_CONCURRENCY:-4} --timeout 60 app:server"]
