@@ -1,0 +1,251 @@
+"""Benchmark on the demo data: SQL per chart query, chart callback cold and warm over
+HTTP, a no-op callback as the floor, and the gzipped size of each figure.
+
+    make bench                 # prints a table, writes bench/results/latest.json
+    python -m bench.run --runs 10 --warm-runs 50
+
+The server is gunicorn with one sync worker and a Redis cache; "cold" requests come
+right after the Redis database is flushed, "warm" ones repeat a cached request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+import redis
+import requests
+import sqlalchemy as sa
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stats(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "median_ms": statistics.median(ordered) * 1000,
+        "p95_ms": p95 * 1000,
+        "runs": len(ordered),
+    }
+
+
+def measure_sql(runs: int) -> dict[str, dict]:
+    """Time spent in the database per chart query (cursor execute + fetch), no cache."""
+    from charts.catalog import CHARTS
+    from queries.cache import cache
+    from queries.engine import get_engine
+    from queries.filters import Filters
+
+    spent: list[float] = []
+
+    def before(conn, *_args):
+        conn.info["bench_t0"] = time.perf_counter()
+
+    def after(conn, *_args):
+        spent.append(time.perf_counter() - conn.info.pop("bench_t0"))
+
+    engine = get_engine()
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+    flask_app = Flask("bench-sql")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "caching is effectively disabled": intended here
+        cache.init_app(flask_app, config={"CACHE_TYPE": "NullCache"})
+    results = {}
+    with flask_app.app_context():
+        for chart_id, spec in CHARTS.items():
+            samples = []
+            spec.load(Filters())  # warm the engine's connection and file pages
+            for _ in range(runs):
+                spent.clear()
+                spec.load(Filters())
+                # Reference lookups (meta, county code) count too: they run per chart.
+                samples.append(sum(spent))
+            results[chart_id] = _stats(samples)
+    return results
+
+
+def _callback_body(chart_id: str, output: str) -> dict:
+    request_id = {"chart": chart_id, "type": "chart-request"}
+    return {
+        "output": output,
+        "outputs": {"id": {"chart": chart_id, "type": "chart-body"}, "property": "children"},
+        "inputs": [
+            {
+                "id": request_id,
+                "property": "data",
+                "value": {"chart": chart_id, "filters": {}, "lang": "fi"},
+            }
+        ],
+        "changedPropIds": [json.dumps(request_id, separators=(",", ":")) + ".data"],
+        "state": [],
+    }
+
+
+@contextmanager
+def served(port: int, redis_url: str):
+    env = {**os.environ, "TK_CACHE_TYPE": "RedisCache", "TK_CACHE_URL": redis_url}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+            "bench.server:server",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("benchmark server did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def measure_http(runs: int, warm_runs: int, redis_url: str) -> dict:
+    from charts.catalog import CHARTS
+
+    store = redis.Redis.from_url(redis_url)
+    store.flushdb()
+    results: dict = {"charts": {}}
+    with served(_free_port(), redis_url) as base, requests.Session() as http:
+        deps = http.get(base + "/_dash-dependencies").json()
+        output = next(d["output"] for d in deps if '"chart-body"' in d["output"])
+        url = base + "/_dash-update-component"
+        noop = {
+            "output": "bench-noop-out.children",
+            "outputs": {"id": "bench-noop-out", "property": "children"},
+            "inputs": [{"id": "bench-noop-in", "property": "children", "value": "x"}],
+            "changedPropIds": ["bench-noop-in.children"],
+            "state": [],
+        }
+        http.post(url, json=noop).raise_for_status()
+        floor = []
+        for _ in range(warm_runs):
+            t0 = time.perf_counter()
+            http.post(url, json=noop).raise_for_status()
+            floor.append(time.perf_counter() - t0)
+        results["noop_callback"] = _stats(floor)
+        for chart_id in CHARTS:
+            body = _callback_body(chart_id, output)
+            cold, warm = [], []
+            for _ in range(runs):
+                store.flushdb()
+                t0 = time.perf_counter()
+                response = http.post(url, json=body)
+                cold.append(time.perf_counter() - t0)
+                response.raise_for_status()
+            for _ in range(warm_runs):
+                t0 = time.perf_counter()
+                response = http.post(url, json=body)
+                warm.append(time.perf_counter() - t0)
+                response.raise_for_status()
+            payload = response.content
+            figure = _find_figure(response.json())
+            figure_json = json.dumps(figure, separators=(",", ":")).encode()
+            results["charts"][chart_id] = {
+                "cold": _stats(cold),
+                "warm": _stats(warm),
+                "figure_json_bytes": len(figure_json),
+                "figure_gzip_bytes": len(gzip.compress(figure_json)),
+                "response_gzip_bytes": len(gzip.compress(payload)),
+            }
+    store.flushdb()
+    return results
+
+
+def _find_figure(node):
+    """The first ``figure`` prop in a Dash callback response."""
+    if isinstance(node, dict):
+        if "figure" in node and isinstance(node["figure"], dict):
+            return node["figure"]
+        for value in node.values():
+            found = _find_figure(value)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for value in node:
+            found = _find_figure(value)
+            if found is not None:
+                return found
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="SQL and cold runs per chart")
+    parser.add_argument("--warm-runs", type=int, default=30, help="warm runs per chart")
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("TK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    )
+    args = parser.parse_args(argv)
+
+    from queries.reference import reporting_meta  # noqa: F401 - fail early on a bad DB
+    from settings import get_settings
+
+    sql = measure_sql(args.runs)
+    http = measure_http(args.runs, args.warm_runs, args.redis_url)
+    report = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "reporting_db": sa.engine.make_url(get_settings().reporting_db_url).drivername,
+        "sql": sql,
+        "http": http,
+    }
+    print(f"{'chart':32} {'SQL ms':>8} {'cold ms':>8} {'warm ms':>8} {'fig gz KB':>9}")
+    for chart_id, numbers in http["charts"].items():
+        print(
+            f"{chart_id:32} {sql[chart_id]['median_ms']:8.1f} "
+            f"{numbers['cold']['median_ms']:8.1f} {numbers['warm']['median_ms']:8.1f} "
+            f"{numbers['figure_gzip_bytes'] / 1024:9.1f}"
+        )
+    print(f"{'no-op callback (floor)':32} {'':8} {'':8} {http['noop_callback']['median_ms']:8.1f}")
+    print("(medians; p95 and run counts in the JSON)")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "latest.json"
+    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"wrote {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
