@@ -18,7 +18,8 @@ from app import app as dash_app
 from queries.cache import cache
 from queries.engine import dispose_engines
 from settings import configure, get_settings
-from tests.fixture_data import create_fixture_db
+from tests.fixtures import foundation
+from tests.fixtures.common import create_fixture_db
 
 POSTGRES_URL = os.environ.get(
     "TK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -26,44 +27,66 @@ POSTGRES_URL = os.environ.get(
 
 
 @pytest.fixture(scope="session")
-def postgres_server_url() -> Iterator[str]:
-    """URL of a fresh PostgreSQL database for this test session (dropped afterwards)."""
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"tk_test_{uuid.uuid4().hex[:10]}"
+def postgres_server_url() -> str:
+    """The PostgreSQL server the tests use; fails (never skips) when it is down."""
+    admin = sa.create_engine(POSTGRES_URL)
     try:
         with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            conn.execute(sa.text("SELECT 1"))
     except sa.exc.OperationalError as exc:
         pytest.fail(
             f"PostgreSQL at {POSTGRES_URL} is not reachable ({exc.orig}). Start it (see "
-            "README, 'Tests') or point TK_TEST_POSTGRES_URL at a server; these tests "
-            "never skip.",
+            "README, 'Two commands') or point TK_TEST_POSTGRES_URL at a server; these "
+            "tests never skip.",
             pytrace=False,
         )
-    url = sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
+    finally:
+        admin.dispose()
+    return POSTGRES_URL
+
+
+_fixture_urls: dict[tuple[str, str], str] = {}
+
+
+def fixture_db_url(engine_name: str, module, request) -> str:
+    """URL of a database holding ``module.tables()``, built once per session and engine."""
+    key = (engine_name, module.__name__)
+    if key not in _fixture_urls:
+        if engine_name == "duckdb":
+            folder = request.getfixturevalue("tmp_path_factory").mktemp("reporting")
+            url = f"duckdb:///{folder}/{module.__name__.rsplit('.', 1)[-1]}.duckdb"
+        else:
+            url = request.getfixturevalue("postgres_database_factory")()
+        engine = sa.create_engine(url)
+        create_fixture_db(engine, module.tables())
+        engine.dispose()
+        _fixture_urls[key] = url
+    return _fixture_urls[key]
+
+
+@pytest.fixture(scope="session")
+def postgres_database_factory(postgres_server_url):
+    """Makes more fresh databases on the test server (dropped at the end)."""
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"tk_test_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return (
+            sa.engine.make_url(POSTGRES_URL)
+            .set(database=name)
+            .render_as_string(hide_password=False)
+        )
+
+    yield make
     dispose_engines()
     with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for name in made:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
-
-
-@pytest.fixture(scope="session")
-def duckdb_fixture_url(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("reporting") / "fixture.duckdb"
-    url = f"duckdb:///{path}"
-    engine = sa.create_engine(url)
-    create_fixture_db(engine)
-    engine.dispose()
-    return url
-
-
-@pytest.fixture(scope="session")
-def postgres_fixture_url(postgres_server_url) -> str:
-    engine = sa.create_engine(postgres_server_url)
-    create_fixture_db(engine)
-    engine.dispose()
-    return postgres_server_url
 
 
 def use_reporting_db(url: str) -> None:
@@ -74,19 +97,30 @@ def use_reporting_db(url: str) -> None:
         cache.clear()
 
 
-@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def reporting_db(request) -> Iterator[str]:
-    """Run the test on the fixture DB of each engine; yields the engine name.
+ENGINES = ["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
-    Tests get a Flask app context (the memoized queries need one) and a cold cache.
+
+def reporting_db_fixture(module):
+    """A fixture running each test on ``module.tables()`` in DuckDB and in PostgreSQL.
+
+    It yields the engine name; the test runs inside a Flask app context (the memoized
+    queries need one) with a cold cache. Use it in a test module as
+    ``reporting_db = reporting_db_fixture(tests.fixtures.<name>)``.
     """
-    fixture = "duckdb_fixture_url" if request.param == "duckdb" else "postgres_fixture_url"
-    original = get_settings()
-    use_reporting_db(request.getfixturevalue(fixture))
-    with dash_app.server.app_context():
-        yield request.param
-    dispose_engines()
-    configure(original)
+
+    @pytest.fixture(params=ENGINES)
+    def fixture(request) -> Iterator[str]:
+        original = get_settings()
+        use_reporting_db(fixture_db_url(request.param, module, request))
+        with dash_app.server.app_context():
+            yield request.param
+        dispose_engines()
+        configure(original)
+
+    return fixture
+
+
+reporting_db = reporting_db_fixture(foundation)
 
 
 @pytest.fixture
@@ -114,10 +148,12 @@ def pytest_setup_options():
 
 
 @pytest.fixture
-def browser_db(duckdb_fixture_url) -> Iterator[str]:
-    """The app on the DuckDB fixture, for browser tests (one engine is enough there)."""
+def browser_db(request) -> Iterator[str]:
+    """The app on the DuckDB foundation fixture, for browser tests (one engine is
+    enough there)."""
     original = get_settings()
-    use_reporting_db(duckdb_fixture_url)
-    yield duckdb_fixture_url
+    url = fixture_db_url("duckdb", foundation, request)
+    use_reporting_db(url)
+    yield url
     dispose_engines()
     configure(original)

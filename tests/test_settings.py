@@ -11,8 +11,7 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 def test_s001_every_setting_is_in_the_readme_table_with_its_default():
     for name, (default, _description) in SETTINGS_DOC.items():
-        row = next((line for line in README.splitlines() if line.startswith(f"| `{name}`")),
-                   None)
+        row = next((line for line in README.splitlines() if line.startswith(f"| `{name}`")), None)
         assert row is not None, f"{name} is not in the README's settings table"
         assert f"`{default}`" in row, f"{name}: README does not show the default {default}"
 
