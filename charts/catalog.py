@@ -11,17 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 import pandas as pd
 
 from charts.areas import AREA_BY_SLUG
-from queries.access import access_within_days
-from queries.digital import remote_share
 from queries.filters import Filters
-from queries.indicator_values import reported_share
-from queries.reference import county_code
-from queries.referrals import referral_counts
 from settings import get_settings
 
 UNITS = ("percent", "count", "days")
@@ -60,11 +54,6 @@ class ChartSpec:
         return f"chart.{self.id}.series.{series}"
 
 
-def _monitoring_coverage(filters: Filters) -> pd.DataFrame:
-    # Health stations, not people: no small-count suppression (docs/privacy.md).
-    return reported_share(filters, "hoitotakuuseuranta-kattavuus", county_code(), None)
-
-
 CHARTS: dict[str, ChartSpec] = {}
 
 
@@ -82,52 +71,6 @@ def register(spec: ChartSpec) -> ChartSpec:
     return spec
 
 
-register(
-    ChartSpec(
-        id="hoitotakuu-7vrk",
-        area="hoitoonpaasy",
-        unit="percent",
-        load=partial(access_within_days, days=7),
-        series=("within_days",),
-        target_indicator="hoitotakuu-7vrk",
-    )
-)
-register(
-    ChartSpec(
-        id="hyvinvointilahetteet",
-        area="ennaltaehkaisy",
-        unit="count",
-        kind="bar",
-        load=partial(referral_counts, referral_type="wellbeing"),
-        series=("referrals", "referrers"),
-        decimals=0,
-    )
-)
-register(
-    ChartSpec(
-        id="hoitotakuuseuranta-kattavuus",
-        area="tietopohja",
-        unit="percent",
-        load=_monitoring_coverage,
-        series=("share",),
-        target_indicator="hoitotakuuseuranta-kattavuus",
-        unit_filter=False,
-        counts_people=False,
-        decimals=0,
-    )
-)
-register(
-    ChartSpec(
-        id="digiasiointi-osuus",
-        area="digipalvelut",
-        unit="percent",
-        load=remote_share,
-        series=("remote", "realtime", "asynchronous"),
-        target_indicator="digiasiointi-osuus",
-    )
-)
-
-
 def charts_in_area(area: str) -> list[ChartSpec]:
     """The catalog entries of one area, in catalog order."""
     return [spec for spec in CHARTS.values() if spec.area == area]
@@ -141,3 +84,7 @@ def headline_chart(area: str) -> ChartSpec:
 def min_cell_count() -> int:
     """The small-count minimum in force (for texts that cite it)."""
     return get_settings().min_cell_count
+
+
+# The entries register themselves on import; this line must stay at the end.
+from charts import entries  # noqa: E402, F401

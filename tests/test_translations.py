@@ -41,7 +41,9 @@ def test_t004_every_key_used_in_code_exists_in_the_finnish_catalog():
     assert used - keys == set()
 
 
-def test_t005_catalog_is_valid_json_with_no_empty_texts():
-    path = Path(__file__).resolve().parents[1] / "translations" / "fi.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    assert all(isinstance(v, str) and v.strip() for v in data.values())
+def test_t005_catalog_files_are_valid_json_with_no_empty_texts():
+    files = sorted((Path(__file__).resolve().parents[1] / "translations" / "fi").glob("*.json"))
+    assert len(files) >= 2
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert all(isinstance(v, str) and v.strip() for v in data.values()), path.name

@@ -1,8 +1,10 @@
 """The one translation layer: every user-facing string goes through ``t()``.
 
-Catalogs are flat JSON files (``fi.json`` is the reference; Swedish and English follow
-the same keys). Values use ``str.format`` placeholders. Numbers are formatted here too,
-because the decimal and thousands separators are part of the language.
+A language's catalog is the union of the flat JSON files in ``translations/<lang>/``
+(``common.json`` for the shell, one ``charts-<area>.json`` per area; Finnish is the
+reference, Swedish and English follow the same keys). A key in two files is an error.
+Values use ``str.format`` placeholders. Numbers are formatted here too, because the
+decimal and thousands separators are part of the language.
 """
 
 from __future__ import annotations
@@ -24,8 +26,15 @@ _SEPARATORS = {"fi": (",", "\u00a0")}
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """The message catalog of ``lang`` as a flat ``{key: template}`` dict."""
-    with open(_CATALOG_DIR / f"{lang}.json", encoding="utf-8") as fh:
-        return json.load(fh)
+    merged: dict[str, str] = {}
+    for path in sorted((_CATALOG_DIR / lang).glob("*.json")):
+        with open(path, encoding="utf-8") as fh:
+            part = json.load(fh)
+        clash = merged.keys() & part.keys()
+        if clash:
+            raise ValueError(f"{path.name} repeats keys {sorted(clash)}")
+        merged.update(part)
+    return merged
 
 
 def normalise_language(lang: str | None) -> str:

@@ -1,0 +1,30 @@
+"""Chart catalog entries of ``/tietopohja``. Investment 3: knowledge base."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from charts.catalog import ChartSpec, register
+from queries.filters import Filters
+from queries.indicator_values import reported_share
+from queries.reference import county_code
+
+
+def _monitoring_coverage(filters: Filters) -> pd.DataFrame:
+    # Health stations, not people: no small-count suppression (docs/privacy.md).
+    return reported_share(filters, "hoitotakuuseuranta-kattavuus", county_code(), None)
+
+
+register(
+    ChartSpec(
+        id="hoitotakuuseuranta-kattavuus",
+        area="tietopohja",
+        unit="percent",
+        load=_monitoring_coverage,
+        series=("share",),
+        target_indicator="hoitotakuuseuranta-kattavuus",
+        unit_filter=False,
+        counts_people=False,
+        decimals=0,
+    )
+)
