@@ -114,6 +114,7 @@ def chart_data_json(chart_id: str):
                 "to": applied.end,
                 "grain": applied.grain,
                 "unit": list(applied.units),
+                "service": list(applied.services),
             },
             "data_as_of": as_of.isoformat() if as_of else None,
             "synthetic": synthetic,

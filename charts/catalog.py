@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from charts.areas import AREA_BY_SLUG
+from charts.figures import FigureOptions, time_series_figure
 from queries.filters import Filters
 from settings import get_settings
 
@@ -30,7 +32,9 @@ class ChartSpec:
     counts already suppressed. ``series`` lists the series keys in drawing order; the
     first is the headline the summary sentence speaks of. Texts live in the
     translation catalog under ``chart.<id>.title|definition|source`` and
-    ``chart.<id>.series.<key>``.
+    ``chart.<id>.series.<key>``. Series whose keys come from the data (one per unit or
+    specialty) are drawn after the listed ones, labelled by the frame's ``label``
+    column. ``figure`` is the builder, ``(frame, targets, FigureOptions) -> go.Figure``.
     """
 
     id: str
@@ -38,12 +42,16 @@ class ChartSpec:
     unit: str
     load: Callable[[Filters], pd.DataFrame]
     series: tuple[str, ...]
-    kind: str = "line"  # line | bar (bar draws the headline as bars, others as lines)
+    # line | bar (the headline as bars, the rest as lines) | stacked (all as stacked bars)
+    kind: str = "line"
     target_indicator: str | None = None  # targets.indicator_id of its programme target
+    deadline_indicator: str | None = None  # targets.indicator_id of its legal deadlines
     higher_is_better: bool = True
     unit_filter: bool = True  # False when the figures are county totals only
     counts_people: bool = True  # False: counts of units/services, not suppressed
+    service_filter: bool = False  # True when the service filter (queues) applies
     decimals: int = 1
+    figure: Callable[[pd.DataFrame, pd.DataFrame, FigureOptions], go.Figure] = time_series_figure
 
     def text_key(self, part: str) -> str:
         """Translation key of one of this chart's texts (title, definition, source)."""

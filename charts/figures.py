@@ -27,7 +27,7 @@ _UNIT_SUFFIX = {"percent": "\u00a0%", "days": "\u00a0vrk", "count": ""}
 class FigureOptions:
     """How to draw one chart: labels are already translated."""
 
-    kind: str  # line | bar
+    kind: str  # line | bar | stacked
     unit: str  # percent | count | days
     grain: str  # month | quarter | year
     series_labels: dict[str, str]  # series key -> label, in drawing order
@@ -102,7 +102,7 @@ def time_series_figure(
             "name": label,
             "hovertemplate": hover,
         }
-        if options.kind == "bar" and index == 0:
+        if options.kind == "stacked" or (options.kind == "bar" and index == 0):
             fig.add_trace(go.Bar(marker_color=colour, **common))
         else:
             fig.add_trace(
@@ -113,6 +113,7 @@ def time_series_figure(
                     **common,
                 )
             )
+    targets = targets[targets["kind"] == "programme_target"] if not targets.empty else targets
     if not targets.empty and not periods.empty:
         x_start = periods.min()
         x_end = periods.max() + pd.offsets.MonthEnd(
@@ -141,6 +142,7 @@ def time_series_figure(
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hovermode="x unified" if options.kind == "line" else "closest",
         bargap=0.2,
+        barmode="stack" if options.kind == "stacked" else "group",
     )
     fig.update_xaxes(
         tickformat=TICK_FORMAT[options.grain],

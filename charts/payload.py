@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from charts.catalog import CHARTS, ChartSpec
-from charts.figures import FigureOptions, time_series_figure
+from charts.figures import FigureOptions
 from charts.summary import SUPPRESSED_MARK, format_value, period_label, summarise
 from queries.cache import cache
 from queries.filters import Filters
@@ -35,22 +35,43 @@ _EMPTY_TARGETS = pd.DataFrame(
 
 
 def effective_filters(spec: ChartSpec, filters: Filters) -> Filters:
-    """The filters the chart really applies (county totals ignore the unit filter)."""
-    return filters if spec.unit_filter else replace(filters, units=())
+    """The filters the chart really applies: county totals ignore the unit filter and
+    only queue charts take the service filter (so the cache is not split needlessly)."""
+    if not spec.unit_filter:
+        filters = replace(filters, units=())
+    if not spec.service_filter:
+        filters = replace(filters, services=())
+    return filters
 
 
-def programme_targets(spec: ChartSpec) -> pd.DataFrame:
-    """The chart's programme-target rows (``queries.reference.targets_for`` columns)."""
-    if spec.target_indicator is None:
-        return _EMPTY_TARGETS
-    frame = targets_for(spec.target_indicator)
-    return frame[frame["kind"] == "programme_target"]
+def chart_targets(spec: ChartSpec) -> pd.DataFrame:
+    """The chart's programme-target rows and legal-deadline rows, told apart by ``kind``
+    (``queries.reference.targets_for`` columns)."""
+    parts = []
+    if spec.target_indicator is not None:
+        frame = targets_for(spec.target_indicator)
+        parts.append(frame[frame["kind"] == "programme_target"])
+    if spec.deadline_indicator is not None:
+        frame = targets_for(spec.deadline_indicator)
+        parts.append(frame[frame["kind"] == "legal_deadline"])
+    return pd.concat(parts, ignore_index=True) if parts else _EMPTY_TARGETS
+
+
+def series_labels(spec: ChartSpec, frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Series key -> label in drawing order: the catalog's series, then data series."""
+    labels = {key: t(spec.series_key(key), lang) for key in spec.series}
+    if "label" in frame.columns:
+        for key, label in (
+            frame[["series", "label"]].drop_duplicates("series").itertuples(index=False)
+        ):
+            labels.setdefault(key, label)
+    return labels
 
 
 def chart_data(chart_id: str, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The tidy chart frame and the target rows of one chart under ``filters``."""
     spec = CHARTS[chart_id]
-    return spec.load(effective_filters(spec, filters)), programme_targets(spec)
+    return spec.load(effective_filters(spec, filters)), chart_targets(spec)
 
 
 def table_rows(spec: ChartSpec, frame: pd.DataFrame, grain: str, lang: str) -> dict[str, Any]:
@@ -58,12 +79,13 @@ def table_rows(spec: ChartSpec, frame: pd.DataFrame, grain: str, lang: str) -> d
 
     One row per period, one column per series; suppressed cells read "..".
     """
-    columns = [t("table.period", lang)] + [t(spec.series_key(s), lang) for s in spec.series]
+    labels = series_labels(spec, frame, lang)
+    columns = [t("table.period", lang), *labels.values()]
     rows = []
     for period, group in frame.groupby("period", sort=True):
         by_series = group.set_index("series")
         row = [period_label(pd.Timestamp(period), grain)]
-        for series in spec.series:
+        for series in labels:
             if series not in by_series.index:
                 row.append("")
             elif by_series.at[series, "suppressed"]:
@@ -90,14 +112,14 @@ def chart_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
         kind=spec.kind,
         unit=spec.unit,
         grain=filters.grain,
-        series_labels={s: t(spec.series_key(s), lang) for s in spec.series},
+        series_labels=series_labels(spec, frame, lang),
         target_label=t("chart.target", lang),
         decimals=spec.decimals,
         lang=lang,
     )
     as_of = data_as_of()
     return {
-        "figure": time_series_figure(frame, targets, options).to_plotly_json(),
+        "figure": spec.figure(frame, targets, options).to_plotly_json(),
         "summary": summarise(
             frame,
             targets,

@@ -43,11 +43,12 @@ def format_change(diff: float, unit: str, decimals: int, lang: str) -> str:
 
 
 def target_in_force(targets: pd.DataFrame, period: pd.Timestamp) -> pd.Series | None:
-    """The all-ages target row valid at ``period`` (its first day), or None."""
+    """The all-ages programme-target row valid at ``period`` (its first day), or None."""
     if targets.empty:
         return None
     valid = targets[
-        (targets["valid_from"] <= period)
+        (targets["kind"] == "programme_target")
+        & (targets["valid_from"] <= period)
         & (targets["valid_to"].isna() | (targets["valid_to"] >= period))
         & (targets["age_min"] == 0)
     ]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 GRAINS = ("month", "quarter", "year")
+# Queue services (queue_entries.service); the service filter applies to queue charts.
+SERVICES = ("oral_health", "mental_health", "substance_abuse", "family_centre", "primary_care")
 DEFAULT_START = "2022-01"
 _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _UNIT_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -38,15 +40,18 @@ def _values(raw: object) -> list[str]:
 
 @dataclass(frozen=True)
 class Filters:
-    """What a chart shows: the period (``YYYY-MM`` months, inclusive), grain and units.
+    """What a chart shows: the period (``YYYY-MM`` months, inclusive), grain, units and
+    queue services.
 
-    ``end=None`` means "up to the latest data"; ``units=()`` means the whole county.
+    ``end=None`` means "up to the latest data"; ``units=()`` means the whole county;
+    ``services=()`` means every service.
     """
 
     start: str = DEFAULT_START
     end: str | None = None
     grain: str = "month"
     units: tuple[str, ...] = field(default_factory=tuple)
+    services: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
     def from_query(cls, query: Mapping[str, object]) -> tuple[Filters, tuple[str, ...]]:
@@ -85,7 +90,14 @@ class Filters:
                 units.append(unit)
             else:
                 notices.append("notice.bad_unit")
-        return cls(start, end, grain, tuple(sorted(set(units)))), tuple(dict.fromkeys(notices))
+        services: list[str] = []
+        for service in _values(query.get("service")):
+            if service in SERVICES:
+                services.append(service)
+            else:
+                notices.append("notice.bad_service")
+        filters = cls(start, end, grain, tuple(sorted(set(units))), tuple(sorted(set(services))))
+        return filters, tuple(dict.fromkeys(notices))
 
     def to_query(self) -> dict[str, object]:
         """The URL parameters that reproduce these filters (defaults left out)."""
@@ -98,6 +110,8 @@ class Filters:
             query["grain"] = self.grain
         if self.units:
             query["unit"] = list(self.units)
+        if self.services:
+            query["service"] = list(self.services)
         return query
 
     @property
