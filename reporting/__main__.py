@@ -1,8 +1,8 @@
 """Command line: ``python -m reporting build-demo | ensure-demo | load-demo``.
 
-    python -m reporting build-demo --out data/reporting.duckdb [--scale 1] [--until 2026-11]
-    python -m reporting ensure-demo --out data/reporting.duckdb
-    python -m reporting load-demo --url postgresql+psycopg://user@host:5432/db
+python -m reporting build-demo --out data/reporting.duckdb [--scale 1] [--until 2026-11]
+python -m reporting ensure-demo --out data/reporting.duckdb
+python -m reporting load-demo --url postgresql+psycopg://user@host:5432/db
 """
 
 from __future__ import annotations

@@ -68,7 +68,13 @@ SPECIALTIES = (
     "silmätaudit",
     "korva-, nenä- ja kurkkutaudit",
 )
-QUEUE_SERVICES = ("oral_health", "mental_health", "substance_abuse", "family_centre", "primary_care")
+QUEUE_SERVICES = (
+    "oral_health",
+    "mental_health",
+    "substance_abuse",
+    "family_centre",
+    "primary_care",
+)
 EXIT_REASONS = ("treated", "cancelled", "moved")
 UNIT_TYPES = ("health_station", "oral_health", "family_centre", "mental_health", "substance_abuse")
 
@@ -94,7 +100,14 @@ _UNITS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("TA01", "Harjulan terveysasema", "Harjula hälsostation", "health_station", CENTRAL, "901"),
     ("TA02", "Keskustan terveysasema", "Centrums hälsostation", "health_station", CENTRAL, "901"),
     ("TA03", "Rantakylän terveysasema", "Strandby hälsostation", "health_station", CENTRAL, "901"),
-    ("TA04", "Koivulahden terveysasema", "Björkviks hälsostation", "health_station", CENTRAL, "902"),
+    (
+        "TA04",
+        "Koivulahden terveysasema",
+        "Björkviks hälsostation",
+        "health_station",
+        CENTRAL,
+        "902",
+    ),
     ("TA05", "Järvelän terveysasema", "Järvelä hälsostation", "health_station", NORTH, "903"),
     ("TA06", "Mäntyrannan terveysasema", "Mäntyranta hälsostation", "health_station", NORTH, "905"),
     ("TA07", "Kuusijärven terveysasema", "Granträsk hälsostation", "health_station", NORTH, "908"),
@@ -102,11 +115,25 @@ _UNITS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("TA09", "Saarikylän terveysasema", "Holmby hälsostation", "health_station", SOUTH, "906"),
     ("TA10", "Peltolan terveysasema", "Peltola hälsostation", "health_station", SOUTH, "907"),
     ("TA11", "Lahdenperän terveysasema", "Lahdenperä hälsostation", "health_station", SOUTH, "906"),
-    ("TA12", "Pohjoisharjun terveysasema", "Norråsens hälsostation", "health_station", NORTH, "903"),
+    (
+        "TA12",
+        "Pohjoisharjun terveysasema",
+        "Norråsens hälsostation",
+        "health_station",
+        NORTH,
+        "903",
+    ),
     ("SU01", "Keskustan hammashoitola", "Centrums tandklinik", "oral_health", CENTRAL, "901"),
     ("SU02", "Järvelän hammashoitola", "Järvelä tandklinik", "oral_health", NORTH, "903"),
     ("SU03", "Kallioniemen hammashoitola", "Bergnäs tandklinik", "oral_health", SOUTH, "904"),
-    ("PK01", "Esimerkkilän perhekeskus", "Exempelby familjecentral", "family_centre", CENTRAL, "901"),
+    (
+        "PK01",
+        "Esimerkkilän perhekeskus",
+        "Exempelby familjecentral",
+        "family_centre",
+        CENTRAL,
+        "901",
+    ),
     ("PK02", "Kallioniemen perhekeskus", "Bergnäs familjecentral", "family_centre", SOUTH, "904"),
     (
         "MT01",
@@ -201,7 +228,9 @@ def _mi(text: str) -> int:
 def _months(first: date, last: date) -> list[tuple[int, int]]:
     return [
         (mi // 12, mi % 12 + 1)
-        for mi in range(_month_index(first.year, first.month), _month_index(last.year, last.month) + 1)
+        for mi in range(
+            _month_index(first.year, first.month), _month_index(last.year, last.month) + 1
+        )
     ]
 
 
@@ -243,7 +272,7 @@ _WEEKDAY_WEIGHT = np.array([1.12, 1.04, 1.0, 0.98, 0.86, 0.07, 0.05])
 _HOLIDAY_WEIGHT = 0.05
 # Monthly activity level (holidays are on top of this): July -35 %, June/August -15 %,
 # December -15 % together with Christmas, January a slight rise.
-_SEASON = np.array([1.08, 1.02, 1.0, 1.0, 0.98, 0.86, 0.66, 0.86, 1.02, 1.03, 1.02, 0.95])
+_SEASON = np.array([1.03, 1.0, 0.98, 1.0, 0.98, 0.85, 0.63, 0.82, 1.0, 1.0, 1.0, 0.93])
 
 
 def _month_days(year: int, month: int) -> tuple[np.ndarray, np.ndarray]:
@@ -363,7 +392,8 @@ def _cat(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:
 
 def _frame(table, df: pd.DataFrame) -> pd.DataFrame:
     columns = [c.name for c in table.columns]
-    assert list(df.columns) == columns, (table.name, list(df.columns))
+    if list(df.columns) != columns:
+        raise RuntimeError(f"{table.name}: columns {list(df.columns)} != contract {columns}")
     return df
 
 
@@ -425,7 +455,9 @@ def contacts_month(
     p = [legacy * 0.5, legacy * 0.2, legacy * 0.3, 1.0 - legacy - r56, r56]
     contact_type[remote] = idx[_draw(rng, int(remote.sum()), p)]
     idx = np.array([_CT[c] for c in ("R10", "R20", "R30", "R40", "R41")])
-    contact_type[in_person] = idx[_draw(rng, int(in_person.sum()), [0.935, 0.03, 0.01, 0.015, 0.01])]
+    contact_type[in_person] = idx[
+        _draw(rng, int(in_person.sum()), [0.935, 0.03, 0.01, 0.015, 0.01])
+    ]
 
     # Channel: known for real-time remote contacts, partly for asynchronous ones.
     channel = np.full(n, -1, dtype=np.int16)
@@ -514,9 +546,7 @@ _OTHER_TARGETS = (
     "Kuntoutuspalvelut",
     "Työterveyshuolto",
 )
-_REFERRAL_TARGETS = (
-    _SPECIALISED_TARGETS + _WELLBEING_TARGETS + _EXERCISE_TARGETS + _OTHER_TARGETS
-)
+_REFERRAL_TARGETS = _SPECIALISED_TARGETS + _WELLBEING_TARGETS + _EXERCISE_TARGETS + _OTHER_TARGETS
 
 
 @dataclass(frozen=True)
@@ -577,7 +607,7 @@ def referrals_month(
     rng = _rng(seed, year, month, 2)
     mi = _month_index(year, month)
     days, weights = _month_days(year, month)
-    season = _SEASON[month - 1]
+    season = _SEASON[month - 1] / _SEASON.mean()
     parts: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]] = []
     # (referrer numbers, type index, specialty codes, target codes, day indices)
 
@@ -609,7 +639,9 @@ def referrals_month(
 
     n = int(rng.poisson(_OTHER_REFERRALS_PER_MONTH * scale * season))
     station = _draw(rng, n, STATION_P)
-    referrer = _pick_in_station(rng, station, pros.by_station, pros.station_start, pros.station_count)
+    referrer = _pick_in_station(
+        rng, station, pros.by_station, pros.station_start, pros.station_count
+    )
     target = _draw(rng, n, [0.35, 0.3, 0.2, 0.15]) + _REFERRAL_TARGETS.index(_OTHER_TARGETS[0])
     parts.append((referrer, 3, np.full(n, -1, dtype=np.int16), target, _draw(rng, n, weights)))
 
@@ -655,9 +687,18 @@ _QUEUE_MODEL: dict[str, tuple[float, np.ndarray, list[tuple[str, float]], float]
     "oral_health": (
         800.0,
         _AGE_GENERAL,
-        [("2021-01", 110), ("2022-01", 135), ("2022-12", 200), ("2023-08", 230),
-         ("2023-09", 170), ("2024-03", 120), ("2024-09", 90), ("2025-01", 75),
-         ("2025-12", 65), ("2026-12", 60)],
+        [
+            ("2021-01", 110),
+            ("2022-01", 135),
+            ("2022-12", 200),
+            ("2023-08", 230),
+            ("2023-09", 170),
+            ("2024-03", 120),
+            ("2024-09", 90),
+            ("2025-01", 75),
+            ("2025-12", 65),
+            ("2026-12", 60),
+        ],
         0.45,
     ),  # fmt: skip
     "mental_health": (
@@ -701,7 +742,7 @@ def queue_month(
     for s_index, service in enumerate(QUEUE_SERVICES):
         rate, age_pmf, median_knots, sigma = _QUEUE_MODEL[service]
         unit_ids, unit_p = _QUEUE_UNITS[service]
-        n = int(rng.poisson(rate * scale * _QUEUE_SEASON[month - 1]))
+        n = int(rng.poisson(rate * scale * _QUEUE_SEASON[month - 1] / _QUEUE_SEASON.mean()))
         entered = days[_draw(rng, n, weights)]
         unit = np.array([_QUEUE_UNIT_IDS.index(u) for u in unit_ids])[_draw(rng, n, unit_p)]
         age = _ages(rng, n, age_pmf)
@@ -759,16 +800,12 @@ def queue_month(
 
 
 def targets_frame(path: Path = TARGETS_CSV) -> pd.DataFrame:
-    """The rows of ``reporting/data/targets.csv`` (empty valid_to = NULL).
-
-    The last column is free text; an unquoted ``;`` inside it is kept as text rather
-    than treated as a separator.
-    """
+    """The rows of ``reporting/data/targets.csv`` (empty valid_to = NULL)."""
     with open(path, encoding="utf-8", newline="") as fh:
         rows = [row for row in csv.reader(fh, delimiter=";") if row]
     header, body = rows[0], rows[1:]
-    width = len(header)
-    body = [row[: width - 1] + [";".join(row[width - 1 :])] for row in body]
+    if any(len(row) != len(header) for row in body):
+        raise ValueError(f"{path.name}: every row needs {len(header)} ';'-separated fields")
     df = pd.DataFrame(body, columns=header, dtype=str)
     out = pd.DataFrame(
         {
@@ -814,9 +851,9 @@ def indicator_values_frame(*, seed: int, end: date) -> pd.DataFrame:
         rng = _rng(seed, year, month, 4)
         # Electronic forms, numerator and denominator in thousands of forms.
         t = (mi - _mi("2022-01")) / (_mi("2026-12") - _mi("2022-01"))
-        share = min(8.0 + 40.0 * t, 55.0) + rng.normal(0.0, 1.0)
-        forms = round(22.0 * _SEASON[month - 1] * rng.uniform(0.95, 1.05), 1)
-        electronic = round(forms * share / 100.0, 1)
+        share = max(min(8.0 + 40.0 * t, 55.0) + rng.normal(0.0, 0.8), 1.0)
+        forms = round(22.0 * _SEASON[month - 1] * rng.uniform(0.95, 1.05), 3)
+        electronic = round(forms * share / 100.0, 3)
         add("sahkoiset-lomakkeet-osuus", start, "month", round(100 * electronic / forms, 1),
             electronic, forms)  # fmt: skip
         # Child and family service-need assessments done within 90 days.
@@ -828,7 +865,7 @@ def indicator_values_frame(*, seed: int, end: date) -> pd.DataFrame:
         # Care-guarantee monitoring coverage, per complete quarter.
         if month % 3 == 0:
             quarter = (mi - _mi("2022-01")) // 3  # 0 = 2022Q1
-            stations = min(12, 6 + round(6 * quarter / 15))
+            stations = min(12, 6 + (6 * quarter) // 15)
             add("hoitotakuuseuranta-kattavuus", date(year, month - 2, 1), "quarter",
                 round(100 * stations / 12, 1), float(stations), 12.0)  # fmt: skip
         if month == 1:
@@ -935,9 +972,7 @@ def generate(
         df = contacts_month(year, month, seed=seed, scale=scale, first_id=next_contact)
         next_contact += len(df)
         yield "client_contacts", df
-        df = referrals_month(
-            year, month, seed=seed, scale=scale, first_id=next_referral, pros=pros
-        )
+        df = referrals_month(year, month, seed=seed, scale=scale, first_id=next_referral, pros=pros)
         next_referral += len(df)
         yield "referrals", df
         df = queue_month(year, month, seed=seed, scale=scale, first_id=next_entry, end=end)

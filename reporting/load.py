@@ -61,7 +61,9 @@ def _count(summary: LoadSummary, table: str, n: int) -> None:
     summary.rows[table] = summary.rows.get(table, 0) + n
 
 
-def _chunks(scale: float, until: str | date | None, seed: int) -> Iterable[tuple[str, pd.DataFrame]]:
+def _chunks(
+    scale: float, until: str | date | None, seed: int
+) -> Iterable[tuple[str, pd.DataFrame]]:
     return demo.generate(scale=scale, until=until, seed=seed)
 
 
@@ -183,9 +185,7 @@ def load_postgres(
     if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
         engine.dispose()
         raise ValueError("load_postgres needs a postgresql+psycopg:// URL")
-    summary = LoadSummary(
-        target=engine.url.render_as_string(hide_password=True), data_as_of=end
-    )
+    summary = LoadSummary(target=engine.url.render_as_string(hide_password=True), data_as_of=end)
     columns = {t.name: ", ".join(f'"{c.name}"' for c in t.columns) for t in metadata.sorted_tables}
     try:
         with engine.begin() as conn:

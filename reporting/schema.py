@@ -87,7 +87,7 @@ targets = sa.Table(
     sa.Column("valid_to", sa.Date),
     sa.Column("age_min", sa.SmallInteger, nullable=False, server_default="0"),
     sa.Column("age_max", sa.SmallInteger, nullable=False, server_default="150"),
-    sa.Column("value", sa.Float, nullable=False),  # in the indicator's unit (%, days, count)
+    sa.Column("value", sa.Double, nullable=False),  # in the indicator's unit (%, days, count)
     sa.Column("comparison", sa.String(2), nullable=False),  # >= | <= | > | <
     sa.Column("source", sa.String(300), nullable=False),
 )
@@ -100,9 +100,9 @@ indicator_values = sa.Table(
     sa.Column("region_code", sa.String(32), nullable=False),  # county code or unit_id
     sa.Column("period_start", sa.Date, nullable=False),
     sa.Column("period_grain", sa.String(8), nullable=False),  # month | quarter | year
-    sa.Column("value", sa.Float),
-    sa.Column("numerator", sa.Float),
-    sa.Column("denominator", sa.Float),
+    sa.Column("value", sa.Double),
+    sa.Column("numerator", sa.Double),
+    sa.Column("denominator", sa.Double),
     sa.Column("source", sa.String(300), nullable=False),
 )
 
