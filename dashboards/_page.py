@@ -8,6 +8,7 @@ from dash import dcc, html
 from charts.areas import AREA_BY_SLUG, INVESTMENT_AREAS, OVERVIEW
 from charts.card import alert, chart_card
 from charts.catalog import CHARTS, headline_chart
+from dashboards._filters import filter_bar
 from queries.filters import Filters
 from settings import get_settings
 from translations import normalise_language, t
@@ -51,11 +52,13 @@ def area_page(slug: str, chart_ids: tuple[str, ...], query: dict) -> html.Div:
     """An investment area's page: title, intro and the cards of ``chart_ids`` in order."""
     area = AREA_BY_SLUG[slug]
     filters, notices, lang = page_context(query)
+    with_services = any(CHARTS[chart_id].service_filter for chart_id in chart_ids)
     return html.Div(
         [
             html.H1(t(area.title_key, lang)),
             html.P(t(area.intro_key, lang), className="lead"),
             *notices_block(notices, lang),
+            filter_bar(filters, lang, area.path, with_services),
             *[chart_card(CHARTS[chart_id], filters, lang) for chart_id in chart_ids],
         ]
     )
@@ -85,6 +88,7 @@ def overview_page(query: dict) -> html.Div:
             html.H1(t(OVERVIEW.title_key, lang)),
             html.P(t(OVERVIEW.intro_key, lang), className="lead"),
             *notices_block(notices, lang),
+            filter_bar(filters, lang, OVERVIEW.path, with_services=False),
             dbc.Row(sections),
         ]
     )

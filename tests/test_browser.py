@@ -78,3 +78,38 @@ def test_b003_database_down_shows_finnish_message(dash_duo, browser_db, tmp_path
     dash_duo.wait_for_contains_text(".chart-body", "Raportointitietokantaan ei juuri nyt")
     assert "Traceback" not in dash_duo.driver.page_source
     assert dash_duo.get_logs() == []
+
+
+def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
+    dash_duo.start_server(app)
+    start = "/digipalvelut?from=2024-01&to=2024-03&unit=TA03"
+    dash_duo.wait_for_page(url=dash_duo.server_url + start)
+    _wait_for_charts(dash_duo, PAGES["/digipalvelut"])
+    # URL -> view: the controls show the URL's filters, the chart its months.
+    assert dash_duo.find_element("#filter-from").get_attribute("value") == "2024-01"
+    assert dash_duo.find_element("#filter-to").get_attribute("value") == "2024-03"
+    dash_duo.wait_for_contains_text("#unit-summary", "1 valittu")
+    dash_duo.find_element(".filter-bar summary").click()
+    ta03 = dash_duo.wait_for_element("#unit-picker input[value='TA03']")
+    assert ta03.is_selected()
+    assert not dash_duo.find_element("#unit-picker input[value='TA01']").is_selected()
+    first_card = "#card-digiasiointi-osuus"
+    dash_duo.wait_for_contains_text(first_card + " .chart-summary", "3/2024: 50,0")
+    # View -> URL: choosing the year grain writes it to the address bar and redraws.
+    dash_duo.find_element("#filter-grain input[value='year']").click()
+    until(lambda: "grain=year" in dash_duo.driver.current_url, timeout=10)
+    dash_duo.wait_for_contains_text(first_card + " .chart-summary", "Viimeisin arvo 2024:")
+    url = dash_duo.driver.current_url
+    assert "from=2024-01" in url and "to=2024-03" in url and "unit=TA03" in url
+    # URL -> view again: opening the new link restores exactly the same view.
+    dash_duo.wait_for_page(url=url)
+    dash_duo.wait_for_contains_text(first_card + " .chart-summary", "Viimeisin arvo 2024:")
+    checked = dash_duo.find_element("#filter-grain input[value='year']")
+    assert checked.is_selected()
+    # A unit ticked in the view goes into the URL too.
+    dash_duo.find_element(".filter-bar summary").click()
+    dash_duo.wait_for_element("#unit-picker input[value='TA01']").click()
+    until(lambda: "unit=TA01" in dash_duo.driver.current_url, timeout=10)
+    assert "unit=TA03" in dash_duo.driver.current_url
+    dash_duo.wait_for_contains_text("#unit-summary", "2 valittu")
+    assert dash_duo.get_logs() == []
