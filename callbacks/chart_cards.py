@@ -20,13 +20,15 @@ log = logging.getLogger(__name__)
 @callback(
     Output(card_id("chart-body", MATCH), "children"),
     Input(card_id("chart-request", MATCH), "data"),
+    Input(card_id("chart-view", MATCH), "value"),
 )
-def chart_card_body(request: dict) -> list:
-    """Render the body of the card whose request store fired.
+def chart_card_body(request: dict, view: str = "series") -> list:
+    """Render the body of the card whose request store or view switch fired.
 
     ``request`` is ``{"chart": id, "filters": {url params}, "lang": code}`` as written by
     ``charts.card.chart_card``; it is re-validated here because a client can send
-    anything. A database failure shows a notice in the user's language, never a trace.
+    anything (an unknown ``view`` falls back to the time series). A database failure
+    shows a notice in the user's language, never a trace.
     """
     request = request if isinstance(request, dict) else {}
     lang = normalise_language(request.get("lang"))
@@ -35,7 +37,7 @@ def chart_card_body(request: dict) -> list:
         return chart_error(lang)
     filters, _ = Filters.from_query(request.get("filters") or {})
     try:
-        payload = chart_payload(spec.id, filters, lang)
+        payload = chart_payload(spec.id, filters, lang, str(view or "series"))
     except (SQLAlchemyError, RowCapExceeded, OSError):
         log.exception("chart %s failed", spec.id)
         return chart_error(lang)

@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from charts.catalog import ChartSpec
+from charts.payload import available_views
 from queries.filters import Filters
 from translations import format_date, t
 
@@ -34,14 +35,46 @@ def card_id(kind: str, chart_id: str) -> dict[str, str]:
 
 
 def chart_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Section:
-    """The card frame: title, definition, a loading body and the request store."""
+    """The card frame: title, definition popover, view switch, a loading body and the
+    request store."""
     title_id = f"title-{spec.id}"
-    definition = html.Details(
+    button_id = f"definition-{spec.id}"
+    definition = html.Div(
         [
-            html.Summary(t("card.definition", lang)),
-            html.P(t(spec.text_key("definition"), lang)),
+            html.Button(
+                t("card.definition", lang),
+                id=button_id,
+                type="button",
+                className="btn btn-link btn-sm p-0 chart-definition-button",
+            ),
+            dbc.Popover(
+                [
+                    dbc.PopoverHeader(t(spec.text_key("title"), lang)),
+                    dbc.PopoverBody(
+                        [
+                            html.P(t(spec.text_key("definition"), lang)),
+                            html.P(
+                                t("card.source", lang, source=t(spec.text_key("source"), lang)),
+                                className="mb-0 small",
+                            ),
+                        ]
+                    ),
+                ],
+                target=button_id,
+                trigger="legacy",
+                placement="bottom",
+                className="chart-definition",
+            ),
         ],
-        className="chart-definition",
+        className="mb-2",
+    )
+    views = available_views(spec)
+    view_switch = dbc.RadioItems(
+        id=card_id("chart-view", spec.id),
+        options=[{"label": t(f"card.view.{view}", lang), "value": view} for view in views],
+        value="series",
+        inline=True,
+        className="chart-view small mb-1",
     )
     scope = (
         None
@@ -57,6 +90,14 @@ def chart_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Section:
                 [
                     definition,
                     scope,
+                    html.Fieldset(
+                        [
+                            html.Legend(t("card.view", lang), className="visually-hidden"),
+                            view_switch,
+                        ]
+                    )
+                    if len(views) > 1
+                    else None,
                     dcc.Loading(
                         html.Div(
                             html.P(t("card.loading", lang), className="text-muted"),
@@ -109,6 +150,17 @@ def chart_body(spec: ChartSpec, payload: dict[str, Any], lang: str) -> list:
     ]
     if payload["synthetic"]:
         stamp += [" ", html.Strong(t("card.synthetic", lang))]
+    events = (
+        [
+            html.P(
+                [t("card.events", lang), " "]
+                + [f"{event['date']} {event['label']}. " for event in payload["events"]],
+                className="chart-events small mb-1",
+            )
+        ]
+        if payload["events"]
+        else []
+    )
     return [
         html.Figure(
             [
@@ -126,6 +178,7 @@ def chart_body(spec: ChartSpec, payload: dict[str, Any], lang: str) -> list:
             [html.Summary(t("card.show_table", lang)), _table(payload["table"], title)],
             className="chart-table-toggle",
         ),
+        *events,
         html.P(stamp, className="chart-stamp text-muted small mb-0"),
     ]
 

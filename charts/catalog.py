@@ -50,6 +50,8 @@ class ChartSpec:
     unit_filter: bool = True  # False when the figures are county totals only
     counts_people: bool = True  # False: counts of units/services, not suppressed
     service_filter: bool = False  # True when the service filter (queues) applies
+    # Units compared in the "by unit" view when none are selected (units.unit_type).
+    unit_types: tuple[str, ...] = ("health_station",)
     decimals: int = 1
     figure: Callable[[pd.DataFrame, pd.DataFrame, FigureOptions], go.Figure] = time_series_figure
 

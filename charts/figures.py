@@ -36,9 +36,43 @@ class FigureOptions:
     lang: str
 
 
-def _value_format(unit: str, decimals: int) -> str:
+def value_format(unit: str, decimals: int) -> str:
+    """Plotly hover format of a y value with its unit."""
     suffix = {"percent": " %", "days": " vrk", "count": ""}[unit]
     return f"%{{y:,.{decimals}f}}{suffix}"
+
+
+def base_layout(fig: go.Figure, options: FigureOptions, n_periods: int | None = None) -> go.Figure:
+    """The common look of every chart: Finnish separators, fonts, legend on top, period
+    ticks and a unit-suffixed y axis (0–100 for percentages). Returns ``fig``."""
+    if n_periods is None:
+        n_periods = max((len(trace.x) for trace in fig.data if trace.x is not None), default=1)
+    fig.update_layout(
+        separators=plotly_separators(options.lang),
+        template="simple_white",
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14},
+        margin={"l": 56, "r": 16, "t": 16, "b": 40},
+        height=360,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hovermode="x unified" if options.kind == "line" else "closest",
+        bargap=0.2,
+        barmode="stack" if options.kind == "stacked" else "group",
+    )
+    fig.update_xaxes(
+        tickformat=TICK_FORMAT[options.grain],
+        dtick=_month_step(options.grain, n_periods),
+        showgrid=False,
+    )
+    fig.update_yaxes(
+        rangemode="tozero",
+        ticksuffix=_UNIT_SUFFIX[options.unit],
+        showgrid=True,
+        gridcolor="#e5e5e5",
+        tickformat=",d" if options.unit == "count" else None,
+    )
+    if options.unit == "percent":
+        fig.update_yaxes(range=[0, 100])
+    return fig
 
 
 def _month_step(grain: str, n_periods: int) -> str:
@@ -90,12 +124,12 @@ def time_series_figure(
     empty. The x axis spans the periods in ``frame``.
     """
     fig = go.Figure()
-    value_format = _value_format(options.unit, options.decimals)
+    fmt = value_format(options.unit, options.decimals)
     periods = pd.to_datetime(frame["period"]) if not frame.empty else pd.Series(dtype="M8[ns]")
     for index, (key, label) in enumerate(options.series_labels.items()):
         part = frame[frame["series"] == key]
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
-        hover = f"%{{x|{TICK_FORMAT[options.grain]}}}: {value_format}<extra>{label}</extra>"
+        hover = f"%{{x|{TICK_FORMAT[options.grain]}}}: {fmt}<extra>{label}</extra>"
         common = {
             "x": pd.to_datetime(part["period"]),
             "y": part["value"],
@@ -129,33 +163,8 @@ def time_series_figure(
                     line={"color": TARGET_COLOUR, "width": 2, "dash": "dash", "shape": "hv"},
                     name=options.target_label,
                     text=texts,
-                    hovertemplate=f"{value_format}<br>%{{text}}<extra>{options.target_label}"
+                    hovertemplate=f"{fmt}<br>%{{text}}<extra>{options.target_label}"
                     "</extra>",
                 )
             )
-    fig.update_layout(
-        separators=plotly_separators(options.lang),
-        template="simple_white",
-        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14},
-        margin={"l": 56, "r": 16, "t": 16, "b": 40},
-        height=360,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        hovermode="x unified" if options.kind == "line" else "closest",
-        bargap=0.2,
-        barmode="stack" if options.kind == "stacked" else "group",
-    )
-    fig.update_xaxes(
-        tickformat=TICK_FORMAT[options.grain],
-        dtick=_month_step(options.grain, periods.nunique()),
-        showgrid=False,
-    )
-    fig.update_yaxes(
-        rangemode="tozero",
-        ticksuffix=_UNIT_SUFFIX[options.unit],
-        showgrid=True,
-        gridcolor="#e5e5e5",
-        tickformat=",d" if options.unit == "count" else None,
-    )
-    if options.unit == "percent":
-        fig.update_yaxes(range=[0, 100])
-    return fig
+    return base_layout(fig, options, periods.nunique())

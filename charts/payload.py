@@ -12,13 +12,16 @@ from typing import Any
 
 import pandas as pd
 
+from charts.annotations import add_events, events_in_view
 from charts.catalog import CHARTS, ChartSpec
 from charts.figures import FigureOptions
+from charts.small_multiples import small_multiples_figure
+from charts.spc import MIN_POINTS, SHIFT_RUN, TREND_RUN, spc_figure, xmr
 from charts.summary import SUPPRESSED_MARK, format_value, period_label, summarise
 from queries.cache import cache
 from queries.filters import Filters
-from queries.reference import data_as_of, is_synthetic, targets_for
-from translations import t
+from queries.reference import data_as_of, events_for, is_synthetic, targets_for, units
+from translations import format_date, t
 
 _EMPTY_TARGETS = pd.DataFrame(
     columns=[
@@ -98,17 +101,22 @@ def table_rows(spec: ChartSpec, frame: pd.DataFrame, grain: str, lang: str) -> d
     return {"columns": columns, "rows": rows}
 
 
-@cache.memoize()
-def chart_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
-    """Everything a chart card shows, as plain data (cached as a whole).
+VIEWS = ("series", "units", "spc")
 
-    Keys: ``figure`` (plotly figure dict), ``summary`` (sentence), ``table`` (see
-    ``table_rows``), ``data_as_of`` (ISO date or None), ``synthetic`` (bool),
-    ``empty`` (bool: the filters leave no data).
-    """
-    spec = CHARTS[chart_id]
-    frame, targets = chart_data(chart_id, filters)
-    options = FigureOptions(
+
+def available_views(spec: ChartSpec) -> tuple[str, ...]:
+    """The views a chart offers: its time series always; unit comparison when the unit
+    filter applies to it; the SPC view unless it is a stacked distribution."""
+    views = ["series"]
+    if spec.unit_filter:
+        views.append("units")
+    if spec.kind != "stacked":
+        views.append("spc")
+    return tuple(views)
+
+
+def _options(spec: ChartSpec, frame: pd.DataFrame, filters: Filters, lang: str) -> FigureOptions:
+    return FigureOptions(
         kind=spec.kind,
         unit=spec.unit,
         grain=filters.grain,
@@ -117,9 +125,12 @@ def chart_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
         decimals=spec.decimals,
         lang=lang,
     )
-    as_of = data_as_of()
+
+
+def _series_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
+    frame, targets = chart_data(spec.id, filters)
     return {
-        "figure": spec.figure(frame, targets, options).to_plotly_json(),
+        "figure": spec.figure(frame, targets, _options(spec, frame, filters, lang)),
         "summary": summarise(
             frame,
             targets,
@@ -130,7 +141,180 @@ def chart_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
             lang=lang,
         ),
         "table": table_rows(spec, frame, filters.grain, lang),
+        "empty": bool(frame.empty),
+        "periods": frame["period"],
+    }
+
+
+def _unit_panels(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, pd.DataFrame]:
+    """Unit label -> the chart's tidy frame for that unit alone (each one cached)."""
+    frame = units()
+    if filters.units:
+        frame = frame[frame["unit_id"].isin(filters.units)]
+    else:
+        frame = frame[frame["unit_type"].isin(spec.unit_types)]
+    name = "name_sv" if lang == "sv" else "name_fi"
+    return {
+        getattr(row, name): spec.load(replace(filters, units=(row.unit_id,)))
+        for row in frame.itertuples(index=False)
+    }
+
+
+def _units_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
+    panels = _unit_panels(spec, filters, lang)
+    headline = spec.series[0]
+    latest: dict[str, tuple[pd.Timestamp, float, bool]] = {}
+    for label, frame in panels.items():
+        part = frame[frame["series"] == headline].sort_values("period")
+        if not part.empty:
+            last = part.iloc[-1]
+            latest[label] = (last["period"], last["value"], bool(last["suppressed"]))
+    rows = [
+        [
+            label,
+            period_label(period, filters.grain),
+            SUPPRESSED_MARK if hidden else format_value(value, spec.unit, spec.decimals, lang),
+        ]
+        for label, (period, value, hidden) in latest.items()
+    ]
+    shown = {k: v for k, v in latest.items() if not v[2] and not pd.isna(v[1])}
+    if shown:
+        high = max(shown, key=lambda k: shown[k][1])
+        low = min(shown, key=lambda k: shown[k][1])
+        summary = t(
+            "summary.units",
+            lang,
+            period=period_label(shown[high][0], filters.grain),
+            high=high,
+            high_value=format_value(shown[high][1], spec.unit, spec.decimals, lang),
+            low=low,
+            low_value=format_value(shown[low][1], spec.unit, spec.decimals, lang),
+        )
+    else:
+        summary = t("summary.units_none", lang)
+    options = _options(spec, pd.DataFrame(columns=["series"]), filters, lang)
+    periods = pd.concat([f["period"] for f in panels.values()]) if panels else pd.Series()
+    return {
+        "figure": small_multiples_figure(panels, headline, options),
+        "summary": summary,
+        "table": {
+            "columns": [
+                t("table.unit", lang),
+                t("table.period", lang),
+                t(spec.series_key(headline), lang),
+            ],
+            "rows": rows,
+        },
+        "empty": not latest,
+        "periods": periods,
+    }
+
+
+def _spc_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
+    frame, _targets = chart_data(spec.id, filters)
+    part = frame[frame["series"] == spec.series[0]].sort_values("period").reset_index(drop=True)
+    values = part["value"].dropna()
+    if len(values) < MIN_POINTS:
+        empty = _series_view(spec, filters, lang)
+        empty["summary"] = t("summary.spc_too_few", lang, minimum=MIN_POINTS)
+        return empty
+    analysis = xmr(part["value"], (0.0, 100.0) if spec.unit == "percent" else None)
+    labels = {key: t(f"spc.{key}", lang) for key in ("mean", "limits", "signal")}
+    labels["series"] = t(spec.series_key(spec.series[0]), lang)
+    figure = spc_figure(part["period"], analysis, labels, _options(spec, frame, filters, lang))
+
+    def fmt(value: float) -> str:
+        return format_value(value, spec.unit, spec.decimals, lang)
+
+    signal_periods = [
+        period_label(part.at[i, "period"], filters.grain)
+        for i in analysis.index[analysis["signal"]]
+    ]
+    first = analysis.iloc[0]
+    summary = t(
+        "summary.spc",
+        lang,
+        mean=fmt(first["mean"]),
+        lower=fmt(first["lower"]),
+        upper=fmt(first["upper"]),
+    )
+    summary += " " + (
+        t(
+            "summary.spc_signals",
+            lang,
+            count=len(signal_periods),
+            periods=", ".join(signal_periods[:6]) + ("…" if len(signal_periods) > 6 else ""),
+        )
+        if signal_periods
+        else t("summary.spc_no_signals", lang)
+    )
+    rows = []
+    for i, row in analysis.iterrows():
+        runs = {"outside": {}, "shift": {"run": SHIFT_RUN}, "trend": {"run": TREND_RUN}}
+        kinds = [t(f"spc.{kind}", lang, **params) for kind, params in runs.items() if row[kind]]
+        rows.append(
+            [period_label(part.at[i, "period"], filters.grain), fmt(row["value"]), ", ".join(kinds)]
+        )
+    return {
+        "figure": figure,
+        "summary": summary,
+        "table": {
+            "columns": [t("table.period", lang), labels["series"], t("spc.signal", lang)],
+            "rows": rows,
+        },
+        "empty": False,
+        "periods": part["period"],
+    }
+
+
+_BUILDERS = {"series": _series_view, "units": _units_view, "spc": _spc_view}
+
+
+def _events(spec: ChartSpec, periods: pd.Series, grain: str, lang: str) -> pd.DataFrame:
+    if periods.empty:
+        return pd.DataFrame(columns=["event_date", "label"])
+    x_start = pd.Timestamp(periods.min())
+    x_end = pd.Timestamp(periods.max()) + pd.offsets.MonthEnd(
+        {"month": 1, "quarter": 3, "year": 12}[grain]
+    )
+    frame = events_in_view(events_for(spec.area), spec.id, x_start, x_end)
+    column = f"label_{lang}" if f"label_{lang}" in frame.columns else "label_fi"
+    return frame.assign(label=frame[column] if not frame.empty else [])
+
+
+@cache.memoize()
+def chart_payload(
+    chart_id: str, filters: Filters, lang: str, view: str = "series"
+) -> dict[str, Any]:
+    """Everything a chart card shows in one of its ``VIEWS``, as plain data (cached as a
+    whole). An unknown or unavailable view falls back to the time series.
+
+    Keys: ``view``, ``figure`` (plotly figure dict), ``summary`` (sentence), ``table``
+    (``{"columns", "rows"}`` of strings), ``events`` (``[{"date", "label"}]``),
+    ``data_as_of`` (ISO date or None), ``synthetic`` (bool), ``empty`` (bool: the
+    filters leave no data).
+    """
+    spec = CHARTS[chart_id]
+    filters = effective_filters(spec, filters)
+    if view not in available_views(spec):
+        view = "series"
+    built = _BUILDERS[view](spec, filters, lang)
+    figure = built["figure"]
+    events = pd.DataFrame()
+    if view != "units":
+        events = _events(spec, built["periods"], filters.grain, lang)
+        add_events(figure, events, "label")
+    as_of = data_as_of()
+    return {
+        "view": view,
+        "figure": figure.to_plotly_json(),
+        "summary": built["summary"],
+        "table": built["table"],
+        "events": [
+            {"date": format_date(row.event_date.date(), lang), "label": row.label}
+            for row in events.itertuples(index=False)
+        ],
         "data_as_of": as_of.isoformat() if as_of else None,
         "synthetic": is_synthetic(),
-        "empty": bool(frame.empty),
+        "empty": built["empty"],
     }

@@ -18,7 +18,7 @@ from dash import dcc, html
 from queries.filters import DEFAULT_START, GRAINS, SERVICES, Filters
 from translations import t
 
-LATEST = ""  # the "to" select's value for "up to the latest data"
+LATEST = "latest"  # the "to" select's value for "up to the latest data"
 
 
 def month_options(last: date | None = None) -> list[dict[str, str]]:

@@ -89,3 +89,21 @@ def units_county_codes() -> pd.DataFrame:
         ),
         {},
     )
+
+
+@cache.memoize()
+def events_for(area: str) -> pd.DataFrame:
+    """Interventions of one investment area, ordered by date.
+
+    Columns: ``event_date`` (Timestamp), ``chart_id`` (str, or None for every chart
+    of the area), ``label_fi``, ``label_sv``, ``label_en`` (str).
+    """
+    frame = fetch_frame(
+        statement(
+            "SELECT event_date, chart_id, label_fi, label_sv, label_en FROM events"
+            " WHERE area = :area ORDER BY event_date, event_id"
+        ),
+        {"area": area},
+    )
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    return frame

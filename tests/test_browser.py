@@ -113,3 +113,22 @@ def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
     assert "unit=TA03" in dash_duo.driver.current_url
     dash_duo.wait_for_contains_text("#unit-summary", "2 valittu")
     assert dash_duo.get_logs() == []
+
+
+def test_b005_views_compare_units_and_spc(dash_duo, browser_db):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2024-01&to=2024-02")
+    _wait_for_charts(dash_duo, PAGES["/hoitoonpaasy"])
+    card = "#card-hoitotakuu-7vrk"
+    dash_duo.find_element(card + " .chart-view input[value='units']").click()
+    # TA01 2/2024: 5 of 6 = 83.3 %; TA02 has no visits in 2/2024 (its last month,
+    # 1/2024, is suppressed) and TA03 none at all (see tests/fixtures/foundation.py).
+    dash_duo.wait_for_contains_text(card + " .chart-summary", "Jakso 2/2024: suurin arvo")
+    assert "Alfan terveysasema (83,3" in dash_duo.find_element(card + " .chart-summary").text
+    rows = dash_duo.find_elements(card + " .chart-table tbody tr")
+    assert [r.get_attribute("textContent") for r in rows] == [
+        "Alfan terveysasema2/202483,3\u00a0%", "Beetan terveysasema1/2024.."]
+    # Two months are too few for process limits: the card says so.
+    dash_duo.find_element(card + " .chart-view input[value='spc']").click()
+    dash_duo.wait_for_contains_text(card + " .chart-summary", "vähintään 12 jaksoa")
+    assert dash_duo.get_logs() == []

@@ -92,7 +92,7 @@ def test_k010_apply_filters_writes_url_and_updates_only_changed_cards():
         {"chart": "b", "filters": {"grain": "year", "unit": ["TA01", "TA03"]}, "lang": "fi"},
     ]
     search, updated, summary = apply_filters(
-        [["TA03"], ["TA01"]], "2022-01", "", "year", [], requests, [], "?lang=fi"
+        [["TA03"], ["TA01"]], "2022-01", "latest", "year", [], requests, [], "?lang=fi"
     )
     # Units sorted, the default start and "latest" end left out of the URL.
     assert search == "?grain=year&unit=TA01&unit=TA03"

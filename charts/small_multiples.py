@@ -1,0 +1,59 @@
+"""Compare units: one small chart per unit with shared axes ("small multiples")."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from charts.figures import SERIES_COLOURS, TICK_FORMAT, FigureOptions, base_layout, value_format
+
+COLUMNS = 3
+
+
+def small_multiples_figure(
+    panels: dict[str, pd.DataFrame], series: str, options: FigureOptions
+) -> go.Figure:
+    """A grid of mini charts, one per panel (unit label -> tidy chart frame), of the
+    headline ``series``, all on the same x and y axes so heights compare directly.
+    Suppressed points are gaps, as in the full chart."""
+    labels = list(panels)
+    rows = max(1, math.ceil(len(labels) / COLUMNS))
+    fig = make_subplots(
+        rows=rows,
+        cols=COLUMNS,
+        shared_xaxes="all",
+        shared_yaxes="all",
+        subplot_titles=labels,
+        vertical_spacing=0.12 / max(rows, 1) + 0.04,
+        horizontal_spacing=0.04,
+    )
+    fmt = value_format(options.unit, options.decimals)
+    for index, label in enumerate(labels):
+        frame = panels[label]
+        part = frame[frame["series"] == series]
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(part["period"]),
+                y=part["value"],
+                name=label,
+                mode="lines",
+                line={"color": SERIES_COLOURS[0], "width": 2},
+                showlegend=False,
+                hovertemplate=f"%{{x|{TICK_FORMAT[options.grain]}}}: {fmt}<extra>{label}</extra>",
+            ),
+            row=index // COLUMNS + 1,
+            col=index % COLUMNS + 1,
+        )
+    n_periods = max((len(frame["period"].unique()) for frame in panels.values()), default=1)
+    # Each panel is a third of the width: a third as many tick labels fit.
+    base_layout(fig, options, n_periods * COLUMNS)
+    fig.update_layout(
+        height=max(260, 190 * rows),
+        hovermode="closest",
+        margin={"l": 56, "r": 16, "t": 40, "b": 40},
+    )
+    fig.update_annotations(font_size=12)
+    return fig
