@@ -35,6 +35,7 @@ def _lang_of(search: str | None) -> str:
 @callback(
     Output("filter-location", "search"),
     Output(card_id("chart-request", ALL), "data"),
+    Output(card_id("kpi-request", ALL), "data"),
     Output("unit-summary", "children"),
     Input({"type": UNIT_GROUP, "area": ALL}, "value"),
     Input("filter-from", "value"),
@@ -42,11 +43,14 @@ def _lang_of(search: str | None) -> str:
     Input("filter-grain", "value"),
     Input("filter-service", "value"),
     State(card_id("chart-request", ALL), "data"),
+    State(card_id("kpi-request", ALL), "data"),
     State("unit-selection", "data"),
     State("filter-location", "search"),
     prevent_initial_call=True,
 )
-def apply_filters(unit_groups, start, end, grain, service, requests, url_units, search):
+def apply_filters(
+    unit_groups, start, end, grain, service, requests, kpi_requests, url_units, search
+):
     """Validate the controls' values like URL parameters, write them to the URL (no
     reload) and hand them to every chart card on the page.
 
@@ -64,16 +68,19 @@ def apply_filters(unit_groups, start, end, grain, service, requests, url_units, 
     filters, _notices = Filters.from_query(query)
     lang = _lang_of(search)
     wanted = filters.to_query()
-    updated = [
-        {**request, "filters": wanted} if request.get("filters") != wanted else no_update
-        for request in requests
-    ]
+
+    def refreshed(stores: list[dict]) -> list:
+        return [
+            {**store, "filters": wanted} if store.get("filters") != wanted else no_update
+            for store in stores
+        ]
+
     summary = (
         t("filters.units_selected", lang, count=len(filters.units))
         if filters.units
         else t("filters.units_all", lang)
     )
-    return query_string(filters, lang), updated, summary
+    return query_string(filters, lang), refreshed(requests), refreshed(kpi_requests), summary
 
 
 @callback(

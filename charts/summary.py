@@ -7,6 +7,7 @@ from a year earlier, and position against the target in force.
 from __future__ import annotations
 
 import operator
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -60,6 +61,43 @@ def target_met(value: float, target: pd.Series) -> bool:
     return _COMPARE[target["comparison"]](value, target["value"])
 
 
+@dataclass(frozen=True)
+class Headline:
+    """What the summary sentence and the overview's KPI cards say about a series.
+
+    ``value`` is NaN when the latest period is suppressed (``suppressed``) or missing;
+    ``previous`` is the value a year earlier (NaN if unknown); ``target`` is the
+    programme-target row in force at ``period`` or None; ``met`` is None without a
+    target or a value.
+    """
+
+    period: pd.Timestamp
+    value: float
+    suppressed: bool
+    previous: float
+    target: pd.Series | None
+    met: bool | None
+
+
+def headline(frame: pd.DataFrame, targets: pd.DataFrame, series: str) -> Headline | None:
+    """The latest period of ``series`` in a tidy chart frame, or None without data."""
+    part = frame[frame["series"] == series].sort_values("period")
+    if part.empty:
+        return None
+    latest = part.iloc[-1]
+    earlier = part[part["period"] == year_earlier(latest["period"])]
+    previous = float(earlier.iloc[0]["value"]) if not earlier.empty else float("nan")
+    target = target_in_force(targets, latest["period"])
+    value = float(latest["value"])
+    met = None if target is None or pd.isna(value) else target_met(value, target)
+    return Headline(latest["period"], value, bool(latest["suppressed"]), previous, target, met)
+
+
+def comparison_sign(comparison: str) -> str:
+    """``>=`` as ``≥`` and ``<=`` as ``≤``, for text."""
+    return comparison.replace(">=", "≥").replace("<=", "≤")
+
+
 def summarise(
     frame: pd.DataFrame,
     targets: pd.DataFrame,
@@ -71,46 +109,38 @@ def summarise(
     lang: str,
 ) -> str:
     """One sentence on the headline ``series`` of a tidy chart frame, in ``lang``."""
-    part = frame[frame["series"] == series].sort_values("period")
-    if part.empty:
+    facts = headline(frame, targets, series)
+    if facts is None:
         return t("summary.no_data", lang)
-    latest = part.iloc[-1]
-    label = period_label(latest["period"], grain)
-    if pd.isna(latest["value"]):
-        key = "summary.latest_suppressed" if latest["suppressed"] else "summary.latest_missing"
+    label = period_label(facts.period, grain)
+    if pd.isna(facts.value):
+        key = "summary.latest_suppressed" if facts.suppressed else "summary.latest_missing"
         return t(key, lang, period=label)
     sentences = [
         t(
             "summary.latest",
             lang,
             period=label,
-            value=format_value(latest["value"], unit, decimals, lang),
+            value=format_value(facts.value, unit, decimals, lang),
         )
     ]
-    earlier = part[part["period"] == year_earlier(latest["period"])]
-    if not earlier.empty and not pd.isna(earlier.iloc[0]["value"]):
-        diff = latest["value"] - earlier.iloc[0]["value"]
+    if not pd.isna(facts.previous):
         sentences.append(
             t(
                 "summary.change",
                 lang,
-                value=format_value(earlier.iloc[0]["value"], unit, decimals, lang),
-                change=format_change(diff, unit, decimals, lang),
+                value=format_value(facts.previous, unit, decimals, lang),
+                change=format_change(facts.value - facts.previous, unit, decimals, lang),
             )
         )
-    target = target_in_force(targets, latest["period"])
-    if target is not None:
-        key = (
-            "summary.target_met"
-            if target_met(latest["value"], target)
-            else "summary.target_not_met"
-        )
+    if facts.target is not None:
+        key = "summary.target_met" if facts.met else "summary.target_not_met"
         sentences.append(
             t(
                 key,
                 lang,
-                comparison=target["comparison"].replace(">=", "≥").replace("<=", "≤"),
-                target=format_value(target["value"], unit, 0, lang),
+                comparison=comparison_sign(facts.target["comparison"]),
+                target=format_value(facts.target["value"], unit, 0, lang),
             )
         )
     return " ".join(sentences)

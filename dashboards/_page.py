@@ -7,7 +7,8 @@ from dash import dcc, html
 
 from charts.areas import AREA_BY_SLUG, INVESTMENT_AREAS, OVERVIEW
 from charts.card import alert, chart_card
-from charts.catalog import CHARTS, headline_chart
+from charts.catalog import CHARTS
+from charts.kpi import kpi_card
 from dashboards._filters import filter_bar
 from queries.filters import Filters
 from settings import get_settings
@@ -64,23 +65,36 @@ def area_page(slug: str, chart_ids: tuple[str, ...], query: dict) -> html.Div:
     )
 
 
-def overview_page(query: dict) -> html.Div:
-    """The overview: each investment area's headline chart with a link to the area."""
+def overview_page(kpi_ids: dict[str, tuple[str, ...]], query: dict) -> html.Div:
+    """The overview: per investment area, KPI cards of its headline indicators (area
+    slug -> chart ids) and a link to the area's page."""
     filters, notices, lang = page_context(query)
     sections = []
     for area in INVESTMENT_AREAS:
+        heading_id = f"overview-{area.slug}"
         sections.append(
-            dbc.Col(
+            html.Section(
                 [
-                    chart_card(headline_chart(area.slug), filters, lang),
+                    html.H2(t(area.title_key, lang), id=heading_id, className="h4"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                kpi_card(CHARTS[chart_id], filters, lang),
+                                md=6,
+                                xl=3,
+                                className="mb-3",
+                            )
+                            for chart_id in kpi_ids.get(area.slug, ())
+                        ]
+                    ),
                     dcc.Link(
-                        t("overview.go_to_area", lang, area=t(area.title_key, lang)),
+                        t("overview.area_link", lang, area=t(area.title_key, lang)),
                         href=area.path,
                         className="area-link",
                     ),
                 ],
-                lg=6,
                 className="mb-4",
+                **{"aria-labelledby": heading_id},
             )
         )
     return html.Div(
@@ -89,6 +103,6 @@ def overview_page(query: dict) -> html.Div:
             html.P(t(OVERVIEW.intro_key, lang), className="lead"),
             *notices_block(notices, lang),
             filter_bar(filters, lang, OVERVIEW.path, with_services=False),
-            dbc.Row(sections),
+            *sections,
         ]
     )

@@ -1,12 +1,20 @@
-"""Overview page ``/``: the headline chart of every investment area."""
+"""Overview page ``/``: KPI cards of each investment area's headline indicators."""
 
 from dash import register_page
 
 from dashboards._page import overview_page, page_registration
+
+# Headline indicators per area, in the order the overview shows them.
+KPI_IDS: dict[str, tuple[str, ...]] = {
+    "hoitoonpaasy": ("hoitotakuu-7vrk",),
+    "ennaltaehkaisy": ("hyvinvointilahetteet",),
+    "tietopohja": ("hoitotakuuseuranta-kattavuus",),
+    "digipalvelut": ("digiasiointi-osuus",),
+}
 
 register_page(__name__, **page_registration(""))
 
 
 def layout(**query: object):
     """The overview for the filters in the URL (cheap: the cards load their data later)."""
-    return overview_page(query)
+    return overview_page(KPI_IDS, query)

@@ -91,22 +91,26 @@ def test_k010_apply_filters_writes_url_and_updates_only_changed_cards():
         {"chart": "a", "filters": {}, "lang": "fi"},
         {"chart": "b", "filters": {"grain": "year", "unit": ["TA01", "TA03"]}, "lang": "fi"},
     ]
-    search, updated, summary = apply_filters(
-        [["TA03"], ["TA01"]], "2022-01", "latest", "year", [], requests, [], "?lang=fi"
+    kpis = [{"chart": "a", "filters": {"grain": "year", "unit": ["TA01", "TA03"]}}]
+    search, updated, kpi_updated, summary = apply_filters(
+        [["TA03"], ["TA01"]], "2022-01", "latest", "year", [], requests, kpis, [], "?lang=fi"
     )
     # Units sorted, the default start and "latest" end left out of the URL.
     assert search == "?grain=year&unit=TA01&unit=TA03"
-    assert updated[0] == {"chart": "a", "filters": {"grain": "year", "unit": ["TA01", "TA03"]},
-                          "lang": "fi"}
-    assert updated[1] is no_update
+    assert updated[0] == {
+        "chart": "a",
+        "filters": {"grain": "year", "unit": ["TA01", "TA03"]},
+        "lang": "fi",
+    }
+    assert updated[1] is no_update and kpi_updated == [no_update]
     assert summary == "2 valittu"
 
 
 def test_k011_apply_filters_keeps_url_units_until_checkboxes_load_and_drops_bad_values():
     from callbacks.filters import apply_filters
 
-    search, _updated, summary = apply_filters(
-        [], "2024-13", "2023-05", "week", ["oral_health", "spa"], [], ["TA02"], ""
+    search, _updated, _kpis, summary = apply_filters(
+        [], "2024-13", "2023-05", "week", ["oral_health", "spa"], [], [], ["TA02"], ""
     )
     # Bad month and grain fall back to defaults; the unknown service is dropped.
     assert search == "?to=2023-05&unit=TA02&service=oral_health"

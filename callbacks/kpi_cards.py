@@ -1,0 +1,36 @@
+"""The pattern-matching callback that fills the overview's KPI cards."""
+
+from __future__ import annotations
+
+import logging
+
+from dash import MATCH, Input, Output, callback, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from charts.card import card_id
+from charts.catalog import CHARTS
+from charts.kpi import kpi_body, kpi_payload
+from queries.engine import RowCapExceeded
+from queries.filters import Filters
+from translations import normalise_language, t
+
+log = logging.getLogger(__name__)
+
+
+@callback(
+    Output(card_id("kpi-body", MATCH), "children"),
+    Input(card_id("kpi-request", MATCH), "data"),
+)
+def kpi_card_body(request: dict) -> list:
+    """Render one KPI card; a bad request or a database failure gives a short notice."""
+    request = request if isinstance(request, dict) else {}
+    lang = normalise_language(request.get("lang"))
+    spec = CHARTS.get(str(request.get("chart")))
+    if spec is None:
+        return [html.P(t("kpi.unavailable", lang), className="small")]
+    filters, _ = Filters.from_query(request.get("filters") or {})
+    try:
+        return kpi_body(kpi_payload(spec.id, filters, lang), lang)
+    except (SQLAlchemyError, RowCapExceeded, OSError):
+        log.exception("KPI %s failed", spec.id)
+        return [html.P(t("kpi.unavailable", lang), className="small", role="status")]

@@ -1,0 +1,134 @@
+"""KPI cards of the overview: one headline indicator each, with its latest value, the
+change from a year earlier and its status against the target in force. Status is told
+by text and an icon as well as colour (WCAG 1.4.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import dcc, html
+
+from charts.areas import AREA_BY_SLUG
+from charts.card import card_id
+from charts.catalog import CHARTS, ChartSpec
+from charts.payload import chart_data, effective_filters
+from charts.summary import (
+    comparison_sign,
+    format_change,
+    format_value,
+    headline,
+    period_label,
+)
+from queries.cache import cache
+from queries.filters import Filters
+from translations import t
+
+STATUS_ICON = {"met": "✓", "not_met": "✗", "none": "–"}
+STATUS_CLASS = {"met": "text-success", "not_met": "text-danger", "none": "text-muted"}
+
+
+def chart_link(spec: ChartSpec, filters: Filters) -> str:
+    """The chart on its area page, with the same filters, scrolled to its card."""
+    query = urlencode(filters.to_query(), doseq=True)
+    return AREA_BY_SLUG[spec.area].path + ("?" + query if query else "") + f"#card-{spec.id}"
+
+
+def kpi_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Article:
+    """The KPI card frame (cheap, no database); ``callbacks.kpi_cards`` fills its body."""
+    title_id = f"kpi-title-{spec.id}"
+    return html.Article(
+        [
+            html.H3(t(spec.text_key("title"), lang), id=title_id, className="h6"),
+            dcc.Loading(
+                html.Div(
+                    html.P(t("card.loading", lang), className="text-muted small"),
+                    id=card_id("kpi-body", spec.id),
+                ),
+                type="dot",
+            ),
+            dcc.Link(
+                t("kpi.open_chart", lang),
+                href=chart_link(spec, filters),
+                className="small stretched-link-none",
+            ),
+            dcc.Store(
+                id=card_id("kpi-request", spec.id),
+                data={"chart": spec.id, "filters": filters.to_query(), "lang": lang},
+            ),
+        ],
+        className="card card-body kpi-card h-100",
+        id=f"kpi-{spec.id}",
+        **{"aria-labelledby": title_id},
+    )
+
+
+@cache.memoize()
+def kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
+    """The texts of one KPI card: ``value``, ``period``, ``change`` (or ""),
+    ``status`` (met | not_met | none) and ``status_text``; ``empty`` without data."""
+    spec = CHARTS[chart_id]
+    filters = effective_filters(spec, filters)
+    frame, targets = chart_data(chart_id, filters)
+    facts = headline(frame, targets, spec.series[0])
+    if facts is None:
+        return {"empty": True}
+    if pd.isna(facts.value):
+        value = ".." if facts.suppressed else "–"
+    else:
+        value = format_value(facts.value, spec.unit, spec.decimals, lang)
+    change = ""
+    if not pd.isna(facts.value) and not pd.isna(facts.previous):
+        diff = facts.value - facts.previous
+        arrow = "▲" if diff > 0 else "▼" if diff < 0 else "►"
+        change = t(
+            "kpi.change",
+            lang,
+            arrow=arrow,
+            change=format_change(diff, spec.unit, spec.decimals, lang),
+        )
+    if facts.met is None:
+        status, status_text = "none", t("kpi.no_target", lang)
+    else:
+        status = "met" if facts.met else "not_met"
+        status_text = t(
+            f"kpi.{status}",
+            lang,
+            comparison=comparison_sign(facts.target["comparison"]),
+            target=format_value(facts.target["value"], spec.unit, 0, lang),
+        )
+    return {
+        "empty": False,
+        "value": value,
+        "period": period_label(facts.period, filters.grain),
+        "change": change,
+        "status": status,
+        "status_text": status_text,
+    }
+
+
+def kpi_body(payload: dict[str, Any], lang: str) -> list:
+    """The body of a KPI card from ``kpi_payload``."""
+    if payload["empty"]:
+        return [html.P(t("card.no_data", lang), className="small text-muted")]
+    status = payload["status"]
+    return [
+        html.P(
+            [
+                html.Span(payload["value"], className="kpi-value"),
+                " ",
+                html.Span(payload["period"], className="text-muted small"),
+            ],
+            className="mb-1",
+        ),
+        html.P(payload["change"], className="small mb-1") if payload["change"] else None,
+        html.P(
+            [
+                html.Span(STATUS_ICON[status], **{"aria-hidden": "true"}),
+                " ",
+                payload["status_text"],
+            ],
+            className=f"small fw-semibold mb-2 kpi-status {STATUS_CLASS[status]}",
+        ),
+    ]
