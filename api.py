@@ -1,23 +1,29 @@
 """HTTP endpoints beside the Dash pages: the chart catalog, chart data and health.
 
 - ``GET /api/charts`` — the catalog as JSON.
-- ``GET /api/charts/<id>/data.json?<filters>`` — the plotted (suppressed) numbers.
+- ``GET /api/charts/<id>/data.json|.csv|.xlsx?<filters>`` — the plotted (suppressed)
+  numbers as JSON, as CSV for Finnish Excel, or as a workbook with a metadata sheet.
 - ``GET /healthz`` — 200 while the process is up.
 - ``GET /readyz`` — 200 only when the reporting database answers.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
-from flask import Blueprint, Flask, jsonify, request, url_for
+from dash import get_relative_path
+from flask import Blueprint, Flask, jsonify, request, send_file, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
+from charts.areas import AREA_BY_SLUG
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters
+from exports.data import build_export, to_csv, to_xlsx
 from queries.engine import RowCapExceeded, ping
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic
@@ -45,6 +51,8 @@ def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
         "target_indicator": spec.target_indicator,
         "unit_filter": spec.unit_filter,
         "data_url": url_for("api.chart_data_json", chart_id=spec.id),
+        "csv_url": url_for("api.chart_data_csv", chart_id=spec.id),
+        "xlsx_url": url_for("api.chart_data_xlsx", chart_id=spec.id),
     }
 
 
@@ -61,9 +69,16 @@ def _error(status: int, key: str, lang: str, **params: Any):
     return response
 
 
-@blueprint.get("/api/charts/<chart_id>/data.json")
-def chart_data_json(chart_id: str):
-    """The numbers behind one chart for the filters in the query string.
+class BadRequest(Exception):
+    """A request the API answers with an error response instead of data."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
+    """The chart, filters and language of a data request.
 
     Bad filter values are rejected with 400 and a message (a tool should not silently
     get other data than it asked for); an unknown id is 404.
@@ -71,12 +86,74 @@ def chart_data_json(chart_id: str):
     lang = normalise_language(request.args.get("lang") or get_settings().language)
     spec = CHARTS.get(chart_id)
     if spec is None:
-        return _error(404, "api.unknown_chart", lang, chart=chart_id)
+        raise BadRequest(_error(404, "api.unknown_chart", lang, chart=chart_id))
     filters, notices = Filters.from_query(request.args.to_dict(flat=False))
     if notices:
-        return _error(
-            400, "api.bad_filters", lang, problems=" ".join(t(key, lang) for key in notices)
+        raise BadRequest(
+            _error(400, "api.bad_filters", lang, problems=" ".join(t(key, lang) for key in notices))
         )
+    return spec, filters, lang
+
+
+@blueprint.errorhandler(BadRequest)
+def _bad_request(error: BadRequest):
+    return error.response
+
+
+def chart_page_url(spec: ChartSpec, filters: Filters) -> str:
+    """Absolute URL of the chart on its page with ``filters`` (behind the URL prefix)."""
+    query = urlencode(filters.to_query(), doseq=True)
+    path = get_relative_path(AREA_BY_SLUG[spec.area].path)
+    return (
+        request.host_url.rstrip("/") + path + ("?" + query if query else "") + (f"#card-{spec.id}")
+    )
+
+
+def _download(content: bytes, spec: ChartSpec, extension: str, mimetype: str):
+    as_of = data_as_of()
+    stamp = as_of.isoformat() if as_of else "data"
+    return send_file(
+        io.BytesIO(content),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"{spec.id}_{stamp}.{extension}",
+        max_age=0,
+    )
+
+
+@blueprint.get("/api/charts/<chart_id>/data.csv")
+def chart_data_csv(chart_id: str):
+    """The numbers behind one chart as a CSV file for Finnish Excel."""
+    spec, filters, lang = _chart_request(chart_id)
+    try:
+        export = build_export(spec.id, filters, lang, chart_page_url(spec, filters))
+    except (SQLAlchemyError, RowCapExceeded, OSError):
+        log.exception("CSV for %s failed", chart_id)
+        return _error(503, "card.db_error", lang)
+    return _download(to_csv(export), spec, "csv", "text/csv; charset=utf-8")
+
+
+@blueprint.get("/api/charts/<chart_id>/data.xlsx")
+def chart_data_xlsx(chart_id: str):
+    """The numbers behind one chart as an Excel workbook with a metadata sheet."""
+    spec, filters, lang = _chart_request(chart_id)
+    try:
+        export = build_export(spec.id, filters, lang, chart_page_url(spec, filters))
+    except (SQLAlchemyError, RowCapExceeded, OSError):
+        log.exception("XLSX for %s failed", chart_id)
+        return _error(503, "card.db_error", lang)
+    return _download(
+        to_xlsx(export, lang),
+        spec,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@blueprint.get("/api/charts/<chart_id>/data.json")
+def chart_data_json(chart_id: str):
+    """The numbers behind one chart for the filters in the query string."""
+    spec, filters, lang = _chart_request(chart_id)
     try:
         frame, targets = chart_data(spec.id, filters)
         as_of = data_as_of()

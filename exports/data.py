@@ -1,0 +1,198 @@
+"""The data behind a chart as files analysts open in Excel or refresh in Power BI.
+
+Both formats carry exactly the plotted, suppressed numbers of ``charts.payload``'s
+``chart_data`` (suppressed cells read ".."), one row per period and series:
+
+- CSV for Finnish Excel: ``;`` separator, decimal comma, UTF-8 with BOM, CRLF, dates
+  as ``d.m.yyyy`` — a double-click opens it with the right columns and numbers;
+- XLSX: the same rows as typed cells on sheet "Tiedot" and a sheet "Metatiedot" with
+  the definition, filters, source, data date and a link back to the chart.
+
+Text that starts like a formula (``= + - @``, tab, CR) is neutralised against
+spreadsheet formula injection: prefixed with ``'`` in CSV, stored as a plain string
+cell in XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from charts.catalog import CHARTS
+from charts.payload import chart_data, effective_filters, series_labels
+from charts.summary import SUPPRESSED_MARK, period_label
+from queries.filters import Filters
+from queries.reference import data_as_of, is_synthetic, units
+from settings import get_settings
+from translations import format_date, t
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class DataExport:
+    """One chart's data ready for a file: typed ``rows`` under ``columns``, and the
+    ``metadata`` as ordered (label, value) pairs."""
+
+    chart_id: str
+    columns: list[str]
+    rows: list[list[Any]]
+    metadata: list[tuple[str, str]]
+
+
+def safe_text(value: str) -> str:
+    """``value`` with a leading ``'`` when a spreadsheet would read it as a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def describe_filters(filters: Filters, lang: str) -> str:
+    """The filters in words, e.g. "Ajanjakso 1/2024–viimeisin; aikataso kuukausi; ..."."""
+    start = period_label(pd.Timestamp(filters.start + "-01"), "month")
+    end = (
+        period_label(pd.Timestamp(filters.end + "-01"), "month")
+        if filters.end
+        else t("filters.to_latest", lang).lower()
+    )
+    parts = [
+        t("export.filters_period", lang, start=start, end=end),
+        t("export.filters_grain", lang, grain=t(f"filters.grain.{filters.grain}", lang).lower()),
+    ]
+    if filters.units:
+        names = dict(zip(units()["unit_id"], units()["name_fi"], strict=True))
+        parts.append(
+            t("export.filters_units", lang, units=", ".join(names.get(u, u) for u in filters.units))
+        )
+    else:
+        parts.append(t("filters.units_all", lang))
+    if filters.services:
+        parts.append(
+            t(
+                "export.filters_services",
+                lang,
+                services=", ".join(t(f"service.{s}", lang) for s in filters.services),
+            )
+        )
+    return "; ".join(parts)
+
+
+def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataExport:
+    """The rows and metadata of one chart under ``filters``; ``link`` points back to
+    the chart in the dashboard."""
+    spec = CHARTS[chart_id]
+    filters = effective_filters(spec, filters)
+    frame, _targets = chart_data(chart_id, filters)
+    labels = series_labels(spec, frame, lang)
+    unit = t(f"unit.{spec.unit}", lang) if spec.unit != "count" else t("export.unit_count", lang)
+    columns = [
+        t("export.col.period", lang),
+        t("export.col.period_start", lang),
+        t("export.col.series", lang),
+        t("export.col.value", lang),
+        t("export.col.unit", lang),
+        t("export.col.numerator", lang),
+        t("export.col.denominator", lang),
+    ]
+    rows = []
+    for row in frame.sort_values(["period", "series"], kind="stable").itertuples(index=False):
+        hidden = bool(row.suppressed)
+        rows.append(
+            [
+                period_label(pd.Timestamp(row.period), filters.grain),
+                pd.Timestamp(row.period).date(),
+                labels.get(row.series, row.series),
+                SUPPRESSED_MARK if hidden else _number(row.value),
+                unit,
+                SUPPRESSED_MARK if hidden else _number(row.numerator),
+                SUPPRESSED_MARK if hidden else _number(row.denominator),
+            ]
+        )
+    as_of = data_as_of()
+    metadata = [
+        (t("export.meta.title", lang), t(spec.text_key("title"), lang)),
+        (t("export.meta.id", lang), spec.id),
+        (t("export.meta.definition", lang), t(spec.text_key("definition"), lang)),
+        (t("export.meta.filters", lang), describe_filters(filters, lang)),
+        (t("export.meta.source", lang), t(spec.text_key("source"), lang)),
+        (t("export.meta.data_as_of", lang), format_date(as_of, lang) if as_of else ""),
+        (
+            t("export.meta.suppression", lang),
+            t("export.suppression_rule", lang, minimum=get_settings().min_cell_count)
+            if spec.counts_people
+            else t("export.no_suppression", lang),
+        ),
+        (t("export.meta.created", lang), datetime.now().strftime("%d.%m.%Y %H:%M")),
+        (t("export.meta.link", lang), link),
+    ]
+    if is_synthetic():
+        metadata.append((t("export.meta.note", lang), t("shell.synthetic_banner", lang)))
+    return DataExport(chart_id, columns, rows, metadata)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return f"{value.day}.{value.month}.{value.year}"
+    if isinstance(value, int | float):
+        # Plain digits with a decimal comma: Finnish Excel reads it as a number.
+        return repr(float(value)).replace(".", ",").removesuffix(",0")
+    return safe_text(str(value))
+
+
+def to_csv(export: DataExport) -> bytes:
+    """The rows as a Finnish-Excel CSV file (UTF-8 with BOM, ``;``, CRLF)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([safe_text(column) for column in export.columns])
+    for row in export.rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _text_cell(sheet, row: int, column: int, value: str):
+    cell = sheet.cell(row=row, column=column, value=value)
+    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    return cell
+
+
+def to_xlsx(export: DataExport, lang: str) -> bytes:
+    """The rows on sheet "Tiedot" (typed cells) and the metadata on "Metatiedot"."""
+    book = Workbook()
+    data = book.active
+    data.title = t("export.sheet.data", lang)
+    for column, header in enumerate(export.columns, start=1):
+        _text_cell(data, 1, column, header).font = Font(bold=True)
+    for row_index, row in enumerate(export.rows, start=2):
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                _text_cell(data, row_index, column, value)
+            else:
+                cell = data.cell(row=row_index, column=column, value=value)
+                if isinstance(value, date):
+                    cell.number_format = "d.m.yyyy"
+    data.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFG", (12, 12, 34, 10, 8, 12, 12), strict=True):
+        data.column_dimensions[letter].width = width
+    meta = book.create_sheet(t("export.sheet.meta", lang))
+    for row_index, (label, value) in enumerate(export.metadata, start=1):
+        _text_cell(meta, row_index, 1, label).font = Font(bold=True)
+        cell = _text_cell(meta, row_index, 2, value)
+        if value.startswith(("http://", "https://")):
+            cell.hyperlink = value
+    meta.column_dimensions["A"].width = 28
+    meta.column_dimensions["B"].width = 100
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

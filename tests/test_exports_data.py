@@ -1,0 +1,93 @@
+"""CSV and XLSX data exports, reopened with real readers (Finnish CSV settings,
+openpyxl) and checked against the hand-computed fixture numbers and data.json."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from exports.data import DataExport, safe_text, to_csv, to_xlsx
+
+URL = "/api/charts/hoitotakuu-7vrk/data.{}?from=2024-01&to=2024-02"
+
+
+def test_e001_csv_opens_with_finnish_excel_settings(client):
+    response = client.get(URL.format("csv"))
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith(
+        "attachment; filename=hoitotakuu-7vrk_2024-04-30.csv")
+    body = response.data
+    assert body.startswith(b"\xef\xbb\xbf") and b"\r\n" in body  # UTF-8 BOM, CRLF
+    # pandas with Excel-FI conventions: ";" separator, decimal comma.
+    frame = pd.read_csv(io.BytesIO(body), sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(frame.columns) == ["Jakso", "Jakson alku", "Sarja", "Arvo", "Yksikkö",
+                                   "Osoittaja", "Nimittäjä"]
+    # 2024-01: 8 / 14 = 57.1 %; 2024-02: 5 / 6 = 83.3 % (tests/fixtures/foundation.py).
+    assert frame["Arvo"].tolist() == [57.1, 83.3]
+    assert frame["Osoittaja"].tolist() == [8, 5] and frame["Nimittäjä"].tolist() == [14, 6]
+    assert frame["Jakson alku"].tolist() == ["1.1.2024", "1.2.2024"]
+    assert frame["Sarja"].tolist() == ["Toteutui 7 vrk:ssa"] * 2
+
+
+def test_e002_csv_matches_json_and_keeps_suppression(client):
+    as_json = client.get(URL.format("json") + "&unit=TA01").get_json()["rows"]
+    rows = list(csv.reader(io.StringIO(
+        client.get(URL.format("csv") + "&unit=TA01").data.decode("utf-8-sig")), delimiter=";"))
+    assert [float(r[3].replace(",", ".")) for r in rows[1:]] == [r["value"] for r in as_json]
+    hidden = list(csv.reader(io.StringIO(client.get(
+        "/api/charts/hoitotakuu-7vrk/data.csv?from=2024-01&to=2024-01&unit=TA02"
+    ).data.decode("utf-8-sig")), delimiter=";"))
+    # TA02 has 4 visits: value, numerator and denominator all read "..".
+    assert hidden[1][3:] == ["..", "%", "..", ".."]
+
+
+def test_e003_xlsx_has_typed_data_and_metadata(client):
+    response = client.get(URL.format("xlsx"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Tiedot", "Metatiedot"]
+    data = [[cell.value for cell in row] for row in book["Tiedot"].iter_rows()]
+    assert data[0][:4] == ["Jakso", "Jakson alku", "Sarja", "Arvo"]
+    assert data[1] == ["1/2024", datetime(2024, 1, 1), "Toteutui 7 vrk:ssa", 57.1, "%", 8, 14]
+    assert data[2][3] == 83.3
+    meta = {row[0].value: row[1].value for row in book["Metatiedot"].iter_rows()}
+    assert meta["Tunnus"] == "hoitotakuu-7vrk"
+    assert meta["Rajaukset"].startswith("ajanjakso 1/2024–2/2024; aikataso kuukausi")
+    assert meta["Tiedot asti"] == "30.4.2024"
+    assert meta["Lähde"] == "Avohilmo-tiedot raportointitietokannasta"
+    assert "T11" in meta["Määritelmä"]
+    assert meta["Linkki kuvaajaan"] == (
+        "http://localhost/hoitoonpaasy?from=2024-01&to=2024-02#card-hoitotakuu-7vrk")
+    assert "alle 5" in meta["Pienten lukujen salaus"].lower()
+
+
+def test_e004_bad_filters_and_unknown_chart_are_refused(client):
+    assert client.get("/api/charts/hoitotakuu-7vrk/data.csv?grain=week").status_code == 400
+    assert client.get("/api/charts/nope/data.xlsx").status_code == 404
+
+
+def test_e005_formula_injection_is_neutralised():
+    assert safe_text("=1+1") == "'=1+1" and safe_text("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_text("-2") == "'-2" and safe_text("Harjula") == "Harjula"
+    export = DataExport(
+        "x", ["Sarja", "Arvo"],
+        [['=HYPERLINK("http://evil.example","x")', 1.5], ["+cmd", -2.0]],
+        [("Huomio", "=2+2")],
+    )
+    rows = list(csv.reader(io.StringIO(to_csv(export).decode("utf-8-sig")), delimiter=";"))
+    assert rows[1] == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "1,5"]
+    assert rows[2] == ["'+cmd", "-2"]  # a negative number stays a number
+    book = load_workbook(io.BytesIO(to_xlsx(export, "fi")))
+    cell = book["Tiedot"]["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    assert book["Metatiedot"]["B1"].data_type == "s"
+    assert book["Tiedot"]["B3"].value == -2.0
+
+
+def test_e006_dates_in_csv_are_finnish():
+    export = DataExport("x", ["Jakson alku"], [[date(2026, 11, 1)]], [])
+    assert to_csv(export).decode("utf-8-sig").splitlines()[1] == "1.11.2026"
