@@ -6,6 +6,7 @@ python app.py                # development server on TK_HOST:TK_PORT
 
 from __future__ import annotations
 
+import json
 import logging
 
 import dash_bootstrap_components as dbc
@@ -27,6 +28,28 @@ def _index_string(lang: str) -> str:
         "<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>\n"
         "</html>"
     )
+
+
+def client_config_script() -> str:
+    """Settings and texts the browser-side scripts in assets/ need, as inline JSON."""
+    settings = get_settings()
+    config = {
+        "texts": {
+            "png": t("toolbar.png", settings.language),
+            "svg": t("toolbar.svg", settings.language),
+        },
+    }
+    # "</" cannot end the script element early once escaped.
+    payload = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
+    return f'<script id="tk-config" type="application/json">{payload}</script>'
+
+
+class DashboardApp(Dash):
+    """Dash with the client configuration rendered into every page."""
+
+    def interpolate_index(self, **kwargs):
+        page = super().interpolate_index(**kwargs)
+        return page.replace("</head>", client_config_script() + "</head>", 1)
 
 
 def _shell(lang: str) -> html.Div:
@@ -71,7 +94,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         configure(settings)
     settings = get_settings()
     logging.basicConfig(level=logging.INFO)
-    app = Dash(
+    app = DashboardApp(
         __name__,
         use_pages=True,
         pages_folder="dashboards",

@@ -19,12 +19,20 @@ from queries.filters import Filters
 from translations import format_date, t
 
 # The toolbar keeps only what helps in a meeting; nothing may send data outside the
-# organisation, so the cloud/share button and the plotly logo are off.
+# organisation, so the cloud/share button and the plotly logo are off. Plotly's own
+# camera button gives way to the PNG (2x) and SVG buttons of
+# assets/30-export-buttons.js, which put the chart's context into the image.
 GRAPH_CONFIG = {
     "displaylogo": False,
     "showSendToCloud": False,
     "showEditInChartStudio": False,
-    "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d", "autoScale2d"],
+    "modeBarButtonsToRemove": [
+        "sendDataToCloud",
+        "toImage",
+        "lasso2d",
+        "select2d",
+        "autoScale2d",
+    ],
     "responsive": True,
 }
 

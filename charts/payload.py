@@ -282,6 +282,25 @@ def _events(spec: ChartSpec, periods: pd.Series, grain: str, lang: str) -> pd.Da
     return frame.assign(label=frame[column] if not frame.empty else [])
 
 
+def export_context(spec: ChartSpec, filters: Filters, lang: str, as_of) -> dict[str, str]:
+    """What a downloaded image must say about itself: ``title``, ``context`` (filters,
+    source, data date, synthetic note) and ``filename`` (chart id and data date)."""
+    from exports.data import describe_filters  # exports builds on this module
+
+    parts = [
+        t("export.meta.filters", lang) + ": " + describe_filters(filters, lang),
+        t("card.source", lang, source=t(spec.text_key("source"), lang)),
+        t("card.data_as_of", lang, date=format_date(as_of, lang)) if as_of else "",
+    ]
+    if is_synthetic():
+        parts.append(t("card.synthetic", lang))
+    return {
+        "title": t(spec.text_key("title"), lang),
+        "context": "<br>".join(part for part in parts if part),
+        "filename": f"{spec.id}_{as_of.isoformat() if as_of else 'data'}",
+    }
+
+
 @cache.memoize()
 def chart_payload(
     chart_id: str, filters: Filters, lang: str, view: str = "series"
@@ -305,6 +324,7 @@ def chart_payload(
         events = _events(spec, built["periods"], filters.grain, lang)
         add_events(figure, events, "label")
     as_of = data_as_of()
+    figure.update_layout(meta={"tkExport": export_context(spec, filters, lang, as_of)})
     return {
         "view": view,
         "figure": figure.to_plotly_json(),
