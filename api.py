@@ -221,6 +221,6 @@ def readyz():
     return response
 
 
-def init_api(server: Flask) -> None:
-    """Register the endpoints on the Flask server."""
-    server.register_blueprint(blueprint)
+def init_api(server: Flask, prefix: str = "/") -> None:
+    """Register the endpoints on the Flask server, under the URL ``prefix``."""
+    server.register_blueprint(blueprint, url_prefix=prefix.rstrip("/") or None)

@@ -10,7 +10,9 @@ import json
 import logging
 
 import dash_bootstrap_components as dbc
-from dash import Dash, dcc, html, page_container
+from dash import Dash, dcc, get_relative_path, html, page_container
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import init_api
 from charts.areas import ALL_AREAS
@@ -30,6 +32,25 @@ def _index_string(lang: str) -> str:
     )
 
 
+def init_security_headers(server: Flask) -> None:
+    """Framing is allowed only for ``TK_FRAME_ANCESTORS`` (CSP ``frame-ancestors``).
+
+    ``X-Frame-Options`` is deliberately not sent: it can name at most one origin
+    (``ALLOW-FROM`` is obsolete and ignored), and browsers that know CSP ignore it
+    whenever ``frame-ancestors`` is present, so it could only block an allowed
+    intranet origin in old browsers. See docs/embedding.md.
+    """
+
+    @server.after_request
+    def _headers(response):
+        response.headers["Content-Security-Policy"] = (
+            "frame-ancestors " + get_settings().frame_ancestors
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        return response
+
+
 def client_config_script() -> str:
     """Settings and texts the browser-side scripts in assets/ need, as inline JSON."""
     settings = get_settings()
@@ -38,6 +59,8 @@ def client_config_script() -> str:
             "png": t("toolbar.png", settings.language),
             "svg": t("toolbar.svg", settings.language),
         },
+        # Origins an embedding parent may have; the height message goes only to them.
+        "frameAncestors": settings.frame_ancestors.split(),
     }
     # "</" cannot end the script element early once escaped.
     payload = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
@@ -55,7 +78,9 @@ class DashboardApp(Dash):
 def _shell(lang: str) -> html.Div:
     """Navigation, the data notice and the page container around every page."""
     nav_links = [
-        dbc.NavItem(dbc.NavLink(t(area.title_key, lang), href=area.path, active="exact"))
+        dbc.NavItem(
+            dbc.NavLink(t(area.title_key, lang), href=get_relative_path(area.path), active="exact")
+        )
         for area in ALL_AREAS
     ]
     return html.Div(
@@ -63,7 +88,8 @@ def _shell(lang: str) -> html.Div:
             html.A(t("shell.skip_to_content", lang), href="#main", className="skip-link"),
             dcc.Location(id="url"),
             html.Header(
-                dbc.Navbar(
+                id="app-header",
+                children=dbc.Navbar(
                     dbc.Container(
                         [
                             html.Span(t("app.title", lang), className="navbar-brand"),
@@ -98,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         __name__,
         use_pages=True,
         pages_folder="dashboards",
+        url_base_pathname=settings.url_prefix,
         title=t("app.title", settings.language),
         update_title=None,
         serve_locally=True,
@@ -108,7 +135,12 @@ def create_app(settings: Settings | None = None) -> Dash:
     import callbacks  # noqa: F401 - registers the callbacks
 
     init_cache(app.server, settings)
-    init_api(app.server)
+    init_api(app.server, settings.url_prefix)
+    init_security_headers(app.server)
+    if settings.proxy_fix:
+        app.server.wsgi_app = ProxyFix(
+            app.server.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1
+        )
     app.server.json.ensure_ascii = False  # JSON in UTF-8: Finnish letters stay readable
     return app
 

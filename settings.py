@@ -40,6 +40,21 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     "TK_QUERY_TIMEOUT_MS": ("15000", "Statement time limit for reporting queries (PostgreSQL)."),
     "TK_QUERY_ROW_CAP": ("5000", "Largest number of aggregate rows one chart query may return."),
     "TK_DEBUG": ("0", "`1` turns on Dash dev tools. Never in production."),
+    "TK_FRAME_ANCESTORS": (
+        "'self'",
+        "Who may show the dashboard in an `<iframe>`: space-separated origins for the CSP "
+        "`frame-ancestors` header, e.g. `'self' https://intranet.example.fi`.",
+    ),
+    "TK_URL_PREFIX": (
+        "/",
+        "Path prefix when served behind a reverse proxy under a sub-path, e.g. `/tk/`. "
+        "Pages, assets, callbacks, exports and the API all live under it.",
+    ),
+    "TK_PROXY_FIX": (
+        "0",
+        "`1` trusts one proxy's `X-Forwarded-For/-Proto/-Host/-Prefix` headers, so links "
+        "in exports point at the public address.",
+    ),
 }
 
 
@@ -53,6 +68,12 @@ def _resolve_db_url(url: str) -> str:
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
         return prefix + str(PROJECT_ROOT / url[len(prefix) :])
     return url
+
+
+def _normalise_prefix(prefix: str) -> str:
+    """``tk`` or ``/tk`` -> ``/tk/``; empty -> ``/``."""
+    parts = [part for part in prefix.split("/") if part]
+    return "/" + "/".join(parts) + "/" if parts else "/"
 
 
 @dataclass(frozen=True)
@@ -70,6 +91,9 @@ class Settings:
     query_timeout_ms: int
     query_row_cap: int
     debug: bool
+    frame_ancestors: str
+    url_prefix: str
+    proxy_fix: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -85,6 +109,9 @@ class Settings:
             query_timeout_ms=int(_env("TK_QUERY_TIMEOUT_MS")),
             query_row_cap=int(_env("TK_QUERY_ROW_CAP")),
             debug=_env("TK_DEBUG") == "1",
+            frame_ancestors=" ".join(_env("TK_FRAME_ANCESTORS").split()),
+            url_prefix=_normalise_prefix(_env("TK_URL_PREFIX")),
+            proxy_fix=_env("TK_PROXY_FIX") == "1",
         )
 
 

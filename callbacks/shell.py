@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from dash import Input, Output, callback, html
+from dash import Input, Output, callback, clientside_callback, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from queries.reference import is_synthetic
@@ -26,3 +26,20 @@ def data_notice(_pathname: str | None) -> list:
     if not synthetic:
         return []
     return [html.Div(t("shell.synthetic_banner", lang), className="synthetic-banner", role="note")]
+
+
+# Embedded views (/embed/<id>, or any page with ?embed=1) hide the navigation. This
+# runs in the browser so the navigation never flashes up inside an intranet page.
+clientside_callback(
+    """
+    function(pathname, search) {
+        var embedded = (pathname || "").indexOf("/embed/") !== -1 ||
+            new URLSearchParams(search || "").get("embed") === "1";
+        document.body.classList.toggle("embedded", embedded);
+        return embedded;
+    }
+    """,
+    Output("app-header", "hidden"),
+    Input("url", "pathname"),
+    Input("url", "search"),
+)

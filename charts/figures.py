@@ -57,6 +57,8 @@ def base_layout(fig: go.Figure, options: FigureOptions, n_periods: int | None = 
         hovermode="x unified" if options.kind == "line" else "closest",
         bargap=0.2,
         barmode="stack" if options.kind == "stacked" else "group",
+        # A vertical toolbar at the right edge never covers the legend row above.
+        modebar={"orientation": "v"},
     )
     fig.update_xaxes(
         tickformat=TICK_FORMAT[options.grain],
@@ -168,3 +170,149 @@ def time_series_figure(
                 )
             )
     return base_layout(fig, options, periods.nunique())
+
+
+# --- Legal deadlines on a secondary axis (hoitotakuu-lakisaateinen) -----------------
+
+# Colours of the deadline step lines: the deadline for every age first, then one per
+# age group (Okabe-Ito; none is the blue of the headline series).
+DEADLINE_COLOURS = ("#333333", "#D55E00", "#007A5E", "#CC79A7")
+DEADLINE_DASHES = ("dash", "dot", "dashdot", "longdash")
+_ALL_AGES = (0, 150)
+
+
+def deadline_line_label(age_min: int, age_max: int, lang: str) -> str:
+    """Legend label of one age group's deadline line: "Lakisääteinen määräaika" for
+    every age, else with the ages, e.g. "..., alle 23 v." or "..., vähintään 23 v."."""
+    from translations import t
+
+    base = t("chart.deadline", lang)
+    if age_min <= _ALL_AGES[0] and age_max >= _ALL_AGES[1]:
+        return base
+    if age_min <= _ALL_AGES[0]:
+        ages = t("chart.deadline_under_age", lang, age=age_max + 1)
+    elif age_max >= _ALL_AGES[1]:
+        ages = t("chart.deadline_from_age", lang, age=age_min)
+    else:
+        ages = t("chart.deadline_ages", lang, first=age_min, last=age_max)
+    return f"{base}, {ages}"
+
+
+def deadline_share_figure(
+    frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOptions
+) -> go.Figure:
+    """A share chart (``time_series_figure``) with the legal deadlines as step lines
+    in days on a secondary y axis.
+
+    The ``legal_deadline`` rows of ``targets`` are grouped by age group (``age_min``,
+    ``age_max``): rows for every age (0–150) make one line, each narrower age group its
+    own line, so the history reads as one line until the deadline starts to depend on
+    age and as one line per age group from then on. Each line's hover cites the row's
+    source. Programme targets, if any, are drawn by ``time_series_figure`` as usual.
+    """
+    fig = time_series_figure(frame, targets, options)
+    deadlines = targets[targets["kind"] == "legal_deadline"] if not targets.empty else targets
+    if frame.empty or deadlines.empty:
+        return fig
+    periods = pd.to_datetime(frame["period"])
+    x_start = periods.min()
+    x_end = periods.max() + pd.offsets.MonthEnd(
+        {"month": 1, "quarter": 3, "year": 12}[options.grain]
+    )
+    deadlines = deadlines.sort_values(["valid_from", "age_min"])
+    groups = sorted(
+        {(int(a), int(b)) for a, b in zip(deadlines["age_min"], deadlines["age_max"], strict=True)},
+        key=lambda group: (group != _ALL_AGES, group),
+    )
+    highest = 0.0
+    for index, (age_min, age_max) in enumerate(groups):
+        rows = deadlines[(deadlines["age_min"] == age_min) & (deadlines["age_max"] == age_max)]
+        xs, ys, texts = target_steps(rows, x_start, x_end)
+        if not xs:
+            continue
+        highest = max(highest, *(y for y in ys if y is not None))
+        label = deadline_line_label(age_min, age_max, options.lang)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                yaxis="y2",
+                mode="lines",
+                line={
+                    "color": DEADLINE_COLOURS[index % len(DEADLINE_COLOURS)],
+                    "width": 2,
+                    "dash": DEADLINE_DASHES[index % len(DEADLINE_DASHES)],
+                    "shape": "hv",
+                },
+                name=label,
+                text=texts,
+                hovertemplate=f"{value_format('days', 0)}<br>%{{text}}<extra>{label}</extra>",
+            )
+        )
+    if highest:
+        from translations import t
+
+        fig.update_layout(
+            yaxis2={
+                "overlaying": "y",
+                "side": "right",
+                "range": [0, highest * 1.15],
+                "ticksuffix": _UNIT_SUFFIX["days"],
+                "tickformat": ",d",
+                "showgrid": False,
+                "title": {"text": t("chart.deadline_axis", options.lang), "standoff": 4},
+            },
+            margin={"r": 88},
+        )
+    return fig
+
+
+# --- Stacked parts with their total as a line (erikoissairaanhoidon-lahetteet) -------
+
+# Stacks may have more parts than SERIES_COLOURS: two more dark colours (Paul Tol's
+# wine and indigo), both well above 3:1 against white.
+STACK_COLOURS = (*SERIES_COLOURS, "#882255", "#332288")
+TOTAL_COLOUR = "#000000"
+
+
+def stacked_total_figure(
+    frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOptions
+) -> go.Figure:
+    """Stacked bars of the parts with the total drawn as a line over them.
+
+    The first series of ``options.series_labels`` is the total, the others are its
+    parts (stacked in label order). Drawing the total separately keeps it visible when a
+    part is suppressed (a missing bar segment).
+    """
+    keys = list(options.series_labels)
+    total_key, parts = keys[0], keys[1:]
+    stacked = FigureOptions(
+        kind="stacked",
+        unit=options.unit,
+        grain=options.grain,
+        series_labels={key: options.series_labels[key] for key in parts},
+        target_label=options.target_label,
+        decimals=options.decimals,
+        lang=options.lang,
+    )
+    fig = time_series_figure(frame, targets, stacked)
+    for index, trace in enumerate(fig.data):
+        if isinstance(trace, go.Bar):
+            trace.marker.color = STACK_COLOURS[index % len(STACK_COLOURS)]
+            trace.marker.line = {"color": "#ffffff", "width": 0.5}
+    total = frame[frame["series"] == total_key]
+    label = options.series_labels[total_key]
+    fig.add_trace(
+        go.Scatter(
+            x=pd.to_datetime(total["period"]),
+            y=total["value"],
+            name=label,
+            mode="lines+markers",
+            line={"color": TOTAL_COLOUR, "width": 2},
+            marker={"size": 5},
+            legendrank=1,
+            hovertemplate=f"%{{x|{TICK_FORMAT[options.grain]}}}: "
+            f"{value_format(options.unit, options.decimals)}<extra>{label}</extra>",
+        )
+    )
+    return fig

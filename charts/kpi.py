@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
-from dash import dcc, html
+from dash import dcc, get_relative_path, html
 
 from charts.areas import AREA_BY_SLUG
 from charts.card import card_id
@@ -32,7 +32,8 @@ STATUS_CLASS = {"met": "text-success", "not_met": "text-danger", "none": "text-m
 def chart_link(spec: ChartSpec, filters: Filters) -> str:
     """The chart on its area page, with the same filters, scrolled to its card."""
     query = urlencode(filters.to_query(), doseq=True)
-    return AREA_BY_SLUG[spec.area].path + ("?" + query if query else "") + f"#card-{spec.id}"
+    path = get_relative_path(AREA_BY_SLUG[spec.area].path)
+    return path + ("?" + query if query else "") + f"#card-{spec.id}"
 
 
 def kpi_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Article:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import dcc, get_relative_path, html
 
 from charts.areas import AREA_BY_SLUG, INVESTMENT_AREAS, OVERVIEW
 from charts.card import alert, chart_card
@@ -59,7 +59,7 @@ def area_page(slug: str, chart_ids: tuple[str, ...], query: dict) -> html.Div:
             html.H1(t(area.title_key, lang)),
             html.P(t(area.intro_key, lang), className="lead"),
             *notices_block(notices, lang),
-            filter_bar(filters, lang, area.path, with_services),
+            filter_bar(filters, lang, get_relative_path(area.path), with_services),
             *[chart_card(CHARTS[chart_id], filters, lang) for chart_id in chart_ids],
         ]
     )
@@ -89,7 +89,7 @@ def overview_page(kpi_ids: dict[str, tuple[str, ...]], query: dict) -> html.Div:
                     ),
                     dcc.Link(
                         t("overview.area_link", lang, area=t(area.title_key, lang)),
-                        href=area.path,
+                        href=get_relative_path(area.path),
                         className="area-link",
                     ),
                 ],
@@ -102,7 +102,7 @@ def overview_page(kpi_ids: dict[str, tuple[str, ...]], query: dict) -> html.Div:
             html.H1(t(OVERVIEW.title_key, lang)),
             html.P(t(OVERVIEW.intro_key, lang), className="lead"),
             *notices_block(notices, lang),
-            filter_bar(filters, lang, OVERVIEW.path, with_services=False),
+            filter_bar(filters, lang, get_relative_path(OVERVIEW.path), with_services=False),
             *sections,
         ]
     )
