@@ -41,4 +41,4 @@ def chart_card_body(request: dict, view: str = "series") -> list:
     except (SQLAlchemyError, RowCapExceeded, OSError):
         log.exception("chart %s failed", spec.id)
         return chart_error(lang)
-    return chart_body(spec, payload, lang)
+    return chart_body(spec, payload, lang, filters)

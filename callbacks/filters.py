@@ -19,11 +19,14 @@ from translations import normalise_language, t
 UNIT_GROUP = "unit-group"
 
 
-def query_string(filters: Filters, lang: str | None) -> str:
-    """``?from=...&unit=...`` for ``filters`` (defaults left out), or ``""``."""
+def query_string(filters: Filters, lang: str | None, embed: bool = False) -> str:
+    """``?from=...&unit=...`` for ``filters`` (defaults left out), or ``""``; the
+    language and the embed flag of the current URL are kept."""
     query = filters.to_query()
     if lang and lang != get_settings().language:
         query["lang"] = lang
+    if embed:
+        query["embed"] = "1"
     encoded = urlencode(query, doseq=True)
     return "?" + encoded if encoded else ""
 
@@ -80,7 +83,9 @@ def apply_filters(
         if filters.units
         else t("filters.units_all", lang)
     )
-    return query_string(filters, lang), refreshed(requests), refreshed(kpi_requests), summary
+    embed = parse_qs((search or "").lstrip("?")).get("embed") == ["1"]
+    new_search = query_string(filters, lang, embed)
+    return new_search, refreshed(requests), refreshed(kpi_requests), summary
 
 
 @callback(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import dcc, get_relative_path, html
 
 from charts.catalog import ChartSpec
 from charts.payload import available_views
@@ -141,7 +142,25 @@ def _table(table: dict[str, Any], caption: str) -> html.Table:
     )
 
 
-def chart_body(spec: ChartSpec, payload: dict[str, Any], lang: str) -> list:
+def data_links(spec: ChartSpec, filters: Filters, lang: str) -> html.P:
+    """Download links for the data behind the chart, with the same filters."""
+    query = urlencode(filters.to_query(), doseq=True)
+    links: list = [t("card.download_data", lang), " "]
+    for extension, label in (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON")):
+        href = get_relative_path(f"/api/charts/{spec.id}/data.{extension}")
+        if query:
+            href += "?" + query
+        if len(links) > 2:
+            links.append(" · ")
+        links.append(
+            html.A(label, href=href, download="", title=t("card.download_as", lang, format=label))
+        )
+    return html.P(links, className="chart-downloads small mb-1")
+
+
+def chart_body(
+    spec: ChartSpec, payload: dict[str, Any], lang: str, filters: Filters | None = None
+) -> list:
     """The card body from a ``charts.payload.chart_payload`` dict."""
     title = t(spec.text_key("title"), lang)
     if payload["empty"]:
@@ -187,6 +206,7 @@ def chart_body(spec: ChartSpec, payload: dict[str, Any], lang: str) -> list:
             className="chart-table-toggle",
         ),
         *events,
+        data_links(spec, filters or Filters(), lang),
         html.P(stamp, className="chart-stamp text-muted small mb-0"),
     ]
 

@@ -110,8 +110,8 @@ def test_k011_apply_filters_keeps_url_units_until_checkboxes_load_and_drops_bad_
     from callbacks.filters import apply_filters
 
     search, _updated, _kpis, summary = apply_filters(
-        [], "2024-13", "2023-05", "week", ["oral_health", "spa"], [], [], ["TA02"], ""
+        [], "2024-13", "2023-05", "week", ["oral_health", "spa"], [], [], ["TA02"], "?embed=1"
     )
     # Bad month and grain fall back to defaults; the unknown service is dropped.
-    assert search == "?to=2023-05&unit=TA02&service=oral_health"
+    assert search == "?to=2023-05&unit=TA02&service=oral_health&embed=1"  # embed kept
     assert summary == "1 valittu"
