@@ -51,8 +51,8 @@ def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
         "target_indicator": spec.target_indicator,
         "unit_filter": spec.unit_filter,
         "data_url": url_for("api.chart_data_json", chart_id=spec.id),
-        "csv_url": url_for("api.chart_data_csv", chart_id=spec.id),
-        "xlsx_url": url_for("api.chart_data_xlsx", chart_id=spec.id),
+        "csv_url": url_for("api.chart_data_file", chart_id=spec.id, extension="csv"),
+        "xlsx_url": url_for("api.chart_data_file", chart_id=spec.id, extension="xlsx"),
     }
 
 
@@ -121,33 +121,25 @@ def _download(content: bytes, spec: ChartSpec, extension: str, mimetype: str):
     )
 
 
-@blueprint.get("/api/charts/<chart_id>/data.csv")
-def chart_data_csv(chart_id: str):
-    """The numbers behind one chart as a CSV file for Finnish Excel."""
+# File formats of the data behind a chart: writer and MIME type.
+DATA_FILES = {
+    "csv": (lambda export, _lang: to_csv(export), "text/csv; charset=utf-8"),
+    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@blueprint.get("/api/charts/<chart_id>/data.<any(csv, xlsx):extension>")
+def chart_data_file(chart_id: str, extension: str):
+    """The numbers behind one chart as a CSV file for Finnish Excel or as an Excel
+    workbook with a metadata sheet."""
     spec, filters, lang = _chart_request(chart_id)
+    write, mimetype = DATA_FILES[extension]
     try:
         export = build_export(spec.id, filters, lang, chart_page_url(spec, filters))
     except (SQLAlchemyError, RowCapExceeded, OSError):
-        log.exception("CSV for %s failed", chart_id)
+        log.exception("%s for %s failed", extension, chart_id)
         return _error(503, "card.db_error", lang)
-    return _download(to_csv(export), spec, "csv", "text/csv; charset=utf-8")
-
-
-@blueprint.get("/api/charts/<chart_id>/data.xlsx")
-def chart_data_xlsx(chart_id: str):
-    """The numbers behind one chart as an Excel workbook with a metadata sheet."""
-    spec, filters, lang = _chart_request(chart_id)
-    try:
-        export = build_export(spec.id, filters, lang, chart_page_url(spec, filters))
-    except (SQLAlchemyError, RowCapExceeded, OSError):
-        log.exception("XLSX for %s failed", chart_id)
-        return _error(503, "card.db_error", lang)
-    return _download(
-        to_xlsx(export, lang),
-        spec,
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return _download(write(export, lang), spec, extension, mimetype)
 
 
 @blueprint.get("/api/charts/<chart_id>/data.json")
