@@ -168,6 +168,9 @@ def chart_data_json(chart_id: str):
         {
             "valid_from": row.valid_from.date().isoformat(),
             "valid_to": None if pd.isna(row.valid_to) else row.valid_to.date().isoformat(),
+            "kind": row.kind,
+            "age_min": int(row.age_min),
+            "age_max": int(row.age_max),
             "value": row.value,
             "comparison": row.comparison,
             "source": row.source,

@@ -49,6 +49,10 @@ class ChartSpec:
     higher_is_better: bool = True
     unit_filter: bool = True  # False when the figures are county totals only
     counts_people: bool = True  # False: counts of units/services, not suppressed
+    # Event-based charts show complete periods only (a half quarter would look like a
+    # drop). True keeps the period in progress: figures reported per period
+    # (indicator_values) and stocks measured at a date (queue length) are right as is.
+    keep_partial_period: bool = False
     service_filter: bool = False  # True when the service filter (queues) applies
     # Units compared in the "by unit" view when none are selected (units.unit_type).
     unit_types: tuple[str, ...] = ("health_station",)

@@ -15,9 +15,10 @@ import plotly.graph_objects as go
 
 from translations import plotly_separators
 
-# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies, and
-# each has at least 3:1 contrast against white (WCAG 1.4.11 non-text contrast).
-SERIES_COLOURS = ("#0072B2", "#D55E00", "#007A5E", "#CC79A7", "#8A6D00", "#56B4E9")
+# Okabe-Ito colours (green and yellow darkened, purple for sky blue): distinguishable
+# with the common colour-vision deficiencies, and each has at least 3:1 contrast
+# against white (WCAG 1.4.11 non-text contrast; tests/test_figures.py checks it).
+SERIES_COLOURS = ("#0072B2", "#D55E00", "#007A5E", "#CC79A7", "#8A6D00", "#6A3D9A")
 TARGET_COLOUR = "#333333"
 TICK_FORMAT = {"month": "%m/%Y", "quarter": "Q%q/%Y", "year": "%Y"}
 _UNIT_SUFFIX = {"percent": "\u00a0%", "days": "\u00a0vrk", "count": ""}
@@ -165,8 +166,7 @@ def time_series_figure(
                     line={"color": TARGET_COLOUR, "width": 2, "dash": "dash", "shape": "hv"},
                     name=options.target_label,
                     text=texts,
-                    hovertemplate=f"{fmt}<br>%{{text}}<extra>{options.target_label}"
-                    "</extra>",
+                    hovertemplate=f"{fmt}<br>%{{text}}<extra>{options.target_label}</extra>",
                 )
             )
     return base_layout(fig, options, periods.nunique())
@@ -250,20 +250,25 @@ def deadline_share_figure(
             )
         )
     if highest:
-        from translations import t
-
+        # The second axis is labelled at the deadlines themselves (e.g. 0, 14, 90 vrk);
+        # its title would collide with the toolbar, and the legend names the lines.
+        values = sorted({0.0, *(float(v) for v in deadlines["value"])})
         fig.update_layout(
             yaxis2={
                 "overlaying": "y",
                 "side": "right",
                 "range": [0, highest * 1.15],
-                "ticksuffix": _UNIT_SUFFIX["days"],
-                "tickformat": ",d",
+                "tickmode": "array",
+                "tickvals": values,
+                # With tickvals plotly drops ticksuffix: the texts are given whole.
+                "ticktext": [f"{value:.0f}{_UNIT_SUFFIX['days']}" for value in values],
                 "showgrid": False,
-                "title": {"text": t("chart.deadline_axis", options.lang), "standoff": 4},
             },
-            margin={"r": 88},
+            margin={"r": 64},
         )
+        # Keep the x axis to the periods shown (the step lines end at the last period's
+        # last day; without this plotly pads the range by a whole tick).
+        fig.update_xaxes(range=[x_start - pd.Timedelta(days=20), x_end])
     return fig
 
 
@@ -315,4 +320,7 @@ def stacked_total_figure(
             f"{value_format(options.unit, options.decimals)}<extra>{label}</extra>",
         )
     )
+    # Legend in reading order (total first, then the parts from the bottom of the stack
+    # up), not plotly's reversed order for stacks; more parts need more legend rows.
+    fig.update_layout(legend_traceorder="normal", height=360 + 12 * max(0, len(parts) - 4))
     return fig

@@ -20,6 +20,7 @@ from charts.spc import MIN_POINTS, SHIFT_RUN, TREND_RUN, spc_figure, xmr
 from charts.summary import SUPPRESSED_MARK, format_value, period_label, summarise
 from queries.cache import cache
 from queries.filters import Filters
+from queries.periods import complete_periods
 from queries.reference import data_as_of, events_for, is_synthetic, targets_for, units
 from translations import format_date, t
 
@@ -71,10 +72,19 @@ def series_labels(spec: ChartSpec, frame: pd.DataFrame, lang: str) -> dict[str, 
     return labels
 
 
+def load_complete(spec: ChartSpec, filters: Filters) -> pd.DataFrame:
+    """``spec.load(filters)`` without the periods the data covers only in part, unless
+    the chart keeps the period in progress (``ChartSpec.keep_partial_period``)."""
+    frame = spec.load(filters)
+    if spec.keep_partial_period:
+        return frame
+    return complete_periods(frame, filters.grain, data_as_of())
+
+
 def chart_data(chart_id: str, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The tidy chart frame and the target rows of one chart under ``filters``."""
     spec = CHARTS[chart_id]
-    return spec.load(effective_filters(spec, filters)), chart_targets(spec)
+    return load_complete(spec, effective_filters(spec, filters)), chart_targets(spec)
 
 
 def table_rows(spec: ChartSpec, frame: pd.DataFrame, grain: str, lang: str) -> dict[str, Any]:
@@ -155,7 +165,7 @@ def _unit_panels(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, pd.D
         frame = frame[frame["unit_type"].isin(spec.unit_types)]
     name = "name_sv" if lang == "sv" else "name_fi"
     return {
-        getattr(row, name): spec.load(replace(filters, units=(row.unit_id,)))
+        getattr(row, name): load_complete(spec, replace(filters, units=(row.unit_id,)))
         for row in frame.itertuples(index=False)
     }
 

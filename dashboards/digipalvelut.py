@@ -6,7 +6,12 @@ from dashboards._page import area_page, page_registration
 
 SLUG = "digipalvelut"
 # The charts of this page, in the order a data discussion goes through them.
-CHART_IDS = ("digiasiointi-osuus",)
+CHART_IDS = (
+    "digiasiointi-osuus",
+    "sahkoiset-lomakkeet-osuus",
+    "sahkoinen-ajanvaraus-osuus",
+    "omaolo-palvelut",
+)
 
 register_page(__name__, **page_registration(SLUG))
 

@@ -6,7 +6,7 @@ from dashboards._page import area_page, page_registration
 
 SLUG = "ennaltaehkaisy"
 # The charts of this page, in the order a data discussion goes through them.
-CHART_IDS = ("hyvinvointilahetteet",)
+CHART_IDS = ("hyvinvointilahetteet", "liikuntalahetteet", "matalan-kynnyksen-ryhmat")
 
 register_page(__name__, **page_registration(SLUG))
 

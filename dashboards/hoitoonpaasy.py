@@ -5,8 +5,18 @@ from dash import register_page
 from dashboards._page import area_page, page_registration
 
 SLUG = "hoitoonpaasy"
-# The charts of this page, in the order a data discussion goes through them.
-CHART_IDS = ("hoitotakuu-7vrk",)
+# The charts of this page, in the order a data discussion goes through them: access
+# against the programme target and the law, how long the waits are, the queues and
+# backlog behind them, oral health and child-and-family services, then referrals onward.
+CHART_IDS = (
+    "hoitotakuu-7vrk",
+    "hoitotakuu-lakisaateinen",
+    "odotusaikajakauma",
+    "jonot",
+    "suun-terveydenhuolto-odotus",
+    "palvelutarpeen-arviointi-90pv",
+    "erikoissairaanhoidon-lahetteet",
+)
 
 register_page(__name__, **page_registration(SLUG))
 

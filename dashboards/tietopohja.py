@@ -6,7 +6,7 @@ from dashboards._page import area_page, page_registration
 
 SLUG = "tietopohja"
 # The charts of this page, in the order a data discussion goes through them.
-CHART_IDS = ("hoitotakuuseuranta-kattavuus",)
+CHART_IDS = ("hoitotakuuseuranta-kattavuus", "kirjaamisen-laatu")
 
 register_page(__name__, **page_registration(SLUG))
 

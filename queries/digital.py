@@ -1,4 +1,4 @@
-"""Digital services: remote share of client contacts (docs/indicators.md)."""
+"""Digital services: remote share of client contacts and e-booking share (docs/indicators.md)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from queries import codes
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
+from queries.privacy import hide_cells, partition_hidden
 from queries.results import share_series
 from queries.sql import chart_statement
+from settings import get_settings
 
 _REMOTE_SHARE_SQL = """
 SELECT {period} AS period,
@@ -45,5 +47,77 @@ def remote_share(filters: Filters) -> pd.DataFrame:
             "not_client": list(codes.NOT_CLIENT_CONTACT),
         },
     )
+    rows = fetch_frame(stmt, params)
     series = {"remote": "remote", "realtime": "realtime", "asynchronous": "asynchronous"}
-    return share_series(fetch_frame(stmt, params), series, "contacts")
+    frame = share_series(rows, series, "contacts")
+    return _hide_remote_complements(frame, rows)
+
+
+def _hide_remote_complements(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Real-time + asynchronous + legacy make up the remote total, which is shown: a
+    hidden part could be worked out by subtraction (legacy is 0 from 2024 on), so per
+    period more parts are hidden until the hidden ones add up to 0 or to at least the
+    minimum (``queries.privacy.partition_hidden``)."""
+    if rows.empty:
+        return frame
+    legacy = rows["remote"] - rows["realtime"] - rows["asynchronous"]
+    cells = pd.concat(
+        [
+            pd.DataFrame(
+                {"period": pd.to_datetime(rows["period"]), "series": name, "count": counts}
+            )
+            for name, counts in (
+                ("realtime", rows["realtime"]),
+                ("asynchronous", rows["asynchronous"]),
+                ("legacy", legacy),
+            )
+        ],
+        ignore_index=True,
+    )
+    hidden = partition_hidden(cells["count"], cells["period"], get_settings().min_cell_count)
+    hidden_keys = set(zip(cells["period"][hidden], cells["series"][hidden], strict=True))
+    mask = pd.Series(
+        [(p, s) in hidden_keys for p, s in zip(frame["period"], frame["series"], strict=True)],
+        index=frame.index,
+    )
+    return hide_cells(frame, mask, ("value", "numerator", "denominator"))
+
+
+_E_BOOKING_SQL = """
+SELECT {period} AS period,
+       COUNT(*) AS booked,
+       SUM(CASE WHEN c.booked_via = :electronic THEN 1 ELSE 0 END) AS electronic
+FROM client_contacts c
+WHERE NOT c.cancelled AND c.contact_type NOT IN :not_client
+  AND c.booked_via IS NOT NULL
+{filters}
+GROUP BY 1
+ORDER BY 1
+"""
+
+# client_contacts.booked_via of a booking made electronically (the booking system's value).
+ELECTRONIC_BOOKING = "electronic"
+
+
+@cache.memoize()
+def electronic_booking_share(filters: Filters) -> pd.DataFrame:
+    """Share of client contacts booked electronically, %, as the tidy chart frame
+    (``queries.results``) with one series, ``electronic``.
+
+    No national code exists for e-booking: the booking channel comes from the booking
+    system (``client_contacts.booked_via``). Numerator: contacts with ``booked_via =
+    'electronic'``. Denominator: contacts whose ``booked_via`` is recorded (any value);
+    contacts with a NULL ``booked_via`` are left out of both. Only client contacts that
+    took place count: cancelled ones and the non-client codes R60/R71/R72 are out.
+    """
+    stmt, params = chart_statement(
+        _E_BOOKING_SQL,
+        filters,
+        date_column="c.contact_date",
+        unit_column="c.unit_id",
+        params={
+            "electronic": ELECTRONIC_BOOKING,
+            "not_client": list(codes.NOT_CLIENT_CONTACT),
+        },
+    )
+    return share_series(fetch_frame(stmt, params), {"electronic": "electronic"}, "booked")

@@ -7,7 +7,7 @@ import pandas as pd
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
-from queries.privacy import shares_with_suppression
+from queries.privacy import shares_with_suppression, suppress_counts
 from queries.results import TIDY_COLUMNS
 from queries.sql import chart_statement
 
@@ -53,4 +53,66 @@ def reported_share(
         }
     )
     frame = shares_with_suppression(frame, min_count or 0)
+    return frame.reindex(columns=TIDY_COLUMNS)
+
+
+# One template per summable column (a whitelist: the column name is never user input).
+_COUNT_SQL = {
+    column: """
+SELECT {period} AS period,
+       SUM(v."""
+    + column
+    + """) AS total
+FROM indicator_values v
+WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
+{filters}
+GROUP BY 1
+ORDER BY 1
+"""
+    for column in ("value", "numerator", "denominator")
+}
+
+
+@cache.memoize()
+def reported_count(
+    filters: Filters,
+    indicator_id: str,
+    region_code: str,
+    min_count: int | None,
+    column: str = "value",
+    series: str = "value",
+) -> pd.DataFrame:
+    """A reported count for one region, as the tidy chart frame with one series.
+
+    ``value`` = the sum of ``column`` (``value``, ``numerator`` or ``denominator`` of
+    ``indicator_values``) over the stored periods that start inside each display
+    period; ``numerator``/``denominator`` of the frame are NaN. ``series`` names the
+    series key. At the stored grain or coarser the stored figures are summed (four
+    quarters make a year). At a finer grain than stored nothing is spread out: a
+    yearly figure stays one point per year, at the first month (or quarter) of its
+    year, and the other periods are absent, not 0. A period whose stored figures are
+    all NULL has a missing value. A stored period counts when it starts inside the
+    filter's range (a yearly figure needs the range to include January).
+    ``min_count`` is the small-count minimum for counts of people, or None for counts
+    that are not people (groups, services), which are not suppressed. The unit filter
+    does not apply: these figures are county totals.
+    """
+    if column not in _COUNT_SQL:
+        raise ValueError(f"unknown indicator_values column {column!r}")
+    stmt, params = chart_statement(
+        _COUNT_SQL[column],
+        filters,
+        date_column="v.period_start",
+        unit_column=None,
+        params={"indicator_id": indicator_id, "region_code": region_code},
+    )
+    rows = fetch_frame(stmt, params)
+    frame = pd.DataFrame(
+        {
+            "period": pd.to_datetime(rows["period"]),
+            "series": series,
+            "value": rows["total"].astype(float),
+        }
+    )
+    frame = suppress_counts(frame, min_count or 0)
     return frame.reindex(columns=TIDY_COLUMNS)

@@ -33,3 +33,21 @@ def periods_between(filters: Filters, last_day: date | None) -> pd.DatetimeIndex
 def year_earlier(period: pd.Timestamp) -> pd.Timestamp:
     """The same period one year earlier."""
     return period - pd.DateOffset(years=1)
+
+
+def period_end(period: pd.Timestamp, grain: str) -> pd.Timestamp:
+    """Last day of the ``grain`` period that starts on ``period``."""
+    months = {"month": 1, "quarter": 3, "year": 12}[grain]
+    return pd.Timestamp(period) + pd.DateOffset(months=months) - pd.Timedelta(days=1)
+
+
+def complete_periods(frame: pd.DataFrame, grain: str, last_day: date | None) -> pd.DataFrame:
+    """The rows of a tidy frame whose period ends on or before ``last_day``.
+
+    A quarter or year that the data covers only in part would look like a drop in a
+    count chart (and a half month likewise), so such periods are left out.
+    """
+    if last_day is None or frame.empty:
+        return frame
+    ends = pd.to_datetime(frame["period"]).map(lambda period: period_end(period, grain))
+    return frame[ends <= pd.Timestamp(last_day)].reset_index(drop=True)

@@ -48,3 +48,44 @@ def shares_with_suppression(frame: pd.DataFrame, minimum: int, decimals: int = 1
     out["value"] = value.mask(hidden)
     out["suppressed"] = hidden
     return out
+
+
+def partition_hidden(counts: pd.Series, groups: pd.Series, minimum: int) -> pd.Series:
+    """Cells to hide in partitions whose total is shown (complementary suppression).
+
+    ``counts`` are the raw counts of the cells, ``groups`` says which partition each
+    cell belongs to (e.g. its period); the cells of a group add up to a total that is
+    shown (a denominator, a "total" series). Hiding only the small cells is not enough
+    there: the total minus the shown cells gives the sum of the hidden ones. So per
+    group, after the small cells, the smallest shown non-zero cells are hidden too
+    until the hidden cells add up to 0 or to at least ``minimum``. Returns a boolean
+    Series aligned with ``counts`` (True = hide).
+    """
+    values = counts.astype(float)
+    hidden = _small(values, minimum)
+    # Only the groups whose hidden cells add up to 1..minimum-1 need more hiding.
+    hidden_sum = values.where(hidden, 0.0).groupby(groups).transform("sum")
+    exposed = (hidden_sum > 0) & (hidden_sum < minimum)
+    for index in values[exposed].groupby(groups[exposed], sort=False).groups.values():
+        cells = values.loc[index]
+        mask = hidden.loc[index].copy()
+        while 0 < cells[mask].sum() < minimum:
+            shown = cells[~mask & (cells > 0)]
+            if shown.empty:
+                break
+            mask.loc[shown.idxmin()] = True
+        hidden.loc[index] = mask
+    return hidden
+
+
+def hide_cells(
+    frame: pd.DataFrame, hidden: pd.Series, columns: tuple[str, ...] = ("value",)
+) -> pd.DataFrame:
+    """Withhold ``columns`` in the rows where ``hidden`` is True and flag them
+    ``suppressed`` (rows already suppressed stay so)."""
+    out = frame.copy()
+    mask = hidden.reindex(out.index, fill_value=False).astype(bool)
+    for column in columns:
+        out[column] = out[column].astype(float).mask(mask)
+    out["suppressed"] = out["suppressed"].astype(bool) | mask
+    return out

@@ -28,6 +28,9 @@ def test_a002_data_json_returns_hand_computed_numbers(client):
     assert rows[("2024-02-01", "within_days")]["numerator"] == 5
     assert body["data_as_of"] == "2024-04-30" and body["synthetic"] is True
     assert body["targets"][0] == {
+        "kind": "programme_target",
+        "age_min": 0,
+        "age_max": 150,
         "valid_from": "2025-10-01",
         "valid_to": None,
         "value": 80.0,

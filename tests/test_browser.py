@@ -103,16 +103,17 @@ def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
     assert not dash_duo.find_element("#unit-picker input[value='TA01']").is_selected()
     first_card = "#card-digiasiointi-osuus"
     dash_duo.wait_for_contains_text(first_card + " .chart-summary", "3/2024: 50,0")
-    # View -> URL: choosing the year grain writes it to the address bar and redraws.
-    dash_duo.find_element("#filter-grain input[value='year']").click()
-    until(lambda: "grain=year" in dash_duo.driver.current_url, timeout=10)
-    dash_duo.wait_for_contains_text(first_card + " .chart-summary", "Viimeisin arvo 2024:")
+    # View -> URL: choosing the quarter grain writes it to the address bar and redraws
+    # (Q1/2024: TA03's 10 remote of 20 contacts, all in March).
+    dash_duo.find_element("#filter-grain input[value='quarter']").click()
+    until(lambda: "grain=quarter" in dash_duo.driver.current_url, timeout=10)
+    dash_duo.wait_for_contains_text(first_card + " .chart-summary", "Viimeisin arvo Q1/2024: 50,0")
     url = dash_duo.driver.current_url
     assert "from=2024-01" in url and "to=2024-03" in url and "unit=TA03" in url
     # URL -> view again: opening the new link restores exactly the same view.
     dash_duo.wait_for_page(url=url)
-    dash_duo.wait_for_contains_text(first_card + " .chart-summary", "Viimeisin arvo 2024:")
-    checked = dash_duo.find_element("#filter-grain input[value='year']")
+    dash_duo.wait_for_contains_text(first_card + " .chart-summary", "Viimeisin arvo Q1/2024:")
+    checked = dash_duo.find_element("#filter-grain input[value='quarter']")
     assert checked.is_selected()
     # A unit ticked in the view goes into the URL too.
     dash_duo.find_element(".filter-bar summary").click()

@@ -151,3 +151,16 @@ def test_f012_summary_target_not_met_and_suppressed_latest():
         lang="fi",
     )
     assert "salattu" in hidden and "1/2024" in hidden
+
+
+def test_f020_series_colours_have_3_to_1_contrast_on_white():
+    from charts.figures import SERIES_COLOURS, TARGET_COLOUR
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+                  for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    for colour in (*SERIES_COLOURS, TARGET_COLOUR):
+        assert 1.05 / (luminance(colour) + 0.05) >= 3.0, colour

@@ -1,4 +1,4 @@
-"""Query layer against the hand-made fixture (tests/fixture_data.py), on DuckDB and
+"""Query layer against the hand-made fixture (tests/fixtures/foundation.py), on DuckDB and
 PostgreSQL. Every expected number is worked out by hand in the comment beside it."""
 
 from __future__ import annotations
@@ -67,16 +67,17 @@ def test_q005_access_within_14_days(reporting_db):
     assert _row(frame, "2024-01-01", "within_days")["value"] == 80.0
 
 
-def test_q010_remote_share_codes(reporting_db):
+def test_q010_remote_share_codes_and_complementary_suppression(reporting_db):
     frame = remote_share(Filters(start="2024-03", end="2024-03", units=("TA03",)))
     # Denominator 20 (R10 8, R20 2, R52 6, R56 3, R51 1); R60/R71/R72 and cancelled out.
     remote = _row(frame, "2024-03-01", "remote")
     assert (remote["numerator"], remote["denominator"], remote["value"]) == (10, 20, 50.0)
-    realtime = _row(frame, "2024-03-01", "realtime")
-    assert (realtime["numerator"], realtime["value"]) == (6, 30.0)
-    # Only 3 asynchronous contacts: suppressed.
-    asynchronous = _row(frame, "2024-03-01", "asynchronous")
-    assert bool(asynchronous["suppressed"]) and math.isnan(asynchronous["value"])
+    # Only 3 asynchronous contacts: suppressed. Real-time 6 is hidden too: the remote
+    # total 10 is shown, and 10 - 6 = 4 would give asynchronous + legacy (3 + 1), a
+    # count below 5 (complementary suppression).
+    for series in ("asynchronous", "realtime"):
+        row = _row(frame, "2024-03-01", series)
+        assert bool(row["suppressed"]) and math.isnan(row["value"]), series
 
 
 def test_q011_remote_share_small_denominator_suppressed(reporting_db):
@@ -146,3 +147,16 @@ def test_q040_reference_data(reporting_db):
     # Four programme-target rows 2022..2025: >10, >25, >30, >=45 %.
     assert list(digital["value"]) == [10.0, 25.0, 30.0, 45.0]
     assert pd.isna(digital["valid_to"].iloc[-1])
+
+
+def test_q050_partial_periods_are_left_out_of_event_charts(reporting_db):
+    from charts.payload import chart_data
+
+    # Data as of 30.4.2024: April is complete, the second quarter is not.
+    months, _ = chart_data("hyvinvointilahetteet", Filters(start="2024-01"))
+    assert months["period"].max() == pd.Timestamp("2024-04-01")
+    quarters, _ = chart_data("hyvinvointilahetteet", Filters(start="2024-01", grain="quarter"))
+    assert sorted(quarters["period"].unique()) == [pd.Timestamp("2024-01-01")]
+    # Reported figures are shown as reported: coverage 2024Q2 (9 / 12) stays.
+    coverage, _ = chart_data("hoitotakuuseuranta-kattavuus", Filters(start="2024-01"))
+    assert coverage["period"].max() == pd.Timestamp("2024-04-01")

@@ -2,8 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pandas as pd
+import plotly.graph_objects as go
+
 from charts.catalog import ChartSpec, register
-from queries.digital import remote_share
+from charts.figures import FigureOptions, time_series_figure
+from queries.digital import electronic_booking_share, remote_share
+from queries.filters import Filters
+from queries.indicator_values import reported_count, reported_share
+from queries.reference import county_code
+
+
+def yearly_figure(frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOptions) -> go.Figure:
+    """The standard chart of a yearly indicator, its x axis drawn by year whatever the
+    grain (at a finer grain each yearly figure is one point at the start of its year)."""
+    return time_series_figure(frame, targets, replace(options, grain="year"))
+
+
+def _electronic_forms(filters: Filters) -> pd.DataFrame:
+    # Forms, not people: not suppressed (docs/privacy.md).
+    return reported_share(filters, "sahkoiset-lomakkeet-osuus", county_code(), None)
+
+
+def _omaolo_services(filters: Filters) -> pd.DataFrame:
+    # Services in use, not people: not suppressed.
+    return reported_count(filters, "omaolo-palvelut", county_code(), None, series="services")
+
 
 register(
     ChartSpec(
@@ -13,5 +39,46 @@ register(
         load=remote_share,
         series=("remote", "realtime", "asynchronous"),
         target_indicator="digiasiointi-osuus",
+    )
+)
+
+register(
+    ChartSpec(
+        id="sahkoiset-lomakkeet-osuus",
+        keep_partial_period=True,
+        area="digipalvelut",
+        unit="percent",
+        load=_electronic_forms,
+        series=("share",),
+        target_indicator="sahkoiset-lomakkeet-osuus",
+        unit_filter=False,
+        counts_people=False,
+    )
+)
+
+register(
+    ChartSpec(
+        id="sahkoinen-ajanvaraus-osuus",
+        area="digipalvelut",
+        unit="percent",
+        load=electronic_booking_share,
+        series=("electronic",),
+    )
+)
+
+register(
+    ChartSpec(
+        id="omaolo-palvelut",
+        keep_partial_period=True,
+        area="digipalvelut",
+        unit="count",
+        kind="bar",
+        load=_omaolo_services,
+        series=("services",),
+        target_indicator="omaolo-palvelut",
+        unit_filter=False,
+        counts_people=False,
+        decimals=0,
+        figure=yearly_figure,
     )
 )

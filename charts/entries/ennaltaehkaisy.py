@@ -2,19 +2,186 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
+import pandas as pd
+import plotly.graph_objects as go
+
 from charts.catalog import ChartSpec, register
-from queries.referrals import referral_counts
+from charts.figures import SERIES_COLOURS, TICK_FORMAT, FigureOptions, time_series_figure
+from queries.filters import Filters
+from queries.indicator_values import reported_count
+from queries.reference import county_code
+from queries.referrals import OTHER_UNITS, referral_counts, referral_counts_by_unit
+from settings import get_settings
+
+TOTAL_COLOUR = "#000000"
+OTHER_COLOUR = "#767676"  # grey for "other units": 4.5:1 against white
+
+
+def _wellbeing_referrals(filters: Filters) -> pd.DataFrame:
+    """Totals (``referrals``, ``referrers``) and the referrals by referring unit."""
+    return pd.concat(
+        [
+            referral_counts(filters, "wellbeing"),
+            referral_counts_by_unit(filters, "wellbeing"),
+        ],
+        ignore_index=True,
+    )
+
+
+def breakdown_figure(
+    frame: pd.DataFrame,
+    targets: pd.DataFrame,
+    options: FigureOptions,
+    *,
+    lines: tuple[str, ...],
+    last: tuple[str, ...] = (),
+) -> go.Figure:
+    """Stacked bars of the parts of a total, with the ``lines`` series drawn over them.
+
+    Every series not in ``lines`` is a part (bars, in label order, ``last`` on top and
+    grey: "the rest"); a part that is 0 in every period is left out of the legend. The
+    first line (the total) is solid black, the second dotted; the lines come first in
+    the legend and one hover box lists every series of the period.
+    """
+    labels = options.series_labels
+    parts = [key for key in labels if key not in lines and key not in last]
+    parts += [key for key in last if key in labels]
+    drawn = {
+        key: labels[key]
+        for key in parts
+        if not (frame.loc[frame["series"] == key, "value"] == 0).all()
+    }
+    fig = time_series_figure(frame, targets, replace(options, kind="stacked", series_labels=drawn))
+    value = f"%{{y:,.{options.decimals}f}}"
+    grey = {drawn[key] for key in last if key in drawn}
+    for index, trace in enumerate(fig.data):
+        trace.legendrank = 100 + index
+        trace.hovertemplate = f"{value}<extra>{trace.name}</extra>"
+        if trace.name in grey:
+            trace.marker.color = OTHER_COLOUR
+    for rank, key in enumerate(lines):
+        part = frame[frame["series"] == key]
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(part["period"]),
+                y=part["value"],
+                name=labels[key],
+                mode="lines+markers",
+                line={
+                    "color": TOTAL_COLOUR,
+                    "width": 3 if rank == 0 else 2,
+                    "dash": "solid" if rank == 0 else "dot",
+                },
+                marker={"size": 5, "symbol": "circle" if rank == 0 else "diamond"},
+                hovertemplate=f"{value}<extra>{labels[key]}</extra>",
+                legendrank=1 + rank,
+            )
+        )
+    # Plotly lists stacked bars in reverse by default; the ranks above set the order.
+    fig.update_layout(hovermode="x unified", legend={"traceorder": "normal"})
+    fig.update_xaxes(hoverformat=TICK_FORMAT[options.grain])
+    return fig
+
+
+def yearly_dual_axis_figure(
+    frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOptions, *, right: str
+) -> go.Figure:
+    """A yearly indicator (one stored figure per year): the headline as bars with its
+    targets on the left axis, the ``right`` series as a line on its own right axis.
+
+    The x axis is drawn by year whatever the grain: at a finer grain each yearly
+    figure is still one point, at the start of its year (``reported_count``).
+    """
+    fig = time_series_figure(frame, targets, replace(options, kind="bar", grain="year"))
+    keys = list(options.series_labels)
+    right_label = options.series_labels[right]
+    for trace in fig.data:
+        if trace.name == right_label:
+            trace.yaxis = "y2"
+    right_colour = SERIES_COLOURS[keys.index(right) % len(SERIES_COLOURS)]
+    fig.update_layout(
+        margin={"r": 104},  # the right axis title clear of the toolbar
+        yaxis={
+            "title": {
+                "text": options.series_labels[keys[0]],
+                "font": {"color": SERIES_COLOURS[0]},
+            }
+        },
+        yaxis2={
+            "title": {"text": right_label, "font": {"color": right_colour}},
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+            "tickmode": "auto",  # its own round ticks, not synced to the left grid
+            "tickformat": ",d",
+        },
+    )
+    return fig
+
+
+def _groups(filters: Filters) -> pd.DataFrame:
+    """Groups (``value``: not people, not suppressed) and participants (``numerator``:
+    people, suppressed below the minimum), county totals."""
+    region = county_code()
+    indicator = "matalan-kynnyksen-ryhmat"
+    return pd.concat(
+        [
+            reported_count(filters, indicator, region, None, column="value", series="groups"),
+            reported_count(
+                filters,
+                indicator,
+                region,
+                get_settings().min_cell_count,
+                column="numerator",
+                series="participants",
+            ),
+        ],
+        ignore_index=True,
+    )
+
 
 register(
     ChartSpec(
         id="hyvinvointilahetteet",
         area="ennaltaehkaisy",
         unit="count",
+        # The headline is the total (so the SPC view applies); the builder stacks the units.
         kind="bar",
-        load=partial(referral_counts, referral_type="wellbeing"),
+        load=_wellbeing_referrals,
+        series=("referrals", "referrers", OTHER_UNITS),
+        decimals=0,
+        figure=partial(breakdown_figure, lines=("referrals", "referrers"), last=(OTHER_UNITS,)),
+    )
+)
+
+register(
+    ChartSpec(
+        id="liikuntalahetteet",
+        area="ennaltaehkaisy",
+        unit="count",
+        kind="bar",
+        load=partial(referral_counts, referral_type="exercise"),
         series=("referrals", "referrers"),
         decimals=0,
+    )
+)
+
+register(
+    ChartSpec(
+        id="matalan-kynnyksen-ryhmat",
+        keep_partial_period=True,
+        area="ennaltaehkaisy",
+        unit="count",
+        kind="bar",
+        load=_groups,
+        series=("groups", "participants"),
+        target_indicator="matalan-kynnyksen-ryhmat",
+        unit_filter=False,
+        decimals=0,
+        figure=partial(yearly_dual_axis_figure, right="participants"),
     )
 )

@@ -5,7 +5,27 @@ from __future__ import annotations
 from functools import partial
 
 from charts.catalog import ChartSpec, register
-from queries.access import access_within_days
+from charts.figures import deadline_share_figure, stacked_total_figure
+from queries.access import (
+    BUCKET_KEYS,
+    PRIMARY_CARE_DEADLINE,
+    access_within_days,
+    access_within_legal_deadline,
+    service_need_assessments_within_90_days,
+    waiting_time_distribution,
+)
+from queries.queues import oral_health_waiting_days, queue_snapshots
+from queries.referrals import specialised_referrals_by_specialty
+
+# Units compared in the "by unit" view of the queue charts: every unit type that runs
+# a queue (health stations run the primary-care reception queue).
+QUEUE_UNIT_TYPES = (
+    "health_station",
+    "oral_health",
+    "mental_health",
+    "substance_abuse",
+    "family_centre",
+)
 
 register(
     ChartSpec(
@@ -15,5 +35,85 @@ register(
         load=partial(access_within_days, days=7),
         series=("within_days",),
         target_indicator="hoitotakuu-7vrk",
+    )
+)
+
+register(
+    ChartSpec(
+        id="hoitotakuu-lakisaateinen",
+        area="hoitoonpaasy",
+        unit="percent",
+        load=partial(access_within_legal_deadline, deadline_indicator=PRIMARY_CARE_DEADLINE),
+        series=("within_deadline",),
+        deadline_indicator=PRIMARY_CARE_DEADLINE,
+        figure=deadline_share_figure,
+    )
+)
+
+register(
+    ChartSpec(
+        id="odotusaikajakauma",
+        area="hoitoonpaasy",
+        unit="percent",
+        kind="stacked",
+        load=waiting_time_distribution,
+        series=BUCKET_KEYS,
+    )
+)
+
+register(
+    ChartSpec(
+        id="jonot",
+        area="hoitoonpaasy",
+        # A queue length is a snapshot: the one at the data's last date is the current
+        # queue, so the period in progress stays.
+        keep_partial_period=True,
+        unit="count",
+        kind="bar",
+        load=queue_snapshots,
+        series=("queue", "backlog"),
+        higher_is_better=False,
+        service_filter=True,
+        unit_types=QUEUE_UNIT_TYPES,
+        decimals=0,
+    )
+)
+
+register(
+    ChartSpec(
+        id="suun-terveydenhuolto-odotus",
+        area="hoitoonpaasy",
+        unit="days",
+        load=oral_health_waiting_days,
+        series=("median", "p90"),
+        target_indicator="suun-terveydenhuolto-odotus",
+        higher_is_better=False,
+        unit_types=("oral_health",),
+    )
+)
+
+register(
+    ChartSpec(
+        id="palvelutarpeen-arviointi-90pv",
+        area="hoitoonpaasy",
+        unit="percent",
+        load=service_need_assessments_within_90_days,
+        series=("share",),
+        target_indicator="palvelutarpeen-arviointi-90pv",
+        unit_filter=False,
+        keep_partial_period=True,
+    )
+)
+
+register(
+    ChartSpec(
+        id="erikoissairaanhoidon-lahetteet",
+        area="hoitoonpaasy",
+        unit="count",
+        kind="stacked",
+        load=specialised_referrals_by_specialty,
+        series=("total",),
+        decimals=0,
+        figure=stacked_total_figure,
     )
 )

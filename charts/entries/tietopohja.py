@@ -7,6 +7,7 @@ import pandas as pd
 from charts.catalog import ChartSpec, register
 from queries.filters import Filters
 from queries.indicator_values import reported_share
+from queries.recording import recording_quality
 from queries.reference import county_code
 
 
@@ -18,6 +19,7 @@ def _monitoring_coverage(filters: Filters) -> pd.DataFrame:
 register(
     ChartSpec(
         id="hoitotakuuseuranta-kattavuus",
+        keep_partial_period=True,
         area="tietopohja",
         unit="percent",
         load=_monitoring_coverage,
@@ -26,5 +28,15 @@ register(
         unit_filter=False,
         counts_people=False,
         decimals=0,
+    )
+)
+
+register(
+    ChartSpec(
+        id="kirjaamisen-laatu",
+        area="tietopohja",
+        unit="percent",
+        load=recording_quality,
+        series=("assessment_recorded", "valid_contact_type"),
     )
 )

@@ -1,0 +1,417 @@
+"""The /hoitoonpaasy queries against the access fixture (tests/fixtures/access.py), on
+DuckDB and PostgreSQL. Every expected number is worked out by hand in the comment
+beside it; the fixture's comments give the rows."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+import tests.fixtures.access
+from charts.payload import chart_payload
+from queries.access import (
+    BUCKET_KEYS,
+    WAIT_BUCKETS,
+    access_within_days,
+    access_within_legal_deadline,
+    service_need_assessments_within_90_days,
+    waiting_time_distribution,
+)
+from queries.filters import SERVICES, Filters
+from queries.queues import SERVICE_DEADLINES, oral_health_waiting_days, queue_snapshots
+from queries.reference import targets_for
+from queries.referrals import NO_SPECIALTY, specialised_referrals_by_specialty
+from tests.conftest import reporting_db_fixture
+
+reporting_db = reporting_db_fixture(tests.fixtures.access)
+
+
+def _row(frame: pd.DataFrame, period: str, series: str) -> pd.Series:
+    match = frame[(frame["period"] == pd.Timestamp(period)) & (frame["series"] == series)]
+    assert len(match) == 1, f"expected one row for {period} {series}, got {len(match)}"
+    return match.iloc[0]
+
+
+def _hidden(row: pd.Series) -> bool:
+    """A suppressed cell: flagged, and every number withheld."""
+    return (
+        bool(row["suppressed"])
+        and math.isnan(row["value"])
+        and math.isnan(row["numerator"])
+        and math.isnan(row["denominator"])
+    )
+
+
+# --- hoitotakuu-lakisaateinen ------------------------------------------------------
+
+
+def test_qa001_legal_deadline_switch_on_1_9_2023(reporting_db):
+    frame = access_within_legal_deadline(Filters(start="2023-08", end="2023-09", units=("TA01",)))
+    aug = _row(frame, "2023-08-01", "within_deadline")
+    # August, 90 d: waits 10, 20, 20, 20, 90 within (90 itself is within), 100 not -> 5/6.
+    assert (aug["numerator"], aug["denominator"], aug["value"]) == (5, 6, 83.3)
+    sep = _row(frame, "2023-09-01", "within_deadline")
+    # September, 14 d: waits 10 x4 and 14 within, the two 20-day waits not -> 5/7 = 71.4 %.
+    assert (sep["numerator"], sep["denominator"], sep["value"]) == (5, 7, 71.4)
+
+
+def test_qa002_legal_deadline_by_age_from_2025(reporting_db):
+    def jan(units):
+        frame = access_within_legal_deadline(Filters(start="2025-01", end="2025-01", units=units))
+        return _row(frame, "2025-01-01", "within_deadline")
+
+    # Age 40, 90 d: the five 30-day waits are within, 91 is not -> 5/6.
+    assert (jan(("TA01",))["numerator"], jan(("TA01",))["value"]) == (5, 83.3)
+    # Age 20, 14 d: the five 30-day waits are not within, the five 10-day waits are -> 5/10.
+    assert (jan(("TA02",))["numerator"], jan(("TA02",))["value"]) == (5, 50.0)
+    # Boundary: 30 days is within at age 23 (90 d), not at age 22 (14 d) -> 5/10.
+    assert (jan(("TA03",))["numerator"], jan(("TA03",))["denominator"]) == (5, 10)
+    # County: (5 + 5 + 5) / (6 + 10 + 10) = 15/26 = 57.7 %. With one deadline for all it
+    # would be 23/26 (90 d) or 5/26 (14 d).
+    county = jan(())
+    assert (county["numerator"], county["denominator"], county["value"]) == (15, 26, 57.7)
+
+
+def test_qa003_legal_deadline_quarter_from_counts_and_suppression(reporting_db):
+    month = access_within_legal_deadline(Filters(start="2023-08", end="2023-09"))
+    # September county: TA01 5/7 + TA02 2/3 (waits 5, 5 within, 30 not) = 7/10 = 70 %.
+    sep = _row(month, "2023-09-01", "within_deadline")
+    assert (sep["numerator"], sep["denominator"], sep["value"]) == (7, 10, 70.0)
+    quarter = access_within_legal_deadline(Filters(start="2023-07", end="2023-09", grain="quarter"))
+    q3 = _row(quarter, "2023-07-01", "within_deadline")
+    # Q3/2023: (5 + 7) / (6 + 10) = 12/16 = 75.0 %, not the mean of 83.3 % and 70 %.
+    assert (q3["numerator"], q3["denominator"], q3["value"]) == (12, 16, 75.0)
+    # TA02 alone in September: 3 visits, below the minimum of 5 -> withheld.
+    ta02 = access_within_legal_deadline(Filters(start="2023-09", end="2023-09", units=("TA02",)))
+    assert _hidden(_row(ta02, "2023-09-01", "within_deadline"))
+
+
+def test_qa004_legal_deadline_counts_the_same_visits_as_7_days(reporting_db):
+    filters = Filters(start="2023-01", end="2025-01")
+    legal = access_within_legal_deadline(filters).set_index("period")["denominator"]
+    # (Within 10 000 days: every access visit, and no small numerator to suppress.)
+    every = access_within_days(filters, 10_000).set_index("period")["denominator"]
+    assert legal.to_dict() == every.to_dict()
+    # 2024-03: the urgent visit is out of both; 24 visits, 16 within 14 d (waits <= 14).
+    march = _row(access_within_legal_deadline(filters), "2024-03-01", "within_deadline")
+    assert (march["numerator"], march["denominator"]) == (16, 24)
+
+
+def test_qa005_shipped_deadlines_do_not_overlap(reporting_db):
+    # The SQL joins each visit / queue entry to "the" row in force: two rows in force for
+    # one date and age would count it twice.
+    for indicator in set(SERVICE_DEADLINES.values()):
+        rows = targets_for(indicator)
+        rows = rows[rows["kind"] == "legal_deadline"].reset_index(drop=True)
+        assert len(rows) >= 5
+        far = pd.Timestamp("2100-01-01")
+        for i, a in rows.iterrows():
+            for j, b in rows.iterrows():
+                if i >= j:
+                    continue
+                dates = a["valid_from"] <= (b["valid_to"] if pd.notna(b["valid_to"]) else far) and (
+                    b["valid_from"] <= (a["valid_to"] if pd.notna(a["valid_to"]) else far)
+                )
+                ages = a["age_min"] <= b["age_max"] and b["age_min"] <= a["age_max"]
+                assert not (dates and ages), (indicator, i, j)
+
+
+# --- odotusaikajakauma -------------------------------------------------------------
+
+
+def test_qa010_waiting_time_classes_are_a_partition():
+    assert WAIT_BUCKETS[0][0] == 0 and WAIT_BUCKETS[-1][1] is None
+    assert BUCKET_KEYS == ("days_0_7", "days_8_14", "days_15_90", "days_91_180", "days_over_180")
+
+
+def test_qa011_distribution_month_with_primary_suppression_only(reporting_db):
+    frame = waiting_time_distribution(Filters(start="2024-02", end="2024-02"))
+    # 2024-02: 17 visits: 0-7 x10, 8-14 x4, 15-90 x3, none longer.
+    first = _row(frame, "2024-02-01", "days_0_7")
+    assert (first["numerator"], first["denominator"], first["value"]) == (10, 17, 58.8)
+    # 4 and 3 are small; hidden together they are 7 (>= 5): nothing more is hidden.
+    assert _hidden(_row(frame, "2024-02-01", "days_8_14"))
+    assert _hidden(_row(frame, "2024-02-01", "days_15_90"))
+    # Zeros describe nobody and are shown.
+    assert _row(frame, "2024-02-01", "days_91_180")["value"] == 0.0
+    assert _row(frame, "2024-02-01", "days_over_180")["value"] == 0.0
+
+
+def test_qa012_distribution_bounds_and_complementary_suppression(reporting_db):
+    frame = waiting_time_distribution(Filters(start="2024-03", end="2024-03"))
+    # 2024-03: 24 visits (the urgent one is out): 0-7 x10, 8-14 x6 (8 and 14 in), 15-90
+    # x5 (15 and 90 in), 91-180 x2 (91 and 180), >180 x1 (181).
+    assert _row(frame, "2024-03-01", "days_0_7")["value"] == 41.7  # 10/24
+    eight = _row(frame, "2024-03-01", "days_8_14")
+    assert (eight["numerator"], eight["value"]) == (6, 25.0)  # 6/24
+    # 91-180 (2) and >180 (1) are small; hidden they add up to 3, which 24 - 10 - 6 - 5
+    # would reveal, so the smallest shown class, 15-90 (5), is hidden too: 3 + 5 = 8.
+    for key in ("days_15_90", "days_91_180", "days_over_180"):
+        assert _hidden(_row(frame, "2024-03-01", key)), key
+
+
+def test_qa013_distribution_quarter_from_counts(reporting_db):
+    frame = waiting_time_distribution(Filters(start="2024-01", end="2024-03", grain="quarter"))
+    # Q1/2024 = February + March: 41 visits; 0-7 20, 8-14 10, 15-90 8, 91-180 2, >180 1.
+    first = _row(frame, "2024-01-01", "days_0_7")
+    # 20/41 = 48.8 %, not the mean of 58.8 % and 41.7 %.
+    assert (first["numerator"], first["denominator"], first["value"]) == (20, 41, 48.8)
+    assert _row(frame, "2024-01-01", "days_8_14")["value"] == 24.4  # 10/41
+    # Hidden 2 + 1 = 3 -> the smallest shown class 15-90 (8) is hidden too.
+    for key in ("days_15_90", "days_91_180", "days_over_180"):
+        assert _hidden(_row(frame, "2024-01-01", key)), key
+
+
+def test_qa014_distribution_small_denominator_hides_all(reporting_db):
+    frame = waiting_time_distribution(Filters(start="2023-09", end="2023-09", units=("TA02",)))
+    # TA02 2023-09: 3 visits -> every class withheld, zeros included.
+    assert len(frame) == len(BUCKET_KEYS)
+    assert frame["suppressed"].all() and frame["value"].isna().all()
+
+
+# --- jonot -------------------------------------------------------------------------
+
+
+def test_qa020_queue_length_and_backlog_at_month_end(reporting_db):
+    frame = queue_snapshots(Filters(start="2023-07", end="2023-12"))
+
+    def at(period):
+        return (_row(frame, period, "queue")["value"], _row(frame, period, "backlog")["value"])
+
+    # 31.7.: o1-o5 (30 d, oral 90 d) -> 5 waiting, none over the deadline.
+    assert at("2023-07-01") == (5, 0)
+    # 31.8.: e1-e6 (30 d) + e7 (entered that day) + o1-o5 (61 d); e8 left on 31.8. -> 12;
+    # deadlines 90 d (primary and oral): no backlog.
+    assert at("2023-08-01") == (12, 0)
+    # 30.9.: e1-e6 (60 d) + e9 (29 d) over 14 d, e10 exactly 14 d not; o1-o5 91 d under
+    # the oral 120 d -> 13 waiting, 7 over.
+    assert at("2023-09-01") == (13, 7)
+    # 31.10.: everyone has left (o5 on 31.10. itself); November, December: none -> 0.
+    assert at("2023-10-01") == (0, 0) and at("2023-12-01") == (0, 0)
+
+
+def test_qa021_queue_age_split_and_incomplete_last_month(reporting_db):
+    frame = queue_snapshots(Filters(start="2024-10"))
+    # 31.10.2024: b1-b10 (8 d) -> 10, 0.   30.11.: b (38 d) + a11 (12 d) -> 11, 0.
+    assert _row(frame, "2024-10-01", "queue")["value"] == 10
+    assert (
+        _row(frame, "2024-11-01", "queue")["value"],
+        _row(frame, "2024-11-01", "backlog")["value"],
+    ) == (11, 0)
+    # 31.12.: 21 waiting; only a11 (43 d > 14) over the deadline: 1 -> suppressed.
+    assert _row(frame, "2024-12-01", "queue")["value"] == 21
+    assert _row(frame, "2024-12-01", "backlog")["suppressed"]
+    # 31.1.2025: age 20 over (a6-a10 45 d > 14, b6-b10 100 d > 90), age 40 not (a 45 d and
+    # a11 74 d <= 90, b1-b5 100 d <= 180) -> 21 waiting, 10 over.
+    jan = _row(frame, "2025-01-01", "backlog")
+    assert (_row(frame, "2025-01-01", "queue")["value"], jan["value"]) == (21, 10)
+    # February is measured on 15.2. (data as of): a11 has waited 89 d, not yet over 90 d
+    # (on 28.2. it would be 102 d and the backlog 11). No period after the data's end.
+    assert _row(frame, "2025-02-01", "backlog")["value"] == 10
+    assert frame["period"].max() == pd.Timestamp("2025-02-01")
+
+
+def test_qa022_queue_service_and_unit_filters(reporting_db):
+    def jan_sep(**kwargs):
+        frame = queue_snapshots(Filters(start="2023-09", end="2025-01", **kwargs))
+        return [
+            (_row(frame, p, "queue")["value"], _row(frame, p, "backlog")["value"])
+            for p in ("2023-09-01", "2025-01-01")
+        ]
+
+    # Primary care: 30.9.2023 8 waiting, 7 over; 31.1.2025 11 waiting, 5 over (age 20).
+    assert jan_sep(services=("primary_care",)) == [(8, 7), (11, 5)]
+    # Oral health: 30.9.2023 5 waiting (91 d <= 120 d: the oral deadline, not the
+    # primary-care 14 d); 31.1.2025 10 waiting, 5 over (age 20: 100 d > 90 d).
+    assert jan_sep(services=("oral_health",)) == [(5, 0), (10, 5)]
+    # Unit TA01 holds exactly the primary-care queue.
+    assert jan_sep(units=("TA01",)) == [(8, 7), (11, 5)]
+
+
+def test_qa023_queue_quarter_and_year_are_end_snapshots(reporting_db):
+    quarter = queue_snapshots(Filters(start="2023-07", end="2025-03", grain="quarter"))
+    # Q3/2023 = 30.9.: 13 waiting, 7 over (the months were 5, 12, 13: not averaged).
+    assert _row(quarter, "2023-07-01", "queue")["value"] == 13
+    assert _row(quarter, "2023-07-01", "backlog")["value"] == 7
+    # Q1/2025 is measured on 15.2.2025, the data's last day: 21 waiting, 10 over.
+    assert _row(quarter, "2025-01-01", "queue")["value"] == 21
+    assert _row(quarter, "2025-01-01", "backlog")["value"] == 10
+    # The filter's end caps the snapshot too: Q3/2023 up to 8/2023 is taken on 31.8.
+    capped = queue_snapshots(Filters(start="2023-07", end="2023-08", grain="quarter"))
+    assert _row(capped, "2023-07-01", "queue")["value"] == 12
+    year = queue_snapshots(Filters(start="2023-01", end="2024-12", grain="year"))
+    # 31.12.2023: nobody; 31.12.2024: 21 waiting.
+    assert _row(year, "2023-01-01", "queue")["value"] == 0
+    assert _row(year, "2024-01-01", "queue")["value"] == 21
+
+
+def test_qa024_queue_range_without_open_entries_is_empty(reporting_db):
+    assert queue_snapshots(Filters(start="2022-01", end="2022-12")).empty
+    # A start after the data's last date gives an empty frame too, not an error.
+    assert queue_snapshots(Filters(start="2026-01")).empty
+
+
+def test_qa025_every_service_has_a_deadline():
+    assert set(SERVICE_DEADLINES) == set(SERVICES)
+
+
+# --- suun-terveydenhuolto-odotus ---------------------------------------------------
+
+
+def test_qa030_oral_health_median_and_p90(reporting_db):
+    frame = oral_health_waiting_days(Filters(start="2023-10", end="2023-11"))
+    # October: treated o1-o5 after 93, 96, 101, 111, 122 d (o6 cancelled, o7 moved and the
+    # primary-care exits are out). Median 101; p90 at rank 0.9 * 4 = 3.6:
+    # 111 + 0.6 * (122 - 111) = 117.6.
+    assert _row(frame, "2023-10-01", "median")["value"] == 101.0
+    assert _row(frame, "2023-10-01", "p90")["value"] == 117.6
+    # November: 4 treated -> both withheld.
+    assert _hidden(_row(frame, "2023-11-01", "median"))
+    assert _hidden(_row(frame, "2023-11-01", "p90"))
+
+
+def test_qa031_oral_health_quarter_recomputed_from_entries(reporting_db):
+    frame = oral_health_waiting_days(Filters(start="2023-10", end="2023-12", grain="quarter"))
+    # Q4/2023: 20, 20, 20, 20, 93, 96, 101, 111, 122 -> median 93 (the 5th of 9); p90 at
+    # rank 0.9 * 8 = 7.2: 111 + 0.2 * 11 = 113.2. Not derived from the monthly values.
+    assert _row(frame, "2023-10-01", "median")["value"] == 93.0
+    assert _row(frame, "2023-10-01", "p90")["value"] == 113.2
+
+
+def test_qa032_oral_health_without_entries_is_empty(reporting_db):
+    assert oral_health_waiting_days(Filters(start="2023-10", units=("TA01",))).empty
+
+
+# --- palvelutarpeen-arviointi-90pv -------------------------------------------------
+
+
+def test_qa040_service_need_assessments(reporting_db):
+    month = service_need_assessments_within_90_days(Filters(start="2024-01", end="2024-03"))
+    assert _row(month, "2024-01-01", "share")["value"] == 90.0  # 45/50, region 01 apart
+    assert _row(month, "2024-02-01", "share")["value"] == 96.0  # 48/50
+    assert _hidden(_row(month, "2024-03-01", "share"))  # 3/4: children, suppressed
+    quarter = service_need_assessments_within_90_days(
+        Filters(start="2024-01", end="2024-03", grain="quarter")
+    )
+    q1 = _row(quarter, "2024-01-01", "share")
+    # (45 + 48 + 3) / (50 + 50 + 4) = 96/104 = 92.3 %: the suppressed month still counts
+    # in the quarter, where the cell is large enough.
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (96, 104, 92.3)
+
+
+# --- erikoissairaanhoidon-lahetteet ------------------------------------------------
+
+
+def test_qa050_referrals_by_specialty_with_complementary_suppression(reporting_db):
+    frame = specialised_referrals_by_specialty(Filters(start="2024-01", end="2024-03"))
+    # January: sisätaudit 8, ortopedia 7, kirurgia 3, psykiatria 1 = 19 (wellbeing out).
+    assert _row(frame, "2024-01-01", "total")["value"] == 19
+    assert _row(frame, "2024-01-01", "sisätaudit")["value"] == 8
+    # 3 and 1 are small; hidden they add up to 4, which 19 - 8 - 7 would reveal, so the
+    # smallest shown specialty (ortopedia 7) is hidden too.
+    for key in ("ortopedia", "kirurgia", "psykiatria"):
+        row = _row(frame, "2024-01-01", key)
+        assert row["suppressed"] and math.isnan(row["value"]), key
+    # February: sisätaudit 5, ortopedia 4, kirurgia 3, no specialty 7 = 19; the hidden
+    # 4 + 3 = 7 need no more hiding; psykiatria 0 is shown.
+    assert _row(frame, "2024-02-01", "total")["value"] == 19
+    assert _row(frame, "2024-02-01", NO_SPECIALTY)["value"] == 7
+    assert _row(frame, "2024-02-01", "sisätaudit")["value"] == 5
+    assert _row(frame, "2024-02-01", "ortopedia")["suppressed"]
+    assert _row(frame, "2024-02-01", "psykiatria")["value"] == 0
+    # March: no referrals -> 0 in every series.
+    march = frame[frame["period"] == pd.Timestamp("2024-03-01")]
+    assert (march["value"] == 0).all() and len(march) == 6
+    labels = dict(zip(frame["series"], frame["label"], strict=True))
+    assert labels["sisätaudit"] == "Sisätaudit" and labels[NO_SPECIALTY] == "Erikoisala puuttuu"
+
+
+def test_qa051_referrals_by_specialty_quarter_and_unit(reporting_db):
+    quarter = specialised_referrals_by_specialty(
+        Filters(start="2024-01", end="2024-03", grain="quarter")
+    )
+    # Q1: sisätaudit 13, ortopedia 11, kirurgia 6, psykiatria 1, none 7 = 38. Psykiatria
+    # (1) alone would be revealed: kirurgia (6, the smallest shown) is hidden too.
+    assert _row(quarter, "2024-01-01", "total")["value"] == 38
+    assert _row(quarter, "2024-01-01", "ortopedia")["value"] == 11
+    assert _row(quarter, "2024-01-01", "kirurgia")["suppressed"]
+    assert _row(quarter, "2024-01-01", "psykiatria")["suppressed"]
+    ta02 = specialised_referrals_by_specialty(
+        Filters(start="2024-01", end="2024-01", units=("TA02",))
+    )
+    # TA02 January: 2 referrals (sisätaudit): the total and the cell are withheld.
+    assert _row(ta02, "2024-01-01", "total")["suppressed"]
+    assert _row(ta02, "2024-01-01", "sisätaudit")["suppressed"]
+
+
+def test_qa052_referrals_without_rows_are_zeros(reporting_db):
+    frame = specialised_referrals_by_specialty(Filters(start="2022-01", end="2022-03"))
+    assert list(frame["series"].unique()) == ["total"]
+    assert (frame["value"] == 0).all() and len(frame) == 3
+
+
+# --- the charts end to end (payload) -----------------------------------------------
+
+
+def test_qa060_deadline_chart_draws_the_law_on_a_second_axis(reporting_db):
+    payload = chart_payload(
+        "hoitotakuu-lakisaateinen", Filters(start="2023-08", end="2025-01"), "fi"
+    )
+    traces = payload["figure"]["data"]
+    deadline = [trace for trace in traces if trace.get("yaxis") == "y2"]
+    names = [trace["name"] for trace in deadline]
+    # One line for every age until 2024, one per age group from 2025.
+    assert names == [
+        "Lakisääteinen määräaika",
+        "Lakisääteinen määräaika, alle 23 v.",
+        "Lakisääteinen määräaika, vähintään 23 v.",
+    ]
+    assert "Terveydenhuoltolaki 51 §" in deadline[0]["text"][0]
+    assert payload["summary"].startswith("Viimeisin arvo 1/2025: 57,7")
+
+
+def test_qa061_every_new_chart_renders(reporting_db):
+    for chart_id in (
+        "odotusaikajakauma",
+        "jonot",
+        "suun-terveydenhuolto-odotus",
+        "palvelutarpeen-arviointi-90pv",
+        "erikoissairaanhoidon-lahetteet",
+    ):
+        payload = chart_payload(chart_id, Filters(start="2023-07", end="2025-01"), "fi")
+        assert not payload["empty"], chart_id
+        assert payload["summary"].startswith("Viimeisin"), chart_id
+    # The oral-health summary compares the median with the programme target in force.
+    payload = chart_payload(
+        "suun-terveydenhuolto-odotus", Filters(start="2023-10", end="2023-10"), "fi"
+    )
+    assert "101,0" in payload["summary"] and "≤ 120" in payload["summary"]
+    # The queue chart's table: one row per month-end, suppressed cells as "..".
+    table = chart_payload("jonot", Filters(start="2024-10", end="2025-01"), "fi")["table"]
+    assert table["columns"] == ["Jakso", "Jonossa", "Määräajan ylittäneet (hoitovelka)"]
+    assert table["rows"] == [
+        ["10/2024", "10", "0"],
+        ["11/2024", "11", "0"],
+        ["12/2024", "21", ".."],
+        ["1/2025", "21", "10"],
+    ]
+
+
+# --- complementary suppression (pure) ----------------------------------------------
+
+
+def test_qa070_partition_hidden_rule():
+    from queries.privacy import partition_hidden
+
+    counts = pd.Series([10, 6, 5, 2, 1, 0, 3, 4, 9, 0, 0, 3])
+    groups = pd.Series(["a"] * 6 + ["b"] * 3 + ["c"] * 3)
+    hidden = partition_hidden(counts, groups, 5)
+    # a: 2 + 1 = 3 hidden -> also the smallest shown non-zero cell, 5 (3 + 5 = 8); the
+    # zero stays shown. b: 3 + 4 = 7 hidden, enough. c: 3 alone, and only zeros left to
+    # hide: the total (3) is small itself and is suppressed where it is shown.
+    assert hidden.tolist() == [
+        False, False, True, True, True, False,
+        True, True, False,
+        False, False, True,
+    ]  # fmt: skip
