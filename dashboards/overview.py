@@ -6,10 +6,20 @@ from dashboards._page import overview_page, page_registration
 
 # Headline indicators per area, in the order the overview shows them.
 KPI_IDS: dict[str, tuple[str, ...]] = {
-    "hoitoonpaasy": ("hoitotakuu-7vrk",),
-    "ennaltaehkaisy": ("hyvinvointilahetteet",),
-    "tietopohja": ("hoitotakuuseuranta-kattavuus",),
-    "digipalvelut": ("digiasiointi-osuus",),
+    "hoitoonpaasy": (
+        "hoitotakuu-7vrk",
+        "hoitotakuu-lakisaateinen",
+        "suun-terveydenhuolto-odotus",
+        "palvelutarpeen-arviointi-90pv",
+    ),
+    "ennaltaehkaisy": ("hyvinvointilahetteet", "liikuntalahetteet", "matalan-kynnyksen-ryhmat"),
+    "tietopohja": ("hoitotakuuseuranta-kattavuus", "kirjaamisen-laatu"),
+    "digipalvelut": (
+        "digiasiointi-osuus",
+        "sahkoiset-lomakkeet-osuus",
+        "sahkoinen-ajanvaraus-osuus",
+        "omaolo-palvelut",
+    ),
 }
 
 register_page(__name__, **page_registration(""))

@@ -67,3 +67,10 @@ def test_c005_area_pages_list_known_ids_and_ids_are_unique():
             assert CHARTS[chart_id].area == area.slug
             seen.append(chart_id)
     assert len(seen) == len(set(seen))
+
+
+def test_c006_overview_kpis_are_known_charts_of_their_area():
+    kpis = importlib.import_module("dashboards.overview").KPI_IDS
+    assert set(kpis) == {area.slug for area in INVESTMENT_AREAS}
+    for area, ids in kpis.items():
+        assert ids and all(CHARTS[chart_id].area == area for chart_id in ids)
