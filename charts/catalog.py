@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from charts.areas import AREA_BY_SLUG
 from charts.figures import FigureOptions, time_series_figure
-from queries.filters import Filters
+from queries.filters import GRAINS, Filters
 from settings import get_settings
 
 UNITS = ("percent", "count", "days")
@@ -53,6 +53,9 @@ class ChartSpec:
     # drop). True keeps the period in progress: figures reported per period
     # (indicator_values) and stocks measured at a date (queue length) are right as is.
     keep_partial_period: bool = False
+    # The finest grain the data has (reported quarterly or yearly figures): a finer
+    # request is shown at this grain, so labels say "2026", not "1/2026".
+    min_grain: str = "month"
     service_filter: bool = False  # True when the service filter (queues) applies
     # Units compared in the "by unit" view when none are selected (units.unit_type).
     unit_types: tuple[str, ...] = ("health_station",)
@@ -79,6 +82,8 @@ def register(spec: ChartSpec) -> ChartSpec:
         raise ValueError(f"duplicate chart id {spec.id!r}")
     if spec.area not in AREA_BY_SLUG:
         raise ValueError(f"unknown area {spec.area!r} for chart {spec.id!r}")
+    if spec.min_grain not in GRAINS:
+        raise ValueError(f"unknown min_grain {spec.min_grain!r} for chart {spec.id!r}")
     if spec.unit not in UNITS:
         raise ValueError(f"unknown unit {spec.unit!r} for chart {spec.id!r}")
     CHARTS[spec.id] = spec

@@ -19,7 +19,7 @@ from charts.small_multiples import small_multiples_figure
 from charts.spc import MIN_POINTS, SHIFT_RUN, TREND_RUN, spc_figure, xmr
 from charts.summary import SUPPRESSED_MARK, format_value, period_label, summarise
 from queries.cache import cache
-from queries.filters import Filters
+from queries.filters import GRAINS, Filters
 from queries.periods import complete_periods
 from queries.reference import data_as_of, events_for, is_synthetic, targets_for, units
 from translations import format_date, t
@@ -39,12 +39,15 @@ _EMPTY_TARGETS = pd.DataFrame(
 
 
 def effective_filters(spec: ChartSpec, filters: Filters) -> Filters:
-    """The filters the chart really applies: county totals ignore the unit filter and
-    only queue charts take the service filter (so the cache is not split needlessly)."""
+    """The filters the chart really applies: county totals ignore the unit filter, only
+    queue charts take the service filter (so the cache is not split needlessly), and a
+    grain finer than the data's own is raised to it."""
     if not spec.unit_filter:
         filters = replace(filters, units=())
     if not spec.service_filter:
         filters = replace(filters, services=())
+    if GRAINS.index(spec.min_grain) > GRAINS.index(filters.grain):
+        filters = replace(filters, grain=spec.min_grain)
     return filters
 
 

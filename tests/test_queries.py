@@ -160,3 +160,12 @@ def test_q050_partial_periods_are_left_out_of_event_charts(reporting_db):
     # Reported figures are shown as reported: coverage 2024Q2 (9 / 12) stays.
     coverage, _ = chart_data("hoitotakuuseuranta-kattavuus", Filters(start="2024-01"))
     assert coverage["period"].max() == pd.Timestamp("2024-04-01")
+
+
+def test_q051_quarterly_figures_are_labelled_as_quarters(reporting_db):
+    from charts.payload import chart_payload
+
+    payload = chart_payload("hoitotakuuseuranta-kattavuus", Filters(start="2024-01"), "fi")
+    # Stored per quarter: at the month grain the table still says Q1 and Q2, 6/12 and 9/12.
+    assert payload["table"]["rows"] == [["Q1/2024", "50\u00a0%"], ["Q2/2024", "75\u00a0%"]]
+    assert payload["summary"].startswith("Viimeisin arvo Q2/2024: 75\u00a0%.")

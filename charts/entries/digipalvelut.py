@@ -69,6 +69,7 @@ register(
 register(
     ChartSpec(
         id="omaolo-palvelut",
+        min_grain="year",
         keep_partial_period=True,
         area="digipalvelut",
         unit="count",

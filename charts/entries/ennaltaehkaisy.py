@@ -173,6 +173,7 @@ register(
 register(
     ChartSpec(
         id="matalan-kynnyksen-ryhmat",
+        min_grain="year",
         keep_partial_period=True,
         area="ennaltaehkaisy",
         unit="count",

@@ -19,6 +19,7 @@ def _monitoring_coverage(filters: Filters) -> pd.DataFrame:
 register(
     ChartSpec(
         id="hoitotakuuseuranta-kattavuus",
+        min_grain="quarter",
         keep_partial_period=True,
         area="tietopohja",
         unit="percent",
