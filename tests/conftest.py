@@ -14,12 +14,16 @@ from dataclasses import replace
 import pytest
 import sqlalchemy as sa
 
-from app import app as dash_app
-from queries.cache import cache
-from queries.engine import dispose_engines
-from settings import configure, get_settings
-from tests.fixtures import foundation
-from tests.fixtures.common import create_fixture_db
+# Tests never read a developer's demo database by accident: without a fixture they
+# see a reporting DB that does not exist (as on a fresh CI machine).
+os.environ["TK_REPORTING_DB_URL"] = "duckdb:////nonexistent/tietokeskustelut-tests.duckdb"
+
+from app import app as dash_app  # noqa: E402 - after the environment is set
+from queries.cache import cache  # noqa: E402
+from queries.engine import dispose_engines  # noqa: E402
+from settings import configure, get_settings  # noqa: E402
+from tests.fixtures import foundation  # noqa: E402
+from tests.fixtures.common import create_fixture_db  # noqa: E402
 
 POSTGRES_URL = os.environ.get(
     "TK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -93,8 +93,9 @@ def test_v030_spc_view_summary_and_table(monkeypatch):
     # (11 × 4 + 16) / 12 = 5, upper limit 13.38 + 13.3 = 26.68: only 30 signals.
     values = [10.0, 14.0] * 6 + [30.0]
     frame = _frame(values).assign(numerator=float("nan"), denominator=float("nan"))
+    # keep_partial_period: no "data as of" lookup, so no database is needed.
     spec = ChartSpec(id="test-spc", area="digipalvelut", unit="percent",
-                     load=lambda _filters: frame, series=("s",))
+                     load=lambda _filters: frame, series=("s",), keep_partial_period=True)
     monkeypatch.setitem(CHARTS, spec.id, spec)
     monkeypatch.setattr(payload, "t", lambda key, lang=None, **p: f"{key}{sorted(p.items())}")
     built = payload._spc_view(spec, Filters(), "fi")
