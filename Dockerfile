@@ -8,6 +8,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TK_PORT=8050 \
     TK_CACHE_TYPE=RedisCache
 
+# Debian's Chromium draws the chart images of PowerPoint exports (kaleido); nothing is
+# downloaded at run time.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium \
+    && rm -rf /var/lib/apt/lists/*
+ENV BROWSER_PATH=/usr/bin/chromium
+
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY app.py settings.py api.py ./
@@ -16,6 +23,7 @@ COPY callbacks/ callbacks/
 COPY charts/ charts/
 COPY queries/ queries/
 COPY reporting/ reporting/
+COPY exports/ exports/
 COPY translations/ translations/
 COPY assets/ assets/
 # Editable install: the code runs from /app, where Dash finds dashboards/ and assets/.

@@ -10,7 +10,8 @@ import json
 import logging
 
 import dash_bootstrap_components as dbc
-from dash import Dash, dcc, get_relative_path, html, page_container
+import diskcache
+from dash import Dash, DiskcacheManager, dcc, get_relative_path, html, page_container
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -129,6 +130,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,
         serve_locally=True,
         suppress_callback_exceptions=True,
+        # Long callbacks (PowerPoint exports) run in their own processes; progress and
+        # results pass through this folder, shared by the workers on the host.
+        background_callback_manager=DiskcacheManager(diskcache.Cache(settings.background_dir)),
     )
     app.index_string = _index_string(settings.language)
     app.layout = _shell(settings.language)

@@ -55,6 +55,12 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "`1` trusts one proxy's `X-Forwarded-For/-Proto/-Host/-Prefix` headers, so links "
         "in exports point at the public address.",
     ),
+    "TK_BACKGROUND_DIR": (
+        "data/background",
+        "Folder of the diskcache through which background callbacks (PowerPoint exports) "
+        "pass progress and results; all workers on a host must share it. A relative path "
+        "is resolved against the project folder.",
+    ),
 }
 
 
@@ -94,6 +100,7 @@ class Settings:
     frame_ancestors: str
     url_prefix: str
     proxy_fix: bool
+    background_dir: str = str(PROJECT_ROOT / "data" / "background")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -112,6 +119,7 @@ class Settings:
             frame_ancestors=" ".join(_env("TK_FRAME_ANCESTORS").split()),
             url_prefix=_normalise_prefix(_env("TK_URL_PREFIX")),
             proxy_fix=_env("TK_PROXY_FIX") == "1",
+            background_dir=str(PROJECT_ROOT / _env("TK_BACKGROUND_DIR")),
         )
 
 

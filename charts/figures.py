@@ -71,7 +71,9 @@ def base_layout(fig: go.Figure, options: FigureOptions, n_periods: int | None = 
         ticksuffix=_UNIT_SUFFIX[options.unit],
         showgrid=True,
         gridcolor="#e5e5e5",
-        tickformat=",d" if options.unit == "count" else None,
+        # ",~f" and not ",d": with small counts plotly puts ticks at 0.5 steps, which
+        # ",d" would print as "0, 0, 1, 1".
+        tickformat=",~f" if options.unit == "count" else None,
     )
     if options.unit == "percent":
         fig.update_yaxes(range=[0, 100])

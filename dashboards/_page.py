@@ -9,6 +9,7 @@ from charts.areas import AREA_BY_SLUG, INVESTMENT_AREAS, OVERVIEW
 from charts.card import alert, chart_card
 from charts.catalog import CHARTS
 from charts.kpi import kpi_card
+from dashboards._export import export_panel
 from dashboards._filters import filter_bar
 from queries.filters import Filters
 from settings import get_settings
@@ -60,6 +61,7 @@ def area_page(slug: str, chart_ids: tuple[str, ...], query: dict) -> html.Div:
             html.P(t(area.intro_key, lang), className="lead"),
             *notices_block(notices, lang),
             filter_bar(filters, lang, get_relative_path(area.path), with_services),
+            export_panel(slug, chart_ids, lang),
             *[chart_card(CHARTS[chart_id], filters, lang) for chart_id in chart_ids],
         ]
     )
@@ -103,6 +105,9 @@ def overview_page(kpi_ids: dict[str, tuple[str, ...]], query: dict) -> html.Div:
             html.P(t(OVERVIEW.intro_key, lang), className="lead"),
             *notices_block(notices, lang),
             filter_bar(filters, lang, get_relative_path(OVERVIEW.path), with_services=False),
+            export_panel(
+                "", tuple(c for a in INVESTMENT_AREAS for c in kpi_ids.get(a.slug, ())), lang
+            ),
             *sections,
         ]
     )

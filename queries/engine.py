@@ -7,6 +7,7 @@ writes the next one beside it; PostgreSQL gets a statement time limit per connec
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +45,21 @@ def get_engine() -> sa.Engine:
         )
         _engines[url] = engine
     return engine
+
+
+_inherited_pools: list = []  # a forked child's copies of its parent's pools
+
+
+def _set_inherited_pools_aside() -> None:
+    """After a fork: the parent's pooled connections belong to the parent. The child
+    keeps them referenced (so it neither closes nor frees them) and opens its own —
+    SQLAlchemy's advice, ``dispose(close=False)``."""
+    for engine in _engines.values():
+        _inherited_pools.append(engine.pool)
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_set_inherited_pools_aside)
 
 
 def dispose_engines() -> None:

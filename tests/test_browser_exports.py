@@ -23,9 +23,17 @@ def _open_chart(dash_duo):
 
 
 def _download(dash_duo, name: str) -> Path:
-    folder = Path(dash_duo.download_path)
-    until(lambda: (folder / name).exists(), timeout=15, msg=f"{name} was not downloaded")
-    return folder / name
+    """The downloaded file once Chromium has finished writing it."""
+    path = Path(dash_duo.download_path) / name
+
+    def finished() -> bool:
+        # Chromium writes to "<name>.crdownload" and renames it when done; the final
+        # name can appear empty for a moment, so wait for content as well.
+        return path.exists() and path.stat().st_size > 0 and not path.with_name(
+            name + ".crdownload").exists()
+
+    until(finished, timeout=15, msg=f"{name} was not downloaded")
+    return path
 
 
 def test_x001_toolbar_has_no_cloud_button_or_logo_and_our_buttons(dash_duo, browser_db):

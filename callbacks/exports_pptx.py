@@ -1,0 +1,130 @@
+"""The PowerPoint export: a Dash background callback behind the export panel.
+
+A deck of several charts takes seconds (a browser start and one render per chart), so
+it runs as a background callback: the manager configured in ``app.py`` (Dash's
+``DiskcacheManager``) runs it in a separate process and the browser polls for
+progress and the result, so no web worker waits on it and other users' requests go
+on as usual. The job process is a fork of the web worker: it starts its own chart
+renderer (one Chromium for all of the deck's images) and closes it when it ends.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+from urllib.parse import parse_qs
+
+from dash import ALL, Input, Output, State, callback, ctx, dcc, get_app, no_update
+
+from charts.areas import AREA_BY_SLUG, OVERVIEW
+from charts.card import card_id
+from charts.catalog import CHARTS
+from dashboards._export import IDS
+from exports.pptx import build_deck, deck_filename
+from queries.filters import Filters
+from translations import normalise_language, t
+
+log = logging.getLogger(__name__)
+MAX_CHARTS = 40  # a request naming more charts than any page has is not served
+
+
+def _after_fork_in_child() -> None:
+    """Fork hygiene for the export job, a fork of a multi-threaded web process.
+
+    ``gc.freeze()`` puts everything inherited out of the garbage collector's reach:
+    collecting the parent's leftover cycles in the child ran their finalizers (pooled
+    database connections, sockets of other threads) and once crashed the job with a
+    segmentation fault. (``queries.engine`` sets the inherited connection pools aside
+    at the same moment.)
+    """
+    gc.freeze()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _charts(request: dict, chosen: list | None, selected_only: bool) -> list[str]:
+    """The page's charts (or the chosen ones), in page order, all known to the catalog."""
+    page_charts = [c for c in (request.get("charts") or []) if isinstance(c, str) and c in CHARTS]
+    if selected_only:
+        chosen_set = {c for c in (chosen or []) if isinstance(c, str)}
+        page_charts = [c for c in page_charts if c in chosen_set]
+    return list(dict.fromkeys(page_charts))[:MAX_CHARTS]
+
+
+@callback(
+    Output(IDS["download"], "data"),
+    Output(IDS["status"], "children"),
+    Input(IDS["page"], "n_clicks"),
+    Input(IDS["selected"], "n_clicks"),
+    State(IDS["request"], "data"),
+    State(IDS["charts"], "value"),
+    State("filter-location", "search"),
+    State(card_id("chart-view", ALL), "id"),
+    State(card_id("chart-view", ALL), "value"),
+    background=True,
+    interval=500,  # ms between the browser's polls for progress and the result
+    # The first status text is fixed when the callback is registered, so it is in the
+    # default language; the progress texts that follow are in the page's language.
+    running=[
+        (Output(IDS["page"], "disabled"), True, False),
+        (Output(IDS["selected"], "disabled"), True, False),
+        (Output(IDS["progress"], "hidden"), False, True),
+        (Output(IDS["status"], "children"), t("export.pptx.preparing"), ""),
+    ],
+    progress=[
+        Output(IDS["progress"], "value"),
+        Output(IDS["progress"], "max"),
+        Output(IDS["status"], "children"),
+    ],
+    prevent_initial_call=True,
+)
+def export_pptx(
+    set_progress, _page_clicks, _selected_clicks, request, chosen, search, view_ids, views
+):
+    """Build the deck of the page's (or the chosen) charts under the page's filters
+    and the view each card shows, and hand it to ``dcc.Download``.
+
+    Everything the client sends is validated again: unknown pages and charts are
+    dropped, filters are parsed like URL parameters. A failure (database, browser)
+    gives a message in the status line, never a trace.
+    """
+    request = request if isinstance(request, dict) else {}
+    lang = normalise_language(request.get("lang"))
+    slug = request.get("page") if request.get("page") in AREA_BY_SLUG else ""
+    area = AREA_BY_SLUG.get(slug, OVERVIEW)
+    chart_ids = _charts(request, chosen, ctx.triggered_id == IDS["selected"])
+    if not chart_ids:
+        return no_update, t("export.pptx.none_selected", lang)
+    query = parse_qs((search or "").lstrip("?"))
+    filters, _notices = Filters.from_query(query)
+    chart_views = {
+        view_id.get("chart"): str(value)
+        for view_id, value in zip(view_ids or [], views or [], strict=False)
+        if isinstance(view_id, dict) and value
+    }
+
+    def progress(done: int, total: int) -> None:
+        set_progress(
+            (str(done), str(total), t("export.pptx.progress", lang, done=done, total=total))
+        )
+
+    progress(0, len(chart_ids))
+    try:
+        with get_app().server.app_context():
+            deck = build_deck(
+                t(area.title_key, lang),
+                chart_ids,
+                filters,
+                lang,
+                views=chart_views,
+                progress=progress,
+            )
+    except Exception:  # noqa: BLE001 - any failure becomes a message for the user
+        log.exception("PowerPoint export of %s failed", chart_ids)
+        return no_update, t("export.pptx.failed", lang)
+    return (
+        dcc.send_bytes(deck, deck_filename(slug)),
+        t("export.pptx.ready", lang, count=len(chart_ids)),
+    )

@@ -1,0 +1,270 @@
+"""Chart images rendered on the server: a plotly figure dict to PNG or SVG bytes.
+
+Rendering uses kaleido 1.x, which drives a headless Chromium over a pipe. The browser
+is the system's (Debian's ``chromium``; another binary through ``BROWSER_PATH``, the
+variable kaleido's browser layer reads): nothing is downloaded, and the page kaleido
+draws in loads plotly.js from the installed plotly package with MathJax off, so no
+request leaves the machine.
+
+Starting Chromium takes a second or two, one image a tenth of that, so each process
+has one browser, started on first use and reused for every later image. It runs in
+its own thread with its own event loop (``_Renderer``); a lock lets one image through
+at a time. The renderer forgets an inherited browser in a forked child (which starts
+its own) and closes its browser when the process exits, also when the process is a
+``multiprocess`` job of Dash's background callbacks, which ends with ``os._exit``.
+
+kaleido's own ``start_sync_server`` was not used: its singleton is not safe for two
+threads at once, and when the browser fails to start its callers wait forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import copy
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import plotly
+from kaleido import Kaleido, PageGenerator
+
+log = logging.getLogger(__name__)
+# kaleido and its browser layer log every tab and temporary folder at INFO; the app
+# logs at INFO, so keep theirs to warnings and errors.
+for _name in ("kaleido", "choreographer", "browser_proc", "chrome_wrapper"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+# Pixels of the exported image before the 2x scale (the slide picture is 2400 x 1040).
+EXPORT_WIDTH = 1200
+EXPORT_HEIGHT = 520
+EXPORT_SCALE = 2
+START_TIMEOUT_S = 60.0
+RENDER_TIMEOUT_S = 60.0
+_BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+class RenderError(RuntimeError):
+    """No image: the browser is missing, failed to start, or a render failed."""
+
+
+def browser_path() -> str:
+    """The Chromium binary to render with: ``BROWSER_PATH`` or the first on ``PATH``."""
+    configured = os.environ.get("BROWSER_PATH")
+    if configured:
+        return configured
+    for name in _BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise RenderError(
+        "Chromium was not found for rendering chart images: install Debian's "
+        "`chromium` package or set BROWSER_PATH to a Chrome/Chromium binary."
+    )
+
+
+def page_generator():
+    """kaleido's drawing page: plotly.js from the installed plotly package, no
+    MathJax, so the browser fetches nothing from the network."""
+    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return PageGenerator(plotly=(plotly_js.as_uri(), "utf-8"), mathjax=False)
+
+
+class _Renderer:
+    """One kaleido browser for this process, in a thread running its event loop."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.thread: threading.Thread | None = None
+        self.kaleido: Any = None
+        self.starts = 0
+        self.inherited: list[tuple] = []
+
+    def forget(self) -> None:
+        """In a forked child: leave the parent's browser alone. Its objects are kept,
+        not freed: their finalizers (choreographer cleans up the browser's temporary
+        folders in ``__del__``) must not run in the child against the parent's
+        browser."""
+        if self.kaleido is not None:
+            self.inherited.append((self.loop, self.thread, self.kaleido))
+        self.lock = threading.Lock()
+        self.loop = self.thread = self.kaleido = None
+        self.starts = 0
+
+    def _start(self) -> None:
+        path = browser_path()
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="kaleido", daemon=True)
+        thread.start()
+
+        async def open_browser():
+            browser = Kaleido(
+                path=path,
+                page_generator=page_generator(),
+                n=1,
+                timeout=RENDER_TIMEOUT_S,
+            )
+            await browser.open()
+            return browser
+
+        try:
+            browser = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(START_TIMEOUT_S)
+        except Exception as exc:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(5)
+            loop.close()
+            raise RenderError(f"Chromium at {path} did not start: {exc}") from exc
+        self.loop, self.thread, self.kaleido = loop, thread, browser
+        self.starts += 1
+        _close_at_exit()
+        log.info("kaleido browser started (%s, pid %s)", path, os.getpid())
+
+    def _stop(self) -> None:
+        loop, thread, browser = self.loop, self.thread, self.kaleido
+        self.loop = self.thread = self.kaleido = None
+        if loop is None:
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(browser.close(), loop).result(15)
+        except Exception:  # noqa: BLE001 - closing is best effort
+            log.warning("kaleido browser did not close cleanly", exc_info=True)
+        loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(5)
+        if not loop.is_running():
+            loop.close()
+
+    def render(self, figure: dict[str, Any], opts: dict[str, Any]) -> bytes:
+        with self.lock:
+            if self.kaleido is None:
+                self._start()
+            future = asyncio.run_coroutine_threadsafe(
+                self.kaleido.calc_fig(figure, opts=opts), self.loop
+            )
+            try:
+                return future.result(RENDER_TIMEOUT_S + 5)
+            except Exception as exc:
+                future.cancel()
+                # A browser that failed once may be wedged: the next image starts anew.
+                self._stop()
+                raise RenderError(f"rendering a chart image failed: {exc}") from exc
+
+    def stop(self) -> None:
+        with self.lock:
+            self._stop()
+
+
+_renderer = _Renderer()
+_exit_hooks_for_pid: int | None = None
+
+
+def _close_at_exit() -> None:
+    """Close the browser at interpreter exit, and at the end of a ``multiprocess`` /
+    ``multiprocessing`` child (they end with ``os._exit``, skipping ``atexit``, which
+    would leave Chromium's temporary profile folder behind)."""
+    global _exit_hooks_for_pid
+    if _exit_hooks_for_pid == os.getpid():
+        return
+    _exit_hooks_for_pid = os.getpid()
+    atexit.register(shutdown)
+    for name in ("multiprocess.util", "multiprocessing.util"):
+        try:
+            util = __import__(name, fromlist=["Finalize"])
+        except ImportError:
+            continue
+        util.Finalize(None, shutdown, exitpriority=10)
+
+
+os.register_at_fork(after_in_child=_renderer.forget)
+
+
+def shutdown() -> None:
+    """Close this process's browser (it starts again on the next image)."""
+    _renderer.stop()
+
+
+def browser_starts() -> int:
+    """How many times this process has started its browser (for tests and logs)."""
+    return _renderer.starts
+
+
+def export_figure(
+    figure: dict[str, Any],
+    *,
+    title: str | None = None,
+    context: Sequence[str] = (),
+    width: int = EXPORT_WIDTH,
+    height: int | None = None,
+) -> dict[str, Any]:
+    """A deep copy of ``figure`` laid out for a file: fixed size, larger text, and when
+    given the ``title`` on top and the ``context`` lines (filters, source, data date)
+    under the plot. The figure passed in (often a cached payload) is not changed.
+
+    ``height`` defaults to ``EXPORT_HEIGHT``, or more for a figure drawn taller than a
+    single chart on screen (the small multiples of the unit view).
+    """
+    figure = copy.deepcopy(figure)
+    layout = figure.setdefault("layout", {})
+    margin = dict(layout.get("margin") or {})
+    if height is None:
+        height = max(EXPORT_HEIGHT, round(int(layout.get("height") or 0) * 1.25))
+    layout["width"] = width
+    layout["height"] = height
+    font = dict(layout.get("font") or {})
+    font["size"] = max(int(font.get("size") or 14), 16)
+    layout["font"] = font
+    if title:
+        layout["title"] = {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}}
+        margin["t"] = max(int(margin.get("t") or 0), 90)
+    if context:
+        lines = [line for line in context if line]
+        margin["b"] = max(int(margin.get("b") or 0), 60 + 20 * len(lines))
+        layout["annotations"] = [
+            *(layout.get("annotations") or []),
+            {
+                "text": "<br>".join(lines),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "yshift": -(margin["b"] - 12),
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "align": "left",
+                "showarrow": False,
+                "font": {"size": 12, "color": "#333333"},
+            },
+        ]
+    layout["margin"] = margin
+    return figure
+
+
+def render(figure: dict[str, Any], fmt: str = "png", scale: float = EXPORT_SCALE) -> bytes:
+    """``figure`` (a plotly figure dict, laid out by ``export_figure``) as PNG or SVG
+    bytes, drawn by this process's browser."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"unsupported image format {fmt!r}")
+    layout = figure.get("layout") or {}
+    opts = {
+        "format": fmt,
+        "width": layout.get("width") or EXPORT_WIDTH,
+        "height": layout.get("height") or EXPORT_HEIGHT,
+        "scale": scale if fmt == "png" else 1,
+    }
+    return _renderer.render(figure, opts)
+
+
+def chart_image(
+    figure: dict[str, Any],
+    *,
+    fmt: str = "png",
+    title: str | None = None,
+    context: Sequence[str] = (),
+) -> bytes:
+    """A chart as a self-explaining image file: title, plot and context lines."""
+    return render(export_figure(figure, title=title, context=context), fmt)
