@@ -18,13 +18,12 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import get_relative_path
 from flask import Blueprint, Flask, jsonify, request, send_file, url_for
-from sqlalchemy.exc import SQLAlchemyError
 
 from charts.areas import AREA_BY_SLUG
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters
 from exports.data import build_export, to_csv, to_xlsx
-from queries.engine import RowCapExceeded, ping
+from queries.engine import DATABASE_ERRORS, ping
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic
 from settings import get_settings
@@ -136,7 +135,7 @@ def chart_data_file(chart_id: str, extension: str):
     write, mimetype = DATA_FILES[extension]
     try:
         export = build_export(spec.id, filters, lang, chart_page_url(spec, filters))
-    except (SQLAlchemyError, RowCapExceeded, OSError):
+    except DATABASE_ERRORS:
         log.exception("%s for %s failed", extension, chart_id)
         return _error(503, "card.db_error", lang)
     return _download(write(export, lang), spec, extension, mimetype)
@@ -150,7 +149,7 @@ def chart_data_json(chart_id: str):
         frame, targets = chart_data(spec.id, filters)
         as_of = data_as_of()
         synthetic = is_synthetic()
-    except (SQLAlchemyError, RowCapExceeded, OSError):
+    except DATABASE_ERRORS:
         log.exception("data for %s failed", chart_id)
         return _error(503, "card.db_error", lang)
     rows = [

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 
 from dash import MATCH, Input, Output, callback
-from sqlalchemy.exc import SQLAlchemyError
 
 from charts.card import card_id, chart_body, chart_error
 from charts.catalog import CHARTS
 from charts.payload import chart_payload
-from queries.engine import RowCapExceeded
+from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
 from translations import normalise_language
 
@@ -38,7 +37,7 @@ def chart_card_body(request: dict, view: str = "series") -> list:
     filters, _ = Filters.from_query(request.get("filters") or {})
     try:
         payload = chart_payload(spec.id, filters, lang, str(view or "series"))
-    except (SQLAlchemyError, RowCapExceeded, OSError):
+    except DATABASE_ERRORS:
         log.exception("chart %s failed", spec.id)
         return chart_error(lang)
     return chart_body(spec, payload, lang, filters)

@@ -7,10 +7,10 @@ from urllib.parse import parse_qs, urlencode
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
 from charts.card import card_id
 from dashboards._filters import LATEST
+from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
 from queries.reference import units
 from settings import get_settings
@@ -99,7 +99,7 @@ def unit_picker(selected, search):
     lang = _lang_of(search)
     try:
         frame = units()
-    except (SQLAlchemyError, OSError):
+    except DATABASE_ERRORS:
         return html.P(t("filters.units_unavailable", lang), className="small text-muted")
     name = "name_sv" if lang == "sv" else "name_fi"
     municipality = "municipality_sv" if lang == "sv" else "municipality_fi"

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 
 from dash import MATCH, Input, Output, callback, html
-from sqlalchemy.exc import SQLAlchemyError
 
 from charts.card import card_id
 from charts.catalog import CHARTS
 from charts.kpi import kpi_body, kpi_payload
-from queries.engine import RowCapExceeded
+from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
 from translations import normalise_language, t
 
@@ -31,6 +30,6 @@ def kpi_card_body(request: dict) -> list:
     filters, _ = Filters.from_query(request.get("filters") or {})
     try:
         return kpi_body(kpi_payload(spec.id, filters, lang), lang)
-    except (SQLAlchemyError, RowCapExceeded, OSError):
+    except DATABASE_ERRORS:
         log.exception("KPI %s failed", spec.id)
         return [html.P(t("kpi.unavailable", lang), className="small", role="status")]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from dash import Input, Output, callback, clientside_callback, html
-from sqlalchemy.exc import SQLAlchemyError
 
+from queries.engine import DATABASE_ERRORS
 from queries.reference import is_synthetic
 from settings import get_settings
 from translations import t
@@ -20,7 +20,7 @@ def data_notice(_pathname: str | None) -> list:
     lang = get_settings().language
     try:
         synthetic = is_synthetic()
-    except (SQLAlchemyError, OSError):
+    except DATABASE_ERRORS:
         log.warning("reporting DB not reachable for the data notice")
         return []
     if not synthetic:

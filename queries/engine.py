@@ -21,6 +21,14 @@ class RowCapExceeded(RuntimeError):
     """A chart query returned more aggregate rows than ``TK_QUERY_ROW_CAP`` allows."""
 
 
+# What a query raises when the reporting database is unreachable or misbehaves; callers
+# outside this package catch these without importing SQLAlchemy themselves.
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (
+    sa.exc.SQLAlchemyError,
+    RowCapExceeded,
+    OSError,
+)
+
 _engines: dict[str, sa.Engine] = {}
 
 
