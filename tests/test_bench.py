@@ -1,0 +1,23 @@
+"""The benchmark keeps working: one tiny run of each measurement on the fixture DB.
+(Its numbers are not asserted: benchmarks are not tests.)"""
+
+from __future__ import annotations
+
+import os
+
+from bench.run import measure_http, measure_sql
+from charts.catalog import CHARTS
+from settings import get_settings
+from tests.test_cache import REDIS_URL
+
+
+def test_h001_benchmark_measures_every_chart(browser_db, monkeypatch):
+    # browser_db: the foundation fixture on DuckDB only; one engine is enough here.
+    sql = measure_sql(1)
+    assert set(sql) == set(CHARTS) and all(v["runs"] == 1 for v in sql.values())
+    monkeypatch.setenv("TK_REPORTING_DB_URL", get_settings().reporting_db_url)
+    assert os.environ["TK_REPORTING_DB_URL"].startswith("duckdb:///")
+    http = measure_http(1, 1, REDIS_URL)
+    assert set(http["charts"]) == set(CHARTS)
+    for numbers in http["charts"].values():
+        assert numbers["figure_gzip_bytes"] > 100 and numbers["warm"]["runs"] == 1
