@@ -81,7 +81,7 @@ def load_complete(spec: ChartSpec, filters: Filters) -> pd.DataFrame:
     frame = spec.load(filters)
     if spec.keep_partial_period:
         return frame
-    return complete_periods(frame, filters.grain, data_as_of())
+    return complete_periods(frame, filters, data_as_of())
 
 
 def chart_data(chart_id: str, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -21,12 +21,18 @@ def period_start(day: date | pd.Timestamp, grain: str) -> pd.Timestamp:
     return pd.Timestamp(stamp.year, stamp.month, 1)
 
 
-def periods_between(filters: Filters, last_day: date | None) -> pd.DatetimeIndex:
-    """Every period start from the filter's start to its end, capped at ``last_day``."""
+def periods_between(
+    filters: Filters, last_day: date | None, first_day: date | None = None
+) -> pd.DatetimeIndex:
+    """Every period start from the filter's start to its end, within the data's
+    ``first_day`` .. ``last_day`` (before and after those there is no data, not zero)."""
     end = pd.Timestamp(filters.end_date_exclusive) - pd.Timedelta(days=1)
     if last_day is not None:
         end = min(end, pd.Timestamp(last_day))
-    first = period_start(filters.start_date, filters.grain)
+    start = pd.Timestamp(filters.start_date)
+    if first_day is not None:
+        start = max(start, pd.Timestamp(first_day))
+    first = period_start(start, filters.grain)
     return pd.date_range(first, period_start(end, filters.grain), freq=_FREQ[filters.grain])
 
 
@@ -41,13 +47,20 @@ def period_end(period: pd.Timestamp, grain: str) -> pd.Timestamp:
     return pd.Timestamp(period) + pd.DateOffset(months=months) - pd.Timedelta(days=1)
 
 
-def complete_periods(frame: pd.DataFrame, grain: str, last_day: date | None) -> pd.DataFrame:
-    """The rows of a tidy frame whose period ends on or before ``last_day``.
+def complete_periods(frame: pd.DataFrame, filters: Filters, last_day: date | None) -> pd.DataFrame:
+    """The rows of a tidy frame whose whole period lies inside the filter's months and
+    ends on or before the data's ``last_day``.
 
-    A quarter or year that the data covers only in part would look like a drop in a
-    count chart (and a half month likewise), so such periods are left out.
+    A quarter or year covered only in part — by the data or by the chosen months (e.g.
+    from 2/2024 at year grain) — would look like a drop in a count chart and mislabel
+    a share, so such periods are left out.
     """
-    if last_day is None or frame.empty:
+    if frame.empty:
         return frame
-    ends = pd.to_datetime(frame["period"]).map(lambda period: period_end(period, grain))
-    return frame[ends <= pd.Timestamp(last_day)].reset_index(drop=True)
+    last = pd.Timestamp(filters.end_date_exclusive) - pd.Timedelta(days=1)
+    if last_day is not None:
+        last = min(last, pd.Timestamp(last_day))
+    starts = pd.to_datetime(frame["period"])
+    ends = starts.map(lambda period: period_end(period, filters.grain))
+    inside = (starts >= pd.Timestamp(filters.start_date)) & (ends <= last)
+    return frame[inside].reset_index(drop=True)

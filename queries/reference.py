@@ -29,6 +29,12 @@ def data_as_of() -> date | None:
     return date.fromisoformat(raw) if raw else None
 
 
+def data_from() -> date | None:
+    """The first date the reporting data covers (``reporting_meta.data_from``), or None."""
+    raw = reporting_meta().get("data_from")
+    return date.fromisoformat(raw) if raw else None
+
+
 def is_synthetic() -> bool:
     """True when the reporting DB holds the generated demo data."""
     return reporting_meta().get("synthetic", "false").lower() == "true"

@@ -14,7 +14,7 @@ import pandas as pd
 from queries.filters import Filters
 from queries.periods import periods_between
 from queries.privacy import shares_with_suppression, suppress_counts
-from queries.reference import data_as_of
+from queries.reference import data_as_of, data_from
 from settings import get_settings
 
 TIDY_COLUMNS = ["period", "series", "value", "numerator", "denominator", "suppressed"]
@@ -57,7 +57,7 @@ def count_series(rows: pd.DataFrame, filters: Filters, series: dict[str, str]) -
     -> column. Periods after the data's last date are not filled.
     """
     minimum = get_settings().min_cell_count
-    periods = periods_between(filters, data_as_of())
+    periods = periods_between(filters, data_as_of(), data_from())
     indexed = rows.assign(period=pd.to_datetime(rows["period"])).set_index("period")
     parts = []
     for key, column in series.items():
