@@ -20,7 +20,7 @@ SELECT {period} AS period,
        SUM(CASE WHEN c.contact_type IN :realtime THEN 1 ELSE 0 END) AS realtime,
        SUM(CASE WHEN c.contact_type IN :asynchronous THEN 1 ELSE 0 END) AS asynchronous
 FROM client_contacts c
-WHERE NOT c.cancelled AND c.contact_type NOT IN :not_client
+WHERE NOT c.cancelled AND c.contact_type IN :client_contact
 {filters}
 GROUP BY 1
 ORDER BY 1
@@ -32,7 +32,7 @@ def remote_share(filters: Filters) -> pd.DataFrame:
     """Remote share of client contacts, %, as the tidy chart frame (``queries.results``).
 
     Denominator: all client contacts that took place (not cancelled), excluding the
-    non-client codes R60/R71/R72. Series: ``remote`` (R52, R56 and legacy R50/R51/R55),
+    non-client codes R60/R71/R72 and codes outside the Avohilmo set. Series: ``remote`` (R52, R56 and legacy R50/R51/R55),
     ``realtime`` (R52) and ``asynchronous`` (R56), each over the same denominator.
     """
     stmt, params = chart_statement(
@@ -44,7 +44,7 @@ def remote_share(filters: Filters) -> pd.DataFrame:
             "remote": list(codes.REMOTE),
             "realtime": list(codes.REMOTE_REALTIME),
             "asynchronous": list(codes.REMOTE_ASYNC),
-            "not_client": list(codes.NOT_CLIENT_CONTACT),
+            "client_contact": list(codes.CLIENT_CONTACT),
         },
     )
     rows = fetch_frame(stmt, params)
@@ -88,7 +88,7 @@ SELECT {period} AS period,
        COUNT(*) AS booked,
        SUM(CASE WHEN c.booked_via = :electronic THEN 1 ELSE 0 END) AS electronic
 FROM client_contacts c
-WHERE NOT c.cancelled AND c.contact_type NOT IN :not_client
+WHERE NOT c.cancelled AND c.contact_type IN :client_contact
   AND c.booked_via IS NOT NULL
 {filters}
 GROUP BY 1
@@ -108,7 +108,8 @@ def electronic_booking_share(filters: Filters) -> pd.DataFrame:
     system (``client_contacts.booked_via``). Numerator: contacts with ``booked_via =
     'electronic'``. Denominator: contacts whose ``booked_via`` is recorded (any value);
     contacts with a NULL ``booked_via`` are left out of both. Only client contacts that
-    took place count: cancelled ones and the non-client codes R60/R71/R72 are out.
+    took place count: cancelled ones, the non-client codes R60/R71/R72 and codes outside
+    the Avohilmo set are out.
     """
     stmt, params = chart_statement(
         _E_BOOKING_SQL,
@@ -117,7 +118,7 @@ def electronic_booking_share(filters: Filters) -> pd.DataFrame:
         unit_column="c.unit_id",
         params={
             "electronic": ELECTRONIC_BOOKING,
-            "not_client": list(codes.NOT_CLIENT_CONTACT),
+            "client_contact": list(codes.CLIENT_CONTACT),
         },
     )
     return share_series(fetch_frame(stmt, params), {"electronic": "electronic"}, "booked")

@@ -253,23 +253,25 @@ def test_p021_electronic_booking_share(reporting_db):
     # 4 NULL, 2 cancelled and 2 R60 are in neither -> 33.3 %.
     feb = _row(frame, "2024-02-01", "electronic")
     assert (feb["numerator"], feb["denominator"], feb["value"]) == (6, 18, 33.3)
-    # 2024-01: TA01 18 booked by phone (the cancelled row and R71 are out), TA02 3
-    # electronic (its NULL is out) -> 3 / 21: the numerator 3 is small, all withheld.
+    # 2024-01: TA01 15 booked by phone (the cancelled row, R71 and the three invalid
+    # codes are out), TA02 3 electronic (its NULL is out) -> 3 / 18: the numerator 3
+    # is small, all withheld.
     assert _withheld(_row(frame, "2024-01-01", "electronic"))
 
 
 def test_p022_electronic_booking_units_and_grain(reporting_db):
     ta01 = electronic_booking_share(Filters(start="2024-01", end="2024-01", units=("TA01",)))
-    # TA01 2024-01: 0 of 18 = 0 %; a zero numerator describes nobody and is shown.
+    # TA01 2024-01: 0 of 15 = 0 % (20 rows less the cancelled one, R71 and the three
+    # codes outside the Avohilmo set); a zero numerator describes nobody and is shown.
     jan = _row(ta01, "2024-01-01", "electronic")
-    assert (jan["numerator"], jan["denominator"], jan["value"]) == (0, 18, 0.0)
+    assert (jan["numerator"], jan["denominator"], jan["value"]) == (0, 15, 0.0)
     assert not jan["suppressed"]
-    # Q1 and the year from the counts: (3 + 6) / (21 + 18) = 9 / 39 = 23.08 %; the
+    # Q1 and the year from the counts: (3 + 6) / (18 + 18) = 9 / 36 = 25.0 %; the
     # withheld January still counts in the quarter.
     q1 = _row(electronic_booking_share(Q1), "2024-01-01", "electronic")
-    assert (q1["numerator"], q1["denominator"], q1["value"]) == (9, 39, 23.1)
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (9, 36, 25.0)
     year = electronic_booking_share(Filters(start="2024-01", grain="year"))
-    assert _row(year, "2024-01-01", "electronic")["value"] == 23.1
+    assert _row(year, "2024-01-01", "electronic")["value"] == 25.0
     # No contacts in 2023: an empty frame.
     assert electronic_booking_share(Filters(start="2023-01", end="2023-12")).empty
 
