@@ -43,7 +43,7 @@ def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
         "id": spec.id,
         "area": spec.area,
         "title": t(spec.text_key("title"), lang),
-        "definition": t(spec.text_key("definition"), lang),
+        "definition": spec.definition(lang),
         "source": t(spec.text_key("source"), lang),
         "unit": spec.unit,
         "series": {s: t(spec.series_key(s), lang) for s in spec.series},

@@ -19,7 +19,7 @@ from api import init_api
 from charts.areas import ALL_AREAS
 from queries.cache import init_cache
 from settings import Settings, configure, get_settings
-from translations import t
+from translations import normalise_language, t
 
 
 def _index_string(lang: str) -> str:
@@ -134,8 +134,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         # results pass through this folder, shared by the workers on the host.
         background_callback_manager=DiskcacheManager(diskcache.Cache(settings.background_dir)),
     )
-    app.index_string = _index_string(settings.language)
-    app.layout = _shell(settings.language)
+    lang = normalise_language(settings.language)  # the page's language is what t() gives
+    app.index_string = _index_string(lang)
+    app.layout = _shell(lang)
     import callbacks  # noqa: F401 - registers the callbacks
 
     init_cache(app.server, settings)

@@ -102,6 +102,11 @@ class Settings:
     proxy_fix: bool
     background_dir: str = str(PROJECT_ROOT / "data" / "background")
 
+    def __post_init__(self) -> None:
+        # A minimum of 0 or 1 would switch small-count suppression off without a word.
+        if self.min_cell_count < 2:
+            raise ValueError("TK_MIN_CELL_COUNT must be at least 2 (default 5)")
+
     @classmethod
     def from_env(cls) -> Settings:
         return cls(

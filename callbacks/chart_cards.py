@@ -8,7 +8,7 @@ from dash import MATCH, Input, Output, callback
 
 from charts.card import card_id, chart_body, chart_error
 from charts.catalog import CHARTS
-from charts.payload import chart_payload
+from charts.payload import VIEWS, chart_payload
 from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
 from translations import normalise_language
@@ -36,7 +36,9 @@ def chart_card_body(request: dict, view: str = "series") -> list:
         return chart_error(lang)
     filters, _ = Filters.from_query(request.get("filters") or {})
     try:
-        payload = chart_payload(spec.id, filters, lang, str(view or "series"))
+        # Only known views reach the cache key; anything else is the time series.
+        view = view if view in VIEWS else "series"
+        payload = chart_payload(spec.id, filters, lang, view)
     except DATABASE_ERRORS:
         log.exception("chart %s failed", spec.id)
         return chart_error(lang)

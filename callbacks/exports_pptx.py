@@ -20,6 +20,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, get_app, no_upda
 from charts.areas import AREA_BY_SLUG, OVERVIEW
 from charts.card import card_id
 from charts.catalog import CHARTS
+from charts.payload import VIEWS
 from dashboards._export import IDS
 from exports.pptx import build_deck, deck_filename
 from queries.filters import Filters
@@ -46,9 +47,11 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 
 def _charts(request: dict, chosen: list | None, selected_only: bool) -> list[str]:
     """The page's charts (or the chosen ones), in page order, all known to the catalog."""
-    page_charts = [c for c in (request.get("charts") or []) if isinstance(c, str) and c in CHARTS]
+    listed = request.get("charts")
+    listed = listed if isinstance(listed, list) else []
+    page_charts = [c for c in listed if isinstance(c, str) and c in CHARTS]
     if selected_only:
-        chosen_set = {c for c in (chosen or []) if isinstance(c, str)}
+        chosen_set = {c for c in (chosen if isinstance(chosen, list) else []) if isinstance(c, str)}
         page_charts = [c for c in page_charts if c in chosen_set]
     return list(dict.fromkeys(page_charts))[:MAX_CHARTS]
 
@@ -97,12 +100,16 @@ def export_pptx(
     chart_ids = _charts(request, chosen, ctx.triggered_id == IDS["selected"])
     if not chart_ids:
         return no_update, t("export.pptx.none_selected", lang)
-    query = parse_qs((search or "").lstrip("?"))
+    query = parse_qs(search.lstrip("?")) if isinstance(search, str) else {}
     filters, _notices = Filters.from_query(query)
     chart_views = {
-        view_id.get("chart"): str(value)
-        for view_id, value in zip(view_ids or [], views or [], strict=False)
-        if isinstance(view_id, dict) and value
+        view_id.get("chart"): value
+        for view_id, value in zip(
+            view_ids if isinstance(view_ids, list) else [],
+            views if isinstance(views, list) else [],
+            strict=False,
+        )
+        if isinstance(view_id, dict) and value in VIEWS  # only known views reach the cache
     }
 
     def progress(done: int, total: int) -> None:

@@ -32,7 +32,12 @@ def query_string(filters: Filters, lang: str | None, embed: bool = False) -> str
 
 
 def _lang_of(search: str | None) -> str:
-    return normalise_language((parse_qs((search or "").lstrip("?")).get("lang") or [None])[0])
+    return normalise_language((_query_of(search).get("lang") or [None])[0])
+
+
+def _query_of(search: object) -> dict[str, list[str]]:
+    """The parameters of a location's ``search`` string (anything else: none)."""
+    return parse_qs(search.lstrip("?")) if isinstance(search, str) else {}
 
 
 @callback(
@@ -72,10 +77,12 @@ def apply_filters(
     lang = _lang_of(search)
     wanted = filters.to_query()
 
-    def refreshed(stores: list[dict]) -> list:
+    def refreshed(stores: list) -> list:
         return [
-            {**store, "filters": wanted} if store.get("filters") != wanted else no_update
-            for store in stores
+            {**store, "filters": wanted}
+            if isinstance(store, dict) and store.get("filters") != wanted
+            else no_update
+            for store in stores or []
         ]
 
     summary = (
@@ -83,7 +90,7 @@ def apply_filters(
         if filters.units
         else t("filters.units_all", lang)
     )
-    embed = parse_qs((search or "").lstrip("?")).get("embed") == ["1"]
+    embed = _query_of(search).get("embed") == ["1"]
     new_search = query_string(filters, lang, embed)
     return new_search, refreshed(requests), refreshed(kpi_requests), summary
 
@@ -103,7 +110,9 @@ def unit_picker(selected, search):
         return html.P(t("filters.units_unavailable", lang), className="small text-muted")
     name = "name_sv" if lang == "sv" else "name_fi"
     municipality = "municipality_sv" if lang == "sv" else "municipality_fi"
-    selected = set(selected or [])
+    # A store the browser sends back may hold anything: keep only unit ids (strings).
+    selected = {unit for unit in (selected if isinstance(selected, list) else [])
+                if isinstance(unit, str)}
     groups = []
     for area, group in frame.groupby("service_area", sort=True):
         rows = group.sort_values([municipality, name])

@@ -61,7 +61,7 @@ def chart_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Section:
                     dbc.PopoverHeader(t(spec.text_key("title"), lang)),
                     dbc.PopoverBody(
                         [
-                            html.P(t(spec.text_key("definition"), lang)),
+                            html.P(spec.definition(lang)),
                             html.P(
                                 t("card.source", lang, source=t(spec.text_key("source"), lang)),
                                 className="mb-0 small",

@@ -19,6 +19,7 @@ from charts.areas import AREA_BY_SLUG
 from charts.figures import FigureOptions, time_series_figure
 from queries.filters import GRAINS, Filters
 from settings import get_settings
+from translations import t
 
 UNITS = ("percent", "count", "days")
 _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -66,6 +67,10 @@ class ChartSpec:
         """Translation key of one of this chart's texts (title, definition, source)."""
         return f"chart.{self.id}.{part}"
 
+    def definition(self, lang: str) -> str:
+        """The definition text, citing the small-count minimum in force."""
+        return t(self.text_key("definition"), lang, minimum=get_settings().min_cell_count)
+
     def series_key(self, series: str) -> str:
         """Translation key of a series label."""
         return f"chart.{self.id}.series.{series}"
@@ -93,16 +98,6 @@ def register(spec: ChartSpec) -> ChartSpec:
 def charts_in_area(area: str) -> list[ChartSpec]:
     """The catalog entries of one area, in catalog order."""
     return [spec for spec in CHARTS.values() if spec.area == area]
-
-
-def headline_chart(area: str) -> ChartSpec:
-    """The first chart of an area: the one the overview shows."""
-    return charts_in_area(area)[0]
-
-
-def min_cell_count() -> int:
-    """The small-count minimum in force (for texts that cite it)."""
-    return get_settings().min_cell_count
 
 
 # The entries register themselves on import; this line must stay at the end.

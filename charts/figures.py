@@ -13,15 +13,22 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from translations import plotly_separators
+from translations import plotly_separators, t
 
 # Okabe-Ito colours (green and yellow darkened, purple for sky blue): distinguishable
 # with the common colour-vision deficiencies, and each has at least 3:1 contrast
 # against white (WCAG 1.4.11 non-text contrast; tests/test_figures.py checks it).
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#007A5E", "#CC79A7", "#8A6D00", "#6A3D9A")
 TARGET_COLOUR = "#333333"
+LINE_DASHES = ("solid", "dot", "dashdot", "longdash", "longdashdot")
+MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
 TICK_FORMAT = {"month": "%m/%Y", "quarter": "Q%q/%Y", "year": "%Y"}
-_UNIT_SUFFIX = {"percent": "\u00a0%", "days": "\u00a0vrk", "count": ""}
+
+
+def unit_suffix(unit: str, lang: str | None = None) -> str:
+    """The unit after a number on an axis, e.g. ``" %"`` or ``" vrk"`` (no-break space);
+    counts have none."""
+    return "" if unit == "count" else "\u00a0" + t(f"unit.{unit}", lang)
 
 
 @dataclass(frozen=True)
@@ -37,10 +44,9 @@ class FigureOptions:
     lang: str
 
 
-def value_format(unit: str, decimals: int) -> str:
+def value_format(unit: str, decimals: int, lang: str | None = None) -> str:
     """Plotly hover format of a y value with its unit."""
-    suffix = {"percent": " %", "days": " vrk", "count": ""}[unit]
-    return f"%{{y:,.{decimals}f}}{suffix}"
+    return f"%{{y:,.{decimals}f}}{unit_suffix(unit, lang)}"
 
 
 def base_layout(fig: go.Figure, options: FigureOptions, n_periods: int | None = None) -> go.Figure:
@@ -68,7 +74,7 @@ def base_layout(fig: go.Figure, options: FigureOptions, n_periods: int | None = 
     )
     fig.update_yaxes(
         rangemode="tozero",
-        ticksuffix=_UNIT_SUFFIX[options.unit],
+        ticksuffix=unit_suffix(options.unit, options.lang),
         showgrid=True,
         gridcolor="#e5e5e5",
         # ",~f" and not ",d": with small counts plotly puts ticks at 0.5 steps, which
@@ -129,7 +135,7 @@ def time_series_figure(
     empty. The x axis spans the periods in ``frame``.
     """
     fig = go.Figure()
-    fmt = value_format(options.unit, options.decimals)
+    fmt = value_format(options.unit, options.decimals, options.lang)
     periods = pd.to_datetime(frame["period"]) if not frame.empty else pd.Series(dtype="M8[ns]")
     for index, (key, label) in enumerate(options.series_labels.items()):
         part = frame[frame["series"] == key]
@@ -147,8 +153,13 @@ def time_series_figure(
             fig.add_trace(
                 go.Scatter(
                     mode="lines+markers",
-                    line={"color": colour, "width": 3 if index == 0 else 2},
-                    marker={"size": 5},
+                    # Dash and marker differ by series too, not only the colour (1.4.1).
+                    line={
+                        "color": colour,
+                        "width": 3 if index == 0 else 2,
+                        "dash": LINE_DASHES[index % len(LINE_DASHES)],
+                    },
+                    marker={"size": 6, "symbol": MARKER_SYMBOLS[index % len(MARKER_SYMBOLS)]},
                     **common,
                 )
             )
@@ -248,7 +259,8 @@ def deadline_share_figure(
                 },
                 name=label,
                 text=texts,
-                hovertemplate=f"{value_format('days', 0)}<br>%{{text}}<extra>{label}</extra>",
+                hovertemplate=f"{value_format('days', 0, options.lang)}<br>%{{text}}"
+                f"<extra>{label}</extra>",
             )
         )
     if highest:
@@ -263,7 +275,7 @@ def deadline_share_figure(
                 "tickmode": "array",
                 "tickvals": values,
                 # With tickvals plotly drops ticksuffix: the texts are given whole.
-                "ticktext": [f"{value:.0f}{_UNIT_SUFFIX['days']}" for value in values],
+                "ticktext": [f"{value:.0f}{unit_suffix('days', options.lang)}" for value in values],
                 "showgrid": False,
             },
             margin={"r": 64},
@@ -319,7 +331,7 @@ def stacked_total_figure(
             marker={"size": 5},
             legendrank=1,
             hovertemplate=f"%{{x|{TICK_FORMAT[options.grain]}}}: "
-            f"{value_format(options.unit, options.decimals)}<extra>{label}</extra>",
+            f"{value_format(options.unit, options.decimals, options.lang)}<extra>{label}</extra>",
         )
     )
     # Legend in reading order (total first, then the parts from the bottom of the stack

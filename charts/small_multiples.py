@@ -30,7 +30,7 @@ def small_multiples_figure(
         vertical_spacing=0.12 / max(rows, 1) + 0.04,
         horizontal_spacing=0.04,
     )
-    fmt = value_format(options.unit, options.decimals)
+    fmt = value_format(options.unit, options.decimals, options.lang)
     for index, label in enumerate(labels):
         frame = panels[label]
         part = frame[frame["series"] == series]

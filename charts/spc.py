@@ -92,7 +92,7 @@ def spc_figure(
     as larger orange diamonds so they differ by shape as well as colour.
     """
     x = pd.to_datetime(periods.loc[analysis.index])
-    fmt = value_format(options.unit, options.decimals)
+    fmt = value_format(options.unit, options.decimals, options.lang)
     hover = f"%{{x|{TICK_FORMAT[options.grain]}}}: {fmt}<extra>%{{fullData.name}}</extra>"
     fig = go.Figure()
     fig.add_trace(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from queries.periods import year_earlier
+from settings import get_settings
 from translations import format_number, t
 
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
@@ -115,7 +116,7 @@ def summarise(
     label = period_label(facts.period, grain)
     if pd.isna(facts.value):
         key = "summary.latest_suppressed" if facts.suppressed else "summary.latest_missing"
-        return t(key, lang, period=label)
+        return t(key, lang, period=label, minimum=get_settings().min_cell_count)
     sentences = [
         t(
             "summary.latest",

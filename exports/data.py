@@ -122,7 +122,7 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
     metadata = [
         (t("export.meta.title", lang), t(spec.text_key("title"), lang)),
         (t("export.meta.id", lang), spec.id),
-        (t("export.meta.definition", lang), t(spec.text_key("definition"), lang)),
+        (t("export.meta.definition", lang), spec.definition(lang)),
         (t("export.meta.filters", lang), describe_filters(filters, lang)),
         (t("export.meta.source", lang), t(spec.text_key("source"), lang)),
         (t("export.meta.data_as_of", lang), format_date(as_of, lang) if as_of else ""),

@@ -97,7 +97,7 @@ def chart_slide(chart_id: str, filters: Filters, lang: str, view: str = "series"
         summary=summary,
         image=image,
         lines=tuple(context_lines(chart_id, filters, payload, lang)),
-        notes=summary + "\n\n" + t(spec.text_key("definition"), lang),
+        notes=summary + "\n\n" + spec.definition(lang),
     )
 
 

@@ -23,10 +23,15 @@ def init_cache(server: Flask, settings: Settings) -> None:
     config = {
         "CACHE_TYPE": settings.cache_type,
         "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
-        # The key prefix carries the reporting DB URL so two apps on one Redis never mix.
-        # (hashlib, not hash(): str hashes differ between processes.)
+        # The key prefix carries what the cached results depend on beyond the function
+        # arguments — the reporting DB and the small-count minimum — so apps with other
+        # settings on one Redis never serve each other's results. (hashlib, not hash():
+        # str hashes differ between processes.) A new load into the same database is
+        # picked up when the entries expire (TK_CACHE_TIMEOUT).
         "CACHE_KEY_PREFIX": "tk:"
-        + hashlib.sha1(settings.reporting_db_url.encode()).hexdigest()[:8]
+        + hashlib.sha1(
+            f"{settings.reporting_db_url}|{settings.min_cell_count}".encode()
+        ).hexdigest()[:8]
         + ":",
     }
     if settings.cache_type == "RedisCache":

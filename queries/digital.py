@@ -32,8 +32,9 @@ def remote_share(filters: Filters) -> pd.DataFrame:
     """Remote share of client contacts, %, as the tidy chart frame (``queries.results``).
 
     Denominator: all client contacts that took place (not cancelled), excluding the
-    non-client codes R60/R71/R72 and codes outside the Avohilmo set. Series: ``remote`` (R52, R56 and legacy R50/R51/R55),
-    ``realtime`` (R52) and ``asynchronous`` (R56), each over the same denominator.
+    non-client codes R60/R71/R72 and codes outside the Avohilmo set. Series:
+    ``remote`` (R52, R56 and legacy R50/R51/R55), ``realtime`` (R52) and
+    ``asynchronous`` (R56), each over the same denominator.
     """
     stmt, params = chart_statement(
         _REMOTE_SHARE_SQL,

@@ -55,7 +55,12 @@ class Filters:
 
     @classmethod
     def from_query(cls, query: Mapping[str, object]) -> tuple[Filters, tuple[str, ...]]:
-        """Parse URL parameters; return the filters and the notices for rejected values."""
+        """Parse URL parameters; return the filters and the notices for rejected values.
+
+        ``query`` comes from a URL or a browser-side store, so anything that is not a
+        mapping counts as no parameters at all."""
+        if not isinstance(query, Mapping):
+            query = {}
         notices: list[str] = []
         start = DEFAULT_START
         end: str | None = None

@@ -1,8 +1,8 @@
 """Small-count suppression, applied in the query layer before data leaves it.
 
 Rule (docs/privacy.md): a count of people ``n`` with ``0 < n < minimum`` is suppressed,
-and so is every share whose numerator or denominator is suppressed or whose denominator
-is below the minimum. A zero is shown: it describes nobody. Suppressed cells become
+and so is every share whose numerator, denominator or complement (denominator −
+numerator) is such a count. A zero is shown: it describes nobody. Suppressed cells become
 missing (NaN) and are flagged in the ``suppressed`` column; the UI prints them as "..".
 """
 
@@ -32,7 +32,9 @@ def suppress_counts(frame: pd.DataFrame, minimum: int, column: str = "value") ->
 def shares_with_suppression(frame: pd.DataFrame, minimum: int, decimals: int = 1) -> pd.DataFrame:
     """Add ``value`` = 100 * numerator / denominator (%), suppressing small cells.
 
-    Expects ``numerator`` and ``denominator`` count columns. Returns a new frame where
+    A share is withheld when its numerator, its denominator or its complement
+    (denominator - numerator) is a small count. Expects ``numerator`` and
+    ``denominator`` count columns. Returns a new frame where
     ``numerator``, ``denominator`` and ``value`` are floats, NaN where suppressed (all
     three, so that no part of a suppressed share can be recovered), plus ``suppressed``.
     A denominator of zero gives a missing ``value`` that is not flagged as suppressed.
@@ -40,7 +42,9 @@ def shares_with_suppression(frame: pd.DataFrame, minimum: int, decimals: int = 1
     out = frame.copy()
     num = out["numerator"].astype(float)
     den = out["denominator"].astype(float)
-    hidden = _small(num, minimum) | _small(den, minimum)
+    # The complement (denominator - numerator: e.g. the visits NOT within 7 days) is a
+    # count of people too, readable from the two numbers shown.
+    hidden = _small(num, minimum) | _small(den, minimum) | _small(den - num, minimum)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = (100.0 * num / den.where(den > 0)).round(decimals)
     out["numerator"] = num.mask(hidden)

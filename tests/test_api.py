@@ -23,9 +23,9 @@ def test_a002_data_json_returns_hand_computed_numbers(client):
     assert response.status_code == 200
     body = response.get_json()
     rows = {(r["period"], r["series"]): r for r in body["rows"]}
-    # 8/14 = 57.1 % in 2024-01 and 5/6 = 83.3 % in 2024-02 (see test_queries).
+    # 8/14 = 57.1 % in 2024-01 and 25/30 = 83.3 % in 2024-02 (see test_queries).
     assert rows[("2024-01-01", "within_days")]["value"] == 57.1
-    assert rows[("2024-02-01", "within_days")]["numerator"] == 5
+    assert rows[("2024-02-01", "within_days")]["numerator"] == 25
     assert body["data_as_of"] == "2024-04-30" and body["synthetic"] is True
     assert body["targets"][0] == {
         "kind": "programme_target",

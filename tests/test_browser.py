@@ -51,7 +51,7 @@ def test_b001_every_page_renders_its_charts(dash_duo, browser_db):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/?from=2023-01")
     until(lambda: len(dash_duo.find_elements(".kpi-status")) == KPIS, timeout=20)
-    # The 7-day KPI: 2/2024 83.3 % (5 of 6), a year earlier 60.0 %; no target in 2024.
+    # The 7-day KPI: 2/2024 83.3 % (25 of 30), a year earlier 60.0 % (9 of 15); no target.
     kpi = dash_duo.find_element("#kpi-hoitotakuu-7vrk").get_attribute("textContent")
     assert "83,3\u00a0%" in kpi and "▲ +23,3\u00a0%-yks." in kpi
     assert "Ei tavoitetta" in kpi
@@ -130,7 +130,7 @@ def test_b005_views_compare_units_and_spc(dash_duo, browser_db):
     _wait_for_charts(dash_duo, PAGES["/hoitoonpaasy"])
     card = "#card-hoitotakuu-7vrk"
     dash_duo.find_element(card + " .chart-view input[value='units']").click()
-    # TA01 2/2024: 5 of 6 = 83.3 %; TA02 has no visits in 2/2024 (its last month,
+    # TA01 2/2024: 25 of 30 = 83.3 %; TA02 has no visits in 2/2024 (its last month,
     # 1/2024, is suppressed) and TA03 none at all (see tests/fixtures/foundation.py).
     dash_duo.wait_for_contains_text(card + " .chart-summary", "Jakso 2/2024: suurin arvo")
     assert "Alfan terveysasema (83,3" in dash_duo.find_element(card + " .chart-summary").text

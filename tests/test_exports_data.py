@@ -26,9 +26,9 @@ def test_e001_csv_opens_with_finnish_excel_settings(client):
     frame = pd.read_csv(io.BytesIO(body), sep=";", decimal=",", encoding="utf-8-sig")
     assert list(frame.columns) == ["Jakso", "Jakson alku", "Sarja", "Arvo", "Yksikkö",
                                    "Osoittaja", "Nimittäjä"]
-    # 2024-01: 8 / 14 = 57.1 %; 2024-02: 5 / 6 = 83.3 % (tests/fixtures/foundation.py).
+    # 2024-01: 8 / 14 = 57.1 %; 2024-02: 25 / 30 = 83.3 % (tests/fixtures/foundation.py).
     assert frame["Arvo"].tolist() == [57.1, 83.3]
-    assert frame["Osoittaja"].tolist() == [8, 5] and frame["Nimittäjä"].tolist() == [14, 6]
+    assert frame["Osoittaja"].tolist() == [8, 25] and frame["Nimittäjä"].tolist() == [14, 30]
     assert frame["Jakson alku"].tolist() == ["1.1.2024", "1.2.2024"]
     assert frame["Sarja"].tolist() == ["Toteutui 7 vrk:ssa"] * 2
 

@@ -105,9 +105,9 @@ def test_pp01_deck_of_a_page_reopens_with_titles_pictures_and_context(reporting_
         assert "Tiedot 30.4.2024 asti." in texts
         assert "Synteettinen demoaineisto." in texts
         notes = slide.notes_slide.notes_text_frame.text
-        assert payload["summary"] in notes and t(spec.text_key("definition"), "fi") in notes
+        assert payload["summary"] in notes and spec.definition("fi") in notes
 
-    # Hand-computed (tests/fixtures/foundation.py): 2/2024 5 of 6 = 83.3 %.
+    # Hand-computed (tests/fixtures/foundation.py): 2/2024 25 of 30 = 83.3 %.
     first = prs.slides[1]
     assert first.shapes.title.text.startswith("Kiireettömät käynnit 7 vuorokauden")
     descr = _pictures(first)[0]._element.nvPicPr.cNvPr.get("descr")

@@ -103,6 +103,15 @@ def test_f004_bar_kind_draws_headline_as_bars_and_others_as_lines():
     assert [trace.name for trace in fig.data] == ["A", "B"]
 
 
+def test_f006_line_series_differ_by_dash_and_marker_not_only_colour():
+    frame = pd.concat([_frame([10.0, 12.0], "a"), _frame([3.0, 4.0], "b")])
+    fig = time_series_figure(frame, _targets([]).iloc[0:0],
+                             _options(series_labels={"a": "A", "b": "B"}))
+    first, second = fig.data
+    assert (first.line.dash, first.marker.symbol) != (second.line.dash, second.marker.symbol)
+    assert first.line.dash != second.line.dash
+
+
 def test_f005_tick_step_never_exceeds_twelve_labels():
     assert _month_step("month", 6) == "M1"
     assert _month_step("month", 36) == "M3"

@@ -28,8 +28,8 @@ def test_q001_access_7_days_county_month(reporting_db):
     assert (jan["numerator"], jan["denominator"]) == (8, 14)
     assert jan["value"] == 57.1
     feb = _row(frame, "2024-02-01", "within_days")
-    # TA01 only: 5 of 6 -> 83.33 %.
-    assert (feb["numerator"], feb["denominator"], feb["value"]) == (5, 6, 83.3)
+    # TA01 only: 25 of 30 -> 83.33 % (5 not within: the complement is not small).
+    assert (feb["numerator"], feb["denominator"], feb["value"]) == (25, 30, 83.3)
     assert len(frame) == 2
 
 
@@ -52,19 +52,26 @@ def test_q003_access_suppresses_small_denominator(reporting_db):
 
 def test_q004_access_quarter_and_year_recompute_from_counts(reporting_db):
     quarter = access_within_days(Filters(start="2023-01", end="2024-12", grain="quarter"), 7)
-    # Q1/2023: 6 / 10 = 60 %. Q1/2024: (8 + 5) / (14 + 6) = 13 / 20 = 65 %, not the
-    # mean of the monthly 57.1 % and 83.3 %.
+    # Q1/2023: 9 / 15 = 60 %. Q1/2024: (8 + 25) / (14 + 30) = 33 / 44 = 75 %, not the
+    # mean of the monthly 57.1 % and 83.3 % (70.2 %).
     assert _row(quarter, "2023-01-01", "within_days")["value"] == 60.0
     q1 = _row(quarter, "2024-01-01", "within_days")
-    assert (q1["numerator"], q1["denominator"], q1["value"]) == (13, 20, 65.0)
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (33, 44, 75.0)
     year = access_within_days(Filters(start="2023-01", end="2024-12", grain="year"), 7)
-    assert _row(year, "2024-01-01", "within_days")["value"] == 65.0
+    assert _row(year, "2024-01-01", "within_days")["value"] == 75.0
 
 
-def test_q005_access_within_14_days(reporting_db):
-    frame = access_within_days(Filters(start="2024-01", end="2024-01", units=("TA01",)), 14)
-    # Waits up to 14: 0,1,3,7,7,8,10,14 -> 8 of 10.
-    assert _row(frame, "2024-01-01", "within_days")["value"] == 80.0
+def test_q005_access_within_14_days_and_small_complement(reporting_db):
+    ta01 = access_within_days(Filters(start="2024-01", end="2024-01", units=("TA01",)), 14)
+    # TA01 1/2024, waits up to 14: 0,1,3,7,7,8,10,14 -> 8 of 10; only 2 waited longer,
+    # a count below 5 readable as 10 - 8, so the share is withheld.
+    jan = _row(ta01, "2024-01-01", "within_days")
+    assert jan["suppressed"] and math.isnan(jan["value"]) and math.isnan(jan["numerator"])
+    quarter = access_within_days(Filters(start="2024-01", end="2024-03", grain="quarter"), 14)
+    # Q1/2024: TA01 January 8 + TA02 January 3 (waits 2,2,2) + TA01 February 25 (1 day;
+    # the 20-day waits are out) = 36 of 44; 8 waited longer -> 81.8 %.
+    q1 = _row(quarter, "2024-01-01", "within_days")
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (36, 44, 81.8)
 
 
 def test_q010_remote_share_codes_and_complementary_suppression(reporting_db):
@@ -134,9 +141,13 @@ def test_q030_reported_share_region_and_grain(reporting_db):
 
 def test_q031_reported_share_suppression_when_asked(reporting_db):
     frame = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99", 7)
-    # With a minimum of 7, the numerator 6 of 2024Q1 is withheld; 9 of 2024Q2 is not.
+    # With a minimum of 7, the numerator 6 of 2024Q1 is withheld, and 2024Q2's 9 / 12
+    # too: its complement, 3 stations without monitoring, is below 7.
     assert _row(frame, "2024-01-01", "share")["suppressed"]
-    assert not _row(frame, "2024-04-01", "share")["suppressed"]
+    assert _row(frame, "2024-04-01", "share")["suppressed"]
+    frame = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99", 3)
+    # With 3: 6 / 12 (complement 6) and 9 / 12 (complement 3, not below 3) are shown.
+    assert not frame["suppressed"].any()
 
 
 def test_q040_reference_data(reporting_db):

@@ -49,11 +49,13 @@ def _hidden(row: pd.Series) -> bool:
 def test_qa001_legal_deadline_switch_on_1_9_2023(reporting_db):
     frame = access_within_legal_deadline(Filters(start="2023-08", end="2023-09", units=("TA01",)))
     aug = _row(frame, "2023-08-01", "within_deadline")
-    # August, 90 d: waits 10, 20, 20, 20, 90 within (90 itself is within), 100 not -> 5/6.
-    assert (aug["numerator"], aug["denominator"], aug["value"]) == (5, 6, 83.3)
+    # August, 90 d: waits 10, 20 x4, 90 within (90 itself is within), 91, 100, 100, 120,
+    # 150 not -> 6/11 = 54.5 % (5 not within: the complement is not small).
+    assert (aug["numerator"], aug["denominator"], aug["value"]) == (6, 11, 54.5)
     sep = _row(frame, "2023-09-01", "within_deadline")
-    # September, 14 d: waits 10 x4 and 14 within, the two 20-day waits not -> 5/7 = 71.4 %.
-    assert (sep["numerator"], sep["denominator"], sep["value"]) == (5, 7, 71.4)
+    # September, 14 d: waits 10 x5 and 14 within, 15 and the six 20-day waits (within in
+    # August) not -> 6/13 = 46.15... = 46.2 % (7 not within).
+    assert (sep["numerator"], sep["denominator"], sep["value"]) == (6, 13, 46.2)
 
 
 def test_qa002_legal_deadline_by_age_from_2025(reporting_db):
@@ -61,28 +63,32 @@ def test_qa002_legal_deadline_by_age_from_2025(reporting_db):
         frame = access_within_legal_deadline(Filters(start="2025-01", end="2025-01", units=units))
         return _row(frame, "2025-01-01", "within_deadline")
 
-    # Age 40, 90 d: the five 30-day waits are within, 91 is not -> 5/6.
-    assert (jan(("TA01",))["numerator"], jan(("TA01",))["value"]) == (5, 83.3)
-    # Age 20, 14 d: the five 30-day waits are not within, the five 10-day waits are -> 5/10.
+    # Age 40, 90 d: the seven 30-day waits are within, 91 and 100 x4 are not -> 7/12 =
+    # 58.33... = 58.3 % (5 not within).
+    assert (jan(("TA01",))["numerator"], jan(("TA01",))["value"]) == (7, 58.3)
+    # Age 20, 14 d: the five 30-day waits are not within, the five 10-day waits are -> 5/10
+    # (5 within, 5 not: neither is small).
     assert (jan(("TA02",))["numerator"], jan(("TA02",))["value"]) == (5, 50.0)
     # Boundary: 30 days is within at age 23 (90 d), not at age 22 (14 d) -> 5/10.
     assert (jan(("TA03",))["numerator"], jan(("TA03",))["denominator"]) == (5, 10)
-    # County: (5 + 5 + 5) / (6 + 10 + 10) = 15/26 = 57.7 %. With one deadline for all it
-    # would be 23/26 (90 d) or 5/26 (14 d).
+    # County: (7 + 5 + 5) / (12 + 10 + 10) = 17/32 = 53.125 = 53.1 %. With one deadline
+    # for all it would be 27/32 (90 d: 7 + 10 + 10) or 5/32 (14 d: 0 + 5 + 0).
     county = jan(())
-    assert (county["numerator"], county["denominator"], county["value"]) == (15, 26, 57.7)
+    assert (county["numerator"], county["denominator"], county["value"]) == (17, 32, 53.1)
 
 
 def test_qa003_legal_deadline_quarter_from_counts_and_suppression(reporting_db):
     month = access_within_legal_deadline(Filters(start="2023-08", end="2023-09"))
-    # September county: TA01 5/7 + TA02 2/3 (waits 5, 5 within, 30 not) = 7/10 = 70 %.
+    # September county: TA01 6/13 + TA02 2/3 (waits 5, 5 within, 30 not) = 8/16 = 50 %.
     sep = _row(month, "2023-09-01", "within_deadline")
-    assert (sep["numerator"], sep["denominator"], sep["value"]) == (7, 10, 70.0)
+    assert (sep["numerator"], sep["denominator"], sep["value"]) == (8, 16, 50.0)
     quarter = access_within_legal_deadline(Filters(start="2023-07", end="2023-09", grain="quarter"))
     q3 = _row(quarter, "2023-07-01", "within_deadline")
-    # Q3/2023: (5 + 7) / (6 + 10) = 12/16 = 75.0 %, not the mean of 83.3 % and 70 %.
-    assert (q3["numerator"], q3["denominator"], q3["value"]) == (12, 16, 75.0)
-    # TA02 alone in September: 3 visits, below the minimum of 5 -> withheld.
+    # Q3/2023: (6 + 8) / (11 + 16) = 14/27 = 51.85... = 51.9 %, not the mean of 54.5 %
+    # and 50 % (52.3 %).
+    assert (q3["numerator"], q3["denominator"], q3["value"]) == (14, 27, 51.9)
+    # TA02 alone in September: 3 visits, below the minimum of 5 -> withheld (as are its
+    # 2 within and 1 not within).
     ta02 = access_within_legal_deadline(Filters(start="2023-09", end="2023-09", units=("TA02",)))
     assert _hidden(_row(ta02, "2023-09-01", "within_deadline"))
 
@@ -90,12 +96,19 @@ def test_qa003_legal_deadline_quarter_from_counts_and_suppression(reporting_db):
 def test_qa004_legal_deadline_counts_the_same_visits_as_7_days(reporting_db):
     filters = Filters(start="2023-01", end="2025-01")
     legal = access_within_legal_deadline(filters).set_index("period")["denominator"]
-    # (Within 10 000 days: every access visit, and no small numerator to suppress.)
+    # (Within 10 000 days: every access visit, and no small numerator to suppress; the
+    # complement is 0, which is shown. The legal shares of every month have >= 5 visits
+    # within and >= 5 not: 2023-08 6/11, 2023-09 8/16, 2024-02 14/19, 2024-03 16/24,
+    # 2025-01 17/32, so no denominator is withheld either.)
     every = access_within_days(filters, 10_000).set_index("period")["denominator"]
     assert legal.to_dict() == every.to_dict()
-    # 2024-03: the urgent visit is out of both; 24 visits, 16 within 14 d (waits <= 14).
+    # 2024-03: the urgent visit is out of both; 24 visits, 16 within 14 d (waits <= 14:
+    # 10 + 6), 8 not.
     march = _row(access_within_legal_deadline(filters), "2024-03-01", "within_deadline")
     assert (march["numerator"], march["denominator"]) == (16, 24)
+    # 2024-02: 19 visits, 14 within 14 d (0-7 x10, 8-14 x4), 5 not -> 73.68... = 73.7 %.
+    feb = _row(access_within_legal_deadline(filters), "2024-02-01", "within_deadline")
+    assert (feb["numerator"], feb["denominator"], feb["value"]) == (14, 19, 73.7)
 
 
 def test_qa005_shipped_deadlines_do_not_overlap(reporting_db):
@@ -127,14 +140,15 @@ def test_qa010_waiting_time_classes_are_a_partition():
 
 def test_qa011_distribution_month_with_primary_suppression_only(reporting_db):
     frame = waiting_time_distribution(Filters(start="2024-02", end="2024-02"))
-    # 2024-02: 17 visits: 0-7 x10, 8-14 x4, 15-90 x3, none longer.
+    # 2024-02: 19 visits: 0-7 x10, 8-14 x4, 15-90 x4, 91-180 x1, none longer.
     first = _row(frame, "2024-02-01", "days_0_7")
-    assert (first["numerator"], first["denominator"], first["value"]) == (10, 17, 58.8)
-    # 4 and 3 are small; hidden together they are 7 (>= 5): nothing more is hidden.
+    # 10/19 = 52.63... = 52.6 % (9 visits in the other classes).
+    assert (first["numerator"], first["denominator"], first["value"]) == (10, 19, 52.6)
+    # 4, 4 and 1 are small; hidden together they are 9 (>= 5): nothing more is hidden.
     assert _hidden(_row(frame, "2024-02-01", "days_8_14"))
     assert _hidden(_row(frame, "2024-02-01", "days_15_90"))
+    assert _hidden(_row(frame, "2024-02-01", "days_91_180"))
     # Zeros describe nobody and are shown.
-    assert _row(frame, "2024-02-01", "days_91_180")["value"] == 0.0
     assert _row(frame, "2024-02-01", "days_over_180")["value"] == 0.0
 
 
@@ -153,12 +167,13 @@ def test_qa012_distribution_bounds_and_complementary_suppression(reporting_db):
 
 def test_qa013_distribution_quarter_from_counts(reporting_db):
     frame = waiting_time_distribution(Filters(start="2024-01", end="2024-03", grain="quarter"))
-    # Q1/2024 = February + March: 41 visits; 0-7 20, 8-14 10, 15-90 8, 91-180 2, >180 1.
+    # Q1/2024 = February + March: 19 + 24 = 43 visits; 0-7 10 + 10 = 20, 8-14 4 + 6 = 10,
+    # 15-90 4 + 5 = 9, 91-180 1 + 2 = 3, >180 0 + 1 = 1.
     first = _row(frame, "2024-01-01", "days_0_7")
-    # 20/41 = 48.8 %, not the mean of 58.8 % and 41.7 %.
-    assert (first["numerator"], first["denominator"], first["value"]) == (20, 41, 48.8)
-    assert _row(frame, "2024-01-01", "days_8_14")["value"] == 24.4  # 10/41
-    # Hidden 2 + 1 = 3 -> the smallest shown class 15-90 (8) is hidden too.
+    # 20/43 = 46.51... = 46.5 %, not the mean of 52.6 % and 41.7 % (47.2 %).
+    assert (first["numerator"], first["denominator"], first["value"]) == (20, 43, 46.5)
+    assert _row(frame, "2024-01-01", "days_8_14")["value"] == 23.3  # 10/43 = 23.25...
+    # Hidden 3 + 1 = 4 -> the smallest shown class 15-90 (9) is hidden too: 4 + 9 = 13.
     for key in ("days_15_90", "days_91_180", "days_over_180"):
         assert _hidden(_row(frame, "2024-01-01", key)), key
 
@@ -289,15 +304,15 @@ def test_qa032_oral_health_without_entries_is_empty(reporting_db):
 def test_qa040_service_need_assessments(reporting_db):
     month = service_need_assessments_within_90_days(Filters(start="2024-01", end="2024-03"))
     assert _row(month, "2024-01-01", "share")["value"] == 90.0  # 45/50, region 01 apart
-    assert _row(month, "2024-02-01", "share")["value"] == 96.0  # 48/50
+    assert _row(month, "2024-02-01", "share")["value"] == 84.0  # 42/50, 8 not within
     assert _hidden(_row(month, "2024-03-01", "share"))  # 3/4: children, suppressed
     quarter = service_need_assessments_within_90_days(
         Filters(start="2024-01", end="2024-03", grain="quarter")
     )
     q1 = _row(quarter, "2024-01-01", "share")
-    # (45 + 48 + 3) / (50 + 50 + 4) = 96/104 = 92.3 %: the suppressed month still counts
-    # in the quarter, where the cell is large enough.
-    assert (q1["numerator"], q1["denominator"], q1["value"]) == (96, 104, 92.3)
+    # (45 + 42 + 3) / (50 + 50 + 4) = 90/104 = 86.53... = 86.5 % (14 not within): the
+    # suppressed month still counts in the quarter, where the cell is large enough.
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (90, 104, 86.5)
 
 
 # --- erikoissairaanhoidon-lahetteet ------------------------------------------------
@@ -368,7 +383,8 @@ def test_qa060_deadline_chart_draws_the_law_on_a_second_axis(reporting_db):
         "Lakisääteinen määräaika, vähintään 23 v.",
     ]
     assert "Terveydenhuoltolaki 51 §" in deadline[0]["text"][0]
-    assert payload["summary"].startswith("Viimeisin arvo 1/2025: 57,7")
+    # The county's 1/2025 share, 17/32 = 53.1 % (test_qa002).
+    assert payload["summary"].startswith("Viimeisin arvo 1/2025: 53,1")
 
 
 def test_qa061_every_new_chart_renders(reporting_db):

@@ -184,35 +184,40 @@ def test_p008_reported_count_region_sum_and_empty(reporting_db):
 def test_p010_recording_quality_month(reporting_db):
     frame = recording_quality(Filters(start="2024-01", end="2024-02"))
     jan = _row(frame, "2024-01-01", "assessment_recorded")
-    # Access-type visits: TA01 8 + 2 + 1 = 11 (urgent, follow-up, cancelled, T22, TH, R71
-    # are out), TA02 4 -> 15. Recorded: TA01 8 + 1 (dated after the visit) + TA02 3 = 12.
-    assert (jan["numerator"], jan["denominator"], jan["value"]) == (12, 15, 80.0)
+    # Access-type visits: TA01 8 + 5 + 1 = 14 (urgent, follow-up, cancelled, T22, TH, R71
+    # are out), TA02 4 -> 18. Recorded: TA01 8 + 1 (dated after the visit) + TA02 3 = 12;
+    # not recorded 18 - 12 = 6 >= 5, so shown: 100 * 12 / 18 = 66.67 -> 66.7 %.
+    assert (jan["numerator"], jan["denominator"], jan["value"]) == (12, 18, 66.7)
     codes = _row(frame, "2024-01-01", "valid_contact_type")
-    # All contact rows: TA01 20 (17 valid; R99, r10, R5 are not Avohilmo codes, R71 and
-    # the cancelled row are valid) + TA02 4 valid -> 21 / 24.
-    assert (codes["numerator"], codes["denominator"], codes["value"]) == (21, 24, 87.5)
+    # All contact rows: TA01 25 (20 valid; R99, r10, R5, R00, X10 are not Avohilmo codes,
+    # R71 and the cancelled row are valid) + TA02 4 valid -> 24 / 29; invalid
+    # 29 - 24 = 5 >= 5, so shown: 100 * 24 / 29 = 82.76 -> 82.8 %.
+    assert (codes["numerator"], codes["denominator"], codes["value"]) == (24, 29, 82.8)
     # 2024-02 has no access-type visits: no value, and nothing to suppress.
     feb = _row(frame, "2024-02-01", "assessment_recorded")
     assert math.isnan(feb["value"]) and not feb["suppressed"] and feb["denominator"] == 0
-    # ... but 26 contacts, every code valid (R52, R60 and cancelled rows included).
+    # ... but 26 contacts, every code valid (R52, R60 and cancelled rows included); a
+    # complement of 0 describes nobody, so 26 / 26 is shown.
     feb_codes = _row(frame, "2024-02-01", "valid_contact_type")
     assert (feb_codes["numerator"], feb_codes["denominator"], feb_codes["value"]) == (26, 26, 100)
 
 
 def test_p011_recording_quality_unit_suppression_and_grain(reporting_db):
     ta01 = recording_quality(Filters(start="2024-01", end="2024-01", units=("TA01",)))
-    # TA01: 9 of 11 = 81.82 %; codes 17 of 20 = 85 %.
-    assert _row(ta01, "2024-01-01", "assessment_recorded")["value"] == 81.8
-    assert _row(ta01, "2024-01-01", "valid_contact_type")["value"] == 85.0
+    # TA01: 9 of 14 = 64.29 -> 64.3 % (not recorded 14 - 9 = 5); codes 20 of 25 = 80 %
+    # (invalid 25 - 20 = 5): both complements reach 5, both shown.
+    assert _row(ta01, "2024-01-01", "assessment_recorded")["value"] == 64.3
+    assert _row(ta01, "2024-01-01", "valid_contact_type")["value"] == 80.0
     ta02 = recording_quality(Filters(start="2024-01", end="2024-01", units=("TA02",)))
     # TA02: 3 of 4 visits, 4 of 4 codes: denominators below 5, all parts withheld.
     assert _withheld(_row(ta02, "2024-01-01", "assessment_recorded"))
     assert _withheld(_row(ta02, "2024-01-01", "valid_contact_type"))
     quarter = recording_quality(Q1)
-    # Q1/2024 from the counts: visits 12 / 15 = 80 %; codes (21 + 26) / (24 + 26) = 94 %.
-    assert _row(quarter, "2024-01-01", "assessment_recorded")["value"] == 80.0
+    # Q1/2024 from the counts: visits 12 / 18 = 66.7 % (February has none); codes
+    # (24 + 26) / (29 + 26) = 50 / 55 = 90.91 -> 90.9 % (invalid 55 - 50 = 5).
+    assert _row(quarter, "2024-01-01", "assessment_recorded")["value"] == 66.7
     codes = _row(quarter, "2024-01-01", "valid_contact_type")
-    assert (codes["numerator"], codes["denominator"], codes["value"]) == (47, 50, 94.0)
+    assert (codes["numerator"], codes["denominator"], codes["value"]) == (50, 55, 90.9)
 
 
 def test_p012_recording_quality_matches_access_definition(reporting_db):
@@ -220,8 +225,10 @@ def test_p012_recording_quality_matches_access_definition(reporting_db):
     recorded = _row(recording_quality(jan_ta01), "2024-01-01", "assessment_recorded")
     access = _row(access_within_days(jan_ta01, 7), "2024-01-01", "within_days")
     # The same visits: recorded 9 = the 8 visits the access chart counts + the 1 whose
-    # assessment is dated after the visit.
+    # assessment is dated after the visit (of 14 visits: the 5 without an assessment are
+    # in neither numerator, and 14 - 9 = 5 keeps the recorded share shown).
     assert access["denominator"] == 8 and recorded["numerator"] == 8 + 1
+    assert recorded["denominator"] == 14
 
 
 def test_p013_recording_quality_empty_range(reporting_db):
@@ -253,25 +260,25 @@ def test_p021_electronic_booking_share(reporting_db):
     # 4 NULL, 2 cancelled and 2 R60 are in neither -> 33.3 %.
     feb = _row(frame, "2024-02-01", "electronic")
     assert (feb["numerator"], feb["denominator"], feb["value"]) == (6, 18, 33.3)
-    # 2024-01: TA01 15 booked by phone (the cancelled row, R71 and the three invalid
-    # codes are out), TA02 3 electronic (its NULL is out) -> 3 / 18: the numerator 3
-    # is small, all withheld.
+    # 2024-01: TA01 25 - 1 cancelled - 1 R71 - 5 invalid codes = 18 booked by phone,
+    # TA02 3 electronic (its NULL is out) -> 3 / 21: the numerator 3 is small, all
+    # withheld.
     assert _withheld(_row(frame, "2024-01-01", "electronic"))
 
 
 def test_p022_electronic_booking_units_and_grain(reporting_db):
     ta01 = electronic_booking_share(Filters(start="2024-01", end="2024-01", units=("TA01",)))
-    # TA01 2024-01: 0 of 15 = 0 % (20 rows less the cancelled one, R71 and the three
+    # TA01 2024-01: 0 of 18 = 0 % (25 rows less the cancelled one, R71 and the five
     # codes outside the Avohilmo set); a zero numerator describes nobody and is shown.
     jan = _row(ta01, "2024-01-01", "electronic")
-    assert (jan["numerator"], jan["denominator"], jan["value"]) == (0, 15, 0.0)
+    assert (jan["numerator"], jan["denominator"], jan["value"]) == (0, 18, 0.0)
     assert not jan["suppressed"]
-    # Q1 and the year from the counts: (3 + 6) / (18 + 18) = 9 / 36 = 25.0 %; the
-    # withheld January still counts in the quarter.
+    # Q1 and the year from the counts: (3 + 6) / (21 + 18) = 9 / 39 = 23.08 -> 23.1 %
+    # (not electronic 39 - 9 = 30); the withheld January still counts in the quarter.
     q1 = _row(electronic_booking_share(Q1), "2024-01-01", "electronic")
-    assert (q1["numerator"], q1["denominator"], q1["value"]) == (9, 36, 25.0)
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (9, 39, 23.1)
     year = electronic_booking_share(Filters(start="2024-01", grain="year"))
-    assert _row(year, "2024-01-01", "electronic")["value"] == 25.0
+    assert _row(year, "2024-01-01", "electronic")["value"] == 23.1
     # No contacts in 2023: an empty frame.
     assert electronic_booking_share(Filters(start="2023-01", end="2023-12")).empty
 
