@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-import math
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,15 +25,12 @@ from exports.data import build_export, to_csv, to_xlsx
 from queries.engine import DATABASE_ERRORS, ping
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic
+from queries.results import plain_number
 from settings import get_settings
 from translations import normalise_language, t
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__)
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
@@ -156,9 +152,9 @@ def chart_data_json(chart_id: str):
         {
             "period": row.period.date().isoformat(),
             "series": row.series,
-            "value": _number(row.value),
-            "numerator": _number(row.numerator),
-            "denominator": _number(row.denominator),
+            "value": plain_number(row.value),
+            "numerator": plain_number(row.numerator),
+            "denominator": plain_number(row.denominator),
             "suppressed": bool(row.suppressed),
         }
         for row in frame.itertuples(index=False)

@@ -45,6 +45,7 @@ def _query_of(search: object) -> dict[str, list[str]]:
     Output(card_id("chart-request", ALL), "data"),
     Output(card_id("kpi-request", ALL), "data"),
     Output("unit-summary", "children"),
+    Output("filter-status", "children"),
     Input({"type": UNIT_GROUP, "area": ALL}, "value"),
     Input("filter-from", "value"),
     Input("filter-to", "value"),
@@ -73,7 +74,7 @@ def apply_filters(
         "grain": grain,
         "service": service or [],
     }
-    filters, _notices = Filters.from_query(query)
+    filters, notices = Filters.from_query(query)
     lang = _lang_of(search)
     wanted = filters.to_query()
 
@@ -92,7 +93,8 @@ def apply_filters(
     )
     embed = _query_of(search).get("embed") == ["1"]
     new_search = query_string(filters, lang, embed)
-    return new_search, refreshed(requests), refreshed(kpi_requests), summary
+    status = " ".join(t(key, lang) for key in notices)
+    return new_search, refreshed(requests), refreshed(kpi_requests), summary, status
 
 
 @callback(
@@ -111,8 +113,9 @@ def unit_picker(selected, search):
     name = "name_sv" if lang == "sv" else "name_fi"
     municipality = "municipality_sv" if lang == "sv" else "municipality_fi"
     # A store the browser sends back may hold anything: keep only unit ids (strings).
-    selected = {unit for unit in (selected if isinstance(selected, list) else [])
-                if isinstance(unit, str)}
+    selected = {
+        unit for unit in (selected if isinstance(selected, list) else []) if isinstance(unit, str)
+    }
     groups = []
     for area, group in frame.groupby("service_area", sort=True):
         rows = group.sort_values([municipality, name])

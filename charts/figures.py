@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from queries.filters import MONTHS_PER_GRAIN
 from translations import plotly_separators, t
 
 # Okabe-Ito colours (green and yellow darkened, purple for sky blue): distinguishable
@@ -89,7 +90,7 @@ def base_layout(fig: go.Figure, options: FigureOptions, n_periods: int | None = 
 def _month_step(grain: str, n_periods: int) -> str:
     """Tick spacing in whole periods, so a label never repeats (plotly's automatic ticks
     can fall twice in one month and then print the same ``%m/%Y`` twice)."""
-    months_per_period = {"month": 1, "quarter": 3, "year": 12}[grain]
+    months_per_period = MONTHS_PER_GRAIN[grain]
     span = max(n_periods, 1) * months_per_period
     for step in (1, 3, 6, 12, 24):
         if step >= months_per_period and span / step <= 12:
@@ -166,9 +167,7 @@ def time_series_figure(
     targets = targets[targets["kind"] == "programme_target"] if not targets.empty else targets
     if not targets.empty and not periods.empty:
         x_start = periods.min()
-        x_end = periods.max() + pd.offsets.MonthEnd(
-            {"month": 1, "quarter": 3, "year": 12}[options.grain]
-        )
+        x_end = periods.max() + pd.offsets.MonthEnd(MONTHS_PER_GRAIN[options.grain])
         xs, ys, texts = target_steps(targets, x_start, x_end)
         if xs:
             fig.add_trace(
@@ -229,9 +228,7 @@ def deadline_share_figure(
         return fig
     periods = pd.to_datetime(frame["period"])
     x_start = periods.min()
-    x_end = periods.max() + pd.offsets.MonthEnd(
-        {"month": 1, "quarter": 3, "year": 12}[options.grain]
-    )
+    x_end = periods.max() + pd.offsets.MonthEnd(MONTHS_PER_GRAIN[options.grain])
     deadlines = deadlines.sort_values(["valid_from", "age_min"])
     groups = sorted(
         {(int(a), int(b)) for a, b in zip(deadlines["age_min"], deadlines["age_max"], strict=True)},

@@ -19,7 +19,7 @@ from charts.small_multiples import small_multiples_figure
 from charts.spc import MIN_POINTS, SHIFT_RUN, TREND_RUN, spc_figure, xmr
 from charts.summary import SUPPRESSED_MARK, format_value, period_label, summarise
 from queries.cache import cache
-from queries.filters import GRAINS, Filters
+from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
 from queries.periods import complete_periods
 from queries.reference import data_as_of, events_for, is_synthetic, targets_for, units
 from translations import format_date, t
@@ -287,9 +287,7 @@ def _events(spec: ChartSpec, periods: pd.Series, grain: str, lang: str) -> pd.Da
     if periods.empty:
         return pd.DataFrame(columns=["event_date", "label"])
     x_start = pd.Timestamp(periods.min())
-    x_end = pd.Timestamp(periods.max()) + pd.offsets.MonthEnd(
-        {"month": 1, "quarter": 3, "year": 12}[grain]
-    )
+    x_end = pd.Timestamp(periods.max()) + pd.offsets.MonthEnd(MONTHS_PER_GRAIN[grain])
     frame = events_in_view(events_for(spec.area), spec.id, x_start, x_end)
     column = f"label_{lang}" if f"label_{lang}" in frame.columns else "label_fi"
     return frame.assign(label=frame[column] if not frame.empty else [])

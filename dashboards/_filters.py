@@ -123,7 +123,9 @@ def filter_bar(filters: Filters, lang: str, path: str, with_services: bool) -> h
                 },
             ),
             dcc.Link(t("filters.reset", lang), href=path, className="me-3 small"),
-            html.Span(id="copy-link-status", className="small", role="status"),
+            html.Span(id="copy-link-status", className="small me-3", role="status"),
+            # Why a choice was not taken (e.g. the end month before the start month).
+            html.Span(id="filter-status", className="small text-danger", role="status"),
         ],
         className="d-flex align-items-center",
     )

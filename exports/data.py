@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -31,6 +30,7 @@ from charts.payload import chart_data, effective_filters, series_labels
 from charts.summary import SUPPRESSED_MARK, period_label
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic, units
+from queries.results import plain_number
 from settings import get_settings
 from translations import format_date, t
 
@@ -51,10 +51,6 @@ class DataExport:
 def safe_text(value: str) -> str:
     """``value`` with a leading ``'`` when a spreadsheet would read it as a formula."""
     return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def describe_filters(filters: Filters, lang: str) -> str:
@@ -112,10 +108,10 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
                 period_label(pd.Timestamp(row.period), filters.grain),
                 pd.Timestamp(row.period).date(),
                 labels.get(row.series, row.series),
-                SUPPRESSED_MARK if hidden else _number(row.value),
+                SUPPRESSED_MARK if hidden else plain_number(row.value),
                 unit,
-                SUPPRESSED_MARK if hidden else _number(row.numerator),
-                SUPPRESSED_MARK if hidden else _number(row.denominator),
+                SUPPRESSED_MARK if hidden else plain_number(row.numerator),
+                SUPPRESSED_MARK if hidden else plain_number(row.denominator),
             ]
         )
     as_of = data_as_of()

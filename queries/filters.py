@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 GRAINS = ("month", "quarter", "year")
+MONTHS_PER_GRAIN = {"month": 1, "quarter": 3, "year": 12}
 # Queue services (queue_entries.service); the service filter applies to queue charts.
 SERVICES = ("oral_health", "mental_health", "substance_abuse", "family_centre", "primary_care")
 DEFAULT_START = "2022-01"

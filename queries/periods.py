@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from queries.filters import Filters
+from queries.filters import MONTHS_PER_GRAIN, Filters
 
 _FREQ = {"month": "MS", "quarter": "QS", "year": "YS"}
 
@@ -43,7 +43,7 @@ def year_earlier(period: pd.Timestamp) -> pd.Timestamp:
 
 def period_end(period: pd.Timestamp, grain: str) -> pd.Timestamp:
     """Last day of the ``grain`` period that starts on ``period``."""
-    months = {"month": 1, "quarter": 3, "year": 12}[grain]
+    months = MONTHS_PER_GRAIN[grain]
     return pd.Timestamp(period) + pd.DateOffset(months=months) - pd.Timedelta(days=1)
 
 

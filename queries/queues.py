@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from queries.access import PRIMARY_CARE_DEADLINE
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import SERVICES, Filters
@@ -22,7 +23,6 @@ from queries.results import TIDY_COLUMNS
 from queries.sql import chart_statement
 from settings import get_settings
 
-PRIMARY_CARE_DEADLINE = "lakisaateinen-maaraaika-perusterveydenhuolto"
 ORAL_HEALTH_DEADLINE = "lakisaateinen-maaraaika-suun-terveydenhuolto"
 
 # Which legal deadline (targets.indicator_id) a queue is measured against. The care

@@ -9,6 +9,8 @@ suppressed) and ``suppressed`` (bool).
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from queries.filters import Filters
@@ -65,3 +67,8 @@ def count_series(rows: pd.DataFrame, filters: Filters, series: dict[str, str]) -
         part = pd.DataFrame({"period": values.index, "series": key, "value": values.to_numpy()})
         parts.append(suppress_counts(part, minimum))
     return _finish(pd.concat(parts, ignore_index=True))
+
+
+def plain_number(value: object) -> object:
+    """``value`` with NaN as None (how JSON and spreadsheet cells say "no value")."""
+    return None if isinstance(value, float) and math.isnan(value) else value

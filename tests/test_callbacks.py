@@ -92,7 +92,7 @@ def test_k010_apply_filters_writes_url_and_updates_only_changed_cards():
         {"chart": "b", "filters": {"grain": "year", "unit": ["TA01", "TA03"]}, "lang": "fi"},
     ]
     kpis = [{"chart": "a", "filters": {"grain": "year", "unit": ["TA01", "TA03"]}}]
-    search, updated, kpi_updated, summary = apply_filters(
+    search, updated, kpi_updated, summary, status = apply_filters(
         [["TA03"], ["TA01"]], "2022-01", "latest", "year", [], requests, kpis, [], "?lang=fi"
     )
     # Units sorted, the default start and "latest" end left out of the URL.
@@ -103,15 +103,24 @@ def test_k010_apply_filters_writes_url_and_updates_only_changed_cards():
         "lang": "fi",
     }
     assert updated[1] is no_update and kpi_updated == [no_update]
-    assert summary == "2 valittu"
+    assert summary == "2 valittu" and status == ""
 
 
 def test_k011_apply_filters_keeps_url_units_until_checkboxes_load_and_drops_bad_values():
     from callbacks.filters import apply_filters
 
-    search, _updated, _kpis, summary = apply_filters(
+    search, _updated, _kpis, summary, status = apply_filters(
         [], "2024-13", "2023-05", "week", ["oral_health", "spa"], [], [], ["TA02"], "?embed=1"
     )
     # Bad month and grain fall back to defaults; the unknown service is dropped.
     assert search == "?to=2023-05&unit=TA02&service=oral_health&embed=1"  # embed kept
     assert summary == "1 valittu"
+    assert "Aikatason" in status and "palvelu" in status.lower()
+
+
+def test_k012_end_before_start_is_said_not_silently_reset():
+    from callbacks.filters import apply_filters
+
+    search, *_rest, status = apply_filters([], "2025-03", "2024-01", "month", [], [], [], [], "")
+    assert search == ""  # the default period is used ...
+    assert status == "Loppukuukausi on ennen alkukuukautta; näytetään koko ajanjakso."

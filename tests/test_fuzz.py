@@ -46,8 +46,12 @@ def test_z001_filters_parse_anything_into_valid_filters(query):
 @FUZZ
 @given(QUERY)
 def test_z002_every_page_layout_accepts_anything(query):
+    _filters, notices = Filters.from_query(query)
     for page in PAGES:
-        assert page.layout(**query) is not None
+        rendered = str(page.layout(**query))
+        assert "H1(" in rendered  # the page itself, not an error page
+        # Every rejected value is announced on the page.
+        assert ("url-notice" in rendered) == bool(notices)
 
 
 @FUZZ

@@ -2,7 +2,8 @@
 
 A language's catalog is the union of the flat JSON files in ``translations/<lang>/``
 (``common.json`` for the shell, one ``charts-<area>.json`` per area; Finnish is the
-reference, Swedish and English follow the same keys). A key in two files is an error.
+reference; Swedish and English catalogs, when added, use the same keys). A key in two
+files is an error.
 Values use ``str.format`` placeholders. Numbers are formatted here too, because the
 decimal and thousands separators are part of the language.
 """

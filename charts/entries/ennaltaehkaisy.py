@@ -9,14 +9,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.catalog import ChartSpec, register
-from charts.figures import SERIES_COLOURS, TICK_FORMAT, FigureOptions, time_series_figure
+from charts.figures import (
+    SERIES_COLOURS,
+    TICK_FORMAT,
+    TOTAL_COLOUR,
+    FigureOptions,
+    time_series_figure,
+)
 from queries.filters import Filters
 from queries.indicator_values import reported_count
 from queries.reference import county_code
 from queries.referrals import OTHER_UNITS, referral_counts, referral_counts_by_unit
 from settings import get_settings
 
-TOTAL_COLOUR = "#000000"
 OTHER_COLOUR = "#767676"  # grey for "other units": 4.5:1 against white
 
 
