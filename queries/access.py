@@ -9,7 +9,7 @@ from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
 from queries.indicator_values import reported_share
-from queries.privacy import hide_cells, partition_hidden
+from queries.privacy import hide_partition_complements
 from queries.reference import county_code
 from queries.results import share_series
 from queries.sql import chart_statement
@@ -217,18 +217,14 @@ def waiting_time_distribution(filters: Filters) -> pd.DataFrame:
     if frame.empty:
         return frame
     # The classes partition the denominator, which is shown: complementary suppression.
-    raw = pd.concat(
-        [
-            pd.DataFrame(
-                {"period": pd.to_datetime(rows["period"]), "series": key, "count": rows[column]}
-            )
-            for key, column in series.items()
-        ],
-        ignore_index=True,
+    counts = rows.rename(columns={column: key for key, column in series.items()})
+    return hide_partition_complements(
+        frame,
+        counts,
+        sorted(series),
+        get_settings().min_cell_count,
+        ("value", "numerator", "denominator"),
     )
-    counts = frame[["period", "series"]].merge(raw, on=["period", "series"], how="left")
-    hidden = partition_hidden(counts["count"], counts["period"], get_settings().min_cell_count)
-    return hide_cells(frame, hidden, ("value", "numerator", "denominator"))
 
 
 # --- Child and family service-need assessments (palvelutarpeen-arviointi-90pv) ----

@@ -8,7 +8,7 @@ from queries import codes
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
-from queries.privacy import hide_cells, partition_hidden
+from queries.privacy import hide_partition_complements
 from queries.results import share_series
 from queries.sql import chart_statement
 from settings import get_settings
@@ -59,29 +59,14 @@ def _hide_remote_complements(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.Data
     hidden part could be worked out by subtraction (legacy is 0 from 2024 on), so per
     period more parts are hidden until the hidden ones add up to 0 or to at least the
     minimum (``queries.privacy.partition_hidden``)."""
-    if rows.empty:
-        return frame
-    legacy = rows["remote"] - rows["realtime"] - rows["asynchronous"]
-    cells = pd.concat(
-        [
-            pd.DataFrame(
-                {"period": pd.to_datetime(rows["period"]), "series": name, "count": counts}
-            )
-            for name, counts in (
-                ("realtime", rows["realtime"]),
-                ("asynchronous", rows["asynchronous"]),
-                ("legacy", legacy),
-            )
-        ],
-        ignore_index=True,
+    counts = rows.assign(legacy=rows["remote"] - rows["realtime"] - rows["asynchronous"])
+    return hide_partition_complements(
+        frame,
+        counts,
+        ("realtime", "asynchronous", "legacy"),
+        get_settings().min_cell_count,
+        ("value", "numerator", "denominator"),
     )
-    hidden = partition_hidden(cells["count"], cells["period"], get_settings().min_cell_count)
-    hidden_keys = set(zip(cells["period"][hidden], cells["series"][hidden], strict=True))
-    mask = pd.Series(
-        [(p, s) in hidden_keys for p, s in zip(frame["period"], frame["series"], strict=True)],
-        index=frame.index,
-    )
-    return hide_cells(frame, mask, ("value", "numerator", "denominator"))
 
 
 _E_BOOKING_SQL = """

@@ -8,6 +8,8 @@ missing (NaN) and are flagged in the ``suppressed`` column; the UI prints them a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -93,3 +95,40 @@ def hide_cells(
         out[column] = out[column].astype(float).mask(mask)
     out["suppressed"] = out["suppressed"].astype(bool) | mask
     return out
+
+
+def hide_partition_complements(
+    frame: pd.DataFrame,
+    counts: pd.DataFrame,
+    parts: Sequence[str],
+    minimum: int,
+    columns: tuple[str, ...] = ("value",),
+) -> pd.DataFrame:
+    """Complementary suppression for series that add up to a total the chart shows.
+
+    ``counts`` has ``period`` and one raw count column per name in ``parts``; the names
+    are series keys of the tidy ``frame`` (a part may also be a count that is not drawn,
+    such as the legacy remote codes: it still adds up to the total). Per period the
+    cells go to ``partition_hidden`` in the order of ``parts``; the (period, series)
+    cells it hides are withheld in ``columns`` of ``frame``. Returns a new frame.
+    """
+    if frame.empty or counts.empty or not parts:
+        return frame
+    periods = pd.to_datetime(counts["period"])
+    cells = pd.concat(
+        [
+            pd.DataFrame({"period": periods, "series": part, "n": counts[part].fillna(0)})
+            for part in parts
+        ],
+        ignore_index=True,
+    )
+    hidden = partition_hidden(cells["n"], cells["period"], minimum)
+    keys = set(zip(cells.loc[hidden, "period"], cells.loc[hidden, "series"], strict=True))
+    mask = pd.Series(
+        [
+            (period, series) in keys
+            for period, series in zip(pd.to_datetime(frame["period"]), frame["series"], strict=True)
+        ],
+        index=frame.index,
+    )
+    return hide_cells(frame, mask, columns)

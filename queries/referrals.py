@@ -7,7 +7,7 @@ import pandas as pd
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
-from queries.privacy import hide_cells, partition_hidden
+from queries.privacy import hide_partition_complements
 from queries.results import count_series
 from queries.sql import chart_statement
 from settings import get_settings
@@ -95,16 +95,10 @@ def specialised_referrals_by_specialty(filters: Filters) -> pd.DataFrame:
     )
     wide["total"] = wide[specialties].sum(axis=1) if specialties else 0
     frame = count_series(wide, filters, {"total": "total", **{s: s for s in specialties}})
-    cells = frame["series"] != "total"
-    # count_series already hid the small cells; the raw counts come from ``wide``.
-    raw = wide.melt(id_vars="period", value_vars=specialties, var_name="series", value_name="n")
-    raw["period"] = pd.to_datetime(raw["period"])
-    counts = frame.loc[cells, ["period", "series"]].merge(raw, on=["period", "series"], how="left")
-    counts.index = frame.index[cells]
-    hidden = partition_hidden(
-        counts["n"].fillna(0), counts["period"], get_settings().min_cell_count
+    # count_series hid the small cells; the specialties add up to the shown total.
+    frame = hide_partition_complements(
+        frame, wide, sorted(specialties), get_settings().min_cell_count
     )
-    frame = hide_cells(frame, hidden)
     # Specialty names are data (Finnish as recorded), shown with a capital initial.
     labels = {s: s[:1].upper() + s[1:] for s in recorded}
     labels[NO_SPECIALTY] = t("referrals.no_specialty")
@@ -167,15 +161,8 @@ def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) 
     wide[OTHER_UNITS] = wide[[unit for unit in ranked if unit not in shown]].sum(axis=1)
     keys = [*shown, OTHER_UNITS]
     frame = count_series(wide, filters, {key: key for key in keys})
-    # count_series hid the small cells; partition_hidden needs the raw counts.
-    raw = wide.melt(id_vars="period", value_vars=keys, var_name="series", value_name="n")
-    raw["period"] = pd.to_datetime(raw["period"])
-    counts = frame[["period", "series"]].merge(raw, on=["period", "series"], how="left")
-    counts.index = frame.index
-    hidden = partition_hidden(
-        counts["n"].fillna(0), counts["period"], get_settings().min_cell_count
-    )
-    frame = hide_cells(frame, hidden)
+    # count_series hid the small cells; the units add up to the total shown beside them.
+    frame = hide_partition_complements(frame, wide, sorted(keys), get_settings().min_cell_count)
     names = dict(zip(rows["unit_id"], rows["name_fi"], strict=False))
     frame["label"] = frame["series"].map(names)
     # Largest unit first (it is drawn at the bottom of the stack), OTHER_UNITS last.
