@@ -15,14 +15,20 @@ from queries.results import share_series
 from queries.sql import chart_statement
 from settings import get_settings
 
-# The visits THL counts: non-urgent first visits of outpatient curative care (T11, SH),
-# not cancelled, client contacts only, preceded by a recorded care-need assessment.
-ACCESS_VISITS_WHERE = """
+# THL's access-type visits: non-urgent first visits of outpatient curative care (T11,
+# SH), not cancelled, client contacts only (recording quality counts these too) ...
+ACCESS_TYPE_VISIT = """
     c.service_form = :service_form AND c.nature = :nature
     AND NOT c.urgent AND c.first_visit AND NOT c.cancelled
     AND c.contact_type NOT IN :not_client
-    AND c.assessment_date IS NOT NULL AND c.assessment_date <= c.contact_date
 """
+# ... and the visits THL's access statistics count: those preceded by a recorded
+# care-need assessment.
+ACCESS_VISITS_WHERE = (
+    ACCESS_TYPE_VISIT
+    + """    AND c.assessment_date IS NOT NULL AND c.assessment_date <= c.contact_date
+"""
+)
 
 ACCESS_PARAMS = {
     "service_form": codes.ACCESS_SERVICE_FORM,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from queries import codes
-from queries.access import ACCESS_PARAMS
+from queries.access import ACCESS_PARAMS, ACCESS_TYPE_VISIT
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
@@ -15,14 +15,6 @@ from queries.sql import chart_statement
 # Every contact-type (yhteystapa) code of the national Avohilmo set, client contacts
 # or not: a row with any other value (or none) has an invalid code.
 KNOWN_CONTACT_TYPES = codes.IN_PERSON + codes.REMOTE + codes.NOT_CLIENT_CONTACT
-
-# THL's access-type visits without the assessment condition (queries/access.py):
-# non-urgent first visits of T11 SH care, not cancelled, client contacts only.
-ACCESS_TYPE_VISIT = """
-    c.service_form = :service_form AND c.nature = :nature
-    AND NOT c.urgent AND c.first_visit AND NOT c.cancelled
-    AND c.contact_type NOT IN :not_client
-"""
 
 _RECORDING_SQL = (
     """
