@@ -6,12 +6,9 @@ import logging
 
 from dash import MATCH, Input, Output, callback
 
-from charts.card import card_id, chart_body, chart_error
-from charts.catalog import CHARTS
+from charts.card import card_id, chart_body, chart_error, read_request
 from charts.payload import VIEWS, chart_payload
 from queries.engine import DATABASE_ERRORS
-from queries.filters import Filters
-from translations import normalise_language
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +26,9 @@ def chart_card_body(request: dict, view: str = "series") -> list:
     anything (an unknown ``view`` falls back to the time series). A database failure
     shows a notice in the user's language, never a trace.
     """
-    request = request if isinstance(request, dict) else {}
-    lang = normalise_language(request.get("lang"))
-    spec = CHARTS.get(str(request.get("chart")))
+    spec, filters, lang = read_request(request)
     if spec is None:
         return chart_error(lang)
-    filters, _ = Filters.from_query(request.get("filters") or {})
     try:
         # Only known views reach the cache key; anything else is the time series.
         view = view if view in VIEWS else "series"

@@ -6,12 +6,10 @@ import logging
 
 from dash import MATCH, Input, Output, callback, html
 
-from charts.card import card_id
-from charts.catalog import CHARTS
+from charts.card import card_id, read_request
 from charts.kpi import kpi_body, kpi_payload
 from queries.engine import DATABASE_ERRORS
-from queries.filters import Filters
-from translations import normalise_language, t
+from translations import t
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +20,9 @@ log = logging.getLogger(__name__)
 )
 def kpi_card_body(request: dict) -> list:
     """Render one KPI card; a bad request or a database failure gives a short notice."""
-    request = request if isinstance(request, dict) else {}
-    lang = normalise_language(request.get("lang"))
-    spec = CHARTS.get(str(request.get("chart")))
+    spec, filters, lang = read_request(request)
     if spec is None:
         return [html.P(t("kpi.unavailable", lang), className="small")]
-    filters, _ = Filters.from_query(request.get("filters") or {})
     try:
         return kpi_body(kpi_payload(spec.id, filters, lang), lang)
     except DATABASE_ERRORS:

@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, get_relative_path, html
 
-from charts.catalog import ChartSpec
+from charts.catalog import CHARTS, ChartSpec
 from charts.payload import available_views
 from queries.filters import Filters
-from translations import format_date, t
+from translations import format_date, normalise_language, t
 
 # The toolbar keeps only what helps in a meeting; nothing may send data outside the
 # organisation, so the cloud/share button and the plotly logo are off. Plotly's own
@@ -41,6 +41,23 @@ GRAPH_CONFIG = {
 def card_id(kind: str, chart_id: str) -> dict[str, str]:
     """Pattern-matching id of one part of a chart card."""
     return {"type": kind, "chart": chart_id}
+
+
+def request_store(kind: str, spec: ChartSpec, filters: Filters, lang: str) -> dcc.Store:
+    """The store a card's callback listens to: ``{"chart", "filters", "lang"}``."""
+    return dcc.Store(
+        id=card_id(kind, spec.id),
+        data={"chart": spec.id, "filters": filters.to_query(), "lang": lang},
+    )
+
+
+def read_request(request: object) -> tuple[ChartSpec | None, Filters, str]:
+    """The chart, filters and language of a request store's data, validated again
+    because a client can send anything (unknown chart: None)."""
+    request = request if isinstance(request, dict) else {}
+    lang = normalise_language(request.get("lang"))
+    filters, _notices = Filters.from_query(request.get("filters") or {})
+    return CHARTS.get(str(request.get("chart"))), filters, lang
 
 
 def chart_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Section:
@@ -115,10 +132,7 @@ def chart_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Section:
                         ),
                         type="default",
                     ),
-                    dcc.Store(
-                        id=card_id("chart-request", spec.id),
-                        data={"chart": spec.id, "filters": filters.to_query(), "lang": lang},
-                    ),
+                    request_store("chart-request", spec, filters, lang),
                 ]
             ),
         ],

@@ -11,7 +11,7 @@ import pandas as pd
 from dash import dcc, get_relative_path, html
 
 from charts.areas import AREA_BY_SLUG
-from charts.card import card_id
+from charts.card import card_id, request_store
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters
 from charts.summary import (
@@ -54,10 +54,7 @@ def kpi_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Article:
                 href=chart_link(spec, filters),
                 className="small stretched-link-none",
             ),
-            dcc.Store(
-                id=card_id("kpi-request", spec.id),
-                data={"chart": spec.id, "filters": filters.to_query(), "lang": lang},
-            ),
+            request_store("kpi-request", spec, filters, lang),
         ],
         className="card card-body kpi-card h-100",
         id=f"kpi-{spec.id}",
