@@ -15,13 +15,10 @@ import gzip
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import warnings
-from contextlib import contextmanager
 from pathlib import Path
 
 import redis
@@ -29,14 +26,10 @@ import requests
 import sqlalchemy as sa
 from flask import Flask
 
+from tests.servers import gunicorn_server
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _stats(samples: list[float]) -> dict[str, float]:
@@ -108,41 +101,6 @@ def _callback_body(chart_id: str, output: str) -> dict:
     }
 
 
-@contextmanager
-def served(port: int, redis_url: str):
-    env = {**os.environ, "TK_CACHE_TYPE": "RedisCache", "TK_CACHE_URL": redis_url}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
-            "bench.server:server",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("benchmark server did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 def measure_http(runs: int, warm_runs: int, redis_url: str) -> dict:
     """Cold and warm chart-callback times over HTTP, the no-op floor and figure sizes,
     per chart: ``{"noop_callback": stats, "charts": {id: {...}}}`` (times in ms)."""
@@ -151,7 +109,12 @@ def measure_http(runs: int, warm_runs: int, redis_url: str) -> dict:
     store = redis.Redis.from_url(redis_url)
     store.flushdb()
     results: dict = {"charts": {}}
-    with served(_free_port(), redis_url) as base, requests.Session() as http:
+    with (
+        gunicorn_server(
+            "bench.server:server", {"TK_CACHE_TYPE": "RedisCache", "TK_CACHE_URL": redis_url}
+        ) as base,
+        requests.Session() as http,
+    ):
         deps = http.get(base + "/_dash-dependencies").json()
         output = next(d["output"] for d in deps if '"chart-body"' in d["output"])
         url = base + "/_dash-update-component"

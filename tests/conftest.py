@@ -13,6 +13,8 @@ from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
+from dash.testing.application_runners import ThreadedRunner
+from dash.testing.composite import DashComposite
 
 # Tests never read a developer's demo database by accident: without a fixture they
 # see a reporting DB that does not exist (as on a fresh CI machine).
@@ -24,6 +26,7 @@ from queries.engine import dispose_engines  # noqa: E402
 from settings import configure, get_settings  # noqa: E402
 from tests.fixtures import foundation  # noqa: E402
 from tests.fixtures.common import create_fixture_db  # noqa: E402
+from tests.servers import READY_TIMEOUT, WAIT, free_port  # noqa: E402
 
 POSTGRES_URL = os.environ.get(
     "TK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -149,6 +152,47 @@ def pytest_setup_options():
     ):
         options.add_argument(flag)
     return options
+
+
+class PatientThreadedRunner(ThreadedRunner):
+    """dash[testing]'s threaded server on a free port, waiting as long as a busy machine
+    needs (dash's default: 3 s, and ports counted up from 58050, which two test runs
+    on one machine would share)."""
+
+    def start(self, app, start_timeout=READY_TIMEOUT, **kwargs):
+        kwargs.setdefault("port", free_port())
+        super().start(app, start_timeout=start_timeout, **kwargs)
+
+
+class PatientComposite(DashComposite):
+    """``dash_duo`` whose page loads wait ``WAIT`` seconds too (dash's default: 10)."""
+
+    def wait_for_page(self, url=None, timeout=WAIT):
+        return super().wait_for_page(url=url, timeout=timeout)
+
+
+@pytest.fixture
+def dash_thread_server() -> Iterator[ThreadedRunner]:
+    """Overrides dash[testing]'s fixture of the same name (see PatientThreadedRunner)."""
+    with PatientThreadedRunner() as runner:
+        yield runner
+
+
+@pytest.fixture
+def dash_duo(request, dash_thread_server, tmp_path) -> Iterator[DashComposite]:
+    """dash[testing]'s ``dash_duo`` with ``tests.servers.WAIT`` as its default wait."""
+    download = tmp_path / "download"
+    download.mkdir()
+    with PatientComposite(
+        server=dash_thread_server,
+        browser=request.config.getoption("webdriver"),
+        headless=request.config.getoption("headless"),
+        options=request.config.hook.pytest_setup_options(),
+        download_path=str(download),
+        percy_run=False,
+        wait_timeout=WAIT,
+    ) as composite:
+        yield composite
 
 
 @pytest.fixture

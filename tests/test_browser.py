@@ -11,6 +11,7 @@ from dash.testing.wait import until
 
 from app import app
 from charts.areas import INVESTMENT_AREAS
+from tests.servers import WAIT
 
 pytestmark = pytest.mark.browser
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -24,7 +25,7 @@ KPIS = sum(len(ids) for ids in importlib.import_module("dashboards.overview").KP
 def _wait_for_charts(dash_duo, count: int) -> None:
     until(
         lambda: len(dash_duo.find_elements(".chart-card .js-plotly-plot")) == count,
-        timeout=20,
+        timeout=WAIT,
         msg=f"expected {count} rendered charts",
     )
 
@@ -50,7 +51,7 @@ def _axe_violations(dash_duo) -> list[dict]:
 def test_b001_every_page_renders_its_charts(dash_duo, browser_db):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/?from=2023-01")
-    until(lambda: len(dash_duo.find_elements(".kpi-status")) == KPIS, timeout=20)
+    until(lambda: len(dash_duo.find_elements(".kpi-status")) == KPIS, timeout=WAIT)
     # The 7-day KPI: 2/2024 83.3 % (25 of 30), a year earlier 60.0 % (9 of 15); no target.
     kpi = dash_duo.find_element("#kpi-hoitotakuu-7vrk").get_attribute("textContent")
     assert "83,3\u00a0%" in kpi and "▲ +23,3\u00a0%-yks." in kpi
@@ -106,7 +107,7 @@ def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
     # View -> URL: choosing the quarter grain writes it to the address bar and redraws
     # (Q1/2024: TA03's 10 remote of 20 contacts, all in March).
     dash_duo.find_element("#filter-grain input[value='quarter']").click()
-    until(lambda: "grain=quarter" in dash_duo.driver.current_url, timeout=10)
+    until(lambda: "grain=quarter" in dash_duo.driver.current_url, timeout=WAIT)
     dash_duo.wait_for_contains_text(first_card + " .chart-summary", "Viimeisin arvo Q1/2024: 50,0")
     url = dash_duo.driver.current_url
     assert "from=2024-01" in url and "to=2024-03" in url and "unit=TA03" in url
@@ -118,7 +119,7 @@ def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
     # A unit ticked in the view goes into the URL too.
     dash_duo.find_element(".filter-bar summary").click()
     dash_duo.wait_for_element("#unit-picker input[value='TA01']").click()
-    until(lambda: "unit=TA01" in dash_duo.driver.current_url, timeout=10)
+    until(lambda: "unit=TA01" in dash_duo.driver.current_url, timeout=WAIT)
     assert "unit=TA03" in dash_duo.driver.current_url
     dash_duo.wait_for_contains_text("#unit-summary", "2 valittu")
     assert dash_duo.get_logs() == []

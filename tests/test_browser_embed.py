@@ -14,6 +14,7 @@ from dash.testing.wait import until
 
 from app import app
 from settings import configure, get_settings
+from tests.servers import WAIT
 
 pytestmark = pytest.mark.browser
 
@@ -63,13 +64,13 @@ def test_m001_allowed_origin_shows_chart_and_gets_height(dash_duo, browser_db, p
     try:
         dash_duo.start_server(app)
         _show_parent(dash_duo, folder, origin)
-        dash_duo.wait_for_element(".js-plotly-plot", timeout=20)
+        dash_duo.wait_for_element(".js-plotly-plot", timeout=WAIT)
         # No navigation inside the frame, the chart card only.
         assert dash_duo.driver.find_element("id", "app-header").get_attribute("hidden")
         dash_duo.wait_for_contains_text(".chart-summary", "3/2024: 50,0")
         dash_duo.driver.switch_to.default_content()
         until(lambda: dash_duo.driver.execute_script("return window.heights.length") > 0,
-              timeout=10)
+              timeout=WAIT)
         sender, height = dash_duo.driver.execute_script("return window.heights.slice(-1)[0]")
         assert sender == dash_duo.server_url.rstrip("/") and height > 300
         frame_height = dash_duo.driver.find_element("id", "frame").get_attribute("height")
@@ -88,7 +89,7 @@ def test_m002_other_origin_is_refused(dash_duo, browser_db, parent_site):
         _show_parent(dash_duo, folder, origin)
         # Chromium replaces a refused frame with its own error page.
         until(lambda: dash_duo.driver.execute_script("return location.href").startswith(
-            "chrome-error://"), timeout=10)
+            "chrome-error://"), timeout=WAIT)
         assert dash_duo.driver.find_elements("css selector", ".js-plotly-plot") == []
         dash_duo.driver.switch_to.default_content()
         assert dash_duo.driver.execute_script("return window.heights") == []

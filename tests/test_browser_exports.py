@@ -10,6 +10,7 @@ import pytest
 from dash.testing.wait import until
 
 from app import app
+from tests.servers import WAIT
 
 pytestmark = pytest.mark.browser
 CARD = "#card-hoitotakuu-7vrk"
@@ -19,7 +20,7 @@ def _open_chart(dash_duo):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2024-01&to=2024-02")
     dash_duo.wait_for_element(CARD + " .js-plotly-plot")
-    dash_duo.wait_for_element(CARD + " .modebar", timeout=10)
+    dash_duo.wait_for_element(CARD + " .modebar", timeout=WAIT)
 
 
 def _download(dash_duo, name: str) -> Path:
@@ -32,7 +33,7 @@ def _download(dash_duo, name: str) -> Path:
         return path.exists() and path.stat().st_size > 0 and not path.with_name(
             name + ".crdownload").exists()
 
-    until(finished, timeout=15, msg=f"{name} was not downloaded")
+    until(finished, timeout=WAIT, msg=f"{name} was not downloaded")
     return path
 
 

@@ -4,85 +4,75 @@ exports and the API — is served under TK_URL_PREFIX (a real gunicorn process).
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from tests.conftest import fixture_db_url
 from tests.fixtures import foundation
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.servers import gunicorn_server
 
 
 @pytest.fixture
 def prefixed_server(request):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "TK_URL_PREFIX": "/tk/",
-           "TK_REPORTING_DB_URL": fixture_db_url("duckdb", foundation, request)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "app:server"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                requests.get(base + "/tk/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+    env = {
+        "TK_URL_PREFIX": "/tk/",
+        "TK_REPORTING_DB_URL": fixture_db_url("duckdb", foundation, request),
+    }
+    with gunicorn_server("app:server", env, ready_path="/tk/healthz") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_u001_everything_lives_under_the_prefix(prefixed_server):
     base = prefixed_server + "/tk"
-    page = requests.get(base + "/hoitoonpaasy", timeout=10)
+    page = requests.get(base + "/hoitoonpaasy", timeout=60)
     assert page.status_code == 200
     # Dash's config escapes "/" as \u002f inside the page.
     assert '"requests_pathname_prefix":"\\u002ftk\\u002f"' in page.text
     assert "/tk/assets/10-style.css" in page.text
-    assert requests.get(base + "/assets/10-style.css", timeout=10).status_code == 200
-    assert requests.get(base + "/_dash-layout", timeout=10).status_code == 200
-    catalog = requests.get(base + "/api/charts", timeout=10).json()["charts"]
+    assert requests.get(base + "/assets/10-style.css", timeout=60).status_code == 200
+    assert requests.get(base + "/_dash-layout", timeout=60).status_code == 200
+    catalog = requests.get(base + "/api/charts", timeout=60).json()["charts"]
     assert catalog[0]["data_url"].startswith("/tk/api/charts/")
-    csv_file = requests.get(base + "/api/charts/hoitotakuu-7vrk/data.csv?from=2024-01&to=2024-02",
-                            timeout=10)
+    csv_file = requests.get(
+        base + "/api/charts/hoitotakuu-7vrk/data.csv?from=2024-01&to=2024-02", timeout=60
+    )
     assert csv_file.status_code == 200 and "57,1" in csv_file.content.decode("utf-8-sig")
-    assert requests.get(base + "/readyz", timeout=10).status_code == 200
+    assert requests.get(base + "/readyz", timeout=60).status_code == 200
     # Nothing answers outside the prefix.
-    assert requests.get(prefixed_server + "/api/charts", timeout=10).status_code == 404
+    assert requests.get(prefixed_server + "/api/charts", timeout=60).status_code == 404
 
 
 def test_u002_chart_callback_under_the_prefix(prefixed_server):
     base = prefixed_server + "/tk"
-    deps = requests.get(base + "/_dash-dependencies", timeout=10).json()
+    deps = requests.get(base + "/_dash-dependencies", timeout=60).json()
     output = next(d["output"] for d in deps if '"chart-body"' in d["output"])
     request_id = {"chart": "hoitotakuu-7vrk", "type": "chart-request"}
     body = {
         "output": output,
-        "outputs": {"id": {"chart": "hoitotakuu-7vrk", "type": "chart-body"},
-                    "property": "children"},
+        "outputs": {
+            "id": {"chart": "hoitotakuu-7vrk", "type": "chart-body"},
+            "property": "children",
+        },
         "inputs": [
-            {"id": request_id, "property": "data",
-             "value": {"chart": "hoitotakuu-7vrk", "filters": {"from": "2024-01",
-                                                                "to": "2024-02"}}},
-            {"id": {"chart": "hoitotakuu-7vrk", "type": "chart-view"}, "property": "value",
-             "value": "series"},
+            {
+                "id": request_id,
+                "property": "data",
+                "value": {
+                    "chart": "hoitotakuu-7vrk",
+                    "filters": {"from": "2024-01", "to": "2024-02"},
+                },
+            },
+            {
+                "id": {"chart": "hoitotakuu-7vrk", "type": "chart-view"},
+                "property": "value",
+                "value": "series",
+            },
         ],
         "changedPropIds": [json.dumps(request_id, separators=(",", ":")) + ".data"],
         "state": [],
     }
-    response = requests.post(base + "/_dash-update-component", json=body, timeout=20)
+    response = requests.post(base + "/_dash-update-component", json=body, timeout=60)
     assert response.status_code == 200
     text = json.dumps(response.json(), ensure_ascii=False)
     assert "Viimeisin arvo 2/2024: 83,3" in text
