@@ -142,9 +142,11 @@ def spc_summary(
         parts.append(t("summary.spc_phases", lang, starts=starts))
 
     phase_start = grid.groupby(analysis["phase"])["period"].min()
-    latest = analysis[analysis["phase"] == analysis["phase"].max()].iloc[0]
-    start = period_label(phase_start.iloc[-1], grain)
-    count = int(analysis.loc[analysis["phase"] == latest["phase"], "baseline"].sum())
+    # The latest phase with a shown value (a phase of suppressed months has no mean).
+    number = analysis.loc[analysis["value"].notna(), "phase"].max()
+    latest = analysis[analysis["phase"] == number].iloc[0]
+    start = period_label(phase_start[number], grain)
+    count = int(analysis.loc[analysis["phase"] == number, "baseline"].sum())
     if pd.isna(latest["upper"]):
         parts.append(t("summary.spc_no_limits", lang, start=start, mean=fmt(latest["mean"])))
     else:

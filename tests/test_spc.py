@@ -352,7 +352,7 @@ def test_s022_a_demo_like_series_is_split_at_its_intervention(monkeypatch):
     built = _view(monkeypatch, values, events=[("2025-01-01", "Hanke alkoi")])
     assert built["summary"] == (
         "Uusi vaihe omine keskiarvoineen ja rajoineen alkaa: 1/2025 (Hanke alkoi). "
-        "Viimeisin vaihe alkaa 1/2025: keskiarvo 70,5\u00a0%, tavanomaisen vaihtelun rajat "
+        "1/2025 alkaen keskiarvo 70,5\u00a0%, tavanomaisen vaihtelun rajat "
         "67,8\u00a0%–73,2\u00a0%; laskettu vaiheen 12 ensimmäisestä jaksosta. "
         "Ei erityissyyn merkkejä: vaihtelu on tavanomaista."
     )
@@ -366,7 +366,7 @@ def test_s022_a_demo_like_series_is_split_at_its_intervention(monkeypatch):
     built = _view(monkeypatch, values, events=[("2025-01-01", "Hanke alkoi")], phases=("2025-07",))
     assert built["summary"].startswith(
         "Uusi vaihe omine keskiarvoineen ja rajoineen alkaa: 1/2025 (Hanke alkoi), "
-        "7/2025 (valittu vaiheen alku). Viimeisin vaihe alkaa 7/2025"
+        "7/2025 (valittu vaiheen alku). 7/2025 alkaen keskiarvo 70,5\u00a0%"
     )
     assert built["summary"].endswith(
         "Rajat ovat alustavia vaiheissa, joissa on alle 12 näytettyä jaksoa "
@@ -399,6 +399,18 @@ def test_s024_too_few_shown_months_fall_back_to_the_series(monkeypatch):
         "Muutoksen tunnistukseen tarvitaan vähintään 12 jaksoa; valitse pidempi ajanjakso "
         "tai tiheämpi aikataso."
     )
+
+
+def test_s025_a_latest_phase_without_limits_or_without_shown_months(monkeypatch):
+    # A user phase from 1/2025 holds one month (40 %): its mean is 40,0 %, but one point
+    # has no moving range, so no limits, and its limits are trial limits.
+    built = _view(monkeypatch, B + [40.0], phases=("2025-01",))
+    assert "1/2025 alkaen keskiarvo 40,0\u00a0%; rajoja ei voi laskea" in built["summary"]
+    assert built["summary"].endswith("(vaihe alkaa 1/2025).")
+    # The same phase with its only month suppressed has no mean at all: the sentence
+    # speaks of the phase from 1/2024 (B: mean 11,0 %, limits 5,7 .. 16,3 %).
+    built = _view(monkeypatch, B + [NAN], phases=("2025-01",), suppressed={12})
+    assert "1/2024 alkaen keskiarvo 11,0\u00a0%, tavanomaisen vaihtelun rajat " in built["summary"]
 
 
 def test_s030_chart_payload_normalises_phases_before_the_cache_key(monkeypatch):
