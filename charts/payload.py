@@ -16,7 +16,16 @@ from charts.annotations import add_events, events_in_view
 from charts.catalog import CHARTS, ChartSpec
 from charts.figures import FigureOptions
 from charts.small_multiples import small_multiples_figure
-from charts.spc import MIN_POINTS, SHIFT_RUN, TREND_RUN, spc_figure, xmr
+from charts.spc import (
+    MIN_POINTS,
+    normalise_phases,
+    on_period_grid,
+    phase_boundaries,
+    phase_numbers,
+    spc_figure,
+    xmr,
+)
+from charts.spc_text import rule_notes, spc_summary, spc_table
 from charts.summary import SUPPRESSED_MARK, format_value, period_label, summarise
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
@@ -223,60 +232,57 @@ def _units_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
     }
 
 
-def _spc_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
+def _spc_view(
+    spec: ChartSpec, filters: Filters, lang: str, phases: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The run chart of the headline series (``charts.spc``), in phases.
+
+    A phase starts at every event that concerns the chart (the ``events`` table holds
+    interventions, i.e. known changes of the process) and at every user-chosen month in
+    ``phases``; each starts at the period containing its date. Suppressed periods stay
+    as gaps and the summary says that the mean and limits rest on the shown ones.
+    """
     frame, _targets = chart_data(spec.id, filters)
-    part = frame[frame["series"] == spec.series[0]].sort_values("period").reset_index(drop=True)
-    values = part["value"].dropna()
-    if len(values) < MIN_POINTS:
+    grid = on_period_grid(
+        frame.loc[frame["series"] == spec.series[0], ["period", "value", "suppressed"]],
+        filters.grain,
+    )
+    if grid["value"].notna().sum() < MIN_POINTS:
         empty = _series_view(spec, filters, lang)
         empty["summary"] = t("summary.spc_too_few", lang, minimum=MIN_POINTS)
         return empty
-    analysis = xmr(part["value"], (0.0, 100.0) if spec.unit == "percent" else None)
-    labels = {key: t(f"spc.{key}", lang) for key in ("mean", "limits", "signal")}
+    events = _events(spec, grid["period"], filters.grain, lang)
+    starts = [*zip(events["event_date"], events["label"], strict=True)]
+    starts += [(month, t("spc.phase_user", lang)) for month in phases]
+    boundaries = phase_boundaries(grid["period"], starts, filters.grain)
+    analysis = xmr(
+        grid["value"],
+        (0.0, 100.0) if spec.unit == "percent" else None,
+        phase_numbers(grid["period"], boundaries),
+    )
+    labels = {key: t(f"spc.{key}", lang) for key in ("mean", "limits", "improvement", "concern")}
     labels["series"] = t(spec.series_key(spec.series[0]), lang)
-    figure = spc_figure(part["period"], analysis, labels, _options(spec, frame, filters, lang))
+    notes = rule_notes(analysis, spec.higher_is_better, lang)
+    figure = spc_figure(
+        grid["period"],
+        analysis,
+        labels,
+        notes,
+        spec.higher_is_better,
+        _options(spec, frame, filters, lang),
+    )
 
     def fmt(value: float) -> str:
         return format_value(value, spec.unit, spec.decimals, lang)
 
-    signal_periods = [
-        period_label(part.at[i, "period"], filters.grain)
-        for i in analysis.index[analysis["signal"]]
-    ]
-    first = analysis.iloc[0]
-    summary = t(
-        "summary.spc",
-        lang,
-        mean=fmt(first["mean"]),
-        lower=fmt(first["lower"]),
-        upper=fmt(first["upper"]),
-    )
-    summary += " " + (
-        t(
-            "summary.spc_signals",
-            lang,
-            count=len(signal_periods),
-            periods=", ".join(signal_periods[:6]) + ("…" if len(signal_periods) > 6 else ""),
-        )
-        if signal_periods
-        else t("summary.spc_no_signals", lang)
-    )
-    rows = []
-    for i, row in analysis.iterrows():
-        runs = {"outside": {}, "shift": {"run": SHIFT_RUN}, "trend": {"run": TREND_RUN}}
-        kinds = [t(f"spc.{kind}", lang, **params) for kind, params in runs.items() if row[kind]]
-        rows.append(
-            [period_label(part.at[i, "period"], filters.grain), fmt(row["value"]), ", ".join(kinds)]
-        )
     return {
         "figure": figure,
-        "summary": summary,
-        "table": {
-            "columns": [t("table.period", lang), labels["series"], t("spc.signal", lang)],
-            "rows": rows,
-        },
+        "summary": spc_summary(
+            grid, analysis, boundaries, spec.higher_is_better, filters.grain, fmt, lang
+        ),
+        "table": spc_table(grid, analysis, notes, labels["series"], filters.grain, fmt, lang),
         "empty": False,
-        "periods": part["period"],
+        "periods": grid["period"],
     }
 
 
@@ -312,23 +318,46 @@ def export_context(spec: ChartSpec, filters: Filters, lang: str, as_of) -> dict[
     }
 
 
-@cache.memoize()
 def chart_payload(
-    chart_id: str, filters: Filters, lang: str, view: str = "series"
+    chart_id: str,
+    filters: Filters,
+    lang: str,
+    view: str = "series",
+    phases: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Everything a chart card shows in one of its ``VIEWS``, as plain data (cached as a
     whole). An unknown or unavailable view falls back to the time series.
+
+    ``phases`` are user-chosen starts of run-chart phases as ``"YYYY-MM"`` months: the
+    run chart starts a new phase (new mean and limits) at the period containing each.
+    They are sorted, deduplicated and validated (``charts.spc.normalise_phases``: bad
+    values are dropped), and ignored and normalised to ``()`` by the other views, so
+    the cache is not split.
 
     Keys: ``view``, ``figure`` (plotly figure dict), ``summary`` (sentence), ``table``
     (``{"columns", "rows"}`` of strings), ``events`` (``[{"date", "label"}]``),
     ``data_as_of`` (ISO date or None), ``synthetic`` (bool), ``empty`` (bool: the
     filters leave no data).
     """
+    if view not in available_views(CHARTS[chart_id]):
+        view = "series"
+    if isinstance(phases, str):
+        phases = (phases,)
+    phases = normalise_phases(phases) if view == "spc" else ()
+    return _payload(chart_id, filters, lang, view, phases)
+
+
+@cache.memoize()
+def _payload(
+    chart_id: str, filters: Filters, lang: str, view: str, phases: tuple[str, ...]
+) -> dict[str, Any]:
+    """``chart_payload`` once its view and phases are normalised (the cache key)."""
     spec = CHARTS[chart_id]
     filters = effective_filters(spec, filters)
-    if view not in available_views(spec):
-        view = "series"
-    built = _BUILDERS[view](spec, filters, lang)
+    if view == "spc":
+        built = _spc_view(spec, filters, lang, phases)
+    else:
+        built = _BUILDERS[view](spec, filters, lang)
     figure = built["figure"]
     events = pd.DataFrame()
     if view != "units":

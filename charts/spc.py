@@ -1,33 +1,152 @@
-"""Statistical process control ("Is the change real?"), NHS Making Data Count style.
+"""Statistical process control ("Is the change real?") as NHS England's *Making Data Count*.
 
-An XmR chart of one series: the centre line is the mean of the points shown, the
-process limits are mean ± 2.66 × the mean moving range (the XmR constant), and points
-are flagged when they signal special-cause variation:
+Sources
+-------
+- NHS England, *Making Data Count* ("plot the dots"):
+  https://www.england.nhs.uk/publication/making-data-count/
+- NHS-R Community, *NHSRplotthedots*, the R package that implements the Making Data
+  Count method (https://github.com/nhs-r-community/NHSRplotthedots): the limits in
+  ``R/ptd_spc_standard.R``, the four rules and their precedence in
+  ``R/ptd_calculate_point_type.R``, phases ("rebase") in ``R/ptd_rebase.R``, the
+  baseline length in the vignette *Number of points required*, and where it departs
+  from the Making Data Count Excel tool in the vignette *Deviations from Excel
+  defaults*.
+- D. J. Wheeler, *Understanding Variation* (2nd ed., 2000) for the XmR constant:
+  2.66 = 3 / 1.128 (d2 for moving ranges of two).
 
-- a point outside the process limits;
-- a shift: ``SHIFT_RUN`` or more consecutive points on the same side of the mean;
-- a trend: ``TREND_RUN`` or more consecutive points each higher (or each lower) than
-  the one before.
+Method
+------
+An XmR (individuals) chart of one series, in **phases**. A phase starts at a known
+change of the process (an intervention event, a decision, a point the user picks);
+each phase has its own centre line and limits, computed from its **baseline**: its
+first ``BASELINE_POINTS`` shown points (NHSRplotthedots ``fix_after_n_points``; the
+vignette locks limits after 12 points). Later points of the phase are judged against
+the baseline's limits, which is what "is the change real?" asks. A phase with fewer
+shown points has *trial limits* over all of them.
 
-Runs of 7 follow the Making Data Count guidance; both are constants so a county can
-tune them. Points on the mean break a shift; equal neighbours break a trend.
+- centre line: the mean of the baseline values;
+- process limits: mean ± 2.66 × the mean moving range of the baseline (moving ranges
+  only between neighbouring periods that are both shown);
+- "near a limit": beyond two thirds of the way from the mean to a limit (2 sigma).
+
+Outlying moving ranges are *not* screened out of the limits: that is the Making Data
+Count Excel tool's behaviour (NHSRplotthedots screens them by default and documents it
+as a deviation).
+
+A point signals special-cause variation by these rules (each rule is a column of
+``xmr``'s result, so every signal can say which rule fired):
+
+- ``outside``: the point is outside the process limits;
+- ``two_of_three``: two of three consecutive points are near the same limit (all
+  three on the same side of the mean; a point outside the limits counts for the first
+  rule, not this one, as in NHSRplotthedots); the near points are flagged;
+- ``trend``: ``TREND_RUN`` or more consecutive points each higher (or each lower) than
+  the one before; equal neighbours break a trend;
+- ``shift``: ``SHIFT_RUN`` or more consecutive points on the same side of the mean; a
+  point on the mean breaks a shift.
+
+Runs of 7 for both are Making Data Count's (and NHSRplotthedots') values. Runs and
+windows never cross a phase boundary or a gap: a suppressed or missing period is
+unknown, and a run through it cannot be claimed. A point's direction (``direction``)
+comes from the first rule that fired in NHSRplotthedots' precedence: outside, trend,
+two of three, shift; the caller turns it into improvement or concern with the chart's
+``higher_is_better``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from charts.figures import SERIES_COLOURS, TICK_FORMAT, FigureOptions, base_layout, value_format
+from queries.filters import MONTHS_PER_GRAIN, _month_ok
+from queries.periods import period_start
 
 XMR_CONSTANT = 2.66
+NEAR_LIMIT = 2 / 3  # "near a limit": beyond 2 of the limit's 3 sigma
 SHIFT_RUN = 7
 TREND_RUN = 7
-MIN_POINTS = 12  # fewer points make limits too unstable to read
+BASELINE_POINTS = 12  # shown points of a phase that set its mean and limits
+MIN_POINTS = 12  # fewer shown points in all make the view too unstable to offer
+MAX_USER_PHASES = 12  # user-chosen phase starts kept (bounds the cache key)
+# Precedence of the rules for a point's direction (NHSRplotthedots).
+RULES = ("outside", "trend", "two_of_three", "shift")
+
+IMPROVEMENT_COLOUR = SERIES_COLOURS[0]  # blue, as Making Data Count's improvement
+CONCERN_COLOUR = SERIES_COLOURS[1]  # vermilion, for Making Data Count's orange
+LINE_COLOUR = "#6b6b6b"
+CENTRE_COLOUR = "#222222"
 
 
-def _flag_runs(condition: np.ndarray, length: int) -> np.ndarray:
+def normalise_phases(phases: Iterable[object]) -> tuple[str, ...]:
+    """User-chosen phase starts as sorted, distinct ``"YYYY-MM"`` strings.
+
+    Anything that is not a valid month (``queries.filters`` rules) is dropped, and at
+    most the first ``MAX_USER_PHASES`` months are kept, so a client cannot split the
+    cache with junk. The URL layer tells the user about rejected values.
+    """
+    months = sorted({p for p in phases if isinstance(p, str) and _month_ok(p)})
+    return tuple(months[:MAX_USER_PHASES])
+
+
+def on_period_grid(part: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """One series of a tidy chart frame on every period from its first to its last.
+
+    ``part`` has ``period``, ``value`` and ``suppressed`` columns (one series). Returns
+    those columns with one row per ``grain`` period in order; a period without a row
+    gets NaN and ``suppressed=False``, so a gap stays a gap and is not closed up.
+    """
+    if part.empty:
+        return pd.DataFrame(
+            {"period": pd.Series(dtype="datetime64[ns]"), "value": [], "suppressed": []}
+        )
+    indexed = part.assign(period=pd.to_datetime(part["period"])).set_index("period")
+    grid = pd.date_range(
+        indexed.index.min(),
+        indexed.index.max(),
+        freq=pd.DateOffset(months=MONTHS_PER_GRAIN[grain]),
+        name="period",
+    )
+    out = indexed[["value", "suppressed"]].reindex(grid)
+    out["suppressed"] = out["suppressed"].astype("boolean").fillna(False).astype(bool)
+    return out.reset_index()
+
+
+def phase_boundaries(
+    periods: Sequence[pd.Timestamp], starts: Iterable[tuple[object, str]], grain: str
+) -> dict[pd.Timestamp, tuple[str, ...]]:
+    """Where new phases start: period -> the reasons given for it, in period order.
+
+    ``periods`` are the period starts shown, in order; ``starts`` are ``(when, reason)``
+    pairs, ``when`` a date or a ``"YYYY-MM"`` month. A phase starts at the period that
+    contains ``when``; a start inside the first period or after the last starts nothing
+    (the first period begins a phase anyway).
+    """
+    stamps = pd.to_datetime(pd.Series(list(periods)))
+    if stamps.empty:
+        return {}
+    first, last = stamps.iloc[0], stamps.iloc[-1]
+    found: dict[pd.Timestamp, list[str]] = {}
+    for when, reason in starts:
+        period = period_start(pd.Timestamp(when), grain)
+        if first < period <= last and reason not in found.setdefault(period, []):
+            found[period].append(reason)
+    return {period: tuple(found[period]) for period in sorted(found)}
+
+
+def phase_numbers(
+    periods: Sequence[pd.Timestamp], boundaries: Iterable[pd.Timestamp]
+) -> np.ndarray:
+    """Phase of each period (0, 1, ...) given the periods where new phases start."""
+    stamps = pd.DatetimeIndex(pd.to_datetime(list(periods)))
+    starts = pd.DatetimeIndex(sorted(pd.Timestamp(b) for b in boundaries))
+    return np.asarray(starts.searchsorted(stamps, side="right"), dtype=int)
+
+
+def _runs(condition: np.ndarray, length: int) -> np.ndarray:
     """True for every element of a run of ``length`` or more consecutive Trues."""
     flags = np.zeros(len(condition), dtype=bool)
     start = None
@@ -41,55 +160,141 @@ def _flag_runs(condition: np.ndarray, length: int) -> np.ndarray:
     return flags
 
 
-def xmr(values: pd.Series, bounds: tuple[float, float] | None = None) -> pd.DataFrame:
-    """XmR analysis of ``values`` (NaN points are dropped first).
+def _segment_rules(values: np.ndarray, mean: float, near: tuple[float, float], outside: np.ndarray):
+    """The run rules on one unbroken stretch of shown points of one phase.
 
-    Returns a frame indexed like the remaining values with columns ``value``, ``mean``,
-    ``lower``, ``upper`` (process limits, clipped to ``bounds`` when given, e.g. 0–100
-    for percentages), and the booleans ``outside``, ``shift``, ``trend`` and
-    ``signal`` (any of the three).
+    Returns ``(trend, two_of_three, shift)`` as arrays of -1 / 0 / +1.
     """
-    points = values.dropna().astype(float)
-    mean = points.mean()
-    moving_range = points.diff().abs().mean()
-    lower, upper = mean - XMR_CONSTANT * moving_range, mean + XMR_CONSTANT * moving_range
-    if bounds is not None:
-        lower, upper = max(lower, bounds[0]), min(upper, bounds[1])
-    array = points.to_numpy()
-    above, below = array > mean, array < mean
-    shift = _flag_runs(above, SHIFT_RUN) | _flag_runs(below, SHIFT_RUN)
-    steps = np.diff(array)
-    # A trend of n points is n - 1 consecutive rises (or falls).
-    rising = _flag_runs(steps > 0, TREND_RUN - 1)
-    falling = _flag_runs(steps < 0, TREND_RUN - 1)
-    trend_steps = rising | falling
-    trend = np.zeros(len(array), dtype=bool)
-    trend[1:] |= trend_steps
-    trend[:-1] |= trend_steps
-    outside = (array > upper) | (array < lower)
-    return pd.DataFrame(
-        {
-            "value": array,
-            "mean": mean,
-            "lower": lower,
-            "upper": upper,
-            "outside": outside,
-            "shift": shift,
-            "trend": trend,
-            "signal": outside | shift | trend,
-        },
-        index=points.index,
+    n = len(values)
+    side = np.sign(values - mean).astype(int)
+    shift = np.where(_runs(side > 0, SHIFT_RUN), 1, 0) + np.where(_runs(side < 0, SHIFT_RUN), -1, 0)
+
+    # A trend of n points is n - 1 consecutive rises (or falls). A point takes the
+    # direction of the run to its right when it has one (a peak that ends a rise and
+    # starts a fall is part of the fall), as NHSRplotthedots does.
+    steps = np.diff(values)
+    step_run = np.where(_runs(steps > 0, TREND_RUN - 1), 1, 0) + np.where(
+        _runs(steps < 0, TREND_RUN - 1), -1, 0
     )
+    right = np.append(step_run, 0)
+    left = np.insert(step_run, 0, 0)
+    trend = np.where(right != 0, right, left)
+
+    lower_near, upper_near = near
+    close = ~outside & ((values > upper_near) | (values < lower_near))
+    two_of_three = np.zeros(n, dtype=int)
+    for j in range(n - 2):
+        window = slice(j, j + 3)
+        same_side = abs(side[window].sum()) == 3
+        if same_side and close[window].sum() >= 2:
+            two_of_three[window] = np.where(close[window], side[window], two_of_three[window])
+    return trend, two_of_three, shift
+
+
+def xmr(
+    values: pd.Series,
+    bounds: tuple[float, float] | None = None,
+    phases: Sequence[int] | np.ndarray | None = None,
+) -> pd.DataFrame:
+    """XmR analysis of ``values``, one per period in order; NaN is an unknown period.
+
+    ``phases`` gives each value's phase number (non-decreasing; all 0 when omitted).
+    ``bounds`` clips the limits, e.g. 0–100 for percentages (the near-limit zones keep
+    the unclipped sigma).
+
+    Returns a frame indexed like ``values`` with columns ``value``; ``phase``;
+    ``baseline`` (bool: the point is one of its phase's baseline points); ``mean``,
+    ``lower``, ``upper`` (NaN limits when the baseline has no moving range);
+    ``trial`` (bool: the phase's baseline is shorter than ``BASELINE_POINTS``); one
+    column per rule in ``RULES`` (-1 fired below / falling, +1 above / rising, 0 not
+    fired); ``signal`` (bool: any rule fired) and ``direction`` (-1 / 0 / +1 of the
+    first rule in ``RULES`` that fired).
+    """
+    array = values.to_numpy(dtype=float)
+    n = len(array)
+    phase = np.zeros(n, dtype=int) if phases is None else np.asarray(phases, dtype=int)
+    shown = ~np.isnan(array)
+    out = {
+        "value": array,
+        "phase": phase,
+        "baseline": np.zeros(n, dtype=bool),
+        "mean": np.full(n, np.nan),
+        "lower": np.full(n, np.nan),
+        "upper": np.full(n, np.nan),
+        "trial": np.zeros(n, dtype=bool),
+        **{rule: np.zeros(n, dtype=int) for rule in RULES},
+    }
+    for number in np.unique(phase):
+        rows = np.flatnonzero(phase == number)
+        shown_rows = rows[shown[rows]]
+        if shown_rows.size == 0:
+            continue
+        base = shown_rows[:BASELINE_POINTS]
+        out["baseline"][base] = True
+        out["trial"][rows] = shown_rows.size < BASELINE_POINTS
+        mean = array[base].mean()
+        # Moving ranges between neighbouring periods only: across a gap the difference
+        # spans more than one step and would widen the limits.
+        pairs = [array[i] - array[i - 1] for i in base if i - 1 in base]
+        moving_range = float(np.mean(np.abs(pairs))) if pairs else np.nan
+        half_width = XMR_CONSTANT * moving_range
+        lower, upper = mean - half_width, mean + half_width
+        near = (mean - NEAR_LIMIT * half_width, mean + NEAR_LIMIT * half_width)
+        if bounds is not None and pairs:
+            lower, upper = max(lower, bounds[0]), min(upper, bounds[1])
+        out["mean"][rows], out["lower"][rows], out["upper"][rows] = mean, lower, upper
+
+        # Unbroken stretches of shown points: runs and windows stay inside one.
+        breaks = np.flatnonzero(np.diff(shown_rows) > 1) + 1
+        for segment in np.split(shown_rows, breaks):
+            seg_values = array[segment]
+            outside = (seg_values > upper) | (seg_values < lower)  # False for NaN limits
+            trend, two_of_three, shift = _segment_rules(seg_values, mean, near, outside)
+            out["outside"][segment] = np.where(outside, np.sign(seg_values - mean), 0)
+            out["trend"][segment] = trend
+            out["two_of_three"][segment] = two_of_three
+            out["shift"][segment] = shift
+    fired = np.stack([out[rule] for rule in RULES])
+    out["signal"] = (fired != 0).any(axis=0)
+    # First non-zero in precedence order.
+    first = np.argmax(fired != 0, axis=0)
+    out["direction"] = fired[first, np.arange(n)] if n else np.zeros(0, dtype=int)
+    return pd.DataFrame(out, index=values.index)
+
+
+def improvement(analysis: pd.DataFrame, higher_is_better: bool) -> pd.Series:
+    """Per point: +1 special-cause improvement, -1 concern, 0 common cause."""
+    return analysis["direction"] * (1 if higher_is_better else -1)
+
+
+def _phase_lines(x: pd.Series, y: pd.Series, phase: pd.Series) -> tuple[list, list]:
+    """x and y of a line drawn per phase: a None between phases breaks it."""
+    xs: list = []
+    ys: list = []
+    for i, (when, value, number) in enumerate(zip(x, y, phase, strict=True)):
+        if i and number != phase.iloc[i - 1]:
+            xs.append(None)
+            ys.append(None)
+        xs.append(when)
+        ys.append(None if pd.isna(value) else float(value))
+    return xs, ys
 
 
 def spc_figure(
-    periods: pd.Series, analysis: pd.DataFrame, labels: dict[str, str], options: FigureOptions
+    periods: pd.Series,
+    analysis: pd.DataFrame,
+    labels: dict[str, str],
+    notes: pd.Series,
+    higher_is_better: bool,
+    options: FigureOptions,
 ) -> go.Figure:
-    """The XmR chart: the series, its mean, process limits and signalling points.
+    """The XmR chart: the series, each phase's mean and process limits, and signals.
 
     ``periods`` gives the x value of each row of ``analysis``; ``labels`` has the
-    translated names ``series``, ``mean``, ``limits`` and ``signal``. Signals are drawn
-    as larger orange diamonds so they differ by shape as well as colour.
+    translated names ``series``, ``mean``, ``limits``, ``improvement`` and ``concern``;
+    ``notes`` is the translated text of the rules that fired at each signalling point
+    (shown in its hover). Improvement and concern differ by marker shape and legend
+    name as well as colour (Making Data Count's blue and orange).
     """
     x = pd.to_datetime(periods.loc[analysis.index])
     fmt = value_format(options.unit, options.decimals, options.lang)
@@ -101,44 +306,55 @@ def spc_figure(
             y=analysis["value"],
             name=labels["series"],
             mode="lines+markers",
-            line={"color": "#6b6b6b", "width": 2},
+            line={"color": LINE_COLOUR, "width": 2},
             marker={"size": 6},
             hovertemplate=hover,
         )
     )
+    xs, ys = _phase_lines(x, analysis["mean"], analysis["phase"])
     fig.add_trace(
         go.Scatter(
-            x=x,
-            y=analysis["mean"],
+            x=xs,
+            y=ys,
             name=labels["mean"],
             mode="lines",
-            line={"color": SERIES_COLOURS[0], "width": 2},
+            line={"color": CENTRE_COLOUR, "width": 2},
             hovertemplate=hover,
         )
     )
     for column, show in (("upper", True), ("lower", False)):
+        xs, ys = _phase_lines(x, analysis[column], analysis["phase"])
         fig.add_trace(
             go.Scatter(
-                x=x,
-                y=analysis[column],
+                x=xs,
+                y=ys,
                 name=labels["limits"],
                 mode="lines",
                 showlegend=show,
                 legendgroup="limits",
-                line={"color": SERIES_COLOURS[0], "width": 1, "dash": "dash"},
+                line={"color": LINE_COLOUR, "width": 1, "dash": "dash"},
                 hovertemplate=hover,
             )
         )
-    signals = analysis[analysis["signal"]]
-    fig.add_trace(
-        go.Scatter(
-            x=x.loc[signals.index],
-            y=signals["value"],
-            name=labels["signal"],
-            mode="markers",
-            marker={"color": SERIES_COLOURS[1], "size": 11, "symbol": "diamond"},
-            hovertemplate=hover,
+    kind = improvement(analysis, higher_is_better)
+    for sign, key, colour, symbol in (
+        (1, "improvement", IMPROVEMENT_COLOUR, "circle"),
+        (-1, "concern", CONCERN_COLOUR, "diamond"),
+    ):
+        rows = analysis.index[kind == sign]
+        fig.add_trace(
+            go.Scatter(
+                x=x.loc[rows],
+                y=analysis.loc[rows, "value"],
+                customdata=notes.loc[rows],
+                name=labels[key],
+                mode="markers",
+                marker={"color": colour, "size": 11, "symbol": symbol},
+                hovertemplate=(
+                    f"%{{x|{TICK_FORMAT[options.grain]}}}: {fmt} – %{{customdata}}"
+                    "<extra>%{fullData.name}</extra>"
+                ),
+            )
         )
-    )
     base_layout(fig, options)
     return fig

@@ -1,0 +1,189 @@
+"""The words of the run chart ("Onko muutos todellinen?"): rule notes, table, summary.
+
+Everything here reads an ``charts.spc.xmr`` analysis and says, in the user's language,
+which rule fired at which period and whether the change is an improvement or a concern
+(the chart's ``higher_is_better``). The summary sentence is also the chart's text
+alternative, so it names the rules and says when the limits are trial limits or rest
+on months left after suppression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from charts.spc import BASELINE_POINTS, RULES, SHIFT_RUN, TREND_RUN, improvement
+from charts.summary import SUPPRESSED_MARK, period_label
+from translations import t
+
+MAX_SUMMARY_ITEMS = 4  # latest signal stretches named in the sentence; the table has all
+_RUNS = {"shift": SHIFT_RUN, "trend": TREND_RUN}
+
+
+def _note(kind: int, rules: list[tuple[str, int]], lang: str) -> str:
+    """ "parannus: yläraja ylittyy, ..." for a kind (+1 improvement, -1 concern) and the
+    ``(rule, sign)`` pairs that fired."""
+    texts = [
+        t(f"spc.rule.{rule}.{'high' if sign > 0 else 'low'}", lang, run=_RUNS.get(rule))
+        for rule, sign in rules
+    ]
+    name = t("spc.kind.improvement" if kind > 0 else "spc.kind.concern", lang)
+    return t("spc.note", lang, kind=name, rules=", ".join(texts))
+
+
+def _fired(row: pd.Series) -> list[tuple[str, int]]:
+    return [(rule, int(row[rule])) for rule in RULES if row[rule] != 0]
+
+
+def rule_notes(analysis: pd.DataFrame, higher_is_better: bool, lang: str) -> pd.Series:
+    """Per row of ``analysis``: "" for common cause, else e.g. "parannus: yläraja
+    ylittyy, vähintään 7 jaksoa peräkkäin keskiarvon yläpuolella" (the rules that
+    fired, in ``RULES`` order)."""
+    kinds = improvement(analysis, higher_is_better)
+    notes = [
+        _note(kinds[index], _fired(row), lang) if row["signal"] else ""
+        for index, row in analysis.iterrows()
+    ]
+    return pd.Series(notes, index=analysis.index, dtype=object)
+
+
+def spc_table(
+    grid: pd.DataFrame,
+    analysis: pd.DataFrame,
+    notes: pd.Series,
+    series_label: str,
+    grain: str,
+    fmt: Callable[[float], str],
+    lang: str,
+) -> dict[str, list]:
+    """The run chart as a table: one row per period with its value ("..": suppressed),
+    the start of its phase, the phase's mean and limits, and the rules that fired."""
+    starts = grid.groupby(analysis["phase"])["period"].transform("min")
+    rows = []
+    for i in analysis.index:
+        row = analysis.loc[i]
+        value = SUPPRESSED_MARK if grid.at[i, "suppressed"] else fmt(row["value"])
+        rows.append(
+            [
+                period_label(grid.at[i, "period"], grain),
+                value,
+                period_label(starts[i], grain),
+                fmt(row["mean"]),
+                fmt(row["lower"]),
+                fmt(row["upper"]),
+                notes[i],
+            ]
+        )
+    columns = [
+        t("table.period", lang),
+        series_label,
+        t("spc.phase_start", lang),
+        t("spc.mean", lang),
+        t("spc.lower", lang),
+        t("spc.upper", lang),
+        t("spc.signal", lang),
+    ]
+    return {"columns": columns, "rows": rows}
+
+
+def _signal_items(
+    grid: pd.DataFrame, analysis: pd.DataFrame, higher_is_better: bool, grain: str, lang: str
+) -> list[str]:
+    """Signals as stretches: consecutive signalling periods of one phase that are all
+    improvement (or all concern) make one item, "8/2025–10/2026 (parannus: ...)", naming
+    every rule that fired in it."""
+    kinds = improvement(analysis, higher_is_better).tolist()
+    stretches: list[tuple[int, int, int]] = []  # first, last position, kind
+    phases = analysis["phase"].tolist()
+    for position, kind in enumerate(kinds):
+        if not kind:
+            continue
+        previous = stretches[-1] if stretches else None
+        if (
+            previous is not None
+            and previous[1] == position - 1
+            and previous[2] == kind
+            and phases[position] == phases[position - 1]
+        ):
+            stretches[-1] = (previous[0], position, kind)
+        else:
+            stretches.append((position, position, kind))
+    periods = grid["period"].tolist()
+    texts = []
+    for first, last, kind in stretches:
+        fired = {pair for i in range(first, last + 1) for pair in _fired(analysis.iloc[i])}
+        rules = sorted(fired, key=lambda pair: (RULES.index(pair[0]), -pair[1]))
+        label = period_label(periods[first], grain)
+        if last > first:
+            label += "–" + period_label(periods[last], grain)
+        texts.append(f"{label} ({_note(kind, rules, lang)})")
+    return texts
+
+
+def spc_summary(
+    grid: pd.DataFrame,
+    analysis: pd.DataFrame,
+    boundaries: dict[pd.Timestamp, tuple[str, ...]],
+    higher_is_better: bool,
+    grain: str,
+    fmt: Callable[[float], str],
+    lang: str,
+) -> str:
+    """The sentence under the run chart: where phases start and why, the latest
+    phase's mean and limits (and what they rest on), each signal with its rule, and
+    the caveats (trial limits, suppressed periods)."""
+    parts = []
+    if boundaries:
+        starts = ", ".join(
+            f"{period_label(period, grain)} ({'; '.join(reasons)})"
+            for period, reasons in boundaries.items()
+        )
+        parts.append(t("summary.spc_phases", lang, starts=starts))
+
+    phase_start = grid.groupby(analysis["phase"])["period"].min()
+    # The latest phase with a shown value (a phase of suppressed months has no mean).
+    number = analysis.loc[analysis["value"].notna(), "phase"].max()
+    latest = analysis[analysis["phase"] == number].iloc[0]
+    start = period_label(phase_start[number], grain)
+    count = int(analysis.loc[analysis["phase"] == number, "baseline"].sum())
+    if pd.isna(latest["upper"]):
+        parts.append(t("summary.spc_no_limits", lang, start=start, mean=fmt(latest["mean"])))
+    else:
+        parts.append(
+            t(
+                "summary.spc_phase" if boundaries else "summary.spc",
+                lang,
+                start=start,
+                mean=fmt(latest["mean"]),
+                lower=fmt(latest["lower"]),
+                upper=fmt(latest["upper"]),
+                count=count,
+            )
+        )
+
+    signal_count = int(analysis["signal"].sum())
+    if signal_count:
+        # The latest stretches: "is the change real?" is asked about now.
+        items = _signal_items(grid, analysis, higher_is_better, grain, lang)
+        shown = ("…; " if len(items) > MAX_SUMMARY_ITEMS else "") + "; ".join(
+            items[-MAX_SUMMARY_ITEMS:]
+        )
+        parts.append(t("summary.spc_signals", lang, count=signal_count, items=shown))
+    else:
+        parts.append(t("summary.spc_no_signals", lang))
+
+    trial = phase_start[analysis.groupby("phase")["trial"].first()]
+    if not trial.empty:
+        parts.append(
+            t(
+                "summary.spc_trial",
+                lang,
+                minimum=BASELINE_POINTS,
+                starts=", ".join(period_label(p, grain) for p in trial),
+            )
+        )
+    suppressed = int(grid["suppressed"].sum())
+    if suppressed:
+        parts.append(t("summary.spc_suppressed", lang, count=suppressed))
+    return " ".join(parts)

@@ -1,0 +1,435 @@
+"""The run chart ("Onko muutos todellinen?") on tiny hand-made series.
+
+Most tests start from the baseline B = 12, 10, 12, 10, ... (12 points), worked out once:
+mean = (6 × 12 + 6 × 10) / 12 = 11; the 11 moving ranges are all |10 − 12| = 2, so the
+mean moving range is 2 and the process limits are 11 ± 2.66 × 2 = 11 ± 5.32, i.e.
+5.68 .. 16.32. "Near a limit" is beyond two thirds of 5.32 = 3.5467 from the mean:
+below 7.4533 or above 14.5467.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from charts.spc import (
+    improvement,
+    normalise_phases,
+    on_period_grid,
+    phase_boundaries,
+    phase_numbers,
+    xmr,
+)
+
+TS = pd.Timestamp
+NAN = float("nan")
+B = [12.0, 10.0] * 6  # ends below the mean (10)
+B_HIGH_LAST = [10.0, 12.0] * 6  # the same baseline ending above the mean (12)
+
+
+def _xmr(values, phases=None, bounds=None):
+    return xmr(pd.Series(values, dtype=float), bounds, phases)
+
+
+# --- limits from the baseline ---------------------------------------------------------
+
+
+def test_s001_limits_from_the_first_twelve_points_and_a_point_outside():
+    analysis = _xmr(B + [30.0, 11.0])
+    # The baseline is B alone: mean 11, limits 5.68 .. 16.32 on every row (the whole
+    # series, 14 points, would give mean 173 / 14 = 12.36 and wider limits).
+    assert analysis["mean"].tolist() == [11.0] * 14
+    assert analysis["lower"].tolist() == pytest.approx([5.68] * 14)
+    assert analysis["upper"].tolist() == pytest.approx([16.32] * 14)
+    assert analysis["baseline"].tolist() == [True] * 12 + [False] * 2
+    assert not analysis["trial"].any()
+    # 30 > 16.32: above the upper limit (+1); 11 sits on the mean; nothing else fires.
+    assert analysis["outside"].tolist() == [0] * 12 + [1, 0]
+    assert analysis["signal"].tolist() == [False] * 12 + [True, False]
+    assert analysis["direction"].tolist() == [0] * 12 + [1, 0]
+    for rule in ("trend", "two_of_three", "shift"):
+        assert not analysis[rule].any(), rule
+    # 3 < 5.68: below the lower limit (-1).
+    assert _xmr(B + [3.0])["outside"].tolist() == [0] * 12 + [-1]
+
+
+def test_s002_percentage_limits_are_clipped_to_0_100():
+    # Mean 50, moving ranges all 98 -> 50 ± 260.68, clipped to 0 .. 100.
+    analysis = _xmr([1.0, 99.0] * 6, bounds=(0.0, 100.0))
+    assert (analysis["lower"].iloc[0], analysis["upper"].iloc[0]) == (0.0, 100.0)
+
+
+# --- the run rules ---------------------------------------------------------------------
+
+
+def test_s003_shift_of_seven_on_one_side_of_the_mean():
+    # B ends with 10 (below 11), so the run above starts at the first 13: seven points.
+    above = _xmr(B + [13.0] * 7)
+    assert above["shift"].tolist() == [0] * 12 + [1] * 7
+    # 13 is inside 14.5467 (not near), equal neighbours make no trend: only the shift.
+    assert not above["outside"].any() and not above["trend"].any()
+    assert not above["two_of_three"].any()
+    # Six above, then 10 below: no shift.
+    assert not _xmr(B + [13.0] * 6 + [10.0])["shift"].any()
+    # A point on the mean (11) breaks the run: three and three.
+    assert not _xmr(B + [13.0, 13.0, 13.0, 11.0, 13.0, 13.0, 13.0])["shift"].any()
+    # Below: B_HIGH_LAST ends with 12, so 9 x 7 is a run of exactly seven below (-1).
+    below = _xmr(B_HIGH_LAST + [9.0] * 7)
+    assert below["shift"].tolist() == [0] * 12 + [-1] * 7
+    assert below["direction"].tolist() == [0] * 12 + [-1] * 7
+
+
+def test_s004_trend_of_seven_rising_or_falling_points():
+    # 10 (last of B) -> 9 falls; 9 .. 12 are seven points with six rises. They cross the
+    # mean (four below, 11 on it, two above), stay inside 7.4533 .. 14.5467: only the trend.
+    rising = _xmr(B + [9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0])
+    assert rising["trend"].tolist() == [0] * 12 + [1] * 7
+    assert not rising["shift"].any() and not rising["outside"].any()
+    # Six rising points (five rises): no trend.
+    assert not _xmr(B + [9.5, 10.0, 10.5, 11.0, 11.5, 12.0])["trend"].any()
+    # An equal neighbour breaks it: two rises, a tie, four rises.
+    assert not _xmr(B + [9.0, 9.5, 10.0, 10.0, 10.5, 11.0, 11.5, 12.0])["trend"].any()
+    # Falling: 12 -> 13 rises, then 13 .. 10 is seven points with six falls (-1).
+    falling = _xmr(B_HIGH_LAST + [13.0, 12.5, 12.0, 11.5, 11.0, 10.5, 10.0])
+    assert falling["trend"].tolist() == [0] * 12 + [-1] * 7
+    assert falling["direction"].tolist() == [0] * 12 + [-1] * 7
+
+
+def test_s005_two_of_three_near_the_same_limit():
+    # 15 is near the upper limit (14.5467 < 15 < 16.32), 12 is above the mean but not
+    # near. Window 15, 12, 15: all three above, two near -> both 15s flag (+1); the 12
+    # does not. The next window 12, 15, 11 has 11 on the mean: nothing more.
+    analysis = _xmr(B + [15.0, 12.0, 15.0, 11.0])
+    assert analysis["two_of_three"].tolist() == [0] * 12 + [1, 0, 1, 0]
+    assert not analysis["outside"].any() and not analysis["shift"].any()
+    assert not analysis["trend"].any()
+    # A middle point on the other side of the mean (10 < 11): no signal.
+    assert not _xmr(B + [15.0, 10.0, 15.0])["two_of_three"].any()
+    # Only one near point in the window: no signal.
+    assert not _xmr(B + [15.0, 12.0, 12.0])["two_of_three"].any()
+    # Below: 7 is near the lower limit (5.68 < 7 < 7.4533), 10 is below the mean.
+    below = _xmr(B_HIGH_LAST + [7.0, 10.0, 7.0])
+    assert below["two_of_three"].tolist() == [0] * 12 + [-1, 0, -1]
+    # A point outside the limits counts for the first rule, not for this one: 17 is
+    # outside (+1), 15 is then the only near point of its windows.
+    outside = _xmr(B + [17.0, 15.0, 12.0])
+    assert outside["outside"].tolist() == [0] * 12 + [1, 0, 0]
+    assert not outside["two_of_three"].any()
+
+
+def test_s006_direction_follows_rule_precedence_and_the_charts_better_direction():
+    # 3, 3.5, ..., 6 after B_HIGH_LAST (ends 12): 12 -> 3 falls, then seven rising points
+    # (six rises). 3, 3.5, 4, 4.5, 5 and 5.5 are below 5.68 (outside, -1) and rising (+1):
+    # outside comes first, so they point down; 6 is only rising, so it points up.
+    analysis = _xmr(B_HIGH_LAST + [3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0])
+    assert analysis["outside"].tolist()[12:] == [-1] * 6 + [0]
+    assert analysis["trend"].tolist()[12:] == [1] * 7
+    assert analysis["direction"].tolist()[12:] == [-1] * 6 + [1]
+    # Seven points below the mean too (3 .. 6 all < 11): shift -1.
+    assert analysis["shift"].tolist()[12:] == [-1] * 7
+    # Higher is better: down is a concern (-1), up an improvement (+1); the reverse when
+    # lower is better (a queue, a waiting time).
+    assert improvement(analysis, True).tolist()[12:] == [-1] * 6 + [1]
+    assert improvement(analysis, False).tolist()[12:] == [1] * 6 + [-1]
+
+
+# --- phases ----------------------------------------------------------------------------
+
+
+def test_s007_a_phase_break_recomputes_the_mean_and_limits():
+    values = B + [22.0, 20.0] * 6
+    analysis = _xmr(values, phases=[0] * 12 + [1] * 12)
+    # Phase 0 is B: mean 11, limits 5.68 .. 16.32.
+    assert analysis["mean"].tolist()[:12] == [11.0] * 12
+    assert analysis["upper"].tolist()[:12] == pytest.approx([16.32] * 12)
+    # Phase 1: mean (6 × 22 + 6 × 20) / 12 = 21; its own 11 moving ranges are all 2 (the
+    # jump 10 -> 22 across the boundary belongs to neither phase), so 21 ± 5.32:
+    # 15.68 .. 26.32, and no point of either phase signals.
+    assert analysis["mean"].tolist()[12:] == [21.0] * 12
+    assert analysis["lower"].tolist()[12:] == pytest.approx([15.68] * 12)
+    assert analysis["upper"].tolist()[12:] == pytest.approx([26.32] * 12)
+    assert analysis["phase"].tolist() == [0] * 12 + [1] * 12
+    assert not analysis["signal"].any()
+    # Without the break the same points are judged against B's limits: all twelve of
+    # the new level are outside (> 16.32) and a run of twelve above the mean.
+    one_phase = _xmr(values)
+    assert one_phase["signal"].tolist() == [False] * 12 + [True] * 12
+
+
+def test_s008_a_short_phase_has_trial_limits_and_one_point_has_none():
+    # Phase 1 is 22, 20, 22, 20: mean 21, three moving ranges of 2 -> 15.68 .. 26.32,
+    # trial limits (fewer than 12 points).
+    analysis = _xmr(B + [22.0, 20.0, 22.0, 20.0], phases=[0] * 12 + [1] * 4)
+    assert analysis["trial"].tolist() == [False] * 12 + [True] * 4
+    assert analysis["upper"].iloc[-1] == pytest.approx(26.32)
+    # A phase of one point has a mean (itself) but no moving range, so no limits and
+    # nothing can be outside them.
+    single = _xmr(B + [40.0], phases=[0] * 12 + [1])
+    assert single["mean"].iloc[-1] == 40.0
+    assert math.isnan(single["upper"].iloc[-1]) and math.isnan(single["lower"].iloc[-1])
+    assert not single["signal"].iloc[-1]
+
+
+def test_s009_phases_start_at_the_period_containing_the_date():
+    months = pd.date_range("2024-01-01", "2024-12-01", freq="MS")
+    starts = [
+        (TS("2024-05-15"), "Hanke"),  # inside May
+        ("2024-05", "valittu"),  # the same period: one phase, both reasons
+        (TS("2024-05-03"), "Hanke"),  # a repeated reason is said once
+        ("2024-01", "alku"),  # the first period starts a phase anyway
+        ("2023-06", "ennen"),  # before the periods shown
+        ("2025-01", "jälkeen"),  # after them
+    ]
+    boundaries = phase_boundaries(months, starts, "month")
+    assert boundaries == {TS("2024-05-01"): ("Hanke", "valittu")}
+    assert phase_numbers(months, boundaries).tolist() == [0] * 4 + [1] * 8
+    # Quarters: May 2024 is in Q2 (starting 1.4.2024); March is in Q1, the first period.
+    quarters = pd.date_range("2024-01-01", "2024-10-01", freq="QS")
+    boundaries = phase_boundaries(quarters, [("2024-05", "a"), ("2024-03", "b")], "quarter")
+    assert list(boundaries) == [TS("2024-04-01")]
+    assert phase_numbers(quarters, boundaries).tolist() == [0, 1, 1, 1]
+
+
+def test_s010_user_phase_starts_are_validated_sorted_and_capped():
+    raw = ["2024-05", "2024-01", "2024-05", "2024-13", "bad", 5, "1999-01", None]
+    # 2024-13 is no month, 1999 is before 2000 (queries.filters rules), 5 is no string.
+    assert normalise_phases(raw) == ("2024-01", "2024-05")
+    many = [f"2024-{m:02d}" for m in range(1, 13)] + ["2025-01", "2025-02"]
+    assert normalise_phases(many) == tuple(many[:12])
+
+
+# --- gaps: suppressed or missing periods -----------------------------------------------
+
+
+def test_s011_moving_ranges_and_runs_do_not_cross_a_gap():
+    values = [10.0, 12.0, 10.0, 12.0, 10.0, 12.0, NAN, 30.0, 32.0, 30.0, 32.0, 30.0, 32.0]
+    analysis = _xmr(values)
+    # Twelve shown points form the baseline: mean (3 × 10 + 3 × 12 + 3 × 30 + 3 × 32) / 12
+    # = 252 / 12 = 21; moving ranges 5 × 2 before the gap and 5 × 2 after it (the step
+    # 12 -> 30 spans two periods and is left out), mean 2: limits 15.68 .. 26.32.
+    assert analysis["mean"].iloc[0] == 21.0
+    assert analysis["upper"].iloc[0] == pytest.approx(26.32)
+    assert analysis["lower"].iloc[0] == pytest.approx(15.68)
+    # The unknown period keeps its place and signals nothing.
+    assert list(analysis.index) == list(range(13))
+    assert math.isnan(analysis["value"].iloc[6]) and not analysis["signal"].iloc[6]
+    # 13 x 3, a suppressed month, 13 x 4: seven 13s, but no run of seven known points.
+    gap = _xmr(B + [13.0, 13.0, 13.0, NAN, 13.0, 13.0, 13.0, 13.0])
+    assert not gap["shift"].any()
+
+
+def test_s012_the_series_is_put_on_every_period_so_a_missing_month_is_a_gap():
+    part = pd.DataFrame(
+        {
+            "period": [TS("2024-01-01"), TS("2024-02-01"), TS("2024-04-01")],
+            "value": [1.0, NAN, 3.0],
+            "suppressed": [False, True, False],
+        }
+    )
+    grid = on_period_grid(part, "month")
+    assert grid["period"].tolist() == list(pd.date_range("2024-01-01", "2024-04-01", freq="MS"))
+    assert grid["suppressed"].tolist() == [False, True, False, False]
+    assert np.isnan(grid["value"].iloc[2]) and grid["value"].iloc[3] == 3.0
+    quarters = on_period_grid(part.iloc[[0, 2]], "quarter")
+    assert quarters["period"].tolist() == [TS("2024-01-01"), TS("2024-04-01")]
+
+
+# --- the view: figure, table and summary name the rule --------------------------------
+
+
+def _view(
+    monkeypatch,
+    values,
+    *,
+    events=(),
+    phases=(),
+    unit="percent",
+    higher_is_better=True,
+    suppressed=(),
+):
+    """``payload._spc_view`` of a monthly series from 1/2024 without a database."""
+    from charts import payload
+    from charts.catalog import CHARTS, ChartSpec
+    from queries.filters import Filters
+
+    periods = pd.date_range("2024-01-01", periods=len(values), freq="MS")
+    frame = pd.DataFrame(
+        {
+            "period": periods,
+            "series": "s",
+            "value": values,
+            "numerator": NAN,
+            "denominator": NAN,
+            "suppressed": [i in suppressed for i in range(len(values))],
+        }
+    )
+    # keep_partial_period: no "data as of" lookup, so no database is needed.
+    spec = ChartSpec(
+        id="test-spc",
+        area="digipalvelut",
+        unit=unit,
+        series=("s",),
+        load=lambda _filters: frame,
+        keep_partial_period=True,
+        higher_is_better=higher_is_better,
+    )
+    monkeypatch.setitem(CHARTS, spec.id, spec)
+    event_frame = pd.DataFrame(
+        {
+            "event_date": [TS(d) for d, _ in events],
+            "chart_id": [None] * len(events),
+            "label_fi": [label for _, label in events],
+            "label_sv": "",
+            "label_en": "",
+        }
+    )
+    monkeypatch.setattr(payload, "events_for", lambda _area: event_frame)
+    return payload._spc_view(spec, Filters(start="2024-01"), "fi", phases)
+
+
+def test_s020_view_names_the_rule_in_table_summary_and_hover(monkeypatch):
+    built = _view(monkeypatch, B + [30.0, 11.0])
+    # Limits as in s001: mean 11,0 %, 5,68 -> "5,7 %", 16,32 -> "16,3 %". 1/2025 (the
+    # 13th month) is above the upper limit; higher is better, so an improvement.
+    assert built["summary"] == (
+        "Keskiarvo 11,0\u00a0%, tavanomaisen vaihtelun rajat 5,7\u00a0%–16,3\u00a0%; "
+        "laskettu 12 ensimmäisestä jaksosta. "
+        "Erityissyyn merkkejä 1 jaksossa: 1/2025 (parannus: yläraja ylittyy)."
+    )
+    assert built["table"]["columns"] == [
+        "Jakso",
+        "chart.test-spc.series.s",
+        "Vaihe alkaa",
+        "Keskiarvo",
+        "Alaraja",
+        "Yläraja",
+        "Erityissyyn merkki",
+    ]
+    assert built["table"]["rows"][12] == [
+        "1/2025",
+        "30,0\u00a0%",
+        "1/2024",
+        "11,0\u00a0%",
+        "5,7\u00a0%",
+        "16,3\u00a0%",
+        "parannus: yläraja ylittyy",
+    ]
+    assert all(row[6] == "" for i, row in enumerate(built["table"]["rows"]) if i != 12)
+    traces = {trace.name: trace for trace in built["figure"].data}
+    improved = traces["Erityissyy: parannus"]
+    assert list(improved.y) == [30.0] and list(improved.customdata) == ["parannus: yläraja ylittyy"]
+    assert "%{customdata}" in improved.hovertemplate
+    assert list(traces["Erityissyy: heikennys"].y) == []
+    # Improvement and concern differ by shape as well as colour.
+    assert improved.marker.symbol == "circle"
+    assert traces["Erityissyy: heikennys"].marker.symbol == "diamond"
+
+
+def test_s021_a_run_below_is_an_improvement_when_lower_is_better(monkeypatch):
+    # Days, lower is better: B_HIGH_LAST then 9 x 7 (1/2025 .. 7/2025) is a shift below
+    # the mean (s003), i.e. an improvement; one stretch in the sentence.
+    built = _view(monkeypatch, B_HIGH_LAST + [9.0] * 7, unit="days", higher_is_better=False)
+    assert built["summary"].endswith(
+        "Erityissyyn merkkejä 7 jaksossa: 1/2025–7/2025 (parannus: vähintään 7 jaksoa "
+        "peräkkäin keskiarvon alapuolella)."
+    )
+    assert built["table"]["rows"][-1][-1] == (
+        "parannus: vähintään 7 jaksoa peräkkäin keskiarvon alapuolella"
+    )
+
+
+def test_s022_a_demo_like_series_is_split_at_its_intervention(monkeypatch):
+    # Two years like the demo's access share: a level near 60 %, an intervention on
+    # 1.1.2025, then a level near 70 %. One mean over both years (old behaviour) puts
+    # all 24 months on one side of 65,5 % for 12 in a row: every month "special cause".
+    # The intervention starts a phase: 1/2024 .. 12/2024 mean 60,5 %, moving ranges 1,
+    # limits 60,5 ± 2,66 = 57,84 .. 63,16; 1/2025 .. 12/2025 mean 70,5 %,
+    # 67,84 .. 73,16. No month signals.
+    values = [60.0, 61.0] * 6 + [70.0, 71.0] * 6
+    built = _view(monkeypatch, values, events=[("2025-01-01", "Hanke alkoi")])
+    assert built["summary"] == (
+        "Uusi vaihe omine keskiarvoineen ja rajoineen alkaa: 1/2025 (Hanke alkoi). "
+        "1/2025 alkaen keskiarvo 70,5\u00a0%, tavanomaisen vaihtelun rajat "
+        "67,8\u00a0%–73,2\u00a0%; laskettu vaiheen 12 ensimmäisestä jaksosta. "
+        "Ei erityissyyn merkkejä: vaihtelu on tavanomaista."
+    )
+    assert [row[2] for row in built["table"]["rows"]] == ["1/2024"] * 12 + ["1/2025"] * 12
+    assert [row[3] for row in built["table"]["rows"]] == ["60,5\u00a0%"] * 12 + ["70,5\u00a0%"] * 12
+    # The mean line breaks between the phases (a None between 12/2024 and 1/2025).
+    mean = next(trace for trace in built["figure"].data if trace.name == "Keskiarvo")
+    assert list(mean.y) == [60.5] * 12 + [None] + [70.5] * 12
+    # A user-chosen start splits the second year once more (7/2025: two phases of 6,
+    # trial limits).
+    built = _view(monkeypatch, values, events=[("2025-01-01", "Hanke alkoi")], phases=("2025-07",))
+    assert built["summary"].startswith(
+        "Uusi vaihe omine keskiarvoineen ja rajoineen alkaa: 1/2025 (Hanke alkoi), "
+        "7/2025 (valittu vaiheen alku). 7/2025 alkaen keskiarvo 70,5\u00a0%"
+    )
+    assert built["summary"].endswith(
+        "Rajat ovat alustavia vaiheissa, joissa on alle 12 näytettyä jaksoa "
+        "(vaihe alkaa 1/2025, 7/2025)."
+    )
+
+
+def test_s023_suppressed_months_are_gaps_and_the_summary_says_the_mean_is_biased(monkeypatch):
+    # B, then 13 x 3, a suppressed month (4/2025), 13 x 4: the shift of s003 would need
+    # seven known months in a row, so nothing signals; the sentence says a month is
+    # hidden and that the mean and limits rest on the shown months only.
+    values = B + [13.0, 13.0, 13.0, NAN, 13.0, 13.0, 13.0, 13.0]
+    built = _view(monkeypatch, values, suppressed={15})
+    assert "Ei erityissyyn merkkejä" in built["summary"]
+    assert built["summary"].endswith(
+        "Piilotettuja jaksoja 1 (pienet lukumäärät): keskiarvo ja rajat on laskettu vain "
+        "näytetyistä jaksoista, joten ne voivat olla vinoja, eikä peräkkäisiä jaksoja "
+        "lasketa piilotetun jakson yli."
+    )
+    assert built["table"]["rows"][15][:2] == ["4/2025", ".."]
+    # The value line has a gap there.
+    line = built["figure"].data[0]
+    assert math.isnan(line.y[15])
+
+
+def test_s024_too_few_shown_months_fall_back_to_the_series(monkeypatch):
+    # 11 shown months (one of 12 suppressed) are fewer than the 12 the view needs.
+    built = _view(monkeypatch, B[:11] + [NAN], suppressed={11})
+    assert built["summary"] == (
+        "Muutoksen tunnistukseen tarvitaan vähintään 12 jaksoa; valitse pidempi ajanjakso "
+        "tai tiheämpi aikataso."
+    )
+
+
+def test_s025_a_latest_phase_without_limits_or_without_shown_months(monkeypatch):
+    # A user phase from 1/2025 holds one month (40 %): its mean is 40,0 %, but one point
+    # has no moving range, so no limits, and its limits are trial limits.
+    built = _view(monkeypatch, B + [40.0], phases=("2025-01",))
+    assert "1/2025 alkaen keskiarvo 40,0\u00a0%; rajoja ei voi laskea" in built["summary"]
+    assert built["summary"].endswith("(vaihe alkaa 1/2025).")
+    # The same phase with its only month suppressed has no mean at all: the sentence
+    # speaks of the phase from 1/2024 (B: mean 11,0 %, limits 5,7 .. 16,3 %).
+    built = _view(monkeypatch, B + [NAN], phases=("2025-01",), suppressed={12})
+    assert "1/2024 alkaen keskiarvo 11,0\u00a0%, tavanomaisen vaihtelun rajat " in built["summary"]
+
+
+def test_s030_chart_payload_normalises_phases_before_the_cache_key(monkeypatch):
+    from charts import payload
+    from queries.filters import Filters
+
+    calls = []
+    monkeypatch.setattr(payload, "_payload", lambda *args: calls.append(args) or {})
+    filters = Filters()
+    payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "spc", ("2024-05", "x", "2024-01"))
+    payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "spc", "2024-05")
+    # Other views (and an unknown one, which falls back to the series) ignore phases.
+    payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "series", ("2024-05",))
+    payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "nonsense", ("2024-05",))
+    payload.chart_payload("hoitotakuu-7vrk", filters, "fi")
+    assert [(view, phases) for *_, view, phases in calls] == [
+        ("spc", ("2024-01", "2024-05")),
+        ("spc", ("2024-05",)),
+        ("series", ()),
+        ("series", ()),
+        ("series", ()),
+    ]
