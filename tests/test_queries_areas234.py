@@ -297,6 +297,10 @@ def test_p023_omaolo_services(reporting_db):
 
 
 def test_p024_every_new_chart_renders_on_the_fixture(reporting_db):
+    # Data as of 30.6.2024: the year 2024 is incomplete, so at year grain (and at every
+    # grain for the yearly figures) only 2023 can be shown. These charts have no data
+    # in 2023 (shares of 2024 rows only): at year grain they are empty, and say why.
+    only_2024 = {"kirjaamisen-laatu", "sahkoiset-lomakkeet-osuus", "sahkoinen-ajanvaraus-osuus"}
     for chart_id in (
         "hyvinvointilahetteet",
         "liikuntalahetteet",
@@ -307,15 +311,14 @@ def test_p024_every_new_chart_renders_on_the_fixture(reporting_db):
         "omaolo-palvelut",
     ):
         for grain in ("month", "quarter", "year"):
-            payload = chart_payload(chart_id, Filters(start="2024-01", grain=grain), "fi")
-            if grain == "year" and not CHARTS[chart_id].keep_partial_period:
-                # Data as of 30.6.2024: the year 2024 is incomplete, and event-based
-                # charts leave a partial period out rather than show a false drop.
+            payload = chart_payload(chart_id, Filters(start="2023-01", grain=grain), "fi")
+            if grain == "year" and chart_id in only_2024:
                 assert payload["empty"], chart_id
+                assert payload["partial_note"].startswith("Jakso 2024 ei ole mukana"), chart_id
                 continue
             assert not payload["empty"] and payload["figure"]["data"], (chart_id, grain)
             assert payload["table"]["rows"], (chart_id, grain)
         # Every other view the card offers (by unit, SPC) builds too.
         for view in available_views(CHARTS[chart_id]):
-            payload = chart_payload(chart_id, Filters(start="2024-01"), "fi", view)
+            payload = chart_payload(chart_id, Filters(start="2023-01"), "fi", view)
             assert payload["view"] == view and payload["figure"]["data"], (chart_id, view)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -93,10 +95,12 @@ def test_v030_spc_view_summary_and_table(monkeypatch):
     # (11 × 4 + 16) / 12 = 5, upper limit 13.38 + 13.3 = 26.68: only 30 signals.
     values = [10.0, 14.0] * 6 + [30.0]
     frame = _frame(values).assign(numerator=float("nan"), denominator=float("nan"))
-    # keep_partial_period: no "data as of" lookup, so no database is needed.
     spec = ChartSpec(id="test-spc", area="digipalvelut", unit="percent",
-                     load=lambda _filters: frame, series=("s",), keep_partial_period=True)
+                     load=lambda _filters: frame, series=("s",))
     monkeypatch.setitem(CHARTS, spec.id, spec)
+    # The data's first and last day without a database: every month 1-12/2024, 1/2025
+    # is whole.
+    monkeypatch.setattr(payload, "data_window", lambda: (None, date(2025, 1, 31)))
     monkeypatch.setattr(payload, "t", lambda key, lang=None, **p: f"{key}{sorted(p.items())}")
     built = payload._spc_view(spec, Filters(), "fi")
     assert built["summary"].startswith("summary.spc[")

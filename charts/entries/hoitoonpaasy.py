@@ -65,9 +65,6 @@ register(
     ChartSpec(
         id="jonot",
         area="hoitoonpaasy",
-        # A queue length is a snapshot: the one at the data's last date is the current
-        # queue, so the period in progress stays.
-        keep_partial_period=True,
         unit="count",
         kind="bar",
         load=queue_snapshots,
@@ -101,7 +98,6 @@ register(
         series=("share",),
         target_indicator="palvelutarpeen-arviointi-90pv",
         unit_filter=False,
-        keep_partial_period=True,
     )
 )
 
