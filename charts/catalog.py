@@ -45,7 +45,9 @@ class ChartSpec:
     series: tuple[str, ...]
     # line | bar (the headline as bars, the rest as lines) | stacked (all as stacked bars)
     kind: str = "line"
-    target_indicator: str | None = None  # targets.indicator_id of its programme target
+    # targets.indicator_id of what its value is judged against: programme targets, or a
+    # legal requirement (targets.kind, charts.summary.TARGET_KINDS).
+    target_indicator: str | None = None
     deadline_indicator: str | None = None  # targets.indicator_id of its legal deadlines
     higher_is_better: bool = True
     unit_filter: bool = True  # False when the figures are county totals only

@@ -19,6 +19,7 @@ from charts.summary import (
     format_change,
     format_value,
     headline,
+    is_legal_requirement,
     period_label,
 )
 from queries.cache import cache
@@ -65,7 +66,10 @@ def kpi_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Article:
 @cache.memoize()
 def kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
     """The texts of one KPI card: ``value``, ``period``, ``change`` (or ""),
-    ``status`` (met | not_met | none) and ``status_text``; ``empty`` without data."""
+    ``status`` (met | not_met | none), ``status_text`` and ``basis`` (for a legal
+    requirement: that it is the law's, not a programme target, and its source; else
+    ""); ``empty`` without data. The period is the latest whole one
+    (``charts.payload.load_complete``), compared with the same period a year earlier."""
     spec = CHARTS[chart_id]
     filters = effective_filters(spec, filters)
     frame, targets = chart_data(chart_id, filters)
@@ -86,16 +90,20 @@ def kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
             arrow=arrow,
             change=format_change(diff, spec.unit, spec.decimals, lang),
         )
+    basis = ""
     if facts.met is None:
         status, status_text = "none", t("kpi.no_target", lang)
     else:
         status = "met" if facts.met else "not_met"
+        legal = is_legal_requirement(facts.target)
         status_text = t(
-            f"kpi.{status}",
+            f"kpi.requirement_{status}" if legal else f"kpi.{status}",
             lang,
             comparison=comparison_sign(facts.target["comparison"]),
             target=format_value(facts.target["value"], spec.unit, 0, lang),
         )
+        if legal:
+            basis = t("kpi.requirement_basis", lang, source=facts.target["source"])
     return {
         "empty": False,
         "value": value,
@@ -103,6 +111,7 @@ def kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
         "change": change,
         "status": status,
         "status_text": status_text,
+        "basis": basis,
     }
 
 
@@ -129,4 +138,7 @@ def kpi_body(payload: dict[str, Any], lang: str) -> list:
             ],
             className=f"small fw-semibold mb-2 kpi-status {STATUS_CLASS[status]}",
         ),
+        html.P(payload["basis"], className="small text-muted mb-2 kpi-basis")
+        if payload.get("basis")
+        else None,
     ]

@@ -17,7 +17,13 @@ from charts.catalog import CHARTS, ChartSpec
 from charts.figures import FigureOptions
 from charts.small_multiples import small_multiples_figure
 from charts.spc import MIN_POINTS, SHIFT_RUN, TREND_RUN, spc_figure, xmr
-from charts.summary import SUPPRESSED_MARK, format_value, period_label, summarise
+from charts.summary import (
+    SUPPRESSED_MARK,
+    TARGET_KINDS,
+    format_value,
+    period_label,
+    summarise,
+)
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
 from queries.periods import complete_periods, incomplete_periods
@@ -59,12 +65,13 @@ def effective_filters(spec: ChartSpec, filters: Filters) -> Filters:
 
 
 def chart_targets(spec: ChartSpec) -> pd.DataFrame:
-    """The chart's programme-target rows and legal-deadline rows, told apart by ``kind``
+    """The chart's target rows (programme targets or a legal requirement,
+    ``charts.summary.TARGET_KINDS``) and legal-deadline rows, told apart by ``kind``
     (``queries.reference.targets_for`` columns)."""
     parts = []
     if spec.target_indicator is not None:
         frame = targets_for(spec.target_indicator)
-        parts.append(frame[frame["kind"] == "programme_target"])
+        parts.append(frame[frame["kind"].isin(TARGET_KINDS)])
     if spec.deadline_indicator is not None:
         frame = targets_for(spec.deadline_indicator)
         parts.append(frame[frame["kind"] == "legal_deadline"])

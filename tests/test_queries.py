@@ -183,6 +183,21 @@ def test_q051_quarterly_figures_are_labelled_as_quarters(reporting_db):
     assert payload["table"]["rows"] == [["Q1/2024", "50\u00a0%"]]
     assert payload["summary"].startswith("Viimeisin arvo Q1/2024: 50\u00a0%.")
     assert payload["summary"].endswith(
-        "Jakso Q2/2024 ei ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä "
-        "vain osan."
+        "Jakso Q2/2024 ei ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä vain osan."
+    )
+
+
+def test_q052_year_earlier_period_must_be_whole_too(reporting_db, monkeypatch):
+    import queries.reference
+    from charts.payload import chart_payload
+
+    # Suppose the data began on 15.2.2023: February 2023 (9 of 15 within 7 days, all
+    # on 10.2.) is then not a whole month, and 2/2024 (25 of 30 = 83.3 %) must not be
+    # compared with it ("+23,3 %-yks." from 60.0 %): no change, and 2/2023 is named.
+    meta = {"data_from": "2023-02-15", "data_as_of": "2024-04-30", "synthetic": "true"}
+    monkeypatch.setattr(queries.reference, "reporting_meta", lambda: meta)
+    summary = chart_payload("hoitotakuu-7vrk", Filters(start="2023-01"), "fi")["summary"]
+    assert summary == (
+        "Viimeisin arvo 2/2024: 83,3\u00a0%. Jakso 2/2023 ei ole mukana, koska tiedot tai "
+        "valitut kuukaudet kattavat siitä vain osan."
     )

@@ -170,9 +170,9 @@ def test_p008_reported_count_region_sum_and_empty(reporting_db):
     # Region filter: county 01 has 20 groups in 2024, county 99 has 3.
     assert reported_count(groups, "matalan-kynnyksen-ryhmat", "01", None)["value"].tolist() == [20]
     assert reported_count(groups, "matalan-kynnyksen-ryhmat", "99", None)["value"].tolist() == [3]
-    # Summed to a coarser grain: all forms in 2024 = 10 + 12 + 8 = 30.
+    # Summed to a coarser grain: all forms in 2024 = 10 + 12 + 8 + 10 + 10 + 10 = 60.
     forms = reported_count(groups, "sahkoiset-lomakkeet-osuus", "99", None, column="denominator")
-    assert forms["value"].tolist() == [30]
+    assert forms["value"].tolist() == [60]
     # No rows: an empty tidy frame, not an error.
     empty = reported_count(groups, "ei-ole", "99", None)
     assert empty.empty and list(empty.columns) == TIDY_COLUMNS
@@ -252,6 +252,38 @@ def test_p020_electronic_forms_not_suppressed_and_quarter(reporting_db):
     # the months (35.8 %); region 01's 9/10 is not mixed in.
     q1 = _row(load(Q1), "2024-01-01", "share")
     assert (q1["numerator"], q1["denominator"], q1["value"]) == (10, 30, 33.3)
+
+
+def test_p025_quarters_cut_by_the_chosen_months_are_left_out(reporting_db):
+    from charts.payload import chart_data
+
+    filters = Filters(start="2024-03", end="2024-10", grain="quarter")
+    payload = chart_payload("sahkoiset-lomakkeet-osuus", filters, "fi")
+    # Q1/2024 would be March alone (5/8 = 62.5 %) under the label of the quarter: left
+    # out. Q2/2024 is whole: (6 + 7 + 8) / (10 + 10 + 10) = 21 / 30 = 70.0 %, over the
+    # 2024 target of > 30 %. Q3 and Q4 have no figures (data as of 30.6.2024).
+    assert payload["table"]["rows"] == [["Q2/2024", "70,0\u00a0%"]]
+    assert payload["summary"] == (
+        "Viimeisin arvo Q2/2024: 70,0\u00a0%. Tavoite > 30\u00a0% toteutuu. Jakso Q1/2024 ei "
+        "ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä vain osan."
+    )
+    frame, _targets = chart_data("sahkoiset-lomakkeet-osuus", filters)
+    assert frame["period"].tolist() == [pd.Timestamp("2024-04-01")]
+
+
+def test_p026_yearly_figure_of_a_year_not_ended_is_left_out(reporting_db):
+    from charts.kpi import kpi_payload
+
+    # Omaolo 2024 is stored (3), but the data end on 30.6.2024: the latest whole year is
+    # 2023 (21 services, under the 2023 target of 23); 2024 is named as left out.
+    filters = Filters(start="2023-01")
+    payload = chart_payload("omaolo-palvelut", filters, "fi")
+    assert payload["table"]["rows"] == [["2023", "21"]]
+    assert payload["partial_note"] == (
+        "Jakso 2024 ei ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä vain osan."
+    )
+    kpi = kpi_payload("omaolo-palvelut", filters, "fi")
+    assert (kpi["value"], kpi["period"], kpi["status"]) == ("21", "2023", "not_met")
 
 
 def test_p021_electronic_booking_share(reporting_db):
