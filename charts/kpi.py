@@ -28,6 +28,13 @@ from translations import t
 
 STATUS_ICON = {"met": "✓", "not_met": "✗", "none": "–"}
 STATUS_CLASS = {"met": "text-success", "not_met": "text-danger", "none": "text-muted"}
+# Status text keys by status, against a programme target and against the law.
+_TARGET_TEXT = {"met": "kpi.met", "not_met": "kpi.not_met", "none": "kpi.target_unknown"}
+_REQUIREMENT_TEXT = {
+    "met": "kpi.requirement_met",
+    "not_met": "kpi.requirement_not_met",
+    "none": "kpi.requirement_unknown",
+}
 
 
 def chart_link(spec: ChartSpec, filters: Filters) -> str:
@@ -91,13 +98,15 @@ def kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
             change=format_change(diff, spec.unit, spec.decimals, lang),
         )
     basis = ""
-    if facts.met is None:
+    if facts.target is None:
         status, status_text = "none", t("kpi.no_target", lang)
     else:
-        status = "met" if facts.met else "not_met"
+        # met is None when the value is hidden or missing: the target is there, but
+        # there is nothing to judge against it.
+        status = "none" if facts.met is None else "met" if facts.met else "not_met"
         legal = is_legal_requirement(facts.target)
         status_text = t(
-            f"kpi.requirement_{status}" if legal else f"kpi.{status}",
+            (_REQUIREMENT_TEXT if legal else _TARGET_TEXT)[status],
             lang,
             comparison=comparison_sign(facts.target["comparison"]),
             target=format_value(facts.target["value"], spec.unit, 0, lang),

@@ -438,6 +438,13 @@ def test_qa080_reported_share_speaks_of_the_last_whole_quarter(reporting_db):
     # At month grain January is whole: 1/2025 is 100 %, and meets the 2025 target.
     month = kpi_payload("palvelutarpeen-arviointi-90pv", Filters(start="2024-10"), "fi")
     assert (month["period"], month["status"]) == ("1/2025", "met")
+    # 3/2024 is withheld (3 of 4): the 2024 target is there, but nothing to judge by it.
+    q1 = Filters(start="2024-01", end="2024-03")
+    hidden = kpi_payload("palvelutarpeen-arviointi-90pv", q1, "fi")
+    assert (hidden["value"], hidden["period"], hidden["status"]) == ("..", "3/2024", "none")
+    assert hidden["status_text"] == (
+        "Tavoite ≥ 97\u00a0%: toteutumaa ei voi arvioida, koska arvo puuttuu tai on salattu"
+    )
 
 
 def test_qa081_queue_change_compares_the_same_day_a_year_earlier(reporting_db):
