@@ -11,6 +11,7 @@ import pandas as pd
 import tests.fixtures.areas234
 from charts.catalog import CHARTS
 from charts.payload import available_views, chart_payload
+from exports.data import build_export
 from queries.access import access_within_days
 from queries.digital import electronic_booking_share
 from queries.filters import Filters
@@ -269,6 +270,13 @@ def test_p025_quarters_cut_by_the_chosen_months_are_left_out(reporting_db):
     )
     frame, _targets = chart_data("sahkoiset-lomakkeet-osuus", filters)
     assert frame["period"].tolist() == [pd.Timestamp("2024-04-01")]
+    # The data files hold the same rows, and their metadata names the period left out.
+    export = build_export("sahkoiset-lomakkeet-osuus", filters, "fi", "http://x")
+    assert [row[0] for row in export.rows] == ["Q2/2024"]
+    assert (
+        "Pois jätetyt jaksot",
+        "Jakso Q1/2024 ei ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä vain osan.",
+    ) in export.metadata
 
 
 def test_p026_yearly_figure_of_a_year_not_ended_is_left_out(reporting_db):
