@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, get_relative_path, html
 
 from charts.catalog import CHARTS, ChartSpec
-from charts.payload import available_views
+from charts.payload import available_views, no_data_text
 from queries.filters import Filters
 from translations import format_date, normalise_language, t
 
@@ -178,7 +178,7 @@ def chart_body(
     """The card body from a ``charts.payload.chart_payload`` dict."""
     title = t(spec.text_key("title"), lang)
     if payload["empty"]:
-        return [alert(t("card.no_data", lang), "secondary")]
+        return [alert(no_data_text(payload, lang), "secondary")]
     as_of = payload["data_as_of"]
     stamp = [
         html.Span(t("card.source", lang, source=t(spec.text_key("source"), lang))),

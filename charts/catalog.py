@@ -45,17 +45,17 @@ class ChartSpec:
     series: tuple[str, ...]
     # line | bar (the headline as bars, the rest as lines) | stacked (all as stacked bars)
     kind: str = "line"
-    target_indicator: str | None = None  # targets.indicator_id of its programme target
+    # targets.indicator_id of what its value is judged against: programme targets, or a
+    # legal requirement (targets.kind, charts.summary.TARGET_KINDS).
+    target_indicator: str | None = None
     deadline_indicator: str | None = None  # targets.indicator_id of its legal deadlines
     higher_is_better: bool = True
     unit_filter: bool = True  # False when the figures are county totals only
     counts_people: bool = True  # False: counts of units/services, not suppressed
-    # Event-based charts show complete periods only (a half quarter would look like a
-    # drop). True keeps the period in progress: figures reported per period
-    # (indicator_values) and stocks measured at a date (queue length) are right as is.
-    keep_partial_period: bool = False
     # The finest grain the data has (reported quarterly or yearly figures): a finer
-    # request is shown at this grain, so labels say "2026", not "1/2026".
+    # request is shown at this grain, so labels say "2026", not "1/2026". Like every
+    # chart it shows whole periods only (``charts.payload.load_complete``): a yearly
+    # figure needs its whole year inside the chosen months and the data.
     min_grain: str = "month"
     service_filter: bool = False  # True when the service filter (queues) applies
     # Units compared in the "by unit" view when none are selected (units.unit_type).

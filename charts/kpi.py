@@ -19,6 +19,7 @@ from charts.summary import (
     format_change,
     format_value,
     headline,
+    is_legal_requirement,
     period_label,
 )
 from queries.cache import cache
@@ -27,6 +28,13 @@ from translations import t
 
 STATUS_ICON = {"met": "✓", "not_met": "✗", "none": "–"}
 STATUS_CLASS = {"met": "text-success", "not_met": "text-danger", "none": "text-muted"}
+# Status text keys by status, against a programme target and against the law.
+_TARGET_TEXT = {"met": "kpi.met", "not_met": "kpi.not_met", "none": "kpi.target_unknown"}
+_REQUIREMENT_TEXT = {
+    "met": "kpi.requirement_met",
+    "not_met": "kpi.requirement_not_met",
+    "none": "kpi.requirement_unknown",
+}
 
 
 def chart_link(spec: ChartSpec, filters: Filters) -> str:
@@ -65,7 +73,10 @@ def kpi_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Article:
 @cache.memoize()
 def kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
     """The texts of one KPI card: ``value``, ``period``, ``change`` (or ""),
-    ``status`` (met | not_met | none) and ``status_text``; ``empty`` without data."""
+    ``status`` (met | not_met | none), ``status_text`` and ``basis`` (for a legal
+    requirement: that it is the law's, not a programme target, and its source; else
+    ""); ``empty`` without data. The period is the latest whole one
+    (``charts.payload.load_complete``), compared with the same period a year earlier."""
     spec = CHARTS[chart_id]
     filters = effective_filters(spec, filters)
     frame, targets = chart_data(chart_id, filters)
@@ -86,16 +97,22 @@ def kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
             arrow=arrow,
             change=format_change(diff, spec.unit, spec.decimals, lang),
         )
-    if facts.met is None:
+    basis = ""
+    if facts.target is None:
         status, status_text = "none", t("kpi.no_target", lang)
     else:
-        status = "met" if facts.met else "not_met"
+        # met is None when the value is hidden or missing: the target is there, but
+        # there is nothing to judge against it.
+        status = "none" if facts.met is None else "met" if facts.met else "not_met"
+        legal = is_legal_requirement(facts.target)
         status_text = t(
-            f"kpi.{status}",
+            (_REQUIREMENT_TEXT if legal else _TARGET_TEXT)[status],
             lang,
             comparison=comparison_sign(facts.target["comparison"]),
             target=format_value(facts.target["value"], spec.unit, 0, lang),
         )
+        if legal:
+            basis = t("kpi.requirement_basis", lang, source=facts.target["source"])
     return {
         "empty": False,
         "value": value,
@@ -103,6 +120,7 @@ def kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
         "change": change,
         "status": status,
         "status_text": status_text,
+        "basis": basis,
     }
 
 
@@ -129,4 +147,7 @@ def kpi_body(payload: dict[str, Any], lang: str) -> list:
             ],
             className=f"small fw-semibold mb-2 kpi-status {STATUS_CLASS[status]}",
         ),
+        html.P(payload["basis"], className="small text-muted mb-2 kpi-basis")
+        if payload.get("basis")
+        else None,
     ]

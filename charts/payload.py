@@ -26,11 +26,24 @@ from charts.spc import (
     xmr,
 )
 from charts.spc_text import rule_notes, spc_summary, spc_table
-from charts.summary import SUPPRESSED_MARK, format_value, period_label, summarise
+from charts.summary import (
+    SUPPRESSED_MARK,
+    TARGET_KINDS,
+    format_value,
+    period_label,
+    summarise,
+)
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
-from queries.periods import complete_periods
-from queries.reference import data_as_of, events_for, is_synthetic, targets_for, units
+from queries.periods import complete_periods, incomplete_periods
+from queries.reference import (
+    data_as_of,
+    data_window,
+    events_for,
+    is_synthetic,
+    targets_for,
+    units,
+)
 from translations import format_date, t
 
 _EMPTY_TARGETS = pd.DataFrame(
@@ -61,12 +74,13 @@ def effective_filters(spec: ChartSpec, filters: Filters) -> Filters:
 
 
 def chart_targets(spec: ChartSpec) -> pd.DataFrame:
-    """The chart's programme-target rows and legal-deadline rows, told apart by ``kind``
+    """The chart's target rows (programme targets or a legal requirement,
+    ``charts.summary.TARGET_KINDS``) and legal-deadline rows, told apart by ``kind``
     (``queries.reference.targets_for`` columns)."""
     parts = []
     if spec.target_indicator is not None:
         frame = targets_for(spec.target_indicator)
-        parts.append(frame[frame["kind"] == "programme_target"])
+        parts.append(frame[frame["kind"].isin(TARGET_KINDS)])
     if spec.deadline_indicator is not None:
         frame = targets_for(spec.deadline_indicator)
         parts.append(frame[frame["kind"] == "legal_deadline"])
@@ -85,12 +99,32 @@ def series_labels(spec: ChartSpec, frame: pd.DataFrame, lang: str) -> dict[str, 
 
 
 def load_complete(spec: ChartSpec, filters: Filters) -> pd.DataFrame:
-    """``spec.load(filters)`` without the periods the data covers only in part, unless
-    the chart keeps the period in progress (``ChartSpec.keep_partial_period``)."""
-    frame = spec.load(filters)
-    if spec.keep_partial_period:
-        return frame
-    return complete_periods(frame, filters, data_as_of())
+    """``spec.load(filters)`` with whole periods only: a period that the data (its
+    first and last day) or the chosen months cover only in part is left out, for every
+    kind of chart (``queries.periods.complete_periods``). So no summary, KPI card,
+    target status or change from a year earlier speaks of a period in progress, and
+    a stock (queue length) is always the snapshot at its period's last day.
+    ``partial_note`` names what was left out."""
+    first_day, last_day = data_window()
+    return complete_periods(spec.load(filters), filters, last_day, first_day)
+
+
+def partial_note(spec: ChartSpec, filters: Filters, lang: str) -> str:
+    """A sentence naming the periods ``load_complete`` leaves out of the chart (e.g. the
+    quarter in progress), or "" when none is."""
+    first_day, last_day = data_window()
+    left_out = incomplete_periods(spec.load(filters), filters, last_day, first_day)
+    if not left_out:
+        return ""
+    key = "summary.partial_left_out_one" if len(left_out) == 1 else "summary.partial_left_out"
+    periods = ", ".join(period_label(period, filters.grain) for period in left_out)
+    return t(key, lang, periods=periods)
+
+
+def no_data_text(payload: dict[str, Any], lang: str) -> str:
+    """What a card or slide says instead of a chart when ``payload`` is empty: no data,
+    and which periods were left out as incomplete, if any."""
+    return " ".join(part for part in (t("card.no_data", lang), payload.get("partial_note")) if part)
 
 
 def chart_data(chart_id: str, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -334,10 +368,11 @@ def chart_payload(
     values are dropped), and ignored and normalised to ``()`` by the other views, so
     the cache is not split.
 
-    Keys: ``view``, ``figure`` (plotly figure dict), ``summary`` (sentence), ``table``
-    (``{"columns", "rows"}`` of strings), ``events`` (``[{"date", "label"}]``),
-    ``data_as_of`` (ISO date or None), ``synthetic`` (bool), ``empty`` (bool: the
-    filters leave no data).
+    Keys: ``view``, ``figure`` (plotly figure dict), ``summary`` (sentences, ending
+    with ``partial_note``), ``partial_note`` (the periods left out as incomplete, or
+    ""), ``table`` (``{"columns", "rows"}`` of strings), ``events`` (``[{"date",
+    "label"}]``), ``data_as_of`` (ISO date or None), ``synthetic`` (bool), ``empty``
+    (bool: the filters leave no data).
     """
     if view not in available_views(CHARTS[chart_id]):
         view = "series"
@@ -365,10 +400,12 @@ def _payload(
         add_events(figure, events, "label")
     as_of = data_as_of()
     figure.update_layout(meta={"tkExport": export_context(spec, filters, lang, as_of)})
+    note = partial_note(spec, filters, lang)
     return {
         "view": view,
         "figure": figure.to_plotly_json(),
-        "summary": built["summary"],
+        "summary": " ".join(part for part in (built["summary"], note) if part),
+        "partial_note": note,
         "table": built["table"],
         "events": [
             {"date": format_date(row.event_date.date(), lang), "label": row.label}

@@ -17,6 +17,12 @@ from translations import format_number, t
 
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 SUPPRESSED_MARK = ".."
+# ``targets.kind`` values a chart's value is judged against: a programme target (the
+# programme plans), or a requirement of the law itself (e.g. every visit within the
+# legal deadline, Terveydenhuoltolaki 1326/2010, 51 §), which texts name as such.
+PROGRAMME_TARGET = "programme_target"
+LEGAL_REQUIREMENT = "legal_requirement"
+TARGET_KINDS = (PROGRAMME_TARGET, LEGAL_REQUIREMENT)
 
 
 def period_label(period: pd.Timestamp, grain: str) -> str:
@@ -45,11 +51,12 @@ def format_change(diff: float, unit: str, decimals: int, lang: str) -> str:
 
 
 def target_in_force(targets: pd.DataFrame, period: pd.Timestamp) -> pd.Series | None:
-    """The all-ages programme-target row valid at ``period`` (its first day), or None."""
+    """The all-ages programme-target or legal-requirement row (``TARGET_KINDS``) valid
+    at ``period`` (its first day), or None. An indicator has one or the other."""
     if targets.empty:
         return None
     valid = targets[
-        (targets["kind"] == "programme_target")
+        targets["kind"].isin(TARGET_KINDS)
         & (targets["valid_from"] <= period)
         & (targets["valid_to"].isna() | (targets["valid_to"] >= period))
         & (targets["age_min"] == 0)
@@ -62,14 +69,29 @@ def target_met(value: float, target: pd.Series) -> bool:
     return _COMPARE[target["comparison"]](value, target["value"])
 
 
+def is_legal_requirement(target: pd.Series) -> bool:
+    """True when ``target`` is a requirement of the law, not a programme target."""
+    return target["kind"] == LEGAL_REQUIREMENT
+
+
+def _unrounded(row: pd.Series) -> float:
+    """A share's exact value from its counts (``value`` is rounded: 2999 of 3000 reads
+    100,0 % but does not meet "every visit"); ``value`` when the row has no counts."""
+    numerator, denominator = row.get("numerator"), row.get("denominator")
+    if pd.notna(numerator) and pd.notna(denominator) and denominator > 0:
+        return 100.0 * float(numerator) / float(denominator)
+    return float(row["value"])
+
+
 @dataclass(frozen=True)
 class Headline:
     """What the summary sentence and the overview's KPI cards say about a series.
 
     ``value`` is NaN when the latest period is suppressed (``suppressed``) or missing;
-    ``previous`` is the value a year earlier (NaN if unknown); ``target`` is the
-    programme-target row in force at ``period`` or None; ``met`` is None without a
-    target or a value.
+    ``previous`` is the value of the same period a year earlier (NaN if unknown);
+    ``target`` is the programme-target or legal-requirement row in force at
+    ``period`` (``target_in_force``) or None; ``met`` is None without a target or a
+    value, and is judged on a share's unrounded value.
     """
 
     period: pd.Timestamp
@@ -81,7 +103,12 @@ class Headline:
 
 
 def headline(frame: pd.DataFrame, targets: pd.DataFrame, series: str) -> Headline | None:
-    """The latest period of ``series`` in a tidy chart frame, or None without data."""
+    """The latest period of ``series`` in a tidy chart frame, or None without data.
+
+    The frame must hold whole periods only (``charts.payload.load_complete``): then
+    the latest period and the one a year earlier are alike — equal, aligned spans for
+    counted events, the same day (the period's last) for a stock such as a queue.
+    """
     part = frame[frame["series"] == series].sort_values("period")
     if part.empty:
         return None
@@ -90,7 +117,7 @@ def headline(frame: pd.DataFrame, targets: pd.DataFrame, series: str) -> Headlin
     previous = float(earlier.iloc[0]["value"]) if not earlier.empty else float("nan")
     target = target_in_force(targets, latest["period"])
     value = float(latest["value"])
-    met = None if target is None or pd.isna(value) else target_met(value, target)
+    met = None if target is None or pd.isna(value) else target_met(_unrounded(latest), target)
     return Headline(latest["period"], value, bool(latest["suppressed"]), previous, target, met)
 
 
@@ -135,13 +162,15 @@ def summarise(
             )
         )
     if facts.target is not None:
-        key = "summary.target_met" if facts.met else "summary.target_not_met"
+        kind = "requirement" if is_legal_requirement(facts.target) else "target"
+        key = f"summary.{kind}_met" if facts.met else f"summary.{kind}_not_met"
         sentences.append(
             t(
                 key,
                 lang,
                 comparison=comparison_sign(facts.target["comparison"]),
                 target=format_value(facts.target["value"], unit, 0, lang),
+                source=facts.target["source"],
             )
         )
     return " ".join(sentences)

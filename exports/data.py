@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from charts.catalog import CHARTS
-from charts.payload import chart_data, effective_filters, series_labels
+from charts.payload import chart_data, effective_filters, partial_note, series_labels
 from charts.summary import SUPPRESSED_MARK, period_label
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic, units
@@ -131,6 +131,9 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         (t("export.meta.created", lang), datetime.now().strftime("%d.%m.%Y %H:%M")),
         (t("export.meta.link", lang), link),
     ]
+    left_out = partial_note(spec, filters, lang)
+    if left_out:
+        metadata.append((t("export.meta.left_out", lang), left_out))
     if is_synthetic():
         metadata.append((t("export.meta.note", lang), t("shell.synthetic_banner", lang)))
     return DataExport(chart_id, columns, rows, metadata)

@@ -28,7 +28,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from charts.catalog import CHARTS
-from charts.payload import chart_payload, effective_filters
+from charts.payload import chart_payload, effective_filters, no_data_text
 from exports.data import describe_filters
 from exports.images import export_figure, render
 from queries.filters import Filters
@@ -90,7 +90,7 @@ def chart_slide(chart_id: str, filters: Filters, lang: str, view: str = "series"
     spec = CHARTS[chart_id]
     payload = chart_payload(chart_id, filters, lang, view)
     image = None if payload["empty"] else render(export_figure(payload["figure"]), "png")
-    summary = payload["summary"] if not payload["empty"] else t("card.no_data", lang)
+    summary = payload["summary"] if not payload["empty"] else no_data_text(payload, lang)
     return ChartSlide(
         chart_id=chart_id,
         title=t(spec.text_key("title"), lang),

@@ -26,12 +26,7 @@ def periods_between(
 ) -> pd.DatetimeIndex:
     """Every period start from the filter's start to its end, within the data's
     ``first_day`` .. ``last_day`` (before and after those there is no data, not zero)."""
-    end = pd.Timestamp(filters.end_date_exclusive) - pd.Timedelta(days=1)
-    if last_day is not None:
-        end = min(end, pd.Timestamp(last_day))
-    start = pd.Timestamp(filters.start_date)
-    if first_day is not None:
-        start = max(start, pd.Timestamp(first_day))
+    start, end = covered_days(filters, last_day, first_day)
     first = period_start(start, filters.grain)
     return pd.date_range(first, period_start(end, filters.grain), freq=_FREQ[filters.grain])
 
@@ -47,20 +42,53 @@ def period_end(period: pd.Timestamp, grain: str) -> pd.Timestamp:
     return pd.Timestamp(period) + pd.DateOffset(months=months) - pd.Timedelta(days=1)
 
 
-def complete_periods(frame: pd.DataFrame, filters: Filters, last_day: date | None) -> pd.DataFrame:
-    """The rows of a tidy frame whose whole period lies inside the filter's months and
-    ends on or before the data's ``last_day``.
+def covered_days(
+    filters: Filters, last_day: date | None, first_day: date | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day that both the chosen months and the data cover.
 
-    A quarter or year covered only in part — by the data or by the chosen months (e.g.
-    from 2/2024 at year grain) — would look like a drop in a count chart and mislabel
-    a share, so such periods are left out.
+    ``first_day``/``last_day`` are the data's first and last day (None: not limited).
     """
-    if frame.empty:
-        return frame
+    first = pd.Timestamp(filters.start_date)
+    if first_day is not None:
+        first = max(first, pd.Timestamp(first_day))
     last = pd.Timestamp(filters.end_date_exclusive) - pd.Timedelta(days=1)
     if last_day is not None:
         last = min(last, pd.Timestamp(last_day))
+    return first, last
+
+
+def _whole(frame: pd.DataFrame, filters: Filters, last_day, first_day) -> pd.Series:
+    """Per row: is the row's whole period inside ``covered_days``?"""
+    first, last = covered_days(filters, last_day, first_day)
     starts = pd.to_datetime(frame["period"])
     ends = starts.map(lambda period: period_end(period, filters.grain))
-    inside = (starts >= pd.Timestamp(filters.start_date)) & (ends <= last)
-    return frame[inside].reset_index(drop=True)
+    return (starts >= first) & (ends <= last)
+
+
+def complete_periods(
+    frame: pd.DataFrame, filters: Filters, last_day: date | None, first_day: date | None = None
+) -> pd.DataFrame:
+    """The rows of a tidy frame whose whole period lies inside the filter's months and
+    inside the data's ``first_day`` .. ``last_day`` (None: not limited).
+
+    One rule for every kind of chart. A period covered only in part is left out:
+    counted events would look like a drop; a share reported per month would be
+    labelled as the whole quarter or year from some of its months; a stock (queue
+    length) is the snapshot at its period's last day, which the data does not reach
+    yet. So a quarter or year in progress, or one cut by the chosen months (e.g. from
+    2/2024 at year grain), never becomes the latest value, nor a year-earlier value.
+    """
+    if frame.empty:
+        return frame
+    return frame[_whole(frame, filters, last_day, first_day)].reset_index(drop=True)
+
+
+def incomplete_periods(
+    frame: pd.DataFrame, filters: Filters, last_day: date | None, first_day: date | None = None
+) -> list[pd.Timestamp]:
+    """The period starts, in order, that ``complete_periods`` leaves out of ``frame``."""
+    if frame.empty:
+        return []
+    left_out = frame.loc[~_whole(frame, filters, last_day, first_day), "period"]
+    return sorted({pd.Timestamp(period) for period in left_out})

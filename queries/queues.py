@@ -18,7 +18,7 @@ from queries.engine import fetch_frame
 from queries.filters import SERVICES, Filters
 from queries.periods import period_start
 from queries.privacy import suppress_counts
-from queries.reference import data_as_of
+from queries.reference import data_window
 from queries.results import TIDY_COLUMNS
 from queries.sql import chart_statement
 from settings import get_settings
@@ -78,7 +78,7 @@ ORDER BY 1
 def _last_day(filters: Filters) -> date:
     """The last day shown: the filter's end, capped at the data's last date (or today)."""
     last = filters.end_date_exclusive - timedelta(days=1)
-    return min(last, data_as_of() or date.today())
+    return min(last, data_window()[1])
 
 
 def _empty() -> pd.DataFrame:

@@ -35,6 +35,13 @@ def data_from() -> date | None:
     return date.fromisoformat(raw) if raw else None
 
 
+def data_window() -> tuple[date | None, date]:
+    """The data's first day (``data_from``; None when the load does not say) and last
+    day (``data_as_of``; today when the load does not say, since no later day can be
+    in the data)."""
+    return data_from(), data_as_of() or date.today()
+
+
 def is_synthetic() -> bool:
     """True when the reporting DB holds the generated demo data."""
     return reporting_meta().get("synthetic", "false").lower() == "true"

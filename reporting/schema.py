@@ -82,7 +82,8 @@ targets = sa.Table(
     "targets",
     metadata,
     sa.Column("indicator_id", sa.String(64), nullable=False),
-    sa.Column("kind", sa.String(16), nullable=False),  # programme_target | legal_deadline
+    # programme_target | legal_requirement | legal_deadline
+    sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("valid_from", sa.Date, nullable=False),
     sa.Column("valid_to", sa.Date),
     sa.Column("age_min", sa.SmallInteger, nullable=False, server_default="0"),

@@ -58,10 +58,12 @@ def test_a004_bad_filters_400_in_finnish_and_unknown_chart_404(client):
 
 def test_a005_county_total_chart_ignores_unit_filter(client):
     body = client.get(
-        "/api/charts/hoitotakuuseuranta-kattavuus/data.json?unit=TA01&grain=year"
+        "/api/charts/hoitotakuuseuranta-kattavuus/data.json?unit=TA01&grain=quarter"
     ).get_json()
     assert body["filters"]["unit"] == []
-    assert body["rows"][0]["value"] == 62.5  # (6 + 9) / (12 + 12)
+    # County 99, Q1/2024: 6 / 12 = 50 %; Q2/2024 (9 / 12) is left out: the data end on
+    # 30.4.2024, inside the quarter.
+    assert [row["value"] for row in body["rows"]] == [50.0]
 
 
 def test_a006_health_and_readiness(client, tmp_path):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 
 from queries.filters import Filters
-from queries.periods import complete_periods, periods_between
+from queries.periods import complete_periods, incomplete_periods, periods_between
 
 TS = pd.Timestamp
 
@@ -35,3 +36,22 @@ def test_d002_periods_cut_by_the_filter_or_the_data_are_left_out():
     assert list(kept["period"]) == [TS("2024-01-01"), TS("2024-04-01")]
     years = _frame(["2024-01-01"])
     assert complete_periods(years, Filters(start="2024-02", grain="year"), None).empty
+
+
+def test_d003_the_datas_first_day_cuts_a_period_too():
+    months = _frame(["2022-01-01", "2022-02-01", "2022-03-01"])
+    filters = Filters(start="2021-10")
+    # Data from 15.1.2022 to 31.3.2022: January has half its days, so it is left out
+    # (and named), February and March stay.
+    first, last = date(2022, 1, 15), date(2022, 3, 31)
+    kept = complete_periods(months, filters, last, first)
+    assert list(kept["period"]) == [TS("2022-02-01"), TS("2022-03-01")]
+    assert incomplete_periods(months, filters, last, first) == [TS("2022-01-01")]
+    # At quarter grain Q1/2022 (1.1.-31.3.) starts before the data: left out.
+    quarter = _frame(["2022-01-01"])
+    assert complete_periods(quarter, replace(filters, grain="quarter"), last, first).empty
+    # The filter's months and the data's last day: Q1 and Q3/2024 are cut, Q2 is whole.
+    quarters = _frame(["2024-01-01", "2024-04-01", "2024-07-01"])
+    cut = Filters(start="2024-03", end="2024-10", grain="quarter")
+    left_out = incomplete_periods(quarters, cut, date(2024, 8, 31))
+    assert left_out == [TS("2024-01-01"), TS("2024-07-01")]

@@ -160,7 +160,7 @@ def test_q040_reference_data(reporting_db):
     assert pd.isna(digital["valid_to"].iloc[-1])
 
 
-def test_q050_partial_periods_are_left_out_of_event_charts(reporting_db):
+def test_q050_partial_periods_are_left_out_of_every_chart(reporting_db):
     from charts.payload import chart_data
 
     # Data as of 30.4.2024: April is complete, the second quarter is not.
@@ -168,15 +168,36 @@ def test_q050_partial_periods_are_left_out_of_event_charts(reporting_db):
     assert months["period"].max() == pd.Timestamp("2024-04-01")
     quarters, _ = chart_data("hyvinvointilahetteet", Filters(start="2024-01", grain="quarter"))
     assert sorted(quarters["period"].unique()) == [pd.Timestamp("2024-01-01")]
-    # Reported figures are shown as reported: coverage 2024Q2 (9 / 12) stays.
+    # Reported figures follow the same rule: coverage Q2/2024 is stored (9 / 12), but
+    # the data end on 30.4.2024, a month into the quarter, so only Q1 is shown.
     coverage, _ = chart_data("hoitotakuuseuranta-kattavuus", Filters(start="2024-01"))
-    assert coverage["period"].max() == pd.Timestamp("2024-04-01")
+    assert coverage["period"].max() == pd.Timestamp("2024-01-01")
 
 
 def test_q051_quarterly_figures_are_labelled_as_quarters(reporting_db):
     from charts.payload import chart_payload
 
     payload = chart_payload("hoitotakuuseuranta-kattavuus", Filters(start="2024-01"), "fi")
-    # Stored per quarter: at the month grain the table still says Q1 and Q2, 6/12 and 9/12.
-    assert payload["table"]["rows"] == [["Q1/2024", "50\u00a0%"], ["Q2/2024", "75\u00a0%"]]
-    assert payload["summary"].startswith("Viimeisin arvo Q2/2024: 75\u00a0%.")
+    # Stored per quarter: at the month grain the table still says Q1 (6/12); Q2 (9/12)
+    # is left out as incomplete (data as of 30.4.2024), and the summary says so.
+    assert payload["table"]["rows"] == [["Q1/2024", "50\u00a0%"]]
+    assert payload["summary"].startswith("Viimeisin arvo Q1/2024: 50\u00a0%.")
+    assert payload["summary"].endswith(
+        "Jakso Q2/2024 ei ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä vain osan."
+    )
+
+
+def test_q052_year_earlier_period_must_be_whole_too(reporting_db, monkeypatch):
+    import queries.reference
+    from charts.payload import chart_payload
+
+    # Suppose the data began on 15.2.2023: February 2023 (9 of 15 within 7 days, all
+    # on 10.2.) is then not a whole month, and 2/2024 (25 of 30 = 83.3 %) must not be
+    # compared with it ("+23,3 %-yks." from 60.0 %): no change, and 2/2023 is named.
+    meta = {"data_from": "2023-02-15", "data_as_of": "2024-04-30", "synthetic": "true"}
+    monkeypatch.setattr(queries.reference, "reporting_meta", lambda: meta)
+    summary = chart_payload("hoitotakuu-7vrk", Filters(start="2023-01"), "fi")["summary"]
+    assert summary == (
+        "Viimeisin arvo 2/2024: 83,3\u00a0%. Jakso 2/2023 ei ole mukana, koska tiedot tai "
+        "valitut kuukaudet kattavat siitä vain osan."
+    )

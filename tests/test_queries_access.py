@@ -414,6 +414,94 @@ def test_qa061_every_new_chart_renders(reporting_db):
     ]
 
 
+# --- whole periods, changes from a year earlier, the legal requirement -------------
+# Data as of 15.2.2025: Q1/2025 and the year 2025 are in progress.
+
+PARTIAL = "ei ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä vain osan."
+
+
+def test_qa080_reported_share_speaks_of_the_last_whole_quarter(reporting_db):
+    from charts.kpi import kpi_payload
+
+    filters = Filters(start="2024-01", grain="quarter")
+    # Q4/2024: (46 + 47 + 45) / (50 + 50 + 50) = 138 / 150 = 92.0 %, under the 2024
+    # target of 97 %. Q1/2025 has January alone (40/40 = 100 %, the 2025 target): left
+    # out, so it neither reaches the target nor gives a change (Q4/2023 has no figure).
+    summary = chart_payload("palvelutarpeen-arviointi-90pv", filters, "fi")["summary"]
+    assert summary == (
+        "Viimeisin arvo Q4/2024: 92,0\u00a0%. Tavoite ≥ 97\u00a0% ei toteudu. "
+        f"Jakso Q1/2025 {PARTIAL}"
+    )
+    kpi = kpi_payload("palvelutarpeen-arviointi-90pv", filters, "fi")
+    assert (kpi["value"], kpi["period"], kpi["change"]) == ("92,0\u00a0%", "Q4/2024", "")
+    assert (kpi["status"], kpi["status_text"]) == ("not_met", "Tavoite ≥ 97\u00a0% ei saavutettu")
+    # At month grain January is whole: 1/2025 is 100 %, and meets the 2025 target.
+    month = kpi_payload("palvelutarpeen-arviointi-90pv", Filters(start="2024-10"), "fi")
+    assert (month["period"], month["status"]) == ("1/2025", "met")
+    # 3/2024 is withheld (3 of 4): the 2024 target is there, but nothing to judge by it.
+    q1 = Filters(start="2024-01", end="2024-03")
+    hidden = kpi_payload("palvelutarpeen-arviointi-90pv", q1, "fi")
+    assert (hidden["value"], hidden["period"], hidden["status"]) == ("..", "3/2024", "none")
+    assert hidden["status_text"] == (
+        "Tavoite ≥ 97\u00a0%: toteutumaa ei voi arvioida, koska arvo puuttuu tai on salattu"
+    )
+
+
+def test_qa081_queue_change_compares_the_same_day_a_year_earlier(reporting_db):
+    from charts.kpi import kpi_payload
+
+    # Year grain: 2025 would be the snapshot of 15.2.2025 (21 waiting), compared with
+    # 31.12.2024 (21): "0". Left out as incomplete, the latest is 31.12.2024 (21:
+    # b1-b10, a1-a10, a11) against 31.12.2023 (0: everyone had left by 21.11.2023).
+    years = Filters(start="2023-01", grain="year")
+    assert chart_payload("jonot", years, "fi")["summary"] == (
+        f"Viimeisin arvo 2024: 21. Vuotta aiemmin 0 (muutos +21). Jakso 2025 {PARTIAL}"
+    )
+    kpi = kpi_payload("jonot", years, "fi")
+    assert (kpi["value"], kpi["period"], kpi["change"]) == ("21", "2024", "▲ +21 vuodentakaisesta")
+    # Quarter grain: Q4/2024 (31.12.2024, 21) against Q4/2023 (31.12.2023, 0), not
+    # Q1/2025 measured on 15.2. against Q1/2024 measured on 31.3.
+    quarters = chart_payload("jonot", Filters(start="2023-07", grain="quarter"), "fi")
+    assert quarters["summary"].startswith("Viimeisin arvo Q4/2024: 21. Vuotta aiemmin 0 ")
+    assert quarters["table"]["rows"][-1][0] == "Q4/2024"
+
+
+def test_qa082_legal_deadline_judged_against_the_law(reporting_db):
+    from charts.kpi import kpi_payload
+
+    law = (
+        "Terveydenhuoltolaki 1326/2010, 51 §: jokainen kiireetön käynti voimassa olevassa "
+        "määräajassa"
+    )
+    filters = Filters(start="2023-08", end="2025-01")
+    # 1/2025: 17 of 32 visits within the deadline in force = 53.1 % (test_qa002); the law
+    # requires every visit (100 %). No visits in 1/2024: no change.
+    summary = chart_payload("hoitotakuu-lakisaateinen", filters, "fi")["summary"]
+    assert summary == (
+        "Viimeisin arvo 1/2025: 53,1\u00a0%. Lakisääteinen vaatimus ≥ 100\u00a0% ei täyty – "
+        f"kyse on lain vaatimuksesta, ei ohjelman tavoitteesta ({law})."
+    )
+    kpi = kpi_payload("hoitotakuu-lakisaateinen", filters, "fi")
+    assert (kpi["status"], kpi["status_text"]) == (
+        "not_met",
+        "Lakisääteinen vaatimus ≥ 100\u00a0% ei täyty",
+    )
+    assert kpi["basis"] == f"Lain vaatimus, ei ohjelman tavoite: {law}"
+
+
+def test_qa083_shipped_legal_requirement(reporting_db):
+    rows = targets_for("hoitotakuu-lakisaateinen")
+    rows = rows[rows["kind"] == "legal_requirement"].reset_index(drop=True)
+    # One row in force at a time, for every age: 100 % within the deadline, from the
+    # care guarantee's start (1.3.2005) on; since 1.5.2011 from the Health Care Act.
+    assert rows[["valid_from", "age_min", "age_max", "value", "comparison"]].values.tolist() == [
+        [pd.Timestamp("2005-03-01"), 0, 150, 100.0, ">="],
+        [pd.Timestamp("2011-05-01"), 0, 150, 100.0, ">="],
+    ]
+    assert rows.at[0, "valid_to"] == pd.Timestamp("2011-04-30") and pd.isna(rows.at[1, "valid_to"])
+    assert rows.at[1, "source"].startswith("Terveydenhuoltolaki 1326/2010, 51 §")
+
+
 # --- complementary suppression (pure) ----------------------------------------------
 
 

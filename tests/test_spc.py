@@ -10,6 +10,7 @@ below 7.4533 or above 14.5467.
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -266,17 +267,17 @@ def _view(
             "suppressed": [i in suppressed for i in range(len(values))],
         }
     )
-    # keep_partial_period: no "data as of" lookup, so no database is needed.
     spec = ChartSpec(
         id="test-spc",
         area="digipalvelut",
         unit=unit,
         series=("s",),
         load=lambda _filters: frame,
-        keep_partial_period=True,
         higher_is_better=higher_is_better,
     )
     monkeypatch.setitem(CHARTS, spec.id, spec)
+    # The data's first and last day without a database: every month shown is whole.
+    monkeypatch.setattr(payload, "data_window", lambda: (None, date(2099, 12, 31)))
     event_frame = pd.DataFrame(
         {
             "event_date": [TS(d) for d, _ in events],

@@ -45,7 +45,6 @@ register(
 register(
     ChartSpec(
         id="sahkoiset-lomakkeet-osuus",
-        keep_partial_period=True,
         area="digipalvelut",
         unit="percent",
         load=_electronic_forms,
@@ -70,7 +69,6 @@ register(
     ChartSpec(
         id="omaolo-palvelut",
         min_grain="year",
-        keep_partial_period=True,
         area="digipalvelut",
         unit="count",
         kind="bar",

@@ -179,7 +179,6 @@ register(
     ChartSpec(
         id="matalan-kynnyksen-ryhmat",
         min_grain="year",
-        keep_partial_period=True,
         area="ennaltaehkaisy",
         unit="count",
         kind="bar",

@@ -20,7 +20,6 @@ register(
     ChartSpec(
         id="hoitotakuuseuranta-kattavuus",
         min_grain="quarter",
-        keep_partial_period=True,
         area="tietopohja",
         unit="percent",
         load=_monitoring_coverage,
