@@ -65,8 +65,14 @@ def chart_targets(spec: ChartSpec) -> pd.DataFrame:
 
 
 def series_labels(spec: ChartSpec, frame: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Series key -> label in drawing order: the catalog's series, then data series."""
-    labels = {key: t(spec.series_key(key), lang) for key in spec.series}
+    """Series key -> label in drawing order: the catalog's series, then data series.
+
+    A catalog series the frame does not have is left out (no empty trace, legend entry
+    or table column for it: e.g. "other units" when every unit has its own series),
+    unless the frame has no rows at all; a series of measured zeros is in the frame and
+    stays."""
+    present = set(frame["series"]) if len(frame) else set(spec.series)
+    labels = {key: t(spec.series_key(key), lang) for key in spec.series if key in present}
     if "label" in frame.columns:
         for key, label in (
             frame[["series", "label"]].drop_duplicates("series").itertuples(index=False)

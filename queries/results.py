@@ -28,6 +28,13 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["series", "period"], kind="stable").reset_index(drop=True)
 
 
+def empty_frame(*extra: str) -> pd.DataFrame:
+    """A tidy chart frame with no rows (plus the ``extra`` columns, e.g. ``label``)."""
+    return _finish(pd.DataFrame(columns=[*TIDY_COLUMNS, *extra])).reindex(
+        columns=[*TIDY_COLUMNS, *extra]
+    )
+
+
 def share_series(rows: pd.DataFrame, series: dict[str, str], denominator: str) -> pd.DataFrame:
     """Tidy share series from one aggregate row per period.
 
@@ -48,7 +55,7 @@ def share_series(rows: pd.DataFrame, series: dict[str, str], denominator: str) -
         )
         parts.append(shares_with_suppression(part, minimum))
     if not parts or rows.empty:
-        return _finish(pd.DataFrame(columns=TIDY_COLUMNS))
+        return empty_frame()
     return _finish(pd.concat(parts, ignore_index=True))
 
 

@@ -47,12 +47,12 @@ def _withheld(row: pd.Series) -> bool:
 def test_p001_wellbeing_referrals_by_unit_month(reporting_db):
     frame = referral_counts_by_unit(Filters(start="2024-01", end="2024-06"), "wellbeing")
     # Totals over 2024-01..06: TA01 6 + 8 = 14, TA03 2 + 5 = 7, XX99 6, TA02 5. Four
-    # units <= top + 1 = 6: each its own series, largest first; other_units last, all 0.
-    assert list(dict.fromkeys(frame["series"])) == ["TA01", "TA03", "XX99", "TA02", OTHER_UNITS]
+    # units <= top + 1 = 6: each its own series, largest first; no unit is left for
+    # other_units, so it is not a series at all (not a row of zeros).
+    assert list(dict.fromkeys(frame["series"])) == ["TA01", "TA03", "XX99", "TA02"]
     labels = frame.drop_duplicates("series").set_index("series")["label"]
     assert labels["TA01"] == "Alfan terveysasema" and labels["TA02"] == "Beetan terveysasema"
     assert labels["XX99"] == "XX99"  # not in the units table: its id
-    assert pd.isna(labels[OTHER_UNITS])  # named by the catalog
     # 2024-02: TA01 8 + TA03 5 = 13, the month's total; TA02 had none: 0 is shown.
     assert _row(frame, "2024-02-01", "TA01")["value"] == 8
     assert _row(frame, "2024-02-01", "TA03")["value"] == 5
@@ -61,7 +61,6 @@ def test_p001_wellbeing_referrals_by_unit_month(reporting_db):
     # 2024-04: XX99 6. Every month to the data's end (2024-06) is there: 6 months.
     assert _row(frame, "2024-04-01", "XX99")["value"] == 6
     assert frame["period"].nunique() == 6
-    assert (frame.loc[frame["series"] == OTHER_UNITS, "value"] == 0).all()
 
 
 def test_p002_wellbeing_by_unit_complementary_suppression(reporting_db):
@@ -89,6 +88,7 @@ def test_p003_wellbeing_by_unit_quarter_and_top(reporting_db):
     # 2024-02 TA03 5, 2024-04 XX99 6.
     top1 = referral_counts_by_unit(Filters(start="2024-01", end="2024-06"), "wellbeing", 1)
     assert list(dict.fromkeys(top1["series"])) == ["TA01", OTHER_UNITS]
+    assert pd.isna(_row(top1, "2024-01-01", OTHER_UNITS)["label"])  # named by the catalog
     assert _row(top1, "2024-01-01", OTHER_UNITS)["value"] == 7
     assert _row(top1, "2024-02-01", OTHER_UNITS)["value"] == 5
     assert _row(top1, "2024-04-01", OTHER_UNITS)["value"] == 6
@@ -98,15 +98,15 @@ def test_p004_wellbeing_by_unit_unit_filter_and_empty_range(reporting_db):
     frame = referral_counts_by_unit(
         Filters(start="2024-01", end="2024-02", units=("TA03",)), "wellbeing"
     )
-    # TA03 only: 2024-01 2 (suppressed; nothing else to hide: other_units is 0),
-    # 2024-02 5.
-    assert set(frame["series"]) == {"TA03", OTHER_UNITS}
+    # TA03 only: 2024-01 2 (suppressed; nothing else to hide, no other unit), 2024-02 5.
+    # One unit: no other_units series.
+    assert set(frame["series"]) == {"TA03"}
     assert _row(frame, "2024-01-01", "TA03")["suppressed"]
     assert _row(frame, "2024-02-01", "TA03")["value"] == 5
-    # No wellbeing referrals in 2023: only other_units, 0 in each of the 3 months.
+    # No wellbeing referrals in 2023: no unit, so no unit series at all (the totals of
+    # referral_counts keep their measured zeros, see test_p007).
     empty = referral_counts_by_unit(Filters(start="2023-01", end="2023-03"), "wellbeing")
-    assert list(empty["series"].unique()) == [OTHER_UNITS]
-    assert list(empty["value"]) == [0, 0, 0]
+    assert empty.empty and list(empty.columns) == [*TIDY_COLUMNS, "label"]
 
 
 def test_p005_wellbeing_chart_totals_and_units_together(reporting_db):
@@ -117,7 +117,8 @@ def test_p005_wellbeing_chart_totals_and_units_together(reporting_db):
     assert _row(frame, "2024-01-01", "referrers")["value"] == 8
     assert _row(frame, "2024-02-01", "referrers")["suppressed"]
     assert _row(frame, "2024-02-01", "TA01")["value"] == 8
-    # The figure: unit bars stacked, other_units (all 0) left out, totals as lines.
+    # The figure: unit bars stacked (no other_units: every unit has its own), totals as
+    # lines.
     figure = chart_payload("hyvinvointilahetteet", Filters(start="2024-01", end="2024-06"), "fi")[
         "figure"
     ]
@@ -127,6 +128,42 @@ def test_p005_wellbeing_chart_totals_and_units_together(reporting_db):
     assert kinds["Alfan terveysasema"] == "bar" and kinds["XX99"] == "bar"
     assert "Muut yksiköt" not in kinds
     assert figure["layout"]["barmode"] == "stack"
+
+
+def test_p007_no_structurally_empty_series_but_measured_zeros_stay(reporting_db):
+    from app import app
+
+    client = app.server.test_client()
+    url = "/api/charts/hyvinvointilahetteet/data.json?from={}&to={}"
+    rows = client.get(url.format("2024-01", "2024-06")).get_json()["rows"]
+    # Four referring units (TA01, TA03, XX99, TA02) <= top + 1: each has its own series
+    # and "other units" has no member, so no row of it is sent.
+    assert {row["series"] for row in rows} == {
+        "referrals", "referrers", "TA01", "TA03", "XX99", "TA02"}  # fmt: skip
+    # A measured zero stays: TA02 made no referral in 2024-02 (fixture), 0 is sent.
+    (feb_ta02,) = [r for r in rows if r["series"] == "TA02" and r["period"] == "2024-02-01"]
+    assert feb_ta02["value"] == 0 and feb_ta02["suppressed"] is False
+    # No wellbeing referral at all in 2023-01..03: the totals are measured zeros (3
+    # months x referrals, referrers), and no unit series is sent.
+    quiet = client.get(url.format("2023-01", "2023-03")).get_json()["rows"]
+    assert sorted((r["series"], r["value"]) for r in quiet) == (
+        [("referrals", 0)] * 3 + [("referrers", 0)] * 3)  # fmt: skip
+    # The card's table and legend have no "Muut yksiköt" either.
+    payload = chart_payload("hyvinvointilahetteet", Filters(start="2024-01", end="2024-06"), "fi")
+    assert "Muut yksiköt" not in payload["table"]["columns"]
+    assert "Muut yksiköt" not in {trace.get("name") for trace in payload["figure"]["data"]}
+    # Whole kind, every chart on this fixture: no table column is blank in every row and
+    # no drawn series trace is empty.
+    for chart_id in CHARTS:
+        payload = chart_payload(chart_id, Filters(start="2024-01", end="2024-06"), "fi")
+        if payload["empty"]:
+            continue
+        table = payload["table"]
+        for index, column in enumerate(table["columns"][1:], start=1):
+            assert any(row[index] != "" for row in table["rows"]), (chart_id, column)
+        for trace in payload["figure"]["data"]:
+            if trace.get("type") in ("bar", "scatter") and trace.get("x") is not None:
+                assert len(trace["x"]) > 0, (chart_id, trace.get("name"))
 
 
 def test_p006_exercise_referrals(reporting_db):
