@@ -22,6 +22,7 @@ from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
 from queries.periods import complete_periods
 from queries.reference import data_as_of, events_for, is_synthetic, targets_for, units
+from queries.results import as_stated
 from translations import format_date, t
 
 _EMPTY_TARGETS = pd.DataFrame(
@@ -83,8 +84,10 @@ def series_labels(spec: ChartSpec, frame: pd.DataFrame, lang: str) -> dict[str, 
 
 def load_complete(spec: ChartSpec, filters: Filters) -> pd.DataFrame:
     """``spec.load(filters)`` without the periods the data covers only in part, unless
-    the chart keeps the period in progress (``ChartSpec.keep_partial_period``)."""
-    frame = spec.load(filters)
+    the chart keeps the period in progress (``ChartSpec.keep_partial_period``), with
+    its numbers as the chart states them (``queries.results.as_stated``: values rounded
+    to ``spec.decimals``, counts whole)."""
+    frame = as_stated(spec.load(filters), spec.decimals)
     if spec.keep_partial_period:
         return frame
     return complete_periods(frame, filters, data_as_of())

@@ -27,10 +27,10 @@ from openpyxl.styles import Font
 
 from charts.catalog import CHARTS
 from charts.payload import chart_data, effective_filters, series_labels
-from charts.summary import SUPPRESSED_MARK, period_label
+from charts.summary import SUPPRESSED_MARK, period_label, reason_text
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic, units
-from queries.results import plain_number
+from queries.results import export_count, export_value
 from settings import get_settings
 from translations import format_date, t
 
@@ -99,19 +99,22 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         t("export.col.unit", lang),
         t("export.col.numerator", lang),
         t("export.col.denominator", lang),
+        t("export.col.suppression_reason", lang),
     ]
     rows = []
     for row in frame.sort_values(["period", "series"], kind="stable").itertuples(index=False):
         hidden = bool(row.suppressed)
+        reason = reason_text(row.suppression_reason, lang) if hidden else None
         rows.append(
             [
                 period_label(pd.Timestamp(row.period), filters.grain),
                 pd.Timestamp(row.period).date(),
                 labels.get(row.series, row.series),
-                SUPPRESSED_MARK if hidden else plain_number(row.value),
+                SUPPRESSED_MARK if hidden else export_value(row.value, spec.decimals),
                 unit,
-                SUPPRESSED_MARK if hidden else plain_number(row.numerator),
-                SUPPRESSED_MARK if hidden else plain_number(row.denominator),
+                SUPPRESSED_MARK if hidden else export_count(row.numerator),
+                SUPPRESSED_MARK if hidden else export_count(row.denominator),
+                reason[:1].upper() + reason[1:] if reason else None,
             ]
         )
     as_of = data_as_of()
@@ -141,9 +144,13 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, date):
         return f"{value.day}.{value.month}.{value.year}"
-    if isinstance(value, int | float):
-        # Plain digits with a decimal comma: Finnish Excel reads it as a number.
-        return repr(float(value)).replace(".", ",").removesuffix(",0")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # Plain digits with a decimal comma: Finnish Excel reads it as a number. The
+        # values are rounded as the chart states them (queries.results.as_stated), so
+        # the shortest text of the float is that number.
+        return repr(value).replace(".", ",").removesuffix(",0")
     return safe_text(str(value))
 
 
@@ -179,7 +186,7 @@ def to_xlsx(export: DataExport, lang: str) -> bytes:
                 if isinstance(value, date):
                     cell.number_format = "d.m.yyyy"
     data.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFG", (12, 12, 34, 10, 8, 12, 12), strict=True):
+    for letter, width in zip("ABCDEFGH", (12, 12, 34, 10, 8, 12, 12, 40), strict=True):
         data.column_dimensions[letter].width = width
     meta = book.create_sheet(t("export.sheet.meta", lang))
     for row_index, (label, value) in enumerate(export.metadata, start=1):

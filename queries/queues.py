@@ -17,7 +17,7 @@ from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import SERVICES, Filters
 from queries.periods import period_start
-from queries.privacy import suppress_counts
+from queries.privacy import SMALL_DENOMINATOR, hide_cells, suppress_counts
 from queries.reference import data_as_of
 from queries.results import TIDY_COLUMNS, empty_frame
 from queries.sql import chart_statement
@@ -169,20 +169,20 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
     if rows.empty:
         return empty_frame()
     minimum = get_settings().min_cell_count
-    hidden = (rows["entries"] > 0) & (rows["entries"] < minimum)
     parts = []
     for key, column in (("median", "median_days"), ("p90", "p90_days")):
-        parts.append(
-            pd.DataFrame(
-                {
-                    "period": pd.to_datetime(rows["period"]),
-                    "series": key,
-                    "value": rows[column].astype(float).round(1).mask(hidden),
-                    "numerator": np.nan,
-                    "denominator": np.nan,
-                    "suppressed": hidden,
-                }
-            )
+        part = pd.DataFrame(
+            {
+                "period": pd.to_datetime(rows["period"]),
+                "series": key,
+                "value": rows[column].astype(float).round(1),
+                "numerator": np.nan,
+                "denominator": np.nan,
+                "suppressed": False,
+            }
         )
+        # A percentile of fewer entries than the minimum rests on that few people.
+        few = (rows["entries"] > 0) & (rows["entries"] < minimum)
+        parts.append(hide_cells(part, few, reason=SMALL_DENOMINATOR))
     frame = pd.concat(parts, ignore_index=True).reindex(columns=TIDY_COLUMNS)
     return frame.sort_values(["series", "period"], kind="stable").reset_index(drop=True)

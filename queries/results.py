@@ -4,12 +4,19 @@ The tidy chart frame has one row per period and series:
 ``period`` (Timestamp, first day of the period), ``series`` (str key, translated in the
 UI), ``value`` (float, in the chart's unit; NaN when suppressed or undefined),
 ``numerator`` and ``denominator`` (floats, counts; NaN for plain counts and when
-suppressed) and ``suppressed`` (bool).
+suppressed), ``suppressed`` (bool) and ``suppression_reason`` (why a suppressed cell is
+withheld, one of ``queries.privacy.REASONS``; None when shown). Where a row has both
+``numerator`` and ``denominator``, ``value`` is the share 100 × numerator / denominator.
+
+The queries return exact counts and values; ``as_stated`` rounds a frame as its chart
+states it (``ChartSpec.decimals``), and ``export_value``/``export_count`` turn the
+numbers into JSON and spreadsheet cells (whole numbers as ``int``).
 """
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pandas as pd
 
@@ -19,7 +26,15 @@ from queries.privacy import shares_with_suppression, suppress_counts
 from queries.reference import data_as_of, data_from
 from settings import get_settings
 
-TIDY_COLUMNS = ["period", "series", "value", "numerator", "denominator", "suppressed"]
+TIDY_COLUMNS = [
+    "period",
+    "series",
+    "value",
+    "numerator",
+    "denominator",
+    "suppressed",
+    "suppression_reason",
+]
 
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
@@ -76,6 +91,74 @@ def count_series(rows: pd.DataFrame, filters: Filters, series: dict[str, str]) -
     return _finish(pd.concat(parts, ignore_index=True))
 
 
-def plain_number(value: object) -> object:
-    """``value`` with NaN as None (how JSON and spreadsheet cells say "no value")."""
-    return None if isinstance(value, float) and math.isnan(value) else value
+# Places a count keeps in ``as_stated``: enough for any count a float holds exactly
+# (whole numbers up to 10**9 with room to spare), few enough to drop the noise of sums.
+COUNT_PLACES = 6
+
+
+def _half_up(exact: Fraction, decimals: int) -> float:
+    """``exact`` rounded half away from zero to ``decimals`` places, as the nearest
+    float (whose shortest text is the rounded number: ``16.3``, never
+    ``16.299999999999997``)."""
+    scaled = abs(exact) * 10**decimals
+    whole = math.floor(scaled + Fraction(1, 2))
+    return math.copysign(float(Fraction(whole, 10**decimals)), exact)
+
+
+def stated_value(value: float, decimals: int, numerator: float = math.nan,
+                 denominator: float = math.nan) -> float:  # fmt: skip
+    """One value as a chart with ``decimals`` states it (rounded half away from zero);
+    NaN stays NaN. A share (numerator and denominator given, denominator > 0) is rounded
+    from 100 × numerator / denominator itself, so it is rounded once, never from a value
+    already rounded to another number of places."""
+    if math.isnan(value):
+        return value
+    if not (math.isnan(numerator) or math.isnan(denominator)) and denominator > 0:
+        exact = Fraction(100) * Fraction(numerator) / Fraction(denominator)
+    else:
+        # A value that is not a share: its shortest text is what the query meant.
+        exact = Fraction(repr(float(value)))
+    return _half_up(exact, decimals)
+
+
+def as_stated(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """The tidy chart frame with its numbers as the chart states them.
+
+    ``numerator`` and ``denominator`` are counts, whole numbers by the reporting
+    contract; they are rounded to ``COUNT_PLACES`` places, which only removes the noise
+    of float sums (``16.308999999999997`` -> ``16.309``) and never turns a reported
+    fraction into another number. ``value`` is rounded half away from zero to
+    ``decimals`` places (``stated_value``; a share from its stated numerator and
+    denominator). NaN stays NaN, the columns stay floats. Every view, the data API and
+    the exports start from this frame (``charts.payload.chart_data``). Returns a new
+    frame.
+    """
+    out = frame.copy()
+    if out.empty:
+        return out
+    for column in ("numerator", "denominator"):
+        out[column] = out[column].astype(float).round(COUNT_PLACES)
+    out["value"] = [
+        stated_value(value, decimals, numerator, denominator)
+        for value, numerator, denominator in zip(
+            out["value"].astype(float), out["numerator"], out["denominator"], strict=True
+        )
+    ]
+    return out
+
+
+def export_value(value: float, decimals: int) -> int | float | None:
+    """A stated value for JSON and spreadsheet cells: None when missing, an ``int``
+    when the chart states whole numbers, else a float with ``decimals`` places."""
+    if math.isnan(value):
+        return None
+    return int(value) if decimals == 0 else float(value)
+
+
+def export_count(value: float) -> int | float | None:
+    """A count (numerator, denominator) for JSON and spreadsheet cells: an ``int``
+    (counts are whole numbers), None when missing; a fraction that breaks the reporting
+    contract stays the float it is."""
+    if math.isnan(value):
+        return None
+    return int(value) if value.is_integer() else float(value)

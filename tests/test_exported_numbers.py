@@ -1,0 +1,89 @@
+"""Exported numbers are the numbers the chart states: values rounded to the chart's
+``decimals``, counts whole (``int`` in JSON, integer cells in XLSX, no ",0" in CSV), no
+float noise in any format. The real files are reopened (json, csv, openpyxl). Runs on
+the areas 2–4 fixture (``tests/fixtures/areas234.py``) on DuckDB and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+import tests.fixtures.areas234
+from app import app
+from charts.catalog import CHARTS
+from tests.conftest import reporting_db_fixture
+
+reporting_db = reporting_db_fixture(tests.fixtures.areas234)
+
+FORMS_Q3 = "/api/charts/sahkoiset-lomakkeet-osuus/data.{}?from=2023-07&to=2023-09&grain=quarter"
+
+
+def _csv(body: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+
+def _xlsx(body: bytes) -> list[dict[str, object]]:
+    sheet = load_workbook(io.BytesIO(body))["Tiedot"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_x001_float_sums_are_stated_without_noise_in_every_format(reporting_db):
+    client = app.server.test_client()
+    # Q3/2023 sums the reported thousands of forms: 5.431 + 5.434 + 5.436 = 16.301 and
+    # 18.2 + 18.2 + 18.23 = 54.63, which floats add up to 16.301000000000002 and
+    # 54.629999999999995. Share: 100 x 16.301 / 54.63 = 29.8389... -> 29.8 % (1 decimal,
+    # as the chart states it). The fractions break the contract's whole counts: they
+    # are shown as reported, only without the noise.
+    (row,) = client.get(FORMS_Q3.format("json")).get_json()["rows"]
+    assert (row["value"], row["numerator"], row["denominator"]) == (29.8, 16.301, 54.63)
+    (line,) = _csv(client.get(FORMS_Q3.format("csv")).data)
+    assert (line["Arvo"], line["Osoittaja"], line["Nimittäjä"]) == ("29,8", "16,301", "54,63")
+    (cells,) = _xlsx(client.get(FORMS_Q3.format("xlsx")).data)
+    assert (cells["Arvo"], cells["Osoittaja"], cells["Nimittäjä"]) == (29.8, 16.301, 54.63)
+    # The data API says how many places the chart states.
+    assert client.get(FORMS_Q3.format("json")).get_json()["chart"]["decimals"] == 1
+
+
+def _places(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+@pytest.mark.parametrize("grain", ["month", "quarter", "year"])
+def test_x002_every_chart_states_its_numbers_in_every_format(reporting_db, grain):
+    # Whole kind: every chart of the catalog, in JSON, CSV and XLSX, on the fixture's
+    # 2024 data (whole counts): counts are ints, values have at most the chart's places
+    # (and are ints when it states whole numbers), suppressed cells are empty / "..".
+    client = app.server.test_client()
+    cell_text = re.compile(r"^(-?\d+(,\d+)?|\.\.|)$")
+    seen = 0
+    for chart_id, spec in CHARTS.items():
+        url = f"/api/charts/{chart_id}/data.{{}}?from=2024-01&to=2024-06&grain={grain}"
+        rows = client.get(url.format("json")).get_json()["rows"]
+        for row in rows:
+            for column in ("numerator", "denominator"):
+                assert row[column] is None or type(row[column]) is int, (chart_id, row)
+            value = row["value"]
+            if value is not None:
+                assert type(value) is (int if spec.decimals == 0 else float), (chart_id, row)
+                assert _places(repr(value)) <= spec.decimals, (chart_id, row)
+            seen += 1
+        for line in _csv(client.get(url.format("csv")).data):
+            for column in ("Arvo", "Osoittaja", "Nimittäjä"):
+                assert cell_text.match(line[column]), (chart_id, line)
+            for column in ("Osoittaja", "Nimittäjä"):
+                assert "," not in line[column], (chart_id, line)  # whole counts
+            assert _places(line["Arvo"].replace(",", ".")) <= spec.decimals, (chart_id, line)
+        for cells in _xlsx(client.get(url.format("xlsx")).data):
+            for column in ("Osoittaja", "Nimittäjä"):
+                assert cells[column] in (None, "..") or type(cells[column]) is int, (
+                    chart_id, cells)  # fmt: skip
+            value = cells["Arvo"]
+            if isinstance(value, int | float):
+                assert spec.decimals > 0 or type(value) is int, (chart_id, cells)
+                assert round(value, spec.decimals) == value, (chart_id, cells)
+    assert seen >= {"month": 80, "quarter": 30, "year": 4}[grain]  # rows were looked at
