@@ -27,7 +27,13 @@ from openpyxl.styles import Font
 
 from charts.catalog import CHARTS
 from charts.payload import chart_data, effective_filters, series_labels
-from charts.summary import SUPPRESSED_MARK, period_label, reason_text
+from charts.summary import (
+    SUPPRESSED_MARK,
+    comparison_sign,
+    format_value,
+    period_label,
+    reason_text,
+)
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic, units
 from queries.results import export_count, export_value
@@ -83,12 +89,31 @@ def describe_filters(filters: Filters, lang: str) -> str:
     return "; ".join(parts)
 
 
+def describe_targets(targets: pd.DataFrame, unit: str, lang: str) -> str:
+    """The chart's programme targets as text, from the targets data (never copied into a
+    catalog text, where it would go stale), e.g. "> 10 % 1.1.2022–31.12.2022; ≥ 45 %
+    1.1.2025 alkaen"; "" when the chart has none."""
+    if targets.empty:
+        return ""
+    parts = []
+    for row in targets[targets["kind"] == "programme_target"].itertuples(index=False):
+        value = format_value(row.value, unit, 0 if float(row.value).is_integer() else 1, lang)
+        start = format_date(pd.Timestamp(row.valid_from).date(), lang)
+        period = (
+            t("export.target_from", lang, start=start)
+            if pd.isna(row.valid_to)
+            else f"{start}–{format_date(pd.Timestamp(row.valid_to).date(), lang)}"
+        )
+        parts.append(f"{comparison_sign(row.comparison)} {value} {period}")
+    return "; ".join(parts)
+
+
 def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataExport:
     """The rows and metadata of one chart under ``filters``; ``link`` points back to
     the chart in the dashboard."""
     spec = CHARTS[chart_id]
     filters = effective_filters(spec, filters)
-    frame, _targets = chart_data(chart_id, filters)
+    frame, targets = chart_data(chart_id, filters)
     labels = series_labels(spec, frame, lang)
     unit = t(f"unit.{spec.unit}", lang) if spec.unit != "count" else t("export.unit_count", lang)
     columns = [
@@ -124,6 +149,7 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         (t("export.meta.definition", lang), spec.definition(lang)),
         (t("export.meta.filters", lang), describe_filters(filters, lang)),
         (t("export.meta.source", lang), t(spec.text_key("source"), lang)),
+        (t("export.meta.targets", lang), describe_targets(targets, spec.unit, lang)),
         (t("export.meta.data_as_of", lang), format_date(as_of, lang) if as_of else ""),
         (
             t("export.meta.suppression", lang),
@@ -136,6 +162,7 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
     ]
     if is_synthetic():
         metadata.append((t("export.meta.note", lang), t("shell.synthetic_banner", lang)))
+    metadata = [(label, value) for label, value in metadata if value]
     return DataExport(chart_id, columns, rows, metadata)
 
 

@@ -114,3 +114,19 @@ def test_e007_whole_number_chart_exports_integers_rounded_as_stated(client):
     # The card's table says the same number.
     payload = chart_payload("hoitotakuuseuranta-kattavuus", Filters(grain="year"), "fi")
     assert payload["table"]["rows"][0][1] == "63\u00a0%"
+
+
+def test_e008_targets_in_the_workbook_come_from_the_targets_data(client):
+    # The catalog texts no longer copy targets (they went stale); the workbook's
+    # metadata lists them from the targets table, here the shipped targets.csv:
+    # digiasiointi-osuus > 10 / > 25 / > 30 % for 2022 / 2023 / 2024, >= 45 % from 2025.
+    nbsp = "\u00a0"
+    book = load_workbook(io.BytesIO(client.get("/api/charts/digiasiointi-osuus/data.xlsx").data))
+    meta = {row[0].value: row[1].value for row in book["Metatiedot"].iter_rows()}
+    assert meta["Tavoitteet"] == (
+        f"> 10{nbsp}% 1.1.2022–31.12.2022; > 25{nbsp}% 1.1.2023–31.12.2023; "
+        f"> 30{nbsp}% 1.1.2024–31.12.2024; ≥ 45{nbsp}% 1.1.2025 alkaen"
+    )
+    # A chart without a programme target has no such row.
+    book = load_workbook(io.BytesIO(client.get("/api/charts/jonot/data.xlsx").data))
+    assert "Tavoitteet" not in {row[0].value for row in book["Metatiedot"].iter_rows()}
