@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from queries.filters import Filters
@@ -129,21 +130,31 @@ def as_stated(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
     of float sums (``16.308999999999997`` -> ``16.309``) and never turns a reported
     fraction into another number. ``value`` is rounded half away from zero to
     ``decimals`` places (``stated_value``; a share from its stated numerator and
-    denominator). NaN stays NaN, the columns stay floats. Every view, the data API and
-    the exports start from this frame (``charts.payload.chart_data``). Returns a new
-    frame.
+    denominator, exactly). NaN stays NaN, the columns stay floats. Every view, the data
+    API and the exports start from this frame (``charts.payload.chart_data``). Returns
+    a new frame.
     """
     out = frame.copy()
     if out.empty:
         return out
-    for column in ("numerator", "denominator"):
-        out[column] = out[column].astype(float).round(COUNT_PLACES)
-    out["value"] = [
-        stated_value(value, decimals, numerator, denominator)
-        for value, numerator, denominator in zip(
-            out["value"].astype(float), out["numerator"], out["denominator"], strict=True
-        )
-    ]
+    num = out["numerator"].astype(float).round(COUNT_PLACES)
+    den = out["denominator"].astype(float).round(COUNT_PLACES)
+    value = out["value"].astype(float)
+    scale = 10**decimals
+    # Not a share: the value's shortest text, rounded half away from zero (the nudge
+    # puts a tie like 2.675, stored as 2.67499999..., on the side its text is on).
+    stated = np.sign(value) * np.floor(value.abs() * scale + 0.5 + 1e-9) / scale
+    share = value.notna() & num.notna() & den.notna() & (den > 0)
+    whole = share & (num % 1 == 0) & (den % 1 == 0)
+    if whole.any():
+        # 100 × n / d rounded half up, in exact integer arithmetic: floor((200·s·n + d)
+        # / 2d) hundred-and-s-ths, s = 10**decimals.
+        n = num[whole].astype("int64")
+        d = den[whole].astype("int64")
+        stated[whole] = ((200 * scale * n + d) // (2 * d)) / scale
+    for index in value.index[share & ~whole]:  # fractional counts: rare, exact
+        stated[index] = stated_value(value[index], decimals, num[index], den[index])
+    out["numerator"], out["denominator"], out["value"] = num, den, stated
     return out
 
 

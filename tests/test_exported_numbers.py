@@ -9,17 +9,45 @@ import csv
 import io
 import re
 
+import numpy as np
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 import tests.fixtures.areas234
 from app import app
 from charts.catalog import CHARTS
+from queries.results import as_stated
 from tests.conftest import reporting_db_fixture
 
 reporting_db = reporting_db_fixture(tests.fixtures.areas234)
 
 FORMS_Q3 = "/api/charts/sahkoiset-lomakkeet-osuus/data.{}?from=2023-07&to=2023-09&grain=quarter"
+
+
+def test_x000_as_stated_rounds_once_half_away_from_zero():
+    frame = pd.DataFrame(
+        {
+            "value": [62.5, 12.5, 66.7, 2.675, 44.5, np.nan],
+            "numerator": [15.0, 1.0, 2.0, np.nan, np.nan, np.nan],
+            "denominator": [24.0, 8.0, 3.0, np.nan, np.nan, 7.0],
+        }
+    )
+    # Shares from their counts: 15/24 = 62.5 % -> 63 and 1/8 = 12.5 % -> 13 (half away
+    # from zero, not to even); 2/3 = 66.66...% -> 67. Values that are not shares:
+    # 2.675 -> 3 and 44.5 -> 45.
+    assert as_stated(frame, 0)["value"].tolist()[:5] == [63, 13, 67, 3, 45]
+    # At one decimal: 62.5, 12.5, 66.7 (from 2/3, not from the 66.7 given), 2.7, 44.5.
+    assert as_stated(frame, 1)["value"].tolist()[:5] == [62.5, 12.5, 66.7, 2.7, 44.5]
+    # At two: 2.675 is a tie in its text (the float is 2.67499999...): 2.68.
+    assert as_stated(frame, 2)["value"].tolist()[3] == 2.68
+    # Counts lose only the noise of float sums.
+    noisy = pd.DataFrame(
+        {"value": [np.nan], "numerator": [16.301000000000002], "denominator": [54.629999999999995]}
+    )
+    stated = as_stated(noisy, 1)
+    assert (stated["numerator"][0], stated["denominator"][0]) == (16.301, 54.63)
+    assert np.isnan(stated["value"][0])
 
 
 def _csv(body: bytes) -> list[dict[str, str]]:
