@@ -97,29 +97,12 @@ def count_series(rows: pd.DataFrame, filters: Filters, series: dict[str, str]) -
 COUNT_PLACES = 6
 
 
-def _half_up(exact: Fraction, decimals: int) -> float:
-    """``exact`` rounded half away from zero to ``decimals`` places, as the nearest
-    float (whose shortest text is the rounded number: ``16.3``, never
-    ``16.299999999999997``)."""
-    scaled = abs(exact) * 10**decimals
-    whole = math.floor(scaled + Fraction(1, 2))
-    return math.copysign(float(Fraction(whole, 10**decimals)), exact)
-
-
-def stated_value(value: float, decimals: int, numerator: float = math.nan,
-                 denominator: float = math.nan) -> float:  # fmt: skip
-    """One value as a chart with ``decimals`` states it (rounded half away from zero);
-    NaN stays NaN. A share (numerator and denominator given, denominator > 0) is rounded
-    from 100 × numerator / denominator itself, so it is rounded once, never from a value
-    already rounded to another number of places."""
-    if math.isnan(value):
-        return value
-    if not (math.isnan(numerator) or math.isnan(denominator)) and denominator > 0:
-        exact = Fraction(100) * Fraction(numerator) / Fraction(denominator)
-    else:
-        # A value that is not a share: its shortest text is what the query meant.
-        exact = Fraction(repr(float(value)))
-    return _half_up(exact, decimals)
+def _share_half_up(numerator: float, denominator: float, decimals: int) -> float:
+    """100 × ``numerator`` / ``denominator`` (both >= 0, any fractions) rounded half
+    up to ``decimals`` places, exactly, as the nearest float (whose shortest text is the
+    rounded number)."""
+    scaled = Fraction(100) * Fraction(numerator) / Fraction(denominator) * 10**decimals
+    return float(Fraction(math.floor(scaled + Fraction(1, 2)), 10**decimals))
 
 
 def as_stated(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
@@ -129,10 +112,10 @@ def as_stated(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
     contract; they are rounded to ``COUNT_PLACES`` places, which only removes the noise
     of float sums (``16.308999999999997`` -> ``16.309``) and never turns a reported
     fraction into another number. ``value`` is rounded half away from zero to
-    ``decimals`` places (``stated_value``; a share from its stated numerator and
-    denominator, exactly). NaN stays NaN, the columns stay floats. Every view, the data
-    API and the exports start from this frame (``charts.payload.chart_data``). Returns
-    a new frame.
+    ``decimals`` places; a share is rounded from its stated numerator and denominator
+    exactly, so it is rounded once (never from a value already rounded to other
+    places). NaN stays NaN, the columns stay floats. Every view, the data API and the
+    exports start from this frame (``charts.payload.chart_data``). Returns a new frame.
     """
     out = frame.copy()
     if out.empty:
@@ -147,13 +130,13 @@ def as_stated(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
     share = value.notna() & num.notna() & den.notna() & (den > 0)
     whole = share & (num % 1 == 0) & (den % 1 == 0)
     if whole.any():
-        # 100 × n / d rounded half up, in exact integer arithmetic: floor((200·s·n + d)
-        # / 2d) hundred-and-s-ths, s = 10**decimals.
+        # Whole counts: k = floor(100·n·s / d + 1/2) = floor((200·s·n + d) / 2d) in
+        # exact integers (s = 10**decimals); the stated value is k / s.
         n = num[whole].astype("int64")
         d = den[whole].astype("int64")
         stated[whole] = ((200 * scale * n + d) // (2 * d)) / scale
     for index in value.index[share & ~whole]:  # fractional counts: rare, exact
-        stated[index] = stated_value(value[index], decimals, num[index], den[index])
+        stated[index] = _share_half_up(num[index], den[index], decimals)
     out["numerator"], out["denominator"], out["value"] = num, den, stated
     return out
 
