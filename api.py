@@ -21,11 +21,13 @@ from flask import Blueprint, Flask, jsonify, request, send_file, url_for
 from charts.areas import AREA_BY_SLUG
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters
+from charts.summary import reason_text
 from exports.data import build_export, to_csv, to_xlsx
 from queries.engine import DATABASE_ERRORS, ping
 from queries.filters import Filters
+from queries.privacy import REASONS
 from queries.reference import data_as_of, is_synthetic
-from queries.results import plain_number
+from queries.results import export_count, export_value
 from settings import get_settings
 from translations import normalise_language, t
 
@@ -42,6 +44,7 @@ def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
         "definition": spec.definition(lang),
         "source": t(spec.text_key("source"), lang),
         "unit": spec.unit,
+        "decimals": spec.decimals,
         "series": {s: t(spec.series_key(s), lang) for s in spec.series},
         "target_indicator": spec.target_indicator,
         "unit_filter": spec.unit_filter,
@@ -152,10 +155,15 @@ def chart_data_json(chart_id: str):
         {
             "period": row.period.date().isoformat(),
             "series": row.series,
-            "value": plain_number(row.value),
-            "numerator": plain_number(row.numerator),
-            "denominator": plain_number(row.denominator),
+            "value": export_value(row.value, spec.decimals),
+            "numerator": export_count(row.numerator),
+            "denominator": export_count(row.denominator),
             "suppressed": bool(row.suppressed),
+            "suppression_reason": (
+                row.suppression_reason
+                if row.suppressed and isinstance(row.suppression_reason, str)
+                else None
+            ),
         }
         for row in frame.itertuples(index=False)
     ]
@@ -188,6 +196,8 @@ def chart_data_json(chart_id: str):
             "suppression": {
                 "min_count": get_settings().min_cell_count,
                 "applies": spec.counts_people,
+                # What each row's suppression_reason means, in the asked language.
+                "reasons": {reason: reason_text(reason, lang) for reason in REASONS},
             },
             "rows": rows,
             "targets": target_rows,

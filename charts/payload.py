@@ -44,6 +44,7 @@ from queries.reference import (
     targets_for,
     units,
 )
+from queries.results import as_stated
 from translations import format_date, t
 
 _EMPTY_TARGETS = pd.DataFrame(
@@ -88,8 +89,14 @@ def chart_targets(spec: ChartSpec) -> pd.DataFrame:
 
 
 def series_labels(spec: ChartSpec, frame: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Series key -> label in drawing order: the catalog's series, then data series."""
-    labels = {key: t(spec.series_key(key), lang) for key in spec.series}
+    """Series key -> label in drawing order: the catalog's series, then data series.
+
+    A catalog series the frame does not have is left out (no empty trace, legend entry
+    or table column for it: e.g. "other units" when every unit has its own series),
+    unless the frame has no rows at all; a series of measured zeros is in the frame and
+    stays."""
+    present = set(frame["series"]) if len(frame) else set(spec.series)
+    labels = {key: t(spec.series_key(key), lang) for key in spec.series if key in present}
     if "label" in frame.columns:
         for key, label in (
             frame[["series", "label"]].drop_duplicates("series").itertuples(index=False)
@@ -104,9 +111,11 @@ def load_complete(spec: ChartSpec, filters: Filters) -> pd.DataFrame:
     kind of chart (``queries.periods.complete_periods``). So no summary, KPI card,
     target status or change from a year earlier speaks of a period in progress, and
     a stock (queue length) is always the snapshot at its period's last day.
-    ``partial_note`` names what was left out."""
+    ``partial_note`` names what was left out. Numbers are as the chart states them
+    (``queries.results.as_stated``: values rounded to ``spec.decimals``, counts whole)."""
     first_day, last_day = data_window()
-    return complete_periods(spec.load(filters), filters, last_day, first_day)
+    frame = as_stated(spec.load(filters), spec.decimals)
+    return complete_periods(frame, filters, last_day, first_day)
 
 
 def partial_note(spec: ChartSpec, filters: Filters, lang: str) -> str:

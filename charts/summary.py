@@ -121,6 +121,23 @@ def headline(frame: pd.DataFrame, targets: pd.DataFrame, series: str) -> Headlin
     return Headline(latest["period"], value, bool(latest["suppressed"]), previous, target, met)
 
 
+def cell_reason(frame: pd.DataFrame, series: str, period: pd.Timestamp) -> str | None:
+    """The ``suppression_reason`` of one cell of a tidy chart frame (None if the frame
+    does not say)."""
+    if "suppression_reason" not in frame.columns:
+        return None
+    cell = frame.loc[(frame["series"] == series) & (frame["period"] == period)]
+    reason = cell["suppression_reason"].iloc[0] if len(cell) else None
+    return reason if isinstance(reason, str) else None
+
+
+def reason_text(reason: str | None, lang: str) -> str:
+    """Why a cell is withheld, as a clause ("se perustuu alle 5 henkilöön"), for one of
+    ``queries.privacy.REASONS``; a general clause when the reason is not known."""
+    key = f"suppression.reason.{reason if isinstance(reason, str) else 'unspecified'}"
+    return t(key, lang, minimum=get_settings().min_cell_count)
+
+
 def comparison_sign(comparison: str) -> str:
     """``>=`` as ``≥`` and ``<=`` as ``≤``, for text."""
     return comparison.replace(">=", "≥").replace("<=", "≤")
@@ -142,8 +159,12 @@ def summarise(
         return t("summary.no_data", lang)
     label = period_label(facts.period, grain)
     if pd.isna(facts.value):
-        key = "summary.latest_suppressed" if facts.suppressed else "summary.latest_missing"
-        return t(key, lang, period=label, minimum=get_settings().min_cell_count)
+        if facts.suppressed:
+            reason = cell_reason(frame, series, facts.period)
+            return t(
+                "summary.latest_suppressed", lang, period=label, reason=reason_text(reason, lang)
+            )
+        return t("summary.latest_missing", lang, period=label)
     sentences = [
         t(
             "summary.latest",

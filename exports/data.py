@@ -27,10 +27,17 @@ from openpyxl.styles import Font
 
 from charts.catalog import CHARTS
 from charts.payload import chart_data, effective_filters, partial_note, series_labels
-from charts.summary import SUPPRESSED_MARK, period_label
+from charts.summary import (
+    SUPPRESSED_MARK,
+    TARGET_KINDS,
+    comparison_sign,
+    format_value,
+    period_label,
+    reason_text,
+)
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic, units
-from queries.results import plain_number
+from queries.results import export_count, export_value
 from settings import get_settings
 from translations import format_date, t
 
@@ -83,12 +90,32 @@ def describe_filters(filters: Filters, lang: str) -> str:
     return "; ".join(parts)
 
 
+def describe_targets(targets: pd.DataFrame, unit: str, lang: str) -> str:
+    """The chart's programme targets and legal requirements (``TARGET_KINDS``) as text,
+    from the targets data (never copied into a
+    catalog text, where it would go stale), e.g. "> 10 % 1.1.2022–31.12.2022; ≥ 45 %
+    1.1.2025 alkaen"; "" when the chart has none."""
+    if targets.empty:
+        return ""
+    parts = []
+    for row in targets[targets["kind"].isin(TARGET_KINDS)].itertuples(index=False):
+        value = format_value(row.value, unit, 0 if float(row.value).is_integer() else 1, lang)
+        start = format_date(pd.Timestamp(row.valid_from).date(), lang)
+        period = (
+            t("export.target_from", lang, start=start)
+            if pd.isna(row.valid_to)
+            else f"{start}–{format_date(pd.Timestamp(row.valid_to).date(), lang)}"
+        )
+        parts.append(f"{comparison_sign(row.comparison)} {value} {period}")
+    return "; ".join(parts)
+
+
 def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataExport:
     """The rows and metadata of one chart under ``filters``; ``link`` points back to
     the chart in the dashboard."""
     spec = CHARTS[chart_id]
     filters = effective_filters(spec, filters)
-    frame, _targets = chart_data(chart_id, filters)
+    frame, targets = chart_data(chart_id, filters)
     labels = series_labels(spec, frame, lang)
     unit = t(f"unit.{spec.unit}", lang) if spec.unit != "count" else t("export.unit_count", lang)
     columns = [
@@ -99,19 +126,22 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         t("export.col.unit", lang),
         t("export.col.numerator", lang),
         t("export.col.denominator", lang),
+        t("export.col.suppression_reason", lang),
     ]
     rows = []
     for row in frame.sort_values(["period", "series"], kind="stable").itertuples(index=False):
         hidden = bool(row.suppressed)
+        reason = reason_text(row.suppression_reason, lang) if hidden else None
         rows.append(
             [
                 period_label(pd.Timestamp(row.period), filters.grain),
                 pd.Timestamp(row.period).date(),
                 labels.get(row.series, row.series),
-                SUPPRESSED_MARK if hidden else plain_number(row.value),
+                SUPPRESSED_MARK if hidden else export_value(row.value, spec.decimals),
                 unit,
-                SUPPRESSED_MARK if hidden else plain_number(row.numerator),
-                SUPPRESSED_MARK if hidden else plain_number(row.denominator),
+                SUPPRESSED_MARK if hidden else export_count(row.numerator),
+                SUPPRESSED_MARK if hidden else export_count(row.denominator),
+                reason[:1].upper() + reason[1:] if reason else None,
             ]
         )
     as_of = data_as_of()
@@ -121,6 +151,7 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         (t("export.meta.definition", lang), spec.definition(lang)),
         (t("export.meta.filters", lang), describe_filters(filters, lang)),
         (t("export.meta.source", lang), t(spec.text_key("source"), lang)),
+        (t("export.meta.targets", lang), describe_targets(targets, spec.unit, lang)),
         (t("export.meta.data_as_of", lang), format_date(as_of, lang) if as_of else ""),
         (
             t("export.meta.suppression", lang),
@@ -136,6 +167,7 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         metadata.append((t("export.meta.left_out", lang), left_out))
     if is_synthetic():
         metadata.append((t("export.meta.note", lang), t("shell.synthetic_banner", lang)))
+    metadata = [(label, value) for label, value in metadata if value]
     return DataExport(chart_id, columns, rows, metadata)
 
 
@@ -144,9 +176,13 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, date):
         return f"{value.day}.{value.month}.{value.year}"
-    if isinstance(value, int | float):
-        # Plain digits with a decimal comma: Finnish Excel reads it as a number.
-        return repr(float(value)).replace(".", ",").removesuffix(",0")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # Plain digits with a decimal comma: Finnish Excel reads it as a number. The
+        # values are rounded as the chart states them (queries.results.as_stated), so
+        # the shortest text of the float is that number.
+        return repr(value).replace(".", ",").removesuffix(",0")
     return safe_text(str(value))
 
 
@@ -182,7 +218,7 @@ def to_xlsx(export: DataExport, lang: str) -> bytes:
                 if isinstance(value, date):
                     cell.number_format = "d.m.yyyy"
     data.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFG", (12, 12, 34, 10, 8, 12, 12), strict=True):
+    for letter, width in zip("ABCDEFGH", (12, 12, 34, 10, 8, 12, 12, 40), strict=True):
         data.column_dimensions[letter].width = width
     meta = book.create_sheet(t("export.sheet.meta", lang))
     for row_index, (label, value) in enumerate(export.metadata, start=1):

@@ -12,16 +12,20 @@ from queries.indicator_values import reported_share
 from queries.privacy import hide_partition_complements
 from queries.reference import county_code
 from queries.results import share_series
-from queries.sql import chart_statement
+from queries.sql import CLIENT_CONTACT_PARAMS, CLIENT_CONTACT_TOOK_PLACE, chart_statement
 from settings import get_settings
 
 # THL's access-type visits: non-urgent first visits of outpatient curative care (T11,
-# SH), not cancelled, client contacts only (recording quality counts these too) ...
-ACCESS_TYPE_VISIT = """
+# SH) that are client contacts that took place (recording quality counts these too) ...
+ACCESS_TYPE_VISIT = (
+    """
     c.service_form = :service_form AND c.nature = :nature
-    AND NOT c.urgent AND c.first_visit AND NOT c.cancelled
-    AND c.contact_type NOT IN :not_client
+    AND NOT c.urgent AND c.first_visit
+    AND """
+    + CLIENT_CONTACT_TOOK_PLACE
+    + """
 """
+)
 # ... and the visits THL's access statistics count: those preceded by a recorded
 # care-need assessment.
 ACCESS_VISITS_WHERE = (
@@ -33,7 +37,7 @@ ACCESS_VISITS_WHERE = (
 ACCESS_PARAMS = {
     "service_form": codes.ACCESS_SERVICE_FORM,
     "nature": codes.ACCESS_NATURE,
-    "not_client": list(codes.NOT_CLIENT_CONTACT),
+    **CLIENT_CONTACT_PARAMS,
 }
 
 _WITHIN_DAYS_SQL = (

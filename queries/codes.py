@@ -12,9 +12,10 @@ REMOTE_LEGACY = ("R50", "R51", "R55")
 REMOTE = REMOTE_REALTIME + REMOTE_ASYNC + REMOTE_LEGACY
 # Not a client contact: excluded from numerator and denominator alike.
 NOT_CLIENT_CONTACT = ("R60", "R71", "R72")
-# Client contacts: the denominator of shares of contacts. A code outside every list
-# (a recording error, see kirjaamisen-laatu) is not known to be a client contact and
-# is left out rather than counted as an in-person contact.
+# Client contacts, in every chart (queries.sql.CLIENT_CONTACT_TOOK_PLACE). A code
+# outside every list is a recording error (measured by kirjaamisen-laatu): it is not
+# known to be a client contact, so it counts nowhere else - not as a visit, not as an
+# in-person contact.
 CLIENT_CONTACT = IN_PERSON + REMOTE
 
 # THL's access-to-care filter: outpatient curative care, nature "sairaanhoito".

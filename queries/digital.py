@@ -10,29 +10,33 @@ from queries.engine import fetch_frame
 from queries.filters import Filters
 from queries.privacy import hide_partition_complements
 from queries.results import share_series
-from queries.sql import chart_statement
+from queries.sql import CLIENT_CONTACT_PARAMS, CLIENT_CONTACT_TOOK_PLACE, chart_statement
 from settings import get_settings
 
-_REMOTE_SHARE_SQL = """
+_REMOTE_SHARE_SQL = (
+    """
 SELECT {period} AS period,
        COUNT(*) AS contacts,
        SUM(CASE WHEN c.contact_type IN :remote THEN 1 ELSE 0 END) AS remote,
        SUM(CASE WHEN c.contact_type IN :realtime THEN 1 ELSE 0 END) AS realtime,
        SUM(CASE WHEN c.contact_type IN :asynchronous THEN 1 ELSE 0 END) AS asynchronous
 FROM client_contacts c
-WHERE NOT c.cancelled AND c.contact_type IN :client_contact
+WHERE """
+    + CLIENT_CONTACT_TOOK_PLACE
+    + """
 {filters}
 GROUP BY 1
 ORDER BY 1
 """
+)
 
 
 @cache.memoize()
 def remote_share(filters: Filters) -> pd.DataFrame:
     """Remote share of client contacts, %, as the tidy chart frame (``queries.results``).
 
-    Denominator: all client contacts that took place (not cancelled), excluding the
-    non-client codes R60/R71/R72 and codes outside the Avohilmo set. Series:
+    Denominator: client contacts that took place (``queries.sql.CLIENT_CONTACT_TOOK_PLACE``:
+    not cancelled, a client-contact code of the Avohilmo set). Series:
     ``remote`` (R52, R56 and legacy R50/R51/R55), ``realtime`` (R52) and
     ``asynchronous`` (R56), each over the same denominator.
     """
@@ -45,7 +49,7 @@ def remote_share(filters: Filters) -> pd.DataFrame:
             "remote": list(codes.REMOTE),
             "realtime": list(codes.REMOTE_REALTIME),
             "asynchronous": list(codes.REMOTE_ASYNC),
-            "client_contact": list(codes.CLIENT_CONTACT),
+            **CLIENT_CONTACT_PARAMS,
         },
     )
     rows = fetch_frame(stmt, params)
@@ -69,17 +73,21 @@ def _hide_remote_complements(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.Data
     )
 
 
-_E_BOOKING_SQL = """
+_E_BOOKING_SQL = (
+    """
 SELECT {period} AS period,
        COUNT(*) AS booked,
        SUM(CASE WHEN c.booked_via = :electronic THEN 1 ELSE 0 END) AS electronic
 FROM client_contacts c
-WHERE NOT c.cancelled AND c.contact_type IN :client_contact
+WHERE """
+    + CLIENT_CONTACT_TOOK_PLACE
+    + """
   AND c.booked_via IS NOT NULL
 {filters}
 GROUP BY 1
 ORDER BY 1
 """
+)
 
 # client_contacts.booked_via of a booking made electronically (the booking system's value).
 ELECTRONIC_BOOKING = "electronic"
@@ -94,8 +102,7 @@ def electronic_booking_share(filters: Filters) -> pd.DataFrame:
     system (``client_contacts.booked_via``). Numerator: contacts with ``booked_via =
     'electronic'``. Denominator: contacts whose ``booked_via`` is recorded (any value);
     contacts with a NULL ``booked_via`` are left out of both. Only client contacts that
-    took place count: cancelled ones, the non-client codes R60/R71/R72 and codes outside
-    the Avohilmo set are out.
+    took place count (``queries.sql.CLIENT_CONTACT_TOOK_PLACE``).
     """
     stmt, params = chart_statement(
         _E_BOOKING_SQL,
@@ -104,7 +111,7 @@ def electronic_booking_share(filters: Filters) -> pd.DataFrame:
         unit_column="c.unit_id",
         params={
             "electronic": ELECTRONIC_BOOKING,
-            "client_contact": list(codes.CLIENT_CONTACT),
+            **CLIENT_CONTACT_PARAMS,
         },
     )
     return share_series(fetch_frame(stmt, params), {"electronic": "electronic"}, "booked")

@@ -6,23 +6,41 @@ import pandas as pd
 
 from queries.cache import cache
 from queries.engine import fetch_frame
-from queries.filters import Filters
+from queries.filters import MONTHS_PER_GRAIN, Filters
 from queries.privacy import shares_with_suppression, suppress_counts
 from queries.results import TIDY_COLUMNS
 from queries.sql import chart_statement
 
+# Months each stored row covers: a display period is whole only when its stored rows
+# add up to all its months (three reported months of a year are not the year).
+_MONTHS_COVERED = (
+    "SUM(CASE v.period_grain WHEN 'month' THEN 1 WHEN 'quarter' THEN 3 "
+    "WHEN 'year' THEN 12 ELSE 0 END) AS months"
+)
+
 # Totals are re-aggregated to a coarser grain by summing numerators and denominators;
 # at a finer grain than stored, each stored period stays one point.
-_SHARE_SQL = """
+_SHARE_SQL = (
+    """
 SELECT {period} AS period,
        SUM(v.numerator) AS numerator,
-       SUM(v.denominator) AS denominator
+       SUM(v.denominator) AS denominator,
+       """
+    + _MONTHS_COVERED
+    + """
 FROM indicator_values v
 WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
 {filters}
 GROUP BY 1
 ORDER BY 1
 """
+)
+
+
+def _partial(rows: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Per display period: do its stored rows cover fewer months than the period has?
+    (A stored period longer than the display grain covers it whole.)"""
+    return rows["months"].astype(float) < MONTHS_PER_GRAIN[filters.grain]
 
 
 @cache.memoize()
@@ -35,6 +53,7 @@ def reported_share(
     each display period. ``min_count`` is the small-count minimum, or None for
     indicators that do not count people (e.g. health stations), which are not
     suppressed. The unit filter does not apply: these figures are county totals.
+    ``partial`` marks display periods that the stored periods fill only in part.
     """
     stmt, params = chart_statement(
         _SHARE_SQL,
@@ -50,6 +69,7 @@ def reported_share(
             "series": "share",
             "numerator": rows["numerator"],
             "denominator": rows["denominator"],
+            "partial": _partial(rows, filters),
         }
     )
     frame = shares_with_suppression(frame, min_count or 0)
@@ -62,7 +82,10 @@ _COUNT_SQL = {
 SELECT {period} AS period,
        SUM(v."""
     + column
-    + """) AS total
+    + """) AS total,
+       """
+    + _MONTHS_COVERED
+    + """
 FROM indicator_values v
 WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
 {filters}
@@ -95,7 +118,9 @@ def reported_count(
     filter's range (a yearly figure needs the range to include January).
     ``min_count`` is the small-count minimum for counts of people, or None for counts
     that are not people (groups, services), which are not suppressed. The unit filter
-    does not apply: these figures are county totals.
+    does not apply: these figures are county totals. ``partial`` marks display periods
+    that the stored periods fill only in part (reported months that do not fill a
+    quarter).
     """
     if column not in _COUNT_SQL:
         raise ValueError(f"unknown indicator_values column {column!r}")
@@ -112,6 +137,7 @@ def reported_count(
             "period": pd.to_datetime(rows["period"]),
             "series": series,
             "value": rows["total"].astype(float),
+            "partial": _partial(rows, filters),
         }
     )
     frame = suppress_counts(frame, min_count or 0)

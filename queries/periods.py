@@ -59,11 +59,15 @@ def covered_days(
 
 
 def _whole(frame: pd.DataFrame, filters: Filters, last_day, first_day) -> pd.Series:
-    """Per row: is the row's whole period inside ``covered_days``?"""
+    """Per row: is the row's whole period inside ``covered_days``, and not marked as
+    covered only in part by its own data (the tidy frame's ``partial`` column)?"""
     first, last = covered_days(filters, last_day, first_day)
     starts = pd.to_datetime(frame["period"])
     ends = starts.map(lambda period: period_end(period, filters.grain))
-    return (starts >= first) & (ends <= last)
+    whole = (starts >= first) & (ends <= last)
+    if "partial" in frame.columns:
+        whole &= ~frame["partial"].eq(True)  # missing (NaN) = not marked
+    return whole
 
 
 def complete_periods(
@@ -72,7 +76,9 @@ def complete_periods(
     """The rows of a tidy frame whose whole period lies inside the filter's months and
     inside the data's ``first_day`` .. ``last_day`` (None: not limited).
 
-    One rule for every kind of chart. A period covered only in part is left out:
+    One rule for every kind of chart. A period covered only in part — by the data's
+    first and last day, by the chosen months, or by the chart's own data (``partial``:
+    reported months that do not fill a quarter or year) — is left out:
     counted events would look like a drop; a share reported per month would be
     labelled as the whole quarter or year from some of its months; a stock (queue
     length) is the snapshot at its period's last day, which the data does not reach

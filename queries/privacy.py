@@ -4,6 +4,11 @@ Rule (docs/privacy.md): a count of people ``n`` with ``0 < n < minimum`` is supp
 and so is every share whose numerator, denominator or complement (denominator −
 numerator) is such a count. A zero is shown: it describes nobody. Suppressed cells become
 missing (NaN) and are flagged in the ``suppressed`` column; the UI prints them as "..".
+
+Why a cell is withheld travels with it in ``suppression_reason`` (one of ``REASONS``;
+None when shown), so the summary sentence and the exports can say the true reason. Every
+reason is set here and nowhere else: a stronger disclosure-control method replaces this
+module, not the callers.
 """
 
 from __future__ import annotations
@@ -13,21 +18,41 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+# Why a cell is withheld (``suppression_reason``). The summary sentence and the exports
+# have a text for each (``suppression.reason.<reason>`` in the catalog).
+SMALL_COUNT = "small_count"  # the count itself is 1..minimum-1
+SMALL_DENOMINATOR = "small_denominator"  # rests on 1..minimum-1 people (a share's base)
+SMALL_NUMERATOR = "small_numerator"  # 1..minimum-1 people meet the share's condition
+SMALL_COMPLEMENT = "small_complement"  # 1..minimum-1 people do not (denominator - numerator)
+COMPLEMENTARY = "complementary"  # not small itself: hidden so that another hidden cell
+# cannot be worked out from a total that is shown
+REASONS = (SMALL_COUNT, SMALL_DENOMINATOR, SMALL_NUMERATOR, SMALL_COMPLEMENT, COMPLEMENTARY)
+
 
 def _small(series: pd.Series, minimum: int) -> pd.Series:
     return (series > 0) & (series < minimum)
 
 
+def _reasons(index: pd.Index, *rules: tuple[pd.Series, str], start=None) -> pd.Series:
+    """Per row the reason of the first rule that holds, else ``start`` (an array of
+    earlier reasons) or None: rules go from the most telling reason to the least."""
+    reason = np.full(len(index), None, dtype=object) if start is None else start
+    for hidden, name in reversed(rules):
+        reason = np.where(np.asarray(hidden, dtype=bool), name, reason)
+    return pd.Series(reason, index=index, dtype=object)
+
+
 def suppress_counts(frame: pd.DataFrame, minimum: int, column: str = "value") -> pd.DataFrame:
     """Suppress small counts in ``column``.
 
-    Returns a new frame with ``column`` as float (NaN where suppressed) and a boolean
-    ``suppressed`` column.
+    Returns a new frame with ``column`` as float (NaN where suppressed), a boolean
+    ``suppressed`` column and ``suppression_reason`` (``SMALL_COUNT`` or None).
     """
     out = frame.copy()
     hidden = _small(out[column].astype(float), minimum)
     out[column] = out[column].astype(float).mask(hidden)
     out["suppressed"] = hidden
+    out["suppression_reason"] = _reasons(out.index, (hidden, SMALL_COUNT))
     return out
 
 
@@ -38,7 +63,9 @@ def shares_with_suppression(frame: pd.DataFrame, minimum: int, decimals: int = 1
     (denominator - numerator) is a small count. Expects ``numerator`` and
     ``denominator`` count columns. Returns a new frame where
     ``numerator``, ``denominator`` and ``value`` are floats, NaN where suppressed (all
-    three, so that no part of a suppressed share can be recovered), plus ``suppressed``.
+    three, so that no part of a suppressed share can be recovered), plus ``suppressed``
+    and ``suppression_reason``: ``SMALL_DENOMINATOR``, else ``SMALL_NUMERATOR``, else
+    ``SMALL_COMPLEMENT`` (the first that holds), None when shown.
     A denominator of zero gives a missing ``value`` that is not flagged as suppressed.
     """
     out = frame.copy()
@@ -46,13 +73,24 @@ def shares_with_suppression(frame: pd.DataFrame, minimum: int, decimals: int = 1
     den = out["denominator"].astype(float)
     # The complement (denominator - numerator: e.g. the visits NOT within 7 days) is a
     # count of people too, readable from the two numbers shown.
-    hidden = _small(num, minimum) | _small(den, minimum) | _small(den - num, minimum)
+    small_num, small_den, small_rest = (
+        _small(num, minimum),
+        _small(den, minimum),
+        _small(den - num, minimum),
+    )
+    hidden = small_num | small_den | small_rest
     with np.errstate(divide="ignore", invalid="ignore"):
         value = (100.0 * num / den.where(den > 0)).round(decimals)
     out["numerator"] = num.mask(hidden)
     out["denominator"] = den.mask(hidden)
     out["value"] = value.mask(hidden)
     out["suppressed"] = hidden
+    out["suppression_reason"] = _reasons(
+        out.index,
+        (small_den, SMALL_DENOMINATOR),
+        (small_num, SMALL_NUMERATOR),
+        (small_rest, SMALL_COMPLEMENT),
+    )
     return out
 
 
@@ -85,15 +123,25 @@ def partition_hidden(counts: pd.Series, groups: pd.Series, minimum: int) -> pd.S
 
 
 def hide_cells(
-    frame: pd.DataFrame, hidden: pd.Series, columns: tuple[str, ...] = ("value",)
+    frame: pd.DataFrame,
+    hidden: pd.Series,
+    columns: tuple[str, ...] = ("value",),
+    reason: str = COMPLEMENTARY,
 ) -> pd.DataFrame:
     """Withhold ``columns`` in the rows where ``hidden`` is True and flag them
-    ``suppressed`` (rows already suppressed stay so)."""
+    ``suppressed`` with ``reason`` (one of ``REASONS``; default: complementary
+    suppression). Rows already suppressed stay so, with their own reason."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown suppression reason {reason!r}")
     out = frame.copy()
     mask = hidden.reindex(out.index, fill_value=False).astype(bool)
     for column in columns:
         out[column] = out[column].astype(float).mask(mask)
-    out["suppressed"] = out["suppressed"].astype(bool) | mask
+    already = out["suppressed"].fillna(False).astype(bool)
+    previous = out.get("suppression_reason", pd.Series(None, index=out.index))
+    earlier = np.array([r if isinstance(r, str) else None for r in previous], dtype=object)
+    out["suppression_reason"] = _reasons(out.index, (mask & ~already, reason), start=earlier)
+    out["suppressed"] = already | mask
     return out
 
 

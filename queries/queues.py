@@ -17,9 +17,9 @@ from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import SERVICES, Filters
 from queries.periods import period_start
-from queries.privacy import suppress_counts
+from queries.privacy import SMALL_DENOMINATOR, hide_cells, suppress_counts
 from queries.reference import data_window
-from queries.results import TIDY_COLUMNS
+from queries.results import TIDY_COLUMNS, empty_frame
 from queries.sql import chart_statement
 from settings import get_settings
 
@@ -81,12 +81,6 @@ def _last_day(filters: Filters) -> date:
     return min(last, data_window()[1])
 
 
-def _empty() -> pd.DataFrame:
-    frame = pd.DataFrame(columns=TIDY_COLUMNS)
-    frame["suppressed"] = frame["suppressed"].astype(bool)
-    return frame
-
-
 @cache.memoize()
 def queue_snapshots(filters: Filters) -> pd.DataFrame:
     """Queue length and backlog at the end of each period, as the tidy chart frame.
@@ -102,7 +96,7 @@ def queue_snapshots(filters: Filters) -> pd.DataFrame:
     """
     last_day = _last_day(filters)
     if last_day < filters.start_date:
-        return _empty()
+        return empty_frame()
     oral = [s for s, deadline in SERVICE_DEADLINES.items() if deadline == ORAL_HEALTH_DEADLINE]
     first_period = period_start(filters.start_date, filters.grain)
     last_period = period_start(last_day, filters.grain)
@@ -124,7 +118,7 @@ def queue_snapshots(filters: Filters) -> pd.DataFrame:
     )
     rows = fetch_frame(stmt, params)
     if rows.empty:
-        return _empty()
+        return empty_frame()
     freq = {"month": "MS", "quarter": "QS", "year": "YS"}[filters.grain]
     periods = pd.date_range(first_period, last_period, freq=freq)
     indexed = rows.assign(period=pd.to_datetime(rows["period"])).set_index("period")
@@ -173,22 +167,22 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
     )
     rows = fetch_frame(stmt, params)
     if rows.empty:
-        return _empty()
+        return empty_frame()
     minimum = get_settings().min_cell_count
-    hidden = (rows["entries"] > 0) & (rows["entries"] < minimum)
     parts = []
     for key, column in (("median", "median_days"), ("p90", "p90_days")):
-        parts.append(
-            pd.DataFrame(
-                {
-                    "period": pd.to_datetime(rows["period"]),
-                    "series": key,
-                    "value": rows[column].astype(float).round(1).mask(hidden),
-                    "numerator": np.nan,
-                    "denominator": np.nan,
-                    "suppressed": hidden,
-                }
-            )
+        part = pd.DataFrame(
+            {
+                "period": pd.to_datetime(rows["period"]),
+                "series": key,
+                "value": rows[column].astype(float).round(1),
+                "numerator": np.nan,
+                "denominator": np.nan,
+                "suppressed": False,
+            }
         )
+        # A percentile of fewer entries than the minimum rests on that few people.
+        few = (rows["entries"] > 0) & (rows["entries"] < minimum)
+        parts.append(hide_cells(part, few, reason=SMALL_DENOMINATOR))
     frame = pd.concat(parts, ignore_index=True).reindex(columns=TIDY_COLUMNS)
     return frame.sort_values(["series", "period"], kind="stable").reset_index(drop=True)

@@ -41,14 +41,15 @@ def recording_quality(filters: Filters) -> pd.DataFrame:
     """Two recording-quality shares, %, as the tidy chart frame (``queries.results``).
 
     Series ``assessment_recorded``: numerator = access-type visits (T11, SH,
-    non-urgent, first visit, not cancelled, client contact: the visits of
+    non-urgent, first visit, a client contact that took place: the visits of
     ``queries.access`` before the assessment condition) with a care-need assessment
     date recorded (any date: one after the visit counts as recorded here, though the
     access charts drop it); denominator = all such visits. Series
     ``valid_contact_type``: numerator = contacts whose ``contact_type`` is one of
     ``KNOWN_CONTACT_TYPES`` (R60/R71/R72 are valid codes); denominator = every contact
-    row, cancelled and non-client contacts included. A NULL or unknown code is
-    invalid. The two series have their own denominators; both are suppressed by
+    row, cancelled and non-client contacts included. An unknown code is invalid; such
+    rows count in no other chart (``queries.sql.CLIENT_CONTACT_TOOK_PLACE``). The two
+    series have their own denominators; both are suppressed by
     ``shares_with_suppression``.
     """
     stmt, params = chart_statement(

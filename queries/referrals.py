@@ -8,7 +8,7 @@ from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
 from queries.privacy import hide_partition_complements
-from queries.results import count_series
+from queries.results import count_series, empty_frame
 from queries.sql import chart_statement
 from settings import get_settings
 from translations import t
@@ -130,9 +130,11 @@ def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) 
     with the most referrals over the whole range (ties by unit id) get a series each,
     keyed by the unit id and labelled by ``units.name_fi`` (the id when the unit is not
     in ``units``), largest first; the rest are summed per period into ``OTHER_UNITS``
-    (label NaN: the catalog names it). ``OTHER_UNITS`` is always there, 0 when every
-    unit has a series (never a bucket of one: with ``top + 1`` units all are shown).
-    Values are counts of referrals; every period of the filter up to the data's last
+    (label NaN: the catalog names it). ``OTHER_UNITS`` is there only when it has
+    members: with ``top + 1`` units or fewer every unit has a series of its own (never a
+    bucket of one) and there is no remainder to send, not even as zeros; with no
+    referrals in the range the frame is empty. A unit's series keeps its measured zeros:
+    values are counts of referrals, and every period of the filter up to the data's last
     date is present (missing = 0). The series add up to ``referral_counts``'
     ``referrals`` per period, which is shown beside them, so small cells are hidden and
     then further cells until the hidden ones add up to 0 or at least the minimum
@@ -158,8 +160,13 @@ def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) 
         if not rows.empty
         else pd.DataFrame({"period": pd.Series(dtype="M8[ns]")})
     )
-    wide[OTHER_UNITS] = wide[[unit for unit in ranked if unit not in shown]].sum(axis=1)
-    keys = [*shown, OTHER_UNITS]
+    rest = [unit for unit in ranked if unit not in shown]
+    keys = list(shown)
+    if rest:  # a remainder with no members is structurally empty: not a series at all
+        wide[OTHER_UNITS] = wide[rest].sum(axis=1)
+        keys.append(OTHER_UNITS)
+    if not keys:
+        return empty_frame("label")
     frame = count_series(wide, filters, {key: key for key in keys})
     # count_series hid the small cells; the units add up to the total shown beside them.
     frame = hide_partition_complements(frame, wide, sorted(keys), get_settings().min_cell_count)

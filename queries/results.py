@@ -4,13 +4,24 @@ The tidy chart frame has one row per period and series:
 ``period`` (Timestamp, first day of the period), ``series`` (str key, translated in the
 UI), ``value`` (float, in the chart's unit; NaN when suppressed or undefined),
 ``numerator`` and ``denominator`` (floats, counts; NaN for plain counts and when
-suppressed) and ``suppressed`` (bool).
+suppressed), ``suppressed`` (bool), ``suppression_reason`` (why a suppressed cell is
+withheld, one of ``queries.privacy.REASONS``; None when shown) and ``partial`` (bool:
+the chart's own data is known to cover the period only in part, e.g. reported months
+that do not fill a quarter; ``queries.periods.complete_periods`` leaves such rows out).
+Where a row has both
+``numerator`` and ``denominator``, ``value`` is the share 100 × numerator / denominator.
+
+The queries return exact counts and values; ``as_stated`` rounds a frame as its chart
+states it (``ChartSpec.decimals``), and ``export_value``/``export_count`` turn the
+numbers into JSON and spreadsheet cells (whole numbers as ``int``).
 """
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from queries.filters import Filters
@@ -19,13 +30,30 @@ from queries.privacy import shares_with_suppression, suppress_counts
 from queries.reference import data_as_of, data_from
 from settings import get_settings
 
-TIDY_COLUMNS = ["period", "series", "value", "numerator", "denominator", "suppressed"]
+TIDY_COLUMNS = [
+    "period",
+    "series",
+    "value",
+    "numerator",
+    "denominator",
+    "suppressed",
+    "suppression_reason",
+    "partial",
+]
 
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.reindex(columns=TIDY_COLUMNS)
     frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
+    frame["partial"] = frame["partial"].eq(True)  # missing (NaN) = not marked
     return frame.sort_values(["series", "period"], kind="stable").reset_index(drop=True)
+
+
+def empty_frame(*extra: str) -> pd.DataFrame:
+    """A tidy chart frame with no rows (plus the ``extra`` columns, e.g. ``label``)."""
+    return _finish(pd.DataFrame(columns=[*TIDY_COLUMNS, *extra])).reindex(
+        columns=[*TIDY_COLUMNS, *extra]
+    )
 
 
 def share_series(rows: pd.DataFrame, series: dict[str, str], denominator: str) -> pd.DataFrame:
@@ -48,7 +76,7 @@ def share_series(rows: pd.DataFrame, series: dict[str, str], denominator: str) -
         )
         parts.append(shares_with_suppression(part, minimum))
     if not parts or rows.empty:
-        return _finish(pd.DataFrame(columns=TIDY_COLUMNS))
+        return empty_frame()
     return _finish(pd.concat(parts, ignore_index=True))
 
 
@@ -69,6 +97,67 @@ def count_series(rows: pd.DataFrame, filters: Filters, series: dict[str, str]) -
     return _finish(pd.concat(parts, ignore_index=True))
 
 
-def plain_number(value: object) -> object:
-    """``value`` with NaN as None (how JSON and spreadsheet cells say "no value")."""
-    return None if isinstance(value, float) and math.isnan(value) else value
+# Places a count keeps in ``as_stated``: enough for any count a float holds exactly
+# (whole numbers up to 10**9 with room to spare), few enough to drop the noise of sums.
+COUNT_PLACES = 6
+
+
+def _share_half_up(numerator: float, denominator: float, decimals: int) -> float:
+    """100 × ``numerator`` / ``denominator`` (both >= 0, any fractions) rounded half
+    up to ``decimals`` places, exactly, as the nearest float (whose shortest text is the
+    rounded number)."""
+    scaled = Fraction(100) * Fraction(numerator) / Fraction(denominator) * 10**decimals
+    return float(Fraction(math.floor(scaled + Fraction(1, 2)), 10**decimals))
+
+
+def as_stated(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """The tidy chart frame with its numbers as the chart states them.
+
+    ``numerator`` and ``denominator`` are counts, whole numbers by the reporting
+    contract; they are rounded to ``COUNT_PLACES`` places, which only removes the noise
+    of float sums (``16.308999999999997`` -> ``16.309``) and never turns a reported
+    fraction into another number. ``value`` is rounded half away from zero to
+    ``decimals`` places; a share is rounded from its stated numerator and denominator
+    exactly, so it is rounded once (never from a value already rounded to other
+    places). NaN stays NaN, the columns stay floats. Every view, the data API and the
+    exports start from this frame (``charts.payload.chart_data``). Returns a new frame.
+    """
+    out = frame.copy()
+    if out.empty:
+        return out
+    num = out["numerator"].astype(float).round(COUNT_PLACES)
+    den = out["denominator"].astype(float).round(COUNT_PLACES)
+    value = out["value"].astype(float)
+    scale = 10**decimals
+    # Not a share: the value's shortest text, rounded half away from zero (the nudge
+    # puts a tie like 2.675, stored as 2.67499999..., on the side its text is on).
+    stated = np.sign(value) * np.floor(value.abs() * scale + 0.5 + 1e-9) / scale
+    share = value.notna() & num.notna() & den.notna() & (den > 0)
+    whole = share & (num % 1 == 0) & (den % 1 == 0)
+    if whole.any():
+        # Whole counts: k = floor(100·n·s / d + 1/2) = floor((200·s·n + d) / 2d) in
+        # exact integers (s = 10**decimals); the stated value is k / s.
+        n = num[whole].astype("int64")
+        d = den[whole].astype("int64")
+        stated[whole] = ((200 * scale * n + d) // (2 * d)) / scale
+    for index in value.index[share & ~whole]:  # fractional counts: rare, exact
+        stated[index] = _share_half_up(num[index], den[index], decimals)
+    out["numerator"], out["denominator"], out["value"] = num, den, stated
+    return out
+
+
+def export_value(value: float, decimals: int) -> int | float | None:
+    """A stated value for JSON and spreadsheet cells: None when missing, an ``int``
+    when the chart states whole numbers, else a float with ``decimals`` places."""
+    if math.isnan(value):
+        return None
+    return int(value) if decimals == 0 else float(value)
+
+
+def export_count(value: float) -> int | float | None:
+    """A count (numerator, denominator) for JSON and spreadsheet cells: an ``int``
+    (counts are whole numbers), None when missing; a fraction that breaks the reporting
+    contract stays the float it is."""
+    if math.isnan(value):
+        return None
+    return int(value) if value.is_integer() else float(value)

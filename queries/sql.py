@@ -12,7 +12,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from queries import codes
 from queries.filters import GRAINS, Filters
+
+# "A client contact that took place": the one definition every contact query uses
+# (docs/indicators.md, "Client contacts"). The contact was not cancelled and its
+# contact type (Avohilmo yhteystapa) is a client contact of the national set: in person
+# (R10, R20, R30, R40, R41) or remote (R52, R56, legacy R50, R51, R55). The non-client
+# codes R60, R71, R72 are out, and so is any other code: a recording error, which is
+# not known to be a client contact and is measured by kirjaamisen-laatu instead. The
+# contacts table must be aliased ``c``; bind ``CLIENT_CONTACT_PARAMS`` with it.
+CLIENT_CONTACT_TOOK_PLACE = "NOT c.cancelled AND c.contact_type IN :client_contact"
+CLIENT_CONTACT_PARAMS = {"client_contact": list(codes.CLIENT_CONTACT)}
 
 # date_trunc on PostgreSQL returns a timestamp; the cast makes both engines return DATE.
 _PERIOD_SQL = {grain: "CAST(date_trunc('" + grain + "', {col}) AS DATE)" for grain in GRAINS}

@@ -849,13 +849,14 @@ def indicator_values_frame(*, seed: int, end: date) -> pd.DataFrame:
         mi = _month_index(year, month)
         start = date(year, month, 1)
         rng = _rng(seed, year, month, 4)
-        # Electronic forms, numerator and denominator in thousands of forms.
+        # Electronic forms: numerator and denominator are whole counts of forms, as the
+        # contract says (thousands with decimals summed to 16.308999999999997).
         t = (mi - _mi("2022-01")) / (_mi("2026-12") - _mi("2022-01"))
         share = max(min(8.0 + 40.0 * t, 55.0) + rng.normal(0.0, 0.8), 1.0)
-        forms = round(22.0 * _SEASON[month - 1] * rng.uniform(0.95, 1.05), 3)
-        electronic = round(forms * share / 100.0, 3)
+        forms = round(22_000 * _SEASON[month - 1] * rng.uniform(0.95, 1.05))
+        electronic = round(forms * share / 100.0)
         add("sahkoiset-lomakkeet-osuus", start, "month", round(100 * electronic / forms, 1),
-            electronic, forms)  # fmt: skip
+            float(electronic), float(forms))  # fmt: skip
         # Child and family service-need assessments done within 90 days.
         p = min(0.85 + 0.14 * min(t * 1.1, 1.0), 0.995)
         completed = int(rng.integers(60, 121))

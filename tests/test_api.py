@@ -62,8 +62,8 @@ def test_a005_county_total_chart_ignores_unit_filter(client):
     ).get_json()
     assert body["filters"]["unit"] == []
     # County 99, Q1/2024: 6 / 12 = 50 %; Q2/2024 (9 / 12) is left out: the data end on
-    # 30.4.2024, inside the quarter.
-    assert [row["value"] for row in body["rows"]] == [50.0]
+    # 30.4.2024, inside the quarter. The chart states whole percents (decimals=0).
+    assert [row["value"] for row in body["rows"]] == [50]
 
 
 def test_a006_health_and_readiness(client, tmp_path):

@@ -10,7 +10,9 @@ from datetime import date, datetime
 import pandas as pd
 from openpyxl import load_workbook
 
+from charts.payload import chart_payload
 from exports.data import DataExport, safe_text, to_csv, to_xlsx
+from queries.filters import Filters
 
 URL = "/api/charts/hoitotakuu-7vrk/data.{}?from=2024-01&to=2024-02"
 
@@ -25,7 +27,7 @@ def test_e001_csv_opens_with_finnish_excel_settings(client):
     # pandas with Excel-FI conventions: ";" separator, decimal comma.
     frame = pd.read_csv(io.BytesIO(body), sep=";", decimal=",", encoding="utf-8-sig")
     assert list(frame.columns) == ["Jakso", "Jakson alku", "Sarja", "Arvo", "Yksikkö",
-                                   "Osoittaja", "Nimittäjä"]
+                                   "Osoittaja", "Nimittäjä", "Salauksen syy"]
     # 2024-01: 8 / 14 = 57.1 %; 2024-02: 25 / 30 = 83.3 % (tests/fixtures/foundation.py).
     assert frame["Arvo"].tolist() == [57.1, 83.3]
     assert frame["Osoittaja"].tolist() == [8, 25] and frame["Nimittäjä"].tolist() == [14, 30]
@@ -41,8 +43,9 @@ def test_e002_csv_matches_json_and_keeps_suppression(client):
     hidden = list(csv.reader(io.StringIO(client.get(
         "/api/charts/hoitotakuu-7vrk/data.csv?from=2024-01&to=2024-01&unit=TA02"
     ).data.decode("utf-8-sig")), delimiter=";"))
-    # TA02 has 4 visits: value, numerator and denominator all read "..".
-    assert hidden[1][3:] == ["..", "%", "..", ".."]
+    # TA02 has 4 visits: value, numerator and denominator all read "..", and the reason
+    # is the small denominator.
+    assert hidden[1][3:] == ["..", "%", "..", "..", "Se perustuu alle 5 henkilöön"]
 
 
 def test_e003_xlsx_has_typed_data_and_metadata(client):
@@ -52,7 +55,8 @@ def test_e003_xlsx_has_typed_data_and_metadata(client):
     assert book.sheetnames == ["Tiedot", "Metatiedot"]
     data = [[cell.value for cell in row] for row in book["Tiedot"].iter_rows()]
     assert data[0][:4] == ["Jakso", "Jakson alku", "Sarja", "Arvo"]
-    assert data[1] == ["1/2024", datetime(2024, 1, 1), "Toteutui 7 vrk:ssa", 57.1, "%", 8, 14]
+    assert data[1] == ["1/2024", datetime(2024, 1, 1), "Toteutui 7 vrk:ssa", 57.1, "%", 8, 14,
+                       None]
     assert data[2][3] == 83.3
     meta = {row[0].value: row[1].value for row in book["Metatiedot"].iter_rows()}
     assert meta["Tunnus"] == "hoitotakuu-7vrk"
@@ -91,3 +95,40 @@ def test_e005_formula_injection_is_neutralised():
 def test_e006_dates_in_csv_are_finnish():
     export = DataExport("x", ["Jakson alku"], [[date(2026, 11, 1)]], [])
     assert to_csv(export).decode("utf-8-sig").splitlines()[1] == "1.11.2026"
+
+
+def test_e007_whole_number_chart_exports_integers_rounded_as_stated(client):
+    url = "/api/charts/hoitotakuuseuranta-kattavuus/data.{}?from=2024-01&grain=quarter"
+    # Q1/2024: 6 / 12 = 50 % (foundation fixture; Q2 is left out: the data end on
+    # 30.4.2024). The chart states whole percents: 50, not 50.0 - in the card, the JSON,
+    # the CSV and the workbook alike; counts are integers everywhere. (Rounding a tie
+    # such as 62.5 half away from zero is test_x000's.)
+    (row,) = client.get(url.format("json")).get_json()["rows"]
+    assert (row["value"], row["numerator"], row["denominator"]) == (50, 6, 12)
+    assert all(type(row[key]) is int for key in ("value", "numerator", "denominator"))
+    lines = client.get(url.format("csv")).data.decode("utf-8-sig").splitlines()
+    assert lines[1].split(";")[3:7] == ["50", "%", "6", "12"]
+    book = load_workbook(io.BytesIO(client.get(url.format("xlsx")).data))
+    cells = [cell.value for cell in next(book["Tiedot"].iter_rows(min_row=2))]
+    assert cells[3:7] == [50, "%", 6, 12]
+    assert [type(cells[i]) for i in (3, 5, 6)] == [int, int, int]
+    # The card's table says the same number.
+    filters = Filters(start="2024-01", grain="quarter")
+    payload = chart_payload("hoitotakuuseuranta-kattavuus", filters, "fi")
+    assert payload["table"]["rows"][0][1] == "50\u00a0%"
+
+
+def test_e008_targets_in_the_workbook_come_from_the_targets_data(client):
+    # The catalog texts no longer copy targets (they went stale); the workbook's
+    # metadata lists them from the targets table, here the shipped targets.csv:
+    # digiasiointi-osuus > 10 / > 25 / > 30 % for 2022 / 2023 / 2024, >= 45 % from 2025.
+    nbsp = "\u00a0"
+    book = load_workbook(io.BytesIO(client.get("/api/charts/digiasiointi-osuus/data.xlsx").data))
+    meta = {row[0].value: row[1].value for row in book["Metatiedot"].iter_rows()}
+    assert meta["Tavoitteet"] == (
+        f"> 10{nbsp}% 1.1.2022–31.12.2022; > 25{nbsp}% 1.1.2023–31.12.2023; "
+        f"> 30{nbsp}% 1.1.2024–31.12.2024; ≥ 45{nbsp}% 1.1.2025 alkaen"
+    )
+    # A chart without a programme target has no such row.
+    book = load_workbook(io.BytesIO(client.get("/api/charts/jonot/data.xlsx").data))
+    assert "Tavoitteet" not in {row[0].value for row in book["Metatiedot"].iter_rows()}

@@ -10,7 +10,7 @@ import pandas as pd
 
 import tests.fixtures.areas234
 from charts.catalog import CHARTS
-from charts.payload import available_views, chart_payload
+from charts.payload import available_views, chart_data, chart_payload
 from exports.data import build_export
 from queries.access import access_within_days
 from queries.digital import electronic_booking_share
@@ -48,12 +48,12 @@ def _withheld(row: pd.Series) -> bool:
 def test_p001_wellbeing_referrals_by_unit_month(reporting_db):
     frame = referral_counts_by_unit(Filters(start="2024-01", end="2024-06"), "wellbeing")
     # Totals over 2024-01..06: TA01 6 + 8 = 14, TA03 2 + 5 = 7, XX99 6, TA02 5. Four
-    # units <= top + 1 = 6: each its own series, largest first; other_units last, all 0.
-    assert list(dict.fromkeys(frame["series"])) == ["TA01", "TA03", "XX99", "TA02", OTHER_UNITS]
+    # units <= top + 1 = 6: each its own series, largest first; no unit is left for
+    # other_units, so it is not a series at all (not a row of zeros).
+    assert list(dict.fromkeys(frame["series"])) == ["TA01", "TA03", "XX99", "TA02"]
     labels = frame.drop_duplicates("series").set_index("series")["label"]
     assert labels["TA01"] == "Alfan terveysasema" and labels["TA02"] == "Beetan terveysasema"
     assert labels["XX99"] == "XX99"  # not in the units table: its id
-    assert pd.isna(labels[OTHER_UNITS])  # named by the catalog
     # 2024-02: TA01 8 + TA03 5 = 13, the month's total; TA02 had none: 0 is shown.
     assert _row(frame, "2024-02-01", "TA01")["value"] == 8
     assert _row(frame, "2024-02-01", "TA03")["value"] == 5
@@ -62,7 +62,6 @@ def test_p001_wellbeing_referrals_by_unit_month(reporting_db):
     # 2024-04: XX99 6. Every month to the data's end (2024-06) is there: 6 months.
     assert _row(frame, "2024-04-01", "XX99")["value"] == 6
     assert frame["period"].nunique() == 6
-    assert (frame.loc[frame["series"] == OTHER_UNITS, "value"] == 0).all()
 
 
 def test_p002_wellbeing_by_unit_complementary_suppression(reporting_db):
@@ -90,6 +89,7 @@ def test_p003_wellbeing_by_unit_quarter_and_top(reporting_db):
     # 2024-02 TA03 5, 2024-04 XX99 6.
     top1 = referral_counts_by_unit(Filters(start="2024-01", end="2024-06"), "wellbeing", 1)
     assert list(dict.fromkeys(top1["series"])) == ["TA01", OTHER_UNITS]
+    assert pd.isna(_row(top1, "2024-01-01", OTHER_UNITS)["label"])  # named by the catalog
     assert _row(top1, "2024-01-01", OTHER_UNITS)["value"] == 7
     assert _row(top1, "2024-02-01", OTHER_UNITS)["value"] == 5
     assert _row(top1, "2024-04-01", OTHER_UNITS)["value"] == 6
@@ -99,15 +99,15 @@ def test_p004_wellbeing_by_unit_unit_filter_and_empty_range(reporting_db):
     frame = referral_counts_by_unit(
         Filters(start="2024-01", end="2024-02", units=("TA03",)), "wellbeing"
     )
-    # TA03 only: 2024-01 2 (suppressed; nothing else to hide: other_units is 0),
-    # 2024-02 5.
-    assert set(frame["series"]) == {"TA03", OTHER_UNITS}
+    # TA03 only: 2024-01 2 (suppressed; nothing else to hide, no other unit), 2024-02 5.
+    # One unit: no other_units series.
+    assert set(frame["series"]) == {"TA03"}
     assert _row(frame, "2024-01-01", "TA03")["suppressed"]
     assert _row(frame, "2024-02-01", "TA03")["value"] == 5
-    # No wellbeing referrals in 2023: only other_units, 0 in each of the 3 months.
+    # No wellbeing referrals in 2023: no unit, so no unit series at all (the totals of
+    # referral_counts keep their measured zeros, see test_p007).
     empty = referral_counts_by_unit(Filters(start="2023-01", end="2023-03"), "wellbeing")
-    assert list(empty["series"].unique()) == [OTHER_UNITS]
-    assert list(empty["value"]) == [0, 0, 0]
+    assert empty.empty and list(empty.columns) == [*TIDY_COLUMNS, "label"]
 
 
 def test_p005_wellbeing_chart_totals_and_units_together(reporting_db):
@@ -118,7 +118,8 @@ def test_p005_wellbeing_chart_totals_and_units_together(reporting_db):
     assert _row(frame, "2024-01-01", "referrers")["value"] == 8
     assert _row(frame, "2024-02-01", "referrers")["suppressed"]
     assert _row(frame, "2024-02-01", "TA01")["value"] == 8
-    # The figure: unit bars stacked, other_units (all 0) left out, totals as lines.
+    # The figure: unit bars stacked (no other_units: every unit has its own), totals as
+    # lines.
     figure = chart_payload("hyvinvointilahetteet", Filters(start="2024-01", end="2024-06"), "fi")[
         "figure"
     ]
@@ -128,6 +129,42 @@ def test_p005_wellbeing_chart_totals_and_units_together(reporting_db):
     assert kinds["Alfan terveysasema"] == "bar" and kinds["XX99"] == "bar"
     assert "Muut yksiköt" not in kinds
     assert figure["layout"]["barmode"] == "stack"
+
+
+def test_p007_no_structurally_empty_series_but_measured_zeros_stay(reporting_db):
+    from app import app
+
+    client = app.server.test_client()
+    url = "/api/charts/hyvinvointilahetteet/data.json?from={}&to={}"
+    rows = client.get(url.format("2024-01", "2024-06")).get_json()["rows"]
+    # Four referring units (TA01, TA03, XX99, TA02) <= top + 1: each has its own series
+    # and "other units" has no member, so no row of it is sent.
+    assert {row["series"] for row in rows} == {
+        "referrals", "referrers", "TA01", "TA03", "XX99", "TA02"}  # fmt: skip
+    # A measured zero stays: TA02 made no referral in 2024-02 (fixture), 0 is sent.
+    (feb_ta02,) = [r for r in rows if r["series"] == "TA02" and r["period"] == "2024-02-01"]
+    assert feb_ta02["value"] == 0 and feb_ta02["suppressed"] is False
+    # No wellbeing referral at all in 2023-01..03: the totals are measured zeros (3
+    # months x referrals, referrers), and no unit series is sent.
+    quiet = client.get(url.format("2023-01", "2023-03")).get_json()["rows"]
+    assert sorted((r["series"], r["value"]) for r in quiet) == (
+        [("referrals", 0)] * 3 + [("referrers", 0)] * 3)  # fmt: skip
+    # The card's table and legend have no "Muut yksiköt" either.
+    payload = chart_payload("hyvinvointilahetteet", Filters(start="2024-01", end="2024-06"), "fi")
+    assert "Muut yksiköt" not in payload["table"]["columns"]
+    assert "Muut yksiköt" not in {trace.get("name") for trace in payload["figure"]["data"]}
+    # Whole kind, every chart on this fixture: no table column is blank in every row and
+    # no drawn series trace is empty.
+    for chart_id in CHARTS:
+        payload = chart_payload(chart_id, Filters(start="2024-01", end="2024-06"), "fi")
+        if payload["empty"]:
+            continue
+        table = payload["table"]
+        for index, column in enumerate(table["columns"][1:], start=1):
+            assert any(row[index] != "" for row in table["rows"]), (chart_id, column)
+        for trace in payload["figure"]["data"]:
+            if trace.get("type") in ("bar", "scatter") and trace.get("x") is not None:
+                assert len(trace["x"]) > 0, (chart_id, trace.get("name"))
 
 
 def test_p006_exercise_referrals(reporting_db):
@@ -354,7 +391,14 @@ def test_p024_every_new_chart_renders_on_the_fixture(reporting_db):
             payload = chart_payload(chart_id, Filters(start="2023-01", grain=grain), "fi")
             if grain == "year" and chart_id in only_2024:
                 assert payload["empty"], chart_id
-                assert payload["partial_note"].startswith("Jakso 2024 ei ole mukana"), chart_id
+                # Electronic forms are reported for 7-9/2023 only (x001's rows): 3 of
+                # the 12 months of 2023 do not make the year, so 2023 is left out too.
+                left_out = (
+                    "Jaksot 2023, 2024 eivät ole mukana"
+                    if chart_id == "sahkoiset-lomakkeet-osuus"
+                    else "Jakso 2024 ei ole mukana"
+                )
+                assert payload["partial_note"].startswith(left_out), chart_id
                 continue
             assert not payload["empty"] and payload["figure"]["data"], (chart_id, grain)
             assert payload["table"]["rows"], (chart_id, grain)
@@ -362,3 +406,24 @@ def test_p024_every_new_chart_renders_on_the_fixture(reporting_db):
         for view in available_views(CHARTS[chart_id]):
             payload = chart_payload(chart_id, Filters(start="2023-01"), "fi", view)
             assert payload["view"] == view and payload["figure"]["data"], (chart_id, view)
+
+
+def test_p030_reported_months_that_do_not_fill_a_period_mark_it_partial(reporting_db):
+    # Electronic forms are reported for 7/2023, 8/2023 and 9/2023 only (areas234) and
+    # for 4-6/2024. Q3/2023 is filled by its three months: whole. The year 2023 has 3
+    # of its 12 months: partial. Summed all the same (5.431 + 5.434 + 5.436 = 16.301
+    # thousand forms), but complete_periods leaves the year out.
+    forms = "sahkoiset-lomakkeet-osuus"
+    quarter = reported_count(
+        Filters(start="2023-07", end="2023-09", grain="quarter"), forms, "99", None,
+        column="numerator",
+    )  # fmt: skip
+    assert quarter["partial"].tolist() == [False]
+    year = reported_count(
+        Filters(start="2023-01", end="2023-12", grain="year"), forms, "99", None,
+        column="numerator",
+    )  # fmt: skip
+    assert year["partial"].tolist() == [True]
+    assert round(year["value"][0], 3) == 16.301
+    frame, _targets = chart_data(forms, Filters(start="2023-01", end="2023-12", grain="year"))
+    assert frame.empty

@@ -47,18 +47,15 @@ def breakdown_figure(
     """Stacked bars of the parts of a total, with the ``lines`` series drawn over them.
 
     Every series not in ``lines`` is a part (bars, in label order, ``last`` on top and
-    grey: "the rest"); a part that is 0 in every period is left out of the legend. The
-    first line (the total) is solid black, the second dotted; the lines come first in
-    the legend and one hover box lists every series of the period.
+    grey: "the rest"). A part the frame does not have is not in ``options.series_labels``
+    (``charts.payload.series_labels``); a part of measured zeros is drawn. The first
+    line (the total) is solid black, the second dotted; the lines come first in the
+    legend and one hover box lists every series of the period.
     """
     labels = options.series_labels
     parts = [key for key in labels if key not in lines and key not in last]
     parts += [key for key in last if key in labels]
-    drawn = {
-        key: labels[key]
-        for key in parts
-        if not (frame.loc[frame["series"] == key, "value"] == 0).all()
-    }
+    drawn = {key: labels[key] for key in parts}
     fig = time_series_figure(frame, targets, replace(options, kind="stacked", series_labels=drawn))
     value = f"%{{y:,.{options.decimals}f}}"
     grey = {drawn[key] for key in last if key in drawn}

@@ -1,0 +1,125 @@
+"""No catalog text repeats a number that lives in data or settings.
+
+A minimum written into a text ("alle viisi") goes wrong when ``TK_MIN_CELL_COUNT``
+changes; a target or a legal deadline copied into a text goes stale when
+``reporting/data/targets.csv`` (or a county's own ``targets`` view) changes. Texts use
+the ``{minimum}`` placeholder, and targets and deadlines are drawn from the data (the
+chart's step lines, the summary sentence, the workbook's metadata). So every number in
+every Finnish catalog text must be one of the few listed below, each with the reason it
+may be written out; numbers that repeat a code constant are taken from that constant,
+so the test fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from charts.areas import ALL_AREAS, INVESTMENT_AREAS
+from charts.catalog import CHARTS
+from queries import codes
+from queries.access import BUCKET_KEYS, WAIT_BUCKETS
+from queries.filters import MAX_UNITS
+from settings import configure, get_settings
+from translations import catalog
+
+# Avohilmo codes (R10, T11) are the national code set the definitions cite, not
+# numbers; they are checked against queries/codes.py instead.
+CODE = re.compile(r"\b[RT]\d{2}\b")
+NUMBER = re.compile(r"\d+(?:[.,:/–-]\d+)*")
+# Finnish number words, in the forms a text would use them ("alle viisi", "viiden").
+WORD = re.compile(
+    r"\b(yksi|kaksi|kahden|kolme|kolmen|neljä|neljän|viisi|viiden|viittä|viiteen|"
+    r"kuusi|kuuden|seitsemän|kahdeksan|yhdeksän|kymmenen|sata|sadan|tuhat|tuhannen)\b",
+    re.IGNORECASE,
+)
+
+
+def _allowed() -> dict[str, set[str]]:
+    """Key -> the numbers its text may contain, and why."""
+    days = str(CHARTS["hoitotakuu-7vrk"].load.keywords["days"])  # the indicator itself
+    allowed: dict[str, set[str]] = {
+        # "Kiireettömät käynnit 7 vuorokauden kuluessa ...", "0–7 vuorokauden": the
+        # definition of the indicator, from its loader's days.
+        "chart.hoitotakuu-7vrk.title": {days},
+        "chart.hoitotakuu-7vrk.definition": {f"0–{days}"},
+        "chart.hoitotakuu-7vrk.series.within_days": {days},
+        # The law's section (terveydenhuoltolaki 51 §) and "the same visits as in the
+        # 7-day chart"; the deadlines themselves come from targets.csv.
+        "chart.hoitotakuu-lakisaateinen.definition": {"51", days},
+        "chart.hoitotakuu-lakisaateinen.source": {"51"},
+        "chart.jonot.definition": {"51"},
+        "chart.jonot.source": {"51"},
+        # The 90th percentile is the series itself (percentile_cont(0.9)).
+        "chart.suun-terveydenhuolto-odotus.definition": {"90"},
+        "chart.suun-terveydenhuolto-odotus.series.p90": {"90"},
+        # "Completed within 90 days" is what the county reports: the indicator itself.
+        "chart.palvelutarpeen-arviointi-90pv.title": {"90"},
+        "chart.palvelutarpeen-arviointi-90pv.definition": {"90"},
+        "chart.palvelutarpeen-arviointi-90pv.series.share": {"90"},
+        # Making Data Count's "two of three points near a limit" is the rule's name.
+        "spc.rule.two_of_three.high": {"2", "3"},
+        "spc.rule.two_of_three.low": {"2", "3"},
+        # "Valitse vähintään yksi kuvaaja": plain language, not a figure.
+        "export.pptx.none_selected": {"yksi"},
+        # Examples of the month format in notices.
+        "notice.bad_from": {"2024-01"},
+        "notice.bad_to": {"2025-06"},
+        # The unit limit of the filters.
+        "notice.bad_unit": {str(MAX_UNITS)},
+        # "Kestävän kasvun ohjelman neljän investoinnin ..." and "Investointi 1" ...
+        "area.overview.intro": {"neljän"} if len(INVESTMENT_AREAS) == 4 else set(),
+    }
+    for area in INVESTMENT_AREAS:
+        allowed[area.intro_key] = {str(area.number)}
+    # The waiting-time classes' labels repeat their bounds, which are also their keys.
+    for key, (first, last) in zip(BUCKET_KEYS, WAIT_BUCKETS, strict=True):
+        label = {f"{first}–{last}"} if last is not None else {str(first - 1)}
+        allowed[f"chart.odotusaikajakauma.series.{key}"] = label
+    return allowed
+
+
+def _numbers(text: str) -> set[str]:
+    text = CODE.sub("", text)
+    return set(NUMBER.findall(text)) | {w.lower() for w in WORD.findall(text)}
+
+
+def test_tx001_no_catalog_text_repeats_data_or_settings():
+    allowed = _allowed()
+    found = {
+        key: _numbers(text) - allowed.get(key, set())
+        for key, text in catalog("fi").items()
+        if _numbers(text) - allowed.get(key, set())
+    }
+    assert found == {}, (
+        "A catalog text spells out a number that lives in data or settings: use the "
+        "{minimum} placeholder for the small-count minimum, and take targets and "
+        "deadlines from the targets data (or leave them to the chart) instead."
+    )
+    # Every exception is still needed (a stale allowance would hide a new literal).
+    for key, numbers in allowed.items():
+        assert numbers <= _numbers(catalog("fi")[key]), key
+
+
+def test_tx002_codes_in_texts_are_codes_of_the_definitions():
+    known = set(codes.IN_PERSON + codes.REMOTE + codes.NOT_CLIENT_CONTACT)
+    known.add(codes.ACCESS_SERVICE_FORM)
+    cited = {code for text in catalog("fi").values() for code in CODE.findall(text)}
+    assert cited and cited <= known
+
+
+def test_tx003_definitions_follow_the_minimum_in_force():
+    original = get_settings()
+    try:
+        configure(replace(original, min_cell_count=7))
+        suppressing = [spec for spec in CHARTS.values() if "{minimum}" in catalog("fi")[
+            spec.text_key("definition")]]  # fmt: skip
+        # Every chart that counts people says how it suppresses, with the minimum in force.
+        assert {spec.id for spec in suppressing} == {
+            spec.id for spec in CHARTS.values() if spec.counts_people
+        }
+        for spec in suppressing:
+            assert "alle 7" in spec.definition("fi").lower(), spec.id
+    finally:
+        configure(original)
+    assert ALL_AREAS  # the areas' texts were scanned above through the catalog
