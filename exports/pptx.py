@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from PIL import Image
 from pptx import Presentation
@@ -28,7 +28,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from charts.catalog import CHARTS
-from charts.payload import chart_payload, effective_filters
+from charts.payload import chart_payload
 from exports.data import describe_filters
 from exports.images import export_figure, render
 from queries.filters import Filters
@@ -62,27 +62,10 @@ class ChartSlide:
     notes: str
 
 
-def context_lines(chart_id: str, filters: Filters, payload: Mapping, lang: str) -> list[str]:
+def context_lines(payload: Mapping) -> list[str]:
     """Filters in force, view, source, data date and the synthetic note of one chart,
-    worded as on the chart card."""
-    spec = CHARTS[chart_id]
-    lines = [
-        t("export.meta.filters", lang)
-        + ": "
-        + describe_filters(effective_filters(spec, filters), lang),
-    ]
-    if payload.get("view", "series") != "series":
-        lines.append(t("export.pptx.view", lang, view=t(f"card.view.{payload['view']}", lang)))
-    lines.append(t("card.source", lang, source=t(spec.text_key("source"), lang)))
-    as_of = payload.get("data_as_of")
-    lines.append(
-        t("card.data_as_of", lang, date=format_date(date.fromisoformat(as_of), lang))
-        if as_of
-        else t("card.data_as_of_unknown", lang)
-    )
-    if payload.get("synthetic"):
-        lines.append(t("card.synthetic", lang))
-    return lines
+    worded as under the chart card and in its toolbar images (``export_context``)."""
+    return list(payload["figure"]["layout"]["meta"]["tkExport"]["context"])
 
 
 def chart_slide(chart_id: str, filters: Filters, lang: str, view: str = "series") -> ChartSlide:
@@ -96,7 +79,7 @@ def chart_slide(chart_id: str, filters: Filters, lang: str, view: str = "series"
         title=t(spec.text_key("title"), lang),
         summary=summary,
         image=image,
-        lines=tuple(context_lines(chart_id, filters, payload, lang)),
+        lines=tuple(context_lines(payload)),
         notes=summary + "\n\n" + spec.definition(lang),
     )
 
