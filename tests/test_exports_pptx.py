@@ -121,10 +121,14 @@ def test_pp01_deck_of_a_page_reopens_with_titles_pictures_and_context(reporting_
 def test_pp02_exporting_does_not_change_the_cached_figure(reporting_db):
     payload = chart_payload("hoitotakuu-7vrk", FILTERS, "fi")
     before = _json(payload["figure"])
-    exported = images.export_figure(payload["figure"], title="Otsikko", context=["Rivi"])
+    exported = images.export_figure(payload["figure"], title="Otsikko", context=["Rivi", ""])
     assert _json(payload["figure"]) == before
-    assert exported["layout"]["title"]["text"] == "Otsikko"
-    assert exported["layout"]["annotations"][-1]["text"] == "Rivi"
+    # The drawing page lays the image out (assets/25-export-layout.js) from this request.
+    request = exported["layout"]["meta"]["tkExportLayout"]
+    assert (request["title"], request["lines"]) == ("Otsikko", ["Rivi"])
+    # 1200 px wide; drawn at max(520, 1.25 x 360 = 450) = 520 px before the title,
+    # legend and caption blocks are measured.
+    assert (request["width"], request["height"]) == (1200, 520)
     assert (exported["layout"]["width"], exported["layout"]["height"]) == (1200, 520)
 
 
