@@ -281,7 +281,7 @@ def test_pp09_the_callback_serves_only_known_charts_in_page_order():
     assert _charts({"charts": list(CHARTS) * 3}, None, False) == list(CHARTS)[:MAX_CHARTS]
 
 
-def test_pp07_slide_text_boxes_are_sized_from_their_text():
+def test_pp10_slide_text_boxes_are_sized_from_their_text():
     # Content width 13.333 in - 2 x 0.5 in = 11277600 EMU, less 2 x 0.1 in insets =
     # 11094720 EMU. At 11 pt (139700 EMU) a character is estimated at 0.6 em = 83820
     # EMU: 132 characters a line; a line is 1.2 x 11 pt = 167640 EMU, plus 2 x 0.05 in
@@ -301,7 +301,7 @@ def test_pp07_slide_text_boxes_are_sized_from_their_text():
     assert layout.picture_height == 3474720
 
 
-def test_pp08_chart_slide_parts_are_stacked_from_their_content(reporting_db):
+def test_pp11_chart_slide_parts_are_stacked_from_their_content(reporting_db):
     three_units, _ = Filters.from_query(
         {"from": "2024-01", "to": "2024-02", "unit": ["TA01", "TA02", "TA03"]}
     )
