@@ -1,8 +1,9 @@
 // Toolbar downloads: PNG (2x) and SVG buttons on every chart. The exported image
-// carries its context: the server puts title, filters, source, "data as of" and a
-// file name into layout.meta.tkExport, and the buttons draw them into a copy of the
-// figure before downloading (the chart on screen is not changed). Plotly's own
-// camera button and its cloud button are removed in the graph config.
+// carries its context: the server puts title, caption lines (filters, source, "data
+// as of", the synthetic-data note) and a file name into layout.meta.tkExport, and the
+// buttons lay them out with the chart by the rule all exported images share
+// (25-export-layout.js) before downloading. Plotly's own camera button and its cloud
+// button are removed in the graph config.
 (function () {
   function texts() {
     var node = document.getElementById("tk-config");
@@ -13,22 +14,37 @@
     }
   }
 
-  function exportFigure(gd) {
+  // Caption lines: a list, or (payloads cached by an older version) one string
+  // joined with <br>.
+  function captionLines(context) {
+    if (Array.isArray(context)) return context;
+    return context ? String(context).split(/<br\s*\/?>/i) : [];
+  }
+
+  function download(gd, format) {
     var info = (gd.layout.meta && gd.layout.meta.tkExport) || {};
-    var layout = JSON.parse(JSON.stringify(gd.layout));
-    var margin = layout.margin || {};
-    layout.title = { text: info.title || "", x: 0.01, xanchor: "left", font: { size: 16 } };
-    layout.margin = Object.assign({}, margin, { t: 70, b: 110 });
-    layout.legend = Object.assign({}, layout.legend || {}, { y: 1.08 });
-    layout.annotations = (layout.annotations || []).concat([
-      {
-        text: info.context || "",
-        xref: "paper", yref: "paper", x: 0, y: -0.28,
-        xanchor: "left", yanchor: "top", align: "left", showarrow: false,
-        font: { size: 11, color: "#333333" }
-      }
-    ]);
-    return { data: gd.data, layout: layout };
+    var size = gd._fullLayout || {};
+    var figure = { data: gd.data, layout: gd.layout };
+    // The image is as wide as the chart on screen and as tall as its content
+    // (25-export-layout.js); the chart on screen is not changed.
+    return window.tkExportLayout
+      .layOut(window.Plotly, figure, {
+        width: size.width || 900,
+        height: size.height || 360,
+        title: info.title || "",
+        lines: captionLines(info.context),
+        titleSize: 16,
+        captionSize: 11
+      })
+      .then(function (laidOut) {
+        return window.Plotly.downloadImage(laidOut, {
+          format: format,
+          scale: format === "png" ? 2 : 1,
+          width: laidOut.layout.width,
+          height: laidOut.layout.height,
+          filename: info.filename || "kuvaaja"
+        });
+      });
   }
 
   function button(format, title, icon) {
@@ -37,14 +53,8 @@
       title: title,
       icon: icon,
       click: function (gd) {
-        var info = (gd.layout.meta && gd.layout.meta.tkExport) || {};
-        var size = gd._fullLayout || {};
-        window.Plotly.downloadImage(exportFigure(gd), {
-          format: format,
-          scale: format === "png" ? 2 : 1,
-          width: size.width || 900,
-          height: (size.height || 360) + 120,
-          filename: info.filename || "kuvaaja"
+        download(gd, format).catch(function (error) {
+          console.error("chart image export failed", error);
         });
       }
     };

@@ -1,7 +1,7 @@
 // Inside an <iframe>, tell the parent page how tall the content is, so its sizing
 // script can fit the frame (docs/embedding.md has the snippet for intranet editors).
-// The message goes only to the parent's own origin, and only when that origin is
-// one of the allowed frame ancestors (TK_FRAME_ANCESTORS).
+// The message goes only to the parent's own origin, and only when that origin
+// matches TK_FRAME_ANCESTORS as the browser matches the CSP frame-ancestors header.
 (function () {
   if (window.parent === window) return;
 
@@ -20,10 +20,11 @@
       parent = new URL(document.referrer).origin;
     }
     if (!parent) return null;
-    var ok = allowed.some(function (entry) {
-      return (entry === "'self'" && parent === window.location.origin) || entry === parent;
-    });
-    return ok ? parent : null;
+    // The source-expression rules of CSP (35-frame-ancestors.js): a parent the browser
+    // lets frame this page by a wildcard host or port gets the message too.
+    return window.tkFrameAncestors.allows(allowed, parent, window.location.origin)
+      ? parent
+      : null;
   }
 
   var last = -1;

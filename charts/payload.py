@@ -342,21 +342,30 @@ def _events(spec: ChartSpec, periods: pd.Series, grain: str, lang: str) -> pd.Da
     return frame.assign(label=frame[column] if not frame.empty else [])
 
 
-def export_context(spec: ChartSpec, filters: Filters, lang: str, as_of) -> dict[str, str]:
-    """What a downloaded image must say about itself: ``title``, ``context`` (filters,
-    source, data date, synthetic note) and ``filename`` (chart id and data date)."""
+def export_context(
+    spec: ChartSpec, filters: Filters, lang: str, as_of, view: str = "series"
+) -> dict[str, Any]:
+    """What an exported image or slide must say about itself: ``title`` (str),
+    ``context`` (list of caption lines, plain text: the filters in force, the view when
+    it is not the time series, source, data date and the synthetic-data note) and
+    ``filename`` (chart id and data date). The toolbar's images lay them out with
+    assets/25-export-layout.js; PowerPoint slides put the lines under the picture."""
     from exports.data import describe_filters  # exports builds on this module
 
-    parts = [
-        t("export.meta.filters", lang) + ": " + describe_filters(filters, lang),
-        t("card.source", lang, source=t(spec.text_key("source"), lang)),
-        t("card.data_as_of", lang, date=format_date(as_of, lang)) if as_of else "",
-    ]
+    lines = [t("export.meta.filters", lang) + ": " + describe_filters(filters, lang)]
+    if view != "series":
+        lines.append(t("export.pptx.view", lang, view=t(f"card.view.{view}", lang)))
+    lines.append(t("card.source", lang, source=t(spec.text_key("source"), lang)))
+    lines.append(
+        t("card.data_as_of", lang, date=format_date(as_of, lang))
+        if as_of
+        else t("card.data_as_of_unknown", lang)
+    )
     if is_synthetic():
-        parts.append(t("card.synthetic", lang))
+        lines.append(t("card.synthetic", lang))
     return {
         "title": t(spec.text_key("title"), lang),
-        "context": "<br>".join(part for part in parts if part),
+        "context": lines,
         "filename": f"{spec.id}_{as_of.isoformat() if as_of else 'data'}",
     }
 
@@ -408,7 +417,7 @@ def _payload(
         events = _events(spec, built["periods"], filters.grain, lang)
         add_events(figure, events, "label")
     as_of = data_as_of()
-    figure.update_layout(meta={"tkExport": export_context(spec, filters, lang, as_of)})
+    figure.update_layout(meta={"tkExport": export_context(spec, filters, lang, as_of, view)})
     note = partial_note(spec, filters, lang)
     return {
         "view": view,

@@ -39,9 +39,16 @@ log = logging.getLogger(__name__)
 for _name in ("kaleido", "choreographer", "browser_proc", "chrome_wrapper"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
-# Pixels of the exported image before the 2x scale (the slide picture is 2400 x 1040).
+# Pixels before the 2x scale: the image is EXPORT_WIDTH wide; the figure is drawn at
+# least EXPORT_HEIGHT tall and the image grows with its legend, title and captions.
 EXPORT_WIDTH = 1200
 EXPORT_HEIGHT = 520
+TITLE_SIZE = 20
+CAPTION_SIZE = 12
+# The one layout rule of exported images (also the toolbar's, in the browser), and the
+# hook that makes kaleido's page apply it to figures that ask for it.
+LAYOUT_JS = Path(__file__).resolve().parents[1] / "assets" / "25-export-layout.js"
+HOOK_JS = Path(__file__).resolve().parent / "kaleido_layout_hook.js"
 EXPORT_SCALE = 2
 START_TIMEOUT_S = 60.0
 RENDER_TIMEOUT_S = 60.0
@@ -69,9 +76,15 @@ def browser_path() -> str:
 
 def page_generator():
     """kaleido's drawing page: plotly.js from the installed plotly package, no
-    MathJax, so the browser fetches nothing from the network."""
+    MathJax, so the browser fetches nothing from the network; and the layout rule of
+    every exported image (``LAYOUT_JS``, the same file the toolbar downloads use) with
+    the hook that applies it (``HOOK_JS``)."""
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    return PageGenerator(plotly=(plotly_js.as_uri(), "utf-8"), mathjax=False)
+    return PageGenerator(
+        plotly=(plotly_js.as_uri(), "utf-8"),
+        mathjax=False,
+        others=[(LAYOUT_JS.as_uri(), "utf-8"), (HOOK_JS.as_uri(), "utf-8")],
+    )
 
 
 class _Renderer:
@@ -201,16 +214,20 @@ def export_figure(
     width: int = EXPORT_WIDTH,
     height: int | None = None,
 ) -> dict[str, Any]:
-    """A deep copy of ``figure`` laid out for a file: fixed size, larger text, and when
-    given the ``title`` on top and the ``context`` lines (filters, source, data date)
-    under the plot. The figure passed in (often a cached payload) is not changed.
+    """A deep copy of ``figure`` marked for an image file: ``width`` px wide, larger
+    text, and when given the ``title`` on top and the ``context`` lines (filters,
+    source, data date) under the plot. The figure passed in (often a cached payload)
+    is not changed.
 
-    ``height`` defaults to ``EXPORT_HEIGHT``, or more for a figure drawn taller than a
-    single chart on screen (the small multiples of the unit view).
+    The pixel layout is not computed here: ``layout.meta.tkExportLayout`` asks the
+    drawing page to lay the image out by the rule the toolbar's downloads use
+    (assets/25-export-layout.js): title and lines wrapped to the width, legend and plot
+    measured, the image as tall as its content. ``height`` is the height the figure is
+    drawn at before that (default ``EXPORT_HEIGHT``, or more for a figure drawn taller
+    than a single chart on screen, such as the small multiples of the unit view).
     """
     figure = copy.deepcopy(figure)
     layout = figure.setdefault("layout", {})
-    margin = dict(layout.get("margin") or {})
     if height is None:
         height = max(EXPORT_HEIGHT, round(int(layout.get("height") or 0) * 1.25))
     layout["width"] = width
@@ -218,35 +235,23 @@ def export_figure(
     font = dict(layout.get("font") or {})
     font["size"] = max(int(font.get("size") or 14), 16)
     layout["font"] = font
-    if title:
-        layout["title"] = {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}}
-        margin["t"] = max(int(margin.get("t") or 0), 90)
-    if context:
-        lines = [line for line in context if line]
-        margin["b"] = max(int(margin.get("b") or 0), 60 + 20 * len(lines))
-        layout["annotations"] = [
-            *(layout.get("annotations") or []),
-            {
-                "text": "<br>".join(lines),
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 0,
-                "yshift": -(margin["b"] - 12),
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "align": "left",
-                "showarrow": False,
-                "font": {"size": 12, "color": "#333333"},
-            },
-        ]
-    layout["margin"] = margin
+    meta = dict(layout.get("meta") or {})
+    meta["tkExportLayout"] = {
+        "width": width,
+        "height": height,
+        "title": title or "",
+        "lines": [line for line in context if line],
+        "titleSize": TITLE_SIZE,
+        "captionSize": CAPTION_SIZE,
+    }
+    layout["meta"] = meta
     return figure
 
 
 def render(figure: dict[str, Any], fmt: str = "png", scale: float = EXPORT_SCALE) -> bytes:
-    """``figure`` (a plotly figure dict, laid out by ``export_figure``) as PNG or SVG
-    bytes, drawn by this process's browser."""
+    """``figure`` (a plotly figure dict) as PNG or SVG bytes, drawn by this process's
+    browser. A figure from ``export_figure`` is laid out from its content there, so its
+    image may be taller than its ``layout.height``."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"unsupported image format {fmt!r}")
     layout = figure.get("layout") or {}

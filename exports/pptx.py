@@ -16,9 +16,10 @@ is memoized through flask-caching).
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from PIL import Image
 from pptx import Presentation
@@ -28,7 +29,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from charts.catalog import CHARTS
-from charts.payload import chart_payload, effective_filters, no_data_text
+from charts.payload import chart_payload, no_data_text
 from exports.data import describe_filters
 from exports.images import export_figure, render
 from queries.filters import Filters
@@ -39,9 +40,20 @@ SLIDE_WIDTH = Emu(12192000)  # 13.333 in: 16:9
 SLIDE_HEIGHT = Emu(6858000)  # 7.5 in
 MARGIN = Inches(0.5)
 CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
-TITLE_TOP, TITLE_HEIGHT = Inches(0.3), Inches(0.8)
-PICTURE_TOP, PICTURE_HEIGHT = Inches(1.15), Inches(5.15)
-FOOTER_TOP, FOOTER_HEIGHT = Inches(6.35), Inches(1.0)
+TITLE_TOP = Inches(0.3)
+GAP = Inches(0.1)  # between the title, the picture and the footer lines
+BOTTOM = Inches(0.2)  # below the footer lines
+MIN_PICTURE_HEIGHT = Inches(3)
+TITLE_SIZE, FOOTER_SIZES = 24, (11, 10, 9, 8)  # pt; the footer steps down to fit
+HEADING_TOP, SUBTITLE_SIZES = Inches(1.6), (16, 14, 12, 10)  # the deck's title slide
+# PowerPoint wraps the slide texts when the deck is opened, in the template's font
+# (Calibri), which this server may not have: the boxes are sized from a generous
+# estimate instead: CHAR_EM of the font size per character (Calibri averages about
+# 0.5 em in Finnish text, bold a little more), LINE_SPACING of it per line, plus the
+# text box's own insets (PowerPoint's defaults).
+CHAR_EM = 0.6
+LINE_SPACING = 1.2
+INSET_X, INSET_Y = Inches(0.1), Inches(0.05)
 GREY = RGBColor(0x33, 0x33, 0x33)
 # Layouts of python-pptx's default template.
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
@@ -62,27 +74,10 @@ class ChartSlide:
     notes: str
 
 
-def context_lines(chart_id: str, filters: Filters, payload: Mapping, lang: str) -> list[str]:
+def context_lines(payload: Mapping) -> list[str]:
     """Filters in force, view, source, data date and the synthetic note of one chart,
-    worded as on the chart card."""
-    spec = CHARTS[chart_id]
-    lines = [
-        t("export.meta.filters", lang)
-        + ": "
-        + describe_filters(effective_filters(spec, filters), lang),
-    ]
-    if payload.get("view", "series") != "series":
-        lines.append(t("export.pptx.view", lang, view=t(f"card.view.{payload['view']}", lang)))
-    lines.append(t("card.source", lang, source=t(spec.text_key("source"), lang)))
-    as_of = payload.get("data_as_of")
-    lines.append(
-        t("card.data_as_of", lang, date=format_date(date.fromisoformat(as_of), lang))
-        if as_of
-        else t("card.data_as_of_unknown", lang)
-    )
-    if payload.get("synthetic"):
-        lines.append(t("card.synthetic", lang))
-    return lines
+    worded as under the chart card and in its toolbar images (``export_context``)."""
+    return list(payload["figure"]["layout"]["meta"]["tkExport"]["context"])
 
 
 def chart_slide(chart_id: str, filters: Filters, lang: str, view: str = "series") -> ChartSlide:
@@ -96,7 +91,7 @@ def chart_slide(chart_id: str, filters: Filters, lang: str, view: str = "series"
         title=t(spec.text_key("title"), lang),
         summary=summary,
         image=image,
-        lines=tuple(context_lines(chart_id, filters, payload, lang)),
+        lines=tuple(context_lines(payload)),
         notes=summary + "\n\n" + spec.definition(lang),
     )
 
@@ -134,25 +129,73 @@ def _fit(image: bytes, left, top, width, height) -> tuple[int, int, int, int]:
     return left + (width - w) // 2, top, w, h
 
 
+def text_height(lines: Iterable[str], size: float, width: int = CONTENT_WIDTH) -> int:
+    """EMU a text box ``width`` EMU wide needs for ``lines`` at ``size`` pt: each line
+    word-wrapped at the estimated characters per line (``CHAR_EM``), ``LINE_SPACING``
+    per wrapped line, plus the box's insets. An upper bound, not a measurement."""
+    per_line = max(1, int((width - 2 * INSET_X) / (CHAR_EM * Pt(size))))
+    count = sum(len(textwrap.wrap(line, per_line) or [""]) for line in lines)
+    return int(count * LINE_SPACING * Pt(size)) + 2 * INSET_Y
+
+
+@dataclass(frozen=True)
+class ChartSlideLayout:
+    """Where a chart slide's parts go (EMU), stacked from their content: the title
+    (wrapped), the picture box (the rest), the footer lines (wrapped) at the bottom."""
+
+    title_height: int
+    picture_top: int
+    picture_height: int
+    footer_top: int
+    footer_height: int
+    footer_size: int  # pt
+
+
+def chart_slide_layout(title: str, lines: Iterable[str]) -> ChartSlideLayout:
+    """The slide's layout for a ``title`` and footer ``lines``: the footer keeps the
+    largest of ``FOOTER_SIZES`` that leaves the picture ``MIN_PICTURE_HEIGHT``."""
+    lines = list(lines)
+    title_height = text_height([title], TITLE_SIZE)
+    picture_top = TITLE_TOP + title_height + GAP
+    for size in FOOTER_SIZES:
+        footer_height = text_height(lines, size)
+        footer_top = SLIDE_HEIGHT - BOTTOM - footer_height
+        if footer_top - GAP - picture_top >= MIN_PICTURE_HEIGHT:
+            break
+    return ChartSlideLayout(
+        title_height=title_height,
+        picture_top=picture_top,
+        picture_height=footer_top - GAP - picture_top,
+        footer_top=footer_top,
+        footer_height=footer_height,
+        footer_size=size,
+    )
+
+
 def _chart_page(prs, content: ChartSlide, lang: str) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    layout = chart_slide_layout(content.title, content.lines)
     title = slide.shapes.title
-    _place(title, MARGIN, TITLE_TOP, CONTENT_WIDTH, TITLE_HEIGHT)
-    _write(title.text_frame, [content.title], lang, 24, bold=True, align=PP_ALIGN.LEFT)
+    _place(title, MARGIN, TITLE_TOP, CONTENT_WIDTH, layout.title_height)
+    _write(title.text_frame, [content.title], lang, TITLE_SIZE, bold=True, align=PP_ALIGN.LEFT)
     if content.image is not None:
         left, top, width, height = _fit(
-            content.image, MARGIN, PICTURE_TOP, CONTENT_WIDTH, PICTURE_HEIGHT
+            content.image, MARGIN, layout.picture_top, CONTENT_WIDTH, layout.picture_height
         )
         picture = slide.shapes.add_picture(io.BytesIO(content.image), left, top, width, height)
         picture.name = content.title
         # The alternative text ("Alt Text" in PowerPoint) is the cNvPr descr attribute.
         picture._element.nvPicPr.cNvPr.set("descr", content.summary)
     else:
-        box = slide.shapes.add_textbox(MARGIN, PICTURE_TOP, CONTENT_WIDTH, Inches(1))
+        box = slide.shapes.add_textbox(
+            MARGIN, layout.picture_top, CONTENT_WIDTH, text_height([content.summary], 20)
+        )
         _write(box.text_frame, [content.summary], lang, 20)
-    footer = slide.shapes.add_textbox(MARGIN, FOOTER_TOP, CONTENT_WIDTH, FOOTER_HEIGHT)
+    footer = slide.shapes.add_textbox(
+        MARGIN, layout.footer_top, CONTENT_WIDTH, layout.footer_height
+    )
     footer.name = "Tiedot"
-    _write(footer.text_frame, content.lines, lang, 11, GREY)
+    _write(footer.text_frame, content.lines, lang, layout.footer_size, GREY)
     notes = slide.notes_slide.notes_text_frame
     notes.text = content.notes
 
@@ -160,10 +203,18 @@ def _chart_page(prs, content: ChartSlide, lang: str) -> None:
 def _title_page(prs, title: str, lines: list[str], lang: str) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE])
     heading, subtitle = slide.placeholders[0], slide.placeholders[1]
-    _place(heading, MARGIN, Inches(1.6), CONTENT_WIDTH, Inches(1.6))
+    # Stacked from their content like a chart slide: the lines (a long filter line
+    # wraps) step down in size until they end above the slide's bottom.
+    heading_height = text_height([title], 40)
+    _place(heading, MARGIN, HEADING_TOP, CONTENT_WIDTH, heading_height)
     _write(heading.text_frame, [title], lang, 40, bold=True)
-    _place(subtitle, MARGIN, Inches(3.4), CONTENT_WIDTH, Inches(3.2))
-    _write(subtitle.text_frame, lines, lang, 16, GREY)
+    top = HEADING_TOP + heading_height + GAP
+    for size in SUBTITLE_SIZES:
+        height = text_height(lines, size)
+        if top + height <= SLIDE_HEIGHT - BOTTOM:
+            break
+    _place(subtitle, MARGIN, top, CONTENT_WIDTH, height)
+    _write(subtitle.text_frame, lines, lang, size, GREY)
 
 
 def build_deck(

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from plotly.utils import PlotlyJSONEncoder
 from pptx import Presentation
-from pptx.util import Emu
+from pptx.util import Emu, Pt
 
 from charts.areas import INVESTMENT_AREAS
 from charts.catalog import CHARTS
@@ -26,7 +26,14 @@ from dashboards import hoitoonpaasy, overview
 from dashboards._export import IDS
 from dashboards._page import area_page
 from exports import images
-from exports.pptx import SLIDE_HEIGHT, SLIDE_WIDTH, build_deck, deck_filename
+from exports.pptx import (
+    SLIDE_HEIGHT,
+    SLIDE_WIDTH,
+    build_deck,
+    chart_slide_layout,
+    deck_filename,
+    text_height,
+)
 from queries.filters import Filters
 from translations import t
 
@@ -121,10 +128,14 @@ def test_pp01_deck_of_a_page_reopens_with_titles_pictures_and_context(reporting_
 def test_pp02_exporting_does_not_change_the_cached_figure(reporting_db):
     payload = chart_payload("hoitotakuu-7vrk", FILTERS, "fi")
     before = _json(payload["figure"])
-    exported = images.export_figure(payload["figure"], title="Otsikko", context=["Rivi"])
+    exported = images.export_figure(payload["figure"], title="Otsikko", context=["Rivi", ""])
     assert _json(payload["figure"]) == before
-    assert exported["layout"]["title"]["text"] == "Otsikko"
-    assert exported["layout"]["annotations"][-1]["text"] == "Rivi"
+    # The drawing page lays the image out (assets/25-export-layout.js) from this request.
+    request = exported["layout"]["meta"]["tkExportLayout"]
+    assert (request["title"], request["lines"]) == ("Otsikko", ["Rivi"])
+    # 1200 px wide; drawn at max(520, 1.25 x 360 = 450) = 520 px before the title,
+    # legend and caption blocks are measured.
+    assert (request["width"], request["height"]) == (1200, 520)
     assert (exported["layout"]["width"], exported["layout"]["height"]) == (1200, 520)
 
 
@@ -268,3 +279,54 @@ def test_pp09_the_callback_serves_only_known_charts_in_page_order():
     assert _charts(request, chosen, selected_only=True) == ["jonot", "hoitotakuu-7vrk"]
     assert _charts(request, [], selected_only=True) == []
     assert _charts({"charts": list(CHARTS) * 3}, None, False) == list(CHARTS)[:MAX_CHARTS]
+
+
+def test_pp10_slide_text_boxes_are_sized_from_their_text():
+    # Content width 13.333 in - 2 x 0.5 in = 11277600 EMU, less 2 x 0.1 in insets =
+    # 11094720 EMU. At 11 pt (139700 EMU) a character is estimated at 0.6 em = 83820
+    # EMU: 132 characters a line; a line is 1.2 x 11 pt = 167640 EMU, plus 2 x 0.05 in
+    # (91440 EMU) of insets.
+    assert text_height(["x" * 132], 11) == 167640 + 91440
+    assert text_height(["x" * 133], 11) == 2 * 167640 + 91440
+    # Six lines of 100 five-letter words ("sana "): at 11 pt 26 words a line, 4 lines
+    # each, 24 lines = 4114800 EMU; the picture would keep 7.5 in - 0.2 in bottom -
+    # footer - 0.1 in gap - picture top (0.3 in + one 24 pt title line 0.5 in + 0.1 in
+    # = 822960 EMU) = 1554480 EMU, under 3 in. 10 pt: 29 words, 4 lines each, still
+    # under; 9 pt: 32 words, 4 lines each, 2377440 EMU, under; 8 pt (182 characters,
+    # 36 words, 3 lines each, 18 lines of 121920 EMU): the picture keeps 3474720 EMU.
+    layout = chart_slide_layout("Otsikko", ["sana " * 100] * 6)
+    assert layout.footer_size == 8
+    assert layout.picture_top == 822960
+    assert layout.footer_height == 18 * 121920 + 91440
+    assert layout.picture_height == 3474720
+
+
+def test_pp11_chart_slide_parts_are_stacked_from_their_content(reporting_db):
+    three_units, _ = Filters.from_query(
+        {"from": "2024-01", "to": "2024-02", "unit": ["TA01", "TA02", "TA03"]}
+    )
+    deck = build_deck(
+        "Hoitoonpääsy",
+        ["hoitotakuu-7vrk"],
+        three_units,
+        "fi",
+        views={"hoitotakuu-7vrk": "units"},
+    )
+    slide = Presentation(io.BytesIO(deck)).slides[1]
+    title = slide.shapes.title
+    (picture,) = _pictures(slide)
+    (footer,) = [shape for shape in slide.shapes if shape.name == "Tiedot"]
+    # The 71-character title: 24 pt, 0.6 em = 182880 EMU a character, 60 characters a
+    # line: two lines of 1.2 x 24 pt = 365760 EMU, plus 91440 EMU of insets.
+    assert len(title.text_frame.text) == 71
+    assert title.height == 2 * 365760 + 91440
+    # Five footer lines (filters, view, source, data date, synthetic note), each under
+    # 132 characters at 11 pt: 5 x 167640 + 91440 EMU (more than the 1 in it had).
+    lines = footer.text_frame.text.split("\n")
+    assert len(lines) == 5 and max(map(len, lines)) < 132
+    assert footer.height == 5 * 167640 + 91440
+    assert footer.text_frame.paragraphs[0].runs[0].font.size == Pt(11)
+    # Top to bottom without overlap, all on the slide.
+    assert title.top + title.height <= picture.top
+    assert picture.top + picture.height <= footer.top
+    assert footer.top + footer.height <= SLIDE_HEIGHT
