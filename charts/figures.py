@@ -173,9 +173,10 @@ def period_ticks(periods: pd.Series, grain: str, max_ticks: int = 12) -> list[pd
 def period_targets(
     targets: pd.DataFrame, periods: pd.Series, grain: str
 ) -> list[tuple[pd.Timestamp, pd.Series]]:
-    """``(period, target row)`` for each of ``periods`` that has a programme target in
-    force (``charts.summary.target_in_force``: the rule the summary sentence uses, so
-    the picture and the sentence never disagree), in period order."""
+    """``(period, target row)`` for each of ``periods`` that has a target in force — a
+    programme target or the law's requirement — by ``charts.summary.target_in_force``:
+    the rule the summary sentence uses, so the picture and the sentence never
+    disagree. In period order."""
     from charts.summary import target_in_force  # summary formats; no import cycle
 
     found = []
@@ -186,16 +187,29 @@ def period_targets(
     return found
 
 
+def target_label(row: pd.Series, options: FigureOptions) -> str:
+    """The legend name of a target row: "Tavoite" for a programme target, the law's
+    requirement named as such (it is not a programme target)."""
+    from charts.summary import is_legal_requirement
+
+    return (
+        t("chart.requirement", options.lang)
+        if is_legal_requirement(row)
+        else (options.target_label)
+    )
+
+
 def add_period_targets(
     fig: go.Figure, targets: pd.DataFrame, periods: pd.Series, options: FigureOptions
 ) -> go.Figure:
-    """Draw each period's programme target across that period (its bar or point).
+    """Draw each period's target across that period (its bar or point).
 
     The target in force for a period is one value (``period_targets``), so a target
     never changes in the middle of a bar: a run of periods under the same target row
     is one flat segment from the run's first day to the day after it, with a point in
     the middle of each period for the hover. One trace per run, so the source is
-    written once per run (the hover names it), not once per point.
+    written once per run (the hover names it), not once per point; the legend names
+    each kind once and toggles all runs together.
     """
     runs: list[tuple[list[pd.Timestamp], pd.Series]] = []
     for period, row in period_targets(targets, periods, options.grain):
@@ -208,7 +222,9 @@ def add_period_targets(
         else:
             runs.append(([period], row))
     fmt = value_format(options.unit, options.decimals, options.lang)
-    for index, (run, row) in enumerate(runs):
+    named: set[str] = set()
+    for run, row in runs:
+        label = target_label(row, options)
         middles = [period_middle(period, options.grain) for period in run]
         xs = [run[0], *middles, next_period(run[-1], options.grain)]
         fig.add_trace(
@@ -217,12 +233,13 @@ def add_period_targets(
                 y=[row["value"]] * len(xs),
                 mode="lines",
                 line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"},
-                name=options.target_label,
-                legendgroup="target",
-                showlegend=index == 0,
-                hovertemplate=f"{fmt}<br>{row['source']}<extra>{options.target_label}</extra>",
+                name=label,
+                legendgroup=f"target-{label}",
+                showlegend=label not in named,
+                hovertemplate=f"{fmt}<br>{row['source']}<extra>{label}</extra>",
             )
         )
+        named.add(label)
     return fig
 
 

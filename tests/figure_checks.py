@@ -76,11 +76,12 @@ def drawn_periods(fig) -> dict[pd.Timestamp, tuple[pd.Timestamp, pd.Timestamp]]:
     return spans
 
 
-TARGET_NAMES = ("Tavoite",)
+# Target traces by name: programme targets and the law's requirement.
+TARGET_NAMES = ("Tavoite", "Lakisääteinen vaatimus")
 
 
 def targets_at(fig, when: pd.Timestamp) -> set[float]:
-    """The target values drawn at ``when`` by the target traces (named "Tavoite"),
+    """The target values drawn at ``when`` by the target traces (``TARGET_NAMES``),
     read as plotly draws them: a step line (shape "hv") holds each value to the
     next point, a plain line joins its points."""
     found: set[float] = set()

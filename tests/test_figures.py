@@ -272,3 +272,45 @@ def test_f032_hidden_note_says_in_text_what_the_figure_marks():
     assert hidden_note(fig.to_plotly_json(), "month", "fi") == hidden_note(fig, "month", "fi")
     lines = time_series_figure(frame, _targets([]).iloc[0:0], _options(series_labels=labels))
     assert hidden_note(lines, "month", "fi") == ""
+
+
+def test_f033_groups_and_participants_in_aligned_panels_not_on_two_axes():
+    from charts.entries.ennaltaehkaisy import yearly_panels_figure
+    from tests.figure_checks import plots_sharing_an_area
+
+    years = pd.to_datetime(["2023-01-01", "2024-01-01"])
+    frame = pd.concat(
+        [
+            _frame([7.0, 3.0], "groups").assign(period=years),
+            # 2024: 4 participants, below the minimum: suppressed.
+            _frame([180.0, np.nan], "participants", suppressed=[False, True]).assign(
+                period=years
+            ),
+        ]
+    )
+    targets = _targets([("2023-01-01", "2023-12-31", 7, ">="), ("2024-01-01", None, 9, ">=")])
+    options = _options(
+        kind="bar",
+        unit="count",
+        decimals=0,
+        series_labels={"groups": "Ryhmät", "participants": "Osallistujat"},
+    )
+    fig = yearly_panels_figure(frame, targets, options, lower="participants")
+    assert plots_sharing_an_area(fig) == []
+    groups, *_, participants, mark = fig.data
+    assert (groups.name, groups.yaxis) == ("Ryhmät", None)
+    assert participants.name == "Osallistujat"
+    assert (participants.xaxis, participants.yaxis) == ("x2", "y2")
+    # Height 360 + a 110 px panel + a 36 px gap = 506; plot area 506 - 16 - 40 = 450 px:
+    # the groups keep the top 304 px, the participants the lowest 110.
+    assert fig.layout.height == 506
+    assert fig.layout.yaxis.domain == (146 / 450, 1) and fig.layout.yaxis2.domain == (0, 110 / 450)
+    assert fig.layout.xaxis2.matches == "x" and fig.layout.xaxis.showticklabels is False
+    # Each year's target over its own bar of groups: 7 (2023), 9 (2024).
+    spans = drawn_periods(fig)
+    assert targets_inside(fig, *spans[TS("2023-01-01")]) == {7}
+    assert targets_inside(fig, *spans[TS("2024-01-01")]) == {9}
+    # 2024's hidden participants are marked in their own panel, on its axis.
+    assert (mark.meta, mark.xaxis, mark.yaxis) == ("tk-hidden", "x2", "y2")
+    assert list(mark.x) == [TS("2024-01-01")] and list(mark.y) == [0.0]
+    assert list(mark.customdata) == ["Osallistujat"]

@@ -81,17 +81,22 @@ def test_fc002_targets_per_period_worked_out_by_hand(reporting_db):
             TS("2024-03-01"): 30,
             TS("2024-04-01"): 30,
         },
-        # Omaolo services >= 33 in 2024; groups >= 9 in 2024 (bars, yearly figures).
-        ("omaolo-palvelut", "year"): {TS("2024-01-01"): 33},
-        ("matalan-kynnyksen-ryhmat", "year"): {TS("2024-01-01"): 9},
+        # Yearly figures (bars): the fixture's whole years are 2023 only (2024 has not
+        # ended by the data's last day, 30.4.2024). Omaolo services >= 23 in 2023,
+        # groups >= 7 in 2023.
+        ("omaolo-palvelut", "year"): {TS("2023-01-01"): 23},
+        ("matalan-kynnyksen-ryhmat", "year"): {TS("2023-01-01"): 7},
         # Service-need assessments within 90 days >= 97 % in 2024.
         ("palvelutarpeen-arviointi-90pv", "quarter"): {TS("2024-01-01"): 97},
         # Oral-health waiting <= 90 days in 2024 (the fixture: 2/2024 only).
         ("suun-terveydenhuolto-odotus", "month"): {TS("2024-02-01"): 90},
-        # E-forms > 30 % in 2024.
-        ("sahkoiset-lomakkeet-osuus", "year"): {TS("2024-01-01"): 30},
-        # Monitoring coverage: 100 % from Q4/2025 only; the year 2024 has no target.
-        ("hoitotakuuseuranta-kattavuus", "year"): {TS("2024-01-01"): None},
+        # E-forms > 30 % in 2024 (Q1/2024; Q2 is incomplete).
+        ("sahkoiset-lomakkeet-osuus", "quarter"): {TS("2024-01-01"): 30},
+        # Monitoring coverage: 100 % from Q4/2025 only; Q1/2024 has no target.
+        ("hoitotakuuseuranta-kattavuus", "quarter"): {TS("2024-01-01"): None},
+        # Visits within the legal deadline: the law's requirement, 100 % (from 1.5.2011,
+        # open-ended), for Q1/2023 and Q1/2024 alike.
+        ("hoitotakuu-lakisaateinen", "quarter"): {TS("2023-01-01"): 100, TS("2024-01-01"): 100},
     }
     for (chart_id, grain), expected in cases.items():
         figure = chart_payload(chart_id, Filters(start="2023-01", grain=grain), "fi")["figure"]

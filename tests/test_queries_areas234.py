@@ -168,9 +168,6 @@ def test_p007_groups_and_participants_yearly(reporting_db):
     assert "overlaying" not in layout["yaxis2"]
     assert layout["yaxis2"]["domain"][1] < layout["yaxis"]["domain"][0]
     assert layout["xaxis2"]["matches"] == "x" and layout["xaxis2"]["tickformat"] == "%Y"
-    # 2024's 4 participants are suppressed: marked hidden in the participants' panel.
-    (mark,) = [trace for trace in figure["data"] if trace.get("meta") == "tk-hidden"]
-    assert mark["yaxis"] == "y2" and list(mark["customdata"]) == ["Osallistujat"]
 
 
 def test_p008_reported_count_region_sum_and_empty(reporting_db):
