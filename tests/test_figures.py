@@ -80,7 +80,12 @@ def test_f002_period_targets_skip_periods_without_a_target():
     found = period_targets(targets, periods, "month")
     # January-March under 5, July-September under 7, the other months none.
     assert [(period.month, row["value"]) for period, row in found] == [
-        (1, 5), (2, 5), (3, 5), (7, 7), (8, 7), (9, 7)
+        (1, 5),
+        (2, 5),
+        (3, 5),
+        (7, 7),
+        (8, 7),
+        (9, 7),
     ]
 
 
@@ -116,8 +121,9 @@ def test_f004_bar_kind_draws_headline_as_bars_and_others_as_lines():
 
 def test_f006_line_series_differ_by_dash_and_marker_not_only_colour():
     frame = pd.concat([_frame([10.0, 12.0], "a"), _frame([3.0, 4.0], "b")])
-    fig = time_series_figure(frame, _targets([]).iloc[0:0],
-                             _options(series_labels={"a": "A", "b": "B"}))
+    fig = time_series_figure(
+        frame, _targets([]).iloc[0:0], _options(series_labels={"a": "A", "b": "B"})
+    )
     first, second = fig.data
     assert (first.line.dash, first.marker.symbol) != (second.line.dash, second.marker.symbol)
     assert first.line.dash != second.line.dash
@@ -177,9 +183,8 @@ def test_f020_series_colours_have_3_to_1_contrast_on_white():
     from charts.figures import SERIES_COLOURS, TARGET_COLOUR
 
     def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-                  for c in channels]
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
     for colour in (*SERIES_COLOURS, TARGET_COLOUR):
@@ -283,9 +288,7 @@ def test_f033_groups_and_participants_in_aligned_panels_not_on_two_axes():
         [
             _frame([7.0, 3.0], "groups").assign(period=years),
             # 2024: 4 participants, below the minimum: suppressed.
-            _frame([180.0, np.nan], "participants", suppressed=[False, True]).assign(
-                period=years
-            ),
+            _frame([180.0, np.nan], "participants", suppressed=[False, True]).assign(period=years),
         ]
     )
     targets = _targets([("2023-01-01", "2023-12-31", 7, ">="), ("2024-01-01", None, 9, ">=")])
