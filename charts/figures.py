@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from queries.filters import MONTHS_PER_GRAIN
-from translations import plotly_separators, t
+from translations import format_date, plotly_separators, t
 
 # Okabe-Ito colours (green and yellow darkened, purple for sky blue): distinguishable
 # with the common colour-vision deficiencies, and each has at least 3:1 contrast
@@ -50,29 +50,67 @@ def value_format(unit: str, decimals: int, lang: str | None = None) -> str:
     return f"%{{y:,.{decimals}f}}{unit_suffix(unit, lang)}"
 
 
-def base_layout(fig: go.Figure, options: FigureOptions, n_periods: int | None = None) -> go.Figure:
+# Room at the right edge for plotly's vertical toolbar (the modebar: buttons 24 px
+# wide, 2 px from the edge). It sits in this margin, never over the plotting area and
+# the latest periods drawn there; the legend (left-anchored) wraps within the plot's
+# width, so it never reaches the toolbar either.
+MODEBAR_ROOM = 40
+MARGIN = {"l": 56, "r": MODEBAR_ROOM, "t": 16, "b": 40}
+
+
+def base_layout(
+    fig: go.Figure,
+    options: FigureOptions,
+    n_periods: int | None = None,
+    *,
+    periods: pd.Series | None = None,
+    max_ticks: int = 12,
+) -> go.Figure:
     """The common look of every chart: Finnish separators, fonts, legend on top, period
-    ticks and a unit-suffixed y axis (0–100 for percentages). Returns ``fig``."""
+    ticks, a unit-suffixed y axis (0–100 for percentages) and room for the toolbar.
+
+    With ``periods`` (the period starts drawn, e.g. the frame's ``period`` column) the
+    ticks sit in the middle of the periods, under the bars and points that
+    ``period_position`` puts there, at most ``max_ticks`` of them. Without, plotly's
+    own ticks start at each period (``n_periods`` only sets their spacing) for figures
+    whose points sit at the period starts. Returns ``fig``.
+    """
     if n_periods is None:
         n_periods = max((len(trace.x) for trace in fig.data if trace.x is not None), default=1)
     fig.update_layout(
         separators=plotly_separators(options.lang),
         template="simple_white",
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14},
-        margin={"l": 56, "r": 16, "t": 16, "b": 40},
+        margin=MARGIN,
         height=360,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        # Stacks list their parts top-down, as drawn; other charts in drawing order.
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "x": 0,
+            "traceorder": "reversed" if options.kind == "stacked" else "normal",
+        },
         hovermode="x unified" if options.kind == "line" else "closest",
         bargap=0.2,
         barmode="stack" if options.kind == "stacked" else "group",
-        # A vertical toolbar at the right edge never covers the legend row above.
+        # A vertical toolbar in the right margin (MODEBAR_ROOM) never covers the
+        # legend row above the plot or the plotted periods.
         modebar={"orientation": "v"},
     )
-    fig.update_xaxes(
-        tickformat=TICK_FORMAT[options.grain],
-        dtick=_month_step(options.grain, n_periods),
-        showgrid=False,
-    )
+    if periods is not None:
+        fig.update_xaxes(
+            tickmode="array",
+            tickvals=period_ticks(periods, options.grain, max_ticks),
+            tickformat=TICK_FORMAT[options.grain],
+            showgrid=False,
+        )
+    else:
+        fig.update_xaxes(
+            tickformat=TICK_FORMAT[options.grain],
+            dtick=_month_step(options.grain, n_periods, max_ticks),
+            showgrid=False,
+        )
     fig.update_yaxes(
         rangemode="tozero",
         ticksuffix=unit_suffix(options.unit, options.lang),
@@ -87,57 +125,139 @@ def base_layout(fig: go.Figure, options: FigureOptions, n_periods: int | None = 
     return fig
 
 
-def _month_step(grain: str, n_periods: int) -> str:
+def _month_step(grain: str, n_periods: int, max_ticks: int = 12) -> str:
     """Tick spacing in whole periods, so a label never repeats (plotly's automatic ticks
     can fall twice in one month and then print the same ``%m/%Y`` twice)."""
     months_per_period = MONTHS_PER_GRAIN[grain]
     span = max(n_periods, 1) * months_per_period
     for step in (1, 3, 6, 12, 24):
-        if step >= months_per_period and span / step <= 12:
+        if step >= months_per_period and span / step <= max_ticks:
             return f"M{step}"
     return "M24"
 
 
-def target_steps(
-    targets: pd.DataFrame, x_start: pd.Timestamp, x_end: pd.Timestamp
-) -> tuple[list, list, list]:
-    """x, y and hover texts of a step line for date-versioned targets.
+def period_position(grain: str) -> dict[str, str]:
+    """Trace attributes that draw each point or bar in the middle of its ``grain``
+    period, a bar spanning the period. Data rows are dated by their period's first
+    day; so placed, a bar, the target for its period and an event's date share one
+    time scale (a bar centred on 1 January would straddle two years' targets)."""
+    return {"xperiod": f"M{MONTHS_PER_GRAIN[grain]}", "xperiodalignment": "middle"}
 
-    Each target row becomes a horizontal segment from ``valid_from`` to ``valid_to``
-    (open-ended rows run to ``x_end``), clipped to ``[x_start, x_end]``. Segments that
-    do not touch are separated by ``None`` so the line breaks between them.
+
+def next_period(period: pd.Timestamp, grain: str) -> pd.Timestamp:
+    """The first day of the period after the ``grain`` period starting on ``period``."""
+    return pd.Timestamp(period) + pd.DateOffset(months=MONTHS_PER_GRAIN[grain])
+
+
+def period_middle(period: pd.Timestamp, grain: str) -> pd.Timestamp:
+    """The middle of the ``grain`` period starting on ``period`` (where plotly draws a
+    point or bar with ``period_position``)."""
+    start = pd.Timestamp(period)
+    return start + (next_period(start, grain) - start) / 2
+
+
+def period_ticks(periods: pd.Series, grain: str, max_ticks: int = 12) -> list[pd.Timestamp]:
+    """Tick positions: the middles of every n-th period of ``periods``, n whole
+    periods apart and on calendar boundaries (January, April, ...), at most about
+    ``max_ticks`` of them."""
+    starts = sorted({pd.Timestamp(period) for period in periods})
+    if not starts:
+        return []
+    months_per_period = MONTHS_PER_GRAIN[grain]
+    span = round((next_period(starts[-1], grain) - starts[0]).days / 30.4375)
+    step = int(_month_step(grain, span // months_per_period, max_ticks)[1:])
+    aligned = [start for start in starts if (start.year * 12 + start.month - 1) % step == 0]
+    return [period_middle(start, grain) for start in (aligned or starts[:1])]
+
+
+def period_targets(
+    targets: pd.DataFrame, periods: pd.Series, grain: str
+) -> list[tuple[pd.Timestamp, pd.Series]]:
+    """``(period, target row)`` for each of ``periods`` that has a target in force — a
+    programme target or the law's requirement — by ``charts.summary.target_in_force``:
+    the rule the summary sentence uses, so the picture and the sentence never
+    disagree. In period order."""
+    from charts.summary import target_in_force  # summary formats; no import cycle
+
+    found = []
+    for period in sorted({pd.Timestamp(period) for period in periods}):
+        row = target_in_force(targets, period, grain)
+        if row is not None:
+            found.append((period, row))
+    return found
+
+
+def target_label(row: pd.Series, options: FigureOptions) -> str:
+    """The legend name of a target row: "Tavoite" for a programme target, the law's
+    requirement named as such (it is not a programme target)."""
+    from charts.summary import is_legal_requirement
+
+    return (
+        t("chart.requirement", options.lang)
+        if is_legal_requirement(row)
+        else (options.target_label)
+    )
+
+
+def add_period_targets(
+    fig: go.Figure, targets: pd.DataFrame, periods: pd.Series, options: FigureOptions
+) -> go.Figure:
+    """Draw each period's target across that period (its bar or point).
+
+    The target in force for a period is one value (``period_targets``), so a target
+    never changes in the middle of a bar: a run of periods under the same target row
+    is one flat segment from the run's first day to the day after it, with a point in
+    the middle of each period for the hover. One trace per run, so the source is
+    written once per run (the hover names it), not once per point; the legend names
+    each kind once and toggles all runs together.
     """
-    xs: list = []
-    ys: list = []
-    texts: list = []
-    previous_end: pd.Timestamp | None = None
-    for row in targets.itertuples(index=False):
-        start = max(pd.Timestamp(row.valid_from), x_start)
-        end = x_end if pd.isna(row.valid_to) else min(pd.Timestamp(row.valid_to), x_end)
-        if start > end:
-            continue
-        if previous_end is not None and start - previous_end > pd.Timedelta(days=1):
-            xs.append(None)
-            ys.append(None)
-            texts.append(None)
-        xs.extend([start, end])
-        ys.extend([row.value, row.value])
-        texts.extend([row.source, row.source])
-        previous_end = end
-    return xs, ys, texts
+    runs: list[tuple[list[pd.Timestamp], pd.Series]] = []
+    for period, row in period_targets(targets, periods, options.grain):
+        if (
+            runs
+            and runs[-1][1].name == row.name
+            and next_period(runs[-1][0][-1], options.grain) == period
+        ):
+            runs[-1][0].append(period)
+        else:
+            runs.append(([period], row))
+    fmt = value_format(options.unit, options.decimals, options.lang)
+    named: set[str] = set()
+    for run, row in runs:
+        label = target_label(row, options)
+        middles = [period_middle(period, options.grain) for period in run]
+        xs = [run[0], *middles, next_period(run[-1], options.grain)]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=[row["value"]] * len(xs),
+                mode="lines",
+                line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"},
+                name=label,
+                legendgroup=f"target-{label}",
+                showlegend=label not in named,
+                hovertemplate=f"{fmt}<br>{row['source']}<extra>{label}</extra>",
+            )
+        )
+        named.add(label)
+    return fig
 
 
 def time_series_figure(
     frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOptions
 ) -> go.Figure:
-    """A time-series chart of the tidy ``frame`` with the programme targets as steps.
+    """A time-series chart of the tidy ``frame`` with each period's programme target.
 
-    Suppressed or missing values are gaps in lines and missing bars. ``targets`` may be
-    empty. The x axis spans the periods in ``frame``.
+    Points and bars sit in the middle of their periods (``period_position``).
+    Suppressed or missing values are gaps in lines; a hidden bar or stack segment is
+    marked as hidden (``add_hidden_marks``). ``targets`` may be empty. The x axis
+    spans the periods in ``frame``.
     """
     fig = go.Figure()
     fmt = value_format(options.unit, options.decimals, options.lang)
     periods = pd.to_datetime(frame["period"]) if not frame.empty else pd.Series(dtype="M8[ns]")
+    position = period_position(options.grain)
+    bar_keys = []
     for index, (key, label) in enumerate(options.series_labels.items()):
         part = frame[frame["series"] == key]
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
@@ -147,8 +267,10 @@ def time_series_figure(
             "y": part["value"],
             "name": label,
             "hovertemplate": hover,
+            **position,
         }
         if options.kind == "stacked" or (options.kind == "bar" and index == 0):
+            bar_keys.append(key)
             fig.add_trace(go.Bar(marker_color=colour, **common))
         else:
             fig.add_trace(
@@ -164,63 +286,239 @@ def time_series_figure(
                     **common,
                 )
             )
-    targets = targets[targets["kind"] == "programme_target"] if not targets.empty else targets
     if not targets.empty and not periods.empty:
-        x_start = periods.min()
-        x_end = periods.max() + pd.offsets.MonthEnd(MONTHS_PER_GRAIN[options.grain])
-        xs, ys, texts = target_steps(targets, x_start, x_end)
-        if xs:
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    line={"color": TARGET_COLOUR, "width": 2, "dash": "dash", "shape": "hv"},
-                    name=options.target_label,
-                    text=texts,
-                    hovertemplate=f"{fmt}<br>%{{text}}<extra>{options.target_label}</extra>",
-                )
-            )
-    return base_layout(fig, options, periods.nunique())
+        add_period_targets(fig, targets, periods, options)
+    add_hidden_marks(
+        fig,
+        frame,
+        {key: options.series_labels[key] for key in bar_keys},
+        options,
+        stacked=options.kind == "stacked",
+    )
+    return base_layout(fig, options, periods=periods)
 
 
-# --- Legal deadlines on a secondary axis (hoitotakuu-lakisaateinen) -----------------
+# --- Hidden (suppressed) bars and stack segments -------------------------------------
 
-# Colours of the deadline step lines: the deadline for every age first, then one per
-# age group (Okabe-Ito; none is the blue of the headline series).
-DEADLINE_COLOURS = ("#333333", "#D55E00", "#007A5E", "#CC79A7")
-DEADLINE_DASHES = ("dash", "dot", "dashdot", "longdash")
+HIDDEN_COLOUR = "#333333"
+HIDDEN_META = "tk-hidden"  # marks the trace for ``hidden_note``
+# Legend rank of the hidden mark: last in a legend in drawing order. A stack's legend
+# is reversed (base_layout), so there it takes -HIDDEN_RANK; a builder that turns a
+# stack's legend back to drawing order sets HIDDEN_RANK (``hidden_last``).
+HIDDEN_RANK = 10_000
+
+
+def add_hidden_marks(
+    fig: go.Figure,
+    frame: pd.DataFrame,
+    labels: dict[str, str],
+    options: FigureOptions,
+    *,
+    stacked: bool,
+    xaxis: str = "x",
+    yaxis: str = "y",
+) -> go.Figure:
+    """Mark every period where a bar of the ``labels`` series (key -> label) is
+    suppressed, so a hidden bar or stack segment is seen as hidden, not as missing.
+
+    One mark per such period, a hollow diamond: on top of the shown part of the stack
+    (``stacked``) or on the axis (a single bar). Its hover names the hidden series;
+    the legend explains the mark once ("Salattu (..)", the tables' mark). Nothing is
+    added when no bar is hidden; suppressed values stay NaN, nothing about them is
+    sent.
+    """
+    if frame.empty or not labels:
+        return fig
+    part = frame[frame["series"].isin(labels)]
+    hidden = part[part["suppressed"]]
+    if hidden.empty:
+        return fig
+    xs, ys, names = [], [], []
+    for period, rows in part.groupby("period", sort=True):
+        secret = rows[rows["suppressed"]]
+        if secret.empty:
+            continue
+        xs.append(pd.Timestamp(period))
+        ys.append(float(rows["value"].fillna(0).clip(lower=0).sum()) if stacked else 0.0)
+        names.append(", ".join(labels[key] for key in labels if key in set(secret["series"])))
+    name = t("chart.hidden", options.lang)
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            customdata=names,
+            mode="markers",
+            marker={
+                "symbol": "diamond-open",
+                "size": 11,
+                "color": HIDDEN_COLOUR,
+                "line": {"width": 2},
+            },
+            name=name,
+            meta=HIDDEN_META,
+            legendrank=-HIDDEN_RANK if stacked else HIDDEN_RANK,
+            xaxis=xaxis,
+            yaxis=yaxis,
+            cliponaxis=False,
+            hovertemplate=f"%{{x|{TICK_FORMAT[options.grain]}}}: %{{customdata}}"
+            f"<extra>{name}</extra>",
+            **period_position(options.grain),
+        )
+    )
+    return fig
+
+
+def hidden_last(fig: go.Figure) -> go.Figure:
+    """Put the hidden mark last in a legend in drawing order (``traceorder="normal"``)."""
+    return fig.update_traces(legendrank=HIDDEN_RANK, selector={"meta": HIDDEN_META})
+
+
+def hidden_note(fig: go.Figure | dict, grain: str, lang: str) -> str:
+    """The sentence that says in text what ``add_hidden_marks`` marks in ``fig`` (part
+    of the chart's text alternative), or "" when nothing is marked: how many periods
+    have hidden values, and which are hidden in the latest of them."""
+    data = fig["data"] if isinstance(fig, dict) else fig.data
+    marks = [trace for trace in data if _get(trace, "meta") == HIDDEN_META]
+    if not marks:
+        return ""
+    from charts.summary import period_label  # summary formats; no import cycle
+
+    hidden: dict[pd.Timestamp, list[str]] = {}
+    for trace in marks:
+        for x, names in zip(_get(trace, "x"), _get(trace, "customdata"), strict=True):
+            hidden.setdefault(pd.Timestamp(x), []).append(names)
+    latest = max(hidden)
+    return t(
+        "summary.hidden_values",
+        lang,
+        count=len(hidden),
+        period=period_label(latest, grain),
+        series=", ".join(hidden[latest]),
+    )
+
+
+def _get(trace, key: str):
+    return trace.get(key) if isinstance(trace, dict) else getattr(trace, key)
+
+
+# --- Aligned panels sharing the time axis --------------------------------------------
+
+
+def add_lower_panel(fig: go.Figure, panel_height: int, gap: int) -> None:
+    """Put a second plot of ``panel_height`` px under the figure's plot, ``gap`` px
+    below it, on the same time axis: ``xaxis2`` matches ``xaxis`` (zoom and ticks move
+    together) and carries the tick labels; ``yaxis2`` is the panel's own value axis.
+
+    Each plot has its own area, so two quantities never share one plotting area on
+    two value axes (docs/architecture.md). The figure grows by ``panel_height + gap``
+    so the main plot keeps its height.
+    """
+    margin = fig.layout.margin
+    height = (fig.layout.height or 360) + panel_height + gap
+    plot = height - (margin.t or 0) - (margin.b or 0)
+    ticks = {
+        key: value
+        for key, value in fig.layout.xaxis.to_plotly_json().items()
+        if key.startswith("tick") or key in ("dtick", "showgrid")
+    }
+    fig.update_layout(
+        height=height,
+        yaxis={"domain": [(panel_height + gap) / plot, 1]},
+        yaxis2={"domain": [0, panel_height / plot], "anchor": "x2"},
+        xaxis={"showticklabels": False},
+        xaxis2={**ticks, "anchor": "y2", "matches": "x"},
+    )
+
+
+# --- Legal deadlines in a strip under the share (hoitotakuu-lakisaateinen) ----------
+
 _ALL_AGES = (0, 150)
+STRIP_ROW = 24  # px per row of the deadline strip
+STRIP_GAP = 30  # px between the plot and the strip: room for the strip's title
+STRIP_FILL = "#e8e8e8"
 
 
 def deadline_line_label(age_min: int, age_max: int, lang: str) -> str:
-    """Legend label of one age group's deadline line: "Lakisääteinen määräaika" for
-    every age, else with the ages, e.g. "..., alle 23 v." or "..., vähintään 23 v."."""
-    from translations import t
-
+    """Name of one age group's deadline: "Lakisääteinen määräaika" for every age, else
+    with the ages, e.g. "..., alle 23 v." or "..., vähintään 23 v."."""
     base = t("chart.deadline", lang)
+    ages = age_group_label(age_min, age_max, lang)
+    return f"{base}, {ages}" if ages else base
+
+
+def age_group_label(age_min: int, age_max: int, lang: str) -> str:
+    """The ages of a group as text ("alle 23 v.", "vähintään 23 v.", "18–64 v."), or
+    "" for every age."""
     if age_min <= _ALL_AGES[0] and age_max >= _ALL_AGES[1]:
-        return base
+        return ""
     if age_min <= _ALL_AGES[0]:
-        ages = t("chart.deadline_under_age", lang, age=age_max + 1)
-    elif age_max >= _ALL_AGES[1]:
-        ages = t("chart.deadline_from_age", lang, age=age_min)
-    else:
-        ages = t("chart.deadline_ages", lang, first=age_min, last=age_max)
-    return f"{base}, {ages}"
+        return t("chart.deadline_under_age", lang, age=age_max + 1)
+    if age_max >= _ALL_AGES[1]:
+        return t("chart.deadline_from_age", lang, age=age_min)
+    return t("chart.deadline_ages", lang, first=age_min, last=age_max)
+
+
+def deadline_segments(
+    deadlines: pd.DataFrame, x_start: pd.Timestamp, x_end: pd.Timestamp
+) -> pd.DataFrame:
+    """The deadline history inside ``[x_start, x_end)``, one row per stretch of time
+    an age group had one deadline.
+
+    ``deadlines`` are ``legal_deadline`` rows (``queries.reference.targets_for``).
+    Each row is clipped to the range (open-ended rows run to ``x_end``); consecutive
+    rows of an age group with the same value are one stretch (e.g. 14 days before and
+    after the cancelled 7-day reform), their sources joined. Columns: ``start``,
+    ``end`` (exclusive), ``age_min``, ``age_max``, ``value`` (days), ``source``.
+    """
+    stretches: list[dict] = []
+    for row in deadlines.sort_values(["age_min", "age_max", "valid_from"]).itertuples():
+        start = max(pd.Timestamp(row.valid_from), x_start)
+        end = (
+            x_end
+            if pd.isna(row.valid_to)
+            else min(pd.Timestamp(row.valid_to) + pd.Timedelta(days=1), x_end)
+        )
+        if start >= end:
+            continue
+        group = (int(row.age_min), int(row.age_max))
+        last = stretches[-1] if stretches else None
+        if (
+            last is not None
+            and (last["age_min"], last["age_max"]) == group
+            and last["value"] == row.value
+            and last["end"] == start
+        ):
+            last["end"] = end
+            last["source"] += "; " + row.source
+            continue
+        stretches.append(
+            {
+                "start": start,
+                "end": end,
+                "age_min": group[0],
+                "age_max": group[1],
+                "value": float(row.value),
+                "source": row.source,
+            }
+        )
+    columns = ["start", "end", "age_min", "age_max", "value", "source"]
+    return pd.DataFrame(stretches, columns=columns).sort_values(["start", "age_min"])
 
 
 def deadline_share_figure(
     frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOptions
 ) -> go.Figure:
-    """A share chart (``time_series_figure``) with the legal deadlines as step lines
-    in days on a secondary y axis.
+    """A share chart (``time_series_figure``) with the legal-deadline history in a
+    strip under it, on the same time axis.
 
-    The ``legal_deadline`` rows of ``targets`` are grouped by age group (``age_min``,
-    ``age_max``): rows for every age (0–150) make one line, each narrower age group its
-    own line, so the history reads as one line until the deadline starts to depend on
-    age and as one line per age group from then on. Each line's hover cites the row's
-    source. Programme targets, if any, are drawn by ``time_series_figure`` as usual.
+    The deadlines are days, the share is percent: they never share one plotting area
+    on two value axes (read together, "90 vrk" then "14 vrk" looks like the share's
+    target falling). The strip (``add_lower_panel``) has no value axis: one labelled
+    bar per stretch of time a deadline held (``deadline_segments``), at its true dates,
+    so a quarter that spans a change shows both. A deadline for every age fills the
+    strip's height; deadlines by age group split it into rows ("alle 23 v.: 14 vrk").
+    The hover gives the dates and cites the source. Programme targets, if any, are
+    drawn by ``time_series_figure`` as usual.
     """
     fig = time_series_figure(frame, targets, options)
     deadlines = targets[targets["kind"] == "legal_deadline"] if not targets.empty else targets
@@ -228,58 +526,77 @@ def deadline_share_figure(
         return fig
     periods = pd.to_datetime(frame["period"])
     x_start = periods.min()
-    x_end = periods.max() + pd.offsets.MonthEnd(MONTHS_PER_GRAIN[options.grain])
-    deadlines = deadlines.sort_values(["valid_from", "age_min"])
+    x_end = next_period(periods.max(), options.grain)
+    stretches = deadline_segments(deadlines, x_start, x_end)
+    if stretches.empty:
+        return fig
     groups = sorted(
-        {(int(a), int(b)) for a, b in zip(deadlines["age_min"], deadlines["age_max"], strict=True)},
-        key=lambda group: (group != _ALL_AGES, group),
+        {(a, b) for a, b in zip(stretches["age_min"], stretches["age_max"], strict=True)}
+        - {_ALL_AGES}
     )
-    highest = 0.0
-    for index, (age_min, age_max) in enumerate(groups):
-        rows = deadlines[(deadlines["age_min"] == age_min) & (deadlines["age_max"] == age_max)]
-        xs, ys, texts = target_steps(rows, x_start, x_end)
-        if not xs:
-            continue
-        highest = max(highest, *(y for y in ys if y is not None))
-        label = deadline_line_label(age_min, age_max, options.lang)
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                yaxis="y2",
-                mode="lines",
-                line={
-                    "color": DEADLINE_COLOURS[index % len(DEADLINE_COLOURS)],
-                    "width": 2,
-                    "dash": DEADLINE_DASHES[index % len(DEADLINE_DASHES)],
-                    "shape": "hv",
-                },
-                name=label,
-                text=texts,
-                hovertemplate=f"{value_format('days', 0, options.lang)}<br>%{{text}}"
-                f"<extra>{label}</extra>",
-            )
+    rows = max(1, len(groups))
+    ys, widths, texts, hovers = [], [], [], []
+    days = unit_suffix("days", options.lang)
+    for stretch in stretches.itertuples():
+        group = (stretch.age_min, stretch.age_max)
+        value = f"{stretch.value:.0f}{days}"
+        ages = age_group_label(*group, options.lang)
+        if group == _ALL_AGES:
+            ys.append(0.5)
+            widths.append(1.0)
+        else:
+            # Rows top-down in age order: the first group on top.
+            ys.append(1 - (groups.index(group) + 0.5) / rows)
+            widths.append(1 / rows)
+        texts.append(f"{ages}: {value}" if ages else value)
+        last_day = stretch.end - pd.Timedelta(days=1)
+        hovers.append(
+            f"{format_date(stretch.start, options.lang)}–{format_date(last_day, options.lang)}"
+            f": {texts[-1]}<br>{stretch.source}"
         )
-    if highest:
-        # The second axis is labelled at the deadlines themselves (e.g. 0, 14, 90 vrk);
-        # its title would collide with the toolbar, and the legend names the lines.
-        values = sorted({0.0, *(float(v) for v in deadlines["value"])})
-        fig.update_layout(
-            yaxis2={
-                "overlaying": "y",
-                "side": "right",
-                "range": [0, highest * 1.15],
-                "tickmode": "array",
-                "tickvals": values,
-                # With tickvals plotly drops ticksuffix: the texts are given whole.
-                "ticktext": [f"{value:.0f}{unit_suffix('days', options.lang)}" for value in values],
-                "showgrid": False,
-            },
-            margin={"r": 64},
+    add_lower_panel(fig, STRIP_ROW * rows, STRIP_GAP)
+    fig.add_trace(
+        go.Bar(
+            orientation="h",
+            base=list(stretches["start"]),
+            # A bar's length on a date axis is its duration in milliseconds.
+            x=[
+                (end - start).total_seconds() * 1000
+                for start, end in zip(stretches["start"], stretches["end"], strict=True)
+            ],
+            y=ys,
+            width=widths,
+            text=texts,
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont={"color": "#1a1a1a", "size": 12},
+            marker={"color": STRIP_FILL, "line": {"color": "#ffffff", "width": 2}},
+            customdata=hovers,
+            hovertemplate="%{customdata}<extra></extra>",
+            name=t("chart.deadline", options.lang),
+            showlegend=False,
+            xaxis="x2",
+            yaxis="y2",
         )
-        # Keep the x axis to the periods shown (the step lines end at the last period's
-        # last day; without this plotly pads the range by a whole tick).
-        fig.update_xaxes(range=[x_start - pd.Timedelta(days=20), x_end])
+    )
+    fig.update_layout(
+        # A label that does not fit its stretch is left out (the hover still has it),
+        # rather than shrunk to an unreadable size.
+        uniformtext={"mode": "hide", "minsize": 10},
+        yaxis2={"range": [0, 1], "visible": False, "fixedrange": True},
+        xaxis2={"type": "date"},
+    )
+    fig.add_annotation(
+        text=t("chart.deadline", options.lang),
+        xref="paper",
+        yref="y2 domain",
+        x=0,
+        y=1,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 12, "color": "#333333"},
+    )
     return fig
 
 
@@ -298,7 +615,7 @@ def stacked_total_figure(
 
     The first series of ``options.series_labels`` is the total, the others are its
     parts (stacked in label order). Drawing the total separately keeps it visible when a
-    part is suppressed (a missing bar segment).
+    part is suppressed (its segment is missing and marked hidden, ``add_hidden_marks``).
     """
     keys = list(options.series_labels)
     total_key, parts = keys[0], keys[1:]
@@ -327,6 +644,7 @@ def stacked_total_figure(
             line={"color": TOTAL_COLOUR, "width": 2},
             marker={"size": 5},
             legendrank=1,
+            **period_position(options.grain),
             hovertemplate=f"%{{x|{TICK_FORMAT[options.grain]}}}: "
             f"{value_format(options.unit, options.decimals, options.lang)}<extra>{label}</extra>",
         )
@@ -334,4 +652,4 @@ def stacked_total_figure(
     # Legend in reading order (total first, then the parts from the bottom of the stack
     # up), not plotly's reversed order for stacks; more parts need more legend rows.
     fig.update_layout(legend_traceorder="normal", height=360 + 12 * max(0, len(parts) - 4))
-    return fig
+    return hidden_last(fig)

@@ -80,7 +80,7 @@ def kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
     spec = CHARTS[chart_id]
     filters = effective_filters(spec, filters)
     frame, targets = chart_data(chart_id, filters)
-    facts = headline(frame, targets, spec.series[0])
+    facts = headline(frame, targets, spec.series[0], filters.grain)
     if facts is None:
         return {"empty": True}
     if pd.isna(facts.value):

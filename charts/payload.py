@@ -14,7 +14,7 @@ import pandas as pd
 
 from charts.annotations import add_events, events_in_view
 from charts.catalog import CHARTS, ChartSpec
-from charts.figures import FigureOptions
+from charts.figures import FigureOptions, hidden_note
 from charts.small_multiples import small_multiples_figure
 from charts.spc import (
     MIN_POINTS,
@@ -194,17 +194,21 @@ def _options(spec: ChartSpec, frame: pd.DataFrame, filters: Filters, lang: str) 
 
 def _series_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
     frame, targets = chart_data(spec.id, filters)
+    figure = spec.figure(frame, targets, _options(spec, frame, filters, lang))
+    summary = summarise(
+        frame,
+        targets,
+        series=spec.series[0],
+        unit=spec.unit,
+        decimals=spec.decimals,
+        grain=filters.grain,
+        lang=lang,
+    )
+    # The text alternative says what the figure marks as hidden.
+    hidden = hidden_note(figure, filters.grain, lang)
     return {
-        "figure": spec.figure(frame, targets, _options(spec, frame, filters, lang)),
-        "summary": summarise(
-            frame,
-            targets,
-            series=spec.series[0],
-            unit=spec.unit,
-            decimals=spec.decimals,
-            grain=filters.grain,
-            lang=lang,
-        ),
+        "figure": figure,
+        "summary": f"{summary} {hidden}" if hidden else summary,
         "table": table_rows(spec, frame, filters.grain, lang),
         "empty": bool(frame.empty),
         "periods": frame["period"],

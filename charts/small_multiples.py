@@ -8,7 +8,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from charts.figures import SERIES_COLOURS, TICK_FORMAT, FigureOptions, base_layout, value_format
+from charts.figures import (
+    MARGIN,
+    SERIES_COLOURS,
+    TICK_FORMAT,
+    FigureOptions,
+    base_layout,
+    period_position,
+    value_format,
+)
 
 COLUMNS = 3
 
@@ -43,17 +51,21 @@ def small_multiples_figure(
                 line={"color": SERIES_COLOURS[0], "width": 2},
                 showlegend=False,
                 hovertemplate=f"%{{x|{TICK_FORMAT[options.grain]}}}: {fmt}<extra>{label}</extra>",
+                **period_position(options.grain),
             ),
             row=index // COLUMNS + 1,
             col=index % COLUMNS + 1,
         )
-    n_periods = max((len(frame["period"].unique()) for frame in panels.values()), default=1)
+    periods = pd.concat(
+        [frame["period"] for frame in panels.values()] or [pd.Series(dtype="M8[ns]")]
+    )
     # Each panel is a third of the width: a third as many tick labels fit.
-    base_layout(fig, options, n_periods * COLUMNS)
+    base_layout(fig, options, periods=pd.to_datetime(periods), max_ticks=12 // COLUMNS)
     fig.update_layout(
         height=max(260, 190 * rows),
         hovermode="closest",
-        margin={"l": 56, "r": 16, "t": 40, "b": 40},
+        # Room for the panel titles on top; the right margin stays the toolbar's.
+        margin={**MARGIN, "t": 40},
     )
     fig.update_annotations(font_size=12)
     return fig

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from queries.periods import year_earlier
+from queries.periods import period_end, year_earlier
 from settings import get_settings
 from translations import format_number, t
 
@@ -50,15 +50,25 @@ def format_change(diff: float, unit: str, decimals: int, lang: str) -> str:
     return text if unit == "count" else text + "\u00a0" + t(unit_key, lang)
 
 
-def target_in_force(targets: pd.DataFrame, period: pd.Timestamp) -> pd.Series | None:
-    """The all-ages programme-target or legal-requirement row (``TARGET_KINDS``) valid
-    at ``period`` (its first day), or None. An indicator has one or the other."""
+def target_in_force(targets: pd.DataFrame, period: pd.Timestamp, grain: str) -> pd.Series | None:
+    """The all-ages programme-target or legal-requirement row (``TARGET_KINDS``) in
+    force for the ``grain`` period that starts on ``period``, or None. An indicator has
+    one or the other.
+
+    That is the row valid on the period's **last** day: a period is judged by the
+    target that holds when it closes. Plan targets are goals for the end of a period
+    ("≥ 80 % by Q4/2025"), so the year 2025 is judged against the 80 % in force at its
+    end, and a quarter or year that spans a change against the newer target. The
+    summary sentence, the KPI cards and the per-period target marks of the figures
+    (``charts.figures.add_period_targets``) all use this one rule.
+    """
     if targets.empty:
         return None
+    day = period_end(period, grain)
     valid = targets[
         targets["kind"].isin(TARGET_KINDS)
-        & (targets["valid_from"] <= period)
-        & (targets["valid_to"].isna() | (targets["valid_to"] >= period))
+        & (targets["valid_from"] <= day)
+        & (targets["valid_to"].isna() | (targets["valid_to"] >= day))
         & (targets["age_min"] == 0)
     ]
     return None if valid.empty else valid.iloc[-1]
@@ -89,7 +99,7 @@ class Headline:
 
     ``value`` is NaN when the latest period is suppressed (``suppressed``) or missing;
     ``previous`` is the value of the same period a year earlier (NaN if unknown);
-    ``target`` is the programme-target or legal-requirement row in force at
+    ``target`` is the programme-target or legal-requirement row in force for
     ``period`` (``target_in_force``) or None; ``met`` is None without a target or a
     value, and is judged on a share's unrounded value.
     """
@@ -102,8 +112,11 @@ class Headline:
     met: bool | None
 
 
-def headline(frame: pd.DataFrame, targets: pd.DataFrame, series: str) -> Headline | None:
-    """The latest period of ``series`` in a tidy chart frame, or None without data.
+def headline(
+    frame: pd.DataFrame, targets: pd.DataFrame, series: str, grain: str
+) -> Headline | None:
+    """The latest period of ``series`` in a tidy chart frame of ``grain`` periods, or
+    None without data.
 
     The frame must hold whole periods only (``charts.payload.load_complete``): then
     the latest period and the one a year earlier are alike — equal, aligned spans for
@@ -115,7 +128,7 @@ def headline(frame: pd.DataFrame, targets: pd.DataFrame, series: str) -> Headlin
     latest = part.iloc[-1]
     earlier = part[part["period"] == year_earlier(latest["period"])]
     previous = float(earlier.iloc[0]["value"]) if not earlier.empty else float("nan")
-    target = target_in_force(targets, latest["period"])
+    target = target_in_force(targets, latest["period"], grain)
     value = float(latest["value"])
     met = None if target is None or pd.isna(value) else target_met(_unrounded(latest), target)
     return Headline(latest["period"], value, bool(latest["suppressed"]), previous, target, met)
@@ -154,7 +167,7 @@ def summarise(
     lang: str,
 ) -> str:
     """One sentence on the headline ``series`` of a tidy chart frame, in ``lang``."""
-    facts = headline(frame, targets, series)
+    facts = headline(frame, targets, series, grain)
     if facts is None:
         return t("summary.no_data", lang)
     label = period_label(facts.period, grain)

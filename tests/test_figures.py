@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from charts.figures import FigureOptions, _month_step, target_steps, time_series_figure
+from charts.figures import FigureOptions, _month_step, period_targets, time_series_figure
 from charts.summary import format_change, format_value, period_label, summarise
+from tests.figure_checks import drawn_periods, targets_inside
 
 TS = pd.Timestamp
 
@@ -59,26 +60,33 @@ def _options(**overrides):
     return FigureOptions(**base)
 
 
-def test_f001_target_steps_contiguous_years_have_no_gap():
+def test_f001_period_targets_one_row_per_period_from_the_row_in_force():
     targets = _targets([("2022-01-01", "2022-12-31", 10, ">"), ("2023-01-01", None, 25, ">")])
-    xs, ys, texts = target_steps(targets, TS("2022-06-01"), TS("2023-03-31"))
-    # First segment clipped to start at 2022-06-01; the open-ended one runs to x_end.
-    assert xs == [TS("2022-06-01"), TS("2022-12-31"), TS("2023-01-01"), TS("2023-03-31")]
-    assert ys == [10, 10, 25, 25]
-    assert texts[0] == "plan 10"
+    periods = pd.Series(pd.to_datetime(["2022-10-01", "2022-07-01", "2023-01-01"]))
+    found = period_targets(targets, periods, "quarter")
+    # In period order; Q3 and Q4/2022 end within 2022 (10), Q1/2023 under the open row.
+    assert [(period, row["value"]) for period, row in found] == [
+        (TS("2022-07-01"), 10),
+        (TS("2022-10-01"), 10),
+        (TS("2023-01-01"), 25),
+    ]
 
 
-def test_f002_target_steps_break_between_separate_periods_and_skip_outside():
+def test_f002_period_targets_skip_periods_without_a_target():
     targets = _targets(
-        [
-            ("2022-01-01", "2022-03-31", 5, ">="),
-            ("2022-07-01", "2022-09-30", 7, ">="),
-            ("2030-01-01", None, 9, ">="),
-        ]
+        [("2022-01-01", "2022-03-31", 5, ">="), ("2022-07-01", "2022-09-30", 7, ">=")]
     )
-    xs, ys, _ = target_steps(targets, TS("2022-01-01"), TS("2022-12-31"))
-    assert xs == [TS("2022-01-01"), TS("2022-03-31"), None, TS("2022-07-01"), TS("2022-09-30")]
-    assert ys == [5, 5, None, 7, 7]
+    periods = pd.Series(pd.date_range("2022-01-01", periods=12, freq="MS"))
+    found = period_targets(targets, periods, "month")
+    # January-March under 5, July-September under 7, the other months none.
+    assert [(period.month, row["value"]) for period, row in found] == [
+        (1, 5),
+        (2, 5),
+        (3, 5),
+        (7, 7),
+        (8, 7),
+        (9, 7),
+    ]
 
 
 def test_f003_line_figure_keeps_suppressed_gap_and_draws_target():
@@ -86,8 +94,16 @@ def test_f003_line_figure_keeps_suppressed_gap_and_draws_target():
     fig = time_series_figure(frame, _targets([("2024-01-01", None, 45, ">=")]), _options())
     data, target = fig.data
     assert list(data.y[:1]) == [40.0] and math.isnan(data.y[1]) and data.y[2] == 45.0
-    assert target.name == "Tavoite" and target.line.shape == "hv"
-    assert list(target.y) == [45, 45]
+    # One flat run over the three months: from 1.1. through each month's middle to 1.4.
+    assert target.name == "Tavoite"
+    assert list(target.x) == [
+        TS("2024-01-01"),
+        TS("2024-01-16 12:00"),  # 1.1. + 31 / 2 = 15.5 days
+        TS("2024-02-15 12:00"),  # 1.2. + 29 / 2 = 14.5 days (2024 is a leap year)
+        TS("2024-03-16 12:00"),  # 1.3. + 31 / 2 = 15.5 days
+        TS("2024-04-01"),
+    ]
+    assert list(target.y) == [45] * 5
     assert fig.layout.separators == ",\u00a0"
     assert list(fig.layout.yaxis.range) == [0, 100]
 
@@ -105,8 +121,9 @@ def test_f004_bar_kind_draws_headline_as_bars_and_others_as_lines():
 
 def test_f006_line_series_differ_by_dash_and_marker_not_only_colour():
     frame = pd.concat([_frame([10.0, 12.0], "a"), _frame([3.0, 4.0], "b")])
-    fig = time_series_figure(frame, _targets([]).iloc[0:0],
-                             _options(series_labels={"a": "A", "b": "B"}))
+    fig = time_series_figure(
+        frame, _targets([]).iloc[0:0], _options(series_labels={"a": "A", "b": "B"})
+    )
     first, second = fig.data
     assert (first.line.dash, first.marker.symbol) != (second.line.dash, second.marker.symbol)
     assert first.line.dash != second.line.dash
@@ -166,10 +183,137 @@ def test_f020_series_colours_have_3_to_1_contrast_on_white():
     from charts.figures import SERIES_COLOURS, TARGET_COLOUR
 
     def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-                  for c in channels]
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
     for colour in (*SERIES_COLOURS, TARGET_COLOUR):
         assert 1.05 / (luminance(colour) + 0.05) >= 3.0, colour
+
+
+# --- Item: each period's target at its own bar (and point) ----------------------------
+
+
+def _assert_target_per_period(fig, expected):
+    """Across the whole of each plotted period (its bar, or the stretch around its
+    point) exactly one target is drawn: the expected one (None: no target)."""
+    spans = drawn_periods(fig)
+    assert sorted(spans) == sorted(expected)
+    for period, (start, end) in spans.items():
+        want = expected[period]
+        seen = targets_inside(fig, start, end)
+        assert seen == (set() if want is None else {want}), (period, seen)
+
+
+def test_f030_yearly_bars_show_each_years_target_across_the_bar():
+    # digiasiointi-osuus in targets.csv: > 10 % (2022), > 25 % (2023), > 30 % (2024),
+    # >= 45 % from 2025. Yearly bars 2022-2025.
+    targets = _targets(
+        [
+            ("2022-01-01", "2022-12-31", 10, ">"),
+            ("2023-01-01", "2023-12-31", 25, ">"),
+            ("2024-01-01", "2024-12-31", 30, ">"),
+            ("2025-01-01", None, 45, ">="),
+        ]
+    )
+    frame = _frame([12.0, 20.0, 31.0, 40.0])
+    frame["period"] = pd.to_datetime(["2022-01-01", "2023-01-01", "2024-01-01", "2025-01-01"])
+    fig = time_series_figure(frame, targets, _options(kind="bar", grain="year"))
+    _assert_target_per_period(
+        fig,
+        {TS("2022-01-01"): 10, TS("2023-01-01"): 25, TS("2024-01-01"): 30, TS("2025-01-01"): 45},
+    )
+    # Ticks sit under the bars, in the middle of each year (2.7.; 1.7. + 12 h in 2024).
+    assert list(fig.layout.xaxis.tickvals)[:3] == [
+        TS("2022-07-02 12:00"),  # 1.1. + 365 / 2 days
+        TS("2023-07-02 12:00"),
+        TS("2024-07-02"),  # 1.1. + 366 / 2 days
+    ]
+
+
+def test_f031_a_target_set_inside_a_period_is_the_periods_target_in_figure_and_sentence():
+    # hoitotakuu-7vrk in targets.csv: >= 80 % "by Q4/2025", valid from 1.10.2025.
+    targets = _targets([("2025-10-01", None, 80, ">=")])
+    frame = _frame([70.0, 75.0])
+    frame["period"] = pd.to_datetime(["2024-01-01", "2025-01-01"])
+    fig = time_series_figure(frame, targets, _options(kind="bar", grain="year"))
+    # The year 2025 closes under the 80 % target: it is 2025's target across its bar;
+    # 2024 ends before any target.
+    _assert_target_per_period(fig, {TS("2024-01-01"): None, TS("2025-01-01"): 80})
+    text = summarise(
+        frame, targets, series="s", unit="percent", decimals=1, grain="year", lang="fi"
+    )
+    # 75 % against >= 80 %: not met. The sentence speaks of the same target as the bar.
+    assert text == (
+        "Viimeisin arvo 2025: 75,0\u00a0%. Vuotta aiemmin 70,0\u00a0% "
+        "(muutos +5,0\u00a0%-yks.). Tavoite ≥ 80\u00a0% ei toteudu."
+    )
+    # At quarter grain the target is Q4's only: Q3/2025 (ends 30.9.) has none.
+    quarters = _frame([71.0, 81.0])
+    quarters["period"] = pd.to_datetime(["2025-07-01", "2025-10-01"])
+    fig = time_series_figure(quarters, targets, _options(kind="bar", grain="quarter"))
+    _assert_target_per_period(fig, {TS("2025-07-01"): None, TS("2025-10-01"): 80})
+
+
+def test_f032_hidden_note_says_in_text_what_the_figure_marks():
+    from charts.figures import hidden_note
+
+    frame = pd.concat(
+        [
+            _frame([60.0, np.nan, 50.0], "a", suppressed=[False, True, False]),
+            _frame([np.nan, np.nan, 40.0], "b", suppressed=[True, True, False]),
+        ]
+    )
+    labels = {"a": "Alfa", "b": "Beeta"}
+    fig = time_series_figure(
+        frame, _targets([]).iloc[0:0], _options(kind="stacked", series_labels=labels)
+    )
+    # Hidden: 1/2024 Beeta; 2/2024 Alfa and Beeta; 3/2024 nothing -> two periods, the
+    # latest 2/2024.
+    assert hidden_note(fig, "month", "fi") == (
+        "Kuvaajassa on salattuja arvoja (..) 2 jaksolla, viimeksi 2/2024: Alfa, Beeta."
+    )
+    # The same from the figure as the payload holds it (a plain dict).
+    assert hidden_note(fig.to_plotly_json(), "month", "fi") == hidden_note(fig, "month", "fi")
+    lines = time_series_figure(frame, _targets([]).iloc[0:0], _options(series_labels=labels))
+    assert hidden_note(lines, "month", "fi") == ""
+
+
+def test_f033_groups_and_participants_in_aligned_panels_not_on_two_axes():
+    from charts.entries.ennaltaehkaisy import yearly_panels_figure
+    from tests.figure_checks import plots_sharing_an_area
+
+    years = pd.to_datetime(["2023-01-01", "2024-01-01"])
+    frame = pd.concat(
+        [
+            _frame([7.0, 3.0], "groups").assign(period=years),
+            # 2024: 4 participants, below the minimum: suppressed.
+            _frame([180.0, np.nan], "participants", suppressed=[False, True]).assign(period=years),
+        ]
+    )
+    targets = _targets([("2023-01-01", "2023-12-31", 7, ">="), ("2024-01-01", None, 9, ">=")])
+    options = _options(
+        kind="bar",
+        unit="count",
+        decimals=0,
+        series_labels={"groups": "Ryhmät", "participants": "Osallistujat"},
+    )
+    fig = yearly_panels_figure(frame, targets, options, lower="participants")
+    assert plots_sharing_an_area(fig) == []
+    groups, *_, participants, mark = fig.data
+    assert (groups.name, groups.yaxis) == ("Ryhmät", None)
+    assert participants.name == "Osallistujat"
+    assert (participants.xaxis, participants.yaxis) == ("x2", "y2")
+    # Height 360 + a 110 px panel + a 36 px gap = 506; plot area 506 - 16 - 40 = 450 px:
+    # the groups keep the top 304 px, the participants the lowest 110.
+    assert fig.layout.height == 506
+    assert fig.layout.yaxis.domain == (146 / 450, 1) and fig.layout.yaxis2.domain == (0, 110 / 450)
+    assert fig.layout.xaxis2.matches == "x" and fig.layout.xaxis.showticklabels is False
+    # Each year's target over its own bar of groups: 7 (2023), 9 (2024).
+    spans = drawn_periods(fig)
+    assert targets_inside(fig, *spans[TS("2023-01-01")]) == {7}
+    assert targets_inside(fig, *spans[TS("2024-01-01")]) == {9}
+    # 2024's hidden participants are marked in their own panel, on its axis.
+    assert (mark.meta, mark.xaxis, mark.yaxis) == ("tk-hidden", "x2", "y2")
+    assert list(mark.x) == [TS("2024-01-01")] and list(mark.y) == [0.0]
+    assert list(mark.customdata) == ["Osallistujat"]

@@ -7,9 +7,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.figures import (
+    HIDDEN_META,
+    HIDDEN_RANK,
+    MODEBAR_ROOM,
     STACK_COLOURS,
     FigureOptions,
     deadline_line_label,
+    deadline_segments,
     deadline_share_figure,
     stacked_total_figure,
     time_series_figure,
@@ -19,11 +23,12 @@ TS = pd.Timestamp
 
 
 def _deadlines():
-    """The primary-care history of targets.csv, shortened: 90 d, 14 d, and from 2025
-    90 d at 23+ and 14 d under 23."""
+    """The primary-care history of targets.csv: 90 d, 14 d (in two rows: the 7-day
+    reform of 1.11.2024 was cancelled), and from 2025 90 d at 23+ and 14 d under 23."""
     rows = [
         ("2005-03-01", "2023-08-31", 0, 150, 90, "laki A"),
-        ("2023-09-01", "2024-12-31", 0, 150, 14, "laki B"),
+        ("2023-09-01", "2024-10-31", 0, 150, 14, "laki B"),
+        ("2024-11-01", "2024-12-31", 0, 150, 14, "laki B2"),
         ("2025-01-01", None, 23, 150, 90, "laki C"),
         ("2025-01-01", None, 0, 22, 14, "laki D"),
     ]
@@ -84,46 +89,71 @@ SHARE = _frame(
 )
 
 
-def test_fa001_deadline_lines_follow_the_history_by_age_group():
+DAY_MS = 24 * 3600 * 1000
+
+
+def _axes(fig):
+    """The layout's axis objects by name (xaxis, yaxis2, ...)."""
+    layout = fig.layout.to_plotly_json()
+    return {key: value for key, value in layout.items() if key[1:5] == "axis"}
+
+
+def test_fa001_deadline_history_is_a_strip_under_the_share_not_a_second_axis():
     fig = deadline_share_figure(SHARE, _deadlines(), _options())
-    share, *lines = fig.data
-    # The share stays on the first axis, drawn exactly as time_series_figure draws it.
+    share, strip = fig.data
+    # The share keeps the only value axis of the top plot, 0-100 %.
     assert share.name == "Toteutui määräajassa" and share.yaxis in (None, "y")
     assert list(share.y) == [83.3, 71.4, 57.7]
-    assert [line.yaxis for line in lines] == ["y2", "y2", "y2"]
-    every, under, over = lines
-    assert every.name == "Lakisääteinen määräaika"
-    # Every age: 90 d from the first period to 31.8.2023, then 14 d to 31.12.2024 (the
-    # 1990s start is clipped to the x range; contiguous rows are one line).
-    assert list(every.x) == [TS("2023-08-01"), TS("2023-08-31"), TS("2023-09-01"), TS("2024-12-31")]
-    assert list(every.y) == [90, 90, 14, 14]
-    # From 2025 one line per age group, to the end of the last period shown (1/2025).
-    assert under.name == "Lakisääteinen määräaika, alle 23 v."
-    assert list(under.x) == [TS("2025-01-01"), TS("2025-01-31")] and list(under.y) == [14, 14]
-    assert over.name == "Lakisääteinen määräaika, vähintään 23 v."
-    assert list(over.y) == [90, 90]
-    # The hover cites the source of the row.
-    assert list(every.text) == ["laki A", "laki A", "laki B", "laki B"]
-    assert "%{text}" in every.hovertemplate and "vrk" in every.hovertemplate
-    assert every.line.shape == "hv"
-    assert len({line.line.dash for line in lines}) == 3
-    # The second axis is in days, from 0, above the highest deadline.
-    axis = fig.layout.yaxis2
-    assert axis.overlaying == "y" and axis.side == "right"
-    assert axis.range == (0, 90 * 1.15)
-    assert list(axis.tickvals) == [0, 14, 90]
-    assert list(axis.ticktext) == ["0\u00a0vrk", "14\u00a0vrk", "90\u00a0vrk"]
     assert fig.layout.yaxis.range == (0, 100)
+    # No axis overlays another: the deadlines (days) never share the share's plot.
+    assert all("overlaying" not in axis for axis in _axes(fig).values())
+    # The strip is its own plot under the share, on the same time axis.
+    assert (strip.type, strip.orientation, strip.xaxis, strip.yaxis) == ("bar", "h", "x2", "y2")
+    assert fig.layout.xaxis2.matches == "x" and fig.layout.yaxis2.visible is False
+    # Height 360 + 2 strip rows x 24 px + a 30 px gap = 438; plot area 438 - 16 - 40 = 382
+    # px: the share keeps its 304 px on top (78 / 382 up), the strip the lowest 48 px.
+    assert fig.layout.height == 438
+    assert fig.layout.yaxis.domain == (78 / 382, 1)
+    assert fig.layout.yaxis2.domain == (0, 48 / 382)
+    # Shown: 1.8.2023 to the end of 1/2025. One labelled bar per stretch of one
+    # deadline, at its true dates: 90 d for August (31 days); 14 d from 1.9.2023 to
+    # 31.12.2024, the two 14-day rows joined (122 + 366 = 488 days); then 14 d under
+    # 23 (top row) and 90 d from 23 (bottom row) in January 2025 (31 days each).
+    assert list(strip.text) == [
+        "90\u00a0vrk",
+        "14\u00a0vrk",
+        "alle 23 v.: 14\u00a0vrk",
+        "vähintään 23 v.: 90\u00a0vrk",
+    ]
+    assert [TS(base) for base in strip.base] == [
+        TS("2023-08-01"),
+        TS("2023-09-01"),
+        TS("2025-01-01"),
+        TS("2025-01-01"),
+    ]
+    assert list(strip.x) == [31 * DAY_MS, 488 * DAY_MS, 31 * DAY_MS, 31 * DAY_MS]
+    # Every age fills the strip; the two age groups split it into rows.
+    assert list(strip.y) == [0.5, 0.5, 0.75, 0.25]
+    assert list(strip.width) == [1.0, 1.0, 0.5, 0.5]
+    # The hover gives the dates and cites the source(s).
+    assert strip.customdata[1] == "1.9.2023–31.12.2024: 14\u00a0vrk<br>laki B; laki B2"
+    assert strip.customdata[0].endswith("<br>laki A")
+    assert not strip.showlegend
+    # The strip is titled; the room on the right is the toolbar's.
+    assert [note.text for note in fig.layout.annotations] == ["Lakisääteinen määräaika"]
+    assert fig.layout.margin.r == MODEBAR_ROOM
 
 
-def test_fa002_single_line_before_the_age_split():
+def test_fa002_one_row_before_the_age_split():
     before = SHARE[SHARE["period"] < TS("2025-01-01")]
     fig = deadline_share_figure(before, _deadlines(), _options())
-    lines = [trace for trace in fig.data if trace.yaxis == "y2"]
-    # Up to 9/2023 only the every-age rows are in view: one line, 90 d then 14 d.
-    assert [line.name for line in lines] == ["Lakisääteinen määräaika"]
-    assert list(lines[0].y) == [90, 90, 14, 14]
-    assert lines[0].x[-1] == TS("2023-09-30")
+    strip = fig.data[-1]
+    # Up to 9/2023 only the every-age rows are in view: 90 d in August, 14 d in
+    # September (to the end of the last period shown, 30 days).
+    assert list(strip.text) == ["90\u00a0vrk", "14\u00a0vrk"]
+    assert list(strip.x) == [31 * DAY_MS, 30 * DAY_MS]
+    # One strip row: 360 + 24 + 30 px.
+    assert fig.layout.height == 414
 
 
 def test_fa003_without_deadlines_or_data_it_is_the_plain_series_chart():
@@ -132,9 +162,21 @@ def test_fa003_without_deadlines_or_data_it_is_the_plain_series_chart():
     assert built.to_json() == plain.to_json()
     empty = SHARE.iloc[0:0]
     fig = deadline_share_figure(empty, _deadlines(), _options())
-    assert all(trace.yaxis != "y2" for trace in fig.data)
+    assert all(trace.yaxis in (None, "y") for trace in fig.data)
     # time_series_figure itself never draws legal deadlines (only programme targets).
     assert len(time_series_figure(SHARE, _deadlines(), _options()).data) == 1
+
+
+def test_fa005_deadline_segments_at_quarter_grain_show_the_change_inside_the_quarter():
+    # Q3/2023 (1.7.-30.9.) spans the change of 1.9.2023: the strip shows both, at
+    # their dates (July-August 90 d, September on 14 d), so the quarter reads as mixed.
+    stretches = deadline_segments(
+        _deadlines()[_deadlines()["age_max"] == 150], TS("2023-07-01"), TS("2023-10-01")
+    )
+    assert list(zip(stretches["start"], stretches["end"], stretches["value"], strict=True)) == [
+        (TS("2023-07-01"), TS("2023-09-01"), 90.0),
+        (TS("2023-09-01"), TS("2023-10-01"), 14.0),
+    ]
 
 
 def test_fa004_deadline_line_labels():
@@ -162,10 +204,67 @@ def test_fa010_stacked_parts_with_the_total_as_a_line():
     assert fig.layout.barmode == "stack"
     # A suppressed part is a missing segment; the total line still shows 19.
     assert np.isnan(bars[1].y[0])
-    (total,) = [trace for trace in fig.data if isinstance(trace, go.Scatter)]
-    assert total.name == "Yhteensä" and list(total.y) == [19, 19]
+    (total,) = [trace for trace in fig.data if trace.name == "Yhteensä"]
+    assert list(total.y) == [19, 19]
     assert total.legendrank == 1 and fig.data[-1] is total
     assert [bar.marker.color for bar in bars] == list(STACK_COLOURS[:3])
+
+
+def test_fa012_hidden_stack_segments_are_marked_on_top_of_the_shown_stack():
+    labels = {"total": "Yhteensä", "a": "Sisätaudit", "b": "Ortopedia", "c": "Kirurgia"}
+    options = _options(kind="stacked", unit="count", decimals=0, series_labels=labels)
+    fig = stacked_total_figure(_referrals(), pd.DataFrame(columns=["kind"]), options)
+    (mark,) = [trace for trace in fig.data if trace.meta == HIDDEN_META]
+    # January: a = 8 shown, b and c hidden -> one mark on top of the shown 8.
+    # February: a = 5 and b = 7 shown, c hidden -> a mark at 5 + 7 = 12.
+    assert list(mark.x) == [TS("2024-01-01"), TS("2024-02-01")]
+    assert list(mark.y) == [8.0, 12.0]
+    assert list(mark.customdata) == ["Ortopedia, Kirurgia", "Kirurgia"]
+    assert mark.name == "Salattu (..)" and "%{customdata}" in mark.hovertemplate
+    # Drawn in the middle of its period like the bars; last in the (reading-order)
+    # legend.
+    assert mark.xperiodalignment == "middle" and mark.xperiod == "M1"
+    assert fig.layout.legend.traceorder == "normal" and mark.legendrank == HIDDEN_RANK
+
+
+def test_fa013_hidden_parts_of_a_plain_stack_and_of_a_single_bar():
+    frame = _frame(
+        [
+            ("2024-01-01", "a", 60.0),
+            ("2024-01-01", "b", np.nan, True),
+            ("2024-01-01", "c", 15.0),
+            ("2024-02-01", "a", 70.0),
+            ("2024-02-01", "b", 20.0),
+            ("2024-02-01", "c", 10.0),
+        ]
+    )
+    labels = {"a": "0–7 vrk", "b": "8–14 vrk", "c": "15–90 vrk"}
+    stacked = time_series_figure(
+        frame, pd.DataFrame(columns=["kind"]), _options(kind="stacked", series_labels=labels)
+    )
+    (mark,) = [trace for trace in stacked.data if trace.meta == HIDDEN_META]
+    # Only January has a hidden part: on top of the shown 60 + 15 = 75 %.
+    assert list(mark.x) == [TS("2024-01-01")] and list(mark.y) == [75.0]
+    assert list(mark.customdata) == ["8–14 vrk"]
+    # The stack's legend runs top-down (reversed); the mark still comes last.
+    assert stacked.layout.legend.traceorder == "reversed" and mark.legendrank == -HIDDEN_RANK
+    # A single hidden bar (kind "bar": only the headline is bars) is marked on the axis.
+    bar = time_series_figure(
+        frame[frame["series"] == "b"],
+        pd.DataFrame(columns=["kind"]),
+        _options(kind="bar", series_labels={"b": "Lähetteet"}),
+    )
+    (mark,) = [trace for trace in bar.data if trace.meta == HIDDEN_META]
+    assert list(mark.y) == [0.0] and list(mark.customdata) == ["Lähetteet"]
+    # Nothing hidden, nothing marked; lines are never marked (a gap shows there).
+    shown = time_series_figure(
+        frame[frame["period"] == TS("2024-02-01")],
+        pd.DataFrame(columns=["kind"]),
+        _options(kind="stacked", series_labels=labels),
+    )
+    no_targets = pd.DataFrame(columns=["kind"])
+    lines = time_series_figure(frame, no_targets, _options(series_labels=labels))
+    assert not [trace for trace in (*shown.data, *lines.data) if trace.meta == HIDDEN_META]
 
 
 def test_fa011_stack_colours_do_not_repeat_for_eight_specialties():

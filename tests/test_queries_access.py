@@ -369,20 +369,23 @@ def test_qa052_referrals_without_rows_are_zeros(reporting_db):
 # --- the charts end to end (payload) -----------------------------------------------
 
 
-def test_qa060_deadline_chart_draws_the_law_on_a_second_axis(reporting_db):
+def test_qa060_deadline_chart_draws_the_law_in_a_strip_under_the_share(reporting_db):
     payload = chart_payload(
         "hoitotakuu-lakisaateinen", Filters(start="2023-08", end="2025-01"), "fi"
     )
     traces = payload["figure"]["data"]
-    deadline = [trace for trace in traces if trace.get("yaxis") == "y2"]
-    names = [trace["name"] for trace in deadline]
-    # One line for every age until 2024, one per age group from 2025.
-    assert names == [
-        "Lakisääteinen määräaika",
-        "Lakisääteinen määräaika, alle 23 v.",
-        "Lakisääteinen määräaika, vähintään 23 v.",
+    (strip,) = [trace for trace in traces if trace.get("yaxis") == "y2"]
+    # Its own plot under the share (no axis overlays the share's): one labelled stretch
+    # for every age until 2024, one per age group from 2025.
+    assert "overlaying" not in payload["figure"]["layout"].get("yaxis2", {})
+    assert strip["type"] == "bar" and strip["orientation"] == "h"
+    assert list(strip["text"]) == [
+        "90\u00a0vrk",
+        "14\u00a0vrk",
+        "alle 23 v.: 14\u00a0vrk",
+        "vähintään 23 v.: 90\u00a0vrk",
     ]
-    assert "Terveydenhuoltolaki 51 §" in deadline[0]["text"][0]
+    assert "Terveydenhuoltolaki 51 §" in strip["customdata"][0]
     # The county's 1/2025 share, 17/32 = 53.1 % (test_qa002).
     assert payload["summary"].startswith("Viimeisin arvo 1/2025: 53,1")
 

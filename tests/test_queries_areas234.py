@@ -196,11 +196,15 @@ def test_p007_groups_and_participants_yearly(reporting_db):
         assert groups_2024["value"] == 3 and not groups_2024["suppressed"]
         participants_2024 = _row(frame, "2024-01-01", "participants")
         assert participants_2024["suppressed"] and math.isnan(participants_2024["value"])
-    # The figure: participants on their own right-hand axis, drawn by year.
+    # The figure: participants in their own panel under the groups (a value axis of
+    # its own on its own plotting area, not a second axis over the groups), by year.
     figure = chart_payload("matalan-kynnyksen-ryhmat", Filters(start="2023-01"), "fi")["figure"]
     axes = {trace["name"]: trace.get("yaxis", "y") for trace in figure["data"]}
     assert axes["Ryhmät"] == "y" and axes["Osallistujat"] == "y2"
-    assert figure["layout"]["xaxis"]["tickformat"] == "%Y"
+    layout = figure["layout"]
+    assert "overlaying" not in layout["yaxis2"]
+    assert layout["yaxis2"]["domain"][1] < layout["yaxis"]["domain"][0]
+    assert layout["xaxis2"]["matches"] == "x" and layout["xaxis2"]["tickformat"] == "%Y"
 
 
 def test_p008_reported_count_region_sum_and_empty(reporting_db):

@@ -131,9 +131,15 @@ def test_r011_summary_api_and_files_carry_the_reason(reporting_db):
     assert chart_payload("hoitotakuu-7vrk", ta02, "fi")["summary"] == (
         "Viimeisin arvo (1/2024) on salattu: se perustuu alle 5 henkilöön."
     )
-    # Wellbeing referrals 2024-02: 3 (TA01) -> a small count.
+    # Wellbeing referrals 2024-02: 3 (TA01) -> a small count. The stacked unit bars
+    # hide segments in both months: 1/2024 TA02's 2 (small) and, so that 9 - 7 does not
+    # give it away, TA01's 7 (complementary); 2/2024 TA01's 3. So 2 periods, the latest
+    # 2/2024 with TA01 (Alfan terveysasema).
     wellbeing = chart_payload("hyvinvointilahetteet", Filters(start="2024-01", end="2024-02"), "fi")
-    assert wellbeing["summary"] == "Viimeisin arvo (2/2024) on salattu: lukumäärä on alle 5."
+    assert wellbeing["summary"] == (
+        "Viimeisin arvo (2/2024) on salattu: lukumäärä on alle 5. Kuvaajassa on salattuja "
+        "arvoja (..) 2 jaksolla, viimeksi 2/2024: Alfan terveysasema."
+    )
     # Remote share, TA03 2024-03 (20 client contacts): real-time 6, asynchronous 3,
     # legacy 1 make up the remote 10. Asynchronous 3 is a small numerator; legacy 1 +
     # asynchronous 3 = 4 hidden would be given away by 10 - 6, so real-time 6 is hidden

@@ -14,7 +14,12 @@ from charts.figures import (
     TICK_FORMAT,
     TOTAL_COLOUR,
     FigureOptions,
+    add_hidden_marks,
+    add_lower_panel,
+    hidden_last,
+    period_position,
     time_series_figure,
+    value_format,
 )
 from queries.filters import Filters
 from queries.indicator_values import reported_count
@@ -59,7 +64,8 @@ def breakdown_figure(
     fig = time_series_figure(frame, targets, replace(options, kind="stacked", series_labels=drawn))
     value = f"%{{y:,.{options.decimals}f}}"
     grey = {drawn[key] for key in last if key in drawn}
-    for index, trace in enumerate(fig.data):
+    bars = [trace for trace in fig.data if isinstance(trace, go.Bar)]
+    for index, trace in enumerate(bars):
         trace.legendrank = 100 + index
         trace.hovertemplate = f"{value}<extra>{trace.name}</extra>"
         if trace.name in grey:
@@ -80,46 +86,64 @@ def breakdown_figure(
                 marker={"size": 5, "symbol": "circle" if rank == 0 else "diamond"},
                 hovertemplate=f"{value}<extra>{labels[key]}</extra>",
                 legendrank=1 + rank,
+                **period_position(options.grain),
             )
         )
     # Plotly lists stacked bars in reverse by default; the ranks above set the order.
     fig.update_layout(hovermode="x unified", legend={"traceorder": "normal"})
     fig.update_xaxes(hoverformat=TICK_FORMAT[options.grain])
-    return fig
+    return hidden_last(fig)
 
 
-def yearly_dual_axis_figure(
-    frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOptions, *, right: str
+LOWER_PANEL = 110  # px: the participants' panel under the groups
+LOWER_GAP = 36  # px between the panels: room for the lower panel's own tick labels
+
+
+def yearly_panels_figure(
+    frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOptions, *, lower: str
 ) -> go.Figure:
-    """A yearly indicator (one stored figure per year): the headline as bars with its
-    targets on the left axis, the ``right`` series as a line on its own right axis.
+    """A yearly indicator (one stored figure per year): the headline as bars with each
+    year's target, and the ``lower`` series as bars in an aligned panel under it.
 
-    The x axis is drawn by year whatever the grain: at a finer grain each yearly
-    figure is still one point, at the start of its year (``reported_count``).
+    The two are different quantities (groups, people), so each has its own plot and
+    value axis on the same time axis (``add_lower_panel``), never two value axes on
+    one plot. A suppressed ``lower`` value is marked hidden in its panel. The x axis
+    is drawn by year whatever the grain: at a finer grain each yearly figure is still
+    one point, at the start of its year (``reported_count``).
     """
-    fig = time_series_figure(frame, targets, replace(options, kind="bar", grain="year"))
     keys = list(options.series_labels)
-    right_label = options.series_labels[right]
-    for trace in fig.data:
-        if trace.name == right_label:
-            trace.yaxis = "y2"
-    right_colour = SERIES_COLOURS[keys.index(right) % len(SERIES_COLOURS)]
+    upper = {key: label for key, label in options.series_labels.items() if key != lower}
+    yearly = replace(options, kind="bar", grain="year")
+    fig = time_series_figure(
+        frame[frame["series"] != lower], targets, replace(yearly, series_labels=upper)
+    )
+    add_lower_panel(fig, LOWER_PANEL, LOWER_GAP)
+    label = options.series_labels[lower]
+    colour = SERIES_COLOURS[keys.index(lower) % len(SERIES_COLOURS)]
+    part = frame[frame["series"] == lower]
+    fig.add_trace(
+        go.Bar(
+            x=pd.to_datetime(part["period"]),
+            y=part["value"],
+            name=label,
+            marker_color=colour,
+            xaxis="x2",
+            yaxis="y2",
+            hovertemplate=f"%{{x|{TICK_FORMAT['year']}}}: "
+            f"{value_format(options.unit, options.decimals, options.lang)}<extra>{label}</extra>",
+            **period_position("year"),
+        )
+    )
+    add_hidden_marks(fig, part, {lower: label}, yearly, stacked=False, xaxis="x2", yaxis="y2")
     fig.update_layout(
-        margin={"r": 104},  # the right axis title clear of the toolbar
-        yaxis={
-            "title": {
-                "text": options.series_labels[keys[0]],
-                "font": {"color": SERIES_COLOURS[0]},
-            }
-        },
+        yaxis={"title": {"text": upper[keys[0]], "font": {"color": SERIES_COLOURS[0]}}},
         yaxis2={
-            "title": {"text": right_label, "font": {"color": right_colour}},
-            "overlaying": "y",
-            "side": "right",
+            "title": {"text": label, "font": {"color": colour}},
             "rangemode": "tozero",
-            "showgrid": False,
-            "tickmode": "auto",  # its own round ticks, not synced to the left grid
-            "tickformat": ",d",
+            "showgrid": True,
+            "gridcolor": "#e5e5e5",
+            "tickformat": ",~f",
+            "nticks": 3,
         },
     )
     return fig
@@ -184,6 +208,6 @@ register(
         target_indicator="matalan-kynnyksen-ryhmat",
         unit_filter=False,
         decimals=0,
-        figure=partial(yearly_dual_axis_figure, right="participants"),
+        figure=partial(yearly_panels_figure, lower="participants"),
     )
 )

@@ -1,0 +1,135 @@
+"""Every catalog chart's figure, in every view it offers, on the foundation fixture:
+checks that hold for all of them (no two value axes on one plot, room for the toolbar,
+one target per plotted period, hidden bars marked), and hand-worked values for the
+charts the fixture has numbers for."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from charts.catalog import CHARTS
+from charts.figures import HIDDEN_META, MODEBAR_ROOM
+from charts.payload import available_views, chart_data, chart_payload, series_labels
+from queries.filters import Filters
+from tests.figure_checks import drawn_periods, plots_sharing_an_area, targets_inside
+
+TS = pd.Timestamp
+
+# From the fixture's first month (2023-02) to its data end (2024-04-30): by month (16
+# periods, enough for the run chart) and by year (where a step inside a bar showed).
+# Quarters are covered by the hand-worked cases below.
+FILTERS = [Filters(start="2023-01", grain=grain) for grain in ("month", "year")]
+
+
+def _marks(figure: dict) -> dict[pd.Timestamp, tuple[float, str]]:
+    """Hidden marks of a figure: period -> (height, hidden series)."""
+    marks = {}
+    for trace in figure["data"]:
+        if trace.get("meta") == HIDDEN_META:
+            for x, y, names in zip(trace["x"], trace["y"], trace["customdata"], strict=True):
+                marks[TS(x)] = (y, names)
+    return marks
+
+
+def _target_per_period(figure: dict) -> dict[pd.Timestamp, set[float]]:
+    """Plotted period -> the target values drawn across it."""
+    return {
+        period: targets_inside(figure, start, end)
+        for period, (start, end) in drawn_periods(figure).items()
+    }
+
+
+@pytest.mark.parametrize("chart_id", sorted(CHARTS))
+def test_fc001_every_view_of_every_chart(reporting_db, chart_id):
+    spec = CHARTS[chart_id]
+    for filters in FILTERS:
+        for view in available_views(spec):
+            payload = chart_payload(chart_id, filters, "fi", view)
+            figure, where = payload["figure"], (chart_id, view, filters.grain)
+            # No plot mixes units on two value axes: each value axis has its own area.
+            assert plots_sharing_an_area(figure) == [], where
+            # The toolbar's column at the right edge is outside every plotting area.
+            assert figure["layout"]["margin"]["r"] >= MODEBAR_ROOM, where
+            # No target changes inside a plotted period (under one bar or point).
+            assert all(len(seen) <= 1 for seen in _target_per_period(figure).values()), where
+            if view != "series":
+                continue
+            # Every hidden bar or stack segment is marked at its period, by name.
+            frame, _targets = chart_data(chart_id, filters)
+            labels = series_labels(spec, frame, "fi")
+            bars = {trace["name"] for trace in figure["data"] if trace["type"] == "bar"}
+            marks = _marks(figure)
+            for row in frame[frame["suppressed"]].itertuples():
+                if labels.get(row.series) in bars:
+                    assert labels[row.series] in marks[TS(row.period)][1].split(", "), where
+            if marks:
+                assert "salattuja arvoja (..)" in payload["summary"], where
+
+
+def test_fc002_targets_per_period_worked_out_by_hand(reporting_db):
+    # Each plotted period carries the target in force on its last day (targets.csv):
+    cases = {
+        # Remote share, > 25 % in 2023 and > 30 % in 2024; the fixture has Q1/2023
+        # (2/2023 contacts) and Q1/2024.
+        ("digiasiointi-osuus", "quarter"): {TS("2023-01-01"): 25, TS("2024-01-01"): 30},
+        # The same at month grain: 2/2023 and 1-4/2024 have contacts.
+        ("digiasiointi-osuus", "month"): {
+            TS("2023-02-01"): 25,
+            TS("2024-01-01"): 30,
+            TS("2024-02-01"): 30,
+            TS("2024-03-01"): 30,
+            TS("2024-04-01"): 30,
+        },
+        # Yearly figures (bars): the fixture's whole years are 2023 only (2024 has not
+        # ended by the data's last day, 30.4.2024). Omaolo services >= 23 in 2023,
+        # groups >= 7 in 2023.
+        ("omaolo-palvelut", "year"): {TS("2023-01-01"): 23},
+        ("matalan-kynnyksen-ryhmat", "year"): {TS("2023-01-01"): 7},
+        # Service-need assessments within 90 days >= 97 % in 2024 (reported for 1/2024
+        # only: a quarter of one reported month is not whole, so by month).
+        ("palvelutarpeen-arviointi-90pv", "month"): {TS("2024-01-01"): 97},
+        # Oral-health waiting <= 90 days in 2024 (the fixture: 2/2024 only).
+        ("suun-terveydenhuolto-odotus", "month"): {TS("2024-02-01"): 90},
+        # E-forms > 30 % in 2024 (reported for 1/2024 and 2/2024: by month, as two
+        # reported months do not make Q1).
+        ("sahkoiset-lomakkeet-osuus", "month"): {TS("2024-01-01"): 30, TS("2024-02-01"): 30},
+        # Monitoring coverage: 100 % from Q4/2025 only; Q1/2024 has no target.
+        ("hoitotakuuseuranta-kattavuus", "quarter"): {TS("2024-01-01"): None},
+        # Visits within the legal deadline: the law's requirement, 100 % (from 1.5.2011,
+        # open-ended), for Q1/2023 and Q1/2024 alike.
+        ("hoitotakuu-lakisaateinen", "quarter"): {TS("2023-01-01"): 100, TS("2024-01-01"): 100},
+    }
+    for (chart_id, grain), expected in cases.items():
+        figure = chart_payload(chart_id, Filters(start="2023-01", grain=grain), "fi")["figure"]
+        drawn = _target_per_period(figure)
+        assert sorted(drawn) == sorted(expected), (chart_id, grain)
+        for period, value in expected.items():
+            assert drawn[period] == (set() if value is None else {value}), (chart_id, period)
+
+
+def test_fc003_hidden_stack_segments_marked_and_said(reporting_db):
+    payload = chart_payload("odotusaikajakauma", Filters(start="2024-01", end="2024-02"), "fi")
+    # 1/2024, county: 14 access visits (TA01 10, TA02 4), waits 0-7 d: 0,1,3,7,7,2,2,2
+    # = 8; 8-14 d: 8,10,14 = 3; 15-90 d: 20,30,40 = 3; none longer. 3 < 5: both
+    # hidden. Shown: 8 / 14 = 57.1 %, and 0.0 % twice, so the mark sits at 57.1.
+    # 2/2024: 25 within 7 d, 5 at 20 d: nothing hidden.
+    assert _marks(payload["figure"]) == {TS("2024-01-01"): (57.1, "8–14 vrk, 15–90 vrk")}
+    assert payload["summary"].endswith(
+        " Kuvaajassa on salattuja arvoja (..) 1 jaksolla, viimeksi 1/2024: 8–14 vrk, 15–90 vrk."
+    )
+
+
+def test_fc004_deadline_strip_on_the_fixture(reporting_db):
+    figure = chart_payload(
+        "hoitotakuu-lakisaateinen", Filters(start="2023-01", end="2024-03", grain="quarter"), "fi"
+    )["figure"]
+    (strip,) = [trace for trace in figure["data"] if trace.get("orientation") == "h"]
+    # Shown: Q1/2023 to Q1/2024, i.e. 1.1.2023-31.3.2024. 90 d to 31.8.2023 (Jan-Aug:
+    # 31+28+31+30+31+30+31+31 = 243 days), then 14 d (Sep-Dec 122 + Jan-Mar 2024 91 =
+    # 213 days); the change of 1.9.2023 falls inside Q3/2023 and is shown at its date.
+    assert list(strip["text"]) == ["90\u00a0vrk", "14\u00a0vrk"]
+    assert [TS(base) for base in strip["base"]] == [TS("2023-01-01"), TS("2023-09-01")]
+    assert list(strip["x"]) == [243 * 86_400_000, 213 * 86_400_000]
+    assert "Terveydenhuoltolaki 51 §" in strip["customdata"][0]
+    assert (strip["xaxis"], strip["yaxis"]) == ("x2", "y2")
