@@ -22,6 +22,7 @@ from charts.areas import AREA_BY_SLUG
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters
 from exports.data import build_export, to_csv, to_xlsx
+from exports.files import CSV_TYPE, XLSX_TYPE, download_name
 from queries.engine import DATABASE_ERRORS, ping
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic
@@ -111,15 +112,15 @@ def _download(content: bytes, spec: ChartSpec, extension: str, mimetype: str):
         io.BytesIO(content),
         mimetype=mimetype,
         as_attachment=True,
-        download_name=f"{spec.id}_{stamp}.{extension}",
+        download_name=download_name(spec.id, stamp, extension=extension),
         max_age=0,
     )
 
 
-# File formats of the data behind a chart: writer and MIME type.
+# File formats of the data behind a chart: writer and media type (exports.files).
 DATA_FILES = {
-    "csv": (lambda export, _lang: to_csv(export), "text/csv; charset=utf-8"),
-    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (lambda export, _lang: to_csv(export), CSV_TYPE),
+    "xlsx": (to_xlsx, XLSX_TYPE),
 }
 
 

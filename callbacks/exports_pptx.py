@@ -22,6 +22,7 @@ from charts.card import card_id
 from charts.catalog import CHARTS
 from charts.payload import VIEWS
 from dashboards._export import IDS
+from exports.files import PPTX_TYPE
 from exports.pptx import build_deck, deck_filename
 from queries.filters import Filters
 from translations import normalise_language, t
@@ -132,6 +133,7 @@ def export_pptx(
         log.exception("PowerPoint export of %s failed", chart_ids)
         return no_update, t("export.pptx.failed", lang)
     return (
-        dcc.send_bytes(deck, deck_filename(slug)),
+        # The type names the file for the browser (dcc.Download's default: text/plain).
+        dcc.send_bytes(deck, deck_filename(slug), type=PPTX_TYPE),
         t("export.pptx.ready", lang, count=len(chart_ids)),
     )

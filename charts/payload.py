@@ -18,6 +18,7 @@ from charts.figures import FigureOptions
 from charts.small_multiples import small_multiples_figure
 from charts.spc import MIN_POINTS, SHIFT_RUN, TREND_RUN, spc_figure, xmr
 from charts.summary import SUPPRESSED_MARK, format_value, period_label, summarise
+from exports.files import file_stem
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
 from queries.periods import complete_periods
@@ -308,7 +309,7 @@ def export_context(spec: ChartSpec, filters: Filters, lang: str, as_of) -> dict[
     return {
         "title": t(spec.text_key("title"), lang),
         "context": "<br>".join(part for part in parts if part),
-        "filename": f"{spec.id}_{as_of.isoformat() if as_of else 'data'}",
+        "filename": file_stem(spec.id, as_of.isoformat() if as_of else "data"),
     }
 
 
