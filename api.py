@@ -27,6 +27,7 @@ from queries.engine import DATABASE_ERRORS, ping
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic
 from queries.results import plain_number
+from queries.units import known_units
 from settings import get_settings
 from translations import normalise_language, t
 
@@ -76,14 +77,21 @@ class BadRequest(Exception):
 def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
     """The chart, filters and language of a data request.
 
-    Bad filter values are rejected with 400 and a message (a tool should not silently
-    get other data than it asked for); an unknown id is 404.
+    Bad filter values, and unit codes the reporting DB does not know, are rejected with
+    400 and a message (a tool should not silently get other data than it asked for); an
+    unknown id is 404; 503 when the unit list cannot be read.
     """
     lang = normalise_language(request.args.get("lang") or get_settings().language)
     spec = CHARTS.get(chart_id)
     if spec is None:
         raise BadRequest(_error(404, "api.unknown_chart", lang, chart=chart_id))
     filters, notices = Filters.from_query(request.args.to_dict(flat=False))
+    if not notices:
+        try:
+            filters, notices = known_units(filters)
+        except DATABASE_ERRORS:
+            log.exception("unit list for %s failed", chart_id)
+            raise BadRequest(_error(503, "card.db_error", lang)) from None
     if notices:
         raise BadRequest(
             _error(400, "api.bad_filters", lang, problems=" ".join(t(key, lang) for key in notices))

@@ -25,6 +25,7 @@ from dashboards._export import IDS
 from exports.files import PPTX_TYPE
 from exports.pptx import build_deck, deck_filename
 from queries.filters import Filters
+from queries.units import known_units
 from translations import normalise_language, t
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ def export_pptx(
     progress(0, len(chart_ids))
     try:
         with get_app().server.app_context():
+            filters, _unknown = known_units(filters)  # no queries for invented unit codes
             deck = build_deck(
                 t(area.title_key, lang),
                 chart_ids,
