@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from werkzeug.http import parse_options_header
+
+from app import app as dash_app
+from tests.callback_bodies import callback_body, server_outputs
+from translations import t
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
@@ -113,3 +118,153 @@ def test_h004_download_names_keep_only_safe_characters():
     # "../" and the space and quote cannot reach a header or a path: each run becomes "-"
     # and a leading or trailing "-" or "." goes ("../x y" -> "-x-y" -> "x-y").
     assert download_name('../x y"', "ä", extension="pp/tx") == "x-y_-.pptx"
+
+
+# --- Dash's own endpoints (item 17) ------------------------------------------------
+
+CHART_BODY = '{"chart":["MATCH"],"type":"chart-body"}.children'
+
+
+def _output(start: str) -> str:
+    """The callback-map key of a multi-output callback (Dash fills the map at the first
+    request, so this is looked up in the tests, not at import)."""
+    return next(o for o in dash_app.callback_map if o.startswith(start))
+
+
+def _chart_request(chart: str = "hoitotakuu-7vrk") -> dict:
+    """A well-formed request for the chart card callback, as the renderer sends it."""
+    return callback_body(
+        dash_app,
+        CHART_BODY,
+        values=lambda e: (
+            {"chart": chart, "filters": {"from": "2024-01"}, "lang": "fi"}
+            if e["id"]["type"] == "chart-request"
+            else "series"
+        ),
+        fill=lambda _key, _i: chart,
+    )
+
+
+def _without(body: dict, key: str) -> dict:
+    return {k: v for k, v in body.items() if k != key}
+
+
+def _with(body: dict, **changes) -> dict:
+    return {**body, **changes}
+
+
+def _malformed_bodies() -> dict[str, object]:
+    """Requests the renderer never sends, each for its own reason."""
+    good = _chart_request()
+    request_entry, view_entry = good["inputs"]
+    other_card = {"id": {"chart": "jonot", "type": "chart-view"}, "property": "value"}
+    filters = callback_body(dash_app, _output("..filter-location.search"))
+    fewer_stores = [*filters["state"]]
+    fewer_stores[0] = fewer_stores[0][:1]  # 1 chart store in state, 2 in outputs
+    return {
+        "empty object": {},
+        "a list": [],
+        "a number": 7,
+        "null": None,
+        "output missing": _without(good, "output"),
+        "output not text": _with(good, output=["x"]),
+        "unknown output": _with(good, output="ei-ole.children"),
+        "clientside output": _with(good, output="app-header.hidden"),
+        "inputs missing": _without(good, "inputs"),
+        "inputs not a list": _with(good, inputs="x"),
+        "too few inputs": _with(good, inputs=[request_entry]),
+        "input not an object": _with(good, inputs=[request_entry, "series"]),
+        "input of another component": _with(good, inputs=[request_entry, other_card]),
+        "input with another property": _with(
+            good, inputs=[request_entry, {**view_entry, "property": "options"}]
+        ),
+        "id of the wrong type": _with(
+            good, inputs=[request_entry, {**view_entry, "id": ["chart-view"]}]
+        ),
+        "wildcard value not text": _with(
+            good,
+            inputs=[request_entry, {**view_entry, "id": {"chart": {}, "type": "chart-view"}}],
+        ),
+        "outputs missing": _without(good, "outputs"),
+        "outputs a list": _with(good, outputs=[good["outputs"]]),
+        "MATCH values differ": _with(
+            good, inputs=[request_entry, {**other_card, "value": "series"}]
+        ),
+        "changedPropIds not a list": _with(good, changedPropIds="x"),
+        "changedPropIds not an input": _with(good, changedPropIds=["filter-from.value"]),
+        "changedPropIds bad JSON": _with(good, changedPropIds=['{"chart".value']),
+        "ALL pattern with two sizes": _with(filters, state=fewer_stores),
+        "router pathname not text": _with(
+            callback_body(
+                dash_app, next(o for o in dash_app.callback_map if "_pages_content" in o)
+            ),
+        ),
+    }
+
+
+@pytest.fixture
+def dash_client(client):
+    """The test client after a first request (at which Dash completes its callback map)."""
+    client.get("/")
+    return client
+
+
+def test_h005_malformed_callback_requests_answer_400_with_a_message(dash_client):
+    client = dash_client
+    good = client.post("/_dash-update-component", json=_chart_request())
+    assert good.status_code == 200 and "chart-body" in good.get_data(as_text=True)
+    for name, body in _malformed_bodies().items():
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 400, name
+        assert response.get_json()["error"] == t("http.bad_request"), name
+    for raw, kind in (
+        (b"{not json", "application/json"),
+        (b"a=1", "text/plain"),
+        (b"[" * 100_000, "application/json"),
+    ):
+        response = client.post("/_dash-update-component", data=raw, content_type=kind)
+        assert response.status_code == 400, raw[:10]
+
+
+def test_h006_unknown_component_suite_files_are_404(dash_client):
+    client = dash_client
+    known = client.get("/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m1.js")
+    assert known.status_code == 200
+    for path in (
+        "dash/nope.js",
+        "nope/nope.js",
+        "dash/deps/nope.js",
+        "dash/..%2F..%2Fapp.py",
+        "plotly/package_data/plotly.min.js.v1_0_0m1.exe",
+    ):
+        response = client.get("/_dash-component-suites/" + path)
+        assert response.status_code == 404, path
+        assert response.get_json()["error"] == t("http.not_found")
+
+
+def test_h007_real_server_errors_stay_500_and_are_logged(dash_client, monkeypatch, caplog):
+    client = dash_client
+    import callbacks.shell
+
+    def broken():
+        raise RuntimeError("a bug in the callback")
+
+    monkeypatch.setattr(callbacks.shell, "is_synthetic", broken)
+    body = callback_body(dash_app, "data-notice.children", values=lambda _e: "/")
+    with caplog.at_level("ERROR"):
+        response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 500
+    assert "a bug in the callback" in caplog.text
+
+
+def test_h008_forged_background_polls_are_not_server_errors(dash_client):
+    client = dash_client
+    (output,) = server_outputs(dash_app, background=True)
+    body = callback_body(dash_app, output, values=lambda _e: None)
+    for query in (
+        "?cacheKey=forged&job=123",
+        "?cacheKey=x&job=y&endId=z&oldJob=1",
+        "?oldJob=" + "9" * 30,
+    ):
+        response = client.post("/_dash-update-component" + query, json=body)
+        assert response.status_code < 500, query
