@@ -24,17 +24,35 @@ from tests.callback_bodies import callback_body, server_outputs
 
 KEYS = ["from", "to", "grain", "unit", "service", "lang", "x"]
 HOSTILE = st.sampled_from(
-    ["", " ", "2024-13", "0000-00", "2024-1", "9999-12", "<script>", "' OR 1=1 --",
-     "NaN", "\x00", "%", "ä" * 300, "TA01,TA02", "quarter", "YEAR", "oral_health"]
+    [
+        "",
+        " ",
+        "2024-13",
+        "0000-00",
+        "2024-1",
+        "9999-12",
+        "<script>",
+        "' OR 1=1 --",
+        "NaN",
+        "\x00",
+        "%",
+        "ä" * 300,
+        "TA01,TA02",
+        "quarter",
+        "YEAR",
+        "oral_health",
+    ]
 )
 VALUE = st.one_of(HOSTILE, st.text(max_size=40), st.sampled_from(GRAINS))
-QUERY = st.dictionaries(st.sampled_from(KEYS), st.one_of(VALUE, st.lists(VALUE, max_size=4)),
-                        max_size=6)
+QUERY = st.dictionaries(
+    st.sampled_from(KEYS), st.one_of(VALUE, st.lists(VALUE, max_size=4)), max_size=6
+)
 PAGES = [importlib.import_module("dashboards.overview")] + [
     importlib.import_module(f"dashboards.{area.slug}") for area in INVESTMENT_AREAS
 ]
-FUZZ = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @FUZZ
@@ -63,8 +81,7 @@ def test_z002_every_page_layout_accepts_anything(reporting_db, query):
 @FUZZ
 @given(QUERY)
 def test_z003_data_api_never_answers_5xx(client, query):
-    response = client.get("/api/charts/hoitotakuu-7vrk/data.json?"
-                          + urlencode(query, doseq=True))
+    response = client.get("/api/charts/hoitotakuu-7vrk/data.json?" + urlencode(query, doseq=True))
     assert response.status_code in (200, 400)
     assert "error" in response.get_json() or "rows" in response.get_json()
 
@@ -72,8 +89,7 @@ def test_z003_data_api_never_answers_5xx(client, query):
 @FUZZ
 @given(QUERY, st.one_of(st.sampled_from(["series", "units", "spc"]), st.text(max_size=10)))
 def test_z004_chart_callback_renders_for_any_request(reporting_db, query, view):
-    body = chart_card_body({"chart": "digiasiointi-osuus", "filters": query, "lang": "fi"},
-                           view)
+    body = chart_card_body({"chart": "digiasiointi-osuus", "filters": query, "lang": "fi"}, view)
     assert "Traceback" not in str(body)
     assert body
 
@@ -82,8 +98,9 @@ def test_z004_chart_callback_renders_for_any_request(reporting_db, query, view):
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
-                                                                max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 BODY_KEYS = ["output", "outputs", "inputs", "state", "changedPropIds"]
@@ -111,8 +128,9 @@ def test_z005_any_json_body_is_never_a_server_error(client, body, query):
 @given(st.data())
 def test_z006_a_damaged_real_request_is_never_a_server_error(client, data):
     outputs = _first_request(client)
-    body = callback_body(dash_app, data.draw(st.sampled_from(outputs)),
-                         values=lambda _e: data.draw(JSON))
+    body = callback_body(
+        dash_app, data.draw(st.sampled_from(outputs)), values=lambda _e: data.draw(JSON)
+    )
     # Damage it: drop a key, replace a key's value, or replace one entry of a list.
     key = data.draw(st.sampled_from(BODY_KEYS))
     how = data.draw(st.sampled_from(["drop", "replace", "entry"]))
@@ -137,7 +155,9 @@ def test_z007_every_callback_takes_any_values_without_a_server_error(client, dat
     values = st.one_of(JSON, st.sampled_from(["/", "/hoitoonpaasy", "?unit=TA01", "series"]))
     fill_values: dict = {}
     body = callback_body(
-        dash_app, output, values=lambda _e: data.draw(values),
+        dash_app,
+        output,
+        values=lambda _e: data.draw(values),
         many=data.draw(st.integers(0, 3)),
         fill=lambda key, i: fill_values.setdefault((key, i), data.draw(WILDCARD_VALUE)),
     )
@@ -145,10 +165,23 @@ def test_z007_every_callback_takes_any_values_without_a_server_error(client, dat
 
 
 @FUZZ
-@given(st.sampled_from(["/_dash-component-suites/", "/_dash-layout", "/_dash-dependencies",
-                        "/_reload-hash", "/_favicon.ico", "/assets/", "/api/charts/",
-                        "/embed/", "/"]),
-       st.text(max_size=30), st.sampled_from(["get", "post", "put", "delete", "head"]))
+@given(
+    st.sampled_from(
+        [
+            "/_dash-component-suites/",
+            "/_dash-layout",
+            "/_dash-dependencies",
+            "/_reload-hash",
+            "/_favicon.ico",
+            "/assets/",
+            "/api/charts/",
+            "/embed/",
+            "/",
+        ]
+    ),
+    st.text(max_size=30),
+    st.sampled_from(["get", "post", "put", "delete", "head"]),
+)
 def test_z008_any_path_under_every_route_is_never_a_server_error(client, route, tail, method):
     response = getattr(client, method)(route + tail)
     assert response.status_code < 500, (route + tail, method)
