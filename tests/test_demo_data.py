@@ -6,6 +6,7 @@ import contextlib
 import csv
 import hashlib
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -424,6 +425,26 @@ def test_cli_build_and_ensure(tmp_path, capsys):
     assert main(["ensure-demo", "--out", str(out)]) == 0
     assert "not rebuilding" in capsys.readouterr().out
     assert out.stat().st_mtime_ns == mtime
+
+
+def test_cli_build_reports_a_line_per_step_on_stderr(tmp_path, capsys):
+    out = tmp_path / "steps.duckdb"
+    assert main(["build-demo", "--out", str(out), "--scale", "0.005", "--until", "2023-03"]) == 0
+    captured = capsys.readouterr()
+    assert "client_contacts" in captured.out and "client_contacts" not in captured.err
+    # Each step ends with the seconds since the start, e.g. " (3 s)".
+    lines = [re.sub(r" \(\d+ s\)$", "", line) for line in captured.err.splitlines()]
+    # Until 2023-03: data 2022-01 .. 2023-02 = 12 + 2 = 14 months; one line per year.
+    assert lines == [
+        f"Building the synthetic demo data into {out}: 14 months, 2022-01 to 2023-02,"
+        " at scale 0.005 (about a minute at scale 1)",
+        "  reference tables written: units, targets, indicator values, events",
+        "  queue entries still open at the start of the data written",
+        "  2022: 12 of 14 months of contacts, referrals and queues written",
+        "  2023: 14 of 14 months of contacts, referrals and queues written",
+        "  file complete",
+    ]
+    assert all(re.search(r" \(\d+ s\)$", line) for line in captured.err.splitlines()[1:])
 
 
 def test_cli_load_demo_unreachable_server_is_a_clean_error(capsys):
