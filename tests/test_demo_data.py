@@ -333,8 +333,10 @@ def test_targets_events_indicators(built):
         "'lakisaateinen-maaraaika-suun-terveydenhuolto' AND valid_from = DATE '2024-11-01'",
     )
     # The whole free-text source survives the load.
-    assert source == ("Terveydenhuoltolaki 51 §: suun terveydenhuolto 3 kuukautta "
-                      "(laskettu 90 vrk, vahvistamaton)")
+    assert source == (
+        "Terveydenhuoltolaki 51 §: suun terveydenhuolto 3 kuukautta "
+        "(laskettu 90 vrk, vahvistamaton)"
+    )
     events = _query(built, "SELECT * FROM events ORDER BY event_id")
     assert list(events.event_date.dt.date) == [
         date(2023, 3, 1), date(2023, 9, 1), date(2023, 9, 1), date(2024, 2, 1),
