@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import os
 import re
 import secrets
 import subprocess
@@ -24,6 +23,7 @@ from reporting import demo
 from reporting.__main__ import main
 from reporting.load import build_duckdb, load_postgres
 from reporting.schema import metadata
+from tests.prerequisites import postgres_url
 
 UNTIL = "2024-03"  # data end 2024-02-29; fixed so the tests do not depend on today
 SCALE = 0.02
@@ -470,7 +470,7 @@ def test_python_dash_m_entry_point(tmp_path):
 # PostgreSQL
 # --------------------------------------------------------------------------------------
 
-PG_URL = os.environ.get("TK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = postgres_url()
 
 
 @contextlib.contextmanager
