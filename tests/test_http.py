@@ -268,3 +268,22 @@ def test_h008_forged_background_polls_are_not_server_errors(dash_client):
     ):
         response = client.post("/_dash-update-component" + query, json=body)
         assert response.status_code < 500, query
+
+
+def test_h009_callbacks_take_values_of_the_wrong_type(dash_client):
+    """Found by the fuzz tests: the filter bar's callback iterated each unit checklist's
+    value, so a number there was a 500. Each callback validates the values it gets."""
+    odd = {"unit-group": 1.5, "filter-from": 202401, "filter-grain": {"a": 1}}
+    body = callback_body(
+        dash_app,
+        _output("..filter-location.search"),
+        values=lambda e: odd.get(e["id"] if isinstance(e["id"], str) else e["id"]["type"]),
+    )
+    response = dash_client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    # Nothing valid was chosen: the address carries no filters (search ""), and the
+    # status names the month and the grain that were rejected ("202401" is no YYYY-MM).
+    changed = response.get_json()["response"]
+    assert changed["filter-location"]["search"] == ""
+    status = changed["filter-status"]["children"]
+    assert t("notice.bad_from") in status and t("notice.bad_grain") in status
