@@ -17,7 +17,7 @@ ENV BROWSER_PATH=/usr/bin/chromium
 
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
-COPY app.py settings.py api.py ./
+COPY app.py settings.py api.py dash_requests.py ./
 COPY dashboards/ dashboards/
 COPY callbacks/ callbacks/
 COPY charts/ charts/

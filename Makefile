@@ -1,48 +1,61 @@
 # tietokeskustelut — the README's two commands are `make run` and `make test`.
-# Every target creates the virtual environment first, so a fresh clone needs nothing else.
+# Each sets up what it needs on a fresh clone: `make run` the runtime packages and the
+# demo database; `make test` also the test tools, the browser and the services the
+# tests use (tests/prerequisites.py), or stops with one line per missing thing.
 
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DB := data/reporting.duckdb
+# Stamps: rebuilt when the dependency list or the pins change.
+RUNTIME := $(VENV)/.installed-runtime
+TESTING := $(VENV)/.installed-test
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint format bench demo-db postgres-demo clean help
+.PHONY: run test lint format bench demo-db postgres-demo venv clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-# The stamp is rebuilt when the dependency list or the pins change.
-$(BIN)/.installed: pyproject.toml constraints.txt
+# Running needs only the runtime packages; the test tools come with `make test`.
+$(RUNTIME): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "missing: $(PYTHON); install it (Debian: sudo apt-get install python3.11 python3.11-venv) or run make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@echo "Installing the runtime packages into $(VENV) (first run only) ..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
-	touch $@
+	$(PIP) -e .
+	@touch $@
 
-venv: $(BIN)/.installed ## Create the virtual environment with the pinned, tested versions
+$(TESTING): $(RUNTIME)
+	@echo "Installing the test tools into $(VENV) (first run only) ..."
+	$(PIP) -e ".[test]"
+	@touch $@
 
-$(DEMO_DB): | $(BIN)/.installed
+venv: $(TESTING) ## Create the virtual environment with the pinned, tested versions (runtime + test tools)
+
+$(DEMO_DB): | $(RUNTIME)
 	$(BIN)/python -m reporting build-demo --out $(DEMO_DB)
 
 demo-db: $(DEMO_DB) ## Build the synthetic demo reporting database if it is missing
 
-run: $(BIN)/.installed $(DEMO_DB) ## Serve the dashboard at http://127.0.0.1:8050
+run: $(RUNTIME) $(DEMO_DB) ## Serve the dashboard at http://127.0.0.1:8050 (installs the runtime, builds the demo data)
 	$(BIN)/python app.py
 
-test: $(BIN)/.installed ## Run the whole test suite (DuckDB, PostgreSQL, headless Chromium)
+test: $(TESTING) ## Run the whole suite; installs the browser, starts PostgreSQL and Redis if needed
+	$(BIN)/python -m tests.prerequisites
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-lint: $(BIN)/.installed ## ruff check
+lint: $(TESTING) ## ruff check
 	$(BIN)/ruff check .
 
-format: $(BIN)/.installed ## ruff format + import sort
+format: $(TESTING) ## ruff format + import sort
 	$(BIN)/ruff check --fix --select I .
 	$(BIN)/ruff format .
 
-bench: $(BIN)/.installed $(DEMO_DB) ## Benchmark queries, callbacks and payloads on the demo data
+bench: $(TESTING) $(DEMO_DB) ## Benchmark queries, callbacks and payloads on the demo data
 	$(BIN)/python -m bench.run
 
-postgres-demo: $(BIN)/.installed ## Load the demo data into PostgreSQL at TK_REPORTING_DB_URL
+postgres-demo: $(RUNTIME) ## Load the demo data into PostgreSQL at TK_REPORTING_DB_URL
 	$(BIN)/python -m reporting load-demo --url "$$TK_REPORTING_DB_URL"
 
 clean: ## Remove the environment and the generated demo database

@@ -23,11 +23,13 @@ from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters
 from charts.summary import reason_text
 from exports.data import build_export, to_csv, to_xlsx
+from exports.files import CSV_TYPE, XLSX_TYPE, download_name
 from queries.engine import DATABASE_ERRORS, ping
 from queries.filters import Filters
 from queries.privacy import REASONS
 from queries.reference import data_as_of, is_synthetic
 from queries.results import export_count, export_value
+from queries.units import known_units
 from settings import get_settings
 from translations import normalise_language, t
 
@@ -78,14 +80,21 @@ class BadRequest(Exception):
 def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
     """The chart, filters and language of a data request.
 
-    Bad filter values are rejected with 400 and a message (a tool should not silently
-    get other data than it asked for); an unknown id is 404.
+    Bad filter values, and unit codes the reporting DB does not know, are rejected with
+    400 and a message (a tool should not silently get other data than it asked for); an
+    unknown id is 404; 503 when the unit list cannot be read.
     """
     lang = normalise_language(request.args.get("lang") or get_settings().language)
     spec = CHARTS.get(chart_id)
     if spec is None:
         raise BadRequest(_error(404, "api.unknown_chart", lang, chart=chart_id))
     filters, notices = Filters.from_query(request.args.to_dict(flat=False))
+    if not notices:
+        try:
+            filters, notices = known_units(filters)
+        except DATABASE_ERRORS:
+            log.exception("unit list for %s failed", chart_id)
+            raise BadRequest(_error(503, "card.db_error", lang)) from None
     if notices:
         raise BadRequest(
             _error(400, "api.bad_filters", lang, problems=" ".join(t(key, lang) for key in notices))
@@ -114,15 +123,15 @@ def _download(content: bytes, spec: ChartSpec, extension: str, mimetype: str):
         io.BytesIO(content),
         mimetype=mimetype,
         as_attachment=True,
-        download_name=f"{spec.id}_{stamp}.{extension}",
+        download_name=download_name(spec.id, stamp, extension=extension),
         max_age=0,
     )
 
 
-# File formats of the data behind a chart: writer and MIME type.
+# File formats of the data behind a chart: writer and media type (exports.files).
 DATA_FILES = {
-    "csv": (lambda export, _lang: to_csv(export), "text/csv; charset=utf-8"),
-    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (lambda export, _lang: to_csv(export), CSV_TYPE),
+    "xlsx": (to_xlsx, XLSX_TYPE),
 }
 
 

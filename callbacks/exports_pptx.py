@@ -22,8 +22,10 @@ from charts.card import card_id
 from charts.catalog import CHARTS
 from charts.payload import VIEWS
 from dashboards._export import IDS
+from exports.files import PPTX_TYPE
 from exports.pptx import build_deck, deck_filename
 from queries.filters import Filters
+from queries.units import known_units
 from translations import normalise_language, t
 
 log = logging.getLogger(__name__)
@@ -120,6 +122,7 @@ def export_pptx(
     progress(0, len(chart_ids))
     try:
         with get_app().server.app_context():
+            filters, _unknown = known_units(filters)  # no queries for invented unit codes
             deck = build_deck(
                 t(area.title_key, lang),
                 chart_ids,
@@ -132,6 +135,7 @@ def export_pptx(
         log.exception("PowerPoint export of %s failed", chart_ids)
         return no_update, t("export.pptx.failed", lang)
     return (
-        dcc.send_bytes(deck, deck_filename(slug)),
+        # The type names the file for the browser (dcc.Download's default: text/plain).
+        dcc.send_bytes(deck, deck_filename(slug), type=PPTX_TYPE),
         t("export.pptx.ready", lang, count=len(chart_ids)),
     )

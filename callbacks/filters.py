@@ -66,7 +66,12 @@ def apply_filters(
     Before the unit checkboxes have loaded (``unit_groups`` empty) the units of the
     URL stay in force.
     """
-    chosen = list(chain.from_iterable(v or [] for v in unit_groups)) if unit_groups else url_units
+    # A checklist's value is a list; a client may send anything else (ignored here).
+    chosen = (
+        list(chain.from_iterable(v for v in unit_groups if isinstance(v, list)))
+        if unit_groups
+        else url_units
+    )
     query = {
         "unit": chosen or [],
         "from": start,

@@ -9,6 +9,7 @@ from dash import MATCH, Input, Output, callback, html
 from charts.card import card_id, read_request
 from charts.kpi import kpi_body, kpi_payload
 from queries.engine import DATABASE_ERRORS
+from queries.units import known_units
 from translations import t
 
 log = logging.getLogger(__name__)
@@ -19,11 +20,13 @@ log = logging.getLogger(__name__)
     Input(card_id("kpi-request", MATCH), "data"),
 )
 def kpi_card_body(request: dict) -> list:
-    """Render one KPI card; a bad request or a database failure gives a short notice."""
+    """Render one KPI card; a bad request or a database failure gives a short notice.
+    Unit codes the reporting DB does not know are dropped before any query."""
     spec, filters, lang = read_request(request)
     if spec is None:
         return [html.P(t("kpi.unavailable", lang), className="small")]
     try:
+        filters, _unknown = known_units(filters)
         return kpi_body(kpi_payload(spec.id, filters, lang), lang)
     except DATABASE_ERRORS:
         log.exception("KPI %s failed", spec.id)

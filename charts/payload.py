@@ -33,6 +33,7 @@ from charts.summary import (
     period_label,
     summarise,
 )
+from exports.files import file_stem
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
 from queries.periods import complete_periods, incomplete_periods
@@ -370,7 +371,7 @@ def export_context(
     return {
         "title": t(spec.text_key("title"), lang),
         "context": lines,
-        "filename": f"{spec.id}_{as_of.isoformat() if as_of else 'data'}",
+        "filename": file_stem(spec.id, as_of.isoformat() if as_of else "data"),
     }
 
 

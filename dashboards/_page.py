@@ -11,16 +11,27 @@ from charts.catalog import CHARTS
 from charts.kpi import kpi_card
 from dashboards._export import export_panel
 from dashboards._filters import filter_bar
+from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
+from queries.units import known_units
 from settings import get_settings
 from translations import normalise_language, t
 
 
 def page_context(query: dict) -> tuple[Filters, tuple[str, ...], str]:
-    """Filters, notice keys and language from a page's URL parameters."""
+    """Filters, notice keys and language from a page's URL parameters.
+
+    Unit codes the reporting DB does not know are dropped with a notice
+    (``queries.units``). When the unit list cannot be read the codes stay unchecked:
+    the page still renders, and its cards report that the database is unreachable.
+    """
     filters, notices = Filters.from_query(query)
+    try:
+        filters, unknown = known_units(filters)
+    except DATABASE_ERRORS:
+        unknown = ()
     lang = normalise_language(query.get("lang") or get_settings().language)
-    return filters, notices, lang
+    return filters, notices + unknown, lang
 
 
 def notices_block(notices: tuple[str, ...], lang: str) -> list:

@@ -31,6 +31,7 @@ from pptx.util import Emu, Inches, Pt
 from charts.catalog import CHARTS
 from charts.payload import chart_payload, no_data_text
 from exports.data import describe_filters
+from exports.files import download_name
 from exports.images import export_figure, render
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic
@@ -274,4 +275,4 @@ def build_deck(
 def deck_filename(page_slug: str, exported_at: datetime | None = None) -> str:
     """``tietokeskustelut_<page>_<date>.pptx`` (the overview is ``yleiskuva``)."""
     day = (exported_at or datetime.now()).date().isoformat()
-    return f"tietokeskustelut_{page_slug or 'yleiskuva'}_{day}.pptx"
+    return download_name("tietokeskustelut", page_slug or "yleiskuva", day, extension="pptx")

@@ -83,6 +83,12 @@ def units() -> pd.DataFrame:
     )
 
 
+@cache.memoize()
+def unit_ids() -> tuple[str, ...]:
+    """The ids of all units, sorted: the codes a unit filter may name."""
+    return tuple(sorted(str(unit) for unit in units()["unit_id"]))
+
+
 def county_code() -> str:
     """Code of the county the reporting DB describes (``reporting_meta.county_code``,
     else the county code of the units)."""

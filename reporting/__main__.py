@@ -3,6 +3,9 @@
 python -m reporting build-demo --out data/reporting.duckdb [--scale 1] [--until 2026-11]
 python -m reporting ensure-demo --out data/reporting.duckdb
 python -m reporting load-demo --url postgresql+psycopg://user@host:5432/db
+
+While building, a line per step goes to stderr (a full-size build takes about a
+minute); the summary of what was written goes to stdout at the end.
 """
 
 from __future__ import annotations
@@ -84,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _report(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -93,11 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.out.exists():
             print(f"{args.out} exists; not rebuilding")
             return 0
-        summary = load.build_duckdb(args.out)
+        summary = load.build_duckdb(args.out, progress=_report)
     elif args.command == "build-demo":
         if args.out.exists() and args.out.is_dir():
             parser.error(f"--out is a directory: {args.out}")
-        summary = load.build_duckdb(args.out, scale=args.scale, until=args.until, seed=args.seed)
+        summary = load.build_duckdb(
+            args.out, scale=args.scale, until=args.until, seed=args.seed, progress=_report
+        )
     else:
         import sqlalchemy as sa
 
@@ -109,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"--url: {exc}")
         try:
             summary = load.load_postgres(
-                args.url, scale=args.scale, until=args.until, seed=args.seed
+                args.url, scale=args.scale, until=args.until, seed=args.seed, progress=_report
             )
         except sa.exc.OperationalError as exc:
             print(f"error: cannot load into PostgreSQL: {exc.orig}", file=sys.stderr)

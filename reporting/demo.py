@@ -234,6 +234,12 @@ def _months(first: date, last: date) -> list[tuple[int, int]]:
     ]
 
 
+def event_months(end: date) -> list[tuple[int, int]]:
+    """``(year, month)`` of every month of event data, from ``DATA_START`` to the month of
+    ``end``, in the order ``generate`` yields them."""
+    return _months(DATA_START, end)
+
+
 def _curve(knots: Sequence[tuple[str, float]], mi: float) -> float:
     """Piecewise-linear value at month index ``mi`` (flat beyond the ends)."""
     xs = [_mi(k) for k, _ in knots]
@@ -949,9 +955,11 @@ def generate(
 ) -> Iterator[tuple[str, pd.DataFrame]]:
     """Yield ``(table_name, DataFrame)`` chunks for every contract table.
 
-    Small tables come first, then the event tables month by month (a table may appear
-    many times). Each DataFrame has the table's columns in contract order; string
-    columns are categoricals, dates ``datetime64`` (NaT = NULL) or ``datetime.date``.
+    Small tables come first, then the queue entries of 2021 still open at the start,
+    then the event tables month by month (``event_months``: client contacts,
+    referrals, queue entries), so a table may appear many times. Each DataFrame has
+    the table's columns in contract order; string columns are categoricals, dates
+    ``datetime64`` (NaT = NULL) or ``datetime.date``.
     """
     check_args(scale, seed)
     end = data_end(until)
@@ -969,7 +977,7 @@ def generate(
         next_entry += len(df)
         yield "queue_entries", df
     next_contact = next_referral = 1
-    for year, month in _months(DATA_START, end):
+    for year, month in event_months(end):
         df = contacts_month(year, month, seed=seed, scale=scale, first_id=next_contact)
         next_contact += len(df)
         yield "client_contacts", df

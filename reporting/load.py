@@ -20,6 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from reporting import demo
+from reporting.progress import BuildProgress, Report
 from reporting.schema import metadata
 
 # Secondary indexes created in PostgreSQL after the bulk load.
@@ -62,9 +63,14 @@ def _count(summary: LoadSummary, table: str, n: int) -> None:
 
 
 def _chunks(
-    scale: float, until: str | date | None, seed: int
+    scale: float, until: str | date | None, seed: int, progress: BuildProgress | None
 ) -> Iterable[tuple[str, pd.DataFrame]]:
-    return demo.generate(scale=scale, until=until, seed=seed)
+    chunks = demo.generate(scale=scale, until=until, seed=seed)
+    return progress.track(chunks) if progress is not None else chunks
+
+
+def _progress(end: date, report: Report | None) -> BuildProgress | None:
+    return BuildProgress(end, report) if report is not None else None
 
 
 # --------------------------------------------------------------------------------------
@@ -95,11 +101,13 @@ def build_duckdb(
     scale: float = 1.0,
     until: str | date | None = None,
     seed: int = demo.DEFAULT_SEED,
+    progress: Report | None = None,
 ) -> LoadSummary:
     """Build the demo reporting database as a DuckDB file at ``path``.
 
     The file is written beside ``path`` under a temporary name and moved into place
     only when complete, so processes reading the old file are never shown a partial one.
+    ``progress``, when given, receives a line per step (``reporting.progress``).
     """
     import duckdb  # local: the PostgreSQL loader does not need it
 
@@ -112,6 +120,9 @@ def build_duckdb(
     wal = tmp.with_name(tmp.name + ".wal")
     _remove(tmp, wal)
     summary = LoadSummary(target=str(path), data_as_of=end)
+    steps = _progress(end, progress)
+    if steps is not None:
+        steps.begin(str(path), scale)
     try:
         engine = sa.create_engine(f"duckdb:///{tmp}")
         try:
@@ -121,7 +132,7 @@ def build_duckdb(
         insert_sql = {t.name: _duckdb_insert_sql(t) for t in metadata.sorted_tables}
         con = duckdb.connect(str(tmp))
         try:
-            for table, df in _chunks(scale, until, seed):
+            for table, df in _chunks(scale, until, seed, steps):
                 con.register("_chunk", df)
                 try:
                     con.execute(insert_sql[table])
@@ -129,6 +140,8 @@ def build_duckdb(
                     con.unregister("_chunk")
                 _count(summary, table, len(df))
             con.execute("CHECKPOINT")
+            if steps is not None:
+                steps.step("file complete")
         finally:
             con.close()
         os.replace(tmp, path)
@@ -171,12 +184,14 @@ def load_postgres(
     scale: float = 1.0,
     until: str | date | None = None,
     seed: int = demo.DEFAULT_SEED,
+    progress: Report | None = None,
 ) -> LoadSummary:
     """Drop and re-create the contract tables at ``url`` and bulk-load the demo data.
 
     Everything runs in one transaction: readers keep seeing the old tables (or wait for
     the lock) until the new data is committed. ``url`` is a SQLAlchemy URL such as
-    ``postgresql+psycopg://postgres@127.0.0.1:5432/reporting``.
+    ``postgresql+psycopg://postgres@127.0.0.1:5432/reporting``. ``progress``, when
+    given, receives a line per step (``reporting.progress``).
     """
     demo.check_args(scale, seed)
     end = demo.data_end(until)
@@ -186,14 +201,17 @@ def load_postgres(
         engine.dispose()
         raise ValueError("load_postgres needs a postgresql+psycopg:// URL")
     summary = LoadSummary(target=engine.url.render_as_string(hide_password=True), data_as_of=end)
+    steps = _progress(end, progress)
     columns = {t.name: ", ".join(f'"{c.name}"' for c in t.columns) for t in metadata.sorted_tables}
     try:
         with engine.begin() as conn:
+            if steps is not None:  # connected: the build starts now
+                steps.begin(summary.target, scale)
             metadata.drop_all(conn)
             metadata.create_all(conn)
             pg = conn.connection.driver_connection  # the psycopg connection, same transaction
             with pg.cursor() as cur:
-                for table, df in _chunks(scale, until, seed):
+                for table, df in _chunks(scale, until, seed, steps):
                     if len(df):
                         sql = f'COPY "{table}" ({columns[table]}) FROM STDIN (FORMAT csv)'
                         with cur.copy(sql) as copy:
@@ -205,6 +223,8 @@ def load_postgres(
                     cur.execute(f'CREATE INDEX "{name}" ON "{table}" ({quoted})')
                 for table in metadata.sorted_tables:
                     cur.execute(f'ANALYZE "{table.name}"')
+                if steps is not None:
+                    steps.step("indexes and statistics made")
     finally:
         engine.dispose()
     summary.seconds = time.perf_counter() - started

@@ -26,11 +26,10 @@ from queries.engine import dispose_engines  # noqa: E402
 from settings import configure, get_settings  # noqa: E402
 from tests.fixtures import foundation  # noqa: E402
 from tests.fixtures.common import create_fixture_db  # noqa: E402
+from tests.prerequisites import chromium_path, postgres_url  # noqa: E402
 from tests.servers import READY_TIMEOUT, WAIT, free_port  # noqa: E402
 
-POSTGRES_URL = os.environ.get(
-    "TK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_URL = postgres_url()
 
 
 @pytest.fixture(scope="session")
@@ -141,7 +140,8 @@ def pytest_setup_options():
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
-    options.binary_location = os.environ.get("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
+    # DASH_TEST_CHROMEPATH or chromium on PATH, as `make test` checked beforehand.
+    options.binary_location = chromium_path() or "/usr/bin/chromium"
     for flag in (
         "--disable-quic",
         "--no-first-run",

@@ -17,8 +17,9 @@ from queries.access import access_within_days
 from queries.cache import cache
 from queries.filters import Filters
 from settings import get_settings
+from tests.prerequisites import redis_url
 
-REDIS_URL = os.environ.get("TK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = redis_url()
 ROOT = Path(__file__).resolve().parents[1]
 
 

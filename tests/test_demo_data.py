@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import os
+import re
 import secrets
 import subprocess
 import sys
@@ -23,6 +23,7 @@ from reporting import demo
 from reporting.__main__ import main
 from reporting.load import build_duckdb, load_postgres
 from reporting.schema import metadata
+from tests.prerequisites import postgres_url
 
 UNTIL = "2024-03"  # data end 2024-02-29; fixed so the tests do not depend on today
 SCALE = 0.02
@@ -332,8 +333,10 @@ def test_targets_events_indicators(built):
         "'lakisaateinen-maaraaika-suun-terveydenhuolto' AND valid_from = DATE '2024-11-01'",
     )
     # The whole free-text source survives the load.
-    assert source == ("Terveydenhuoltolaki 51 §: suun terveydenhuolto 3 kuukautta "
-                      "(laskettu 90 vrk, vahvistamaton)")
+    assert source == (
+        "Terveydenhuoltolaki 51 §: suun terveydenhuolto 3 kuukautta "
+        "(laskettu 90 vrk, vahvistamaton)"
+    )
     events = _query(built, "SELECT * FROM events ORDER BY event_id")
     assert list(events.event_date.dt.date) == [
         date(2023, 3, 1), date(2023, 9, 1), date(2023, 9, 1), date(2024, 2, 1),
@@ -438,6 +441,26 @@ def test_cli_build_and_ensure(tmp_path, capsys):
     assert out.stat().st_mtime_ns == mtime
 
 
+def test_cli_build_reports_a_line_per_step_on_stderr(tmp_path, capsys):
+    out = tmp_path / "steps.duckdb"
+    assert main(["build-demo", "--out", str(out), "--scale", "0.005", "--until", "2023-03"]) == 0
+    captured = capsys.readouterr()
+    assert "client_contacts" in captured.out and "client_contacts" not in captured.err
+    # Each step ends with the seconds since the start, e.g. " (3 s)".
+    lines = [re.sub(r" \(\d+ s\)$", "", line) for line in captured.err.splitlines()]
+    # Until 2023-03: data 2022-01 .. 2023-02 = 12 + 2 = 14 months; one line per year.
+    assert lines == [
+        f"Building the synthetic demo data into {out}: 14 months, 2022-01 to 2023-02,"
+        " at scale 0.005 (about a minute at scale 1)",
+        "  reference tables written: units, targets, indicator values, events",
+        "  queue entries still open at the start of the data written",
+        "  2022: 12 of 14 months of contacts, referrals and queues written",
+        "  2023: 14 of 14 months of contacts, referrals and queues written",
+        "  file complete",
+    ]
+    assert all(re.search(r" \(\d+ s\)$", line) for line in captured.err.splitlines()[1:])
+
+
 def test_cli_load_demo_unreachable_server_is_a_clean_error(capsys):
     url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
     assert main(["load-demo", "--url", url, "--scale", "0.005", "--until", "2022-02"]) == 1
@@ -459,7 +482,7 @@ def test_python_dash_m_entry_point(tmp_path):
 # PostgreSQL
 # --------------------------------------------------------------------------------------
 
-PG_URL = os.environ.get("TK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = postgres_url()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,289 @@
+"""HTTP behaviour of every response the app sends: one correct ``Content-Type``, a safe
+``Content-Disposition`` on downloads, and 4xx (never 5xx) for malformed requests to
+Dash's own endpoints."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from werkzeug.http import parse_options_header
+
+from app import app as dash_app
+from tests.callback_bodies import callback_body, server_outputs
+from translations import t
+
+SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+def _content_type(response) -> tuple[str, dict[str, str]]:
+    """The one Content-Type of ``response`` as (media type, parameters); fails when the
+    header is sent twice or names a parameter twice."""
+    (header,) = response.headers.getlist("Content-Type")
+    names = [p.split("=", 1)[0].strip().lower() for p in header.split(";")[1:]]
+    assert len(names) == len(set(names)), f"a parameter is repeated in {header!r}"
+    return parse_options_header(header)
+
+
+def _attachment(response) -> str:
+    (header,) = response.headers.getlist("Content-Disposition")
+    kind, params = parse_options_header(header)
+    assert kind == "attachment"
+    assert set(params) == {"filename"}  # ASCII name: no filename* encoding needed
+    assert SAFE_NAME.match(params["filename"])
+    return params["filename"]
+
+
+def test_h001_downloads_declare_one_type_and_a_safe_file_name(client):
+    query = "?from=2024-01&to=2024-02"
+    csv = client.get("/api/charts/hoitotakuu-7vrk/data.csv" + query)
+    assert csv.status_code == 200
+    # text/csv once, with exactly one charset (it used to say charset=utf-8 twice).
+    assert _content_type(csv) == ("text/csv", {"charset": "utf-8"})
+    # <chart id>_<data as of>: the foundation data ends on 2024-04-30.
+    assert _attachment(csv) == "hoitotakuu-7vrk_2024-04-30.csv"
+
+    xlsx = client.get("/api/charts/hoitotakuu-7vrk/data.xlsx" + query)
+    assert xlsx.status_code == 200
+    # A binary type takes no charset.
+    assert _content_type(xlsx) == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        {},
+    )
+    assert _attachment(xlsx) == "hoitotakuu-7vrk_2024-04-30.xlsx"
+
+    data = client.get("/api/charts/hoitotakuu-7vrk/data.json" + query)
+    assert _content_type(data) == ("application/json", {})
+    assert "Content-Disposition" not in data.headers  # read in place by tools
+
+
+def test_h002_pages_api_errors_and_dash_endpoints_declare_one_type(client):
+    page = client.get("/digipalvelut?unit=TA01")
+    assert page.status_code == 200
+    assert _content_type(page) == ("text/html", {"charset": "utf-8"})
+    for path in (
+        "/api/charts",
+        "/api/charts/ei-ole/data.json",
+        "/healthz",
+        "/readyz",
+        "/api/charts/hoitotakuu-7vrk/data.csv?grain=week",
+        "/_dash-layout",
+        "/_dash-dependencies",
+    ):
+        response = client.get(path)
+        assert _content_type(response) == ("application/json", {}), path
+        assert "Content-Disposition" not in response.headers, path
+
+
+def test_h003_the_powerpoint_download_names_its_type_and_a_safe_file(reporting_db):
+    from contextvars import copy_context
+    from datetime import date
+
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    from callbacks.exports_pptx import export_pptx
+    from dashboards._export import IDS
+
+    def press_the_page_button():
+        # Dash's documented way to unit-test a callback that reads ctx.triggered_id.
+        context_value.set(
+            AttributeDict(triggered_inputs=[{"prop_id": IDS["page"] + ".n_clicks", "value": 1}])
+        )
+        return export_pptx(
+            lambda _progress: None,
+            1,
+            None,
+            {"page": "tietopohja", "charts": ["hoitotakuuseuranta-kattavuus"], "lang": "fi"},
+            None,
+            "?from=2024-01&to=2024-02",
+            [],
+            [],
+        )
+
+    download, status = copy_context().run(press_the_page_button)
+    assert "valmis" in status
+    # dcc.Download makes its Blob with this type; without it the type was text/plain.
+    assert download["type"] == (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    )
+    assert download["filename"] == f"tietokeskustelut_tietopohja_{date.today().isoformat()}.pptx"
+    assert SAFE_NAME.match(download["filename"])
+
+
+def test_h004_download_names_keep_only_safe_characters():
+    from exports.files import download_name
+
+    assert download_name("jonot", "2024-04-30", extension="csv") == "jonot_2024-04-30.csv"
+    # "../" and the space and quote cannot reach a header or a path: each run becomes "-"
+    # and a leading or trailing "-" or "." goes ("../x y" -> "-x-y" -> "x-y").
+    assert download_name('../x y"', "ä", extension="pp/tx") == "x-y_-.pptx"
+
+
+# --- Dash's own endpoints (item 17) ------------------------------------------------
+
+CHART_BODY = '{"chart":["MATCH"],"type":"chart-body"}.children'
+
+
+def _output(start: str) -> str:
+    """The callback-map key of a multi-output callback (Dash fills the map at the first
+    request, so this is looked up in the tests, not at import)."""
+    return next(o for o in dash_app.callback_map if o.startswith(start))
+
+
+def _chart_request(chart: str = "hoitotakuu-7vrk") -> dict:
+    """A well-formed request for the chart card callback, as the renderer sends it."""
+    return callback_body(
+        dash_app,
+        CHART_BODY,
+        values=lambda e: (
+            {"chart": chart, "filters": {"from": "2024-01"}, "lang": "fi"}
+            if e["id"]["type"] == "chart-request"
+            else "series"
+        ),
+        fill=lambda _key, _i: chart,
+    )
+
+
+def _without(body: dict, key: str) -> dict:
+    return {k: v for k, v in body.items() if k != key}
+
+
+def _with(body: dict, **changes) -> dict:
+    return {**body, **changes}
+
+
+def _malformed_bodies() -> dict[str, object]:
+    """Requests the renderer never sends, each for its own reason."""
+    good = _chart_request()
+    request_entry, view_entry = good["inputs"]
+    other_card = {"id": {"chart": "jonot", "type": "chart-view"}, "property": "value"}
+    filters = callback_body(dash_app, _output("..filter-location.search"))
+    fewer_stores = [*filters["state"]]
+    fewer_stores[0] = fewer_stores[0][:1]  # 1 chart store in state, 2 in outputs
+    return {
+        "empty object": {},
+        "a list": [],
+        "a number": 7,
+        "null": None,
+        "output missing": _without(good, "output"),
+        "output not text": _with(good, output=["x"]),
+        "unknown output": _with(good, output="ei-ole.children"),
+        "clientside output": _with(good, output="app-header.hidden"),
+        "inputs missing": _without(good, "inputs"),
+        "inputs not a list": _with(good, inputs="x"),
+        "too few inputs": _with(good, inputs=[request_entry]),
+        "input not an object": _with(good, inputs=[request_entry, "series"]),
+        "input of another component": _with(good, inputs=[request_entry, other_card]),
+        "input with another property": _with(
+            good, inputs=[request_entry, {**view_entry, "property": "options"}]
+        ),
+        "id of the wrong type": _with(
+            good, inputs=[request_entry, {**view_entry, "id": ["chart-view"]}]
+        ),
+        "wildcard value not text": _with(
+            good,
+            inputs=[request_entry, {**view_entry, "id": {"chart": {}, "type": "chart-view"}}],
+        ),
+        "outputs missing": _without(good, "outputs"),
+        "outputs a list": _with(good, outputs=[good["outputs"]]),
+        "MATCH values differ": _with(
+            good, inputs=[request_entry, {**other_card, "value": "series"}]
+        ),
+        "changedPropIds not a list": _with(good, changedPropIds="x"),
+        "changedPropIds not an input": _with(good, changedPropIds=["filter-from.value"]),
+        "changedPropIds bad JSON": _with(good, changedPropIds=['{"chart".value']),
+        "ALL pattern with two sizes": _with(filters, state=fewer_stores),
+        "router pathname not text": _with(
+            callback_body(
+                dash_app, next(o for o in dash_app.callback_map if "_pages_content" in o)
+            ),
+        ),
+    }
+
+
+@pytest.fixture
+def dash_client(client):
+    """The test client after a first request (at which Dash completes its callback map)."""
+    client.get("/")
+    return client
+
+
+def test_h005_malformed_callback_requests_answer_400_with_a_message(dash_client):
+    client = dash_client
+    good = client.post("/_dash-update-component", json=_chart_request())
+    assert good.status_code == 200 and "chart-body" in good.get_data(as_text=True)
+    for name, body in _malformed_bodies().items():
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 400, name
+        assert response.get_json()["error"] == t("http.bad_request"), name
+    for raw, kind in (
+        (b"{not json", "application/json"),
+        (b"a=1", "text/plain"),
+        (b"[" * 100_000, "application/json"),
+    ):
+        response = client.post("/_dash-update-component", data=raw, content_type=kind)
+        assert response.status_code == 400, raw[:10]
+
+
+def test_h006_unknown_component_suite_files_are_404(dash_client):
+    client = dash_client
+    known = client.get("/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m1.js")
+    assert known.status_code == 200
+    for path in (
+        "dash/nope.js",
+        "nope/nope.js",
+        "dash/deps/nope.js",
+        "dash/..%2F..%2Fapp.py",
+        "plotly/package_data/plotly.min.js.v1_0_0m1.exe",
+    ):
+        response = client.get("/_dash-component-suites/" + path)
+        assert response.status_code == 404, path
+        assert response.get_json()["error"] == t("http.not_found")
+
+
+def test_h007_real_server_errors_stay_500_and_are_logged(dash_client, monkeypatch, caplog):
+    client = dash_client
+    import callbacks.shell
+
+    def broken():
+        raise RuntimeError("a bug in the callback")
+
+    monkeypatch.setattr(callbacks.shell, "is_synthetic", broken)
+    body = callback_body(dash_app, "data-notice.children", values=lambda _e: "/")
+    with caplog.at_level("ERROR"):
+        response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 500
+    assert "a bug in the callback" in caplog.text
+
+
+def test_h008_forged_background_polls_are_not_server_errors(dash_client):
+    client = dash_client
+    (output,) = server_outputs(dash_app, background=True)
+    body = callback_body(dash_app, output, values=lambda _e: None)
+    for query in (
+        "?cacheKey=forged&job=123",
+        "?cacheKey=x&job=y&endId=z&oldJob=1",
+        "?oldJob=" + "9" * 30,
+    ):
+        response = client.post("/_dash-update-component" + query, json=body)
+        assert response.status_code < 500, query
+
+
+def test_h009_callbacks_take_values_of_the_wrong_type(dash_client):
+    """Found by the fuzz tests: the filter bar's callback iterated each unit checklist's
+    value, so a number there was a 500. Each callback validates the values it gets."""
+    odd = {"unit-group": 1.5, "filter-from": 202401, "filter-grain": {"a": 1}}
+    body = callback_body(
+        dash_app,
+        _output("..filter-location.search"),
+        values=lambda e: odd.get(e["id"] if isinstance(e["id"], str) else e["id"]["type"]),
+    )
+    response = dash_client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    # Nothing valid was chosen: the address carries no filters (search ""), and the
+    # status names the month and the grain that were rejected ("202401" is no YYYY-MM).
+    changed = response.get_json()["response"]
+    assert changed["filter-location"]["search"] == ""
+    status = changed["filter-status"]["children"]
+    assert t("notice.bad_from") in status and t("notice.bad_grain") in status

@@ -1,0 +1,131 @@
+"""Unit codes that are well-formed but not units of the reporting DB (issue 7, item 16):
+pages drop them with a notice, the data API answers 400, and the chart and KPI
+callbacks never query for them. The foundation fixture's units are TA01, TA02, TA03."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+import sqlalchemy as sa
+
+from callbacks.chart_cards import chart_card_body
+from callbacks.kpi_cards import kpi_card_body
+from charts.areas import INVESTMENT_AREAS
+from charts.card import chart_error
+from queries.engine import get_engine
+from tests.conftest import use_reporting_db
+from translations import t
+
+PAGES = [importlib.import_module("dashboards.overview")] + [
+    importlib.import_module(f"dashboards.{area.slug}") for area in INVESTMENT_AREAS
+]
+EMBED = importlib.import_module("dashboards.embed")
+UNKNOWN = t("notice.unknown_unit")
+
+
+def _components(node):
+    """Every component in a layout tree, depth first."""
+    yield node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from _components(child)
+
+
+def _stores(layout) -> list[dict]:
+    """The data of every card request store (chart and KPI cards)."""
+    return [
+        c.data
+        for c in _components(layout)
+        if isinstance(getattr(c, "id", None), dict)
+        and c.id.get("type") in ("chart-request", "kpi-request")
+    ]
+
+
+def _unit_selection(layout):
+    (store,) = [c for c in _components(layout) if getattr(c, "id", None) == "unit-selection"]
+    return store.data
+
+
+def test_u001_pages_drop_unknown_unit_codes_and_say_so(reporting_db):
+    for page in PAGES:
+        layout = page.layout(unit=["XYZ", "TA01"], **{"from": "2024-01"})
+        rendered = str(layout)
+        assert "url-notice" in rendered and UNKNOWN in rendered, page.__name__
+        # TA01 is a unit and stays; XYZ is not and reaches no card.
+        assert all(s["filters"]["unit"] == ["TA01"] for s in _stores(layout)), page.__name__
+        assert _unit_selection(layout) == ["TA01"]
+        # Only an invented code: the whole county (no unit parameter), with the notice.
+        alone = page.layout(unit="XYZ")
+        assert UNKNOWN in str(alone)
+        assert all("unit" not in s["filters"] for s in _stores(alone))
+        # Known codes only: no notice at all.
+        assert "url-notice" not in str(page.layout(unit="TA01,TA03"))
+    embedded = EMBED.layout("hoitotakuu-7vrk", unit="XYZ")
+    assert UNKNOWN in str(embedded) and "unit" not in _stores(embedded)[0]["filters"]
+
+
+def test_u002_data_api_answers_400_for_unknown_unit_codes(client):
+    for query in ("unit=XYZ", "unit=TA01&unit=XYZ", "unit=TA01,ta01"):  # codes are exact
+        response = client.get("/api/charts/hoitotakuu-7vrk/data.json?" + query)
+        assert response.status_code == 400, query
+        assert response.get_json() == {"error": "Rajaukset eivät kelpaa: " + UNKNOWN}
+        csv = client.get("/api/charts/hoitotakuu-7vrk/data.csv?" + query)
+        assert csv.status_code == 400, query
+    assert client.get("/api/charts/hoitotakuu-7vrk/data.json?unit=TA01").status_code == 200
+
+
+@pytest.fixture
+def executed(reporting_db):
+    """The parameters of every statement sent to the reporting DB during the test."""
+    seen: list = []
+
+    def record(_conn, _cursor, _statement, parameters, _context, _executemany):
+        seen.append(repr(parameters))
+
+    engine = get_engine()
+    sa.event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def _request(chart: str, **filters) -> dict:
+    return {
+        "chart": chart,
+        "filters": {"from": "2024-01", "to": "2024-02", **filters},
+        "lang": "fi",
+    }
+
+
+def test_u003_callbacks_never_query_for_invented_unit_codes(executed):
+    known = str(chart_card_body(_request("hoitotakuu-7vrk", unit=["TA01"]), "series"))
+    county = str(chart_card_body(_request("hoitotakuu-7vrk"), "series"))
+    kpi_county = str(kpi_card_body(_request("hoitotakuu-7vrk")))
+    assert any("TA01" in params for params in executed)  # the spy sees unit parameters
+    executed.clear()
+    # A forged store: each card shows what the known codes give ...
+    assert (
+        str(chart_card_body(_request("hoitotakuu-7vrk", unit=["TA01", "XYZ"]), "series")) == known
+    )
+    assert str(chart_card_body(_request("hoitotakuu-7vrk", unit=["XYZ"]), "series")) == county
+    assert str(kpi_card_body(_request("hoitotakuu-7vrk", unit=["XYZ"]))) == kpi_county
+    for view in ("units", "spc"):
+        chart_card_body(_request("hoitotakuu-7vrk", unit=["QQ9"]), view)
+    # ... and no query names an invented code.
+    assert not any("XYZ" in params or "QQ9" in params for params in executed), executed
+
+
+def test_u004_without_the_unit_list_pages_render_and_data_waits(client, tmp_path):
+    use_reporting_db(f"duckdb:///{tmp_path}/missing.duckdb")  # the database is down
+    # The page cannot judge the code: it renders, keeps it, and its cards say the DB is
+    # unreachable (their callback, below) rather than guess.
+    layout = PAGES[1].layout(unit="XYZ")
+    assert UNKNOWN not in str(layout)
+    assert all(s["filters"]["unit"] == ["XYZ"] for s in _stores(layout))
+    response = client.get("/api/charts/hoitotakuu-7vrk/data.json?unit=XYZ")
+    assert response.status_code == 503
+    assert response.get_json() == {"error": t("card.db_error")}
+    body = chart_card_body(_request("hoitotakuu-7vrk", unit=["XYZ"]), "series")
+    assert str(body) == str(chart_error("fi"))
+    assert t("kpi.unavailable") in str(kpi_card_body(_request("hoitotakuu-7vrk", unit=["XYZ"])))
