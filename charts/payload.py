@@ -314,7 +314,7 @@ def export_context(spec: ChartSpec, filters: Filters, lang: str, as_of) -> dict[
 
 @cache.memoize()
 def chart_payload(
-    chart_id: str, filters: Filters, lang: str, view: str = "series"
+    chart_id: str, filters: Filters, lang: str, view: str = "series", phases: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     """Everything a chart card shows in one of its ``VIEWS``, as plain data (cached as a
     whole). An unknown or unavailable view falls back to the time series.
