@@ -268,3 +268,24 @@ def test_pp09_the_callback_serves_only_known_charts_in_page_order():
     assert _charts(request, chosen, selected_only=True) == ["jonot", "hoitotakuu-7vrk"]
     assert _charts(request, [], selected_only=True) == []
     assert _charts({"charts": list(CHARTS) * 3}, None, False) == list(CHARTS)[:MAX_CHARTS]
+
+
+def test_pp10_slides_use_each_cards_view_and_phase_starts(reporting_db, monkeypatch):
+    from exports import pptx
+
+    calls = []
+
+    def payload(chart_id, filters, lang, view, phases):
+        calls.append((chart_id, view, phases))
+        return {"empty": True, "view": view}
+
+    monkeypatch.setattr(pptx, "chart_payload", payload)
+    build_deck(
+        "Hoitoonpääsy",
+        ["hoitotakuu-7vrk", "jonot"],
+        Filters(),
+        "fi",
+        views={"hoitotakuu-7vrk": "spc"},
+        phases={"hoitotakuu-7vrk": ("2024-02",)},
+    )
+    assert calls == [("hoitotakuu-7vrk", "spc", ("2024-02",)), ("jonot", "series", ())]
