@@ -164,3 +164,32 @@ def test_l001_pages_render_once_while_both_cores_are_busy(dash_duo, browser_db, 
             _follow(dash_duo, link)
             _assert_one_render(callback_log, start, f"early link {round_ + 1}", exact=False)
     assert dash_duo.get_logs() == []
+
+
+def test_l002_a_link_within_the_page_rebuilds_nothing_and_back_rebuilds_once(
+    dash_duo, browser_db, callback_log
+):
+    """With several locations the router's copy of the address fell behind the address
+    bar after every change of a filter; the next event of the browser's history (here
+    the skip link "Siirry sisältöön", a jump within the page) then rebuilt the whole
+    page and requested every chart again. One location is never behind."""
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + PAGE + "?from=2023-01")
+    _wait_for_charts(dash_duo)
+    dash_duo.find_element("#filter-grain input[value='year']").click()
+    until(lambda: "grain=year" in dash_duo.driver.current_url, timeout=WAIT)
+    callback_log.wait_for_rest(time.monotonic())
+
+    start = time.monotonic()
+    dash_duo.driver.execute_script("document.querySelector('.skip-link').click()")
+    until(lambda: dash_duo.driver.current_url.endswith("#main"), timeout=WAIT)
+    callback_log.wait_for_rest(start)
+    assert callback_log.since(start) == []
+
+    start = time.monotonic()
+    dash_duo.driver.back()  # to the year grain without "#main": nothing to rebuild
+    dash_duo.driver.back()  # to the month grain: the page is rebuilt once
+    until(lambda: "grain=" not in dash_duo.driver.current_url, timeout=WAIT)
+    _wait_for_charts(dash_duo)
+    _assert_one_render(callback_log, start, "back")
+    assert dash_duo.get_logs() == []

@@ -28,9 +28,14 @@ CHARTS_ON_PAGE = 7  # dashboards/hoitoonpaasy.py CHART_IDS
 
 
 def _summary(dash_duo, card: str = CARD) -> str:
-    # textContent: Selenium's .text turns the no-break space of "75,0 %" into a space.
-    elements = dash_duo.find_elements(card + " .chart-summary")
-    return elements[0].get_attribute("textContent") if elements else ""
+    """The card's summary sentence ("" while loading). Read in one script call, as the
+    page may be rebuilt at any moment; textContent keeps the no-break space of "75,0 %"
+    (Selenium's .text turns it into a space)."""
+    return dash_duo.driver.execute_script(
+        "const el = document.querySelector(arguments[0] + ' .chart-summary');"
+        "return el ? el.textContent : '';",
+        card,
+    )
 
 
 def _wait_summary(dash_duo, text: str, card: str = CARD) -> None:
