@@ -10,12 +10,22 @@ from dash import no_update
 
 from charts.address import MAX_PHASES, Address, CardStates
 from dashboards import hoitoonpaasy, overview
+from dashboards._filters import filter_bar
 from dashboards._page import SHOWN, page_address
 from queries.filters import Filters
 
 SEVEN_DAYS = "hoitotakuu-7vrk"  # views: series, units, spc
 DISTRIBUTION = "odotusaikajakauma"  # stacked: series and units, no run chart
 COVERAGE = "hoitotakuuseuranta-kattavuus"  # county totals: series and spc, no units
+
+
+def _walk(component):
+    """A Dash component and all its descendants."""
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
 
 
 def _parse(search: str) -> tuple[Address, tuple[str, ...]]:
@@ -99,6 +109,10 @@ def test_a004_language_and_embed_and_links_to_other_pages():
     # Links to another page carry filters, language and embed flag, not card states.
     assert address.link_search() == "?unit=TA01&unit=TA02&embed=1"
     assert Address.from_query({"lang": "xx", "embed": "yes"})[0] == Address()
+    # "Palauta oletusrajaukset" drops the filters and card states, not the embed flag.
+    bar = filter_bar(address, "fi", "/hoitoonpaasy", with_services=True)
+    (reset,) = [c for c in _walk(bar) if type(c).__name__ == "Link"]
+    assert reset.href == "/hoitoonpaasy?embed=1"
     assert Address.from_query("not a mapping") == (Address(), ())
 
 

@@ -21,6 +21,7 @@ from selenium.webdriver.support.select import Select
 
 from app import app
 from tests.servers import WAIT
+from tests.test_browser import _axe_violations
 
 pytestmark = pytest.mark.browser
 CARD = "#card-hoitotakuu-7vrk"
@@ -152,6 +153,7 @@ def test_n003_link_with_view_and_phase_opens_them_and_picking_writes_the_address
     dash_duo.wait_for_element(picker, timeout=WAIT)
     assert _checked(dash_duo, CARD + " .chart-view") == "spc"
     dash_duo.wait_for_contains_text(picker + " .phase-current", "2/2024", timeout=WAIT)
+    assert _axe_violations(dash_duo) == []  # the picker is labelled and keyboard-usable
 
     # The keyboard way: pick 1/2024 in the select and press the button.
     Select(dash_duo.find_element(picker + " select")).select_by_value("2024-01")
