@@ -11,13 +11,14 @@ import logging
 
 import dash_bootstrap_components as dbc
 import diskcache
-from dash import Dash, DiskcacheManager, dcc, get_relative_path, html, page_container
+from dash import Dash, DiskcacheManager, State, get_relative_path, html, page_container
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import init_api
 from charts.areas import ALL_AREAS
 from dash_requests import init_dash_requests
+from dashboards._page import PAGE_STATE, SHOWN
 from queries.cache import init_cache
 from settings import Settings, configure, get_settings
 from translations import normalise_language, t
@@ -88,7 +89,8 @@ def _shell(lang: str) -> html.Div:
     return html.Div(
         [
             html.A(t("shell.skip_to_content", lang), href="#main", className="skip-link"),
-            dcc.Location(id="url"),
+            # No dcc.Location here: Dash Pages' own location in page_container is the
+            # only one (callbacks.address explains why a second one breaks navigation).
             html.Header(
                 id="app-header",
                 children=dbc.Navbar(
@@ -131,6 +133,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,
         serve_locally=True,
         suppress_callback_exceptions=True,
+        # The router tells each page what it already shows, so the echo of the page's
+        # own address change leaves it alone (dashboards._page.already_shown).
+        routing_callback_inputs={SHOWN: State(PAGE_STATE, "data", allow_optional=True)},
         # Long callbacks (PowerPoint exports) run in their own processes; progress and
         # results pass through this folder, shared by the workers on the host.
         background_callback_manager=DiskcacheManager(diskcache.Cache(settings.background_dir)),

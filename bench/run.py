@@ -95,6 +95,11 @@ def _callback_body(chart_id: str, output: str) -> dict:
                 "property": "value",
                 "value": "series",
             },
+            {
+                "id": {"chart": chart_id, "type": "chart-phases"},
+                "property": "data",
+                "value": [],
+            },
         ],
         "changedPropIds": [json.dumps(request_id, separators=(",", ":")) + ".data"],
         "state": [],

@@ -1,3 +1,3 @@
 """Dash callbacks. Importing this package registers them (``dash.callback``)."""
 
-from callbacks import chart_cards, exports_pptx, filters, kpi_cards, shell  # noqa: F401
+from callbacks import address, chart_cards, exports_pptx, filters, kpi_cards, shell  # noqa: F401

@@ -13,18 +13,17 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from urllib.parse import parse_qs
 
-from dash import ALL, Input, Output, State, callback, ctx, dcc, get_app, no_update
+from dash import Input, Output, State, callback, ctx, dcc, get_app, no_update
 
+from callbacks.address import shown_address
+from charts.address import SPC_VIEW
 from charts.areas import AREA_BY_SLUG, OVERVIEW
-from charts.card import card_id
 from charts.catalog import CHARTS
-from charts.payload import VIEWS
 from dashboards._export import IDS
+from dashboards._page import PAGE_STATE
 from exports.files import PPTX_TYPE
 from exports.pptx import build_deck, deck_filename
-from queries.filters import Filters
 from queries.units import known_units
 from translations import normalise_language, t
 
@@ -65,9 +64,7 @@ def _charts(request: dict, chosen: list | None, selected_only: bool) -> list[str
     Input(IDS["selected"], "n_clicks"),
     State(IDS["request"], "data"),
     State(IDS["charts"], "value"),
-    State("filter-location", "search"),
-    State(card_id("chart-view", ALL), "id"),
-    State(card_id("chart-view", ALL), "value"),
+    State(PAGE_STATE, "data"),
     background=True,
     interval=500,  # ms between the browser's polls for progress and the result
     # The first status text is fixed when the callback is registered, so it is in the
@@ -85,14 +82,13 @@ def _charts(request: dict, chosen: list | None, selected_only: bool) -> list[str
     ],
     prevent_initial_call=True,
 )
-def export_pptx(
-    set_progress, _page_clicks, _selected_clicks, request, chosen, search, view_ids, views
-):
-    """Build the deck of the page's (or the chosen) charts under the page's filters
-    and the view each card shows, and hand it to ``dcc.Download``.
+def export_pptx(set_progress, _page_clicks, _selected_clicks, request, chosen, state):
+    """Build the deck of the page's (or the chosen) charts under the page's address:
+    its filters, the view each card shows and the phase starts of its run chart; hand
+    it to ``dcc.Download``.
 
     Everything the client sends is validated again: unknown pages and charts are
-    dropped, filters are parsed like URL parameters. A failure (database, browser)
+    dropped, the address is parsed like URL parameters. A failure (database, browser)
     gives a message in the status line, never a trace.
     """
     request = request if isinstance(request, dict) else {}
@@ -102,16 +98,13 @@ def export_pptx(
     chart_ids = _charts(request, chosen, ctx.triggered_id == IDS["selected"])
     if not chart_ids:
         return no_update, t("export.pptx.none_selected", lang)
-    query = parse_qs(search.lstrip("?")) if isinstance(search, str) else {}
-    filters, _notices = Filters.from_query(query)
-    chart_views = {
-        view_id.get("chart"): value
-        for view_id, value in zip(
-            view_ids if isinstance(view_ids, list) else [],
-            views if isinstance(views, list) else [],
-            strict=False,
-        )
-        if isinstance(view_id, dict) and value in VIEWS  # only known views reach the cache
+    address = shown_address(state)
+    filters = address.filters
+    chart_views = {chart_id: address.cards.view_of(chart_id) for chart_id in chart_ids}
+    chart_phases = {
+        chart_id: address.cards.phases_of(chart_id)
+        for chart_id in chart_ids
+        if chart_views[chart_id] == SPC_VIEW
     }
 
     def progress(done: int, total: int) -> None:
@@ -129,6 +122,7 @@ def export_pptx(
                 filters,
                 lang,
                 views=chart_views,
+                phases=chart_phases,
                 progress=progress,
             )
     except Exception:  # noqa: BLE001 - any failure becomes a message for the user

@@ -6,6 +6,7 @@ import logging
 
 from dash import Input, Output, callback, clientside_callback, html
 
+from callbacks.address import PAGE_LOCATION
 from queries.engine import DATABASE_ERRORS
 from queries.reference import is_synthetic
 from settings import get_settings
@@ -14,7 +15,7 @@ from translations import t
 log = logging.getLogger(__name__)
 
 
-@callback(Output("data-notice", "children"), Input("url", "pathname"))
+@callback(Output("data-notice", "children"), Input(PAGE_LOCATION, "pathname"))
 def data_notice(_pathname: str | None) -> list:
     """The banner that says the data is synthetic demo data (empty for real data)."""
     lang = get_settings().language
@@ -40,6 +41,6 @@ clientside_callback(
     }
     """,
     Output("app-header", "hidden"),
-    Input("url", "pathname"),
-    Input("url", "search"),
+    Input(PAGE_LOCATION, "pathname"),
+    Input(PAGE_LOCATION, "search"),
 )

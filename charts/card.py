@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, get_relative_path, html
 
+from charts.address import Address
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import available_views, no_data_text
 from queries.filters import Filters
@@ -60,9 +61,10 @@ def read_request(request: object) -> tuple[ChartSpec | None, Filters, str]:
     return CHARTS.get(str(request.get("chart"))), filters, lang
 
 
-def chart_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Section:
-    """The card frame: title, definition popover, view switch, a loading body and the
-    request store."""
+def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
+    """The card frame: title, definition popover, view switch (set to the address's
+    view for this card), a loading body, the request store and the store of the phase
+    starts picked for its run chart."""
     title_id = f"title-{spec.id}"
     button_id = f"definition-{spec.id}"
     definition = html.Div(
@@ -98,7 +100,7 @@ def chart_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Section:
     view_switch = dbc.RadioItems(
         id=card_id("chart-view", spec.id),
         options=[{"label": t(f"card.view.{view}", lang), "value": view} for view in views],
-        value="series",
+        value=address.cards.view_of(spec.id),
         inline=True,
         className="chart-view small mb-1",
     )
@@ -132,7 +134,11 @@ def chart_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Section:
                         ),
                         type="default",
                     ),
-                    request_store("chart-request", spec, filters, lang),
+                    request_store("chart-request", spec, address.filters, lang),
+                    dcc.Store(
+                        id=card_id("chart-phases", spec.id),
+                        data=list(address.cards.phases_of(spec.id)),
+                    ),
                 ]
             ),
         ],
@@ -173,9 +179,14 @@ def data_links(spec: ChartSpec, filters: Filters, lang: str) -> html.P:
 
 
 def chart_body(
-    spec: ChartSpec, payload: dict[str, Any], lang: str, filters: Filters | None = None
+    spec: ChartSpec,
+    payload: dict[str, Any],
+    lang: str,
+    filters: Filters | None = None,
+    tools: list | None = None,
 ) -> list:
-    """The card body from a ``charts.payload.chart_payload`` dict."""
+    """The card body from a ``charts.payload.chart_payload`` dict; ``tools`` are shown
+    right under the figure (the run chart's phase picker)."""
     title = t(spec.text_key("title"), lang)
     if payload["empty"]:
         return [alert(no_data_text(payload, lang), "secondary")]
@@ -215,6 +226,7 @@ def chart_body(
             ],
             className="mb-2",
         ),
+        *(tools or []),
         html.Details(
             [html.Summary(t("card.show_table", lang)), _table(payload["table"], title)],
             className="chart-table-toggle",

@@ -5,11 +5,11 @@ by text and an icon as well as colour (WCAG 1.4.1)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 import pandas as pd
 from dash import dcc, get_relative_path, html
 
+from charts.address import Address
 from charts.areas import AREA_BY_SLUG
 from charts.card import card_id, request_store
 from charts.catalog import CHARTS, ChartSpec
@@ -37,15 +37,26 @@ _REQUIREMENT_TEXT = {
 }
 
 
-def chart_link(spec: ChartSpec, filters: Filters) -> str:
-    """The chart on its area page, with the same filters, scrolled to its card."""
-    query = urlencode(filters.to_query(), doseq=True)
-    path = get_relative_path(AREA_BY_SLUG[spec.area].path)
-    return path + ("?" + query if query else "") + f"#card-{spec.id}"
+ADDRESS_LINK = "address-link"  # a link that follows the page's filters (callbacks.address)
 
 
-def kpi_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Article:
-    """The KPI card frame (cheap, no database); ``callbacks.kpi_cards`` fills its body."""
+def address_link(text: str, path: str, address: Address, hash: str = "", **kwargs) -> dcc.Link:
+    """A link to the page at ``path`` (and to its element ``hash``) that carries the
+    filters, language and embed flag of ``address``. Its id names the target (path and
+    hash), so ``callbacks.address`` can point it at the new filters when they change."""
+    path = get_relative_path(path)
+    fragment = f"#{hash}" if hash else ""
+    return dcc.Link(
+        text,
+        href=path + address.link_search() + fragment,
+        id={"type": ADDRESS_LINK, "target": path + fragment},
+        **kwargs,
+    )
+
+
+def kpi_card(spec: ChartSpec, address: Address, lang: str) -> html.Article:
+    """The KPI card frame (cheap, no database); ``callbacks.kpi_cards`` fills its body.
+    Its link opens the chart's card on its area page under the same filters."""
     title_id = f"kpi-title-{spec.id}"
     return html.Article(
         [
@@ -57,12 +68,14 @@ def kpi_card(spec: ChartSpec, filters: Filters, lang: str) -> html.Article:
                 ),
                 type="dot",
             ),
-            dcc.Link(
+            address_link(
                 t("kpi.open_chart", lang),
-                href=chart_link(spec, filters),
+                AREA_BY_SLUG[spec.area].path,
+                address,
+                hash=f"card-{spec.id}",
                 className="small stretched-link-none",
             ),
-            request_store("kpi-request", spec, filters, lang),
+            request_store("kpi-request", spec, address.filters, lang),
         ],
         className="card card-body kpi-card h-100",
         id=f"kpi-{spec.id}",

@@ -1,6 +1,6 @@
-"""The filter bar above the charts. Its values always come from the URL (via
-``Filters``), and ``callbacks.filters`` writes every change back to the URL, so a link
-reopens exactly the same view.
+"""The filter bar above the charts. Its values always come from the page's address
+(``charts.address.Address``), and ``callbacks.address`` writes every change back to
+the address, so a link reopens exactly the same view.
 
 Native form controls (select, checkbox, radio) are used on purpose: they are labelled,
 keyboard-operable and announced correctly by screen readers (WCAG 2.1 AA). Building
@@ -15,10 +15,13 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from queries.filters import DEFAULT_START, GRAINS, SERVICES, Filters
+from charts.address import Address
+from queries.filters import DEFAULT_START, GRAINS, SERVICES
 from translations import t
 
 LATEST = "latest"  # the "to" select's value for "up to the latest data"
+# The server's proposal for the next address (callbacks.address), applied in the browser.
+ADDRESS_PROPOSAL = "address-proposal"
 
 
 def month_options(last: date | None = None) -> list[dict[str, str]]:
@@ -50,10 +53,11 @@ def _fieldset(legend: str, control, width: int, hidden: bool = False) -> dbc.Col
     )
 
 
-def filter_bar(filters: Filters, lang: str, path: str, with_services: bool) -> html.Section:
+def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> html.Section:
     """Controls for units, period, grain and queue services (hidden on pages without
     queue charts), a copy-link button and a reset link. ``path`` is the page's path
-    (the reset link drops the query string)."""
+    (the reset link drops every parameter but the language and the embed flag)."""
+    filters = address.filters
     months = month_options()
     controls = [
         _field(
@@ -122,7 +126,11 @@ def filter_bar(filters: Filters, lang: str, path: str, with_services: bool) -> h
                     "data-fail": t("filters.copy_failed", lang),
                 },
             ),
-            dcc.Link(t("filters.reset", lang), href=path, className="me-3 small"),
+            dcc.Link(
+                t("filters.reset", lang),
+                href=path + Address(lang=address.lang, embed=address.embed).search(),
+                className="me-3 small",
+            ),
             html.Span(id="copy-link-status", className="small me-3", role="status"),
             # Why a choice was not taken (e.g. the end month before the start month).
             html.Span(id="filter-status", className="small text-danger", role="status"),
@@ -135,7 +143,7 @@ def filter_bar(filters: Filters, lang: str, path: str, with_services: bool) -> h
             dbc.Row(controls, className="g-2"),
             units,
             actions,
-            dcc.Location(id="filter-location", refresh=False),
+            dcc.Store(id=ADDRESS_PROPOSAL),
         ],
         className="filter-bar card card-body mb-3",
         **{"aria-label": t("filters.title", lang)},

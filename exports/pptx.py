@@ -81,10 +81,17 @@ def context_lines(payload: Mapping) -> list[str]:
     return list(payload["figure"]["layout"]["meta"]["tkExport"]["context"])
 
 
-def chart_slide(chart_id: str, filters: Filters, lang: str, view: str = "series") -> ChartSlide:
-    """The content of one chart's slide from its cached payload (renders the image)."""
+def chart_slide(
+    chart_id: str,
+    filters: Filters,
+    lang: str,
+    view: str = "series",
+    phases: tuple[str, ...] = (),
+) -> ChartSlide:
+    """The content of one chart's slide from its cached payload (renders the image);
+    ``phases``: the phase starts of the run chart (``YYYY-MM``, sorted)."""
     spec = CHARTS[chart_id]
-    payload = chart_payload(chart_id, filters, lang, view)
+    payload = chart_payload(chart_id, filters, lang, view, phases)
     image = None if payload["empty"] else render(export_figure(payload["figure"]), "png")
     summary = payload["summary"] if not payload["empty"] else no_data_text(payload, lang)
     return ChartSlide(
@@ -224,16 +231,19 @@ def build_deck(
     filters: Filters,
     lang: str,
     views: Mapping[str, str] | None = None,
+    phases: Mapping[str, tuple[str, ...]] | None = None,
     progress: Progress | None = None,
     exported_at: datetime | None = None,
 ) -> bytes:
     """The deck as ``.pptx`` bytes: a title slide and one slide per chart in order.
 
-    ``views`` maps a chart id to the card view to export (default: the time series).
+    ``views`` maps a chart id to the card view to export (default: the time series),
+    ``phases`` a chart id to the phase starts of its run chart (default: none).
     ``progress(done, total)`` is called after each chart.
     """
     chart_ids = [chart_id for chart_id in chart_ids if chart_id in CHARTS]
     views = views or {}
+    phases = phases or {}
     exported_at = exported_at or datetime.now()
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
@@ -257,7 +267,10 @@ def build_deck(
     _title_page(prs, page_title, title_lines, lang)
 
     for done, chart_id in enumerate(chart_ids, start=1):
-        _chart_page(prs, chart_slide(chart_id, filters, lang, views.get(chart_id, "series")), lang)
+        slide = chart_slide(
+            chart_id, filters, lang, views.get(chart_id, "series"), phases.get(chart_id, ())
+        )
+        _chart_page(prs, slide, lang)
         if progress is not None:
             progress(done, len(chart_ids))
 

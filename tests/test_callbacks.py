@@ -82,45 +82,124 @@ def test_k004_forged_request_is_handled(reporting_db):
     assert _find(body, lambda c: type(c).__name__ == "Graph")
 
 
-def test_k010_apply_filters_writes_url_and_updates_only_changed_cards():
-    from dash import no_update
+UNIT_OPTIONS = [[{"label": "B – Gamma", "value": "TA03"}], [{"value": "TA01"}, {"value": "TA02"}]]
+STATE = {"page": "digipalvelut", "search": "", "token": "build-1"}
 
-    from callbacks.filters import apply_filters
 
-    requests = [
-        {"chart": "a", "filters": {}, "lang": "fi"},
-        {"chart": "b", "filters": {"grain": "year", "unit": ["TA01", "TA03"]}, "lang": "fi"},
-    ]
-    kpis = [{"chart": "a", "filters": {"grain": "year", "unit": ["TA01", "TA03"]}}]
-    search, updated, kpi_updated, summary, status = apply_filters(
-        [["TA03"], ["TA01"]], "2022-01", "latest", "year", [], requests, kpis, [], "?lang=fi"
+def _propose(
+    unit_groups=(),
+    start="2022-01",
+    end="latest",
+    grain="month",
+    services=(),
+    views=None,
+    phases=None,
+    url_units=(),
+    state=STATE,
+):
+    from callbacks.address import propose_address
+
+    views, phases = views or {}, phases or {}
+    return propose_address(
+        list(unit_groups),
+        start,
+        end,
+        grain,
+        list(services),
+        list(views.values()),
+        list(phases.values()),
+        UNIT_OPTIONS if unit_groups else [],
+        list(url_units),
+        [{"chart": c, "type": "chart-view"} for c in views],
+        [{"chart": c, "type": "chart-phases"} for c in phases],
+        state,
     )
-    # Units sorted, the default start and "latest" end left out of the URL.
-    assert search == "?grain=year&unit=TA01&unit=TA03"
-    assert updated[0] == {
-        "chart": "a",
+
+
+def test_k010_controls_propose_the_canonical_address_for_their_page_build():
+    proposal = _propose([["TA03"], ["TA01"]], grain="year")
+    # Units sorted, the default start and "latest" end left out of the address.
+    assert proposal == {
+        "token": "build-1",
+        "search": "?grain=year&unit=TA01&unit=TA03",
+        "links": "?grain=year&unit=TA01&unit=TA03",
         "filters": {"grain": "year", "unit": ["TA01", "TA03"]},
-        "lang": "fi",
+        "summary": "2 valittu",
+        "status": "",
     }
-    assert updated[1] is no_update and kpi_updated == [no_update]
-    assert summary == "2 valittu" and status == ""
 
 
-def test_k011_apply_filters_keeps_url_units_until_checkboxes_load_and_drops_bad_values():
-    from callbacks.filters import apply_filters
-
-    search, _updated, _kpis, summary, status = apply_filters(
-        [], "2024-13", "2023-05", "week", ["oral_health", "spa"], [], [], ["TA02"], "?embed=1"
+def test_k011_address_units_hold_until_checkboxes_load_and_bad_values_are_said():
+    proposal = _propose(
+        start="2024-13",
+        end="2023-05",
+        grain="week",
+        services=["oral_health", "spa"],
+        url_units=["TA02"],
+        state={**STATE, "search": "?embed=1"},
     )
     # Bad month and grain fall back to defaults; the unknown service is dropped.
-    assert search == "?to=2023-05&unit=TA02&service=oral_health&embed=1"  # embed kept
-    assert summary == "1 valittu"
-    assert "Aikatason" in status and "palvelu" in status.lower()
+    assert proposal["search"] == "?to=2023-05&unit=TA02&service=oral_health&embed=1"
+    assert proposal["summary"] == "1 valittu"
+    assert "Aikatason" in proposal["status"] and "palvelu" in proposal["status"].lower()
+    # A unit of the address without a checkbox (not offered) cannot be unticked: kept.
+    kept = _propose([["TA03"], []], url_units=["TA02", "XX9"])
+    assert kept["filters"] == {"unit": ["TA03", "XX9"]}
 
 
 def test_k012_end_before_start_is_said_not_silently_reset():
-    from callbacks.filters import apply_filters
+    proposal = _propose(start="2025-03", end="2024-01")
+    assert proposal["search"] == ""  # the default period is used ...
+    assert proposal["status"] == "Loppukuukausi on ennen alkukuukautta; näytetään koko ajanjakso."
 
-    search, *_rest, status = apply_filters([], "2025-03", "2024-01", "month", [], [], [], [], "")
-    assert search == ""  # the default period is used ...
-    assert status == "Loppukuukausi on ennen alkukuukautta; näytetään koko ajanjakso."
+
+def test_k013_card_views_and_phase_starts_go_into_the_address():
+    proposal = _propose(
+        grain="quarter",
+        views={"hoitotakuu-7vrk": "spc", "jonot": "series", "odotusaikajakauma": "spc"},
+        phases={"hoitotakuu-7vrk": ["2024-03", "2023-11", "2024-03"], "jonot": []},
+    )
+    # series is the default; a distribution has no run chart (said, and left out);
+    # phase starts sorted and unique.
+    assert proposal["search"] == (
+        "?grain=quarter&view=hoitotakuu-7vrk:spc"
+        "&phase=hoitotakuu-7vrk:2023-11&phase=hoitotakuu-7vrk:2024-03"
+    )
+    assert proposal["links"] == "?grain=quarter"
+    assert proposal["filters"] == {"grain": "quarter"}
+    assert "näkymä" in proposal["status"].lower()
+
+
+def test_k014_a_forged_or_missing_page_state_proposes_nothing():
+    import pytest
+    from dash.exceptions import PreventUpdate
+
+    with pytest.raises(PreventUpdate):
+        _propose(state=None)
+    # A recorded address is re-read like a URL: its language and embed flag stay.
+    assert _propose(state={"search": "?lang=xx&embed=1&grain=week"})["search"] == "?embed=1"
+
+
+def test_k015_card_body_takes_phases_only_in_the_run_chart(monkeypatch):
+    from callbacks import chart_cards
+
+    calls = []
+
+    def payload(chart_id, filters, lang, view, phases):
+        calls.append((chart_id, view, phases))
+        return {"empty": True}
+
+    monkeypatch.setattr(chart_cards, "chart_payload", payload)
+    monkeypatch.setattr(chart_cards, "phase_picker", lambda *args: None)
+    request = {"chart": "hoitotakuu-7vrk", "filters": {}, "lang": "fi"}
+    chart_card_body(request, "spc", ["2024-03", "bad", "2024-01", "2024-03"])
+    chart_card_body(request, "units", ["2024-03"])
+    chart_card_body({**request, "chart": "odotusaikajakauma"}, "spc", ["2024-03"])
+    chart_card_body(request, None, None)
+    assert calls == [
+        ("hoitotakuu-7vrk", "spc", ("2024-01", "2024-03")),
+        ("hoitotakuu-7vrk", "units", ()),
+        # A view the chart does not offer is its time series, which takes no phases.
+        ("odotusaikajakauma", "series", ()),
+        ("hoitotakuu-7vrk", "series", ()),
+    ]

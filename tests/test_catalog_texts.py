@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from charts.address import MAX_PHASES
 from charts.areas import ALL_AREAS, INVESTMENT_AREAS
 from charts.catalog import CHARTS
 from queries import codes
@@ -65,8 +66,9 @@ def _allowed() -> dict[str, set[str]]:
         # Examples of the month format in notices.
         "notice.bad_from": {"2024-01"},
         "notice.bad_to": {"2025-06"},
-        # The unit limit of the filters.
+        # The unit limit of the filters, the limit of phase starts per run chart.
         "notice.bad_unit": {str(MAX_UNITS)},
+        "notice.bad_phase": {str(MAX_PHASES)},
         # "Kestävän kasvun ohjelman neljän investoinnin ..." and "Investointi 1" ...
         "area.overview.intro": {"neljän"} if len(INVESTMENT_AREAS) == 4 else set(),
     }

@@ -331,3 +331,26 @@ def test_pp11_chart_slide_parts_are_stacked_from_their_content(reporting_db):
     assert title.top + title.height <= picture.top
     assert picture.top + picture.height <= footer.top
     assert footer.top + footer.height <= SLIDE_HEIGHT
+
+
+def test_pp12_slides_use_each_cards_view_and_phase_starts(reporting_db, monkeypatch):
+    from exports import pptx
+
+    calls = []
+
+    def payload(chart_id, filters, lang, view, phases):
+        calls.append((chart_id, view, phases))
+        # An empty card: no image to render, only its caption lines and "no data".
+        context = {"tkExport": {"context": ["Rajaukset: koko alue"]}}
+        return {"empty": True, "view": view, "figure": {"layout": {"meta": context}}}
+
+    monkeypatch.setattr(pptx, "chart_payload", payload)
+    build_deck(
+        "Hoitoonpääsy",
+        ["hoitotakuu-7vrk", "jonot"],
+        Filters(),
+        "fi",
+        views={"hoitotakuu-7vrk": "spc"},
+        phases={"hoitotakuu-7vrk": ("2024-02",)},
+    )
+    assert calls == [("hoitotakuu-7vrk", "spc", ("2024-02",)), ("jonot", "series", ())]

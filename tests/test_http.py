@@ -96,9 +96,7 @@ def test_h003_the_powerpoint_download_names_its_type_and_a_safe_file(reporting_d
             None,
             {"page": "tietopohja", "charts": ["hoitotakuuseuranta-kattavuus"], "lang": "fi"},
             None,
-            "?from=2024-01&to=2024-02",
-            [],
-            [],
+            {"page": "tietopohja", "search": "?from=2024-01&to=2024-02", "token": "t"},
         )
 
     download, status = copy_context().run(press_the_page_button)
@@ -139,6 +137,8 @@ def _chart_request(chart: str = "hoitotakuu-7vrk") -> dict:
         values=lambda e: (
             {"chart": chart, "filters": {"from": "2024-01"}, "lang": "fi"}
             if e["id"]["type"] == "chart-request"
+            else []
+            if e["id"]["type"] == "chart-phases"
             else "series"
         ),
         fill=lambda _key, _i: chart,
@@ -156,11 +156,11 @@ def _with(body: dict, **changes) -> dict:
 def _malformed_bodies() -> dict[str, object]:
     """Requests the renderer never sends, each for its own reason."""
     good = _chart_request()
-    request_entry, view_entry = good["inputs"]
+    request_entry, view_entry, phases_entry = good["inputs"]
     other_card = {"id": {"chart": "jonot", "type": "chart-view"}, "property": "value"}
-    filters = callback_body(dash_app, _output("..filter-location.search"))
+    filters = callback_body(dash_app, "address-proposal.data")
     fewer_stores = [*filters["state"]]
-    fewer_stores[0] = fewer_stores[0][:1]  # 1 chart store in state, 2 in outputs
+    fewer_stores[0] = fewer_stores[0][:1]  # 1 unit group's options in state, more in inputs
     return {
         "empty object": {},
         "a list": [],
@@ -172,23 +172,27 @@ def _malformed_bodies() -> dict[str, object]:
         "clientside output": _with(good, output="app-header.hidden"),
         "inputs missing": _without(good, "inputs"),
         "inputs not a list": _with(good, inputs="x"),
-        "too few inputs": _with(good, inputs=[request_entry]),
-        "input not an object": _with(good, inputs=[request_entry, "series"]),
-        "input of another component": _with(good, inputs=[request_entry, other_card]),
+        "too few inputs": _with(good, inputs=[request_entry, view_entry]),
+        "input not an object": _with(good, inputs=[request_entry, "series", phases_entry]),
+        "input of another component": _with(good, inputs=[request_entry, other_card, phases_entry]),
         "input with another property": _with(
-            good, inputs=[request_entry, {**view_entry, "property": "options"}]
+            good, inputs=[request_entry, {**view_entry, "property": "options"}, phases_entry]
         ),
         "id of the wrong type": _with(
-            good, inputs=[request_entry, {**view_entry, "id": ["chart-view"]}]
+            good, inputs=[request_entry, {**view_entry, "id": ["chart-view"]}, phases_entry]
         ),
         "wildcard value not text": _with(
             good,
-            inputs=[request_entry, {**view_entry, "id": {"chart": {}, "type": "chart-view"}}],
+            inputs=[
+                request_entry,
+                {**view_entry, "id": {"chart": {}, "type": "chart-view"}},
+                phases_entry,
+            ],
         ),
         "outputs missing": _without(good, "outputs"),
         "outputs a list": _with(good, outputs=[good["outputs"]]),
         "MATCH values differ": _with(
-            good, inputs=[request_entry, {**other_card, "value": "series"}]
+            good, inputs=[request_entry, {**other_card, "value": "series"}, phases_entry]
         ),
         "changedPropIds not a list": _with(good, changedPropIds="x"),
         "changedPropIds not an input": _with(good, changedPropIds=["filter-from.value"]),
@@ -276,14 +280,19 @@ def test_h009_callbacks_take_values_of_the_wrong_type(dash_client):
     odd = {"unit-group": 1.5, "filter-from": 202401, "filter-grain": {"a": 1}}
     body = callback_body(
         dash_app,
-        _output("..filter-location.search"),
+        "address-proposal.data",
         values=lambda e: odd.get(e["id"] if isinstance(e["id"], str) else e["id"]["type"]),
     )
+    # The page on screen: the overview at the default address.
+    for entry in body["state"]:
+        if isinstance(entry, dict) and entry["id"] == "page-state":
+            entry["value"] = {"page": "", "search": "", "token": "t"}
     response = dash_client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
-    # Nothing valid was chosen: the address carries no filters (search ""), and the
-    # status names the month and the grain that were rejected ("202401" is no YYYY-MM).
-    changed = response.get_json()["response"]
-    assert changed["filter-location"]["search"] == ""
-    status = changed["filter-status"]["children"]
-    assert t("notice.bad_from") in status and t("notice.bad_grain") in status
+    # Nothing valid was chosen: the proposed address carries no filters (search ""),
+    # and the status names the month and the grain that were rejected ("202401" is no
+    # YYYY-MM).
+    proposal = response.get_json()["response"]["address-proposal"]["data"]
+    assert proposal["search"] == "" and proposal["token"] == "t"
+    assert t("notice.bad_from") in proposal["status"]
+    assert t("notice.bad_grain") in proposal["status"]

@@ -68,6 +68,11 @@ def test_u002_chart_callback_under_the_prefix(prefixed_server):
                 "property": "value",
                 "value": "series",
             },
+            {
+                "id": {"chart": "hoitotakuu-7vrk", "type": "chart-phases"},
+                "property": "data",
+                "value": [],
+            },
         ],
         "changedPropIds": [json.dumps(request_id, separators=(",", ":")) + ".data"],
         "state": [],

@@ -1,0 +1,243 @@
+"""The page's controls write the page's address: one writer, one location.
+
+The address bar has exactly one ``dcc.Location``: Dash Pages' own (``PAGE_LOCATION``,
+inside ``dash.page_container``), whose router builds the page from the address. Two
+locations each keeping their own copy of the address drift apart as soon as one of
+them writes it: the other then misses Back and Forward, or writes its stale copy back
+(see docs/architecture.md, "One location").
+
+A change of a filter, a card's view or a card's phase starts goes two steps:
+
+1. ``propose_address`` (server) validates the controls like URL parameters
+   (``charts.address.Address``) and answers a proposal: the new query string, the
+   filters for the cards, the texts of the filter bar, and the token of the page
+   build it was computed for (``dashboards._page.page_state``).
+2. In the browser the proposal is applied only when that build is still on screen:
+   the new address is recorded in ``page-state``, the filters go to the cards and the
+   new query string to the links to other pages; then the location's ``search``
+   follows ``page-state`` (the location pushes a history entry). An answer that
+   arrives after Back or a link has built the page anew is dropped, so it cannot write
+   an address the page does not show. (The location is written in a step of its own
+   because it lives outside the page: a callback with an output outside a freshly
+   built page runs when the page appears, and Dash then skips the first call of
+   callbacks whose inputs that run left unchanged, such as the KPI cards'.)
+
+The router then sees an address the page already shows and leaves the page alone
+(``dashboards._page.already_shown``); Back, Forward, a link or a reload bring an
+address the page does not show, and the router builds the page from it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from dash import ALL, Input, Output, State, callback, clientside_callback
+from dash.exceptions import PreventUpdate
+
+from charts.address import Address, CardStates
+from charts.card import card_id
+from charts.kpi import ADDRESS_LINK
+from dashboards._filters import ADDRESS_PROPOSAL, LATEST
+from dashboards._page import PAGE_STATE
+from queries.filters import Filters
+from translations import t
+
+# Dash Pages' location component (dash.page_container); Dash has no public name for it.
+PAGE_LOCATION = "_pages_location"
+UNIT_GROUP = "unit-group"
+
+
+def shown_address(state: object) -> Address:
+    """The address recorded in a ``page-state`` store (the default address for anything
+    that is not such a store's data)."""
+    search = state.get("search") if isinstance(state, dict) else None
+    query = parse_qs(search.lstrip("?")) if isinstance(search, str) else {}
+    return Address.from_query(query)[0]
+
+
+def chosen_units(unit_groups: object, unit_options: object, url_units: object) -> list[str]:
+    """The units ticked in the unit picker, plus units of the address that have no
+    checkbox (they cannot be unticked, so they stay chosen). Before the picker has
+    loaded (``unit_groups`` empty) the units of the address stay in force. A client
+    may send anything: only lists of strings count as ticked units."""
+
+    def strings(values: object) -> list[str]:
+        return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+
+    url_units = strings(url_units)
+    groups = unit_groups if isinstance(unit_groups, list) else []
+    if not groups:
+        return url_units
+    offered = {
+        option.get("value")
+        for options in (unit_options if isinstance(unit_options, list) else [])
+        if isinstance(options, list)
+        for option in options
+        if isinstance(option, dict)
+    }
+    ticked = [unit for group in groups for unit in strings(group)]
+    return ticked + [unit for unit in url_units if unit not in offered]
+
+
+def controls_address(
+    shown: Address,
+    units: list[str],
+    start: object,
+    end: object,
+    grain: object,
+    services: object,
+    views: dict[str, object],
+    phases: dict[str, object],
+) -> tuple[Address, tuple[str, ...]]:
+    """The address the controls show, validated like URL parameters, and the notice keys
+    of values not taken. Language and embed flag are those of the shown address."""
+    filters, filter_notices = Filters.from_query(
+        {
+            "unit": units,
+            "from": start,
+            "to": None if end == LATEST else end,
+            "grain": grain,
+            "service": services or [],
+        }
+    )
+    cards, card_notices = CardStates.from_cards(views, phases)
+    return Address(filters, cards, shown.lang, shown.embed), filter_notices + card_notices
+
+
+def _by_chart(ids: object, values: object) -> dict[str, object]:
+    """Chart id -> value for the ``ids``/``values`` lists of an ALL pattern."""
+    return {
+        item.get("chart"): value
+        for item, value in zip(
+            ids if isinstance(ids, list) else [],
+            values if isinstance(values, list) else [],
+            strict=False,
+        )
+        if isinstance(item, dict) and isinstance(item.get("chart"), str)
+    }
+
+
+@callback(
+    Output(ADDRESS_PROPOSAL, "data"),
+    Input({"type": UNIT_GROUP, "area": ALL}, "value"),
+    Input("filter-from", "value"),
+    Input("filter-to", "value"),
+    Input("filter-grain", "value"),
+    Input("filter-service", "value"),
+    Input(card_id("chart-view", ALL), "value"),
+    Input(card_id("chart-phases", ALL), "data"),
+    State({"type": UNIT_GROUP, "area": ALL}, "options"),
+    State("unit-selection", "data"),
+    State(card_id("chart-view", ALL), "id"),
+    State(card_id("chart-phases", ALL), "id"),
+    State(PAGE_STATE, "data"),
+    prevent_initial_call=True,
+)
+def propose_address(
+    unit_groups,
+    start,
+    end,
+    grain,
+    services,
+    views,
+    phases,
+    unit_options,
+    url_units,
+    view_ids,
+    phase_ids,
+    state,
+):
+    """The address of the page's controls as a proposal for ``apply_address``:
+    ``{"token", "search", "links", "filters", "summary", "status"}`` (``links``: the
+    query string of links to other pages; ``filters``: the cards' filter parameters;
+    ``summary``, ``status``: the unit count and why a value was not taken)."""
+    if not isinstance(state, dict):
+        raise PreventUpdate
+    shown = shown_address(state)
+    address, notices = controls_address(
+        shown,
+        chosen_units(unit_groups, unit_options, url_units),
+        start,
+        end,
+        grain,
+        services,
+        _by_chart(view_ids, views),
+        _by_chart(phase_ids, phases),
+    )
+    lang = address.language
+    units = address.filters.units
+    return {
+        "token": state.get("token"),
+        "search": address.search(),
+        "links": address.link_search(),
+        "filters": address.filters.to_query(),
+        "summary": (
+            t("filters.units_selected", lang, count=len(units))
+            if units
+            else t("filters.units_all", lang)
+        ),
+        "status": " ".join(t(key, lang) for key in notices),
+    }
+
+
+clientside_callback(
+    """
+    function(proposal, state, requests, kpis, links) {
+        const noUpdate = window.dash_clientside.no_update;
+        const none = function (list) { return (list || []).map(function () { return noUpdate; }); };
+        // Only an answer computed for the build of the page on screen is applied.
+        if (!proposal || !state || proposal.token !== state.token) {
+            return [noUpdate, none(requests), none(kpis), noUpdate, noUpdate, none(links)];
+        }
+        const same = function (a, b) { return JSON.stringify(a) === JSON.stringify(b); };
+        const refilter = function (store) {
+            return store && !same(store.filters, proposal.filters)
+                ? Object.assign({}, store, {filters: proposal.filters}) : noUpdate;
+        };
+        return [
+            proposal.search !== state.search
+                ? Object.assign({}, state, {search: proposal.search, moved: true}) : noUpdate,
+            (requests || []).map(refilter),
+            (kpis || []).map(refilter),
+            proposal.summary,
+            proposal.status,
+            (links || []).map(function (link) {
+                const at = link.target.indexOf("#");
+                return at === -1 ? link.target + proposal.links
+                    : link.target.slice(0, at) + proposal.links + link.target.slice(at);
+            }),
+        ];
+    }
+    """,
+    Output(PAGE_STATE, "data"),
+    Output(card_id("chart-request", ALL), "data"),
+    Output(card_id("kpi-request", ALL), "data"),
+    Output("unit-summary", "children"),
+    Output("filter-status", "children"),
+    Output({"type": ADDRESS_LINK, "target": ALL}, "href"),
+    Input(ADDRESS_PROPOSAL, "data"),
+    State(PAGE_STATE, "data"),
+    State(card_id("chart-request", ALL), "data"),
+    State(card_id("kpi-request", ALL), "data"),
+    State({"type": ADDRESS_LINK, "target": ALL}, "id"),
+    prevent_initial_call=True,
+)
+
+# The address bar follows the page state once the page has moved to a new address
+# (``moved``). A fresh build of the page also sets the store, without ``moved``: the
+# address it was built from stays as it is, even when not written canonically, so
+# opening a page never adds a history entry that Back would return to.
+clientside_callback(
+    """
+    function(state, search) {
+        if (!state || !state.moved || state.search === search) {
+            return window.dash_clientside.no_update;
+        }
+        return state.search;
+    }
+    """,
+    Output(PAGE_LOCATION, "search"),
+    Input(PAGE_STATE, "data"),
+    State(PAGE_LOCATION, "search"),
+    prevent_initial_call=True,
+)

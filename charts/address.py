@@ -1,0 +1,185 @@
+"""The page's address: everything a link must carry to reopen exactly the same view.
+
+An address is the filters (``queries.filters.Filters``), the state of each chart card
+(``CardStates``: its view and the phase starts picked for its run chart), the language
+and the embed flag. Query-string parameters:
+
+- ``from``, ``to``, ``grain``, ``unit``, ``service``: the filters;
+- ``view=<chart id>:<view>``, repeatable: a card's view (``charts.payload.VIEWS``); the
+  default view ``series`` is left out;
+- ``phase=<chart id>:<YYYY-MM>``, repeatable: a phase start picked for a card's run
+  chart (the process limits are recomputed from that month on);
+- ``lang`` (only when not the default language) and ``embed=1``.
+
+Parsing never raises: like the filters, a bad value is dropped (so the default holds)
+and a notice key (a translation key) says so. Both classes are frozen and hold only
+primitives, so their ``repr`` is a stable cache key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from charts.catalog import CHARTS
+from charts.payload import available_views
+from charts.spc import MAX_USER_PHASES
+from queries.filters import Filters, _month_ok, _values
+from settings import get_settings
+from translations import normalise_language
+
+DEFAULT_VIEW = "series"
+SPC_VIEW = "spc"
+# Phase starts per chart: the run chart keeps as many (more would only make an
+# unreadable chart, and they bound the cache key).
+MAX_PHASES = MAX_USER_PHASES
+
+
+def _chart_and_value(raw: str) -> tuple[str, str]:
+    """``"<chart id>:<value>"`` split at its first colon (``("", "")`` without one)."""
+    chart_id, colon, value = raw.partition(":")
+    return (chart_id, value) if colon else ("", "")
+
+
+@dataclass(frozen=True)
+class CardStates:
+    """The chart cards' own state: ``views`` pairs a chart id with a view other than the
+    time series; ``phases`` pairs a chart id with its phase starts (``YYYY-MM``, sorted,
+    unique). Both are sorted by chart id; a chart without state is absent."""
+
+    views: tuple[tuple[str, str], ...] = ()
+    phases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, object]) -> tuple[CardStates, tuple[str, ...]]:
+        """The ``view`` and ``phase`` parameters of ``query`` and the notices for the
+        values dropped: an unknown chart, a view the chart does not offer, a month not
+        of the form ``YYYY-MM``, a phase for a chart without a run chart, or more than
+        ``MAX_PHASES`` phase starts for one chart. For a chart named twice in ``view``
+        the first value counts."""
+        if not isinstance(query, Mapping):
+            query = {}
+        notices: list[str] = []
+        views: dict[str, str] = {}
+        for raw in _values(query.get("view")):
+            chart_id, view = _chart_and_value(raw)
+            spec = CHARTS.get(chart_id)
+            if spec is None or view not in available_views(spec):
+                notices.append("notice.bad_view")
+            elif chart_id not in views:
+                views[chart_id] = view
+        phases: dict[str, set[str]] = {}
+        for raw in _values(query.get("phase")):
+            chart_id, month = _chart_and_value(raw)
+            spec = CHARTS.get(chart_id)
+            chosen = phases.setdefault(chart_id, set()) if spec is not None else set()
+            if (
+                spec is None
+                or SPC_VIEW not in available_views(spec)
+                or not _month_ok(month)
+                or (month not in chosen and len(chosen) >= MAX_PHASES)
+            ):
+                notices.append("notice.bad_phase")
+            else:
+                chosen.add(month)
+        states = cls(
+            views=tuple(sorted((c, v) for c, v in views.items() if v != DEFAULT_VIEW)),
+            phases=tuple(sorted((c, tuple(sorted(m))) for c, m in phases.items() if m)),
+        )
+        return states, tuple(dict.fromkeys(notices))
+
+    @classmethod
+    def from_cards(
+        cls, views: Mapping[str, object], phases: Mapping[str, object]
+    ) -> tuple[CardStates, tuple[str, ...]]:
+        """The state of the cards on a page: chart id -> the value of its view switch,
+        chart id -> the list of its phase starts. Validated exactly like the URL."""
+        query = {
+            "view": [f"{chart}:{view}" for chart, view in views.items() if isinstance(view, str)],
+            "phase": [
+                f"{chart}:{month}"
+                for chart, months in phases.items()
+                if isinstance(months, list | tuple)
+                for month in months
+                if isinstance(month, str)
+            ],
+        }
+        return cls.from_query(query)
+
+    def to_query(self) -> dict[str, list[str]]:
+        """The ``view`` and ``phase`` URL parameters (empty ones left out)."""
+        query: dict[str, list[str]] = {}
+        if self.views:
+            query["view"] = [f"{chart}:{view}" for chart, view in self.views]
+        if self.phases:
+            query["phase"] = [f"{chart}:{m}" for chart, months in self.phases for m in months]
+        return query
+
+    def view_of(self, chart_id: str) -> str:
+        """The view of ``chart_id``'s card (the time series unless chosen)."""
+        return dict(self.views).get(chart_id, DEFAULT_VIEW)
+
+    def phases_of(self, chart_id: str) -> tuple[str, ...]:
+        """The phase starts picked for ``chart_id``'s run chart (sorted ``YYYY-MM``)."""
+        return dict(self.phases).get(chart_id, ())
+
+    def only(self, chart_ids: Iterable[str]) -> CardStates:
+        """The states of the cards ``chart_ids`` only (those a page shows)."""
+        keep = set(chart_ids)
+        return CardStates(
+            views=tuple(item for item in self.views if item[0] in keep),
+            phases=tuple(item for item in self.phases if item[0] in keep),
+        )
+
+
+@dataclass(frozen=True)
+class Address:
+    """A page's address without its path: ``filters``, ``cards``, ``lang`` (a supported
+    language code) and ``embed`` (the navigation is hidden)."""
+
+    filters: Filters = field(default_factory=Filters)
+    cards: CardStates = field(default_factory=CardStates)
+    lang: str = ""  # "" means the default language (settings.language)
+    embed: bool = False
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, object]) -> tuple[Address, tuple[str, ...]]:
+        """Parse a page's URL parameters (a mapping of name -> value or list of values,
+        as Dash Pages and ``parse_qs`` give them); return the address and the notice
+        keys of the values dropped. Unknown parameters are ignored."""
+        if not isinstance(query, Mapping):
+            query = {}
+        filters, filter_notices = Filters.from_query(query)
+        cards, card_notices = CardStates.from_query(query)
+        lang = normalise_language((_values(query.get("lang")) or [None])[0])
+        if lang == normalise_language(get_settings().language):
+            lang = ""
+        embed = _values(query.get("embed"))[:1] == ["1"]
+        return cls(filters, cards, lang, embed), filter_notices + card_notices
+
+    @property
+    def language(self) -> str:
+        """The language code the page is shown in."""
+        return self.lang or normalise_language(get_settings().language)
+
+    def to_query(self) -> dict[str, object]:
+        """The URL parameters that reproduce this address (defaults left out), in a
+        fixed order: filters, views, phases, language, embed."""
+        query: dict[str, object] = {**self.filters.to_query(), **self.cards.to_query()}
+        if self.lang:
+            query["lang"] = self.lang
+        if self.embed:
+            query["embed"] = "1"
+        return query
+
+    def search(self) -> str:
+        """The query string with its ``?`` (``""`` when every value is the default). The
+        colon of ``view``/``phase`` values stays readable (it is allowed in a query)."""
+        encoded = urlencode(self.to_query(), doseq=True, safe=":")
+        return "?" + encoded if encoded else ""
+
+    def link_search(self) -> str:
+        """The query string a link to another page carries: the filters, language and
+        embed flag (the card states belong to the cards of this page)."""
+        return replace(self, cards=CardStates()).search()

@@ -1,0 +1,232 @@
+"""The view is a function of the address, in headless Chromium: Back and Forward restore
+the controls, the charts and the link "Kopioi linkki" copies; a reload keeps a card's
+view; a link with ``view=``/``phase=`` opens those views; the overview's links keep the
+filters, the language and the embed flag.
+
+Expected numbers from tests/fixtures/foundation.py (data as of 30.4.2024), care
+guarantee within 7 days, county level:
+- 2/2023: TA01 9 of 15 visits within 7 days = 60.0 %; the only month of 2023 with visits,
+  so the year 2023 is 60.0 % too.
+- 1/2024: TA01 5 of 10 + TA02 3 of 4 = 8 of 14; 2/2024: TA01 25 of 30. March has no
+  access visits, so Q1/2024 is (8 + 25) / (14 + 30) = 33 / 44 = 75.0 %.
+- The year 2024 and Q2/2024 are incomplete (data ends 30.4.2024) and never the latest
+  value a summary speaks of.
+"""
+
+from __future__ import annotations
+
+import pytest
+from dash.testing.wait import until
+from selenium.webdriver.support.select import Select
+
+from app import app
+from tests.servers import WAIT
+from tests.test_browser import _axe_violations
+
+pytestmark = pytest.mark.browser
+CARD = "#card-hoitotakuu-7vrk"
+CHARTS_ON_PAGE = 7  # dashboards/hoitoonpaasy.py CHART_IDS
+
+
+def _summary(dash_duo, card: str = CARD) -> str:
+    """The card's summary sentence ("" while loading). Read in one script call, as the
+    page may be rebuilt at any moment; textContent keeps the no-break space of "75,0 %"
+    (Selenium's .text turns it into a space)."""
+    return dash_duo.driver.execute_script(
+        "const el = document.querySelector(arguments[0] + ' .chart-summary');"
+        "return el ? el.textContent : '';",
+        card,
+    )
+
+
+def _wait_summary(dash_duo, text: str, card: str = CARD) -> None:
+    until(
+        lambda: text in _summary(dash_duo, card),
+        timeout=WAIT,
+        msg=f"{card} summary never said {text!r} (last: {_summary(dash_duo, card)!r})",
+    )
+
+
+def _wait_url(dash_duo, predicate, what: str) -> None:
+    until(
+        lambda: predicate(dash_duo.driver.current_url),
+        timeout=WAIT,
+        msg=f"address never {what} (last: {dash_duo.driver.current_url})",
+    )
+
+
+def _checked(dash_duo, selector: str) -> str:
+    """The value of the checked radio button under ``selector`` ("" if none)."""
+    return dash_duo.driver.execute_script(
+        "const radio = document.querySelector(arguments[0] + ' input[type=radio]:checked');"
+        "return radio ? radio.value : '';",
+        selector,
+    )
+
+
+def _copied_link(dash_duo) -> str:
+    """Press "Kopioi linkki" with the clipboard replaced by a recorder; return the text."""
+    dash_duo.driver.execute_script(
+        "window.__copied = [];"
+        "navigator.clipboard.writeText = function (text) {"
+        "  window.__copied.push(text); return Promise.resolve(); };"
+    )
+    dash_duo.find_element("#copy-link").click()
+    until(
+        lambda: dash_duo.driver.execute_script("return window.__copied.length") > 0,
+        timeout=WAIT,
+        msg="nothing was copied",
+    )
+    return dash_duo.driver.execute_script("return window.__copied[0]")
+
+
+def test_n001_back_and_forward_restore_controls_charts_and_copied_link(dash_duo, browser_db):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2023-01&grain=quarter")
+    _wait_summary(dash_duo, "Q1/2024: 75,0")  # 33 / 44
+    assert _checked(dash_duo, "#filter-grain") == "quarter"
+
+    dash_duo.find_element("#filter-grain input[value='year']").click()
+    _wait_url(dash_duo, lambda url: "grain=year" in url, "said grain=year")
+    _wait_summary(dash_duo, "2023: 60,0")  # 9 / 15; 2024 is incomplete
+    assert "from=2023-01" in dash_duo.driver.current_url
+
+    dash_duo.driver.back()
+    _wait_url(dash_duo, lambda url: "grain=quarter" in url, "went back to grain=quarter")
+    _wait_summary(dash_duo, "Q1/2024: 75,0")
+    assert _checked(dash_duo, "#filter-grain") == "quarter"
+    copied = _copied_link(dash_duo)
+    assert copied == dash_duo.driver.current_url
+    assert "grain=quarter" in copied and "from=2023-01" in copied
+
+    dash_duo.driver.forward()
+    _wait_url(dash_duo, lambda url: "grain=year" in url, "went forward to grain=year")
+    _wait_summary(dash_duo, "2023: 60,0")
+    assert _checked(dash_duo, "#filter-grain") == "year"
+    assert "grain=year" in _copied_link(dash_duo)
+    # The copied link opens exactly the view that was on screen.
+    dash_duo.wait_for_page(url=dash_duo.driver.current_url)
+    _wait_summary(dash_duo, "2023: 60,0")
+    assert _checked(dash_duo, "#filter-grain") == "year"
+    assert dash_duo.get_logs() == []
+
+
+def test_n002_card_view_is_in_the_address_and_survives_reload(dash_duo, browser_db):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2023-01")
+    until(
+        lambda: len(dash_duo.find_elements(".chart-card .js-plotly-plot")) == CHARTS_ON_PAGE,
+        timeout=WAIT,
+    )
+    dash_duo.find_element(CARD + " .chart-view input[value='units']").click()
+    _wait_url(dash_duo, lambda url: "view=hoitotakuu-7vrk:units" in url, "named the view")
+    # TA01's latest month 2/2024: 25 of 30 = 83.3 %.
+    _wait_summary(dash_duo, "Alfan terveysasema (83,3")
+
+    dash_duo.driver.refresh()
+    _wait_summary(dash_duo, "Alfan terveysasema (83,3")
+    assert _checked(dash_duo, CARD + " .chart-view") == "units"
+    # The other cards keep their default view, and the address does not name them.
+    assert _checked(dash_duo, "#card-jonot .chart-view") == "series"
+    assert dash_duo.driver.current_url.count("view=") == 1
+
+    # Back to the time series: the default view leaves the address.
+    dash_duo.find_element(CARD + " .chart-view input[value='series']").click()
+    _wait_url(dash_duo, lambda url: "view=" not in url, "dropped the view")
+    _wait_summary(dash_duo, "2/2024: 83,3")
+    dash_duo.driver.back()
+    _wait_url(dash_duo, lambda url: "view=hoitotakuu-7vrk:units" in url, "went back")
+    _wait_summary(dash_duo, "Alfan terveysasema (83,3")
+    assert _checked(dash_duo, CARD + " .chart-view") == "units"
+    assert dash_duo.get_logs() == []
+
+
+def test_n003_link_with_view_and_phase_opens_them_and_picking_writes_the_address(
+    dash_duo, browser_db
+):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(
+        url=dash_duo.server_url
+        + "/hoitoonpaasy?from=2023-01&view=hoitotakuu-7vrk:spc&phase=hoitotakuu-7vrk:2024-02"
+    )
+    picker = CARD + " .phase-picker"
+    dash_duo.wait_for_element(picker, timeout=WAIT)
+    assert _checked(dash_duo, CARD + " .chart-view") == "spc"
+    dash_duo.wait_for_contains_text(picker + " .phase-current", "2/2024", timeout=WAIT)
+    assert _axe_violations(dash_duo) == []  # the picker is labelled and keyboard-usable
+
+    # The keyboard way: pick 1/2024 in the select and press the button.
+    Select(dash_duo.find_element(picker + " select")).select_by_value("2024-01")
+    dash_duo.find_element(picker + " button.btn-outline-primary").click()
+    _wait_url(
+        dash_duo,
+        lambda url: "phase=hoitotakuu-7vrk:2024-01&phase=hoitotakuu-7vrk:2024-02" in url,
+        "listed both phase starts in order",
+    )
+    dash_duo.wait_for_contains_text(picker + " .phase-current", "1/2024, 2/2024", timeout=WAIT)
+
+    # A click on a point of the run chart toggles a phase start there (2/2024: removed).
+    dash_duo.driver.execute_script(
+        "const graph = document.querySelector(arguments[0] + ' .js-plotly-plot');"
+        "graph.emit('plotly_click', {points: [{x: '2024-02-01', y: 83.3, curveNumber: 0,"
+        " pointNumber: 2, pointIndex: 2}]});",
+        CARD,
+    )
+    _wait_url(
+        dash_duo,
+        lambda url: "2024-01" in url and "2024-02" not in url,
+        "dropped the clicked phase start",
+    )
+    dash_duo.wait_for_contains_text(picker + " .phase-current", "1/2024.", timeout=WAIT)
+
+    # "Clear" removes every phase start; the address keeps the view.
+    dash_duo.find_element(picker + " button.btn-outline-secondary").click()
+    _wait_url(dash_duo, lambda url: "phase=" not in url, "dropped the phase starts")
+    assert "view=hoitotakuu-7vrk:spc" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
+
+
+def test_n004_bad_view_and_phase_fall_back_with_a_notice(dash_duo, browser_db):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(
+        url=dash_duo.server_url
+        + "/hoitoonpaasy?view=hoitotakuu-7vrk:pie&view=nope:spc&phase=odotusaikajakauma:2024-01"
+    )
+    notice = dash_duo.wait_for_element(".url-notice", timeout=WAIT)
+    assert "näkymä" in notice.text.lower() and "vaiheen alku" in notice.text.lower()
+    until(
+        lambda: len(dash_duo.find_elements(".chart-card .js-plotly-plot")) == CHARTS_ON_PAGE,
+        timeout=WAIT,
+    )
+    assert _checked(dash_duo, CARD + " .chart-view") == "series"
+    assert dash_duo.get_logs() == []
+
+
+def test_n005_overview_links_keep_filters_language_and_embed(dash_duo, browser_db):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/?from=2023-01&grain=quarter&embed=1")
+    kpi_link = "#kpi-hoitotakuu-7vrk a"
+    area_link = "a.area-link[href*='hoitoonpaasy']"
+
+    def hrefs() -> tuple[str, str]:
+        return (
+            dash_duo.find_element(kpi_link).get_attribute("href"),
+            dash_duo.find_element(area_link).get_attribute("href"),
+        )
+
+    dash_duo.wait_for_element(kpi_link, timeout=WAIT)
+    kpi, area = hrefs()
+    assert kpi.endswith("/hoitoonpaasy?from=2023-01&grain=quarter&embed=1#card-hoitotakuu-7vrk")
+    assert area.endswith("/hoitoonpaasy?from=2023-01&grain=quarter&embed=1")
+    # A change of the filters on the overview reaches its links.
+    dash_duo.find_element("#filter-grain input[value='year']").click()
+    until(lambda: "grain=year" in hrefs()[0] and "grain=year" in hrefs()[1], timeout=WAIT)
+    assert hrefs()[0].endswith("/hoitoonpaasy?from=2023-01&grain=year&embed=1#card-hoitotakuu-7vrk")
+
+    dash_duo.find_element(kpi_link).click()
+    _wait_url(dash_duo, lambda url: "/hoitoonpaasy?" in url, "opened the area page")
+    _wait_summary(dash_duo, "2023: 60,0")  # 9 / 15, the year grain came along
+    assert _checked(dash_duo, "#filter-grain") == "year"
+    assert "embed=1" in dash_duo.driver.current_url
+    assert dash_duo.find_element("#app-header").get_attribute("hidden")
+    assert dash_duo.get_logs() == []
