@@ -83,8 +83,14 @@ def kpi_card(spec: ChartSpec, address: Address, lang: str) -> html.Article:
     )
 
 
-@cache.memoize()
 def kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
+    """``_kpi_payload`` under the filters the chart applies (``effective_filters``), so
+    equivalent requests share one cache entry."""
+    return _kpi_payload(chart_id, effective_filters(CHARTS[chart_id], filters), lang)
+
+
+@cache.memoize()
+def _kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
     """The texts of one KPI card: ``value``, ``period``, ``change`` (or ""),
     ``status`` (met | not_met | none), ``status_text`` and ``basis`` (for a legal
     requirement: that it is the law's, not a programme target, and its source; else

@@ -36,7 +36,7 @@ from charts.summary import (
 from exports.files import file_stem
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
-from queries.periods import complete_periods, incomplete_periods
+from queries.periods import clamp_to_data, complete_periods, incomplete_periods
 from queries.reference import (
     data_as_of,
     data_window,
@@ -64,8 +64,11 @@ _EMPTY_TARGETS = pd.DataFrame(
 
 def effective_filters(spec: ChartSpec, filters: Filters) -> Filters:
     """The filters the chart really applies: county totals ignore the unit filter, only
-    queue charts take the service filter (so the cache is not split needlessly), and a
-    grain finer than the data's own is raised to it."""
+    queue charts take the service filter (so the cache is not split needlessly), a
+    grain finer than the data's own is raised to it, and the months are cut to the
+    data's (``queries.periods.clamp_to_data``: one cache key per view, however the
+    months outside the data are spelled)."""
+    filters = clamp_to_data(filters, *data_window())
     if not spec.unit_filter:
         filters = replace(filters, units=())
     if not spec.service_filter:
@@ -402,7 +405,8 @@ def chart_payload(
     if isinstance(phases, str):
         phases = (phases,)
     phases = normalise_phases(phases) if view == "spc" else ()
-    return _payload(chart_id, filters, lang, view, phases)
+    # The cache key takes the filters the chart applies, so equivalent requests share it.
+    return _payload(chart_id, effective_filters(CHARTS[chart_id], filters), lang, view, phases)
 
 
 @cache.memoize()

@@ -18,7 +18,9 @@ MONTHS_PER_GRAIN = {"month": 1, "quarter": 3, "year": 12}
 # Queue services (queue_entries.service); the service filter applies to queue charts.
 SERVICES = ("oral_health", "mental_health", "substance_abuse", "family_centre", "primary_care")
 DEFAULT_START = "2022-01"
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# ASCII digits only: "\d" would take any Unicode digit ("２０２４-01"), which int() reads
+# as the same year, so one month would have endless spellings (and cache keys).
+_MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 _UNIT_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_UNITS = 50
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -9,6 +10,37 @@ import pandas as pd
 from queries.filters import MONTHS_PER_GRAIN, Filters
 
 _FREQ = {"month": "MS", "quarter": "QS", "year": "YS"}
+
+
+def _month(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def clamp_to_data(filters: Filters, first_day: date | None, last_day: date) -> Filters:
+    """``filters`` with the chosen months cut to the months the data has, so that every
+    spelling of the same view is one cache key (``from=2000-01`` and ``from=2022-01``
+    show the same data when it starts in 1/2022; so do ``to=2099-12`` and ``to=`` the
+    data's last month).
+
+    A start before the data's first month becomes that month; an end after the data's
+    last month becomes that month (an open end stays open: the two are the same view
+    today, but not after the next load). A range wholly outside the data becomes one
+    canonical empty range: the month before the data (or, after it, the month after).
+    """
+    start, end = filters.start, filters.end
+    last = _month(last_day)
+    if first_day is not None:
+        first = _month(first_day)
+        if end is not None and end < first:
+            before = str(pd.Period(first_day, freq="M") - 1)
+            return replace(filters, start=before, end=before)
+        start = max(start, first)
+    if start > last:
+        after = str(pd.Period(last_day, freq="M") + 1)
+        return replace(filters, start=after, end=None)
+    if end is not None and end > last:
+        end = last
+    return replace(filters, start=start, end=end)
 
 
 def period_start(day: date | pd.Timestamp, grain: str) -> pd.Timestamp:

@@ -8,7 +8,12 @@ from datetime import date
 import pandas as pd
 
 from queries.filters import Filters
-from queries.periods import complete_periods, incomplete_periods, periods_between
+from queries.periods import (
+    clamp_to_data,
+    complete_periods,
+    incomplete_periods,
+    periods_between,
+)
 
 TS = pd.Timestamp
 
@@ -55,3 +60,32 @@ def test_d003_the_datas_first_day_cuts_a_period_too():
     cut = Filters(start="2024-03", end="2024-10", grain="quarter")
     left_out = incomplete_periods(quarters, cut, date(2024, 8, 31))
     assert left_out == [TS("2024-01-01"), TS("2024-07-01")]
+
+
+def test_d004_months_outside_the_data_are_one_cache_key():
+    # Data from 15.2.2023 to 30.4.2024: months 2023-02 .. 2024-04.
+    first, last = date(2023, 2, 15), date(2024, 4, 30)
+    clamp = clamp_to_data
+    # A start before 2/2023 is 2/2023; an end after 4/2024 is 4/2024; an open end stays.
+    ends_in_data = Filters(start="2023-02", end="2024-04")
+    assert clamp(Filters(start="2000-01", end="2099-12"), first, last) == ends_in_data
+    assert clamp(ends_in_data, first, last) == ends_in_data
+    assert clamp(Filters(start="2000-01"), first, last) == Filters(start="2023-02")
+    # Inside the data nothing changes.
+    inside = Filters(start="2023-05", end="2024-01", grain="quarter")
+    assert clamp(inside, first, last) == inside
+    # Wholly before the data: one empty range, the month before it (1/2023); wholly
+    # after: from the month after the data (5/2024), open-ended.
+    assert clamp(Filters(start="2001-01", end="2022-12"), first, last) == Filters(
+        start="2023-01", end="2023-01"
+    )
+    assert clamp(Filters(start="2030-01"), first, last) == Filters(start="2024-05")
+    assert clamp(Filters(start="2024-05", end="2024-09"), first, last) == Filters(start="2024-05")
+
+
+def test_d005_unicode_digits_are_not_months():
+    # "２０２４-01" (full-width) and "٢٠٢٤-01" (Arabic-Indic) would be read by int() as
+    # 2024: every spelling a new cache key. Only ASCII digits make a month.
+    for spelling in ("２０２４-01", "٢٠٢٤-01", "2024-０1"):
+        filters, notices = Filters.from_query({"from": spelling})
+        assert filters.start == "2022-01" and notices == ("notice.bad_from",), spelling
