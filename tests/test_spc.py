@@ -161,11 +161,13 @@ def test_s007_a_phase_break_recomputes_the_mean_and_limits():
 
 
 def test_s008_a_short_phase_has_trial_limits_and_one_point_has_none():
-    # Phase 1 is 22, 20, 22, 20: mean 21, three moving ranges of 2 -> 15.68 .. 26.32,
-    # trial limits (fewer than 12 points).
-    analysis = _xmr(B + [22.0, 20.0, 22.0, 20.0], phases=[0] * 12 + [1] * 4)
-    assert analysis["trial"].tolist() == [False] * 12 + [True] * 4
+    # Phase 1 is 22, 20 three times: mean 21, five moving ranges of 2 (the minimum for
+    # limits) -> 21 ± 5.32 = 15.68 .. 26.32, trial limits (fewer than 12 points).
+    analysis = _xmr(B + [22.0, 20.0] * 3, phases=[0] * 12 + [1] * 6)
+    assert analysis["trial"].tolist() == [False] * 12 + [True] * 6
     assert analysis["upper"].iloc[-1] == pytest.approx(26.32)
+    assert analysis["lower"].iloc[-1] == pytest.approx(15.68)
+    assert analysis["ranges"].tolist() == [11] * 12 + [5] * 6
     # A phase of one point has a mean (itself) but no moving range, so no limits and
     # nothing can be outside them.
     single = _xmr(B + [40.0], phases=[0] * 12 + [1])
@@ -296,9 +298,10 @@ def test_s020_view_names_the_rule_in_table_summary_and_hover(monkeypatch):
     # Limits as in s001: mean 11,0 %, 5,68 -> "5,7 %", 16,32 -> "16,3 %". 1/2025 (the
     # 13th month) is above the upper limit; higher is better, so an improvement.
     assert built["summary"] == (
-        "Keskiarvo 11,0\u00a0%, tavanomaisen vaihtelun rajat 5,7\u00a0%–16,3\u00a0%; "
-        "laskettu 12 ensimmäisestä jaksosta. "
-        "Erityissyyn merkkejä 1 jaksossa: 1/2025 (parannus: yläraja ylittyy)."
+        "Keskiarvo on 11,0\u00a0%. Tavallisen vaihtelun rajat ovat 5,7\u00a0% ja 16,3\u00a0% "
+        "(laskettu 12 ensimmäisestä jaksosta). Erityinen syy tarkoittaa muutosta, jota "
+        "tavallinen vaihtelu ei selitä. Sen merkkejä on 1 jaksossa: 1/2025 (parannus: arvo "
+        "ylärajan yläpuolella)."
     )
     assert built["table"]["columns"] == [
         "Jakso",
@@ -307,7 +310,7 @@ def test_s020_view_names_the_rule_in_table_summary_and_hover(monkeypatch):
         "Keskiarvo",
         "Alaraja",
         "Yläraja",
-        "Erityissyyn merkki",
+        "Erityinen syy",
     ]
     assert built["table"]["rows"][12] == [
         "1/2025",
@@ -316,17 +319,21 @@ def test_s020_view_names_the_rule_in_table_summary_and_hover(monkeypatch):
         "11,0\u00a0%",
         "5,7\u00a0%",
         "16,3\u00a0%",
-        "parannus: yläraja ylittyy",
+        "parannus: arvo ylärajan yläpuolella",
     ]
     assert all(row[6] == "" for i, row in enumerate(built["table"]["rows"]) if i != 12)
     traces = {trace.name: trace for trace in built["figure"].data}
-    improved = traces["Erityissyy: parannus"]
-    assert list(improved.y) == [30.0] and list(improved.customdata) == ["parannus: yläraja ylittyy"]
-    assert "%{customdata}" in improved.hovertemplate
-    assert list(traces["Erityissyy: heikennys"].y) == []
+    improved = traces["Erityinen syy: parannus"]
+    assert list(improved.y) == [30.0]
+    # The series' hover says the rule at 1/2025 (the 13th point) and nothing elsewhere.
+    line = built["figure"].data[0]
+    assert line.customdata[12] == " – parannus: arvo ylärajan yläpuolella"
+    assert [c for i, c in enumerate(line.customdata) if i != 12] == [""] * 13
+    assert "%{customdata}" in line.hovertemplate
+    assert list(traces["Erityinen syy: heikennys"].y) == []
     # Improvement and concern differ by shape as well as colour.
     assert improved.marker.symbol == "circle"
-    assert traces["Erityissyy: heikennys"].marker.symbol == "diamond"
+    assert traces["Erityinen syy: heikennys"].marker.symbol == "diamond"
 
 
 def test_s021_a_run_below_is_an_improvement_when_lower_is_better(monkeypatch):
@@ -334,11 +341,11 @@ def test_s021_a_run_below_is_an_improvement_when_lower_is_better(monkeypatch):
     # the mean (s003), i.e. an improvement; one stretch in the sentence.
     built = _view(monkeypatch, B_HIGH_LAST + [9.0] * 7, unit="days", higher_is_better=False)
     assert built["summary"].endswith(
-        "Erityissyyn merkkejä 7 jaksossa: 1/2025–7/2025 (parannus: vähintään 7 jaksoa "
+        "Sen merkkejä on 7 jaksossa: 1/2025–7/2025 (parannus: vähintään 7 arvoa "
         "peräkkäin keskiarvon alapuolella)."
     )
     assert built["table"]["rows"][-1][-1] == (
-        "parannus: vähintään 7 jaksoa peräkkäin keskiarvon alapuolella"
+        "parannus: vähintään 7 arvoa peräkkäin keskiarvon alapuolella"
     )
 
 
@@ -352,10 +359,10 @@ def test_s022_a_demo_like_series_is_split_at_its_intervention(monkeypatch):
     values = [60.0, 61.0] * 6 + [70.0, 71.0] * 6
     built = _view(monkeypatch, values, events=[("2025-01-01", "Hanke alkoi")])
     assert built["summary"] == (
-        "Uusi vaihe omine keskiarvoineen ja rajoineen alkaa: 1/2025 (Hanke alkoi). "
-        "1/2025 alkaen keskiarvo 70,5\u00a0%, tavanomaisen vaihtelun rajat "
-        "67,8\u00a0%–73,2\u00a0%; laskettu vaiheen 12 ensimmäisestä jaksosta. "
-        "Ei erityissyyn merkkejä: vaihtelu on tavanomaista."
+        "Keskiarvo ja rajat lasketaan uudelleen kohdissa: 1/2025 (Hanke alkoi). "
+        "1/2025 alkaen keskiarvo on 70,5\u00a0%. Tavallisen vaihtelun rajat ovat "
+        "67,8\u00a0% ja 73,2\u00a0% (laskettu 12 ensimmäisestä jaksosta). "
+        "Erityistä syytä eli muutosta, jota tavallinen vaihtelu ei selitä, ei näy."
     )
     assert [row[2] for row in built["table"]["rows"]] == ["1/2024"] * 12 + ["1/2025"] * 12
     assert [row[3] for row in built["table"]["rows"]] == ["60,5\u00a0%"] * 12 + ["70,5\u00a0%"] * 12
@@ -366,12 +373,11 @@ def test_s022_a_demo_like_series_is_split_at_its_intervention(monkeypatch):
     # trial limits).
     built = _view(monkeypatch, values, events=[("2025-01-01", "Hanke alkoi")], phases=("2025-07",))
     assert built["summary"].startswith(
-        "Uusi vaihe omine keskiarvoineen ja rajoineen alkaa: 1/2025 (Hanke alkoi), "
-        "7/2025 (valittu vaiheen alku). 7/2025 alkaen keskiarvo 70,5\u00a0%"
+        "Keskiarvo ja rajat lasketaan uudelleen kohdissa: 1/2025 (Hanke alkoi), "
+        "7/2025 (valittu vaiheen alku). 7/2025 alkaen keskiarvo on 70,5\u00a0%"
     )
     assert built["summary"].endswith(
-        "Rajat ovat alustavia vaiheissa, joissa on alle 12 näytettyä jaksoa "
-        "(vaihe alkaa 1/2025, 7/2025)."
+        "Rajat ovat alustavia 1/2025, 7/2025 alkaen, koska niiden takana on alle 12 jaksoa."
     )
 
 
@@ -381,11 +387,14 @@ def test_s023_suppressed_months_are_gaps_and_the_summary_says_the_mean_is_biased
     # hidden and that the mean and limits rest on the shown months only.
     values = B + [13.0, 13.0, 13.0, NAN, 13.0, 13.0, 13.0, 13.0]
     built = _view(monkeypatch, values, suppressed={15})
-    assert "Ei erityissyyn merkkejä" in built["summary"]
+    assert (
+        "Erityistä syytä eli muutosta, jota tavallinen vaihtelu ei selitä, ei näy."
+        in (built["summary"])
+    )
     assert built["summary"].endswith(
-        "Piilotettuja jaksoja 1 (pienet lukumäärät): keskiarvo ja rajat on laskettu vain "
-        "näytetyistä jaksoista, joten ne voivat olla vinoja, eikä peräkkäisiä jaksoja "
-        "lasketa piilotetun jakson yli."
+        "Salattuja jaksoja on 1, koska niiden lukumäärät ovat pieniä. Keskiarvo ja rajat on "
+        "laskettu vain näytetyistä jaksoista, joten ne voivat olla vinoja. Peräkkäisiä "
+        "jaksoja ei lasketa salatun jakson yli."
     )
     assert built["table"]["rows"][15][:2] == ["4/2025", ".."]
     # The value line has a gap there.
@@ -397,21 +406,37 @@ def test_s024_too_few_shown_months_fall_back_to_the_series(monkeypatch):
     # 11 shown months (one of 12 suppressed) are fewer than the 12 the view needs.
     built = _view(monkeypatch, B[:11] + [NAN], suppressed={11})
     assert built["summary"] == (
-        "Muutoksen tunnistukseen tarvitaan vähintään 12 jaksoa; valitse pidempi ajanjakso "
-        "tai tiheämpi aikataso."
+        "Muutoksen tunnistukseen tarvitaan vähintään 12 näytettyä jaksoa, joten kuvaaja "
+        "näytetään aikasarjana. Valitse pidempi ajanjakso tai tiheämpi aikataso."
     )
+    assert built["view"] == "series"
 
 
 def test_s025_a_latest_phase_without_limits_or_without_shown_months(monkeypatch):
     # A user phase from 1/2025 holds one month (40 %): its mean is 40,0 %, but one point
-    # has no moving range, so no limits, and its limits are trial limits.
+    # has no moving range (0 < 5), so no limits, and no trial-limit sentence either.
     built = _view(monkeypatch, B + [40.0], phases=("2025-01",))
-    assert "1/2025 alkaen keskiarvo 40,0\u00a0%; rajoja ei voi laskea" in built["summary"]
-    assert built["summary"].endswith("(vaihe alkaa 1/2025).")
+    assert (
+        "1/2025 alkaen keskiarvo on 40,0\u00a0%. Rajoja ei näytetä, koska niiden "
+        "laskemiseen tarvitaan vähintään 5 kahden peräkkäisen jakson eroa, ja nyt eroja on 0."
+    ) in built["summary"]
+    assert "alustavia" not in built["summary"]
     # The same phase with its only month suppressed has no mean at all: the sentence
     # speaks of the phase from 1/2024 (B: mean 11,0 %, limits 5,7 .. 16,3 %).
     built = _view(monkeypatch, B + [NAN], phases=("2025-01",), suppressed={12})
-    assert "1/2024 alkaen keskiarvo 11,0\u00a0%, tavanomaisen vaihtelun rajat " in built["summary"]
+    assert (
+        "1/2024 alkaen keskiarvo on 11,0\u00a0%. Tavallisen vaihtelun rajat " in (built["summary"])
+    )
+
+
+def _grid(start, count, grain="month", shown=None):
+    """A run-chart grid of ``count`` periods from ``start`` with values 1, 2, ...; only
+    the first ``shown`` values are shown (the rest NaN)."""
+    step = {"month": "MS", "quarter": "QS", "year": "YS"}[grain]
+    periods = pd.date_range(start, periods=count, freq=step)
+    shown = count if shown is None else shown
+    values = [float(i + 1) if i < shown else NAN for i in range(count)]
+    return pd.DataFrame({"period": periods, "value": values, "suppressed": False})
 
 
 def test_s030_chart_payload_normalises_phases_before_the_cache_key(monkeypatch):
@@ -420,19 +445,72 @@ def test_s030_chart_payload_normalises_phases_before_the_cache_key(monkeypatch):
 
     calls = []
     monkeypatch.setattr(payload, "_payload", lambda *args: calls.append(args) or {})
-    # No database: the filters stay as they are (effective_filters cuts them to the data).
+    # No database: the filters stay as they are (effective_filters cuts them to the data),
+    # and the run chart shows the months 1/2024 .. 12/2024.
     monkeypatch.setattr(payload, "effective_filters", lambda _spec, filters: filters)
+    monkeypatch.setattr(payload, "_spc_grid", lambda _spec, _filters: _grid("2024-01", 12))
     filters = Filters()
-    payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "spc", ("2024-05", "x", "2024-01"))
+    payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "spc", ("2024-05", "x", "2024-02"))
     payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "spc", "2024-05")
     # Other views (and an unknown one, which falls back to the series) ignore phases.
     payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "series", ("2024-05",))
     payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "nonsense", ("2024-05",))
     payload.chart_payload("hoitotakuu-7vrk", filters, "fi")
     assert [(view, phases) for *_, view, phases in calls] == [
-        ("spc", ("2024-01", "2024-05")),
+        ("spc", ("2024-02", "2024-05")),
         ("spc", ("2024-05",)),
         ("series", ()),
         ("series", ()),
         ("series", ()),
     ]
+
+
+def test_s031_phase_spellings_collapse_to_the_periods_shown_before_the_cache_key(monkeypatch):
+    """Item 5: many spellings of one chart's phases make one cache key."""
+    from charts import payload
+    from queries.filters import Filters
+
+    calls = []
+    monkeypatch.setattr(payload, "_payload", lambda *args: calls.append(args) or {})
+    monkeypatch.setattr(payload, "effective_filters", lambda _spec, filters: filters)
+    # Quarters Q1/2023 .. Q4/2025 (12 shown, enough for the run chart).
+    monkeypatch.setattr(
+        payload, "_spc_grid", lambda _spec, _filters: _grid("2023-01", 12, "quarter")
+    )
+    quarter = Filters(grain="quarter")
+    spellings = [
+        ("2024-04",),  # Q2/2024 as the picker writes it
+        ("2024-05",),  # May is in Q2/2024
+        ("2024-06", "2024-04", "2024-05"),  # three months of one quarter: one phase
+        ("2024-05", "2022-11", "2026-02"),  # before and after the quarters shown: dropped
+        ("2024-05", "2023-02"),  # Q1/2023 is the first period: it starts a phase anyway
+        ("2024-05", "٢٠٢٤-07", "２０２４-07", "2024-07\n", " 2024-07"),  # not ASCII YYYY-MM
+    ]
+    for phases in spellings:
+        payload.chart_payload("hoitotakuu-7vrk", quarter, "fi", "spc", phases)
+    assert {phases for *_, phases in calls} == {("2024-04",)}
+    # Too few shown periods for a run chart: no phases in the key at all.
+    calls.clear()
+    monkeypatch.setattr(
+        payload, "_spc_grid", lambda _spec, _filters: _grid("2024-01", 12, shown=11)
+    )
+    payload.chart_payload("hoitotakuu-7vrk", Filters(), "fi", "spc", ("2024-05",))
+    assert [phases for *_, phases in calls] == [()]
+
+
+def test_s032_normalise_phases_maps_months_to_the_shown_periods():
+    quarters = pd.date_range("2024-01-01", "2024-10-01", freq="QS")  # Q1 .. Q4/2024
+    # 2024-02 -> Q1 (first period: dropped); 2024-05, 2024-06 -> Q2 = "2024-04";
+    # 2024-12 -> Q4 = "2024-10"; 2025-01 is after Q4: dropped.
+    raw = ["2024-02", "2024-05", "2024-06", "2024-12", "2025-01"]
+    assert normalise_phases(raw, quarters, "quarter") == ("2024-04", "2024-10")
+    years = pd.date_range("2022-01-01", "2024-01-01", freq="YS")
+    assert normalise_phases(["2023-07", "2023-01", "2024-12"], years, "year") == (
+        "2023-01",
+        "2024-01",
+    )
+    # A gap in the shown months (a missing 3/2024 row) is not a shown period.
+    months = [TS("2024-01-01"), TS("2024-02-01"), TS("2024-04-01")]
+    assert normalise_phases(["2024-03", "2024-04"], months, "month") == ("2024-04",)
+    # ASCII digits only and nothing around them, even without periods.
+    assert normalise_phases(["2024-05\n", "２０２４-05", "٢٠٢٤-05", "2024-05 "]) == ()
