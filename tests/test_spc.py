@@ -252,6 +252,7 @@ def _view(
     unit="percent",
     higher_is_better=True,
     suppressed=(),
+    kind="line",
 ):
     """``payload._spc_view`` of a monthly series from 1/2024 without a database."""
     from charts import payload
@@ -276,6 +277,7 @@ def _view(
         series=("s",),
         load=lambda _filters: frame,
         higher_is_better=higher_is_better,
+        kind=kind,
     )
     monkeypatch.setitem(CHARTS, spec.id, spec)
     # The data's first and last day without a database: every month shown is whole.
@@ -514,3 +516,212 @@ def test_s032_normalise_phases_maps_months_to_the_shown_periods():
     assert normalise_phases(["2024-03", "2024-04"], months, "month") == ("2024-04",)
     # ASCII digits only and nothing around them, even without periods.
     assert normalise_phases(["2024-05\n", "２０２４-05", "٢٠٢٤-05", "2024-05 "]) == ()
+
+
+# --- issue 7 item 4, after review: every signal says its rule and direction ------------
+
+_ABOVE = "vähintään 7 arvoa peräkkäin keskiarvon yläpuolella"
+_BELOW = "vähintään 7 arvoa peräkkäin keskiarvon alapuolella"
+_RISING = "vähintään 7 arvoa peräkkäin nousussa"
+_FALLING = "vähintään 7 arvoa peräkkäin laskussa"
+_OVER = "arvo ylärajan yläpuolella"
+_UNDER = "arvo alarajan alapuolella"
+_NEAR_UPPER = "2 arvoa 3:sta lähellä ylärajaa, keskiarvon yläpuolella"
+_NEAR_LOWER = "2 arvoa 3:sta lähellä alarajaa, keskiarvon alapuolella"
+
+
+@pytest.mark.parametrize(
+    ("values", "flagged", "note", "items"),
+    [
+        # B: mean 11, limits 5.68 .. 16.32, near beyond 7.4533 / 14.5467 (module doc).
+        # 30 > 16.32 at 1/2025: above the upper limit, higher is better -> improvement.
+        (B + [30.0], [12], "parannus: " + _OVER, "1/2025 (parannus: " + _OVER + ")"),
+        # 3 < 5.68 at 1/2025 (10 -> 3 is one fall, no trend): below the lower limit.
+        (B + [3.0], [12], "heikennys: " + _UNDER, "1/2025 (heikennys: " + _UNDER + ")"),
+        # Seven 13s after B (ends 10, below 11): a shift above, 1/2025 .. 7/2025.
+        (
+            B + [13.0] * 7,
+            list(range(12, 19)),
+            "parannus: " + _ABOVE,
+            "1/2025–7/2025 (parannus: " + _ABOVE + ")",
+        ),
+        # Seven 9s after B_HIGH_LAST (ends 12): a shift below.
+        (
+            B_HIGH_LAST + [9.0] * 7,
+            list(range(12, 19)),
+            "heikennys: " + _BELOW,
+            "1/2025–7/2025 (heikennys: " + _BELOW + ")",
+        ),
+        # 9, 9.5, ..., 12: seven points with six rises, inside the near zones (s004).
+        (
+            B + [9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0],
+            list(range(12, 19)),
+            "parannus: " + _RISING,
+            "1/2025–7/2025 (parannus: " + _RISING + ")",
+        ),
+        # 13, 12.5, ..., 10: seven points with six falls.
+        (
+            B_HIGH_LAST + [13.0, 12.5, 12.0, 11.5, 11.0, 10.5, 10.0],
+            list(range(12, 19)),
+            "heikennys: " + _FALLING,
+            "1/2025–7/2025 (heikennys: " + _FALLING + ")",
+        ),
+        # 15, 12, 15: two of three above 14.5467 and all above 11 (s005); 1/2025, 3/2025.
+        (
+            B + [15.0, 12.0, 15.0, 11.0],
+            [12, 14],
+            "parannus: " + _NEAR_UPPER,
+            f"1/2025 (parannus: {_NEAR_UPPER}); 3/2025 (parannus: {_NEAR_UPPER})",
+        ),
+        # 7, 10, 7: two of three below 7.4533 and all below 11.
+        (
+            B_HIGH_LAST + [7.0, 10.0, 7.0],
+            [12, 14],
+            "heikennys: " + _NEAR_LOWER,
+            f"1/2025 (heikennys: {_NEAR_LOWER}); 3/2025 (heikennys: {_NEAR_LOWER})",
+        ),
+    ],
+)
+def test_s040_every_rule_says_its_direction_in_hover_table_and_summary(
+    monkeypatch, values, flagged, note, items
+):
+    # A bar chart too: its run chart's hover is unified over x like a line chart's, so
+    # pointing at a period shows the series' note wherever the signal marker is.
+    built = _view(monkeypatch, values, kind="bar")
+    rows = built["table"]["rows"]
+    assert [i for i, row in enumerate(rows) if row[-1]] == flagged
+    assert {rows[i][-1] for i in flagged} == {note}
+    line = built["figure"].data[0]
+    assert [line.customdata[i] for i in flagged] == [" – " + note] * len(flagged)
+    assert built["figure"].layout.hovermode == "x unified"
+    # The signal markers do not repeat the note in the hover.
+    for trace in built["figure"].data[-2:]:
+        assert trace.hoverinfo == "skip"
+    assert built["summary"].endswith(f"Sen merkkejä on {len(flagged)} jaksossa: {items}.")
+
+
+# --- issue 7 item 4, after review: no zero-width limits --------------------------------
+
+
+def test_s041_a_flat_baseline_has_no_limits_and_flags_nothing_outside():
+    # Twelve 50s: mean 50, eleven moving ranges of 0, mean moving range 0. Limits would
+    # be 50 ± 2.66 × 0 = 50 .. 50 and 51 would be "outside"; instead no limits.
+    analysis = _xmr([50.0] * 12 + [51.0])
+    assert analysis["mean"].tolist() == [50.0] * 13
+    assert analysis["upper"].isna().all() and analysis["lower"].isna().all()
+    assert analysis["no_limits"].tolist() == ["flat"] * 13
+    assert analysis["ranges"].tolist() == [11] * 13
+    assert not analysis["signal"].any()
+    # The run rules need only the mean: seven 51s above 50 are still a shift (+1), and
+    # nothing is "near" a limit that does not exist.
+    shifted = _xmr([50.0] * 12 + [51.0] * 7)
+    assert shifted["shift"].tolist() == [0] * 12 + [1] * 7
+    assert not shifted["outside"].any() and not shifted["two_of_three"].any()
+
+
+def test_s042_too_few_moving_ranges_give_no_limits():
+    # Phase 1 is 20, 20.1, 20, 20.1, 25: mean 105.2 / 5 = 21.04; four moving ranges
+    # 0.1, 0.1, 0.1, 4.9, mean 1.3: limits would be 21.04 ± 3.458 = 17.582 .. 24.498,
+    # and 25 would be "outside". Four moving ranges are fewer than five: no limits.
+    analysis = _xmr(B + [20.0, 20.1, 20.0, 20.1, 25.0], phases=[0] * 12 + [1] * 5)
+    phase = analysis.iloc[12:]
+    assert phase["mean"].tolist() == pytest.approx([21.04] * 5)
+    assert phase["upper"].isna().all() and phase["lower"].isna().all()
+    assert phase["no_limits"].tolist() == ["few_ranges"] * 5
+    assert phase["ranges"].tolist() == [4] * 5
+    assert not phase["signal"].any()
+    # Twelve shown months, every other one suppressed: no two neighbours are shown, so
+    # no moving range at all.
+    gappy = _xmr([10.0, NAN, 12.0, NAN] * 6)
+    assert gappy["no_limits"].iloc[0] == "few_ranges" and gappy["ranges"].iloc[0] == 0
+
+
+def test_s043_the_summary_says_why_a_phase_has_no_limits(monkeypatch):
+    # 1/2024 .. 12/2024 all 50 %: flat (moving ranges all 0). A user phase from 1/2025
+    # holds B: mean 11 %, limits 5,68 .. 16,32 -> "5,7 %" and "16,3 %". Nothing signals:
+    # the flat year sits on its mean, B stays inside its limits.
+    built = _view(monkeypatch, [50.0] * 12 + B, phases=("2025-01",))
+    assert built["summary"] == (
+        "Keskiarvo ja rajat lasketaan uudelleen kohdissa: 1/2025 (valittu vaiheen alku). "
+        "1/2024 alkaen rajoja ei näytetä, koska arvo ei muutu lainkaan jaksosta toiseen, "
+        "joten tavallisen vaihtelun suuruutta ei voi arvioida. "
+        "1/2025 alkaen keskiarvo on 11,0\u00a0%. Tavallisen vaihtelun rajat ovat 5,7\u00a0% "
+        "ja 16,3\u00a0% (laskettu 12 ensimmäisestä jaksosta). "
+        "Erityistä syytä eli muutosta, jota tavallinen vaihtelu ei selitä, ei näy."
+    )
+    # No limit lines and empty limit cells in the flat year.
+    assert [row[4:6] for row in built["table"]["rows"][:12]] == [["", ""]] * 12
+    upper = next(trace for trace in built["figure"].data if trace.name == "Vaihtelun rajat")
+    assert list(upper.y[:12]) == [None] * 12
+    # Only the flat year: the sentence speaks of it as the latest phase.
+    built = _view(monkeypatch, [50.0] * 12)
+    assert built["summary"].startswith(
+        "1/2024 alkaen keskiarvo on 50,0\u00a0%. Rajoja ei näytetä, koska arvo ei muutu "
+        "lainkaan jaksosta toiseen"
+    )
+
+
+# --- issue 7 item 4, after review: the payload's view is the view drawn ----------------
+
+
+def _payload_of(monkeypatch, values, view, phases=()):
+    """``payload._payload`` (uncached) of a monthly series from 1/2024, no database."""
+    from charts import payload
+    from queries.filters import Filters
+
+    _view(monkeypatch, values)  # registers the chart and patches the data window, events
+    monkeypatch.setattr(payload, "data_as_of", lambda: date(2025, 6, 30))
+    monkeypatch.setattr(payload, "is_synthetic", lambda: False)
+    filters = payload.effective_filters(payload.CHARTS["test-spc"], Filters(start="2024-01"))
+    return payload._payload.uncached("test-spc", filters, "fi", view, phases)
+
+
+def test_s044_a_run_chart_that_cannot_be_drawn_is_a_time_series_everywhere(monkeypatch):
+    # 11 months: fewer than the 12 shown values a run chart needs.
+    built = _payload_of(monkeypatch, B[:11], "spc", ("2024-05",))
+    assert built["view"] == "series" and built["phases"] == []
+    context = built["figure"]["layout"]["meta"]["tkExport"]["context"]
+    # The caption lines of exported images and slides do not claim the run chart.
+    assert not any(line.startswith("Näkymä:") for line in context)
+    # No mean or limit lines: the figure is the time series.
+    assert "Keskiarvo" not in {trace.get("name") for trace in built["figure"]["data"]}
+    assert built["summary"].startswith("Muutoksen tunnistukseen tarvitaan vähintään 12")
+    # With twelve months it is the run chart, and says so.
+    built = _payload_of(monkeypatch, B, "spc", ("2024-05",))
+    assert built["view"] == "spc" and built["phases"] == ["2024-05"]
+    context = built["figure"]["layout"]["meta"]["tkExport"]["context"]
+    assert "Näkymä: Onko muutos todellinen?" in context
+
+
+# --- issue 7 item 4, after review: plain words --------------------------------------
+
+
+def test_s045_hidden_values_are_salattu_everywhere_in_the_catalog():
+    from translations import catalog
+
+    # Small-count protection is "salattu" (chart.hidden: "Salattu (..)"); no text calls
+    # the same thing "piilotettu".
+    assert [key for key, text in catalog("fi").items() if "piilo" in text.lower()] == []
+
+
+def test_s046_the_run_chart_sentences_are_short_and_say_erityinen_syy_once(monkeypatch):
+    # Signals, phases, trial limits and a suppressed month in one sentence set: B, then
+    # 9, 9.5, ..., 12 (a rising run, s004), a user phase from 8/2025 of eight months with
+    # the third (10/2025) suppressed: seven shown, moving ranges 1 | 1, 1, 1, 1 (five,
+    # none across the gap), so limits, but trial limits (7 < 12 points).
+    values = B + [9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0] + [20.0, 21.0, NAN] + [20.0, 21.0] * 2
+    values += [20.0]
+    built = _view(monkeypatch, values, phases=("2025-08",), suppressed={21})
+    summary = built["summary"]
+    sentences = [part for part in summary.replace("\u00a0", " ").split(". ") if part]
+    # Short sentences: at most 20 words each (the longest, the suppression caveat, has
+    # 16: "Keskiarvo ja rajat on laskettu vain näytetyistä jaksoista, joten ne voivat
+    # olla vinoja").
+    assert max(len(sentence.split()) for sentence in sentences) <= 20, sentences
+    # The one term of art is explained exactly once, and the older jargon is gone.
+    assert summary.count("tarkoittaa muutosta, jota tavallinen vaihtelu ei selitä") == 1
+    lowered = summary.lower()
+    for jargon in ("erityissy", "tavanomai", "piilo", "prosessi", "sigma"):
+        assert jargon not in lowered, jargon
+    assert "Salattuja jaksoja on 1" in summary
+    assert "Rajat ovat alustavia 8/2025 alkaen" in summary
