@@ -100,7 +100,7 @@ def controls_address(
             "service": services or [],
         }
     )
-    cards, card_notices = CardStates.from_cards(views, phases)
+    cards, card_notices = CardStates.from_cards(views, phases, filters.grain)
     return Address(filters, cards, shown.lang, shown.embed), filter_notices + card_notices
 
 

@@ -33,20 +33,24 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
     a view the chart does not offer is the time series, bad phase starts are dropped,
     and unit codes the reporting DB does not know are dropped before any query (so
     invented codes cannot force new queries).
-    Phase starts reach the payload (and its cache key) only in the run-chart view. A
+    Phase starts reach the payload (and its cache key) only in the run-chart view. The
+    phase picker follows the view drawn (``payload["view"]``: a run chart with too few
+    periods is drawn as the time series) and shows the phase starts as applied. A
     database failure shows a notice in the user's language, never a trace.
     """
     spec, filters, lang = read_request(request)
     if spec is None:
         return chart_error(lang)
     # Only valid views and months reach the cache key.
-    cards, _notices = CardStates.from_cards({spec.id: view}, {spec.id: phases})
+    cards, _notices = CardStates.from_cards({spec.id: view}, {spec.id: phases}, filters.grain)
     view = cards.view_of(spec.id)
     picked = cards.phases_of(spec.id) if view == SPC_VIEW else ()
     try:
         filters, _unknown = known_units(filters)  # no queries for invented unit codes
         payload = chart_payload(spec.id, filters, lang, view, picked)
-        tools = [phase_picker(spec, filters, picked, lang)] if view == SPC_VIEW else []
+        drawn = payload.get("view", view)
+        applied = tuple(payload.get("phases", ()))
+        tools = [phase_picker(spec, filters, applied, lang)] if drawn == SPC_VIEW else []
     except DATABASE_ERRORS:
         log.exception("chart %s failed", spec.id)
         return chart_error(lang)

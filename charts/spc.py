@@ -96,6 +96,19 @@ CENTRE_COLOUR = "#222222"
 _PHASE_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
+def is_phase_month(value: object) -> bool:
+    """Whether ``value`` is a phase month: a ``str`` ``"YYYY-MM"`` in ASCII digits with
+    nothing around it, in the years ``queries.filters`` accepts."""
+    return isinstance(value, str) and bool(_PHASE_MONTH.fullmatch(value)) and _month_ok(value)
+
+
+def phase_month(month: str, grain: str) -> str:
+    """The first month of the ``grain`` period containing ``month`` (both ``YYYY-MM``):
+    ``phase_month("2024-05", "quarter") == "2024-04"``."""
+    start = period_start(pd.Timestamp(month + "-01"), grain)
+    return f"{start.year:04d}-{start.month:02d}"
+
+
 def normalise_phases(
     phases: Iterable[object],
     periods: Sequence[pd.Timestamp] | None = None,
@@ -112,13 +125,11 @@ def normalise_phases(
     kept. This is the cache key of the run chart; the URL layer tells the user about
     rejected values.
     """
-    months = {p for p in phases if isinstance(p, str) and _PHASE_MONTH.fullmatch(p)}
-    months = {p for p in months if _month_ok(p)}
+    months = {p for p in phases if is_phase_month(p)}
     if periods is not None:
         shown = sorted({pd.Timestamp(p) for p in periods})
-        starts = {period_start(pd.Timestamp(month + "-01"), grain) for month in months}
-        later = set(shown[1:])
-        months = {f"{p.year:04d}-{p.month:02d}" for p in starts if p in later}
+        later = {f"{p.year:04d}-{p.month:02d}" for p in shown[1:]}
+        months = {phase_month(month, grain) for month in months} & later
     return tuple(sorted(months)[:MAX_USER_PHASES])
 
 
