@@ -420,7 +420,7 @@ def test_s025_a_latest_phase_without_limits_or_without_shown_months(monkeypatch)
     built = _view(monkeypatch, B + [40.0], phases=("2025-01",))
     assert (
         "1/2025 alkaen keskiarvo on 40,0\u00a0%. Rajoja ei näytetä, koska niiden "
-        "laskemiseen tarvitaan vähintään 5 kahden peräkkäisen jakson eroa, ja nyt eroja on 0."
+        "laskemiseen tarvitaan vähintään 5 peräkkäisten jaksojen eroa, ja nyt eroja on 0."
     ) in built["summary"]
     assert "alustavia" not in built["summary"]
     # The same phase with its only month suppressed has no mean at all: the sentence
