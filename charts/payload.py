@@ -338,6 +338,7 @@ def _spc_view(
         notes,
         spec.higher_is_better,
         _options(spec, frame, filters, lang),
+        hidden=grid["suppressed"],
     )
 
     def fmt(value: float) -> str:

@@ -70,9 +70,19 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.figures import SERIES_COLOURS, TICK_FORMAT, FigureOptions, base_layout, value_format
+from charts.figures import (
+    HIDDEN_COLOUR,
+    HIDDEN_META,
+    HIDDEN_RANK,
+    SERIES_COLOURS,
+    TICK_FORMAT,
+    FigureOptions,
+    base_layout,
+    value_format,
+)
 from queries.filters import MONTHS_PER_GRAIN, _month_ok
 from queries.periods import period_start
+from translations import t
 
 XMR_CONSTANT = 2.66
 NEAR_LIMIT = 2 / 3  # "near a limit": beyond 2 of the limit's 3 sigma
@@ -343,8 +353,14 @@ def spc_figure(
     notes: pd.Series,
     higher_is_better: bool,
     options: FigureOptions,
+    hidden: pd.Series | None = None,
 ) -> go.Figure:
     """The XmR chart: the series, each phase's mean and process limits, and signals.
+
+    ``hidden`` (bool per row of ``analysis``) marks the periods whose value is
+    suppressed (small-count protection): each gets a hollow diamond on its phase's
+    mean line, named and hovered "Salattu (..)" like the hidden marks of the other
+    charts, so a gap reads as hidden, not as missing. No value of it is sent.
 
     ``periods`` gives the x value of each row of ``analysis``; ``labels`` has the
     translated names ``series``, ``mean``, ``limits``, ``improvement`` and ``concern``;
@@ -416,6 +432,27 @@ def spc_figure(
                 hoverinfo="skip",
             )
         )
+    if hidden is not None:
+        rows = analysis.index[hidden.loc[analysis.index].astype(bool) & analysis["mean"].notna()]
+        if len(rows):
+            name = t("chart.hidden", options.lang)
+            fig.add_trace(
+                go.Scatter(
+                    x=x.loc[rows],
+                    y=analysis.loc[rows, "mean"],
+                    name=name,
+                    mode="markers",
+                    marker={
+                        "symbol": "diamond-open",
+                        "size": 11,
+                        "color": HIDDEN_COLOUR,
+                        "line": {"width": 2},
+                    },
+                    meta=HIDDEN_META,
+                    legendrank=HIDDEN_RANK,
+                    hovertemplate=(f"%{{x|{TICK_FORMAT[options.grain]}}}: {name}<extra></extra>"),
+                )
+            )
     base_layout(fig, options)
     fig.update_layout(hovermode="x unified")
     return fig

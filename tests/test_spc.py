@@ -402,6 +402,12 @@ def test_s023_suppressed_months_are_gaps_and_the_summary_says_the_mean_is_biased
     # The value line has a gap there.
     line = built["figure"].data[0]
     assert math.isnan(line.y[15])
+    # ... and the gap is marked as hidden ("Salattu (..)", as on the other charts) on
+    # the mean line (B's mean, 11), its hover saying so; no value of it is sent.
+    (mark,) = [trace for trace in built["figure"].data if trace.name == "Salattu (..)"]
+    assert [pd.Timestamp(x) for x in mark.x] == [TS("2025-04-01")]
+    assert list(mark.y) == [11.0]
+    assert "Salattu (..)" in mark.hovertemplate
 
 
 def test_s024_too_few_shown_months_fall_back_to_the_series(monkeypatch):
@@ -595,8 +601,9 @@ def test_s040_every_rule_says_its_direction_in_hover_table_and_summary(
     assert [line.customdata[i] for i in flagged] == [" – " + note] * len(flagged)
     assert built["figure"].layout.hovermode == "x unified"
     # The signal markers do not repeat the note in the hover.
-    for trace in built["figure"].data[-2:]:
-        assert trace.hoverinfo == "skip"
+    for trace in built["figure"].data:
+        if trace.name.startswith("Erityinen syy"):
+            assert trace.hoverinfo == "skip"
     assert built["summary"].endswith(f"Sen merkkejä on {len(flagged)} jaksossa: {items}.")
 
 
