@@ -432,7 +432,9 @@ def chart_payload(
         phases = (phases,)
     # The cache key takes the filters the chart applies, so equivalent requests share it.
     filters = effective_filters(spec, filters)
-    if view == "spc":
+    if view == "spc" and phases:
+        # The run chart's own periods (from the memoized query; only when there are
+        # phases to put on them, so the common case costs nothing more).
         grid = _spc_grid(spec, filters)
         phases = (
             normalise_phases(phases, grid["period"], filters.grain) if spc_possible(grid) else ()
