@@ -67,8 +67,10 @@ def effective_filters(spec: ChartSpec, filters: Filters) -> Filters:
     queue charts take the service filter (so the cache is not split needlessly), a
     grain finer than the data's own is raised to it, and the months are cut to the
     data's (``queries.periods.clamp_to_data``: one cache key per view, however the
-    months outside the data are spelled)."""
-    filters = clamp_to_data(filters, *data_window())
+    months outside the data are spelled). The node id is dropped: the queries read the
+    resolved member ``units`` only, so two nodes with the same members (a municipality
+    with one unit, and that unit) share one cache key."""
+    filters = replace(clamp_to_data(filters, *data_window()), node="")
     if not spec.unit_filter:
         filters = replace(filters, units=())
     if not spec.service_filter:
