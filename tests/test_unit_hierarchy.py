@@ -351,3 +351,41 @@ def test_h033_the_unit_control_lists_the_hierarchy_grouped(reporting_db):
     # A heading is never a node id: it could not pass Filters.from_query.
     assert all(Filters.from_query({"unit": o["value"]})[1] for o in options if o.get("disabled"))
     assert node_options((), "fi") == [{"label": "Koko hyvinvointialue", "value": ""}]
+
+
+def test_h034_the_powerpoint_export_refuses_a_selection_outside_the_hierarchy(executed):
+    from contextvars import copy_context
+
+    from dash import no_update
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    from callbacks.exports_pptx import export_pptx
+    from dashboards._export import IDS
+
+    def press(search: str):
+        def run():
+            context_value.set(
+                AttributeDict(triggered_inputs=[{"prop_id": IDS["page"] + ".n_clicks", "value": 1}])
+            )
+            return export_pptx(
+                lambda _progress: None,
+                1,
+                None,
+                {"page": "hoitoonpaasy", "charts": ["jonot"], "lang": "fi"},
+                None,
+                {"page": "hoitoonpaasy", "search": search, "token": "t"},
+            )
+
+        return copy_context().run(run)
+
+    refusal = t("export.pptx.refused")
+    for search, notice in (
+        ("?unit=TA01&unit=TA02", SEVERAL),
+        ("?service=oral_health&service=mental_health", SEVERAL_SERVICES),
+        ("?unit=municipality-999", UNKNOWN),
+    ):
+        download, status = press(search)
+        assert download is no_update and status == f"{refusal} {notice}", search
+    # No chart was queried for any of them (only the unit list, for the unknown node).
+    assert not any("start_date" in params for params in executed), executed
