@@ -38,7 +38,7 @@ from dash.exceptions import PreventUpdate
 from charts.address import Address, CardStates
 from charts.card import card_id
 from charts.kpi import ADDRESS_LINK
-from dashboards._filters import ADDRESS_PROPOSAL, ALL_SERVICES, LATEST, UNIT_CONTROL
+from dashboards._filters import ADDRESS_PROPOSAL, ALL_SERVICES, COUNTY, LATEST, UNIT_CONTROL
 from dashboards._page import PAGE_STATE
 from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
@@ -74,13 +74,13 @@ def controls_address(
     phases: dict[str, object],
 ) -> tuple[Address, tuple[str, ...]]:
     """The address the controls show, validated like URL parameters, and the notice keys
-    of values not taken. ``unit`` is the unit control's node id (``""``: the whole
+    of values not taken. ``unit`` is the unit control's node id (``COUNTY``: the whole
     county), ``service`` the service control's one service (``ALL_SERVICES``: all).
     Language and embed flag are those of the shown address. The node is not looked up
     here (``queries.units.resolve_selection``)."""
     filters, filter_notices = Filters.from_query(
         {
-            "unit": unit,
+            "unit": None if unit == COUNTY else unit,
             "from": start,
             "to": None if end == LATEST else end,
             "grain": grain,

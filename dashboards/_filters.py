@@ -23,6 +23,9 @@ from translations import t
 LATEST = "latest"  # the "to" select's value for "up to the latest data"
 ALL_SERVICES = "all"  # the service control's value for "every service"
 UNIT_CONTROL = "filter-unit"  # the unit control: a select of the hierarchy's nodes
+# The unit control's value for the whole county (node id ""; dbc.Select keeps the
+# value "" for its placeholder). "#" is never part of a node id.
+COUNTY = "#county"
 UNIT_SELECTION = "unit-selection"  # store: the node id the page was built for
 # The server's proposal for the next address (callbacks.address), applied in the browser.
 ADDRESS_PROPOSAL = "address-proposal"
@@ -59,7 +62,7 @@ def _fieldset(legend: str, control, width: int, hidden: bool = False) -> dbc.Col
 
 def county_option(lang: str) -> dict[str, str]:
     """The unit control's option for the whole county (node id ``""``)."""
-    return {"label": t("filters.units_all", lang), "value": ""}
+    return {"label": t("filters.units_all", lang), "value": COUNTY}
 
 
 def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> html.Section:
@@ -77,7 +80,7 @@ def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> h
     controls = [
         _field(
             t("filters.unit", lang),
-            dbc.Select(id=UNIT_CONTROL, options=unit_options, value=filters.node),
+            dbc.Select(id=UNIT_CONTROL, options=unit_options, value=filters.node or COUNTY),
             UNIT_CONTROL,
             4,
         ),

@@ -86,7 +86,7 @@ STATE = {"page": "digipalvelut", "search": "", "token": "build-1"}
 
 
 def _propose(
-    unit="",
+    unit="#county",
     start="2022-01",
     end="latest",
     grain="month",

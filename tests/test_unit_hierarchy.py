@@ -208,7 +208,7 @@ def test_h010_pages_refuse_several_units_and_show_the_county(reporting_db):
         assert "url-notice" in str(layout) and SEVERAL in str(layout), page.__name__
         # The county (no unit), and nothing else changes: the start month stays.
         assert all(s == {"from": "2024-01"} for s in _stores(layout)), page.__name__
-        assert _by_id(layout, "filter-unit").value == ""
+        assert _by_id(layout, "filter-unit").value == "#county"
         unknown = page.layout(unit="municipality-999")
         assert UNKNOWN in str(unknown)
         assert all("unit" not in s for s in _stores(unknown))
@@ -313,7 +313,7 @@ def test_h031_card_callbacks_serve_one_node_with_its_members(executed):
     assert any("TA01" in p and "TA02" in p and "TA03" not in p for p in executed), executed
 
 
-def _propose(unit="", service="all", state=None):
+def _propose(unit="#county", service="all", state=None):
     state = state or {"page": "hoitoonpaasy", "search": "", "token": "t1"}
     return propose_address(unit, "2022-01", "latest", "month", service, [], [], [], [], state)
 
@@ -321,7 +321,7 @@ def _propose(unit="", service="all", state=None):
 def test_h032_the_controls_propose_one_node(reporting_db):
     assert _propose("municipality-901")["search"] == "?unit=municipality-901"
     assert _propose("municipality-901")["filters"] == {"unit": "municipality-901"}
-    assert _propose("")["search"] == ""
+    assert _propose("#county")["search"] == ""
     # A forged value: an unknown node or two of them is not taken, and said.
     unknown = _propose("municipality-999")
     assert (unknown["search"], unknown["status"]) == ("", UNKNOWN)
@@ -335,7 +335,7 @@ def test_h033_the_unit_control_lists_the_hierarchy_grouped(reporting_db):
     options, status = unit_options("TA01", {"search": ""})
     assert status == ""
     assert options == [
-        {"label": "Koko hyvinvointialue", "value": ""},
+        {"label": "Koko hyvinvointialue", "value": "#county"},
         {"label": "— Palvelualueet —", "value": "#area", "disabled": True},
         {"label": "A-alue", "value": "area-a-alue"},
         {"label": "B-alue", "value": "area-b-alue"},
@@ -348,9 +348,11 @@ def test_h033_the_unit_control_lists_the_hierarchy_grouped(reporting_db):
         {"label": "Beeta – Beetan terveysasema", "value": "TA02"},
         {"label": "Gamma – Gamman terveysasema", "value": "TA03"},
     ]
-    # A heading is never a node id: it could not pass Filters.from_query.
-    assert all(Filters.from_query({"unit": o["value"]})[1] for o in options if o.get("disabled"))
-    assert node_options((), "fi") == [{"label": "Koko hyvinvointialue", "value": ""}]
+    # A heading or the county's value is never a node id: it cannot pass
+    # Filters.from_query.
+    values = [o["value"] for o in options if o.get("disabled") or o["value"] == "#county"]
+    assert len(values) == 4 and all(Filters.from_query({"unit": v})[1] for v in values)
+    assert node_options((), "fi") == [{"label": "Koko hyvinvointialue", "value": "#county"}]
 
 
 def test_h034_the_powerpoint_export_refuses_a_selection_outside_the_hierarchy(executed):
