@@ -391,3 +391,36 @@ def test_h034_the_powerpoint_export_refuses_a_selection_outside_the_hierarchy(ex
         assert download is no_update and status == f"{refusal} {notice}", search
     # No chart was queried for any of them (only the unit list, for the unknown node).
     assert not any("start_date" in params for params in executed), executed
+
+
+def test_h035_the_card_endpoint_refuses_over_http(client):
+    from app import app as dash_app
+    from tests.callback_bodies import callback_body
+
+    client.get("/")  # Dash fills its callback map at the first request
+
+    def card_request(filters: dict) -> dict:
+        return callback_body(
+            dash_app,
+            '{"chart":["MATCH"],"type":"chart-body"}.children',
+            values=lambda e: (
+                {"chart": "jonot", "filters": filters, "lang": "fi"}
+                if e["id"]["type"] == "chart-request"
+                else []
+                if e["id"]["type"] == "chart-phases"
+                else "series"
+            ),
+            fill=lambda _key, _i: "jonot",
+        )
+
+    for filters, notice in (
+        ({"unit": ["TA11", "TA12"]}, SEVERAL),
+        ({"unit": "municipality-999"}, UNKNOWN),
+        ({"service": ["oral_health", "family_centre"]}, SEVERAL_SERVICES),
+    ):
+        response = client.post("/_dash-update-component", json=card_request(filters))
+        assert response.status_code == 200, filters
+        text = str(response.get_json())  # the JSON escapes ä, ö
+        assert "selection-refused" in text and notice in text and "Graph" not in text
+    served = client.post("/_dash-update-component", json=card_request({"unit": "area-b-alue"}))
+    assert "selection-refused" not in served.get_data(as_text=True)
