@@ -222,12 +222,14 @@ def _series_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]
 
 
 def _unit_panels(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, pd.DataFrame]:
-    """Unit label -> the chart's tidy frame for that unit alone (each one cached)."""
+    """Unit label -> the chart's tidy frame for that unit alone (each one cached): the
+    units of the chart's ``unit_types`` among the chosen node's members (the county:
+    all of them); a node that is one unit is shown whatever its type."""
     frame = units()
+    if len(filters.units) != 1:
+        frame = frame[frame["unit_type"].isin(spec.unit_types)]
     if filters.units:
         frame = frame[frame["unit_id"].isin(filters.units)]
-    else:
-        frame = frame[frame["unit_type"].isin(spec.unit_types)]
     name = "name_sv" if lang == "sv" else "name_fi"
     return {
         getattr(row, name): load_complete(spec, replace(filters, units=(row.unit_id,)))

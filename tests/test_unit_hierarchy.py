@@ -34,7 +34,7 @@ from queries.units import (
     resolve_selection,
 )
 from tests.conftest import reporting_db_fixture
-from tests.fixtures import demo_units
+from tests.fixtures import access, demo_units
 from translations import t
 
 demo_db = reporting_db_fixture(demo_units)
@@ -424,3 +424,30 @@ def test_h035_the_card_endpoint_refuses_over_http(client):
         assert "selection-refused" in text and notice in text and "Graph" not in text
     served = client.post("/_dash-update-component", json=card_request({"unit": "area-b-alue"}))
     assert "selection-refused" not in served.get_data(as_text=True)
+
+
+access_db = reporting_db_fixture(access)
+
+
+def test_h040_by_unit_view_shows_the_nodes_units_of_the_charts_type(access_db):
+    from charts.payload import _unit_panels
+
+    # The access fixture adds the oral-health clinic SU01 to municipality 901 (a copy of
+    # TA01's row): 901 = TA01, SU01; A-alue = TA01, TA02, SU01.
+    seven_days, oral = CHARTS["hoitotakuu-7vrk"], CHARTS["suun-terveydenhuolto-odotus"]
+    assert oral.unit_types == ("oral_health",)
+
+    def panels(spec, node):
+        filters = resolve_selection(Filters(start="2024-01", end="2024-01", node=node))[0]
+        return list(_unit_panels(spec, effective_filters(spec, filters), "fi"))
+
+    assert panels(seven_days, "municipality-901") == ["Alfan terveysasema"]
+    assert panels(seven_days, "area-a-alue") == ["Alfan terveysasema", "Beetan terveysasema"]
+    assert panels(oral, "area-a-alue") == ["Alfan hammashoitola"]
+    # One unit is shown whatever its type; the county shows every unit of the type.
+    assert panels(oral, "TA01") == ["Alfan terveysasema"]
+    assert panels(seven_days, "") == [
+        "Alfan terveysasema",
+        "Beetan terveysasema",
+        "Gamman terveysasema",
+    ]
