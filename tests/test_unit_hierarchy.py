@@ -451,3 +451,45 @@ def test_h040_by_unit_view_shows_the_nodes_units_of_the_charts_type(access_db):
         "Beetan terveysasema",
         "Gamman terveysasema",
     ]
+
+
+def test_h008_an_id_means_one_node_even_when_names_collide(monkeypatch):
+    import pandas as pd
+
+    from queries import units as hierarchy
+
+    rows = [
+        # unit_id, service_area, municipality_code
+        ("X1", "Norr A", "901"),
+        ("X2", "norr-a", "902"),  # the same slug as "Norr A": norr-a
+        ("municipality-901", "Norr A", "901"),  # spelled like municipality 901's node
+    ]
+    frame = pd.DataFrame(
+        [
+            {
+                "unit_id": uid,
+                "name_fi": f"{uid} fi",
+                "name_sv": f"{uid} sv",
+                "unit_type": "health_station",
+                "service_area": area,
+                "municipality_code": code,
+                "municipality_fi": f"K{code}",
+                "municipality_sv": f"K{code} sv",
+            }
+            for uid, area, code in rows
+        ]
+    )
+    monkeypatch.setattr(hierarchy, "units", lambda: frame)
+    monkeypatch.setattr(hierarchy, "reporting_meta", lambda: {"county_name_fi": "Maakunta"})
+    nodes = hierarchy_nodes.uncached()
+    # "Norr A" sorts before "norr-a" (upper case first): it keeps area-norr-a. The
+    # municipality node is made before the units: it keeps municipality-901.
+    assert [(n.id, n.units) for n in nodes] == [
+        ("", ("X1", "X2", "municipality-901")),
+        ("area-norr-a", ("X1", "municipality-901")),
+        ("municipality-901", ("X1", "municipality-901")),
+        ("municipality-902", ("X2",)),
+        ("X1", ("X1",)),
+        ("X2", ("X2",)),
+    ]
+    assert nodes[0].label("fi") == "Maakunta" and nodes[0].label("sv") == ""
