@@ -67,8 +67,10 @@ def effective_filters(spec: ChartSpec, filters: Filters) -> Filters:
     queue charts take the service filter (so the cache is not split needlessly), a
     grain finer than the data's own is raised to it, and the months are cut to the
     data's (``queries.periods.clamp_to_data``: one cache key per view, however the
-    months outside the data are spelled)."""
-    filters = clamp_to_data(filters, *data_window())
+    months outside the data are spelled). The node id is dropped: the queries read the
+    resolved member ``units`` only, so two nodes with the same members (a municipality
+    with one unit, and that unit) share one cache key."""
+    filters = replace(clamp_to_data(filters, *data_window()), node="")
     if not spec.unit_filter:
         filters = replace(filters, units=())
     if not spec.service_filter:
@@ -220,12 +222,14 @@ def _series_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]
 
 
 def _unit_panels(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, pd.DataFrame]:
-    """Unit label -> the chart's tidy frame for that unit alone (each one cached)."""
+    """Unit label -> the chart's tidy frame for that unit alone (each one cached): the
+    units of the chart's ``unit_types`` among the chosen node's members (the county:
+    all of them); a node that is one unit is shown whatever its type."""
     frame = units()
+    if len(filters.units) != 1:
+        frame = frame[frame["unit_type"].isin(spec.unit_types)]
     if filters.units:
         frame = frame[frame["unit_id"].isin(filters.units)]
-    else:
-        frame = frame[frame["unit_type"].isin(spec.unit_types)]
     name = "name_sv" if lang == "sv" else "name_fi"
     return {
         getattr(row, name): load_complete(spec, replace(filters, units=(row.unit_id,)))
