@@ -133,7 +133,7 @@ def test_data_end_and_meta(built):
     meta = dict(_query(built, "SELECT key, value FROM reporting_meta").itertuples(index=False))
     assert meta["data_as_of"] == "2024-02-29"
     assert meta["synthetic"] == "true"
-    assert meta["generator"] == "tietokeskustelut demo v1"
+    assert meta["generator"] == "tietokeskustelut demo v2"
     assert meta["seed"] == str(SEED) and meta["scale"] == "0.02"
     assert meta["county_name_fi"] == "Esimerkkilän hyvinvointialue"
     assert meta["county_name_sv"] == "Exempelby välfärdsområde"
