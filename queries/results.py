@@ -55,7 +55,7 @@ def key_of(column: str) -> str:
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.reindex(columns=TIDY_COLUMNS)
-    frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
+    frame["suppressed"] = frame["suppressed"].eq(True)  # the queries never suppress
     frame["partial"] = frame["partial"].eq(True)  # missing (NaN) = not marked
     return frame.sort_values(["series", "period"], kind="stable").reset_index(drop=True)
 
@@ -67,10 +67,12 @@ def empty_frame(*extra: str) -> pd.DataFrame:
     )
 
 
-def share_values(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """100 × ``numerator`` / ``denominator`` (%), NaN where the denominator is 0."""
+def share_values(numerator: pd.Series, denominator: pd.Series, decimals: int = 1) -> pd.Series:
+    """100 × ``numerator`` / ``denominator`` (%) rounded to ``decimals`` places, NaN
+    where the denominator is 0. (The published share is recomputed from the published
+    counts by ``queries.privacy.protect`` and stated by ``as_stated``.)"""
     num, den = numerator.astype(float), denominator.astype(float)
-    return 100.0 * num / den.where(den > 0)
+    return (100.0 * num / den.where(den > 0)).round(decimals)
 
 
 def share_series(rows: pd.DataFrame, series: dict[str, str], denominator: str) -> pd.DataFrame:
