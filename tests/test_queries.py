@@ -3,8 +3,6 @@ PostgreSQL. Every expected number is worked out by hand in the comment beside it
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from queries.access import access_within_days
