@@ -76,6 +76,12 @@ class ChartSpec:
         """The definition text, citing the small-count minimum in force."""
         return t(self.text_key("definition"), lang, minimum=get_settings().min_cell_count)
 
+    def protection(self, lang: str) -> str:
+        """One sentence on how small numbers are protected in this chart (shown in the
+        definition popover), citing the minimum in force."""
+        key = "card.protection" if self.counts_people else "card.protection_none"
+        return t(key, lang, minimum=get_settings().min_cell_count)
+
     def series_key(self, series: str) -> str:
         """Translation key of a series label."""
         return f"chart.{self.id}.series.{series}"
