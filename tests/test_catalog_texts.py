@@ -110,18 +110,20 @@ def test_tx002_codes_in_texts_are_codes_of_the_definitions():
     assert cited and cited <= known
 
 
-def test_tx003_definitions_follow_the_minimum_in_force():
+def test_tx003_protection_sentence_follows_the_minimum_in_force():
     original = get_settings()
     try:
         configure(replace(original, min_cell_count=7))
-        suppressing = [spec for spec in CHARTS.values() if "{minimum}" in catalog("fi")[
-            spec.text_key("definition")]]  # fmt: skip
-        # Every chart that counts people says how it suppresses, with the minimum in force.
-        assert {spec.id for spec in suppressing} == {
-            spec.id for spec in CHARTS.values() if spec.counts_people
-        }
-        for spec in suppressing:
-            assert "alle 7" in spec.definition("fi").lower(), spec.id
+        for spec in CHARTS.values():
+            sentence = spec.protection("fi")
+            # Every chart that counts people says in its definition popover how small
+            # numbers are protected, with the minimum in force; the others say that
+            # their numbers are exact. The definitions no longer repeat it.
+            if spec.counts_people:
+                assert "alle 7 henkilön" in sentence and "7:n monikertaan" in sentence
+            else:
+                assert sentence == "Luvut eivät koske henkilöitä, joten ne näytetään tarkkoina."
+            assert "{minimum}" not in catalog("fi")[spec.text_key("definition")], spec.id
     finally:
         configure(original)
     assert ALL_AREAS  # the areas' texts were scanned above through the catalog
