@@ -127,3 +127,25 @@ def test_tx003_protection_sentence_follows_the_minimum_in_force():
     finally:
         configure(original)
     assert ALL_AREAS  # the areas' texts were scanned above through the catalog
+
+
+def test_tx004_definition_popover_says_how_small_numbers_are_protected():
+    from charts.address import Address
+    from charts.card import chart_card
+
+    def texts(component) -> list[str]:
+        children = getattr(component, "children", None)
+        if isinstance(children, str):
+            return [children]
+        if isinstance(children, list | tuple):
+            return [text for child in children for text in texts(child)]
+        return texts(children) if children is not None else []
+
+    people = chart_card(CHARTS["jonot"], Address(), "fi")
+    # The minimum in force (5 by default) in the catalog sentence.
+    assert any(
+        text.startswith("Pienet luvut suojataan: alle 5 henkilön lukumäärät")
+        for text in texts(people)
+    )
+    stations = chart_card(CHARTS["hoitotakuuseuranta-kattavuus"], Address(), "fi")
+    assert "Luvut eivät koske henkilöitä, joten ne näytetään tarkkoina." in texts(stations)
