@@ -139,9 +139,10 @@ def protect(
       ``SMALL_COUNT`` when suppressed. A missing value stays missing, not suppressed.
 
     ``counts_people=False`` (counts of units or services) and rows whose series is in
-    ``exact_series`` stay exact. Returns a new frame with the same columns (keys
-    included: the caller drops them before serving), ``suppressed`` and
-    ``suppression_reason`` set from scratch. Raises ValueError when a count of people
+    ``exact_series`` stay exact (with the ``suppressed`` flag they came with). Returns
+    a new frame with the same columns (keys included: the caller drops them before
+    serving); for the other rows ``suppressed`` and ``suppression_reason`` are set from
+    scratch. Raises ValueError when a count of people
     has no key.
     """
     out = frame.copy()
@@ -181,16 +182,18 @@ def protect(
     out["numerator"] = np.where(hidden, np.nan, new_num)
     out["denominator"] = np.where(hidden, np.nan, new_den)
     out["value"] = new_value
-    out["suppressed"] = hidden
+    reasons = _reasons(
+        (small_den, SMALL_DENOMINATOR),
+        (small_num, SMALL_NUMERATOR),
+        (small_count, SMALL_COUNT),
+        size=size,
+    )
+    # Exact rows keep what they came with (the queries never suppress).
+    before = out["suppressed"].eq(True).to_numpy() if "suppressed" in out.columns else False
+    earlier = out.get("suppression_reason", pd.Series(None, index=out.index)).to_numpy()
+    out["suppressed"] = np.where(exact, before, hidden)
     out["suppression_reason"] = pd.Series(
-        _reasons(
-            (small_den, SMALL_DENOMINATOR),
-            (small_num, SMALL_NUMERATOR),
-            (small_count, SMALL_COUNT),
-            size=size,
-        ),
-        index=out.index,
-        dtype=object,
+        np.where(exact, earlier, reasons), index=out.index, dtype=object
     )
     return out
 
