@@ -112,7 +112,7 @@ def _reasons(*rules: tuple[np.ndarray, str], size: int) -> np.ndarray:
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     if name not in frame.columns:
         return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+    return np.asarray(frame[name].to_numpy(dtype=float, na_value=np.nan), dtype=float)
 
 
 def protect(
@@ -149,8 +149,13 @@ def protect(
     size = len(out)
     if size == 0:
         return out
-    exact = ~np.asarray(counts_people, dtype=bool) | out["series"].isin(list(exact_series))
-    exact = np.broadcast_to(np.asarray(exact, dtype=bool), (size,))
+    exact_series = list(exact_series)
+    if not counts_people:
+        exact = np.ones(size, dtype=bool)
+    elif exact_series:
+        exact = out["series"].isin(exact_series).to_numpy()
+    else:
+        exact = np.zeros(size, dtype=bool)
     num, den, value = _column(out, "numerator"), _column(out, "denominator"), _column(out, "value")
     share = ~np.isnan(num) & ~np.isnan(den) & ~exact
     based = np.isnan(num) & ~np.isnan(den) & ~exact
