@@ -104,6 +104,14 @@ def test_pub001_every_served_count_of_people_is_0_hidden_or_a_multiple_of_m(clie
     assert served > 1000 and suppressed > 50
 
 
+def test_pub003_the_api_names_the_method(client):
+    body = client.get("/api/charts/matalan-kynnyksen-ryhmat/data.json").get_json()
+    assert body["suppression"]["method"] == "fixed_random_rounding"
+    assert body["suppression"]["exact_series"] == ["groups"]
+    body = client.get("/api/charts/omaolo-palvelut/data.json").get_json()
+    assert (body["suppression"]["method"], body["suppression"]["applies"]) == ("none", False)
+
+
 def test_pub002_counts_that_are_not_people_are_served_exactly(client):
     first_day, last_day = data_window()
     checked = 0
