@@ -83,6 +83,7 @@ def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
                     dbc.PopoverBody(
                         [
                             html.P(spec.definition(lang)),
+                            html.P(spec.protection(lang), className="small"),
                             html.P(
                                 t("card.source", lang, source=t(spec.text_key("source"), lang)),
                                 className="mb-0 small",

@@ -40,12 +40,13 @@ def test_k001_card_body_has_figure_summary_table_and_stamp(reporting_db):
     )
     (graph,) = _find(body, lambda c: type(c).__name__ == "Graph")
     trace = graph.figure["data"][0]
-    assert plotted(trace["y"]) == [57.1, 83.3]
+    # Published: 8 / 14 -> 10 / 15 = 66.7 % (worked out in test_api.test_a002).
+    assert plotted(trace["y"]) == [66.7, 83.3]
     assert graph.config["displaylogo"] is False
     (caption,) = _find(body, lambda c: type(c).__name__ == "Figcaption")
     assert caption.children.startswith("Viimeisin arvo 2/2024: 83,3")
     cells = [c.children for c in _find(body, lambda c: type(c).__name__ == "Td")]
-    assert cells == ["57,1\u00a0%", "83,3\u00a0%"]
+    assert cells == ["66,7\u00a0%", "83,3\u00a0%"]
     text = str(body)
     assert "Tiedot 30.4.2024 asti." in text and "Synteettinen demoaineisto." in text
 
