@@ -156,8 +156,8 @@ def test_n003_link_with_view_and_phase_opens_them_and_picking_writes_the_address
     dash_duo, browser_db
 ):
     # The queue chart: its 16 months (1/2023 .. 4/2024) are enough for a run chart (12),
-    # so the run chart and its phase picker are drawn. (The fixture's 4 months of
-    # hoitotakuu-7vrk are too few: that card draws the time series, without a picker.)
+    # so the run chart and its phase picker are drawn. (The fixture's hoitotakuu-7vrk
+    # has fewer than 12 shown months: that card draws the time series, without a picker.)
     dash_duo.start_server(app)
     dash_duo.wait_for_page(
         url=dash_duo.server_url + "/hoitoonpaasy?from=2023-01&view=jonot:spc&phase=jonot:2024-02"
