@@ -89,7 +89,7 @@ def _applies(spec, kind: str) -> bool:
 
 def test_pub001_every_served_count_of_people_is_a_multiple_of_m_never_missing(client):
     minimum = get_settings().min_cell_count
-    served = suppressed = zeros = 0
+    served = zeros = 0
     for chart_id, grain, unit in _requests():
         spec = CHARTS[chart_id]
         if not spec.counts_people:
@@ -107,16 +107,15 @@ def test_pub001_every_served_count_of_people_is_a_multiple_of_m_never_missing(cl
             zeros += sum(count == 0 for count in counts)
             if row["suppressed"]:
                 # Only a share or median whose base is published as 0 is withheld.
-                suppressed += 1
                 assert row["suppression_reason"] == "small_denominator", where
                 assert row["value"] is None and row["denominator"] == 0, where
             elif row["numerator"] is not None and row["denominator"]:
                 # A share comes from the served counts (stated to the chart's places).
                 share = 100 * row["numerator"] / row["denominator"]
                 assert math.isclose(row["value"], share, abs_tol=0.5 * 10**-spec.decimals), where
-    # The demo sample has thousands of served counts, many published as 0 (fewer than
-    # m), and shares resting on a published 0 withheld.
-    assert served > 1000 and zeros > 50 and suppressed > 0
+    # The demo sample has thousands of served counts, many of them published as 0
+    # (fewer than m: small counts rounded down, not withheld).
+    assert served > 1000 and zeros > 50
 
 
 def test_pub003_the_api_names_the_method(client):

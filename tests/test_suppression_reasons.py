@@ -16,12 +16,7 @@ from charts.payload import chart_payload
 from charts.summary import summarise
 from queries.cache import cache
 from queries.filters import Filters
-from queries.privacy import (
-    SMALL_COUNT,
-    SMALL_DENOMINATOR,
-    SMALL_NUMERATOR,
-    protect,
-)
+from queries.privacy import SMALL_DENOMINATOR, protect
 from settings import configure, get_settings
 
 
