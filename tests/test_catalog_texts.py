@@ -119,7 +119,9 @@ def test_tx003_protection_sentence_follows_the_minimum_in_force():
             # numbers are protected, with the minimum in force; the others say that
             # their numbers are exact. The definitions no longer repeat it.
             if spec.counts_people:
-                assert "7:n monikertaan" in sentence and "nolla tarkoittaa alle 7 henkilöä" in sentence
+                assert (
+                    "7:n monikertaan" in sentence and "nolla tarkoittaa alle 7 henkilöä" in sentence
+                )
             else:
                 assert sentence == "Luvut eivät koske henkilöitä, joten ne näytetään tarkkoina."
             assert "{minimum}" not in catalog("fi")[spec.text_key("definition")], spec.id

@@ -80,7 +80,9 @@ def test_pc003_other_minimum_and_keys_taken_mod_2_20():
 def test_pc004_vectorised_missing_and_keyless():
     # Arrays in, arrays out, element by element (values from pc001/pc002); a missing
     # count stays missing.
-    out = published_count([27, 27, 0, 3, 3, np.nan], [300_000, 500_000, 1, 500_000, 700_000, np.nan], M)
+    out = published_count(
+        [27, 27, 0, 3, 3, np.nan], [300_000, 500_000, 1, 500_000, 700_000, np.nan], M
+    )
     assert out[:5].tolist() == [30, 25, 0, 5, 0]
     assert math.isnan(out[5])
     # A count of people with no key is a programming error, not a silent exact count.
