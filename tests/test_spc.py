@@ -385,7 +385,8 @@ def test_s023_suppressed_months_are_gaps_and_the_summary_says_the_mean_is_biased
     built = _view(monkeypatch, values, suppressed={15})
     assert "Ei erityissyyn merkkejä" in built["summary"]
     assert built["summary"].endswith(
-        "Piilotettuja jaksoja 1 (pienet lukumäärät): keskiarvo ja rajat on laskettu vain "
+        "Piilotettuja jaksoja 1 (osuus tai mediaani perustuu liian harvaan henkilöön): "
+        "keskiarvo ja rajat on laskettu vain "
         "näytetyistä jaksoista, joten ne voivat olla vinoja, eikä peräkkäisiä jaksoja "
         "lasketa piilotetun jakson yli."
     )
