@@ -100,7 +100,9 @@ def test_pub001_every_served_count_of_people_is_a_multiple_of_m_never_missing(cl
                 continue
             counts = [row["numerator"], row["denominator"], row["value"]]
             # A median has no numerator; a count chart neither numerator nor denominator.
-            counts = [c for c, kind in zip(counts, ("n", "d", "v")) if _applies(spec, kind)]
+            counts = [
+                c for c, kind in zip(counts, ("n", "d", "v"), strict=True) if _applies(spec, kind)
+            ]
             for count in counts:
                 assert _published(count, minimum), (where, count)
             served += len(counts)
