@@ -271,6 +271,11 @@ def _units_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
         for label, (period, value, hidden) in latest.items()
     ]
     shown = {k: v for k, v in latest.items() if not v[2] and not pd.isna(v[1])}
+    # Units are compared within one period: the latest one any shown unit has (a unit
+    # whose data end earlier is in the table, not in the sentence).
+    if shown:
+        last_period = max(v[0] for v in shown.values())
+        shown = {k: v for k, v in shown.items() if v[0] == last_period}
     if shown:
         high = max(shown, key=lambda k: shown[k][1])
         low = min(shown, key=lambda k: shown[k][1])

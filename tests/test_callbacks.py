@@ -51,16 +51,23 @@ def test_k001_card_body_has_figure_summary_table_and_stamp(reporting_db):
     assert "Tiedot 30.4.2024 asti." in text and "Synteettinen demoaineisto." in text
 
 
-def test_k002_suppressed_cells_show_two_dots(reporting_db):
-    body = chart_card_body(
-        {
-            "chart": "hoitotakuu-7vrk",
-            "filters": {"from": "2024-01", "to": "2024-01", "unit": ["TA02"]},
-            "lang": "fi",
-        }
-    )
-    cells = [c.children for c in _find(body, lambda c: type(c).__name__ == "Td")]
-    assert cells == [".."]
+def test_k002_small_counts_show_rounded_and_a_withheld_share_two_dots(reporting_db):
+    def cells(chart, unit, month):
+        body = chart_card_body(
+            {
+                "chart": chart,
+                "filters": {"from": month, "to": month, "unit": [unit]},
+                "lang": "fi",
+            }
+        )
+        return [c.children for c in _find(body, lambda c: type(c).__name__ == "Td")]
+
+    # TA02 1/2024: 3 of 4 visits within 7 days, rounded (keys 60,000 and 82,000:
+    # test_queries.test_q003) to 5 / 5 = 100 %: shown, not "..".
+    assert cells("hoitotakuu-7vrk", "TA02", "2024-01") == ["100,0\u00a0%"]
+    # TA03 3/2024 has no access-type visits: the assessment share rests on 0 people,
+    # published 0 (fewer than 5): withheld as "..".
+    assert ".." in cells("kirjaamisen-laatu", "TA03", "2024-03")
 
 
 def test_k003_database_down_gives_finnish_notice_not_traceback(reporting_db, tmp_path):

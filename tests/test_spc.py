@@ -396,9 +396,9 @@ def test_s023_suppressed_months_are_gaps_and_the_summary_says_the_mean_is_biased
         in (built["summary"])
     )
     assert built["summary"].endswith(
-        "Salattuja jaksoja on 1, koska niiden lukumäärät ovat pieniä. Keskiarvo ja rajat on "
-        "laskettu vain näytetyistä jaksoista, joten ne voivat olla vinoja. Peräkkäisiä "
-        "jaksoja ei lasketa salatun jakson yli."
+        "Salattuja jaksoja on 1, koska osuus tai mediaani perustuu niissä liian harvaan "
+        "henkilöön. Keskiarvo ja rajat on laskettu vain näytetyistä jaksoista, joten ne "
+        "voivat olla vinoja. Peräkkäisiä jaksoja ei lasketa salatun jakson yli."
     )
     assert built["table"]["rows"][15][:2] == ["4/2025", ".."]
     # The value line has a gap there.
