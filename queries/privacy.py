@@ -28,8 +28,9 @@ fresh noise). Distinct referrers use the sum of their ``referrer_key``.
 Shares are computed from published counts only (``pn = min(p(n), p(d))``, value =
 100·pn/pd); when ``p(d) = 0`` the value is withheld (it rests on fewer than m people)
 while its numerator and denominator are shown as published (0 and 0). A non-count value
-resting on d people (a median waiting time) is shown with the published d when
-``p(d) >= m`` and withheld when ``p(d) = 0``. Charts whose counts are not counts of
+resting on d people (a median waiting time) is shown with the published d only when
+``p(d) >= 2m``: a published m may come from 1 … m−1 people (rounded up), and a median of
+so few is one person's waiting time; a published 2m or more means at least m+1 people. Charts whose counts are not counts of
 people (``counts_people=False``) stay exact.
 
 Literature:
@@ -66,8 +67,8 @@ KEY_RANGE = 2**20
 
 # Why a value is withheld (``suppression_reason``). The summary sentence and the exports
 # have a text for each (``suppression.reason.<reason>`` in the catalog). Counts are never
-# withheld, so the one reason is a share or median whose base is published as 0.
-SMALL_DENOMINATOR = "small_denominator"  # rests on fewer than minimum people (p(d) = 0)
+# withheld, so the one reason is a share or median resting on too few people.
+SMALL_DENOMINATOR = "small_denominator"  # may rest on fewer than minimum people
 REASONS = (SMALL_DENOMINATOR,)
 
 KEY_COLUMNS = ("numerator_key", "denominator_key", "value_key")
@@ -132,7 +133,8 @@ def protect(
       numerator and denominator are shown as published (0 and 0);
     - a value resting on ``denominator`` people, with no numerator (a median): the
       denominator is published and the value kept when the published denominator is
-      at least ``minimum``, withheld (``SMALL_DENOMINATOR``) when it is 0;
+      at least 2 · ``minimum`` (so at least ``minimum`` + 1 people), withheld
+      (``SMALL_DENOMINATOR``) when it is 0 or ``minimum``;
     - a count (neither present): ``value`` is published with ``value_key``; never
       withheld. A missing value stays missing.
 
@@ -171,8 +173,10 @@ def protect(
     p_den = published(den, _column(out, "denominator_key"), share | based)
     p_value = published(value, _column(out, "value_key"), count & ~np.isnan(value))
 
-    # The only thing withheld: a share or median whose base is published as 0.
-    hidden = (share | based) & (p_den == 0) & (minimum >= 2)
+    # The only things withheld: a share whose base is published as 0, and a median
+    # whose base is published below 2m (a published m may rest on a single person,
+    # and a median of one person is that person's own value).
+    hidden = ((share & (p_den == 0)) | (based & (p_den < 2 * minimum))) & (minimum >= 2)
 
     p_num = np.minimum(p_num, p_den)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -191,8 +191,13 @@ def test_pr002_small_numerators_and_denominators_are_rounded_not_withheld():
 def test_pr003_medians_rest_on_their_published_base():
     frame = _frame(
         [
-            # A median of 4 treated entries, K 10: 50 < 4·2**20 -> base 5: shown.
+            # A median of 4 treated entries, K 10: 50 < 4·2**20 -> base 5, which may
+            # rest on one person (1 rounded up): withheld, the base shown as 5.
             [None, "few_up", 41.5, NAN, 4, NAN, 10, NAN],
+            # Of 7 entries, K 10: 7 = 5 + 2, 50 < 2·2**20 -> base 10 >= 2·5: shown.
+            [None, "seven_up", 41.5, NAN, 7, NAN, 10, NAN],
+            # Of 7 entries, K 1,000,000: 5,000,000 >= 2,097,152 -> base 5: withheld.
+            [None, "seven_down", 41.5, NAN, 7, NAN, 1_000_000, NAN],
             # Of 4 entries with K 900,000: 4,500,000 >= 4,194,304 -> base 0: withheld,
             # the base shown as 0.
             [None, "few_down", 41.5, NAN, 4, NAN, 900_000, NAN],
@@ -202,8 +207,12 @@ def test_pr003_medians_rest_on_their_published_base():
         ]
     )
     out = protect(frame, M, True).set_index("series")
-    assert (out.at["few_up", "value"], out.at["few_up", "denominator"]) == (41.5, 5)
-    assert not out.at["few_up", "suppressed"]
+    assert math.isnan(out.at["few_up", "value"]) and out.at["few_up", "denominator"] == 5
+    assert out.at["few_up", "suppression_reason"] == SMALL_DENOMINATOR
+    assert (out.at["seven_up", "value"], out.at["seven_up", "denominator"]) == (41.5, 10)
+    assert not out.at["seven_up", "suppressed"]
+    assert math.isnan(out.at["seven_down", "value"])
+    assert out.at["seven_down", "denominator"] == 5
     assert out.at["few_down", "suppression_reason"] == SMALL_DENOMINATOR
     assert math.isnan(out.at["few_down", "value"]) and out.at["few_down", "denominator"] == 0
     assert (out.at["many", "value"], out.at["many", "denominator"]) == (41.5, 25)

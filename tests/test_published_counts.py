@@ -108,9 +108,15 @@ def test_pub001_every_served_count_of_people_is_a_multiple_of_m_never_missing(cl
             served += len(counts)
             zeros += sum(count == 0 for count in counts)
             if row["suppressed"]:
-                # Only a share or median whose base is published as 0 is withheld.
+                # Only a share whose base is published as 0, or a median whose base is
+                # published as 0 or m (which may rest on a single person), is withheld.
                 assert row["suppression_reason"] == "small_denominator", where
-                assert row["value"] is None and row["denominator"] == 0, where
+                median = row["numerator"] is None
+                assert row["value"] is None, where
+                assert row["denominator"] in ((0, minimum) if median else (0,)), where
+            elif row["numerator"] is None and row["denominator"] is not None:
+                # A median shown rests on a base published as at least 2m.
+                assert row["denominator"] >= 2 * minimum, where
             elif row["numerator"] is not None and row["denominator"]:
                 # A share comes from the served counts (stated to the chart's places).
                 share = 100 * row["numerator"] / row["denominator"]
