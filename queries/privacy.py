@@ -30,8 +30,8 @@ Shares are computed from published counts only (``pn = min(p(n), p(d))``, value 
 while its numerator and denominator are shown as published (0 and 0). A non-count value
 resting on d people (a median waiting time) is shown with the published d only when
 ``p(d) >= 2m``: a published m may come from 1 … m−1 people (rounded up), and a median of
-so few is one person's waiting time; a published 2m or more means at least m+1 people. Charts whose counts are not counts of
-people (``counts_people=False``) stay exact.
+so few is one person's waiting time; a published 2m or more means at least m+1 people.
+Charts whose counts are not counts of people (``counts_people=False``) stay exact.
 
 Literature:
 
