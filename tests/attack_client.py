@@ -289,6 +289,27 @@ class Served:
                 out.append(Row(period, labels.get(label, label), value, None, None))
         return out
 
+    def kpi_rows(self, chart: str, params: dict[str, Any], series: str) -> list[Row]:
+        """The numbers of a count chart's KPI card: its latest value and, from the change
+        it prints ("▲ +8 vuodentakaisesta"), the value a year earlier (latest − change).
+        ``series``: the chart's headline series. Empty when the card shows no number."""
+        text = " ".join(self.kpi_text(chart, params).split())
+        number = r"[−-]?\d[\d\u00a0 ]*(?:,\d+)?"
+        match = re.match(
+            rf"({number}) (\d{{1,2}}/\d{{4}}|Q[1-4]/\d{{4}}|\d{{4}}) \S* ?([+−-]\d[\d ]*)", text
+        )
+        if not match:
+            return []
+        latest, change = _number(match.group(1)), _number(match.group(3))
+        period = _period_from_label(match.group(2))
+        if latest is None or period is None:
+            return []
+        rows = [Row(period, series, latest, None, None)]
+        if change is not None:
+            earlier = date(period.year - 1, period.month, 1)
+            rows.append(Row(earlier, series, latest - change, None, None))
+        return rows
+
     def kpi_text(self, chart: str, params: dict[str, Any]) -> str:
         """The text of a KPI card (callback ``kpi-body``), "" when refused."""
         store = {"chart": chart, "filters": params, "lang": "fi"}
