@@ -306,3 +306,141 @@ def recovered(cells: Iterable[Cell], minimum: int) -> dict[frozenset[int], Cell]
         if 1 <= len(cell.records) < minimum and cell.number == len(cell.records):
             out.setdefault(cell.records, cell)
     return out
+
+
+# --- What each served view says ---------------------------------------------------
+
+SHARE_CHARTS = {
+    "hoitotakuu-7vrk",
+    "hoitotakuu-lakisaateinen",
+    "odotusaikajakauma",
+    "kirjaamisen-laatu",
+    "digiasiointi-osuus",
+    "sahkoinen-ajanvaraus-osuus",
+}
+COUNT_CHARTS = {
+    "jonot",
+    "hyvinvointilahetteet",
+    "liikuntalahetteet",
+    "erikoissairaanhoidon-lahetteet",
+}
+# Charts over the same people (family D).
+GROUPS = {
+    "access": (
+        "hoitotakuu-7vrk",
+        "hoitotakuu-lakisaateinen",
+        "odotusaikajakauma",
+        "kirjaamisen-laatu",
+    ),
+    "contacts": ("digiasiointi-osuus", "sahkoinen-ajanvaraus-osuus", "kirjaamisen-laatu"),
+    "referrals": ("hyvinvointilahetteet", "liikuntalahetteet", "erikoissairaanhoidon-lahetteet"),
+}
+
+
+def view_cells(
+    model, chart: str, selection, grain: str, rows, source: str, denominators=None
+) -> list[Cell]:
+    """The served rows of one view as cells (``model``'s set for the cell, served count).
+
+    A share gives its numerator and denominator; a share whose numerator is withheld
+    while its value and a denominator are shown (here or in ``denominators``, by
+    (period, series), from another interface of the same view) gives value ×
+    denominator / 100 (family C).
+    """
+    unit_series = frozenset(r.series for r in rows if r.series in model.unit_ids)
+    shown = {(r.period, r.series): r.denominator for r in rows if r.denominator is not None}
+    denominators = {**(denominators or {}), **shown}
+    out = []
+    for r in rows:
+        parts = []
+        if chart in SHARE_CHARTS:
+            parts.append(("numerator", r.numerator))
+            parts.append(("denominator", r.denominator))
+            den = denominators.get((r.period, r.series))
+            if r.numerator is None and r.value is not None and den:
+                parts.append(("numerator", round(r.value * den / 100)))
+        else:
+            parts.append(("value", r.value))
+        for part, number in parts:
+            if number is None:
+                continue
+            records = model.records(
+                chart, r.series, part, selection.units, r.period, grain, unit_series
+            )
+            if records is None:
+                continue
+            name = f"{source} {chart} {selection.label} {grain} {r.period:%Y-%m} {r.series}.{part}"
+            out.append(Cell(records, int(number), name))
+    return out
+
+
+# Headline series of the count charts: what their KPI card shows.
+HEADLINES = {
+    "jonot": "queue",
+    "hyvinvointilahetteet": "referrals",
+    "liikuntalahetteet": "referrals",
+    "erikoissairaanhoidon-lahetteet": "total",
+}
+
+
+def fetch(served, model, chart: str, selection, grain: str, span, via=("json",)) -> list[Cell]:
+    """Cells of one view through the interfaces ``via`` (json, csv, xlsx, card, kpi) of
+    ``served`` (``tests.attack_client.Served``); ``span`` is (from, to) as YYYY-MM."""
+    params = {**selection.params(), "from": span[0], "to": span[1], "grain": grain}
+    fetched = {}
+    for kind in via:
+        if kind == "json":
+            fetched[kind] = served.data_json(chart, params)
+        elif kind == "csv":
+            fetched[kind] = served.data_csv(chart, params)
+        elif kind == "xlsx":
+            fetched[kind] = served.data_xlsx(chart, params)
+        elif kind == "card":
+            fetched[kind] = served.card_table(chart, params)
+        elif chart in HEADLINES:
+            fetched[kind] = served.kpi_rows(chart, params, HEADLINES[chart])
+    denominators = {
+        (r.period, r.series): r.denominator
+        for rows in fetched.values()
+        for r in rows or ()
+        if r.denominator is not None
+    }
+    out = []
+    for kind, rows in fetched.items():
+        if rows:
+            out += view_cells(model, chart, selection, grain, rows, kind, denominators)
+    return out
+
+
+# --- The four families as request plans ----------------------------------------------
+# A plan is a list of views (chart, selection, grain, span, via); the attacker fetches
+# them all and subtracts what it got. GRAINS in the order a user meets them.
+GRAINS = ("month", "quarter", "year")
+
+
+def plan_a(chart: str, selection, span) -> list[tuple]:
+    """A: one chart and selection at every grain (a quarter or year minus its months)."""
+    return [(chart, selection, grain, span, ("json",)) for grain in GRAINS]
+
+
+def plan_b(chart: str, parent, grain: str, span, parts) -> list[tuple]:
+    """B: one chart at a parent selection and at each of ``parts``."""
+    return [(chart, s, grain, span, ("json",)) for s in [parent, *parts]]
+
+
+def plan_c(chart: str, selection, grain: str, span, via=("json", "csv", "xlsx", "card", "kpi")):
+    """C: one view through every interface (the views' own totals and parts)."""
+    return [(chart, selection, grain, span, via)]
+
+
+def plan_d(group: str, selection, grain: str, span) -> list[tuple]:
+    """D: the charts of ``GROUPS[group]`` (the same people) at one view."""
+    return [(chart, selection, grain, span, ("json",)) for chart in GROUPS[group]]
+
+
+def play(served, model, plan: list[tuple]) -> list[Cell]:
+    """The cells the views of ``plan`` serve (refused views give none)."""
+    cells: list[Cell] = []
+    for chart, selection, grain, span, via in plan:
+        cells += fetch(served, model, chart, selection, grain, span, via)
+    return cells
