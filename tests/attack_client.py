@@ -173,10 +173,16 @@ class Served:
     labels: dict[str, str] = field(default_factory=dict)
     _catalog: dict[str, dict[str, str]] | None = None
     requests: int = 0
+    memo: dict[str, tuple[int, bytes]] | None = None  # set to {} to fetch each URL once
 
     def _get(self, path: str) -> tuple[int, bytes]:
+        if self.memo is not None and path in self.memo:
+            return self.memo[path]
         self.requests += 1
-        return self.transport.get(path)
+        answer = self.transport.get(path)
+        if self.memo is not None:
+            self.memo[path] = answer
+        return answer
 
     def series_labels(self, chart: str) -> dict[str, str]:
         """Label -> series key of ``chart``'s catalog series plus ``self.labels``."""

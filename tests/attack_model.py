@@ -42,6 +42,7 @@ CLASSES = {
 }
 # Record ids of the three tables live in separate ranges of one integer space.
 CONTACT, REFERRAL, QUEUE = 0, 10**8, 2 * 10**8
+MINIMUM = 5  # TK_MIN_CELL_COUNT's default: hidden counts are 1..4
 MONTHS_PER_GRAIN = {"month": 1, "quarter": 3, "year": 12}
 
 
@@ -444,3 +445,50 @@ def play(served, model, plan: list[tuple]) -> list[Cell]:
     for chart, selection, grain, span, via in plan:
         cells += fetch(served, model, chart, selection, grain, span, via)
     return cells
+
+
+def sweep(
+    served,
+    model,
+    selection_list,
+    charts,
+    groups,
+    spans,
+    families=("A", "B", "C", "D"),
+    via_c=("json", "csv", "xlsx", "card", "kpi"),
+    progress=None,
+) -> dict[str, dict[frozenset[int], Cell]]:
+    """Every instance of each family over ``charts`` (A, B, C), ``groups`` (D, names of
+    ``GROUPS``), ``selection_list`` and ``spans``: family -> the distinct cells of
+    1 .. ``MINIMUM``-1 it recovered (by record or atom set). ``progress(text)`` is
+    called once per instance."""
+    from tests.attack_client import children
+
+    found: dict[str, dict[frozenset[int], Cell]] = {family: {} for family in families}
+
+    def attack(family, plan):
+        if progress:
+            progress(family)
+        for records, cell in recovered(derive(play(served, model, plan)), MINIMUM).items():
+            found[family].setdefault(records, cell)
+
+    for span in spans:
+        for selection in selection_list:
+            for chart in charts:
+                if "A" in families:
+                    attack("A", plan_a(chart, selection, span))
+                for grain in GRAINS:
+                    if "C" in families:
+                        attack("C", plan_c(chart, selection, grain, span, via_c))
+                    if "B" in families and selection.form != "unit":
+                        parts = [
+                            s
+                            for s in children(selection, selection_list)
+                            if selection.units or s.form != "set"
+                        ]
+                        attack("B", plan_b(chart, selection, grain, span, parts))
+            for group in groups:
+                for grain in GRAINS:
+                    if "D" in families:
+                        attack("D", plan_d(group, selection, grain, span))
+    return found
