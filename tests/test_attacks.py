@@ -22,7 +22,7 @@ Every served number is tied to the set of records it counts by ``tests.attack_mo
 Truth``, plain Python written from the indicator definitions; ``derive`` subtracts
 served and derived cells from their supersets; the test fails when a derived number
 equals its set's true size while that size is 1 .. m-1. The expected values of
-``test_t005`` are worked out by hand from the fixture's record keys.
+``test_t006`` are worked out by hand from the fixture's record keys.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def test_t004_family_c_within_one_view(served, chart, selection, grain, span):
     grain=st.sampled_from(GRAINS),
     span=st.sampled_from(RANGES),
 )
-def test_t006_family_d_across_charts_over_the_same_people(served, group, selection, grain, span):
+def test_t005_family_d_across_charts_over_the_same_people(served, group, selection, grain, span):
     cells = play(served, TRUTH, plan_d(group, selection, grain, span))
     assert_nothing_recovered(cells, "D")
 
@@ -185,7 +185,7 @@ def _json_rows(served: Served, chart: str, query: dict) -> dict[tuple[str, str],
     return {(f"{r.period:%Y-%m}", r.series): (r.value, r.numerator, r.denominator) for r in rows}
 
 
-def test_t005_protected_values_worked_by_hand(served):
+def test_t006_protected_values_worked_by_hand(served):
     """Published counts of fixed random rounding to base m = 5 with cell keys
     (docs/privacy.md): n = q·5 + r; published q·5 + 5 if key·5 < r·2**20 else q·5;
     1..4 withheld; the key is the sum of the counted records' keys mod 2**20 = 1048576.
@@ -250,7 +250,7 @@ def test_t007_fixture_has_hidden_counts_to_protect():
 
 
 def test_t008_hand_rows_are_what_the_hand_working_assumes():
-    """Guards test_t005's working: the hand-keyed cells hold only the hand rows."""
+    """Guards test_t006's working: the hand-keyed cells hold only the hand rows."""
     june = [
         c
         for c in ROWS["client_contacts"]
