@@ -302,7 +302,7 @@ class Served:
         text = " ".join(self.kpi_text(chart, params).split())
         number = r"[−-]?\d[\d\u00a0 ]*(?:,\d+)?"
         match = re.match(
-            rf"({number}) (\d{{1,2}}/\d{{4}}|Q[1-4]/\d{{4}}|\d{{4}}) \S* ?([+−-]\d[\d ]*)", text
+            rf"({number}) (\d{{1,2}}/\d{{4}}|Q[1-4]/\d{{4}}|\d{{4}}) \S* ?([+−-]?\d[\d ]*)", text
         )
         if not match:
             return []

@@ -12,8 +12,10 @@ hypothesis:
 - B: one chart at a parent selection and at its parts (county, service area and
   municipality nodes minus their units; arbitrary unit sets ``unit=A&unit=B`` minus one
   unit; once the hierarchy lands such sets must be refused);
-- C: one view through every interface (queue minus backlog, denominator minus
-  numerator, a total minus its parts, share times denominator);
+- C: one view through every interface (data API, CSV, XLSX, the card's table and the
+  KPI card): queue minus backlog, denominator minus numerator, a total minus its
+  parts, share times denominator, the KPI's latest value minus its change from a year
+  earlier;
 - D: the charts over the same visits or referrals at one selection (7-day chart and
   legal-deadline chart against the waiting-time classes and recording quality; the
   referral charts).
@@ -23,6 +25,10 @@ Truth``, plain Python written from the indicator definitions; ``derive`` subtrac
 served and derived cells from their supersets; the test fails when a derived number
 equals its set's true size while that size is 1 .. m-1. The expected values of
 ``test_t006`` are worked out by hand from the fixture's record keys.
+
+Before the disclosure control of issue 8 the families tests fail (each on its first
+example that leaks) and so does ``test_t003`` (no hierarchy yet); they are not marked
+xfail: they are the issue's acceptance test.
 """
 
 from __future__ import annotations
