@@ -273,3 +273,23 @@ def test_t008_hand_rows_are_what_the_hand_working_assumes():
         and r["referral_date"] >= date(2024, 5, 1)
     ]
     assert len(exercise) == 13 and sum(r["record_key"] for r in exercise) == 560000 + 21000
+
+
+def test_t009_the_attacker_finds_the_issue_examples_in_exact_numbers():
+    """The subtraction engine on the issue's family A example, by hand: Q3/2023 has 27
+    referrals (records 1..27), August 8 (4..11) and September 16 (12..27) are shown and
+    July is hidden: 27 - 8 - 16 = 3, the three records 1..3. Published as multiples of
+    5 (25, 10, 15: any rounding of the design) the same subtraction gives 0, no
+    hidden count."""
+    quarter, august, september = range(1, 28), range(4, 12), range(12, 28)
+
+    def cells(numbers):
+        sets = (frozenset(quarter), frozenset(august), frozenset(september))
+        return [
+            Cell(s, n, name) for s, n, name in zip(sets, numbers, ("Q3", "8", "9"), strict=True)
+        ]
+
+    found = recovered(derive(cells((27, 8, 16))), MINIMUM)
+    assert list(found) == [frozenset({1, 2, 3})]
+    assert found[frozenset({1, 2, 3})].number == 3
+    assert recovered(derive(cells((25, 10, 15))), MINIMUM) == {}
