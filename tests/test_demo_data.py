@@ -363,22 +363,16 @@ def test_targets_events_indicators(built):
     )
     # Numerators and denominators are whole counts (forms were once stored in thousands
     # with decimals, whose float sums exported as 16.308999999999997).
-    assert (
-        _scalar(
-            built,
-            "SELECT count(*) FROM indicator_values WHERE numerator <> round(numerator) "
-            "OR denominator <> round(denominator)",
-        )
-        == 0
-    )
-    assert (
-        _scalar(
-            built,
-            "SELECT min(denominator) FROM indicator_values "
-            "WHERE indicator_id = 'sahkoiset-lomakkeet-osuus'",
-        )
-        > 1000
-    )
+    assert _scalar(
+        built,
+        "SELECT count(*) FROM indicator_values WHERE numerator <> round(numerator) "
+        "OR denominator <> round(denominator)",
+    ) == 0
+    assert _scalar(
+        built,
+        "SELECT min(denominator) FROM indicator_values "
+        "WHERE indicator_id = 'sahkoiset-lomakkeet-osuus'",
+    ) > 1000
 
 
 # --------------------------------------------------------------------------------------
