@@ -194,7 +194,7 @@ def _json_rows(served: Served, chart: str, query: dict) -> dict[tuple[str, str],
 def test_t006_protected_values_worked_by_hand(served):
     """Published counts of fixed random rounding to base m = 5 with cell keys
     (docs/privacy.md): n = q·5 + r; published q·5 + 5 if key·5 < r·2**20 else q·5;
-    1..4 withheld; the key is the sum of the counted records' keys mod 2**20 = 1048576.
+    small counts too (1..4 -> 0 or 5, nothing withheld); the key is the sum of the counted records' keys mod 2**20 = 1048576.
     Keys are those of ``HAND_*`` in tests/fixtures/attacks.py."""
     exercise = _json_rows(
         served, "liikuntalahetteet", {"unit": "TA22", "from": "2024-05", "to": "2024-06"}
@@ -203,8 +203,9 @@ def test_t006_protected_values_worked_by_hand(served):
     # + 20000 + 30000 = 560000. n = 7 = 1·5 + 2; 560000·5 = 2800000 is not < 2·1048576
     # = 2097152: rounded down to 5.
     assert exercise[("2024-05", "referrals")][0] == 5
-    # Their referrers: R1 and R2, 2 people: withheld.
-    assert exercise[("2024-05", "referrers")][0] is None
+    # Their referrers: R1 and R2, 2 people, referrer keys 300000 + 400000 = 700000.
+    # n = 2 = 0·5 + 2; 700000·5 = 3500000 is not < 2·1048576 = 2097152: down to 0.
+    assert exercise[("2024-05", "referrers")][0] == 0
     # 6/2024: 6 referrals, keys 1000 + 2000 + ... + 6000 = 21000. n = 6 = 1·5 + 1;
     # 21000·5 = 105000 < 1·1048576: rounded up to 10.
     assert exercise[("2024-06", "referrals")][0] == 10
@@ -225,9 +226,12 @@ def test_t006_protected_values_worked_by_hand(served):
     # the same published 5 (so the two charts cannot be played against each other).
     classes = _json_rows(served, "odotusaikajakauma", ta12)
     assert classes[("2024-06", "days_0_7")][1:] == (5, 10)
-    # Classes 8-14 (wait 9), 15-90 (30), 91-180 (120): one visit each, withheld.
+    # Classes 8-14 (wait 9, key 0), 15-90 (30, key 100), 91-180 (120, key 200): one
+    # visit each, n = 1 = 0·5 + 1; 0·5, 100·5 = 500 and 200·5 = 1000 are all
+    # < 1·1048576: each rounded up to 5, a share of 100·5/10 = 50.0 % (the published
+    # classes need not add up to the published total).
     for key in ("days_8_14", "days_15_90", "days_91_180"):
-        assert classes[("2024-06", key)] == (None, None, None), key
+        assert classes[("2024-06", key)] == (50.0, 5, 10), key
     # Within the 14-day legal deadline: waits 0..9, 7 visits, keys 3600000 + 0, key
     # 454272. n = 7 = 1·5 + 2; 454272·5 = 2271360 is not < 2·1048576 = 2097152: down
     # to 5. Denominator 10 as above: 50.0 %.
