@@ -83,17 +83,22 @@ def _copied_link(dash_duo) -> str:
 def test_n001_back_and_forward_restore_controls_charts_and_copied_link(dash_duo, browser_db):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2023-01&grain=quarter")
-    _wait_summary(dash_duo, "Q1/2024: 75,0")  # 33 / 44
+    # Q1/2024: 33 of 44 visits within 7 days, published (docs/privacy.md, m = 5):
+    # 33 = 6·5 + 3, key 950000: 950000·5 = 4750000 >= 3·2**20 = 3145728 -> 30;
+    # 44 = 8·5 + 4, key 213424: 1067120 < 4·2**20 = 4194304 -> 45; 30/45 = 66,7 %.
+    _wait_summary(dash_duo, "Q1/2024: 66,7")
     assert _checked(dash_duo, "#filter-grain") == "quarter"
 
     dash_duo.find_element("#filter-grain input[value='year']").click()
     _wait_url(dash_duo, lambda url: "grain=year" in url, "said grain=year")
-    _wait_summary(dash_duo, "2023: 60,0")  # 9 / 15; 2024 is incomplete
+    # 2023: 9 of 15 (2024 is incomplete); 9 = 5 + 4, key 513000: 2565000 < 4194304
+    # -> 10; 15 = 3·5 + 0 -> 15; 10/15 = 66,7 %.
+    _wait_summary(dash_duo, "2023: 66,7")
     assert "from=2023-01" in dash_duo.driver.current_url
 
     dash_duo.driver.back()
     _wait_url(dash_duo, lambda url: "grain=quarter" in url, "went back to grain=quarter")
-    _wait_summary(dash_duo, "Q1/2024: 75,0")
+    _wait_summary(dash_duo, "Q1/2024: 66,7")
     assert _checked(dash_duo, "#filter-grain") == "quarter"
     copied = _copied_link(dash_duo)
     assert copied == dash_duo.driver.current_url
@@ -101,12 +106,12 @@ def test_n001_back_and_forward_restore_controls_charts_and_copied_link(dash_duo,
 
     dash_duo.driver.forward()
     _wait_url(dash_duo, lambda url: "grain=year" in url, "went forward to grain=year")
-    _wait_summary(dash_duo, "2023: 60,0")
+    _wait_summary(dash_duo, "2023: 66,7")
     assert _checked(dash_duo, "#filter-grain") == "year"
     assert "grain=year" in _copied_link(dash_duo)
     # The copied link opens exactly the view that was on screen.
     dash_duo.wait_for_page(url=dash_duo.driver.current_url)
-    _wait_summary(dash_duo, "2023: 60,0")
+    _wait_summary(dash_duo, "2023: 66,7")
     assert _checked(dash_duo, "#filter-grain") == "year"
     assert dash_duo.get_logs() == []
 
@@ -238,7 +243,7 @@ def test_n005_overview_links_keep_filters_language_and_embed(dash_duo, browser_d
 
     dash_duo.find_element(kpi_link).click()
     _wait_url(dash_duo, lambda url: "/hoitoonpaasy?" in url, "opened the area page")
-    _wait_summary(dash_duo, "2023: 60,0")  # 9 / 15, the year grain came along
+    _wait_summary(dash_duo, "2023: 66,7")  # published 10 / 15 (n001), the year grain came along
     assert _checked(dash_duo, "#filter-grain") == "year"
     assert "embed=1" in dash_duo.driver.current_url
     assert dash_duo.find_element("#app-header").get_attribute("hidden")
