@@ -83,7 +83,9 @@ def access_within_days(filters: Filters, days: int = 7) -> pd.DataFrame:
         unit_column="c.unit_id",
         params={**ACCESS_PARAMS, "days": int(days)},
     )
-    return share_series(fetch_frame(stmt, params), {"within_days": "within_days"}, "visits")
+    return share_series(
+        fetch_frame(stmt, params), filters, {"within_days": "within_days"}, "visits"
+    )
 
 
 # --- Legal deadline (hoitotakuu-lakisaateinen) -------------------------------------
@@ -152,7 +154,7 @@ def access_within_legal_deadline(
         params={**ACCESS_PARAMS, "deadline_indicator": deadline_indicator},
     )
     rows = fetch_frame(stmt, params)
-    return share_series(rows, {"within_deadline": "within_deadline"}, "visits")
+    return share_series(rows, filters, {"within_deadline": "within_deadline"}, "visits")
 
 
 # --- Waiting-time distribution (odotusaikajakauma) ---------------------------------
@@ -248,7 +250,7 @@ def waiting_time_distribution(filters: Filters) -> pd.DataFrame:
     )
     rows = fetch_frame(stmt, params)
     series = {key: f"b{index}" for index, key in enumerate(BUCKET_KEYS)}
-    return share_series(rows, series, "visits")
+    return share_series(rows, filters, series, "visits")
 
 
 # --- Child and family service-need assessments (palvelutarpeen-arviointi-90pv) ----

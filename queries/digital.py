@@ -75,7 +75,7 @@ def remote_share(filters: Filters) -> pd.DataFrame:
     )
     rows = fetch_frame(stmt, params)
     series = {"remote": "remote", "realtime": "realtime", "asynchronous": "asynchronous"}
-    return share_series(rows, series, "contacts")
+    return share_series(rows, filters, series, "contacts")
 
 
 _E_BOOKING_SQL = (
@@ -124,4 +124,4 @@ def electronic_booking_share(filters: Filters) -> pd.DataFrame:
             **CLIENT_CONTACT_PARAMS,
         },
     )
-    return share_series(fetch_frame(stmt, params), {"electronic": "electronic"}, "booked")
+    return share_series(fetch_frame(stmt, params), filters, {"electronic": "electronic"}, "booked")

@@ -17,7 +17,7 @@ from queries.engine import fetch_frame
 from queries.filters import SERVICES, Filters
 from queries.periods import period_start
 from queries.reference import data_window
-from queries.results import TIDY_COLUMNS, empty_frame
+from queries.results import TIDY_COLUMNS, empty_frame, on_every_period
 from queries.sql import cell_key, chart_statement
 
 ORAL_HEALTH_DEADLINE = "lakisaateinen-maaraaika-suun-terveydenhuolto"
@@ -96,8 +96,8 @@ def queue_snapshots(filters: Filters) -> pd.DataFrame:
     snapshot for their age at entry (``SERVICE_DEADLINES``; waiting days = snapshot -
     entered_date). Quarter and year snapshots are taken at their own last day, not
     averaged from months. The service filter (``Filters.services``, default every
-    service) and the unit filter apply. Periods with no open entry are 0; when no entry
-    is open at any snapshot of the range the frame is empty. Exact, with cell keys (an
+    service) and the unit filter apply. Periods with no open entry are 0 (also when no
+    entry is open at any snapshot of the range). Exact, with cell keys (an
     entry open at several snapshots counts in each with its one record key).
     """
     last_day = _last_day(filters)
@@ -122,9 +122,9 @@ def queue_snapshots(filters: Filters) -> pd.DataFrame:
             "primary_deadline": PRIMARY_CARE_DEADLINE,
         },
     )
+    # No early return when no entry is open anywhere: every snapshot is present (0
+    # where none is open), so the frame's shape never tells 0 from a small count.
     rows = fetch_frame(stmt, params)
-    if rows.empty:
-        return empty_frame()
     freq = {"month": "MS", "quarter": "QS", "year": "YS"}[filters.grain]
     periods = pd.date_range(first_period, last_period, freq=freq)
     indexed = rows.assign(period=pd.to_datetime(rows["period"])).set_index("period")
@@ -176,7 +176,7 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
     ``denominator`` = the treated entries it rests on, with ``denominator_key``;
     ``numerator`` empty: these are not shares). Exact: ``queries.privacy.protect``
     withholds a percentile whose entries are published as 0 (fewer than the minimum,
-    rounded down). Periods with none are absent.
+    rounded down). Every period of the filter is present (0 entries where none).
     """
     stmt, params = chart_statement(
         _ORAL_WAIT_SQL,
@@ -185,18 +185,23 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
         unit_column="q.unit_id",
         params={"service": "oral_health", "exit_reason": "treated"},
     )
-    rows = fetch_frame(stmt, params)
+    # Every period of the filter is present: one without treated entries has 0
+    # entries and no percentile (withheld when published), so a missing period never
+    # tells "exactly 0 people" apart from "fewer than m" (``on_every_period``).
+    rows = on_every_period(fetch_frame(stmt, params), filters)
     if rows.empty:
         return empty_frame()
+    entries = rows["entries"].astype(float).fillna(0.0)
+    entries_key = rows["entries_key"].astype(float).fillna(0.0)
     parts = []
     for key, column in (("median", "median_days"), ("p90", "p90_days")):
         part = pd.DataFrame(
             {
-                "period": pd.to_datetime(rows["period"]),
+                "period": rows.index,
                 "series": key,
-                "value": rows[column].astype(float).round(1),
-                "denominator": rows["entries"].astype(float),
-                "denominator_key": rows["entries_key"].astype(float),
+                "value": rows[column].astype(float).round(1).to_numpy(),
+                "denominator": entries.to_numpy(),
+                "denominator_key": entries_key.to_numpy(),
                 "suppressed": False,
             }
         )

@@ -76,8 +76,8 @@ def recording_quality(filters: Filters) -> pd.DataFrame:
     )
     rows = fetch_frame(stmt, params)
     parts = [
-        share_series(rows, {"assessment_recorded": "assessed"}, "access_visits"),
-        share_series(rows, {"valid_contact_type": "valid_codes"}, "contacts"),
+        share_series(rows, filters, {"assessment_recorded": "assessed"}, "access_visits"),
+        share_series(rows, filters, {"valid_contact_type": "valid_codes"}, "contacts"),
     ]
-    frame = pd.concat(parts, ignore_index=True) if not rows.empty else parts[0]
+    frame = pd.concat(parts, ignore_index=True)
     return frame.reindex(columns=TIDY_COLUMNS).reset_index(drop=True)

@@ -75,30 +75,53 @@ def share_values(numerator: pd.Series, denominator: pd.Series, decimals: int = 1
     return (100.0 * num / den.where(den > 0)).round(decimals)
 
 
-def share_series(rows: pd.DataFrame, series: dict[str, str], denominator: str) -> pd.DataFrame:
-    """Tidy share series from one aggregate row per period, exact.
+def on_every_period(rows: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """``rows`` (one aggregate row per ``period``) indexed by period start, with a row
+    for every period of the filter (``queries.periods.periods_between``): counts and
+    keys of a period the database returned nothing for are 0, other columns NaN.
+
+    Why: whether a period is present must not depend on whether anyone is counted in
+    it. A missing period would say "exactly 0 people" where a present one published as
+    0 says "fewer than m" — and together they pin small counts (docs/privacy.md).
+    Periods after the data's last date (or before its first) are not filled."""
+    periods = periods_between(filters, data_as_of(), data_from())
+    indexed = rows.assign(period=pd.to_datetime(rows["period"])).set_index("period")
+    if not len(periods):
+        return indexed
+    return indexed.reindex(periods)
+
+
+def share_series(
+    rows: pd.DataFrame, filters: Filters, series: dict[str, str], denominator: str
+) -> pd.DataFrame:
+    """Tidy share series from one aggregate row per period, exact, with every period of
+    the filter present (``on_every_period``: a period without anyone is 0 / 0, whose
+    share is missing and published as withheld).
 
     ``rows`` has ``period``, the ``denominator`` count column and one numerator count
     column per series, each count with its key column (``key_of``); ``series`` maps
     series key -> numerator column. Values are percentages of the exact counts.
     """
+    indexed = on_every_period(rows, filters)
+    if indexed.empty or not series:
+        return empty_frame()
+    counts = [denominator, *series.values()]
+    counted = indexed[[*counts, *(key_of(c) for c in counts)]].astype(float).fillna(0.0)
     parts = []
     for key, column in series.items():
         parts.append(
             pd.DataFrame(
                 {
-                    "period": pd.to_datetime(rows["period"]),
+                    "period": counted.index,
                     "series": key,
-                    "value": share_values(rows[column], rows[denominator]),
-                    "numerator": rows[column].astype(float),
-                    "denominator": rows[denominator].astype(float),
-                    "numerator_key": rows[key_of(column)].astype(float),
-                    "denominator_key": rows[key_of(denominator)].astype(float),
+                    "value": share_values(counted[column], counted[denominator]).to_numpy(),
+                    "numerator": counted[column].to_numpy(),
+                    "denominator": counted[denominator].to_numpy(),
+                    "numerator_key": counted[key_of(column)].to_numpy(),
+                    "denominator_key": counted[key_of(denominator)].to_numpy(),
                 }
             )
         )
-    if not parts or rows.empty:
-        return empty_frame()
     return _finish(pd.concat(parts, ignore_index=True))
 
 
@@ -109,14 +132,11 @@ def count_series(rows: pd.DataFrame, filters: Filters, series: dict[str, str]) -
     (``key_of``); ``series`` maps series key -> column. Counts are exact; a missing
     period is 0 with key 0. Periods after the data's last date are not filled.
     """
-    periods = periods_between(filters, data_as_of(), data_from())
-    indexed = rows.assign(period=pd.to_datetime(rows["period"])).set_index("period")
+    indexed = on_every_period(rows, filters)
     parts = []
     for key, column in series.items():
-        values, keys = indexed[column], indexed[key_of(column)]
-        if len(periods):
-            values = values.reindex(periods, fill_value=0)
-            keys = keys.reindex(periods, fill_value=0)
+        values = indexed[column].astype(float).fillna(0.0)
+        keys = indexed[key_of(column)].astype(float).fillna(0.0)
         part = pd.DataFrame(
             {
                 "period": values.index,

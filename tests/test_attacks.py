@@ -194,7 +194,8 @@ def _json_rows(served: Served, chart: str, query: dict) -> dict[tuple[str, str],
 def test_t006_protected_values_worked_by_hand(served):
     """Published counts of fixed random rounding to base m = 5 with cell keys
     (docs/privacy.md): n = q·5 + r; published q·5 + 5 if key·5 < r·2**20 else q·5;
-    small counts too (1..4 -> 0 or 5, nothing withheld); the key is the sum of the counted records' keys mod 2**20 = 1048576.
+    small counts too (1..4 -> 0 or 5, nothing withheld); the key is the sum of the
+    counted records' keys mod 2**20 = 1048576.
     Keys are those of ``HAND_*`` in tests/fixtures/attacks.py."""
     exercise = _json_rows(
         served, "liikuntalahetteet", {"unit": "TA22", "from": "2024-05", "to": "2024-06"}

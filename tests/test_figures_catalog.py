@@ -70,16 +70,18 @@ def test_fc001_every_view_of_every_chart(reporting_db, chart_id):
 def test_fc002_targets_per_period_worked_out_by_hand(reporting_db):
     # Each plotted period carries the target in force on its last day (targets.csv):
     cases = {
-        # Remote share, > 25 % in 2023 and > 30 % in 2024; the fixture has Q1/2023
-        # (2/2023 contacts) and Q1/2024.
-        ("digiasiointi-osuus", "quarter"): {TS("2023-01-01"): 25, TS("2024-01-01"): 30},
-        # The same at month grain: 2/2023 and 1-4/2024 have contacts.
-        ("digiasiointi-osuus", "month"): {
-            TS("2023-02-01"): 25,
+        # Remote share, > 25 % in 2023 and > 30 % in 2024. Every period from 1/2023 to
+        # the data's last day (30.4.2024) is drawn, those without contacts too (0 / 0,
+        # withheld: a missing period would tell 0 people from a few): Q1-Q4/2023 and
+        # Q1/2024.
+        ("digiasiointi-osuus", "quarter"): {
+            **{TS(f"2023-{m:02d}-01"): 25 for m in (1, 4, 7, 10)},
             TS("2024-01-01"): 30,
-            TS("2024-02-01"): 30,
-            TS("2024-03-01"): 30,
-            TS("2024-04-01"): 30,
+        },
+        # The same at month grain: 1-12/2023 and 1-4/2024.
+        ("digiasiointi-osuus", "month"): {
+            **{TS(f"2023-{m:02d}-01"): 25 for m in range(1, 13)},
+            **{TS(f"2024-{m:02d}-01"): 30 for m in range(1, 5)},
         },
         # Yearly figures (bars): the fixture's whole years are 2023 only (2024 has not
         # ended by the data's last day, 30.4.2024). Omaolo services >= 23 in 2023,
@@ -89,16 +91,23 @@ def test_fc002_targets_per_period_worked_out_by_hand(reporting_db):
         # Service-need assessments within 90 days >= 97 % in 2024 (reported for 1/2024
         # only: a quarter of one reported month is not whole, so by month).
         ("palvelutarpeen-arviointi-90pv", "month"): {TS("2024-01-01"): 97},
-        # Oral-health waiting <= 90 days in 2024 (the fixture: 2/2024 only).
-        ("suun-terveydenhuolto-odotus", "month"): {TS("2024-02-01"): 90},
+        # Oral-health waiting <= 120 days in 2023 and <= 90 days in 2024; every month
+        # of the data is drawn (the fixture has treated entries in 2/2024 only).
+        ("suun-terveydenhuolto-odotus", "month"): {
+            **{TS(f"2023-{m:02d}-01"): 120 for m in range(1, 13)},
+            **{TS(f"2024-{m:02d}-01"): 90 for m in range(1, 5)},
+        },
         # E-forms > 30 % in 2024 (reported for 1/2024 and 2/2024: by month, as two
         # reported months do not make Q1).
         ("sahkoiset-lomakkeet-osuus", "month"): {TS("2024-01-01"): 30, TS("2024-02-01"): 30},
         # Monitoring coverage: 100 % from Q4/2025 only; Q1/2024 has no target.
         ("hoitotakuuseuranta-kattavuus", "quarter"): {TS("2024-01-01"): None},
         # Visits within the legal deadline: the law's requirement, 100 % (from 1.5.2011,
-        # open-ended), for Q1/2023 and Q1/2024 alike.
-        ("hoitotakuu-lakisaateinen", "quarter"): {TS("2023-01-01"): 100, TS("2024-01-01"): 100},
+        # open-ended), for every quarter from Q1/2023 to Q1/2024 alike.
+        ("hoitotakuu-lakisaateinen", "quarter"): {
+            TS(p): 100
+            for p in ("2023-01-01", "2023-04-01", "2023-07-01", "2023-10-01", "2024-01-01")
+        },
     }
     for (chart_id, grain), expected in cases.items():
         figure = chart_payload(chart_id, Filters(start="2023-01", grain=grain), "fi")["figure"]

@@ -26,18 +26,20 @@ def test_d001_zero_fill_stays_inside_the_data():
     filters = Filters(start="2021-10", end="2022-03")
     # Data from 1.1.2022 to 28.2.2022: no zeros for months with no data at all.
     assert list(periods_between(filters, date(2022, 2, 28), date(2022, 1, 1))) == [
-        TS("2022-01-01"), TS("2022-02-01")]
+        TS("2022-01-01"),
+        TS("2022-02-01"),
+    ]
 
 
 def test_d002_periods_cut_by_the_filter_or_the_data_are_left_out():
     quarters = _frame(["2024-01-01", "2024-04-01", "2024-07-01"])
     # from 2/2024: Q1 is only partly inside; to 8/2024: Q3 likewise.
-    kept = complete_periods(quarters, Filters(start="2024-02", end="2024-08", grain="quarter"),
-                            date(2026, 10, 31))
+    kept = complete_periods(
+        quarters, Filters(start="2024-02", end="2024-08", grain="quarter"), date(2026, 10, 31)
+    )
     assert list(kept["period"]) == [TS("2024-04-01")]
     # Data as of 15.9.2024 ends Q3 early even with an open-ended filter.
-    kept = complete_periods(quarters, Filters(start="2024-01", grain="quarter"),
-                            date(2024, 9, 15))
+    kept = complete_periods(quarters, Filters(start="2024-01", grain="quarter"), date(2024, 9, 15))
     assert list(kept["period"]) == [TS("2024-01-01"), TS("2024-04-01")]
     years = _frame(["2024-01-01"])
     assert complete_periods(years, Filters(start="2024-02", grain="year"), None).empty

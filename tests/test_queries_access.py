@@ -286,8 +286,11 @@ def test_qa023_queue_quarter_and_year_are_end_snapshots(reporting_db):
     assert _row(year, "2024-01-01", "queue")["value"] == 21
 
 
-def test_qa024_queue_range_without_open_entries_is_empty(reporting_db):
-    assert queue_snapshots(Filters(start="2022-01", end="2022-12")).empty
+def test_qa024_queue_range_without_open_entries_is_zero(reporting_db):
+    # No entry open in 2022: every month-end snapshot of both series is 0 (not an
+    # empty frame, whose shape would tell "nobody" from "fewer than m").
+    frame = queue_snapshots(Filters(start="2022-01", end="2022-12"))
+    assert len(frame) == 2 * 12 and (frame["value"] == 0).all()
     # A start after the data's last date gives an empty frame too, not an error.
     assert queue_snapshots(Filters(start="2026-01")).empty
 
@@ -331,8 +334,13 @@ def test_qa031_oral_health_quarter_recomputed_from_entries(reporting_db):
     assert (row["value"], row["denominator"], row["suppressed"]) == (93.0, 10, False)
 
 
-def test_qa032_oral_health_without_entries_is_empty(reporting_db):
-    assert oral_health_waiting_days(Filters(start="2023-10", units=("TA01",))).empty
+def test_qa032_oral_health_without_entries_has_every_period(reporting_db):
+    # TA01 has no oral-health entries: every month from 10/2023 to the data's last
+    # month is there with 0 entries and no percentile (withheld once published).
+    frame = oral_health_waiting_days(Filters(start="2023-10", units=("TA01",)))
+    assert not frame.empty and (frame["denominator"] == 0).all()
+    assert frame["value"].isna().all()
+    assert set(frame["series"]) == {"median", "p90"}
 
 
 # --- palvelutarpeen-arviointi-90pv -------------------------------------------------
