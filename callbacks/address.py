@@ -40,7 +40,7 @@ from charts.kpi import ADDRESS_LINK
 from dashboards._filters import ADDRESS_PROPOSAL, LATEST
 from dashboards._page import PAGE_STATE
 from queries.filters import Filters
-from translations import t
+from translations import notice_text, t
 
 # Dash Pages' location component (dash.page_container); Dash has no public name for it.
 PAGE_LOCATION = "_pages_location"
@@ -176,7 +176,7 @@ def propose_address(
             if units
             else t("filters.units_all", lang)
         ),
-        "status": " ".join(t(key, lang) for key in notices),
+        "status": " ".join(notice_text(notice, lang) for notice in notices),
     }
 
 

@@ -28,7 +28,7 @@ from dashboards._export import export_panel
 from dashboards._filters import filter_bar
 from queries.engine import DATABASE_ERRORS
 from queries.units import known_units
-from translations import t
+from translations import notice_text, t
 
 PAGE_STATE = "page-state"  # the store saying which page shows which address
 SHOWN = "shown_"  # the keyword under which the router passes that store's data
@@ -81,14 +81,17 @@ def already_shown(query: Mapping[str, object], key: str, address: Address) -> bo
 
 
 def notices_block(notices: tuple[str, ...], lang: str) -> list:
-    """Visible, announced notices for rejected URL parameters."""
+    """Visible, announced notices for rejected URL parameters, each naming the value it
+    refused (``translations.notice_text``)."""
     if not notices:
         return []
     return [
         alert(
             [
                 html.P(t("notice.intro", lang), className="mb-1"),
-                html.Ul([html.Li(t(key, lang)) for key in notices], className="mb-0"),
+                html.Ul(
+                    [html.Li(notice_text(notice, lang)) for notice in notices], className="mb-0"
+                ),
             ],
             "info",
             "url-notice",

@@ -2,7 +2,8 @@
 
 A URL query string (``?from=2024-01&to=2025-06&grain=quarter&unit=TA01&unit=TA02``) is
 parsed into ``Filters`` by ``Filters.from_query``. Invalid values never raise: they fall
-back to the default and add a notice key (a translation key) that the page shows.
+back to the default and add a notice (``translations.Notice``: a translation key and
+the refused value, quoted) that the page shows.
 ``Filters`` is frozen and holds only primitives, so its ``repr`` is a stable cache key.
 """
 
@@ -12,6 +13,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+
+from translations import Notice, merge_notices, quote_value, refused
 
 GRAINS = ("month", "quarter", "year")
 MONTHS_PER_GRAIN = {"month": 1, "quarter": 3, "year": 12}
@@ -64,7 +67,7 @@ class Filters:
         mapping counts as no parameters at all."""
         if not isinstance(query, Mapping):
             query = {}
-        notices: list[str] = []
+        notices: list[Notice] = []
         start = DEFAULT_START
         end: str | None = None
         grain = "month"
@@ -74,15 +77,17 @@ class Filters:
             if _month_ok(raw_start[0]):
                 start = raw_start[0]
             else:
-                notices.append("notice.bad_from")
+                notices.append(refused("notice.bad_from", raw_start[0]))
         raw_end = _values(query.get("to"))
         if raw_end:
             if _month_ok(raw_end[0]):
                 end = raw_end[0]
             else:
-                notices.append("notice.bad_to")
+                notices.append(refused("notice.bad_to", raw_end[0]))
         if end is not None and end < start:
-            notices.append("notice.period_reversed")
+            notices.append(
+                Notice("notice.period_reversed", start=quote_value(start), end=quote_value(end))
+            )
             start, end = DEFAULT_START, None
 
         raw_grain = _values(query.get("grain"))
@@ -90,22 +95,30 @@ class Filters:
             if raw_grain[0] in GRAINS:
                 grain = raw_grain[0]
             else:
-                notices.append("notice.bad_grain")
+                notices.append(refused("notice.bad_grain", raw_grain[0]))
 
         units: list[str] = []
         for unit in _values(query.get("unit")):
-            if _UNIT_RE.match(unit) and len(units) < MAX_UNITS:
+            if not _UNIT_RE.match(unit):
+                notices.append(refused("notice.bad_unit", unit))
+            elif len(units) < MAX_UNITS:
                 units.append(unit)
             else:
-                notices.append("notice.bad_unit")
+                notices.append(Notice("notice.too_many_units", limit=str(MAX_UNITS)))
         services: list[str] = []
         for service in _values(query.get("service")):
             if service in SERVICES:
                 services.append(service)
             else:
-                notices.append("notice.bad_service")
+                notices.append(
+                    Notice(
+                        "notice.bad_service",
+                        value=quote_value(service),
+                        services=tuple((f"service.{s}", s) for s in SERVICES),
+                    )
+                )
         filters = cls(start, end, grain, tuple(sorted(set(units))), tuple(sorted(set(services))))
-        return filters, tuple(dict.fromkeys(notices))
+        return filters, merge_notices(notices)
 
     def to_query(self) -> dict[str, object]:
         """The URL parameters that reproduce these filters (defaults left out)."""

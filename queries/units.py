@@ -18,13 +18,14 @@ from dataclasses import replace
 
 from queries.filters import Filters
 from queries.reference import unit_ids
+from translations import Notice, merge_notices, refused
 
 UNKNOWN_UNIT = "notice.unknown_unit"
 
 
-def known_units(filters: Filters) -> tuple[Filters, tuple[str, ...]]:
-    """``filters`` without the unit codes the reporting DB does not know, and the notice
-    keys: ``(UNKNOWN_UNIT,)`` when a code was dropped, else ``()``.
+def known_units(filters: Filters) -> tuple[Filters, tuple[Notice, ...]]:
+    """``filters`` without the unit codes the reporting DB does not know, and the
+    notices: one ``UNKNOWN_UNIT`` notice naming the dropped codes, else ``()``.
 
     Dropping every code leaves ``units=()``, the whole county, as for any rejected value.
     Raises one of ``queries.engine.DATABASE_ERRORS`` when the unit list cannot be read.
@@ -35,4 +36,6 @@ def known_units(filters: Filters) -> tuple[Filters, tuple[str, ...]]:
     kept = tuple(unit for unit in filters.units if unit in known)
     if kept == filters.units:
         return filters, ()
-    return replace(filters, units=kept), (UNKNOWN_UNIT,)
+    dropped = [unit for unit in filters.units if unit not in known]
+    notices = merge_notices(refused(UNKNOWN_UNIT, unit) for unit in dropped)
+    return replace(filters, units=kept), notices

@@ -20,7 +20,6 @@ from charts.areas import ALL_AREAS, INVESTMENT_AREAS
 from charts.catalog import CHARTS
 from queries import codes
 from queries.access import BUCKET_KEYS, WAIT_BUCKETS
-from queries.filters import MAX_UNITS
 from settings import configure, get_settings
 from translations import catalog
 
@@ -66,8 +65,7 @@ def _allowed() -> dict[str, set[str]]:
         # Examples of the month format in notices.
         "notice.bad_from": {"2024-01"},
         "notice.bad_to": {"2025-06"},
-        # The unit limit of the filters, the limit of phase starts per run chart.
-        "notice.bad_unit": {str(MAX_UNITS)},
+        # The limit of phase starts per run chart (the unit limit is a placeholder).
         "notice.bad_phase": {str(MAX_PHASES)},
         # "Kestävän kasvun ohjelman neljän investoinnin ..." and "Investointi 1" ...
         "area.overview.intro": {"neljän"} if len(INVESTMENT_AREAS) == 4 else set(),
