@@ -158,11 +158,14 @@ def overview_page(kpi_ids: dict[str, tuple[str, ...]], query: Mapping[str, objec
                             for chart_id in kpi_ids.get(area.slug, ())
                         ]
                     ),
+                    # Says where it goes (all charts of this area, on its page) and
+                    # keeps the filters, language and embed flag.
                     address_link(
-                        t("overview.area_link", lang, area=t(area.title_key, lang)),
+                        t(area.all_charts_key, lang),
                         area.path,
                         address,
                         className="area-link",
+                        title=t("overview.area_link_title", lang, area=t(area.title_key, lang)),
                     ),
                 ],
                 className="mb-4",

@@ -17,8 +17,8 @@ EMBED = importlib.import_module("dashboards.embed")
 
 def test_rt001_partial_note_uses_the_filters_the_chart_applies(reporting_db):
     # Omaolo is a yearly figure (min_grain year): asked at month grain from 3/2023 it is
-    # shown by years. The data end on 30.6.2024 (foundation fixture). 2023 is cut by the
-    # chosen months (starts in March), 2024 by the data (ends in June): both left out,
+    # shown by years. The data end on 30.4.2024 (foundation fixture). 2023 is cut by the
+    # chosen months (starts in March), 2024 by the data (ends in April): both left out,
     # the first although its stored row (1.1.2023) is before the chosen start.
     spec = CHARTS["omaolo-palvelut"]
     note = partial_note(spec, Filters(start="2023-03"), "fi")
@@ -68,3 +68,66 @@ def test_rt004_languages_not_yet_available_are_announced(reporting_db, client):
     data = client.get("/api/charts/jonot/data.json?lang=en").get_json()
     assert data["notices"] == [en]
     assert client.get("/api/charts").get_json()["notices"] == []
+
+
+def _find(node, component_id):
+    """The component with ``component_id`` in a layout tree (depth first), or None."""
+    if getattr(node, "id", None) == component_id:
+        return node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str):
+            found = _find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def test_rt005_month_selects_end_at_the_data_last_month(reporting_db):
+    # The foundation fixture's data end on 30.4.2024: the selects offer 1/2022 .. 4/2024
+    # (28 months: 12 + 12 + 4), and "to" the latest first.
+    layout = ACCESS.layout()
+    start = _find(layout, "filter-from")
+    assert [o["value"] for o in start.options][-1] == "2024-04"
+    assert len(start.options) == 28 and start.options[-1]["label"] == "4/2024"
+    end = _find(layout, "filter-to")
+    assert [o["value"] for o in end.options][:2] == ["latest", "2022-01"]
+    assert [o["value"] for o in end.options][-1] == "2024-04"
+    # An end after the data reads as "the latest" (the same data).
+    assert _find(ACCESS.layout(to="2025-06"), "filter-to").value == "latest"
+    assert _find(ACCESS.layout(to="2024-02"), "filter-to").value == "2024-02"
+
+
+def test_rt006_overview_area_links_say_where_they_go_and_keep_filters(reporting_db):
+    layout = OVERVIEW.layout(**{"from": "2024-01", "unit": "TA01"})
+    links = {
+        link.children: link.href
+        for link in (_find(layout, {"type": "address-link", "target": f"/{slug}"})
+                     for slug in ("hoitoonpaasy", "ennaltaehkaisy", "tietopohja", "digipalvelut"))
+    }  # fmt: skip
+    assert links == {
+        "Kaikki hoitoonpääsyn kuvaajat →": "/hoitoonpaasy?from=2024-01&unit=TA01",
+        "Kaikki ennaltaehkäisyn kuvaajat →": "/ennaltaehkaisy?from=2024-01&unit=TA01",
+        "Kaikki tietopohjan kuvaajat →": "/tietopohja?from=2024-01&unit=TA01",
+        "Kaikki digipalvelujen kuvaajat →": "/digipalvelut?from=2024-01&unit=TA01",
+    }
+
+
+def _walk(node):
+    yield node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str):
+            yield from _walk(child)
+
+
+def test_rt007_embed_links_to_the_full_view_of_the_same_chart(reporting_db):
+    layout = EMBED.layout(
+        "jonot", **{"from": "2024-01", "grain": "quarter", "view": "jonot:units", "embed": "1"}
+    )
+    (link,) = [n for n in _walk(layout) if "embed-full-view" in (getattr(n, "className", "") or "")]
+    # The queue chart lives on /hoitoonpaasy; the link keeps the filters and the card's
+    # view, drops the embed flag (the full view has its navigation) and opens the card.
+    assert link.children == "Avaa kuvaaja koko näkymässä"
+    assert link.href == "/hoitoonpaasy?from=2024-01&grain=quarter&view=jonot:units#card-jonot"
+    assert link.target == "_blank"
