@@ -24,7 +24,15 @@ def title(chart_id: str | None = None, **_query: object) -> str:
     return t(spec.text_key("title")) if spec else t("app.title")
 
 
-register_page(__name__, path_template="/embed/<chart_id>", name="embed", title=title)
+def path_ok(chart_id: str | None = None) -> bool:
+    """Whether the embed address names a chart of the catalog (else it answers 404:
+    ``http_errors``)."""
+    return str(chart_id) in CHARTS
+
+
+register_page(
+    __name__, path_template="/embed/<chart_id>", name="embed", title=title, path_ok=path_ok
+)
 
 
 def layout(chart_id: str | None = None, **query: object):

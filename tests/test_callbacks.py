@@ -141,7 +141,9 @@ def test_k011_address_units_hold_until_checkboxes_load_and_bad_values_are_said()
     # Bad month and grain fall back to defaults; the unknown service is dropped.
     assert proposal["search"] == "?to=2023-05&unit=TA02&service=oral_health&embed=1"
     assert proposal["summary"] == "1 valittu"
-    assert "Aikatason" in proposal["status"] and "palvelu" in proposal["status"].lower()
+    # Each refused value is named: the month, the grain and the service "spa".
+    assert "Aikataso \u201dweek\u201d ei kelpaa" in proposal["status"]
+    assert "Palvelu \u201dspa\u201d ei kelpaa" in proposal["status"]
     # A unit of the address without a checkbox (not offered) cannot be unticked: kept.
     kept = _propose([["TA03"], []], url_units=["TA02", "XX9"])
     assert kept["filters"] == {"unit": ["TA03", "XX9"]}
@@ -150,7 +152,10 @@ def test_k011_address_units_hold_until_checkboxes_load_and_bad_values_are_said()
 def test_k012_end_before_start_is_said_not_silently_reset():
     proposal = _propose(start="2025-03", end="2024-01")
     assert proposal["search"] == ""  # the default period is used ...
-    assert proposal["status"] == "Loppukuukausi on ennen alkukuukautta; näytetään koko ajanjakso."
+    assert proposal["status"] == (
+        "Loppukuukausi \u201d2024-01\u201d on ennen alkukuukautta \u201d2025-03\u201d, joten "
+        "ajanjaksoa ei voitu käyttää."
+    )
 
 
 def test_k013_card_views_and_phase_starts_go_into_the_address():

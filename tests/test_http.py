@@ -294,5 +294,6 @@ def test_h009_callbacks_take_values_of_the_wrong_type(dash_client):
     # YYYY-MM).
     proposal = response.get_json()["response"]["address-proposal"]["data"]
     assert proposal["search"] == "" and proposal["token"] == "t"
-    assert t("notice.bad_from") in proposal["status"]
-    assert t("notice.bad_grain") in proposal["status"]
+    # Each rejected value is named (in quotes, as text).
+    assert "Alkukuukausi \u201d202401\u201d ei ole muotoa VVVV-KK" in proposal["status"]
+    assert "Aikataso \u201d{'a': 1}\u201d ei kelpaa" in proposal["status"]

@@ -131,3 +131,44 @@ def test_rt007_embed_links_to_the_full_view_of_the_same_chart(reporting_db):
     assert link.children == "Avaa kuvaaja koko näkymässä"
     assert link.href == "/hoitoonpaasy?from=2024-01&grain=quarter&view=jonot:units#card-jonot"
     assert link.target == "_blank"
+
+
+def test_rt008_unknown_paths_404_and_wrong_methods_405_in_finnish(client):
+    # Pages: an unknown path, a path below a page, an embed of an unknown chart and Dash
+    # Pages' own 404 page address are 404 (no page with status 200), in Finnish.
+    for path in ("/ei-ole", "/hoitoonpaasy/extra", "/embed/ei-ole", "/not-found-404"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        body = response.data.decode()
+        assert '<html lang="fi">' in body and "<h1>Sivua ei löytynyt</h1>" in body, path
+        assert (
+            f"Pyyntöä ei palveltu, koska osoitteessa \u201d{path}\u201d ei ole sivua eikä "
+            "tiedostoa." in body
+        ), path
+    # Markup in a path is text, not markup.
+    assert "&lt;b&gt;" in client.get("/<b>x</b>").data.decode()
+    # Real pages still answer 200.
+    for path in ("/", "/hoitoonpaasy?from=2024-01", "/embed/jonot"):
+        assert client.get(path).status_code == 200, path
+    # API and assets: 404 as JSON under /api/, as the Finnish page for assets.
+    missing = client.get("/api/ei-ole")
+    assert missing.status_code == 404
+    assert missing.get_json() == {
+        "error": "Pyyntöä ei palveltu, koska osoitteessa \u201d/api/ei-ole\u201d ei ole sivua "
+        "eikä tiedostoa."
+    }
+    assert client.get("/assets/ei-ole.css").status_code == 404
+    # Wrong methods: 405 with Allow, for a page, the API and an asset.
+    page = client.post("/hoitoonpaasy")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]
+    assert (
+        "Pyyntöä ei palveltu, koska menetelmä \u201dPOST\u201d ei ole sallittu osoitteessa "
+        "\u201d/hoitoonpaasy\u201d (sallitut: GET)." in page.data.decode()
+    )
+    api = client.delete("/api/charts/jonot/data.json")
+    assert api.status_code == 405
+    assert api.get_json() == {
+        "error": "Pyyntöä ei palveltu, koska menetelmä \u201dDELETE\u201d ei ole sallittu "
+        "osoitteessa \u201d/api/charts/jonot/data.json\u201d (sallitut: GET)."
+    }
+    assert client.post("/assets/10-style.css").status_code == 405
