@@ -8,11 +8,12 @@ import logging
 from dash import MATCH, Input, Output, State, callback, clientside_callback
 
 from charts.address import SPC_VIEW, CardStates
-from charts.card import card_id, chart_body, chart_error, read_request
+from charts.card import alert, card_id, chart_body, chart_error, read_request
 from charts.payload import chart_payload
 from charts.phase_picker import phase_picker
 from queries.engine import DATABASE_ERRORS
 from queries.units import known_units
+from translations import quote_value, t
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,9 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
     database failure shows a notice in the user's language, never a trace.
     """
     spec, filters, lang = read_request(request)
-    if spec is None:
-        return chart_error(lang)
+    if spec is None:  # http requests are refused before (dash_requests); say it anyway
+        chart = request.get("chart") if isinstance(request, dict) else None
+        return [alert(t("http.unknown_chart", lang, chart=quote_value(chart)), "warning")]
     # Only valid views and months reach the cache key.
     cards, _notices = CardStates.from_cards({spec.id: view}, {spec.id: phases})
     view = cards.view_of(spec.id)

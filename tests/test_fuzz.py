@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from app import app as dash_app
 from callbacks.chart_cards import chart_card_body
+from charts.address import Address
 from charts.areas import INVESTMENT_AREAS
 from charts.catalog import CHARTS
 from queries.filters import GRAINS, Filters
@@ -69,8 +70,8 @@ def test_z001_filters_parse_anything_into_valid_filters(query):
 @FUZZ
 @given(QUERY)
 def test_z002_every_page_layout_accepts_anything(reporting_db, query):
-    filters, notices = Filters.from_query(query)
-    unknown_units = set(filters.units) - {"TA01", "TA02", "TA03"}  # the fixture's units
+    address, notices = Address.from_query(query)  # filters, card states and language
+    unknown_units = set(address.filters.units) - {"TA01", "TA02", "TA03"}  # the fixture's
     for page in PAGES:
         rendered = str(page.layout(**query))
         assert "H1(" in rendered  # the page itself, not an error page
