@@ -26,7 +26,7 @@ from charts.summary import reason_text
 from exports.data import build_export, to_csv, to_xlsx
 from exports.files import CSV_TYPE, XLSX_TYPE, download_name
 from queries.engine import DATABASE_ERRORS, ping
-from queries.filters import Filters
+from queries.filters import SERVICES, Filters
 from queries.privacy import REASONS
 from queries.reference import data_as_of, is_synthetic
 from queries.results import export_count, export_value
@@ -70,11 +70,17 @@ def request_language() -> tuple[str, list[str]]:
 
 @blueprint.get("/api/charts")
 def chart_catalog():
-    """The whole chart catalog: ``{"charts": [...], "notices": [...]}`` (``notices``:
-    why the answer is not in the asked language, if it is not)."""
+    """The whole chart catalog: ``{"charts": [...], "services": {key: name},
+    "notices": [...]}`` (``notices``: why the answer is not in the asked language, if
+    it is not)."""
     lang, notices = request_language()
     return jsonify(
-        {"charts": [describe(spec, lang) for spec in CHARTS.values()], "notices": notices}
+        {
+            "charts": [describe(spec, lang) for spec in CHARTS.values()],
+            # The values of the ``service`` filter and their names.
+            "services": {s: t(f"service.{s}", lang) for s in SERVICES},
+            "notices": notices,
+        }
     )
 
 
@@ -223,6 +229,8 @@ def chart_data_json(chart_id: str):
                 "grain": applied.grain,
                 "unit": list(applied.units),
                 "service": list(applied.services),
+                # The services' names as the dashboard writes them (no raw keys).
+                "service_names": [t(f"service.{s}", lang) for s in applied.services],
             },
             "data_as_of": as_of.isoformat() if as_of else None,
             "synthetic": synthetic,

@@ -5,6 +5,7 @@ languages that are not there yet. Expected texts are written out by hand."""
 from __future__ import annotations
 
 import importlib
+import io
 
 from charts.catalog import CHARTS
 from charts.payload import partial_note
@@ -172,3 +173,23 @@ def test_rt008_unknown_paths_404_and_wrong_methods_405_in_finnish(client):
         "osoitteessa \u201d/api/charts/jonot/data.json\u201d (sallitut: GET)."
     }
     assert client.post("/assets/10-style.css").status_code == 405
+
+
+def test_rt009_service_names_not_keys_in_api_and_files(client):
+    query = "from=2024-01&to=2024-03&service=oral_health&service=mental_health"
+    body = client.get("/api/charts/jonot/data.json?" + query).get_json()
+    # Keys stay the machine values (sorted); the names are what people read.
+    assert body["filters"]["service"] == ["mental_health", "oral_health"]
+    assert body["filters"]["service_names"] == ["Mielenterveyspalvelut", "Suun terveydenhuolto"]
+    assert client.get("/api/charts").get_json()["services"] == {
+        "oral_health": "Suun terveydenhuolto",
+        "mental_health": "Mielenterveyspalvelut",
+        "substance_abuse": "Päihdepalvelut",
+        "family_centre": "Perhekeskus",
+        "primary_care": "Terveysaseman vastaanotto",
+    }
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/api/charts/jonot/data.xlsx?" + query).data))
+    meta = {row[0].value: row[1].value for row in book["Metatiedot"].iter_rows()}
+    assert meta["Rajaukset"].endswith("palvelut: Mielenterveyspalvelut, Suun terveydenhuolto")
