@@ -193,3 +193,69 @@ def test_rt009_service_names_not_keys_in_api_and_files(client):
     book = load_workbook(io.BytesIO(client.get("/api/charts/jonot/data.xlsx?" + query).data))
     meta = {row[0].value: row[1].value for row in book["Metatiedot"].iter_rows()}
     assert meta["Rajaukset"].endswith("palvelut: Mielenterveyspalvelut, Suun terveydenhuolto")
+
+
+WHOLE_PERIODS = (
+    "Kuvaaja näyttää vain kokonaiset jaksot: jakso, jonka tiedot tai valitut kuukaudet "
+    "kattavat vain osittain"
+)
+YEARLY = (
+    "Luku ilmoitetaan vuosittain, joten kuvaaja näyttää sen vuosittain myös kuukausi- ja "
+    "neljännestasolla (vuoden lukua ei jaeta jaksoille)."
+)
+
+
+def test_rt010_queue_definition_names_the_deadlines_as_the_query_applies_them(monkeypatch):
+    from charts.catalog import CHARTS
+    from queries.queues import ORAL_HEALTH_DEADLINE, SERVICE_DEADLINES
+
+    text = CHARTS["jonot"].definition("fi")
+    # queries.queues: oral health by its own deadline, the four others by primary care.
+    assert (
+        "Suun terveydenhuollon määräaikoja sovelletaan jonoihin: suun terveydenhuolto; "
+        "perusterveydenhuollon määräaikoja jonoihin: mielenterveyspalvelut, päihdepalvelut, "
+        "perhekeskus, terveysaseman vastaanotto (terveydenhuoltolaki 51 §)." in text
+    )
+    # The old text measured a period in progress at the last data day; the chart now
+    # leaves it out (charts.payload.load_complete), and the text says so.
+    assert "viimeiseltä tietopäivältä" not in text and WHOLE_PERIODS in text
+    # The text follows the query's mapping, not a copy of it.
+    monkeypatch.setitem(SERVICE_DEADLINES, "mental_health", ORAL_HEALTH_DEADLINE)
+    assert (
+        "jonoihin: suun terveydenhuolto, mielenterveyspalvelut; perusterveydenhuollon "
+        "määräaikoja jonoihin: päihdepalvelut, perhekeskus, terveysaseman vastaanotto"
+        in CHARTS["jonot"].definition("fi")
+    )
+
+
+def test_rt011_grain_and_whole_period_sentences_come_from_the_spec():
+    from dataclasses import replace
+
+    for spec in CHARTS.values():
+        text = spec.definition("fi")
+        assert text.endswith("jätetään pois, ja kuvaajan alla kerrotaan mikä."), (
+            spec.id
+        )  # every chart shows whole periods only
+        assert (YEARLY in text) == (spec.min_grain == "year"), spec.id
+        # The stale rule of yearly figures ("shown at the first month of the year,
+        # included when the range starts by January") is gone.
+        assert "alkaa viimeistään tammikuussa" not in text, spec.id
+        assert "ensimmäisellä jaksolla" not in text, spec.id
+    quarterly = replace(CHARTS["omaolo-palvelut"], min_grain="quarter").definition("fi")
+    assert YEARLY not in quarterly and (
+        "Luku ilmoitetaan neljännesvuosittain, joten kuvaaja näyttää sen neljännesvuosittain "
+        "myös kuukausitasolla." in quarterly
+    )
+
+
+def test_rt012_omaolo_behaves_as_its_definition_says(reporting_db):
+    from charts.payload import chart_payload
+
+    # Foundation fixture: Omaolo 2023 is 30 services. Asked by months it is shown by
+    # years (label "2023", not "1/2023"); a range cut inside 2023 leaves 2023 out.
+    year = chart_payload("omaolo-palvelut", Filters(start="2023-01", end="2023-12"), "fi")
+    assert year["table"]["rows"] == [["2023", "30"]]
+    cut = chart_payload("omaolo-palvelut", Filters(start="2023-02", end="2023-12"), "fi")
+    assert cut["empty"] and cut["partial_note"] == (
+        "Jakso 2023 ei ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä vain osan."
+    )
