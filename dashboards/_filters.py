@@ -3,10 +3,10 @@
 the address, so a link reopens exactly the same view.
 
 Native form controls (select, checkbox, radio) are used on purpose: they are labelled,
-keyboard-operable and announced correctly by screen readers (WCAG 2.1 AA). The month
-selects offer the months up to the data's last month (the cached data date; today's
-month when the database cannot be read). The unit checkboxes, grouped by service area
-and municipality, are filled by a callback from the cached unit list.
+keyboard-operable and announced correctly by screen readers (WCAG 2.1 AA). Building
+the bar never touches the database: the unit checkboxes, grouped by service area and
+municipality, are filled by a callback from the cached unit list, and so are the month
+selects' options, which end at the data's last month (``callbacks.filters``).
 """
 
 from __future__ import annotations
@@ -17,23 +17,12 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from charts.address import Address
-from queries.engine import DATABASE_ERRORS
-from queries.filters import DEFAULT_START, GRAINS, SERVICES
-from queries.reference import data_window
+from queries.filters import DEFAULT_START, GRAINS, SERVICES, _month_ok
 from translations import t
 
 LATEST = "latest"  # the "to" select's value for "up to the latest data"
 # The server's proposal for the next address (callbacks.address), applied in the browser.
 ADDRESS_PROPOSAL = "address-proposal"
-
-
-def last_data_day() -> date:
-    """The data's last day (``queries.reference.data_window``), or today when the
-    reporting database cannot be read (the cards then say so)."""
-    try:
-        return data_window()[1]
-    except DATABASE_ERRORS:
-        return date.today()
 
 
 def month_options(last: date | None = None, chosen: tuple[str, ...] = ()) -> list[dict[str, str]]:
@@ -48,7 +37,7 @@ def month_options(last: date | None = None, chosen: tuple[str, ...] = ()) -> lis
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     offered = {option["value"] for option in options}
     for value in sorted(set(chosen) - offered):
-        if value > f"{last.year:04d}-{last.month:02d}":
+        if _month_ok(value) and value > f"{last.year:04d}-{last.month:02d}":
             year, month = (int(p) for p in value.split("-"))
             options.append({"label": f"{month}/{year}", "value": value})
     return options
@@ -77,11 +66,8 @@ def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> h
     queue charts), a copy-link button and a reset link. ``path`` is the page's path
     (the reset link drops every parameter but the language and the embed flag)."""
     filters = address.filters
-    last = last_data_day()
-    latest_month = f"{last.year:04d}-{last.month:02d}"
-    # An end after the data's last month shows the same data as "the latest".
-    end = filters.end if filters.end and filters.end <= latest_month else None
-    months = month_options(last, (filters.start,))
+    # Until callbacks.filters.month_choices narrows them to the data: up to this month.
+    months = month_options(None, (filters.start, filters.end or LATEST))
     controls = [
         _field(
             t("filters.from", lang),
@@ -94,7 +80,7 @@ def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> h
             dbc.Select(
                 id="filter-to",
                 options=[{"label": t("filters.to_latest", lang), "value": LATEST}, *months],
-                value=end or LATEST,
+                value=filters.end or LATEST,
             ),
             "filter-to",
             2,

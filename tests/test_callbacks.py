@@ -76,8 +76,11 @@ def test_k003_database_down_gives_finnish_notice_not_traceback(reporting_db, tmp
 
 
 def test_k004_forged_request_is_handled(reporting_db):
-    assert "Raportointitietokantaan" in str(chart_card_body({"chart": "<nope>"}))
-    assert "Raportointitietokantaan" in str(chart_card_body("not a dict"))
+    # An unknown chart is named as such, not blamed on the database.
+    assert "Pyyntöä ei palveltu, koska kuvaajaa \u201d<nope>\u201d ei ole." in str(
+        chart_card_body({"chart": "<nope>"})
+    )
+    assert "kuvaajaa \u201dNone\u201d ei ole" in str(chart_card_body("not a dict"))
     body = chart_card_body({"chart": "digiasiointi-osuus", "filters": {"grain": "decade"}})
     assert _find(body, lambda c: type(c).__name__ == "Graph")
 
