@@ -1,8 +1,9 @@
 """Server-side assembly of one chart: data, figure, summary and table.
 
 ``chart_data`` is what the data API serves; ``chart_payload`` is what a chart card
-shows. Both start from the same memoized query, so the API returns exactly the plotted
-(suppressed) numbers.
+shows. Both start from ``load_complete``, the one choke point where the exact query
+frame is published (``queries.privacy.protect``) and its cell keys dropped, so the API
+returns exactly the plotted (protected) numbers and no exact count leaves the server.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from queries.periods import (
     period_end,
     period_start,
 )
+from queries.privacy import protect, without_keys
 from queries.reference import (
     data_as_of,
     data_window,
@@ -53,6 +55,7 @@ from queries.reference import (
     units,
 )
 from queries.results import as_stated
+from settings import get_settings
 from translations import format_date, t
 
 _EMPTY_TARGETS = pd.DataFrame(
@@ -74,8 +77,10 @@ def effective_filters(spec: ChartSpec, filters: Filters) -> Filters:
     queue charts take the service filter (so the cache is not split needlessly), a
     grain finer than the data's own is raised to it, and the months are cut to the
     data's (``queries.periods.clamp_to_data``: one cache key per view, however the
-    months outside the data are spelled)."""
-    filters = clamp_to_data(filters, *data_window())
+    months outside the data are spelled). The node id is dropped: the queries read the
+    resolved member ``units`` only, so two nodes with the same members (a municipality
+    with one unit, and that unit) share one cache key."""
+    filters = replace(clamp_to_data(filters, *data_window()), node="")
     if not spec.unit_filter:
         filters = replace(filters, units=())
     if not spec.service_filter:
@@ -122,10 +127,23 @@ def load_complete(spec: ChartSpec, filters: Filters) -> pd.DataFrame:
     kind of chart (``queries.periods.complete_periods``). So no summary, KPI card,
     target status or change from a year earlier speaks of a period in progress, and
     a stock (queue length) is always the snapshot at its period's last day.
-    ``partial_note`` names what was left out. Numbers are as the chart states them
-    (``queries.results.as_stated``: values rounded to ``spec.decimals``, counts whole)."""
+    ``partial_note`` names what was left out.
+
+    This is the one place where data leave the query layer: counts of people are
+    published by ``queries.privacy.protect`` (fixed random rounding with cell keys;
+    exact for ``counts_people=False`` charts and ``spec.exact_series``) and the key
+    columns are dropped, so every caller (cards, KPI cards, summaries, small multiples,
+    run charts, the data API, the exports) gets the same protected numbers. Numbers are
+    as the chart states them (``queries.results.as_stated``: values rounded to
+    ``spec.decimals``, counts whole)."""
     first_day, last_day = data_window()
-    frame = as_stated(spec.load(filters), spec.decimals)
+    published = protect(
+        spec.load(filters),
+        get_settings().min_cell_count,
+        spec.counts_people,
+        spec.exact_series,
+    )
+    frame = as_stated(without_keys(published), spec.decimals)
     return complete_periods(frame, filters, last_day, first_day)
 
 
@@ -248,12 +266,14 @@ def _series_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]
 
 
 def _unit_panels(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, pd.DataFrame]:
-    """Unit label -> the chart's tidy frame for that unit alone (each one cached)."""
+    """Unit label -> the chart's tidy frame for that unit alone (each one cached): the
+    units of the chart's ``unit_types`` among the chosen node's members (the county:
+    all of them); a node that is one unit is shown whatever its type."""
     frame = units()
+    if len(filters.units) != 1:
+        frame = frame[frame["unit_type"].isin(spec.unit_types)]
     if filters.units:
         frame = frame[frame["unit_id"].isin(filters.units)]
-    else:
-        frame = frame[frame["unit_type"].isin(spec.unit_types)]
     name = "name_sv" if lang == "sv" else "name_fi"
     return {
         getattr(row, name): load_complete(spec, replace(filters, units=(row.unit_id,)))

@@ -40,6 +40,7 @@ from charts.summary import (
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic, units
 from queries.results import export_count, export_value
+from queries.units import node_of_units, resolve_node
 from settings import get_settings
 from translations import format_date, t
 
@@ -109,10 +110,17 @@ def describe_filters(filters: Filters, lang: str) -> str:
         t("export.filters_grain", lang, grain=t(f"filters.grain.{filters.grain}", lang).lower()),
     ]
     if filters.units:
-        names = dict(zip(units()["unit_id"], units()["name_fi"], strict=True))
-        parts.append(
-            t("export.filters_units", lang, units=", ".join(names.get(u, u) for u in filters.units))
-        )
+        # The chosen node; filters used as a cache key have only its member units
+        # (charts.payload.effective_filters): then the narrowest node with those units.
+        node = resolve_node(filters.node) if filters.node else None
+        if node is None or node.units != filters.units:
+            node = node_of_units(filters.units)
+        if node is not None:
+            parts.append(t(f"export.filters_{node.kind}", lang, name=node.label(lang)))
+        else:
+            names = dict(zip(units()["unit_id"], units()["name_fi"], strict=True))
+            listed = ", ".join(names.get(u, u) for u in filters.units)
+            parts.append(t("export.filters_units", lang, units=listed))
     else:
         parts.append(t("filters.units_all", lang))
     if filters.services:

@@ -23,8 +23,15 @@ def test_a002_data_json_returns_hand_computed_numbers(client):
     assert response.status_code == 200
     body = response.get_json()
     rows = {(r["period"], r["series"]): r for r in body["rows"]}
-    # 8/14 = 57.1 % in 2024-01 and 25/30 = 83.3 % in 2024-02 (see test_queries).
-    assert rows[("2024-01-01", "within_days")]["value"] == 57.1
+    # Published (docs/privacy.md), from tests/fixtures/foundation.py with the default
+    # keys 1000 × contact id: 2024-01 is 8 / 14. The 8 within 7 days are contacts 1..5
+    # (TA01) and 19..21 (TA02): key 1000 × 75 = 75,000; 8 = 5 + 3 and 75,000·5 =
+    # 375,000 < 3·1,048,576 -> up to 10. The 14 visits, 1..10 and 19..22: key 137,000;
+    # 14 = 10 + 4 and 685,000 < 4·1,048,576 -> up to 15. 100 × 10 / 15 = 66.7 %.
+    # 2024-02: 25 / 30, multiples of 5, stay: 83.3 %.
+    assert rows[("2024-01-01", "within_days")]["value"] == 66.7
+    assert rows[("2024-01-01", "within_days")]["numerator"] == 10
+    assert rows[("2024-01-01", "within_days")]["denominator"] == 15
     assert rows[("2024-02-01", "within_days")]["numerator"] == 25
     assert body["data_as_of"] == "2024-04-30" and body["synthetic"] is True
     assert body["targets"][0] == {
@@ -67,14 +74,15 @@ def test_a004b_refused_values_are_named_quoted_and_cut(client):
     # A markup-like month is repeated as text in quotes (JSON is not HTML; Dash escapes
     # text on pages); two bad services are both named, with what the parameter allows
     # in words and codes; a 45-character unit code is cut to 40 characters and "…".
-    long_code = "A" * 45
+    long_code = "A" * 44 + "!"  # 45 characters, "!" not allowed in a node id
     query = "from=<b>x</b>&service=teeth&service=eyes&unit=" + long_code + "&unit=a%0Ab"
     body = client.get("/api/charts/jonot/data.json?" + query).get_json()
     assert body == {
         "error": "Pyyntöä ei palveltu, koska osa rajauksista ei kelpaa: "
         "Alkukuukausi \u201d<b>x</b>\u201d ei ole muotoa VVVV-KK (esim. 2024-01). "
-        "Yksikön tunnus \u201d" + "A" * 40 + "…\u201d, \u201da\ufffdb\u201d ei kelpaa: "
-        "sallittuja ovat kirjaimet, numerot, - ja _. "
+        "Alueen, kunnan tai yksikön tunnus (unit) \u201d" + "A" * 40 + "…\u201d, "
+        "\u201da\ufffdb\u201d ei kelpaa: sallittuja merkkejä ovat kirjaimet, numerot, - ja _ "
+        "(esim. TA01, municipality-901 tai area-keskinen-palvelualue). "
         "Palvelu \u201dteeth\u201d, \u201deyes\u201d ei kelpaa: sen pitää olla jokin näistä: "
         "Suun terveydenhuolto (oral_health), Mielenterveyspalvelut (mental_health), "
         "Päihdepalvelut (substance_abuse), Perhekeskus (family_centre), "
@@ -86,7 +94,8 @@ def test_a005_county_total_chart_ignores_unit_filter(client):
     body = client.get(
         "/api/charts/hoitotakuuseuranta-kattavuus/data.json?unit=TA01&grain=quarter"
     ).get_json()
-    assert body["filters"]["unit"] == []
+    # The county: no node and no units (the chart does not take the unit filter).
+    assert (body["filters"]["unit"], body["filters"]["units"]) == (None, [])
     # County 99, Q1/2024: 6 / 12 = 50 %; Q2/2024 (9 / 12) is left out: the data end on
     # 30.4.2024, inside the quarter. The chart states whole percents (decimals=0).
     assert [row["value"] for row in body["rows"]] == [50]

@@ -40,12 +40,13 @@ def test_k001_card_body_has_figure_summary_table_and_stamp(reporting_db):
     )
     (graph,) = _find(body, lambda c: type(c).__name__ == "Graph")
     trace = graph.figure["data"][0]
-    assert plotted(trace["y"]) == [57.1, 83.3]
+    # Published: 8 / 14 -> 10 / 15 = 66.7 % (worked out in test_api.test_a002).
+    assert plotted(trace["y"]) == [66.7, 83.3]
     assert graph.config["displaylogo"] is False
     (caption,) = _find(body, lambda c: type(c).__name__ == "Figcaption")
     assert caption.children.startswith("Viimeisin arvo 2/2024: 83,3")
     cells = [c.children for c in _find(body, lambda c: type(c).__name__ == "Td")]
-    assert cells == ["57,1\u00a0%", "83,3\u00a0%"]
+    assert cells == ["66,7\u00a0%", "83,3\u00a0%"]
     text = str(body)
     assert "Tiedot 30.4.2024 asti." in text and "Synteettinen demoaineisto." in text
 
@@ -85,71 +86,63 @@ def test_k004_forged_request_is_handled(reporting_db):
     assert _find(body, lambda c: type(c).__name__ == "Graph")
 
 
-UNIT_OPTIONS = [[{"label": "B – Gamma", "value": "TA03"}], [{"value": "TA01"}, {"value": "TA02"}]]
 STATE = {"page": "digipalvelut", "search": "", "token": "build-1"}
 
 
 def _propose(
-    unit_groups=(),
+    unit="#county",
     start="2022-01",
     end="latest",
     grain="month",
-    services=(),
+    service="all",
     views=None,
     phases=None,
-    url_units=(),
     state=STATE,
 ):
     from callbacks.address import propose_address
 
     views, phases = views or {}, phases or {}
     return propose_address(
-        list(unit_groups),
+        unit,
         start,
         end,
         grain,
-        list(services),
+        service,
         list(views.values()),
         list(phases.values()),
-        UNIT_OPTIONS if unit_groups else [],
-        list(url_units),
         [{"chart": c, "type": "chart-view"} for c in views],
         [{"chart": c, "type": "chart-phases"} for c in phases],
         state,
     )
 
 
-def test_k010_controls_propose_the_canonical_address_for_their_page_build():
-    proposal = _propose([["TA03"], ["TA01"]], grain="year")
-    # Units sorted, the default start and "latest" end left out of the address.
+def test_k010_controls_propose_the_canonical_address_for_their_page_build(reporting_db):
+    proposal = _propose("area-a-alue", grain="year")
+    # The default start and "latest" end left out of the address.
     assert proposal == {
         "token": "build-1",
-        "search": "?grain=year&unit=TA01&unit=TA03",
-        "links": "?grain=year&unit=TA01&unit=TA03",
-        "filters": {"grain": "year", "unit": ["TA01", "TA03"]},
-        "summary": "2 valittu",
+        "search": "?grain=year&unit=area-a-alue",
+        "links": "?grain=year&unit=area-a-alue",
+        "filters": {"grain": "year", "unit": "area-a-alue"},
         "status": "",
     }
 
 
-def test_k011_address_units_hold_until_checkboxes_load_and_bad_values_are_said():
+def test_k011_bad_values_are_said(reporting_db):
     proposal = _propose(
+        "TA02",
         start="2024-13",
         end="2023-05",
         grain="week",
-        services=["oral_health", "spa"],
-        url_units=["TA02"],
+        service="spa",
         state={**STATE, "search": "?embed=1"},
     )
-    # Bad month and grain fall back to defaults; the unknown service is dropped.
-    assert proposal["search"] == "?to=2023-05&unit=TA02&service=oral_health&embed=1"
-    assert proposal["summary"] == "1 valittu"
+    # Bad month and grain fall back to defaults; the unknown service gives all of them.
+    assert proposal["search"] == "?to=2023-05&unit=TA02&embed=1"
     # Each refused value is named: the month, the grain and the service "spa".
     assert "Aikataso \u201dweek\u201d ei kelpaa" in proposal["status"]
     assert "Palvelu \u201dspa\u201d ei kelpaa" in proposal["status"]
-    # A unit of the address without a checkbox (not offered) cannot be unticked: kept.
-    kept = _propose([["TA03"], []], url_units=["TA02", "XX9"])
-    assert kept["filters"] == {"unit": ["TA03", "XX9"]}
+    assert _propose("TA02", service="oral_health")["search"] == "?unit=TA02&service=oral_health"
 
 
 def test_k012_end_before_start_is_said_not_silently_reset():

@@ -112,9 +112,10 @@ def test_fc003_hidden_stack_segments_marked_and_said(reporting_db):
     payload = chart_payload("odotusaikajakauma", Filters(start="2024-01", end="2024-02"), "fi")
     # 1/2024, county: 14 access visits (TA01 10, TA02 4), waits 0-7 d: 0,1,3,7,7,2,2,2
     # = 8; 8-14 d: 8,10,14 = 3; 15-90 d: 20,30,40 = 3; none longer. 3 < 5: both
-    # hidden. Shown: 8 / 14 = 57.1 %, and 0.0 % twice, so the mark sits at 57.1.
+    # hidden. Shown: 8 / 14, published as 10 / 15 = 66.7 % (keys worked out in
+    # test_exports_data.test_e001), and 0.0 % twice, so the mark sits at 66.7.
     # 2/2024: 25 within 7 d, 5 at 20 d: nothing hidden.
-    assert _marks(payload["figure"]) == {TS("2024-01-01"): (57.1, "8–14 vrk, 15–90 vrk")}
+    assert _marks(payload["figure"]) == {TS("2024-01-01"): (66.7, "8–14 vrk, 15–90 vrk")}
     assert payload["summary"].endswith(
         " Kuvaajassa on salattuja arvoja (..) 1 jaksolla, viimeksi 1/2024: 8–14 vrk, 15–90 vrk."
     )

@@ -274,6 +274,8 @@ def _view(
         series=("s",),
         load=lambda _filters: frame,
         higher_is_better=higher_is_better,
+        # Values given as they are shown (no counts, no keys): published as they are.
+        counts_people=False,
     )
     monkeypatch.setitem(CHARTS, spec.id, spec)
     # The data's first and last day without a database: every month shown is whole.
