@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from urllib.parse import urlencode
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from app import app as dash_app
@@ -194,5 +194,8 @@ def test_z007_every_callback_takes_any_values_without_a_server_error(client, dat
     st.sampled_from(["get", "post", "put", "delete", "head"]),
 )
 def test_z008_any_path_under_every_route_is_never_a_server_error(client, route, tail, method):
+    # "//x" is a scheme-relative URL (host "x"), not a path: the test client itself
+    # fails to encode such a host, before any request reaches the app.
+    assume(not (route + tail).startswith("//"))
     response = getattr(client, method)(route + tail)
     assert response.status_code < 500, (route + tail, method)
