@@ -243,8 +243,8 @@ def chart_data_json(chart_id: str):
             "suppression": {
                 "min_count": get_settings().min_cell_count,
                 "applies": spec.counts_people,
-                # docs/privacy.md: counts of people are 0, withheld (1 .. min_count - 1)
-                # or rounded to a multiple of min_count; these series are exact.
+                # docs/privacy.md: every count of people is rounded to a multiple of min_count
+                # (0 included), shares resting on a published 0 are withheld; exact_series exact.
                 "method": "fixed_random_rounding" if spec.counts_people else "none",
                 "exact_series": list(spec.exact_series),
                 # What each row's suppression_reason means, in the asked language.

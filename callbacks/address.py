@@ -87,7 +87,7 @@ def controls_address(
             "service": None if service == ALL_SERVICES else service,
         }
     )
-    cards, card_notices = CardStates.from_cards(views, phases)
+    cards, card_notices = CardStates.from_cards(views, phases, filters.grain)
     return Address(filters, cards, shown.lang, shown.embed), filter_notices + card_notices
 
 

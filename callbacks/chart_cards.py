@@ -43,7 +43,9 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
     unknown node, a bad form) or more than one queue service is refused with a notice
     before any query: no data for arbitrary unit sets, and invented ids cannot force
     new queries.
-    Phase starts reach the payload (and its cache key) only in the run-chart view. A
+    Phase starts reach the payload (and its cache key) only in the run-chart view. The
+    phase picker follows the view drawn (``payload["view"]``: a run chart with too few
+    periods is drawn as the time series) and shows the phase starts as applied. A
     database failure shows a notice in the user's language, never a trace.
     """
     spec, filters, lang, notices = read_request(request)
@@ -53,7 +55,7 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
     if refused(notices):
         return selection_refused(refused(notices), lang)
     # Only valid views and months reach the cache key.
-    cards, _notices = CardStates.from_cards({spec.id: view}, {spec.id: phases})
+    cards, _notices = CardStates.from_cards({spec.id: view}, {spec.id: phases}, filters.grain)
     view = cards.view_of(spec.id)
     picked = cards.phases_of(spec.id) if view == SPC_VIEW else ()
     try:
@@ -61,7 +63,9 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
         if unknown:
             return selection_refused(unknown, lang)
         payload = chart_payload(spec.id, filters, lang, view, picked)
-        tools = [phase_picker(spec, filters, picked, lang)] if view == SPC_VIEW else []
+        drawn = payload.get("view", view)
+        applied = tuple(payload.get("phases", ()))
+        tools = [phase_picker(spec, filters, applied, lang)] if drawn == SPC_VIEW else []
     except DATABASE_ERRORS:
         log.exception("chart %s failed", spec.id)
         return chart_error(lang)

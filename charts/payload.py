@@ -299,6 +299,11 @@ def _units_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
         for label, (period, value, hidden) in latest.items()
     ]
     shown = {k: v for k, v in latest.items() if not v[2] and not pd.isna(v[1])}
+    # Units are compared within one period: the latest one any shown unit has (a unit
+    # whose data end earlier is in the table, not in the sentence).
+    if shown:
+        last_period = max(v[0] for v in shown.values())
+        shown = {k: v for k, v in shown.items() if v[0] == last_period}
     if shown:
         high = max(shown, key=lambda k: shown[k][1])
         low = min(shown, key=lambda k: shown[k][1])
@@ -331,6 +336,22 @@ def _units_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
     }
 
 
+def _spc_grid(spec: ChartSpec, filters: Filters) -> pd.DataFrame:
+    """The headline series the run chart draws, on every period of the grain
+    (``charts.spc.on_period_grid``: ``period``, ``value``, ``suppressed``)."""
+    frame, _targets = chart_data(spec.id, filters)
+    return on_period_grid(
+        frame.loc[frame["series"] == spec.series[0], ["period", "value", "suppressed"]],
+        filters.grain,
+    )
+
+
+def spc_possible(grid: pd.DataFrame) -> bool:
+    """Whether the run chart can be drawn from ``grid`` (``_spc_grid``): at least
+    ``MIN_POINTS`` shown values; otherwise the card draws the time series."""
+    return int(grid["value"].notna().sum()) >= MIN_POINTS
+
+
 def _spc_view(
     spec: ChartSpec, filters: Filters, lang: str, phases: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -340,16 +361,17 @@ def _spc_view(
     interventions, i.e. known changes of the process) and at every user-chosen month in
     ``phases``; each starts at the period containing its date. Suppressed periods stay
     as gaps and the summary says that the mean and limits rest on the shown ones.
+    With too few shown values (``spc_possible``) it is the time series view with a
+    sentence saying why, and its ``view`` key is ``"series"``.
     """
     frame, _targets = chart_data(spec.id, filters)
-    grid = on_period_grid(
-        frame.loc[frame["series"] == spec.series[0], ["period", "value", "suppressed"]],
-        filters.grain,
-    )
-    if grid["value"].notna().sum() < MIN_POINTS:
-        empty = _series_view(spec, filters, lang)
-        empty["summary"] = t("summary.spc_too_few", lang, minimum=MIN_POINTS)
-        return empty
+    grid = _spc_grid(spec, filters)
+    if not spc_possible(grid):
+        # What is drawn is the time series, and the payload says so (its ``view``).
+        fallback = _series_view(spec, filters, lang)
+        fallback["summary"] = t("summary.spc_too_few", lang, minimum=MIN_POINTS)
+        fallback["view"] = "series"
+        return fallback
     events = _events(spec, grid["period"], filters.grain, lang)
     starts = [*zip(events["event_date"], events["label"], strict=True)]
     starts += [(month, t("spc.phase_user", lang)) for month in phases]
@@ -369,12 +391,14 @@ def _spc_view(
         notes,
         spec.higher_is_better,
         _options(spec, frame, filters, lang),
+        hidden=grid["suppressed"],
     )
 
     def fmt(value: float) -> str:
         return format_value(value, spec.unit, spec.decimals, lang)
 
     return {
+        "view": "spc",
         "figure": figure,
         "summary": spc_summary(
             grid, analysis, boundaries, spec.higher_is_better, filters.grain, fmt, lang
@@ -434,27 +458,43 @@ def chart_payload(
     phases: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Everything a chart card shows in one of its ``VIEWS``, as plain data (cached as a
-    whole). An unknown or unavailable view falls back to the time series.
+    whole). An unknown or unavailable view falls back to the time series, and so does
+    the run chart when the data has too few shown periods for it (``spc_possible``).
 
     ``phases`` are user-chosen starts of run-chart phases as ``"YYYY-MM"`` months: the
     run chart starts a new phase (new mean and limits) at the period containing each.
-    They are sorted, deduplicated and validated (``charts.spc.normalise_phases``: bad
-    values are dropped), and ignored and normalised to ``()`` by the other views, so
-    the cache is not split.
+    Before they become part of the cache key they are validated and put on the periods
+    the run chart shows (``charts.spc.normalise_phases``: a month becomes the first
+    month of its period at the grain, a month outside the shown periods is dropped,
+    duplicates collapse), so no two spellings of one chart make two cache entries;
+    the other views (and a run chart that cannot be drawn) take ``()``.
 
-    Keys: ``view``, ``figure`` (plotly figure dict), ``summary`` (sentences, ending
+    Keys: ``view`` (the view actually drawn, which the card's view switch, the caption
+    lines of exported images and slides follow; not always the view asked), ``phases``
+    (the run chart's user phase starts as applied, ``"YYYY-MM"``; ``[]`` when the run
+    chart is not drawn), ``figure`` (plotly figure dict), ``summary`` (sentences, ending
     with ``partial_note``), ``partial_note`` (the periods left out as incomplete, or
     ""), ``table`` (``{"columns", "rows"}`` of strings), ``events`` (``[{"date",
     "label"}]``), ``data_as_of`` (ISO date or None), ``synthetic`` (bool), ``empty``
     (bool: the filters leave no data).
     """
-    if view not in available_views(CHARTS[chart_id]):
+    spec = CHARTS[chart_id]
+    if view not in available_views(spec):
         view = "series"
     if isinstance(phases, str):
         phases = (phases,)
-    phases = normalise_phases(phases) if view == "spc" else ()
     # The cache key takes the filters the chart applies, so equivalent requests share it.
-    return _payload(chart_id, effective_filters(CHARTS[chart_id], filters), lang, view, phases)
+    filters = effective_filters(spec, filters)
+    if view == "spc" and phases:
+        # The run chart's own periods (from the memoized query; only when there are
+        # phases to put on them, so the common case costs nothing more).
+        grid = _spc_grid(spec, filters)
+        phases = (
+            normalise_phases(phases, grid["period"], filters.grain) if spc_possible(grid) else ()
+        )
+    else:
+        phases = ()
+    return _payload(chart_id, filters, lang, view, phases)
 
 
 @cache.memoize()
@@ -468,6 +508,8 @@ def _payload(
         built = _spc_view(spec, filters, lang, phases)
     else:
         built = _BUILDERS[view](spec, filters, lang)
+    # From here on everything follows the view drawn, not the one asked.
+    view = built.get("view", view)
     figure = built["figure"]
     events = pd.DataFrame()
     if view != "units":
@@ -478,6 +520,7 @@ def _payload(
     note = partial_note(spec, filters, lang)
     return {
         "view": view,
+        "phases": list(phases) if view == "spc" else [],
         "figure": figure.to_plotly_json(),
         "summary": " ".join(part for part in (built["summary"], note) if part),
         "partial_note": note,

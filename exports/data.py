@@ -1,7 +1,8 @@
 """The data behind a chart as files analysts open in Excel or refresh in Power BI.
 
-Both formats carry exactly the plotted, suppressed numbers of ``charts.payload``'s
-``chart_data`` (suppressed cells read ".."), one row per period and series:
+Both formats carry exactly the plotted, published numbers of ``charts.payload``'s
+``chart_data`` (a withheld value reads ".."; its counts are shown as published), one
+row per period and series:
 
 - CSV for Finnish Excel: ``;`` separator, decimal comma, UTF-8 with BOM, CRLF, dates
   as ``d.m.yyyy`` — a double-click opens it with the right columns and numbers; values
@@ -183,8 +184,10 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
                 labels.get(row.series, row.series),
                 SUPPRESSED_MARK if hidden else stated_cell(row.value, spec.decimals),
                 unit,
-                SUPPRESSED_MARK if hidden else export_count(row.numerator),
-                SUPPRESSED_MARK if hidden else export_count(row.denominator),
+                # Counts are never withheld: a withheld share shows its published
+                # counts (its denominator 0), as the data API does.
+                export_count(row.numerator),
+                export_count(row.denominator),
                 reason[:1].upper() + reason[1:] if reason else None,
             ]
         )

@@ -175,8 +175,8 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
     tidy chart frame with series ``median`` and ``p90`` (value in days, one decimal;
     ``denominator`` = the treated entries it rests on, with ``denominator_key``;
     ``numerator`` empty: these are not shares). Exact: ``queries.privacy.protect``
-    withholds a percentile resting on 1 .. minimum − 1 entries. Periods with none are
-    absent.
+    withholds a percentile whose entries are published as 0 (fewer than the minimum,
+    rounded down). Periods with none are absent.
     """
     stmt, params = chart_statement(
         _ORAL_WAIT_SQL,

@@ -46,13 +46,22 @@ def test_a002_data_json_returns_hand_computed_numbers(client):
     }
 
 
-def test_a003_suppressed_cells_are_null_in_json(client):
+def test_a003_small_counts_are_rounded_and_a_withheld_share_is_null_in_json(client):
     body = client.get(
         "/api/charts/hoitotakuu-7vrk/data.json?from=2024-01&to=2024-01&unit=TA02"
     ).get_json()
+    # TA02 1/2024: 3 of 4 visits, rounded to 5 / 5 (test_queries.test_q003): shown.
     (row,) = body["rows"]
-    assert row["suppressed"] is True
-    assert row["value"] is None and row["numerator"] is None and row["denominator"] is None
+    assert (row["numerator"], row["denominator"], row["value"]) == (5, 5, 100.0)
+    assert row["suppressed"] is False and row["suppression_reason"] is None
+    # TA03 3/2024: no access-type visits, so the assessment share rests on a published
+    # 0: the value is null and withheld, its counts are served as published (0 and 0).
+    body = client.get(
+        "/api/charts/kirjaamisen-laatu/data.json?from=2024-03&to=2024-03&unit=TA03"
+    ).get_json()
+    (row,) = [r for r in body["rows"] if r["series"] == "assessment_recorded"]
+    assert row["suppressed"] is True and row["suppression_reason"] == "small_denominator"
+    assert row["value"] is None and (row["numerator"], row["denominator"]) == (0, 0)
 
 
 def test_a004_bad_filters_400_in_finnish_and_unknown_chart_404(client):

@@ -126,14 +126,17 @@ def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
     assert checked.is_selected()
     # A municipality picked in the control replaces the unit in the URL, and the charts
     # follow: municipality 901 (Alfa) is TA01 alone, whose one remote contact in Q1/2024
-    # (a real-time R52 in January; tests/fixtures/foundation.py) is below the minimum.
+    # (a real-time R52 in January, contact 2, key 2,000; tests/fixtures/foundation.py)
+    # is below the minimum and published rounded (10,000 < 1·2**20 -> 5), not withheld.
+    # Its client contacts in Q1/2024: January 1..10, 11, 12, 14, 15, 17, 18 (13 is
+    # cancelled, 16 an R71) and February 23..52: 46, key 1000 × (55 + 87 + 1125) =
+    # 1,267,000 mod 2**20 = 218,424; 46 = 9·5 + 1 and 1,092,120 >= 1,048,576 -> 45.
+    # 100 × 5 / 45 = 11.1 %.
     dash_duo.wait_for_element("#filter-unit option[value='municipality-901']")
     Select(dash_duo.find_element("#filter-unit")).select_by_value("municipality-901")
     until(lambda: "unit=municipality-901" in dash_duo.driver.current_url, timeout=WAIT)
     assert "TA03" not in dash_duo.driver.current_url
-    dash_duo.wait_for_contains_text(
-        first_card + " .chart-summary", "Viimeisin arvo (Q1/2024) on salattu"
-    )
+    dash_duo.wait_for_contains_text(first_card + " .chart-summary", "Viimeisin arvo Q1/2024: 11,1")
     # Back to the county: no unit in the URL.
     Select(dash_duo.find_element("#filter-unit")).select_by_value("#county")
     until(lambda: "unit=" not in dash_duo.driver.current_url, timeout=WAIT)
@@ -147,13 +150,14 @@ def test_b005_views_compare_units_and_spc(dash_duo, browser_db):
     card = "#card-hoitotakuu-7vrk"
     dash_duo.find_element(card + " .chart-view input[value='units']").click()
     # TA01 2/2024: 25 of 30 = 83.3 %; TA02 has no visits in 2/2024 (its last month,
-    # 1/2024, is suppressed) and TA03 none at all (see tests/fixtures/foundation.py).
+    # 1/2024, 3 of 4, is published as 5 / 5 = 100 %: test_queries.test_q003; it is not
+    # compared with TA01's 2/2024) and TA03 none at all (tests/fixtures/foundation.py).
     dash_duo.wait_for_contains_text(card + " .chart-summary", "Jakso 2/2024: suurin arvo")
     assert "Alfan terveysasema (83,3" in dash_duo.find_element(card + " .chart-summary").text
     rows = dash_duo.find_elements(card + " .chart-table tbody tr")
     assert [r.get_attribute("textContent") for r in rows] == [
         "Alfan terveysasema2/202483,3\u00a0%",
-        "Beetan terveysasema1/2024..",
+        "Beetan terveysasema1/2024100,0\u00a0%",
     ]
     # Two months are too few for process limits: the card says so.
     dash_duo.find_element(card + " .chart-view input[value='spc']").click()

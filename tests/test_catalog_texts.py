@@ -119,7 +119,9 @@ def test_tx003_protection_sentence_follows_the_minimum_in_force():
             # numbers are protected, with the minimum in force; the others say that
             # their numbers are exact. The definitions no longer repeat it.
             if spec.counts_people:
-                assert "alle 7 henkilön" in sentence and "7:n monikertaan" in sentence
+                assert (
+                    "7:n monikertaan" in sentence and "nolla tarkoittaa alle 7 henkilöä" in sentence
+                )
             else:
                 assert sentence == "Luvut eivät koske henkilöitä, joten ne näytetään tarkkoina."
             assert "{minimum}" not in catalog("fi")[spec.text_key("definition")], spec.id
@@ -143,7 +145,8 @@ def test_tx004_definition_popover_says_how_small_numbers_are_protected():
     people = chart_card(CHARTS["jonot"], Address(), "fi")
     # The minimum in force (5 by default) in the catalog sentence.
     assert any(
-        text.startswith("Pienet luvut suojataan: alle 5 henkilön lukumäärät")
+        text.startswith("Pienet luvut suojataan: kaikki henkilömäärät, myös pienet, pyöristetään")
+        and "nolla tarkoittaa alle 5 henkilöä" in text
         for text in texts(people)
     )
     stations = chart_card(CHARTS["hoitotakuuseuranta-kattavuus"], Address(), "fi")

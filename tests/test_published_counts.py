@@ -3,11 +3,11 @@
 On a small build of the demo data (seeded record keys, many small cells: 5 % of the
 demo volume), every chart at every grain, for the whole county and for single units,
 is asked through ``/api/charts/<id>/data.json``. For a chart that counts people every
-count served (numerator, denominator, and the value of a count chart) is 0, missing
-(suppressed) or a multiple of the minimum m that is at least m — so no sum or
-difference of served numbers is 1 .. m − 1 — and a share is 100 × its served numerator
-/ its served denominator. A chart that does not count people is served exactly as its
-query returns it.
+count served (numerator, denominator, and the value of a count chart) is a multiple of
+the minimum m, 0 included, and never missing (small counts are rounded, not withheld)
+— so no sum or difference of served numbers is 1 .. m − 1 — and a share is 100 × its
+served numerator / its served denominator, withheld only when that denominator is 0. A
+chart that does not count people is served exactly as its query returns it.
 """
 
 from __future__ import annotations
@@ -73,12 +73,23 @@ def _rows(client, chart_id: str, grain: str, unit: str | None) -> list[dict]:
 
 
 def _published(value, minimum: int) -> bool:
-    return value is None or value == 0 or (value % minimum == 0 and value >= minimum)
+    return value is not None and value % minimum == 0
 
 
-def test_pub001_every_served_count_of_people_is_0_hidden_or_a_multiple_of_m(client):
+def _applies(spec, kind: str) -> bool:
+    """Whether ``kind`` (n: numerator, d: denominator, v: value) of a row is a count of
+    people: the value of a count chart; numerator and denominator of a share; the
+    denominator (people) of a median."""
+    return {
+        "v": spec.unit == "count",
+        "n": spec.unit == "percent",
+        "d": spec.unit in ("percent", "days"),
+    }[kind]
+
+
+def test_pub001_every_served_count_of_people_is_a_multiple_of_m_never_missing(client):
     minimum = get_settings().min_cell_count
-    served = suppressed = 0
+    served = zeros = 0
     for chart_id, grain, unit in _requests():
         spec = CHARTS[chart_id]
         if not spec.counts_people:
@@ -87,21 +98,32 @@ def test_pub001_every_served_count_of_people_is_0_hidden_or_a_multiple_of_m(clie
             where = (chart_id, grain, unit, row["period"], row["series"])
             if row["series"] in spec.exact_series:
                 continue
-            counts = [row["numerator"], row["denominator"]]
-            if spec.unit == "count":
-                counts.append(row["value"])
+            counts = [row["numerator"], row["denominator"], row["value"]]
+            # A median has no numerator; a count chart neither numerator nor denominator.
+            counts = [
+                c for c, kind in zip(counts, ("n", "d", "v"), strict=True) if _applies(spec, kind)
+            ]
             for count in counts:
                 assert _published(count, minimum), (where, count)
-            served += sum(count is not None for count in counts)
+            served += len(counts)
+            zeros += sum(count == 0 for count in counts)
             if row["suppressed"]:
-                suppressed += 1
-                assert row["value"] is None and row["numerator"] is None, where
+                # Only a share whose base is published as 0, or a median whose base is
+                # published as 0 or m (which may rest on a single person), is withheld.
+                assert row["suppression_reason"] == "small_denominator", where
+                median = row["numerator"] is None
+                assert row["value"] is None, where
+                assert row["denominator"] in ((0, minimum) if median else (0,)), where
+            elif row["numerator"] is None and row["denominator"] is not None:
+                # A median shown rests on a base published as at least 2m.
+                assert row["denominator"] >= 2 * minimum, where
             elif row["numerator"] is not None and row["denominator"]:
                 # A share comes from the served counts (stated to the chart's places).
                 share = 100 * row["numerator"] / row["denominator"]
                 assert math.isclose(row["value"], share, abs_tol=0.5 * 10**-spec.decimals), where
-    # The demo sample has both: thousands of served counts and small cells withheld.
-    assert served > 1000 and suppressed > 50
+    # The demo sample has thousands of served counts, many of them published as 0
+    # (fewer than m: small counts rounded down, not withheld).
+    assert served > 1000 and zeros > 50
 
 
 def test_pub003_the_api_names_the_method(client):

@@ -9,7 +9,7 @@ from queries.access import access_within_days
 from queries.digital import remote_share
 from queries.filters import Filters
 from queries.indicator_values import reported_share
-from queries.privacy import SMALL_NUMERATOR, protect
+from queries.privacy import protect
 from queries.reference import data_as_of, reporting_meta, targets_for, units
 from queries.referrals import referral_counts
 
@@ -51,9 +51,12 @@ def test_q003_access_small_denominator_is_exact_with_its_keys(reporting_db):
     # excluded rows), default key 1000 × id: 1000 × (19+20+21+22) = 82000; the three
     # within 7 days, 19..21: 60000.
     assert (jan["numerator_key"], jan["denominator_key"]) == (60000, 82000)
-    # Published (minimum 5): 4 visits are 1..4 -> withheld, all three numbers.
-    published = protect(frame, 5, True)
-    assert published["suppressed"].all() and published[["value", "numerator"]].isna().all(axis=None)
+    # Published (minimum 5), small counts rounded too: numerator 3 = 0·5 + 3, key
+    # 60,000: 300,000 < 3·1,048,576 = 3,145,728 -> 5; denominator 4, key 82,000:
+    # 410,000 < 4·1,048,576 = 4,194,304 -> 5. Shown: 5 / 5 = 100 %, nothing withheld.
+    jan = _row(protect(frame, 5, True), "2024-01-01", "within_days")
+    assert (jan["numerator"], jan["denominator"], jan["value"]) == (5, 5, 100.0)
+    assert not jan["suppressed"]
 
 
 def test_q004_access_quarter_and_year_recompute_from_counts(reporting_db):
@@ -93,7 +96,7 @@ def test_q010_remote_share_codes_and_complementary_suppression(reporting_db):
     assert not frame["suppressed"].any()
 
 
-def test_q011_remote_share_small_denominator_exact_then_withheld(reporting_db):
+def test_q011_remote_share_small_denominator_exact_then_rounded(reporting_db):
     frame = remote_share(Filters(start="2024-04", end="2024-04"))
     # 2024-04 has 4 contacts in all, all R52: remote 4/4 = 100 %, real-time 4/4,
     # asynchronous 0/4 = 0 %, exact in the query ...
@@ -102,8 +105,14 @@ def test_q011_remote_share_small_denominator_exact_then_withheld(reporting_db):
         "realtime": 100.0,
         "remote": 100.0,
     }
-    # ... and every series withheld once published (a base of 4 people).
-    assert protect(frame, 5, True)["suppressed"].all()
+    # ... and rounded once published. The 4 contacts are ids 94..97 (after TA01 1..10,
+    # excluded 11..18, TA02 19..22, TA01 2/2024 23..52, 2/2023 53..67, TA03 3/2024
+    # 68..93): key 1000 × 382 = 382,000 for the base and for the 4 remote / real-time;
+    # 382,000·5 = 1,910,000 < 4·1,048,576 -> 5 each. Asynchronous 0 -> 0. So 5 / 5 =
+    # 100 %, 5 / 5 = 100 % and 0 / 5 = 0 %, none withheld.
+    published = protect(frame, 5, True).set_index("series")
+    assert published["value"].to_dict() == {"asynchronous": 0.0, "realtime": 100.0, "remote": 100.0}
+    assert published["denominator"].eq(5).all() and not published["suppressed"].any()
 
 
 def test_q020_wellbeing_referrals_counts_and_zero_fill(reporting_db):
@@ -164,8 +173,12 @@ def test_q031_reported_share_keys_and_protection_when_asked(reporting_db):
     q2 = _row(frame, "2024-04-01", "share")
     assert (q2["numerator_key"], q2["denominator_key"]) == (2000, 2000)
     published = protect(frame, 7, True)
-    # Minimum 7: Q1's numerator 6 is 1..6 -> withheld (small numerator).
-    assert _row(published, "2024-01-01", "share")["suppression_reason"] == SMALL_NUMERATOR
+    # Minimum 7, Q1 6 / 12 with key 1000: 6 = 0·7 + 6, 7,000 < 6·1,048,576 -> 7; 12 =
+    # 1·7 + 5, 7,000 < 5·1,048,576 -> 14. Shown (a small numerator is rounded, not
+    # withheld): 7 / 14 = 50 %.
+    q1 = _row(published, "2024-01-01", "share")
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (7, 14, 50.0)
+    assert q1["suppression_reason"] is None
     # Q2: 9 = 1·7 + 2, key 2000: 2000·7 = 14000 < 2·1048576 -> up to 14; 12 = 1·7 + 5:
     # 14000 < 5·1048576 -> up to 14. Shown: 14 / 14 = 100 %.
     q2 = _row(published, "2024-04-01", "share")

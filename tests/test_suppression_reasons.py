@@ -16,45 +16,41 @@ from charts.payload import chart_payload
 from charts.summary import summarise
 from queries.cache import cache
 from queries.filters import Filters
-from queries.privacy import (
-    SMALL_COUNT,
-    SMALL_DENOMINATOR,
-    SMALL_NUMERATOR,
-    protect,
-)
+from queries.privacy import SMALL_DENOMINATOR, protect
 from settings import configure, get_settings
 
 
-def test_r001_each_rule_gives_its_own_reason():
+def test_r001_only_a_base_published_as_0_is_withheld():
     nan = np.nan
+    big = 1_048_575  # a key that rounds every small count down (5,242,875 >= 4·2**20)
     frame = pd.DataFrame(
         {
             "period": pd.Timestamp("2024-01-01"),
-            "series": list("abcdefgh"),
-            # shares (numerator, denominator), then three plain counts (value)
-            "numerator": [3, 2, 0, 150, 0, nan, nan, nan],
-            "denominator": [300, 4, 3, 300, 0, nan, nan, nan],
-            "value": [1.0, 50.0, 0.0, 50.0, nan, 3, 0, 12],
-            # keys: 0 everywhere (every one of these counts is small, 0 or a multiple
-            # of 5, except 12, which is rounded and still shown)
-            "numerator_key": [0, 0, 0, 0, 0, nan, nan, nan],
-            "denominator_key": [0, 0, 0, 0, 0, nan, nan, nan],
-            "value_key": [nan, nan, nan, nan, nan, 0, 0, 0],
+            "series": list("abcdefghi"),
+            # shares (numerator, denominator), three plain counts (value), a median
+            "numerator": [3, 2, 0, 150, 0, nan, nan, nan, nan],
+            "denominator": [300, 4, 3, 300, 0, nan, nan, nan, 4],
+            "value": [1.0, 50.0, 0.0, 50.0, nan, 3, 0, 12, 40.0],
+            "numerator_key": [0, 0, 0, 0, 0, nan, nan, nan, nan],
+            "denominator_key": [0, 0, big, 0, 0, nan, nan, nan, big],
+            "value_key": [nan, nan, nan, nan, nan, 0, 0, 0, nan],
         }
     )
     out = protect(frame, 5, True)
     assert out["suppression_reason"].tolist() == [
-        SMALL_NUMERATOR,  # 3 of 300: 3 people meet the condition
-        SMALL_DENOMINATOR,  # 2 of 4: rests on 4 people (the numerator 2 is small too)
-        SMALL_DENOMINATOR,  # 0 of 3: rests on 3
-        None,  # 150 of 300: shown (the complement 150 is no reason any more)
-        None,  # 0 of 0: no value, but nothing withheld
-        SMALL_COUNT,  # a count of 3
+        None,  # 3 of 300, key 0: 3 -> 5 (0 < 3·2**20): 5 / 300 shown
+        None,  # 2 of 4, keys 0: 5 / 5 shown
+        SMALL_DENOMINATOR,  # 0 of 3, the base's key rounds 3 down to 0: rests on < 5
+        None,  # 150 of 300: multiples of 5, shown
+        SMALL_DENOMINATOR,  # 0 of 0: the base is published as 0
+        None,  # a count of 3 (key 0 -> 5): counts are never withheld
         None,  # 0
         None,  # 12 (published as 15: 12 = 2·5 + 2, key 0 -> 0 < 2·2**20 -> up)
+        SMALL_DENOMINATOR,  # a median of 4 people, the base rounded down to 0
     ]
-    assert out["suppressed"].tolist() == [True, True, True, False, False, True, False, False]
-    assert out["value"].iloc[7] == 15
+    assert out["suppressed"].tolist() == [
+        False, False, True, False, True, False, False, False, True]  # fmt: skip
+    assert out["value"].iloc[5] == 5 and out["value"].iloc[7] == 15
 
 
 def _frame(reason: str | None) -> pd.DataFrame:
@@ -78,10 +74,10 @@ def _summary(frame: pd.DataFrame) -> str:
 
 def test_r003_summary_sentence_for_every_reason():
     start = "Viimeisin arvo (1/2024) on salattu: "
-    assert _summary(_frame(SMALL_COUNT)) == start + "lukumäärä on alle 5."
     assert _summary(_frame(SMALL_DENOMINATOR)) == start + "se perustuu alle 5 henkilöön."
-    assert _summary(_frame(SMALL_NUMERATOR)) == (
-        start + "osuuden osoittaja (ehdon täyttävät) on alle 5."
+    # No reason recorded: the general clause.
+    assert _summary(_frame(None)) == (
+        start + "alle 5 henkilöön perustuvat osuudet ja mediaanit salataan."
     )
 
 
@@ -110,48 +106,32 @@ def test_r011_summary_api_and_files_carry_the_reason(reporting_db):
     from app import app
 
     client = app.server.test_client()
-    # Foundation TA02 2024-01: 4 access visits -> rests on fewer than 5.
-    ta02 = Filters(start="2024-01", end="2024-01", units=("TA02",))
-    assert chart_payload("hoitotakuu-7vrk", ta02, "fi")["summary"] == (
-        "Viimeisin arvo (1/2024) on salattu: se perustuu alle 5 henkilöön."
+    # Foundation TA03 3/2024: no access-type visits (its 20 client contacts are T22 /
+    # TH), so the assessment share, the headline, rests on a published 0: withheld.
+    ta03 = Filters(start="2024-03", end="2024-03", units=("TA03",))
+    assert chart_payload("kirjaamisen-laatu", ta03, "fi")["summary"] == (
+        "Viimeisin arvo (3/2024) on salattu: se perustuu alle 5 henkilöön."
     )
-    # Wellbeing referrals 2024-02: 3 (TA01) -> a small count. The stacked unit bars
-    # hide 1/2024 TA02's 2 and 2/2024 TA01's 3 (TA01's 7 in 1/2024 is no longer hidden
-    # with them: published counts are multiples of 5, so 9 - 7 gives nothing). So 2
-    # periods, the latest 2/2024 with TA01 (Alfan terveysasema).
-    wellbeing = chart_payload("hyvinvointilahetteet", Filters(start="2024-01", end="2024-02"), "fi")
-    assert wellbeing["summary"] == (
-        "Viimeisin arvo (2/2024) on salattu: lukumäärä on alle 5. Kuvaajassa on salattuja "
-        "arvoja (..) 2 jaksolla, viimeksi 2/2024: Alfan terveysasema."
-    )
-    # Remote share, TA03 2024-03 (20 client contacts): real-time 6, asynchronous 3,
-    # legacy 1 make up the remote 10. Asynchronous 3 is a small numerator; real-time 6
-    # is shown (published 5: its contacts are ids 78..83, key 1000 × 483 = 483,000;
-    # 6 = 5 + 1 and 483,000·5 = 2,415,000 >= 1,048,576 -> down). 2024-04: 4 contacts
-    # -> every series rests on fewer than 5.
-    url = "/api/charts/digiasiointi-osuus/data.{}?from=2024-03&to=2024-04&unit=TA03"
+    url = "/api/charts/kirjaamisen-laatu/data.{}?from=2024-03&to=2024-03&unit=TA03"
     rows = client.get(url.format("json")).get_json()["rows"]
-    reasons = {(r["period"], r["series"]): r["suppression_reason"] for r in rows}
-    assert reasons == {
-        ("2024-03-01", "remote"): None,
-        ("2024-03-01", "realtime"): None,
-        ("2024-03-01", "asynchronous"): SMALL_NUMERATOR,
-        ("2024-04-01", "remote"): SMALL_DENOMINATOR,
-        ("2024-04-01", "realtime"): SMALL_DENOMINATOR,
-        ("2024-04-01", "asynchronous"): SMALL_DENOMINATOR,
-    }
+    reasons = {r["series"]: r["suppression_reason"] for r in rows}
+    assert reasons["assessment_recorded"] == SMALL_DENOMINATOR
     body = client.get(url.format("csv")).data.decode("utf-8-sig")
     lines = {
-        (line["Jakso"], line["Sarja"]): line["Salauksen syy"]
+        line["Sarja"]: line["Salauksen syy"]
         for line in csv.DictReader(io.StringIO(body), delimiter=";")
     }
-    assert lines[("3/2024", "Etäasiointi yhteensä")] == ""
-    assert lines[("3/2024", "Ei-reaaliaikainen (R56)")] == (
-        "Osuuden osoittaja (ehdon täyttävät) on alle 5"
-    )
-    assert lines[("3/2024", "Reaaliaikainen (R52)")] == ""
-    assert lines[("4/2024", "Etäasiointi yhteensä")] == "Se perustuu alle 5 henkilöön"
-    # The API explains its reason keys.
+    assert lines["Hoidon tarpeen arviointi kirjattu"] == "Se perustuu alle 5 henkilöön"
+    # Small counts carry no reason: they are rounded, not withheld. Remote share, TA03
+    # 3/2024 (20 client contacts): real-time 6 (contacts 78..83, key 483,000: 6 = 5 +
+    # 1 and 2,415,000 >= 1,048,576 -> 5), asynchronous 3 (84..86, key 255,000:
+    # 1,275,000 < 3·1,048,576 -> 5), remote 10, of 20: all shown. 4/2024 (4 contacts,
+    # rounded to 5: test_queries.test_q011): shown too.
+    url = "/api/charts/digiasiointi-osuus/data.{}?from=2024-03&to=2024-04&unit=TA03"
+    rows = client.get(url.format("json")).get_json()["rows"]
+    assert len(rows) == 6 and all(r["suppression_reason"] is None for r in rows)
+    march = {r["series"]: r["numerator"] for r in rows if r["period"] == "2024-03-01"}
+    assert march == {"remote": 10, "realtime": 5, "asynchronous": 5}
+    # The API explains its one reason key.
     meaning = client.get(url.format("json")).get_json()["suppression"]["reasons"]
-    assert set(meaning) == {SMALL_COUNT, SMALL_DENOMINATOR, SMALL_NUMERATOR}
-    assert meaning[SMALL_NUMERATOR].startswith("osuuden osoittaja (ehdon täyttävät) on alle 5")
+    assert meaning == {SMALL_DENOMINATOR: "se perustuu alle 5 henkilöön"}
