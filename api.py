@@ -18,20 +18,21 @@ import pandas as pd
 from dash import get_relative_path
 from flask import Blueprint, Flask, jsonify, request, send_file, url_for
 
+from charts.address import language_notice
 from charts.areas import AREA_BY_SLUG
 from charts.catalog import CHARTS, ChartSpec
-from charts.payload import chart_data, effective_filters
+from charts.payload import chart_data, effective_filters, left_out_periods, partial_note
 from charts.summary import reason_text
 from exports.data import build_export, to_csv, to_xlsx
 from exports.files import CSV_TYPE, XLSX_TYPE, download_name
 from queries.engine import DATABASE_ERRORS, ping
-from queries.filters import Filters
+from queries.filters import SERVICES, Filters
 from queries.privacy import REASONS
 from queries.reference import data_as_of, is_synthetic
 from queries.results import export_count, export_value
 from queries.units import resolve_selection
 from settings import get_settings
-from translations import normalise_language, t
+from translations import SUPPORTED_LANGUAGES, normalise_language, notice_text, quote_value, t
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__)
@@ -56,11 +57,31 @@ def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
     }
 
 
+def request_language() -> tuple[str, list[str]]:
+    """The language of an API request (``lang``, else the default) and the notices
+    about it: a language the dashboard does not have yet (sv, en) or an unknown code
+    is answered in Finnish, and the ``notices`` of the response say so."""
+    raw = request.args.get("lang")
+    lang = normalise_language(raw or get_settings().language)
+    if raw and raw not in SUPPORTED_LANGUAGES:
+        return lang, [notice_text(language_notice(raw), lang)]
+    return lang, []
+
+
 @blueprint.get("/api/charts")
 def chart_catalog():
-    """The whole chart catalog."""
-    lang = normalise_language(request.args.get("lang") or get_settings().language)
-    return jsonify({"charts": [describe(spec, lang) for spec in CHARTS.values()]})
+    """The whole chart catalog: ``{"charts": [...], "services": {key: name},
+    "notices": [...]}`` (``notices``: why the answer is not in the asked language, if
+    it is not)."""
+    lang, notices = request_language()
+    return jsonify(
+        {
+            "charts": [describe(spec, lang) for spec in CHARTS.values()],
+            # The values of the ``service`` filter and their names.
+            "services": {s: t(f"service.{s}", lang) for s in SERVICES},
+            "notices": notices,
+        }
+    )
 
 
 def _error(status: int, key: str, lang: str, **params: Any):
@@ -86,21 +107,20 @@ def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
     node the reporting DB does not know) and more than one ``service``. An unknown id
     is 404; 503 when the unit list cannot be read.
     """
-    lang = normalise_language(request.args.get("lang") or get_settings().language)
+    lang, _language_notices = request_language()
     spec = CHARTS.get(chart_id)
     if spec is None:
-        raise BadRequest(_error(404, "api.unknown_chart", lang, chart=chart_id))
+        raise BadRequest(_error(404, "api.unknown_chart", lang, chart=quote_value(chart_id)))
     filters, notices = Filters.from_query(request.args.to_dict(flat=False))
     if not notices:
         try:
             filters, notices = resolve_selection(filters)
         except DATABASE_ERRORS:
             log.exception("unit list for %s failed", chart_id)
-            raise BadRequest(_error(503, "card.db_error", lang)) from None
+            raise BadRequest(_error(503, "api.db_error", lang)) from None
     if notices:
-        raise BadRequest(
-            _error(400, "api.bad_filters", lang, problems=" ".join(t(key, lang) for key in notices))
-        )
+        problems = " ".join(notice_text(notice, lang) for notice in notices)
+        raise BadRequest(_error(400, "api.bad_filters", lang, problems=problems))
     return spec, filters, lang
 
 
@@ -147,21 +167,27 @@ def chart_data_file(chart_id: str, extension: str):
         export = build_export(spec.id, filters, lang, chart_page_url(spec, filters))
     except DATABASE_ERRORS:
         log.exception("%s for %s failed", extension, chart_id)
-        return _error(503, "card.db_error", lang)
+        return _error(503, "api.db_error", lang)
     return _download(write(export, lang), spec, extension, mimetype)
 
 
 @blueprint.get("/api/charts/<chart_id>/data.json")
 def chart_data_json(chart_id: str):
-    """The numbers behind one chart for the filters in the query string."""
+    """The numbers behind one chart for the filters in the query string: the chart's
+    description, ``notices`` (language), ``left_out`` (ISO starts of the periods left
+    out as incomplete) and ``left_out_note`` (the sentence naming them, or ""), the
+    filters applied, ``rows``, ``targets`` and the suppression rule."""
     spec, filters, lang = _chart_request(chart_id)
     try:
         frame, targets = chart_data(spec.id, filters)
         as_of = data_as_of()
         synthetic = is_synthetic()
+        applied = effective_filters(spec, filters)
+        left_out = left_out_periods(spec, applied)
+        left_out_note = partial_note(spec, applied, lang)
     except DATABASE_ERRORS:
         log.exception("data for %s failed", chart_id)
-        return _error(503, "card.db_error", lang)
+        return _error(503, "api.db_error", lang)
     rows = [
         {
             "period": row.period.date().isoformat(),
@@ -191,10 +217,14 @@ def chart_data_json(chart_id: str):
         }
         for row in targets.itertuples(index=False)
     ]
-    applied = effective_filters(spec, filters)
     return jsonify(
         {
             "chart": describe(spec, lang),
+            "notices": request_language()[1],
+            # Periods the chart leaves out as incomplete (starts, ISO), and the sentence
+            # the card, the summary and the files say about them ("" when none).
+            "left_out": [period.date().isoformat() for period in left_out],
+            "left_out_note": left_out_note,
             "filters": {
                 "from": applied.start,
                 "to": applied.end,
@@ -203,6 +233,10 @@ def chart_data_json(chart_id: str):
                 "unit": (filters.node or None) if applied.units else None,
                 "units": list(applied.units),
                 "service": applied.services[0] if applied.services else None,
+                # The service's name as the dashboard writes it (no raw key).
+                "service_name": t(f"service.{applied.services[0]}", lang)
+                if applied.services
+                else None,
             },
             "data_as_of": as_of.isoformat() if as_of else None,
             "synthetic": synthetic,

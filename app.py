@@ -19,6 +19,7 @@ from api import init_api
 from charts.areas import ALL_AREAS
 from dash_requests import init_dash_requests
 from dashboards._page import PAGE_STATE, SHOWN
+from http_errors import init_http_errors
 from queries.cache import init_cache
 from settings import Settings, configure, get_settings
 from translations import normalise_language, t
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_cache(app.server, settings)
     init_api(app.server, settings.url_prefix)
     init_dash_requests(app)  # malformed requests to Dash's endpoints: 4xx, not 500
+    init_http_errors(app)  # unknown paths 404, wrong methods 405, in Finnish
     init_security_headers(app.server)
     if settings.proxy_fix:
         app.server.wsgi_app = ProxyFix(

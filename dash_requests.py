@@ -16,8 +16,10 @@ short JSON message. What passes is a request the renderer could have sent, so an
 exception after it is a real server error: it stays a 500 and is logged. The values
 of the properties are not checked here (each callback validates its own), except the
 two that Dash's page router reads without checking: ``_pages_location``'s pathname
-must be text under the app's path prefix, its search text or empty. Unknown
-component-suite paths answer 404.
+must be text under the app's path prefix, its search text or empty; and the chart a
+card's id or request store names must be in the catalog (404 with a message naming
+it, not a card body saying the database is down). Unknown component-suite paths
+answer 404.
 
 Background-callback polls are the same endpoint with signed ``cacheKey``/``job``
 handles in the query string; Dash itself ignores handles whose signature does not
@@ -35,7 +37,7 @@ from dash.exceptions import DependencyException
 from flask import jsonify, request
 
 from settings import get_settings
-from translations import normalise_language, t
+from translations import normalise_language, quote_value, t
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,39 @@ ROUTER = "_pages_location"  # the dcc.Location that Dash's page router reads
 
 class Malformed(ValueError):
     """A callback request that the Dash renderer could not have sent."""
+
+
+class UnknownChart(Malformed):
+    """A callback request for a chart card whose chart id is not in the catalog."""
+
+    def __init__(self, chart: object) -> None:
+        super().__init__(f"unknown chart id {chart!r}")
+        self.chart = chart
+
+
+# Stores of a card's request (``charts.card.request_store``): their data names the chart.
+REQUEST_STORES = ("chart-request", "kpi-request")
+
+
+def _check_charts(checked: list[tuple[dict, list[dict]]]) -> None:
+    """Every chart a card's id or request store names is in the catalog, and a request
+    store names the chart of its own card (a page never renders other cards)."""
+    from charts.catalog import CHARTS  # the catalog imports every chart's queries
+
+    for _declared, entries in checked:
+        for entry in entries:
+            component = entry["id"]
+            if not isinstance(component, dict) or "chart" not in component:
+                continue
+            if component["chart"] not in CHARTS:
+                raise UnknownChart(component["chart"])
+            data = entry.get("value")
+            if component.get("type") in REQUEST_STORES and entry["property"] == "data":
+                named = data.get("chart") if isinstance(data, dict) else None
+                if named not in CHARTS:
+                    raise UnknownChart(named)
+                if named != component["chart"]:
+                    raise Malformed("the request store names another chart than its card")
 
 
 def _wildcard(value: object) -> str | None:
@@ -207,15 +242,16 @@ def check_callback_request(
     inputs = _check_list(body, "inputs", callback["inputs"])
     checked += inputs + _check_list(body, "state", callback["state"])
     _check_consistency(checked)
+    _check_charts(checked)
     _check_changed(body.get("changedPropIds", []), inputs)
     _check_router_values(inputs, prefix)
 
 
-def _refusal(status: int, key: str, detail: str):
+def _refusal(status: int, key: str, detail: str, **params: object):
     """A short JSON error: the message ``key`` in the user's language, the detail for
     developers (what the request got wrong, in Dash's terms)."""
     lang = normalise_language(request.args.get("lang") or get_settings().language)
-    response = jsonify({"error": t(key, lang), "detail": detail})
+    response = jsonify({"error": t(key, lang, **params), "detail": detail})
     response.status_code = status
     return response
 
@@ -238,6 +274,10 @@ def init_dash_requests(app: Dash) -> None:
             body = None
         try:
             check_callback_request(body, app.callback_map, app.config.requests_pathname_prefix)
+        except UnknownChart as problem:
+            log.info("callback request for an unknown chart: %s", problem)
+            chart = quote_value(problem.chart)
+            return _refusal(404, "http.unknown_chart", str(problem), chart=chart)
         except Malformed as problem:
             log.info("malformed callback request: %s", problem)
             return _refusal(400, "http.bad_request", str(problem))

@@ -43,7 +43,7 @@ from dashboards._page import PAGE_STATE
 from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
 from queries.units import resolve_selection
-from translations import t
+from translations import notice_text
 
 # Dash Pages' location component (dash.page_container); Dash has no public name for it.
 PAGE_LOCATION = "_pages_location"
@@ -150,7 +150,7 @@ def propose_address(unit, start, end, grain, service, views, phases, view_ids, p
         "search": address.search(),
         "links": address.link_search(),
         "filters": address.filters.to_query(),
-        "status": " ".join(t(key, lang) for key in notices + unknown),
+        "status": " ".join(notice_text(notice, lang) for notice in notices + unknown),
     }
 
 

@@ -8,11 +8,19 @@ import logging
 from dash import MATCH, Input, Output, State, callback, clientside_callback
 
 from charts.address import SPC_VIEW, CardStates
-from charts.card import card_id, chart_body, chart_error, read_request, selection_refused
+from charts.card import (
+    alert,
+    card_id,
+    chart_body,
+    chart_error,
+    read_request,
+    selection_refused,
+)
 from charts.payload import chart_payload
 from charts.phase_picker import phase_picker
 from queries.engine import DATABASE_ERRORS
 from queries.units import refused, resolve_selection
+from translations import quote_value, t
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +49,9 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
     database failure shows a notice in the user's language, never a trace.
     """
     spec, filters, lang, notices = read_request(request)
-    if spec is None:
-        return chart_error(lang)
+    if spec is None:  # http requests are refused before (dash_requests); say it anyway
+        chart = request.get("chart") if isinstance(request, dict) else None
+        return [alert(t("http.unknown_chart", lang, chart=quote_value(chart)), "warning")]
     if refused(notices):
         return selection_refused(refused(notices), lang)
     # Only valid views and months reach the cache key.

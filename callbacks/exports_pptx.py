@@ -25,7 +25,7 @@ from dashboards._page import PAGE_STATE
 from exports.files import PPTX_TYPE
 from exports.pptx import build_deck, deck_filename
 from queries.units import refused, resolve_selection
-from translations import normalise_language, t
+from translations import normalise_language, notice_text, t
 
 log = logging.getLogger(__name__)
 MAX_CHARTS = 40  # a request naming more charts than any page has is not served
@@ -59,7 +59,8 @@ def _charts(request: dict, chosen: list | None, selected_only: bool) -> list[str
 
 def _refusal(notices: tuple[str, ...], lang: str) -> str:
     """The status line for a refused unit or service selection."""
-    return " ".join([t("export.pptx.refused", lang), *(t(key, lang) for key in notices)])
+    texts = (notice_text(notice, lang) for notice in notices)
+    return " ".join([t("export.pptx.refused", lang), *texts])
 
 
 @callback(

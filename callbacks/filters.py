@@ -7,9 +7,10 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, clientside_callback
 
 from callbacks.address import shown_address
-from dashboards._filters import UNIT_CONTROL, UNIT_SELECTION, county_option
+from dashboards._filters import LATEST, UNIT_CONTROL, UNIT_SELECTION, county_option, month_options
 from dashboards._page import PAGE_STATE
 from queries.engine import DATABASE_ERRORS
+from queries.reference import data_window
 from queries.units import AREA, MUNICIPALITY, UNIT, hierarchy_nodes
 from translations import t
 
@@ -60,6 +61,29 @@ def unit_options(selected, state):
             t("filters.units_unavailable", lang),
         )
     return node_options(nodes, lang), ""
+
+
+@callback(
+    Output("filter-from", "options"),
+    Output("filter-to", "options"),
+    Input(UNIT_SELECTION, "data"),
+    State("filter-from", "value"),
+    State("filter-to", "value"),
+    State(PAGE_STATE, "data"),
+)
+def month_choices(_selected, start, end, state):
+    """The month selects' options, up to the data's last month (the cached data date;
+    this month when the database cannot be read): ``({"label", "value"} list for
+    "from", the same after "to the latest" for "to")``. A month the address chose
+    after the data stays offered, so the select shows the address's value."""
+    lang = shown_address(state).language
+    try:
+        last = data_window()[1]
+    except DATABASE_ERRORS:
+        last = None
+    chosen = tuple(value for value in (start, end) if isinstance(value, str))
+    months = month_options(last, chosen)
+    return months, [{"label": t("filters.to_latest", lang), "value": LATEST}, *months]
 
 
 # Copying needs the browser's clipboard, so it runs client-side. Without clipboard

@@ -27,7 +27,13 @@ from charts.payload import available_views
 from charts.spc import MAX_USER_PHASES, is_phase_month, phase_month
 from queries.filters import GRAINS, Filters, _values
 from settings import get_settings
-from translations import normalise_language
+from translations import (
+    SUPPORTED_LANGUAGES,
+    Notice,
+    merge_notices,
+    normalise_language,
+    refused,
+)
 
 DEFAULT_VIEW = "series"
 SPC_VIEW = "spc"
@@ -68,13 +74,13 @@ class CardStates:
             query = {}
         if grain not in GRAINS:
             grain = "month"
-        notices: list[str] = []
+        notices: list[Notice] = []
         views: dict[str, str] = {}
         for raw in _values(query.get("view")):
             chart_id, view = _chart_and_value(raw)
             spec = CHARTS.get(chart_id)
             if spec is None or view not in available_views(spec):
-                notices.append("notice.bad_view")
+                notices.append(refused("notice.bad_view", raw))
             elif chart_id not in views:
                 views[chart_id] = view
         phases: dict[str, set[str]] = {}
@@ -89,14 +95,14 @@ class CardStates:
                 or not month
                 or (month not in chosen and len(chosen) >= MAX_PHASES)
             ):
-                notices.append("notice.bad_phase")
+                notices.append(refused("notice.bad_phase", raw))
             else:
                 chosen.add(month)
         states = cls(
             views=tuple(sorted((c, v) for c, v in views.items() if v != DEFAULT_VIEW)),
             phases=tuple(sorted((c, tuple(sorted(m))) for c, m in phases.items() if m)),
         )
-        return states, tuple(dict.fromkeys(notices))
+        return states, merge_notices(notices)
 
     @classmethod
     def from_cards(
@@ -143,6 +149,19 @@ class CardStates:
         )
 
 
+# Languages a link may ask for that the dashboard will have (issue 11) but does not
+# have yet: they get their own notice ("not yet available"), other codes a refusal.
+PLANNED_LANGUAGES = ("sv", "en")
+
+
+def language_notice(raw: str) -> Notice:
+    """The notice for a ``lang`` value the dashboard does not show: a planned language
+    is "not yet available", anything else is refused; either way the page is Finnish."""
+    if raw in PLANNED_LANGUAGES:
+        return Notice(f"notice.lang_unavailable.{raw}")
+    return refused("notice.bad_lang", raw)
+
+
 @dataclass(frozen=True)
 class Address:
     """A page's address without its path: ``filters``, ``cards``, ``lang`` (a supported
@@ -162,11 +181,15 @@ class Address:
             query = {}
         filters, filter_notices = Filters.from_query(query)
         cards, card_notices = CardStates.from_query(query, filters.grain)
-        lang = normalise_language((_values(query.get("lang")) or [None])[0])
+        raw_lang = (_values(query.get("lang")) or [None])[0]
+        lang = normalise_language(raw_lang)
+        lang_notices: tuple[Notice, ...] = ()
+        if raw_lang is not None and raw_lang not in SUPPORTED_LANGUAGES:
+            lang_notices = (language_notice(raw_lang),)
         if lang == normalise_language(get_settings().language):
             lang = ""
         embed = _values(query.get("embed"))[:1] == ["1"]
-        return cls(filters, cards, lang, embed), filter_notices + card_notices
+        return cls(filters, cards, lang, embed), filter_notices + card_notices + lang_notices
 
     @property
     def language(self) -> str:

@@ -25,6 +25,11 @@ class Area:
         return f"area.{self.slug or 'overview'}.title"
 
     @property
+    def all_charts_key(self) -> str:
+        """The overview's link to the area's page ("Kaikki hoitoonpääsyn kuvaajat")."""
+        return f"area.{self.slug}.all_charts"
+
+    @property
     def intro_key(self) -> str:
         return f"area.{self.slug or 'overview'}.intro"
 

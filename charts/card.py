@@ -18,7 +18,7 @@ from charts.address import Address
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import available_views, no_data_text
 from queries.filters import Filters
-from translations import format_date, normalise_language, t
+from translations import format_date, normalise_language, notice_text, t
 
 # The toolbar keeps only what helps in a meeting; nothing may send data outside the
 # organisation, so the cloud/share button and the plotly logo are off. Plotly's own
@@ -252,7 +252,9 @@ def selection_refused(notices: tuple[str, ...], lang: str) -> list:
         alert(
             [
                 html.P(t("card.selection_refused", lang), className="mb-1"),
-                html.Ul([html.Li(t(key, lang)) for key in notices], className="mb-0"),
+                html.Ul(
+                    [html.Li(notice_text(notice, lang)) for notice in notices], className="mb-0"
+                ),
             ],
             "warning",
             "selection-refused",

@@ -67,14 +67,28 @@ class ChartSpec:
     unit_types: tuple[str, ...] = ("health_station",)
     decimals: int = 1
     figure: Callable[[pd.DataFrame, pd.DataFrame, FigureOptions], go.Figure] = time_series_figure
+    # Values the definition text takes from code or data, ``lang -> {placeholder: text}``
+    # (e.g. which queues are judged by which deadline), so the text cannot drift.
+    text_params: Callable[[str], dict[str, str]] | None = None
 
     def text_key(self, part: str) -> str:
         """Translation key of one of this chart's texts (title, definition, source)."""
         return f"chart.{self.id}.{part}"
 
     def definition(self, lang: str) -> str:
-        """The definition text, citing the small-count minimum in force."""
-        return t(self.text_key("definition"), lang, minimum=get_settings().min_cell_count)
+        """The definition text: the chart's own text (the small-count minimum in force
+        and ``text_params`` filled in), then what every chart does with its periods,
+        from the spec itself: the grain of a yearly or quarterly figure
+        (``min_grain``) and the rule that only whole periods are shown
+        (``charts.payload.load_complete``)."""
+        params = {"minimum": get_settings().min_cell_count}
+        if self.text_params is not None:
+            params.update(self.text_params(lang))
+        parts = [t(self.text_key("definition"), lang, **params)]
+        if self.min_grain != "month":
+            parts.append(t(f"definition.min_grain.{self.min_grain}", lang))
+        parts.append(t("definition.whole_periods", lang))
+        return " ".join(parts)
 
     def protection(self, lang: str) -> str:
         """One sentence on how small numbers are protected in this chart (shown in the

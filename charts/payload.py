@@ -37,7 +37,14 @@ from charts.summary import (
 from exports.files import file_stem
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
-from queries.periods import clamp_to_data, complete_periods, incomplete_periods
+from queries.periods import (
+    clamp_to_data,
+    complete_periods,
+    covered_days,
+    incomplete_periods,
+    period_end,
+    period_start,
+)
 from queries.privacy import protect, without_keys
 from queries.reference import (
     data_as_of,
@@ -140,11 +147,32 @@ def load_complete(spec: ChartSpec, filters: Filters) -> pd.DataFrame:
     return complete_periods(frame, filters, last_day, first_day)
 
 
-def partial_note(spec: ChartSpec, filters: Filters, lang: str) -> str:
-    """A sentence naming the periods ``load_complete`` leaves out of the chart (e.g. the
-    quarter in progress), or "" when none is."""
+def left_out_periods(spec: ChartSpec, filters: Filters) -> list[pd.Timestamp]:
+    """The starts of the periods the chart leaves out as incomplete, in order, under
+    the filters it really applies (``effective_filters``: e.g. a yearly figure is
+    judged by years whatever grain was asked). Both ends count: the first and the last
+    period of the shown range when the chosen months or the data cover them only in
+    part (whether or not the chart has rows there: a yearly figure of a year the range
+    starts inside is left out too), and any period the chart's own data marks as
+    partial (``queries.periods.incomplete_periods``)."""
+    filters = effective_filters(spec, filters)
     first_day, last_day = data_window()
-    left_out = incomplete_periods(spec.load(filters), filters, last_day, first_day)
+    left_out = set(incomplete_periods(spec.load(filters), filters, last_day, first_day))
+    first, last = covered_days(filters, last_day, first_day)
+    if first <= last:
+        for day in (first, last):
+            period = period_start(day, filters.grain)
+            if period < first or period_end(period, filters.grain) > last:
+                left_out.add(period)
+    return sorted(left_out)
+
+
+def partial_note(spec: ChartSpec, filters: Filters, lang: str) -> str:
+    """A sentence naming every period ``load_complete`` leaves out of the chart (e.g. a
+    first quarter cut by the chosen months and the quarter in progress), or "" when
+    none is (``left_out_periods``). Labels follow the grain the chart applies."""
+    left_out = left_out_periods(spec, filters)
+    filters = effective_filters(spec, filters)
     if not left_out:
         return ""
     key = "summary.partial_left_out_one" if len(left_out) == 1 else "summary.partial_left_out"

@@ -6,7 +6,8 @@ Native form controls (select, radio) are used on purpose: they are labelled,
 keyboard-operable and announced correctly by screen readers (WCAG 2.1 AA). Building
 the bar never touches the database: the options of the unit control (one node of the
 unit hierarchy: the county, a service area, a municipality or a unit; see
-``queries.units``) are filled by a callback from the cached unit list.
+``queries.units``) are filled by a callback from the cached unit list, and so are the
+month selects' options, which end at the data's last month (``callbacks.filters``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from charts.address import Address
-from queries.filters import DEFAULT_START, GRAINS, SERVICES
+from queries.filters import DEFAULT_START, GRAINS, SERVICES, _month_ok
 from translations import t
 
 LATEST = "latest"  # the "to" select's value for "up to the latest data"
@@ -31,14 +32,21 @@ UNIT_SELECTION = "unit-selection"  # store: the node id the page was built for
 ADDRESS_PROPOSAL = "address-proposal"
 
 
-def month_options(last: date | None = None) -> list[dict[str, str]]:
-    """Every month from the default start to ``last`` (default: this month)."""
+def month_options(last: date | None = None, chosen: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """Every month from the default start to ``last`` (default: this month), as select
+    options ``{"label": "3/2024", "value": "2024-03"}``. A ``chosen`` month after
+    ``last`` (from an address) is appended, so a select never shows a value it lacks."""
     last = last or date.today()
     year, month = (int(p) for p in DEFAULT_START.split("-"))
     options = []
     while (year, month) <= (last.year, last.month):
         options.append({"label": f"{month}/{year}", "value": f"{year:04d}-{month:02d}"})
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    offered = {option["value"] for option in options}
+    for value in sorted(set(chosen) - offered):
+        if _month_ok(value) and value > f"{last.year:04d}-{last.month:02d}":
+            year, month = (int(p) for p in value.split("-"))
+            options.append({"label": f"{month}/{year}", "value": value})
     return options
 
 
@@ -71,7 +79,8 @@ def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> h
     page's path (the reset link drops every parameter but the language and the embed
     flag)."""
     filters = address.filters
-    months = month_options()
+    # Until callbacks.filters.month_choices narrows them to the data: up to this month.
+    months = month_options(None, (filters.start, filters.end or LATEST))
     # Until callbacks.filters.unit_options has filled the options, the chosen node is
     # an option of its own (named by its id), so the select shows it.
     unit_options = [county_option(lang)]

@@ -28,7 +28,7 @@ from dashboards._export import export_panel
 from dashboards._filters import filter_bar
 from queries.engine import DATABASE_ERRORS
 from queries.units import resolve_selection
-from translations import t
+from translations import notice_text, t
 
 PAGE_STATE = "page-state"  # the store saying which page shows which address
 SHOWN = "shown_"  # the keyword under which the router passes that store's data
@@ -83,14 +83,17 @@ def already_shown(query: Mapping[str, object], key: str, address: Address) -> bo
 
 
 def notices_block(notices: tuple[str, ...], lang: str) -> list:
-    """Visible, announced notices for rejected URL parameters."""
+    """Visible, announced notices for rejected URL parameters, each naming the value it
+    refused (``translations.notice_text``)."""
     if not notices:
         return []
     return [
         alert(
             [
                 html.P(t("notice.intro", lang), className="mb-1"),
-                html.Ul([html.Li(t(key, lang)) for key in notices], className="mb-0"),
+                html.Ul(
+                    [html.Li(notice_text(notice, lang)) for notice in notices], className="mb-0"
+                ),
             ],
             "info",
             "url-notice",
@@ -157,11 +160,14 @@ def overview_page(kpi_ids: dict[str, tuple[str, ...]], query: Mapping[str, objec
                             for chart_id in kpi_ids.get(area.slug, ())
                         ]
                     ),
+                    # Says where it goes (all charts of this area, on its page) and
+                    # keeps the filters, language and embed flag.
                     address_link(
-                        t("overview.area_link", lang, area=t(area.title_key, lang)),
+                        t(area.all_charts_key, lang),
                         area.path,
                         address,
                         className="area-link",
+                        title=t("overview.area_link_title", lang, area=t(area.title_key, lang)),
                     ),
                 ],
                 className="mb-4",

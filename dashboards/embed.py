@@ -6,12 +6,16 @@ The card opens in the view and with the phase starts of the address (``view=``,
 a frame would take over the Back button of the intranet page around it.
 """
 
-from dash import html, no_update, register_page
+from dataclasses import replace
 
+from dash import get_relative_path, html, no_update, register_page
+
+from charts.address import Address
+from charts.areas import AREA_BY_SLUG
 from charts.card import alert, chart_card
 from charts.catalog import CHARTS
 from dashboards._page import already_shown, notices_block, page_address, page_state
-from translations import t
+from translations import quote_value, t
 
 
 def title(chart_id: str | None = None, **_query: object) -> str:
@@ -20,7 +24,15 @@ def title(chart_id: str | None = None, **_query: object) -> str:
     return t(spec.text_key("title")) if spec else t("app.title")
 
 
-register_page(__name__, path_template="/embed/<chart_id>", name="embed", title=title)
+def path_ok(chart_id: str | None = None) -> bool:
+    """Whether the embed address names a chart of the catalog (else it answers 404:
+    ``http_errors``)."""
+    return str(chart_id) in CHARTS
+
+
+register_page(
+    __name__, path_template="/embed/<chart_id>", name="embed", title=title, path_ok=path_ok
+)
 
 
 def layout(chart_id: str | None = None, **query: object):
@@ -30,11 +42,41 @@ def layout(chart_id: str | None = None, **query: object):
     address, notices = page_address(query, [spec.id] if spec else [])
     lang = address.language
     if spec is None:
-        return html.Div(alert(t("embed.unknown_chart", lang, chart=str(chart_id)[:64]), "warning"))
+        return html.Div(
+            alert(t("embed.unknown_chart", lang, chart=quote_value(chart_id)), "warning")
+        )
     key = f"embed/{spec.id}"
     if already_shown(query, key, address):
         return no_update
     return html.Div(
-        [*notices_block(notices, lang), chart_card(spec, address, lang), page_state(key, address)],
+        [
+            *notices_block(notices, lang),
+            chart_card(spec, address, lang),
+            full_view_link(spec.id, address, lang),
+            page_state(key, address),
+        ],
         className="embed",
+    )
+
+
+def full_view_url(chart_id: str, address: Address) -> str:
+    """The chart's card on its area page with the embed's filters, view and phase starts
+    (the navigation shown: no embed flag), e.g.
+    ``/hoitoonpaasy?from=2024-01&view=jonot:units#card-jonot``."""
+    path = get_relative_path(AREA_BY_SLUG[CHARTS[chart_id].area].path)
+    return path + replace(address, embed=False).search() + f"#card-{chart_id}"
+
+
+def full_view_link(chart_id: str, address: Address, lang: str) -> html.P:
+    """A link from the embedded card to the same chart in the full dashboard; it opens
+    a new tab, so the intranet page around the frame stays."""
+    return html.P(
+        html.A(
+            t("embed.open_full", lang),
+            href=full_view_url(chart_id, address),
+            target="_blank",
+            rel="noopener",
+            className="embed-full-view small",
+        ),
+        className="mb-0",
     )

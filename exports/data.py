@@ -5,8 +5,10 @@ Both formats carry exactly the plotted, published numbers of ``charts.payload``'
 row per period and series:
 
 - CSV for Finnish Excel: ``;`` separator, decimal comma, UTF-8 with BOM, CRLF, dates
-  as ``d.m.yyyy`` — a double-click opens it with the right columns and numbers;
-- XLSX: the same rows as typed cells on sheet "Tiedot" and a sheet "Metatiedot" with
+  as ``d.m.yyyy`` — a double-click opens it with the right columns and numbers; values
+  written with the places the chart states (``StatedValue``: "7,0", not "7");
+- XLSX: the same rows as typed cells (values with a number format of the stated
+  places) on sheet "Tiedot" and a sheet "Metatiedot" with
   the definition, filters, source, data date and a link back to the chart.
 
 Text that starts like a formula (``= + - @``, tab, CR) is neutralised against
@@ -44,6 +46,40 @@ from settings import get_settings
 from translations import format_date, t
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class StatedValue(float):
+    """A chart value as the chart states it: the number and its ``decimals`` places.
+    CSV writes it with exactly that many places and a decimal comma (a share of 7 %
+    stated with one decimal is "7,0", not "7"); XLSX stores the number with a number
+    format of that many places. Equal to the float it holds."""
+
+    decimals: int
+
+    def __new__(cls, value: float, decimals: int) -> StatedValue:
+        stated = super().__new__(cls, value)
+        stated.decimals = decimals
+        return stated
+
+    def __reduce__(self):
+        return (StatedValue, (float(self), self.decimals))
+
+    def text(self) -> str:
+        """The value with ``decimals`` places and a decimal comma, e.g. ``"7,0"``."""
+        return f"{float(self):.{self.decimals}f}".replace(".", ",")
+
+    def number_format(self) -> str:
+        """The spreadsheet number format of ``decimals`` places, e.g. ``"0.0"``."""
+        return "0." + "0" * self.decimals if self.decimals else "0"
+
+
+def stated_cell(value: float, decimals: int) -> int | StatedValue | None:
+    """The cell of a chart value: None when missing, an ``int`` when the chart states
+    whole numbers, else a ``StatedValue`` with the chart's places."""
+    exported = export_value(value, decimals)
+    if exported is None or isinstance(exported, int):
+        return exported
+    return StatedValue(exported, decimals)
 
 
 @dataclass(frozen=True)
@@ -146,7 +182,7 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
                 period_label(pd.Timestamp(row.period), filters.grain),
                 pd.Timestamp(row.period).date(),
                 labels.get(row.series, row.series),
-                SUPPRESSED_MARK if hidden else export_value(row.value, spec.decimals),
+                SUPPRESSED_MARK if hidden else stated_cell(row.value, spec.decimals),
                 unit,
                 # Counts are never withheld: a withheld share shows its published
                 # counts (its denominator 0), as the data API does.
@@ -187,6 +223,8 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, date):
         return f"{value.day}.{value.month}.{value.year}"
+    if isinstance(value, StatedValue):
+        return value.text()
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
@@ -228,6 +266,9 @@ def to_xlsx(export: DataExport, lang: str) -> bytes:
                 cell = data.cell(row=row_index, column=column, value=value)
                 if isinstance(value, date):
                     cell.number_format = "d.m.yyyy"
+                elif isinstance(value, StatedValue):
+                    cell.value = float(value)
+                    cell.number_format = value.number_format()
     data.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", (12, 12, 34, 10, 8, 12, 12, 40), strict=True):
         data.column_dimensions[letter].width = width

@@ -36,8 +36,13 @@ from kaleido import Kaleido, PageGenerator
 log = logging.getLogger(__name__)
 # kaleido and its browser layer log every tab and temporary folder at INFO; the app
 # logs at INFO, so keep theirs to warnings and errors.
-for _name in ("kaleido", "choreographer", "browser_proc", "chrome_wrapper"):
+BROWSER_LOGGERS = ("kaleido", "choreographer", "browser_proc", "chrome_wrapper", "logistro")
+for _name in BROWSER_LOGGERS:
     logging.getLogger(_name).setLevel(logging.WARNING)
+# How long closing a browser may take: a live one closes in well under a second; one
+# that is already gone (Ctrl-C in a terminal reaches Chromium too) never answers.
+CLOSE_TIMEOUT_S = 15.0
+CLOSE_DEAD_TIMEOUT_S = 2.0
 
 # Pixels before the 2x scale: the image is EXPORT_WIDTH wide; the figure is drawn at
 # least EXPORT_HEIGHT tall and the image grows with its legend, title and captions.
@@ -142,10 +147,15 @@ class _Renderer:
         self.loop = self.thread = self.kaleido = None
         if loop is None:
             return
+        alive = _browser_alive(browser)
         try:
-            asyncio.run_coroutine_threadsafe(browser.close(), loop).result(15)
+            asyncio.run_coroutine_threadsafe(browser.close(), loop).result(
+                CLOSE_TIMEOUT_S if alive else CLOSE_DEAD_TIMEOUT_S
+            )
         except Exception:  # noqa: BLE001 - closing is best effort
-            log.warning("kaleido browser did not close cleanly", exc_info=True)
+            if alive:
+                log.warning("kaleido browser did not close cleanly", exc_info=True)
+            _remove_profile(browser)
         loop.call_soon_threadsafe(loop.stop)
         if thread is not None:
             thread.join(5)
@@ -172,6 +182,24 @@ class _Renderer:
             self._stop()
 
 
+def _browser_alive(browser: Any) -> bool:
+    """Whether the browser's process is still running (unknown counts as running)."""
+    process = getattr(browser, "subprocess", None)
+    return process is None or process.poll() is None
+
+
+def _remove_profile(browser: Any) -> None:
+    """End a browser that could not be closed and remove its temporary profile (what
+    its ``close`` would have done); best effort."""
+    try:
+        if _browser_alive(browser):
+            browser.subprocess.kill()
+            browser.subprocess.wait(5)
+        browser._browser_impl.clean()  # choreographer's own clean-up of the tmp folder
+    except Exception:  # noqa: BLE001 - nothing more can be done at this point
+        pass
+
+
 _renderer = _Renderer()
 _exit_hooks_for_pid: int | None = None
 
@@ -184,13 +212,13 @@ def _close_at_exit() -> None:
     if _exit_hooks_for_pid == os.getpid():
         return
     _exit_hooks_for_pid = os.getpid()
-    atexit.register(shutdown)
+    atexit.register(shutdown_at_exit)
     for name in ("multiprocess.util", "multiprocessing.util"):
         try:
             util = __import__(name, fromlist=["Finalize"])
         except ImportError:
             continue
-        util.Finalize(None, shutdown, exitpriority=10)
+        util.Finalize(None, shutdown_at_exit, exitpriority=10)
 
 
 os.register_at_fork(after_in_child=_renderer.forget)
@@ -199,6 +227,16 @@ os.register_at_fork(after_in_child=_renderer.forget)
 def shutdown() -> None:
     """Close this process's browser (it starts again on the next image)."""
     _renderer.stop()
+
+
+def shutdown_at_exit() -> None:
+    """Close the browser as the process ends, with the browser's loggers and this
+    module's silenced first: at exit the streams their handlers write to may be closed
+    already (a test runner's captured output, a terminal gone), and a record written
+    there is a "--- Logging error ---" traceback instead of a clean exit."""
+    for name in (__name__, *BROWSER_LOGGERS):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    shutdown()
 
 
 def browser_starts() -> int:

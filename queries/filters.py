@@ -2,7 +2,8 @@
 
 A URL query string (``?from=2024-01&to=2025-06&grain=quarter&unit=municipality-901``) is
 parsed into ``Filters`` by ``Filters.from_query``. Invalid values never raise: they fall
-back to the default and add a notice key (a translation key) that the page shows.
+back to the default and add a notice (``translations.Notice``: a translation key and
+the refused value, quoted) that the page shows.
 ``Filters`` is frozen and holds only primitives, so its ``repr`` is a stable cache key.
 
 The unit selection is one node of the fixed hierarchy county > service area >
@@ -18,6 +19,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+
+from translations import Notice, merge_notices, quote_value, refused
 
 GRAINS = ("month", "quarter", "year")
 MONTHS_PER_GRAIN = {"month": 1, "quarter": 3, "year": 12}
@@ -82,7 +85,7 @@ class Filters:
         mapping counts as no parameters at all."""
         if not isinstance(query, Mapping):
             query = {}
-        notices: list[str] = []
+        notices: list[Notice] = []
         start = DEFAULT_START
         end: str | None = None
         grain = "month"
@@ -92,15 +95,17 @@ class Filters:
             if _month_ok(raw_start[0]):
                 start = raw_start[0]
             else:
-                notices.append("notice.bad_from")
+                notices.append(refused("notice.bad_from", raw_start[0]))
         raw_end = _values(query.get("to"))
         if raw_end:
             if _month_ok(raw_end[0]):
                 end = raw_end[0]
             else:
-                notices.append("notice.bad_to")
+                notices.append(refused("notice.bad_to", raw_end[0]))
         if end is not None and end < start:
-            notices.append("notice.period_reversed")
+            notices.append(
+                Notice("notice.period_reversed", start=quote_value(start), end=quote_value(end))
+            )
             start, end = DEFAULT_START, None
 
         raw_grain = _values(query.get("grain"))
@@ -108,29 +113,38 @@ class Filters:
             if raw_grain[0] in GRAINS:
                 grain = raw_grain[0]
             else:
-                notices.append("notice.bad_grain")
+                notices.append(refused("notice.bad_grain", raw_grain[0]))
 
         # One node at most (the same id named twice is one node); anything else is
-        # refused and the whole county shown.
+        # refused and the whole county shown. Each notice names the refused values.
         node = ""
         nodes = list(dict.fromkeys(_values(query.get("unit"))))
-        if not all(_NODE_RE.match(value) for value in nodes):
-            notices.append(BAD_UNIT)
+        bad_nodes = [value for value in nodes if not _NODE_RE.match(value)]
+        if bad_nodes:
+            notices.extend(refused(BAD_UNIT, value) for value in bad_nodes)
         elif len(nodes) > 1:
-            notices.append(SEVERAL_UNITS)
+            notices.extend(refused(SEVERAL_UNITS, value) for value in nodes)
         elif nodes:
             node = nodes[0]
         # One queue service or all of them.
         services: tuple[str, ...] = ()
         chosen = list(dict.fromkeys(_values(query.get("service"))))
-        if not all(service in SERVICES for service in chosen):
-            notices.append(BAD_SERVICE)
+        bad_services = [service for service in chosen if service not in SERVICES]
+        if bad_services:
+            notices.extend(
+                Notice(
+                    BAD_SERVICE,
+                    value=quote_value(service),
+                    services=tuple((f"service.{s}", s) for s in SERVICES),
+                )
+                for service in bad_services
+            )
         elif len(chosen) > 1:
-            notices.append(SEVERAL_SERVICES)
+            notices.extend(refused(SEVERAL_SERVICES, service) for service in chosen)
         elif chosen:
             services = (chosen[0],)
         filters = cls(start, end, grain, (), services, node)
-        return filters, tuple(dict.fromkeys(notices))
+        return filters, merge_notices(notices)
 
     def to_query(self) -> dict[str, object]:
         """The URL parameters that reproduce these filters (defaults left out). The unit

@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from queries.cache import cache
 from queries.filters import BAD_SERVICE, BAD_UNIT, SEVERAL_SERVICES, SEVERAL_UNITS, Filters
 from queries.reference import reporting_meta, units
+from translations import Notice, quote_value
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +171,9 @@ def resolve_selection(filters: Filters) -> tuple[Filters, tuple[str, ...]]:
         return replace(filters, units=()), ()
     node = resolve_node(filters.node)
     if node is None:
-        return replace(filters, node="", units=()), (UNKNOWN_UNIT,)
+        return replace(filters, node="", units=()), (
+            Notice(UNKNOWN_UNIT, value=quote_value(filters.node)),
+        )
     return replace(filters, units=node.units), ()
 
 

@@ -39,12 +39,21 @@ def _entries(declared: dict, many: int, fill: Callable[[str, int], Any]) -> dict
     ]
 
 
+def fill_ids(key: str, index: int) -> str:
+    """A wildcard's value: the ``index``-th chart of the catalog for a card's ``chart``
+    key (a request for an unknown chart is refused: ``dash_requests``), else
+    ``"<key>-<index>"``."""
+    from charts.catalog import CHARTS
+
+    return list(CHARTS)[index] if key == "chart" else f"{key}-{index}"
+
+
 def callback_body(
     app,
     output: str,
     values: Callable[[dict], Any] = lambda _entry: None,
     many: int = 2,
-    fill: Callable[[str, int], Any] = lambda key, i: f"{key}-{i}",
+    fill: Callable[[str, int], Any] = fill_ids,
 ) -> dict:
     """A well-formed request for the callback of ``output``: every input and state
     entry gets ``values(entry)``; the first input is the one that changed."""

@@ -65,11 +65,38 @@ def test_a003_small_counts_are_rounded_and_a_withheld_share_is_null_in_json(clie
 
 
 def test_a004_bad_filters_400_in_finnish_and_unknown_chart_404(client):
+    # Every refusal says the request was not served, why, and names the value.
     bad = client.get("/api/charts/hoitotakuu-7vrk/data.json?grain=week")
     assert bad.status_code == 400
-    assert "Aikatason" in bad.get_json()["error"]
+    assert bad.get_json() == {
+        "error": "Pyyntöä ei palveltu, koska osa rajauksista ei kelpaa: Aikataso \u201dweek\u201d "
+        "ei kelpaa: sen pitää olla kuukausi (month), neljännes (quarter) tai vuosi (year)."
+    }
     missing = client.get("/api/charts/ei-ole/data.json")
-    assert missing.status_code == 404 and "ei-ole" in missing.get_json()["error"]
+    assert missing.status_code == 404
+    assert missing.get_json() == {
+        "error": "Pyyntöä ei palveltu, koska kuvaajaa \u201dei-ole\u201d ei ole."
+    }
+
+
+def test_a004b_refused_values_are_named_quoted_and_cut(client):
+    # A markup-like month is repeated as text in quotes (JSON is not HTML; Dash escapes
+    # text on pages); two bad services are both named, with what the parameter allows
+    # in words and codes; a 45-character unit code is cut to 40 characters and "…".
+    long_code = "A" * 44 + "!"  # 45 characters, "!" not allowed in a node id
+    query = "from=<b>x</b>&service=teeth&service=eyes&unit=" + long_code + "&unit=a%0Ab"
+    body = client.get("/api/charts/jonot/data.json?" + query).get_json()
+    assert body == {
+        "error": "Pyyntöä ei palveltu, koska osa rajauksista ei kelpaa: "
+        "Alkukuukausi \u201d<b>x</b>\u201d ei ole muotoa VVVV-KK (esim. 2024-01). "
+        "Alueen, kunnan tai yksikön tunnus (unit) \u201d" + "A" * 40 + "…\u201d, "
+        "\u201da\ufffdb\u201d ei kelpaa: sallittuja merkkejä ovat kirjaimet, numerot, - ja _ "
+        "(esim. TA01, municipality-901 tai area-keskinen-palvelualue). "
+        "Palvelu \u201dteeth\u201d, \u201deyes\u201d ei kelpaa: sen pitää olla jokin näistä: "
+        "Suun terveydenhuolto (oral_health), Mielenterveyspalvelut (mental_health), "
+        "Päihdepalvelut (substance_abuse), Perhekeskus (family_centre), "
+        "Terveysaseman vastaanotto (primary_care)."
+    }
 
 
 def test_a005_county_total_chart_ignores_unit_filter(client):

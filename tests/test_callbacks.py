@@ -84,8 +84,11 @@ def test_k003_database_down_gives_finnish_notice_not_traceback(reporting_db, tmp
 
 
 def test_k004_forged_request_is_handled(reporting_db):
-    assert "Raportointitietokantaan" in str(chart_card_body({"chart": "<nope>"}))
-    assert "Raportointitietokantaan" in str(chart_card_body("not a dict"))
+    # An unknown chart is named as such, not blamed on the database.
+    assert "Pyyntöä ei palveltu, koska kuvaajaa \u201d<nope>\u201d ei ole." in str(
+        chart_card_body({"chart": "<nope>"})
+    )
+    assert "kuvaajaa \u201dNone\u201d ei ole" in str(chart_card_body("not a dict"))
     body = chart_card_body({"chart": "digiasiointi-osuus", "filters": {"grain": "decade"}})
     assert _find(body, lambda c: type(c).__name__ == "Graph")
 
@@ -143,14 +146,19 @@ def test_k011_bad_values_are_said(reporting_db):
     )
     # Bad month and grain fall back to defaults; the unknown service gives all of them.
     assert proposal["search"] == "?to=2023-05&unit=TA02&embed=1"
-    assert "Aikatason" in proposal["status"] and "palvelu" in proposal["status"].lower()
+    # Each refused value is named: the month, the grain and the service "spa".
+    assert "Aikataso \u201dweek\u201d ei kelpaa" in proposal["status"]
+    assert "Palvelu \u201dspa\u201d ei kelpaa" in proposal["status"]
     assert _propose("TA02", service="oral_health")["search"] == "?unit=TA02&service=oral_health"
 
 
 def test_k012_end_before_start_is_said_not_silently_reset():
     proposal = _propose(start="2025-03", end="2024-01")
     assert proposal["search"] == ""  # the default period is used ...
-    assert proposal["status"] == "Loppukuukausi on ennen alkukuukautta; näytetään koko ajanjakso."
+    assert proposal["status"] == (
+        "Loppukuukausi \u201d2024-01\u201d on ennen alkukuukautta \u201d2025-03\u201d, joten "
+        "ajanjaksoa ei voitu käyttää."
+    )
 
 
 def test_k013_card_views_and_phase_starts_go_into_the_address():

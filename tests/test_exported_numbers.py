@@ -126,3 +126,20 @@ def test_x002_every_chart_states_its_numbers_in_every_format(reporting_db, grain
                 assert spec.decimals > 0 or type(value) is int, (chart_id, cells)
                 assert round(value, spec.decimals) == value, (chart_id, cells)
     assert seen >= {"month": 80, "quarter": 30, "year": 4}[grain]  # rows were looked at
+
+
+def test_x003_values_keep_the_places_the_chart_states(reporting_db):
+    # Electronic forms, Q2/2024: (6 + 7 + 8) / (10 + 10 + 10) = 21 / 30 = 70 %, which the
+    # chart states with one decimal: "70,0 %". The CSV cell must read "70,0" (not "70"),
+    # the XLSX cell hold 70.0 with the number format "0.0"; the counts stay whole.
+    client = app.server.test_client()
+    url = "/api/charts/sahkoiset-lomakkeet-osuus/data.{}?from=2024-04&to=2024-06&grain=quarter"
+    (line,) = _csv(client.get(url.format("csv")).data)
+    assert (line["Jakso"], line["Arvo"], line["Osoittaja"], line["Nimittäjä"]) == (
+        "Q2/2024", "70,0", "21", "30")  # fmt: skip
+    sheet = load_workbook(io.BytesIO(client.get(url.format("xlsx")).data))["Tiedot"]
+    header = [cell.value for cell in sheet[1]]
+    value = sheet.cell(row=2, column=header.index("Arvo") + 1)
+    assert (value.value, value.number_format) == (70.0, "0.0")
+    count = sheet.cell(row=2, column=header.index("Osoittaja") + 1)
+    assert (count.value, type(count.value)) == (21, int)

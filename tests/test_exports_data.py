@@ -64,9 +64,9 @@ def test_e002_csv_matches_json_and_keeps_suppression(client):
         return list(csv.reader(io.StringIO(body), delimiter=";"))
 
     # TA02 has 4 visits, 3 within 7 days: rounded to 5 / 5 = 100 % (test_queries
-    # test_q003), shown, no reason.
+    # test_q003), shown, no reason; stated with the chart's one decimal: "100,0".
     small = lines("/api/charts/hoitotakuu-7vrk/data.csv?from=2024-01&to=2024-01&unit=TA02")
-    assert small[1][3:] == ["100", "%", "5", "5", ""]
+    assert small[1][3:] == ["100,0", "%", "5", "5", ""]
     # TA03 3/2024 has no access-type visits: the assessment share rests on a published 0
     # and reads "..", its counts 0 and 0, with the reason.
     hidden = lines("/api/charts/kirjaamisen-laatu/data.csv?from=2024-03&to=2024-03&unit=TA03")

@@ -12,11 +12,12 @@ from __future__ import annotations
 import importlib
 from urllib.parse import urlencode
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from app import app as dash_app
 from callbacks.chart_cards import chart_card_body
+from charts.address import Address
 from charts.areas import INVESTMENT_AREAS
 from charts.catalog import CHARTS
 from queries.filters import GRAINS, Filters
@@ -72,7 +73,8 @@ def test_z001_filters_parse_anything_into_valid_filters(query):
 @FUZZ
 @given(QUERY)
 def test_z002_every_page_layout_accepts_anything(reporting_db, query):
-    filters, notices = Filters.from_query(query)
+    address, notices = Address.from_query(query)  # filters, card states and language
+    filters = address.filters
     # The node ids of the fixture's hierarchy (tests/test_unit_hierarchy.py).
     nodes = {"TA01", "TA02", "TA03", "area-a-alue", "area-b-alue"}
     nodes |= {"municipality-901", "municipality-902", "municipality-903"}
@@ -192,5 +194,8 @@ def test_z007_every_callback_takes_any_values_without_a_server_error(client, dat
     st.sampled_from(["get", "post", "put", "delete", "head"]),
 )
 def test_z008_any_path_under_every_route_is_never_a_server_error(client, route, tail, method):
+    # "//x" is a scheme-relative URL (host "x"), not a path: the test client itself
+    # fails to encode such a host, before any request reaches the app.
+    assume(not (route + tail).startswith("//"))
     response = getattr(client, method)(route + tail)
     assert response.status_code < 500, (route + tail, method)

@@ -294,5 +294,38 @@ def test_h009_callbacks_take_values_of_the_wrong_type(dash_client):
     # YYYY-MM).
     proposal = response.get_json()["response"]["address-proposal"]["data"]
     assert proposal["search"] == "" and proposal["token"] == "t"
-    assert t("notice.bad_from") in proposal["status"]
-    assert t("notice.bad_grain") in proposal["status"]
+    # Each rejected value is named (in quotes, as text).
+    assert "Alkukuukausi \u201d202401\u201d ei ole muotoa VVVV-KK" in proposal["status"]
+    assert "Aikataso \u201d{'a': 1}\u201d ei kelpaa" in proposal["status"]
+
+
+def test_h011_unknown_chart_in_a_card_callback_is_404_with_a_message(dash_client):
+    # Before: the card answered 200 with "cannot reach the reporting database".
+    response = dash_client.post("/_dash-update-component", json=_chart_request("ei-ole"))
+    assert response.status_code == 404
+    assert response.get_json()["error"] == (
+        "Pyyntöä ei palveltu, koska kuvaajaa \u201dei-ole\u201d ei ole."
+    )
+    # A card of a known chart whose request store names an unknown one: the same.
+    body = _chart_request()
+    for entry in body["inputs"]:
+        if entry["id"]["type"] == "chart-request":
+            entry["value"] = {"chart": "<x>", "filters": {}, "lang": "fi"}
+    refused = dash_client.post("/_dash-update-component", json=body)
+    assert refused.status_code == 404
+    assert (
+        refused.get_json()["error"] == "Pyyntöä ei palveltu, koska kuvaajaa \u201d<x>\u201d ei ole."
+    )
+    # ... and naming another known chart than its own card is malformed: 400.
+    for entry in body["inputs"]:
+        if entry["id"]["type"] == "chart-request":
+            entry["value"] = {"chart": "jonot", "filters": {}, "lang": "fi"}
+    assert dash_client.post("/_dash-update-component", json=body).status_code == 400
+
+
+def test_h012_card_callback_itself_names_an_unknown_chart():
+    from callbacks.chart_cards import chart_card_body
+
+    body = str(chart_card_body({"chart": "ei-ole", "filters": {}, "lang": "fi"}))
+    assert "Pyyntöä ei palveltu, koska kuvaajaa \u201dei-ole\u201d ei ole." in body
+    assert "Raportointitietokantaan" not in body

@@ -22,7 +22,8 @@ PAGES = [importlib.import_module("dashboards.overview")] + [
     importlib.import_module(f"dashboards.{area.slug}") for area in INVESTMENT_AREAS
 ]
 EMBED = importlib.import_module("dashboards.embed")
-UNKNOWN = t("notice.unknown_unit")
+# The notice names the refused code in Finnish quotes (written out by hand).
+UNKNOWN = "Aluetta, kuntaa tai yksikköä (unit) \u201dXYZ\u201d ei ole raportointitietokannassa."
 
 
 def _components(node):
@@ -65,10 +66,18 @@ def test_u001_pages_drop_unknown_unit_codes_and_say_so(reporting_db):
 
 
 def test_u002_data_api_answers_400_for_unknown_unit_codes(client):
-    for query in ("unit=XYZ", "unit=ta01", "unit=municipality-99"):  # ids are exact
+    for query, code in (
+        ("unit=XYZ", "XYZ"),
+        ("unit=ta01", "ta01"),
+        ("unit=municipality-99", "municipality-99"),
+    ):  # ids are exact
         response = client.get("/api/charts/hoitotakuu-7vrk/data.json?" + query)
         assert response.status_code == 400, query
-        assert response.get_json() == {"error": "Rajaukset eivät kelpaa: " + UNKNOWN}
+        # Says that the request was refused, and why, naming the code.
+        assert response.get_json() == {
+            "error": "Pyyntöä ei palveltu, koska osa rajauksista ei kelpaa: "
+            + UNKNOWN.replace("XYZ", code)
+        }
         csv = client.get("/api/charts/hoitotakuu-7vrk/data.csv?" + query)
         assert csv.status_code == 400, query
     assert client.get("/api/charts/hoitotakuu-7vrk/data.json?unit=TA01").status_code == 200
@@ -107,7 +116,7 @@ def test_u003_callbacks_never_query_for_invented_unit_codes(executed):
         assert t("kpi.unavailable") in str(kpi_card_body(_request("hoitotakuu-7vrk", unit=unit)))
     for view in ("units", "spc"):
         body = str(chart_card_body(_request("hoitotakuu-7vrk", unit=["QQ9"]), view))
-        assert UNKNOWN in body and "Graph" not in body
+        assert UNKNOWN.replace("XYZ", "QQ9") in body and "Graph" not in body
     # ... and no query names an invented code.
     assert not any("XYZ" in params or "QQ9" in params for params in executed), executed
 
@@ -121,7 +130,10 @@ def test_u004_without_the_unit_list_pages_render_and_data_waits(client, tmp_path
     assert all(s["filters"]["unit"] == "XYZ" for s in _stores(layout))
     response = client.get("/api/charts/hoitotakuu-7vrk/data.json?unit=XYZ")
     assert response.status_code == 503
-    assert response.get_json() == {"error": t("card.db_error")}
+    assert response.get_json() == {
+        "error": "Pyyntöä ei palveltu, koska raportointitietokantaan ei juuri nyt saada "
+        "yhteyttä. Yritä hetken kuluttua uudelleen."
+    }
     body = chart_card_body(_request("hoitotakuu-7vrk", unit=["XYZ"]), "series")
     assert str(body) == str(chart_error("fi"))
     assert t("kpi.unavailable") in str(kpi_card_body(_request("hoitotakuu-7vrk", unit=["XYZ"])))

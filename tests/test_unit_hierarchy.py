@@ -42,10 +42,33 @@ demo_db = reporting_db_fixture(demo_units)
 PAGES = [importlib.import_module("dashboards.overview")] + [
     importlib.import_module(f"dashboards.{area.slug}") for area in INVESTMENT_AREAS
 ]
-SEVERAL = t("notice.several_units")
-SEVERAL_SERVICES = t("notice.several_services")
-UNKNOWN = t(UNKNOWN_UNIT)
-BAD = "Rajaukset eivät kelpaa: "
+BAD = "Pyyntöä ei palveltu, koska osa rajauksista ei kelpaa: "
+
+
+def _quoted(values) -> str:
+    return ", ".join(f"\u201d{value}\u201d" for value in values)
+
+
+# The refusals name the refused values (written out by hand, as the notices read).
+def several(*nodes: str) -> str:
+    return (
+        f"Osoitteessa on useampi alue, kunta tai yksikkö (unit): {_quoted(nodes)}. Kerrallaan "
+        "voi valita yhden: koko hyvinvointialueen, palvelualueen, kunnan tai yksikön, koska "
+        "mielivaltaisten yksikköjoukkojen luvuista voisi päätellä pieniä lukumääriä."
+    )
+
+
+def several_services(*services: str) -> str:
+    return (
+        f"Osoitteessa on useampi palvelu (service): {_quoted(services)}. Valita voi jonkin "
+        "palvelun tai kaikki palvelut."
+    )
+
+
+def unknown_node(node: str) -> str:
+    return (
+        f"Aluetta, kuntaa tai yksikköä (unit) \u201d{node}\u201d ei ole raportointitietokannassa."
+    )
 
 
 def _components(node):
@@ -205,12 +228,13 @@ def test_h007_exports_name_the_node(reporting_db):
 def test_h010_pages_refuse_several_units_and_show_the_county(reporting_db):
     for page in PAGES:
         layout = page.layout(unit=["TA01", "TA02"], **{"from": "2024-01"})
-        assert "url-notice" in str(layout) and SEVERAL in str(layout), page.__name__
+        assert "url-notice" in str(layout), page.__name__
+        assert several("TA01", "TA02") in str(layout), page.__name__
         # The county (no unit), and nothing else changes: the start month stays.
         assert all(s == {"from": "2024-01"} for s in _stores(layout)), page.__name__
         assert _by_id(layout, "filter-unit").value == "#county"
         unknown = page.layout(unit="municipality-999")
-        assert UNKNOWN in str(unknown)
+        assert unknown_node("municipality-999") in str(unknown)
         assert all("unit" not in s for s in _stores(unknown))
         # One node: no notice; the cards and the control carry its id.
         chosen = page.layout(unit="area-a-alue")
@@ -223,7 +247,7 @@ def test_h010_pages_refuse_several_units_and_show_the_county(reporting_db):
 def test_h011_pages_refuse_several_services(reporting_db):
     page = importlib.import_module("dashboards.hoitoonpaasy")
     layout = page.layout(service=["oral_health", "mental_health"], grain="quarter")
-    assert SEVERAL_SERVICES in str(layout)
+    assert several_services("oral_health", "mental_health") in str(layout)
     assert all(s == {"grain": "quarter"} for s in _stores(layout))
     one = page.layout(service="oral_health")
     assert "url-notice" not in str(one)
@@ -236,12 +260,15 @@ def test_h011_pages_refuse_several_services(reporting_db):
 @pytest.mark.parametrize(
     ("query", "notice"),
     [
-        ("unit=TA01&unit=TA02", SEVERAL),
-        ("unit=TA01,TA02", SEVERAL),
-        ("unit=TA01&unit=area-a-alue", SEVERAL),
-        ("unit=municipality-999", UNKNOWN),
-        ("unit=area-A-alue", UNKNOWN),  # ids are exact
-        ("service=oral_health&service=mental_health", SEVERAL_SERVICES),
+        ("unit=TA01&unit=TA02", several("TA01", "TA02")),
+        ("unit=TA01,TA02", several("TA01", "TA02")),
+        ("unit=TA01&unit=area-a-alue", several("TA01", "area-a-alue")),
+        ("unit=municipality-999", unknown_node("municipality-999")),
+        ("unit=area-A-alue", unknown_node("area-A-alue")),  # ids are exact
+        (
+            "service=oral_health&service=mental_health",
+            several_services("oral_health", "mental_health"),
+        ),
     ],
 )
 def test_h020_data_api_answers_400_for_a_selection_outside_the_hierarchy(client, query, notice):
@@ -288,10 +315,13 @@ def _request(chart: str, **filters) -> dict:
 
 def test_h030_card_callbacks_refuse_a_selection_outside_the_hierarchy(executed):
     for filters, notice in (
-        ({"unit": ["TA01", "TA02"]}, SEVERAL),
-        ({"unit": "TA01,TA03"}, SEVERAL),
-        ({"service": ["oral_health", "mental_health"]}, SEVERAL_SERVICES),
-        ({"unit": ["<x>"]}, t("notice.bad_unit")),
+        ({"unit": ["TA01", "TA02"]}, several("TA01", "TA02")),
+        ({"unit": "TA01,TA03"}, several("TA01", "TA03")),
+        (
+            {"service": ["oral_health", "mental_health"]},
+            several_services("oral_health", "mental_health"),
+        ),
+        ({"unit": ["<x>"]}, "Alueen, kunnan tai yksikön tunnus (unit) \u201d<x>\u201d ei kelpaa"),
     ):
         for view in ("series", "units", "spc"):
             body = str(chart_card_body(_request("jonot", **filters), view))
@@ -300,7 +330,7 @@ def test_h030_card_callbacks_refuse_a_selection_outside_the_hierarchy(executed):
     # Refused before the unit list is even read: no statement at all.
     assert executed == []
     body = str(chart_card_body(_request("jonot", unit="municipality-999"), "series"))
-    assert "selection-refused" in body and UNKNOWN in body
+    assert "selection-refused" in body and unknown_node("municipality-999") in body
     assert t("kpi.unavailable") in str(kpi_card_body(_request("jonot", unit="municipality-999")))
     assert not any("municipality-999" in params for params in executed)
 
@@ -324,11 +354,13 @@ def test_h032_the_controls_propose_one_node(reporting_db):
     assert _propose("#county")["search"] == ""
     # A forged value: an unknown node or two of them is not taken, and said.
     unknown = _propose("municipality-999")
-    assert (unknown["search"], unknown["status"]) == ("", UNKNOWN)
-    several = _propose(["TA01", "TA02"])
-    assert (several["search"], several["status"]) == ("", SEVERAL)
+    assert (unknown["search"], unknown["status"]) == ("", unknown_node("municipality-999"))
+    two = _propose(["TA01", "TA02"])
+    assert (two["search"], two["status"]) == ("", several("TA01", "TA02"))
     assert _propose(service="oral_health")["search"] == "?service=oral_health"
-    assert _propose(service=["oral_health", "mental_health"])["status"] == SEVERAL_SERVICES
+    assert _propose(service=["oral_health", "mental_health"])["status"] == several_services(
+        "oral_health", "mental_health"
+    )
 
 
 def test_h033_the_unit_control_lists_the_hierarchy_grouped(reporting_db):
@@ -383,9 +415,12 @@ def test_h034_the_powerpoint_export_refuses_a_selection_outside_the_hierarchy(ex
 
     refusal = t("export.pptx.refused")
     for search, notice in (
-        ("?unit=TA01&unit=TA02", SEVERAL),
-        ("?service=oral_health&service=mental_health", SEVERAL_SERVICES),
-        ("?unit=municipality-999", UNKNOWN),
+        ("?unit=TA01&unit=TA02", several("TA01", "TA02")),
+        (
+            "?service=oral_health&service=mental_health",
+            several_services("oral_health", "mental_health"),
+        ),
+        ("?unit=municipality-999", unknown_node("municipality-999")),
     ):
         download, status = press(search)
         assert download is no_update and status == f"{refusal} {notice}", search
@@ -414,9 +449,12 @@ def test_h035_the_card_endpoint_refuses_over_http(client):
         )
 
     for filters, notice in (
-        ({"unit": ["TA11", "TA12"]}, SEVERAL),
-        ({"unit": "municipality-999"}, UNKNOWN),
-        ({"service": ["oral_health", "family_centre"]}, SEVERAL_SERVICES),
+        ({"unit": ["TA11", "TA12"]}, several("TA11", "TA12")),
+        ({"unit": "municipality-999"}, unknown_node("municipality-999")),
+        (
+            {"service": ["oral_health", "family_centre"]},
+            several_services("oral_health", "family_centre"),
+        ),
     ):
         response = client.post("/_dash-update-component", json=card_request(filters))
         assert response.status_code == 200, filters

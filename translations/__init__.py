@@ -54,6 +54,81 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
     return template.format(**params) if params else template
 
 
+# How much of a refused value a message repeats, and the quotes around it.
+QUOTED_MAX = 40
+
+
+def quote_value(value: object) -> str:
+    """A value from a request as a message may repeat it: in Finnish quotes, at most
+    ``QUOTED_MAX`` characters (then "…"), characters that cannot be shown (controls,
+    line breaks) as U+FFFD. HTML is escaped where the text is rendered (Dash escapes
+    text; JSON is not HTML), so nothing else is needed here."""
+    text = str(value)
+    cut = len(text) > QUOTED_MAX
+    text = "".join(ch if ch.isprintable() else "\ufffd" for ch in text[:QUOTED_MAX])
+    return "\u201d" + text + ("…" if cut else "") + "\u201d"
+
+
+class Notice(str):
+    """A notice about a refused value: the translation key (the ``str`` value itself,
+    so ``"notice.bad_from" in notices`` holds) and the values the message names
+    (``params``: already quoted with ``quote_value`` where they come from a request).
+    Render it with ``notice_text``."""
+
+    params: dict[str, object]
+
+    def __new__(cls, key: str, **params: object) -> Notice:
+        notice = super().__new__(cls, key)
+        notice.params = params
+        return notice
+
+    def __reduce__(self):
+        return (_notice, (str(self), self.params))
+
+
+def _notice(key: str, params: dict[str, object]) -> Notice:
+    return Notice(key, **params)
+
+
+def refused(key: str, value: object) -> Notice:
+    """A notice ``key`` naming the refused ``value`` (quoted: ``quote_value``)."""
+    return Notice(key, value=quote_value(value))
+
+
+def merge_notices(notices) -> tuple[Notice, ...]:
+    """Notices with one entry per key, in first-seen order: the values of a key's
+    notices joined ("”a”, ”b”"; at most five, then "…"), other params from the first."""
+    order: dict[str, Notice] = {}
+    values: dict[str, list[str]] = {}
+    for notice in notices:
+        params = getattr(notice, "params", {})
+        key = str(notice)
+        order.setdefault(key, notice)
+        if "value" in params and params["value"] not in values.setdefault(key, []):
+            values[key].append(params["value"])
+    merged = []
+    for key, first in order.items():
+        params = dict(getattr(first, "params", {}))
+        if values.get(key):
+            shown = values[key][:5]
+            params["value"] = ", ".join(shown) + (", …" if len(values[key]) > 5 else "")
+        merged.append(Notice(key, **params))
+    return tuple(merged)
+
+
+def notice_text(notice: str, lang: str | None = None) -> str:
+    """The message of a notice (a ``Notice`` or a bare key) in ``lang``. A param given
+    as a tuple of ``(translation key, code)`` pairs reads "Label (code), ..." (the
+    allowed values of a URL parameter: what they mean, and what to write)."""
+    params = {
+        name: ", ".join(f"{t(key, lang)} ({code})" for key, code in value)
+        if isinstance(value, tuple)
+        else value
+        for name, value in getattr(notice, "params", {}).items()
+    }
+    return t(str(notice), lang, **params)
+
+
 def plotly_separators(lang: str | None = None) -> str:
     """Plotly's ``layout.separators`` string: decimal mark then thousands mark."""
     decimal, thousands = _SEPARATORS.get(normalise_language(lang), (",", "\u00a0"))

@@ -14,8 +14,15 @@ from queries.access import (
     service_need_assessments_within_90_days,
     waiting_time_distribution,
 )
-from queries.queues import oral_health_waiting_days, queue_snapshots
+from queries.filters import SERVICES
+from queries.queues import (
+    ORAL_HEALTH_DEADLINE,
+    SERVICE_DEADLINES,
+    oral_health_waiting_days,
+    queue_snapshots,
+)
 from queries.referrals import specialised_referrals_by_specialty
+from translations import t
 
 # Units compared in the "by unit" view of the queue charts: every unit type that runs
 # a queue (health stations run the primary-care reception queue).
@@ -64,6 +71,22 @@ register(
     )
 )
 
+
+def queue_deadline_texts(lang: str) -> dict[str, str]:
+    """Which queues the queue chart judges by which legal deadline, as its definition
+    names them (``queries.queues.SERVICE_DEADLINES``, in the service filter's order):
+    ``{"oral_services": "suun terveydenhuolto", "primary_services": "..."}``."""
+
+    def names(oral: bool) -> str:
+        return ", ".join(
+            t(f"service.{service}", lang).lower()
+            for service in SERVICES
+            if (SERVICE_DEADLINES.get(service) == ORAL_HEALTH_DEADLINE) == oral
+        )
+
+    return {"oral_services": names(True), "primary_services": names(False)}
+
+
 register(
     ChartSpec(
         id="jonot",
@@ -76,6 +99,7 @@ register(
         service_filter=True,
         unit_types=QUEUE_UNIT_TYPES,
         decimals=0,
+        text_params=queue_deadline_texts,
     )
 )
 

@@ -1,0 +1,109 @@
+"""Unknown addresses answer 404 and wrong methods 405, in Finnish, with those statuses.
+
+Dash serves its page (status 200) for every path, and Dash Pages draws "404 - Page not
+found" inside it: a soft 404 that crawlers, link checkers and monitoring read as a
+page. Here, before Dash sees it, a request for a path that is no page (nor an embed of
+a known chart) is answered 404. Every 404 and 405 of the server — pages, the data API,
+assets, Dash's own endpoints — gets a short answer in the user's language: JSON
+(``{"error": ...}``) under ``/api/`` and Dash's ``/_dash-`` endpoints, an HTML page
+(``lang`` set, a link to the overview) elsewhere. A 405 keeps its ``Allow`` header.
+
+A page may register a ``path_ok`` callable (``dash.register_page(..., path_ok=...)``)
+that says whether its path variables name something that exists (the embed page: a
+chart of the catalog). Dash Pages' own 404 page (``dashboards/not_found_404.py``),
+shown after a link inside the app, is no address of its own.
+"""
+
+from __future__ import annotations
+
+import html
+
+from dash import Dash, get_relative_path
+from dash._pages import _path_to_page
+from flask import Response, abort, jsonify, request
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from settings import get_settings
+from translations import normalise_language, quote_value, t
+
+NOT_FOUND_MODULE = "not_found_404"  # Dash Pages' name of the in-app 404 page
+
+
+def _lang() -> str:
+    return normalise_language(request.args.get("lang") or get_settings().language)
+
+
+def is_page(path_id: str) -> bool:
+    """Whether ``path_id`` (a path without the app's prefix and outer slashes) is one of
+    the registered pages, with path variables that name something that exists."""
+    page, variables = _path_to_page(path_id)
+    if not page or page.get("module", "").split(".")[-1] == NOT_FOUND_MODULE:
+        return False
+    path_ok = page.get("path_ok")
+    return path_ok is None or bool(path_ok(**(variables or {})))
+
+
+def _wants_json(routes_prefix: str) -> bool:
+    rest = request.path[len(routes_prefix) :] if request.path.startswith(routes_prefix) else ""
+    return rest.startswith(("api/", "_dash-", "healthz", "readyz"))
+
+
+def error_page(status: int, title: str, message: str, lang: str) -> Response:
+    """A small HTML page in ``lang``: the title, the message and a link to the overview
+    (``message`` is escaped here)."""
+    home = get_relative_path("/")
+    body = (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head><meta charset="utf-8">'
+        f"<title>{html.escape(title)} – {html.escape(t('app.title', lang))}</title></head>\n"
+        f"<body><main><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>"
+        f'<p><a href="{html.escape(home)}">{html.escape(t("http.home_link", lang))}</a></p>'
+        "</main></body>\n</html>\n"
+    )
+    return Response(body, status=status, mimetype="text/html")
+
+
+def init_http_errors(app: Dash) -> None:
+    """Answer unknown page paths with 404 before Dash's catch-all page route, and give
+    every 404 and 405 of the server a Finnish answer (see the module docstring)."""
+    server = app.server
+    routes_prefix = app.config.routes_pathname_prefix
+    page_routes = {routes_prefix, routes_prefix + "<path:path>"}
+
+    @server.before_request
+    def _unknown_page():
+        if request.endpoint not in page_routes:
+            return None
+        path_id = request.path[len(routes_prefix) :].strip("/")
+        if not is_page(path_id):
+            abort(404)
+        return None
+
+    @server.errorhandler(NotFound)
+    def _not_found(_error):
+        lang = _lang()
+        message = t("http.page_not_found", lang, path=quote_value(request.path))
+        if _wants_json(routes_prefix):
+            response = jsonify({"error": message})
+            response.status_code = 404
+            return response
+        return error_page(404, t("http.not_found_title", lang), message, lang)
+
+    @server.errorhandler(MethodNotAllowed)
+    def _method_not_allowed(error: MethodNotAllowed):
+        lang = _lang()
+        allowed = sorted(set(error.valid_methods or ()) - {"OPTIONS", "HEAD"})
+        message = t(
+            "http.method_not_allowed",
+            lang,
+            method=quote_value(request.method),
+            path=quote_value(request.path),
+            allowed=", ".join(allowed),
+        )
+        if _wants_json(routes_prefix):
+            response = jsonify({"error": message})
+        else:
+            response = error_page(405, t("http.method_not_allowed_title", lang), message, lang)
+        response.status_code = 405
+        response.headers["Allow"] = ", ".join(error.valid_methods or ())
+        return response
