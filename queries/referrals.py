@@ -7,9 +7,11 @@ import pandas as pd
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
-from queries.privacy import KEY_RANGE
+from queries.privacy import KEY_RANGE, published_count
+from queries.reference import units as all_units
 from queries.results import count_series, empty_frame, key_of
-from queries.sql import cell_key, chart_statement
+from queries.sql import cell_key, chart_statement, statement
+from settings import get_settings
 from translations import t
 
 # Per period and referrer first, so that the distinct referrers get their own cell key:
@@ -78,8 +80,9 @@ ORDER BY 1, 2
 def _wide(rows: pd.DataFrame, column: str, columns: list[str]) -> pd.DataFrame:
     """Counts (and their keys) per period, one column per value of ``column`` in
     ``columns`` order (missing = 0, key 0); keys of a column ``x`` are ``x_key``."""
-    if rows.empty:
-        return pd.DataFrame({"period": pd.Series(dtype="M8[ns]")})
+    if rows.empty:  # no rows: the columns are still there (count_series fills 0)
+        empty = {name: pd.Series(dtype=float) for c in columns for name in (c, key_of(c))}
+        return pd.DataFrame({"period": pd.Series(dtype="M8[ns]"), **empty})
     parts = []
     for values, suffix in (("referrals", ""), ("referrals_key", "_key")):
         part = rows.pivot_table(index="period", columns=column, values=values, aggfunc="sum")
@@ -98,6 +101,35 @@ def _summed(wide: pd.DataFrame, name: str, members: list[str]) -> pd.DataFrame:
     keys = [key_of(member) for member in members]
     out[key_of(name)] = out[keys].sum(axis=1).mod(KEY_RANGE) if members else 0
     return out
+
+
+@cache.memoize()
+def recorded_specialties() -> list[str]:
+    """Every specialty of specialised referrals in the reporting DB, over all time and
+    units (``NO_SPECIALTY`` for referrals without one), sorted. Independent of any
+    filter, so the series of a chart never depend on who was referred when."""
+    rows = fetch_frame(
+        statement(
+            "SELECT DISTINCT COALESCE(specialty, :none) AS specialty FROM referrals"
+            " WHERE referral_type = :referral_type"
+        ),
+        {"none": NO_SPECIALTY, "referral_type": "specialised"},
+    )
+    return sorted(rows["specialty"])
+
+
+@cache.memoize()
+def referring_units(referral_type: str) -> list[str]:
+    """Every unit that can refer: the ``units`` table and every ``source_unit_id`` of
+    referrals of ``referral_type`` over all time, sorted. Independent of any filter."""
+    rows = fetch_frame(
+        statement(
+            "SELECT DISTINCT source_unit_id AS unit_id FROM referrals"
+            " WHERE referral_type = :referral_type"
+        ),
+        {"referral_type": referral_type},
+    )
+    return sorted(set(rows["unit_id"]) | set(all_units()["unit_id"]))
 
 
 @cache.memoize()
@@ -123,8 +155,12 @@ def specialised_referrals_by_specialty(filters: Filters) -> pd.DataFrame:
     rows["specialty"] = (
         rows["specialty"].astype(object).where(rows["specialty"].notna(), NO_SPECIALTY)
     )
-    recorded = sorted(set(rows["specialty"]) - {NO_SPECIALTY})
-    specialties = recorded + ([NO_SPECIALTY] if NO_SPECIALTY in set(rows["specialty"]) else [])
+    # The series are every specialty of the county's specialised referrals, whatever
+    # the filters: a specialty listed only where it has referrals would tell a
+    # published 0 of 1 … m−1 referrals from a true 0 (docs/privacy.md).
+    known = set(recorded_specialties())
+    recorded = sorted(known - {NO_SPECIALTY})
+    specialties = recorded + ([NO_SPECIALTY] if NO_SPECIALTY in known else [])
     wide = _summed(_wide(rows, "specialty", specialties), "total", specialties)
     frame = count_series(wide, filters, {"total": "total", **{s: s for s in specialties}})
     # Specialty names are data (Finnish as recorded), shown with a capital initial.
@@ -159,18 +195,18 @@ OTHER_UNITS = "other_units"  # series key of the units without a series of their
 def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) -> pd.DataFrame:
     """Referrals of one type per period by referring unit (``source_unit_id``).
 
-    Tidy chart frame (``queries.results``) plus a ``label`` column. The ``top`` units
-    with the most referrals over the whole range (ties by unit id) get a series each,
-    keyed by the unit id and labelled by ``units.name_fi`` (the id when the unit is not
-    in ``units``), largest first; the rest are summed per period into ``OTHER_UNITS``
-    (label NaN: the catalog names it). ``OTHER_UNITS`` is there only when it has
-    members: with ``top + 1`` units or fewer every unit has a series of its own (never a
-    bucket of one) and there is no remainder to send, not even as zeros; with no
-    referrals in the range the frame is empty. A unit's series keeps its measured zeros:
-    values are counts of referrals, and every period of the filter up to the data's last
-    date is present (missing = 0). Exact, with cell keys: ``OTHER_UNITS``, a derived
-    set, is keyed by the sum of its members' keys mod 2**20, which is the key of all
-    referrals minus the keys of the shown units.
+    Tidy chart frame (``queries.results``) plus a ``label`` column. The candidates are
+    the units of ``filters.units`` (for the county: ``referring_units``), whether or not
+    they referred in the range. The ``top`` candidates with the most referrals over the
+    range **as published** (``queries.privacy.published_count`` of each unit's total;
+    ties by unit id) get a series each, keyed by the unit id and labelled by
+    ``units.name_fi`` (the id when the unit is not in ``units``), largest first; the
+    rest are summed per period into ``OTHER_UNITS`` (label None: the catalog names it).
+    ``OTHER_UNITS`` is there only when it has members: with ``top + 1`` candidates or
+    fewer every unit has a series of its own (never a bucket of one). A unit's series
+    keeps its measured zeros: values are counts of referrals, and every period of the
+    filter up to the data's last date is present (missing = 0). Exact, with cell keys:
+    ``OTHER_UNITS``, a derived set, is keyed by the sum of its members' keys mod 2**20.
     """
     stmt, params = chart_statement(
         _REFERRALS_BY_UNIT_SQL,
@@ -180,9 +216,21 @@ def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) 
         params={"referral_type": referral_type},
     )
     rows = fetch_frame(stmt, params)
-    rows["name_fi"] = rows["name_fi"].astype(object).where(rows["name_fi"].notna(), rows["unit_id"])
-    totals = rows.groupby("unit_id")["referrals"].sum()
-    ranked = sorted(totals.index, key=lambda unit: (-totals[unit], unit))
+    # The candidates are the units of the selection (every unit that can refer, for the
+    # county), whether or not they referred in the range, and they are ranked by their
+    # *published* totals: neither which units get a series nor their order may rest on
+    # exact counts, or a unit's presence would tell a published 0 of 1 … m−1 referrals
+    # from a true 0 (docs/privacy.md). A unit's total over the range is the disjoint
+    # union of its periods, so its key is the sum of their keys mod 2**20.
+    candidates = list(filters.units) if filters.units else referring_units(referral_type)
+    grouped = rows.groupby("unit_id")
+    exact = grouped["referrals"].sum().reindex(candidates, fill_value=0)
+    keys = grouped["referrals_key"].sum().mod(KEY_RANGE).reindex(candidates, fill_value=0)
+    published = pd.Series(
+        published_count(exact.to_numpy(), keys.to_numpy(), get_settings().min_cell_count),
+        index=candidates,
+    )
+    ranked = sorted(candidates, key=lambda unit: (-published[unit], unit))
     shown = ranked if len(ranked) <= top + 1 else ranked[:top]
     wide = _wide(rows, "unit_id", ranked)
     rest = [unit for unit in ranked if unit not in shown]
@@ -193,8 +241,10 @@ def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) 
     if not keys:
         return empty_frame("label")
     frame = count_series(wide, filters, {key: key for key in keys})
-    names = dict(zip(rows["unit_id"], rows["name_fi"], strict=False))
-    frame["label"] = frame["series"].map(names)
+    names = dict(zip(all_units()["unit_id"], all_units()["name_fi"], strict=False))
+    frame["label"] = [
+        None if key == OTHER_UNITS else names.get(key, key) for key in frame["series"]
+    ]
     # Largest unit first (it is drawn at the bottom of the stack), OTHER_UNITS last.
     order = frame["series"].map({key: index for index, key in enumerate(keys)})
     return (

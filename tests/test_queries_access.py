@@ -418,9 +418,12 @@ def test_qa051_referrals_by_specialty_quarter_and_unit(reporting_db):
 
 
 def test_qa052_referrals_without_rows_are_zeros(reporting_db):
+    # No referral in 2022: the total and every specialty the fixture's specialised
+    # referrals ever name (and "no specialty") are zeros in each of the 3 months.
     frame = specialised_referrals_by_specialty(Filters(start="2022-01", end="2022-03"))
-    assert list(frame["series"].unique()) == ["total"]
-    assert (frame["value"] == 0).all() and len(frame) == 3
+    expected = {"total", "kirurgia", "ortopedia", "psykiatria", "sisätaudit", "no_specialty"}
+    assert set(frame["series"]) == expected
+    assert (frame["value"] == 0).all() and len(frame) == 3 * len(expected)
 
 
 # --- the charts end to end (payload) -----------------------------------------------

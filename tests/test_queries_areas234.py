@@ -104,10 +104,13 @@ def test_p004_wellbeing_by_unit_unit_filter_and_empty_range(reporting_db):
     assert _row(frame, "2024-01-01", "TA03")["value"] == 2
     assert _row(_published(frame), "2024-01-01", "TA03")["value"] == 5
     assert _row(frame, "2024-02-01", "TA03")["value"] == 5
-    # No wellbeing referrals in 2023: no unit, so no unit series at all (the totals of
-    # referral_counts keep their measured zeros, see test_p007).
+    # No wellbeing referrals in 2023: every unit that can refer (the fixture's TA01,
+    # TA02, TA03 and the referring XX99, not in units) still has its series, all
+    # measured zeros — which units are drawn never rests on exact counts.
     empty = referral_counts_by_unit(Filters(start="2023-01", end="2023-03"), "wellbeing")
-    assert empty.empty and list(empty.columns) == [*TIDY_COLUMNS, "label"]
+    assert list(empty.columns) == [*TIDY_COLUMNS, "label"]
+    assert set(empty["series"]) == {"TA01", "TA02", "TA03", "XX99"}
+    assert len(empty) == 4 * 3 and (empty["value"] == 0).all()
 
 
 def test_p005_wellbeing_chart_totals_and_units_together(reporting_db):
@@ -146,11 +149,15 @@ def test_p007_no_structurally_empty_series_but_measured_zeros_stay(reporting_db)
     # A measured zero stays: TA02 made no referral in 2024-02 (fixture), 0 is sent.
     (feb_ta02,) = [r for r in rows if r["series"] == "TA02" and r["period"] == "2024-02-01"]
     assert feb_ta02["value"] == 0 and feb_ta02["suppressed"] is False
-    # No wellbeing referral at all in 2023-01..03: the totals are measured zeros (3
-    # months x referrals, referrers), and no unit series is sent.
+    # No wellbeing referral at all in 2023-01..03: the totals and the four units' series
+    # are measured zeros (3 months each): the series sent never depend on exact counts
+    # (a unit sent only where it referred would tell a published 0 from a true 0).
     quiet = client.get(url.format("2023-01", "2023-03")).get_json()["rows"]
-    assert sorted((r["series"], r["value"]) for r in quiet) == (
-        [("referrals", 0)] * 3 + [("referrers", 0)] * 3)  # fmt: skip
+    assert sorted((r["series"], r["value"]) for r in quiet) == sorted(
+        (series, 0)
+        for series in ("referrals", "referrers", "TA01", "TA02", "TA03", "XX99")
+        for _month in range(3)
+    )
     # The card's table and legend have no "Muut yksiköt" either.
     payload = chart_payload("hyvinvointilahetteet", Filters(start="2024-01", end="2024-06"), "fi")
     assert "Muut yksiköt" not in payload["table"]["columns"]
