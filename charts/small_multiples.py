@@ -11,11 +11,11 @@ from plotly.subplots import make_subplots
 from charts.figures import (
     MARGIN,
     SERIES_COLOURS,
-    TICK_FORMAT,
     FigureOptions,
     base_layout,
     period_position,
     value_format,
+    x_hover,
 )
 
 COLUMNS = 3
@@ -50,7 +50,8 @@ def small_multiples_figure(
                 mode="lines",
                 line={"color": SERIES_COLOURS[0], "width": 2},
                 showlegend=False,
-                hovertemplate=f"%{{x|{TICK_FORMAT[options.grain]}}}: {fmt}<extra>{label}</extra>",
+                hovertemplate=f"{x_hover(options.grain, options.lang)}: {fmt}"
+                f"<extra>{label}</extra>",
                 **period_position(options.grain),
             ),
             row=index // COLUMNS + 1,

@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.figures import SERIES_COLOURS, TICK_FORMAT, FigureOptions, base_layout, value_format
+from charts.figures import SERIES_COLOURS, FigureOptions, base_layout, value_format, x_hover
 from queries.filters import MONTHS_PER_GRAIN, _month_ok
 from queries.periods import period_start
 
@@ -298,7 +298,7 @@ def spc_figure(
     """
     x = pd.to_datetime(periods.loc[analysis.index])
     fmt = value_format(options.unit, options.decimals, options.lang)
-    hover = f"%{{x|{TICK_FORMAT[options.grain]}}}: {fmt}<extra>%{{fullData.name}}</extra>"
+    hover = f"{x_hover(options.grain, options.lang)}: {fmt}<extra>%{{fullData.name}}</extra>"
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -351,7 +351,7 @@ def spc_figure(
                 mode="markers",
                 marker={"color": colour, "size": 11, "symbol": symbol},
                 hovertemplate=(
-                    f"%{{x|{TICK_FORMAT[options.grain]}}}: {fmt} – %{{customdata}}"
+                    f"{x_hover(options.grain, options.lang)}: {fmt} – %{{customdata}}"
                     "<extra>%{fullData.name}</extra>"
                 ),
             )

@@ -92,8 +92,14 @@ def test_f002_period_targets_skip_periods_without_a_target():
 def test_f003_line_figure_keeps_suppressed_gap_and_draws_target():
     frame = _frame([40.0, np.nan, 45.0], suppressed=[False, True, False])
     fig = time_series_figure(frame, _targets([("2024-01-01", None, 45, ">=")]), _options())
-    data, target = fig.data
+    data, target, mark = fig.data
     assert list(data.y[:1]) == [40.0] and math.isnan(data.y[1]) and data.y[2] == 45.0
+    # The gap is marked as hidden: 2/2024, on the axis, naming the series.
+    assert (list(mark.x), list(mark.y), list(mark.customdata)) == (
+        [TS("2024-02-01")],
+        [0.0],
+        ["Sarja"],
+    )
     # One flat run over the three months: from 1.1. through each month's middle to 1.4.
     assert target.name == "Tavoite"
     assert list(target.x) == [
@@ -231,28 +237,39 @@ def test_f030_yearly_bars_show_each_years_target_across_the_bar():
     ]
 
 
-def test_f031_a_target_set_inside_a_period_is_the_periods_target_in_figure_and_sentence():
+def test_f031_a_target_set_inside_a_period_is_not_that_periods_target():
     # hoitotakuu-7vrk in targets.csv: >= 80 % "by Q4/2025", valid from 1.10.2025.
     targets = _targets([("2025-10-01", None, 80, ">=")])
     frame = _frame([70.0, 75.0])
     frame["period"] = pd.to_datetime(["2024-01-01", "2025-01-01"])
     fig = time_series_figure(frame, targets, _options(kind="bar", grain="year"))
-    # The year 2025 closes under the 80 % target: it is 2025's target across its bar;
-    # 2024 ends before any target.
-    _assert_target_per_period(fig, {TS("2024-01-01"): None, TS("2025-01-01"): 80})
+    # The year 2025 has the 80 % on 1.10.-31.12. only, not on every day: no target is
+    # drawn across its bar (2024 has none at all) ...
+    _assert_target_per_period(fig, {TS("2024-01-01"): None, TS("2025-01-01"): None})
+    # ... but a mark says that the target changes inside it: one dash at 80, in the
+    # middle of 2025, naming the target with its dates.
+    (changes,) = [trace for trace in fig.data if trace.meta == "tk-target-changes"]
+    assert (list(changes.x), list(changes.y)) == ([TS("2025-01-01")], [80.0])
+    assert changes.name == "Tavoite ei sama koko jakson ajan (ei arvioida)"
+    assert list(changes.customdata) == [
+        "≥ 80\u00a0% 1.10.2025 alkaen: jaksoa ei arvioida yhtä arvoa vastaan"
+    ]
     text = summarise(
         frame, targets, series="s", unit="percent", decimals=1, grain="year", lang="fi"
     )
-    # 75 % against >= 80 %: not met. The sentence speaks of the same target as the bar.
+    # The sentence says the same: 2025 is not judged against one value.
     assert text == (
         "Viimeisin arvo 2025: 75,0\u00a0%. Vuotta aiemmin 70,0\u00a0% "
-        "(muutos +5,0\u00a0%-yks.). Tavoite ≥ 80\u00a0% ei toteudu."
+        "(muutos +5,0\u00a0%-yks.). Tavoite ei ole sama koko jakson 2025 ajan "
+        "(≥ 80\u00a0% 1.10.2025 alkaen), joten jaksoa ei arvioida yhtä tavoitetta vastaan."
     )
-    # At quarter grain the target is Q4's only: Q3/2025 (ends 30.9.) has none.
+    # At quarter grain Q4/2025 (1.10.-31.12.) has the target on every day; Q3/2025
+    # (ends 30.9.) has none. No change mark.
     quarters = _frame([71.0, 81.0])
     quarters["period"] = pd.to_datetime(["2025-07-01", "2025-10-01"])
     fig = time_series_figure(quarters, targets, _options(kind="bar", grain="quarter"))
     _assert_target_per_period(fig, {TS("2025-07-01"): None, TS("2025-10-01"): 80})
+    assert not [trace for trace in fig.data if trace.meta == "tk-target-changes"]
 
 
 def test_f032_hidden_note_says_in_text_what_the_figure_marks():
@@ -268,15 +285,22 @@ def test_f032_hidden_note_says_in_text_what_the_figure_marks():
     fig = time_series_figure(
         frame, _targets([]).iloc[0:0], _options(kind="stacked", series_labels=labels)
     )
-    # Hidden: 1/2024 Beeta; 2/2024 Alfa and Beeta; 3/2024 nothing -> two periods, the
-    # latest 2/2024.
-    assert hidden_note(fig, "month", "fi") == (
-        "Kuvaajassa on salattuja arvoja (..) 2 jaksolla, viimeksi 2/2024: Alfa, Beeta."
-    )
+    # Hidden: Alfa in 2/2024; Beeta in 1/2024 and 2/2024; nothing in 3/2024. Each
+    # hidden class by name with its periods, in drawing order.
+    expected = "Kuvaajassa on salattuja arvoja (..): Alfa 2/2024; Beeta 1/2024, 2/2024."
+    assert hidden_note(fig, "month", "fi") == expected
     # The same from the figure as the payload holds it (a plain dict).
-    assert hidden_note(fig.to_plotly_json(), "month", "fi") == hidden_note(fig, "month", "fi")
+    assert hidden_note(fig.to_plotly_json(), "month", "fi") == expected
+    # Lines mark and say their hidden points as well.
     lines = time_series_figure(frame, _targets([]).iloc[0:0], _options(series_labels=labels))
-    assert hidden_note(lines, "month", "fi") == ""
+    assert hidden_note(lines, "month", "fi") == expected
+    # A class hidden in more than three periods is told by count and latest period:
+    # Alfa hidden in 1/2024-5/2024 (5 periods).
+    many = _frame([np.nan] * 5 + [1.0], "a", suppressed=[True] * 5 + [False])
+    fig = time_series_figure(many, _targets([]).iloc[0:0], _options(series_labels=labels))
+    assert hidden_note(fig, "month", "fi") == (
+        "Kuvaajassa on salattuja arvoja (..): Alfa 5 jaksolla, viimeksi 5/2024."
+    )
 
 
 def test_f033_groups_and_participants_in_aligned_panels_not_on_two_axes():
