@@ -28,8 +28,18 @@ def _marks(figure: dict) -> dict[pd.Timestamp, tuple[float, str]]:
     for trace in figure["data"]:
         if trace.get("meta") == HIDDEN_META:
             for x, y, names in zip(trace["x"], trace["y"], trace["customdata"], strict=True):
-                marks[TS(x)] = (y, names)
-    return marks
+                marks.setdefault(TS(x), []).append((y, names))
+    return {x: found[0] if len(found) == 1 else found for x, found in marks.items()}
+
+
+def _hidden_names(figure: dict) -> dict[pd.Timestamp, set[str]]:
+    """Hidden marks of a figure: period -> the series named hidden there (every mark)."""
+    names: dict[pd.Timestamp, set[str]] = {}
+    for trace in figure["data"]:
+        if trace.get("meta") == HIDDEN_META:
+            for x, text in zip(trace["x"], trace["customdata"], strict=True):
+                names.setdefault(TS(x), set()).update(text.split(", "))
+    return names
 
 
 def _target_per_period(figure: dict) -> dict[pd.Timestamp, set[float]]:
@@ -55,15 +65,17 @@ def test_fc001_every_view_of_every_chart(reporting_db, chart_id):
             assert all(len(seen) <= 1 for seen in _target_per_period(figure).values()), where
             if view != "series":
                 continue
-            # Every hidden bar or stack segment is marked at its period, by name.
+            # Every hidden value of a drawn series (a bar, a stack segment or a point of
+            # a line) is marked at its period, by name, and named in the summary.
             frame, _targets = chart_data(chart_id, filters)
             labels = series_labels(spec, frame, "fi")
-            bars = {trace["name"] for trace in figure["data"] if trace["type"] == "bar"}
-            marks = _marks(figure)
+            drawn = {trace.get("name") for trace in figure["data"]}
+            named = _hidden_names(figure)
             for row in frame[frame["suppressed"]].itertuples():
-                if labels.get(row.series) in bars:
-                    assert labels[row.series] in marks[TS(row.period)][1].split(", "), where
-            if marks:
+                if labels.get(row.series) in drawn:
+                    assert labels[row.series] in named.get(TS(row.period), set()), where
+                    assert labels[row.series] in payload["summary"], where
+            if named:
                 assert "salattuja arvoja (..)" in payload["summary"], where
 
 
@@ -115,9 +127,13 @@ def test_fc003_hidden_stack_segments_marked_and_said(reporting_db):
     # hidden. Shown: 8 / 14 = 57.1 %, and 0.0 % twice, so the mark sits at 57.1.
     # 2/2024: 25 within 7 d, 5 at 20 d: nothing hidden.
     assert _marks(payload["figure"]) == {TS("2024-01-01"): (57.1, "8–14 vrk, 15–90 vrk")}
+    # The text names each hidden class with its period.
     assert payload["summary"].endswith(
-        " Kuvaajassa on salattuja arvoja (..) 1 jaksolla, viimeksi 1/2024: 8–14 vrk, 15–90 vrk."
+        " Kuvaajassa on salattuja arvoja (..): 8–14 vrk 1/2024; 15–90 vrk 1/2024."
     )
+    # So does the mark's legend entry, which an exported image shows.
+    (mark,) = [trace for trace in payload["figure"]["data"] if trace.get("meta") == HIDDEN_META]
+    assert mark["name"] == "Salattu (..): 8–14 vrk, 15–90 vrk"
 
 
 def test_fc004_deadline_strip_on_the_fixture(reporting_db):

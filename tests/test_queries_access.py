@@ -445,9 +445,10 @@ def test_qa080_reported_share_speaks_of_the_last_whole_quarter(reporting_db):
     q1 = Filters(start="2024-01", end="2024-03")
     hidden = kpi_payload("palvelutarpeen-arviointi-90pv", q1, "fi")
     assert (hidden["value"], hidden["period"], hidden["status"]) == ("..", "3/2024", "none")
-    assert hidden["status_text"] == (
-        "Tavoite ≥ 97\u00a0%: toteutumaa ei voi arvioida, koska arvo puuttuu tai on salattu"
-    )
+    # The card names the hidden period, and why it is hidden.
+    assert hidden["status_text"] == "Tavoite ≥ 97\u00a0%: jakson 3/2024 toteutumaa ei voi arvioida"
+    # 3 of 4: the denominator 4 is under 5, the first reason that holds.
+    assert hidden["note"] == "Viimeisin arvo (3/2024) on salattu: se perustuu alle 5 henkilöön."
 
 
 def test_qa081_queue_change_compares_the_same_day_a_year_earlier(reporting_db):
@@ -457,8 +458,10 @@ def test_qa081_queue_change_compares_the_same_day_a_year_earlier(reporting_db):
     # 31.12.2024 (21): "0". Left out as incomplete, the latest is 31.12.2024 (21:
     # b1-b10, a1-a10, a11) against 31.12.2023 (0: everyone had left by 21.11.2023).
     years = Filters(start="2023-01", grain="year")
+    # The backlog on 31.12.2024 is 1 (a11, test_qa021): hidden, and said so.
     assert chart_payload("jonot", years, "fi")["summary"] == (
-        f"Viimeisin arvo 2024: 21. Vuotta aiemmin 0 (muutos +21). Jakso 2025 {PARTIAL}"
+        "Viimeisin arvo 2024: 21. Vuotta aiemmin 0 (muutos +21). Kuvaajassa on salattuja "
+        f"arvoja (..): Määräajan ylittäneet (hoitovelka) 2024. Jakso 2025 {PARTIAL}"
     )
     kpi = kpi_payload("jonot", years, "fi")
     assert (kpi["value"], kpi["period"], kpi["change"]) == ("21", "2024", "▲ +21 vuodentakaisesta")

@@ -115,7 +115,9 @@ def test_r010_large_unit_small_complement_is_not_called_few_people(reporting_db)
         payload = chart_payload("hoitotakuu-7vrk", filters, "fi")
         assert payload["summary"] == (
             "Viimeisin arvo (2/2024) on salattu: osuuden ulkopuolelle jää alle 6 "
-            "(nimittäjä − osoittaja), ja sen voisi laskea osoittajasta ja nimittäjästä."
+            "(nimittäjä − osoittaja), ja sen voisi laskea osoittajasta ja nimittäjästä. "
+            # The figure marks the hidden point of the line, and the text names it.
+            "Kuvaajassa on salattuja arvoja (..): Toteutui 7 vrk:ssa 2/2024."
         )
     finally:
         configure(original)
@@ -129,16 +131,19 @@ def test_r011_summary_api_and_files_carry_the_reason(reporting_db):
     # Foundation TA02 2024-01: 4 access visits -> rests on fewer than 5.
     ta02 = Filters(start="2024-01", end="2024-01", units=("TA02",))
     assert chart_payload("hoitotakuu-7vrk", ta02, "fi")["summary"] == (
-        "Viimeisin arvo (1/2024) on salattu: se perustuu alle 5 henkilöön."
+        "Viimeisin arvo (1/2024) on salattu: se perustuu alle 5 henkilöön. "
+        "Kuvaajassa on salattuja arvoja (..): Toteutui 7 vrk:ssa 1/2024."
     )
     # Wellbeing referrals 2024-02: 3 (TA01) -> a small count. The stacked unit bars
     # hide segments in both months: 1/2024 TA02's 2 (small) and, so that 9 - 7 does not
-    # give it away, TA01's 7 (complementary); 2/2024 TA01's 3. So 2 periods, the latest
-    # 2/2024 with TA01 (Alfan terveysasema).
+    # give it away, TA01's 7 (complementary); 2/2024 TA01's 3. The lines: 2/2024's
+    # total 3 and its referrers (fewer still) are hidden too. Every hidden class is
+    # named with its periods, bars (units) then lines, as drawn.
     wellbeing = chart_payload("hyvinvointilahetteet", Filters(start="2024-01", end="2024-02"), "fi")
     assert wellbeing["summary"] == (
         "Viimeisin arvo (2/2024) on salattu: lukumäärä on alle 5. Kuvaajassa on salattuja "
-        "arvoja (..) 2 jaksolla, viimeksi 2/2024: Alfan terveysasema."
+        "arvoja (..): Alfan terveysasema 1/2024, 2/2024; Beetan terveysasema 1/2024; "
+        "Lähetteet yhteensä 2/2024; Lähettäneet ammattilaiset 2/2024."
     )
     # Remote share, TA03 2024-03 (20 client contacts): real-time 6, asynchronous 3,
     # legacy 1 make up the remote 10. Asynchronous 3 is a small numerator; legacy 1 +
