@@ -426,7 +426,12 @@ def _payload(
         events = _events(spec, built["periods"], filters.grain, lang)
         add_events(figure, events, "label")
     as_of = data_as_of()
-    figure.update_layout(meta={"tkExport": export_context(spec, filters, lang, as_of, view)})
+    # Keep what the builder put into meta (charts.fit's width classes).
+    meta = {
+        **(figure.layout.meta or {}),
+        "tkExport": export_context(spec, filters, lang, as_of, view),
+    }
+    figure.update_layout(meta=meta)
     note = partial_note(spec, filters, lang)
     return {
         "view": view,

@@ -341,3 +341,67 @@ def test_f033_groups_and_participants_in_aligned_panels_not_on_two_axes():
     assert (mark.meta, mark.xaxis, mark.yaxis) == ("tk-hidden", "x2", "y2")
     assert list(mark.x) == [TS("2024-01-01")] and list(mark.y) == [0.0]
     assert list(mark.customdata) == ["Osallistujat"]
+
+
+# --- A single period draws, in every chart kind ---------------------------------------
+
+DAY_MS = 86_400_000
+
+
+def _bars(fig):
+    return [trace for trace in fig.data if trace.type == "bar" and trace.orientation != "h"]
+
+
+def test_f040_a_lone_period_is_drawn_as_wide_as_its_period_in_every_kind():
+    from charts.entries.ennaltaehkaisy import breakdown_figure, yearly_panels_figure
+    from charts.figures import deadline_share_figure, stacked_total_figure
+
+    no_targets = _targets([]).iloc[0:0]
+    year = _frame([10.0]).assign(period=TS("2024-01-01"))
+    two = pd.concat([year, year.assign(series="b", value=5.0)])
+    labels = {"s": "Sarja", "b": "Toinen"}
+    figures = {
+        "bar": time_series_figure(year, no_targets, _options(kind="bar", grain="year")),
+        "stacked": time_series_figure(
+            two, no_targets, _options(kind="stacked", grain="year", series_labels=labels)
+        ),
+        "line": time_series_figure(year, no_targets, _options(grain="year")),
+        "stacked total": stacked_total_figure(
+            two, no_targets, _options(kind="stacked", grain="year", series_labels=labels)
+        ),
+        "breakdown": breakdown_figure(
+            two, no_targets, _options(kind="bar", grain="year", series_labels=labels), lines=("s",)
+        ),
+        "yearly panels": yearly_panels_figure(
+            two, no_targets, _options(kind="bar", grain="year", series_labels=labels), lower="b"
+        ),
+        "deadline strip": deadline_share_figure(year, no_targets, _options(grain="year")),
+    }
+    # 2024 is a leap year: 366 days. A bar fills 80 % of its period: 366 * 0.8 = 292.8
+    # days = 292.8 * 86 400 000 ms = 25 297 920 000 ms (plotly gave a lone bar 1 ms).
+    for kind, fig in figures.items():
+        for bar in _bars(fig):
+            assert list(bar.width) == [292.8 * DAY_MS], kind
+        # The axis spans the whole year, 1.1.2024 to 1.1.2025, whatever else is drawn.
+        assert list(fig.layout.xaxis.range) == [TS("2024-01-01"), TS("2025-01-01")], kind
+    assert [len(_bars(fig)) for fig in figures.values()] == [1, 2, 0, 1, 1, 2, 0]
+    # A month (from = to at month grain): February 2024 has 29 days -> 23.2 days wide.
+    february = _frame([10.0]).assign(period=TS("2024-02-01"))
+    fig = time_series_figure(february, no_targets, _options(kind="bar"))
+    assert list(_bars(fig)[0].width) == [23.2 * DAY_MS]
+    assert list(fig.layout.xaxis.range) == [TS("2024-02-01"), TS("2024-03-01")]
+    # Bars of several periods keep their own lengths: 2023 has 365 days (292 days wide).
+    years = _frame([10.0, 12.0]).assign(period=pd.to_datetime(["2023-01-01", "2024-01-01"]))
+    fig = time_series_figure(years, no_targets, _options(kind="bar", grain="year"))
+    assert list(_bars(fig)[0].width) == [292 * DAY_MS, 292.8 * DAY_MS]
+
+
+def test_f041_lone_point_of_a_unit_panel_is_drawn():
+    from charts.small_multiples import small_multiples_figure
+
+    panel = _frame([10.0]).assign(period=TS("2024-01-01"))
+    fig = small_multiples_figure({"Alfa": panel}, "s", _options(grain="year"))
+    (line,) = [trace for trace in fig.data if trace.name == "Alfa"]
+    # A line of one point draws nothing: the point needs a marker.
+    assert "markers" in line.mode
+    assert list(fig.layout.xaxis.range) == [TS("2024-01-01"), TS("2025-01-01")]
