@@ -116,7 +116,9 @@ def base_layout(
     dates = period_format(options.grain, options.lang)
     # The hover's period (the x unified box's title) in the same format as the ticks:
     # plotly's default is English ("Jan 1, 2024").
-    fig.update_xaxes(tickformat=dates, hoverformat=dates, showgrid=False)
+    # Time axes are dates even where a panel has no data (plotly would guess a
+    # linear axis there, and a date range on it draws nothing but NaN paths).
+    fig.update_xaxes(type="date", tickformat=dates, hoverformat=dates, showgrid=False)
     if periods is not None and len(periods):
         fig.update_xaxes(
             tickmode="array",

@@ -86,14 +86,22 @@ def small_multiples_figure(
     labels = list(panels)
     fig = go.Figure()
     fmt = value_format(options.unit, options.decimals, options.lang)
+    periods = pd.to_datetime(
+        pd.concat([frame["period"] for frame in panels.values()] or [pd.Series(dtype="M8[ns]")])
+    )
     for index, label in enumerate(labels):
         frame = panels[label]
         part = frame[frame["series"] == series]
         suffix = "" if index == 0 else str(index + 1)
+        x, y = pd.to_datetime(part["period"]), part["value"]
+        if part.empty and len(periods):
+            # A panel without data keeps one empty point: a panel with no point at
+            # all, next to a legend, makes plotly draw NaN paths.
+            x, y = [periods.min()], [None]
         fig.add_trace(
             go.Scatter(
-                x=pd.to_datetime(part["period"]),
-                y=part["value"],
+                x=x,
+                y=y,
                 name=label,
                 # Markers too: a line of one point (a single period, or a point between
                 # hidden ones) draws nothing.
@@ -138,11 +146,8 @@ def small_multiples_figure(
     for index, mark in enumerate(marks):
         mark.update(name=t("chart.hidden", options.lang), legendgroup="hidden")
         mark.showlegend = index == 0
-    periods = pd.concat(
-        [frame["period"] for frame in panels.values()] or [pd.Series(dtype="M8[ns]")]
-    )
     # Each panel is a third of the width at most: a third as many tick labels fit.
-    base_layout(fig, options, periods=pd.to_datetime(periods), max_ticks=12 // COLUMNS)
+    base_layout(fig, options, periods=periods, max_ticks=12 // COLUMNS)
     fig.update_layout(
         hovermode="closest",
         # Room for the hidden mark's legend on top; the right margin stays the toolbar's.
