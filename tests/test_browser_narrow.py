@@ -4,20 +4,20 @@ and event labels never overlap each other or leave the chart; a lone bar is draw
 the hover speaks Finnish.
 
 The app's own units view is checked on the fixture; figures built by the Python
-builders for harder cases (seven long unit names, events close together) are served
-in a ``dcc.Graph`` as the cards use it, with the app's assets (assets/45-fit-width.js
-lays them out), at the width of a narrow card.
+builders for harder cases (seven long unit names, events close together) are drawn
+on a page of their own as a card draws them, with assets/45-fit-width.js laying them
+out, at the width of a narrow card.
 """
 
 from __future__ import annotations
 
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import plotly.io as pio
 import pytest
-from dash import Dash, dcc, html
 from dash.testing.wait import until
 
 from app import app
@@ -127,19 +127,30 @@ def _open(dash_duo, width: int, path: str = PAGE) -> None:
 
 
 def _serve(dash_duo, figure, width: int) -> dict:
-    """Serve ``figure`` in a card ``width`` px wide (a ``dcc.Graph`` with the cards'
-    config and the app's assets) and return its boxes once its width class (if it has
-    any) is applied and drawn."""
-    page = Dash("tk_narrow", assets_folder=str(ROOT / "assets"))
-    page.layout = html.Div(
-        html.Div(
-            dcc.Graph(figure=figure, config=GRAPH_CONFIG, className="chart-graph"),
-            id=CARD[1:],
-            style={"width": f"{width}px"},
-        )
+    """Draw ``figure`` on a page of its own in a card ``width`` px wide, as a chart card
+    holds it (plotly.js as Dash serves it, the cards' graph config, the app's
+    assets/45-fit-width.js), and return its boxes once its width class (if it has
+    any) is applied and drawn. (A second Dash app in the test process would become
+    the app that ``dash.get_relative_path`` answers for.)"""
+    import json
+
+    import plotly
+
+    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    page = Path(dash_duo.download_path) / f"narrow-{width}.html"
+    page.write_text(
+        f"""<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0">
+<div id="{CARD[1:]}" style="width:{width}px"><div class="dash-graph chart-graph">
+<div id="g" style="height:100%;width:100%"></div></div></div>
+<script src="{plotly_js.as_uri()}"></script>
+<script src="{(ROOT / "assets" / "45-fit-width.js").as_uri()}"></script>
+<script>const f = {pio.to_json(figure)};
+Plotly.newPlot("g", f.data, f.layout, {json.dumps(GRAPH_CONFIG)});</script>
+</body></html>""",
+        encoding="utf-8",
     )
     dash_duo.driver.set_window_size(width + 40, 1400)
-    dash_duo.start_server(page)
+    dash_duo.driver.get(page.as_uri())
     dash_duo.wait_for_element(CARD + " .js-plotly-plot .main-svg", timeout=WAIT)
     return _laid_out(dash_duo, bool((figure.layout.meta or {}).get("tkFit")))
 
