@@ -11,7 +11,7 @@ import pytest
 from charts.catalog import CHARTS
 from charts.figures import HIDDEN_META, MODEBAR_ROOM
 from charts.payload import available_views, chart_data, chart_payload, series_labels
-from queries.filters import Filters
+from queries.filters import GRAINS, Filters
 from tests.figure_checks import drawn_periods, plots_sharing_an_area, targets_inside
 
 TS = pd.Timestamp
@@ -149,3 +149,43 @@ def test_fc004_deadline_strip_on_the_fixture(reporting_db):
     assert list(strip["x"]) == [243 * 86_400_000, 213 * 86_400_000]
     assert "Terveydenhuoltolaki 51 §" in strip["customdata"][0]
     assert (strip["xaxis"], strip["yaxis"]) == ("x2", "y2")
+
+
+# Finnish period formats (d3-time-format), worked out from the table's labels: a month
+# "1/2024" is "%-m/%Y" (no leading zero), a quarter "Q1/2024" is "Q%q/%Y", a year "%Y".
+FINNISH_DATES = {"month": "%-m/%Y", "quarter": "Q%q/%Y", "year": "%Y"}
+# d3 parts that plotly writes in English whatever the language (month and weekday
+# names, AM/PM, its locale's own date formats).
+ENGLISH_PARTS = ("%b", "%B", "%a", "%A", "%p", "%c", "%x", "%X")
+
+
+@pytest.mark.parametrize("chart_id", sorted(CHARTS))
+def test_fc005_every_hover_and_axis_date_is_in_the_ui_language(reporting_db, chart_id):
+    import re
+
+    spec = CHARTS[chart_id]
+    for grain in ("month", "quarter", "year"):
+        filters = Filters(start="2023-01", grain=grain)
+        for view in available_views(spec):
+            figure = chart_payload(chart_id, filters, "fi", view)["figure"]
+            if not figure["data"]:
+                continue
+            where = (chart_id, view, grain)
+            # The grain drawn: never finer than the data's own (``min_grain``).
+            drawn = max(grain, spec.min_grain, key=GRAINS.index)
+            axes = {
+                name: axis
+                for name, axis in figure["layout"].items()
+                if name.startswith("xaxis") and isinstance(axis, dict)
+            }
+            assert axes, where
+            for name, axis in axes.items():
+                # The hover's title (plotly's default: "Jan 1, 2024") and the ticks.
+                assert axis.get("hoverformat") == FINNISH_DATES[drawn], (where, name)
+                assert axis.get("tickformat") == FINNISH_DATES[drawn], (where, name)
+            for trace in figure["data"]:
+                template = trace.get("hovertemplate") or ""
+                # Every date in a hover is formatted, in the language's format.
+                for fmt in re.findall(r"%\{x(\|[^}]*)?\}", template):
+                    assert fmt == "|" + FINNISH_DATES[drawn], (where, trace.get("name"), template)
+                assert not [part for part in ENGLISH_PARTS if part in template], where
