@@ -32,10 +32,12 @@ $(TESTING): $(RUNTIME)
 
 venv: $(TESTING) ## Create the virtual environment with the pinned, tested versions (runtime + test tools)
 
-$(DEMO_DB): | $(RUNTIME)
+# Rebuilt when the generator or the contract changes (a file without the record keys
+# would break every chart query).
+$(DEMO_DB): reporting/demo.py reporting/schema.py reporting/data/targets.csv | $(RUNTIME)
 	$(BIN)/python -m reporting build-demo --out $(DEMO_DB)
 
-demo-db: $(DEMO_DB) ## Build the synthetic demo reporting database if it is missing
+demo-db: $(DEMO_DB) ## Build the synthetic demo reporting database if it is missing or out of date
 
 run: $(RUNTIME) $(DEMO_DB) ## Serve the dashboard at http://127.0.0.1:8050 (installs the runtime, builds the demo data)
 	$(BIN)/python app.py

@@ -29,7 +29,7 @@ from queries.filters import Filters
 from queries.privacy import REASONS
 from queries.reference import data_as_of, is_synthetic
 from queries.results import export_count, export_value
-from queries.units import known_units
+from queries.units import resolve_selection
 from settings import get_settings
 from translations import normalise_language, t
 
@@ -80,9 +80,11 @@ class BadRequest(Exception):
 def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
     """The chart, filters and language of a data request.
 
-    Bad filter values, and unit codes the reporting DB does not know, are rejected with
-    400 and a message (a tool should not silently get other data than it asked for); an
-    unknown id is 404; 503 when the unit list cannot be read.
+    Bad filter values are rejected with 400 and a message (a tool should not silently
+    get other data than it asked for); so is a unit selection that is not one node of
+    the unit hierarchy (``queries.units``: two or more ``unit`` values, a bad form, a
+    node the reporting DB does not know) and more than one ``service``. An unknown id
+    is 404; 503 when the unit list cannot be read.
     """
     lang = normalise_language(request.args.get("lang") or get_settings().language)
     spec = CHARTS.get(chart_id)
@@ -91,7 +93,7 @@ def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
     filters, notices = Filters.from_query(request.args.to_dict(flat=False))
     if not notices:
         try:
-            filters, notices = known_units(filters)
+            filters, notices = resolve_selection(filters)
         except DATABASE_ERRORS:
             log.exception("unit list for %s failed", chart_id)
             raise BadRequest(_error(503, "card.db_error", lang)) from None
@@ -197,14 +199,20 @@ def chart_data_json(chart_id: str):
                 "from": applied.start,
                 "to": applied.end,
                 "grain": applied.grain,
-                "unit": list(applied.units),
-                "service": list(applied.services),
+                # The node of the unit hierarchy (None: the whole county) and its units.
+                "unit": (filters.node or None) if applied.units else None,
+                "units": list(applied.units),
+                "service": applied.services[0] if applied.services else None,
             },
             "data_as_of": as_of.isoformat() if as_of else None,
             "synthetic": synthetic,
             "suppression": {
                 "min_count": get_settings().min_cell_count,
                 "applies": spec.counts_people,
+                # docs/privacy.md: every count of people is rounded to a multiple of min_count
+                # (0 included), shares resting on a published 0 are withheld; exact_series exact.
+                "method": "fixed_random_rounding" if spec.counts_people else "none",
+                "exact_series": list(spec.exact_series),
                 # What each row's suppression_reason means, in the asked language.
                 "reasons": {reason: reason_text(reason, lang) for reason in REASONS},
             },

@@ -29,6 +29,7 @@ address the page does not show, and the router builds the page from it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qs
 
 from dash import ALL, Input, Output, State, callback, clientside_callback
@@ -37,70 +38,56 @@ from dash.exceptions import PreventUpdate
 from charts.address import Address, CardStates
 from charts.card import card_id
 from charts.kpi import ADDRESS_LINK
-from dashboards._filters import ADDRESS_PROPOSAL, LATEST
+from dashboards._filters import ADDRESS_PROPOSAL, ALL_SERVICES, COUNTY, LATEST, UNIT_CONTROL
 from dashboards._page import PAGE_STATE
+from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
+from queries.units import resolve_selection
 from translations import t
 
 # Dash Pages' location component (dash.page_container); Dash has no public name for it.
 PAGE_LOCATION = "_pages_location"
-UNIT_GROUP = "unit-group"
+
+
+def read_shown(state: object) -> tuple[Address, tuple[str, ...]]:
+    """The address recorded in a ``page-state`` store (the default address for anything
+    that is not such a store's data) and the notice keys of its values not taken."""
+    search = state.get("search") if isinstance(state, dict) else None
+    query = parse_qs(search.lstrip("?")) if isinstance(search, str) else {}
+    return Address.from_query(query)
 
 
 def shown_address(state: object) -> Address:
-    """The address recorded in a ``page-state`` store (the default address for anything
-    that is not such a store's data)."""
-    search = state.get("search") if isinstance(state, dict) else None
-    query = parse_qs(search.lstrip("?")) if isinstance(search, str) else {}
-    return Address.from_query(query)[0]
-
-
-def chosen_units(unit_groups: object, unit_options: object, url_units: object) -> list[str]:
-    """The units ticked in the unit picker, plus units of the address that have no
-    checkbox (they cannot be unticked, so they stay chosen). Before the picker has
-    loaded (``unit_groups`` empty) the units of the address stay in force. A client
-    may send anything: only lists of strings count as ticked units."""
-
-    def strings(values: object) -> list[str]:
-        return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
-
-    url_units = strings(url_units)
-    groups = unit_groups if isinstance(unit_groups, list) else []
-    if not groups:
-        return url_units
-    offered = {
-        option.get("value")
-        for options in (unit_options if isinstance(unit_options, list) else [])
-        if isinstance(options, list)
-        for option in options
-        if isinstance(option, dict)
-    }
-    ticked = [unit for group in groups for unit in strings(group)]
-    return ticked + [unit for unit in url_units if unit not in offered]
+    """The address recorded in a ``page-state`` store (``read_shown`` without the
+    notices)."""
+    return read_shown(state)[0]
 
 
 def controls_address(
     shown: Address,
-    units: list[str],
+    unit: object,
     start: object,
     end: object,
     grain: object,
-    services: object,
+    service: object,
     views: dict[str, object],
     phases: dict[str, object],
 ) -> tuple[Address, tuple[str, ...]]:
     """The address the controls show, validated like URL parameters, and the notice keys
-    of values not taken. Language and embed flag are those of the shown address."""
+    of values not taken. ``unit`` is the unit control's node id (``COUNTY``: the whole
+    county), ``service`` the service control's one service (``ALL_SERVICES``: all).
+    Language and embed flag are those of the shown address. The node is not looked up
+    here (``queries.units.resolve_selection``)."""
     filters, filter_notices = Filters.from_query(
         {
-            "unit": units,
+            "unit": None if unit == COUNTY else unit,
             "from": start,
             "to": None if end == LATEST else end,
             "grain": grain,
-            "service": services or [],
+            "service": None if service == ALL_SERVICES else service,
         }
     )
-    cards, card_notices = CardStates.from_cards(views, phases)
+    cards, card_notices = CardStates.from_cards(views, phases, filters.grain)
     return Address(filters, cards, shown.lang, shown.embed), filter_notices + card_notices
 
 
@@ -119,64 +106,51 @@ def _by_chart(ids: object, values: object) -> dict[str, object]:
 
 @callback(
     Output(ADDRESS_PROPOSAL, "data"),
-    Input({"type": UNIT_GROUP, "area": ALL}, "value"),
+    Input(UNIT_CONTROL, "value"),
     Input("filter-from", "value"),
     Input("filter-to", "value"),
     Input("filter-grain", "value"),
     Input("filter-service", "value"),
     Input(card_id("chart-view", ALL), "value"),
     Input(card_id("chart-phases", ALL), "data"),
-    State({"type": UNIT_GROUP, "area": ALL}, "options"),
-    State("unit-selection", "data"),
     State(card_id("chart-view", ALL), "id"),
     State(card_id("chart-phases", ALL), "id"),
     State(PAGE_STATE, "data"),
     prevent_initial_call=True,
 )
-def propose_address(
-    unit_groups,
-    start,
-    end,
-    grain,
-    services,
-    views,
-    phases,
-    unit_options,
-    url_units,
-    view_ids,
-    phase_ids,
-    state,
-):
+def propose_address(unit, start, end, grain, service, views, phases, view_ids, phase_ids, state):
     """The address of the page's controls as a proposal for ``apply_address``:
-    ``{"token", "search", "links", "filters", "summary", "status"}`` (``links``: the
-    query string of links to other pages; ``filters``: the cards' filter parameters;
-    ``summary``, ``status``: the unit count and why a value was not taken)."""
+    ``{"token", "search", "links", "filters", "status"}`` (``links``: the query string
+    of links to other pages; ``filters``: the cards' filter parameters; ``status``: why
+    a value was not taken). A unit node the reporting DB does not know is not taken
+    (the whole county instead); when the unit list cannot be read the node stays
+    unchecked, and the cards report the database."""
     if not isinstance(state, dict):
         raise PreventUpdate
     shown = shown_address(state)
     address, notices = controls_address(
         shown,
-        chosen_units(unit_groups, unit_options, url_units),
+        unit,
         start,
         end,
         grain,
-        services,
+        service,
         _by_chart(view_ids, views),
         _by_chart(phase_ids, phases),
     )
+    try:
+        filters, unknown = resolve_selection(address.filters)
+    except DATABASE_ERRORS:
+        unknown = ()
+    else:
+        address = replace(address, filters=filters)
     lang = address.language
-    units = address.filters.units
     return {
         "token": state.get("token"),
         "search": address.search(),
         "links": address.link_search(),
         "filters": address.filters.to_query(),
-        "summary": (
-            t("filters.units_selected", lang, count=len(units))
-            if units
-            else t("filters.units_all", lang)
-        ),
-        "status": " ".join(t(key, lang) for key in notices),
+        "status": " ".join(t(key, lang) for key in notices + unknown),
     }
 
 
@@ -187,7 +161,7 @@ clientside_callback(
         const none = function (list) { return (list || []).map(function () { return noUpdate; }); };
         // Only an answer computed for the build of the page on screen is applied.
         if (!proposal || !state || proposal.token !== state.token) {
-            return [noUpdate, none(requests), none(kpis), noUpdate, noUpdate, none(links)];
+            return [noUpdate, none(requests), none(kpis), noUpdate, none(links)];
         }
         const same = function (a, b) { return JSON.stringify(a) === JSON.stringify(b); };
         const refilter = function (store) {
@@ -199,7 +173,6 @@ clientside_callback(
                 ? Object.assign({}, state, {search: proposal.search, moved: true}) : noUpdate,
             (requests || []).map(refilter),
             (kpis || []).map(refilter),
-            proposal.summary,
             proposal.status,
             (links || []).map(function (link) {
                 const at = link.target.indexOf("#");
@@ -212,7 +185,6 @@ clientside_callback(
     Output(PAGE_STATE, "data"),
     Output(card_id("chart-request", ALL), "data"),
     Output(card_id("kpi-request", ALL), "data"),
-    Output("unit-summary", "children"),
     Output("filter-status", "children"),
     Output({"type": ADDRESS_LINK, "target": ALL}, "href"),
     Input(ADDRESS_PROPOSAL, "data"),

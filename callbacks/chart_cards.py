@@ -8,11 +8,11 @@ import logging
 from dash import MATCH, Input, Output, State, callback, clientside_callback
 
 from charts.address import SPC_VIEW, CardStates
-from charts.card import card_id, chart_body, chart_error, read_request
+from charts.card import card_id, chart_body, chart_error, read_request, selection_refused
 from charts.payload import chart_payload
 from charts.phase_picker import phase_picker
 from queries.engine import DATABASE_ERRORS
-from queries.units import known_units
+from queries.units import refused, resolve_selection
 
 log = logging.getLogger(__name__)
 
@@ -30,23 +30,33 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
     ``request`` is ``{"chart": id, "filters": {url params}, "lang": code}`` as written by
     ``charts.card.chart_card``; ``phases`` the card's list of ``YYYY-MM`` phase starts.
     All three are validated again like an address because a client can send anything:
-    a view the chart does not offer is the time series, bad phase starts are dropped,
-    and unit codes the reporting DB does not know are dropped before any query (so
-    invented codes cannot force new queries).
-    Phase starts reach the payload (and its cache key) only in the run-chart view. A
+    a view the chart does not offer is the time series, bad phase starts are dropped.
+    A unit selection that is not one node of the unit hierarchy (several units, an
+    unknown node, a bad form) or more than one queue service is refused with a notice
+    before any query: no data for arbitrary unit sets, and invented ids cannot force
+    new queries.
+    Phase starts reach the payload (and its cache key) only in the run-chart view. The
+    phase picker follows the view drawn (``payload["view"]``: a run chart with too few
+    periods is drawn as the time series) and shows the phase starts as applied. A
     database failure shows a notice in the user's language, never a trace.
     """
-    spec, filters, lang = read_request(request)
+    spec, filters, lang, notices = read_request(request)
     if spec is None:
         return chart_error(lang)
+    if refused(notices):
+        return selection_refused(refused(notices), lang)
     # Only valid views and months reach the cache key.
-    cards, _notices = CardStates.from_cards({spec.id: view}, {spec.id: phases})
+    cards, _notices = CardStates.from_cards({spec.id: view}, {spec.id: phases}, filters.grain)
     view = cards.view_of(spec.id)
     picked = cards.phases_of(spec.id) if view == SPC_VIEW else ()
     try:
-        filters, _unknown = known_units(filters)  # no queries for invented unit codes
+        filters, unknown = resolve_selection(filters)  # no queries for invented ids
+        if unknown:
+            return selection_refused(unknown, lang)
         payload = chart_payload(spec.id, filters, lang, view, picked)
-        tools = [phase_picker(spec, filters, picked, lang)] if view == SPC_VIEW else []
+        drawn = payload.get("view", view)
+        applied = tuple(payload.get("phases", ()))
+        tools = [phase_picker(spec, filters, applied, lang)] if drawn == SPC_VIEW else []
     except DATABASE_ERRORS:
         log.exception("chart %s failed", spec.id)
         return chart_error(lang)

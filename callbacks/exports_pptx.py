@@ -16,7 +16,7 @@ import os
 
 from dash import Input, Output, State, callback, ctx, dcc, get_app, no_update
 
-from callbacks.address import shown_address
+from callbacks.address import read_shown
 from charts.address import SPC_VIEW
 from charts.areas import AREA_BY_SLUG, OVERVIEW
 from charts.catalog import CHARTS
@@ -24,7 +24,7 @@ from dashboards._export import IDS
 from dashboards._page import PAGE_STATE
 from exports.files import PPTX_TYPE
 from exports.pptx import build_deck, deck_filename
-from queries.units import known_units
+from queries.units import refused, resolve_selection
 from translations import normalise_language, t
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,11 @@ def _charts(request: dict, chosen: list | None, selected_only: bool) -> list[str
         chosen_set = {c for c in (chosen if isinstance(chosen, list) else []) if isinstance(c, str)}
         page_charts = [c for c in page_charts if c in chosen_set]
     return list(dict.fromkeys(page_charts))[:MAX_CHARTS]
+
+
+def _refusal(notices: tuple[str, ...], lang: str) -> str:
+    """The status line for a refused unit or service selection."""
+    return " ".join([t("export.pptx.refused", lang), *(t(key, lang) for key in notices)])
 
 
 @callback(
@@ -88,8 +93,10 @@ def export_pptx(set_progress, _page_clicks, _selected_clicks, request, chosen, s
     it to ``dcc.Download``.
 
     Everything the client sends is validated again: unknown pages and charts are
-    dropped, the address is parsed like URL parameters. A failure (database, browser)
-    gives a message in the status line, never a trace.
+    dropped, the address is parsed like URL parameters, and a unit selection that is
+    not one node of the unit hierarchy (or more than one queue service) is refused
+    with a message, before any query. A failure (database, browser) gives a message
+    in the status line, never a trace.
     """
     request = request if isinstance(request, dict) else {}
     lang = normalise_language(request.get("lang"))
@@ -98,7 +105,9 @@ def export_pptx(set_progress, _page_clicks, _selected_clicks, request, chosen, s
     chart_ids = _charts(request, chosen, ctx.triggered_id == IDS["selected"])
     if not chart_ids:
         return no_update, t("export.pptx.none_selected", lang)
-    address = shown_address(state)
+    address, notices = read_shown(state)
+    if refused(notices):
+        return no_update, _refusal(refused(notices), lang)
     filters = address.filters
     chart_views = {chart_id: address.cards.view_of(chart_id) for chart_id in chart_ids}
     chart_phases = {
@@ -115,7 +124,9 @@ def export_pptx(set_progress, _page_clicks, _selected_clicks, request, chosen, s
     progress(0, len(chart_ids))
     try:
         with get_app().server.app_context():
-            filters, _unknown = known_units(filters)  # no queries for invented unit codes
+            filters, unknown = resolve_selection(filters)  # no queries for invented ids
+            if unknown:
+                return no_update, _refusal(unknown, lang)
             deck = build_deck(
                 t(area.title_key, lang),
                 chart_ids,

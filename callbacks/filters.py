@@ -1,58 +1,65 @@
-"""Filter bar callbacks: the unit picker and the copy-link button. (Every change of the
-filters goes into the address and the cards through ``callbacks.address``.)"""
+"""Filter bar callbacks: the options of the unit control and the copy-link button.
+(Every change of the filters goes into the address and the cards through
+``callbacks.address``.)"""
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, html
+from dash import Input, Output, State, callback, clientside_callback
 
-from callbacks.address import UNIT_GROUP, shown_address
+from callbacks.address import shown_address
+from dashboards._filters import UNIT_CONTROL, UNIT_SELECTION, county_option
 from dashboards._page import PAGE_STATE
 from queries.engine import DATABASE_ERRORS
-from queries.reference import units
+from queries.units import AREA, MUNICIPALITY, UNIT, hierarchy_nodes
 from translations import t
+
+# The unit control's groups, in order, and the value of each group's heading (an
+# option that cannot be chosen; "#" is never part of a node id).
+GROUPS = (AREA, MUNICIPALITY, UNIT)
+
+
+def node_options(nodes, lang: str) -> list[dict]:
+    """The unit control's options for the hierarchy ``nodes`` (``queries.units.Node``):
+    the county, then a heading (disabled) and the nodes of each kind in ``GROUPS`` —
+    service areas, municipalities, units — in the order given. A native select has
+    no groups of its own in Dash, so the headings group the list for the eye and the
+    screen reader alike."""
+    options = [county_option(lang)]
+    for kind in GROUPS:
+        members = [node for node in nodes if node.kind == kind]
+        if not members:
+            continue
+        options.append(
+            {
+                "label": f"— {t(f'filters.unit_group.{kind}', lang)} —",
+                "value": f"#{kind}",
+                "disabled": True,
+            }
+        )
+        options += [{"label": node.label(lang), "value": node.id} for node in members]
+    return options
 
 
 @callback(
-    Output("unit-picker", "children"),
-    Input("unit-selection", "data"),
+    Output(UNIT_CONTROL, "options"),
+    Output("unit-status", "children"),
+    Input(UNIT_SELECTION, "data"),
     State(PAGE_STATE, "data"),
 )
-def unit_picker(selected, state):
-    """Checkboxes for every unit, one fieldset per service area, labelled
-    "municipality – unit" and sorted by municipality."""
+def unit_options(selected, state):
+    """The unit control's options (``node_options``) in the page's language; when the
+    unit list cannot be read, the county and the chosen node (named by its id) and a
+    note saying so."""
     lang = shown_address(state).language
     try:
-        frame = units()
+        nodes = hierarchy_nodes()
     except DATABASE_ERRORS:
-        return html.P(t("filters.units_unavailable", lang), className="small text-muted")
-    name = "name_sv" if lang == "sv" else "name_fi"
-    municipality = "municipality_sv" if lang == "sv" else "municipality_fi"
-    # A store the browser sends back may hold anything: keep only unit ids (strings).
-    selected = {
-        unit for unit in (selected if isinstance(selected, list) else []) if isinstance(unit, str)
-    }
-    groups = []
-    for area, group in frame.groupby("service_area", sort=True):
-        rows = group.sort_values([municipality, name])
-        options = [
-            {"label": f"{getattr(r, municipality)} – {getattr(r, name)}", "value": r.unit_id}
-            for r in rows.itertuples(index=False)
-        ]
-        groups.append(
-            html.Fieldset(
-                [
-                    html.Legend(area, className="small fw-semibold mb-1"),
-                    dbc.Checklist(
-                        id={"type": UNIT_GROUP, "area": area},
-                        options=options,
-                        value=[o["value"] for o in options if o["value"] in selected],
-                    ),
-                ],
-                className="unit-group",
-            )
+        chosen = [selected] if isinstance(selected, str) and selected else []
+        return (
+            [county_option(lang), *({"label": node, "value": node} for node in chosen)],
+            t("filters.units_unavailable", lang),
         )
-    return groups
+    return node_options(nodes, lang), ""
 
 
 # Copying needs the browser's clipboard, so it runs client-side. Without clipboard

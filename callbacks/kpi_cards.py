@@ -9,7 +9,7 @@ from dash import MATCH, Input, Output, callback, html
 from charts.card import card_id, read_request
 from charts.kpi import kpi_body, kpi_payload
 from queries.engine import DATABASE_ERRORS
-from queries.units import known_units
+from queries.units import refused, resolve_selection
 from translations import t
 
 log = logging.getLogger(__name__)
@@ -21,12 +21,15 @@ log = logging.getLogger(__name__)
 )
 def kpi_card_body(request: dict) -> list:
     """Render one KPI card; a bad request or a database failure gives a short notice.
-    Unit codes the reporting DB does not know are dropped before any query."""
-    spec, filters, lang = read_request(request)
-    if spec is None:
+    A refused unit or service selection (``queries.units.REFUSED_SELECTION``: several
+    units, an unknown node, ...) gives the notice before any query."""
+    spec, filters, lang, notices = read_request(request)
+    if spec is None or refused(notices):
         return [html.P(t("kpi.unavailable", lang), className="small")]
     try:
-        filters, _unknown = known_units(filters)
+        filters, unknown = resolve_selection(filters)
+        if unknown:
+            return [html.P(t("kpi.unavailable", lang), className="small")]
         return kpi_body(kpi_payload(spec.id, filters, lang), lang)
     except DATABASE_ERRORS:
         log.exception("KPI %s failed", spec.id)

@@ -24,8 +24,8 @@ from urllib.parse import urlencode
 
 from charts.catalog import CHARTS
 from charts.payload import available_views
-from charts.spc import MAX_USER_PHASES
-from queries.filters import Filters, _month_ok, _values
+from charts.spc import MAX_USER_PHASES, is_phase_month, phase_month
+from queries.filters import GRAINS, Filters, _values
 from settings import get_settings
 from translations import normalise_language
 
@@ -52,14 +52,22 @@ class CardStates:
     phases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @classmethod
-    def from_query(cls, query: Mapping[str, object]) -> tuple[CardStates, tuple[str, ...]]:
+    def from_query(
+        cls, query: Mapping[str, object], grain: str = "month"
+    ) -> tuple[CardStates, tuple[str, ...]]:
         """The ``view`` and ``phase`` parameters of ``query`` and the notices for the
         values dropped: an unknown chart, a view the chart does not offer, a month not
-        of the form ``YYYY-MM``, a phase for a chart without a run chart, or more than
-        ``MAX_PHASES`` phase starts for one chart. For a chart named twice in ``view``
-        the first value counts."""
+        of the form ``YYYY-MM`` in ASCII digits, a phase for a chart without a run
+        chart, or more than ``MAX_PHASES`` phase starts for one chart. For a chart named
+        twice in ``view`` the first value counts. A phase month becomes the first month
+        of its period at ``grain`` (the filters' grain: May 2024 at quarter grain is
+        ``2024-04``, the start of the quarter the chart shows), so the months of one
+        period are one phase start, not several. (The chart payload puts them on the
+        periods actually shown, ``charts.payload.chart_payload``.)"""
         if not isinstance(query, Mapping):
             query = {}
+        if grain not in GRAINS:
+            grain = "month"
         notices: list[str] = []
         views: dict[str, str] = {}
         for raw in _values(query.get("view")):
@@ -74,10 +82,11 @@ class CardStates:
             chart_id, month = _chart_and_value(raw)
             spec = CHARTS.get(chart_id)
             chosen = phases.setdefault(chart_id, set()) if spec is not None else set()
+            month = phase_month(month, grain) if is_phase_month(month) else ""
             if (
                 spec is None
                 or SPC_VIEW not in available_views(spec)
-                or not _month_ok(month)
+                or not month
                 or (month not in chosen and len(chosen) >= MAX_PHASES)
             ):
                 notices.append("notice.bad_phase")
@@ -91,10 +100,11 @@ class CardStates:
 
     @classmethod
     def from_cards(
-        cls, views: Mapping[str, object], phases: Mapping[str, object]
+        cls, views: Mapping[str, object], phases: Mapping[str, object], grain: str = "month"
     ) -> tuple[CardStates, tuple[str, ...]]:
         """The state of the cards on a page: chart id -> the value of its view switch,
-        chart id -> the list of its phase starts. Validated exactly like the URL."""
+        chart id -> the list of its phase starts, at the filters' ``grain``. Validated
+        exactly like the URL."""
         query = {
             "view": [f"{chart}:{view}" for chart, view in views.items() if isinstance(view, str)],
             "phase": [
@@ -105,7 +115,7 @@ class CardStates:
                 if isinstance(month, str)
             ],
         }
-        return cls.from_query(query)
+        return cls.from_query(query, grain)
 
     def to_query(self) -> dict[str, list[str]]:
         """The ``view`` and ``phase`` URL parameters (empty ones left out)."""
@@ -151,7 +161,7 @@ class Address:
         if not isinstance(query, Mapping):
             query = {}
         filters, filter_notices = Filters.from_query(query)
-        cards, card_notices = CardStates.from_query(query)
+        cards, card_notices = CardStates.from_query(query, filters.grain)
         lang = normalise_language((_values(query.get("lang")) or [None])[0])
         if lang == normalise_language(get_settings().language):
             lang = ""

@@ -52,13 +52,15 @@ def request_store(kind: str, spec: ChartSpec, filters: Filters, lang: str) -> dc
     )
 
 
-def read_request(request: object) -> tuple[ChartSpec | None, Filters, str]:
+def read_request(request: object) -> tuple[ChartSpec | None, Filters, str, tuple[str, ...]]:
     """The chart, filters and language of a request store's data, validated again
-    because a client can send anything (unknown chart: None)."""
+    because a client can send anything (unknown chart: None), and the notice keys of
+    the filter values not taken (``Filters.from_query``). The unit selection is not
+    resolved yet (``queries.units.resolve_selection``)."""
     request = request if isinstance(request, dict) else {}
     lang = normalise_language(request.get("lang"))
-    filters, _notices = Filters.from_query(request.get("filters") or {})
-    return CHARTS.get(str(request.get("chart"))), filters, lang
+    filters, notices = Filters.from_query(request.get("filters") or {})
+    return CHARTS.get(str(request.get("chart"))), filters, lang, notices
 
 
 def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
@@ -81,6 +83,7 @@ def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
                     dbc.PopoverBody(
                         [
                             html.P(spec.definition(lang)),
+                            html.P(spec.protection(lang), className="small"),
                             html.P(
                                 t("card.source", lang, source=t(spec.text_key("source"), lang)),
                                 className="mb-0 small",
@@ -240,6 +243,21 @@ def chart_body(
 def chart_error(lang: str) -> list:
     """The body shown when the reporting database cannot be reached."""
     return [alert(t("card.db_error", lang), "warning")]
+
+
+def selection_refused(notices: tuple[str, ...], lang: str) -> list:
+    """The body shown instead of data when a request's unit or service selection is
+    refused (``queries.units.REFUSED_SELECTION``): what was wrong, in ``lang``."""
+    return [
+        alert(
+            [
+                html.P(t("card.selection_refused", lang), className="mb-1"),
+                html.Ul([html.Li(t(key, lang)) for key in notices], className="mb-0"),
+            ],
+            "warning",
+            "selection-refused",
+        )
+    ]
 
 
 def alert(children, color: str, class_name: str = "") -> html.Div:

@@ -29,13 +29,15 @@ _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 class ChartSpec:
     """One chart: what it measures, where its data comes from and how it is drawn.
 
-    ``load(filters)`` returns the tidy chart frame of ``queries.results`` with small
-    counts already suppressed. ``series`` lists the series keys in drawing order; the
-    first is the headline the summary sentence speaks of. Texts live in the
-    translation catalog under ``chart.<id>.title|definition|source`` and
-    ``chart.<id>.series.<key>``. Series whose keys come from the data (one per unit or
-    specialty) are drawn after the listed ones, labelled by the frame's ``label``
-    column. ``figure`` is the builder, ``(frame, targets, FigureOptions) -> go.Figure``.
+    ``load(filters)`` returns the exact tidy chart frame of ``queries.results`` with
+    its cell keys; ``charts.payload.load_complete`` publishes it
+    (``queries.privacy.protect``) before anything is served. ``series`` lists the
+    series keys in drawing order; the first is the headline the summary sentence
+    speaks of. Texts live in the translation catalog under
+    ``chart.<id>.title|definition|source`` and ``chart.<id>.series.<key>``. Series
+    whose keys come from the data (one per unit or specialty) are drawn after the
+    listed ones, labelled by the frame's ``label`` column. ``figure`` is the builder,
+    ``(frame, targets, FigureOptions) -> go.Figure``.
     """
 
     id: str
@@ -51,7 +53,10 @@ class ChartSpec:
     deadline_indicator: str | None = None  # targets.indicator_id of its legal deadlines
     higher_is_better: bool = True
     unit_filter: bool = True  # False when the figures are county totals only
-    counts_people: bool = True  # False: counts of units/services, not suppressed
+    counts_people: bool = True  # False: counts of units/services, published exactly
+    # Series that are not counts of people in a chart that otherwise counts people (the
+    # groups beside their participants): published exactly (``queries.privacy.protect``).
+    exact_series: tuple[str, ...] = ()
     # The finest grain the data has (reported quarterly or yearly figures): a finer
     # request is shown at this grain, so labels say "2026", not "1/2026". Like every
     # chart it shows whole periods only (``charts.payload.load_complete``): a yearly
@@ -70,6 +75,12 @@ class ChartSpec:
     def definition(self, lang: str) -> str:
         """The definition text, citing the small-count minimum in force."""
         return t(self.text_key("definition"), lang, minimum=get_settings().min_cell_count)
+
+    def protection(self, lang: str) -> str:
+        """One sentence on how small numbers are protected in this chart (shown in the
+        definition popover), citing the minimum in force."""
+        key = "card.protection" if self.counts_people else "card.protection_none"
+        return t(key, lang, minimum=get_settings().min_cell_count)
 
     def series_key(self, series: str) -> str:
         """Translation key of a series label."""

@@ -491,16 +491,18 @@ def hidden_note(fig: go.Figure | dict, grain: str, lang: str) -> str:
     salattuja arvoja (..): 8–14 vrk 1/2024, 3/2024; 15–90 vrk 1/2024."."""
     data = fig["data"] if isinstance(fig, dict) else fig.data
     marks = [trace for trace in data if _get(trace, "meta") == HIDDEN_META]
-    if not marks:
-        return ""
     from charts.summary import period_label  # summary formats; no import cycle
 
     order = [_get(trace, "name") for trace in data if _get(trace, "meta") != HIDDEN_META]
     periods: dict[str, set[pd.Timestamp]] = {}
     for trace in marks:
+        if _get(trace, "customdata") is None:
+            continue  # a mark that names nothing (the run chart's gaps)
         for x, names in zip(_get(trace, "x"), _get(trace, "customdata"), strict=True):
             for name in names.split(", "):
                 periods.setdefault(name, set()).add(pd.Timestamp(x))
+    if not periods:
+        return ""
     items = []
     for name in sorted(periods, key=lambda n: order.index(n) if n in order else len(order)):
         days = sorted(periods[name])

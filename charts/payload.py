@@ -1,8 +1,9 @@
 """Server-side assembly of one chart: data, figure, summary and table.
 
 ``chart_data`` is what the data API serves; ``chart_payload`` is what a chart card
-shows. Both start from the same memoized query, so the API returns exactly the plotted
-(suppressed) numbers.
+shows. Both start from ``load_complete``, the one choke point where the exact query
+frame is published (``queries.privacy.protect``) and its cell keys dropped, so the API
+returns exactly the plotted (protected) numbers and no exact count leaves the server.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from exports.files import file_stem
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
 from queries.periods import clamp_to_data, complete_periods, incomplete_periods
+from queries.privacy import protect, without_keys
 from queries.reference import (
     data_as_of,
     data_window,
@@ -46,6 +48,7 @@ from queries.reference import (
     units,
 )
 from queries.results import as_stated
+from settings import get_settings
 from translations import format_date, t
 
 _EMPTY_TARGETS = pd.DataFrame(
@@ -67,8 +70,10 @@ def effective_filters(spec: ChartSpec, filters: Filters) -> Filters:
     queue charts take the service filter (so the cache is not split needlessly), a
     grain finer than the data's own is raised to it, and the months are cut to the
     data's (``queries.periods.clamp_to_data``: one cache key per view, however the
-    months outside the data are spelled)."""
-    filters = clamp_to_data(filters, *data_window())
+    months outside the data are spelled). The node id is dropped: the queries read the
+    resolved member ``units`` only, so two nodes with the same members (a municipality
+    with one unit, and that unit) share one cache key."""
+    filters = replace(clamp_to_data(filters, *data_window()), node="")
     if not spec.unit_filter:
         filters = replace(filters, units=())
     if not spec.service_filter:
@@ -115,10 +120,23 @@ def load_complete(spec: ChartSpec, filters: Filters) -> pd.DataFrame:
     kind of chart (``queries.periods.complete_periods``). So no summary, KPI card,
     target status or change from a year earlier speaks of a period in progress, and
     a stock (queue length) is always the snapshot at its period's last day.
-    ``partial_note`` names what was left out. Numbers are as the chart states them
-    (``queries.results.as_stated``: values rounded to ``spec.decimals``, counts whole)."""
+    ``partial_note`` names what was left out.
+
+    This is the one place where data leave the query layer: counts of people are
+    published by ``queries.privacy.protect`` (fixed random rounding with cell keys;
+    exact for ``counts_people=False`` charts and ``spec.exact_series``) and the key
+    columns are dropped, so every caller (cards, KPI cards, summaries, small multiples,
+    run charts, the data API, the exports) gets the same protected numbers. Numbers are
+    as the chart states them (``queries.results.as_stated``: values rounded to
+    ``spec.decimals``, counts whole)."""
     first_day, last_day = data_window()
-    frame = as_stated(spec.load(filters), spec.decimals)
+    published = protect(
+        spec.load(filters),
+        get_settings().min_cell_count,
+        spec.counts_people,
+        spec.exact_series,
+    )
+    frame = as_stated(without_keys(published), spec.decimals)
     return complete_periods(frame, filters, last_day, first_day)
 
 
@@ -220,12 +238,14 @@ def _series_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]
 
 
 def _unit_panels(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, pd.DataFrame]:
-    """Unit label -> the chart's tidy frame for that unit alone (each one cached)."""
+    """Unit label -> the chart's tidy frame for that unit alone (each one cached): the
+    units of the chart's ``unit_types`` among the chosen node's members (the county:
+    all of them); a node that is one unit is shown whatever its type."""
     frame = units()
+    if len(filters.units) != 1:
+        frame = frame[frame["unit_type"].isin(spec.unit_types)]
     if filters.units:
         frame = frame[frame["unit_id"].isin(filters.units)]
-    else:
-        frame = frame[frame["unit_type"].isin(spec.unit_types)]
     name = "name_sv" if lang == "sv" else "name_fi"
     return {
         getattr(row, name): load_complete(spec, replace(filters, units=(row.unit_id,)))
@@ -251,6 +271,11 @@ def _units_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
         for label, (period, value, hidden) in latest.items()
     ]
     shown = {k: v for k, v in latest.items() if not v[2] and not pd.isna(v[1])}
+    # Units are compared within one period: the latest one any shown unit has (a unit
+    # whose data end earlier is in the table, not in the sentence).
+    if shown:
+        last_period = max(v[0] for v in shown.values())
+        shown = {k: v for k, v in shown.items() if v[0] == last_period}
     if shown:
         high = max(shown, key=lambda k: shown[k][1])
         low = min(shown, key=lambda k: shown[k][1])
@@ -286,6 +311,22 @@ def _units_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
     }
 
 
+def _spc_grid(spec: ChartSpec, filters: Filters) -> pd.DataFrame:
+    """The headline series the run chart draws, on every period of the grain
+    (``charts.spc.on_period_grid``: ``period``, ``value``, ``suppressed``)."""
+    frame, _targets = chart_data(spec.id, filters)
+    return on_period_grid(
+        frame.loc[frame["series"] == spec.series[0], ["period", "value", "suppressed"]],
+        filters.grain,
+    )
+
+
+def spc_possible(grid: pd.DataFrame) -> bool:
+    """Whether the run chart can be drawn from ``grid`` (``_spc_grid``): at least
+    ``MIN_POINTS`` shown values; otherwise the card draws the time series."""
+    return int(grid["value"].notna().sum()) >= MIN_POINTS
+
+
 def _spc_view(
     spec: ChartSpec, filters: Filters, lang: str, phases: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -295,16 +336,17 @@ def _spc_view(
     interventions, i.e. known changes of the process) and at every user-chosen month in
     ``phases``; each starts at the period containing its date. Suppressed periods stay
     as gaps and the summary says that the mean and limits rest on the shown ones.
+    With too few shown values (``spc_possible``) it is the time series view with a
+    sentence saying why, and its ``view`` key is ``"series"``.
     """
     frame, _targets = chart_data(spec.id, filters)
-    grid = on_period_grid(
-        frame.loc[frame["series"] == spec.series[0], ["period", "value", "suppressed"]],
-        filters.grain,
-    )
-    if grid["value"].notna().sum() < MIN_POINTS:
-        empty = _series_view(spec, filters, lang)
-        empty["summary"] = t("summary.spc_too_few", lang, minimum=MIN_POINTS)
-        return empty
+    grid = _spc_grid(spec, filters)
+    if not spc_possible(grid):
+        # What is drawn is the time series, and the payload says so (its ``view``).
+        fallback = _series_view(spec, filters, lang)
+        fallback["summary"] = t("summary.spc_too_few", lang, minimum=MIN_POINTS)
+        fallback["view"] = "series"
+        return fallback
     events = _events(spec, grid["period"], filters.grain, lang)
     starts = [*zip(events["event_date"], events["label"], strict=True)]
     starts += [(month, t("spc.phase_user", lang)) for month in phases]
@@ -324,12 +366,14 @@ def _spc_view(
         notes,
         spec.higher_is_better,
         _options(spec, frame, filters, lang),
+        hidden=grid["suppressed"],
     )
 
     def fmt(value: float) -> str:
         return format_value(value, spec.unit, spec.decimals, lang)
 
     return {
+        "view": "spc",
         "figure": figure,
         "summary": spc_summary(
             grid, analysis, boundaries, spec.higher_is_better, filters.grain, fmt, lang
@@ -389,27 +433,43 @@ def chart_payload(
     phases: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Everything a chart card shows in one of its ``VIEWS``, as plain data (cached as a
-    whole). An unknown or unavailable view falls back to the time series.
+    whole). An unknown or unavailable view falls back to the time series, and so does
+    the run chart when the data has too few shown periods for it (``spc_possible``).
 
     ``phases`` are user-chosen starts of run-chart phases as ``"YYYY-MM"`` months: the
     run chart starts a new phase (new mean and limits) at the period containing each.
-    They are sorted, deduplicated and validated (``charts.spc.normalise_phases``: bad
-    values are dropped), and ignored and normalised to ``()`` by the other views, so
-    the cache is not split.
+    Before they become part of the cache key they are validated and put on the periods
+    the run chart shows (``charts.spc.normalise_phases``: a month becomes the first
+    month of its period at the grain, a month outside the shown periods is dropped,
+    duplicates collapse), so no two spellings of one chart make two cache entries;
+    the other views (and a run chart that cannot be drawn) take ``()``.
 
-    Keys: ``view``, ``figure`` (plotly figure dict), ``summary`` (sentences, ending
+    Keys: ``view`` (the view actually drawn, which the card's view switch, the caption
+    lines of exported images and slides follow; not always the view asked), ``phases``
+    (the run chart's user phase starts as applied, ``"YYYY-MM"``; ``[]`` when the run
+    chart is not drawn), ``figure`` (plotly figure dict), ``summary`` (sentences, ending
     with ``partial_note``), ``partial_note`` (the periods left out as incomplete, or
     ""), ``table`` (``{"columns", "rows"}`` of strings), ``events`` (``[{"date",
     "label"}]``), ``data_as_of`` (ISO date or None), ``synthetic`` (bool), ``empty``
     (bool: the filters leave no data).
     """
-    if view not in available_views(CHARTS[chart_id]):
+    spec = CHARTS[chart_id]
+    if view not in available_views(spec):
         view = "series"
     if isinstance(phases, str):
         phases = (phases,)
-    phases = normalise_phases(phases) if view == "spc" else ()
     # The cache key takes the filters the chart applies, so equivalent requests share it.
-    return _payload(chart_id, effective_filters(CHARTS[chart_id], filters), lang, view, phases)
+    filters = effective_filters(spec, filters)
+    if view == "spc" and phases:
+        # The run chart's own periods (from the memoized query; only when there are
+        # phases to put on them, so the common case costs nothing more).
+        grid = _spc_grid(spec, filters)
+        phases = (
+            normalise_phases(phases, grid["period"], filters.grain) if spc_possible(grid) else ()
+        )
+    else:
+        phases = ()
+    return _payload(chart_id, filters, lang, view, phases)
 
 
 @cache.memoize()
@@ -423,6 +483,8 @@ def _payload(
         built = _spc_view(spec, filters, lang, phases)
     else:
         built = _BUILDERS[view](spec, filters, lang)
+    # From here on everything follows the view drawn, not the one asked.
+    view = built.get("view", view)
     figure = built["figure"]
     events = pd.DataFrame()
     if view != "units":
@@ -438,6 +500,7 @@ def _payload(
     note = partial_note(spec, filters, lang)
     return {
         "view": view,
+        "phases": list(phases) if view == "spc" else [],
         "figure": figure.to_plotly_json(),
         "summary": " ".join(part for part in (built["summary"], note) if part),
         "partial_note": note,

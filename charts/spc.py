@@ -29,6 +29,14 @@ shown points has *trial limits* over all of them.
   only between neighbouring periods that are both shown);
 - "near a limit": beyond two thirds of the way from the mean to a limit (2 sigma).
 
+Limits need at least ``MIN_MOVING_RANGES`` moving ranges and a mean moving range above
+zero. With fewer, the spread is not known well enough (Wheeler: limits from about five
+or six values are usable but soft); with a mean moving range of zero (a flat baseline)
+the limits would sit on the mean and every later change would be "outside". Such a
+phase gets no limits (``no_limits`` says why: ``"few_ranges"`` or ``"flat"``), and the
+rules that need limits (``outside``, ``two_of_three``) do not fire in it; the run rules
+(``shift``, ``trend``) need only the mean and the order of the values, and still do.
+
 Outlying moving ranges are *not* screened out of the limits: that is the Making Data
 Count Excel tool's behaviour (NHSRplotthedots screens them by default and documents it
 as a deviation).
@@ -55,21 +63,33 @@ two of three, shift; the caller turns it into improvement or concern with the ch
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.figures import SERIES_COLOURS, FigureOptions, base_layout, value_format, x_hover
+from charts.figures import (
+    HIDDEN_COLOUR,
+    HIDDEN_META,
+    HIDDEN_RANK,
+    SERIES_COLOURS,
+    FigureOptions,
+    base_layout,
+    value_format,
+    x_hover,
+)
 from queries.filters import MONTHS_PER_GRAIN, _month_ok
 from queries.periods import period_start
+from translations import t
 
 XMR_CONSTANT = 2.66
 NEAR_LIMIT = 2 / 3  # "near a limit": beyond 2 of the limit's 3 sigma
 SHIFT_RUN = 7
 TREND_RUN = 7
 BASELINE_POINTS = 12  # shown points of a phase that set its mean and limits
+MIN_MOVING_RANGES = 5  # fewer moving ranges in a baseline give no limits (too unsure)
 MIN_POINTS = 12  # fewer shown points in all make the view too unstable to offer
 MAX_USER_PHASES = 12  # user-chosen phase starts kept (bounds the cache key)
 # Precedence of the rules for a point's direction (NHSRplotthedots).
@@ -81,15 +101,46 @@ LINE_COLOUR = "#6b6b6b"
 CENTRE_COLOUR = "#222222"
 
 
-def normalise_phases(phases: Iterable[object]) -> tuple[str, ...]:
+# A phase month as the address writes it: ASCII digits only, nothing before or after
+# (``re.match`` with ``$`` would also take "2024-05\n", one more spelling and cache key).
+_PHASE_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
+def is_phase_month(value: object) -> bool:
+    """Whether ``value`` is a phase month: a ``str`` ``"YYYY-MM"`` in ASCII digits with
+    nothing around it, in the years ``queries.filters`` accepts."""
+    return isinstance(value, str) and bool(_PHASE_MONTH.fullmatch(value)) and _month_ok(value)
+
+
+def phase_month(month: str, grain: str) -> str:
+    """The first month of the ``grain`` period containing ``month`` (both ``YYYY-MM``):
+    ``phase_month("2024-05", "quarter") == "2024-04"``."""
+    start = period_start(pd.Timestamp(month + "-01"), grain)
+    return f"{start.year:04d}-{start.month:02d}"
+
+
+def normalise_phases(
+    phases: Iterable[object],
+    periods: Sequence[pd.Timestamp] | None = None,
+    grain: str = "month",
+) -> tuple[str, ...]:
     """User-chosen phase starts as sorted, distinct ``"YYYY-MM"`` strings.
 
-    Anything that is not a valid month (``queries.filters`` rules) is dropped, and at
-    most the first ``MAX_USER_PHASES`` months are kept, so a client cannot split the
-    cache with junk. The URL layer tells the user about rejected values.
+    Anything that is not a month written ``YYYY-MM`` in ASCII digits (and within the
+    years ``queries.filters`` accepts) is dropped. With ``periods`` (the period starts
+    the run chart shows, at ``grain``) each month becomes the first month of the period
+    that contains it (May 2024 at quarter grain is ``"2024-04"``), and a month in no
+    shown period after the first (the first starts a phase anyway) is dropped, so
+    every spelling of one chart's phases is one tuple. At most ``MAX_USER_PHASES`` are
+    kept. This is the cache key of the run chart; the URL layer tells the user about
+    rejected values.
     """
-    months = sorted({p for p in phases if isinstance(p, str) and _month_ok(p)})
-    return tuple(months[:MAX_USER_PHASES])
+    months = {p for p in phases if is_phase_month(p)}
+    if periods is not None:
+        shown = sorted({pd.Timestamp(p) for p in periods})
+        later = {f"{p.year:04d}-{p.month:02d}" for p in shown[1:]}
+        months = {phase_month(month, grain) for month in months} & later
+    return tuple(sorted(months)[:MAX_USER_PHASES])
 
 
 def on_period_grid(part: pd.DataFrame, grain: str) -> pd.DataFrame:
@@ -204,7 +255,10 @@ def xmr(
 
     Returns a frame indexed like ``values`` with columns ``value``; ``phase``;
     ``baseline`` (bool: the point is one of its phase's baseline points); ``mean``,
-    ``lower``, ``upper`` (NaN limits when the baseline has no moving range);
+    ``lower``, ``upper`` (NaN limits when the phase has none); ``ranges`` (int: the
+    moving ranges in the phase's baseline); ``no_limits`` (why the phase has no limits:
+    ``"few_ranges"``, fewer than ``MIN_MOVING_RANGES`` moving ranges, ``"flat"``, a mean
+    moving range of zero, or ``""`` when it has limits);
     ``trial`` (bool: the phase's baseline is shorter than ``BASELINE_POINTS``); one
     column per rule in ``RULES`` (-1 fired below / falling, +1 above / rising, 0 not
     fired); ``signal`` (bool: any rule fired) and ``direction`` (-1 / 0 / +1 of the
@@ -221,6 +275,8 @@ def xmr(
         "mean": np.full(n, np.nan),
         "lower": np.full(n, np.nan),
         "upper": np.full(n, np.nan),
+        "ranges": np.zeros(n, dtype=int),
+        "no_limits": np.full(n, "", dtype=object),
         "trial": np.zeros(n, dtype=bool),
         **{rule: np.zeros(n, dtype=int) for rule in RULES},
     }
@@ -236,12 +292,22 @@ def xmr(
         # Moving ranges between neighbouring periods only: across a gap the difference
         # spans more than one step and would widen the limits.
         pairs = [array[i] - array[i - 1] for i in base if i - 1 in base]
-        moving_range = float(np.mean(np.abs(pairs))) if pairs else np.nan
-        half_width = XMR_CONSTANT * moving_range
-        lower, upper = mean - half_width, mean + half_width
-        near = (mean - NEAR_LIMIT * half_width, mean + NEAR_LIMIT * half_width)
-        if bounds is not None and pairs:
-            lower, upper = max(lower, bounds[0]), min(upper, bounds[1])
+        moving_range = float(np.mean(np.abs(pairs))) if pairs else 0.0
+        out["ranges"][rows] = len(pairs)
+        if len(pairs) < MIN_MOVING_RANGES:
+            out["no_limits"][rows] = "few_ranges"
+        elif moving_range <= 0:
+            out["no_limits"][rows] = "flat"
+        if out["no_limits"][rows[0]]:
+            # No limits, so nothing is outside them or near them (NaN compares False).
+            lower = upper = np.nan
+            near = (np.nan, np.nan)
+        else:
+            half_width = XMR_CONSTANT * moving_range
+            lower, upper = mean - half_width, mean + half_width
+            near = (mean - NEAR_LIMIT * half_width, mean + NEAR_LIMIT * half_width)
+            if bounds is not None:
+                lower, upper = max(lower, bounds[0]), min(upper, bounds[1])
         out["mean"][rows], out["lower"][rows], out["upper"][rows] = mean, lower, upper
 
         # Unbroken stretches of shown points: runs and windows stay inside one.
@@ -287,14 +353,23 @@ def spc_figure(
     notes: pd.Series,
     higher_is_better: bool,
     options: FigureOptions,
+    hidden: pd.Series | None = None,
 ) -> go.Figure:
     """The XmR chart: the series, each phase's mean and process limits, and signals.
 
+    ``hidden`` (bool per row of ``analysis``) marks the periods whose value is
+    suppressed (small-count protection): each gets a hollow diamond on its phase's
+    mean line, named and hovered "Salattu (..)" like the hidden marks of the other
+    charts, so a gap reads as hidden, not as missing. No value of it is sent.
+
     ``periods`` gives the x value of each row of ``analysis``; ``labels`` has the
     translated names ``series``, ``mean``, ``limits``, ``improvement`` and ``concern``;
-    ``notes`` is the translated text of the rules that fired at each signalling point
-    (shown in its hover). Improvement and concern differ by marker shape and legend
-    name as well as colour (Making Data Count's blue and orange).
+    ``notes`` is the translated text of the rules that fired at each signalling point,
+    with their direction ("" for common cause). The series' own hover carries the note
+    (its ``customdata``), and the hover is unified over x for every chart kind, so the
+    rule and direction show wherever the pointer is; the signal markers skip the hover
+    so the note is not said twice. Improvement and concern differ by marker shape and
+    legend name as well as colour (Making Data Count's blue and orange).
     """
     x = pd.to_datetime(periods.loc[analysis.index])
     fmt = value_format(options.unit, options.decimals, options.lang)
@@ -304,11 +379,15 @@ def spc_figure(
         go.Scatter(
             x=x,
             y=analysis["value"],
+            customdata=[f" – {note}" if note else "" for note in notes.loc[analysis.index]],
             name=labels["series"],
             mode="lines+markers",
             line={"color": LINE_COLOUR, "width": 2},
             marker={"size": 6},
-            hovertemplate=hover,
+            hovertemplate=(
+                f"{x_hover(options.grain, options.lang)}: {fmt}%{{customdata}}"
+                "<extra>%{fullData.name}</extra>"
+            ),
         )
     )
     xs, ys = _phase_lines(x, analysis["mean"], analysis["phase"])
@@ -350,11 +429,32 @@ def spc_figure(
                 name=labels[key],
                 mode="markers",
                 marker={"color": colour, "size": 11, "symbol": symbol},
-                hovertemplate=(
-                    f"{x_hover(options.grain, options.lang)}: {fmt} – %{{customdata}}"
-                    "<extra>%{fullData.name}</extra>"
-                ),
+                hoverinfo="skip",
             )
         )
+    if hidden is not None:
+        rows = analysis.index[hidden.loc[analysis.index].astype(bool) & analysis["mean"].notna()]
+        if len(rows):
+            name = t("chart.hidden", options.lang)
+            fig.add_trace(
+                go.Scatter(
+                    x=x.loc[rows],
+                    y=analysis.loc[rows, "mean"],
+                    name=name,
+                    mode="markers",
+                    marker={
+                        "symbol": "diamond-open",
+                        "size": 11,
+                        "color": HIDDEN_COLOUR,
+                        "line": {"width": 2},
+                    },
+                    meta=HIDDEN_META,
+                    legendrank=HIDDEN_RANK,
+                    hovertemplate=(
+                        f"{x_hover(options.grain, options.lang)}: {name}<extra></extra>"
+                    ),
+                )
+            )
     base_layout(fig, options)
+    fig.update_layout(hovermode="x unified")
     return fig

@@ -13,7 +13,14 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from charts.spc import BASELINE_POINTS, RULES, SHIFT_RUN, TREND_RUN, improvement
+from charts.spc import (
+    BASELINE_POINTS,
+    MIN_MOVING_RANGES,
+    RULES,
+    SHIFT_RUN,
+    TREND_RUN,
+    improvement,
+)
 from charts.summary import SUPPRESSED_MARK, period_label
 from translations import t
 
@@ -30,6 +37,17 @@ def _note(kind: int, rules: list[tuple[str, int]], lang: str) -> str:
     ]
     name = t("spc.kind.improvement" if kind > 0 else "spc.kind.concern", lang)
     return t("spc.note", lang, kind=name, rules=", ".join(texts))
+
+
+def no_limits_reason(row: pd.Series, lang: str) -> str:
+    """Why a phase has no process limits, from a row of its ``xmr`` analysis (its
+    ``no_limits`` and ``ranges``): too few moving ranges, or none of them above zero."""
+    return t(
+        f"spc.no_limits.{row['no_limits']}",
+        lang,
+        count=int(row["ranges"]),
+        minimum=MIN_MOVING_RANGES,
+    )
 
 
 def _fired(row: pd.Series) -> list[tuple[str, int]]:
@@ -142,13 +160,34 @@ def spc_summary(
         parts.append(t("summary.spc_phases", lang, starts=starts))
 
     phase_start = grid.groupby(analysis["phase"])["period"].min()
+    first_rows = analysis.groupby("phase").first()
     # The latest phase with a shown value (a phase of suppressed months has no mean).
     number = analysis.loc[analysis["value"].notna(), "phase"].max()
-    latest = analysis[analysis["phase"] == number].iloc[0]
+    shown_phases = set(analysis.loc[analysis["value"].notna(), "phase"])
+    # Earlier phases without limits say why, one short sentence each.
+    for earlier in sorted(p for p in shown_phases if p != number):
+        if first_rows.at[earlier, "no_limits"]:
+            parts.append(
+                t(
+                    "summary.spc_no_limits_earlier",
+                    lang,
+                    start=period_label(phase_start[earlier], grain),
+                    reason=no_limits_reason(first_rows.loc[earlier], lang),
+                )
+            )
+    latest = first_rows.loc[number]
     start = period_label(phase_start[number], grain)
     count = int(analysis.loc[analysis["phase"] == number, "baseline"].sum())
-    if pd.isna(latest["upper"]):
-        parts.append(t("summary.spc_no_limits", lang, start=start, mean=fmt(latest["mean"])))
+    if latest["no_limits"]:
+        parts.append(
+            t(
+                "summary.spc_no_limits",
+                lang,
+                start=start,
+                mean=fmt(latest["mean"]),
+                reason=no_limits_reason(latest, lang),
+            )
+        )
     else:
         parts.append(
             t(
@@ -173,7 +212,8 @@ def spc_summary(
     else:
         parts.append(t("summary.spc_no_signals", lang))
 
-    trial = phase_start[analysis.groupby("phase")["trial"].first()]
+    # Trial limits: a short baseline that still has limits.
+    trial = phase_start[first_rows["trial"] & (first_rows["no_limits"] == "")]
     if not trial.empty:
         parts.append(
             t(

@@ -2,10 +2,11 @@
 (``charts.address.Address``), and ``callbacks.address`` writes every change back to
 the address, so a link reopens exactly the same view.
 
-Native form controls (select, checkbox, radio) are used on purpose: they are labelled,
+Native form controls (select, radio) are used on purpose: they are labelled,
 keyboard-operable and announced correctly by screen readers (WCAG 2.1 AA). Building
-the bar never touches the database: the unit checkboxes, grouped by service area and
-municipality, are filled by a callback from the cached unit list.
+the bar never touches the database: the options of the unit control (one node of the
+unit hierarchy: the county, a service area, a municipality or a unit; see
+``queries.units``) are filled by a callback from the cached unit list.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ from queries.filters import DEFAULT_START, GRAINS, SERVICES
 from translations import t
 
 LATEST = "latest"  # the "to" select's value for "up to the latest data"
+ALL_SERVICES = "all"  # the service control's value for "every service"
+UNIT_CONTROL = "filter-unit"  # the unit control: a select of the hierarchy's nodes
+# The unit control's value for the whole county (node id ""; dbc.Select keeps the
+# value "" for its placeholder). "#" is never part of a node id.
+COUNTY = "#county"
+UNIT_SELECTION = "unit-selection"  # store: the node id the page was built for
 # The server's proposal for the next address (callbacks.address), applied in the browser.
 ADDRESS_PROPOSAL = "address-proposal"
 
@@ -53,13 +60,30 @@ def _fieldset(legend: str, control, width: int, hidden: bool = False) -> dbc.Col
     )
 
 
+def county_option(lang: str) -> dict[str, str]:
+    """The unit control's option for the whole county (node id ``""``)."""
+    return {"label": t("filters.units_all", lang), "value": COUNTY}
+
+
 def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> html.Section:
-    """Controls for units, period, grain and queue services (hidden on pages without
-    queue charts), a copy-link button and a reset link. ``path`` is the page's path
-    (the reset link drops every parameter but the language and the embed flag)."""
+    """Controls for the unit selection, period, grain and queue service (hidden on
+    pages without queue charts), a copy-link button and a reset link. ``path`` is the
+    page's path (the reset link drops every parameter but the language and the embed
+    flag)."""
     filters = address.filters
     months = month_options()
+    # Until callbacks.filters.unit_options has filled the options, the chosen node is
+    # an option of its own (named by its id), so the select shows it.
+    unit_options = [county_option(lang)]
+    if filters.node:
+        unit_options.append({"label": filters.node, "value": filters.node})
     controls = [
+        _field(
+            t("filters.unit", lang),
+            dbc.Select(id=UNIT_CONTROL, options=unit_options, value=filters.node or COUNTY),
+            UNIT_CONTROL,
+            4,
+        ),
         _field(
             t("filters.from", lang),
             dbc.Select(id="filter-from", options=months, value=filters.start),
@@ -88,31 +112,25 @@ def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> h
         ),
         _fieldset(
             t("filters.services", lang),
-            dbc.Checklist(
+            dbc.RadioItems(
                 id="filter-service",
-                options=[{"label": t(f"service.{s}", lang), "value": s} for s in SERVICES],
-                value=list(filters.services),
+                options=[
+                    {"label": t("filters.services_all", lang), "value": ALL_SERVICES},
+                    *({"label": t(f"service.{s}", lang), "value": s} for s in SERVICES),
+                ],
+                value=filters.services[0] if filters.services else ALL_SERVICES,
                 inline=True,
             ),
             12,
             hidden=not with_services,
         ),
     ]
-    unit_summary = (
-        t("filters.units_selected", lang, count=len(filters.units))
-        if filters.units
-        else t("filters.units_all", lang)
-    )
-    units = html.Details(
+    units = html.Div(
         [
-            html.Summary(
-                [t("filters.units", lang), ": ", html.Span(unit_summary, id="unit-summary")]
-            ),
-            # Filled by callbacks.filters.unit_picker; until then the chosen ids wait here.
-            html.Div(id="unit-picker", className="unit-picker mt-2"),
-            dcc.Store(id="unit-selection", data=list(filters.units)),
-        ],
-        className="mb-2",
+            # Why the unit list is missing, when it cannot be read (unit_options).
+            html.Span(id="unit-status", className="small text-muted", role="status"),
+            dcc.Store(id=UNIT_SELECTION, data=filters.node),
+        ]
     )
     actions = html.Div(
         [

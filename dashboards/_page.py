@@ -27,7 +27,7 @@ from charts.kpi import address_link, kpi_card
 from dashboards._export import export_panel
 from dashboards._filters import filter_bar
 from queries.engine import DATABASE_ERRORS
-from queries.units import known_units
+from queries.units import resolve_selection
 from translations import t
 
 PAGE_STATE = "page-state"  # the store saying which page shows which address
@@ -38,13 +38,15 @@ def page_context(query: Mapping[str, object]) -> tuple[Address, tuple[str, ...]]
     """The address and the notice keys of rejected values from a page's URL
     parameters (the router's own ``shown_`` keyword is not a parameter).
 
-    Unit codes the reporting DB does not know are dropped with a notice
-    (``queries.units``). When the unit list cannot be read the codes stay unchecked:
-    the page still renders, and its cards report that the database is unreachable.
+    A unit selection that is not one node of the unit hierarchy (several units, a
+    bad form, an id the reporting DB does not know) falls back to the whole county with
+    a notice (``queries.units``); so does more than one queue service. When the unit
+    list cannot be read the node stays unchecked: the page still renders, and its cards
+    report that the database is unreachable.
     """
     address, notices = Address.from_query({k: v for k, v in query.items() if k != SHOWN})
     try:
-        filters, unknown = known_units(address.filters)
+        filters, unknown = resolve_selection(address.filters)
     except DATABASE_ERRORS:
         return address, notices
     return replace(address, filters=filters), notices + unknown

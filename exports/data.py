@@ -1,7 +1,8 @@
 """The data behind a chart as files analysts open in Excel or refresh in Power BI.
 
-Both formats carry exactly the plotted, suppressed numbers of ``charts.payload``'s
-``chart_data`` (suppressed cells read ".."), one row per period and series:
+Both formats carry exactly the plotted, published numbers of ``charts.payload``'s
+``chart_data`` (a withheld value reads ".."; its counts are shown as published), one
+row per period and series:
 
 - CSV for Finnish Excel: ``;`` separator, decimal comma, UTF-8 with BOM, CRLF, dates
   as ``d.m.yyyy`` — a double-click opens it with the right columns and numbers;
@@ -38,6 +39,7 @@ from charts.summary import (
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic, units
 from queries.results import export_count, export_value
+from queries.units import node_of_units, resolve_node
 from settings import get_settings
 from translations import format_date, t
 
@@ -73,10 +75,17 @@ def describe_filters(filters: Filters, lang: str) -> str:
         t("export.filters_grain", lang, grain=t(f"filters.grain.{filters.grain}", lang).lower()),
     ]
     if filters.units:
-        names = dict(zip(units()["unit_id"], units()["name_fi"], strict=True))
-        parts.append(
-            t("export.filters_units", lang, units=", ".join(names.get(u, u) for u in filters.units))
-        )
+        # The chosen node; filters used as a cache key have only its member units
+        # (charts.payload.effective_filters): then the narrowest node with those units.
+        node = resolve_node(filters.node) if filters.node else None
+        if node is None or node.units != filters.units:
+            node = node_of_units(filters.units)
+        if node is not None:
+            parts.append(t(f"export.filters_{node.kind}", lang, name=node.label(lang)))
+        else:
+            names = dict(zip(units()["unit_id"], units()["name_fi"], strict=True))
+            listed = ", ".join(names.get(u, u) for u in filters.units)
+            parts.append(t("export.filters_units", lang, units=listed))
     else:
         parts.append(t("filters.units_all", lang))
     if filters.services:
@@ -139,8 +148,10 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
                 labels.get(row.series, row.series),
                 SUPPRESSED_MARK if hidden else export_value(row.value, spec.decimals),
                 unit,
-                SUPPRESSED_MARK if hidden else export_count(row.numerator),
-                SUPPRESSED_MARK if hidden else export_count(row.denominator),
+                # Counts are never withheld: a withheld share shows its published
+                # counts (its denominator 0), as the data API does.
+                export_count(row.numerator),
+                export_count(row.denominator),
                 reason[:1].upper() + reason[1:] if reason else None,
             ]
         )

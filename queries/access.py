@@ -9,11 +9,14 @@ from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
 from queries.indicator_values import reported_share
-from queries.privacy import hide_partition_complements
 from queries.reference import county_code
 from queries.results import share_series
-from queries.sql import CLIENT_CONTACT_PARAMS, CLIENT_CONTACT_TOOK_PLACE, chart_statement
-from settings import get_settings
+from queries.sql import (
+    CLIENT_CONTACT_PARAMS,
+    CLIENT_CONTACT_TOOK_PLACE,
+    cell_key,
+    chart_statement,
+)
 
 # THL's access-type visits: non-urgent first visits of outpatient curative care (T11,
 # SH) that are client contacts that took place (recording quality counts these too) ...
@@ -40,12 +43,20 @@ ACCESS_PARAMS = {
     **CLIENT_CONTACT_PARAMS,
 }
 
+_WITHIN_DAYS = "c.contact_date - c.assessment_date <= :days"
 _WITHIN_DAYS_SQL = (
     """
 SELECT {period} AS period,
        COUNT(*) AS visits,
-       SUM(CASE WHEN c.contact_date - c.assessment_date <= :days THEN 1 ELSE 0 END)
-           AS within_days
+       """
+    + cell_key("c.record_key")
+    + """ AS visits_key,
+       SUM(CASE WHEN """
+    + _WITHIN_DAYS
+    + """ THEN 1 ELSE 0 END) AS within_days,
+       """
+    + cell_key("c.record_key", _WITHIN_DAYS)
+    + """ AS within_days_key
 FROM client_contacts c
 WHERE """
     + ACCESS_VISITS_WHERE
@@ -61,9 +72,9 @@ def access_within_days(filters: Filters, days: int = 7) -> pd.DataFrame:
     """Share of THL access visits realised within ``days`` of the care-need assessment.
 
     Waiting time = visit date - assessment date in whole days; "within 7 days" means
-    0..7 days. Returns the tidy chart frame (``queries.results``) with one series,
-    ``within_days``: numerator = visits within ``days``, denominator = all access
-    visits, value in %.
+    0..7 days. Returns the exact tidy chart frame (``queries.results``, with cell keys)
+    with one series, ``within_days``: numerator = visits within ``days``, denominator =
+    all access visits, value in %.
     """
     stmt, params = chart_statement(
         _WITHIN_DAYS_SQL,
@@ -87,13 +98,23 @@ PRIMARY_CARE_DEADLINE = "lakisaateinen-maaraaika-perusterveydenhuolto"
 # are whole days: "<= value" (or "< value" for a row whose comparison is "<") is compared
 # as integers, and COALESCE instead of "valid_to IS NULL OR ..." keeps the join
 # conditions plain ranges (about 15 % faster on DuckDB).
+_WITHIN_DEADLINE = (
+    "c.contact_date - c.assessment_date"
+    " <= CAST(t.value AS INTEGER) - CASE WHEN t.comparison = '<' THEN 1 ELSE 0 END"
+)
 _WITHIN_DEADLINE_SQL = (
     """
 SELECT {period} AS period,
        COUNT(*) AS visits,
-       SUM(CASE WHEN c.contact_date - c.assessment_date
-                     <= CAST(t.value AS INTEGER) - CASE WHEN t.comparison = '<' THEN 1 ELSE 0 END
-                THEN 1 ELSE 0 END) AS within_deadline
+       """
+    + cell_key("c.record_key")
+    + """ AS visits_key,
+       SUM(CASE WHEN """
+    + _WITHIN_DEADLINE
+    + """ THEN 1 ELSE 0 END) AS within_deadline,
+       """
+    + cell_key("c.record_key", _WITHIN_DEADLINE)
+    + """ AS within_deadline_key
 FROM client_contacts c
 JOIN targets t
   ON t.indicator_id = :deadline_indicator AND t.kind = 'legal_deadline'
@@ -174,7 +195,8 @@ BUCKET_KEYS = tuple(bucket_key(first, last) for first, last in WAIT_BUCKETS)
 
 
 def _bucket_columns(buckets: tuple[tuple[int, int | None], ...]) -> tuple[str, dict]:
-    """SQL count columns ``b0, b1, ...`` for the classes, with their bound limits."""
+    """SQL count columns ``b0, b1, ...`` (and their keys ``b0_key`` ...) for the
+    classes, with their bound limits."""
     columns = []
     params: dict[str, int] = {}
     for index, (first, last) in enumerate(buckets):
@@ -184,6 +206,7 @@ def _bucket_columns(buckets: tuple[tuple[int, int | None], ...]) -> tuple[str, d
             params[f"b{index}_last"] = last
             condition += f" AND c.contact_date - c.assessment_date <= :b{index}_last"
         columns.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS b{index}")
+        columns.append(f"{cell_key('c.record_key', condition)} AS b{index}_key")
     return ",\n       ".join(columns), params
 
 
@@ -191,6 +214,9 @@ _DISTRIBUTION_SQL = (
     """
 SELECT {period} AS period,
        COUNT(*) AS visits,
+       """
+    + cell_key("c.record_key")
+    + """ AS visits_key,
        {buckets}
 FROM client_contacts c
 WHERE """
@@ -208,10 +234,9 @@ def waiting_time_distribution(filters: Filters) -> pd.DataFrame:
 
     Same visits and waiting time as ``access_within_days``. Returns the tidy chart
     frame with one series per class (``BUCKET_KEYS``): numerator = visits in the class,
-    denominator = all access visits of the period, value in %. Besides the usual
-    small-cell rule, classes are suppressed so that the hidden ones never add up to
-    1..minimum-1 visits (``queries.privacy.partition_hidden``): otherwise the
-    denominator minus the shown classes would reveal a small cell.
+    denominator = all access visits of the period, value in %; exact, with cell keys
+    (the classes partition the denominator: published counts keep any difference a
+    multiple of the minimum, ``queries.privacy``).
     """
     columns, bucket_params = _bucket_columns(WAIT_BUCKETS)
     stmt, params = chart_statement(
@@ -223,18 +248,7 @@ def waiting_time_distribution(filters: Filters) -> pd.DataFrame:
     )
     rows = fetch_frame(stmt, params)
     series = {key: f"b{index}" for index, key in enumerate(BUCKET_KEYS)}
-    frame = share_series(rows, series, "visits")
-    if frame.empty:
-        return frame
-    # The classes partition the denominator, which is shown: complementary suppression.
-    counts = rows.rename(columns={column: key for key, column in series.items()})
-    return hide_partition_complements(
-        frame,
-        counts,
-        sorted(series),
-        get_settings().min_cell_count,
-        ("value", "numerator", "denominator"),
-    )
+    return share_series(rows, series, "visits")
 
 
 # --- Child and family service-need assessments (palvelutarpeen-arviointi-90pv) ----
@@ -248,10 +262,8 @@ def service_need_assessments_within_90_days(filters: Filters) -> pd.DataFrame:
     Reported by the county as monthly totals in ``indicator_values`` (numerator =
     assessments completed within 90 days, denominator = assessments completed), for the
     county's own region code. A coarser grain sums numerators and denominators. Counts
-    children and families, so small cells are suppressed. Returns the tidy chart frame
+    children and families (the chart protects them). Returns the exact tidy chart frame
     with one series, ``share`` (``queries.indicator_values.reported_share``, memoized).
     The unit filter does not apply: the figures are county totals.
     """
-    return reported_share(
-        filters, SERVICE_NEED_ASSESSMENT, county_code(), get_settings().min_cell_count
-    )
+    return reported_share(filters, SERVICE_NEED_ASSESSMENT, county_code())

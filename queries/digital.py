@@ -8,18 +8,39 @@ from queries import codes
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
-from queries.privacy import hide_partition_complements
 from queries.results import share_series
-from queries.sql import CLIENT_CONTACT_PARAMS, CLIENT_CONTACT_TOOK_PLACE, chart_statement
-from settings import get_settings
+from queries.sql import (
+    CLIENT_CONTACT_PARAMS,
+    CLIENT_CONTACT_TOOK_PLACE,
+    cell_key,
+    chart_statement,
+)
+
+
+def _counted(name: str, condition: str) -> str:
+    """SQL columns ``name`` (rows where ``condition`` holds) and ``name_key``."""
+    return (
+        f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name},\n       "
+        f"{cell_key('c.record_key', condition)} AS {name}_key"
+    )
+
 
 _REMOTE_SHARE_SQL = (
     """
 SELECT {period} AS period,
        COUNT(*) AS contacts,
-       SUM(CASE WHEN c.contact_type IN :remote THEN 1 ELSE 0 END) AS remote,
-       SUM(CASE WHEN c.contact_type IN :realtime THEN 1 ELSE 0 END) AS realtime,
-       SUM(CASE WHEN c.contact_type IN :asynchronous THEN 1 ELSE 0 END) AS asynchronous
+       """
+    + cell_key("c.record_key")
+    + """ AS contacts_key,
+       """
+    + _counted("remote", "c.contact_type IN :remote")
+    + """,
+       """
+    + _counted("realtime", "c.contact_type IN :realtime")
+    + """,
+       """
+    + _counted("asynchronous", "c.contact_type IN :asynchronous")
+    + """
 FROM client_contacts c
 WHERE """
     + CLIENT_CONTACT_TOOK_PLACE
@@ -38,7 +59,7 @@ def remote_share(filters: Filters) -> pd.DataFrame:
     Denominator: client contacts that took place (``queries.sql.CLIENT_CONTACT_TOOK_PLACE``:
     not cancelled, a client-contact code of the Avohilmo set). Series:
     ``remote`` (R52, R56 and legacy R50/R51/R55), ``realtime`` (R52) and
-    ``asynchronous`` (R56), each over the same denominator.
+    ``asynchronous`` (R56), each over the same denominator. Exact, with cell keys.
     """
     stmt, params = chart_statement(
         _REMOTE_SHARE_SQL,
@@ -54,30 +75,19 @@ def remote_share(filters: Filters) -> pd.DataFrame:
     )
     rows = fetch_frame(stmt, params)
     series = {"remote": "remote", "realtime": "realtime", "asynchronous": "asynchronous"}
-    frame = share_series(rows, series, "contacts")
-    return _hide_remote_complements(frame, rows)
-
-
-def _hide_remote_complements(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """Real-time + asynchronous + legacy make up the remote total, which is shown: a
-    hidden part could be worked out by subtraction (legacy is 0 from 2024 on), so per
-    period more parts are hidden until the hidden ones add up to 0 or to at least the
-    minimum (``queries.privacy.partition_hidden``)."""
-    counts = rows.assign(legacy=rows["remote"] - rows["realtime"] - rows["asynchronous"])
-    return hide_partition_complements(
-        frame,
-        counts,
-        ("realtime", "asynchronous", "legacy"),
-        get_settings().min_cell_count,
-        ("value", "numerator", "denominator"),
-    )
+    return share_series(rows, series, "contacts")
 
 
 _E_BOOKING_SQL = (
     """
 SELECT {period} AS period,
        COUNT(*) AS booked,
-       SUM(CASE WHEN c.booked_via = :electronic THEN 1 ELSE 0 END) AS electronic
+       """
+    + cell_key("c.record_key")
+    + """ AS booked_key,
+       """
+    + _counted("electronic", "c.booked_via = :electronic")
+    + """
 FROM client_contacts c
 WHERE """
     + CLIENT_CONTACT_TOOK_PLACE
@@ -102,7 +112,7 @@ def electronic_booking_share(filters: Filters) -> pd.DataFrame:
     system (``client_contacts.booked_via``). Numerator: contacts with ``booked_via =
     'electronic'``. Denominator: contacts whose ``booked_via`` is recorded (any value);
     contacts with a NULL ``booked_via`` are left out of both. Only client contacts that
-    took place count (``queries.sql.CLIENT_CONTACT_TOOK_PLACE``).
+    took place count (``queries.sql.CLIENT_CONTACT_TOOK_PLACE``). Exact, with cell keys.
     """
     stmt, params = chart_statement(
         _E_BOOKING_SQL,

@@ -1,9 +1,15 @@
 """Filters: the validated, normalised value object every chart query takes.
 
-A URL query string (``?from=2024-01&to=2025-06&grain=quarter&unit=TA01&unit=TA02``) is
+A URL query string (``?from=2024-01&to=2025-06&grain=quarter&unit=municipality-901``) is
 parsed into ``Filters`` by ``Filters.from_query``. Invalid values never raise: they fall
 back to the default and add a notice key (a translation key) that the page shows.
 ``Filters`` is frozen and holds only primitives, so its ``repr`` is a stable cache key.
+
+The unit selection is one node of the fixed hierarchy county > service area >
+municipality > unit (``queries.units``): ``unit=<node id>`` names it, no ``unit`` is the
+whole county. Parsing checks only the form of the node id and that there is at most one
+(it stays pure: no database); ``queries.units.resolve_selection`` then looks the node up
+and fills ``units`` with its member units, the ids the queries filter on.
 """
 
 from __future__ import annotations
@@ -21,8 +27,16 @@ DEFAULT_START = "2022-01"
 # ASCII digits only: "\d" would take any Unicode digit ("２０２４-01"), which int() reads
 # as the same year, so one month would have endless spellings (and cache keys).
 _MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
-_UNIT_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-MAX_UNITS = 50
+# A node id: a unit id (``TA11``), ``municipality-<code>`` or ``area-<slug>``.
+_NODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,120}$")
+
+# Notice keys of a unit or service selection that is refused (the view falls back to
+# the whole county or to every service). Callbacks and the data API refuse a request
+# carrying any of them instead of answering with other data than asked for.
+BAD_UNIT = "notice.bad_unit"
+SEVERAL_UNITS = "notice.several_units"
+BAD_SERVICE = "notice.bad_service"
+SEVERAL_SERVICES = "notice.several_services"
 
 
 def _month_ok(value: str) -> bool:
@@ -46,8 +60,11 @@ class Filters:
     """What a chart shows: the period (``YYYY-MM`` months, inclusive), grain, units and
     queue services.
 
-    ``end=None`` means "up to the latest data"; ``units=()`` means the whole county;
-    ``services=()`` means every service.
+    ``end=None`` means "up to the latest data". ``node`` is the chosen node of the unit
+    hierarchy (``""``: the whole county); ``units`` are the unit ids the queries filter
+    on (sorted; ``()``: no unit filter, the whole county). ``from_query`` leaves
+    ``units`` empty; ``queries.units.resolve_selection`` sets them to the node's members.
+    ``services`` is ``()`` (every service) or one queue service.
     """
 
     start: str = DEFAULT_START
@@ -55,6 +72,7 @@ class Filters:
     grain: str = "month"
     units: tuple[str, ...] = field(default_factory=tuple)
     services: tuple[str, ...] = field(default_factory=tuple)
+    node: str = ""
 
     @classmethod
     def from_query(cls, query: Mapping[str, object]) -> tuple[Filters, tuple[str, ...]]:
@@ -92,23 +110,31 @@ class Filters:
             else:
                 notices.append("notice.bad_grain")
 
-        units: list[str] = []
-        for unit in _values(query.get("unit")):
-            if _UNIT_RE.match(unit) and len(units) < MAX_UNITS:
-                units.append(unit)
-            else:
-                notices.append("notice.bad_unit")
-        services: list[str] = []
-        for service in _values(query.get("service")):
-            if service in SERVICES:
-                services.append(service)
-            else:
-                notices.append("notice.bad_service")
-        filters = cls(start, end, grain, tuple(sorted(set(units))), tuple(sorted(set(services))))
+        # One node at most (the same id named twice is one node); anything else is
+        # refused and the whole county shown.
+        node = ""
+        nodes = list(dict.fromkeys(_values(query.get("unit"))))
+        if not all(_NODE_RE.match(value) for value in nodes):
+            notices.append(BAD_UNIT)
+        elif len(nodes) > 1:
+            notices.append(SEVERAL_UNITS)
+        elif nodes:
+            node = nodes[0]
+        # One queue service or all of them.
+        services: tuple[str, ...] = ()
+        chosen = list(dict.fromkeys(_values(query.get("service"))))
+        if not all(service in SERVICES for service in chosen):
+            notices.append(BAD_SERVICE)
+        elif len(chosen) > 1:
+            notices.append(SEVERAL_SERVICES)
+        elif chosen:
+            services = (chosen[0],)
+        filters = cls(start, end, grain, (), services, node)
         return filters, tuple(dict.fromkeys(notices))
 
     def to_query(self) -> dict[str, object]:
-        """The URL parameters that reproduce these filters (defaults left out)."""
+        """The URL parameters that reproduce these filters (defaults left out). The unit
+        selection is the node id (``units`` follow from it)."""
         query: dict[str, object] = {}
         if self.start != DEFAULT_START:
             query["from"] = self.start
@@ -116,10 +142,10 @@ class Filters:
             query["to"] = self.end
         if self.grain != "month":
             query["grain"] = self.grain
-        if self.units:
-            query["unit"] = list(self.units)
+        if self.node:
+            query["unit"] = self.node
         if self.services:
-            query["service"] = list(self.services)
+            query["service"] = self.services[0]
         return query
 
     @property

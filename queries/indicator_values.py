@@ -7,9 +7,8 @@ import pandas as pd
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import MONTHS_PER_GRAIN, Filters
-from queries.privacy import shares_with_suppression, suppress_counts
-from queries.results import TIDY_COLUMNS
-from queries.sql import chart_statement
+from queries.results import TIDY_COLUMNS, share_values
+from queries.sql import cell_key, chart_statement
 
 # Months each stored row covers: a display period is whole only when its stored rows
 # add up to all its months (three reported months of a year are not the year).
@@ -17,6 +16,9 @@ _MONTHS_COVERED = (
     "SUM(CASE v.period_grain WHEN 'month' THEN 1 WHEN 'quarter' THEN 3 "
     "WHEN 'year' THEN 12 ELSE 0 END) AS months"
 )
+# One key per stored row: a display period's figures are keyed by the sum of the keys
+# of the rows summed into it (the same rows make numerator, denominator and value).
+_ROWS_KEY = cell_key("v.record_key") + " AS rows_key"
 
 # Totals are re-aggregated to a coarser grain by summing numerators and denominators;
 # at a finer grain than stored, each stored period stays one point.
@@ -27,6 +29,9 @@ SELECT {period} AS period,
        SUM(v.denominator) AS denominator,
        """
     + _MONTHS_COVERED
+    + """,
+       """
+    + _ROWS_KEY
     + """
 FROM indicator_values v
 WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
@@ -44,16 +49,16 @@ def _partial(rows: pd.DataFrame, filters: Filters) -> pd.Series:
 
 
 @cache.memoize()
-def reported_share(
-    filters: Filters, indicator_id: str, region_code: str, min_count: int | None
-) -> pd.DataFrame:
-    """A reported share (%) for one region, as the tidy chart frame with series ``share``.
+def reported_share(filters: Filters, indicator_id: str, region_code: str) -> pd.DataFrame:
+    """A reported share (%) for one region, as the exact tidy chart frame with series
+    ``share``.
 
     ``value`` = 100 * sum(numerator) / sum(denominator) over the stored periods inside
-    each display period. ``min_count`` is the small-count minimum, or None for
-    indicators that do not count people (e.g. health stations), which are not
-    suppressed. The unit filter does not apply: these figures are county totals.
-    ``partial`` marks display periods that the stored periods fill only in part.
+    each display period; ``numerator_key`` = ``denominator_key`` = the sum of the
+    stored rows' record keys mod 2**20. Whether the counts are people is the chart's
+    (``ChartSpec.counts_people``). The unit filter does not apply: these figures are
+    county totals. ``partial`` marks display periods that the stored periods fill only
+    in part.
     """
     stmt, params = chart_statement(
         _SHARE_SQL,
@@ -67,12 +72,15 @@ def reported_share(
         {
             "period": pd.to_datetime(rows["period"]),
             "series": "share",
-            "numerator": rows["numerator"],
-            "denominator": rows["denominator"],
+            "value": share_values(rows["numerator"], rows["denominator"]),
+            "numerator": rows["numerator"].astype(float),
+            "denominator": rows["denominator"].astype(float),
             "partial": _partial(rows, filters),
+            "numerator_key": rows["rows_key"].astype(float),
+            "denominator_key": rows["rows_key"].astype(float),
+            "suppressed": False,
         }
     )
-    frame = shares_with_suppression(frame, min_count or 0)
     return frame.reindex(columns=TIDY_COLUMNS)
 
 
@@ -85,6 +93,9 @@ SELECT {period} AS period,
     + """) AS total,
        """
     + _MONTHS_COVERED
+    + """,
+       """
+    + _ROWS_KEY
     + """
 FROM indicator_values v
 WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
@@ -101,11 +112,10 @@ def reported_count(
     filters: Filters,
     indicator_id: str,
     region_code: str,
-    min_count: int | None,
     column: str = "value",
     series: str = "value",
 ) -> pd.DataFrame:
-    """A reported count for one region, as the tidy chart frame with one series.
+    """A reported count for one region, as the exact tidy chart frame with one series.
 
     ``value`` = the sum of ``column`` (``value``, ``numerator`` or ``denominator`` of
     ``indicator_values``) over the stored periods that start inside each display
@@ -116,11 +126,11 @@ def reported_count(
     year, and the other periods are absent, not 0. A period whose stored figures are
     all NULL has a missing value. A stored period counts when it starts inside the
     filter's range (a yearly figure needs the range to include January).
-    ``min_count`` is the small-count minimum for counts of people, or None for counts
-    that are not people (groups, services), which are not suppressed. The unit filter
-    does not apply: these figures are county totals. ``partial`` marks display periods
-    that the stored periods fill only in part (reported months that do not fill a
-    quarter).
+    ``value_key`` is the sum of the stored rows' record keys mod 2**20; whether the
+    count is people is the chart's (``ChartSpec.counts_people``, ``exact_series``).
+    The unit filter does not apply: these figures are county totals. ``partial``
+    marks display periods that the stored periods fill only in part (reported months
+    that do not fill a quarter).
     """
     if column not in _COUNT_SQL:
         raise ValueError(f"unknown indicator_values column {column!r}")
@@ -138,7 +148,8 @@ def reported_count(
             "series": series,
             "value": rows["total"].astype(float),
             "partial": _partial(rows, filters),
+            "value_key": rows["rows_key"].astype(float),
+            "suppressed": False,
         }
     )
-    frame = suppress_counts(frame, min_count or 0)
     return frame.reindex(columns=TIDY_COLUMNS)

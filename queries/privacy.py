@@ -1,182 +1,201 @@
-"""Small-count suppression, applied in the query layer before data leaves it.
+"""Disclosure control: fixed random rounding to base m with cell keys, every count.
 
-Rule (docs/privacy.md): a count of people ``n`` with ``0 < n < minimum`` is suppressed,
-and so is every share whose numerator, denominator or complement (denominator −
-numerator) is such a count. A zero is shown: it describes nobody. Suppressed cells become
-missing (NaN) and are flagged in the ``suppressed`` column; the UI prints them as "..".
+Every count of people that leaves the server is published by ``published_count``: a
+true count ``n = q·m + r`` (``0 <= r < m``) is published as ``q·m + m`` when
+``key·m < r·2**20`` and as ``q·m`` otherwise. The cell key is uniform on
+0 .. 2**20 − 1, so the count is rounded up with probability r/m: unbiased, and
+``|p − n| <= m − 1`` for every count. Small counts are rounded too (1 .. m − 1 → 0 or
+m; 0 → 0), and no count is suppressed: a published 0 means "fewer than m" (0 .. m − 1),
+a published m means m − (m − 1) .. m + (m − 1), and so on.
 
-Why a cell is withheld travels with it in ``suppression_reason`` (one of ``REASONS``;
-None when shown), so the summary sentence and the exports can say the true reason. Every
-reason is set here and nowhere else: a stronger disclosure-control method replaces this
-module, not the callers.
+So every published count is a multiple of m (0 included), and any sum or difference of
+published counts is a multiple of m: taking a quarter minus its months, two units
+minus one, a total minus its parts or one chart's visits minus another's gives nothing
+exact (docs/privacy.md, attack families A–D). Because small counts are rounded like the
+others rather than withheld, the published number does not say whether a count is
+0, small or m and over, so an attacker who combines the ranges each number implies over
+the sums that hold (year = months = quarters, county = areas = municipalities = units)
+pins no hidden count (tests/test_rounding_attack.py; the earlier rule — 1 .. m − 1
+withheld — let that attack pin some).
+
+The **cell key** of a count is the sum of the ``record_key`` of the records counted, mod
+2**20 (each record's key is drawn uniformly once when it is loaded; ``reporting.schema``).
+The queries compute it in SQL next to the count, so the same set of records gets the
+same key — and so the same published number — whichever view, grain or chart asks for
+it: asking again, or asking the same people another way, adds nothing (no averaging of
+fresh noise). Distinct referrers use the sum of their ``referrer_key``.
+
+Shares are computed from published counts only (``pn = min(p(n), p(d))``, value =
+100·pn/pd); when ``p(d) = 0`` the value is withheld (it rests on fewer than m people)
+while its numerator and denominator are shown as published (0 and 0). A non-count value
+resting on d people (a median waiting time) is shown with the published d only when
+``p(d) >= 2m``: a published m may come from 1 … m−1 people (rounded up), and a median of
+so few is one person's waiting time; a published 2m or more means at least m+1 people.
+Charts whose counts are not counts of people (``counts_people=False``) stay exact.
+
+Literature:
+
+- Statistics New Zealand, fixed random rounding to base 3 (FRR3), used for its census
+  and custom tables (every count rounded, small ones included);
+- Fraser, B. & Wooton, J. (2005), *A proposed method for confidentialising tabular
+  output to protect against differencing*, UNECE work session on statistical data
+  confidentiality — the cell-key method of the ABS TableBuilder;
+- Thompson, G., Broadfoot, S. & Elazar, D. (2013), *Methodology for the automatic
+  confidentialisation of statistical outputs from remote servers at the Australian
+  Bureau of Statistics*, UNECE work session on statistical data confidentiality;
+- Office for National Statistics (2021), cell-key perturbation of Census 2021 custom
+  tables;
+- Dinur, I. & Nissim, K. (2003), *Revealing information while preserving privacy*,
+  PODS — reconstruction from many noisy subset sums, the reason unit selections are
+  restricted to a fixed hierarchy (``queries.units``).
+
+Why a value is withheld travels with it in ``suppression_reason`` (one of ``REASONS``;
+None when shown), so the summary sentence and the exports can say the true reason.
+This module is the only place that decides what is published: the queries return exact
+counts with their keys and ``charts.payload.load_complete`` calls ``protect``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-# Why a cell is withheld (``suppression_reason``). The summary sentence and the exports
-# have a text for each (``suppression.reason.<reason>`` in the catalog).
-SMALL_COUNT = "small_count"  # the count itself is 1..minimum-1
-SMALL_DENOMINATOR = "small_denominator"  # rests on 1..minimum-1 people (a share's base)
-SMALL_NUMERATOR = "small_numerator"  # 1..minimum-1 people meet the share's condition
-SMALL_COMPLEMENT = "small_complement"  # 1..minimum-1 people do not (denominator - numerator)
-COMPLEMENTARY = "complementary"  # not small itself: hidden so that another hidden cell
-# cannot be worked out from a total that is shown
-REASONS = (SMALL_COUNT, SMALL_DENOMINATOR, SMALL_NUMERATOR, SMALL_COMPLEMENT, COMPLEMENTARY)
+# Cell keys are sums of record keys mod KEY_RANGE (reporting.schema.RECORD_KEY_RANGE).
+KEY_RANGE = 2**20
+
+# Why a value is withheld (``suppression_reason``). The summary sentence and the exports
+# have a text for each (``suppression.reason.<reason>`` in the catalog). Counts are never
+# withheld, so the one reason is a share or median resting on too few people.
+SMALL_DENOMINATOR = "small_denominator"  # may rest on fewer than minimum people
+REASONS = (SMALL_DENOMINATOR,)
+
+KEY_COLUMNS = ("numerator_key", "denominator_key", "value_key")
 
 
-def _small(series: pd.Series, minimum: int) -> pd.Series:
-    return (series > 0) & (series < minimum)
+def published_count(n, key, minimum: int) -> np.ndarray:
+    """The published counts of true counts ``n`` with cell keys ``key`` (array-likes of
+    the same length, or scalars; keys are taken mod 2**20).
+
+    Returns a float array: ``n = q·m + r`` (``m`` = ``minimum``, ``0 <= r < m``) rounded
+    up to ``q·m + m`` when ``key·m < r·2**20`` and down to ``q·m`` otherwise — every
+    count, small ones included (0 → 0; 1 .. m − 1 → 0 or m). A missing ``n`` stays
+    missing (NaN). A ``minimum`` below 2 publishes every count exactly. Raises
+    ValueError for a missing key of a count that is not missing.
+    """
+    counts = np.atleast_1d(np.asarray(n, dtype=float))
+    keys = np.broadcast_to(np.atleast_1d(np.asarray(key, dtype=float)), counts.shape)
+    if minimum < 2:
+        return counts.copy()
+    present = ~np.isnan(counts)
+    if np.isnan(keys[present]).any():
+        raise ValueError("a count of people has no cell key")
+    m = float(minimum)
+    whole = np.floor(np.where(present, counts, 0.0) / m) * m
+    rest = np.where(present, counts, 0.0) - whole
+    cell = np.mod(np.where(np.isnan(keys), 0.0, keys), KEY_RANGE)
+    up = cell * m < rest * KEY_RANGE
+    out = np.where(up, whole + m, whole)
+    return np.where(present, out, np.nan)
 
 
-def _reasons(index: pd.Index, *rules: tuple[pd.Series, str], start=None) -> pd.Series:
-    """Per row the reason of the first rule that holds, else ``start`` (an array of
-    earlier reasons) or None: rules go from the most telling reason to the least."""
-    reason = np.full(len(index), None, dtype=object) if start is None else start
+def _reasons(*rules: tuple[np.ndarray, str], size: int) -> np.ndarray:
+    """Per row the reason of the first rule that holds, else None."""
+    reason = np.full(size, None, dtype=object)
     for hidden, name in reversed(rules):
-        reason = np.where(np.asarray(hidden, dtype=bool), name, reason)
-    return pd.Series(reason, index=index, dtype=object)
+        reason = np.where(hidden, name, reason)
+    return reason
 
 
-def suppress_counts(frame: pd.DataFrame, minimum: int, column: str = "value") -> pd.DataFrame:
-    """Suppress small counts in ``column``.
-
-    Returns a new frame with ``column`` as float (NaN where suppressed), a boolean
-    ``suppressed`` column and ``suppression_reason`` (``SMALL_COUNT`` or None).
-    """
-    out = frame.copy()
-    hidden = _small(out[column].astype(float), minimum)
-    out[column] = out[column].astype(float).mask(hidden)
-    out["suppressed"] = hidden
-    out["suppression_reason"] = _reasons(out.index, (hidden, SMALL_COUNT))
-    return out
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return np.asarray(frame[name].to_numpy(dtype=float, na_value=np.nan), dtype=float)
 
 
-def shares_with_suppression(frame: pd.DataFrame, minimum: int, decimals: int = 1) -> pd.DataFrame:
-    """Add ``value`` = 100 * numerator / denominator (%), suppressing small cells.
-
-    A share is withheld when its numerator, its denominator or its complement
-    (denominator - numerator) is a small count. Expects ``numerator`` and
-    ``denominator`` count columns. Returns a new frame where
-    ``numerator``, ``denominator`` and ``value`` are floats, NaN where suppressed (all
-    three, so that no part of a suppressed share can be recovered), plus ``suppressed``
-    and ``suppression_reason``: ``SMALL_DENOMINATOR``, else ``SMALL_NUMERATOR``, else
-    ``SMALL_COMPLEMENT`` (the first that holds), None when shown.
-    A denominator of zero gives a missing ``value`` that is not flagged as suppressed.
-    """
-    out = frame.copy()
-    num = out["numerator"].astype(float)
-    den = out["denominator"].astype(float)
-    # The complement (denominator - numerator: e.g. the visits NOT within 7 days) is a
-    # count of people too, readable from the two numbers shown.
-    small_num, small_den, small_rest = (
-        _small(num, minimum),
-        _small(den, minimum),
-        _small(den - num, minimum),
-    )
-    hidden = small_num | small_den | small_rest
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = (100.0 * num / den.where(den > 0)).round(decimals)
-    out["numerator"] = num.mask(hidden)
-    out["denominator"] = den.mask(hidden)
-    out["value"] = value.mask(hidden)
-    out["suppressed"] = hidden
-    out["suppression_reason"] = _reasons(
-        out.index,
-        (small_den, SMALL_DENOMINATOR),
-        (small_num, SMALL_NUMERATOR),
-        (small_rest, SMALL_COMPLEMENT),
-    )
-    return out
-
-
-def partition_hidden(counts: pd.Series, groups: pd.Series, minimum: int) -> pd.Series:
-    """Cells to hide in partitions whose total is shown (complementary suppression).
-
-    ``counts`` are the raw counts of the cells, ``groups`` says which partition each
-    cell belongs to (e.g. its period); the cells of a group add up to a total that is
-    shown (a denominator, a "total" series). Hiding only the small cells is not enough
-    there: the total minus the shown cells gives the sum of the hidden ones. So per
-    group, after the small cells, the smallest shown non-zero cells are hidden too
-    until the hidden cells add up to 0 or to at least ``minimum``. Returns a boolean
-    Series aligned with ``counts`` (True = hide).
-    """
-    values = counts.astype(float)
-    hidden = _small(values, minimum)
-    # Only the groups whose hidden cells add up to 1..minimum-1 need more hiding.
-    hidden_sum = values.where(hidden, 0.0).groupby(groups).transform("sum")
-    exposed = (hidden_sum > 0) & (hidden_sum < minimum)
-    for index in values[exposed].groupby(groups[exposed], sort=False).groups.values():
-        cells = values.loc[index]
-        mask = hidden.loc[index].copy()
-        while 0 < cells[mask].sum() < minimum:
-            shown = cells[~mask & (cells > 0)]
-            if shown.empty:
-                break
-            mask.loc[shown.idxmin()] = True
-        hidden.loc[index] = mask
-    return hidden
-
-
-def hide_cells(
+def protect(
     frame: pd.DataFrame,
-    hidden: pd.Series,
-    columns: tuple[str, ...] = ("value",),
-    reason: str = COMPLEMENTARY,
-) -> pd.DataFrame:
-    """Withhold ``columns`` in the rows where ``hidden`` is True and flag them
-    ``suppressed`` with ``reason`` (one of ``REASONS``; default: complementary
-    suppression). Rows already suppressed stay so, with their own reason."""
-    if reason not in REASONS:
-        raise ValueError(f"unknown suppression reason {reason!r}")
-    out = frame.copy()
-    mask = hidden.reindex(out.index, fill_value=False).astype(bool)
-    for column in columns:
-        out[column] = out[column].astype(float).mask(mask)
-    already = out["suppressed"].fillna(False).astype(bool)
-    previous = out.get("suppression_reason", pd.Series(None, index=out.index))
-    earlier = np.array([r if isinstance(r, str) else None for r in previous], dtype=object)
-    out["suppression_reason"] = _reasons(out.index, (mask & ~already, reason), start=earlier)
-    out["suppressed"] = already | mask
-    return out
-
-
-def hide_partition_complements(
-    frame: pd.DataFrame,
-    counts: pd.DataFrame,
-    parts: Sequence[str],
     minimum: int,
-    columns: tuple[str, ...] = ("value",),
+    counts_people: bool,
+    exact_series: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """Complementary suppression for series that add up to a total the chart shows.
+    """The published version of an exact tidy chart frame (``queries.results``).
 
-    ``counts`` has ``period`` and one raw count column per name in ``parts``; the names
-    are series keys of the tidy ``frame`` (a part may also be a count that is not drawn,
-    such as the legacy remote codes: it still adds up to the total). Per period the
-    cells go to ``partition_hidden`` in the order of ``parts``; the (period, series)
-    cells it hides are withheld in ``columns`` of ``frame``. Returns a new frame.
+    ``frame`` has exact ``value``/``numerator``/``denominator`` and the cell keys
+    ``numerator_key``/``denominator_key``/``value_key``. Each row is one of:
+
+    - a share (``numerator`` and ``denominator`` present): both are published
+      (``published_count``), the numerator capped at the denominator, and ``value`` =
+      100 · published numerator / published denominator (unrounded; ``as_stated``
+      rounds). When the published denominator is 0 the value is withheld (NaN,
+      ``SMALL_DENOMINATOR``: it rests on fewer than ``minimum`` people) and the
+      numerator and denominator are shown as published (0 and 0);
+    - a value resting on ``denominator`` people, with no numerator (a median): the
+      denominator is published and the value kept when the published denominator is
+      at least 2 · ``minimum`` (so at least ``minimum`` + 1 people), withheld
+      (``SMALL_DENOMINATOR``) when it is 0 or ``minimum``;
+    - a count (neither present): ``value`` is published with ``value_key``; never
+      withheld. A missing value stays missing.
+
+    ``counts_people=False`` (counts of units or services) and rows whose series is in
+    ``exact_series`` stay exact (with the ``suppressed`` flag they came with). A
+    ``minimum`` below 2 publishes exactly and withholds nothing (a denominator of 0
+    gives a missing value). Returns a new frame with the same columns (keys included:
+    the caller drops them before serving); for the other rows ``suppressed`` and
+    ``suppression_reason`` are set from scratch. Raises ValueError when a count of
+    people has no key.
     """
-    if frame.empty or counts.empty or not parts:
-        return frame
-    periods = pd.to_datetime(counts["period"])
-    cells = pd.concat(
-        [
-            pd.DataFrame({"period": periods, "series": part, "n": counts[part].fillna(0)})
-            for part in parts
-        ],
-        ignore_index=True,
+    out = frame.copy()
+    size = len(out)
+    if size == 0:
+        return out
+    exact_series = list(exact_series)
+    if not counts_people:
+        exact = np.ones(size, dtype=bool)
+    elif exact_series:
+        exact = out["series"].isin(exact_series).to_numpy()
+    else:
+        exact = np.zeros(size, dtype=bool)
+    num, den, value = _column(out, "numerator"), _column(out, "denominator"), _column(out, "value")
+    share = ~np.isnan(num) & ~np.isnan(den) & ~exact
+    based = np.isnan(num) & ~np.isnan(den) & ~exact
+    count = np.isnan(num) & np.isnan(den) & ~exact
+
+    def published(values, keys, rows):
+        # Only the rows that are published are asked for (keys may be NaN elsewhere).
+        result = np.full(size, np.nan)
+        if rows.any():
+            result[rows] = published_count(values[rows], keys[rows], minimum)
+        return result
+
+    p_num = published(num, _column(out, "numerator_key"), share)
+    p_den = published(den, _column(out, "denominator_key"), share | based)
+    p_value = published(value, _column(out, "value_key"), count & ~np.isnan(value))
+
+    # The only things withheld: a share whose base is published as 0, and a median
+    # whose base is published below 2m (a published m may rest on a single person,
+    # and a median of one person is that person's own value).
+    hidden = ((share & (p_den == 0)) | (based & (p_den < 2 * minimum))) & (minimum >= 2)
+
+    p_num = np.minimum(p_num, p_den)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_value = np.where(p_den > 0, 100.0 * p_num / p_den, np.nan)
+    out["numerator"] = np.where(share, p_num, num)
+    out["denominator"] = np.where(share | based, p_den, den)
+    new_value = np.where(share, share_value, np.where(count, p_value, value))
+    out["value"] = np.where(hidden, np.nan, new_value)
+    reasons = _reasons((hidden, SMALL_DENOMINATOR), size=size)
+    # Exact rows keep what they came with (the queries never suppress).
+    before = out["suppressed"].eq(True).to_numpy() if "suppressed" in out.columns else False
+    earlier = out.get("suppression_reason", pd.Series(None, index=out.index)).to_numpy()
+    out["suppressed"] = np.where(exact, before, hidden)
+    out["suppression_reason"] = pd.Series(
+        np.where(exact, earlier, reasons), index=out.index, dtype=object
     )
-    hidden = partition_hidden(cells["n"], cells["period"], minimum)
-    keys = set(zip(cells.loc[hidden, "period"], cells.loc[hidden, "series"], strict=True))
-    mask = pd.Series(
-        [
-            (period, series) in keys
-            for period, series in zip(pd.to_datetime(frame["period"]), frame["series"], strict=True)
-        ],
-        index=frame.index,
-    )
-    return hide_cells(frame, mask, columns)
+    return out
+
+
+def without_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the cell-key columns (``KEY_COLUMNS``): what may be served."""
+    return frame.drop(columns=[c for c in KEY_COLUMNS if c in frame.columns])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 
 from queries.access import PRIMARY_CARE_DEADLINE
@@ -17,11 +16,9 @@ from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import SERVICES, Filters
 from queries.periods import period_start
-from queries.privacy import SMALL_DENOMINATOR, hide_cells, suppress_counts
 from queries.reference import data_window
 from queries.results import TIDY_COLUMNS, empty_frame
-from queries.sql import chart_statement
-from settings import get_settings
+from queries.sql import cell_key, chart_statement
 
 ORAL_HEALTH_DEADLINE = "lakisaateinen-maaraaika-suun-terveydenhuolto"
 
@@ -46,7 +43,12 @@ _STEP = {"month": "1 month", "quarter": "3 months", "year": "1 year"}
 # DuckDB and PostgreSQL both have; each open entry is joined to the deadline row in
 # force at the snapshot for its age (LEFT JOIN: an entry with no deadline row still
 # counts in the queue, never in the backlog).
-_QUEUE_SQL = """
+_OVERDUE = (
+    "s.snapshot - q.entered_date > t.value"
+    " OR (t.comparison = '<' AND s.snapshot - q.entered_date = t.value)"
+)
+_QUEUE_SQL = (
+    """
 WITH snapshots AS (
     SELECT LEAST(CAST(g.d + CAST(:step AS INTERVAL) AS DATE) - 1, CAST(:last_day AS DATE))
                AS snapshot
@@ -55,9 +57,9 @@ WITH snapshots AS (
 )
 SELECT {period} AS period,
        COUNT(*) AS queue,
-       SUM(CASE WHEN s.snapshot - q.entered_date > t.value
-                  OR (t.comparison = '<' AND s.snapshot - q.entered_date = t.value)
-                THEN 1 ELSE 0 END) AS backlog
+       {queue_key} AS queue_key,
+       SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END) AS backlog,
+       {backlog_key} AS backlog_key
 FROM snapshots s
 JOIN queue_entries q
   ON q.entered_date <= s.snapshot
@@ -72,7 +74,10 @@ WHERE q.service IN :services
 {filters}
 GROUP BY 1
 ORDER BY 1
-"""
+""".replace("{queue_key}", cell_key("q.record_key"))
+    .replace("{backlog_key}", cell_key("q.record_key", _OVERDUE))
+    .replace("{overdue}", _OVERDUE)
+)
 
 
 def _last_day(filters: Filters) -> date:
@@ -92,7 +97,8 @@ def queue_snapshots(filters: Filters) -> pd.DataFrame:
     entered_date). Quarter and year snapshots are taken at their own last day, not
     averaged from months. The service filter (``Filters.services``, default every
     service) and the unit filter apply. Periods with no open entry are 0; when no entry
-    is open at any snapshot of the range the frame is empty. Small counts suppressed.
+    is open at any snapshot of the range the frame is empty. Exact, with cell keys (an
+    entry open at several snapshots counts in each with its one record key).
     """
     last_day = _last_day(filters)
     if last_day < filters.start_date:
@@ -122,19 +128,31 @@ def queue_snapshots(filters: Filters) -> pd.DataFrame:
     freq = {"month": "MS", "quarter": "QS", "year": "YS"}[filters.grain]
     periods = pd.date_range(first_period, last_period, freq=freq)
     indexed = rows.assign(period=pd.to_datetime(rows["period"])).set_index("period")
-    minimum = get_settings().min_cell_count
     parts = []
     for key in ("queue", "backlog"):
         values = indexed[key].astype(float).reindex(periods, fill_value=0.0)
-        part = pd.DataFrame({"period": periods, "series": key, "value": values.to_numpy()})
-        parts.append(suppress_counts(part, minimum))
+        keys = indexed[f"{key}_key"].astype(float).reindex(periods, fill_value=0.0)
+        part = pd.DataFrame(
+            {
+                "period": periods,
+                "series": key,
+                "value": values.to_numpy(),
+                "value_key": keys.to_numpy(),
+                "suppressed": False,
+            }
+        )
+        parts.append(part)
     frame = pd.concat(parts, ignore_index=True).reindex(columns=TIDY_COLUMNS)
     return frame.sort_values(["series", "period"], kind="stable").reset_index(drop=True)
 
 
-_ORAL_WAIT_SQL = """
+_ORAL_WAIT_SQL = (
+    """
 SELECT {period} AS period,
        COUNT(*) AS entries,
+       """
+    + cell_key("q.record_key")
+    + """ AS entries_key,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY q.exit_date - q.entered_date) AS median_days,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY q.exit_date - q.entered_date) AS p90_days
 FROM queue_entries q
@@ -143,6 +161,7 @@ WHERE q.service = :service AND q.exit_reason = :exit_reason AND q.exit_date IS N
 GROUP BY 1
 ORDER BY 1
 """
+)
 
 
 @cache.memoize()
@@ -154,9 +173,10 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
     exit_date - entered_date in whole days. Percentiles are interpolated
     (``percentile_cont``) and recomputed from the entries at every grain. Returns the
     tidy chart frame with series ``median`` and ``p90`` (value in days, one decimal;
-    ``numerator`` and ``denominator`` empty: these are not shares). Periods with fewer
-    treated entries than the small-count minimum are suppressed; periods with none are
-    absent.
+    ``denominator`` = the treated entries it rests on, with ``denominator_key``;
+    ``numerator`` empty: these are not shares). Exact: ``queries.privacy.protect``
+    withholds a percentile whose entries are published as 0 (fewer than the minimum,
+    rounded down). Periods with none are absent.
     """
     stmt, params = chart_statement(
         _ORAL_WAIT_SQL,
@@ -168,7 +188,6 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
     rows = fetch_frame(stmt, params)
     if rows.empty:
         return empty_frame()
-    minimum = get_settings().min_cell_count
     parts = []
     for key, column in (("median", "median_days"), ("p90", "p90_days")):
         part = pd.DataFrame(
@@ -176,13 +195,11 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
                 "period": pd.to_datetime(rows["period"]),
                 "series": key,
                 "value": rows[column].astype(float).round(1),
-                "numerator": np.nan,
-                "denominator": np.nan,
+                "denominator": rows["entries"].astype(float),
+                "denominator_key": rows["entries_key"].astype(float),
                 "suppressed": False,
             }
         )
-        # A percentile of fewer entries than the minimum rests on that few people.
-        few = (rows["entries"] > 0) & (rows["entries"] < minimum)
-        parts.append(hide_cells(part, few, reason=SMALL_DENOMINATOR))
+        parts.append(part)
     frame = pd.concat(parts, ignore_index=True).reindex(columns=TIDY_COLUMNS)
     return frame.sort_values(["series", "period"], kind="stable").reset_index(drop=True)

@@ -10,23 +10,39 @@ from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
 from queries.results import TIDY_COLUMNS, share_series
-from queries.sql import chart_statement
+from queries.sql import cell_key, chart_statement
 
 # Every contact-type (yhteystapa) code of the national Avohilmo set, client contacts
 # or not: a row with any other value (or none) has an invalid code.
 KNOWN_CONTACT_TYPES = codes.IN_PERSON + codes.REMOTE + codes.NOT_CLIENT_CONTACT
 
+_ASSESSED = ACCESS_TYPE_VISIT + " AND c.assessment_date IS NOT NULL"
+_VALID_CODE = "c.contact_type IN :known_codes"
 _RECORDING_SQL = (
     """
 SELECT {period} AS period,
        SUM(CASE WHEN """
     + ACCESS_TYPE_VISIT
     + """ THEN 1 ELSE 0 END) AS access_visits,
+       """
+    + cell_key("c.record_key", ACCESS_TYPE_VISIT)
+    + """ AS access_visits_key,
        SUM(CASE WHEN """
-    + ACCESS_TYPE_VISIT
-    + """ AND c.assessment_date IS NOT NULL THEN 1 ELSE 0 END) AS assessed,
+    + _ASSESSED
+    + """ THEN 1 ELSE 0 END) AS assessed,
+       """
+    + cell_key("c.record_key", _ASSESSED)
+    + """ AS assessed_key,
        COUNT(*) AS contacts,
-       SUM(CASE WHEN c.contact_type IN :known_codes THEN 1 ELSE 0 END) AS valid_codes
+       """
+    + cell_key("c.record_key")
+    + """ AS contacts_key,
+       SUM(CASE WHEN """
+    + _VALID_CODE
+    + """ THEN 1 ELSE 0 END) AS valid_codes,
+       """
+    + cell_key("c.record_key", _VALID_CODE)
+    + """ AS valid_codes_key
 FROM client_contacts c
 WHERE 1 = 1
 {filters}
@@ -49,8 +65,7 @@ def recording_quality(filters: Filters) -> pd.DataFrame:
     ``KNOWN_CONTACT_TYPES`` (R60/R71/R72 are valid codes); denominator = every contact
     row, cancelled and non-client contacts included. An unknown code is invalid; such
     rows count in no other chart (``queries.sql.CLIENT_CONTACT_TOOK_PLACE``). The two
-    series have their own denominators; both are suppressed by
-    ``shares_with_suppression``.
+    series have their own denominators. Exact, with cell keys.
     """
     stmt, params = chart_statement(
         _RECORDING_SQL,

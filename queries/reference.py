@@ -72,21 +72,16 @@ def targets_for(indicator_id: str) -> pd.DataFrame:
 @cache.memoize()
 def units() -> pd.DataFrame:
     """All units. Columns: ``unit_id``, ``name_fi``, ``name_sv``, ``unit_type``,
-    ``service_area``, ``municipality_fi``, ``municipality_sv``; ordered by area and name."""
+    ``service_area``, ``municipality_code``, ``municipality_fi``, ``municipality_sv``;
+    ordered by area and name."""
     return fetch_frame(
         statement(
             "SELECT unit_id, name_fi, name_sv, unit_type, service_area,"
-            " municipality_fi, municipality_sv FROM units"
+            " municipality_code, municipality_fi, municipality_sv FROM units"
             " ORDER BY service_area, municipality_fi, name_fi"
         ),
         {},
     )
-
-
-@cache.memoize()
-def unit_ids() -> tuple[str, ...]:
-    """The ids of all units, sorted: the codes a unit filter may name."""
-    return tuple(sorted(str(unit) for unit in units()["unit_id"]))
 
 
 def county_code() -> str:

@@ -7,22 +7,33 @@ import pandas as pd
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
-from queries.privacy import hide_partition_complements
-from queries.results import count_series, empty_frame
-from queries.sql import chart_statement
-from settings import get_settings
+from queries.privacy import KEY_RANGE
+from queries.results import count_series, empty_frame, key_of
+from queries.sql import cell_key, chart_statement
 from translations import t
 
+# Per period and referrer first, so that the distinct referrers get their own cell key:
+# the sum of their referrer_key (one per professional, the same on all their referrals).
 _REFERRALS_SQL = """
-SELECT {period} AS period,
-       COUNT(*) AS referrals,
-       COUNT(DISTINCT r.referrer_id) AS referrers
-FROM referrals r
-WHERE r.referral_type = :referral_type
-{filters}
-GROUP BY 1
-ORDER BY 1
-"""
+SELECT period,
+       SUM(n) AS referrals,
+       {referrals_key} AS referrals_key,
+       COUNT(*) AS referrers,
+       {referrers_key} AS referrers_key
+FROM (
+    SELECT {period} AS period,
+           r.referrer_id AS referrer_id,
+           MIN(r.referrer_key) AS referrer_key,
+           COUNT(*) AS n,
+           SUM(r.record_key) AS k
+    FROM referrals r
+    WHERE r.referral_type = :referral_type
+    {filters}
+    GROUP BY 1, 2
+) per_referrer
+GROUP BY period
+ORDER BY period
+""".replace("{referrals_key}", cell_key("k")).replace("{referrers_key}", cell_key("referrer_key"))
 
 
 @cache.memoize()
@@ -31,7 +42,8 @@ def referral_counts(filters: Filters, referral_type: str) -> pd.DataFrame:
 
     ``referral_type``: ``wellbeing``, ``exercise``, ``specialised`` or ``other``.
     Series: ``referrals`` (count of referrals) and ``referrers`` (distinct referring
-    professionals in the period). Periods without referrals are 0.
+    professionals in the period), exact with cell keys (the referrers' key sums their
+    ``referrer_key``). Periods without referrals are 0.
     """
     stmt, params = chart_statement(
         _REFERRALS_SQL,
@@ -46,16 +58,46 @@ def referral_counts(filters: Filters, referral_type: str) -> pd.DataFrame:
 
 NO_SPECIALTY = "no_specialty"  # series key of specialised referrals with no specialty
 
-_SPECIALTY_SQL = """
+_SPECIALTY_SQL = (
+    """
 SELECT {period} AS period,
        r.specialty AS specialty,
-       COUNT(*) AS referrals
+       COUNT(*) AS referrals,
+       """
+    + cell_key("r.record_key")
+    + """ AS referrals_key
 FROM referrals r
 WHERE r.referral_type = :referral_type
 {filters}
 GROUP BY 1, 2
 ORDER BY 1, 2
 """
+)
+
+
+def _wide(rows: pd.DataFrame, column: str, columns: list[str]) -> pd.DataFrame:
+    """Counts (and their keys) per period, one column per value of ``column`` in
+    ``columns`` order (missing = 0, key 0); keys of a column ``x`` are ``x_key``."""
+    if rows.empty:
+        return pd.DataFrame({"period": pd.Series(dtype="M8[ns]")})
+    parts = []
+    for values, suffix in (("referrals", ""), ("referrals_key", "_key")):
+        part = rows.pivot_table(index="period", columns=column, values=values, aggfunc="sum")
+        part = part.reindex(columns=columns).fillna(0)
+        part.columns = [f"{name}{suffix}" for name in part.columns]
+        parts.append(part)
+    return pd.concat(parts, axis=1).reset_index()
+
+
+def _summed(wide: pd.DataFrame, name: str, members: list[str]) -> pd.DataFrame:
+    """``wide`` with a count column ``name`` = the sum of ``members`` and its key: the
+    members are disjoint sets, so the key of their union is the sum of their keys mod
+    2**20 (= the key of the whole minus the keys of the other parts)."""
+    out = wide.copy()
+    out[name] = out[members].sum(axis=1) if members else 0
+    keys = [key_of(member) for member in members]
+    out[key_of(name)] = out[keys].sum(axis=1).mod(KEY_RANGE) if members else 0
+    return out
 
 
 @cache.memoize()
@@ -67,10 +109,8 @@ def specialised_referrals_by_specialty(filters: Filters) -> pd.DataFrame:
     date) and one series per specialty found in the range, keyed and labelled by
     ``referrals.specialty`` as recorded (referrals without a specialty:
     ``NO_SPECIALTY``, labelled from the catalog); a specialty's periods without
-    referrals are 0. Values are counts of referrals (people). Small cells are
-    suppressed, and because the specialties add up to the total that is shown, further
-    cells are hidden until the hidden ones add up to 0 or at least the minimum
-    (``queries.privacy.partition_hidden``).
+    referrals are 0. Values are exact counts of referrals (people) with cell keys; the
+    total's key is the sum of the specialties' keys (the same referrals).
     """
     stmt, params = chart_statement(
         _SPECIALTY_SQL,
@@ -85,20 +125,8 @@ def specialised_referrals_by_specialty(filters: Filters) -> pd.DataFrame:
     )
     recorded = sorted(set(rows["specialty"]) - {NO_SPECIALTY})
     specialties = recorded + ([NO_SPECIALTY] if NO_SPECIALTY in set(rows["specialty"]) else [])
-    wide = (
-        rows.pivot_table(index="period", columns="specialty", values="referrals", aggfunc="sum")
-        .reindex(columns=specialties)
-        .fillna(0)
-        .reset_index()
-        if not rows.empty
-        else pd.DataFrame({"period": pd.Series(dtype="M8[ns]")})
-    )
-    wide["total"] = wide[specialties].sum(axis=1) if specialties else 0
+    wide = _summed(_wide(rows, "specialty", specialties), "total", specialties)
     frame = count_series(wide, filters, {"total": "total", **{s: s for s in specialties}})
-    # count_series hid the small cells; the specialties add up to the shown total.
-    frame = hide_partition_complements(
-        frame, wide, sorted(specialties), get_settings().min_cell_count
-    )
     # Specialty names are data (Finnish as recorded), shown with a capital initial.
     labels = {s: s[:1].upper() + s[1:] for s in recorded}
     labels[NO_SPECIALTY] = t("referrals.no_specialty")
@@ -106,11 +134,15 @@ def specialised_referrals_by_specialty(filters: Filters) -> pd.DataFrame:
     return frame
 
 
-_REFERRALS_BY_UNIT_SQL = """
+_REFERRALS_BY_UNIT_SQL = (
+    """
 SELECT {period} AS period,
        r.source_unit_id AS unit_id,
        MAX(u.name_fi) AS name_fi,
-       COUNT(*) AS referrals
+       COUNT(*) AS referrals,
+       """
+    + cell_key("r.record_key")
+    + """ AS referrals_key
 FROM referrals r
 LEFT JOIN units u ON u.unit_id = r.source_unit_id
 WHERE r.referral_type = :referral_type
@@ -118,6 +150,7 @@ WHERE r.referral_type = :referral_type
 GROUP BY 1, 2
 ORDER BY 1, 2
 """
+)
 
 OTHER_UNITS = "other_units"  # series key of the units without a series of their own
 
@@ -135,10 +168,9 @@ def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) 
     bucket of one) and there is no remainder to send, not even as zeros; with no
     referrals in the range the frame is empty. A unit's series keeps its measured zeros:
     values are counts of referrals, and every period of the filter up to the data's last
-    date is present (missing = 0). The series add up to ``referral_counts``'
-    ``referrals`` per period, which is shown beside them, so small cells are hidden and
-    then further cells until the hidden ones add up to 0 or at least the minimum
-    (``queries.privacy.partition_hidden``).
+    date is present (missing = 0). Exact, with cell keys: ``OTHER_UNITS``, a derived
+    set, is keyed by the sum of its members' keys mod 2**20, which is the key of all
+    referrals minus the keys of the shown units.
     """
     stmt, params = chart_statement(
         _REFERRALS_BY_UNIT_SQL,
@@ -152,24 +184,15 @@ def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) 
     totals = rows.groupby("unit_id")["referrals"].sum()
     ranked = sorted(totals.index, key=lambda unit: (-totals[unit], unit))
     shown = ranked if len(ranked) <= top + 1 else ranked[:top]
-    wide = (
-        rows.pivot_table(index="period", columns="unit_id", values="referrals", aggfunc="sum")
-        .reindex(columns=ranked)
-        .fillna(0)
-        .reset_index()
-        if not rows.empty
-        else pd.DataFrame({"period": pd.Series(dtype="M8[ns]")})
-    )
+    wide = _wide(rows, "unit_id", ranked)
     rest = [unit for unit in ranked if unit not in shown]
     keys = list(shown)
     if rest:  # a remainder with no members is structurally empty: not a series at all
-        wide[OTHER_UNITS] = wide[rest].sum(axis=1)
+        wide = _summed(wide, OTHER_UNITS, rest)
         keys.append(OTHER_UNITS)
     if not keys:
         return empty_frame("label")
     frame = count_series(wide, filters, {key: key for key in keys})
-    # count_series hid the small cells; the units add up to the total shown beside them.
-    frame = hide_partition_complements(frame, wide, sorted(keys), get_settings().min_cell_count)
     names = dict(zip(rows["unit_id"], rows["name_fi"], strict=False))
     frame["label"] = frame["series"].map(names)
     # Largest unit first (it is drawn at the bottom of the stack), OTHER_UNITS last.

@@ -4,16 +4,22 @@ The tidy chart frame has one row per period and series:
 ``period`` (Timestamp, first day of the period), ``series`` (str key, translated in the
 UI), ``value`` (float, in the chart's unit; NaN when suppressed or undefined),
 ``numerator`` and ``denominator`` (floats, counts; NaN for plain counts and when
-suppressed), ``suppressed`` (bool), ``suppression_reason`` (why a suppressed cell is
-withheld, one of ``queries.privacy.REASONS``; None when shown) and ``partial`` (bool:
-the chart's own data is known to cover the period only in part, e.g. reported months
-that do not fill a quarter; ``queries.periods.complete_periods`` leaves such rows out).
-Where a row has both
-``numerator`` and ``denominator``, ``value`` is the share 100 × numerator / denominator.
+suppressed; a median has the count it rests on as ``denominator``), ``suppressed``
+(bool), ``suppression_reason`` (why a suppressed cell is withheld, one of
+``queries.privacy.REASONS``; None when shown), ``partial`` (bool: the chart's own data
+is known to cover the period only in part, e.g. reported months that do not fill a
+quarter; ``queries.periods.complete_periods`` leaves such rows out) and the cell keys
+``numerator_key``, ``denominator_key``, ``value_key`` (floats, 0 .. 2**20 − 1: the sum
+of the record keys of the records counted, mod 2**20; NaN where there is no count).
+Where a row has both ``numerator`` and ``denominator``, ``value`` is the share
+100 × numerator / denominator.
 
-The queries return exact counts and values; ``as_stated`` rounds a frame as its chart
-states it (``ChartSpec.decimals``), and ``export_value``/``export_count`` turn the
-numbers into JSON and spreadsheet cells (whole numbers as ``int``).
+The queries return **exact** counts with their keys and never suppress:
+``queries.privacy.protect`` turns the frame into the published one and
+``charts.payload.load_complete`` drops the keys before anything is served.
+``as_stated`` rounds a frame as its chart states it (``ChartSpec.decimals``), and
+``export_value``/``export_count`` turn the numbers into JSON and spreadsheet cells
+(whole numbers as ``int``).
 """
 
 from __future__ import annotations
@@ -26,9 +32,8 @@ import pandas as pd
 
 from queries.filters import Filters
 from queries.periods import periods_between
-from queries.privacy import shares_with_suppression, suppress_counts
+from queries.privacy import KEY_COLUMNS
 from queries.reference import data_as_of, data_from
-from settings import get_settings
 
 TIDY_COLUMNS = [
     "period",
@@ -39,12 +44,18 @@ TIDY_COLUMNS = [
     "suppressed",
     "suppression_reason",
     "partial",
+    *KEY_COLUMNS,
 ]
+
+
+def key_of(column: str) -> str:
+    """The name of the cell-key column that the SQL returns beside count ``column``."""
+    return f"{column}_key"
 
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.reindex(columns=TIDY_COLUMNS)
-    frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
+    frame["suppressed"] = frame["suppressed"].eq(True)  # the queries never suppress
     frame["partial"] = frame["partial"].eq(True)  # missing (NaN) = not marked
     return frame.sort_values(["series", "period"], kind="stable").reset_index(drop=True)
 
@@ -56,25 +67,36 @@ def empty_frame(*extra: str) -> pd.DataFrame:
     )
 
 
+def share_values(numerator: pd.Series, denominator: pd.Series, decimals: int = 1) -> pd.Series:
+    """100 × ``numerator`` / ``denominator`` (%) rounded to ``decimals`` places, NaN
+    where the denominator is 0. (The published share is recomputed from the published
+    counts by ``queries.privacy.protect`` and stated by ``as_stated``.)"""
+    num, den = numerator.astype(float), denominator.astype(float)
+    return (100.0 * num / den.where(den > 0)).round(decimals)
+
+
 def share_series(rows: pd.DataFrame, series: dict[str, str], denominator: str) -> pd.DataFrame:
-    """Tidy share series from one aggregate row per period.
+    """Tidy share series from one aggregate row per period, exact.
 
     ``rows`` has ``period``, the ``denominator`` count column and one numerator count
-    column per series; ``series`` maps series key -> numerator column. Shares are
-    percentages, computed and suppressed by ``shares_with_suppression``.
+    column per series, each count with its key column (``key_of``); ``series`` maps
+    series key -> numerator column. Values are percentages of the exact counts.
     """
-    minimum = get_settings().min_cell_count
     parts = []
     for key, column in series.items():
-        part = pd.DataFrame(
-            {
-                "period": pd.to_datetime(rows["period"]),
-                "series": key,
-                "numerator": rows[column],
-                "denominator": rows[denominator],
-            }
+        parts.append(
+            pd.DataFrame(
+                {
+                    "period": pd.to_datetime(rows["period"]),
+                    "series": key,
+                    "value": share_values(rows[column], rows[denominator]),
+                    "numerator": rows[column].astype(float),
+                    "denominator": rows[denominator].astype(float),
+                    "numerator_key": rows[key_of(column)].astype(float),
+                    "denominator_key": rows[key_of(denominator)].astype(float),
+                }
+            )
         )
-        parts.append(shares_with_suppression(part, minimum))
     if not parts or rows.empty:
         return empty_frame()
     return _finish(pd.concat(parts, ignore_index=True))
@@ -83,17 +105,27 @@ def share_series(rows: pd.DataFrame, series: dict[str, str], denominator: str) -
 def count_series(rows: pd.DataFrame, filters: Filters, series: dict[str, str]) -> pd.DataFrame:
     """Tidy count series, with every period of the filter present (missing = 0).
 
-    ``rows`` has ``period`` and one count column per series; ``series`` maps series key
-    -> column. Periods after the data's last date are not filled.
+    ``rows`` has ``period`` and one count column per series, each with its key column
+    (``key_of``); ``series`` maps series key -> column. Counts are exact; a missing
+    period is 0 with key 0. Periods after the data's last date are not filled.
     """
-    minimum = get_settings().min_cell_count
     periods = periods_between(filters, data_as_of(), data_from())
     indexed = rows.assign(period=pd.to_datetime(rows["period"])).set_index("period")
     parts = []
     for key, column in series.items():
-        values = indexed[column].reindex(periods, fill_value=0) if len(periods) else indexed[column]
-        part = pd.DataFrame({"period": values.index, "series": key, "value": values.to_numpy()})
-        parts.append(suppress_counts(part, minimum))
+        values, keys = indexed[column], indexed[key_of(column)]
+        if len(periods):
+            values = values.reindex(periods, fill_value=0)
+            keys = keys.reindex(periods, fill_value=0)
+        part = pd.DataFrame(
+            {
+                "period": values.index,
+                "series": key,
+                "value": values.to_numpy(dtype=float),
+                "value_key": keys.to_numpy(dtype=float),
+            }
+        )
+        parts.append(part)
     return _finish(pd.concat(parts, ignore_index=True))
 
 

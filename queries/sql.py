@@ -25,6 +25,19 @@ from queries.filters import GRAINS, Filters
 CLIENT_CONTACT_TOOK_PLACE = "NOT c.cancelled AND c.contact_type IN :client_contact"
 CLIENT_CONTACT_PARAMS = {"client_contact": list(codes.CLIENT_CONTACT)}
 
+
+def cell_key(key_column: str, condition: str | None = None) -> str:
+    """SQL for the cell key of a count: the sum of ``key_column`` (a record key) over the
+    rows counted — those where ``condition`` holds, or every row of the group — mod
+    2**20, as BIGINT on DuckDB and PostgreSQL alike (``queries.privacy``). Write it
+    beside the count, ``AS <count>_key``."""
+    _check_identifier(key_column)
+    inner = key_column
+    if condition is not None:
+        inner = f"CASE WHEN {condition} THEN {key_column} ELSE 0 END"
+    return f"CAST(SUM({inner}) % 1048576 AS BIGINT)"
+
+
 # date_trunc on PostgreSQL returns a timestamp; the cast makes both engines return DATE.
 _PERIOD_SQL = {grain: "CAST(date_trunc('" + grain + "', {col}) AS DATE)" for grain in GRAINS}
 

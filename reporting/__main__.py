@@ -75,7 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, required=True, help="DuckDB file to write")
     _add_data_args(build)
 
-    ensure = sub.add_parser("ensure-demo", help="build the demo DuckDB file if it is missing")
+    ensure = sub.add_parser(
+        "ensure-demo",
+        help="build the demo DuckDB file if it is missing or written by another generator",
+    )
     ensure.add_argument("--out", type=Path, required=True, help="DuckDB file to check / write")
 
     load = sub.add_parser("load-demo", help="load the demo data into PostgreSQL")
@@ -91,15 +94,33 @@ def _report(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def _stored_generator(path: Path) -> str | None:
+    """The ``generator`` fact of the demo file at ``path``; None when the file is
+    missing or unreadable (it is rebuilt then)."""
+    if not path.is_file():
+        return None
+    import duckdb
+
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            row = con.execute("SELECT value FROM reporting_meta WHERE key = 'generator'").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from reporting import load  # after parsing: --help stays fast
 
     if args.command == "ensure-demo":
-        if args.out.exists():
+        stored = _stored_generator(args.out)
+        if stored == demo.GENERATOR:
             print(f"{args.out} exists; not rebuilding")
             return 0
+        if args.out.exists():
+            print(f"{args.out} was written by {stored or 'an unknown generator'}; rebuilding")
         summary = load.build_duckdb(args.out, progress=_report)
     elif args.command == "build-demo":
         if args.out.exists() and args.out.is_dir():

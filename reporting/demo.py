@@ -32,7 +32,9 @@ import pandas as pd
 
 from reporting import schema
 
-GENERATOR = "tietokeskustelut demo v1"
+# The version names the shape of the rows: ``ensure-demo`` rebuilds a file whose
+# stored generator differs (e.g. one written before the record keys existed).
+GENERATOR = "tietokeskustelut demo v2"
 DEFAULT_SEED = 2022
 DATA_START = date(2022, 1, 1)
 TARGETS_CSV = Path(__file__).resolve().parent / "data" / "targets.csv"
@@ -354,6 +356,20 @@ def _rng(seed: int, year: int, month: int, stream: int) -> np.random.Generator:
     return np.random.default_rng([seed, year, month, stream])
 
 
+# Streams of the record keys (``_rng``'s last argument): their own generators, so the
+# keys do not change any other drawn value.
+_KEY_STREAM = {"client_contacts": 11, "referrals": 12, "queue_entries": 13}
+
+
+def _record_keys(seed: int, year: int, month: int, table: str, n: int) -> np.ndarray:
+    """``n`` record keys, uniform on 0 .. 2**20 - 1, for one month of one table.
+
+    The demo is synthetic, so a seeded generator is fine; a production load draws
+    each key once with ``secrets.randbelow(2**20)`` (docs/reporting-contract.md)."""
+    rng = _rng(seed, year, month, _KEY_STREAM[table])
+    return rng.integers(0, schema.RECORD_KEY_RANGE, n, dtype=np.int64).astype(np.int32)
+
+
 def _draw(rng: np.random.Generator, n: int, p: Sequence[float]) -> np.ndarray:
     """Category indices 0..len(p)-1 drawn with probabilities ``p`` (normalised)."""
     cum = np.cumsum(np.asarray(p, dtype=float))
@@ -517,6 +533,7 @@ def contacts_month(
             "booked_via": _cat(booked_via, BOOKED_VIA),
             "age": age,
             "profession": _cat(profession, PROFESSIONS),
+            "record_key": _record_keys(seed, year, month, "client_contacts", n),
         }
     )
     return _frame(schema.client_contacts, df)
@@ -567,6 +584,7 @@ class _Professionals:
     doctor_count: np.ndarray
     wellbeing_order: np.ndarray  # adoption order of wellbeing referrals
     exercise_order: np.ndarray
+    keys: np.ndarray  # referrer_key of each professional (uniform on 0 .. 2**20 - 1)
 
 
 def _professionals(seed: int) -> _Professionals:
@@ -593,6 +611,9 @@ def _professionals(seed: int) -> _Professionals:
         doctor_count=doctor_counts,
         wellbeing_order=rng.permutation(total),
         exercise_order=rng.permutation(total),
+        keys=_rng(seed, 0, 0, 19)
+        .integers(0, schema.RECORD_KEY_RANGE, total, dtype=np.int64)
+        .astype(np.int32),
     )
 
 
@@ -671,6 +692,8 @@ def referrals_month(
             "specialty": _cat(specialty, SPECIALTIES),
             "target": _cat(target, _REFERRAL_TARGETS),
             "referrer_id": pd.Categorical(ids[referrer], categories=list(pros.ids)),
+            "record_key": _record_keys(seed, year, month, "referrals", n),
+            "referrer_key": pros.keys[referrer],
         }
     )
     return _frame(schema.referrals, df)
@@ -777,10 +800,11 @@ def queue_month(
     service, unit, entered, exit_date, reason, age = (
         a[order] for a in (service, unit, entered, exit_date, reason, age)
     )
+    keys = _record_keys(seed, year, month, "queue_entries", len(service))
     if year < DATA_START.year:  # opening backlog: only what was still open at the start
         keep = exit_date >= np.datetime64(DATA_START, "D")
-        service, unit, entered, exit_date, reason, age = (
-            a[keep] for a in (service, unit, entered, exit_date, reason, age)
+        service, unit, entered, exit_date, reason, age, keys = (
+            a[keep] for a in (service, unit, entered, exit_date, reason, age, keys)
         )
     still_waiting = exit_date > np.datetime64(end, "D")
     exit_date = np.where(still_waiting, np.datetime64("NaT", "D"), exit_date)
@@ -795,6 +819,7 @@ def queue_month(
             "exit_date": exit_date,
             "exit_reason": _cat(reason, EXIT_REASONS),
             "age": age,
+            "record_key": keys,
         }
     )
     return _frame(schema.queue_entries, df)
@@ -829,6 +854,13 @@ def targets_frame(path: Path = TARGETS_CSV) -> pd.DataFrame:
     return _frame(schema.targets, out)
 
 
+_INDICATOR_KEY_STREAMS = (
+    "sahkoiset-lomakkeet-osuus",
+    "palvelutarpeen-arviointi-90pv",
+    "hoitotakuuseuranta-kattavuus",
+    "omaolo-palvelut",
+    "matalan-kynnyksen-ryhmat",
+)
 _OMAOLO = {2022: 6, 2023: 21, 2024: 30, 2025: 33, 2026: 34}
 _GROUPS = {2022: 4, 2023: 7, 2024: 10, 2025: 12, 2026: 13}
 
@@ -838,6 +870,9 @@ def indicator_values_frame(*, seed: int, end: date) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
 
     def add(indicator, start, grain, value, numerator=None, denominator=None):
+        # One key per stored row, from a generator of its own (indicator, period).
+        stream = 20 + _INDICATOR_KEY_STREAMS.index(indicator)
+        key = int(_rng(seed, start.year, start.month, stream).integers(0, schema.RECORD_KEY_RANGE))
         rows.append(
             {
                 "indicator_id": indicator,
@@ -848,6 +883,7 @@ def indicator_values_frame(*, seed: int, end: date) -> pd.DataFrame:
                 "numerator": numerator,
                 "denominator": denominator,
                 "source": INDICATOR_SOURCE,
+                "record_key": key,
             }
         )
 

@@ -12,6 +12,23 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
+
+# Record keys for disclosure control (``queries.privacy``, docs/privacy.md): an integer
+# drawn uniformly from 0 .. RECORD_KEY_RANGE - 1 once when a record is loaded and
+# stable across loads. The keys never leave the server.
+RECORD_KEY_RANGE = 2**20
+
+
+def record_key_column(name: str = "record_key") -> sa.Column:
+    """A NOT NULL record-key column with its range checked by the database."""
+    return sa.Column(
+        name,
+        sa.Integer,
+        sa.CheckConstraint(f"{name} >= 0 AND {name} < {RECORD_KEY_RANGE}"),
+        nullable=False,
+    )
+
+
 # Integer keys come from the loader; autoincrement=False keeps DDL portable (DuckDB has
 # no SERIAL types).
 
@@ -48,6 +65,7 @@ client_contacts = sa.Table(
     sa.Column("booked_via", sa.String(16)),  # electronic | phone | desk | NULL
     sa.Column("age", sa.SmallInteger, nullable=False),  # age in years on the contact date
     sa.Column("profession", sa.String(16), nullable=False),  # doctor | nurse | other
+    record_key_column(),
 )
 
 referrals = sa.Table(
@@ -61,6 +79,9 @@ referrals = sa.Table(
     sa.Column("specialty", sa.String(64)),  # for specialised care, e.g. "sisätaudit"
     sa.Column("target", sa.String(200)),  # receiving service or organisation
     sa.Column("referrer_id", sa.String(32), nullable=False),  # pseudonymous professional id
+    record_key_column(),
+    # One key per referring professional: the same on every referral of one referrer_id.
+    record_key_column("referrer_key"),
 )
 
 queue_entries = sa.Table(
@@ -74,6 +95,7 @@ queue_entries = sa.Table(
     sa.Column("exit_date", sa.Date),  # NULL while still waiting
     sa.Column("exit_reason", sa.String(32)),  # treated | cancelled | moved | NULL
     sa.Column("age", sa.SmallInteger, nullable=False),
+    record_key_column(),
 )
 
 # Date-versioned targets and legal deadlines. A row is in force on dates
@@ -105,6 +127,7 @@ indicator_values = sa.Table(
     sa.Column("numerator", sa.Double),
     sa.Column("denominator", sa.Double),
     sa.Column("source", sa.String(300), nullable=False),
+    record_key_column(),  # one key per stored row
 )
 
 # Interventions marked on the time axis of the charts they concern (e.g. a backlog project).

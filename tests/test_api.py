@@ -23,8 +23,15 @@ def test_a002_data_json_returns_hand_computed_numbers(client):
     assert response.status_code == 200
     body = response.get_json()
     rows = {(r["period"], r["series"]): r for r in body["rows"]}
-    # 8/14 = 57.1 % in 2024-01 and 25/30 = 83.3 % in 2024-02 (see test_queries).
-    assert rows[("2024-01-01", "within_days")]["value"] == 57.1
+    # Published (docs/privacy.md), from tests/fixtures/foundation.py with the default
+    # keys 1000 × contact id: 2024-01 is 8 / 14. The 8 within 7 days are contacts 1..5
+    # (TA01) and 19..21 (TA02): key 1000 × 75 = 75,000; 8 = 5 + 3 and 75,000·5 =
+    # 375,000 < 3·1,048,576 -> up to 10. The 14 visits, 1..10 and 19..22: key 137,000;
+    # 14 = 10 + 4 and 685,000 < 4·1,048,576 -> up to 15. 100 × 10 / 15 = 66.7 %.
+    # 2024-02: 25 / 30, multiples of 5, stay: 83.3 %.
+    assert rows[("2024-01-01", "within_days")]["value"] == 66.7
+    assert rows[("2024-01-01", "within_days")]["numerator"] == 10
+    assert rows[("2024-01-01", "within_days")]["denominator"] == 15
     assert rows[("2024-02-01", "within_days")]["numerator"] == 25
     assert body["data_as_of"] == "2024-04-30" and body["synthetic"] is True
     assert body["targets"][0] == {
@@ -39,13 +46,22 @@ def test_a002_data_json_returns_hand_computed_numbers(client):
     }
 
 
-def test_a003_suppressed_cells_are_null_in_json(client):
+def test_a003_small_counts_are_rounded_and_a_withheld_share_is_null_in_json(client):
     body = client.get(
         "/api/charts/hoitotakuu-7vrk/data.json?from=2024-01&to=2024-01&unit=TA02"
     ).get_json()
+    # TA02 1/2024: 3 of 4 visits, rounded to 5 / 5 (test_queries.test_q003): shown.
     (row,) = body["rows"]
-    assert row["suppressed"] is True
-    assert row["value"] is None and row["numerator"] is None and row["denominator"] is None
+    assert (row["numerator"], row["denominator"], row["value"]) == (5, 5, 100.0)
+    assert row["suppressed"] is False and row["suppression_reason"] is None
+    # TA03 3/2024: no access-type visits, so the assessment share rests on a published
+    # 0: the value is null and withheld, its counts are served as published (0 and 0).
+    body = client.get(
+        "/api/charts/kirjaamisen-laatu/data.json?from=2024-03&to=2024-03&unit=TA03"
+    ).get_json()
+    (row,) = [r for r in body["rows"] if r["series"] == "assessment_recorded"]
+    assert row["suppressed"] is True and row["suppression_reason"] == "small_denominator"
+    assert row["value"] is None and (row["numerator"], row["denominator"]) == (0, 0)
 
 
 def test_a004_bad_filters_400_in_finnish_and_unknown_chart_404(client):
@@ -60,7 +76,8 @@ def test_a005_county_total_chart_ignores_unit_filter(client):
     body = client.get(
         "/api/charts/hoitotakuuseuranta-kattavuus/data.json?unit=TA01&grain=quarter"
     ).get_json()
-    assert body["filters"]["unit"] == []
+    # The county: no node and no units (the chart does not take the unit filter).
+    assert (body["filters"]["unit"], body["filters"]["units"]) == (None, [])
     # County 99, Q1/2024: 6 / 12 = 50 %; Q2/2024 (9 / 12) is left out: the data end on
     # 30.4.2024, inside the quarter. The chart states whole percents (decimals=0).
     assert [row["value"] for row in body["rows"]] == [50]

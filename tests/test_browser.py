@@ -52,9 +52,12 @@ def test_b001_every_page_renders_its_charts(dash_duo, browser_db):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/?from=2023-01")
     until(lambda: len(dash_duo.find_elements(".kpi-status")) == KPIS, timeout=WAIT)
-    # The 7-day KPI: 2/2024 83.3 % (25 of 30), a year earlier 60.0 % (9 of 15); no target.
+    # The 7-day KPI: 2/2024 83.3 % (25 of 30: multiples of 5, published as they are), a
+    # year earlier 9 of 15 published as 10 / 15 = 66.7 % (contacts 53..61, key 1000 ×
+    # 513 = 513,000; 9 = 5 + 4 and 2,565,000 < 4·1,048,576 -> up to 10): change
+    # 83.3 - 66.7 = +16.6 points; no target.
     kpi = dash_duo.find_element("#kpi-hoitotakuu-7vrk").get_attribute("textContent")
-    assert "83,3\u00a0%" in kpi and "▲ +23,3\u00a0%-yks." in kpi
+    assert "83,3\u00a0%" in kpi and "▲ +16,6\u00a0%-yks." in kpi
     assert "Ei tavoitetta" in kpi
     assert _axe_violations(dash_duo) == [], "/"
     for path, count in PAGES.items():
@@ -90,6 +93,8 @@ def test_b003_database_down_shows_finnish_message(dash_duo, browser_db, tmp_path
 
 
 def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
+    from selenium.webdriver.support.ui import Select
+
     dash_duo.start_server(app)
     start = "/digipalvelut?from=2024-01&to=2024-03&unit=TA03"
     dash_duo.wait_for_page(url=dash_duo.server_url + start)
@@ -100,11 +105,11 @@ def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
     # URL -> view: the controls show the URL's filters, the chart its months.
     assert dash_duo.find_element("#filter-from").get_attribute("value") == "2024-01"
     assert dash_duo.find_element("#filter-to").get_attribute("value") == "2024-03"
-    dash_duo.wait_for_contains_text("#unit-summary", "1 valittu")
-    dash_duo.find_element(".filter-bar summary").click()
-    ta03 = dash_duo.wait_for_element("#unit-picker input[value='TA03']")
-    assert ta03.is_selected()
-    assert not dash_duo.find_element("#unit-picker input[value='TA01']").is_selected()
+    # The unit control, labelled, lists the hierarchy once loaded and shows TA03.
+    label = dash_duo.find_element("label[for='filter-unit']").text
+    assert label == "Alue, kunta tai yksikkö"
+    dash_duo.wait_for_element("#filter-unit option[value='municipality-901']")
+    assert dash_duo.find_element("#filter-unit").get_attribute("value") == "TA03"
     first_card = "#card-digiasiointi-osuus"
     dash_duo.wait_for_contains_text(first_card + " .chart-summary", "3/2024: 50,0")
     # View -> URL: choosing the quarter grain writes it to the address bar and redraws
@@ -119,12 +124,22 @@ def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
     dash_duo.wait_for_contains_text(first_card + " .chart-summary", "Viimeisin arvo Q1/2024:")
     checked = dash_duo.find_element("#filter-grain input[value='quarter']")
     assert checked.is_selected()
-    # A unit ticked in the view goes into the URL too.
-    dash_duo.find_element(".filter-bar summary").click()
-    dash_duo.wait_for_element("#unit-picker input[value='TA01']").click()
-    until(lambda: "unit=TA01" in dash_duo.driver.current_url, timeout=WAIT)
-    assert "unit=TA03" in dash_duo.driver.current_url
-    dash_duo.wait_for_contains_text("#unit-summary", "2 valittu")
+    # A municipality picked in the control replaces the unit in the URL, and the charts
+    # follow: municipality 901 (Alfa) is TA01 alone, whose one remote contact in Q1/2024
+    # (a real-time R52 in January, contact 2, key 2,000; tests/fixtures/foundation.py)
+    # is below the minimum and published rounded (10,000 < 1·2**20 -> 5), not withheld.
+    # Its client contacts in Q1/2024: January 1..10, 11, 12, 14, 15, 17, 18 (13 is
+    # cancelled, 16 an R71) and February 23..52: 46, key 1000 × (55 + 87 + 1125) =
+    # 1,267,000 mod 2**20 = 218,424; 46 = 9·5 + 1 and 1,092,120 >= 1,048,576 -> 45.
+    # 100 × 5 / 45 = 11.1 %.
+    dash_duo.wait_for_element("#filter-unit option[value='municipality-901']")
+    Select(dash_duo.find_element("#filter-unit")).select_by_value("municipality-901")
+    until(lambda: "unit=municipality-901" in dash_duo.driver.current_url, timeout=WAIT)
+    assert "TA03" not in dash_duo.driver.current_url
+    dash_duo.wait_for_contains_text(first_card + " .chart-summary", "Viimeisin arvo Q1/2024: 11,1")
+    # Back to the county: no unit in the URL.
+    Select(dash_duo.find_element("#filter-unit")).select_by_value("#county")
+    until(lambda: "unit=" not in dash_duo.driver.current_url, timeout=WAIT)
     assert dash_duo.get_logs() == []
 
 
@@ -135,13 +150,14 @@ def test_b005_views_compare_units_and_spc(dash_duo, browser_db):
     card = "#card-hoitotakuu-7vrk"
     dash_duo.find_element(card + " .chart-view input[value='units']").click()
     # TA01 2/2024: 25 of 30 = 83.3 %; TA02 has no visits in 2/2024 (its last month,
-    # 1/2024, is suppressed) and TA03 none at all (see tests/fixtures/foundation.py).
+    # 1/2024, 3 of 4, is published as 5 / 5 = 100 %: test_queries.test_q003; it is not
+    # compared with TA01's 2/2024) and TA03 none at all (tests/fixtures/foundation.py).
     dash_duo.wait_for_contains_text(card + " .chart-summary", "Jakso 2/2024: suurin arvo")
     assert "Alfan terveysasema (83,3" in dash_duo.find_element(card + " .chart-summary").text
     rows = dash_duo.find_elements(card + " .chart-table tbody tr")
     assert [r.get_attribute("textContent") for r in rows] == [
         "Alfan terveysasema2/202483,3\u00a0%",
-        "Beetan terveysasema1/2024..",
+        "Beetan terveysasema1/2024100,0\u00a0%",
     ]
     # Two months are too few for process limits: the card says so.
     dash_duo.find_element(card + " .chart-view input[value='spc']").click()

@@ -193,11 +193,11 @@ def _download_svg(dash_duo, card: str, name: str, target: Path) -> Path:
     return path.rename(target)
 
 
-# Three units make the filters line long enough to wrap on a narrow card.
-WIDE_FILTERS = "/hoitoonpaasy?from=2024-01&to=2024-04&unit=TA01&unit=TA02&unit=TA03"
+# A unit is named with its municipality: the longest filters line one node gives
+# (a selection is one node of the unit hierarchy).
+WIDE_FILTERS = "/hoitoonpaasy?from=2024-01&to=2024-04&unit=TA01"
 FILTERS_LINE = (
-    "Rajaukset: ajanjakso 1/2024–4/2024; aikataso kuukausi; yksiköt: Alfan terveysasema, "
-    "Beetan terveysasema, Gamman terveysasema"
+    "Rajaukset: ajanjakso 1/2024–4/2024; aikataso kuukausi; yksikkö: Alfa – Alfan terveysasema"
 )
 DATA_LINES = ["Tiedot 30.4.2024 asti.", "Synteettinen demoaineisto."]
 # chart id -> (title, caption lines) of the real cards; their legends are whatever

@@ -40,26 +40,34 @@ def test_k001_card_body_has_figure_summary_table_and_stamp(reporting_db):
     )
     (graph,) = _find(body, lambda c: type(c).__name__ == "Graph")
     trace = graph.figure["data"][0]
-    assert plotted(trace["y"]) == [57.1, 83.3]
+    # Published: 8 / 14 -> 10 / 15 = 66.7 % (worked out in test_api.test_a002).
+    assert plotted(trace["y"]) == [66.7, 83.3]
     assert graph.config["displaylogo"] is False
     (caption,) = _find(body, lambda c: type(c).__name__ == "Figcaption")
     assert caption.children.startswith("Viimeisin arvo 2/2024: 83,3")
     cells = [c.children for c in _find(body, lambda c: type(c).__name__ == "Td")]
-    assert cells == ["57,1\u00a0%", "83,3\u00a0%"]
+    assert cells == ["66,7\u00a0%", "83,3\u00a0%"]
     text = str(body)
     assert "Tiedot 30.4.2024 asti." in text and "Synteettinen demoaineisto." in text
 
 
-def test_k002_suppressed_cells_show_two_dots(reporting_db):
-    body = chart_card_body(
-        {
-            "chart": "hoitotakuu-7vrk",
-            "filters": {"from": "2024-01", "to": "2024-01", "unit": ["TA02"]},
-            "lang": "fi",
-        }
-    )
-    cells = [c.children for c in _find(body, lambda c: type(c).__name__ == "Td")]
-    assert cells == [".."]
+def test_k002_small_counts_show_rounded_and_a_withheld_share_two_dots(reporting_db):
+    def cells(chart, unit, month):
+        body = chart_card_body(
+            {
+                "chart": chart,
+                "filters": {"from": month, "to": month, "unit": [unit]},
+                "lang": "fi",
+            }
+        )
+        return [c.children for c in _find(body, lambda c: type(c).__name__ == "Td")]
+
+    # TA02 1/2024: 3 of 4 visits within 7 days, rounded (keys 60,000 and 82,000:
+    # test_queries.test_q003) to 5 / 5 = 100 %: shown, not "..".
+    assert cells("hoitotakuu-7vrk", "TA02", "2024-01") == ["100,0\u00a0%"]
+    # TA03 3/2024 has no access-type visits: the assessment share rests on 0 people,
+    # published 0 (fewer than 5): withheld as "..".
+    assert ".." in cells("kirjaamisen-laatu", "TA03", "2024-03")
 
 
 def test_k003_database_down_gives_finnish_notice_not_traceback(reporting_db, tmp_path):
@@ -82,69 +90,61 @@ def test_k004_forged_request_is_handled(reporting_db):
     assert _find(body, lambda c: type(c).__name__ == "Graph")
 
 
-UNIT_OPTIONS = [[{"label": "B – Gamma", "value": "TA03"}], [{"value": "TA01"}, {"value": "TA02"}]]
 STATE = {"page": "digipalvelut", "search": "", "token": "build-1"}
 
 
 def _propose(
-    unit_groups=(),
+    unit="#county",
     start="2022-01",
     end="latest",
     grain="month",
-    services=(),
+    service="all",
     views=None,
     phases=None,
-    url_units=(),
     state=STATE,
 ):
     from callbacks.address import propose_address
 
     views, phases = views or {}, phases or {}
     return propose_address(
-        list(unit_groups),
+        unit,
         start,
         end,
         grain,
-        list(services),
+        service,
         list(views.values()),
         list(phases.values()),
-        UNIT_OPTIONS if unit_groups else [],
-        list(url_units),
         [{"chart": c, "type": "chart-view"} for c in views],
         [{"chart": c, "type": "chart-phases"} for c in phases],
         state,
     )
 
 
-def test_k010_controls_propose_the_canonical_address_for_their_page_build():
-    proposal = _propose([["TA03"], ["TA01"]], grain="year")
-    # Units sorted, the default start and "latest" end left out of the address.
+def test_k010_controls_propose_the_canonical_address_for_their_page_build(reporting_db):
+    proposal = _propose("area-a-alue", grain="year")
+    # The default start and "latest" end left out of the address.
     assert proposal == {
         "token": "build-1",
-        "search": "?grain=year&unit=TA01&unit=TA03",
-        "links": "?grain=year&unit=TA01&unit=TA03",
-        "filters": {"grain": "year", "unit": ["TA01", "TA03"]},
-        "summary": "2 valittu",
+        "search": "?grain=year&unit=area-a-alue",
+        "links": "?grain=year&unit=area-a-alue",
+        "filters": {"grain": "year", "unit": "area-a-alue"},
         "status": "",
     }
 
 
-def test_k011_address_units_hold_until_checkboxes_load_and_bad_values_are_said():
+def test_k011_bad_values_are_said(reporting_db):
     proposal = _propose(
+        "TA02",
         start="2024-13",
         end="2023-05",
         grain="week",
-        services=["oral_health", "spa"],
-        url_units=["TA02"],
+        service="spa",
         state={**STATE, "search": "?embed=1"},
     )
-    # Bad month and grain fall back to defaults; the unknown service is dropped.
-    assert proposal["search"] == "?to=2023-05&unit=TA02&service=oral_health&embed=1"
-    assert proposal["summary"] == "1 valittu"
+    # Bad month and grain fall back to defaults; the unknown service gives all of them.
+    assert proposal["search"] == "?to=2023-05&unit=TA02&embed=1"
     assert "Aikatason" in proposal["status"] and "palvelu" in proposal["status"].lower()
-    # A unit of the address without a checkbox (not offered) cannot be unticked: kept.
-    kept = _propose([["TA03"], []], url_units=["TA02", "XX9"])
-    assert kept["filters"] == {"unit": ["TA03", "XX9"]}
+    assert _propose("TA02", service="oral_health")["search"] == "?unit=TA02&service=oral_health"
 
 
 def test_k012_end_before_start_is_said_not_silently_reset():
@@ -160,10 +160,11 @@ def test_k013_card_views_and_phase_starts_go_into_the_address():
         phases={"hoitotakuu-7vrk": ["2024-03", "2023-11", "2024-03"], "jonot": []},
     )
     # series is the default; a distribution has no run chart (said, and left out);
-    # phase starts sorted and unique.
+    # phase starts sorted and unique, each the first month of its quarter (the grain):
+    # 2023-11 is in Q4/2023 (2023-10), 2024-03 in Q1/2024 (2024-01).
     assert proposal["search"] == (
         "?grain=quarter&view=hoitotakuu-7vrk:spc"
-        "&phase=hoitotakuu-7vrk:2023-11&phase=hoitotakuu-7vrk:2024-03"
+        "&phase=hoitotakuu-7vrk:2023-10&phase=hoitotakuu-7vrk:2024-01"
     )
     assert proposal["links"] == "?grain=quarter"
     assert proposal["filters"] == {"grain": "quarter"}
@@ -203,3 +204,27 @@ def test_k015_card_body_takes_phases_only_in_the_run_chart(monkeypatch):
         ("odotusaikajakauma", "series", ()),
         ("hoitotakuu-7vrk", "series", ()),
     ]
+
+
+def test_k005_a_run_chart_with_too_few_months_is_a_time_series_without_phase_picker(
+    reporting_db,
+):
+    # The test data holds 1/2024 .. 4/2024: four months, fewer than the twelve a run
+    # chart needs, so the card draws the time series (66,7 % and 83,3 % for 1-2/2024,
+    # as in k001: 8/14 is published as 10/15) and offers no phase picker, whatever
+    # phase starts were asked.
+    body = chart_card_body(
+        {"chart": "hoitotakuu-7vrk", "filters": {"from": "2024-01", "to": "2024-02"}, "lang": "fi"},
+        "spc",
+        ["2024-02"],
+    )
+    (graph,) = _find(body, lambda c: type(c).__name__ == "Graph")
+    assert plotted(graph.figure["data"][0]["y"]) == [66.7, 83.3]
+    assert (
+        "Näkymä: Onko muutos todellinen?"
+        not in graph.figure["layout"]["meta"]["tkExport"]["context"]
+    )
+    pickers = _find(body, lambda c: "phase-picker" in (getattr(c, "className", "") or ""))
+    assert pickers == []
+    (caption,) = _find(body, lambda c: type(c).__name__ == "Figcaption")
+    assert caption.children.startswith("Muutoksen tunnistukseen tarvitaan vähintään 12")

@@ -20,7 +20,6 @@ from charts.areas import ALL_AREAS, INVESTMENT_AREAS
 from charts.catalog import CHARTS
 from queries import codes
 from queries.access import BUCKET_KEYS, WAIT_BUCKETS
-from queries.filters import MAX_UNITS
 from settings import configure, get_settings
 from translations import catalog
 
@@ -66,8 +65,8 @@ def _allowed() -> dict[str, set[str]]:
         # Examples of the month format in notices.
         "notice.bad_from": {"2024-01"},
         "notice.bad_to": {"2025-06"},
-        # The unit limit of the filters, the limit of phase starts per run chart.
-        "notice.bad_unit": {str(MAX_UNITS)},
+        # Examples of node ids (TA01, municipality-901); the limit of phase starts.
+        "notice.bad_unit": {"01", "901"},
         "notice.bad_phase": {str(MAX_PHASES)},
         # "Kestävän kasvun ohjelman neljän investoinnin ..." and "Investointi 1" ...
         "area.overview.intro": {"neljän"} if len(INVESTMENT_AREAS) == 4 else set(),
@@ -110,18 +109,45 @@ def test_tx002_codes_in_texts_are_codes_of_the_definitions():
     assert cited and cited <= known
 
 
-def test_tx003_definitions_follow_the_minimum_in_force():
+def test_tx003_protection_sentence_follows_the_minimum_in_force():
     original = get_settings()
     try:
         configure(replace(original, min_cell_count=7))
-        suppressing = [spec for spec in CHARTS.values() if "{minimum}" in catalog("fi")[
-            spec.text_key("definition")]]  # fmt: skip
-        # Every chart that counts people says how it suppresses, with the minimum in force.
-        assert {spec.id for spec in suppressing} == {
-            spec.id for spec in CHARTS.values() if spec.counts_people
-        }
-        for spec in suppressing:
-            assert "alle 7" in spec.definition("fi").lower(), spec.id
+        for spec in CHARTS.values():
+            sentence = spec.protection("fi")
+            # Every chart that counts people says in its definition popover how small
+            # numbers are protected, with the minimum in force; the others say that
+            # their numbers are exact. The definitions no longer repeat it.
+            if spec.counts_people:
+                assert (
+                    "7:n monikertaan" in sentence and "nolla tarkoittaa alle 7 henkilöä" in sentence
+                )
+            else:
+                assert sentence == "Luvut eivät koske henkilöitä, joten ne näytetään tarkkoina."
+            assert "{minimum}" not in catalog("fi")[spec.text_key("definition")], spec.id
     finally:
         configure(original)
     assert ALL_AREAS  # the areas' texts were scanned above through the catalog
+
+
+def test_tx004_definition_popover_says_how_small_numbers_are_protected():
+    from charts.address import Address
+    from charts.card import chart_card
+
+    def texts(component) -> list[str]:
+        children = getattr(component, "children", None)
+        if isinstance(children, str):
+            return [children]
+        if isinstance(children, list | tuple):
+            return [text for child in children for text in texts(child)]
+        return texts(children) if children is not None else []
+
+    people = chart_card(CHARTS["jonot"], Address(), "fi")
+    # The minimum in force (5 by default) in the catalog sentence.
+    assert any(
+        text.startswith("Pienet luvut suojataan: kaikki henkilömäärät, myös pienet, pyöristetään")
+        and "nolla tarkoittaa alle 5 henkilöä" in text
+        for text in texts(people)
+    )
+    stations = chart_card(CHARTS["hoitotakuuseuranta-kattavuus"], Address(), "fi")
+    assert "Luvut eivät koske henkilöitä, joten ne näytetään tarkkoina." in texts(stations)

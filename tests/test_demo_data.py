@@ -133,7 +133,7 @@ def test_data_end_and_meta(built):
     meta = dict(_query(built, "SELECT key, value FROM reporting_meta").itertuples(index=False))
     assert meta["data_as_of"] == "2024-02-29"
     assert meta["synthetic"] == "true"
-    assert meta["generator"] == "tietokeskustelut demo v1"
+    assert meta["generator"] == "tietokeskustelut demo v2"
     assert meta["seed"] == str(SEED) and meta["scale"] == "0.02"
     assert meta["county_name_fi"] == "Esimerkkilän hyvinvointialue"
     assert meta["county_name_sv"] == "Exempelby välfärdsområde"
@@ -363,16 +363,22 @@ def test_targets_events_indicators(built):
     )
     # Numerators and denominators are whole counts (forms were once stored in thousands
     # with decimals, whose float sums exported as 16.308999999999997).
-    assert _scalar(
-        built,
-        "SELECT count(*) FROM indicator_values WHERE numerator <> round(numerator) "
-        "OR denominator <> round(denominator)",
-    ) == 0
-    assert _scalar(
-        built,
-        "SELECT min(denominator) FROM indicator_values "
-        "WHERE indicator_id = 'sahkoiset-lomakkeet-osuus'",
-    ) > 1000
+    assert (
+        _scalar(
+            built,
+            "SELECT count(*) FROM indicator_values WHERE numerator <> round(numerator) "
+            "OR denominator <> round(denominator)",
+        )
+        == 0
+    )
+    assert (
+        _scalar(
+            built,
+            "SELECT min(denominator) FROM indicator_values "
+            "WHERE indicator_id = 'sahkoiset-lomakkeet-osuus'",
+        )
+        > 1000
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -555,3 +561,44 @@ def _check_postgres_matches_duckdb(postgres_db: str, built: Path) -> None:
         }
         assert any("(contact_date)" in i for i in indexes)
     assert summary.rows["client_contacts"] == _scalar(built, "SELECT count(*) FROM client_contacts")
+
+
+def test_cli_ensure_rebuilds_a_file_of_another_generator(tmp_path, capsys, monkeypatch):
+    import duckdb
+
+    from reporting import load
+
+    out = tmp_path / "stale.duckdb"
+    assert main(["build-demo", "--out", str(out), "--scale", "0.005", "--until", "2022-03"]) == 0
+    # A file written before the record keys existed says "tietokeskustelut demo v1".
+    with duckdb.connect(str(out)) as con:
+        con.execute("UPDATE reporting_meta SET value = 'tietokeskustelut demo v1' "
+                    "WHERE key = 'generator'")  # fmt: skip
+    capsys.readouterr()
+    built = []
+    monkeypatch.setattr(
+        load, "build_duckdb", lambda path, **_kw: built.append(path) or load.LoadSummary(str(path))
+    )
+    assert main(["ensure-demo", "--out", str(out)]) == 0
+    assert built == [out]
+    assert "tietokeskustelut demo v1; rebuilding" in capsys.readouterr().out
+
+
+def test_record_keys_in_range_and_one_key_per_referrer(built):
+    # Every keyed table: keys within 0 .. 2**20 - 1 = 1,048,575, and spread over the
+    # range (a uniform draw: with thousands of rows the extremes are near both ends).
+    for table in ("client_contacts", "referrals", "queue_entries", "indicator_values"):
+        low, high, n = _query(
+            built,
+            f"SELECT min(record_key), max(record_key), count(*) FROM {table}",  # noqa: S608
+        ).iloc[0]
+        assert low >= 0 and high <= 1_048_575, table
+        if n > 1000:
+            assert low < 10_000 and high > 1_038_575, table
+    # One referrer_key per referring professional.
+    per_referrer = _scalar(
+        built,
+        "SELECT max(n) FROM (SELECT count(DISTINCT referrer_key) AS n FROM referrals "
+        "GROUP BY referrer_id) t",
+    )
+    assert per_referrer == 1

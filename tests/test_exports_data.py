@@ -21,31 +21,57 @@ def test_e001_csv_opens_with_finnish_excel_settings(client):
     response = client.get(URL.format("csv"))
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith(
-        "attachment; filename=hoitotakuu-7vrk_2024-04-30.csv")
+        "attachment; filename=hoitotakuu-7vrk_2024-04-30.csv"
+    )
     body = response.data
     assert body.startswith(b"\xef\xbb\xbf") and b"\r\n" in body  # UTF-8 BOM, CRLF
     # pandas with Excel-FI conventions: ";" separator, decimal comma.
     frame = pd.read_csv(io.BytesIO(body), sep=";", decimal=",", encoding="utf-8-sig")
-    assert list(frame.columns) == ["Jakso", "Jakson alku", "Sarja", "Arvo", "Yksikkö",
-                                   "Osoittaja", "Nimittäjä", "Salauksen syy"]
-    # 2024-01: 8 / 14 = 57.1 %; 2024-02: 25 / 30 = 83.3 % (tests/fixtures/foundation.py).
-    assert frame["Arvo"].tolist() == [57.1, 83.3]
-    assert frame["Osoittaja"].tolist() == [8, 25] and frame["Nimittäjä"].tolist() == [14, 30]
+    assert list(frame.columns) == [
+        "Jakso",
+        "Jakson alku",
+        "Sarja",
+        "Arvo",
+        "Yksikkö",
+        "Osoittaja",
+        "Nimittäjä",
+        "Salauksen syy",
+    ]
+    # Published (docs/privacy.md), from tests/fixtures/foundation.py with the default
+    # keys 1000 × contact id: 2024-01 is 8 / 14. The 8 within 7 days are contacts 1..5
+    # (TA01) and 19..21 (TA02): key 1000 × 75 = 75,000; 8 = 5 + 3 and 75,000·5 =
+    # 375,000 < 3·1,048,576 -> up to 10. The 14 visits, 1..10 and 19..22: key 137,000;
+    # 14 = 10 + 4 and 685,000 < 4·1,048,576 -> up to 15. 100 × 10 / 15 = 66.7 %.
+    # 2024-02: 25 / 30, multiples of 5, stay: 83.3 %.
+    assert frame["Arvo"].tolist() == [66.7, 83.3]
+    assert frame["Osoittaja"].tolist() == [10, 25] and frame["Nimittäjä"].tolist() == [15, 30]
     assert frame["Jakson alku"].tolist() == ["1.1.2024", "1.2.2024"]
     assert frame["Sarja"].tolist() == ["Toteutui 7 vrk:ssa"] * 2
 
 
 def test_e002_csv_matches_json_and_keeps_suppression(client):
     as_json = client.get(URL.format("json") + "&unit=TA01").get_json()["rows"]
-    rows = list(csv.reader(io.StringIO(
-        client.get(URL.format("csv") + "&unit=TA01").data.decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(URL.format("csv") + "&unit=TA01").data.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
     assert [float(r[3].replace(",", ".")) for r in rows[1:]] == [r["value"] for r in as_json]
-    hidden = list(csv.reader(io.StringIO(client.get(
-        "/api/charts/hoitotakuu-7vrk/data.csv?from=2024-01&to=2024-01&unit=TA02"
-    ).data.decode("utf-8-sig")), delimiter=";"))
-    # TA02 has 4 visits: value, numerator and denominator all read "..", and the reason
-    # is the small denominator.
-    assert hidden[1][3:] == ["..", "%", "..", "..", "Se perustuu alle 5 henkilöön"]
+
+    def lines(url):
+        body = client.get(url).data.decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(body), delimiter=";"))
+
+    # TA02 has 4 visits, 3 within 7 days: rounded to 5 / 5 = 100 % (test_queries
+    # test_q003), shown, no reason.
+    small = lines("/api/charts/hoitotakuu-7vrk/data.csv?from=2024-01&to=2024-01&unit=TA02")
+    assert small[1][3:] == ["100", "%", "5", "5", ""]
+    # TA03 3/2024 has no access-type visits: the assessment share rests on a published 0
+    # and reads "..", its counts 0 and 0, with the reason.
+    hidden = lines("/api/charts/kirjaamisen-laatu/data.csv?from=2024-03&to=2024-03&unit=TA03")
+    (row,) = [r for r in hidden[1:] if r[3] == ".."]
+    assert row[3:] == ["..", "%", "0", "0", "Se perustuu alle 5 henkilöön"]
 
 
 def test_e003_xlsx_has_typed_data_and_metadata(client):
@@ -55,8 +81,17 @@ def test_e003_xlsx_has_typed_data_and_metadata(client):
     assert book.sheetnames == ["Tiedot", "Metatiedot"]
     data = [[cell.value for cell in row] for row in book["Tiedot"].iter_rows()]
     assert data[0][:4] == ["Jakso", "Jakson alku", "Sarja", "Arvo"]
-    assert data[1] == ["1/2024", datetime(2024, 1, 1), "Toteutui 7 vrk:ssa", 57.1, "%", 8, 14,
-                       None]
+    # Published 10 / 15 = 66.7 % (worked out in test_e001).
+    assert data[1] == [
+        "1/2024",
+        datetime(2024, 1, 1),
+        "Toteutui 7 vrk:ssa",
+        66.7,
+        "%",
+        10,
+        15,
+        None,
+    ]
     assert data[2][3] == 83.3
     meta = {row[0].value: row[1].value for row in book["Metatiedot"].iter_rows()}
     assert meta["Tunnus"] == "hoitotakuu-7vrk"
@@ -65,7 +100,8 @@ def test_e003_xlsx_has_typed_data_and_metadata(client):
     assert meta["Lähde"] == "Avohilmo-tiedot raportointitietokannasta"
     assert "T11" in meta["Määritelmä"]
     assert meta["Linkki kuvaajaan"] == (
-        "http://localhost/hoitoonpaasy?from=2024-01&to=2024-02#card-hoitotakuu-7vrk")
+        "http://localhost/hoitoonpaasy?from=2024-01&to=2024-02#card-hoitotakuu-7vrk"
+    )
     assert "alle 5" in meta["Pienten lukujen salaus"].lower()
 
 
@@ -78,12 +114,13 @@ def test_e005_formula_injection_is_neutralised():
     assert safe_text("=1+1") == "'=1+1" and safe_text("@SUM(A1)") == "'@SUM(A1)"
     assert safe_text("-2") == "'-2" and safe_text("Harjula") == "Harjula"
     export = DataExport(
-        "x", ["Sarja", "Arvo"],
+        "x",
+        ["Sarja", "Arvo"],
         [['=HYPERLINK("http://evil.example","x")', 1.5], ["+cmd", -2.0]],
         [("Huomio", "=2+2")],
     )
     rows = list(csv.reader(io.StringIO(to_csv(export).decode("utf-8-sig")), delimiter=";"))
-    assert rows[1] == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "1,5"]
+    assert rows[1] == ['\'=HYPERLINK("http://evil.example","x")', "1,5"]
     assert rows[2] == ["'+cmd", "-2"]  # a negative number stays a number
     book = load_workbook(io.BytesIO(to_xlsx(export, "fi")))
     cell = book["Tiedot"]["A2"]

@@ -120,20 +120,24 @@ def test_fc002_targets_per_period_worked_out_by_hand(reporting_db):
             assert drawn[period] == (set() if value is None else {value}), (chart_id, period)
 
 
-def test_fc003_hidden_stack_segments_marked_and_said(reporting_db):
-    payload = chart_payload("odotusaikajakauma", Filters(start="2024-01", end="2024-02"), "fi")
+def test_fc003_small_stack_segments_rounded_not_hidden(reporting_db):
+    from charts.payload import chart_data
+
+    filters = Filters(start="2024-01", end="2024-02")
+    payload = chart_payload("odotusaikajakauma", filters, "fi")
     # 1/2024, county: 14 access visits (TA01 10, TA02 4), waits 0-7 d: 0,1,3,7,7,2,2,2
-    # = 8; 8-14 d: 8,10,14 = 3; 15-90 d: 20,30,40 = 3; none longer. 3 < 5: both
-    # hidden. Shown: 8 / 14 = 57.1 %, and 0.0 % twice, so the mark sits at 57.1.
-    # 2/2024: 25 within 7 d, 5 at 20 d: nothing hidden.
-    assert _marks(payload["figure"]) == {TS("2024-01-01"): (57.1, "8–14 vrk, 15–90 vrk")}
-    # The text names each hidden class with its period.
-    assert payload["summary"].endswith(
-        " Kuvaajassa on salattuja arvoja (..): 8–14 vrk 1/2024; 15–90 vrk 1/2024."
-    )
-    # So does the mark's legend entry, which an exported image shows.
-    (mark,) = [trace for trace in payload["figure"]["data"] if trace.get("meta") == HIDDEN_META]
-    assert mark["name"] == "Salattu (..): 8–14 vrk, 15–90 vrk"
+    # = 8; 8-14 d: 8,10,14 = 3 (contacts 6..8: key 21,000); 15-90 d: 20,30,40 = 3
+    # (contacts 9, 10, 22: key 41,000); none longer. The small classes are rounded, not
+    # hidden: 3 = 0·5 + 3 with 105,000 and 205,000 < 3·1,048,576 -> 5 each, of the
+    # published 15 (test_exports_data.test_e001): 33.3 % each; 8 -> 10: 66.7 %.
+    # 2/2024: 25 within 7 d, 5 at 20 d. Nothing is hidden, so no mark and no note.
+    frame, _ = chart_data("odotusaikajakauma", filters)
+    jan = frame[frame["period"] == TS("2024-01-01")].set_index("series")
+    assert jan.loc[["days_0_7", "days_8_14", "days_15_90"], "numerator"].tolist() == [10, 5, 5]
+    assert jan.loc[["days_0_7", "days_8_14", "days_15_90"], "value"].tolist() == [66.7, 33.3, 33.3]
+    assert not frame["suppressed"].any()
+    assert _marks(payload["figure"]) == {}
+    assert "salattuja" not in payload["summary"]
 
 
 def test_fc004_deadline_strip_on_the_fixture(reporting_db):

@@ -160,7 +160,7 @@ def _malformed_bodies() -> dict[str, object]:
     other_card = {"id": {"chart": "jonot", "type": "chart-view"}, "property": "value"}
     filters = callback_body(dash_app, "address-proposal.data")
     fewer_stores = [*filters["state"]]
-    fewer_stores[0] = fewer_stores[0][:1]  # 1 unit group's options in state, more in inputs
+    fewer_stores[0] = fewer_stores[0][:1]  # 1 card view id in state, 2 views in inputs
     return {
         "empty object": {},
         "a list": [],

@@ -3,14 +3,13 @@ PostgreSQL. Every expected number is worked out by hand in the comment beside it
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from queries.access import access_within_days
 from queries.digital import remote_share
 from queries.filters import Filters
 from queries.indicator_values import reported_share
+from queries.privacy import protect
 from queries.reference import data_as_of, reporting_meta, targets_for, units
 from queries.referrals import referral_counts
 
@@ -41,13 +40,23 @@ def test_q002_access_7_day_boundary_and_exclusions(reporting_db):
     assert (jan["numerator"], jan["denominator"], jan["value"]) == (5, 10, 50.0)
 
 
-def test_q003_access_suppresses_small_denominator(reporting_db):
+def test_q003_access_small_denominator_is_exact_with_its_keys(reporting_db):
     frame = access_within_days(Filters(start="2024-01", end="2024-01", units=("TA02",)), 7)
     jan = _row(frame, "2024-01-01", "within_days")
-    # TA02 has 4 visits (< 5): value, numerator and denominator are all withheld.
-    assert bool(jan["suppressed"]) is True
-    assert math.isnan(jan["value"]) and math.isnan(jan["numerator"])
-    assert math.isnan(jan["denominator"])
+    # The query returns exact counts (charts.payload.load_complete protects them): TA02
+    # has 4 visits, 3 within 7 days (waits 2, 2, 2) -> 75 %, nothing suppressed here.
+    assert (jan["numerator"], jan["denominator"], jan["value"]) == (3, 4, 75.0)
+    assert not jan["suppressed"]
+    # Cell keys: TA02's visits are contacts 19..22 (after TA01's 10 visits and 8
+    # excluded rows), default key 1000 × id: 1000 × (19+20+21+22) = 82000; the three
+    # within 7 days, 19..21: 60000.
+    assert (jan["numerator_key"], jan["denominator_key"]) == (60000, 82000)
+    # Published (minimum 5), small counts rounded too: numerator 3 = 0·5 + 3, key
+    # 60,000: 300,000 < 3·1,048,576 = 3,145,728 -> 5; denominator 4, key 82,000:
+    # 410,000 < 4·1,048,576 = 4,194,304 -> 5. Shown: 5 / 5 = 100 %, nothing withheld.
+    jan = _row(protect(frame, 5, True), "2024-01-01", "within_days")
+    assert (jan["numerator"], jan["denominator"], jan["value"]) == (5, 5, 100.0)
+    assert not jan["suppressed"]
 
 
 def test_q004_access_quarter_and_year_recompute_from_counts(reporting_db):
@@ -61,12 +70,13 @@ def test_q004_access_quarter_and_year_recompute_from_counts(reporting_db):
     assert _row(year, "2024-01-01", "within_days")["value"] == 75.0
 
 
-def test_q005_access_within_14_days_and_small_complement(reporting_db):
+def test_q005_access_within_14_days_exact(reporting_db):
     ta01 = access_within_days(Filters(start="2024-01", end="2024-01", units=("TA01",)), 14)
-    # TA01 1/2024, waits up to 14: 0,1,3,7,7,8,10,14 -> 8 of 10; only 2 waited longer,
-    # a count below 5 readable as 10 - 8, so the share is withheld.
+    # TA01 1/2024, waits up to 14: 0,1,3,7,7,8,10,14 -> 8 of 10 = 80 %, exact (the
+    # complement 2 is no longer withheld: published counts are multiples of 5).
     jan = _row(ta01, "2024-01-01", "within_days")
-    assert jan["suppressed"] and math.isnan(jan["value"]) and math.isnan(jan["numerator"])
+    assert (jan["numerator"], jan["denominator"], jan["value"]) == (8, 10, 80.0)
+    assert not jan["suppressed"]
     quarter = access_within_days(Filters(start="2024-01", end="2024-03", grain="quarter"), 14)
     # Q1/2024: TA01 January 8 + TA02 January 3 (waits 2,2,2) + TA01 February 25 (1 day;
     # the 20-day waits are out) = 36 of 44; 8 waited longer -> 81.8 %.
@@ -79,19 +89,30 @@ def test_q010_remote_share_codes_and_complementary_suppression(reporting_db):
     # Denominator 20 (R10 8, R20 2, R52 6, R56 3, R51 1); R60/R71/R72 and cancelled out.
     remote = _row(frame, "2024-03-01", "remote")
     assert (remote["numerator"], remote["denominator"], remote["value"]) == (10, 20, 50.0)
-    # Only 3 asynchronous contacts: suppressed. Real-time 6 is hidden too: the remote
-    # total 10 is shown, and 10 - 6 = 4 would give asynchronous + legacy (3 + 1), a
-    # count below 5 (complementary suppression).
-    for series in ("asynchronous", "realtime"):
-        row = _row(frame, "2024-03-01", series)
-        assert bool(row["suppressed"]) and math.isnan(row["value"]), series
+    # Exact: real-time 6 of 20 = 30 %, asynchronous 3 of 20 = 15 % (the query no
+    # longer hides parts of a total; protection publishes multiples of 5).
+    assert _row(frame, "2024-03-01", "realtime")["value"] == 30.0
+    assert _row(frame, "2024-03-01", "asynchronous")["value"] == 15.0
+    assert not frame["suppressed"].any()
 
 
-def test_q011_remote_share_small_denominator_suppressed(reporting_db):
+def test_q011_remote_share_small_denominator_exact_then_rounded(reporting_db):
     frame = remote_share(Filters(start="2024-04", end="2024-04"))
-    # 2024-04 has 4 contacts in all: every series is withheld.
-    assert frame["suppressed"].all()
-    assert frame["value"].isna().all()
+    # 2024-04 has 4 contacts in all, all R52: remote 4/4 = 100 %, real-time 4/4,
+    # asynchronous 0/4 = 0 %, exact in the query ...
+    assert frame.set_index("series")["value"].to_dict() == {
+        "asynchronous": 0.0,
+        "realtime": 100.0,
+        "remote": 100.0,
+    }
+    # ... and rounded once published. The 4 contacts are ids 94..97 (after TA01 1..10,
+    # excluded 11..18, TA02 19..22, TA01 2/2024 23..52, 2/2023 53..67, TA03 3/2024
+    # 68..93): key 1000 × 382 = 382,000 for the base and for the 4 remote / real-time;
+    # 382,000·5 = 1,910,000 < 4·1,048,576 -> 5 each. Asynchronous 0 -> 0. So 5 / 5 =
+    # 100 %, 5 / 5 = 100 % and 0 / 5 = 0 %, none withheld.
+    published = protect(frame, 5, True).set_index("series")
+    assert published["value"].to_dict() == {"asynchronous": 0.0, "realtime": 100.0, "remote": 100.0}
+    assert published["denominator"].eq(5).all() and not published["suppressed"].any()
 
 
 def test_q020_wellbeing_referrals_counts_and_zero_fill(reporting_db):
@@ -99,9 +120,15 @@ def test_q020_wellbeing_referrals_counts_and_zero_fill(reporting_db):
     # 2024-01: 7 (TA01) + 2 (TA02) = 9 referrals by P1..P6 = 6 referrers.
     assert _row(frame, "2024-01-01", "referrals")["value"] == 9
     assert _row(frame, "2024-01-01", "referrers")["value"] == 6
-    # 2024-02: 3 referrals by 1 referrer: both suppressed.
-    assert _row(frame, "2024-02-01", "referrals")["suppressed"]
-    assert math.isnan(_row(frame, "2024-02-01", "referrers")["value"])
+    # 2024-02: 3 referrals by 1 referrer, exact (withheld only when published).
+    assert _row(frame, "2024-02-01", "referrals")["value"] == 3
+    assert _row(frame, "2024-02-01", "referrers")["value"] == 1
+    # Keys: the 2024-02 referrals are ids 10..12 -> 1000 × 33 = 33000; their one
+    # referrer P1 has the default referrer key 1000 × 1 + 1 = 1001.
+    assert _row(frame, "2024-02-01", "referrals")["value_key"] == 33000
+    assert _row(frame, "2024-02-01", "referrers")["value_key"] == 1001
+    # 2024-01 referrers P1..P6: keys 1001 + 2001 + ... + 6001 = 1000 × 21 + 6 = 21006.
+    assert _row(frame, "2024-01-01", "referrers")["value_key"] == 21006
     # 2024-03: none; a zero describes nobody and is shown.
     march = _row(frame, "2024-03-01", "referrals")
     assert march["value"] == 0 and not march["suppressed"]
@@ -117,8 +144,8 @@ def test_q021_referrals_unit_filter_and_open_end(reporting_db):
         "2024-04",
     ]
     assert _row(frame, "2024-01-01", "referrals")["value"] == 7
-    # TA01 referrers in 2024-01: P1, P2, P3, P4 = 4 -> suppressed.
-    assert _row(frame, "2024-01-01", "referrers")["suppressed"]
+    # TA01 referrers in 2024-01: P1, P2, P3, P4 = 4 (exact).
+    assert _row(frame, "2024-01-01", "referrers")["value"] == 4
 
 
 def test_q022_referrals_quarter_distinct_referrers(reporting_db):
@@ -129,25 +156,34 @@ def test_q022_referrals_quarter_distinct_referrers(reporting_db):
 
 
 def test_q030_reported_share_region_and_grain(reporting_db):
-    month = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99", None)
+    month = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99")
     assert _row(month, "2024-01-01", "share")["value"] == 50.0  # 6 / 12
     assert _row(month, "2024-04-01", "share")["value"] == 75.0  # 9 / 12
     year = reported_share(
-        Filters(start="2024-01", grain="year"), "hoitotakuuseuranta-kattavuus", "99", None
+        Filters(start="2024-01", grain="year"), "hoitotakuuseuranta-kattavuus", "99"
     )
     # (6 + 9) / (12 + 12) = 62.5 %; region 01's 12/12 is not mixed in.
     assert _row(year, "2024-01-01", "share")["value"] == 62.5
 
 
-def test_q031_reported_share_suppression_when_asked(reporting_db):
-    frame = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99", 7)
-    # With a minimum of 7, the numerator 6 of 2024Q1 is withheld, and 2024Q2's 9 / 12
-    # too: its complement, 3 stations without monitoring, is below 7.
-    assert _row(frame, "2024-01-01", "share")["suppressed"]
-    assert _row(frame, "2024-04-01", "share")["suppressed"]
-    frame = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99", 3)
-    # With 3: 6 / 12 (complement 6) and 9 / 12 (complement 3, not below 3) are shown.
-    assert not frame["suppressed"].any()
+def test_q031_reported_share_keys_and_protection_when_asked(reporting_db):
+    frame = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99")
+    # One key per stored row, default 1000 × its place in the fixture's list: Q1 is
+    # row 1 (1000), Q2 row 2 (2000); numerator and denominator share the row's key.
+    q2 = _row(frame, "2024-04-01", "share")
+    assert (q2["numerator_key"], q2["denominator_key"]) == (2000, 2000)
+    published = protect(frame, 7, True)
+    # Minimum 7, Q1 6 / 12 with key 1000: 6 = 0·7 + 6, 7,000 < 6·1,048,576 -> 7; 12 =
+    # 1·7 + 5, 7,000 < 5·1,048,576 -> 14. Shown (a small numerator is rounded, not
+    # withheld): 7 / 14 = 50 %.
+    q1 = _row(published, "2024-01-01", "share")
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (7, 14, 50.0)
+    assert q1["suppression_reason"] is None
+    # Q2: 9 = 1·7 + 2, key 2000: 2000·7 = 14000 < 2·1048576 -> up to 14; 12 = 1·7 + 5:
+    # 14000 < 5·1048576 -> up to 14. Shown: 14 / 14 = 100 %.
+    q2 = _row(published, "2024-04-01", "share")
+    assert (q2["numerator"], q2["denominator"], q2["value"]) == (14, 14, 100.0)
+    assert not q2["suppressed"]
 
 
 def test_q040_reference_data(reporting_db):

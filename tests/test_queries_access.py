@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
 import tests.fixtures.access
 from charts.payload import chart_payload
@@ -19,6 +20,7 @@ from queries.access import (
     waiting_time_distribution,
 )
 from queries.filters import SERVICES, Filters
+from queries.privacy import protect
 from queries.queues import SERVICE_DEADLINES, oral_health_waiting_days, queue_snapshots
 from queries.reference import targets_for
 from queries.referrals import NO_SPECIALTY, specialised_referrals_by_specialty
@@ -33,17 +35,9 @@ def _row(frame: pd.DataFrame, period: str, series: str) -> pd.Series:
     return match.iloc[0]
 
 
-def _hidden(row: pd.Series) -> bool:
-    """A suppressed cell: flagged, and every number withheld."""
-    return (
-        bool(row["suppressed"])
-        and math.isnan(row["value"])
-        and math.isnan(row["numerator"])
-        and math.isnan(row["denominator"])
-    )
-
-
-# --- hoitotakuu-lakisaateinen ------------------------------------------------------
+def _published(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as published with the minimum 5 (the queries return exact counts)."""
+    return protect(frame, 5, True)
 
 
 def test_qa001_legal_deadline_switch_on_1_9_2023(reporting_db):
@@ -87,10 +81,14 @@ def test_qa003_legal_deadline_quarter_from_counts_and_suppression(reporting_db):
     # Q3/2023: (6 + 8) / (11 + 16) = 14/27 = 51.85... = 51.9 %, not the mean of 54.5 %
     # and 50 % (52.3 %).
     assert (q3["numerator"], q3["denominator"], q3["value"]) == (14, 27, 51.9)
-    # TA02 alone in September: 3 visits, below the minimum of 5 -> withheld (as are its
-    # 2 within and 1 not within).
+    # TA02 alone in September: 3 visits (2 within), exact in the query; published with
+    # keys 0 small counts round up too: 2 -> 5, 3 -> 5: 5 / 5 = 100 %, not withheld.
     ta02 = access_within_legal_deadline(Filters(start="2023-09", end="2023-09", units=("TA02",)))
-    assert _hidden(_row(ta02, "2023-09-01", "within_deadline"))
+    row = _row(ta02, "2023-09-01", "within_deadline")
+    assert (row["numerator"], row["denominator"]) == (2, 3)
+    row = _row(_published(ta02), "2023-09-01", "within_deadline")
+    assert (row["numerator"], row["denominator"], row["value"]) == (5, 5, 100.0)
+    assert not row["suppressed"]
 
 
 def test_qa004_legal_deadline_counts_the_same_visits_as_7_days(reporting_db):
@@ -138,31 +136,40 @@ def test_qa010_waiting_time_classes_are_a_partition():
     assert BUCKET_KEYS == ("days_0_7", "days_8_14", "days_15_90", "days_91_180", "days_over_180")
 
 
-def test_qa011_distribution_month_with_primary_suppression_only(reporting_db):
+def test_qa011_distribution_month_small_classes_rounded(reporting_db):
     frame = waiting_time_distribution(Filters(start="2024-02", end="2024-02"))
     # 2024-02: 19 visits: 0-7 x10, 8-14 x4, 15-90 x4, 91-180 x1, none longer.
     first = _row(frame, "2024-02-01", "days_0_7")
     # 10/19 = 52.63... = 52.6 % (9 visits in the other classes).
     assert (first["numerator"], first["denominator"], first["value"]) == (10, 19, 52.6)
-    # 4, 4 and 1 are small; hidden together they are 9 (>= 5): nothing more is hidden.
-    assert _hidden(_row(frame, "2024-02-01", "days_8_14"))
-    assert _hidden(_row(frame, "2024-02-01", "days_15_90"))
-    assert _hidden(_row(frame, "2024-02-01", "days_91_180"))
-    # Zeros describe nobody and are shown.
+    # 4, 4 and 1 are exact in the query and rounded once published (keys 0: up to 5,
+    # the base 19 up to 20): 5 / 20 = 25 % each, shown.
+    assert _row(frame, "2024-02-01", "days_91_180")["numerator"] == 1
+    published = _published(frame)
+    for key in ("days_8_14", "days_15_90", "days_91_180"):
+        row = _row(published, "2024-02-01", key)
+        assert (row["numerator"], row["denominator"], row["value"]) == (5, 20, 25.0), key
+        assert not row["suppressed"], key
+    # A zero stays 0 (0 = 0·5 + 0): 0 / 20 = 0 %.
     assert _row(frame, "2024-02-01", "days_over_180")["value"] == 0.0
+    assert _row(published, "2024-02-01", "days_over_180")["value"] == 0.0
 
 
-def test_qa012_distribution_bounds_and_complementary_suppression(reporting_db):
+def test_qa012_distribution_bounds_and_small_classes(reporting_db):
     frame = waiting_time_distribution(Filters(start="2024-03", end="2024-03"))
     # 2024-03: 24 visits (the urgent one is out): 0-7 x10, 8-14 x6 (8 and 14 in), 15-90
     # x5 (15 and 90 in), 91-180 x2 (91 and 180), >180 x1 (181).
     assert _row(frame, "2024-03-01", "days_0_7")["value"] == 41.7  # 10/24
     eight = _row(frame, "2024-03-01", "days_8_14")
     assert (eight["numerator"], eight["value"]) == (6, 25.0)  # 6/24
-    # 91-180 (2) and >180 (1) are small; hidden they add up to 3, which 24 - 10 - 6 - 5
-    # would reveal, so the smallest shown class, 15-90 (5), is hidden too: 3 + 5 = 8.
-    for key in ("days_15_90", "days_91_180", "days_over_180"):
-        assert _hidden(_row(frame, "2024-03-01", key)), key
+    # Published with keys 0: 91-180 (2) and >180 (1) round up to 5 of 25 (24 -> 25):
+    # 20 % each, shown. 15-90 (5) stays 5: 5 / 25 = 20 %.
+    published = _published(frame)
+    for key in ("days_91_180", "days_over_180"):
+        row = _row(published, "2024-03-01", key)
+        assert (row["numerator"], row["denominator"], row["value"]) == (5, 25, 20.0), key
+    shown = _row(published, "2024-03-01", "days_15_90")
+    assert (shown["numerator"], shown["denominator"], shown["value"]) == (5, 25, 20.0)
 
 
 def test_qa013_distribution_quarter_from_counts(reporting_db):
@@ -173,16 +180,31 @@ def test_qa013_distribution_quarter_from_counts(reporting_db):
     # 20/43 = 46.51... = 46.5 %, not the mean of 52.6 % and 41.7 % (47.2 %).
     assert (first["numerator"], first["denominator"], first["value"]) == (20, 43, 46.5)
     assert _row(frame, "2024-01-01", "days_8_14")["value"] == 23.3  # 10/43 = 23.25...
-    # Hidden 3 + 1 = 4 -> the smallest shown class 15-90 (9) is hidden too: 4 + 9 = 13.
-    for key in ("days_15_90", "days_91_180", "days_over_180"):
-        assert _hidden(_row(frame, "2024-01-01", key)), key
+    # Published with keys 0: 3 and 1 round up to 5 of 45 (43 -> 45): 100·5/45 =
+    # 11.11... % each, shown; 15-90 (9 -> 10) is shown.
+    published = _published(frame)
+    for key in ("days_91_180", "days_over_180"):
+        row = _row(published, "2024-01-01", key)
+        assert (row["numerator"], row["denominator"]) == (5, 45), key
+        assert row["value"] == pytest.approx(100 * 5 / 45) and not row["suppressed"], key
+    assert _row(published, "2024-01-01", "days_15_90")["numerator"] == 10
 
 
-def test_qa014_distribution_small_denominator_hides_all(reporting_db):
+def test_qa014_distribution_small_denominator_rounded_not_withheld(reporting_db):
     frame = waiting_time_distribution(Filters(start="2023-09", end="2023-09", units=("TA02",)))
-    # TA02 2023-09: 3 visits -> every class withheld, zeros included.
+    # TA02 2023-09: 3 visits (waits 5, 5, 30): 0-7 has 2, 15-90 has 1, the others 0.
+    # Published with keys 0: the base 3 -> 5, 2 -> 5, 1 -> 5, 0 -> 0: 100 %, 100 % and
+    # 0 % three times; nothing withheld (the base is published as 5, not 0).
     assert len(frame) == len(BUCKET_KEYS)
-    assert frame["suppressed"].all() and frame["value"].isna().all()
+    published = _published(frame).set_index("series")
+    assert published["denominator"].eq(5).all() and not published["suppressed"].any()
+    assert published["value"].to_dict() == {
+        "days_0_7": 100.0,
+        "days_8_14": 0.0,
+        "days_15_90": 100.0,
+        "days_91_180": 0.0,
+        "days_over_180": 0.0,
+    }
 
 
 # --- jonot -------------------------------------------------------------------------
@@ -214,9 +236,12 @@ def test_qa021_queue_age_split_and_incomplete_last_month(reporting_db):
         _row(frame, "2024-11-01", "queue")["value"],
         _row(frame, "2024-11-01", "backlog")["value"],
     ) == (11, 0)
-    # 31.12.: 21 waiting; only a11 (43 d > 14) over the deadline: 1 -> suppressed.
+    # 31.12.: 21 waiting; only a11 (43 d > 14) over the deadline: 1 (published with
+    # key 0 as 5: 0 < 1·2**20, rounded up, not withheld).
     assert _row(frame, "2024-12-01", "queue")["value"] == 21
-    assert _row(frame, "2024-12-01", "backlog")["suppressed"]
+    assert _row(frame, "2024-12-01", "backlog")["value"] == 1
+    backlog = _row(_published(frame), "2024-12-01", "backlog")
+    assert backlog["value"] == 5 and not backlog["suppressed"]
     # 31.1.2025: age 20 over (a6-a10 45 d > 14, b6-b10 100 d > 90), age 40 not (a 45 d and
     # a11 74 d <= 90, b1-b5 100 d <= 180) -> 21 waiting, 10 over.
     jan = _row(frame, "2025-01-01", "backlog")
@@ -281,9 +306,18 @@ def test_qa030_oral_health_median_and_p90(reporting_db):
     # 111 + 0.6 * (122 - 111) = 117.6.
     assert _row(frame, "2023-10-01", "median")["value"] == 101.0
     assert _row(frame, "2023-10-01", "p90")["value"] == 117.6
-    # November: 4 treated -> both withheld.
-    assert _hidden(_row(frame, "2023-11-01", "median"))
-    assert _hidden(_row(frame, "2023-11-01", "p90"))
+    # The median rests on the 5 treated entries (its denominator).
+    assert _row(frame, "2023-10-01", "median")["denominator"] == 5
+    # November: 4 treated; published with key 0 the base rounds up to 5. A base
+    # published as 5 may rest on a single person, so the median and p90 are withheld
+    # (shown only from a published base of 2 * 5 = 10); October's 5 -> 5 likewise.
+    assert _row(frame, "2023-11-01", "median")["denominator"] == 4
+    published = _published(frame)
+    for month in ("2023-10-01", "2023-11-01"):
+        for key in ("median", "p90"):
+            row = _row(published, month, key)
+            assert math.isnan(row["value"]) and row["suppressed"], (month, key)
+            assert row["denominator"] == 5, (month, key)
 
 
 def test_qa031_oral_health_quarter_recomputed_from_entries(reporting_db):
@@ -292,6 +326,9 @@ def test_qa031_oral_health_quarter_recomputed_from_entries(reporting_db):
     # rank 0.9 * 8 = 7.2: 111 + 0.2 * 11 = 113.2. Not derived from the monthly values.
     assert _row(frame, "2023-10-01", "median")["value"] == 93.0
     assert _row(frame, "2023-10-01", "p90")["value"] == 113.2
+    # 9 entries with key 0: 9 = 5 + 4 -> rounded up to 10 >= 2 * 5: the median is shown.
+    row = _row(_published(frame), "2023-10-01", "median")
+    assert (row["value"], row["denominator"], row["suppressed"]) == (93.0, 10, False)
 
 
 def test_qa032_oral_health_without_entries_is_empty(reporting_db):
@@ -305,36 +342,44 @@ def test_qa040_service_need_assessments(reporting_db):
     month = service_need_assessments_within_90_days(Filters(start="2024-01", end="2024-03"))
     assert _row(month, "2024-01-01", "share")["value"] == 90.0  # 45/50, region 01 apart
     assert _row(month, "2024-02-01", "share")["value"] == 84.0  # 42/50, 8 not within
-    assert _hidden(_row(month, "2024-03-01", "share"))  # 3/4: children, suppressed
+    # 3/4: children, exact here; published with key 0: 3 -> 5, 4 -> 5: 100 %.
+    assert _row(month, "2024-03-01", "share")["value"] == 75.0
+    assert _row(_published(month), "2024-03-01", "share")["value"] == 100.0
     quarter = service_need_assessments_within_90_days(
         Filters(start="2024-01", end="2024-03", grain="quarter")
     )
     q1 = _row(quarter, "2024-01-01", "share")
     # (45 + 42 + 3) / (50 + 50 + 4) = 90/104 = 86.53... = 86.5 % (14 not within): the
-    # suppressed month still counts in the quarter, where the cell is large enough.
+    # small month counts in the quarter exactly.
     assert (q1["numerator"], q1["denominator"], q1["value"]) == (90, 104, 86.5)
 
 
 # --- erikoissairaanhoidon-lahetteet ------------------------------------------------
 
 
-def test_qa050_referrals_by_specialty_with_complementary_suppression(reporting_db):
+def test_qa050_referrals_by_specialty_exact_then_published(reporting_db):
     frame = specialised_referrals_by_specialty(Filters(start="2024-01", end="2024-03"))
     # January: sisätaudit 8, ortopedia 7, kirurgia 3, psykiatria 1 = 19 (wellbeing out).
     assert _row(frame, "2024-01-01", "total")["value"] == 19
     assert _row(frame, "2024-01-01", "sisätaudit")["value"] == 8
-    # 3 and 1 are small; hidden they add up to 4, which 19 - 8 - 7 would reveal, so the
-    # smallest shown specialty (ortopedia 7) is hidden too.
-    for key in ("ortopedia", "kirurgia", "psykiatria"):
-        row = _row(frame, "2024-01-01", key)
-        assert row["suppressed"] and math.isnan(row["value"]), key
-    # February: sisätaudit 5, ortopedia 4, kirurgia 3, no specialty 7 = 19; the hidden
-    # 4 + 3 = 7 need no more hiding; psykiatria 0 is shown.
+    assert _row(frame, "2024-01-01", "kirurgia")["value"] == 3
+    # Published (keys 0): 3 and 1 round up to 5, shown; ortopedia 7 -> 10, the total
+    # 19 -> 20. Nothing withheld.
+    published = _published(frame)
+    for key in ("kirurgia", "psykiatria"):
+        row = _row(published, "2024-01-01", key)
+        assert row["value"] == 5 and not row["suppressed"], key
+    assert _row(published, "2024-01-01", "ortopedia")["value"] == 10
+    assert not published["suppressed"].any()
+    # February: sisätaudit 5, ortopedia 4, kirurgia 3, no specialty 7 = 19; ortopedia
+    # 4 -> 5 (key 0); psykiatria 0 stays 0.
     assert _row(frame, "2024-02-01", "total")["value"] == 19
     assert _row(frame, "2024-02-01", NO_SPECIALTY)["value"] == 7
     assert _row(frame, "2024-02-01", "sisätaudit")["value"] == 5
-    assert _row(frame, "2024-02-01", "ortopedia")["suppressed"]
+    assert _row(frame, "2024-02-01", "ortopedia")["value"] == 4
+    assert _row(_published(frame), "2024-02-01", "ortopedia")["value"] == 5
     assert _row(frame, "2024-02-01", "psykiatria")["value"] == 0
+    assert _row(_published(frame), "2024-02-01", "psykiatria")["value"] == 0
     # March: no referrals -> 0 in every series.
     march = frame[frame["period"] == pd.Timestamp("2024-03-01")]
     assert (march["value"] == 0).all() and len(march) == 6
@@ -346,18 +391,22 @@ def test_qa051_referrals_by_specialty_quarter_and_unit(reporting_db):
     quarter = specialised_referrals_by_specialty(
         Filters(start="2024-01", end="2024-03", grain="quarter")
     )
-    # Q1: sisätaudit 13, ortopedia 11, kirurgia 6, psykiatria 1, none 7 = 38. Psykiatria
-    # (1) alone would be revealed: kirurgia (6, the smallest shown) is hidden too.
+    # Q1: sisätaudit 13, ortopedia 11, kirurgia 6, psykiatria 1, none 7 = 38.
     assert _row(quarter, "2024-01-01", "total")["value"] == 38
     assert _row(quarter, "2024-01-01", "ortopedia")["value"] == 11
-    assert _row(quarter, "2024-01-01", "kirurgia")["suppressed"]
-    assert _row(quarter, "2024-01-01", "psykiatria")["suppressed"]
+    assert _row(quarter, "2024-01-01", "kirurgia")["value"] == 6
+    # Published (keys 0): psykiatria 1 -> 5; kirurgia 6 -> 10; both shown.
+    published = _published(quarter)
+    assert _row(published, "2024-01-01", "psykiatria")["value"] == 5
+    assert _row(published, "2024-01-01", "kirurgia")["value"] == 10
     ta02 = specialised_referrals_by_specialty(
         Filters(start="2024-01", end="2024-01", units=("TA02",))
     )
-    # TA02 January: 2 referrals (sisätaudit): the total and the cell are withheld.
-    assert _row(ta02, "2024-01-01", "total")["suppressed"]
-    assert _row(ta02, "2024-01-01", "sisätaudit")["suppressed"]
+    # TA02 January: 2 referrals (sisätaudit): the total and the cell round up to 5
+    # (key 0), shown.
+    assert _row(ta02, "2024-01-01", "total")["value"] == 2
+    assert _row(_published(ta02), "2024-01-01", "total")["value"] == 5
+    assert _row(_published(ta02), "2024-01-01", "sisätaudit")["value"] == 5
 
 
 def test_qa052_referrals_without_rows_are_zeros(reporting_db):
@@ -386,8 +435,9 @@ def test_qa060_deadline_chart_draws_the_law_in_a_strip_under_the_share(reporting
         "vähintään 23 v.: 90\u00a0vrk",
     ]
     assert "Terveydenhuoltolaki 51 §" in strip["customdata"][0]
-    # The county's 1/2025 share, 17/32 = 53.1 % (test_qa002).
-    assert payload["summary"].startswith("Viimeisin arvo 1/2025: 53,1")
+    # The county's 1/2025 share, 17/32 (test_qa002), published from 20 / 35 (keys 0:
+    # 17 -> 20, 32 -> 35) = 57.14... = 57.1 %.
+    assert payload["summary"].startswith("Viimeisin arvo 1/2025: 57,1")
 
 
 def test_qa061_every_new_chart_renders(reporting_db):
@@ -402,18 +452,22 @@ def test_qa061_every_new_chart_renders(reporting_db):
         assert not payload["empty"], chart_id
         assert payload["summary"].startswith("Viimeisin"), chart_id
     # The oral-health summary compares the median with the programme target in force.
+    # Q4/2023: median 93 of 9 entries, published base 10 (qa031), so it is shown.
     payload = chart_payload(
-        "suun-terveydenhuolto-odotus", Filters(start="2023-10", end="2023-10"), "fi"
+        "suun-terveydenhuolto-odotus",
+        Filters(start="2023-10", end="2023-12", grain="quarter"),
+        "fi",
     )
-    assert "101,0" in payload["summary"] and "≤ 120" in payload["summary"]
-    # The queue chart's table: one row per month-end, suppressed cells as "..".
+    assert "93,0" in payload["summary"] and "≤ 120" in payload["summary"]
+    # The queue chart's table: one row per month-end; published with keys 0: 10 -> 10,
+    # 11 -> 15, 21 -> 25, backlog 0 -> 0, 1 -> 5, 10 -> 10.
     table = chart_payload("jonot", Filters(start="2024-10", end="2025-01"), "fi")["table"]
     assert table["columns"] == ["Jakso", "Jonossa", "Määräajan ylittäneet (hoitovelka)"]
     assert table["rows"] == [
         ["10/2024", "10", "0"],
-        ["11/2024", "11", "0"],
-        ["12/2024", "21", ".."],
-        ["1/2025", "21", "10"],
+        ["11/2024", "15", "0"],
+        ["12/2024", "25", "5"],
+        ["1/2025", "25", "10"],
     ]
 
 
@@ -427,28 +481,26 @@ def test_qa080_reported_share_speaks_of_the_last_whole_quarter(reporting_db):
     from charts.kpi import kpi_payload
 
     filters = Filters(start="2024-01", grain="quarter")
-    # Q4/2024: (46 + 47 + 45) / (50 + 50 + 50) = 138 / 150 = 92.0 %, under the 2024
-    # target of 97 %. Q1/2025 has January alone (40/40 = 100 %, the 2025 target): left
-    # out, so it neither reaches the target nor gives a change (Q4/2023 has no figure).
+    # Q4/2024: (46 + 47 + 45) / (50 + 50 + 50) = 138 / 150, published (keys 0) as
+    # 140 / 150 = 93.33... = 93.3 %, under the 2024 target of 97 %. Q1/2025 has January
+    # alone (40/40 = 100 %, the 2025 target): left out, so it neither reaches the
+    # target nor gives a change (Q4/2023 has no figure).
     summary = chart_payload("palvelutarpeen-arviointi-90pv", filters, "fi")["summary"]
     assert summary == (
-        "Viimeisin arvo Q4/2024: 92,0\u00a0%. Tavoite ≥ 97\u00a0% ei toteudu. "
+        "Viimeisin arvo Q4/2024: 93,3\u00a0%. Tavoite ≥ 97\u00a0% ei toteudu. "
         f"Jakso Q1/2025 {PARTIAL}"
     )
     kpi = kpi_payload("palvelutarpeen-arviointi-90pv", filters, "fi")
-    assert (kpi["value"], kpi["period"], kpi["change"]) == ("92,0\u00a0%", "Q4/2024", "")
+    assert (kpi["value"], kpi["period"], kpi["change"]) == ("93,3\u00a0%", "Q4/2024", "")
     assert (kpi["status"], kpi["status_text"]) == ("not_met", "Tavoite ≥ 97\u00a0% ei saavutettu")
     # At month grain January is whole: 1/2025 is 100 %, and meets the 2025 target.
     month = kpi_payload("palvelutarpeen-arviointi-90pv", Filters(start="2024-10"), "fi")
     assert (month["period"], month["status"]) == ("1/2025", "met")
-    # 3/2024 is withheld (3 of 4): the 2024 target is there, but nothing to judge by it.
+    # 3/2024 (3 of 4) is published with key 0 as 5 / 5 = 100 % (small counts are
+    # rounded, not withheld): judged by the 2024 target of 97 % like any other value.
     q1 = Filters(start="2024-01", end="2024-03")
-    hidden = kpi_payload("palvelutarpeen-arviointi-90pv", q1, "fi")
-    assert (hidden["value"], hidden["period"], hidden["status"]) == ("..", "3/2024", "none")
-    # The card names the hidden period, and why it is hidden.
-    assert hidden["status_text"] == "Tavoite ≥ 97\u00a0%: jakson 3/2024 toteutumaa ei voi arvioida"
-    # 3 of 4: the denominator 4 is under 5, the first reason that holds.
-    assert hidden["note"] == "Viimeisin arvo (3/2024) on salattu: se perustuu alle 5 henkilöön."
+    small = kpi_payload("palvelutarpeen-arviointi-90pv", q1, "fi")
+    assert (small["value"], small["period"], small["status"]) == ("100,0\u00a0%", "3/2024", "met")
 
 
 def test_qa081_queue_change_compares_the_same_day_a_year_earlier(reporting_db):
@@ -456,19 +508,19 @@ def test_qa081_queue_change_compares_the_same_day_a_year_earlier(reporting_db):
 
     # Year grain: 2025 would be the snapshot of 15.2.2025 (21 waiting), compared with
     # 31.12.2024 (21): "0". Left out as incomplete, the latest is 31.12.2024 (21:
-    # b1-b10, a1-a10, a11) against 31.12.2023 (0: everyone had left by 21.11.2023).
+    # b1-b10, a1-a10, a11; published 25 with keys 0) against 31.12.2023 (0: everyone
+    # had left by 21.11.2023).
     years = Filters(start="2023-01", grain="year")
     # The backlog on 31.12.2024 is 1 (a11, test_qa021): hidden, and said so.
     assert chart_payload("jonot", years, "fi")["summary"] == (
-        "Viimeisin arvo 2024: 21. Vuotta aiemmin 0 (muutos +21). Kuvaajassa on salattuja "
-        f"arvoja (..): Määräajan ylittäneet (hoitovelka) 2024. Jakso 2025 {PARTIAL}"
+        f"Viimeisin arvo 2024: 25. Vuotta aiemmin 0 (muutos +25). Jakso 2025 {PARTIAL}"
     )
     kpi = kpi_payload("jonot", years, "fi")
-    assert (kpi["value"], kpi["period"], kpi["change"]) == ("21", "2024", "▲ +21 vuodentakaisesta")
+    assert (kpi["value"], kpi["period"], kpi["change"]) == ("25", "2024", "▲ +25 vuodentakaisesta")
     # Quarter grain: Q4/2024 (31.12.2024, 21) against Q4/2023 (31.12.2023, 0), not
     # Q1/2025 measured on 15.2. against Q1/2024 measured on 31.3.
     quarters = chart_payload("jonot", Filters(start="2023-07", grain="quarter"), "fi")
-    assert quarters["summary"].startswith("Viimeisin arvo Q4/2024: 21. Vuotta aiemmin 0 ")
+    assert quarters["summary"].startswith("Viimeisin arvo Q4/2024: 25. Vuotta aiemmin 0 ")
     assert quarters["table"]["rows"][-1][0] == "Q4/2024"
 
 
@@ -480,11 +532,12 @@ def test_qa082_legal_deadline_judged_against_the_law(reporting_db):
         "määräajassa"
     )
     filters = Filters(start="2023-08", end="2025-01")
-    # 1/2025: 17 of 32 visits within the deadline in force = 53.1 % (test_qa002); the law
-    # requires every visit (100 %). No visits in 1/2024: no change.
+    # 1/2025: 17 of 32 visits within the deadline in force (test_qa002), published as
+    # 20 / 35 = 57.1 % (keys 0); the law requires every visit (100 %). No visits in
+    # 1/2024: no change.
     summary = chart_payload("hoitotakuu-lakisaateinen", filters, "fi")["summary"]
     assert summary == (
-        "Viimeisin arvo 1/2025: 53,1\u00a0%. Lakisääteinen vaatimus ≥ 100\u00a0% ei täyty – "
+        "Viimeisin arvo 1/2025: 57,1\u00a0%. Lakisääteinen vaatimus ≥ 100\u00a0% ei täyty – "
         f"kyse on lain vaatimuksesta, ei ohjelman tavoitteesta ({law})."
     )
     kpi = kpi_payload("hoitotakuu-lakisaateinen", filters, "fi")
@@ -506,22 +559,3 @@ def test_qa083_shipped_legal_requirement(reporting_db):
     ]
     assert rows.at[0, "valid_to"] == pd.Timestamp("2011-04-30") and pd.isna(rows.at[1, "valid_to"])
     assert rows.at[1, "source"].startswith("Terveydenhuoltolaki 1326/2010, 51 §")
-
-
-# --- complementary suppression (pure) ----------------------------------------------
-
-
-def test_qa070_partition_hidden_rule():
-    from queries.privacy import partition_hidden
-
-    counts = pd.Series([10, 6, 5, 2, 1, 0, 3, 4, 9, 0, 0, 3])
-    groups = pd.Series(["a"] * 6 + ["b"] * 3 + ["c"] * 3)
-    hidden = partition_hidden(counts, groups, 5)
-    # a: 2 + 1 = 3 hidden -> also the smallest shown non-zero cell, 5 (3 + 5 = 8); the
-    # zero stays shown. b: 3 + 4 = 7 hidden, enough. c: 3 alone, and only zeros left to
-    # hide: the total (3) is small itself and is suppressed where it is shown.
-    assert hidden.tolist() == [
-        False, False, True, True, True, False,
-        True, True, False,
-        False, False, True,
-    ]  # fmt: skip

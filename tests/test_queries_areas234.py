@@ -16,6 +16,7 @@ from queries.access import access_within_days
 from queries.digital import electronic_booking_share
 from queries.filters import Filters
 from queries.indicator_values import reported_count
+from queries.privacy import protect
 from queries.recording import recording_quality
 from queries.referrals import OTHER_UNITS, referral_counts_by_unit
 from queries.results import TIDY_COLUMNS
@@ -32,17 +33,9 @@ def _row(frame: pd.DataFrame, period: str, series: str) -> pd.Series:
     return match.iloc[0]
 
 
-def _withheld(row: pd.Series) -> bool:
-    """Suppressed, with the value and both parts withheld."""
-    return (
-        bool(row["suppressed"])
-        and math.isnan(row["value"])
-        and math.isnan(row["numerator"])
-        and math.isnan(row["denominator"])
-    )
-
-
-# --- Area 2: wellbeing referrals by unit, exercise referrals, low-threshold groups ------
+def _published(frame: pd.DataFrame, exact_series: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The frame as published with the minimum 5 (the queries return exact counts)."""
+    return protect(frame, 5, True, exact_series)
 
 
 def test_p001_wellbeing_referrals_by_unit_month(reporting_db):
@@ -64,15 +57,21 @@ def test_p001_wellbeing_referrals_by_unit_month(reporting_db):
     assert frame["period"].nunique() == 6
 
 
-def test_p002_wellbeing_by_unit_complementary_suppression(reporting_db):
+def test_p002_wellbeing_by_unit_small_unit_rounded(reporting_db):
     frame = referral_counts_by_unit(Filters(start="2024-01", end="2024-06"), "wellbeing")
-    # 2024-01: TA01 6, TA02 5, TA03 2 add up to the shown total of 13. TA03's 2 is small;
-    # hiding it alone would give it away (13 - 6 - 5), so the smallest shown non-zero
-    # cell, TA02's 5, is hidden too (hidden sum 7 >= 5). TA01's 6 stays.
-    assert _row(frame, "2024-01-01", "TA01")["value"] == 6
-    for unit in ("TA02", "TA03"):
-        cell = _row(frame, "2024-01-01", unit)
-        assert cell["suppressed"] and math.isnan(cell["value"])
+    # 2024-01: TA01 6, TA02 5, TA03 2 add up to the total of 13, exact in the query.
+    assert [_row(frame, "2024-01-01", u)["value"] for u in ("TA01", "TA02", "TA03")] == [6, 5, 2]
+    # Published, every count rounded (referral ids: TA01 1..6, TA02 7..11, TA03 12, 13;
+    # keys 1000 × id): TA03's 2 with key 25,000: 125,000 < 2·1,048,576 -> 5; TA02's 5
+    # stays 5; TA01's 6 = 5 + 1 with key 21,000: 105,000 < 1,048,576 -> 10. Nothing
+    # withheld.
+    published = _published(frame)
+    assert [_row(published, "2024-01-01", u)["value"] for u in ("TA01", "TA02", "TA03")] == [
+        10,
+        5,
+        5,
+    ]
+    assert not published["suppressed"].any()
     # A zero describes nobody: XX99 in 2024-01 is 0 and shown.
     assert _row(frame, "2024-01-01", "XX99")["value"] == 0
 
@@ -99,10 +98,11 @@ def test_p004_wellbeing_by_unit_unit_filter_and_empty_range(reporting_db):
     frame = referral_counts_by_unit(
         Filters(start="2024-01", end="2024-02", units=("TA03",)), "wellbeing"
     )
-    # TA03 only: 2024-01 2 (suppressed; nothing else to hide, no other unit), 2024-02 5.
-    # One unit: no other_units series.
+    # TA03 only: 2024-01 2 (published as 5, test_p002), 2024-02 5. One unit: no
+    # other_units series.
     assert set(frame["series"]) == {"TA03"}
-    assert _row(frame, "2024-01-01", "TA03")["suppressed"]
+    assert _row(frame, "2024-01-01", "TA03")["value"] == 2
+    assert _row(_published(frame), "2024-01-01", "TA03")["value"] == 5
     assert _row(frame, "2024-02-01", "TA03")["value"] == 5
     # No wellbeing referrals in 2023: no unit, so no unit series at all (the totals of
     # referral_counts keep their measured zeros, see test_p007).
@@ -113,10 +113,12 @@ def test_p004_wellbeing_by_unit_unit_filter_and_empty_range(reporting_db):
 def test_p005_wellbeing_chart_totals_and_units_together(reporting_db):
     frame = CHARTS["hyvinvointilahetteet"].load(Filters(start="2024-01", end="2024-06"))
     # The unchanged totals: 2024-01 13 referrals by R1..R8 = 8 referrers; 2024-02 13 by
-    # R1 and R7 (2: suppressed); and the unit series beside them.
+    # R1 and R7 (2: published as 5, referrer keys 1001 + 7001 = 8002: 40,010 <
+    # 2·1,048,576 -> up); and the unit series beside them.
     assert _row(frame, "2024-01-01", "referrals")["value"] == 13
     assert _row(frame, "2024-01-01", "referrers")["value"] == 8
-    assert _row(frame, "2024-02-01", "referrers")["suppressed"]
+    assert _row(frame, "2024-02-01", "referrers")["value"] == 2
+    assert _row(_published(frame), "2024-02-01", "referrers")["value"] == 5
     assert _row(frame, "2024-02-01", "TA01")["value"] == 8
     # The figure: unit bars stacked (no other_units: every unit has its own), totals as
     # lines.
@@ -172,9 +174,13 @@ def test_p006_exercise_referrals(reporting_db):
     # 2024-01: 5 referrals by Q1..Q5; wellbeing and specialised rows are not counted.
     assert _row(month, "2024-01-01", "referrals")["value"] == 5
     assert _row(month, "2024-01-01", "referrers")["value"] == 5
-    # 2024-02: 3 referrals by Q1: both suppressed. 2024-03: 0, shown.
-    assert _row(month, "2024-02-01", "referrals")["suppressed"]
-    assert _row(month, "2024-02-01", "referrers")["suppressed"]
+    # 2024-02: 3 referrals by Q1, both rounded up once published: the referrals are
+    # ids 38..40, key 117,000: 585,000 < 3·1,048,576 -> 5; Q1's referrer key 1001:
+    # 5,005 < 1,048,576 -> 5. 2024-03: 0, shown as 0.
+    assert _row(month, "2024-02-01", "referrals")["value"] == 3
+    assert _row(month, "2024-02-01", "referrers")["value"] == 1
+    assert _row(_published(month), "2024-02-01", "referrals")["value"] == 5
+    assert _row(_published(month), "2024-02-01", "referrers")["value"] == 5
     assert _row(month, "2024-03-01", "referrals")["value"] == 0
     quarter = CHARTS["liikuntalahetteet"].load(Q1)
     # Q1/2024: 5 + 3 = 8 referrals; distinct referrers over the quarter Q1..Q5 = 5.
@@ -188,14 +194,18 @@ def test_p007_groups_and_participants_yearly(reporting_db):
         frame = load(Filters(start="2023-01", end="2024-12", grain=grain))
         # Yearly figures stay one point per year at any grain: no zero months between.
         assert sorted(frame["period"].dt.strftime("%Y-%m").unique()) == ["2023-01", "2024-01"]
-        # 2023: 7 groups, 180 participants. 2024: 3 groups (not people: shown) and 4
-        # participants (people: suppressed). Region 01's 20 / 500 are not mixed in.
+        # 2023: 7 groups, 180 participants. 2024: 3 groups (not people: exact) and 4
+        # participants (people: rounded once published; the 2024 row is the second
+        # stored, key 2000: 10,000 < 4·1,048,576 -> 5). Region 01's 20 / 500 are not
+        # mixed in.
         assert _row(frame, "2023-01-01", "groups")["value"] == 7
         assert _row(frame, "2023-01-01", "participants")["value"] == 180
-        groups_2024 = _row(frame, "2024-01-01", "groups")
+        assert _row(frame, "2024-01-01", "participants")["value"] == 4
+        published = _published(frame, CHARTS["matalan-kynnyksen-ryhmat"].exact_series)
+        groups_2024 = _row(published, "2024-01-01", "groups")
         assert groups_2024["value"] == 3 and not groups_2024["suppressed"]
-        participants_2024 = _row(frame, "2024-01-01", "participants")
-        assert participants_2024["suppressed"] and math.isnan(participants_2024["value"])
+        participants_2024 = _row(published, "2024-01-01", "participants")
+        assert participants_2024["value"] == 5 and not participants_2024["suppressed"]
     # The figure: participants in their own panel under the groups (a value axis of
     # its own on its own plotting area, not a second axis over the groups), by year.
     figure = chart_payload("matalan-kynnyksen-ryhmat", Filters(start="2023-01"), "fi")["figure"]
@@ -210,13 +220,13 @@ def test_p007_groups_and_participants_yearly(reporting_db):
 def test_p008_reported_count_region_sum_and_empty(reporting_db):
     groups = Filters(start="2024-01", grain="year")
     # Region filter: county 01 has 20 groups in 2024, county 99 has 3.
-    assert reported_count(groups, "matalan-kynnyksen-ryhmat", "01", None)["value"].tolist() == [20]
-    assert reported_count(groups, "matalan-kynnyksen-ryhmat", "99", None)["value"].tolist() == [3]
+    assert reported_count(groups, "matalan-kynnyksen-ryhmat", "01")["value"].tolist() == [20]
+    assert reported_count(groups, "matalan-kynnyksen-ryhmat", "99")["value"].tolist() == [3]
     # Summed to a coarser grain: all forms in 2024 = 10 + 12 + 8 + 10 + 10 + 10 = 60.
-    forms = reported_count(groups, "sahkoiset-lomakkeet-osuus", "99", None, column="denominator")
+    forms = reported_count(groups, "sahkoiset-lomakkeet-osuus", "99", column="denominator")
     assert forms["value"].tolist() == [60]
     # No rows: an empty tidy frame, not an error.
-    empty = reported_count(groups, "ei-ole", "99", None)
+    empty = reported_count(groups, "ei-ole", "99")
     assert empty.empty and list(empty.columns) == TIDY_COLUMNS
 
 
@@ -251,9 +261,17 @@ def test_p011_recording_quality_unit_suppression_and_grain(reporting_db):
     assert _row(ta01, "2024-01-01", "assessment_recorded")["value"] == 64.3
     assert _row(ta01, "2024-01-01", "valid_contact_type")["value"] == 80.0
     ta02 = recording_quality(Filters(start="2024-01", end="2024-01", units=("TA02",)))
-    # TA02: 3 of 4 visits, 4 of 4 codes: denominators below 5, all parts withheld.
-    assert _withheld(_row(ta02, "2024-01-01", "assessment_recorded"))
-    assert _withheld(_row(ta02, "2024-01-01", "valid_contact_type"))
+    # TA02: 3 of 4 visits, 4 of 4 codes: small counts, rounded once published. Its
+    # visits are contacts 26..29 (key 1000 × 110 = 110,000), the recorded three 26..28
+    # (81,000): 3 -> 405,000 < 3·1,048,576 -> 5; 4 -> 550,000 < 4·1,048,576 -> 5. So
+    # 5 / 5 = 100 % both, shown.
+    assert _row(ta02, "2024-01-01", "assessment_recorded")["value"] == 75.0
+    published = _published(ta02).set_index("series")
+    assert published.loc["assessment_recorded", "numerator_key"] == 81_000
+    assert published.loc["assessment_recorded", "denominator_key"] == 110_000
+    for key in ("assessment_recorded", "valid_contact_type"):
+        assert tuple(published.loc[key, ["numerator", "denominator", "value"]]) == (5, 5, 100)
+        assert not published.loc[key, "suppressed"]
     quarter = recording_quality(Q1)
     # Q1/2024 from the counts: visits 12 / 18 = 66.7 % (February has none); codes
     # (24 + 26) / (29 + 26) = 50 / 55 = 90.91 -> 90.9 % (invalid 55 - 50 = 5).
@@ -342,9 +360,14 @@ def test_p021_electronic_booking_share(reporting_db):
     feb = _row(frame, "2024-02-01", "electronic")
     assert (feb["numerator"], feb["denominator"], feb["value"]) == (6, 18, 33.3)
     # 2024-01: TA01 25 - 1 cancelled - 1 R71 - 5 invalid codes = 18 booked by phone,
-    # TA02 3 electronic (its NULL is out) -> 3 / 21: the numerator 3 is small, all
-    # withheld.
-    assert _withheld(_row(frame, "2024-01-01", "electronic"))
+    # TA02 3 electronic (its NULL is out) -> 3 / 21. Published: the numerator 3 (TA02's
+    # contacts 26..28, key 81,000: 405,000 < 3·1,048,576) -> 5; the denominator 21 =
+    # 4·5 + 1 with key 254,000: 1,270,000 >= 1,048,576 -> down to 20. 5 / 20 = 25 %.
+    jan = _row(frame, "2024-01-01", "electronic")
+    assert (jan["numerator"], jan["denominator"]) == (3, 21)
+    assert (jan["numerator_key"], jan["denominator_key"]) == (81_000, 254_000)
+    jan = _row(_published(frame), "2024-01-01", "electronic")
+    assert (jan["numerator"], jan["denominator"], jan["value"]) == (5, 20, 25.0)
 
 
 def test_p022_electronic_booking_units_and_grain(reporting_db):
@@ -406,10 +429,17 @@ def test_p024_every_new_chart_renders_on_the_fixture(reporting_db):
                 continue
             assert not payload["empty"] and payload["figure"]["data"], (chart_id, grain)
             assert payload["table"]["rows"], (chart_id, grain)
-        # Every other view the card offers (by unit, SPC) builds too.
+        # Every other view the card offers (by unit, SPC) builds too. The run chart
+        # needs 12 shown periods (charts.spc.MIN_POINTS): from 1/2023 to 6/2024 the two
+        # referral charts have 18 months; the others have 1-9 shown periods in the
+        # fixture, so their card draws the time series and says why.
         for view in available_views(CHARTS[chart_id]):
             payload = chart_payload(chart_id, Filters(start="2023-01"), "fi", view)
-            assert payload["view"] == view and payload["figure"]["data"], (chart_id, view)
+            drawn = view
+            if view == "spc" and chart_id not in {"hyvinvointilahetteet", "liikuntalahetteet"}:
+                drawn = "series"
+                assert "vähintään 12" in payload["summary"], chart_id
+            assert payload["view"] == drawn and payload["figure"]["data"], (chart_id, view)
 
 
 def test_p030_reported_months_that_do_not_fill_a_period_mark_it_partial(reporting_db):
@@ -419,12 +449,12 @@ def test_p030_reported_months_that_do_not_fill_a_period_mark_it_partial(reportin
     # thousand forms), but complete_periods leaves the year out.
     forms = "sahkoiset-lomakkeet-osuus"
     quarter = reported_count(
-        Filters(start="2023-07", end="2023-09", grain="quarter"), forms, "99", None,
+        Filters(start="2023-07", end="2023-09", grain="quarter"), forms, "99",
         column="numerator",
     )  # fmt: skip
     assert quarter["partial"].tolist() == [False]
     year = reported_count(
-        Filters(start="2023-01", end="2023-12", grain="year"), forms, "99", None,
+        Filters(start="2023-01", end="2023-12", grain="year"), forms, "99",
         column="numerator",
     )  # fmt: skip
     assert year["partial"].tolist() == [True]

@@ -161,11 +161,13 @@ def test_s007_a_phase_break_recomputes_the_mean_and_limits():
 
 
 def test_s008_a_short_phase_has_trial_limits_and_one_point_has_none():
-    # Phase 1 is 22, 20, 22, 20: mean 21, three moving ranges of 2 -> 15.68 .. 26.32,
-    # trial limits (fewer than 12 points).
-    analysis = _xmr(B + [22.0, 20.0, 22.0, 20.0], phases=[0] * 12 + [1] * 4)
-    assert analysis["trial"].tolist() == [False] * 12 + [True] * 4
+    # Phase 1 is 22, 20 three times: mean 21, five moving ranges of 2 (the minimum for
+    # limits) -> 21 ± 5.32 = 15.68 .. 26.32, trial limits (fewer than 12 points).
+    analysis = _xmr(B + [22.0, 20.0] * 3, phases=[0] * 12 + [1] * 6)
+    assert analysis["trial"].tolist() == [False] * 12 + [True] * 6
     assert analysis["upper"].iloc[-1] == pytest.approx(26.32)
+    assert analysis["lower"].iloc[-1] == pytest.approx(15.68)
+    assert analysis["ranges"].tolist() == [11] * 12 + [5] * 6
     # A phase of one point has a mean (itself) but no moving range, so no limits and
     # nothing can be outside them.
     single = _xmr(B + [40.0], phases=[0] * 12 + [1])
@@ -250,6 +252,7 @@ def _view(
     unit="percent",
     higher_is_better=True,
     suppressed=(),
+    kind="line",
 ):
     """``payload._spc_view`` of a monthly series from 1/2024 without a database."""
     from charts import payload
@@ -274,6 +277,9 @@ def _view(
         series=("s",),
         load=lambda _filters: frame,
         higher_is_better=higher_is_better,
+        kind=kind,
+        # Values given as they are shown (no counts, no keys): published as they are.
+        counts_people=False,
     )
     monkeypatch.setitem(CHARTS, spec.id, spec)
     # The data's first and last day without a database: every month shown is whole.
@@ -296,9 +302,10 @@ def test_s020_view_names_the_rule_in_table_summary_and_hover(monkeypatch):
     # Limits as in s001: mean 11,0 %, 5,68 -> "5,7 %", 16,32 -> "16,3 %". 1/2025 (the
     # 13th month) is above the upper limit; higher is better, so an improvement.
     assert built["summary"] == (
-        "Keskiarvo 11,0\u00a0%, tavanomaisen vaihtelun rajat 5,7\u00a0%–16,3\u00a0%; "
-        "laskettu 12 ensimmäisestä jaksosta. "
-        "Erityissyyn merkkejä 1 jaksossa: 1/2025 (parannus: yläraja ylittyy)."
+        "Keskiarvo on 11,0\u00a0%. Tavallisen vaihtelun rajat ovat 5,7\u00a0% ja 16,3\u00a0% "
+        "(laskettu 12 ensimmäisestä jaksosta). Erityinen syy tarkoittaa muutosta, jota "
+        "tavallinen vaihtelu ei selitä. Sen merkkejä on 1 jaksossa: 1/2025 (parannus: arvo "
+        "ylärajan yläpuolella)."
     )
     assert built["table"]["columns"] == [
         "Jakso",
@@ -307,7 +314,7 @@ def test_s020_view_names_the_rule_in_table_summary_and_hover(monkeypatch):
         "Keskiarvo",
         "Alaraja",
         "Yläraja",
-        "Erityissyyn merkki",
+        "Erityinen syy",
     ]
     assert built["table"]["rows"][12] == [
         "1/2025",
@@ -316,17 +323,21 @@ def test_s020_view_names_the_rule_in_table_summary_and_hover(monkeypatch):
         "11,0\u00a0%",
         "5,7\u00a0%",
         "16,3\u00a0%",
-        "parannus: yläraja ylittyy",
+        "parannus: arvo ylärajan yläpuolella",
     ]
     assert all(row[6] == "" for i, row in enumerate(built["table"]["rows"]) if i != 12)
     traces = {trace.name: trace for trace in built["figure"].data}
-    improved = traces["Erityissyy: parannus"]
-    assert list(improved.y) == [30.0] and list(improved.customdata) == ["parannus: yläraja ylittyy"]
-    assert "%{customdata}" in improved.hovertemplate
-    assert list(traces["Erityissyy: heikennys"].y) == []
+    improved = traces["Erityinen syy: parannus"]
+    assert list(improved.y) == [30.0]
+    # The series' hover says the rule at 1/2025 (the 13th point) and nothing elsewhere.
+    line = built["figure"].data[0]
+    assert line.customdata[12] == " – parannus: arvo ylärajan yläpuolella"
+    assert [c for i, c in enumerate(line.customdata) if i != 12] == [""] * 13
+    assert "%{customdata}" in line.hovertemplate
+    assert list(traces["Erityinen syy: heikennys"].y) == []
     # Improvement and concern differ by shape as well as colour.
     assert improved.marker.symbol == "circle"
-    assert traces["Erityissyy: heikennys"].marker.symbol == "diamond"
+    assert traces["Erityinen syy: heikennys"].marker.symbol == "diamond"
 
 
 def test_s021_a_run_below_is_an_improvement_when_lower_is_better(monkeypatch):
@@ -334,11 +345,11 @@ def test_s021_a_run_below_is_an_improvement_when_lower_is_better(monkeypatch):
     # the mean (s003), i.e. an improvement; one stretch in the sentence.
     built = _view(monkeypatch, B_HIGH_LAST + [9.0] * 7, unit="days", higher_is_better=False)
     assert built["summary"].endswith(
-        "Erityissyyn merkkejä 7 jaksossa: 1/2025–7/2025 (parannus: vähintään 7 jaksoa "
+        "Sen merkkejä on 7 jaksossa: 1/2025–7/2025 (parannus: vähintään 7 arvoa "
         "peräkkäin keskiarvon alapuolella)."
     )
     assert built["table"]["rows"][-1][-1] == (
-        "parannus: vähintään 7 jaksoa peräkkäin keskiarvon alapuolella"
+        "parannus: vähintään 7 arvoa peräkkäin keskiarvon alapuolella"
     )
 
 
@@ -352,10 +363,10 @@ def test_s022_a_demo_like_series_is_split_at_its_intervention(monkeypatch):
     values = [60.0, 61.0] * 6 + [70.0, 71.0] * 6
     built = _view(monkeypatch, values, events=[("2025-01-01", "Hanke alkoi")])
     assert built["summary"] == (
-        "Uusi vaihe omine keskiarvoineen ja rajoineen alkaa: 1/2025 (Hanke alkoi). "
-        "1/2025 alkaen keskiarvo 70,5\u00a0%, tavanomaisen vaihtelun rajat "
-        "67,8\u00a0%–73,2\u00a0%; laskettu vaiheen 12 ensimmäisestä jaksosta. "
-        "Ei erityissyyn merkkejä: vaihtelu on tavanomaista."
+        "Keskiarvo ja rajat lasketaan uudelleen kohdissa: 1/2025 (Hanke alkoi). "
+        "1/2025 alkaen keskiarvo on 70,5\u00a0%. Tavallisen vaihtelun rajat ovat "
+        "67,8\u00a0% ja 73,2\u00a0% (laskettu 12 ensimmäisestä jaksosta). "
+        "Erityistä syytä eli muutosta, jota tavallinen vaihtelu ei selitä, ei näy."
     )
     assert [row[2] for row in built["table"]["rows"]] == ["1/2024"] * 12 + ["1/2025"] * 12
     assert [row[3] for row in built["table"]["rows"]] == ["60,5\u00a0%"] * 12 + ["70,5\u00a0%"] * 12
@@ -366,12 +377,11 @@ def test_s022_a_demo_like_series_is_split_at_its_intervention(monkeypatch):
     # trial limits).
     built = _view(monkeypatch, values, events=[("2025-01-01", "Hanke alkoi")], phases=("2025-07",))
     assert built["summary"].startswith(
-        "Uusi vaihe omine keskiarvoineen ja rajoineen alkaa: 1/2025 (Hanke alkoi), "
-        "7/2025 (valittu vaiheen alku). 7/2025 alkaen keskiarvo 70,5\u00a0%"
+        "Keskiarvo ja rajat lasketaan uudelleen kohdissa: 1/2025 (Hanke alkoi), "
+        "7/2025 (valittu vaiheen alku). 7/2025 alkaen keskiarvo on 70,5\u00a0%"
     )
     assert built["summary"].endswith(
-        "Rajat ovat alustavia vaiheissa, joissa on alle 12 näytettyä jaksoa "
-        "(vaihe alkaa 1/2025, 7/2025)."
+        "Rajat ovat alustavia 1/2025, 7/2025 alkaen, koska niiden takana on alle 12 jaksoa."
     )
 
 
@@ -381,37 +391,62 @@ def test_s023_suppressed_months_are_gaps_and_the_summary_says_the_mean_is_biased
     # hidden and that the mean and limits rest on the shown months only.
     values = B + [13.0, 13.0, 13.0, NAN, 13.0, 13.0, 13.0, 13.0]
     built = _view(monkeypatch, values, suppressed={15})
-    assert "Ei erityissyyn merkkejä" in built["summary"]
+    assert (
+        "Erityistä syytä eli muutosta, jota tavallinen vaihtelu ei selitä, ei näy."
+        in (built["summary"])
+    )
     assert built["summary"].endswith(
-        "Piilotettuja jaksoja 1 (pienet lukumäärät): keskiarvo ja rajat on laskettu vain "
-        "näytetyistä jaksoista, joten ne voivat olla vinoja, eikä peräkkäisiä jaksoja "
-        "lasketa piilotetun jakson yli."
+        "Salattuja jaksoja on 1, koska osuus tai mediaani perustuu niissä liian harvaan "
+        "henkilöön. Keskiarvo ja rajat on laskettu vain näytetyistä jaksoista, joten ne "
+        "voivat olla vinoja. Peräkkäisiä jaksoja ei lasketa salatun jakson yli."
     )
     assert built["table"]["rows"][15][:2] == ["4/2025", ".."]
     # The value line has a gap there.
     line = built["figure"].data[0]
     assert math.isnan(line.y[15])
+    # ... and the gap is marked as hidden ("Salattu (..)", as on the other charts) on
+    # the mean line (B's mean, 11), its hover saying so; no value of it is sent.
+    (mark,) = [trace for trace in built["figure"].data if trace.name == "Salattu (..)"]
+    assert [pd.Timestamp(x) for x in mark.x] == [TS("2025-04-01")]
+    assert list(mark.y) == [11.0]
+    assert "Salattu (..)" in mark.hovertemplate
 
 
 def test_s024_too_few_shown_months_fall_back_to_the_series(monkeypatch):
     # 11 shown months (one of 12 suppressed) are fewer than the 12 the view needs.
     built = _view(monkeypatch, B[:11] + [NAN], suppressed={11})
     assert built["summary"] == (
-        "Muutoksen tunnistukseen tarvitaan vähintään 12 jaksoa; valitse pidempi ajanjakso "
-        "tai tiheämpi aikataso."
+        "Muutoksen tunnistukseen tarvitaan vähintään 12 näytettyä jaksoa, joten kuvaaja "
+        "näytetään aikasarjana. Valitse pidempi ajanjakso tai tiheämpi aikataso."
     )
+    assert built["view"] == "series"
 
 
 def test_s025_a_latest_phase_without_limits_or_without_shown_months(monkeypatch):
     # A user phase from 1/2025 holds one month (40 %): its mean is 40,0 %, but one point
-    # has no moving range, so no limits, and its limits are trial limits.
+    # has no moving range (0 < 5), so no limits, and no trial-limit sentence either.
     built = _view(monkeypatch, B + [40.0], phases=("2025-01",))
-    assert "1/2025 alkaen keskiarvo 40,0\u00a0%; rajoja ei voi laskea" in built["summary"]
-    assert built["summary"].endswith("(vaihe alkaa 1/2025).")
+    assert (
+        "1/2025 alkaen keskiarvo on 40,0\u00a0%. Rajoja ei näytetä, koska niiden "
+        "laskemiseen tarvitaan vähintään 5 peräkkäisten jaksojen eroa, ja nyt eroja on 0."
+    ) in built["summary"]
+    assert "alustavia" not in built["summary"]
     # The same phase with its only month suppressed has no mean at all: the sentence
     # speaks of the phase from 1/2024 (B: mean 11,0 %, limits 5,7 .. 16,3 %).
     built = _view(monkeypatch, B + [NAN], phases=("2025-01",), suppressed={12})
-    assert "1/2024 alkaen keskiarvo 11,0\u00a0%, tavanomaisen vaihtelun rajat " in built["summary"]
+    assert (
+        "1/2024 alkaen keskiarvo on 11,0\u00a0%. Tavallisen vaihtelun rajat " in (built["summary"])
+    )
+
+
+def _grid(start, count, grain="month", shown=None):
+    """A run-chart grid of ``count`` periods from ``start`` with values 1, 2, ...; only
+    the first ``shown`` values are shown (the rest NaN)."""
+    step = {"month": "MS", "quarter": "QS", "year": "YS"}[grain]
+    periods = pd.date_range(start, periods=count, freq=step)
+    shown = count if shown is None else shown
+    values = [float(i + 1) if i < shown else NAN for i in range(count)]
+    return pd.DataFrame({"period": periods, "value": values, "suppressed": False})
 
 
 def test_s030_chart_payload_normalises_phases_before_the_cache_key(monkeypatch):
@@ -420,19 +455,282 @@ def test_s030_chart_payload_normalises_phases_before_the_cache_key(monkeypatch):
 
     calls = []
     monkeypatch.setattr(payload, "_payload", lambda *args: calls.append(args) or {})
-    # No database: the filters stay as they are (effective_filters cuts them to the data).
+    # No database: the filters stay as they are (effective_filters cuts them to the data),
+    # and the run chart shows the months 1/2024 .. 12/2024.
     monkeypatch.setattr(payload, "effective_filters", lambda _spec, filters: filters)
+    monkeypatch.setattr(payload, "_spc_grid", lambda _spec, _filters: _grid("2024-01", 12))
     filters = Filters()
-    payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "spc", ("2024-05", "x", "2024-01"))
+    payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "spc", ("2024-05", "x", "2024-02"))
     payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "spc", "2024-05")
     # Other views (and an unknown one, which falls back to the series) ignore phases.
     payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "series", ("2024-05",))
     payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "nonsense", ("2024-05",))
     payload.chart_payload("hoitotakuu-7vrk", filters, "fi")
     assert [(view, phases) for *_, view, phases in calls] == [
-        ("spc", ("2024-01", "2024-05")),
+        ("spc", ("2024-02", "2024-05")),
         ("spc", ("2024-05",)),
         ("series", ()),
         ("series", ()),
         ("series", ()),
     ]
+
+
+def test_s031_phase_spellings_collapse_to_the_periods_shown_before_the_cache_key(monkeypatch):
+    """Item 5: many spellings of one chart's phases make one cache key."""
+    from charts import payload
+    from queries.filters import Filters
+
+    calls = []
+    monkeypatch.setattr(payload, "_payload", lambda *args: calls.append(args) or {})
+    monkeypatch.setattr(payload, "effective_filters", lambda _spec, filters: filters)
+    # Quarters Q1/2023 .. Q4/2025 (12 shown, enough for the run chart).
+    monkeypatch.setattr(
+        payload, "_spc_grid", lambda _spec, _filters: _grid("2023-01", 12, "quarter")
+    )
+    quarter = Filters(grain="quarter")
+    spellings = [
+        ("2024-04",),  # Q2/2024 as the picker writes it
+        ("2024-05",),  # May is in Q2/2024
+        ("2024-06", "2024-04", "2024-05"),  # three months of one quarter: one phase
+        ("2024-05", "2022-11", "2026-02"),  # before and after the quarters shown: dropped
+        ("2024-05", "2023-02"),  # Q1/2023 is the first period: it starts a phase anyway
+        ("2024-05", "٢٠٢٤-07", "２０２４-07", "2024-07\n", " 2024-07"),  # not ASCII YYYY-MM
+    ]
+    for phases in spellings:
+        payload.chart_payload("hoitotakuu-7vrk", quarter, "fi", "spc", phases)
+    assert {phases for *_, phases in calls} == {("2024-04",)}
+    # Too few shown periods for a run chart: no phases in the key at all.
+    calls.clear()
+    monkeypatch.setattr(
+        payload, "_spc_grid", lambda _spec, _filters: _grid("2024-01", 12, shown=11)
+    )
+    payload.chart_payload("hoitotakuu-7vrk", Filters(), "fi", "spc", ("2024-05",))
+    assert [phases for *_, phases in calls] == [()]
+
+
+def test_s032_normalise_phases_maps_months_to_the_shown_periods():
+    quarters = pd.date_range("2024-01-01", "2024-10-01", freq="QS")  # Q1 .. Q4/2024
+    # 2024-02 -> Q1 (first period: dropped); 2024-05, 2024-06 -> Q2 = "2024-04";
+    # 2024-12 -> Q4 = "2024-10"; 2025-01 is after Q4: dropped.
+    raw = ["2024-02", "2024-05", "2024-06", "2024-12", "2025-01"]
+    assert normalise_phases(raw, quarters, "quarter") == ("2024-04", "2024-10")
+    years = pd.date_range("2022-01-01", "2024-01-01", freq="YS")
+    assert normalise_phases(["2023-07", "2023-01", "2024-12"], years, "year") == (
+        "2023-01",
+        "2024-01",
+    )
+    # A gap in the shown months (a missing 3/2024 row) is not a shown period.
+    months = [TS("2024-01-01"), TS("2024-02-01"), TS("2024-04-01")]
+    assert normalise_phases(["2024-03", "2024-04"], months, "month") == ("2024-04",)
+    # ASCII digits only and nothing around them, even without periods.
+    assert normalise_phases(["2024-05\n", "２０２４-05", "٢٠٢٤-05", "2024-05 "]) == ()
+
+
+# --- issue 7 item 4, after review: every signal says its rule and direction ------------
+
+_ABOVE = "vähintään 7 arvoa peräkkäin keskiarvon yläpuolella"
+_BELOW = "vähintään 7 arvoa peräkkäin keskiarvon alapuolella"
+_RISING = "vähintään 7 arvoa peräkkäin nousussa"
+_FALLING = "vähintään 7 arvoa peräkkäin laskussa"
+_OVER = "arvo ylärajan yläpuolella"
+_UNDER = "arvo alarajan alapuolella"
+_NEAR_UPPER = "2 arvoa 3:sta lähellä ylärajaa, keskiarvon yläpuolella"
+_NEAR_LOWER = "2 arvoa 3:sta lähellä alarajaa, keskiarvon alapuolella"
+
+
+@pytest.mark.parametrize(
+    ("values", "flagged", "note", "items"),
+    [
+        # B: mean 11, limits 5.68 .. 16.32, near beyond 7.4533 / 14.5467 (module doc).
+        # 30 > 16.32 at 1/2025: above the upper limit, higher is better -> improvement.
+        (B + [30.0], [12], "parannus: " + _OVER, "1/2025 (parannus: " + _OVER + ")"),
+        # 3 < 5.68 at 1/2025 (10 -> 3 is one fall, no trend): below the lower limit.
+        (B + [3.0], [12], "heikennys: " + _UNDER, "1/2025 (heikennys: " + _UNDER + ")"),
+        # Seven 13s after B (ends 10, below 11): a shift above, 1/2025 .. 7/2025.
+        (
+            B + [13.0] * 7,
+            list(range(12, 19)),
+            "parannus: " + _ABOVE,
+            "1/2025–7/2025 (parannus: " + _ABOVE + ")",
+        ),
+        # Seven 9s after B_HIGH_LAST (ends 12): a shift below.
+        (
+            B_HIGH_LAST + [9.0] * 7,
+            list(range(12, 19)),
+            "heikennys: " + _BELOW,
+            "1/2025–7/2025 (heikennys: " + _BELOW + ")",
+        ),
+        # 9, 9.5, ..., 12: seven points with six rises, inside the near zones (s004).
+        (
+            B + [9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0],
+            list(range(12, 19)),
+            "parannus: " + _RISING,
+            "1/2025–7/2025 (parannus: " + _RISING + ")",
+        ),
+        # 13, 12.5, ..., 10: seven points with six falls.
+        (
+            B_HIGH_LAST + [13.0, 12.5, 12.0, 11.5, 11.0, 10.5, 10.0],
+            list(range(12, 19)),
+            "heikennys: " + _FALLING,
+            "1/2025–7/2025 (heikennys: " + _FALLING + ")",
+        ),
+        # 15, 12, 15: two of three above 14.5467 and all above 11 (s005); 1/2025, 3/2025.
+        (
+            B + [15.0, 12.0, 15.0, 11.0],
+            [12, 14],
+            "parannus: " + _NEAR_UPPER,
+            f"1/2025 (parannus: {_NEAR_UPPER}); 3/2025 (parannus: {_NEAR_UPPER})",
+        ),
+        # 7, 10, 7: two of three below 7.4533 and all below 11.
+        (
+            B_HIGH_LAST + [7.0, 10.0, 7.0],
+            [12, 14],
+            "heikennys: " + _NEAR_LOWER,
+            f"1/2025 (heikennys: {_NEAR_LOWER}); 3/2025 (heikennys: {_NEAR_LOWER})",
+        ),
+    ],
+)
+def test_s040_every_rule_says_its_direction_in_hover_table_and_summary(
+    monkeypatch, values, flagged, note, items
+):
+    # A bar chart too: its run chart's hover is unified over x like a line chart's, so
+    # pointing at a period shows the series' note wherever the signal marker is.
+    built = _view(monkeypatch, values, kind="bar")
+    rows = built["table"]["rows"]
+    assert [i for i, row in enumerate(rows) if row[-1]] == flagged
+    assert {rows[i][-1] for i in flagged} == {note}
+    line = built["figure"].data[0]
+    assert [line.customdata[i] for i in flagged] == [" – " + note] * len(flagged)
+    assert built["figure"].layout.hovermode == "x unified"
+    # The signal markers do not repeat the note in the hover.
+    for trace in built["figure"].data:
+        if trace.name.startswith("Erityinen syy"):
+            assert trace.hoverinfo == "skip"
+    assert built["summary"].endswith(f"Sen merkkejä on {len(flagged)} jaksossa: {items}.")
+
+
+# --- issue 7 item 4, after review: no zero-width limits --------------------------------
+
+
+def test_s041_a_flat_baseline_has_no_limits_and_flags_nothing_outside():
+    # Twelve 50s: mean 50, eleven moving ranges of 0, mean moving range 0. Limits would
+    # be 50 ± 2.66 × 0 = 50 .. 50 and 51 would be "outside"; instead no limits.
+    analysis = _xmr([50.0] * 12 + [51.0])
+    assert analysis["mean"].tolist() == [50.0] * 13
+    assert analysis["upper"].isna().all() and analysis["lower"].isna().all()
+    assert analysis["no_limits"].tolist() == ["flat"] * 13
+    assert analysis["ranges"].tolist() == [11] * 13
+    assert not analysis["signal"].any()
+    # The run rules need only the mean: seven 51s above 50 are still a shift (+1), and
+    # nothing is "near" a limit that does not exist.
+    shifted = _xmr([50.0] * 12 + [51.0] * 7)
+    assert shifted["shift"].tolist() == [0] * 12 + [1] * 7
+    assert not shifted["outside"].any() and not shifted["two_of_three"].any()
+
+
+def test_s042_too_few_moving_ranges_give_no_limits():
+    # Phase 1 is 20, 20.1, 20, 20.1, 25: mean 105.2 / 5 = 21.04; four moving ranges
+    # 0.1, 0.1, 0.1, 4.9, mean 1.3: limits would be 21.04 ± 3.458 = 17.582 .. 24.498,
+    # and 25 would be "outside". Four moving ranges are fewer than five: no limits.
+    analysis = _xmr(B + [20.0, 20.1, 20.0, 20.1, 25.0], phases=[0] * 12 + [1] * 5)
+    phase = analysis.iloc[12:]
+    assert phase["mean"].tolist() == pytest.approx([21.04] * 5)
+    assert phase["upper"].isna().all() and phase["lower"].isna().all()
+    assert phase["no_limits"].tolist() == ["few_ranges"] * 5
+    assert phase["ranges"].tolist() == [4] * 5
+    assert not phase["signal"].any()
+    # Twelve shown months, every other one suppressed: no two neighbours are shown, so
+    # no moving range at all.
+    gappy = _xmr([10.0, NAN, 12.0, NAN] * 6)
+    assert gappy["no_limits"].iloc[0] == "few_ranges" and gappy["ranges"].iloc[0] == 0
+
+
+def test_s043_the_summary_says_why_a_phase_has_no_limits(monkeypatch):
+    # 1/2024 .. 12/2024 all 50 %: flat (moving ranges all 0). A user phase from 1/2025
+    # holds B: mean 11 %, limits 5,68 .. 16,32 -> "5,7 %" and "16,3 %". Nothing signals:
+    # the flat year sits on its mean, B stays inside its limits.
+    built = _view(monkeypatch, [50.0] * 12 + B, phases=("2025-01",))
+    assert built["summary"] == (
+        "Keskiarvo ja rajat lasketaan uudelleen kohdissa: 1/2025 (valittu vaiheen alku). "
+        "1/2024 alkaen rajoja ei näytetä, koska arvo ei muutu lainkaan jaksosta toiseen, "
+        "joten tavallisen vaihtelun suuruutta ei voi arvioida. "
+        "1/2025 alkaen keskiarvo on 11,0\u00a0%. Tavallisen vaihtelun rajat ovat 5,7\u00a0% "
+        "ja 16,3\u00a0% (laskettu 12 ensimmäisestä jaksosta). "
+        "Erityistä syytä eli muutosta, jota tavallinen vaihtelu ei selitä, ei näy."
+    )
+    # No limit lines and empty limit cells in the flat year.
+    assert [row[4:6] for row in built["table"]["rows"][:12]] == [["", ""]] * 12
+    upper = next(trace for trace in built["figure"].data if trace.name == "Vaihtelun rajat")
+    assert list(upper.y[:12]) == [None] * 12
+    # Only the flat year: the sentence speaks of it as the latest phase.
+    built = _view(monkeypatch, [50.0] * 12)
+    assert built["summary"].startswith(
+        "1/2024 alkaen keskiarvo on 50,0\u00a0%. Rajoja ei näytetä, koska arvo ei muutu "
+        "lainkaan jaksosta toiseen"
+    )
+
+
+# --- issue 7 item 4, after review: the payload's view is the view drawn ----------------
+
+
+def _payload_of(monkeypatch, values, view, phases=()):
+    """``payload._payload`` (uncached) of a monthly series from 1/2024, no database."""
+    from charts import payload
+    from queries.filters import Filters
+
+    _view(monkeypatch, values)  # registers the chart and patches the data window, events
+    monkeypatch.setattr(payload, "data_as_of", lambda: date(2025, 6, 30))
+    monkeypatch.setattr(payload, "is_synthetic", lambda: False)
+    filters = payload.effective_filters(payload.CHARTS["test-spc"], Filters(start="2024-01"))
+    return payload._payload.uncached("test-spc", filters, "fi", view, phases)
+
+
+def test_s044_a_run_chart_that_cannot_be_drawn_is_a_time_series_everywhere(monkeypatch):
+    # 11 months: fewer than the 12 shown values a run chart needs.
+    built = _payload_of(monkeypatch, B[:11], "spc", ("2024-05",))
+    assert built["view"] == "series" and built["phases"] == []
+    context = built["figure"]["layout"]["meta"]["tkExport"]["context"]
+    # The caption lines of exported images and slides do not claim the run chart.
+    assert not any(line.startswith("Näkymä:") for line in context)
+    # No mean or limit lines: the figure is the time series.
+    assert "Keskiarvo" not in {trace.get("name") for trace in built["figure"]["data"]}
+    assert built["summary"].startswith("Muutoksen tunnistukseen tarvitaan vähintään 12")
+    # With twelve months it is the run chart, and says so.
+    built = _payload_of(monkeypatch, B, "spc", ("2024-05",))
+    assert built["view"] == "spc" and built["phases"] == ["2024-05"]
+    context = built["figure"]["layout"]["meta"]["tkExport"]["context"]
+    assert "Näkymä: Onko muutos todellinen?" in context
+
+
+# --- issue 7 item 4, after review: plain words --------------------------------------
+
+
+def test_s045_hidden_values_are_salattu_everywhere_in_the_catalog():
+    from translations import catalog
+
+    # Small-count protection is "salattu" (chart.hidden: "Salattu (..)"); no text calls
+    # the same thing "piilotettu".
+    assert [key for key, text in catalog("fi").items() if "piilo" in text.lower()] == []
+
+
+def test_s046_the_run_chart_sentences_are_short_and_say_erityinen_syy_once(monkeypatch):
+    # Signals, phases, trial limits and a suppressed month in one sentence set: B, then
+    # 9, 9.5, ..., 12 (a rising run, s004), a user phase from 8/2025 of eight months with
+    # the third (10/2025) suppressed: seven shown, moving ranges 1 | 1, 1, 1, 1 (five,
+    # none across the gap), so limits, but trial limits (7 < 12 points).
+    values = B + [9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0] + [20.0, 21.0, NAN] + [20.0, 21.0] * 2
+    values += [20.0]
+    built = _view(monkeypatch, values, phases=("2025-08",), suppressed={21})
+    summary = built["summary"]
+    sentences = [part for part in summary.replace("\u00a0", " ").split(". ") if part]
+    # Short sentences: at most 20 words each (the longest, the suppression caveat, has
+    # 16: "Keskiarvo ja rajat on laskettu vain näytetyistä jaksoista, joten ne voivat
+    # olla vinoja").
+    assert max(len(sentence.split()) for sentence in sentences) <= 20, sentences
+    # The one term of art is explained exactly once, and the older jargon is gone.
+    assert summary.count("tarkoittaa muutosta, jota tavallinen vaihtelu ei selitä") == 1
+    lowered = summary.lower()
+    for jargon in ("erityissy", "tavanomai", "piilo", "prosessi", "sigma"):
+        assert jargon not in lowered, jargon
+    assert "Salattuja jaksoja on 1" in summary
+    assert "Rajat ovat alustavia 8/2025 alkaen" in summary

@@ -16,56 +16,41 @@ from charts.payload import chart_payload
 from charts.summary import summarise
 from queries.cache import cache
 from queries.filters import Filters
-from queries.privacy import (
-    COMPLEMENTARY,
-    SMALL_COMPLEMENT,
-    SMALL_COUNT,
-    SMALL_DENOMINATOR,
-    SMALL_NUMERATOR,
-    hide_partition_complements,
-    shares_with_suppression,
-    suppress_counts,
-)
+from queries.privacy import SMALL_DENOMINATOR, protect
 from settings import configure, get_settings
 
 
-def test_r001_each_rule_gives_its_own_reason():
-    shares = shares_with_suppression(
-        pd.DataFrame(
-            {
-                # numerator, denominator: complement = denominator - numerator
-                "numerator": [3, 298, 2, 0, 150, 0],
-                "denominator": [300, 300, 4, 3, 300, 0],
-            }
-        ),
-        minimum=5,
+def test_r001_only_a_base_published_as_0_is_withheld():
+    nan = np.nan
+    big = 1_048_575  # a key that rounds every small count down (5,242,875 >= 4·2**20)
+    frame = pd.DataFrame(
+        {
+            "period": pd.Timestamp("2024-01-01"),
+            "series": list("abcdefghi"),
+            # shares (numerator, denominator), three plain counts (value), a median
+            "numerator": [3, 2, 0, 150, 0, nan, nan, nan, nan],
+            "denominator": [300, 4, 3, 300, 0, nan, nan, nan, 4],
+            "value": [1.0, 50.0, 0.0, 50.0, nan, 3, 0, 12, 40.0],
+            "numerator_key": [0, 0, 0, 0, 0, nan, nan, nan, nan],
+            "denominator_key": [0, 0, big, 0, 0, nan, nan, nan, big],
+            "value_key": [nan, nan, nan, nan, nan, 0, 0, 0, nan],
+        }
     )
-    assert shares["suppression_reason"].tolist() == [
-        SMALL_NUMERATOR,  # 3 of 300: 3 people meet the condition
-        SMALL_COMPLEMENT,  # 298 of 300: rests on 300, but 300 - 298 = 2 do not
-        SMALL_DENOMINATOR,  # 2 of 4: rests on 4 people (the numerator 2 is small too)
-        SMALL_DENOMINATOR,  # 0 of 3: rests on 3 (the complement 3 is small too)
-        None,  # 150 of 300: shown
-        None,  # 0 of 0: no value, but nothing withheld
+    out = protect(frame, 5, True)
+    assert out["suppression_reason"].tolist() == [
+        None,  # 3 of 300, key 0: 3 -> 5 (0 < 3·2**20): 5 / 300 shown
+        None,  # 2 of 4, keys 0: 5 / 5 shown
+        SMALL_DENOMINATOR,  # 0 of 3, the base's key rounds 3 down to 0: rests on < 5
+        None,  # 150 of 300: multiples of 5, shown
+        SMALL_DENOMINATOR,  # 0 of 0: the base is published as 0
+        None,  # a count of 3 (key 0 -> 5): counts are never withheld
+        None,  # 0
+        None,  # 12 (published as 15: 12 = 2·5 + 2, key 0 -> 0 < 2·2**20 -> up)
+        SMALL_DENOMINATOR,  # a median of 4 people, the base rounded down to 0
     ]
-    assert shares["suppressed"].tolist() == [True, True, True, True, False, False]
-    counts = suppress_counts(pd.DataFrame({"value": [3, 0, 12]}), minimum=5)
-    assert counts["suppression_reason"].tolist() == [SMALL_COUNT, None, None]
-
-
-def test_r002_complementary_suppression_says_so_and_keeps_earlier_reasons():
-    # Per period the parts a (2), b (6), c (20) add up to a total that is shown. a is
-    # small (1..4); hidden alone, total - b - c would give it back, so the smallest
-    # shown part, b, is hidden too (2 + 6 = 8 >= 5): b's reason is complementary, a's
-    # stays "small count".
-    period = pd.Timestamp("2024-01-01")
-    frame = suppress_counts(
-        pd.DataFrame({"period": period, "series": ["a", "b", "c"], "value": [2, 6, 20]}), 5
-    )
-    counts = pd.DataFrame({"period": [period], "a": [2], "b": [6], "c": [20]})
-    hidden = hide_partition_complements(frame, counts, ("a", "b", "c"), 5)
-    assert hidden["suppression_reason"].tolist() == [SMALL_COUNT, COMPLEMENTARY, None]
-    assert hidden["suppressed"].tolist() == [True, True, False]
+    assert out["suppressed"].tolist() == [
+        False, False, True, False, True, False, False, False, True]  # fmt: skip
+    assert out["value"].iloc[5] == 5 and out["value"].iloc[7] == 15
 
 
 def _frame(reason: str | None) -> pd.DataFrame:
@@ -89,36 +74,29 @@ def _summary(frame: pd.DataFrame) -> str:
 
 def test_r003_summary_sentence_for_every_reason():
     start = "Viimeisin arvo (1/2024) on salattu: "
-    assert _summary(_frame(SMALL_COUNT)) == start + "lukumäärä on alle 5."
     assert _summary(_frame(SMALL_DENOMINATOR)) == start + "se perustuu alle 5 henkilöön."
-    assert _summary(_frame(SMALL_NUMERATOR)) == (
-        start + "osuuden osoittaja (ehdon täyttävät) on alle 5."
-    )
-    assert _summary(_frame(SMALL_COMPLEMENT)) == (
-        start + "osuuden ulkopuolelle jää alle 5 (nimittäjä − osoittaja), ja sen voisi "
-        "laskea osoittajasta ja nimittäjästä."
-    )
-    assert _summary(_frame(COMPLEMENTARY)) == (
-        start + "toinen salattu luku voitaisiin muuten laskea näytetystä kokonaismäärästä."
+    # No reason recorded: the general clause.
+    assert _summary(_frame(None)) == (
+        start + "alle 5 henkilöön perustuvat osuudet ja mediaanit salataan."
     )
 
 
-def test_r010_large_unit_small_complement_is_not_called_few_people(reporting_db):
+def test_r010_large_unit_small_complement_is_shown_rounded(reporting_db):
     # The issue's case: a share that rests on many visits, with few NOT within the
     # deadline. Foundation TA01 2024-02: 30 access visits, 25 within 7 days, 30 - 25 = 5
-    # not. With a minimum of 6 only the complement 5 is small.
+    # not; with a minimum of 6 that complement used to withhold the share. Now the
+    # share is computed from published counts. Contact ids (foundation order): TA01
+    # 1/2024 1..10, excluded rows 11..18, TA02 19..22, TA01 2/2024 23..52, of them the
+    # 25 one-day waits 23..47. Keys 1000 × id: numerator 1000 × (23+...+47) = 875,000;
+    # 25 = 4·6 + 1: 875,000·6 = 5,250,000 >= 1·1,048,576 -> down to 24. Denominator 30
+    # = 5·6: a multiple stays 30. Shown: 100 × 24 / 30 = 80.0 %.
     original = get_settings()
     configure(replace(original, min_cell_count=6))
     cache.clear()
     try:
         filters = Filters(start="2024-02", end="2024-02", units=("TA01",))
         payload = chart_payload("hoitotakuu-7vrk", filters, "fi")
-        assert payload["summary"] == (
-            "Viimeisin arvo (2/2024) on salattu: osuuden ulkopuolelle jää alle 6 "
-            "(nimittäjä − osoittaja), ja sen voisi laskea osoittajasta ja nimittäjästä. "
-            # The figure marks the hidden point of the line, and the text names it.
-            "Kuvaajassa on salattuja arvoja (..): Toteutui 7 vrk:ssa 2/2024."
-        )
+        assert payload["summary"].startswith("Viimeisin arvo 2/2024: 80,0\u00a0%.")
     finally:
         configure(original)
         cache.clear()
@@ -128,51 +106,32 @@ def test_r011_summary_api_and_files_carry_the_reason(reporting_db):
     from app import app
 
     client = app.server.test_client()
-    # Foundation TA02 2024-01: 4 access visits -> rests on fewer than 5.
-    ta02 = Filters(start="2024-01", end="2024-01", units=("TA02",))
-    assert chart_payload("hoitotakuu-7vrk", ta02, "fi")["summary"] == (
-        "Viimeisin arvo (1/2024) on salattu: se perustuu alle 5 henkilöön. "
-        "Kuvaajassa on salattuja arvoja (..): Toteutui 7 vrk:ssa 1/2024."
+    # Foundation TA03 3/2024: no access-type visits (its 20 client contacts are T22 /
+    # TH), so the assessment share, the headline, rests on a published 0: withheld.
+    ta03 = Filters(start="2024-03", end="2024-03", units=("TA03",))
+    assert chart_payload("kirjaamisen-laatu", ta03, "fi")["summary"] == (
+        "Viimeisin arvo (3/2024) on salattu: se perustuu alle 5 henkilöön."
     )
-    # Wellbeing referrals 2024-02: 3 (TA01) -> a small count. The stacked unit bars
-    # hide segments in both months: 1/2024 TA02's 2 (small) and, so that 9 - 7 does not
-    # give it away, TA01's 7 (complementary); 2/2024 TA01's 3. The lines: 2/2024's
-    # total 3 and its referrers (fewer still) are hidden too. Every hidden class is
-    # named with its periods, bars (units) then lines, as drawn.
-    wellbeing = chart_payload("hyvinvointilahetteet", Filters(start="2024-01", end="2024-02"), "fi")
-    assert wellbeing["summary"] == (
-        "Viimeisin arvo (2/2024) on salattu: lukumäärä on alle 5. Kuvaajassa on salattuja "
-        "arvoja (..): Alfan terveysasema 1/2024, 2/2024; Beetan terveysasema 1/2024; "
-        "Lähetteet yhteensä 2/2024; Lähettäneet ammattilaiset 2/2024."
-    )
-    # Remote share, TA03 2024-03 (20 client contacts): real-time 6, asynchronous 3,
-    # legacy 1 make up the remote 10. Asynchronous 3 is a small numerator; legacy 1 +
-    # asynchronous 3 = 4 hidden would be given away by 10 - 6, so real-time 6 is hidden
-    # too (complementary). 2024-04: 4 contacts -> every series rests on fewer than 5.
-    url = "/api/charts/digiasiointi-osuus/data.{}?from=2024-03&to=2024-04&unit=TA03"
+    url = "/api/charts/kirjaamisen-laatu/data.{}?from=2024-03&to=2024-03&unit=TA03"
     rows = client.get(url.format("json")).get_json()["rows"]
-    reasons = {(r["period"], r["series"]): r["suppression_reason"] for r in rows}
-    assert reasons == {
-        ("2024-03-01", "remote"): None,
-        ("2024-03-01", "realtime"): COMPLEMENTARY,
-        ("2024-03-01", "asynchronous"): SMALL_NUMERATOR,
-        ("2024-04-01", "remote"): SMALL_DENOMINATOR,
-        ("2024-04-01", "realtime"): SMALL_DENOMINATOR,
-        ("2024-04-01", "asynchronous"): SMALL_DENOMINATOR,
-    }
+    reasons = {r["series"]: r["suppression_reason"] for r in rows}
+    assert reasons["assessment_recorded"] == SMALL_DENOMINATOR
     body = client.get(url.format("csv")).data.decode("utf-8-sig")
     lines = {
-        (line["Jakso"], line["Sarja"]): line["Salauksen syy"]
+        line["Sarja"]: line["Salauksen syy"]
         for line in csv.DictReader(io.StringIO(body), delimiter=";")
     }
-    assert lines[("3/2024", "Etäasiointi yhteensä")] == ""
-    assert lines[("3/2024", "Ei-reaaliaikainen (R56)")] == (
-        "Osuuden osoittaja (ehdon täyttävät) on alle 5"
-    )
-    assert lines[("3/2024", "Reaaliaikainen (R52)")] == (
-        "Toinen salattu luku voitaisiin muuten laskea näytetystä kokonaismäärästä"
-    )
-    assert lines[("4/2024", "Etäasiointi yhteensä")] == "Se perustuu alle 5 henkilöön"
-    # The API explains its reason keys.
+    assert lines["Hoidon tarpeen arviointi kirjattu"] == "Se perustuu alle 5 henkilöön"
+    # Small counts carry no reason: they are rounded, not withheld. Remote share, TA03
+    # 3/2024 (20 client contacts): real-time 6 (contacts 78..83, key 483,000: 6 = 5 +
+    # 1 and 2,415,000 >= 1,048,576 -> 5), asynchronous 3 (84..86, key 255,000:
+    # 1,275,000 < 3·1,048,576 -> 5), remote 10, of 20: all shown. 4/2024 (4 contacts,
+    # rounded to 5: test_queries.test_q011): shown too.
+    url = "/api/charts/digiasiointi-osuus/data.{}?from=2024-03&to=2024-04&unit=TA03"
+    rows = client.get(url.format("json")).get_json()["rows"]
+    assert len(rows) == 6 and all(r["suppression_reason"] is None for r in rows)
+    march = {r["series"]: r["numerator"] for r in rows if r["period"] == "2024-03-01"}
+    assert march == {"remote": 10, "realtime": 5, "asynchronous": 5}
+    # The API explains its one reason key.
     meaning = client.get(url.format("json")).get_json()["suppression"]["reasons"]
-    assert meaning[SMALL_COMPLEMENT].startswith("osuuden ulkopuolelle jää alle 5")
+    assert meaning == {SMALL_DENOMINATOR: "se perustuu alle 5 henkilöön"}

@@ -1,6 +1,7 @@
-"""Unit codes that are well-formed but not units of the reporting DB (issue 7, item 16):
-pages drop them with a notice, the data API answers 400, and the chart and KPI
-callbacks never query for them. The foundation fixture's units are TA01, TA02, TA03."""
+"""Unit codes that are well-formed but not nodes of the unit hierarchy (issue 7, item 16;
+issue 8): pages show the county with a notice, the data API answers 400, and the chart
+and KPI callbacks refuse them without querying for them. The foundation fixture's
+units are TA01, TA02, TA03 (tests/test_unit_hierarchy.py has the hierarchy itself)."""
 
 from __future__ import annotations
 
@@ -50,24 +51,21 @@ def _unit_selection(layout):
 
 def test_u001_pages_drop_unknown_unit_codes_and_say_so(reporting_db):
     for page in PAGES:
-        layout = page.layout(unit=["XYZ", "TA01"], **{"from": "2024-01"})
+        layout = page.layout(unit="XYZ", **{"from": "2024-01"})
         rendered = str(layout)
         assert "url-notice" in rendered and UNKNOWN in rendered, page.__name__
-        # TA01 is a unit and stays; XYZ is not and reaches no card.
-        assert all(s["filters"]["unit"] == ["TA01"] for s in _stores(layout)), page.__name__
-        assert _unit_selection(layout) == ["TA01"]
-        # Only an invented code: the whole county (no unit parameter), with the notice.
-        alone = page.layout(unit="XYZ")
-        assert UNKNOWN in str(alone)
-        assert all("unit" not in s["filters"] for s in _stores(alone))
-        # Known codes only: no notice at all.
-        assert "url-notice" not in str(page.layout(unit="TA01,TA03"))
+        # XYZ is no node: the whole county (no unit parameter); the start month stays.
+        assert all(s["filters"] == {"from": "2024-01"} for s in _stores(layout)), page.__name__
+        assert _unit_selection(layout) == ""
+        # Known nodes only: no notice at all.
+        assert "url-notice" not in str(page.layout(unit="TA01"))
+        assert "url-notice" not in str(page.layout(unit="municipality-903"))
     embedded = EMBED.layout("hoitotakuu-7vrk", unit="XYZ")
     assert UNKNOWN in str(embedded) and "unit" not in _stores(embedded)[0]["filters"]
 
 
 def test_u002_data_api_answers_400_for_unknown_unit_codes(client):
-    for query in ("unit=XYZ", "unit=TA01&unit=XYZ", "unit=TA01,ta01"):  # codes are exact
+    for query in ("unit=XYZ", "unit=ta01", "unit=municipality-99"):  # ids are exact
         response = client.get("/api/charts/hoitotakuu-7vrk/data.json?" + query)
         assert response.status_code == 400, query
         assert response.get_json() == {"error": "Rajaukset eivät kelpaa: " + UNKNOWN}
@@ -99,19 +97,17 @@ def _request(chart: str, **filters) -> dict:
 
 
 def test_u003_callbacks_never_query_for_invented_unit_codes(executed):
-    known = str(chart_card_body(_request("hoitotakuu-7vrk", unit=["TA01"]), "series"))
-    county = str(chart_card_body(_request("hoitotakuu-7vrk"), "series"))
-    kpi_county = str(kpi_card_body(_request("hoitotakuu-7vrk")))
+    chart_card_body(_request("hoitotakuu-7vrk", unit="TA01"), "series")
     assert any("TA01" in params for params in executed)  # the spy sees unit parameters
     executed.clear()
-    # A forged store: each card shows what the known codes give ...
-    assert (
-        str(chart_card_body(_request("hoitotakuu-7vrk", unit=["TA01", "XYZ"]), "series")) == known
-    )
-    assert str(chart_card_body(_request("hoitotakuu-7vrk", unit=["XYZ"]), "series")) == county
-    assert str(kpi_card_body(_request("hoitotakuu-7vrk", unit=["XYZ"]))) == kpi_county
+    # A forged store: each card refuses it, says why, and shows no data ...
+    for unit in (["TA01", "XYZ"], ["XYZ"]):
+        body = str(chart_card_body(_request("hoitotakuu-7vrk", unit=unit), "series"))
+        assert "selection-refused" in body and "Graph" not in body, unit
+        assert t("kpi.unavailable") in str(kpi_card_body(_request("hoitotakuu-7vrk", unit=unit)))
     for view in ("units", "spc"):
-        chart_card_body(_request("hoitotakuu-7vrk", unit=["QQ9"]), view)
+        body = str(chart_card_body(_request("hoitotakuu-7vrk", unit=["QQ9"]), view))
+        assert UNKNOWN in body and "Graph" not in body
     # ... and no query names an invented code.
     assert not any("XYZ" in params or "QQ9" in params for params in executed), executed
 
@@ -122,7 +118,7 @@ def test_u004_without_the_unit_list_pages_render_and_data_waits(client, tmp_path
     # unreachable (their callback, below) rather than guess.
     layout = PAGES[1].layout(unit="XYZ")
     assert UNKNOWN not in str(layout)
-    assert all(s["filters"]["unit"] == ["XYZ"] for s in _stores(layout))
+    assert all(s["filters"]["unit"] == "XYZ" for s in _stores(layout))
     response = client.get("/api/charts/hoitotakuu-7vrk/data.json?unit=XYZ")
     assert response.status_code == 503
     assert response.get_json() == {"error": t("card.db_error")}

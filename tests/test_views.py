@@ -84,3 +84,22 @@ def test_v020_events_in_view_and_overlay():
     assert shown["label_fi"].tolist() == ["Koko alue"]
     fig = add_events(go.Figure(), shown, "label_fi")
     assert len(fig.layout.shapes) == 1 and fig.layout.annotations[0].text == "Koko alue"
+
+
+def test_v011_units_sentence_compares_units_within_one_period(monkeypatch):
+    # Unit A's data end in 2/2024 (60.0, 80.0), unit B's in 1/2024 (100.0). The
+    # sentence names the latest period, 2/2024, and only the units that have it: A is
+    # both the highest and the lowest (80,0 %). B's 100,0 % of 1/2024 is not compared
+    # with A's 2/2024 (it stays in the table with its own period).
+    from charts import payload
+    from charts.catalog import CHARTS
+    from queries.filters import Filters
+
+    spec = CHARTS["hoitotakuu-7vrk"]
+    a = _frame([60.0, 80.0]).assign(series=spec.series[0])
+    b = _frame([100.0]).assign(series=spec.series[0])
+    monkeypatch.setattr(payload, "_unit_panels", lambda *_: {"A": a, "B": b})
+    monkeypatch.setattr(payload, "small_multiples_figure", lambda *_: go.Figure())
+    view = payload._units_view(spec, Filters(start="2024-01", end="2024-02"), "fi")
+    assert view["summary"] == ("Jakso 2/2024: suurin arvo A (80,0\u00a0%), pienin A (80,0\u00a0%).")
+    assert ["B", "1/2024", "100,0\u00a0%"] in view["table"]["rows"]

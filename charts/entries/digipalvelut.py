@@ -23,12 +23,12 @@ def yearly_figure(frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOpt
 
 def _electronic_forms(filters: Filters) -> pd.DataFrame:
     # Forms, not people: not suppressed (docs/privacy.md).
-    return reported_share(filters, "sahkoiset-lomakkeet-osuus", county_code(), None)
+    return reported_share(filters, "sahkoiset-lomakkeet-osuus", county_code())
 
 
 def _omaolo_services(filters: Filters) -> pd.DataFrame:
     # Services in use, not people: not suppressed.
-    return reported_count(filters, "omaolo-palvelut", county_code(), None, series="services")
+    return reported_count(filters, "omaolo-palvelut", county_code(), series="services")
 
 
 register(

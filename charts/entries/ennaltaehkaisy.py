@@ -27,7 +27,6 @@ from queries.filters import Filters
 from queries.indicator_values import reported_count
 from queries.reference import county_code
 from queries.referrals import OTHER_UNITS, referral_counts, referral_counts_by_unit
-from settings import get_settings
 
 OTHER_COLOUR = "#767676"  # grey for "other units": 4.5:1 against white
 
@@ -157,21 +156,14 @@ def yearly_panels_figure(
 
 
 def _groups(filters: Filters) -> pd.DataFrame:
-    """Groups (``value``: not people, not suppressed) and participants (``numerator``:
-    people, suppressed below the minimum), county totals."""
+    """Groups (``value``: not people, left exact by the chart's ``exact_series``) and
+    participants (``numerator``: people, protected), county totals, exact."""
     region = county_code()
     indicator = "matalan-kynnyksen-ryhmat"
     return pd.concat(
         [
-            reported_count(filters, indicator, region, None, column="value", series="groups"),
-            reported_count(
-                filters,
-                indicator,
-                region,
-                get_settings().min_cell_count,
-                column="numerator",
-                series="participants",
-            ),
+            reported_count(filters, indicator, region, column="value", series="groups"),
+            reported_count(filters, indicator, region, column="numerator", series="participants"),
         ],
         ignore_index=True,
     )
@@ -214,6 +206,7 @@ register(
         series=("groups", "participants"),
         target_indicator="matalan-kynnyksen-ryhmat",
         unit_filter=False,
+        exact_series=("groups",),  # groups are not people
         decimals=0,
         figure=partial(yearly_panels_figure, lower="participants"),
     )

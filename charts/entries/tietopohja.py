@@ -13,7 +13,7 @@ from queries.reference import county_code
 
 def _monitoring_coverage(filters: Filters) -> pd.DataFrame:
     # Health stations, not people: no small-count suppression (docs/privacy.md).
-    return reported_share(filters, "hoitotakuuseuranta-kattavuus", county_code(), None)
+    return reported_share(filters, "hoitotakuuseuranta-kattavuus", county_code())
 
 
 register(
