@@ -405,3 +405,23 @@ def test_f041_lone_point_of_a_unit_panel_is_drawn():
     # A line of one point draws nothing: the point needs a marker.
     assert "markers" in line.mode
     assert list(fig.layout.xaxis.range) == [TS("2024-01-01"), TS("2025-01-01")]
+
+
+def test_f042_units_view_marks_and_names_hidden_points():
+    from charts.figures import hidden_note
+    from charts.small_multiples import small_multiples_figure
+
+    panels = {
+        "Alfa": _frame([50.0, 60.0]),
+        # Beeta's 1/2024 withheld: a gap in its panel, marked there on the axis.
+        "Beeta": _frame([np.nan, 40.0], suppressed=[True, False]),
+    }
+    fig = small_multiples_figure(panels, "s", _options())
+    (mark,) = [trace for trace in fig.data if trace.meta == "tk-hidden"]
+    assert (mark.xaxis, mark.yaxis) == ("x2", "y2")
+    assert (list(mark.x), list(mark.y), list(mark.customdata)) == (
+        [TS("2024-01-01")],
+        [0.0],
+        ["Beeta"],
+    )
+    assert hidden_note(fig, "month", "fi") == ("Kuvaajassa on salattuja arvoja (..): Beeta 1/2024.")

@@ -193,16 +193,3 @@ def test_fc005_every_hover_and_axis_date_is_in_the_ui_language(reporting_db, cha
                 for fmt in re.findall(r"%\{x(\|[^}]*)?\}", template):
                     assert fmt == "|" + FINNISH_DATES[drawn], (where, trace.get("name"), template)
                 assert not [part for part in ENGLISH_PARTS if part in template], where
-
-
-def test_fc006_units_view_marks_and_names_hidden_points(reporting_db):
-    payload = chart_payload(
-        "hoitotakuu-7vrk", Filters(start="2024-01", end="2024-04"), "fi", "units"
-    )
-    # TA02 (Beetan terveysasema) had 4 access visits in 1/2024: fewer than 5, hidden.
-    # Its panel marks 1/2024 on the axis, and the text names it.
-    marks = _hidden_names(payload["figure"])
-    assert marks == {TS("2024-01-01"): {"Beetan terveysasema"}}
-    assert payload["summary"].endswith(
-        " Kuvaajassa on salattuja arvoja (..): Beetan terveysasema 1/2024."
-    )
