@@ -5,7 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from charts.fit import set_width_layouts, text_width, wrap_text
+
 EVENT_COLOUR = "#5A5A5A"
+LABEL_SIZE = 11  # px
+LINE_HEIGHT = 16  # px per line of a label (11 px text, its padding)
+PAD = 8  # px added to a label's estimated width (padding, rounding of positions)
+GAP = 2  # px kept free between two labels
+MAX_LINES = 3  # a label wraps to at most this many lines
+# Least figure widths (px) of the width classes the labels are laid out for
+# (``charts.fit``): phones and narrow embeds, then wider cards.
+WIDTH_CLASSES = (320, 420, 560, 760, 1000)
 
 
 def events_in_view(
@@ -23,13 +33,22 @@ def events_in_view(
 
 
 def add_events(fig: go.Figure, events: pd.DataFrame, label_column: str) -> go.Figure:
-    """Mark each event with a dotted vertical line and a short label at the top.
+    """Mark each event with a dotted vertical line and its label at the top of the plot.
 
-    Shapes and annotations are added directly (not ``add_vline``), which keeps date
-    axes working with every plotly version.
+    The labels never overlap each other or leave the plot, at any width: for each
+    width class (``WIDTH_CLASSES``, ``charts.fit``) ``layout_labels`` puts each label
+    to the right of its line (to the left where the plot ends first), wraps it when
+    neither side has room, and moves it down below the labels it would overlap. The
+    browser applies the class of its width. The full labels are listed under the
+    chart too. Shapes and annotations are added directly (not ``add_vline``), which
+    keeps date axes working with every plotly version.
     """
-    for index, row in enumerate(events.itertuples(index=False)):
-        when = pd.Timestamp(row.event_date)
+    if events.empty:
+        return fig
+    first = len(fig.layout.annotations)
+    dates = [pd.Timestamp(day) for day in events["event_date"]]
+    labels = [str(label) for label in events[label_column]]
+    for when, label in zip(dates, labels, strict=True):
         fig.add_shape(
             type="line",
             x0=when,
@@ -41,17 +60,95 @@ def add_events(fig: go.Figure, events: pd.DataFrame, label_column: str) -> go.Fi
             line={"color": EVENT_COLOUR, "width": 1.5, "dash": "dot"},
         )
         fig.add_annotation(
-            # Staggered heights so labels of nearby events do not overlap.
             x=when,
             xref="x",
-            y=1 - 0.08 * (index % 3),
+            y=1,
             yref="paper",
-            text=getattr(row, label_column),
+            text=label,
+            hovertext=label,
             showarrow=False,
             xanchor="left",
             yanchor="top",
             textangle=0,
-            font={"size": 11, "color": EVENT_COLOUR},
+            align="left",
+            font={"size": LABEL_SIZE, "color": EVENT_COLOUR},
             bgcolor="rgba(255,255,255,0.8)",
         )
-    return fig
+    x_range = _x_range(fig)
+    if x_range is None:
+        return fig
+    margin = fig.layout.margin
+    layouts = []
+    for least in WIDTH_CLASSES:
+        plot_width = least - (margin.l or 0) - (margin.r or 0)
+        placed = layout_labels(dates, labels, x_range, plot_width)
+        layout = {}
+        for index, (anchor, shift, text) in enumerate(placed):
+            key = f"annotations[{first + index}]"
+            layout[f"{key}.xanchor"] = anchor
+            layout[f"{key}.yshift"] = shift
+            layout[f"{key}.text"] = text
+        layouts.append((least, layout))
+    layouts[0] = (0, layouts[0][1])
+    return set_width_layouts(fig, layouts)
+
+
+def layout_labels(
+    dates: list[pd.Timestamp],
+    labels: list[str],
+    x_range: tuple[pd.Timestamp, pd.Timestamp],
+    plot_width: float,
+) -> list[tuple[str, float, str]]:
+    """Where each label goes on a plot ``plot_width`` px wide showing ``x_range``:
+    ``(xanchor, yshift in px, text with <br> line breaks)`` per label, in order.
+
+    A label starts at its event's line and runs right ("left" anchor), or ends there
+    ("right") when the plot has more room on that side; if it is wider than that
+    room it is wrapped (at most ``MAX_LINES`` lines). Its box (estimated width,
+    ``text_width``) goes at the highest place, from the plot's top down, where it
+    does not overlap a box placed before it (``GAP`` px apart)."""
+    start, end = x_range
+    span = (end - start).total_seconds() or 1.0
+    boxes: list[tuple[float, float, float, float]] = []  # left, right, top, bottom
+    placed = []
+    for when, label in zip(dates, labels, strict=True):
+        x = (pd.Timestamp(when) - start).total_seconds() / span * plot_width
+        right_room, left_room = plot_width - x, x
+        anchor = "left" if right_room >= left_room else "right"
+        room = max(right_room, left_room)
+        lines = [label]
+        if text_width(label, LABEL_SIZE) + PAD > room:
+            chars = max(4, int((room - PAD) / text_width("x", LABEL_SIZE)))
+            lines = wrap_text(label, chars, MAX_LINES)
+        width = max(text_width(line, LABEL_SIZE) for line in lines) + PAD
+        left, right = (x, x + width) if anchor == "left" else (x - width, x)
+        height = LINE_HEIGHT * len(lines)
+        top = 0.0
+        while True:
+            clash = [
+                box
+                for box in boxes
+                if min(right, box[1]) + GAP > max(left, box[0])
+                and min(top + height, box[3]) + GAP > max(top, box[2])
+            ]
+            if not clash:
+                break
+            top = max(box[3] for box in clash) + GAP
+        boxes.append((left, right, top, top + height))
+        placed.append((anchor, -top, "<br>".join(lines)))
+    return placed
+
+
+def _x_range(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The figure's x range: its set range, else the span of its traces' x values."""
+    if fig.layout.xaxis.range:
+        first, last = fig.layout.xaxis.range
+        return pd.Timestamp(first), pd.Timestamp(last)
+    xs = [
+        pd.Timestamp(x)
+        for trace in fig.data
+        if getattr(trace, "x", None) is not None and getattr(trace, "orientation", None) != "h"
+        for x in trace.x
+        if x is not None
+    ]
+    return (min(xs), max(xs)) if xs else None

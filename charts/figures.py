@@ -23,7 +23,22 @@ SERIES_COLOURS = ("#0072B2", "#D55E00", "#007A5E", "#CC79A7", "#8A6D00", "#6A3D9
 TARGET_COLOUR = "#333333"
 LINE_DASHES = ("solid", "dot", "dashdot", "longdash", "longdashdot")
 MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
-TICK_FORMAT = {"month": "%m/%Y", "quarter": "Q%q/%Y", "year": "%Y"}
+# Finnish period formats (d3-time-format), kept for callers that have no language;
+# figures take them from the translation layer (``period_format``).
+TICK_FORMAT = {"month": "%-m/%Y", "quarter": "Q%q/%Y", "year": "%Y"}
+
+
+def period_format(grain: str, lang: str | None = None) -> str:
+    """The d3-time-format of a ``grain`` period's date in ``lang`` ("%-m/%Y": 1/2024,
+    like ``charts.summary.period_label``), for axis ticks, the hover and every
+    hovertemplate's ``%{x|...}``. Only numeric parts: plotly's month and weekday
+    names (``%b``, ``%a``) are English whatever the language."""
+    return t(f"format.period.{grain}", lang)
+
+
+def x_hover(grain: str, lang: str | None = None) -> str:
+    """A hovertemplate's period part, e.g. ``%{x|%-m/%Y}``."""
+    return f"%{{x|{period_format(grain, lang)}}}"
 
 
 def unit_suffix(unit: str, lang: str | None = None) -> str:
@@ -98,19 +113,22 @@ def base_layout(
         # legend row above the plot or the plotted periods.
         modebar={"orientation": "v"},
     )
-    if periods is not None:
+    dates = period_format(options.grain, options.lang)
+    # The hover's period (the x unified box's title) in the same format as the ticks:
+    # plotly's default is English ("Jan 1, 2024").
+    # Time axes are dates even where a panel has no data (plotly would guess a
+    # linear axis there, and a date range on it draws nothing but NaN paths).
+    fig.update_xaxes(type="date", tickformat=dates, hoverformat=dates, showgrid=False)
+    if periods is not None and len(periods):
         fig.update_xaxes(
             tickmode="array",
             tickvals=period_ticks(periods, options.grain, max_ticks),
-            tickformat=TICK_FORMAT[options.grain],
-            showgrid=False,
+            # The axis spans the shown periods whole, whatever else is drawn (plotly
+            # gives a lone point or bar an axis a millisecond wide).
+            range=period_range(periods, options.grain),
         )
-    else:
-        fig.update_xaxes(
-            tickformat=TICK_FORMAT[options.grain],
-            dtick=_month_step(options.grain, n_periods, max_ticks),
-            showgrid=False,
-        )
+    elif periods is None:
+        fig.update_xaxes(dtick=_month_step(options.grain, n_periods, max_ticks))
     fig.update_yaxes(
         rangemode="tozero",
         ticksuffix=unit_suffix(options.unit, options.lang),
@@ -154,6 +172,30 @@ def period_middle(period: pd.Timestamp, grain: str) -> pd.Timestamp:
     point or bar with ``period_position``)."""
     start = pd.Timestamp(period)
     return start + (next_period(start, grain) - start) / 2
+
+
+def period_range(periods: pd.Series, grain: str) -> list[pd.Timestamp]:
+    """``[first day of the first period, first day after the last]`` of ``periods``
+    (period starts): the x range that shows each of them whole."""
+    starts = pd.to_datetime(pd.Series(periods))
+    return [starts.min(), next_period(starts.max(), grain)]
+
+
+# Share of a period its bar fills; the rest is the gap between bars (plotly's bargap).
+BAR_FILL = 0.8
+
+
+def bar_widths(periods, grain: str) -> list[float]:
+    """Each bar's width on a date axis (milliseconds): ``BAR_FILL`` of its own
+    ``grain`` period (a leap year's bar is a day wider).
+
+    Given explicitly because plotly sizes bars by the distance between neighbouring
+    bars: a lone bar (one whole year, or from = to) gets a width of 1 ms, which draws
+    nothing once the axis spans its period."""
+    return [
+        (next_period(period, grain) - pd.Timestamp(period)).total_seconds() * 1000 * BAR_FILL
+        for period in pd.to_datetime(pd.Series(periods))
+    ]
 
 
 def period_ticks(periods: pd.Series, grain: str, max_ticks: int = 12) -> list[pd.Timestamp]:
@@ -240,6 +282,61 @@ def add_period_targets(
             )
         )
         named.add(label)
+    add_target_changes(fig, targets, periods, options)
+    return fig
+
+
+CHANGES_META = "tk-target-changes"  # marks the trace of ``add_target_changes``
+
+
+def add_target_changes(
+    fig: go.Figure, targets: pd.DataFrame, periods: pd.Series, options: FigureOptions
+) -> go.Figure:
+    """Mark each period whose target starts, ends or changes inside it
+    (``charts.summary.target_changes``): it is judged against no one value, so no
+    target is drawn across it. Instead a short grey dash at each value in force on
+    some of its days, in the middle of the period, named in the legend ("Tavoite ei
+    sama koko jakson ajan (ei arvioida)"); the hover gives the values with their
+    dates. Nothing is added when every period has one target or none."""
+    from charts.summary import describe_targets, is_legal_requirement, target_changes
+
+    xs, ys, texts, legal = [], [], [], False
+    for period in sorted({pd.Timestamp(period) for period in periods}):
+        rows = target_changes(targets, period, options.grain)
+        if rows.empty:
+            continue
+        legal = legal or is_legal_requirement(rows.iloc[-1])
+        text = t(
+            "chart.target_changes_hover",
+            options.lang,
+            targets=describe_targets(rows, options.unit, options.lang),
+        )
+        for value in dict.fromkeys(rows["value"]):
+            xs.append(period)
+            ys.append(float(value))
+            texts.append(text)
+    if not xs:
+        return fig
+    name = t("chart.requirement_changes" if legal else "chart.target_changes", options.lang)
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            customdata=texts,
+            mode="markers",
+            marker={
+                "symbol": "line-ew-open",
+                "size": 18,
+                "color": "#767676",
+                "line": {"width": 2, "color": "#767676"},
+            },
+            name=name,
+            meta=CHANGES_META,
+            hovertemplate=f"{x_hover(options.grain, options.lang)}: %{{customdata}}"
+            f"<extra>{name}</extra>",
+            **period_position(options.grain),
+        )
+    )
     return fig
 
 
@@ -261,7 +358,7 @@ def time_series_figure(
     for index, (key, label) in enumerate(options.series_labels.items()):
         part = frame[frame["series"] == key]
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
-        hover = f"%{{x|{TICK_FORMAT[options.grain]}}}: {fmt}<extra>{label}</extra>"
+        hover = f"{x_hover(options.grain, options.lang)}: {fmt}<extra>{label}</extra>"
         common = {
             "x": pd.to_datetime(part["period"]),
             "y": part["value"],
@@ -271,7 +368,11 @@ def time_series_figure(
         }
         if options.kind == "stacked" or (options.kind == "bar" and index == 0):
             bar_keys.append(key)
-            fig.add_trace(go.Bar(marker_color=colour, **common))
+            fig.add_trace(
+                go.Bar(
+                    marker_color=colour, width=bar_widths(part["period"], options.grain), **common
+                )
+            )
         else:
             fig.add_trace(
                 go.Scatter(
@@ -288,12 +389,10 @@ def time_series_figure(
             )
     if not targets.empty and not periods.empty:
         add_period_targets(fig, targets, periods, options)
+    # Every drawn series, bars and lines alike: a hidden point of a line is a gap
+    # that is marked and named, like a hidden bar.
     add_hidden_marks(
-        fig,
-        frame,
-        {key: options.series_labels[key] for key in bar_keys},
-        options,
-        stacked=options.kind == "stacked",
+        fig, frame, dict(options.series_labels), options, stacked=options.kind == "stacked"
     )
     return base_layout(fig, options, periods=periods)
 
@@ -318,14 +417,16 @@ def add_hidden_marks(
     xaxis: str = "x",
     yaxis: str = "y",
 ) -> go.Figure:
-    """Mark every period where a bar of the ``labels`` series (key -> label) is
-    suppressed, so a hidden bar or stack segment is seen as hidden, not as missing.
+    """Mark every period where a value of the ``labels`` series (key -> label) is
+    suppressed, so a hidden bar, stack segment or point of a line is seen as hidden,
+    not as missing (a line's gap, a bar's absence).
 
     One mark per such period, a hollow diamond: on top of the shown part of the stack
-    (``stacked``) or on the axis (a single bar). Its hover names the hidden series;
-    the legend explains the mark once ("Salattu (..)", the tables' mark). Nothing is
-    added when no bar is hidden; suppressed values stay NaN, nothing about them is
-    sent.
+    (``stacked``) or on the axis (a bar or a line). Its hover names the hidden series
+    of that period, and so does the legend, which names every hidden series once
+    ("Salattu (..): 8–14 vrk, 15–90 vrk"; after ``HIDDEN_NAMED`` names, "ym."), so
+    an exported image says which class is hidden too. Nothing is added when nothing
+    is hidden; suppressed values stay NaN, nothing about them is sent.
     """
     if frame.empty or not labels:
         return fig
@@ -341,7 +442,9 @@ def add_hidden_marks(
         xs.append(pd.Timestamp(period))
         ys.append(float(rows["value"].fillna(0).clip(lower=0).sum()) if stacked else 0.0)
         names.append(", ".join(labels[key] for key in labels if key in set(secret["series"])))
-    name = t("chart.hidden", options.lang)
+    every = [labels[key] for key in labels if key in set(hidden["series"])]
+    shown = ", ".join(every[:HIDDEN_NAMED]) + (" ym." if len(every) > HIDDEN_NAMED else "")
+    name = t("chart.hidden_named", options.lang, series=shown)
     fig.add_trace(
         go.Scatter(
             x=xs,
@@ -360,12 +463,15 @@ def add_hidden_marks(
             xaxis=xaxis,
             yaxis=yaxis,
             cliponaxis=False,
-            hovertemplate=f"%{{x|{TICK_FORMAT[options.grain]}}}: %{{customdata}}"
-            f"<extra>{name}</extra>",
+            hovertemplate=f"{x_hover(options.grain, options.lang)}: %{{customdata}}"
+            f"<extra>{t('chart.hidden', options.lang)}</extra>",
             **period_position(options.grain),
         )
     )
     return fig
+
+
+HIDDEN_NAMED = 3  # hidden series named in the mark's legend entry
 
 
 def hidden_last(fig: go.Figure) -> go.Figure:
@@ -373,28 +479,47 @@ def hidden_last(fig: go.Figure) -> go.Figure:
     return fig.update_traces(legendrank=HIDDEN_RANK, selector={"meta": HIDDEN_META})
 
 
+# A series hidden in more periods than this is told by count and latest period.
+HIDDEN_LISTED = 3
+
+
 def hidden_note(fig: go.Figure | dict, grain: str, lang: str) -> str:
     """The sentence that says in text what ``add_hidden_marks`` marks in ``fig`` (part
-    of the chart's text alternative), or "" when nothing is marked: how many periods
-    have hidden values, and which are hidden in the latest of them."""
+    of the chart's text alternative), or "" when nothing is marked: every hidden
+    series by name, in drawing order, with the periods it is hidden in (after
+    ``HIDDEN_LISTED`` of them, how many and the latest), e.g. "Kuvaajassa on
+    salattuja arvoja (..): 8–14 vrk 1/2024, 3/2024; 15–90 vrk 1/2024."."""
     data = fig["data"] if isinstance(fig, dict) else fig.data
     marks = [trace for trace in data if _get(trace, "meta") == HIDDEN_META]
-    if not marks:
-        return ""
     from charts.summary import period_label  # summary formats; no import cycle
 
-    hidden: dict[pd.Timestamp, list[str]] = {}
+    order = [_get(trace, "name") for trace in data if _get(trace, "meta") != HIDDEN_META]
+    periods: dict[str, set[pd.Timestamp]] = {}
     for trace in marks:
+        if _get(trace, "customdata") is None:
+            continue  # a mark that names nothing (the run chart's gaps)
         for x, names in zip(_get(trace, "x"), _get(trace, "customdata"), strict=True):
-            hidden.setdefault(pd.Timestamp(x), []).append(names)
-    latest = max(hidden)
-    return t(
-        "summary.hidden_values",
-        lang,
-        count=len(hidden),
-        period=period_label(latest, grain),
-        series=", ".join(hidden[latest]),
-    )
+            for name in names.split(", "):
+                periods.setdefault(name, set()).add(pd.Timestamp(x))
+    if not periods:
+        return ""
+    items = []
+    for name in sorted(periods, key=lambda n: order.index(n) if n in order else len(order)):
+        days = sorted(periods[name])
+        if len(days) > HIDDEN_LISTED:
+            items.append(
+                t(
+                    "summary.hidden_item_many",
+                    lang,
+                    series=name,
+                    count=len(days),
+                    period=period_label(days[-1], grain),
+                )
+            )
+        else:
+            listed = ", ".join(period_label(day, grain) for day in days)
+            items.append(t("summary.hidden_item", lang, series=name, periods=listed))
+    return t("summary.hidden_series", lang, items="; ".join(items))
 
 
 def _get(trace, key: str):
@@ -419,7 +544,7 @@ def add_lower_panel(fig: go.Figure, panel_height: int, gap: int) -> None:
     ticks = {
         key: value
         for key, value in fig.layout.xaxis.to_plotly_json().items()
-        if key.startswith("tick") or key in ("dtick", "showgrid")
+        if key.startswith("tick") or key in ("dtick", "showgrid", "hoverformat")
     }
     fig.update_layout(
         height=height,
@@ -584,7 +709,9 @@ def deadline_share_figure(
         # rather than shrunk to an unreadable size.
         uniformtext={"mode": "hide", "minsize": 10},
         yaxis2={"range": [0, 1], "visible": False, "fixedrange": True},
-        xaxis2={"type": "date"},
+        # The hover's title over the strip names it: the default would be the end
+        # date of the hovered stretch's bar (its length on the axis).
+        xaxis2={"type": "date", "unifiedhovertitle": {"text": t("chart.deadline", options.lang)}},
     )
     fig.add_annotation(
         text=t("chart.deadline", options.lang),
@@ -645,10 +772,12 @@ def stacked_total_figure(
             marker={"size": 5},
             legendrank=1,
             **period_position(options.grain),
-            hovertemplate=f"%{{x|{TICK_FORMAT[options.grain]}}}: "
+            hovertemplate=f"{x_hover(options.grain, options.lang)}: "
             f"{value_format(options.unit, options.decimals, options.lang)}<extra>{label}</extra>",
         )
     )
+    # A hidden total is marked on the axis like any hidden point.
+    add_hidden_marks(fig, total, {total_key: label}, options, stacked=False)
     # Legend in reading order (total first, then the parts from the bottom of the stack
     # up), not plotly's reversed order for stacks; more parts need more legend rows.
     fig.update_layout(legend_traceorder="normal", height=360 + 12 * max(0, len(parts) - 4))

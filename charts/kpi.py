@@ -15,12 +15,14 @@ from charts.card import card_id, request_store
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters
 from charts.summary import (
+    cell_reason,
     comparison_sign,
     format_change,
     format_value,
     headline,
     is_legal_requirement,
     period_label,
+    reason_text,
 )
 from queries.cache import cache
 from queries.filters import Filters
@@ -91,19 +93,40 @@ def kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
 
 @cache.memoize()
 def _kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
-    """The texts of one KPI card: ``value``, ``period``, ``change`` (or ""),
-    ``status`` (met | not_met | none), ``status_text`` and ``basis`` (for a legal
-    requirement: that it is the law's, not a programme target, and its source; else
-    ""); ``empty`` without data. The period is the latest whole one
-    (``charts.payload.load_complete``), compared with the same period a year earlier."""
+    """``kpi_texts`` of the chart's data under ``filters`` (``chart_data``: whole
+    periods only, ``charts.payload.load_complete``)."""
     spec = CHARTS[chart_id]
     filters = effective_filters(spec, filters)
     frame, targets = chart_data(chart_id, filters)
-    facts = headline(frame, targets, spec.series[0], filters.grain)
+    return kpi_texts(frame, targets, spec, filters.grain, lang)
+
+
+def kpi_texts(
+    frame: pd.DataFrame, targets: pd.DataFrame, spec: ChartSpec, grain: str, lang: str
+) -> dict[str, Any]:
+    """The texts of one KPI card from a tidy chart frame of whole ``grain`` periods
+    and the chart's target rows: ``value``, ``period``, ``change`` (or ""), ``status``
+    (met | not_met | none), ``status_text``, ``note`` (why the value is not shown:
+    the hidden or missing period by name and the true reason, else "") and ``basis``
+    (for a legal requirement: that it is the law's, not a programme target, and its
+    source; else ""); ``{"empty": True}`` without data.
+
+    The card speaks of the latest complete period, the one it names next to the
+    value, compared with the same period a year earlier. It is judged only against a
+    target in force on every day of it (``charts.summary.target_in_force``); where
+    the target changes inside the period, the status says it is not judged."""
+    facts = headline(frame, targets, spec.series[0], grain)
     if facts is None:
         return {"empty": True}
+    label = period_label(facts.period, grain)
+    note = ""
     if pd.isna(facts.value):
         value = ".." if facts.suppressed else "–"
+        if facts.suppressed:
+            reason = reason_text(cell_reason(frame, spec.series[0], facts.period), lang)
+            note = t("summary.latest_suppressed", lang, period=label, reason=reason)
+        else:
+            note = t("summary.latest_missing", lang, period=label)
     else:
         value = format_value(facts.value, spec.unit, spec.decimals, lang)
     change = ""
@@ -117,7 +140,13 @@ def _kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
             change=format_change(diff, spec.unit, spec.decimals, lang),
         )
     basis = ""
-    if facts.target is None:
+    if not facts.changes.empty:
+        legal = is_legal_requirement(facts.changes.iloc[-1])
+        status = "none"
+        status_text = t(
+            "kpi.requirement_changes" if legal else "kpi.target_changes", lang, period=label
+        )
+    elif facts.target is None:
         status, status_text = "none", t("kpi.no_target", lang)
     else:
         # met is None when the value is hidden or missing: the target is there, but
@@ -129,16 +158,18 @@ def _kpi_payload(chart_id: str, filters: Filters, lang: str) -> dict[str, Any]:
             lang,
             comparison=comparison_sign(facts.target["comparison"]),
             target=format_value(facts.target["value"], spec.unit, 0, lang),
+            period=label,
         )
         if legal:
             basis = t("kpi.requirement_basis", lang, source=facts.target["source"])
     return {
         "empty": False,
         "value": value,
-        "period": period_label(facts.period, filters.grain),
+        "period": label,
         "change": change,
         "status": status,
         "status_text": status_text,
+        "note": note,
         "basis": basis,
     }
 
@@ -166,6 +197,7 @@ def kpi_body(payload: dict[str, Any], lang: str) -> list:
             ],
             className=f"small fw-semibold mb-2 kpi-status {STATUS_CLASS[status]}",
         ),
+        html.P(payload["note"], className="small mb-2 kpi-note") if payload.get("note") else None,
         html.P(payload["basis"], className="small text-muted mb-2 kpi-basis")
         if payload.get("basis")
         else None,

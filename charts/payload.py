@@ -320,9 +320,12 @@ def _units_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
         summary = t("summary.units_none", lang)
     options = _options(spec, pd.DataFrame(columns=["series"]), filters, lang)
     periods = pd.concat([f["period"] for f in panels.values()]) if panels else pd.Series()
+    figure = small_multiples_figure(panels, headline, options)
+    # The text alternative names the units' hidden points, as the panels mark them.
+    hidden = hidden_note(figure, filters.grain, lang)
     return {
-        "figure": small_multiples_figure(panels, headline, options),
-        "summary": summary,
+        "figure": figure,
+        "summary": f"{summary} {hidden}" if hidden else summary,
         "table": {
             "columns": [
                 t("table.unit", lang),
@@ -516,7 +519,12 @@ def _payload(
         events = _events(spec, built["periods"], filters.grain, lang)
         add_events(figure, events, "label")
     as_of = data_as_of()
-    figure.update_layout(meta={"tkExport": export_context(spec, filters, lang, as_of, view)})
+    # Keep what the builder put into meta (charts.fit's width classes).
+    meta = {
+        **(figure.layout.meta or {}),
+        "tkExport": export_context(spec, filters, lang, as_of, view),
+    }
+    figure.update_layout(meta=meta)
     note = partial_note(spec, filters, lang)
     return {
         "view": view,

@@ -75,10 +75,10 @@ from charts.figures import (
     HIDDEN_META,
     HIDDEN_RANK,
     SERIES_COLOURS,
-    TICK_FORMAT,
     FigureOptions,
     base_layout,
     value_format,
+    x_hover,
 )
 from queries.filters import MONTHS_PER_GRAIN, _month_ok
 from queries.periods import period_start
@@ -373,7 +373,7 @@ def spc_figure(
     """
     x = pd.to_datetime(periods.loc[analysis.index])
     fmt = value_format(options.unit, options.decimals, options.lang)
-    hover = f"%{{x|{TICK_FORMAT[options.grain]}}}: {fmt}<extra>%{{fullData.name}}</extra>"
+    hover = f"{x_hover(options.grain, options.lang)}: {fmt}<extra>%{{fullData.name}}</extra>"
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -385,7 +385,7 @@ def spc_figure(
             line={"color": LINE_COLOUR, "width": 2},
             marker={"size": 6},
             hovertemplate=(
-                f"%{{x|{TICK_FORMAT[options.grain]}}}: {fmt}%{{customdata}}"
+                f"{x_hover(options.grain, options.lang)}: {fmt}%{{customdata}}"
                 "<extra>%{fullData.name}</extra>"
             ),
         )
@@ -450,7 +450,9 @@ def spc_figure(
                     },
                     meta=HIDDEN_META,
                     legendrank=HIDDEN_RANK,
-                    hovertemplate=(f"%{{x|{TICK_FORMAT[options.grain]}}}: {name}<extra></extra>"),
+                    hovertemplate=(
+                        f"{x_hover(options.grain, options.lang)}: {name}<extra></extra>"
+                    ),
                 )
             )
     base_layout(fig, options)

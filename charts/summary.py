@@ -13,7 +13,7 @@ import pandas as pd
 
 from queries.periods import period_end, year_earlier
 from settings import get_settings
-from translations import format_number, t
+from translations import format_date, format_number, t
 
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 SUPPRESSED_MARK = ".."
@@ -50,28 +50,75 @@ def format_change(diff: float, unit: str, decimals: int, lang: str) -> str:
     return text if unit == "count" else text + "\u00a0" + t(unit_key, lang)
 
 
-def target_in_force(targets: pd.DataFrame, period: pd.Timestamp, grain: str) -> pd.Series | None:
-    """The all-ages programme-target or legal-requirement row (``TARGET_KINDS``) in
-    force for the ``grain`` period that starts on ``period``, or None. An indicator has
-    one or the other.
+def targets_during(targets: pd.DataFrame, period: pd.Timestamp, grain: str) -> pd.DataFrame:
+    """The all-ages programme-target or legal-requirement rows (``TARGET_KINDS``) in
+    force on at least one day of the ``grain`` period that starts on ``period``, by
+    ``valid_from``. Columns as ``targets``."""
+    if targets.empty:
+        return targets
+    start, end = pd.Timestamp(period), period_end(period, grain)
+    return targets[
+        targets["kind"].isin(TARGET_KINDS)
+        & (targets["valid_from"] <= end)
+        & (targets["valid_to"].isna() | (targets["valid_to"] >= start))
+        & (targets["age_min"] == 0)
+    ].sort_values("valid_from")
 
-    That is the row valid on the period's **last** day: a period is judged by the
-    target that holds when it closes. Plan targets are goals for the end of a period
-    ("≥ 80 % by Q4/2025"), so the year 2025 is judged against the 80 % in force at its
-    end, and a quarter or year that spans a change against the newer target. The
+
+def target_in_force(targets: pd.DataFrame, period: pd.Timestamp, grain: str) -> pd.Series | None:
+    """The programme-target or legal-requirement row (``TARGET_KINDS``, all ages) the
+    ``grain`` period that starts on ``period`` is judged against, or None. An
+    indicator has one or the other.
+
+    A period is judged against a target only if that target is in force on **every
+    day** of the period: one value and comparison, from its first day to its last,
+    without a gap (consecutive rows of the same value, e.g. the same requirement
+    under a new law, are one target; the newest row is returned, for its source).
+    Where the target starts, ends or changes inside the period there is no one value
+    to judge it against: None, and ``target_changes`` gives the rows. So with a
+    target from 1.10.2025 the quarter Q4/2025 is judged, the year 2025 is not. The
     summary sentence, the KPI cards and the per-period target marks of the figures
     (``charts.figures.add_period_targets``) all use this one rule.
     """
-    if targets.empty:
+    rows = targets_during(targets, period, grain)
+    if rows.empty or len(rows[["value", "comparison"]].drop_duplicates()) > 1:
         return None
-    day = period_end(period, grain)
-    valid = targets[
-        targets["kind"].isin(TARGET_KINDS)
-        & (targets["valid_from"] <= day)
-        & (targets["valid_to"].isna() | (targets["valid_to"] >= day))
-        & (targets["age_min"] == 0)
-    ]
-    return None if valid.empty else valid.iloc[-1]
+    covered = pd.Timestamp(period)  # the first day not yet known to be covered
+    for row in rows.itertuples():
+        if pd.Timestamp(row.valid_from) > covered:
+            return None  # a gap without a target
+        if pd.isna(row.valid_to):
+            return rows.iloc[-1]
+        covered = max(covered, pd.Timestamp(row.valid_to) + pd.Timedelta(days=1))
+    return rows.iloc[-1] if covered > period_end(period, grain) else None
+
+
+def target_changes(targets: pd.DataFrame, period: pd.Timestamp, grain: str) -> pd.DataFrame:
+    """The target rows in force on some days of the period when no one target holds
+    on every day (``target_in_force`` is None): the target starts, ends or changes
+    inside the period, so the period is not judged. Empty otherwise."""
+    rows = targets_during(targets, period, grain)
+    if rows.empty or target_in_force(targets, period, grain) is not None:
+        return rows.iloc[0:0]
+    return rows
+
+
+def describe_targets(rows: pd.DataFrame, unit: str, lang: str) -> str:
+    """Target rows as text with their dates, e.g. "≥ 80 % 1.10.2025 alkaen" or
+    "> 30 % 1.1.2024–31.12.2024", joined by "; "."""
+    parts = []
+    for row in rows.itertuples():
+        common = {
+            "comparison": comparison_sign(row.comparison),
+            "target": format_value(row.value, unit, 0, lang),
+            "start": format_date(pd.Timestamp(row.valid_from).date(), lang),
+        }
+        if pd.isna(row.valid_to):
+            parts.append(t("target.span_from", lang, **common))
+        else:
+            end = format_date(pd.Timestamp(row.valid_to).date(), lang)
+            parts.append(t("target.span", lang, end=end, **common))
+    return "; ".join(parts)
 
 
 def target_met(value: float, target: pd.Series) -> bool:
@@ -99,9 +146,11 @@ class Headline:
 
     ``value`` is NaN when the latest period is suppressed (``suppressed``) or missing;
     ``previous`` is the value of the same period a year earlier (NaN if unknown);
-    ``target`` is the programme-target or legal-requirement row in force for
-    ``period`` (``target_in_force``) or None; ``met`` is None without a target or a
-    value, and is judged on a share's unrounded value.
+    ``target`` is the programme-target or legal-requirement row in force on every
+    day of ``period`` (``target_in_force``) or None; ``changes`` holds the target rows
+    of a period whose target starts, ends or changes inside it (``target_changes``:
+    not judged), else it is empty; ``met`` is None without a target or a value, and
+    is judged on a share's unrounded value.
     """
 
     period: pd.Timestamp
@@ -110,6 +159,7 @@ class Headline:
     previous: float
     target: pd.Series | None
     met: bool | None
+    changes: pd.DataFrame
 
 
 def headline(
@@ -131,7 +181,10 @@ def headline(
     target = target_in_force(targets, latest["period"], grain)
     value = float(latest["value"])
     met = None if target is None or pd.isna(value) else target_met(_unrounded(latest), target)
-    return Headline(latest["period"], value, bool(latest["suppressed"]), previous, target, met)
+    changes = target_changes(targets, latest["period"], grain)
+    return Headline(
+        latest["period"], value, bool(latest["suppressed"]), previous, target, met, changes
+    )
 
 
 def cell_reason(frame: pd.DataFrame, series: str, period: pd.Timestamp) -> str | None:
@@ -193,6 +246,16 @@ def summarise(
                 lang,
                 value=format_value(facts.previous, unit, decimals, lang),
                 change=format_change(facts.value - facts.previous, unit, decimals, lang),
+            )
+        )
+    if not facts.changes.empty:
+        kind = "requirement" if is_legal_requirement(facts.changes.iloc[-1]) else "target"
+        sentences.append(
+            t(
+                f"summary.{kind}_changes",
+                lang,
+                period=label,
+                targets=describe_targets(facts.changes, unit, lang),
             )
         )
     if facts.target is not None:

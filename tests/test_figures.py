@@ -92,8 +92,14 @@ def test_f002_period_targets_skip_periods_without_a_target():
 def test_f003_line_figure_keeps_suppressed_gap_and_draws_target():
     frame = _frame([40.0, np.nan, 45.0], suppressed=[False, True, False])
     fig = time_series_figure(frame, _targets([("2024-01-01", None, 45, ">=")]), _options())
-    data, target = fig.data
+    data, target, mark = fig.data
     assert list(data.y[:1]) == [40.0] and math.isnan(data.y[1]) and data.y[2] == 45.0
+    # The gap is marked as hidden: 2/2024, on the axis, naming the series.
+    assert (list(mark.x), list(mark.y), list(mark.customdata)) == (
+        [TS("2024-02-01")],
+        [0.0],
+        ["Sarja"],
+    )
     # One flat run over the three months: from 1.1. through each month's middle to 1.4.
     assert target.name == "Tavoite"
     assert list(target.x) == [
@@ -231,28 +237,39 @@ def test_f030_yearly_bars_show_each_years_target_across_the_bar():
     ]
 
 
-def test_f031_a_target_set_inside_a_period_is_the_periods_target_in_figure_and_sentence():
+def test_f031_a_target_set_inside_a_period_is_not_that_periods_target():
     # hoitotakuu-7vrk in targets.csv: >= 80 % "by Q4/2025", valid from 1.10.2025.
     targets = _targets([("2025-10-01", None, 80, ">=")])
     frame = _frame([70.0, 75.0])
     frame["period"] = pd.to_datetime(["2024-01-01", "2025-01-01"])
     fig = time_series_figure(frame, targets, _options(kind="bar", grain="year"))
-    # The year 2025 closes under the 80 % target: it is 2025's target across its bar;
-    # 2024 ends before any target.
-    _assert_target_per_period(fig, {TS("2024-01-01"): None, TS("2025-01-01"): 80})
+    # The year 2025 has the 80 % on 1.10.-31.12. only, not on every day: no target is
+    # drawn across its bar (2024 has none at all) ...
+    _assert_target_per_period(fig, {TS("2024-01-01"): None, TS("2025-01-01"): None})
+    # ... but a mark says that the target changes inside it: one dash at 80, in the
+    # middle of 2025, naming the target with its dates.
+    (changes,) = [trace for trace in fig.data if trace.meta == "tk-target-changes"]
+    assert (list(changes.x), list(changes.y)) == ([TS("2025-01-01")], [80.0])
+    assert changes.name == "Tavoite ei sama koko jakson ajan (ei arvioida)"
+    assert list(changes.customdata) == [
+        "≥ 80\u00a0% 1.10.2025 alkaen: jaksoa ei arvioida yhtä arvoa vastaan"
+    ]
     text = summarise(
         frame, targets, series="s", unit="percent", decimals=1, grain="year", lang="fi"
     )
-    # 75 % against >= 80 %: not met. The sentence speaks of the same target as the bar.
+    # The sentence says the same: 2025 is not judged against one value.
     assert text == (
         "Viimeisin arvo 2025: 75,0\u00a0%. Vuotta aiemmin 70,0\u00a0% "
-        "(muutos +5,0\u00a0%-yks.). Tavoite ≥ 80\u00a0% ei toteudu."
+        "(muutos +5,0\u00a0%-yks.). Tavoite ei ole sama koko jakson 2025 ajan "
+        "(≥ 80\u00a0% 1.10.2025 alkaen), joten jaksoa ei arvioida yhtä tavoitetta vastaan."
     )
-    # At quarter grain the target is Q4's only: Q3/2025 (ends 30.9.) has none.
+    # At quarter grain Q4/2025 (1.10.-31.12.) has the target on every day; Q3/2025
+    # (ends 30.9.) has none. No change mark.
     quarters = _frame([71.0, 81.0])
     quarters["period"] = pd.to_datetime(["2025-07-01", "2025-10-01"])
     fig = time_series_figure(quarters, targets, _options(kind="bar", grain="quarter"))
     _assert_target_per_period(fig, {TS("2025-07-01"): None, TS("2025-10-01"): 80})
+    assert not [trace for trace in fig.data if trace.meta == "tk-target-changes"]
 
 
 def test_f032_hidden_note_says_in_text_what_the_figure_marks():
@@ -268,15 +285,22 @@ def test_f032_hidden_note_says_in_text_what_the_figure_marks():
     fig = time_series_figure(
         frame, _targets([]).iloc[0:0], _options(kind="stacked", series_labels=labels)
     )
-    # Hidden: 1/2024 Beeta; 2/2024 Alfa and Beeta; 3/2024 nothing -> two periods, the
-    # latest 2/2024.
-    assert hidden_note(fig, "month", "fi") == (
-        "Kuvaajassa on salattuja arvoja (..) 2 jaksolla, viimeksi 2/2024: Alfa, Beeta."
-    )
+    # Hidden: Alfa in 2/2024; Beeta in 1/2024 and 2/2024; nothing in 3/2024. Each
+    # hidden class by name with its periods, in drawing order.
+    expected = "Kuvaajassa on salattuja arvoja (..): Alfa 2/2024; Beeta 1/2024, 2/2024."
+    assert hidden_note(fig, "month", "fi") == expected
     # The same from the figure as the payload holds it (a plain dict).
-    assert hidden_note(fig.to_plotly_json(), "month", "fi") == hidden_note(fig, "month", "fi")
+    assert hidden_note(fig.to_plotly_json(), "month", "fi") == expected
+    # Lines mark and say their hidden points as well.
     lines = time_series_figure(frame, _targets([]).iloc[0:0], _options(series_labels=labels))
-    assert hidden_note(lines, "month", "fi") == ""
+    assert hidden_note(lines, "month", "fi") == expected
+    # A class hidden in more than three periods is told by count and latest period:
+    # Alfa hidden in 1/2024-5/2024 (5 periods).
+    many = _frame([np.nan] * 5 + [1.0], "a", suppressed=[True] * 5 + [False])
+    fig = time_series_figure(many, _targets([]).iloc[0:0], _options(series_labels=labels))
+    assert hidden_note(fig, "month", "fi") == (
+        "Kuvaajassa on salattuja arvoja (..): Alfa 5 jaksolla, viimeksi 5/2024."
+    )
 
 
 def test_f033_groups_and_participants_in_aligned_panels_not_on_two_axes():
@@ -317,3 +341,87 @@ def test_f033_groups_and_participants_in_aligned_panels_not_on_two_axes():
     assert (mark.meta, mark.xaxis, mark.yaxis) == ("tk-hidden", "x2", "y2")
     assert list(mark.x) == [TS("2024-01-01")] and list(mark.y) == [0.0]
     assert list(mark.customdata) == ["Osallistujat"]
+
+
+# --- A single period draws, in every chart kind ---------------------------------------
+
+DAY_MS = 86_400_000
+
+
+def _bars(fig):
+    return [trace for trace in fig.data if trace.type == "bar" and trace.orientation != "h"]
+
+
+def test_f040_a_lone_period_is_drawn_as_wide_as_its_period_in_every_kind():
+    from charts.entries.ennaltaehkaisy import breakdown_figure, yearly_panels_figure
+    from charts.figures import deadline_share_figure, stacked_total_figure
+
+    no_targets = _targets([]).iloc[0:0]
+    year = _frame([10.0]).assign(period=TS("2024-01-01"))
+    two = pd.concat([year, year.assign(series="b", value=5.0)])
+    labels = {"s": "Sarja", "b": "Toinen"}
+    figures = {
+        "bar": time_series_figure(year, no_targets, _options(kind="bar", grain="year")),
+        "stacked": time_series_figure(
+            two, no_targets, _options(kind="stacked", grain="year", series_labels=labels)
+        ),
+        "line": time_series_figure(year, no_targets, _options(grain="year")),
+        "stacked total": stacked_total_figure(
+            two, no_targets, _options(kind="stacked", grain="year", series_labels=labels)
+        ),
+        "breakdown": breakdown_figure(
+            two, no_targets, _options(kind="bar", grain="year", series_labels=labels), lines=("s",)
+        ),
+        "yearly panels": yearly_panels_figure(
+            two, no_targets, _options(kind="bar", grain="year", series_labels=labels), lower="b"
+        ),
+        "deadline strip": deadline_share_figure(year, no_targets, _options(grain="year")),
+    }
+    # 2024 is a leap year: 366 days. A bar fills 80 % of its period: 366 * 0.8 = 292.8
+    # days = 292.8 * 86 400 000 ms = 25 297 920 000 ms (plotly gave a lone bar 1 ms).
+    for kind, fig in figures.items():
+        for bar in _bars(fig):
+            assert list(bar.width) == [292.8 * DAY_MS], kind
+        # The axis spans the whole year, 1.1.2024 to 1.1.2025, whatever else is drawn.
+        assert list(fig.layout.xaxis.range) == [TS("2024-01-01"), TS("2025-01-01")], kind
+    assert [len(_bars(fig)) for fig in figures.values()] == [1, 2, 0, 1, 1, 2, 0]
+    # A month (from = to at month grain): February 2024 has 29 days -> 23.2 days wide.
+    february = _frame([10.0]).assign(period=TS("2024-02-01"))
+    fig = time_series_figure(february, no_targets, _options(kind="bar"))
+    assert list(_bars(fig)[0].width) == [23.2 * DAY_MS]
+    assert list(fig.layout.xaxis.range) == [TS("2024-02-01"), TS("2024-03-01")]
+    # Bars of several periods keep their own lengths: 2023 has 365 days (292 days wide).
+    years = _frame([10.0, 12.0]).assign(period=pd.to_datetime(["2023-01-01", "2024-01-01"]))
+    fig = time_series_figure(years, no_targets, _options(kind="bar", grain="year"))
+    assert list(_bars(fig)[0].width) == [292 * DAY_MS, 292.8 * DAY_MS]
+
+
+def test_f041_lone_point_of_a_unit_panel_is_drawn():
+    from charts.small_multiples import small_multiples_figure
+
+    panel = _frame([10.0]).assign(period=TS("2024-01-01"))
+    fig = small_multiples_figure({"Alfa": panel}, "s", _options(grain="year"))
+    (line,) = [trace for trace in fig.data if trace.name == "Alfa"]
+    # A line of one point draws nothing: the point needs a marker.
+    assert "markers" in line.mode
+    assert list(fig.layout.xaxis.range) == [TS("2024-01-01"), TS("2025-01-01")]
+
+
+def test_f042_units_view_marks_and_names_hidden_points():
+    from charts.figures import hidden_note
+    from charts.small_multiples import small_multiples_figure
+
+    panels = {
+        "Alfa": _frame([50.0, 60.0]),
+        # Beeta's 1/2024 withheld: a gap in its panel, marked there on the axis.
+        "Beeta": _frame([np.nan, 40.0], suppressed=[True, False]),
+    }
+    fig = small_multiples_figure(panels, "s", _options())
+    (mark,) = [trace for trace in fig.data if trace.meta == "tk-hidden"]
+    assert (mark.xaxis, mark.yaxis) == ("x2", "y2")
+    assert (list(mark.x), list(mark.y), list(mark.customdata)) == (
+        [TS("2024-01-01")],
+        [0.0],
+        ["Beeta"],
+    )
+    assert hidden_note(fig, "month", "fi") == ("Kuvaajassa on salattuja arvoja (..): Beeta 1/2024.")

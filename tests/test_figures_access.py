@@ -220,7 +220,9 @@ def test_fa012_hidden_stack_segments_are_marked_on_top_of_the_shown_stack():
     assert list(mark.x) == [TS("2024-01-01"), TS("2024-02-01")]
     assert list(mark.y) == [8.0, 12.0]
     assert list(mark.customdata) == ["Ortopedia, Kirurgia", "Kirurgia"]
-    assert mark.name == "Salattu (..)" and "%{customdata}" in mark.hovertemplate
+    # The legend names every hidden class (b, c in drawing order), not only "hidden".
+    assert mark.name == "Salattu (..): Ortopedia, Kirurgia"
+    assert "%{customdata}" in mark.hovertemplate
     # Drawn in the middle of its period like the bars; last in the (reading-order)
     # legend.
     assert mark.xperiodalignment == "middle" and mark.xperiod == "M1"
@@ -256,15 +258,20 @@ def test_fa013_hidden_parts_of_a_plain_stack_and_of_a_single_bar():
     )
     (mark,) = [trace for trace in bar.data if trace.meta == HIDDEN_META]
     assert list(mark.y) == [0.0] and list(mark.customdata) == ["Lähetteet"]
-    # Nothing hidden, nothing marked; lines are never marked (a gap shows there).
+    # Nothing hidden, nothing marked.
     shown = time_series_figure(
         frame[frame["period"] == TS("2024-02-01")],
         pd.DataFrame(columns=["kind"]),
         _options(kind="stacked", series_labels=labels),
     )
+    assert not [trace for trace in shown.data if trace.meta == HIDDEN_META]
+    # A line's hidden point is a gap, and marked on the axis like a hidden bar:
+    # January, 8–14 vrk.
     no_targets = pd.DataFrame(columns=["kind"])
     lines = time_series_figure(frame, no_targets, _options(series_labels=labels))
-    assert not [trace for trace in (*shown.data, *lines.data) if trace.meta == HIDDEN_META]
+    (mark,) = [trace for trace in lines.data if trace.meta == HIDDEN_META]
+    assert list(mark.x) == [TS("2024-01-01")] and list(mark.y) == [0.0]
+    assert list(mark.customdata) == ["8–14 vrk"] and mark.name == "Salattu (..): 8–14 vrk"
 
 
 def test_fa011_stack_colours_do_not_repeat_for_eight_specialties():

@@ -11,7 +11,7 @@ import pytest
 from charts.catalog import CHARTS
 from charts.figures import HIDDEN_META, MODEBAR_ROOM
 from charts.payload import available_views, chart_data, chart_payload, series_labels
-from queries.filters import Filters
+from queries.filters import GRAINS, Filters
 from tests.figure_checks import drawn_periods, plots_sharing_an_area, targets_inside
 
 TS = pd.Timestamp
@@ -28,8 +28,18 @@ def _marks(figure: dict) -> dict[pd.Timestamp, tuple[float, str]]:
     for trace in figure["data"]:
         if trace.get("meta") == HIDDEN_META:
             for x, y, names in zip(trace["x"], trace["y"], trace["customdata"], strict=True):
-                marks[TS(x)] = (y, names)
-    return marks
+                marks.setdefault(TS(x), []).append((y, names))
+    return {x: found[0] if len(found) == 1 else found for x, found in marks.items()}
+
+
+def _hidden_names(figure: dict) -> dict[pd.Timestamp, set[str]]:
+    """Hidden marks of a figure: period -> the series named hidden there (every mark)."""
+    names: dict[pd.Timestamp, set[str]] = {}
+    for trace in figure["data"]:
+        if trace.get("meta") == HIDDEN_META:
+            for x, text in zip(trace["x"], trace["customdata"], strict=True):
+                names.setdefault(TS(x), set()).update(text.split(", "))
+    return names
 
 
 def _target_per_period(figure: dict) -> dict[pd.Timestamp, set[float]]:
@@ -55,15 +65,17 @@ def test_fc001_every_view_of_every_chart(reporting_db, chart_id):
             assert all(len(seen) <= 1 for seen in _target_per_period(figure).values()), where
             if view != "series":
                 continue
-            # Every hidden bar or stack segment is marked at its period, by name.
+            # Every hidden value of a drawn series (a bar, a stack segment or a point of
+            # a line) is marked at its period, by name, and named in the summary.
             frame, _targets = chart_data(chart_id, filters)
             labels = series_labels(spec, frame, "fi")
-            bars = {trace["name"] for trace in figure["data"] if trace["type"] == "bar"}
-            marks = _marks(figure)
+            drawn = {trace.get("name") for trace in figure["data"]}
+            named = _hidden_names(figure)
             for row in frame[frame["suppressed"]].itertuples():
-                if labels.get(row.series) in bars:
-                    assert labels[row.series] in marks[TS(row.period)][1].split(", "), where
-            if marks:
+                if labels.get(row.series) in drawn:
+                    assert labels[row.series] in named.get(TS(row.period), set()), where
+                    assert labels[row.series] in payload["summary"], where
+            if named:
                 assert "salattuja arvoja (..)" in payload["summary"], where
 
 
@@ -150,3 +162,43 @@ def test_fc004_deadline_strip_on_the_fixture(reporting_db):
     assert list(strip["x"]) == [243 * 86_400_000, 213 * 86_400_000]
     assert "Terveydenhuoltolaki 51 §" in strip["customdata"][0]
     assert (strip["xaxis"], strip["yaxis"]) == ("x2", "y2")
+
+
+# Finnish period formats (d3-time-format), worked out from the table's labels: a month
+# "1/2024" is "%-m/%Y" (no leading zero), a quarter "Q1/2024" is "Q%q/%Y", a year "%Y".
+FINNISH_DATES = {"month": "%-m/%Y", "quarter": "Q%q/%Y", "year": "%Y"}
+# d3 parts that plotly writes in English whatever the language (month and weekday
+# names, AM/PM, its locale's own date formats).
+ENGLISH_PARTS = ("%b", "%B", "%a", "%A", "%p", "%c", "%x", "%X")
+
+
+@pytest.mark.parametrize("chart_id", sorted(CHARTS))
+def test_fc005_every_hover_and_axis_date_is_in_the_ui_language(reporting_db, chart_id):
+    import re
+
+    spec = CHARTS[chart_id]
+    for grain in ("month", "quarter", "year"):
+        filters = Filters(start="2023-01", grain=grain)
+        for view in available_views(spec):
+            figure = chart_payload(chart_id, filters, "fi", view)["figure"]
+            if not figure["data"]:
+                continue
+            where = (chart_id, view, grain)
+            # The grain drawn: never finer than the data's own (``min_grain``).
+            drawn = max(grain, spec.min_grain, key=GRAINS.index)
+            axes = {
+                name: axis
+                for name, axis in figure["layout"].items()
+                if name.startswith("xaxis") and isinstance(axis, dict)
+            }
+            assert axes, where
+            for name, axis in axes.items():
+                # The hover's title (plotly's default: "Jan 1, 2024") and the ticks.
+                assert axis.get("hoverformat") == FINNISH_DATES[drawn], (where, name)
+                assert axis.get("tickformat") == FINNISH_DATES[drawn], (where, name)
+            for trace in figure["data"]:
+                template = trace.get("hovertemplate") or ""
+                # Every date in a hover is formatted, in the language's format.
+                for fmt in re.findall(r"%\{x(\|[^}]*)?\}", template):
+                    assert fmt == "|" + FINNISH_DATES[drawn], (where, trace.get("name"), template)
+                assert not [part for part in ENGLISH_PARTS if part in template], where

@@ -109,8 +109,11 @@ def test_r011_summary_api_and_files_carry_the_reason(reporting_db):
     # Foundation TA03 3/2024: no access-type visits (its 20 client contacts are T22 /
     # TH), so the assessment share, the headline, rests on a published 0: withheld.
     ta03 = Filters(start="2024-03", end="2024-03", units=("TA03",))
+    # The figure marks the withheld point of the line, and the text names it (the other
+    # series rest on its 20 contacts and are shown).
     assert chart_payload("kirjaamisen-laatu", ta03, "fi")["summary"] == (
-        "Viimeisin arvo (3/2024) on salattu: se perustuu alle 5 henkilöön."
+        "Viimeisin arvo (3/2024) on salattu: se perustuu alle 5 henkilöön. Kuvaajassa on "
+        "salattuja arvoja (..): Hoidon tarpeen arviointi kirjattu 3/2024."
     )
     url = "/api/charts/kirjaamisen-laatu/data.{}?from=2024-03&to=2024-03&unit=TA03"
     rows = client.get(url.format("json")).get_json()["rows"]

@@ -45,10 +45,29 @@ def test_v010_small_multiples_share_axes_one_panel_per_unit():
     )
     assert [trace.name for trace in fig.data] == ["A", "B", "C", "D"]
     assert [a.text for a in fig.layout.annotations] == ["A", "B", "C", "D"]
-    # Four panels in three columns: two rows; every y axis matches one shared axis
-    # (plotly anchors the sharing on the bottom-left panel's axis, y4).
-    assert fig.data[3].yaxis == "y4"
-    assert [fig.layout[f"yaxis{i}"].matches for i in ("", "2", "3", "5", "6")] == ["y4"] * 5
+    # One pair of axes per panel, every one matching the first panel's (shared axes).
+    assert [(trace.xaxis, trace.yaxis) for trace in fig.data] == [
+        ("x", "y"),
+        ("x2", "y2"),
+        ("x3", "y3"),
+        ("x4", "y4"),
+    ]
+    assert [fig.layout[f"yaxis{i}"].matches for i in (2, 3, 4)] == ["y"] * 3
+    assert [fig.layout[f"xaxis{i}"].matches for i in (2, 3, 4)] == ["x"] * 3
+    # As built, the widest class (780 px and up): three columns, so two rows. Plot
+    # width 780 - 56 - 40 = 684 px; gaps 52 / 684 = 0.076023; panels (1 - 2 * gap) / 3
+    # = 0.282651 wide. Rows of 30 (title) + 110 (plot) + 22 (ticks) + 12 (gap) = 174 px;
+    # height 40 + 2 * 174 + 40 - 34 = 394 px, plotting area 394 - 80 = 314 px. D is
+    # the second row's first: x [0, 0.282651], its plot 174 + 30 = 204 px from the top,
+    # y [1 - 314 / 314, 1 - 204 / 314] = [0, 0.350318].
+    assert fig.layout.height == 394
+    assert fig.layout.xaxis4.domain == (0.0, 0.282651)
+    assert fig.layout.yaxis4.domain == (0.0, 0.350318)
+    assert fig.layout.xaxis2.domain == (0.358674, 0.641326)  # 0.282651 + 0.076023
+    # Narrower figures take one column (under 520 px) or two (520-779 px).
+    classes = fig.layout.meta["tkFit"]
+    assert [entry["minWidth"] for entry in classes] == [0, 520, 780]
+    assert classes[0]["layout"]["xaxis4.domain"] == [0.0, 1.0]
 
 
 def test_v020_events_in_view_and_overlay():

@@ -11,15 +11,17 @@ import plotly.graph_objects as go
 from charts.catalog import ChartSpec, register
 from charts.figures import (
     SERIES_COLOURS,
-    TICK_FORMAT,
     TOTAL_COLOUR,
     FigureOptions,
     add_hidden_marks,
     add_lower_panel,
+    bar_widths,
     hidden_last,
+    period_format,
     period_position,
     time_series_figure,
     value_format,
+    x_hover,
 )
 from queries.filters import Filters
 from queries.indicator_values import reported_count
@@ -88,9 +90,13 @@ def breakdown_figure(
                 **period_position(options.grain),
             )
         )
+    # A hidden point of a line is marked on the axis, like the hidden parts.
+    add_hidden_marks(
+        fig, frame, {key: labels[key] for key in lines if key in labels}, options, stacked=False
+    )
     # Plotly lists stacked bars in reverse by default; the ranks above set the order.
     fig.update_layout(hovermode="x unified", legend={"traceorder": "normal"})
-    fig.update_xaxes(hoverformat=TICK_FORMAT[options.grain])
+    fig.update_xaxes(hoverformat=period_format(options.grain, options.lang))
     return hidden_last(fig)
 
 
@@ -126,9 +132,10 @@ def yearly_panels_figure(
             y=part["value"],
             name=label,
             marker_color=colour,
+            width=bar_widths(part["period"], "year"),
             xaxis="x2",
             yaxis="y2",
-            hovertemplate=f"%{{x|{TICK_FORMAT['year']}}}: "
+            hovertemplate=f"{x_hover('year', options.lang)}: "
             f"{value_format(options.unit, options.decimals, options.lang)}<extra>{label}</extra>",
             **period_position("year"),
         )
