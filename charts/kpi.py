@@ -26,6 +26,7 @@ from charts.summary import (
 )
 from queries.cache import cache
 from queries.filters import Filters
+from settings import get_settings
 from translations import t
 
 STATUS_ICON = {"met": "✓", "not_met": "✗", "none": "–"}
@@ -153,12 +154,16 @@ def kpi_texts(
         # there is nothing to judge against it.
         status = "none" if facts.met is None else "met" if facts.met else "not_met"
         legal = is_legal_requirement(facts.target)
+        key = (_REQUIREMENT_TEXT if legal else _TARGET_TEXT)[status]
+        if facts.unconfirmed:
+            key = "kpi.requirement_unconfirmed"
         status_text = t(
-            (_REQUIREMENT_TEXT if legal else _TARGET_TEXT)[status],
+            key,
             lang,
             comparison=comparison_sign(facts.target["comparison"]),
             target=format_value(facts.target["value"], spec.unit, 0, lang),
             period=label,
+            minimum=get_settings().min_cell_count,
         )
         if legal:
             basis = t("kpi.requirement_basis", lang, source=facts.target["source"])

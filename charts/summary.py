@@ -150,7 +150,9 @@ class Headline:
     day of ``period`` (``target_in_force``) or None; ``changes`` holds the target rows
     of a period whose target starts, ends or changes inside it (``target_changes``:
     not judged), else it is empty; ``met`` is None without a target or a value, and
-    is judged on a share's unrounded value.
+    is judged on a share's unrounded value. ``unconfirmed`` is True when a legal
+    requirement reads as met on published (rounded) counts that cannot prove it
+    (``requirement_unconfirmed``); ``met`` is then None.
     """
 
     period: pd.Timestamp
@@ -160,6 +162,7 @@ class Headline:
     target: pd.Series | None
     met: bool | None
     changes: pd.DataFrame
+    unconfirmed: bool = False
 
 
 def headline(
@@ -181,10 +184,38 @@ def headline(
     target = target_in_force(targets, latest["period"], grain)
     value = float(latest["value"])
     met = None if target is None or pd.isna(value) else target_met(_unrounded(latest), target)
+    unconfirmed = bool(met) and requirement_unconfirmed(latest, target)
+    if unconfirmed:
+        met = None
     changes = target_changes(targets, latest["period"], grain)
     return Headline(
-        latest["period"], value, bool(latest["suppressed"]), previous, target, met, changes
+        latest["period"],
+        value,
+        bool(latest["suppressed"]),
+        previous,
+        target,
+        met,
+        changes,
+        unconfirmed,
     )
+
+
+def requirement_unconfirmed(row: pd.Series, target: pd.Series) -> bool:
+    """True when the share in ``row`` meets the legal requirement ``target`` as
+    published but the true share may not: its counts are published rounded to
+    multiples of m (``queries.privacy``), so each may be up to m − 1 off, and the
+    lowest true share they allow, max(0, n − (m − 1)) / (d + m − 1), fails the
+    requirement. The law asks for every visit within the deadline, so a published
+    100 % may hide up to m − 1 late visits: it is said to be unconfirmed, never met.
+    Programme targets are judged on the published value as it stands."""
+    if not is_legal_requirement(target):
+        return False
+    minimum = get_settings().min_cell_count
+    numerator, denominator = row.get("numerator"), row.get("denominator")
+    if minimum < 2 or pd.isna(numerator) or pd.isna(denominator) or denominator <= 0:
+        return False
+    lowest = 100.0 * max(0.0, numerator - (minimum - 1)) / (denominator + minimum - 1)
+    return not target_met(lowest, target)
 
 
 def cell_reason(frame: pd.DataFrame, series: str, period: pd.Timestamp) -> str | None:
@@ -261,6 +292,8 @@ def summarise(
     if facts.target is not None:
         kind = "requirement" if is_legal_requirement(facts.target) else "target"
         key = f"summary.{kind}_met" if facts.met else f"summary.{kind}_not_met"
+        if facts.unconfirmed:
+            key = "summary.requirement_unconfirmed"
         sentences.append(
             t(
                 key,
@@ -268,6 +301,7 @@ def summarise(
                 comparison=comparison_sign(facts.target["comparison"]),
                 target=format_value(facts.target["value"], unit, 0, lang),
                 source=facts.target["source"],
+                minimum=get_settings().min_cell_count,
             )
         )
     return " ".join(sentences)

@@ -161,5 +161,5 @@ def test_b005_views_compare_units_and_spc(dash_duo, browser_db):
     ]
     # Two months are too few for process limits: the card says so.
     dash_duo.find_element(card + " .chart-view input[value='spc']").click()
-    dash_duo.wait_for_contains_text(card + " .chart-summary", "vähintään 12 jaksoa")
+    dash_duo.wait_for_contains_text(card + " .chart-summary", "vähintään 12 näytettyä jaksoa")
     assert dash_duo.get_logs() == []

@@ -53,7 +53,34 @@ def test_s001_legal_requirement_is_named_with_its_source():
         "Viimeisin arvo 1/2025: 80,0\u00a0%. Lakisääteinen vaatimus ≥ 100\u00a0% ei täyty – "
         f"kyse on lain vaatimuksesta, ei ohjelman tavoitteesta ({LAW})."
     )
-    assert "täyttyy" in _say(_share(50, 50)) and "ei täyty" not in _say(_share(50, 50))
+    # 50 of 50 as published (multiples of m = 5, docs/privacy.md): each count may be up
+    # to 4 off, so the true share may be as low as (50 - 4) / (50 + 4) = 85.2 %: the
+    # law's "every visit" can be neither confirmed nor denied. It is never said met.
+    text = _say(_share(50, 50))
+    assert "täyttyy" not in text and "ei täyty" not in text
+    assert text.endswith(
+        "Lakisääteisen vaatimuksen ≥ 100\u00a0% täyttymistä ei voi todeta: luvut on "
+        "pyöristetty 5:n monikertoihin, joten määräajan ylittäneitä käyntejä voi olla alle "
+        f"5, vaikka osuus näyttää täydeltä ({LAW})."
+    )
+
+
+def test_s003_kpi_says_a_full_published_share_cannot_confirm_the_law():
+    from charts.catalog import CHARTS
+    from charts.kpi import kpi_texts
+
+    spec = CHARTS["hoitotakuu-lakisaateinen"]
+    frame = _share(405, 405).assign(series=spec.series[0])
+    texts = kpi_texts(frame, _requirement(), spec, "month", "fi")
+    # 405 / 405 published: the true share may be (405 - 4) / (405 + 4) = 98.0 % < 100.
+    assert (texts["status"], texts["status_text"]) == (
+        "none",
+        "Lakisääteinen vaatimus ≥ 100\u00a0%: täyttymistä ei voi todeta pyöristetyistä luvuista",
+    )
+    # 400 / 405 published shows late visits for certain (the same visits would have
+    # the same key and so the same published count): not met.
+    frame = _share(400, 405).assign(series=spec.series[0])
+    assert kpi_texts(frame, _requirement(), spec, "month", "fi")["status"] == "not_met"
 
 
 def test_s002_requirement_judged_on_the_counts_not_the_rounded_share():
