@@ -7,6 +7,7 @@ import pandas as pd
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import MONTHS_PER_GRAIN, Filters
+from queries.privacy import KEY_RANGE
 from queries.results import TIDY_COLUMNS, share_values
 from queries.sql import cell_key, chart_statement
 
@@ -18,7 +19,19 @@ _MONTHS_COVERED = (
 )
 # One key per stored row: a display period's figures are keyed by the sum of the keys
 # of the rows summed into it (the same rows make numerator, denominator and value).
-_ROWS_KEY = cell_key("v.record_key") + " AS rows_key"
+_ROWS_KEY = cell_key("v.record_key") + " AS rows_key, COUNT(*) AS stored_rows"
+# A stored row's numerator is another set of people than its denominator, so it gets
+# another key: the row key k mapped by k -> (3k + 524287) mod 2**20 (odd multiplier: a
+# bijection, so still uniform). Summed over N rows that is 3·K + 524287·N mod 2**20.
+_NUMERATOR_KEY_FACTOR, _NUMERATOR_KEY_SHIFT = 3, 524287
+
+
+def _numerator_key(rows: pd.DataFrame) -> pd.Series:
+    """The numerator's cell key of each display period (see ``_NUMERATOR_KEY_FACTOR``)."""
+    key = _NUMERATOR_KEY_FACTOR * rows["rows_key"].astype("int64")
+    key = key + _NUMERATOR_KEY_SHIFT * rows["stored_rows"].astype("int64")
+    return key.mod(KEY_RANGE).astype(float)
+
 
 # Totals are re-aggregated to a coarser grain by summing numerators and denominators;
 # at a finer grain than stored, each stored period stays one point.
@@ -54,8 +67,9 @@ def reported_share(filters: Filters, indicator_id: str, region_code: str) -> pd.
     ``share``.
 
     ``value`` = 100 * sum(numerator) / sum(denominator) over the stored periods inside
-    each display period; ``numerator_key`` = ``denominator_key`` = the sum of the
-    stored rows' record keys mod 2**20. Whether the counts are people is the chart's
+    each display period; ``denominator_key`` = the sum of the stored rows' record keys
+    mod 2**20, ``numerator_key`` the sum of a bijection of them (the numerator is
+    another set of people). Whether the counts are people is the chart's
     (``ChartSpec.counts_people``). The unit filter does not apply: these figures are
     county totals. ``partial`` marks display periods that the stored periods fill only
     in part.
@@ -76,7 +90,7 @@ def reported_share(filters: Filters, indicator_id: str, region_code: str) -> pd.
             "numerator": rows["numerator"].astype(float),
             "denominator": rows["denominator"].astype(float),
             "partial": _partial(rows, filters),
-            "numerator_key": rows["rows_key"].astype(float),
+            "numerator_key": _numerator_key(rows),
             "denominator_key": rows["rows_key"].astype(float),
             "suppressed": False,
         }

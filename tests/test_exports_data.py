@@ -71,7 +71,7 @@ def test_e002_csv_matches_json_and_keeps_suppression(client):
     # and reads "..", its counts 0 and 0, with the reason.
     hidden = lines("/api/charts/kirjaamisen-laatu/data.csv?from=2024-03&to=2024-03&unit=TA03")
     (row,) = [r for r in hidden[1:] if r[3] == ".."]
-    assert row[3:] == ["..", "%", "0", "0", "Se perustuu alle 5 henkilöön"]
+    assert row[3:] == ["..", "%", "0", "0", "Se voi perustua alle 5 henkilöön"]
 
 
 def test_e003_xlsx_has_typed_data_and_metadata(client):
@@ -102,7 +102,7 @@ def test_e003_xlsx_has_typed_data_and_metadata(client):
     assert meta["Linkki kuvaajaan"] == (
         "http://localhost/hoitoonpaasy?from=2024-01&to=2024-02#card-hoitotakuu-7vrk"
     )
-    assert "alle 5" in meta["Pienten lukujen salaus"].lower()
+    assert "alle 5" in meta["Pienten lukujen suojaus"].lower()
 
 
 def test_e004_bad_filters_and_unknown_chart_are_refused(client):

@@ -169,20 +169,21 @@ def test_q030_reported_share_region_and_grain(reporting_db):
 def test_q031_reported_share_keys_and_protection_when_asked(reporting_db):
     frame = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99")
     # One key per stored row, default 1000 × its place in the fixture's list: Q1 is
-    # row 1 (1000), Q2 row 2 (2000); numerator and denominator share the row's key.
+    # row 1 (1000), Q2 row 2 (2000): the denominator's key. The numerator (other people)
+    # gets 3k + 524287 per row: Q2 3·2000 + 524287 = 530287, Q1 527287.
     q2 = _row(frame, "2024-04-01", "share")
-    assert (q2["numerator_key"], q2["denominator_key"]) == (2000, 2000)
+    assert (q2["numerator_key"], q2["denominator_key"]) == (530287, 2000)
     published = protect(frame, 7, True)
-    # Minimum 7, Q1 6 / 12 with key 1000: 6 = 0·7 + 6, 7,000 < 6·1,048,576 -> 7; 12 =
-    # 1·7 + 5, 7,000 < 5·1,048,576 -> 14. Shown (a small numerator is rounded, not
-    # withheld): 7 / 14 = 50 %.
+    # Minimum 7, Q1 6 / 12: 6 = 0·7 + 6, key 527287: 3,691,009 < 6·1,048,576 -> 7; 12 =
+    # 1·7 + 5, key 1000: 7,000 < 5·1,048,576 -> 14. Shown (a small numerator is
+    # rounded, not withheld): 7 / 14 = 50 %.
     q1 = _row(published, "2024-01-01", "share")
     assert (q1["numerator"], q1["denominator"], q1["value"]) == (7, 14, 50.0)
     assert q1["suppression_reason"] is None
-    # Q2: 9 = 1·7 + 2, key 2000: 2000·7 = 14000 < 2·1048576 -> up to 14; 12 = 1·7 + 5:
-    # 14000 < 5·1048576 -> up to 14. Shown: 14 / 14 = 100 %.
+    # Q2: 9 = 1·7 + 2, key 530287: 530287·7 = 3,712,009 >= 2·1048576 -> down to 7;
+    # 12 = 1·7 + 5, key 2000: 14000 < 5·1048576 -> up to 14. Shown: 7 / 14 = 50 %.
     q2 = _row(published, "2024-04-01", "share")
-    assert (q2["numerator"], q2["denominator"], q2["value"]) == (14, 14, 100.0)
+    assert (q2["numerator"], q2["denominator"], q2["value"]) == (7, 14, 50.0)
     assert not q2["suppressed"]
 
 

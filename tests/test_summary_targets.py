@@ -212,7 +212,7 @@ def test_s012_kpi_names_the_hidden_period_and_why():
     kpi = kpi_texts(frame, targets, spec, "quarter", "fi")
     assert (kpi["value"], kpi["period"], kpi["status"]) == ("..", "Q4/2025", "none")
     assert kpi["status_text"] == "Tavoite ≥ 80\u00a0%: jakson Q4/2025 toteutumaa ei voi arvioida"
-    assert kpi["note"] == "Viimeisin arvo (Q4/2025) on salattu: se perustuu alle 5 henkilöön."
+    assert kpi["note"] == "Viimeisin arvo (Q4/2025) on salattu: se voi perustua alle 5 henkilöön."
     # A shown value has no note.
     shown = kpi_texts(frame.iloc[:1], targets, spec, "quarter", "fi")
     assert (shown["value"], shown["note"]) == ("75,0\u00a0%", "")

@@ -74,7 +74,7 @@ def _summary(frame: pd.DataFrame) -> str:
 
 def test_r003_summary_sentence_for_every_reason():
     start = "Viimeisin arvo (1/2024) on salattu: "
-    assert _summary(_frame(SMALL_DENOMINATOR)) == start + "se perustuu alle 5 henkilöön."
+    assert _summary(_frame(SMALL_DENOMINATOR)) == start + "se voi perustua alle 5 henkilöön."
     # No reason recorded: the general clause.
     assert _summary(_frame(None)) == (
         start + "alle 5 henkilöön perustuvat osuudet ja mediaanit salataan."
@@ -112,7 +112,7 @@ def test_r011_summary_api_and_files_carry_the_reason(reporting_db):
     # The figure marks the withheld point of the line, and the text names it (the other
     # series rest on its 20 contacts and are shown).
     assert chart_payload("kirjaamisen-laatu", ta03, "fi")["summary"] == (
-        "Viimeisin arvo (3/2024) on salattu: se perustuu alle 5 henkilöön. Kuvaajassa on "
+        "Viimeisin arvo (3/2024) on salattu: se voi perustua alle 5 henkilöön. Kuvaajassa on "
         "salattuja arvoja (..): Hoidon tarpeen arviointi kirjattu 3/2024."
     )
     url = "/api/charts/kirjaamisen-laatu/data.{}?from=2024-03&to=2024-03&unit=TA03"
@@ -124,7 +124,7 @@ def test_r011_summary_api_and_files_carry_the_reason(reporting_db):
         line["Sarja"]: line["Salauksen syy"]
         for line in csv.DictReader(io.StringIO(body), delimiter=";")
     }
-    assert lines["Hoidon tarpeen arviointi kirjattu"] == "Se perustuu alle 5 henkilöön"
+    assert lines["Hoidon tarpeen arviointi kirjattu"] == "Se voi perustua alle 5 henkilöön"
     # Small counts carry no reason: they are rounded, not withheld. Remote share, TA03
     # 3/2024 (20 client contacts): real-time 6 (contacts 78..83, key 483,000: 6 = 5 +
     # 1 and 2,415,000 >= 1,048,576 -> 5), asynchronous 3 (84..86, key 255,000:
@@ -137,4 +137,4 @@ def test_r011_summary_api_and_files_carry_the_reason(reporting_db):
     assert march == {"remote": 10, "realtime": 5, "asynchronous": 5}
     # The API explains its one reason key.
     meaning = client.get(url.format("json")).get_json()["suppression"]["reasons"]
-    assert meaning == {SMALL_DENOMINATOR: "se perustuu alle 5 henkilöön"}
+    assert meaning == {SMALL_DENOMINATOR: "se voi perustua alle 5 henkilöön"}
