@@ -6,7 +6,7 @@ import logging
 
 from dash import MATCH, Input, Output, callback, html
 
-from charts.card import card_id, read_request
+from charts.card import card_id, read_request, selection_refused
 from charts.kpi import kpi_body, kpi_payload
 from queries.engine import DATABASE_ERRORS
 from queries.units import refused, resolve_selection
@@ -24,12 +24,15 @@ def kpi_card_body(request: dict) -> list:
     A refused unit or service selection (``queries.units.REFUSED_SELECTION``: several
     units, an unknown node, ...) gives the notice before any query."""
     spec, filters, lang, notices = read_request(request)
-    if spec is None or refused(notices):
+    if spec is not None and refused(notices):
+        # Say why, as the chart card does, rather than "not available right now".
+        return selection_refused(refused(notices), lang)
+    if spec is None:
         return [html.P(t("kpi.unavailable", lang), className="small")]
     try:
         filters, unknown = resolve_selection(filters)
         if unknown:
-            return [html.P(t("kpi.unavailable", lang), className="small")]
+            return selection_refused(unknown, lang)
         return kpi_body(kpi_payload(spec.id, filters, lang), lang)
     except DATABASE_ERRORS:
         log.exception("KPI %s failed", spec.id)
