@@ -174,7 +174,12 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         t("export.col.suppression_reason", lang),
     ]
     rows = []
-    for row in frame.sort_values(["period", "series"], kind="stable").itertuples(index=False):
+    # Within a period, the series in the chart's own order (the classes 0-7, 8-14,
+    # 15-90 ... days as drawn, not alphabetically by key).
+    order = {key: index for index, key in enumerate(labels)}
+    ordered = frame.assign(_order=frame["series"].map(order).fillna(len(order)))
+    ordered = ordered.sort_values(["period", "_order"], kind="stable").drop(columns="_order")
+    for row in ordered.itertuples(index=False):
         hidden = bool(row.suppressed)
         reason = reason_text(row.suppression_reason, lang) if hidden else None
         rows.append(

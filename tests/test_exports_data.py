@@ -169,3 +169,20 @@ def test_e008_targets_in_the_workbook_come_from_the_targets_data(client):
     # A chart without a programme target has no such row.
     book = load_workbook(io.BytesIO(client.get("/api/charts/jonot/data.xlsx").data))
     assert "Tavoitteet" not in {row[0].value for row in book["Metatiedot"].iter_rows()}
+
+
+def test_e009_series_in_the_charts_order_within_a_period(client):
+    """A breakdown's rows come in the order the chart draws its series (the waiting-time
+    classes from the shortest wait up), not alphabetically by key ("15–90" before
+    "8–14")."""
+    url = "/api/charts/odotusaikajakauma/data.csv?from=2024-02&to=2024-02"
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert [row[2] for row in rows[1:]] == [
+        "0–7 vrk",
+        "8–14 vrk",
+        "15–90 vrk",
+        "91–180 vrk",
+        "yli 180 vrk",
+    ]
