@@ -98,19 +98,32 @@ class BadRequest(Exception):
         self.response = response
 
 
+# The query parameters a data request may carry (Filters.from_query and the language).
+DATA_PARAMETERS = ("from", "to", "grain", "unit", "service", "lang")
+
+
 def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
     """The chart, filters and language of a data request.
 
     Bad filter values are rejected with 400 and a message (a tool should not silently
     get other data than it asked for); so is a unit selection that is not one node of
     the unit hierarchy (``queries.units``: two or more ``unit`` values, a bad form, a
-    node the reporting DB does not know) and more than one ``service``. An unknown id
+    node the reporting DB does not know), more than one ``service`` and a parameter
+    that is not one of ``DATA_PARAMETERS``. An unknown id
     is 404; 503 when the unit list cannot be read.
     """
     lang, _language_notices = request_language()
     spec = CHARTS.get(chart_id)
     if spec is None:
         raise BadRequest(_error(404, "api.unknown_chart", lang, chart=quote_value(chart_id)))
+    # A misspelt parameter (units=, unit[]=) would otherwise be ignored and the tool
+    # would get the whole county without a word.
+    unknown = sorted(set(request.args) - set(DATA_PARAMETERS))
+    if unknown:
+        names = ", ".join(quote_value(name) for name in unknown)
+        raise BadRequest(
+            _error(400, "api.unknown_params", lang, names=names, known=", ".join(DATA_PARAMETERS))
+        )
     filters, notices = Filters.from_query(request.args.to_dict(flat=False))
     if not notices:
         try:

@@ -79,6 +79,19 @@ def test_a004_bad_filters_400_in_finnish_and_unknown_chart_404(client):
     }
 
 
+def test_a004c_unknown_parameters_are_refused_not_ignored(client):
+    """A misspelt filter (units=, unit[]=) is refused with 400, in JSON, CSV and XLSX
+    alike, instead of answering with the whole county."""
+    for extension in ("json", "csv", "xlsx"):
+        url = f"/api/charts/jonot/data.{extension}?units=TA11&unit%5B%5D=TA12"
+        bad = client.get(url)
+        assert bad.status_code == 400, extension
+        assert bad.get_json() == {
+            "error": "Pyyntöä ei palveltu, koska parametria \u201dunit[]\u201d, \u201dunits\u201d "
+            "ei tunneta (tunnetut: from, to, grain, unit, service, lang)."
+        }
+
+
 def test_a004b_refused_values_are_named_quoted_and_cut(client):
     # A markup-like month is repeated as text in quotes (JSON is not HTML; Dash escapes
     # text on pages); two bad services are both named, with what the parameter allows
