@@ -52,12 +52,12 @@ def test_b001_every_page_renders_its_charts(dash_duo, browser_db):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/?from=2023-01")
     until(lambda: len(dash_duo.find_elements(".kpi-status")) == KPIS, timeout=WAIT)
-    # The 7-day KPI: 2/2024 83.3 % (25 of 30: multiples of 5, published as they are), a
-    # year earlier 9 of 15 published as 10 / 15 = 66.7 % (contacts 53..61, key 1000 ×
-    # 513 = 513,000; 9 = 5 + 4 and 2,565,000 < 4·1,048,576 -> up to 10): change
-    # 83.3 - 66.7 = +16.6 points; no target.
+    # The 7-day KPI speaks of the data's last whole month, 4/2024 (data as of
+    # 30.4.2024). The fixture has no visits in 4/2024: 0 of 0, withheld ("..") with its
+    # reason, never left out (a missing month would tell "nobody" from "a few").
     kpi = dash_duo.find_element("#kpi-hoitotakuu-7vrk").get_attribute("textContent")
-    assert "83,3\u00a0%" in kpi and "▲ +16,6\u00a0%-yks." in kpi
+    assert "4/2024" in kpi and ".." in kpi
+    assert "Viimeisin arvo (4/2024) on salattu: se voi perustua alle 5 henkilöön." in kpi
     assert "Ei tavoitetta" in kpi
     assert _axe_violations(dash_duo) == [], "/"
     for path, count in PAGES.items():
@@ -149,15 +149,16 @@ def test_b005_views_compare_units_and_spc(dash_duo, browser_db):
     _wait_for_charts(dash_duo, PAGES["/hoitoonpaasy"])
     card = "#card-hoitotakuu-7vrk"
     dash_duo.find_element(card + " .chart-view input[value='units']").click()
-    # TA01 2/2024: 25 of 30 = 83.3 %; TA02 has no visits in 2/2024 (its last month,
-    # 1/2024, 3 of 4, is published as 5 / 5 = 100 %: test_queries.test_q003; it is not
-    # compared with TA01's 2/2024) and TA03 none at all (tests/fixtures/foundation.py).
+    # TA01 2/2024: 25 of 30 = 83.3 %; TA02 has no visits in 2/2024 and TA03 none at all
+    # (tests/fixtures/foundation.py): their 2/2024 is 0 of 0, withheld (".."), as every
+    # month of the filter is sent.
     dash_duo.wait_for_contains_text(card + " .chart-summary", "Jakso 2/2024: suurin arvo")
     assert "Alfan terveysasema (83,3" in dash_duo.find_element(card + " .chart-summary").text
     rows = dash_duo.find_elements(card + " .chart-table tbody tr")
     assert [r.get_attribute("textContent") for r in rows] == [
         "Alfan terveysasema2/202483,3\u00a0%",
-        "Beetan terveysasema1/2024100,0\u00a0%",
+        "Beetan terveysasema2/2024..",
+        "Gamman terveysasema2/2024..",
     ]
     # Two months are too few for process limits: the card says so.
     dash_duo.find_element(card + " .chart-view input[value='spc']").click()
