@@ -110,10 +110,14 @@ const lines = (text) => {
 };
 const annotations = [...svg.querySelectorAll('g.annotation')].sort(
   (a, b) => a.dataset.index - b.dataset.index);
-const plots = [...svg.querySelectorAll('.overplot > g[clip-path]')].map((g) => {
+// Each subplot's group in the overplot (class "xy", "xy2", ...); its plot area is the
+// rect of the clip path plotly names "clip<uid><subplot>plot". (The group itself is
+// clipped only when no trace draws outside the axes, so its own clip-path attribute
+// is not always there.)
+const plots = [...svg.querySelectorAll('.overplot > g')].filter((g) =>
+  svg.querySelector(`clipPath[id$="${g.getAttribute('class')}plot"] rect`)).map((g) => {
   const m = g.transform.baseVal.consolidate().matrix;
-  const id = g.getAttribute('clip-path').match(/#([^)"']+)/)[1];
-  const r = svg.getElementById(id).querySelector('rect');
+  const r = svg.querySelector(`clipPath[id$="${g.getAttribute('class')}plot"] rect`);
   return {left: m.e, top: m.f, right: m.e + r.width.baseVal.value,
           bottom: m.f + r.height.baseVal.value, text: 'plot'};
 });
