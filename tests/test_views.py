@@ -56,13 +56,13 @@ def test_v010_small_multiples_share_axes_one_panel_per_unit():
     assert [fig.layout[f"xaxis{i}"].matches for i in (2, 3, 4)] == ["x"] * 3
     # As built, the widest class (780 px and up): three columns, so two rows. Plot
     # width 780 - 56 - 40 = 684 px; gaps 52 / 684 = 0.076023; panels (1 - 2 * gap) / 3
-    # = 0.282651 wide. Rows of 30 (title) + 110 (plot) + 22 (ticks) + 12 (gap) = 174 px;
-    # height 40 + 2 * 174 + 40 - 34 = 394 px, plotting area 394 - 80 = 314 px. D is
-    # the second row's first: x [0, 0.282651], its plot 174 + 30 = 204 px from the top,
-    # y [1 - 314 / 314, 1 - 204 / 314] = [0, 0.350318].
-    assert fig.layout.height == 394
+    # = 0.282651 wide. Rows of 30 (title) + 110 (plot) + 30 (ticks) + 12 (gap) = 182 px;
+    # height 40 + 2 * 182 + 40 - 42 = 402 px, plotting area 402 - 80 = 322 px. D is
+    # the second row's first: x [0, 0.282651], its plot 182 + 30 = 212 px from the top,
+    # y [1 - 322 / 322, 1 - 212 / 322] = [0, 0.341615].
+    assert fig.layout.height == 402
     assert fig.layout.xaxis4.domain == (0.0, 0.282651)
-    assert fig.layout.yaxis4.domain == (0.0, 0.350318)
+    assert fig.layout.yaxis4.domain == (0.0, 0.341615)
     assert fig.layout.xaxis2.domain == (0.358674, 0.641326)  # 0.282651 + 0.076023
     # Narrower figures take one column (under 520 px) or two (520-779 px).
     classes = fig.layout.meta["tkFit"]
