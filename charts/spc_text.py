@@ -28,15 +28,26 @@ MAX_SUMMARY_ITEMS = 4  # latest signal stretches named in the sentence; the tabl
 _RUNS = {"shift": SHIFT_RUN, "trend": TREND_RUN}
 
 
-def _note(kind: int, rules: list[tuple[str, int]], lang: str) -> str:
-    """ "parannus: yläraja ylittyy, ..." for a kind (+1 improvement, -1 concern) and the
-    ``(rule, sign)`` pairs that fired."""
-    texts = [
-        t(f"spc.rule.{rule}.{'high' if sign > 0 else 'low'}", lang, run=_RUNS.get(rule))
-        for rule, sign in rules
-    ]
-    name = t("spc.kind.improvement" if kind > 0 else "spc.kind.concern", lang)
-    return t("spc.note", lang, kind=name, rules=", ".join(texts))
+def _note(rules: list[tuple[str, int]], higher_is_better: bool, lang: str) -> str:
+    """ "parannus: yläraja ylittyy, ..." for the ``(rule, sign)`` pairs that fired at a
+    point or stretch. Each rule is named under its own kind (improvement or concern
+    from its sign and the chart's better direction): where rules disagree — a point
+    below the lower limit within a rising run — both kinds are said, "heikennys: ...;
+    parannus: ...", never one kind for all."""
+    orientation = 1 if higher_is_better else -1
+    groups: dict[int, list[str]] = {}
+    for rule, sign in rules:
+        text = t(f"spc.rule.{rule}.{'high' if sign > 0 else 'low'}", lang, run=_RUNS.get(rule))
+        groups.setdefault(sign * orientation, []).append(text)
+    return "; ".join(
+        t(
+            "spc.note",
+            lang,
+            kind=t("spc.kind.improvement" if kind > 0 else "spc.kind.concern", lang),
+            rules=", ".join(texts),
+        )
+        for kind, texts in groups.items()
+    )
 
 
 def no_limits_reason(row: pd.Series, lang: str) -> str:
@@ -58,10 +69,9 @@ def rule_notes(analysis: pd.DataFrame, higher_is_better: bool, lang: str) -> pd.
     """Per row of ``analysis``: "" for common cause, else e.g. "parannus: yläraja
     ylittyy, vähintään 7 jaksoa peräkkäin keskiarvon yläpuolella" (the rules that
     fired, in ``RULES`` order)."""
-    kinds = improvement(analysis, higher_is_better)
     notes = [
-        _note(kinds[index], _fired(row), lang) if row["signal"] else ""
-        for index, row in analysis.iterrows()
+        _note(_fired(row), higher_is_better, lang) if row["signal"] else ""
+        for _index, row in analysis.iterrows()
     ]
     return pd.Series(notes, index=analysis.index, dtype=object)
 
@@ -129,13 +139,13 @@ def _signal_items(
             stretches.append((position, position, kind))
     periods = grid["period"].tolist()
     texts = []
-    for first, last, kind in stretches:
+    for first, last, _kind in stretches:
         fired = {pair for i in range(first, last + 1) for pair in _fired(analysis.iloc[i])}
         rules = sorted(fired, key=lambda pair: (RULES.index(pair[0]), -pair[1]))
         label = period_label(periods[first], grain)
         if last > first:
             label += "–" + period_label(periods[last], grain)
-        texts.append(f"{label} ({_note(kind, rules, lang)})")
+        texts.append(f"{label} ({_note(rules, higher_is_better, lang)})")
     return texts
 
 

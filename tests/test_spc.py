@@ -734,3 +734,24 @@ def test_s046_the_run_chart_sentences_are_short_and_say_erityinen_syy_once(monke
         assert jargon not in lowered, jargon
     assert "Salattuja jaksoja on 1" in summary
     assert "Rajat ovat alustavia 8/2025 alkaen" in summary
+
+
+def test_s050_rules_that_disagree_are_each_named_under_their_own_kind():
+    """A point below the lower limit inside a rising run of a higher-is-better share:
+    the limit says concern, the run improvement; the note says both, each rule under
+    its own kind, not "heikennys" for both (found by a review)."""
+    from charts.spc_text import rule_notes
+
+    row = {rule: 0 for rule in ("outside", "trend", "two_of_three", "shift")}
+    analysis = pd.DataFrame([{**row, "outside": -1, "trend": 1, "signal": True}])
+    (note,) = rule_notes(analysis, higher_is_better=True, lang="fi")
+    assert (
+        note
+        == "heikennys: arvo alarajan alapuolella; parannus: vähintään 7 arvoa peräkkäin nousussa"
+    )
+    # Where lower is better, the same signs swap kinds.
+    (note,) = rule_notes(analysis, higher_is_better=False, lang="fi")
+    assert (
+        note
+        == "parannus: arvo alarajan alapuolella; heikennys: vähintään 7 arvoa peräkkäin nousussa"
+    )
