@@ -372,7 +372,19 @@ def _spc_view(
     if not spc_possible(grid):
         # What is drawn is the time series, and the payload says so (its ``view``).
         fallback = _series_view(spec, filters, lang)
-        fallback["summary"] = t("summary.spc_too_few", lang, minimum=MIN_POINTS)
+        hidden = int(grid["suppressed"].eq(True).sum()) if "suppressed" in grid else 0
+        if len(grid) >= MIN_POINTS and hidden:
+            # Periods enough, but withheld: a longer range would not help, a wider
+            # selection or a coarser grain (more people per value) would.
+            fallback["summary"] = t(
+                "summary.spc_too_few_hidden",
+                lang,
+                minimum=MIN_POINTS,
+                hidden=hidden,
+                people=get_settings().min_cell_count,
+            )
+        else:
+            fallback["summary"] = t("summary.spc_too_few", lang, minimum=MIN_POINTS)
         fallback["view"] = "series"
         return fallback
     events = _events(spec, grid["period"], filters.grain, lang)

@@ -573,3 +573,20 @@ def test_qa083_shipped_legal_requirement(reporting_db):
     ]
     assert rows.at[0, "valid_to"] == pd.Timestamp("2011-04-30") and pd.isna(rows.at[1, "valid_to"])
     assert rows.at[1, "source"].startswith("Terveydenhuoltolaki 1326/2010, 51 §")
+
+
+def test_qa090_run_chart_of_withheld_values_says_why(reporting_db):
+    """TA01 has no oral-health entries: from 10/2023 to 1/2025 (the data end on
+    15.2.2025, so 2/2025 is partial and left out) its 16 monthly medians are all
+    withheld (0 entries). The run chart cannot be drawn,
+    and the card says the values are withheld — not that a longer range is needed."""
+    payload = chart_payload(
+        "suun-terveydenhuolto-odotus", Filters(start="2023-10", units=("TA01",)), "fi", "spc"
+    )
+    assert payload["view"] == "series"
+    assert payload["summary"] == (
+        "Muutoksen tunnistukseen tarvitaan vähintään 12 näytettyä jaksoa, mutta valituista "
+        "jaksoista 16 on salattu, koska arvo voi perustua alle 5 henkilöön. Kuvaaja "
+        "näytetään siksi aikasarjana. Valitse laajempi alue tai harvempi aikataso. Jakso "
+        "2/2025 ei ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä vain osan."
+    )

@@ -413,11 +413,14 @@ def test_s023_suppressed_months_are_gaps_and_the_summary_says_the_mean_is_biased
 
 
 def test_s024_too_few_shown_months_fall_back_to_the_series(monkeypatch):
-    # 11 shown months (one of 12 suppressed) are fewer than the 12 the view needs.
+    # 11 shown months (one of 12 suppressed) are fewer than the 12 the view needs. The
+    # 12 periods are there, so the card says one is withheld (a longer range is not
+    # the remedy; a wider selection or a coarser grain is).
     built = _view(monkeypatch, B[:11] + [NAN], suppressed={11})
     assert built["summary"] == (
-        "Muutoksen tunnistukseen tarvitaan vähintään 12 näytettyä jaksoa, joten kuvaaja "
-        "näytetään aikasarjana. Valitse pidempi ajanjakso tai tiheämpi aikataso."
+        "Muutoksen tunnistukseen tarvitaan vähintään 12 näytettyä jaksoa, mutta valituista "
+        "jaksoista 1 on salattu, koska arvo voi perustua alle 5 henkilöön. Kuvaaja "
+        "näytetään siksi aikasarjana. Valitse laajempi alue tai harvempi aikataso."
     )
     assert built["view"] == "series"
 
