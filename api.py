@@ -98,8 +98,10 @@ class BadRequest(Exception):
         self.response = response
 
 
-# The query parameters a data request may carry (Filters.from_query and the language).
-DATA_PARAMETERS = ("from", "to", "grain", "unit", "service", "lang")
+# The query parameters a data request may carry: a page's whole address (the filters of
+# Filters.from_query, the language, and the card views, run-chart phases and embed flag
+# of charts.address, which do not change the data), so a page's query string works.
+DATA_PARAMETERS = ("from", "to", "grain", "unit", "service", "lang", "view", "phase", "embed")
 
 
 def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
