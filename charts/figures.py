@@ -401,6 +401,8 @@ def time_series_figure(
 
 HIDDEN_COLOUR = "#333333"
 HIDDEN_META = "tk-hidden"  # marks the trace for ``hidden_note``
+# How a hidden (withheld) value is marked on every chart kind, the run chart included.
+HIDDEN_MARKER = {"symbol": "diamond-open", "size": 11, "color": HIDDEN_COLOUR, "line": {"width": 2}}
 # Legend rank of the hidden mark: last in a legend in drawing order. A stack's legend
 # is reversed (base_layout), so there it takes -HIDDEN_RANK; a builder that turns a
 # stack's legend back to drawing order sets HIDDEN_RANK (``hidden_last``).
@@ -451,12 +453,7 @@ def add_hidden_marks(
             y=ys,
             customdata=names,
             mode="markers",
-            marker={
-                "symbol": "diamond-open",
-                "size": 11,
-                "color": HIDDEN_COLOUR,
-                "line": {"width": 2},
-            },
+            marker=HIDDEN_MARKER,
             name=name,
             meta=HIDDEN_META,
             legendrank=-HIDDEN_RANK if stacked else HIDDEN_RANK,

@@ -71,7 +71,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.figures import (
-    HIDDEN_COLOUR,
+    HIDDEN_MARKER,
     HIDDEN_META,
     HIDDEN_RANK,
     SERIES_COLOURS,
@@ -442,12 +442,7 @@ def spc_figure(
                     y=analysis.loc[rows, "mean"],
                     name=name,
                     mode="markers",
-                    marker={
-                        "symbol": "diamond-open",
-                        "size": 11,
-                        "color": HIDDEN_COLOUR,
-                        "line": {"width": 2},
-                    },
+                    marker=HIDDEN_MARKER,
                     meta=HIDDEN_META,
                     legendrank=HIDDEN_RANK,
                     hovertemplate=(
