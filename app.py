@@ -20,6 +20,7 @@ from charts.areas import ALL_AREAS
 from dash_requests import init_dash_requests
 from dashboards._page import PAGE_STATE, SHOWN
 from http_errors import init_http_errors
+from meetings import db as app_db
 from queries.cache import init_cache
 from settings import Settings, configure, get_settings
 from translations import normalise_language, t
@@ -147,6 +148,12 @@ def create_app(settings: Settings | None = None) -> Dash:
     import callbacks  # noqa: F401 - registers the callbacks
 
     init_cache(app.server, settings)
+    try:
+        app_db.migrate()  # the meeting data's schema, on every start (Alembic)
+    except Exception:  # noqa: BLE001 - the dashboard serves charts without it
+        logging.getLogger(__name__).exception(
+            "The app database (TK_APP_DB_URL) could not be migrated; meeting pages will report it."
+        )
     init_api(app.server, settings.url_prefix)
     init_dash_requests(app)  # malformed requests to Dash's endpoints: 4xx, not 500
     init_http_errors(app)  # unknown paths 404, wrong methods 405, in Finnish

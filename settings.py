@@ -61,6 +61,30 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "pass progress and results; all workers on a host must share it. A relative path "
         "is resolved against the project folder.",
     ),
+    "TK_APP_DB_URL": (
+        "sqlite:///data/app.db",
+        "SQLAlchemy URL of the app's own database (meeting series, meetings, agenda, "
+        "decisions, actions, information needs and their history), separate from the "
+        "read-only reporting database: a SQLite file (created on first start; a relative "
+        "path is resolved against the project folder) or PostgreSQL, e.g. "
+        "`postgresql+psycopg://tk@db/tk_app`. Alembic migrations run at start.",
+    ),
+    "TK_IDENTITY_HEADER": (
+        "",
+        "Request header in which a trusted reverse proxy (SSO) passes the signed-in "
+        "user's name, e.g. `X-Forwarded-Email` (oauth2-proxy). Empty: no identity from "
+        "headers. Without an identity the meeting pages are read-only (docs/meetings.md).",
+    ),
+    "TK_TRUSTED_PROXIES": (
+        "127.0.0.1 ::1",
+        "Space-separated addresses or networks (CIDR) of the proxies allowed to set "
+        "`TK_IDENTITY_HEADER`; the header from any other peer is ignored.",
+    ),
+    "TK_DEMO_USER": (
+        "",
+        "A fixed user name for the local demo (`make run` sets `demo`): everyone who "
+        "opens the app may write as this user. Never in production.",
+    ),
 }
 
 
@@ -71,6 +95,14 @@ def _env(name: str) -> str:
 def _resolve_db_url(url: str) -> str:
     """Make a relative ``duckdb:///path`` absolute so it works from any working dir."""
     prefix = "duckdb:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(PROJECT_ROOT / url[len(prefix) :])
+    return url
+
+
+def _resolve_sqlite_url(url: str) -> str:
+    """Make a relative ``sqlite:///path`` absolute so it works from any working dir."""
+    prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
         return prefix + str(PROJECT_ROOT / url[len(prefix) :])
     return url
@@ -101,6 +133,10 @@ class Settings:
     url_prefix: str
     proxy_fix: bool
     background_dir: str = str(PROJECT_ROOT / "data" / "background")
+    app_db_url: str = _resolve_sqlite_url(SETTINGS_DOC["TK_APP_DB_URL"][0])
+    identity_header: str = ""
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    demo_user: str = ""
 
     def __post_init__(self) -> None:
         # A minimum of 0 or 1 would switch small-count suppression off without a word.
@@ -125,6 +161,10 @@ class Settings:
             url_prefix=_normalise_prefix(_env("TK_URL_PREFIX")),
             proxy_fix=_env("TK_PROXY_FIX") == "1",
             background_dir=str(PROJECT_ROOT / _env("TK_BACKGROUND_DIR")),
+            app_db_url=_resolve_sqlite_url(_env("TK_APP_DB_URL")),
+            identity_header=_env("TK_IDENTITY_HEADER").strip(),
+            trusted_proxies=tuple(_env("TK_TRUSTED_PROXIES").split()),
+            demo_user=_env("TK_DEMO_USER").strip(),
         )
 
 

@@ -7,6 +7,7 @@ reached the PostgreSQL-parametrised tests fail with a message; they never skip.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,8 +20,13 @@ from dash.testing.composite import DashComposite
 # Tests never read a developer's demo database by accident: without a fixture they
 # see a reporting DB that does not exist (as on a fresh CI machine).
 os.environ["TK_REPORTING_DB_URL"] = "duckdb:////nonexistent/tietokeskustelut-tests.duckdb"
+# ... nor a developer's meeting data: the app database of a test run starts empty.
+os.environ["TK_APP_DB_URL"] = "sqlite:///" + tempfile.mkdtemp(prefix="tk-app-db-") + "/app.db"
+os.environ.pop("TK_DEMO_USER", None)
+os.environ.pop("TK_IDENTITY_HEADER", None)
 
 from app import app as dash_app  # noqa: E402 - after the environment is set
+from meetings import db as app_db_module  # noqa: E402
 from queries.cache import cache  # noqa: E402
 from queries.engine import dispose_engines  # noqa: E402
 from settings import configure, get_settings  # noqa: E402
@@ -127,6 +133,22 @@ def reporting_db_fixture(module):
 
 
 reporting_db = reporting_db_fixture(foundation)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def app_db(request, tmp_path) -> Iterator[str]:
+    """A fresh, migrated app database (meetings) on SQLite and on PostgreSQL, with the
+    settings pointing at it; yields its URL. ``TK_DEMO_USER`` stays unset."""
+    original = get_settings()
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/app.db"
+    else:
+        url = request.getfixturevalue("postgres_database_factory")()
+    configure(replace(original, app_db_url=url))
+    app_db_module.migrate(url)
+    yield url
+    app_db_module.dispose()
+    configure(original)
 
 
 @pytest.fixture

@@ -1,0 +1,120 @@
+"""The app database's engine and its Alembic migrations.
+
+``engine()`` gives one engine per ``TK_APP_DB_URL`` and process. ``migrate()`` brings
+the database to the newest revision; the app factory calls it at start, so an empty
+database (a new SQLite file, an empty PostgreSQL database) gets its tables on first
+start and an older one is upgraded. Several workers starting at once take turns: a
+PostgreSQL advisory lock, or a lock file beside the SQLite file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from settings import get_settings
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any fixed number: the key of the advisory lock the migrating worker holds.
+_PG_LOCK_KEY = 7_402_611
+_engines: dict[str, sa.Engine] = {}
+
+
+def _sqlite_path(url: sa.URL) -> Path | None:
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def engine(url: str | None = None) -> sa.Engine:
+    """The engine of ``url`` (default ``TK_APP_DB_URL``), one per URL and process.
+
+    SQLite: the folder is created, foreign keys are enforced, writers wait up to 15 s
+    for each other (WAL journal: readers never wait for a writer)."""
+    url = url or get_settings().app_db_url
+    found = _engines.get(url)
+    if found is not None and found.pool is not None:
+        return found
+    parsed = sa.make_url(url)
+    path = _sqlite_path(parsed)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made = sa.create_engine(url, connect_args={"timeout": 15})
+
+        @sa.event.listens_for(made, "connect")
+        def _pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+    else:
+        made = sa.create_engine(url, pool_pre_ping=True)
+    _engines[url] = made
+    return made
+
+
+def dispose() -> None:
+    """Close every app-database engine of this process (tests, forked workers)."""
+    for made in _engines.values():
+        made.dispose()
+    _engines.clear()
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration without an ini file: the scripts in ``migrations``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@contextmanager
+def _migration_lock(connection: sa.Connection, url: sa.URL):
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _PG_LOCK_KEY})
+        try:
+            yield
+        finally:
+            connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_LOCK_KEY})
+        return
+    path = _sqlite_path(url)
+    if path is None:
+        yield
+        return
+    with open(str(path) + ".migrate.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def migrate(url: str | None = None) -> None:
+    """Upgrade the database at ``url`` (default ``TK_APP_DB_URL``) to the newest
+    revision. Raises SQLAlchemy's errors when it cannot be reached."""
+    made = engine(url)
+    config = alembic_config()
+    with made.connect() as connection, _migration_lock(connection, made.url):
+        connection.commit()  # the lock outlives Alembic's own transaction
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        connection.commit()
+
+
+def current_revision(url: str | None = None) -> str | None:
+    """The revision the database is at (None: not migrated)."""
+    with engine(url).connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest revision of the migration scripts."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

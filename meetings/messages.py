@@ -1,0 +1,43 @@
+"""The user's language for what ``meetings.store`` refuses: one place that turns its
+exceptions into text (``translations.t``), used by the pages, callbacks and the API."""
+
+from __future__ import annotations
+
+from meetings.store import Conflict, InvalidInput, NotFound, ReadOnly
+from translations import format_date, notice_text, t
+
+
+def invalid_text(error: InvalidInput, lang: str) -> str:
+    """The message of an ``InvalidInput``: field names translated, and for a refused
+    agenda address each refused value named (``translations.notice_text``)."""
+    params = dict(error.params)
+    if "field" in params:
+        params["field"] = t(str(params["field"]), lang)
+    notices = params.pop("notices", ())
+    text = t(error.key, lang, **params)
+    if notices:
+        text += " " + " ".join(notice_text(notice, lang) for notice in notices)
+    return text
+
+
+def conflict_text(error: Conflict, lang: str) -> str:
+    """Who changed the row and when (the form then shows ``error.current``)."""
+    current = error.current
+    if current is None:
+        return t("meetings.error.removed", lang)
+    when = current["updated_at"]
+    at = f"{format_date(when.date(), lang)} {when:%H.%M} UTC"
+    return t("meetings.error.conflict", lang, author=current["updated_by"], at=at)
+
+
+def error_text(error: Exception, lang: str) -> str:
+    """Any refusal of ``meetings.store`` as a sentence in ``lang``."""
+    if isinstance(error, InvalidInput):
+        return invalid_text(error, lang)
+    if isinstance(error, Conflict):
+        return conflict_text(error, lang)
+    if isinstance(error, ReadOnly):
+        return t("meetings.error.read_only", lang)
+    if isinstance(error, NotFound):
+        return t("meetings.error.not_found", lang)
+    return t("meetings.error.database", lang)
