@@ -44,6 +44,7 @@ MAX_TITLE = 120  # a decision's short title: what charts, embeds and exports sho
 MAX_NAME = 200
 MAX_TEXT = 5000
 MAX_MINUTES = 120
+DATE_EXAMPLE = "31.1.2025"  # how a date is written, in the bad-date message
 # Parameters an agenda item's address may have: the page's filters and card states.
 ITEM_PARAMETERS = ("from", "to", "grain", "unit", "service", "view", "phase")
 
@@ -111,7 +112,9 @@ def parse_date(value: object, field: str, *, required: bool = True) -> date | No
             return date.fromisoformat(text)
     except ValueError:
         pass
-    raise InvalidInput("meetings.error.bad_date", field=field, value=quote_value(text))
+    raise InvalidInput(
+        "meetings.error.bad_date", field=field, value=quote_value(text), example=DATE_EXAMPLE
+    )
 
 
 def _choice(value: object, allowed: tuple[str, ...], field: str) -> str:
@@ -128,7 +131,10 @@ def _minutes(value: object) -> int:
         minutes = 0
     if not 1 <= minutes <= MAX_MINUTES:
         raise InvalidInput(
-            "meetings.error.bad_minutes", value=quote_value(value), maximum=MAX_MINUTES
+            "meetings.error.bad_minutes",
+            value=quote_value(value),
+            minimum=1,
+            maximum=MAX_MINUTES,
         )
     return minutes
 
