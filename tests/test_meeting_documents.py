@@ -7,7 +7,9 @@ document has data, so each document draws one picture."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
+from pathlib import Path
 
 from docx import Document
 
@@ -18,6 +20,7 @@ from meetings import store
 from meetings.minutes import _changes_lines, md_escape, title_slug
 from meetings.snapshots import record_snapshot
 from settings import configure, get_settings
+from translations import catalog
 
 AUTHOR = "testaaja@example.org"
 # Foundation fixture, 2024-01..02 (see tests/test_api.py): 10/15 and 25/30 within
@@ -328,3 +331,17 @@ def test_md08_free_text_is_literal_in_markdown_and_titles_make_safe_file_names()
     assert title_slug("Järjestäjän johtoryhmä 3/2025") == "jarjestajan-johtoryhma-3-2025"
     assert title_slug("ÖÖÖ") == "ooo"
     assert title_slug("!!!") == "kokous"
+
+
+def test_md09_every_text_of_the_documents_and_the_api_is_in_the_catalog():
+    root = Path(__file__).resolve().parents[1]
+    pattern = re.compile(r"""["']((?:meetings|api)\.[a-z_]+\.[a-z0-9_.]+)["']""")
+    used = set()
+    for name in ("minutes.py", "api.py"):
+        used.update(pattern.findall((root / "meetings" / name).read_text(encoding="utf-8")))
+    assert len(used) > 40, "the scan found too few keys: the pattern is wrong"
+    # Keys built from a stored value: one per value the store allows.
+    used.update(f"meetings.documents.status.{s}" for s in store.DECISION_STATUSES)
+    used.update(f"meetings.documents.need_status.{s}" for s in store.NEED_STATUSES)
+    used.update(f"meetings.documents.effect.{d}" for d in store.DIRECTIONS if d)
+    assert used - set(catalog("fi")) == set()
