@@ -58,16 +58,17 @@ def _refused(error: Refused):
     return error.response
 
 
-def _language(allowed: tuple[str, ...]) -> str:
-    """The request's language; ``Refused`` (400) for a parameter not in ``allowed``."""
+def _language(allowed: tuple[str, ...]) -> tuple[str, list[str]]:
+    """The request's language and the notices about it (``api.request_language``);
+    ``Refused`` (400) for a parameter not in ``allowed``."""
     from api import request_language  # api registers this blueprint
 
-    lang, _notices = request_language()
+    lang, notices = request_language()
     unknown = sorted(set(request.args) - set(allowed))
     if unknown:
         names = ", ".join(quote_value(name) for name in unknown)
         raise Refused(400, "api.unknown_params", lang, names=names, known=", ".join(allowed))
-    return lang
+    return lang, notices
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -181,8 +182,9 @@ def _meeting(raw_id: str, lang: str) -> dict:
 
 @blueprint.get("/api/meetings")
 def meetings_list():
-    """``{"meetings": [...]}``, by date; ``series`` limits them to one series."""
-    lang = _language(LIST_PARAMETERS)
+    """``{"meetings": [...], "notices": [...]}``, by date; ``series`` limits them to one
+    series (``notices``: why the answer is not in the asked language, if it is not)."""
+    lang, notices = _language(LIST_PARAMETERS)
     values = request.args.getlist("series")
     series_id = None
     if values:
@@ -201,13 +203,15 @@ def meetings_list():
     except APP_DB_ERRORS:
         log.exception("meetings from the app database failed")
         raise Refused(503, "meetings.api.db_error", lang) from None
-    return jsonify({"meetings": [meeting_json(meeting, lang, today) for meeting in found]})
+    return jsonify(
+        {"meetings": [meeting_json(meeting, lang, today) for meeting in found], "notices": notices}
+    )
 
 
 @blueprint.get("/api/meetings/<meeting_id>")
 def meeting_one(meeting_id: str):
     """One meeting, the shape of a ``/api/meetings`` entry."""
-    lang = _language(MEETING_PARAMETERS)
+    lang, _notices = _language(MEETING_PARAMETERS)
     return jsonify(meeting_json(_meeting(meeting_id, lang), lang, date.today()))
 
 
@@ -234,7 +238,7 @@ def document_name(meeting: Mapping, stem_key: str, extension: str, lang: str) ->
 )
 def meeting_document(meeting_id: str, name: str):
     """The minutes (Word or Markdown) or the pre-read (Word) as a download."""
-    lang = _language(MEETING_PARAMETERS)
+    lang, _notices = _language(MEETING_PARAMETERS)
     meeting = _meeting(meeting_id, lang)
     build, mimetype, stem_key = DOCUMENTS[name]
     try:

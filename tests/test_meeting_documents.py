@@ -19,6 +19,7 @@ from exports.files import DOCX_TYPE
 from meetings import store
 from meetings.minutes import _changes_lines, md_escape, title_slug
 from meetings.snapshots import record_snapshot
+from queries.cache import cache
 from settings import configure, get_settings
 from translations import catalog
 
@@ -237,8 +238,12 @@ def test_md04_api_lists_meetings_with_items_decisions_actions_and_needs(app_db):
     assert AUTHOR not in client.get("/api/meetings").get_data(as_text=True)
 
     series_id = listed["series"]["id"]
+    other = store.create_series("Toinen sarja", author=AUTHOR)
+    store.create_meeting(other["id"], "Toisen sarjan kokous", "2024-03-01", author=AUTHOR)
     only = client.get(f"/api/meetings?series={series_id}").get_json()
-    assert len(only["meetings"]) == 2
+    assert [m["title"] for m in only["meetings"]] == ["Helmikuun katsaus", "Maaliskuun katsaus"]
+    assert only["notices"] == []
+    assert len(client.get("/api/meetings").get_json()["meetings"]) == 3
 
 
 def test_md05_bad_ids_are_404_and_unknown_parameters_400_in_finnish(app_db):
@@ -331,6 +336,20 @@ def test_md08_free_text_is_literal_in_markdown_and_titles_make_safe_file_names()
     assert title_slug("Järjestäjän johtoryhmä 3/2025") == "jarjestajan-johtoryhma-3-2025"
     assert title_slug("ÖÖÖ") == "ooo"
     assert title_slug("!!!") == "kokous"
+
+
+def test_md10_minutes_are_made_without_the_reporting_database(app_db):
+    """The test run's reporting DB does not exist (tests/conftest.py): each chart says
+    it could not be fetched, and what was recorded is all there."""
+    meeting = _meeting()
+    with dash_app.server.app_context():
+        cache.clear()  # no chart payload of an earlier test
+    response = dash_app.server.test_client().get(f"/api/meetings/{meeting['id']}/minutes.md")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert text.count("Kuvaajaa ei voitu hakea, koska raportointitietokantaan") == 2
+    assert "- " + DECISION_LINE in text and "- " + OVERDUE_LINE in text
+    assert "[Avaa kuvaaja kojelaudalla](http://localhost/hoitoonpaasy?" in text
 
 
 def test_md09_every_text_of_the_documents_and_the_api_is_in_the_catalog():
