@@ -17,13 +17,14 @@ ENV BROWSER_PATH=/usr/bin/chromium
 
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
-COPY app.py settings.py api.py dash_requests.py ./
+COPY app.py settings.py api.py dash_requests.py http_errors.py ./
 COPY dashboards/ dashboards/
 COPY callbacks/ callbacks/
 COPY charts/ charts/
 COPY queries/ queries/
 COPY reporting/ reporting/
 COPY exports/ exports/
+COPY meetings/ meetings/
 COPY translations/ translations/
 COPY assets/ assets/
 # Editable install: the code runs from /app, where Dash finds dashboards/ and assets/.
