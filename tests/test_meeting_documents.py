@@ -142,6 +142,12 @@ def test_md01_minutes_docx_reopens_with_records_and_one_picture_per_item_with_da
     blob = document.part.related_parts[picture._inline.graphic.graphicData.pic.blipFill.blip.embed]
     assert blob.blob.startswith(b"\x89PNG")
     assert picture.width <= document.sections[0].page_width - 2 * document.sections[0].left_margin
+    links = [(link.text, link.url) for p in document.paragraphs for link in p.hyperlinks]
+    assert links[0] == (
+        "Avaa kuvaaja kojelaudalla",
+        "http://localhost/hoitoonpaasy?from=2024-01&to=2024-02#card-hoitotakuu-7vrk",
+    )
+    assert len(links) == 2  # one per item
     assert document.core_properties.title == "Muistio: Maaliskuun katsaus"
     assert document.core_properties.language == "fi-FI"
 
