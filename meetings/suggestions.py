@@ -31,7 +31,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
-from charts.catalog import CHARTS
+from charts.catalog import CHARTS, ChartSpec
 from charts.payload import (
     available_views,
     chart_data,
@@ -54,7 +54,7 @@ MAX_SUGGESTIONS = 8
 MAX_CHANGES = 3
 # Places kept for each kind (signals, missed targets, changes) before the rest fill up.
 QUOTAS = (3, 2, MAX_CHANGES)
-SIGNAL, MISSED_TARGET, CHANGE = "signal", "missed_target", "change"
+SIGNAL, MISSED_TARGET = "signal", "missed_target"
 
 
 def _signal(chart_id: str, filters: Filters, lang: str) -> dict | None:
@@ -154,6 +154,16 @@ def latest_served(chart_id: str, query: str) -> tuple[str, float] | tuple[()]:
     return pd.Timestamp(last["period"]).date().isoformat(), float(last["value"])
 
 
+def _value_text(pair: tuple[str, float], spec: ChartSpec, grain: str, lang: str) -> str:
+    """A headline value with its period, e.g. "40 % (Q4/2023)"."""
+    return t(
+        "meetings.suggestion.value",
+        lang,
+        value=format_value(pair[1], spec.unit, spec.decimals, lang),
+        period=label_of(pd.Timestamp(pair[0]), grain),
+    )
+
+
 def _changes(previous: Mapping | None, skip: set[str], lang: str) -> list[dict]:
     """The largest relative changes of the headline values since ``previous`` (a
     meeting of ``store.get_meeting`` with snapshots), largest first."""
@@ -173,22 +183,16 @@ def _changes(previous: Mapping | None, skip: set[str], lang: str) -> list[dict]:
             continue
         relative = (now[1] - before[1]) / abs(before[1])
         grain = snapshot.get("grain") or "month"
-
-        def value(pair, spec=spec, grain=grain):
-            return t(
-                "meetings.suggestion.value",
-                lang,
-                value=format_value(pair[1], spec.unit, spec.decimals, lang),
-                period=label_of(pd.Timestamp(pair[0]), grain),
-            )
-
+        percent = 100 * relative
         reason = t(
             "meetings.suggestion.change",
             lang,
             date=format_date(previous["meeting_date"], lang),
-            before=value(before),
-            after=value(now),
-            change=("+" if relative > 0 else "") + format_number(100 * relative, 0, lang),
+            before=_value_text(before, spec, grain, lang),
+            after=_value_text(now, spec, grain, lang),
+            # Whole per cents; a change under 1 % with one decimal, so it never reads 0.
+            change=("+" if percent > 0 else "")
+            + format_number(percent, 0 if abs(percent) >= 1 else 1, lang),
         )
         found.append((abs(relative), {"chart_id": chart_id, "query": query, "reason": reason}))
         skip = skip | {chart_id}
