@@ -1,6 +1,7 @@
-"""Recording an action on an agenda item's page in headless Chromium: the card's view
-switch leaves the address alone, the action is saved and listed, and axe-core finds no
-WCAG 2.1 A/AA violations."""
+"""Recording an action and an information need on an agenda item's page in headless
+Chromium: the card's view switch leaves the address alone, the action is saved,
+listed and marked done, the need reaches the backlog, and axe-core finds no WCAG 2.1
+A/AA violations on either page."""
 
 from __future__ import annotations
 
@@ -93,6 +94,15 @@ def test_br001_action_recorded_on_the_item_page(dash_duo, writer_db):
     _click(dash_duo, "#record-decision-list button")
     dash_duo.wait_for_contains_text("#record-decision-list", "Tila: tehty")
     assert dash_duo.driver.current_url == url
+    # An information need, then the backlog lists it with a link back to the item.
+    dash_duo.find_element("#record-need-text").send_keys("Hoitotakuu ammattiryhmittäin")
+    _click(dash_duo, "#record-need-add")
+    dash_duo.wait_for_contains_text("#record-need-list", "Hoitotakuu ammattiryhmittäin")
+    assert _axe_violations(dash_duo) == []
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/tietokeskustelut/tietotarpeet?tila=new")
+    dash_duo.wait_for_contains_text(".backlog-need", "Hoitotakuu ammattiryhmittäin")
+    link = dash_duo.find_element(".backlog-need a[href$='/kohta/1']")
+    assert link.get_attribute("href") == url
     assert _axe_violations(dash_duo) == []
     assert dash_duo.get_logs() == []
     (row,) = store.item_records(store.get_meeting(writer_db)["items"][0]["id"])["decisions"]

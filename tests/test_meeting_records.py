@@ -462,3 +462,17 @@ def test_r015_earlier_decisions_on_the_chart_from_other_meetings(meeting):
     shown = text_of(section)
     assert "Päätös:  Jonoja seurataan" in shown and "Kirjattu 5.2.2026" in shown
     assert "Ei tätä" not in shown and "Tämän kokouksen" not in shown
+
+
+def test_r016_http_unknown_items_answer_404(meeting):
+    client = dash_app.server.test_client()
+    meeting_id = meeting["meeting"]["id"]
+    assert client.get(f"/tietokeskustelut/{meeting_id}/kohta/2").status_code == 200
+    assert client.get("/tietokeskustelut/tietotarpeet?tila=x").status_code == 200
+    for path in [
+        f"/tietokeskustelut/{meeting_id}/kohta/3",
+        f"/tietokeskustelut/{meeting_id}/kohta/-1",
+        "/tietokeskustelut/999/kohta/1",
+        "/tietokeskustelut/x/kohta/1",
+    ]:
+        assert client.get(path).status_code == 404, path
