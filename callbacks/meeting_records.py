@@ -46,9 +46,9 @@ def read_item_store(data: object) -> tuple[int | None, str]:
     )
 
 
-def _attempt(write: Callable[[], Any], lang: str) -> tuple[Any, Any]:
-    """``(result, None)`` of ``write()``, or ``(None, alert)`` for a refusal or a
-    failing app database (logged)."""
+def _attempt(write: Callable[[], Any]) -> tuple[Any, Exception | None]:
+    """``(result, None)`` of ``write()``, or ``(None, error)`` for a refusal of the
+    store or a failing app database (logged)."""
     try:
         return write(), None
     except REFUSALS as error:
@@ -76,7 +76,7 @@ def save_observations(clicks, text, version, item_data):
     at. Answers the result message and the item's new version. A stale save is refused:
     the message, the version saved meanwhile (its text) and that version's number, so
     a second save after reading it is deliberate; the field keeps the user's text."""
-    if not clicks:
+    if not clicks or not isinstance(text, str):  # a textarea always sends text
         raise PreventUpdate
     item_id, lang = read_item_store(item_data)
     if item_id is None:
@@ -85,10 +85,9 @@ def save_observations(clicks, text, version, item_data):
         lambda: store.update_item(
             item_id,
             version,
-            observations=text if isinstance(text, str) else "",
+            observations=text,
             author=current_user(),
         ),
-        lang,
     )
     if error is None:
         return _ok(t("meetings.records.observations_saved", lang)), saved["version"]
@@ -153,12 +152,15 @@ def add_decision(clicks, kind, title, details, owner, due_date, effect, effect_b
             effect_by=effect_by,
             author=current_user(),
         ),
-        lang,
     )
     if error is not None:
         return [error_alert(error, lang)], no_update, *keep
     message = _ok(t("meetings.records.decision_saved", lang, title=saved["title"]))
-    return message, _decisions_of(item_id, lang), "", "", "", "", records.NO_EFFECT, ""
+    listed, failure = _attempt(lambda: _decisions_of(item_id, lang))
+    if failure is not None:  # saved, but the list could not be read again
+        message.append(error_alert(failure, lang))
+        listed = no_update
+    return message, listed, "", "", "", "", records.NO_EFFECT, ""
 
 
 def read_status_button(button: object) -> tuple[int, str, object] | None:
@@ -195,7 +197,6 @@ def set_decision_status(_clicks, item_data):
     decision_id, status, version = parsed
     saved, error = _attempt(
         lambda: store.set_decision_status(decision_id, version, status, author=current_user()),
-        lang,
     )
     if error is not None:
         shown = [error_alert(error, lang)]
@@ -208,12 +209,10 @@ def set_decision_status(_clicks, item_data):
                 status=t(f"meetings.records.status.{saved['status']}", lang),
             )
         )
-    if item_id is None:
-        return shown, no_update
-    try:
-        return shown, _decisions_of(item_id, lang)
-    except (store.NotFound, SQLAlchemyError) as failure:
-        return [error_alert(failure, lang)], no_update
+    listed, failure = _attempt(lambda: _decisions_of(item_id, lang)) if item_id else (None, None)
+    if failure is not None:
+        shown.append(error_alert(failure, lang))
+    return shown, listed if listed is not None else no_update
 
 
 @callback(
@@ -233,11 +232,14 @@ def add_need(clicks, text, item_data):
     item_id, lang = read_item_store(item_data)
     if item_id is None:
         return [error_alert(store.NotFound(item_data), lang)], no_update, no_update
-    _saved, error = _attempt(lambda: store.add_need(item_id, text, author=current_user()), lang)
+    _saved, error = _attempt(lambda: store.add_need(item_id, text, author=current_user()))
     if error is not None:
         return [error_alert(error, lang)], no_update, no_update
-    needs = store.item_records(item_id)["needs"]
-    return _ok(t("meetings.records.need_saved", lang)), records.need_list(needs, lang), ""
+    message = _ok(t("meetings.records.need_saved", lang))
+    found, failure = _attempt(lambda: store.item_records(item_id))
+    if failure is not None:  # saved, but the list could not be read again
+        return [*message, error_alert(failure, lang)], no_update, ""
+    return message, records.need_list(found["needs"], lang), ""
 
 
 @callback(
@@ -267,7 +269,6 @@ def save_need(clicks, status, response, version_data, lang):
         lambda: store.update_need(
             need_id, data.get("version"), status=status, response=response, author=current_user()
         ),
-        lang,
     )
     if error is None:
         return (

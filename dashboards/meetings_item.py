@@ -28,11 +28,17 @@ from translations import format_date, normalise_language, t
 PATH = "/tietokeskustelut/<meeting_id>/kohta/<n>"
 
 
+MAX_ID = 2**31 - 1  # the largest id the database's INTEGER column holds
+
+
 def _numbers(meeting_id: object, n: object) -> tuple[int, int] | None:
-    text_id, text_n = str(meeting_id), str(n)
-    if not (text_id.isascii() and text_id.isdigit() and text_n.isascii() and text_n.isdigit()):
+    """The meeting id and item number of the path, or None unless both are ASCII
+    digits within the database's integer range."""
+    texts = (str(meeting_id), str(n))
+    if not all(text.isascii() and text.isdigit() and len(text) <= 10 for text in texts):
         return None
-    return int(text_id), int(n)
+    numbers = (int(texts[0]), int(texts[1]))
+    return numbers if max(numbers) <= MAX_ID else None
 
 
 def find_item(meeting_id: object, n: object) -> tuple[dict, dict] | None:

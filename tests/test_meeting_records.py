@@ -129,6 +129,8 @@ def test_r002_addresses_of_items_that_do_not_exist_are_no_page(meeting):
         ("abc", "1"),
         (meeting_id, "1x"),
         ("999", "1"),
+        ("99999999999", "1"),
+        (meeting_id, "1" * 40),
         (meeting_id, "²"),
     ]:
         assert not meetings_item.path_ok(*bad), bad
@@ -476,3 +478,20 @@ def test_r016_http_unknown_items_answer_404(meeting):
         "/tietokeskustelut/x/kohta/1",
     ]:
         assert client.get(path).status_code == 404, path
+
+
+def test_r017_app_database_down_says_so_and_writes_nothing(meeting, as_user):
+    item = meeting["first"]
+    settings = get_settings()
+    # Nothing listens on port 1: every connection is refused.
+    configure(replace(settings, app_db_url="postgresql+psycopg://postgres@127.0.0.1:1/none"))
+    down = "Tietokeskustelujen tietokantaan ei saatu yhteyttä."
+    assert meetings_item.path_ok("1", "1")  # the page answers and says why
+    assert text_of(meetings_item.layout(meeting_id="1", n="1")).startswith(down)
+    assert text_of(meetings_needs.layout()).startswith(down)
+    result, version = save_observations(1, "Teksti", 1, _store_data(item))
+    assert text_of(result).startswith(down) and version is no_update
+    result, *_ = add_need(1, "Tarve", _store_data(item))
+    assert text_of(result).startswith(down)
+    configure(settings)
+    assert store.get_item(item["id"])["observations"] == "" and store.list_needs() == []
