@@ -21,9 +21,9 @@ from dashboards import _records as records
 from dashboards._page import notices_block
 from meetings import store
 from meetings.components import can_write, read_only_notice
-from meetings.items import item_address, item_spec, item_title
+from meetings.items import item_address, item_page_url, item_spec, item_title
 from queries.engine import DATABASE_ERRORS
-from translations import format_date, normalise_language, t
+from translations import DEFAULT_LANGUAGE, format_date, normalise_language, t
 
 PATH = "/tietokeskustelut/<meeting_id>/kohta/<n>"
 
@@ -91,7 +91,7 @@ def meeting_url(meeting_id: int) -> str:
     return get_relative_path(f"/tietokeskustelut/{meeting_id}")
 
 
-def _navigation(meeting: dict, n: int, lang: str) -> html.Nav:
+def _navigation(meeting: dict, item: dict, n: int, lang: str) -> html.Nav:
     count = len(meeting["items"])
     links = []
     if n > 1:
@@ -101,6 +101,12 @@ def _navigation(meeting: dict, n: int, lang: str) -> html.Nav:
     if n < count:
         links.append(html.A(t("meetings.records.next", lang), href=item_url(meeting["id"], n + 1)))
     links.append(html.A(t("meetings.records.back", lang), href=meeting_url(meeting["id"])))
+    links.append(
+        html.A(
+            t("meetings.records.chart_page", lang),
+            href=item_page_url(item, "" if lang == DEFAULT_LANGUAGE else lang),
+        )
+    )
     return html.Nav(
         html.Ul(
             [html.Li(link, className="list-inline-item me-3") for link in links],
@@ -194,7 +200,7 @@ def layout(meeting_id: str | None = None, n: str | None = None, **query: object)
                 ),
                 className="lead",
             ),
-            _navigation(meeting, number, lang),
+            _navigation(meeting, item, number, lang),
             *read_only_notice(lang),
             *_card(item, lang),
             _section(
