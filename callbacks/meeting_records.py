@@ -31,10 +31,11 @@ REFUSALS = (store.InvalidInput, store.Conflict, store.NotFound, store.ReadOnly)
 
 
 def _positive_int(value: object) -> int | None:
-    """``value`` as a row id (a positive int, not a bool), else None."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    """``value`` as a row id (a positive int of the database's range, not a bool),
+    else None."""
+    if isinstance(value, bool) or not isinstance(value, int):
         return None
-    return value
+    return value if 0 < value <= store.MAX_INTEGER else None
 
 
 def read_item_store(data: object) -> tuple[int | None, str]:

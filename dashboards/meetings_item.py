@@ -28,9 +28,6 @@ from translations import DEFAULT_LANGUAGE, format_date, normalise_language, t
 PATH = "/tietokeskustelut/<meeting_id>/kohta/<n>"
 
 
-MAX_ID = 2**31 - 1  # the largest id the database's INTEGER column holds
-
-
 def _numbers(meeting_id: object, n: object) -> tuple[int, int] | None:
     """The meeting id and item number of the path, or None unless both are ASCII
     digits within the database's integer range."""
@@ -38,7 +35,7 @@ def _numbers(meeting_id: object, n: object) -> tuple[int, int] | None:
     if not all(text.isascii() and text.isdigit() and len(text) <= 10 for text in texts):
         return None
     numbers = (int(texts[0]), int(texts[1]))
-    return numbers if max(numbers) <= MAX_ID else None
+    return numbers if max(numbers) <= store.MAX_INTEGER else None
 
 
 def find_item(meeting_id: object, n: object) -> tuple[dict, dict] | None:

@@ -45,6 +45,7 @@ MAX_NAME = 200
 MAX_TEXT = 5000
 MAX_MINUTES = 120
 DATE_EXAMPLE = "31.1.2025"  # how a date is written, in the bad-date message
+MAX_INTEGER = 2**31 - 1  # the largest value of an INTEGER column (ids, versions)
 # Parameters an agenda item's address may have: the page's filters and card states.
 ITEM_PARAMETERS = ("from", "to", "grain", "unit", "service", "view", "phase")
 
@@ -241,8 +242,11 @@ def _update(
 ) -> dict:
     """Write ``values`` if the row is still at ``version``; else ``Conflict``."""
     try:
-        version = int(version)
-    except (TypeError, ValueError):
+        # A version from a form is a positive integer; anything else matches no row.
+        version = -1 if isinstance(version, bool) else int(version)
+    except (TypeError, ValueError, OverflowError):
+        version = -1
+    if not 0 < version <= MAX_INTEGER:
         version = -1
     result = conn.execute(
         table.update()

@@ -4,6 +4,7 @@ PostgreSQL (``app_db``)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -12,6 +13,10 @@ import pytest
 from dash import no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
+from dash.exceptions import PreventUpdate
+from hypothesis import HealthCheck, given
+from hypothesis import settings as fuzz_settings
+from hypothesis import strategies as st
 
 from app import app as dash_app
 from callbacks.meeting_records import (
@@ -373,11 +378,12 @@ def test_r011_read_only_without_identity(meeting, as_user):
 
 
 def test_r012_forged_item_store_and_versions_refused(meeting):
-    for data in [None, {"item": "1"}, {"item": True}, {"item": -4}, {"item": 9999}, "x"]:
+    forged = [None, {"item": "1"}, {"item": True}, {"item": -4}, {"item": 9999}, "x"]
+    for data in [*forged, {"item": 2**31}, {"item": 10**40}]:
         result, version = save_observations(1, "Teksti", 1, data)
         assert text_of(result) == "Tietoa ei löytynyt (se on voitu poistaa).", data
     item = meeting["first"]
-    for version in ["x", None, 99, [1]]:
+    for version in ["x", None, 99, [1], True, float("inf"), 10**30, -1]:
         result, new_version = save_observations(1, "Teksti", version, _store_data(item))
         assert text_of(result).startswith("Tallennus peruttiin: Analyytikko A muutti tätä "), (
             version
@@ -496,3 +502,55 @@ def test_r017_app_database_down_says_so_and_writes_nothing(meeting, as_user):
     assert text_of(result).startswith(down)
     configure(settings)
     assert store.get_item(item["id"])["observations"] == "" and store.list_needs() == []
+
+
+ANY = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+
+
+def _answer(callback, *args) -> None:
+    """Call a callback; it answers, or declines to (``PreventUpdate``), never raises
+    anything else."""
+    with contextlib.suppress(PreventUpdate):
+        callback(*args)
+
+
+@fuzz_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(ANY, min_size=12, max_size=12), st.sampled_from(["item", "need", "button"]))
+def test_r018_any_callback_values_from_a_writer_are_refused_or_saved_never_raised(
+    meeting, values, which
+):
+    """With an identity, arbitrary values reach the store: each callback answers a
+    message (or nothing), never an exception."""
+    item = meeting["first"]
+    if which == "item":
+        for data in (values[3], _store_data(item)):
+            _answer(save_observations, values[0] or 1, values[1], values[2], data)
+            _answer(add_decision, values[0] or 1, *values[4:11], data)
+            _answer(add_need, values[0] or 1, values[1], data)
+    elif which == "need":
+        need = store.add_need(item["id"], "Tarve", author=WRITER)
+        _answer(
+            save_need,
+            values[0] or 1,
+            values[1],
+            values[2],
+            {"need": need["id"], "version": values[3]},
+            values[4],
+        )
+        _answer(save_need, values[0] or 1, values[1], values[2], values[5], values[6])
+    else:
+        _click(
+            {
+                "type": records.DECISION_SET,
+                "decision": values[0],
+                "status": values[1],
+                "version": values[2],
+            }
+        )
+        _answer(set_decision_status, [1], values[3])
