@@ -166,7 +166,6 @@ def layout(meeting_id: str | None = None, n: str | None = None, **query: object)
         records.decision_form(lang) if writable else None,
     ]
     needs = [
-        html.P(t("meetings.records.needs_help", lang), className="small"),
         html.Div(id=records.NEED_RESULT, **{"aria-live": "polite"}),
         html.Div(records.need_list(item["needs"], lang), id=records.NEED_LIST),
         records.need_form(lang) if writable else None,

@@ -50,7 +50,7 @@ def _filter_links(current: str | None, lang: str) -> html.Nav:
     items = []
     for status, label in choices:
         href = path + (f"?{FILTER}={status}" if status else "")
-        extra = {"aria-current": "page"} if status == current else {}
+        extra = {"aria-current": "page", "className": "fw-bold"} if status == current else {}
         items.append(html.Li(html.A(label, href=href, **extra), className="list-inline-item me-3"))
     return html.Nav(
         [
