@@ -236,12 +236,12 @@ def test_r006_decision_without_owner_and_effect(meeting):
         (
             {"title": "Iltavastaanotot", "owner": "Palvelualuejohtaja", "due_date": "31/4/2026"},
             "Kentän ”Määräpäivä” päivämäärä ”31/4/2026” ei kelpaa. Anna päivämäärä muodossa "
-            "pp.kk.vvvv (esim. 31.1.2025).",
+            "pp.kk.vvvv (esimerkiksi 31.1.2025).",
         ),
         (
             {"title": "Iltavastaanotot", "owner": "Palvelualuejohtaja", "due_date": "2026-02-30"},
             "Kentän ”Määräpäivä” päivämäärä ”2026-02-30” ei kelpaa. Anna päivämäärä muodossa "
-            "pp.kk.vvvv (esim. 31.1.2025).",
+            "pp.kk.vvvv (esimerkiksi 31.1.2025).",
         ),
         (
             {"title": "Iltavastaanotot", "owner": "  ", "due_date": "2026-04-30"},
