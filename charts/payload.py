@@ -562,7 +562,7 @@ def with_decisions(payload: dict[str, Any], chart_id: str, lang: str) -> dict[st
     alternative) and ``decisions`` (``charts.decisions.card_items``) for the card.
     Read anew on every call, so a decision shows at once whatever the cache holds.
     Views without a time axis (units) and empty payloads get ``decisions: []``."""
-    if payload["empty"] or payload["view"] == "units":
+    if payload.get("empty", True) or payload.get("view") == "units":
         return {**payload, "decisions": []}
     markers = markers_in_view(recorded_decisions(chart_id), payload["figure"], date.today())
     if not markers:

@@ -97,7 +97,7 @@ def _decision_buttons(
                         },
                         type="button",
                         disabled=split["month"] in phases,
-                        className="btn btn-outline-primary btn-sm me-2 mb-1",
+                        className="btn btn-outline-primary btn-sm me-2 mb-1 phase-decision-button",
                     )
                     for split in splits
                 ],

@@ -38,7 +38,7 @@ from charts.decisions import (
     markers_in_view,
 )
 from charts.payload import _payload, available_views, chart_payload, effective_filters
-from charts.phase_picker import phase_picker
+from charts.phase_picker import decision_splits, phase_picker
 from dashboards import embed
 from exports.pptx import build_deck
 from meetings import db as app_db_module
@@ -49,6 +49,7 @@ from tests import test_figures_catalog as catalog_checks
 
 USER = "testi.kayttaja"
 CHART = "hoitotakuu-7vrk"
+QUEUES = "jonot"
 FILTERS, _ = Filters.from_query({"from": "2024-01", "to": "2024-04"})
 # Free text that must never reach a chart, an embed or a slide.
 DETAILS = "Tarkennus: Maija Meikäläinen selvittää asian"
@@ -271,34 +272,45 @@ def _is_decision_button(component) -> bool:
 @SQLITE_APP_DB
 @DUCKDB
 def test_dm05_run_chart_offers_a_passed_decision_as_a_phase_start(reporting_db, app_db):
-    # The foundation's four months are too few for a run chart (twelve are needed), so
-    # the picker is asked directly with the payload's decisions: those of 15.2.2024
-    # (passed) and of today (not passed: not offered).
-    _decide(_meeting("15.2.2024"), "Iltavastaanotot")
-    payload = chart_payload(CHART, FILTERS, "fi")
-    picker = phase_picker(CHARTS[CHART], FILTERS, (), "fi", payload["decisions"])
-    (button,) = _find(picker, _is_decision_button)
+    # The queue chart has 16 months (1/2023 .. 4/2024) in the fixture, enough for its
+    # run chart (12). A decision of 15.2.2024 (passed) and one of today (not passed).
+    _decide(_meeting("15.2.2024", QUEUES), "Iltavastaanotot")
+    _decide(_meeting(date.today().strftime("%d.%m.%Y"), QUEUES), "Tänään päätetty")
+    queues = Filters(start="2023-01")
+    body = chart_card_body(_request(QUEUES, queues), "spc", [])
+    (graph,) = _find(body, lambda c: type(c).__name__ == "Graph")
+    assert [note["text"] for note in _decision_labels(graph.figure)] == ["Päätös: Iltavastaanotot"]
+    (button,) = _find(body, _is_decision_button)
     assert button.children == "Jaa vaiheisiin päätöksen kohdalta: Iltavastaanotot (15.2.2024)"
+    (decision,) = store.decisions_for_chart(QUEUES)[:1]
     assert button.id == {
         "type": "phase-decision",
-        "chart": CHART,
-        "decision": payload["decisions"][0]["id"],
+        "chart": QUEUES,
+        "decision": decision["id"],
         "month": "2024-02",
     }
     assert not button.disabled
-    # Once 2/2024 starts a phase the button is disabled; a decision decided today or
-    # later is not offered.
-    picked = phase_picker(CHARTS[CHART], FILTERS, ("2024-02",), "fi", payload["decisions"])
-    (button,) = _find(picked, _is_decision_button)
+    # Once 2/2024 starts a phase (the button's month, as the browser adds it) the run
+    # chart is split there and the button is disabled.
+    split = chart_card_body(_request(QUEUES, queues), "spc", ["2024-02"])
+    (button,) = _find(split, _is_decision_button)
     assert button.disabled
+    (caption,) = _find(split, lambda c: type(c).__name__ == "Figcaption")
+    assert caption.children.startswith("Keskiarvo ja rajat lasketaan uudelleen kohdissa: 2/2024")
+    # At quarter grain the decision's period is Q1/2024, whose phase start is 1/2024.
+    (decision_item,) = [d for d in chart_payload(QUEUES, queues, "fi")["decisions"]]
+    choices = [{"label": "Q1/2024", "value": "2024-01"}]
+    (quarter,) = decision_splits([decision_item], choices, "quarter", date(2024, 3, 1))
+    assert quarter["month"] == "2024-01"
+    # Not yet passed on the day it was taken, and not offered from a range whose first
+    # period (the baseline) holds it.
+    payload = chart_payload(QUEUES, queues, "fi", "spc")
     early = phase_picker(
-        CHARTS[CHART], FILTERS, (), "fi", payload["decisions"], today=date(2024, 2, 15)
+        CHARTS[QUEUES], queues, (), "fi", payload["decisions"], today=date(2024, 2, 15)
     )
     assert _find(early, _is_decision_button) == []
-    # From 2/2024 on, 2/2024 is the first period, which starts the baseline anyway: no
-    # phase can start there, so the decision is not offered.
-    later = replace(FILTERS, start="2024-02")
-    from_february = phase_picker(CHARTS[CHART], later, (), "fi", payload["decisions"])
+    later = replace(queues, start="2024-02")
+    from_february = phase_picker(CHARTS[QUEUES], later, (), "fi", payload["decisions"])
     assert _find(from_february, _is_decision_button) == []
 
 
@@ -434,3 +446,50 @@ def test_dm09_figure_checks_of_every_chart_with_decisions(
             start, end = x_range(payload["figure"])
             dates = {pd.Timestamp("2023-06-20"), pd.Timestamp("2024-02-15")}
             assert drawn == {day for day in dates if start <= day < end}, (chart_id, view)
+
+
+# --- in the browser: the marker on the page and in the embed, the split button ----------
+
+
+@pytest.mark.browser
+@SQLITE_APP_DB
+def test_dm10_browser_marker_on_page_and_embed_and_split_at_the_decision(
+    dash_duo, browser_db, app_db
+):
+    from dash.testing.wait import until
+
+    from app import app
+    from tests.servers import WAIT
+    from tests.test_browser import _axe_violations
+
+    _decide(_meeting("15.2.2024", QUEUES), "Iltavastaanotot", owner=OWNER)
+    card = "#card-jonot"
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2023-01&view=jonot:spc")
+    # The marker's label is drawn in the figure (an SVG annotation), and the card says it.
+    dash_duo.wait_for_contains_text(card + " .annotation-text", "Päätös: Iltavastaanotot", WAIT)
+    dash_duo.wait_for_contains_text(
+        card + " .chart-decisions", "Iltavastaanotot (päätös 15.2.2024)"
+    )
+    button = card + " .phase-decision-button"
+    dash_duo.wait_for_contains_text(button, "Jaa vaiheisiin päätöksen kohdalta", WAIT)
+    assert _axe_violations(dash_duo) == []
+    # The button (as Enter on it does) splits the run chart at 2/2024: address and text.
+    dash_duo.driver.execute_script("arguments[0].click();", dash_duo.find_element(button))
+    until(
+        lambda: "phase=jonot:2024-02" in dash_duo.driver.current_url,
+        timeout=WAIT,
+        msg=f"the address never got the phase start ({dash_duo.driver.current_url})",
+    )
+    dash_duo.wait_for_contains_text(card + " .phase-current", "2/2024", WAIT)
+    until(
+        lambda: dash_duo.find_element(button).get_attribute("disabled") is not None,
+        timeout=WAIT,
+        msg="the button of a phase start already made stays enabled",
+    )
+    # The embed draws the marker too, with the short title only.
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/embed/jonot?from=2023-01")
+    dash_duo.wait_for_contains_text(card + " .annotation-text", "Päätös: Iltavastaanotot", WAIT)
+    assert OWNER not in dash_duo.driver.page_source
+    assert "Maija" not in dash_duo.driver.page_source
+    assert dash_duo.get_logs() == []
