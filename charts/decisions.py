@@ -33,9 +33,10 @@ from charts.fit import FIT_KEY, merge_width_layouts
 from meetings.store import is_overdue
 from translations import format_date, t
 
-# Okabe-Ito orange (#E69F00) darkened to 4.4:1 against white (WCAG 1.4.11); no series,
-# target, event or run-chart colour uses it.
-DECISION_COLOUR = "#AD6800"
+# Okabe-Ito orange (#E69F00) darkened to 4.9:1 against white, enough for the labels'
+# small text (WCAG 1.4.3) as well as the line (1.4.11); no series, target, event or
+# run-chart colour uses it.
+DECISION_COLOUR = "#A36100"
 TRIANGLE = 10  # px: the marker's height and base width
 LABEL_BASE = TRIANGLE + 3  # px above the plot's bottom where the lowest label stands
 # The main plot's area, whatever panels lie under it (e.g. the deadline strip).

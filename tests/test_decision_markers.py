@@ -255,10 +255,10 @@ def test_dm04_powerpoint_slide_draws_and_names_the_decision(reporting_db, app_db
     notes = slide.notes_slide.notes_text_frame.text
     assert sentence in notes
     assert "Maija" not in notes and OWNER not in notes
-    # The picture draws the marker in its colour (#AD6800).
+    # The picture draws the marker in its colour (#A36100).
     with Image.open(io.BytesIO(picture.image.blob)) as image:
         colours = image.convert("RGB").getcolors(1 << 20)
-    assert sum(count for count, colour in colours if colour == (0xAD, 0x68, 0x00)) > 20
+    assert sum(count for count, colour in colours if colour == (0xA3, 0x61, 0x00)) > 20
 
 
 # --- the run chart's phase picker --------------------------------------------------------
@@ -394,6 +394,18 @@ def test_dm07_markers_in_view_and_the_sentence():
         "Toimenpide (myöhässä): B",
     ]
     assert add_decisions(figure, [], "fi") is figure
+
+
+def test_dm11_marker_colour_is_readable_and_not_a_series_colour():
+    from charts.figures import SERIES_COLOURS, STACK_COLOURS
+
+    # #A36100: linear channels 0.3662, 0.1195, 0 -> luminance 0.2126 * 0.3662 + 0.7152 *
+    # 0.1195 = 0.1633; contrast on white 1.05 / 0.2133 = 4.92, above 4.5 (small text).
+    red, green = (0xA3 / 255 + 0.055) / 1.055, (0x61 / 255 + 0.055) / 1.055
+    luminance = 0.2126 * red**2.4 + 0.7152 * green**2.4
+    assert abs(luminance - 0.1633) < 0.0005
+    assert 1.05 / (luminance + 0.05) >= 4.5
+    assert DECISION_COLOUR not in (*SERIES_COLOURS, *STACK_COLOURS, EVENT_COLOUR)
 
 
 def test_dm08_labels_stack_upwards_from_the_bottom_and_never_overlap():
