@@ -5,10 +5,10 @@ offered as a phase start of the run chart. Expected values are worked out by han
 tests/fixtures/foundation.py (months 2023-02, 2024-01 .. 2024-04; data as of 2024-04-30)
 and from the dates chosen here.
 
-Both databases are real: the reporting DB through ``reporting_db`` (DuckDB here; the
-payload's PostgreSQL reporting path is the one the other chart tests cover) and the app
-DB through ``app_db`` (SQLite everywhere, PostgreSQL for the payload and the
-PowerPoint export, where the dates and the reading go through it).
+Both databases are real, in a few combinations rather than all: the reporting DB
+through ``reporting_db`` (DuckDB, and PostgreSQL for the late and cancelled decisions)
+and the app DB through ``app_db`` (SQLite, and PostgreSQL too for the payload and the
+PowerPoint export, where the dates are read back from it).
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ DETAILS = "Tarkennus: Maija Meikäläinen selvittää asian"
 OWNER = "Matti Mallikas"
 SQLITE_APP_DB = pytest.mark.parametrize("app_db", ["sqlite"], indirect=True)
 DUCKDB = pytest.mark.parametrize("reporting_db", ["duckdb"], indirect=True)
+POSTGRES_REPORTING = pytest.mark.parametrize(
+    "reporting_db", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 
 
 def _meeting(meeting_date: str, chart_id: str = CHART, query: str = "") -> dict:
@@ -168,7 +171,7 @@ def test_dm01_decision_drawn_at_its_date_with_its_short_title_only(
 
 
 @SQLITE_APP_DB
-@DUCKDB
+@POSTGRES_REPORTING
 def test_dm02_overdue_action_flagged_cancelled_and_outside_not_drawn(reporting_db, app_db):
     today = date.today()
     assert today > date(2020, 6, 30)  # the due date below has passed
