@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from dash import MATCH, Input, Output, State, callback, clientside_callback
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 
 from charts.address import SPC_VIEW, CardStates
 from charts.card import (
@@ -65,7 +65,11 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
         payload = chart_payload(spec.id, filters, lang, view, picked)
         drawn = payload.get("view", view)
         applied = tuple(payload.get("phases", ()))
-        tools = [phase_picker(spec, filters, applied, lang)] if drawn == SPC_VIEW else []
+        tools = (
+            [phase_picker(spec, filters, applied, lang, payload.get("decisions", ()))]
+            if drawn == SPC_VIEW
+            else []
+        )
     except DATABASE_ERRORS:
         log.exception("chart %s failed", spec.id)
         return chart_error(lang)
@@ -75,22 +79,26 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
 # Picking phase starts runs in the browser: it only edits the card's list of months, so
 # it answers at once and no late server answer can land on a page built since. A click
 # on a point of the run chart toggles a phase start at that period; the select and its
-# button add one; "clear" removes all. The address follows (callbacks.address), and the
+# button add one, and so does a decision's button (the month is in its id); "clear"
+# removes all. The address follows (callbacks.address), and the
 # server validates the months again. Components appearing (a new card body) are no click.
 clientside_callback(
     """
-    function(click, addClicks, clearClicks, month, view, phases) {
+    function(click, addClicks, clearClicks, decisionClicks, month, view, phases) {
         const noUpdate = window.dash_clientside.no_update;
         const ctx = window.dash_clientside.callback_context;
         const fired = (ctx.triggered || []).filter(function (t) { return t.value; });
         if (!fired.length) { return noUpdate; }
         const propId = fired[0].prop_id;
-        const kind = JSON.parse(propId.slice(0, propId.lastIndexOf("."))).type;
+        const firedId = JSON.parse(propId.slice(0, propId.lastIndexOf(".")));
+        const kind = firedId.type;
         const current = Array.isArray(phases) ? phases.slice() : [];
         if (kind === "phase-clear") { return []; }
         let chosen = null;
         if (kind === "phase-add") {
             chosen = month;
+        } else if (kind === "phase-decision") {
+            chosen = String(firedId.month || "");
         } else if (kind === "chart-graph" && view === "spc" && click && click.points &&
                    click.points.length) {
             chosen = String(click.points[0].x || "").slice(0, 7);
@@ -109,6 +117,7 @@ clientside_callback(
     Input(card_id("chart-graph", MATCH), "clickData", allow_optional=True),
     Input(card_id("phase-add", MATCH), "n_clicks", allow_optional=True),
     Input(card_id("phase-clear", MATCH), "n_clicks", allow_optional=True),
+    Input({"type": "phase-decision", "chart": MATCH, "decision": ALL, "month": ALL}, "n_clicks"),
     State(card_id("phase-month", MATCH), "value", allow_optional=True),
     State(card_id("chart-view", MATCH), "value", allow_optional=True),
     State(card_id("chart-phases", MATCH), "data"),

@@ -74,23 +74,41 @@ def add_events(fig: go.Figure, events: pd.DataFrame, label_column: str) -> go.Fi
             font={"size": LABEL_SIZE, "color": EVENT_COLOUR},
             bgcolor="rgba(255,255,255,0.8)",
         )
-    x_range = _x_range(fig)
-    if x_range is None:
+    shown = x_range(fig)
+    if shown is None:
         return fig
     margin = fig.layout.margin
+    layouts = label_layouts(first, dates, labels, shown, (margin.l or 0) + (margin.r or 0))
+    return set_width_layouts(fig, layouts)
+
+
+def label_layouts(
+    first: int,
+    dates: list[pd.Timestamp],
+    labels: list[str],
+    x_range: tuple[pd.Timestamp, pd.Timestamp],
+    margins: float,
+    *,
+    from_bottom: float | None = None,
+) -> list[tuple[int, dict]]:
+    """The width classes (``charts.fit.set_width_layouts``: ``(least width, relayout
+    dict)``, the first from 0 px) of the labels that are the figure's annotations
+    ``first``, ``first + 1``, ... : each one's ``xanchor``, ``yshift`` and wrapped
+    ``text`` from ``layout_labels`` on a plot ``least - margins`` px wide. Labels hang
+    from the plot's top (``yshift`` down), or with ``from_bottom`` (px) stand on the
+    plot's bottom, that far up, and stack upwards."""
     layouts = []
     for least in WIDTH_CLASSES:
-        plot_width = least - (margin.l or 0) - (margin.r or 0)
-        placed = layout_labels(dates, labels, x_range, plot_width)
+        placed = layout_labels(dates, labels, x_range, least - margins)
         layout = {}
         for index, (anchor, shift, text) in enumerate(placed):
             key = f"annotations[{first + index}]"
             layout[f"{key}.xanchor"] = anchor
-            layout[f"{key}.yshift"] = shift
+            layout[f"{key}.yshift"] = shift if from_bottom is None else from_bottom - shift
             layout[f"{key}.text"] = text
         layouts.append((least, layout))
     layouts[0] = (0, layouts[0][1])
-    return set_width_layouts(fig, layouts)
+    return layouts
 
 
 def layout_labels(
@@ -139,16 +157,27 @@ def layout_labels(
     return placed
 
 
-def _x_range(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The figure's x range: its set range, else the span of its traces' x values."""
-    if fig.layout.xaxis.range:
-        first, last = fig.layout.xaxis.range
+def x_range(fig: go.Figure | dict) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The x range of a figure (or its plain dict, as a payload holds it): its set
+    range, else the span of its traces' x values (horizontal bars left out); None when
+    it has neither."""
+    if isinstance(fig, go.Figure):
+        fig = {
+            "layout": {"xaxis": {"range": fig.layout.xaxis.range}},
+            "data": [
+                {"x": getattr(trace, "x", None), "orientation": getattr(trace, "orientation", None)}
+                for trace in fig.data
+            ],
+        }
+    set_range = ((fig.get("layout") or {}).get("xaxis") or {}).get("range")
+    if set_range:
+        first, last = set_range
         return pd.Timestamp(first), pd.Timestamp(last)
     xs = [
         pd.Timestamp(x)
-        for trace in fig.data
-        if getattr(trace, "x", None) is not None and getattr(trace, "orientation", None) != "h"
-        for x in trace.x
+        for trace in fig.get("data") or []
+        if trace.get("x") is not None and trace.get("orientation") != "h"
+        for x in trace["x"]
         if x is not None
     ]
     return (min(xs), max(xs)) if xs else None

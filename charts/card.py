@@ -216,6 +216,18 @@ def chart_body(
         if payload["events"]
         else []
     )
+    # The decisions and actions drawn on the chart, in words (short titles only).
+    decisions = (
+        [
+            html.P(
+                [t("meetings.trend.card", lang), " "]
+                + [f"{decision['text']}. " for decision in payload["decisions"]],
+                className="chart-decisions small mb-1",
+            )
+        ]
+        if payload.get("decisions")
+        else []
+    )
     return [
         html.Figure(
             [
@@ -235,6 +247,7 @@ def chart_body(
             className="chart-table-toggle",
         ),
         *events,
+        *decisions,
         data_links(spec, filters or Filters(), lang),
         html.P(stamp, className="chart-stamp text-muted small mb-0"),
     ]

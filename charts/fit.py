@@ -63,8 +63,22 @@ def set_width_layouts(fig: go.Figure, layouts: list[tuple[int, dict]]) -> go.Fig
     either list, the layout is the union of each list's class for that width. Applies
     the widest class to the figure itself. Returns ``fig``."""
     meta = dict(fig.layout.meta or {})
-    current = [(entry["minWidth"], entry["layout"]) for entry in meta.get(FIT_KEY, [])]
-    bounds = sorted({0, *(width for width, _ in current), *(width for width, _ in layouts)})
+    merged = merge_width_layouts(meta.get(FIT_KEY, []), layouts)
+    meta[FIT_KEY] = merged
+    fig.update_layout(meta=meta)
+    for key, value in merged[-1]["layout"].items():
+        fig.layout[key] = value
+    return fig
+
+
+def merge_width_layouts(current: list[dict], layouts: list[tuple[int, dict]]) -> list[dict]:
+    """The width classes ``current`` (``[{"minWidth", "layout"}]``, as in ``tkFit``)
+    merged with ``layouts`` (``(least width in px, relayout dict)``, narrowest first):
+    at each class boundary of either list, the union of each list's class for that
+    width (``layouts`` winning on a key both set). New lists and dicts; nothing given
+    is changed."""
+    existing = [(entry["minWidth"], entry["layout"]) for entry in current]
+    bounds = sorted({0, *(width for width, _ in existing), *(width for width, _ in layouts)})
 
     def at(entries: list[tuple[int, dict]], width: int) -> dict:
         chosen: dict = {}
@@ -73,12 +87,7 @@ def set_width_layouts(fig: go.Figure, layouts: list[tuple[int, dict]]) -> go.Fig
                 chosen = layout
         return chosen
 
-    merged = [
-        {"minWidth": width, "layout": {**at(current, width), **at(layouts, width)}}
+    return [
+        {"minWidth": width, "layout": {**at(existing, width), **at(layouts, width)}}
         for width in bounds
     ]
-    meta[FIT_KEY] = merged
-    fig.update_layout(meta=meta)
-    for key, value in merged[-1]["layout"].items():
-        fig.layout[key] = value
-    return fig

@@ -8,13 +8,17 @@ returns exactly the plotted (protected) numbers and no exact count leaves the se
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 
 from charts.annotations import add_events, events_in_view
 from charts.catalog import CHARTS, ChartSpec
+from charts.decisions import add_decisions, card_items, decisions_sentence, markers_in_view
 from charts.figures import FigureOptions, hidden_note
 from charts.small_multiples import small_multiples_figure
 from charts.spc import (
@@ -35,6 +39,7 @@ from charts.summary import (
     summarise,
 )
 from exports.files import file_stem
+from meetings import store
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
 from queries.periods import (
@@ -57,6 +62,8 @@ from queries.reference import (
 from queries.results import as_stated
 from settings import get_settings
 from translations import format_date, t
+
+log = logging.getLogger(__name__)
 
 _EMPTY_TARGETS = pd.DataFrame(
     columns=[
@@ -513,8 +520,10 @@ def chart_payload(
     chart is not drawn), ``figure`` (plotly figure dict), ``summary`` (sentences, ending
     with ``partial_note``), ``partial_note`` (the periods left out as incomplete, or
     ""), ``table`` (``{"columns", "rows"}`` of strings), ``events`` (``[{"date",
-    "label"}]``), ``data_as_of`` (ISO date or None), ``synthetic`` (bool), ``empty``
-    (bool: the filters leave no data).
+    "label"}]``), ``decisions`` (the decisions and actions drawn on it:
+    ``charts.decisions.card_items``; not cached, see ``with_decisions``), ``data_as_of``
+    (ISO date or None), ``synthetic`` (bool), ``empty`` (bool: the filters leave no
+    data).
     """
     spec = CHARTS[chart_id]
     if view not in available_views(spec):
@@ -532,7 +541,38 @@ def chart_payload(
         )
     else:
         phases = ()
-    return _payload(chart_id, filters, lang, view, phases)
+    return with_decisions(_payload(chart_id, filters, lang, view, phases), chart_id, lang)
+
+
+def recorded_decisions(chart_id: str) -> list[dict[str, Any]]:
+    """The decisions and actions recorded on the chart in the app database
+    (``meetings.store.decisions_for_chart``), or ``[]`` with a log entry when the app
+    database cannot be read: a chart never fails because of it."""
+    try:
+        return store.decisions_for_chart(chart_id)
+    except (sa.exc.SQLAlchemyError, OSError):
+        log.exception("decisions of chart %s could not be read; drawn without them", chart_id)
+        return []
+
+
+def with_decisions(payload: dict[str, Any], chart_id: str, lang: str) -> dict[str, Any]:
+    """``payload`` (the memoized ``_payload``, left unchanged) with the decisions and
+    actions of the data discussions on it (``charts.decisions``): their markers on a
+    copy of the figure, their sentence at the end of the summary (the text
+    alternative) and ``decisions`` (``charts.decisions.card_items``) for the card.
+    Read anew on every call, so a decision shows at once whatever the cache holds.
+    Views without a time axis (units) and empty payloads get ``decisions: []``."""
+    if payload.get("empty", True) or payload.get("view") == "units":
+        return {**payload, "decisions": []}
+    markers = markers_in_view(recorded_decisions(chart_id), payload["figure"], date.today())
+    if not markers:
+        return {**payload, "decisions": []}
+    return {
+        **payload,
+        "figure": add_decisions(payload["figure"], markers, lang),
+        "summary": " ".join((payload["summary"], decisions_sentence(markers, lang))),
+        "decisions": card_items(markers, lang),
+    }
 
 
 @cache.memoize()
