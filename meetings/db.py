@@ -24,6 +24,7 @@ from settings import get_settings
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: the key of the advisory lock the migrating worker holds.
 _PG_LOCK_KEY = 7_402_611
+CONNECT_TIMEOUT_S = 5
 _engines: dict[str, sa.Engine] = {}
 
 
@@ -57,7 +58,11 @@ def engine(url: str | None = None) -> sa.Engine:
             cursor.close()
 
     else:
-        made = sa.create_engine(url, pool_pre_ping=True)
+        # Charts read their decision markers from here: a host that does not answer
+        # must not hold a chart up for long (they are drawn without them, logged).
+        made = sa.create_engine(
+            url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}
+        )
     _engines[url] = made
     return made
 
