@@ -79,7 +79,11 @@ def create_series(name: object, members: object, rhythm: object, lang: str):
     done = success(
         [
             t("meetings.index.created", lang, name=row["name"]) + " ",
-            html.A(t("meetings.index.open_series", lang), href=series_path(row["id"])),
+            html.A(
+                t("meetings.index.open_series", lang),
+                href=series_path(row["id"]),
+                className="alert-link",
+            ),
         ],
         lang,
     )
@@ -188,7 +192,11 @@ def create_meeting(data: object, title: object, meeting_date: object):
     done = success(
         [
             t("meetings.series_page.created", lang, title=row["title"]) + " ",
-            html.A(t("meetings.series_page.open_meeting", lang), href=meeting_path(row["id"])),
+            html.A(
+                t("meetings.series_page.open_meeting", lang),
+                href=meeting_path(row["id"]),
+                className="alert-link",
+            ),
         ],
         lang,
     )
