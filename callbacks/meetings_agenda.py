@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import date
 
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
@@ -84,8 +85,7 @@ def create_series(name: object, members: object, rhythm: object, lang: str):
                 href=series_path(row["id"]),
                 className="alert-link",
             ),
-        ],
-        lang,
+        ]
     )
     return series_list(rows, lang).children, done, "", "", ""
 
@@ -141,7 +141,7 @@ def update_series(data: object, name: object, members: object, rhythm: object):
     except STORE_ERRORS as exc:
         return (failure(exc, lang), no_update, *keep)
     return (
-        success(t("meetings.form.saved", lang), lang),
+        success(t("meetings.form.saved", lang)),
         {"id": series_id, "version": row["version"], "lang": lang},
         t("meetings.series_page.title", lang, name=row["name"]),
         series_details(row, lang).children,
@@ -178,8 +178,6 @@ def _update_series(n_clicks, data, name, members, rhythm):
 def create_meeting(data: object, title: object, meeting_date: object):
     """Create a meeting in the page's series: ``(status, meetings list, title, date)``
     — on success a link to the new meeting, the list anew and empty fields."""
-    from datetime import date
-
     lang = _lang(data)
     series_id, _version = _ctx(data)
     try:
@@ -197,8 +195,7 @@ def create_meeting(data: object, title: object, meeting_date: object):
                 href=meeting_path(row["id"]),
                 className="alert-link",
             ),
-        ],
-        lang,
+        ]
     )
     return done, series_meetings(rows, date.today(), lang).children, "", ""
 
@@ -245,7 +242,7 @@ def update_meeting(data: object, title: object, meeting_date: object):
     except STORE_ERRORS as exc:
         return (failure(exc, lang), no_update, *keep)
     return (
-        success(t("meetings.form.saved", lang), lang),
+        success(t("meetings.form.saved", lang)),
         {"id": meeting_id, "version": row["version"], "lang": lang},
         row["title"],
         no_update,
@@ -352,9 +349,9 @@ def change_agenda(action: Mapping, data: object, form: Mapping):
     if status is None:
         if outcome == "added":
             title = t(CHARTS[meeting["items"][-1]["chart_id"]].text_key("title"), lang)
-            status = success(t("meetings.agenda.added", lang, title=title), lang)
+            status = success(t("meetings.agenda.added", lang, title=title))
         else:
-            status = success(t("meetings.agenda.changed", lang), lang)
+            status = success(t("meetings.agenda.changed", lang))
     context = {"id": meeting_id, "version": meeting["version"], "lang": lang}
     return agenda_list(meeting, can_write(), lang).children, status, context
 

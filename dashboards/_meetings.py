@@ -78,7 +78,7 @@ def failure(error: BaseException, lang: str) -> html.Div:
     return alert(error_text(error, lang), color, "save-refused")
 
 
-def success(children, lang: str) -> html.Div:  # noqa: ARG001 - same shape as failure
+def success(children) -> html.Div:
     """A saved change as an announced alert."""
     return alert(children, "success", "save-done")
 

@@ -633,3 +633,28 @@ def test_mp090_browser_series_meeting_and_item(dash_duo, browser_db, app_db, fak
         assert dash_duo.get_logs() == []
     finally:
         configure(original)
+
+
+def test_mp038_malformed_callback_bodies_change_nothing(writer):
+    _row, january, _march = _series_with_meetings(writer)
+    missing = "Tietoa ei löytynyt (se on voitu poistaa)."
+    for data in ("garbage", {"id": "x", "version": 1}, None):
+        _children, status, context = cb.change_agenda({"type": "agenda-add"}, data, form())
+        assert text_of(status) == missing and context is cb.no_update
+    for action in (
+        {"type": "agenda-move", "item": "x", "offset": -1},
+        {"type": "agenda-move", "item": 1, "offset": 5},
+        {"type": "agenda-remove", "item": 999},
+        {"type": "something-else", "item": 1},
+    ):
+        _children, status, _context = cb.change_agenda(action, ctx(january), form())
+        assert text_of(status) == missing, action
+    assert store.get_meeting(january["id"])["version"] == january["version"]
+    assert text_of(cb.update_series("garbage", "Nimi", "", "")[0]) == missing
+    assert text_of(cb.create_meeting({"id": -3}, "Kokous", "2025-01-01")[0]) == missing
+
+
+def test_mp039_navigation_links_to_the_meeting_pages():
+    links = [c for c in _walk(dash_app.layout) if getattr(c, "href", None) == "/tietokeskustelut"]
+    assert [text_of(link) for link in links] == ["Tietokeskustelut"]
+    assert links[0].active == "partial"
