@@ -22,6 +22,7 @@ from dashboards import meetings_index, meetings_meeting, meetings_series
 from meetings import db, store
 from meetings.agenda import chart_options, describe_item, pasted_query
 from meetings.calendar import parse_year, year_months
+from queries.cache import cache
 from settings import configure, get_settings
 from tests.servers import WAIT
 from tests.test_browser import _axe_violations
@@ -631,6 +632,16 @@ def test_mp090_browser_series_meeting_and_item(dash_duo, browser_db, app_db, fak
         assert "Yhteensä 20 min" in dash_duo.find_element("#agenda-total").text
         assert _axe_violations(dash_duo) == [], "meeting page"
         assert dash_duo.get_logs() == []
+
+        # Without an identity the same page is read-only: no forms, no buttons.
+        configure(replace(get_settings(), demo_user=""))
+        dash_duo.wait_for_page(url=dash_duo.driver.current_url)
+        dash_duo.wait_for_element(".read-only-notice", timeout=WAIT)
+        dash_duo.wait_for_contains_text("#agenda-list", "Yhteensä 20 min", timeout=WAIT)
+        assert dash_duo.find_elements("#agenda-add") == []
+        assert dash_duo.find_elements("#agenda-list button") == []
+        assert _axe_violations(dash_duo) == [], "read-only meeting page"
+        assert dash_duo.get_logs() == []
     finally:
         configure(original)
 
@@ -658,3 +669,20 @@ def test_mp039_navigation_links_to_the_meeting_pages():
     links = [c for c in _walk(dash_app.layout) if getattr(c, "href", None) == "/tietokeskustelut"]
     assert [text_of(link) for link in links] == ["Tietokeskustelut"]
     assert links[0].active == "partial"
+
+
+def test_mp006_item_description_names_the_unit(reporting_db):
+    # TA01 is "Alfan terveysasema" of the municipality Alfa in the fixture's unit list
+    # (tests/fixtures/common.py); a unit's name is "<municipality> – <unit>".
+    item = {"chart_id": "jonot", "query": "from=2024-01&unit=TA01&view=jonot:units"}
+    assert describe_item(item, "fi") == (
+        "Ajanjakso 1/2024–viimeisin; aikataso kuukausi; yksikkö: Alfa – Alfan terveysasema. "
+        "Näkymä: Yksiköittäin"
+    )
+
+
+def test_mp007_item_description_without_the_unit_list_shows_the_address():
+    # No reporting DB here (conftest): the unit cannot be named, the address is shown.
+    cache.clear()  # no unit list memoized by an earlier test
+    item = {"chart_id": "jonot", "query": "unit=TA01"}
+    assert describe_item(item, "fi") == "Rajaukset: unit=TA01"
