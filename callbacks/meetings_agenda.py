@@ -19,7 +19,10 @@ from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from charts.catalog import CHARTS
 from dashboards._agenda import (
     MEETING_CTX,
+    actions_section,
     agenda_list,
+    meeting_subtitle,
+    previous_actions,
     suggestion_list,
 )
 from dashboards._meetings import (
@@ -219,14 +222,18 @@ def _create_meeting(n_clicks, data, title, meeting_date):
 
 def update_meeting(data: object, title: object, meeting_date: object):
     """Save a meeting's title and date at the page's version: ``(status, context,
-    page title, title field, date field)``; a Conflict shows the saved version."""
+    page title, title field, date field, subtitle, actions)`` — after a save the page
+    head and last meetings' actions for the (maybe new) date; a Conflict shows the
+    saved version and puts it in the fields."""
     lang = _lang(data)
     meeting_id, version = _ctx(data)
-    keep = (no_update,) * 3
+    keep = (no_update,) * 5
     if meeting_id is None:
         return (failure(store.NotFound(data), lang), no_update, *keep)
     try:
-        row = store.update_meeting(meeting_id, version, title, meeting_date, author=current_user())
+        store.update_meeting(meeting_id, version, title, meeting_date, author=current_user())
+        meeting = store.get_meeting(meeting_id)
+        actions = previous_actions(meeting)
     except Conflict as exc:
         current = exc.current
         if current is None:
@@ -238,15 +245,20 @@ def update_meeting(data: object, title: object, meeting_date: object):
             no_update,
             current["title"],
             current["meeting_date"].isoformat(),
+            no_update,
+            no_update,
         )
     except STORE_ERRORS as exc:
         return (failure(exc, lang), no_update, *keep)
+    today = date.today()
     return (
         success(t("meetings.form.saved", lang)),
-        {"id": meeting_id, "version": row["version"], "lang": lang},
-        row["title"],
+        {"id": meeting_id, "version": meeting["version"], "lang": lang},
+        meeting["title"],
         no_update,
         no_update,
+        meeting_subtitle(meeting, today, lang),
+        actions_section(actions, today, lang),
     )
 
 
@@ -256,6 +268,8 @@ def update_meeting(data: object, title: object, meeting_date: object):
     Output("meeting-title", "children"),
     Output("meeting-edit-title", "value"),
     Output("meeting-edit-date", "value"),
+    Output("meeting-subtitle", "children"),
+    Output("meeting-actions", "children"),
     Input("meeting-edit-save", "n_clicks"),
     State(MEETING_CTX, "data"),
     State("meeting-edit-title", "value"),
@@ -264,7 +278,7 @@ def update_meeting(data: object, title: object, meeting_date: object):
 )
 def _update_meeting(n_clicks, data, title, meeting_date):
     if not n_clicks:
-        return (no_update,) * 5
+        return (no_update,) * 7
     return update_meeting(data, title, meeting_date)
 
 

@@ -13,9 +13,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from charts.catalog import CHARTS
-from dashboards._meetings import field, meeting_path, no_personal_data, section
+from dashboards._meetings import field, meeting_path, no_personal_data, section, series_path
 from meetings import store
 from meetings.agenda import chart_label, chart_options, describe_item
+from meetings.calendar import is_held
 from meetings.items import item_page_url, item_title
 from translations import format_date, t
 
@@ -53,6 +54,18 @@ def edit_form(meeting: Mapping, lang: str) -> list:
             n_clicks=0,
         ),
         html.Div(id="meeting-edit-status", className="mt-3"),
+    ]
+
+
+def meeting_subtitle(meeting: Mapping, today: date, lang: str) -> list:
+    """The series (linked), the date and whether the meeting is held or planned."""
+    held = is_held(meeting["meeting_date"], today)
+    return [
+        html.A(meeting["series"]["name"], href=series_path(meeting["series_id"])),
+        html.Span(", " + format_date(meeting["meeting_date"], lang) + ". "),
+        html.Span(
+            t("meetings.meeting_page.held" if held else "meetings.meeting_page.planned", lang)
+        ),
     ]
 
 

@@ -15,6 +15,7 @@ from dashboards._agenda import (
     agenda_list,
     edit_form,
     meeting_ctx,
+    meeting_subtitle,
     previous_actions,
 )
 from dashboards._meetings import (
@@ -24,13 +25,11 @@ from dashboards._meetings import (
     page_lang,
     parse_id,
     section,
-    series_path,
 )
 from dashboards._meetings import exists as _exists
 from meetings import store
-from meetings.calendar import is_held
 from meetings.components import can_write, read_only_notice
-from translations import format_date, t
+from translations import t
 
 
 def path_ok(meeting_id: str | None = None) -> bool:
@@ -92,25 +91,11 @@ def layout(meeting_id: str | None = None, **query: object):
     except STORE_ERRORS as exc:
         return html.Div([html.H1(t("meetings.index.title", lang)), failure(exc, lang)])
     writer = can_write()
-    series = meeting["series"]
-    held = is_held(meeting["meeting_date"], today)
     parts = [
         html.H1(meeting["title"], id="meeting-title"),
-        html.P(
-            [
-                html.A(series["name"], href=series_path(series["id"])),
-                html.Span(", " + format_date(meeting["meeting_date"], lang) + ". "),
-                html.Span(
-                    t(
-                        "meetings.meeting_page.held" if held else "meetings.meeting_page.planned",
-                        lang,
-                    )
-                ),
-            ],
-            className="lead",
-        ),
+        html.P(meeting_subtitle(meeting, today, lang), className="lead", id="meeting-subtitle"),
         *read_only_notice(lang),
-        actions_section(actions, today, lang),
+        html.Div(actions_section(actions, today, lang), id="meeting-actions"),
         section(
             t("meetings.agenda.heading", lang),
             "agenda-heading",

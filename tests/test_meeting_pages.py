@@ -509,10 +509,13 @@ def _walk(node):
 
 def test_mp035_meeting_title_and_date_edit(writer):
     _row, january, _march = _series_with_meetings(writer)
-    status, context, title, *_ = cb.update_meeting(ctx(january), "Tammikuun kokous", "2025-01-12")
+    saved = cb.update_meeting(ctx(january), "Tammikuun kokous", "2025-01-12")
+    status, context, title, _title_field, _date_field, subtitle, actions = saved
     assert text_of(status) == "Tallennettu." and title == "Tammikuun kokous"
+    assert text_of(subtitle).endswith("12.1.2025. Kokous on pidetty.")
+    assert "Ei avoimia toimenpiteitä aiemmista kokouksista." in text_of(actions)
     assert store.get_meeting(january["id"])["meeting_date"] == date(2025, 1, 12)
-    status, context2, _t, title_field, date_field = cb.update_meeting(
+    status, context2, _t, title_field, date_field, *_ = cb.update_meeting(
         ctx(january), "Toinen", "2025-01-13"
     )
     assert "Tallennus peruttiin" in text_of(status) and "12.1.2025" in text_of(status)
