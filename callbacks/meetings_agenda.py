@@ -27,7 +27,6 @@ from dashboards._agenda import (
 )
 from dashboards._meetings import (
     STORE_ERRORS,
-    failure,
     meeting_path,
     page_lang,
     parse_id,
@@ -37,7 +36,7 @@ from dashboards._meetings import (
 from dashboards._series import series_details, series_list, series_meetings
 from meetings import store
 from meetings.agenda import chart_options, pasted_query
-from meetings.components import can_write
+from meetings.components import can_write, error_alert
 from meetings.identity import current_user
 from meetings.store import Conflict
 from queries.engine import DATABASE_ERRORS
@@ -79,7 +78,7 @@ def create_series(name: object, members: object, rhythm: object, lang: str):
         row = store.create_series(name, members, rhythm, author=current_user())
         rows = store.list_series()
     except STORE_ERRORS as exc:
-        return no_update, failure(exc, lang), no_update, no_update, no_update
+        return no_update, error_alert(exc, lang), no_update, no_update, no_update
     done = success(
         [
             t("meetings.index.created", lang, name=row["name"]) + " ",
@@ -120,20 +119,20 @@ def update_series(data: object, name: object, members: object, rhythm: object):
     series_id, version = _ctx(data)
     keep = (no_update,) * 5
     if series_id is None:
-        return (failure(store.NotFound(data), lang), no_update, *keep)
+        return (error_alert(store.NotFound(data), lang), no_update, *keep)
     try:
         row = store.update_series(series_id, version, name, members, rhythm, author=current_user())
     except Conflict as exc:
         current = exc.current
         if current is None:
-            return (failure(exc, lang), no_update, *keep)
+            return (error_alert(exc, lang), no_update, *keep)
         shown = [
             current["name"],
             current.get("rhythm") or "–",
             *(current.get("members") or "").splitlines(),
         ]
         return (
-            [failure(exc, lang), _saved_version(shown, lang)],
+            [error_alert(exc, lang), _saved_version(shown, lang)],
             {"id": series_id, "version": current["version"], "lang": lang},
             no_update,
             no_update,
@@ -142,7 +141,7 @@ def update_series(data: object, name: object, members: object, rhythm: object):
             current.get("rhythm") or "",
         )
     except STORE_ERRORS as exc:
-        return (failure(exc, lang), no_update, *keep)
+        return (error_alert(exc, lang), no_update, *keep)
     return (
         success(t("meetings.form.saved", lang)),
         {"id": series_id, "version": row["version"], "lang": lang},
@@ -189,7 +188,7 @@ def create_meeting(data: object, title: object, meeting_date: object):
         row = store.create_meeting(series_id, title, meeting_date, author=current_user())
         rows = store.list_meetings(series_id)
     except STORE_ERRORS as exc:
-        return failure(exc, lang), no_update, no_update, no_update
+        return error_alert(exc, lang), no_update, no_update, no_update
     done = success(
         [
             t("meetings.series_page.created", lang, title=row["title"]) + " ",
@@ -229,7 +228,7 @@ def update_meeting(data: object, title: object, meeting_date: object):
     meeting_id, version = _ctx(data)
     keep = (no_update,) * 5
     if meeting_id is None:
-        return (failure(store.NotFound(data), lang), no_update, *keep)
+        return (error_alert(store.NotFound(data), lang), no_update, *keep)
     try:
         store.update_meeting(meeting_id, version, title, meeting_date, author=current_user())
         meeting = store.get_meeting(meeting_id)
@@ -237,10 +236,10 @@ def update_meeting(data: object, title: object, meeting_date: object):
     except Conflict as exc:
         current = exc.current
         if current is None:
-            return (failure(exc, lang), no_update, *keep)
+            return (error_alert(exc, lang), no_update, *keep)
         shown = [current["title"], format_date(current["meeting_date"], lang)]
         return (
-            [failure(exc, lang), _saved_version(shown, lang)],
+            [error_alert(exc, lang), _saved_version(shown, lang)],
             {"id": meeting_id, "version": current["version"], "lang": lang},
             no_update,
             current["title"],
@@ -249,7 +248,7 @@ def update_meeting(data: object, title: object, meeting_date: object):
             no_update,
         )
     except STORE_ERRORS as exc:
-        return (failure(exc, lang), no_update, *keep)
+        return (error_alert(exc, lang), no_update, *keep)
     today = date.today()
     return (
         success(t("meetings.form.saved", lang)),
@@ -348,18 +347,18 @@ def change_agenda(action: Mapping, data: object, form: Mapping):
     lang = _lang(data)
     meeting_id, version = _ctx(data)
     if meeting_id is None:
-        return no_update, failure(store.NotFound(data), lang), no_update
+        return no_update, error_alert(store.NotFound(data), lang), no_update
     status = None
     try:
         outcome = _apply(action, meeting_id, version, form)
     except Conflict as exc:
-        status = failure(exc, lang)
+        status = error_alert(exc, lang)
     except STORE_ERRORS as exc:
-        return no_update, failure(exc, lang), no_update
+        return no_update, error_alert(exc, lang), no_update
     try:
         meeting = store.get_meeting(meeting_id)
     except STORE_ERRORS as exc:
-        return no_update, status or failure(exc, lang), no_update
+        return no_update, status or error_alert(exc, lang), no_update
     if status is None:
         if outcome == "added":
             title = t(CHARTS[meeting["items"][-1]["chart_id"]].text_key("title"), lang)

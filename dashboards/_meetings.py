@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from dash import get_relative_path, html
 
 from charts.card import alert
-from meetings.messages import error_text
 from meetings.store import Conflict, InvalidInput, NotFound, ReadOnly
 from settings import get_settings
 from translations import normalise_language, t
@@ -70,12 +69,6 @@ def meeting_path(meeting_id: int, rest: str = "") -> str:
 def series_path(series_id: int) -> str:
     """A series' page, prefixed."""
     return get_relative_path(f"{BASE_PATH}/sarjat/{series_id}")
-
-
-def failure(error: BaseException, lang: str) -> html.Div:
-    """A store refusal or a database failure as an announced alert."""
-    color = "warning" if isinstance(error, Conflict) else "danger"
-    return alert(error_text(error, lang), color, "save-refused")
 
 
 def success(children) -> html.Div:

@@ -11,7 +11,6 @@ from charts.card import alert
 from dashboards._meetings import (
     BASE_PATH,
     STORE_ERRORS,
-    failure,
     meeting_path,
     page_lang,
     section,
@@ -19,7 +18,7 @@ from dashboards._meetings import (
 from dashboards._series import series_form, series_list
 from meetings import store
 from meetings.calendar import MAX_YEAR, MIN_YEAR, parse_year, year_months
-from meetings.components import can_write, read_only_notice
+from meetings.components import can_write, error_alert, read_only_notice
 from translations import format_date, quote_value, t
 
 register_page(
@@ -128,7 +127,7 @@ def layout(vuosi: object = None, **query: object):
         series_rows = store.list_series()
         meetings = store.list_meetings()
     except STORE_ERRORS as exc:
-        return html.Div([html.H1(t("meetings.index.title", lang)), failure(exc, lang)])
+        return html.Div([html.H1(t("meetings.index.title", lang)), error_alert(exc, lang)])
     create = []
     if can_write():
         create = [

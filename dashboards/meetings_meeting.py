@@ -20,7 +20,6 @@ from dashboards._agenda import (
 )
 from dashboards._meetings import (
     STORE_ERRORS,
-    failure,
     meeting_path,
     page_lang,
     parse_id,
@@ -28,7 +27,7 @@ from dashboards._meetings import (
 )
 from dashboards._meetings import exists as _exists
 from meetings import store
-from meetings.components import can_write, read_only_notice
+from meetings.components import can_write, error_alert, read_only_notice
 from translations import t
 
 
@@ -89,7 +88,7 @@ def layout(meeting_id: str | None = None, **query: object):
         meeting = store.get_meeting(row_id)
         actions = previous_actions(meeting)
     except STORE_ERRORS as exc:
-        return html.Div([html.H1(t("meetings.index.title", lang)), failure(exc, lang)])
+        return html.Div([html.H1(t("meetings.index.title", lang)), error_alert(exc, lang)])
     writer = can_write()
     parts = [
         html.H1(meeting["title"], id="meeting-title"),

@@ -12,7 +12,6 @@ from dash import get_relative_path, html, register_page
 from dashboards._meetings import (
     BASE_PATH,
     STORE_ERRORS,
-    failure,
     field,
     no_personal_data,
     page_lang,
@@ -22,7 +21,7 @@ from dashboards._meetings import (
 from dashboards._meetings import exists as _exists
 from dashboards._series import series_details, series_form, series_meetings, version_store
 from meetings import store
-from meetings.components import can_write, read_only_notice
+from meetings.components import can_write, error_alert, read_only_notice
 from translations import t
 
 
@@ -86,7 +85,7 @@ def layout(series_id: str | None = None, **query: object):
         row = store.get_series(row_id)
         meetings = store.list_meetings(row_id)
     except STORE_ERRORS as exc:
-        return html.Div([back, failure(exc, lang)])
+        return html.Div([back, error_alert(exc, lang)])
     writer = can_write()
     parts = [
         back,
