@@ -18,6 +18,7 @@ from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
 from charts.catalog import CHARTS
 from dashboards._agenda import (
+    DEFAULT_MINUTES,
     MEETING_CTX,
     actions_section,
     agenda_list,
@@ -38,6 +39,7 @@ from meetings import store
 from meetings.agenda import chart_options, pasted_query
 from meetings.components import can_write, error_alert
 from meetings.identity import current_user
+from meetings.items import item_title
 from meetings.store import Conflict
 from queries.engine import DATABASE_ERRORS
 from translations import format_date, normalise_language, t
@@ -284,9 +286,9 @@ def _update_meeting(n_clicks, data, title, meeting_date):
 # --- agenda ------------------------------------------------------------------------
 
 
-def _apply(action: Mapping, meeting_id: int, version: object, form: Mapping) -> str:
-    """Do one agenda change; returns the success message's key. Raises the store's
-    exceptions (``InvalidInput`` for a malformed action)."""
+def _apply(action: Mapping, meeting_id: int, version: object, form: Mapping) -> dict | None:
+    """Do one agenda change; returns the added item's row (None for a move or a
+    removal). Raises the store's exceptions (``NotFound`` for a malformed action)."""
     author = current_user()
     kind = action.get("type")
     if kind == "agenda-add":
@@ -294,15 +296,14 @@ def _apply(action: Mapping, meeting_id: int, version: object, form: Mapping) -> 
         if not chart_id:
             raise store.InvalidInput("meetings.agenda.choose_chart")
         minutes = form.get("minutes")
-        store.add_item(
+        return store.add_item(
             meeting_id,
             version,
             chart_id,
             pasted_query(form.get("address")),
-            10 if minutes in (None, "") else minutes,
+            DEFAULT_MINUTES if minutes in (None, "") else minutes,
             author=author,
         )
-        return "added"
     if kind == "agenda-suggest":
         suggestions = form.get("suggestions") or []
         index = action.get("index")
@@ -311,15 +312,14 @@ def _apply(action: Mapping, meeting_id: int, version: object, form: Mapping) -> 
         chosen = suggestions[index]
         if not isinstance(chosen, Mapping):
             raise store.NotFound(index)
-        store.add_item(
+        return store.add_item(
             meeting_id,
             version,
             chosen.get("chart_id"),
             chosen.get("query") or "",
-            10,
+            DEFAULT_MINUTES,
             author=author,
         )
-        return "added"
     item_id = parse_id(action.get("item"))
     if item_id is None:
         raise store.NotFound(action.get("item"))
@@ -328,10 +328,10 @@ def _apply(action: Mapping, meeting_id: int, version: object, form: Mapping) -> 
         if offset not in (-1, 1) or isinstance(offset, bool):
             raise store.NotFound(offset)
         store.move_item(meeting_id, version, item_id, offset, author=author)
-        return "changed"
+        return None
     if kind == "agenda-remove":
         store.remove_item(meeting_id, version, item_id, author=author)
-        return "changed"
+        return None
     raise store.NotFound(kind)
 
 
@@ -350,7 +350,7 @@ def change_agenda(action: Mapping, data: object, form: Mapping):
         return no_update, error_alert(store.NotFound(data), lang), no_update
     status = None
     try:
-        outcome = _apply(action, meeting_id, version, form)
+        added = _apply(action, meeting_id, version, form)
     except Conflict as exc:
         status = error_alert(exc, lang)
     except STORE_ERRORS as exc:
@@ -360,8 +360,8 @@ def change_agenda(action: Mapping, data: object, form: Mapping):
     except STORE_ERRORS as exc:
         return no_update, status or error_alert(exc, lang), no_update
     if status is None:
-        if outcome == "added":
-            title = t(CHARTS[meeting["items"][-1]["chart_id"]].text_key("title"), lang)
+        if added is not None:
+            title = item_title(added, lang)
             status = success(t("meetings.agenda.added", lang, title=title))
         else:
             status = success(t("meetings.agenda.changed", lang))
