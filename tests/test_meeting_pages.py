@@ -24,6 +24,7 @@ from meetings.agenda import chart_options, describe_item, pasted_query
 from meetings.calendar import parse_year, year_months
 from queries.cache import cache
 from settings import configure, get_settings
+from tests.callback_bodies import callback_body, server_outputs, stringify
 from tests.servers import WAIT
 from tests.test_browser import _axe_violations
 
@@ -689,3 +690,27 @@ def test_mp007_item_description_without_the_unit_list_shows_the_address():
     cache.clear()  # no unit list memoized by an earlier test
     item = {"chart_id": "jonot", "query": "unit=TA01"}
     assert describe_item(item, "fi") == "Rajaukset: unit=TA01"
+
+
+MY_IDS = ("series-", "meeting-", "agenda-")
+JUNK = [None, 0, 1, "x", "", [1, "a"], {"id": 1}, {"id": "1", "version": "a", "lang": 5}]
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=repr)
+def test_mp040_callbacks_take_any_values_without_a_server_error(writer, junk):
+    """Every input of the meeting callbacks, pressed with junk values in every field,
+    through Dash's endpoint: a message or nothing, never a 500."""
+    row = store.create_series("Johtoryhmä", "", "", author=writer)
+    store.create_meeting(row["id"], "Kokous", "2025-01-10", author=writer)
+    client = dash_app.server.test_client()
+    client.get("/")  # Dash completes its callback map at the first request
+    outputs = [k for k in server_outputs(dash_app) if any(i in k for i in MY_IDS)]
+    assert len(outputs) == 7  # the callbacks of callbacks/meetings_agenda.py
+    for output in outputs:
+        body = callback_body(dash_app, output, values=lambda _e: junk, many=2)
+        for entry in body["inputs"]:
+            for one in entry if isinstance(entry, list) else [entry]:
+                body["changedPropIds"] = [f"{stringify(one['id'])}.{one['property']}"]
+                response = client.post("/_dash-update-component", json=body)
+                assert response.status_code < 500, (output, one, response.get_data()[:300])
+    assert store.get_series(row["id"])["version"] == 1  # no junk version passes the guard
