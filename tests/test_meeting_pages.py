@@ -714,3 +714,15 @@ def test_mp040_callbacks_take_any_values_without_a_server_error(writer, junk):
                 response = client.post("/_dash-update-component", json=body)
                 assert response.status_code < 500, (output, one, response.get_data()[:300])
     assert store.get_series(row["id"])["version"] == 1  # no junk version passes the guard
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"vuosi": ["2024", "2025"]}, {"lang": ["sv", "fi"]}, {"lang": 5, "x": "y"}, {"vuosi": "-1"}],
+    ids=repr,
+)
+def test_mp041_page_layouts_take_any_parameters(reader, query):
+    assert "H1(" in str(meetings_index.layout(**query))
+    for raw in ("abc", "0", "-1", "99999999999999999999", None):
+        assert "Tietoa ei löytynyt" in text_of(meetings_series.layout(series_id=raw, **query))
+        assert "Tietoa ei löytynyt" in text_of(meetings_meeting.layout(meeting_id=raw, **query))
