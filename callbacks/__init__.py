@@ -6,6 +6,7 @@ from callbacks import (  # noqa: F401
     exports_pptx,
     filters,
     kpi_cards,
+    meeting_records,
     meetings_agenda,
     shell,
 )
