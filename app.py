@@ -88,6 +88,15 @@ def _shell(lang: str) -> html.Div:
         )
         for area in ALL_AREAS
     ]
+    nav_links.append(
+        dbc.NavItem(
+            dbc.NavLink(
+                t("meetings.nav.title", lang),
+                href=get_relative_path("/tietokeskustelut"),
+                active="partial",
+            )
+        )
+    )
     return html.Div(
         [
             html.A(t("shell.skip_to_content", lang), href="#main", className="skip-link"),

@@ -7,5 +7,6 @@ from callbacks import (  # noqa: F401
     filters,
     kpi_cards,
     meeting_records,
+    meetings_agenda,
     shell,
 )

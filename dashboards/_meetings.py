@@ -1,0 +1,104 @@
+"""Shared parts of the meeting pages (``/tietokeskustelut...``): the language, ids
+from the path, what a store failure looks like, and small form pieces. Dash Pages
+skips this module (its name starts with ``_``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+import dash_bootstrap_components as dbc
+import sqlalchemy as sa
+from dash import get_relative_path, html
+
+from charts.card import alert
+from meetings.store import Conflict, InvalidInput, NotFound, ReadOnly
+from settings import get_settings
+from translations import normalise_language, t
+
+BASE_PATH = "/tietokeskustelut"
+# What a store call may raise that a page or callback shows as a message: refusals
+# (``meetings.messages``) and the app database being unreachable (SQLAlchemy).
+STORE_ERRORS: tuple[type[BaseException], ...] = (
+    InvalidInput,
+    Conflict,
+    NotFound,
+    ReadOnly,
+    sa.exc.SQLAlchemyError,
+)
+
+
+def page_lang(query: Mapping[str, object]) -> str:
+    """The language of a meeting page: its ``lang`` parameter when supported, else
+    the default (``settings.language``)."""
+    raw = query.get("lang")
+    raw = raw[0] if isinstance(raw, list) and raw else raw
+    return normalise_language(raw if isinstance(raw, str) else get_settings().language)
+
+
+def parse_id(raw: object) -> int | None:
+    """A row id from a path segment: 1–18 digits, else None."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw if raw > 0 else None
+    if isinstance(raw, str) and re.fullmatch(r"[0-9]{1,18}", raw) and int(raw) > 0:
+        return int(raw)
+    return None
+
+
+def exists(getter: Callable[[int], object], raw: object) -> bool:
+    """For ``path_ok``: whether ``raw`` is an id ``getter`` finds. When the app
+    database cannot be read the page is served (it then shows the database notice)."""
+    row_id = parse_id(raw)
+    if row_id is None:
+        return False
+    try:
+        getter(row_id)
+    except NotFound:
+        return False
+    except sa.exc.SQLAlchemyError:
+        return True
+    return True
+
+
+def meeting_path(meeting_id: int, rest: str = "") -> str:
+    """A meeting's page (or a page under it, ``rest`` like ``"/ennakko"``), prefixed."""
+    return get_relative_path(f"{BASE_PATH}/{meeting_id}{rest}")
+
+
+def series_path(series_id: int) -> str:
+    """A series' page, prefixed."""
+    return get_relative_path(f"{BASE_PATH}/sarjat/{series_id}")
+
+
+def success(children) -> html.Div:
+    """A saved change as an announced alert."""
+    return alert(children, "success", "save-done")
+
+
+def no_personal_data(lang: str, control_id: str) -> html.P:
+    """The form's reminder not to write personal data; ``control_id`` names the
+    paragraph (its id is ``control_id``)."""
+    return html.P(
+        t("meetings.form.no_personal_data", lang),
+        id=control_id,
+        className="form-text no-personal-data",
+    )
+
+
+def field(label: str, control, control_id: str, help_text: str = "", help_id: str = ""):
+    """A labelled form control with an optional help text below it."""
+    parts = [dbc.Label(label, html_for=control_id, className="mb-1 fw-semibold"), control]
+    if help_text:
+        parts.append(html.Div(help_text, id=help_id or None, className="form-text"))
+    return html.Div(parts, className="mb-3")
+
+
+def section(heading: str, heading_id: str, children: list, level: int = 2) -> html.Section:
+    """A section labelled by its heading (``h2`` by default)."""
+    tag = {2: html.H2, 3: html.H3}[level]
+    return html.Section(
+        [tag(heading, id=heading_id), *children],
+        **{"aria-labelledby": heading_id},
+        className="mb-4",
+    )
