@@ -76,21 +76,22 @@ def success(children) -> html.Div:
     return alert(children, "success", "save-done")
 
 
-def no_personal_data(lang: str, control_id: str) -> html.P:
-    """The form's reminder not to write personal data; ``control_id`` names the
-    paragraph (its id is ``control_id``)."""
+def no_personal_data(lang: str, control_id: str = "") -> html.P:
+    """The reminder every free-text form shows not to write personal data; its id is
+    ``control_id`` when given."""
+    named = {"id": control_id} if control_id else {}
     return html.P(
-        t("meetings.form.no_personal_data", lang),
-        id=control_id,
-        className="form-text no-personal-data",
+        t("meetings.form.no_personal_data", lang), className="form-text no-personal-data", **named
     )
 
 
 def field(label: str, control, control_id: str, help_text: str = "", help_id: str = ""):
-    """A labelled form control with an optional help text below it."""
+    """A labelled form control with an optional help text below it (its id
+    ``help_id``, default ``<control_id>-help``)."""
+    help_id = help_id or f"{control_id}-help"
     parts = [dbc.Label(label, html_for=control_id, className="mb-1 fw-semibold"), control]
     if help_text:
-        parts.append(html.Div(help_text, id=help_id or None, className="form-text"))
+        parts.append(html.Div(help_text, id=help_id, className="form-text"))
     return html.Div(parts, className="mb-3")
 
 

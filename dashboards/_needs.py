@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, get_relative_path, html
 
 from dashboards import _records as records
+from dashboards._meetings import no_personal_data
 from meetings.store import MAX_TEXT, NEED_STATUSES
 from translations import format_date, t
 
@@ -95,7 +96,7 @@ def need_form(need: Mapping, lang: str) -> html.Div:
                 ],
                 className="mb-2",
             ),
-            records.no_personal_data(lang),
+            no_personal_data(lang),
             html.Div(
                 [
                     html.Label(

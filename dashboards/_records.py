@@ -17,6 +17,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from charts.card import alert
+from dashboards._meetings import field, no_personal_data
 from meetings.store import MAX_TEXT, MAX_TITLE
 from translations import format_date, t
 
@@ -74,19 +75,6 @@ def changed_text(row: Mapping, lang: str) -> str:
 def alert_ok(text: str) -> html.Div:
     """A save that went through, announced (``role="status"``)."""
     return alert(text, "success", "save-done")
-
-
-def no_personal_data(lang: str) -> html.P:
-    """The reminder every free-text form shows."""
-    return html.P(t("meetings.records.no_personal_data", lang), className="small text-muted mb-2")
-
-
-def _field(label: str, control, control_id: str, help_text: str | None = None) -> html.Div:
-    help_id = f"{control_id}-help"
-    parts = [dbc.Label(label, html_for=control_id, className="fw-semibold mb-1"), control]
-    if help_text:
-        parts.append(html.Div(help_text, id=help_id, className="form-text"))
-    return html.Div(parts, className="mb-2")
 
 
 def _date_input(control_id: str) -> dcc.Input:
@@ -226,31 +214,31 @@ def decision_form(lang: str) -> html.Div:
             html.H3(t("meetings.records.decision_form", lang), className="h6"),
             no_personal_data(lang),
             kind,
-            _field(
+            field(
                 t("meetings.field.decision_title", lang),
                 dbc.Input(id=fields["title"], maxLength=MAX_TITLE, value=""),
                 fields["title"],
                 t("meetings.records.title_help", lang, limit=MAX_TITLE),
             ),
-            _field(
+            field(
                 t("meetings.field.details", lang),
                 dbc.Textarea(id=fields["details"], value="", maxLength=MAX_TEXT, rows=2),
                 fields["details"],
             ),
-            _field(
+            field(
                 t("meetings.field.owner", lang),
                 dbc.Input(id=fields["owner"], value=""),
                 fields["owner"],
                 t("meetings.records.owner_help", lang),
             ),
-            _field(
+            field(
                 t("meetings.field.due_date", lang),
                 _date_input(fields["due_date"]),
                 fields["due_date"],
                 t("meetings.records.due_help", lang),
             ),
             effect,
-            _field(
+            field(
                 t("meetings.field.effect_by", lang),
                 _date_input(fields["effect_by"]),
                 fields["effect_by"],
@@ -289,7 +277,7 @@ def observations_block(item: Mapping, lang: str, writable: bool) -> list:
         return [html.P(text, className="records-observations", style={"whiteSpace": "pre-wrap"})]
     return [
         no_personal_data(lang),
-        _field(
+        field(
             t("meetings.field.observations", lang),
             dbc.Textarea(id=OBS_TEXT, value=item["observations"], rows=5, maxLength=MAX_TEXT),
             OBS_TEXT,
@@ -354,7 +342,7 @@ def need_form(lang: str) -> html.Div:
     return html.Div(
         [
             no_personal_data(lang),
-            _field(
+            field(
                 t("meetings.field.need", lang),
                 dbc.Textarea(id=NEED_TEXT, value="", rows=2, maxLength=MAX_TEXT),
                 NEED_TEXT,
