@@ -1,0 +1,166 @@
+"""Dash components of presentation mode and the pre-read: an agenda item's chart as a
+static figure, and decisions and actions as lines of text."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from dash import dcc, html
+
+from charts.card import GRAPH_CONFIG, alert, chart_error
+from charts.payload import no_data_text
+from meetings import store
+from meetings.items import item_payload, item_title
+from queries.engine import DATABASE_ERRORS
+from translations import format_date, t
+
+log = logging.getLogger(__name__)
+
+_PREFIX = "meetings.present.decision."
+
+
+def projector_figure(figure: Mapping[str, Any], font_size: int) -> dict[str, Any]:
+    """A copy of a plotly figure dict with its base font at ``font_size`` px (the cached
+    payload itself is left as it is)."""
+    layout = dict(figure.get("layout") or {})
+    layout["font"] = {**(layout.get("font") or {}), "size": font_size}
+    return {**figure, "layout": layout}
+
+
+def item_figure(
+    item: Mapping[str, Any],
+    lang: str,
+    *,
+    graph_id: str,
+    font_size: int | None = None,
+    class_name: str = "",
+) -> list:
+    """The item's chart as its card shows it (``meetings.items.item_payload``, cached):
+    a ``<figure>`` with a static ``dcc.Graph`` (id ``graph_id``, ``charts.card.
+    GRAPH_CONFIG``) and the summary sentence as its ``<figcaption>``. An alert instead
+    when the filters leave no data or the reporting DB cannot be read."""
+    try:
+        payload = item_payload(item, lang)
+    except DATABASE_ERRORS:
+        log.warning("reporting DB not reachable for agenda item %s", item.get("id"))
+        return chart_error(lang)
+    if payload["empty"]:
+        return [alert(no_data_text(payload, lang), "secondary")]
+    figure = payload["figure"]
+    if font_size:
+        figure = projector_figure(figure, font_size)
+    return [
+        html.Figure(
+            [
+                dcc.Graph(
+                    figure=figure,
+                    config=GRAPH_CONFIG,
+                    id=graph_id,
+                    className="chart-graph",
+                    # A title for the plot's own <svg> is not possible; its text
+                    # alternative is the figcaption.
+                ),
+                html.Figcaption(payload["summary"], className="chart-summary"),
+            ],
+            className=f"item-figure mb-2 {class_name}".strip(),
+        )
+    ]
+
+
+def decision_lines(
+    decision: Mapping[str, Any], lang: str, today: date | None = None
+) -> list[html.Span]:
+    """One decision or action as short texts: kind and title, for an action its owner
+    and due date, its status, and "Myöhässä" when an open action is past due
+    (``store.is_overdue``, flagged in text and with the class ``overdue``)."""
+    kind = t(_PREFIX + "kind." + decision["kind"], lang)
+    parts: list = [html.Strong(f"{kind}: {decision['title']}"), " "]
+    if decision["kind"] == "action":
+        due = decision.get("due_date")
+        parts += [
+            t(
+                _PREFIX + "owner_due",
+                lang,
+                owner=decision.get("owner") or "–",
+                due=format_date(due, lang) if due else "–",
+            ),
+            " ",
+        ]
+    parts.append(
+        t(_PREFIX + "status_text", lang, status=t(_PREFIX + "status." + decision["status"], lang))
+    )
+    if store.is_overdue(decision, today):
+        parts += [
+            " ",
+            html.Strong(
+                t(_PREFIX + "overdue", lang, due=format_date(decision["due_date"], lang)),
+                className="overdue",
+            ),
+        ]
+    return parts
+
+
+def decisions_list(decisions: list[Mapping[str, Any]], lang: str, class_name: str = "") -> html.Ul:
+    """Decisions and actions, each as ``<li>``: its date (``decided_on``) then
+    ``decision_lines``."""
+    return html.Ul(
+        [
+            html.Li(
+                [
+                    html.Span(format_date(decision["decided_on"], lang), className="decided-on"),
+                    " ",
+                    *decision_lines(decision, lang),
+                ],
+                className="overdue-item" if store.is_overdue(decision) else "",
+            )
+            for decision in decisions
+        ],
+        className=f"decision-list {class_name}".strip(),
+    )
+
+
+def actions_list(actions: list[Mapping[str, Any]], lang: str, class_name: str = "") -> html.Ul:
+    """Open actions of earlier meetings (``store.open_actions`` rows), each with the
+    meeting and chart it was agreed on, then ``decision_lines``."""
+    items = []
+    for action in actions:
+        origin = t(
+            _PREFIX + "from_meeting",
+            lang,
+            meeting=action["meeting_title"],
+            date=format_date(action["meeting_date"], lang),
+            chart=item_title(action, lang),
+        )
+        items.append(
+            html.Li(
+                [*decision_lines(action, lang), " ", html.Span(origin, className="text-muted")],
+                className="overdue-item" if store.is_overdue(action) else "",
+            )
+        )
+    return html.Ul(items, className=f"action-list {class_name}".strip())
+
+
+def parse_number(value: object) -> int | None:
+    """A positive whole number from a URL part (``"12"``), or None for anything else
+    (``"x"``, ``"-1"``, ``"0"``, ``"1.5"``, a number of more than 9 digits)."""
+    text = value if isinstance(value, str) else ""
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        return None
+    number = int(text)
+    return number if number > 0 else None
+
+
+def load_meeting(meeting_id: object) -> dict | None:
+    """The meeting (``store.get_meeting``) the URL part ``meeting_id`` names, or None
+    when it is no id or no meeting. The app DB's errors propagate
+    (``queries.engine.DATABASE_ERRORS``)."""
+    number = parse_number(meeting_id)
+    if number is None:
+        return None
+    try:
+        return store.get_meeting(number)
+    except store.NotFound:
+        return None
