@@ -44,8 +44,10 @@ from translations import format_date, normalise_language, quote_value, t
 log = logging.getLogger(__name__)
 
 PATH_TEMPLATE = "/tietokeskustelut/<meeting_id>/esitys/<n>"
-# The plot's base font on a projector (the cards use 14 px).
-PROJECTOR_FONT = 18
+# The plot's base font and its largest height on a projector (the cards use 14 px and
+# 360 px for most charts): with the item's heading above it, the plot still ends
+# inside a 1280x720 screen.
+PROJECTOR = (18, 470)
 
 
 def present_url(meeting_id: int, n: int) -> str:
@@ -231,7 +233,7 @@ def layout(meeting_id: str | None = None, n: str | None = None, **query: object)
     body = dbc.Row(
         [
             dbc.Col(
-                item_figure(item, lang, graph_id="present-graph", font_size=PROJECTOR_FONT),
+                item_figure(item, lang, graph_id="present-graph", projector=PROJECTOR),
                 lg=8,
             ),
             dbc.Col(_earlier_decisions(meeting, item, lang), lg=4),

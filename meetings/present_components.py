@@ -22,11 +22,15 @@ log = logging.getLogger(__name__)
 _PREFIX = "meetings.present.decision."
 
 
-def projector_figure(figure: Mapping[str, Any], font_size: int) -> dict[str, Any]:
-    """A copy of a plotly figure dict with its base font at ``font_size`` px (the cached
-    payload itself is left as it is)."""
+def projector_figure(figure: Mapping[str, Any], font_size: int, max_height: int) -> dict[str, Any]:
+    """A copy of a plotly figure dict for a projector: its base font at ``font_size``
+    px and its height a fifth larger, at most ``max_height`` px (a figure's panels are
+    placed in fractions of its height, so they keep their proportions). The cached
+    payload itself is left as it is."""
     layout = dict(figure.get("layout") or {})
     layout["font"] = {**(layout.get("font") or {}), "size": font_size}
+    if layout.get("height"):
+        layout["height"] = min(round(layout["height"] * 1.2), max_height)
     return {**figure, "layout": layout}
 
 
@@ -35,12 +39,13 @@ def item_figure(
     lang: str,
     *,
     graph_id: str,
-    font_size: int | None = None,
+    projector: tuple[int, int] | None = None,
     class_name: str = "",
 ) -> list:
     """The item's chart as its card shows it (``meetings.items.item_payload``, cached):
     a ``<figure>`` with a static ``dcc.Graph`` (id ``graph_id``, ``charts.card.
-    GRAPH_CONFIG``) and the summary sentence as its ``<figcaption>``. An alert instead
+    GRAPH_CONFIG``) and the summary sentence as its ``<figcaption>``; ``projector``
+    (font size, maximum height in px) enlarges the figure (``projector_figure``). An alert instead
     when the filters leave no data or the reporting DB cannot be read."""
     try:
         payload = item_payload(item, lang)
@@ -50,8 +55,8 @@ def item_figure(
     if payload["empty"]:
         return [alert(no_data_text(payload, lang), "secondary")]
     figure = payload["figure"]
-    if font_size:
-        figure = projector_figure(figure, font_size)
+    if projector:
+        figure = projector_figure(figure, *projector)
     return [
         html.Figure(
             [
