@@ -15,14 +15,22 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from dash import dcc, get_relative_path, html, register_page
+from dash import dcc, html, register_page
 
 from charts.card import alert, chart_error
 from meetings import store
 from meetings.changes_text import since_last_meeting
 from meetings.components import error_alert
 from meetings.items import item_title
-from meetings.present_components import actions_list, item_figure, load_meeting, parse_number
+from meetings.present_components import (
+    actions_list,
+    item_figure,
+    load_meeting,
+    meeting_url,
+    parse_number,
+    preread_document_url,
+    present_url,
+)
 from queries.engine import DATABASE_ERRORS
 from settings import get_settings
 from translations import format_date, normalise_language, quote_value, t
@@ -30,22 +38,11 @@ from translations import format_date, normalise_language, quote_value, t
 log = logging.getLogger(__name__)
 
 PATH_TEMPLATE = "/tietokeskustelut/<meeting_id>/ennakko"
-_PREFIX = "meetings.present.preread."
-
-
-def preread_url(meeting_id: int) -> str:
-    """The pre-read page of a meeting (URL prefix included)."""
-    return get_relative_path(f"/tietokeskustelut/{meeting_id}/ennakko")
-
-
-def document_url(meeting_id: int) -> str:
-    """The pre-read as a Word document (the documents API)."""
-    return get_relative_path(f"/api/meetings/{meeting_id}/preread.docx")
 
 
 def title(meeting_id: str | None = None, **_query: object) -> str:
     """The document title (no database read)."""
-    return t(_PREFIX + "doc_title") + " – " + t("app.title")
+    return t("meetings.present.preread.doc_title") + " – " + t("app.title")
 
 
 def path_ok(meeting_id: str | None = None) -> bool:
@@ -74,11 +71,11 @@ def _open_actions_section(actions: list[dict], lang: str) -> html.Section:
     body = (
         [actions_list(actions, lang, "preread-open-actions")]
         if actions
-        else [html.P(t(_PREFIX + "no_open_actions", lang))]
+        else [html.P(t("meetings.present.preread.no_open_actions", lang))]
     )
     return _section(
         heading_id,
-        html.H2(t(_PREFIX + "open_actions_heading", lang), id=heading_id),
+        html.H2(t("meetings.present.preread.open_actions_heading", lang), id=heading_id),
         body,
         className="mb-4",
     )
@@ -107,19 +104,55 @@ def _item_section(
     return _section(
         heading_id,
         html.H3(
-            t(_PREFIX + "item_heading", lang, n=place, title=item_title(item, lang)),
+            t("meetings.present.preread.item_heading", lang, n=place, title=item_title(item, lang)),
             id=heading_id,
         ),
         [
-            html.P(t(_PREFIX + "item_minutes", lang, minutes=item["minutes"]), className="small"),
+            html.P(
+                t("meetings.present.preread.item_minutes", lang, minutes=item["minutes"]),
+                className="small",
+            ),
             *item_figure(item, lang, graph_id=f"preread-graph-{place}"),
-            html.H4(t(_PREFIX + "changes_heading", lang), id=changes_id, className="h5"),
+            html.H4(
+                t("meetings.present.preread.changes_heading", lang), id=changes_id, className="h5"
+            ),
             *_changes(item, previous, lang),
-            html.H4(t(_PREFIX + "item_actions_heading", lang), id=actions_id, className="h5"),
-            actions_list(mine, lang) if mine else html.P(t(_PREFIX + "no_item_actions", lang)),
+            html.H4(
+                t("meetings.present.preread.item_actions_heading", lang),
+                id=actions_id,
+                className="h5",
+            ),
+            actions_list(mine, lang)
+            if mine
+            else html.P(t("meetings.present.preread.no_item_actions", lang)),
         ],
         className="preread-item mb-4",
     )
+
+
+def _links(meeting: Mapping[str, Any], lang: str) -> html.P:
+    """The document download, the start of the presentation (when there are items)
+    and the way back to the meeting, separated by " · "."""
+    found: list = [
+        html.A(
+            t("meetings.present.preread.download", lang),
+            href=preread_document_url(meeting["id"]),
+            download="",
+        )
+    ]
+    if meeting["items"]:
+        found.append(
+            dcc.Link(
+                t("meetings.present.preread.present", lang), href=present_url(meeting["id"], 1)
+            )
+        )
+    found.append(
+        dcc.Link(t("meetings.present.preread.back", lang), href=meeting_url(meeting["id"]))
+    )
+    children: list = []
+    for link in found:
+        children += [" · ", link] if children else [link]
+    return html.P(children, className="preread-links")
 
 
 def layout(meeting_id: str | None = None, **query: object):
@@ -131,7 +164,7 @@ def layout(meeting_id: str | None = None, **query: object):
         if meeting is None:
             return html.Div(
                 [
-                    html.H1(t(_PREFIX + "doc_title", lang)),
+                    html.H1(t("meetings.present.preread.doc_title", lang)),
                     alert(
                         t("meetings.present.not_found", lang, value=quote_value(meeting_id)),
                         "warning",
@@ -141,41 +174,30 @@ def layout(meeting_id: str | None = None, **query: object):
         previous = store.previous_meeting(meeting)
         actions = store.open_actions(meeting["series_id"], meeting["meeting_date"])
     except DATABASE_ERRORS as exc:
-        return html.Div([html.H1(t(_PREFIX + "doc_title", lang)), error_alert(exc, lang)])
+        return html.Div(
+            [html.H1(t("meetings.present.preread.doc_title", lang)), error_alert(exc, lang)]
+        )
     items = meeting["items"]
-    links = html.P(
-        [
-            html.A(t(_PREFIX + "download", lang), href=document_url(meeting["id"]), download=""),
-            " · ",
-            dcc.Link(
-                t(_PREFIX + "present", lang),
-                href=get_relative_path(f"/tietokeskustelut/{meeting['id']}/esitys/1"),
-            )
-            if items
-            else "",
-            " · " if items else "",
-            dcc.Link(
-                t(_PREFIX + "back", lang),
-                href=get_relative_path(f"/tietokeskustelut/{meeting['id']}"),
-            ),
-        ],
-        className="preread-links",
-    )
+    links = _links(meeting, lang)
     agenda_id = "preread-agenda-title"
     agenda = _section(
         agenda_id,
-        html.H2(t(_PREFIX + "items_heading", lang), id=agenda_id),
+        html.H2(t("meetings.present.preread.items_heading", lang), id=agenda_id),
         [
             _item_section(place, item, previous, actions, lang)
             for place, item in enumerate(items, start=1)
         ]
-        or [html.P(t(_PREFIX + "no_items", lang))],
+        or [html.P(t("meetings.present.preread.no_items", lang))],
     )
     return html.Div(
         [
-            html.H1(t(_PREFIX + "title", lang, meeting=meeting["title"])),
+            html.H1(t("meetings.present.preread.title", lang, meeting=meeting["title"])),
             html.P(
-                t(_PREFIX + "intro", lang, date=format_date(meeting["meeting_date"], lang)),
+                t(
+                    "meetings.present.preread.intro",
+                    lang,
+                    date=format_date(meeting["meeting_date"], lang),
+                ),
                 className="lead",
             ),
             links,

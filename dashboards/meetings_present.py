@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, get_relative_path, html, no_update, register_page
+from dash import dcc, html, no_update, register_page
 
 from charts.address import Address
 from charts.card import alert
@@ -35,8 +35,16 @@ from meetings import store
 from meetings.components import error_alert
 from meetings.identity import current_user
 from meetings.items import item_title
-from meetings.present_components import decisions_list, item_figure, load_meeting, parse_number
-from meetings.snapshots import record_snapshot
+from meetings.present_components import (
+    decisions_list,
+    item_figure,
+    item_record_url,
+    load_meeting,
+    meeting_url,
+    parse_number,
+    present_url,
+)
+from meetings.snapshots import read_snapshot, record_snapshot
 from queries.engine import DATABASE_ERRORS
 from settings import get_settings
 from translations import format_date, normalise_language, quote_value, t
@@ -48,16 +56,6 @@ PATH_TEMPLATE = "/tietokeskustelut/<meeting_id>/esitys/<n>"
 # 360 px for most charts): with the item's heading above it, the plot still ends
 # inside a 1280x720 screen.
 PROJECTOR = (18, 470)
-
-
-def present_url(meeting_id: int, n: int) -> str:
-    """The address of item ``n`` in presentation mode (URL prefix included)."""
-    return get_relative_path(f"/tietokeskustelut/{meeting_id}/esitys/{n}")
-
-
-def meeting_url(meeting_id: int) -> str:
-    """The meeting's own page (Escape and "Lopeta esitys" go there)."""
-    return get_relative_path(f"/tietokeskustelut/{meeting_id}")
 
 
 def title(meeting_id: str | None = None, n: str | None = None, **_query: object) -> str:
@@ -87,16 +85,34 @@ def snapshot_due(meeting: Mapping[str, Any], item: Mapping[str, Any], today: dat
     return not item.get("snapshot") and meeting["meeting_date"] <= today
 
 
-def keep_snapshot(meeting: Mapping[str, Any], item: Mapping[str, Any]) -> None:
-    """Apply the snapshot rule for a user with an identity; a failure is logged and the
-    item is shown all the same (its snapshot is then taken the next time)."""
+def keep_snapshot(meeting: Mapping[str, Any], item: Mapping[str, Any]) -> dict | None:
+    """Apply the snapshot rule for a user with an identity; returns the item's snapshot
+    (taken now or before; ``meetings.snapshots`` shape) or None. A failure is logged
+    and the item is shown all the same (its snapshot is then taken the next time)."""
     user = current_user()
     if user is None or not snapshot_due(meeting, item, date.today()):
-        return
+        return read_snapshot(item)
     try:
-        record_snapshot(item, author=user)
+        return record_snapshot(item, author=user)
     except DATABASE_ERRORS:
         log.warning("snapshot of agenda item %s not taken", item["id"])
+        return None
+
+
+def _footer(meeting_id: int, place: int, snapshot: dict | None, lang: str) -> html.P:
+    """The keys, the item's own page (to record what was decided) and, once kept, the
+    note that the numbers shown are kept for the next meeting."""
+    children: list = [
+        t("meetings.present.keys_hint", lang),
+        " ",
+        dcc.Link(
+            t("meetings.present.open_item_page", lang), href=item_record_url(meeting_id, place)
+        ),
+    ]
+    if snapshot and snapshot.get("data_as_of"):
+        as_of = format_date(date.fromisoformat(snapshot["data_as_of"]), lang)
+        children += [" ", t("meetings.present.snapshot_kept", lang, date=as_of)]
+    return html.P(children, className="present-keys small")
 
 
 def _lang(query: Mapping[str, object]) -> str:
@@ -181,13 +197,15 @@ def layout(meeting_id: str | None = None, n: str | None = None, **query: object)
     except DATABASE_ERRORS as exc:
         return _refused(error_alert(exc, lang), lang)
     place = parse_number(n)
+    if meeting is not None and not meeting["items"]:
+        return _refused(alert(t("meetings.present.no_items", lang), "info"), lang)
     if meeting is None or place is None or place > len(meeting["items"]):
         value = quote_value(f"{meeting_id}/{n}")
         return _refused(alert(t("meetings.present.not_found", lang, value=value), "warning"), lang)
     items = meeting["items"]
     total = len(items)
     item = items[place - 1]
-    keep_snapshot(meeting, item)
+    snapshot = keep_snapshot(meeting, item)
     meeting_id_number = meeting["id"]
     bar = html.Nav(
         [
@@ -245,7 +263,7 @@ def layout(meeting_id: str | None = None, n: str | None = None, **query: object)
             bar,
             *heading,
             body,
-            html.P(t("meetings.present.keys_hint", lang), className="present-keys small"),
+            _footer(meeting_id_number, place, snapshot, lang),
             page_state(key, address),
         ],
         id="presentation",

@@ -23,8 +23,6 @@ from translations import format_date, t
 # ("ja 3 muuta"), so a large revision of the history stays one readable sentence.
 MAX_REVISIONS = 12
 
-_PREFIX = "meetings.present.changes."
-
 
 def _period(iso_day: str, grain: str) -> str:
     return period_label(pd.Timestamp(iso_day), grain)
@@ -32,7 +30,7 @@ def _period(iso_day: str, grain: str) -> str:
 
 def _value(value: float | None, withheld: bool, spec: ChartSpec, lang: str) -> str:
     if withheld or value is None:
-        return t(_PREFIX + "withheld", lang)
+        return t("meetings.present.changes.withheld", lang)
     return format_value(value, spec.unit, spec.decimals, lang)
 
 
@@ -48,12 +46,12 @@ def _revision(change: Mapping[str, Any], grain: str, spec: ChartSpec, lang: str)
     }
     if len(spec.series) > 1 or change["series"] not in spec.series:
         return t(
-            _PREFIX + "revision_series",
+            "meetings.present.changes.revision_series",
             lang,
             series=_series_label(change["series"], spec, lang),
             **params,
         )
-    return t(_PREFIX + "revision", lang, **params)
+    return t("meetings.present.changes.revision", lang, **params)
 
 
 def _as_of_sentence(before: str | None, after: str | None, lang: str) -> list[str]:
@@ -61,9 +59,9 @@ def _as_of_sentence(before: str | None, after: str | None, lang: str) -> list[st
         return []
     before_text = format_date(pd.Timestamp(before).date(), lang)
     if before == after:
-        return [t(_PREFIX + "as_of_same", lang, date=before_text)]
+        return [t("meetings.present.changes.as_of_same", lang, date=before_text)]
     after_text = format_date(pd.Timestamp(after).date(), lang)
-    return [t(_PREFIX + "as_of", lang, before=before_text, after=after_text)]
+    return [t("meetings.present.changes.as_of", lang, before=before_text, after=after_text)]
 
 
 def changes_sentences(changes: Mapping[str, Any] | None, spec: ChartSpec, lang: str) -> list[str]:
@@ -80,24 +78,34 @@ def changes_sentences(changes: Mapping[str, Any] | None, spec: ChartSpec, lang: 
     asti.", "Uusi jakso: 4/2024.", "Korjattu aiempi arvo: 2/2024 25,0 % → 37,5 %."]``
     """
     if changes is None:
-        return [t(_PREFIX + "no_comparison", lang)]
+        return [t("meetings.present.changes.no_comparison", lang)]
     grain = changes.get("grain") or "month"
     sentences = _as_of_sentence(changes.get("previous_as_of"), changes.get("as_of"), lang)
     new = [_period(day, grain) for day in changes.get("new_periods") or []]
     if not new:
-        sentences.append(t(_PREFIX + "no_new_periods", lang))
+        sentences.append(t("meetings.present.changes.no_new_periods", lang))
     else:
-        key = "new_period" if len(new) == 1 else "new_periods"
-        sentences.append(t(_PREFIX + key, lang, periods=", ".join(new)))
+        key = (
+            "meetings.present.changes.new_period"
+            if len(new) == 1
+            else "meetings.present.changes.new_periods"
+        )
+        sentences.append(t(key, lang, periods=", ".join(new)))
     revised = list(changes.get("revised") or [])
     if not revised:
-        sentences.append(t(_PREFIX + "no_revisions", lang))
+        sentences.append(t("meetings.present.changes.no_revisions", lang))
     else:
         named = [_revision(change, grain, spec, lang) for change in revised[:MAX_REVISIONS]]
         if len(revised) > MAX_REVISIONS:
-            named.append(t(_PREFIX + "more", lang, count=len(revised) - MAX_REVISIONS))
-        key = "revised_one" if len(revised) == 1 else "revised_many"
-        sentences.append(t(_PREFIX + key, lang, changes=", ".join(named)))
+            named.append(
+                t("meetings.present.changes.more", lang, count=len(revised) - MAX_REVISIONS)
+            )
+        key = (
+            "meetings.present.changes.revised_one"
+            if len(revised) == 1
+            else "meetings.present.changes.revised_many"
+        )
+        sentences.append(t(key, lang, changes=", ".join(named)))
     return sentences
 
 
@@ -110,7 +118,7 @@ def since_last_meeting(
     show this chart or kept no snapshot of it. Reads the served chart data (cached);
     raises ``queries.engine.DATABASE_ERRORS`` when the reporting DB cannot be read."""
     if previous is None:
-        return [t(_PREFIX + "no_previous_meeting", lang)]
+        return [t("meetings.present.changes.no_previous_meeting", lang)]
     earlier = matching_item(item, previous)
     changes = item_changes(earlier) if earlier is not None else None
     return changes_sentences(changes, item_spec(item), lang)

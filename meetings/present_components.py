@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from dash import dcc, html
+from dash import dcc, get_relative_path, html
 
 from charts.card import GRAPH_CONFIG, alert, chart_error
 from charts.payload import no_data_text
@@ -19,7 +19,33 @@ from translations import format_date, t
 
 log = logging.getLogger(__name__)
 
+# Keys of a decision's kind and status: <prefix>kind.<kind>, <prefix>status.<status>.
 _PREFIX = "meetings.present.decision."
+
+
+def meeting_url(meeting_id: int) -> str:
+    """The meeting's own page (URL prefix included)."""
+    return get_relative_path(f"/tietokeskustelut/{meeting_id}")
+
+
+def present_url(meeting_id: int, n: int) -> str:
+    """Agenda item ``n`` (1-based) in presentation mode."""
+    return get_relative_path(f"/tietokeskustelut/{meeting_id}/esitys/{n}")
+
+
+def item_record_url(meeting_id: int, n: int) -> str:
+    """Agenda item ``n``'s own page, where observations and decisions are recorded."""
+    return get_relative_path(f"/tietokeskustelut/{meeting_id}/kohta/{n}")
+
+
+def preread_url(meeting_id: int) -> str:
+    """The meeting's pre-read."""
+    return get_relative_path(f"/tietokeskustelut/{meeting_id}/ennakko")
+
+
+def preread_document_url(meeting_id: int) -> str:
+    """The pre-read as a Word document (the documents API)."""
+    return get_relative_path(f"/api/meetings/{meeting_id}/preread.docx")
 
 
 def projector_figure(figure: Mapping[str, Any], font_size: int, max_height: int) -> dict[str, Any]:
@@ -87,7 +113,7 @@ def decision_lines(
         due = decision.get("due_date")
         parts += [
             t(
-                _PREFIX + "owner_due",
+                "meetings.present.decision.owner_due",
                 lang,
                 owner=decision.get("owner") or "–",
                 due=format_date(due, lang) if due else "–",
@@ -95,13 +121,21 @@ def decision_lines(
             " ",
         ]
     parts.append(
-        t(_PREFIX + "status_text", lang, status=t(_PREFIX + "status." + decision["status"], lang))
+        t(
+            "meetings.present.decision.status_text",
+            lang,
+            status=t(_PREFIX + "status." + decision["status"], lang),
+        )
     )
     if store.is_overdue(decision, today):
         parts += [
             " ",
             html.Strong(
-                t(_PREFIX + "overdue", lang, due=format_date(decision["due_date"], lang)),
+                t(
+                    "meetings.present.decision.overdue",
+                    lang,
+                    due=format_date(decision["due_date"], lang),
+                ),
                 className="overdue",
             ),
         ]
@@ -133,7 +167,7 @@ def actions_list(actions: list[Mapping[str, Any]], lang: str, class_name: str = 
     items = []
     for action in actions:
         origin = t(
-            _PREFIX + "from_meeting",
+            "meetings.present.decision.from_meeting",
             lang,
             meeting=action["meeting_title"],
             date=format_date(action["meeting_date"], lang),

@@ -202,6 +202,8 @@ def test_pm010_item_n_of_total_with_previous_and_next_links(app_db, states):
     assert _href(_by_id(middle, "present-previous")) == f"/tietokeskustelut/{mid}/esitys/1"
     assert _href(_by_id(middle, "present-next")) == f"/tietokeskustelut/{mid}/esitys/3"
     assert _href(_by_id(middle, "present-exit")) == f"/tietokeskustelut/{mid}"
+    hrefs = [node.href for node in _walk(middle) if getattr(node, "href", None)]
+    assert f"/tietokeskustelut/{mid}/kohta/2" in hrefs  # where decisions are recorded
     timer = _by_id(middle, "present-timer")
     assert timer.children == "00:00 / 10 min"
     assert timer.to_plotly_json()["props"]["data-minutes"] == "10"
@@ -244,6 +246,12 @@ def test_pm011_unknown_meeting_or_item_answers_404(app_db, states):
     # Inside the app (a link followed): a Finnish notice, no traceback.
     page = meetings_present.layout(meeting_id=str(mid), n="4")
     assert f"Kokousta tai asialistan kohtaa ”{mid}/4” ei löytynyt." in _text(page)
+    empty = _meeting(series["id"], "Tyhjä", date(2024, 5, 5), [])
+    assert client.get(f"/tietokeskustelut/{empty['id']}/esitys/1").status_code == 404
+    page = meetings_present.layout(meeting_id=str(empty["id"]), n="1")
+    assert "Asialistalla ei ole kohtia, joten esitettävää ei ole." in _text(page)
+    preread = _text(meetings_preread.layout(meeting_id=str(empty["id"])))
+    assert "Asialistalla ei ole vielä kohtia." in preread and "Aloita esitys" not in preread
 
 
 def test_pm012_earlier_decisions_beside_the_chart_overdue_flagged(app_db, states):
@@ -291,8 +299,12 @@ def test_pm013_snapshot_taken_the_first_time_shown_on_or_after_the_meeting_date(
     meetings_present.layout(meeting_id=str(coming["id"]), n="1")
     assert store.get_item(coming["items"][0]["id"])["snapshot"] is None  # a rehearsal
 
-    meetings_present.layout(meeting_id=str(held["id"]), n="1")
+    page = meetings_present.layout(meeting_id=str(held["id"]), n="1")
     kept = store.get_item(held["items"][0]["id"])
+    assert (
+        "Näytetyt luvut (tiedot 31.3.2024 asti) on tallennettu seuraavan kokouksen "
+        "vertailua varten." in _text(page)
+    )
     assert read_snapshot(kept)["data_as_of"] == "2024-03-31"
     assert kept["snapshot_as_of"] == date(2024, 3, 31)
     assert store.get_item(held["items"][1]["id"])["snapshot"] is None  # not shown yet
@@ -306,8 +318,9 @@ def test_pm013_snapshot_taken_the_first_time_shown_on_or_after_the_meeting_date(
 def test_pm014_no_snapshot_without_an_identity(app_db, states):
     series = store.create_series("Johtoryhmä", author=AUTHOR)
     held = _meeting(series["id"], "Tänään", date.today(), [CHART])
-    meetings_present.layout(meeting_id=str(held["id"]), n="1")
+    page = meetings_present.layout(meeting_id=str(held["id"]), n="1")
     assert store.get_item(held["items"][0]["id"])["snapshot"] is None
+    assert "tallennettu" not in _text(page)
 
 
 # --- the pre-read -------------------------------------------------------------------
