@@ -373,3 +373,28 @@ def test_pm020_preread_starts_with_open_actions_then_each_item(app_db, states):
     first_page = _text(meetings_preread.layout(meeting_id=str(first["id"])))
     assert "Ei edellistä kokousta" in first_page
     assert "Edellisistä kokouksista ei ole avoimia toimenpiteitä." in first_page
+
+
+def test_pm015_databases_down_give_finnish_notices_not_tracebacks(app_db, states, tmp_path):
+    series = store.create_series("Johtoryhmä", author=AUTHOR)
+    first = _meeting(series["id"], "Maaliskuu", date(2024, 3, 1), [CHART])
+    record_snapshot(first["items"][0], author=AUTHOR)
+    second = _meeting(series["id"], "Huhtikuu", date(2024, 4, 5), [CHART])
+    # The reporting DB is gone: the pages open, the chart and the changes say so.
+    use_reporting_db(f"duckdb:///{tmp_path}/gone.duckdb")
+    down = "Raportointitietokantaan ei juuri nyt saada yhteyttä"
+    assert down in _text(meetings_present.layout(meeting_id=str(second["id"]), n="1"))
+    preread = _text(meetings_preread.layout(meeting_id=str(second["id"])))
+    assert preread.count(down) == 2  # the chart and what changed
+    # The app DB is gone too: the address is not refused as unknown, the page says it.
+    original = get_settings()
+    configure(replace(original, app_db_url="postgresql+psycopg://postgres@127.0.0.1:1/gone"))
+    try:
+        app_down = "Tietokeskustelujen tietokantaan ei saatu yhteyttä."
+        assert app_down in _text(meetings_present.layout(meeting_id="1", n="1"))
+        assert app_down in _text(meetings_preread.layout(meeting_id="1"))
+        client = dash_app.server.test_client()
+        assert client.get("/tietokeskustelut/1/esitys/1").status_code == 200
+        assert client.get("/tietokeskustelut/1/ennakko").status_code == 200
+    finally:
+        configure(original)
