@@ -27,13 +27,13 @@ from meetings.present_components import (
     item_figure,
     load_meeting,
     meeting_url,
+    page_language,
     parse_number,
     preread_document_url,
     present_url,
 )
 from queries.engine import DATABASE_ERRORS
-from settings import get_settings
-from translations import format_date, normalise_language, quote_value, t
+from translations import format_date, quote_value, t
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,6 @@ def path_ok(meeting_id: str | None = None) -> bool:
 
 
 register_page(__name__, path_template=PATH_TEMPLATE, title=title, path_ok=path_ok, order=15)
-
-
-def _lang(query: Mapping[str, object]) -> str:
-    lang = query.get("lang")
-    return normalise_language(lang if isinstance(lang, str) else get_settings().language)
 
 
 def _section(heading_id: str, heading: html.H2 | html.H3, children: list, **kwargs) -> html.Section:
@@ -158,7 +153,7 @@ def _links(meeting: Mapping[str, Any], lang: str) -> html.P:
 def layout(meeting_id: str | None = None, **query: object):
     """The pre-read of the meeting, or a notice when there is no such meeting or the
     app database cannot be read."""
-    lang = _lang(query)
+    lang = page_language(query)
     try:
         meeting = load_meeting(meeting_id)
         if meeting is None:

@@ -41,13 +41,13 @@ from meetings.present_components import (
     item_record_url,
     load_meeting,
     meeting_url,
+    page_language,
     parse_number,
     present_url,
 )
 from meetings.snapshots import read_snapshot, record_snapshot
 from queries.engine import DATABASE_ERRORS
-from settings import get_settings
-from translations import format_date, normalise_language, quote_value, t
+from translations import format_date, quote_value, t
 
 log = logging.getLogger(__name__)
 
@@ -113,11 +113,6 @@ def _footer(meeting_id: int, place: int, snapshot: dict | None, lang: str) -> ht
         as_of = format_date(date.fromisoformat(snapshot["data_as_of"]), lang)
         children += [" ", t("meetings.present.snapshot_kept", lang, date=as_of)]
     return html.P(children, className="present-keys small")
-
-
-def _lang(query: Mapping[str, object]) -> str:
-    lang = query.get("lang")
-    return normalise_language(lang if isinstance(lang, str) else get_settings().language)
 
 
 def _step(label_key: str, meeting_id: int, n: int | None, link_id: str, lang: str, end_key: str):
@@ -187,7 +182,7 @@ def _refused(message: str | list, lang: str) -> html.Div:
 def layout(meeting_id: str | None = None, n: str | None = None, **query: object):
     """Item ``n`` of the meeting in presentation mode (``no_update`` when the page
     already shows it: the router's echo of a jump within the page)."""
-    lang = _lang(query)
+    lang = page_language(query)
     key = f"present/{meeting_id}/{n}"
     address = Address(lang=lang)
     if already_shown(query, key, address):

@@ -15,7 +15,8 @@ from charts.payload import no_data_text
 from meetings import store
 from meetings.items import item_payload, item_title
 from queries.engine import DATABASE_ERRORS
-from translations import format_date, t
+from settings import get_settings
+from translations import format_date, normalise_language, t
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +181,13 @@ def actions_list(actions: list[Mapping[str, Any]], lang: str, class_name: str = 
             )
         )
     return html.Ul(items, className=f"action-list {class_name}".strip())
+
+
+def page_language(query: Mapping[str, object]) -> str:
+    """The language of a meeting page: its ``lang`` URL parameter if supported, else
+    the app's (``TK_LANGUAGE``)."""
+    lang = query.get("lang")
+    return normalise_language(lang if isinstance(lang, str) else get_settings().language)
 
 
 def parse_number(value: object) -> int | None:
