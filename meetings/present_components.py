@@ -71,7 +71,8 @@ def item_figure(
 ) -> list:
     """The item's chart as its card shows it (``meetings.items.item_payload``, cached):
     a ``<figure>`` with a static ``dcc.Graph`` (id ``graph_id``, ``charts.card.
-    GRAPH_CONFIG``) and the summary sentence as its ``<figcaption>``; ``projector``
+    GRAPH_CONFIG``), the summary sentence as its ``<figcaption>`` and the "data as of"
+    line under it; ``projector``
     (font size, maximum height in px) enlarges the figure (``projector_figure``). An alert instead
     when the filters leave no data or the reporting DB cannot be read."""
     try:
@@ -97,9 +98,21 @@ def item_figure(
                 ),
                 html.Figcaption(payload["summary"], className="chart-summary"),
             ],
-            className=f"item-figure mb-2 {class_name}".strip(),
-        )
+            className=f"item-figure mb-1 {class_name}".strip(),
+        ),
+        html.P(_stamp(payload, lang), className="chart-stamp text-muted small mb-2"),
     ]
+
+
+def _stamp(payload: Mapping[str, Any], lang: str) -> str:
+    """ "Tiedot 30.4.2024 asti." and, for demo data, that it is synthetic."""
+    as_of = payload["data_as_of"]
+    text = (
+        t("card.data_as_of", lang, date=format_date(date.fromisoformat(as_of), lang))
+        if as_of
+        else t("card.data_as_of_unknown", lang)
+    )
+    return text + (" " + t("card.synthetic", lang) if payload["synthetic"] else "")
 
 
 def decision_lines(

@@ -212,6 +212,7 @@ def test_pm010_item_n_of_total_with_previous_and_next_links(app_db, states):
     assert graph.figure["data"] and graph.config["displaylogo"] is False
     captions = [node for node in _walk(middle) if getattr(node, "className", "") == "chart-summary"]
     assert captions and captions[0].children.startswith("Viimeisin arvo")
+    assert "Tiedot 31.3.2024 asti. Synteettinen demoaineisto." in _text(middle)
 
     first = meetings_present.layout(meeting_id=str(mid), n="1")
     assert _by_id(first, "present-previous") is None
