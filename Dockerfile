@@ -1,5 +1,7 @@
 # Production image: gunicorn serving app:server as a non-root user.
 # The reporting DB is external (TK_REPORTING_DB_URL); use Redis for a shared cache.
+# The meeting data (TK_APP_DB_URL) must outlive the container: PostgreSQL, or a volume
+# at /app/data for the default SQLite file.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -17,13 +19,14 @@ ENV BROWSER_PATH=/usr/bin/chromium
 
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
-COPY app.py settings.py api.py dash_requests.py ./
+COPY app.py settings.py api.py dash_requests.py http_errors.py ./
 COPY dashboards/ dashboards/
 COPY callbacks/ callbacks/
 COPY charts/ charts/
 COPY queries/ queries/
 COPY reporting/ reporting/
 COPY exports/ exports/
+COPY meetings/ meetings/
 COPY translations/ translations/
 COPY assets/ assets/
 # Editable install: the code runs from /app, where Dash finds dashboards/ and assets/.

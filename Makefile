@@ -39,8 +39,13 @@ $(DEMO_DB): reporting/demo.py reporting/schema.py reporting/data/targets.csv | $
 
 demo-db: $(DEMO_DB) ## Build the synthetic demo reporting database if it is missing or out of date
 
-run: $(RUNTIME) $(DEMO_DB) ## Serve the dashboard at http://127.0.0.1:8050 (installs the runtime, builds the demo data)
-	$(BIN)/python app.py
+# The app database is migrated and, when it has no meeting series, gets the example
+# series (meetings/demo.py); the local demo runs as the user "demo" unless
+# TK_DEMO_USER is set (empty: read-only). A failure there (e.g. the reporting
+# database unreachable) does not keep the app from starting: its pages report it.
+run: $(RUNTIME) $(DEMO_DB) ## Serve the dashboard at http://127.0.0.1:8050 (installs the runtime, builds the demo data, adds the example meetings)
+	$(BIN)/python -m meetings demo || echo "No example meetings were added (see above); starting the app anyway."
+	TK_DEMO_USER=$${TK_DEMO_USER-demo} $(BIN)/python app.py
 
 test: $(TESTING) ## Run the whole suite; installs the browser, starts PostgreSQL and Redis if needed
 	$(BIN)/python -m tests.prerequisites

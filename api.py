@@ -5,6 +5,8 @@
   numbers as JSON, as CSV for Finnish Excel, or as a workbook with a metadata sheet.
 - ``GET /healthz`` — 200 while the process is up.
 - ``GET /readyz`` — 200 only when the reporting database answers.
+
+The meetings' endpoints (``/api/meetings``...) are in ``meetings/api.py``.
 """
 
 from __future__ import annotations
@@ -288,5 +290,9 @@ def readyz():
 
 
 def init_api(server: Flask, prefix: str = "/") -> None:
-    """Register the endpoints on the Flask server, under the URL ``prefix``."""
+    """Register the endpoints on the Flask server, under the URL ``prefix``, with the
+    meetings' endpoints (``meetings.api``)."""
+    from meetings.api import blueprint as meetings_blueprint  # it uses request_language
+
     server.register_blueprint(blueprint, url_prefix=prefix.rstrip("/") or None)
+    server.register_blueprint(meetings_blueprint, url_prefix=prefix.rstrip("/") or None)

@@ -355,6 +355,37 @@ def spc_possible(grid: pd.DataFrame) -> bool:
     return int(grid["value"].notna().sum()) >= MIN_POINTS
 
 
+def spc_analysis(
+    spec: ChartSpec,
+    filters: Filters,
+    grid: pd.DataFrame,
+    lang: str,
+    phases: tuple[str, ...] = (),
+) -> tuple[pd.DataFrame, dict[pd.Timestamp, tuple[str, ...]]]:
+    """The run chart's analysis of ``grid`` (``_spc_grid`` of ``spec`` under the
+    effective ``filters``; draw it only if ``spc_possible``): ``(analysis, boundaries)``,
+    the ``charts.spc.xmr`` frame (indexed like ``grid``; phases start at the chart's
+    events and at the user's ``phases``, ``"YYYY-MM"``) and the phase starts with their
+    reasons in ``lang`` (``charts.spc.phase_boundaries``). What the run-chart view
+    draws and what agenda suggestions (``meetings.suggestions``) call a signal."""
+    events = _events(spec, grid["period"], filters.grain, lang)
+    starts = [*zip(events["event_date"], events["label"], strict=True)]
+    starts += [(month, t("spc.phase_user", lang)) for month in phases]
+    boundaries = phase_boundaries(grid["period"], starts, filters.grain)
+    analysis = xmr(
+        grid["value"],
+        (0.0, 100.0) if spec.unit == "percent" else None,
+        phase_numbers(grid["period"], boundaries),
+    )
+    return analysis, boundaries
+
+
+def spc_grid(spec: ChartSpec, filters: Filters) -> pd.DataFrame:
+    """The headline series the run chart draws (``_spc_grid``), under the filters the
+    chart applies (``effective_filters``)."""
+    return _spc_grid(spec, effective_filters(spec, filters))
+
+
 def _spc_view(
     spec: ChartSpec, filters: Filters, lang: str, phases: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -387,15 +418,7 @@ def _spc_view(
             fallback["summary"] = t("summary.spc_too_few", lang, minimum=MIN_POINTS)
         fallback["view"] = "series"
         return fallback
-    events = _events(spec, grid["period"], filters.grain, lang)
-    starts = [*zip(events["event_date"], events["label"], strict=True)]
-    starts += [(month, t("spc.phase_user", lang)) for month in phases]
-    boundaries = phase_boundaries(grid["period"], starts, filters.grain)
-    analysis = xmr(
-        grid["value"],
-        (0.0, 100.0) if spec.unit == "percent" else None,
-        phase_numbers(grid["period"], boundaries),
-    )
+    analysis, boundaries = spc_analysis(spec, filters, grid, lang, phases)
     labels = {key: t(f"spc.{key}", lang) for key in ("mean", "limits", "improvement", "concern")}
     labels["series"] = t(spec.series_key(spec.series[0]), lang)
     notes = rule_notes(analysis, spec.higher_is_better, lang)

@@ -1,4 +1,5 @@
-"""Media types and file names of the files the app hands out (CSV, XLSX, PPTX).
+"""Media types and file names of the files the app hands out (CSV, XLSX, PPTX, DOCX,
+Markdown).
 
 One place for both, so every download declares one correct ``Content-Type`` and a
 file name that is safe in a ``Content-Disposition`` header and on any file system.
@@ -13,6 +14,8 @@ import re
 CSV_TYPE = "text/csv"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MARKDOWN_TYPE = "text/markdown"  # RFC 7763
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

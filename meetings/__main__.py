@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from meetings.demo import ensure_demo
 
+        print("Adding the example meeting series if there is none ...", flush=True)
         print(ensure_demo() or "The app database already has meeting series.", flush=True)
     return 0
 

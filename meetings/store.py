@@ -44,6 +44,8 @@ MAX_TITLE = 120  # a decision's short title: what charts, embeds and exports sho
 MAX_NAME = 200
 MAX_TEXT = 5000
 MAX_MINUTES = 120
+DATE_EXAMPLE = "31.1.2025"  # how a date is written, in the bad-date message
+MAX_INTEGER = 2**31 - 1  # the largest value of an INTEGER column (ids, versions)
 # Parameters an agenda item's address may have: the page's filters and card states.
 ITEM_PARAMETERS = ("from", "to", "grain", "unit", "service", "view", "phase")
 
@@ -111,14 +113,17 @@ def parse_date(value: object, field: str, *, required: bool = True) -> date | No
             return date.fromisoformat(text)
     except ValueError:
         pass
-    raise InvalidInput("meetings.error.bad_date", field=field, value=quote_value(text))
+    raise InvalidInput(
+        "meetings.error.bad_date", field=field, value=quote_value(text), example=DATE_EXAMPLE
+    )
 
 
 def _choice(value: object, allowed: tuple[str, ...], field: str) -> str:
-    text = value if isinstance(value, str) else ""
-    if text not in allowed:
+    # Anything but one of the strings is refused (a list from a forged request too,
+    # even where "" is allowed).
+    if not isinstance(value, str) or value not in allowed:
         raise InvalidInput("meetings.error.bad_choice", field=field, value=quote_value(value))
-    return text
+    return value
 
 
 def _minutes(value: object) -> int:
@@ -128,7 +133,10 @@ def _minutes(value: object) -> int:
         minutes = 0
     if not 1 <= minutes <= MAX_MINUTES:
         raise InvalidInput(
-            "meetings.error.bad_minutes", value=quote_value(value), maximum=MAX_MINUTES
+            "meetings.error.bad_minutes",
+            value=quote_value(value),
+            minimum=1,
+            maximum=MAX_MINUTES,
         )
     return minutes
 
@@ -234,8 +242,11 @@ def _update(
 ) -> dict:
     """Write ``values`` if the row is still at ``version``; else ``Conflict``."""
     try:
-        version = int(version)
-    except (TypeError, ValueError):
+        # A version from a form is a positive integer; anything else matches no row.
+        version = -1 if isinstance(version, bool) else int(version)
+    except (TypeError, ValueError, OverflowError):
+        version = -1
+    if not 0 < version <= MAX_INTEGER:
         version = -1
     result = conn.execute(
         table.update()
@@ -636,6 +647,18 @@ def get_item(item_id: int) -> dict:
     return row
 
 
+def item_records(item_id: int) -> dict:
+    """One agenda item's row with ``decisions`` and ``needs`` (its decisions and
+    actions, and its information needs, each oldest first); ``NotFound``."""
+    with db.engine().connect() as conn:
+        item = _fetch(conn, agenda_items, item_id)
+        if item is None:
+            raise NotFound(item_id)
+        item["decisions"] = _children(conn, decisions, [item_id])[item_id]
+        item["needs"] = _children(conn, information_needs, [item_id])[item_id]
+    return item
+
+
 def previous_meeting(meeting: Mapping) -> dict | None:
     """The meeting of the same series held last before ``meeting`` (by date, then id),
     with its items (``get_meeting``), or None."""
@@ -696,11 +719,28 @@ def open_actions(series_id: int, before: date) -> list[dict]:
 
 def list_needs(status: str | None = None) -> list[dict]:
     """Information needs (all, or of one status), newest first, each with the chart,
-    meeting title and date it was raised in."""
+    meeting title and date it was raised in, and the item's place on the agenda
+    (``item_number``: 1-based, as in ``/tietokeskustelut/<meeting>/kohta/<n>``)."""
+    earlier = agenda_items.alias("earlier")
+    number = (
+        sa.select(sa.func.count())
+        .where(
+            earlier.c.meeting_id == agenda_items.c.meeting_id,
+            sa.or_(
+                earlier.c.position < agenda_items.c.position,
+                sa.and_(
+                    earlier.c.position == agenda_items.c.position,
+                    earlier.c.id <= agenda_items.c.id,
+                ),
+            ),
+        )
+        .scalar_subquery()
+    )
     query = (
         sa.select(
             information_needs,
             agenda_items.c.chart_id,
+            number.label("item_number"),
             meetings.c.id.label("meeting_id"),
             meetings.c.title.label("meeting_title"),
             meetings.c.meeting_date.label("meeting_date"),

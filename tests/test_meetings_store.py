@@ -1,0 +1,311 @@
+"""The app database: migrations from empty, persistence across a restart, refused
+concurrent edits, the change log, validation and identity (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from app import app as dash_app
+from meetings import db, store
+from meetings.identity import current_user, is_trusted_proxy
+from meetings.schema import metadata
+from settings import configure, get_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _meeting_with_item(author: str = "anna") -> tuple[dict, dict]:
+    series = store.create_series(
+        "Johtoryhmä", "Johtaja\nAnalyytikko", "kuukausittain", author=author
+    )
+    meeting = store.create_meeting(series["id"], "Tammikuu", "2025-01-15", author=author)
+    item = store.add_item(
+        meeting["id"], meeting["version"], "jonot", "from=2024-01", 15, author=author
+    )
+    return meeting, item
+
+
+def test_s001_migrations_from_empty_match_the_schema(app_db):
+    """An empty database migrated to head has exactly the tables of meetings.schema
+    (Alembic finds nothing to change), and migrating again is a no-op."""
+    assert db.current_revision(app_db) == db.head_revision() == "0001"
+    with db.engine(app_db).connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert diff == []
+    db.migrate(app_db)
+    assert db.current_revision(app_db) == "0001"
+
+
+def _run(code: str, url: str) -> str:
+    env = {**os.environ, "TK_APP_DB_URL": url, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_s002_written_data_survive_an_app_restart(app_db):
+    """One app process writes a meeting and exits; a new app process (which migrates
+    at start) reads it back unchanged."""
+    wrote = _run(
+        "import app\n"
+        "from meetings import store\n"
+        "s = store.create_series('Johtoryhmä', '', '', author='anna')\n"
+        "m = store.create_meeting(s['id'], 'Helmikuu', '14.2.2025', author='anna')\n"
+        "store.add_item(m['id'], m['version'], 'jonot', 'grain=quarter', 20, author='anna')\n"
+        "print(m['id'])\n",
+        app_db,
+    )
+    read = _run(
+        "import app\n"
+        "from meetings import store\n"
+        f"m = store.get_meeting({wrote})\n"
+        "i = m['items'][0]\n"
+        "print(m['title'], m['meeting_date'], i['chart_id'], i['query'], i['minutes'],"
+        " m['created_by'])\n",
+        app_db,
+    )
+    assert read == "Helmikuu 2025-02-14 jonot grain=quarter 20 anna"
+
+
+def test_s003_a_stale_edit_is_refused_and_nothing_is_lost(app_db):
+    """Anna and Bertil open the same item (version 1). Anna saves first; Bertil's save
+    from version 1 is refused with Anna's text, and Anna's text stays. Bertil saves
+    again from the version he was shown and it goes through."""
+    _meeting, item = _meeting_with_item()
+    store.update_item(item["id"], 1, observations="Jono kasvaa", author="anna")
+    with pytest.raises(store.Conflict) as refused:
+        store.update_item(item["id"], 1, observations="Jono pienenee", author="bertil")
+    assert refused.value.current["observations"] == "Jono kasvaa"
+    assert refused.value.current["updated_by"] == "anna"
+    assert refused.value.current["version"] == 2
+    assert store.get_item(item["id"])["observations"] == "Jono kasvaa"
+    saved = store.update_item(
+        item["id"], 2, observations="Jono kasvaa; syy selvitetään", author="bertil"
+    )
+    assert saved["version"] == 3
+    log = store.history("agenda_items", item["id"])
+    assert [(c["action"], c["author"], c["version"]) for c in log] == [
+        ("create", "anna", 1),
+        ("update", "anna", 2),
+        ("update", "bertil", 3),
+    ]
+    assert log[2]["data"]["observations"] == "Jono kasvaa; syy selvitetään"
+    assert all(c["at"].tzinfo is not None for c in log)
+
+
+def test_s004_racing_saves_from_one_version_let_exactly_one_through(app_db):
+    """Eight threads save the same decision from version 1 at once: one wins, seven get
+    Conflict, and the stored title is the winner's."""
+    _meeting, item = _meeting_with_item()
+    decision = store.add_decision(item["id"], kind="decision", title="Alkuperäinen", author="anna")
+    results: dict[int, str] = {}
+    barrier = threading.Barrier(8)
+
+    def save(number: int) -> None:
+        barrier.wait()
+        try:
+            store.update_decision(
+                decision["id"], 1, kind="decision", title=f"Versio {number}", author=f"user{number}"
+            )
+            results[number] = "saved"
+        except store.Conflict:
+            results[number] = "conflict"
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [n for n, result in results.items() if result == "saved"]
+    assert len(winners) == 1 and list(results.values()).count("conflict") == 7
+    with dash_app.server.app_context():
+        stored = store.get_meeting(item["meeting_id"])["items"][0]["decisions"][0]
+    assert stored["title"] == f"Versio {winners[0]}" and stored["version"] == 2
+
+
+def test_s005_the_agenda_is_guarded_by_the_meetings_version(app_db):
+    """Two people add items from the same meeting version: the second is refused;
+    reordering and removing follow the meeting's version; an item with a decision is
+    kept."""
+    meeting, first = _meeting_with_item()
+    with pytest.raises(store.Conflict):
+        store.add_item(meeting["id"], meeting["version"], "jonot", "", 5, author="bertil")
+    second = store.add_item(meeting["id"], 2, "digiasiointi-osuus", "", 5, author="bertil")
+    store.move_item(meeting["id"], 3, second["id"], -1, author="anna")
+    order = [i["chart_id"] for i in store.get_meeting(meeting["id"])["items"]]
+    assert order == ["digiasiointi-osuus", "jonot"]
+    store.add_decision(first["id"], kind="decision", title="Seurataan", author="anna")
+    with pytest.raises(store.InvalidInput) as kept:
+        store.remove_item(meeting["id"], 4, first["id"], author="anna")
+    assert kept.value.key == "meetings.error.item_has_records"
+    store.remove_item(meeting["id"], 4, second["id"], author="anna")
+    assert [i["id"] for i in store.get_meeting(meeting["id"])["items"]] == [first["id"]]
+
+
+@pytest.mark.parametrize(
+    "call, key, field",
+    [
+        (
+            lambda m, i: store.create_meeting(m["series_id"], "  ", "2025-01-01", author="a"),
+            "meetings.error.required",
+            "meetings.field.title",
+        ),
+        (
+            lambda m, i: store.create_meeting(m["series_id"], "X", "2025-02-30", author="a"),
+            "meetings.error.bad_date",
+            "meetings.field.date",
+        ),
+        (
+            lambda m, i: store.add_decision(
+                i["id"], kind="action", title="T", owner="O", due_date="1/2/2025", author="a"
+            ),
+            "meetings.error.bad_date",
+            "meetings.field.due_date",
+        ),
+        (
+            lambda m, i: store.add_decision(
+                i["id"], kind="action", title="T", due_date="2025-03-01", author="a"
+            ),
+            "meetings.error.required",
+            "meetings.field.owner",
+        ),
+        (
+            lambda m, i: store.add_decision(i["id"], kind="päätös", title="T", author="a"),
+            "meetings.error.bad_choice",
+            "meetings.field.kind",
+        ),
+        (
+            lambda m, i: store.add_item(m["id"], 2, "ei_ole", "", 5, author="a"),
+            "meetings.error.unknown_chart",
+            None,
+        ),
+        (
+            lambda m, i: store.add_item(m["id"], 2, "jonot", "from=2024-13", 5, author="a"),
+            "meetings.error.bad_address",
+            None,
+        ),
+        (
+            lambda m, i: store.add_item(m["id"], 2, "jonot", "embed=1", 5, author="a"),
+            "meetings.error.bad_parameter",
+            None,
+        ),
+        (
+            lambda m, i: store.add_item(m["id"], 2, "jonot", "", "0", author="a"),
+            "meetings.error.bad_minutes",
+            None,
+        ),
+        (
+            lambda m, i: store.add_need(i["id"], "", author="a"),
+            "meetings.error.required",
+            "meetings.field.need",
+        ),
+    ],
+)
+def test_s006_bad_input_is_refused_and_changes_nothing(app_db, call, key, field):
+    meeting, item = _meeting_with_item()
+    before = len(store.history("meetings", meeting["id"])), store.get_meeting(meeting["id"])
+    with pytest.raises(store.InvalidInput) as refused:
+        call(meeting, item)
+    assert refused.value.key == key
+    assert refused.value.params.get("field") == field
+    assert (
+        len(store.history("meetings", meeting["id"])),
+        store.get_meeting(meeting["id"]),
+    ) == before
+    assert len(store.list_meetings()) == 1
+
+
+def test_s007_writing_needs_an_identity(app_db):
+    meeting, item = _meeting_with_item()
+    with pytest.raises(store.ReadOnly):
+        store.update_item(item["id"], 1, observations="x", author=None)
+    assert store.get_item(item["id"])["observations"] == ""
+
+
+def test_s008_identity_from_a_trusted_proxy_only(app_db):
+    """The header counts from a trusted peer only; ProxyFix's rewritten address does not
+    make a browser a proxy; without header or demo user there is no identity."""
+    original = get_settings()
+    server = dash_app.server
+    try:
+        configure(
+            replace(
+                original,
+                identity_header="X-Forwarded-Email",
+                trusted_proxies=("10.0.0.0/24",),
+                demo_user="",
+            )
+        )
+        header = {"X-Forwarded-Email": "anna@hyvinvointialue.fi"}
+        with server.test_request_context(
+            "/", headers=header, environ_base={"REMOTE_ADDR": "10.0.0.7"}
+        ):
+            assert current_user() == "anna@hyvinvointialue.fi"
+        with server.test_request_context(
+            "/", headers=header, environ_base={"REMOTE_ADDR": "192.168.1.5"}
+        ):
+            assert current_user() is None
+        # ProxyFix moved X-Forwarded-For into REMOTE_ADDR; the real peer was untrusted.
+        spoofed = {
+            "REMOTE_ADDR": "10.0.0.7",
+            "werkzeug.proxy_fix.orig": {"REMOTE_ADDR": "192.168.1.5"},
+        }
+        with server.test_request_context("/", headers=header, environ_base=spoofed):
+            assert current_user() is None
+        with server.test_request_context("/", environ_base={"REMOTE_ADDR": "10.0.0.7"}):
+            assert current_user() is None
+        configure(replace(original, identity_header="", demo_user="demo"))
+        with server.test_request_context("/", headers=header):
+            assert current_user() == "demo"
+    finally:
+        configure(original)
+    assert is_trusted_proxy("::1", ("127.0.0.1", "::1"))
+    assert not is_trusted_proxy("not an address", ("0.0.0.0/0",))
+
+
+def test_s009_open_actions_and_previous_meeting(app_db):
+    """The actions still open from the series' earlier meetings, and the meeting
+    before, by date (worked out from the dates below)."""
+    meeting, item = _meeting_with_item()
+    store.add_decision(
+        item["id"],
+        kind="action",
+        title="Selvitys",
+        owner="Johtaja",
+        due_date="2025-02-01",
+        author="a",
+    )
+    done = store.add_decision(
+        item["id"],
+        kind="action",
+        title="Valmis",
+        owner="Johtaja",
+        due_date="2025-02-01",
+        author="a",
+    )
+    store.set_decision_status(done["id"], 1, "done", author="a")
+    later = store.create_meeting(meeting["series_id"], "Maaliskuu", "2025-03-12", author="a")
+    found = store.open_actions(meeting["series_id"], date(2025, 3, 12))
+    assert [a["title"] for a in found] == ["Selvitys"]
+    assert store.is_overdue(found[0], date(2025, 3, 12))
+    assert not store.is_overdue(found[0], date(2025, 2, 1))
+    assert store.previous_meeting(store.get_meeting(later["id"]))["id"] == meeting["id"]
+    assert store.previous_meeting(store.get_meeting(meeting["id"])) is None
+    assert [d["title"] for d in store.decisions_for_chart("jonot")] == ["Selvitys", "Valmis"]
