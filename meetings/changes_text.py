@@ -71,17 +71,21 @@ def changes_sentences(changes: Mapping[str, Any] | None, spec: ChartSpec, lang: 
     periods by label (``4/2024``, ``Q2/2024``, ``2024``), and the revised past values as
     ``<period> <before> → <after>`` in the chart's unit and decimals (``37,5 %``;
     a withheld value is "salattu"; the series is named when the chart has several).
-    At most ``MAX_REVISIONS`` revisions are listed, the rest counted. ``changes`` None
-    (no snapshot to compare with) gives the one "ei vertailutietoa" sentence.
+    At most ``MAX_REVISIONS`` revisions are listed, the rest counted. When nothing is
+    new or revised that is one sentence. ``changes`` None (no snapshot to compare
+    with) gives the one "ei vertailutietoa" sentence.
 
     E.g. ``["Edellisessä kokouksessa tiedot olivat 31.3.2024 asti, nyt 30.4.2024
     asti.", "Uusi jakso: 4/2024.", "Korjattu aiempi arvo: 2/2024 25,0 % → 37,5 %."]``
     """
     if changes is None:
-        return [t("meetings.present.changes.no_comparison", lang)]
+        return [t("meetings.present.changes.no_snapshot", lang)]
     grain = changes.get("grain") or "month"
     sentences = _as_of_sentence(changes.get("previous_as_of"), changes.get("as_of"), lang)
     new = [_period(day, grain) for day in changes.get("new_periods") or []]
+    revised = list(changes.get("revised") or [])
+    if not new and not revised:
+        return sentences + [t("meetings.present.changes.nothing", lang)]
     if not new:
         sentences.append(t("meetings.present.changes.no_new_periods", lang))
     else:
@@ -91,7 +95,6 @@ def changes_sentences(changes: Mapping[str, Any] | None, spec: ChartSpec, lang: 
             else "meetings.present.changes.new_periods"
         )
         sentences.append(t(key, lang, periods=", ".join(new)))
-    revised = list(changes.get("revised") or [])
     if not revised:
         sentences.append(t("meetings.present.changes.no_revisions", lang))
     else:
@@ -113,12 +116,14 @@ def since_last_meeting(
     item: Mapping[str, Any], previous: Mapping[str, Any] | None, lang: str
 ) -> list[str]:
     """What changed in ``item``'s chart since ``previous`` (``store.previous_meeting``
-    of the item's meeting, or None), as ``changes_sentences`` words it; "ei edellistä
-    kokousta" when there is no previous meeting, "ei vertailutietoa" when it did not
-    show this chart or kept no snapshot of it. Reads the served chart data (cached);
-    raises ``queries.engine.DATABASE_ERRORS`` when the reporting DB cannot be read."""
+    of the item's meeting, or None), as ``changes_sentences`` words it; otherwise one
+    sentence: "ei edellistä kokousta" when there is no previous meeting, "ei
+    vertailutietoa" when it did not show this chart, or kept no snapshot of it (each
+    says which). Reads the served chart data (cached); raises
+    ``queries.engine.DATABASE_ERRORS`` when the reporting DB cannot be read."""
     if previous is None:
         return [t("meetings.present.changes.no_previous_meeting", lang)]
     earlier = matching_item(item, previous)
-    changes = item_changes(earlier) if earlier is not None else None
-    return changes_sentences(changes, item_spec(item), lang)
+    if earlier is None:
+        return [t("meetings.present.changes.not_shown", lang)]
+    return changes_sentences(item_changes(earlier), item_spec(item), lang)

@@ -173,13 +173,64 @@ def test_pm002_changes_sentences_withheld_several_series_and_nothing_changed():
         f"TA01 Q1/2024 3,0{NBSP}% → 4,3{NBSP}%.",
     ]
     unchanged = {**changes, "new_periods": [], "revised": []}
-    assert changes_sentences(unchanged, spec, "fi")[1:] == [
-        "Ei uusia jaksoja.",
+    assert changes_sentences(unchanged, spec, "fi") == [
+        "Tiedot ovat samat kuin edellisessä kokouksessa (31.3.2024 asti).",
+        "Ei uusia jaksoja eikä korjattuja arvoja.",
+    ]
+    only_new = {**unchanged, "as_of": None, "new_periods": ["2024-04-01"]}
+    assert changes_sentences(only_new, spec, "fi") == [
+        "Uusi jakso: Q2/2024.",
         "Aiempia arvoja ei ole korjattu.",
     ]
+    only_revised = {**changes, "previous_as_of": None, "new_periods": []}
+    assert changes_sentences(only_revised, spec, "fi")[0] == "Ei uusia jaksoja."
+    many = {
+        **only_revised,
+        "revised": [
+            {**changes["revised"][1], "period": f"20{year}-01-01"} for year in range(10, 25)
+        ],
+    }
+    # 15 revisions: the first 12 named (2010 … 2021), then "ja 3 muuta".
+    (sentence,) = changes_sentences(many, spec, "fi")[1:]
+    assert sentence.startswith(f"Korjatut aiemmat arvot: TA01 Q1/2010 3,0{NBSP}% → 4,3")
+    assert sentence.endswith(f"TA01 Q1/2021 3,0{NBSP}% → 4,3{NBSP}%, ja 3 muuta.")
     assert changes_sentences(None, spec, "fi") == [
-        "Ei vertailutietoa: edellisessä kokouksessa tätä kuviota ei käsitelty tai sen "
-        "lukuja ei tallennettu."
+        "Ei vertailutietoa: edellisen kokouksen lukuja ei tallennettu."
+    ]
+
+
+def test_pm003_one_series_is_not_named_and_a_newly_withheld_value_says_so():
+    from charts.catalog import CHARTS
+
+    spec = CHARTS["hoitotakuu-7vrk"]  # one series ("within_days"), percent, one decimal
+    changes = {
+        "previous_as_of": "2024-02-29",
+        "as_of": "2024-03-31",
+        "grain": "month",
+        "new_periods": ["2024-03-01"],
+        "revised": [
+            {
+                "series": "within_days",
+                "period": "2024-01-01",
+                "before": 66.7,
+                "after": 70.0,
+                "before_withheld": False,
+                "after_withheld": False,
+            },
+            {
+                "series": "within_days",
+                "period": "2024-02-01",
+                "before": 83.3,
+                "after": None,
+                "before_withheld": False,
+                "after_withheld": True,
+            },
+        ],
+    }
+    assert changes_sentences(changes, spec, "fi") == [
+        "Edellisessä kokouksessa tiedot olivat 29.2.2024 asti, nyt 31.3.2024 asti.",
+        "Uusi jakso: 3/2024.",
+        f"Korjatut aiemmat arvot: 1/2024 66,7{NBSP}% → 70,0{NBSP}%, 2/2024 83,3{NBSP}% → salattu.",
     ]
 
 
@@ -358,8 +409,9 @@ def test_pm020_preread_starts_with_open_actions_then_each_item(app_db, states):
     assert "Jo tehty" not in text  # done: not open
     assert "1. Sähköisesti täytettyjen lomakkeiden osuus" in text
     assert "2. Käytössä olevat Omaolo-palvelut" in text
-    # Meeting 1 kept no snapshot of the chart: nothing to compare with.
-    assert "Ei vertailutietoa" in text
+    # Meeting 1 kept no snapshot of the chart; it did not show the second one.
+    assert "Ei vertailutietoa: edellisen kokouksen lukuja ei tallennettu." in text
+    assert "Ei vertailutietoa: kuviota ei käsitelty edellisessä kokouksessa." in text
     # The open action concerns item 1's chart, not item 2's.
     sections = [
         node for node in _walk(page) if getattr(node, "className", "") == "preread-item mb-4"
