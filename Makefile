@@ -59,8 +59,9 @@ format: $(TESTING) ## ruff format + import sort
 	$(BIN)/ruff check --fix --select I .
 	$(BIN)/ruff format .
 
-bench: $(TESTING) $(DEMO_DB) ## Benchmark queries, callbacks and payloads on the demo data
+bench: $(TESTING) $(DEMO_DB) ## Benchmark queries, callbacks, payloads and presentation mode on the demo data
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.present
 
 postgres-demo: $(RUNTIME) ## Load the demo data into PostgreSQL at TK_REPORTING_DB_URL
 	$(BIN)/python -m reporting load-demo --url "$$TK_REPORTING_DB_URL"

@@ -29,15 +29,20 @@ def data_notice(_pathname: str | None) -> list:
     return [html.Div(t("shell.synthetic_banner", lang), className="synthetic-banner", role="note")]
 
 
-# Embedded views (/embed/<id>, or any page with ?embed=1) hide the navigation. This
-# runs in the browser so the navigation never flashes up inside an intranet page.
+# Embedded views (/embed/<id>, or any page with ?embed=1) hide the navigation, and so
+# does presentation mode (/tietokeskustelut/<id>/esitys/<n>: the projector shows the
+# chart, not the app). This runs in the browser so the navigation never flashes up.
 clientside_callback(
     """
     function(pathname, search) {
-        var embedded = (pathname || "").indexOf("/embed/") !== -1 ||
+        var path = pathname || "";
+        var embedded = path.indexOf("/embed/") !== -1 ||
             new URLSearchParams(search || "").get("embed") === "1";
+        var presenting = path.indexOf("/tietokeskustelut/") !== -1 &&
+            path.indexOf("/esitys/") !== -1;
         document.body.classList.toggle("embedded", embedded);
-        return embedded;
+        document.body.classList.toggle("presenting", presenting);
+        return embedded || presenting;
     }
     """,
     Output("app-header", "hidden"),

@@ -27,7 +27,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-import pandas as pd
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -35,12 +34,11 @@ from docx.shared import Mm, Pt, RGBColor
 from PIL import Image
 
 from charts.payload import no_data_text
-from charts.summary import format_value, period_label
 from exports.images import RenderError, export_figure, render
 from exports.pptx import context_lines
 from meetings import store
-from meetings.items import item_address, item_page_url, item_payload, item_spec, item_title
-from meetings.snapshots import item_changes, matching_item
+from meetings.changes_text import since_last_meeting
+from meetings.items import item_address, item_page_url, item_payload, item_title
 from queries.engine import DATABASE_ERRORS
 from translations import format_date, notice_text, t
 
@@ -277,75 +275,18 @@ def records_blocks(item: Mapping, lang: str, today: date) -> list[Block]:
 
 # --- what changed since the previous meeting ------------------------------------------
 
-MAX_REVISED_LINES = 10
-
-
-def _changes_lines(changes: Mapping, spec, lang: str) -> list[str]:
-    """Sentences for an ``meetings.snapshots.item_changes`` dict: the data dates, the
-    new periods, each revised value (at most ``MAX_REVISED_LINES``, then how many
-    more), or that nothing changed. A stand-in for ``meetings.changes_text`` (the
-    presentation's wording), which will replace it."""
-    lines = []
-    before, now = changes.get("previous_as_of"), changes.get("as_of")
-    if before and now and before != now:
-        lines.append(
-            t(
-                "meetings.documents.changes.as_of",
-                lang,
-                before=format_date(date.fromisoformat(before), lang),
-                now=format_date(date.fromisoformat(now), lang),
-            )
-        )
-    grain = changes.get("grain") or "month"
-
-    def period(iso: str) -> str:
-        return period_label(pd.Timestamp(iso), grain)
-
-    def value(number, withheld: bool) -> str:
-        if withheld or number is None:
-            return t("meetings.documents.changes.withheld", lang)
-        return format_value(number, spec.unit, spec.decimals, lang)
-
-    if changes["new_periods"]:
-        periods = ", ".join(period(p) for p in changes["new_periods"])
-        lines.append(t("meetings.documents.changes.new_periods", lang, periods=periods))
-    revised = changes["revised"]
-    for change in revised[:MAX_REVISED_LINES]:
-        lines.append(
-            t(
-                "meetings.documents.changes.revised",
-                lang,
-                series=t(spec.series_key(change["series"]), lang),
-                period=period(change["period"]),
-                before=value(change["before"], change["before_withheld"]),
-                after=value(change["after"], change["after_withheld"]),
-            )
-        )
-    if len(revised) > MAX_REVISED_LINES:
-        lines.append(
-            t("meetings.documents.changes.more", lang, count=len(revised) - MAX_REVISED_LINES)
-        )
-    if not changes["new_periods"] and not revised:
-        lines.append(t("meetings.documents.changes.none", lang))
-    return lines
-
 
 def changes_blocks(item: Mapping, previous: Mapping | None, lang: str) -> list[Block]:
-    """What changed in the item's chart since the previous meeting of the series."""
+    """What changed in the item's chart since the previous meeting of the series, in
+    the pre-read page's words (``meetings.changes_text.since_last_meeting``), one
+    sentence a bullet."""
     blocks: list[Block] = [Heading(t("meetings.documents.changes", lang), 3)]
-    if previous is None:
-        return blocks + [Paragraph(t("meetings.documents.no_previous", lang))]
-    earlier = matching_item(item, previous)
-    if earlier is None:
-        return blocks + [Paragraph(t("meetings.documents.changes.not_shown", lang))]
     try:
-        changes = item_changes(earlier)
+        sentences = since_last_meeting(item, previous, lang)
     except DATABASE_ERRORS:
         log.exception("changes of agenda item %s failed", item.get("id"))
         return blocks + [Paragraph(t("meetings.documents.chart_unavailable", lang))]
-    if changes is None:
-        return blocks + [Paragraph(t("meetings.documents.changes.no_snapshot", lang))]
-    return blocks + [Bullets(tuple(_changes_lines(changes, item_spec(item), lang)))]
+    return blocks + [Bullets(tuple(sentences))]
 
 
 def open_actions_blocks(item: Mapping, open_actions: Sequence[Mapping], lang: str, today: date):
