@@ -17,13 +17,13 @@ from typing import Any
 
 from dash import dcc, html, register_page
 
-from charts.card import alert, chart_error
+from charts.card import alert
 from meetings import store
-from meetings.changes_text import since_last_meeting
 from meetings.components import error_alert
 from meetings.items import item_title
 from meetings.present_components import (
     actions_list,
+    changes_paragraph,
     item_figure,
     load_meeting,
     meeting_url,
@@ -76,15 +76,6 @@ def _open_actions_section(actions: list[dict], lang: str) -> html.Section:
     )
 
 
-def _changes(item: Mapping[str, Any], previous: Mapping[str, Any] | None, lang: str) -> list:
-    try:
-        sentences = since_last_meeting(item, previous, lang)
-    except DATABASE_ERRORS:
-        log.warning("reporting DB not reachable for the changes of item %s", item["id"])
-        return chart_error(lang)
-    return [html.P(" ".join(sentences), className="preread-changes")]
-
-
 def _item_section(
     place: int,
     item: Mapping[str, Any],
@@ -111,7 +102,7 @@ def _item_section(
             html.H4(
                 t("meetings.present.preread.changes_heading", lang), id=changes_id, className="h5"
             ),
-            *_changes(item, previous, lang),
+            *changes_paragraph(item, previous, lang),
             html.H4(
                 t("meetings.present.preread.item_actions_heading", lang),
                 id=actions_id,

@@ -36,6 +36,7 @@ from meetings.components import error_alert
 from meetings.identity import current_user
 from meetings.items import item_title
 from meetings.present_components import (
+    changes_paragraph,
     decisions_list,
     item_figure,
     item_record_url,
@@ -157,16 +158,25 @@ def _earlier_decisions(meeting: Mapping[str, Any], item: Mapping[str, Any], lang
             for decision in store.decisions_for_chart(item["chart_id"])
             if decision["decided_on"] < meeting["meeting_date"]
         ]
+        previous = store.previous_meeting(meeting)
     except DATABASE_ERRORS as exc:
-        body = error_alert(exc, lang)
+        body, changes = error_alert(exc, lang), []
     else:
         body = (
             decisions_list(found, lang, "present-decisions")
             if found
             else html.P(t("meetings.present.no_decisions", lang))
         )
+        changes = [
+            html.H2(
+                t("meetings.present.preread.changes_heading", lang),
+                id="present-changes-title",
+                className="h4",
+            ),
+            *changes_paragraph(item, previous, lang),
+        ]
     return html.Aside(
-        [heading, body],
+        [*changes, heading, body],
         className="present-aside",
         **{"aria-labelledby": "present-decisions-title"},
     )

@@ -224,3 +224,19 @@ def load_meeting(meeting_id: object) -> dict | None:
         return store.get_meeting(number)
     except store.NotFound:
         return None
+
+
+def changes_paragraph(
+    item: Mapping[str, Any], previous: Mapping[str, Any] | None, lang: str
+) -> list:
+    """What changed in the item's chart since the previous meeting of the series
+    (``meetings.changes_text.since_last_meeting``) as one paragraph, or the card's
+    database notice when the reporting DB cannot be read."""
+    from meetings.changes_text import since_last_meeting
+
+    try:
+        sentences = since_last_meeting(item, previous, lang)
+    except DATABASE_ERRORS:
+        log.warning("reporting DB not reachable for the changes of item %s", item["id"])
+        return chart_error(lang)
+    return [html.P(" ".join(sentences), className="meeting-changes")]
