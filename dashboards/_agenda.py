@@ -18,10 +18,15 @@ from meetings import store
 from meetings.agenda import chart_label, chart_options, describe_item
 from meetings.calendar import is_held
 from meetings.items import item_page_url, item_title
+from meetings.messages import overdue_text
 from translations import format_date, t
 
 DEFAULT_MINUTES = 10
 MEETING_CTX = "meeting-ctx"  # store: {"id", "version", "lang"} of the meeting shown
+
+
+# What a pasted chart address looks like (the help text's example).
+ADDRESS_EXAMPLE = "/hoitoonpaasy?from=2024-01&unit=TA01&view=jonot:spc"
 
 
 def meeting_ctx(meeting: Mapping, lang: str) -> dcc.Store:
@@ -109,10 +114,9 @@ def _action_entry(action: Mapping, today: date, lang: str) -> html.Li:
         ),
         html.Span(f" – {status}", className="action-status"),
     ]
-    if store.is_overdue(action, today):
-        parts.append(
-            html.Strong(" – " + t("meetings.actions.overdue", lang), className="action-overdue")
-        )
+    late = overdue_text(action, lang, today)
+    if late:
+        parts.append(html.Strong(" – " + late, className="action-overdue"))
     chart = CHARTS.get(action.get("chart_id") or "")
     chart_title = t(chart.text_key("title"), lang) if chart else action.get("chart_id") or "–"
     parts.append(
@@ -248,7 +252,7 @@ def add_form(lang: str) -> list:
                 type="text",
             ),
             "agenda-address",
-            t("meetings.agenda.address_help", lang),
+            t("meetings.agenda.address_help", lang, example=ADDRESS_EXAMPLE),
             "agenda-address-help",
         ),
         field(

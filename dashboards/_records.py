@@ -109,7 +109,7 @@ def _status_buttons(decision: Mapping, lang: str) -> list:
 def decision_facts(decision: Mapping, lang: str, today: date | None = None) -> list:
     """The lines describing a decision or action below its title: details, owner, due
     date, expected effect, status, and an overdue flag in words."""
-    from meetings.store import is_overdue
+    from meetings.messages import overdue_text
 
     lines = []
     if decision["details"]:
@@ -135,19 +135,9 @@ def decision_facts(decision: Mapping, lang: str, today: date | None = None) -> l
                 date=format_date(decision["effect_by"], lang),
             )
         lines.append(html.P(effect, className="small mb-1"))
-    if is_overdue(decision, today):
-        lines.append(
-            html.P(
-                html.Strong(
-                    t(
-                        "meetings.records.overdue",
-                        lang,
-                        date=format_date(decision["due_date"], lang),
-                    )
-                ),
-                className="small text-danger mb-1 records-overdue",
-            )
-        )
+    late = overdue_text(decision, lang, today)
+    if late:
+        lines.append(html.P(html.Strong(late), className="small text-danger mb-1 records-overdue"))
     return lines
 
 

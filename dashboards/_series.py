@@ -24,7 +24,7 @@ def members_count_text(members: str | None, lang: str) -> str:
     """ "1 jäsen", "3 jäsentä"."""
     count = len(member_lines(members))
     if count == 1:
-        return t("meetings.index.members_one", lang)
+        return t("meetings.index.members_one", lang, count=count)
     return t("meetings.index.members_count", lang, count=count)
 
 

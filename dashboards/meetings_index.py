@@ -116,6 +116,7 @@ def layout(vuosi: object = None, **query: object):
                     "meetings.calendar.bad_year",
                     lang,
                     value=quote_value(vuosi),
+                    example=today.year,
                     minimum=MIN_YEAR,
                     maximum=MAX_YEAR,
                 ),

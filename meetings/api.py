@@ -81,7 +81,7 @@ def _iso(value: date | datetime | None) -> str | None:
 
 def decision_json(decision: Mapping, today: date) -> dict[str, Any]:
     """A decision or action: every field but the change log's names, and ``overdue``
-    (an open action past its due date, ``meetings.minutes.overdue``)."""
+    (an open action past its due date, ``meetings.store.is_overdue``)."""
     return {
         "id": decision["id"],
         "kind": decision["kind"],
@@ -95,7 +95,7 @@ def decision_json(decision: Mapping, today: date) -> dict[str, Any]:
         },
         "decided_on": _iso(decision["decided_on"]),
         "status": decision["status"],
-        "overdue": minutes.overdue(decision, today),
+        "overdue": store.is_overdue(decision, today),
         "chart_id": decision["chart_id"],
         "version": decision["version"],
         "updated_at": _iso(decision["updated_at"]),

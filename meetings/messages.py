@@ -3,7 +3,10 @@ exceptions into text (``translations.t``), used by the pages, callbacks and the 
 
 from __future__ import annotations
 
-from meetings.store import Conflict, InvalidInput, NotFound, ReadOnly
+from collections.abc import Mapping
+from datetime import date
+
+from meetings.store import Conflict, InvalidInput, NotFound, ReadOnly, is_overdue
 from translations import format_date, notice_text, t
 
 
@@ -28,6 +31,14 @@ def conflict_text(error: Conflict, lang: str) -> str:
     when = current["updated_at"]
     at = f"{format_date(when.date(), lang)} {when:%H.%M} UTC"
     return t("meetings.error.conflict", lang, author=current["updated_by"], at=at)
+
+
+def overdue_text(action: Mapping, lang: str, today: date | None = None) -> str:
+    """ "Myöhässä: määräpäivä 31.3.2026 on ohitettu." for an overdue action
+    (``store.is_overdue``), else "": the one wording of every page and document."""
+    if not is_overdue(action, today):
+        return ""
+    return t("meetings.overdue", lang, date=format_date(action["due_date"], lang))
 
 
 def error_text(error: Exception, lang: str) -> str:

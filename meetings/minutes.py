@@ -39,6 +39,7 @@ from exports.pptx import context_lines
 from meetings import store
 from meetings.changes_text import since_last_meeting
 from meetings.items import item_address, item_page_url, item_payload, item_title
+from meetings.messages import overdue_text
 from queries.engine import DATABASE_ERRORS
 from translations import format_date, notice_text, t
 
@@ -105,12 +106,6 @@ def effect_text(decision: Mapping, lang: str) -> str:
     return text
 
 
-def overdue(decision: Mapping, today: date) -> bool:
-    """An open action whose due date has passed by ``today`` (``store.is_overdue``); a
-    decision is never overdue."""
-    return decision["kind"] == "action" and store.is_overdue(decision, today)
-
-
 def decision_line(decision: Mapping, lang: str, today: date, chart_title: str = "") -> str:
     """A decision or action as one line: title (and details), the chart it concerns
     when given, owner, due date, expected effect, status, and "myöhässä" when an open
@@ -133,8 +128,9 @@ def decision_line(decision: Mapping, lang: str, today: date, chart_title: str = 
     status = t(f"meetings.documents.status.{decision['status']}", lang)
     parts.append(t("meetings.documents.status", lang, status=status))
     line = head + " – " + ", ".join(parts)
-    if overdue(decision, today):
-        line += " " + t("meetings.documents.overdue", lang)
+    late = overdue_text(decision, lang, today)
+    if late:
+        line += " – " + late
     return line
 
 

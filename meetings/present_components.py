@@ -14,6 +14,7 @@ from charts.card import GRAPH_CONFIG, alert, chart_error
 from charts.payload import no_data_text
 from meetings import store
 from meetings.items import item_payload, item_title
+from meetings.messages import overdue_text
 from queries.engine import DATABASE_ERRORS
 from settings import get_settings
 from translations import format_date, normalise_language, t
@@ -141,18 +142,9 @@ def decision_lines(
             status=t(_PREFIX + "status." + decision["status"], lang),
         )
     )
-    if store.is_overdue(decision, today):
-        parts += [
-            " ",
-            html.Strong(
-                t(
-                    "meetings.present.decision.overdue",
-                    lang,
-                    due=format_date(decision["due_date"], lang),
-                ),
-                className="overdue",
-            ),
-        ]
+    late = overdue_text(decision, lang, today)
+    if late:
+        parts += [" ", html.Strong(late, className="overdue")]
     return parts
 
 

@@ -773,7 +773,13 @@ def history(entity: str, entity_id: int) -> list[dict]:
 
 
 def is_overdue(action: Mapping, today: date | None = None) -> bool:
-    """An open action whose due date has passed."""
+    """An open action whose due date has passed (``today`` by default). A decision is
+    never overdue: only actions are owed by somebody."""
     today = today or date.today()
     due = action.get("due_date")
-    return action.get("status") == "open" and due is not None and due < today
+    return (
+        action.get("kind") == "action"
+        and action.get("status") == "open"
+        and due is not None
+        and due < today
+    )

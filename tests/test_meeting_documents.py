@@ -94,7 +94,7 @@ ACTION_LINE = (
 OVERDUE_LINE = (
     "Soittopalvelun lisävuorot (kuvaaja: Kiireettömät käynnit 7 vuorokauden kuluessa hoidon "
     "tarpeen arvioinnista) – vastuuhenkilö Pekka Palvelupäällikkö, määräpäivä 1.3.2024, "
-    "tila: avoin – MYÖHÄSSÄ: määräpäivä on ohitettu."
+    "tila: avoin – Myöhässä: määräpäivä 1.3.2024 on ohitettu."
 )
 CHART_TITLE = "Kiireettömät käynnit 7 vuorokauden kuluessa hoidon tarpeen arvioinnista"
 
@@ -195,7 +195,8 @@ def test_md03_preread_docx_has_changes_and_open_actions_per_item(app_db, client)
     # The earlier meeting's open action concerns the first item's chart only.
     open_action = (
         "Soittopalvelun lisävuorot – vastuuhenkilö Pekka Palvelupäällikkö, määräpäivä "
-        "1.3.2024, tila: avoin – MYÖHÄSSÄ: määräpäivä on ohitettu. (kirjattu kokouksessa "
+        "1.3.2024, tila: avoin – Myöhässä: määräpäivä 1.3.2024 on ohitettu. (kirjattu "
+        "kokouksessa "
         "Helmikuun katsaus, 15.2.2024)"
     )
     assert texts.count(open_action) == 1

@@ -374,7 +374,7 @@ def test_mp030_meeting_starts_with_previous_actions_and_their_status(writer):
     assert lines[0].startswith(
         "Selvitä jonot – vastuu: Palvelujohtaja, määräpäivä 1.2.2025 – Avoin"
     )
-    assert "Myöhässä: määräpäivä on mennyt" in lines[0]
+    assert "Myöhässä: määräpäivä 1.2.2025 on ohitettu." in lines[0]
     assert f"Kirjattu: Tammikuu (10.1.2025), kuvio {JONOT}" in lines[0]
     assert "Tarkista luvut – vastuu: Analyytikko, määräpäivä 15.2.2025 – Tehty" in lines[1]
     assert "Myöhässä" not in lines[1]

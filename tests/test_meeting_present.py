@@ -334,7 +334,7 @@ def test_pm012_earlier_decisions_beside_the_chart_overdue_flagged(app_db, states
     assert "Toimenpide: Ohjeet verkkoon" in text
     assert "Vastuu: Analyytikko, määräpäivä 20.3.2024." in text
     # Past due (20.3.2024) and still open: flagged in text.
-    assert "Myöhässä (määräpäivä 20.3.2024 on ohi)." in text
+    assert "Myöhässä: määräpäivä 20.3.2024 on ohitettu." in text
     assert "Tänään päätetty" not in text
 
     alone = _meeting(series["id"], "Toukokuu", date(2024, 5, 5), ["omaolo-palvelut"])
@@ -407,7 +407,7 @@ def test_pm020_preread_starts_with_open_actions_then_each_item(app_db, states):
     assert text.index("Edellisten kokousten avoimet toimenpiteet") < text.index("1. ")
     assert "Toimenpide: Ohjeet verkkoon" in text
     assert "Tila: avoin." in text
-    assert "Myöhässä (määräpäivä 20.3.2024 on ohi)." in text
+    assert "Myöhässä: määräpäivä 20.3.2024 on ohitettu." in text
     assert "Kokous Maaliskuu, 1.3.2024, kuvio Sähköisesti täytettyjen lomakkeiden osuus" in text
     # Done: not among the open actions (the chart's summary still names it: its marker).
     assert "Jo tehty" not in text[: text.index("1. Sähköisesti")]
