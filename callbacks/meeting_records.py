@@ -31,11 +31,9 @@ REFUSALS = (store.InvalidInput, store.Conflict, store.NotFound, store.ReadOnly)
 
 
 def _positive_int(value: object) -> int | None:
-    """``value`` as a row id (a positive int of the database's range, not a bool),
-    else None."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value if 0 < value <= store.MAX_INTEGER else None
+    """``value`` as a row id, else None: the stores the pages write hold ints, so a
+    string there is forged (``meetings.store.parse_id`` for the range)."""
+    return store.parse_id(value) if isinstance(value, int) else None
 
 
 def read_item_store(data: object) -> tuple[int | None, str]:

@@ -36,7 +36,7 @@ from dashboards._meetings import (
 )
 from dashboards._series import series_details, series_list, series_meetings
 from meetings import store
-from meetings.agenda import chart_options, pasted_query
+from meetings.agenda import chart_options, check_unit, pasted_query
 from meetings.components import can_write, error_alert
 from meetings.identity import current_user
 from meetings.items import item_title
@@ -296,11 +296,13 @@ def _apply(action: Mapping, meeting_id: int, version: object, form: Mapping) -> 
         if not chart_id:
             raise store.InvalidInput("meetings.agenda.choose_chart")
         minutes = form.get("minutes")
+        query = pasted_query(form.get("address"))
+        check_unit(query)
         return store.add_item(
             meeting_id,
             version,
             chart_id,
-            pasted_query(form.get("address")),
+            query,
             DEFAULT_MINUTES if minutes in (None, "") else minutes,
             author=author,
         )

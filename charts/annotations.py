@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -64,8 +66,8 @@ def add_events(fig: go.Figure, events: pd.DataFrame, label_column: str) -> go.Fi
             xref="x",
             y=1,
             yref="paper",
-            text=label,
-            hovertext=label,
+            text=escape(label, quote=False),
+            hovertext=escape(label, quote=False),
             showarrow=False,
             xanchor="left",
             yanchor="top",
@@ -118,7 +120,8 @@ def layout_labels(
     plot_width: float,
 ) -> list[tuple[str, float, str]]:
     """Where each label goes on a plot ``plot_width`` px wide showing ``x_range``:
-    ``(xanchor, yshift in px, text with <br> line breaks)`` per label, in order.
+    ``(xanchor, yshift in px, text with <br> line breaks)`` per label, in order; the
+    label's own "<", ">" and "&" are entities in the text.
 
     A label starts at its event's line and runs right ("left" anchor), or ends there
     ("right") when the plot has more room on that side; if it is wider than that
@@ -153,7 +156,9 @@ def layout_labels(
                 break
             top = max(box[3] for box in clash) + GAP
         boxes.append((left, right, top, top + height))
-        placed.append((anchor, -top, "<br>".join(lines)))
+        # Plotly reads tags (<a href>, <b>, <span style>) in annotation text: a label is
+        # text, so its own "<", ">" and "&" are entities (plotly shows them as typed).
+        placed.append((anchor, -top, "<br>".join(escape(line, quote=False) for line in lines)))
     return placed
 
 

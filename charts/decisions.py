@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -168,8 +169,9 @@ def add_decisions(figure: dict[str, Any], markers: list[Marker], lang: str) -> d
                 "xref": "x",
                 "y": 0,
                 "yref": Y_REF,
-                "text": label,
-                "hovertext": label,
+                # A title a user typed: never markup (charts.annotations.layout_labels).
+                "text": escape(label, quote=False),
+                "hovertext": escape(label, quote=False),
                 "showarrow": False,
                 "xanchor": "left",
                 "yanchor": "bottom",

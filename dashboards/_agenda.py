@@ -15,7 +15,7 @@ from dash import dcc, html
 from charts.catalog import CHARTS
 from dashboards._meetings import field, meeting_path, no_personal_data, section, series_path
 from meetings import store
-from meetings.agenda import chart_label, chart_options, describe_item
+from meetings.agenda import ADDRESS_EXAMPLE, chart_label, chart_options, describe_item
 from meetings.calendar import is_held
 from meetings.items import item_page_url, item_title
 from meetings.messages import overdue_text
@@ -23,10 +23,6 @@ from translations import format_date, t
 
 DEFAULT_MINUTES = 10
 MEETING_CTX = "meeting-ctx"  # store: {"id", "version", "lang"} of the meeting shown
-
-
-# What a pasted chart address looks like (the help text's example).
-ADDRESS_EXAMPLE = "/hoitoonpaasy?from=2024-01&unit=TA01&view=jonot:spc"
 
 
 def meeting_ctx(meeting: Mapping, lang: str) -> dcc.Store:

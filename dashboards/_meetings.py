@@ -5,7 +5,6 @@ skips this module (its name starts with ``_``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
 import dash_bootstrap_components as dbc
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 from dash import get_relative_path, html
 
 from charts.card import alert
+from meetings import store
 from meetings.store import Conflict, InvalidInput, NotFound, ReadOnly
 from settings import get_settings
 from translations import normalise_language, t
@@ -38,12 +38,8 @@ def page_lang(query: Mapping[str, object]) -> str:
 
 
 def parse_id(raw: object) -> int | None:
-    """A row id from a path segment: 1–18 digits, else None."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw if raw > 0 else None
-    if isinstance(raw, str) and re.fullmatch(r"[0-9]{1,18}", raw) and int(raw) > 0:
-        return int(raw)
-    return None
+    """A row id from a path segment or a callback body (``meetings.store.parse_id``)."""
+    return store.parse_id(raw)
 
 
 def exists(getter: Callable[[int], object], raw: object) -> bool:

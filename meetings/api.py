@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -40,7 +39,6 @@ blueprint = Blueprint("meetings_api", __name__)
 APP_DB_ERRORS: tuple[type[BaseException], ...] = (sa.exc.SQLAlchemyError, OSError)
 LIST_PARAMETERS = ("series", "lang")
 MEETING_PARAMETERS = ("lang",)
-_ID = re.compile(r"^[1-9][0-9]{0,8}$")  # a row id: fits every database's INTEGER
 
 
 class Refused(Exception):
@@ -161,7 +159,7 @@ def meeting_json(meeting: Mapping, lang: str, today: date) -> dict[str, Any]:
 
 
 def _row_id(raw: str) -> int | None:
-    return int(raw) if _ID.match(raw) else None
+    return store.parse_id(raw)
 
 
 def _meeting(raw_id: str, lang: str) -> dict:

@@ -10,6 +10,7 @@ PostgreSQL advisory lock, or a lock file beside the SQLite file.
 from __future__ import annotations
 
 import fcntl
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.pool import NullPool
 
 from settings import get_settings
 
@@ -38,8 +40,11 @@ def _sqlite_path(url: sa.URL) -> Path | None:
 def engine(url: str | None = None) -> sa.Engine:
     """The engine of ``url`` (default ``TK_APP_DB_URL``), one per URL and process.
 
-    SQLite: the folder is created, foreign keys are enforced, writers wait up to 15 s
-    for each other (WAL journal: readers never wait for a writer)."""
+    SQLite: foreign keys are enforced, writers wait up to 15 s for each other (WAL
+    journal: readers never wait for a writer), and every use opens the file anew
+    without creating it (``migrate`` creates it): a file removed while the app runs is
+    an error that pages and forms report, not a copy that still takes writes which the
+    next start would not find."""
     url = url or get_settings().app_db_url
     found = _engines.get(url)
     if found is not None and found.pool is not None:
@@ -47,8 +52,12 @@ def engine(url: str | None = None) -> sa.Engine:
     parsed = sa.make_url(url)
     path = _sqlite_path(parsed)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        made = sa.create_engine(url, connect_args={"timeout": 15})
+        location = path.resolve().as_uri() + "?mode=rw"
+
+        def _open() -> sqlite3.Connection:
+            return sqlite3.connect(location, uri=True, timeout=15, check_same_thread=False)
+
+        made = sa.create_engine(url, creator=_open, poolclass=NullPool)
 
         @sa.event.listens_for(made, "connect")
         def _pragmas(dbapi_connection, _record):
@@ -106,6 +115,10 @@ def migrate(url: str | None = None) -> None:
     """Upgrade the database at ``url`` (default ``TK_APP_DB_URL``) to the newest
     revision. Raises SQLAlchemy's errors when it cannot be reached."""
     made = engine(url)
+    path = _sqlite_path(made.url)
+    if path is not None and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sqlite3.connect(path).close()  # a new, empty database file
     config = alembic_config()
     with made.connect() as connection, _migration_lock(connection, made.url):
         connection.commit()  # the lock outlives Alembic's own transaction

@@ -198,11 +198,7 @@ def page_language(query: Mapping[str, object]) -> str:
 def parse_number(value: object) -> int | None:
     """A positive whole number from a URL part (``"12"``), or None for anything else
     (``"x"``, ``"-1"``, ``"0"``, ``"1.5"``, a number of more than 9 digits)."""
-    text = value if isinstance(value, str) else ""
-    if not text.isascii() or not text.isdigit() or len(text) > 9:
-        return None
-    number = int(text)
-    return number if number > 0 else None
+    return store.parse_id(value) if isinstance(value, str) else None
 
 
 def load_meeting(meeting_id: object) -> dict | None:

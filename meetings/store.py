@@ -79,8 +79,29 @@ class ReadOnly(PermissionError):
 
 # --- validation -------------------------------------------------------------------
 
+
+def parse_id(value: object) -> int | None:
+    """A row id or version from a URL part, a form or a callback body: an ``int`` (not
+    a bool) or a string of ASCII digits, from 1 to ``MAX_INTEGER`` (what every
+    database's INTEGER holds); None for anything else (``"x"``, ``-1``, ``3.5``,
+    ``"３"``, ``2**63``)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdigit() and len(value) <= 10):
+            return None
+        value = int(value)
+    if not isinstance(value, int):
+        return None
+    return value if 0 < value <= MAX_INTEGER else None
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_FI_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Years a meeting, due date or expected effect can have (a typo such as 1.1.1025 or
+# 31.12.9999 is refused rather than kept).
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def clean_text(value: object, field: str, *, required: bool = False, limit: int = MAX_TEXT):
@@ -95,8 +116,9 @@ def clean_text(value: object, field: str, *, required: bool = False, limit: int 
 
 
 def parse_date(value: object, field: str, *, required: bool = True) -> date | None:
-    """A date from ``YYYY-MM-DD`` (what ``<input type=date>`` sends) or ``d.m.yyyy``.
-    Raises ``InvalidInput`` naming the field and the value for anything else."""
+    """A date from ``YYYY-MM-DD`` (what ``<input type=date>`` sends) or ``d.m.yyyy``, in
+    ASCII digits, of a year from ``MIN_YEAR`` to ``MAX_YEAR``. Raises ``InvalidInput``
+    naming the field and the value for anything else."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     text = value.strip() if isinstance(value, str) else ""
@@ -104,17 +126,25 @@ def parse_date(value: object, field: str, *, required: bool = True) -> date | No
         if required:
             raise InvalidInput("meetings.error.required", field=field)
         return None
+    found: date | None = None
     try:
         match = _FI_DATE.match(text)
         if match:
             day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
+            found = date(year, month, day)
+        elif _ISO_DATE.match(text):
+            found = date.fromisoformat(text)
     except ValueError:
-        pass
+        found = None
+    if found is not None and MIN_YEAR <= found.year <= MAX_YEAR:
+        return found
     raise InvalidInput(
-        "meetings.error.bad_date", field=field, value=quote_value(text), example=DATE_EXAMPLE
+        "meetings.error.bad_date",
+        field=field,
+        value=quote_value(text),
+        example=DATE_EXAMPLE,
+        first=MIN_YEAR,
+        last=MAX_YEAR,
     )
 
 
@@ -241,23 +271,16 @@ def _update(
     conn: sa.Connection, table: sa.Table, row_id: int, version: object, values: dict, author: str
 ) -> dict:
     """Write ``values`` if the row is still at ``version``; else ``Conflict``."""
-    try:
-        # A version from a form is a positive integer; anything else matches no row.
-        version = -1 if isinstance(version, bool) else int(version)
-    except (TypeError, ValueError, OverflowError):
-        version = -1
-    if not 0 < version <= MAX_INTEGER:
-        version = -1
+    version = parse_id(version)
+    if version is None:  # no version a form can send: the page is not one we drew
+        raise InvalidInput("meetings.error.bad_request")
     result = conn.execute(
         table.update()
         .where(table.c.id == row_id, table.c.version == version)
         .values(**values, version=table.c.version + 1, updated_by=author, updated_at=_now())
     )
     if result.rowcount != 1:
-        current = _fetch(conn, table, row_id)
-        if current is None and version == -1:
-            raise NotFound(row_id)
-        raise Conflict(current)
+        raise Conflict(_fetch(conn, table, row_id))
     row = _fetch(conn, table, row_id)
     _log(conn, table.name, row, "update", author)
     return row

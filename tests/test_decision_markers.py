@@ -171,6 +171,26 @@ def test_dm01_decision_drawn_at_its_date_with_its_short_title_only(
 
 
 @SQLITE_APP_DB
+@DUCKDB
+def test_dm01b_markup_in_a_title_is_shown_as_typed_never_as_markup(reporting_db, app_db):
+    """Plotly reads <a href>, <b> and <span style> in annotation text: a title typed
+    with them is drawn as typed (entities), in every width class too."""
+    title = '<b>X</b><a href="https://evil.example/">klik</a> & co'
+    _decide(_meeting("15.2.2024"), title)
+    figure = chart_payload(CHART, FILTERS, "fi")["figure"]
+    (label,) = _decision_labels(figure)
+    typed = '&lt;b&gt;X&lt;/b&gt;&lt;a href="https://evil.example/"&gt;klik&lt;/a&gt; &amp; co'
+    assert label["text"] == "Päätös: " + typed and label["hovertext"] == label["text"]
+    texts = [
+        value
+        for entry in figure["layout"]["meta"]["tkFit"]
+        for key, value in entry["layout"].items()
+        if key.endswith(".text")
+    ]
+    assert texts and all("<a" not in text and "<b>" not in text for text in texts)
+
+
+@SQLITE_APP_DB
 @POSTGRES_REPORTING
 def test_dm02_overdue_action_flagged_cancelled_and_outside_not_drawn(reporting_db, app_db):
     today = date.today()

@@ -140,7 +140,30 @@ def test_mp003_pasted_address_becomes_the_items_query():
     assert pasted_query("?from=2024-01&embed=1") == "from=2024-01"
     assert pasted_query("from=2023-05") == "from=2023-05"
     assert pasted_query("/hoitoonpaasy") == ""
+    assert pasted_query("https://intra.example/tk/embed/jonot?from=2024-01") == "from=2024-01"
     assert pasted_query(None) == ""
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "file:///etc/passwd",
+        "a" * 300,
+        "%ZZ",
+        "jonot",
+        "/muu-sivu?from=2024-01",
+        "javascript:alert(1)?from=2024-01",
+        "/hoitoonpaasy/x?from=2024-01",
+        "/embed/ei-ole?from=2024-01",
+    ],
+)
+def test_mp003b_anything_but_a_chart_page_address_or_a_query_is_refused(pasted):
+    with pytest.raises(store.InvalidInput) as refused:
+        pasted_query(pasted)
+    assert refused.value.key == "meetings.error.bad_pasted_address"
+    with pytest.raises(store.InvalidInput) as forged:
+        pasted_query({"evil": "1"})
+    assert forged.value.key == "meetings.error.bad_request"
 
 
 def test_mp004_chart_search_by_title_and_area():

@@ -236,12 +236,12 @@ def test_r006_decision_without_owner_and_effect(meeting):
         (
             {"title": "Iltavastaanotot", "owner": "Palvelualuejohtaja", "due_date": "31/4/2026"},
             "Kentän ”Määräpäivä” päivämäärä ”31/4/2026” ei kelpaa. Anna päivämäärä muodossa "
-            "pp.kk.vvvv (esimerkiksi 31.1.2025).",
+            "pp.kk.vvvv (esimerkiksi 31.1.2025) vuosilta 2000–2100.",
         ),
         (
             {"title": "Iltavastaanotot", "owner": "Palvelualuejohtaja", "due_date": "2026-02-30"},
             "Kentän ”Määräpäivä” päivämäärä ”2026-02-30” ei kelpaa. Anna päivämäärä muodossa "
-            "pp.kk.vvvv (esimerkiksi 31.1.2025).",
+            "pp.kk.vvvv (esimerkiksi 31.1.2025) vuosilta 2000–2100.",
         ),
         (
             {"title": "Iltavastaanotot", "owner": "  ", "due_date": "2026-04-30"},
@@ -383,12 +383,18 @@ def test_r012_forged_item_store_and_versions_refused(meeting):
         result, version = save_observations(1, "Teksti", 1, data)
         assert text_of(result) == "Tietoa ei löytynyt (se on voitu poistaa).", data
     item = meeting["first"]
-    for version in ["x", None, 99, [1], True, float("inf"), 10**30, -1]:
+    # A version no page drew is a bad request; a whole number that is not the row's
+    # version is somebody else's save (a conflict, with the saved version shown).
+    for version in ["x", None, [1], True, float("inf"), 10**30, -1, 3.5]:
         result, new_version = save_observations(1, "Teksti", version, _store_data(item))
-        assert text_of(result).startswith("Tallennus peruttiin: Analyytikko A muutti tätä "), (
-            version
-        )
-        assert new_version == 1
+        assert text_of(result) == (
+            "Pyyntöä ei voitu käsitellä: sivun tiedot olivat virheelliset. Mitään ei "
+            "tallennettu; lataa sivu uudelleen."
+        ), version
+        assert new_version is no_update  # the page keeps the version it drew
+    result, new_version = save_observations(1, "Teksti", 99, _store_data(item))
+    assert text_of(result).startswith("Tallennus peruttiin: Analyytikko A muutti tätä ")
+    assert new_version == 1
     assert store.get_item(item["id"])["observations"] == ""
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -309,3 +310,53 @@ def test_s009_open_actions_and_previous_meeting(app_db):
     assert store.previous_meeting(store.get_meeting(later["id"]))["id"] == meeting["id"]
     assert store.previous_meeting(store.get_meeting(meeting["id"])) is None
     assert [d["title"] for d in store.decisions_for_chart("jonot")] == ["Selvitys", "Valmis"]
+
+
+@pytest.mark.parametrize("app_db", ["sqlite"], indirect=True)
+def test_s010_a_removed_sqlite_file_refuses_writes_instead_of_losing_them(app_db):
+    """The SQLite file removed while the app runs: reads and writes fail (the pages
+    report the database), nothing is written into a copy the next start would not see,
+    and no empty file is made in its place."""
+    _meeting_with_item()
+    path = Path(sa.make_url(app_db).database)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    with pytest.raises(sa.exc.OperationalError):
+        store.create_series("Poiston jälkeen", author="anna")
+    with pytest.raises(sa.exc.OperationalError):
+        store.list_series()
+    assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (1, 1),
+        ("42", 42),
+        (2**31 - 1, 2**31 - 1),
+        (2**31, None),
+        (2**63, None),
+        ("9999999999", None),
+        (0, None),
+        (-1, None),
+        ("-1", None),
+        (3.5, None),
+        ("3.5", None),
+        ("３", None),  # a full-width digit
+        (True, None),
+        ("", None),
+        (None, None),
+        ([1], None),
+    ],
+)
+def test_s011_row_ids_and_versions_are_whole_numbers_an_integer_column_holds(raw, expected):
+    assert store.parse_id(raw) == expected
+
+
+@pytest.mark.parametrize("version", [3.5, "x", -1, 0, None, [], True, 2**63])
+def test_s012_a_malformed_version_is_a_bad_request_not_a_conflict(app_db, version):
+    _meeting, item = _meeting_with_item()
+    with pytest.raises(store.InvalidInput) as refused:
+        store.update_item(item["id"], version, observations="x", author="anna")
+    assert refused.value.key == "meetings.error.bad_request"
+    assert store.get_item(item["id"])["version"] == 1
