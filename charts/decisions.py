@@ -40,6 +40,8 @@ from translations import format_date, t
 DECISION_COLOUR = "#A36100"
 TRIANGLE = 10  # px: the marker's height and base width
 LABEL_BASE = TRIANGLE + 3  # px above the plot's bottom where the lowest label stands
+# Room after a decision drawn past the last period: a share of the axis, at least days.
+RIGHT_PAD, MIN_PAD_DAYS = 0.03, 10
 # The main plot's area, whatever panels lie under it (e.g. the deadline strip).
 Y_REF = "y domain"
 
@@ -56,17 +58,26 @@ class Marker:
 
 
 def markers_in_view(
-    decisions: Iterable[Mapping[str, Any]], figure: Mapping[str, Any], today: date
+    decisions: Iterable[Mapping[str, Any]],
+    figure: Mapping[str, Any],
+    today: date,
+    open_end: bool = False,
 ) -> list[Marker]:
     """The decisions (rows of ``meetings.store.decisions_for_chart``: ``id``, ``kind``,
     ``title``, ``decided_on``, ``due_date``, ``status``) to draw on ``figure``: not
     cancelled, decided inside its x range (start included, end excluded: the range is
     ``[first day of the first period, first day after the last]``), by date then id.
-    ``overdue`` follows ``meetings.store.is_overdue`` on ``today``."""
+    With ``open_end`` (the chart shows the data up to its latest period) a decision
+    taken after that period, up to ``today``, is drawn too: a meeting comes after the
+    month it looks at, and what it decided belongs at the end of the line
+    (``add_decisions`` widens the axis for it). ``overdue`` follows
+    ``meetings.store.is_overdue`` on ``today``."""
     shown = x_range(figure)
     if shown is None:
         return []
     start, end = shown
+    if open_end:
+        end = max(end, pd.Timestamp(today) + pd.Timedelta(days=1))
     found = []
     for row in decisions:
         if row.get("status") == "cancelled" or row.get("decided_on") is None:
@@ -127,6 +138,16 @@ def add_decisions(figure: dict[str, Any], markers: list[Marker], lang: str) -> d
     if not markers or shown is None:
         return figure
     layout = dict(figure.get("layout") or {})
+    latest = pd.Timestamp(max(marker.decided_on for marker in markers))
+    if latest >= shown[1]:
+        # A decision after the last period shown (``markers_in_view``'s open end): the
+        # axis runs on to it, with room for its triangle.
+        pad = max((latest - shown[0]) * RIGHT_PAD, pd.Timedelta(days=MIN_PAD_DAYS))
+        shown = (shown[0], latest + pad)
+        layout["xaxis"] = {
+            **(layout.get("xaxis") or {}),
+            "range": [shown[0].isoformat(), shown[1].isoformat()],
+        }
     shapes = list(layout.get("shapes") or [])
     annotations = list(layout.get("annotations") or [])
     first = len(annotations)

@@ -541,7 +541,11 @@ def chart_payload(
         )
     else:
         phases = ()
-    return with_decisions(_payload(chart_id, filters, lang, view, phases), chart_id, lang)
+    # The chart shows the latest data unless its months end earlier: then decisions
+    # taken after its last period belong at the end of its line too.
+    _first_day, last_day = data_window()
+    open_end = filters.end is None or filters.end >= f"{last_day:%Y-%m}"
+    return with_decisions(_payload(chart_id, filters, lang, view, phases), chart_id, lang, open_end)
 
 
 def recorded_decisions(chart_id: str) -> list[dict[str, Any]]:
@@ -555,16 +559,22 @@ def recorded_decisions(chart_id: str) -> list[dict[str, Any]]:
         return []
 
 
-def with_decisions(payload: dict[str, Any], chart_id: str, lang: str) -> dict[str, Any]:
+def with_decisions(
+    payload: dict[str, Any], chart_id: str, lang: str, open_end: bool = False
+) -> dict[str, Any]:
     """``payload`` (the memoized ``_payload``, left unchanged) with the decisions and
     actions of the data discussions on it (``charts.decisions``): their markers on a
     copy of the figure, their sentence at the end of the summary (the text
     alternative) and ``decisions`` (``charts.decisions.card_items``) for the card.
     Read anew on every call, so a decision shows at once whatever the cache holds.
-    Views without a time axis (units) and empty payloads get ``decisions: []``."""
+    Views without a time axis (units) and empty payloads get ``decisions: []``. With
+    ``open_end`` decisions after the last period shown are drawn at the line's end
+    (``charts.decisions.markers_in_view``)."""
     if payload.get("empty", True) or payload.get("view") == "units":
         return {**payload, "decisions": []}
-    markers = markers_in_view(recorded_decisions(chart_id), payload["figure"], date.today())
+    markers = markers_in_view(
+        recorded_decisions(chart_id), payload["figure"], date.today(), open_end
+    )
     if not markers:
         return {**payload, "decisions": []}
     return {

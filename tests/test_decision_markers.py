@@ -203,8 +203,8 @@ def test_dm02_overdue_action_flagged_cancelled_and_outside_not_drawn(reporting_d
     # Cancelled: not drawn.
     cancelled = _decide(_meeting("10.1.2024"), "Peruttu kokeilu")
     store.set_decision_status(cancelled["id"], cancelled["version"], "cancelled", author=USER)
-    # Outside the range shown (1/2024 .. 4/2024 ends 1.5.2024): not drawn.
-    _decide(_meeting("2.5.2024"), "Myöhempi päätös")
+    # Before the range shown (1/2024 .. 4/2024): not drawn.
+    _decide(_meeting("15.12.2023"), "Aiempi päätös")
     # Another chart's decision: not drawn here.
     _decide(_meeting("12.2.2024", "jonot"), "Toisen kuvaajan päätös")
 
@@ -219,7 +219,7 @@ def test_dm02_overdue_action_flagged_cancelled_and_outside_not_drawn(reporting_d
         "Lomakkeen uudistus (toimenpide 20.3.2024)."
     )
     text = _json(payload)
-    for absent in ("Peruttu kokeilu", "Myöhempi päätös", "Toisen kuvaajan"):
+    for absent in ("Peruttu kokeilu", "Aiempi päätös", "Toisen kuvaajan"):
         assert absent not in text
     # The card lists them under the chart, the late one saying so.
     body = chart_body_texts(chart_card_body(_request(CHART, FILTERS), "series", []))
@@ -227,6 +227,16 @@ def test_dm02_overdue_action_flagged_cancelled_and_outside_not_drawn(reporting_d
         "Päätökset ja toimenpiteet: Jonojen purku (toimenpide 20.3.2024, myöhässä). "
         "Lomakkeen uudistus (toimenpide 20.3.2024). " in body
     )
+    # A decision taken after the last period (the meeting after 4/2024) is drawn at the
+    # line's end, the axis running on to it, when the chart shows the latest data (the
+    # fixture's data end with 4/2024); not when the chosen months end earlier.
+    _decide(_meeting("14.5.2024"), "Myöhempi päätös")
+    latest = chart_payload(CHART, FILTERS, "fi")
+    assert [n["text"] for n in _decision_labels(latest["figure"])][-1] == "Päätös: Myöhempi päätös"
+    start, end = x_range(latest["figure"])
+    assert start == pd.Timestamp("2024-01-01") and end > pd.Timestamp("2024-05-14")
+    earlier, _ = Filters.from_query({"from": "2024-01", "to": "2024-03"})
+    assert "Myöhempi päätös" not in _json(chart_payload(CHART, earlier, "fi"))
     # The units view has no time axis: no markers there.
     units = chart_payload(CHART, FILTERS, "fi", "units")
     assert units["decisions"] == [] and "Jonojen purku" not in _json(units)
@@ -302,7 +312,12 @@ def test_dm05_run_chart_offers_a_passed_decision_as_a_phase_start(reporting_db, 
     queues = Filters(start="2023-01")
     body = chart_card_body(_request(QUEUES, queues), "spc", [])
     (graph,) = _find(body, lambda c: type(c).__name__ == "Graph")
-    assert [note["text"] for note in _decision_labels(graph.figure)] == ["Päätös: Iltavastaanotot"]
+    # Today's decision stands at the line's end (after 4/2024); only the passed one can
+    # split the run chart.
+    assert [note["text"] for note in _decision_labels(graph.figure)] == [
+        "Päätös: Iltavastaanotot",
+        "Päätös: Tänään päätetty",
+    ]
     (button,) = _find(body, _is_decision_button)
     assert button.children == "Jaa vaiheisiin päätöksen kohdalta: Iltavastaanotot (15.2.2024)"
     (decision,) = store.decisions_for_chart(QUEUES)[:1]
@@ -321,7 +336,7 @@ def test_dm05_run_chart_offers_a_passed_decision_as_a_phase_start(reporting_db, 
     (caption,) = _find(split, lambda c: type(c).__name__ == "Figcaption")
     assert caption.children.startswith("Keskiarvo ja rajat lasketaan uudelleen kohdissa: 2/2024")
     # At quarter grain the decision's period is Q1/2024, whose phase start is 1/2024.
-    (decision_item,) = [d for d in chart_payload(QUEUES, queues, "fi")["decisions"]]
+    decision_item, _today = chart_payload(QUEUES, queues, "fi")["decisions"]
     choices = [{"label": "Q1/2024", "value": "2024-01"}]
     (quarter,) = decision_splits([decision_item], choices, "quarter", date(2024, 3, 1))
     assert quarter["month"] == "2024-01"
