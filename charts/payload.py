@@ -251,22 +251,32 @@ def _options(spec: ChartSpec, frame: pd.DataFrame, filters: Filters, lang: str) 
 
 def _series_view(spec: ChartSpec, filters: Filters, lang: str) -> dict[str, Any]:
     frame, targets = chart_data(spec.id, filters)
-    figure = spec.figure(frame, targets, _options(spec, frame, filters, lang))
+    return series_view(spec, frame, targets, filters.grain, lang)
+
+
+def series_view(
+    spec: ChartSpec, frame: pd.DataFrame, targets: pd.DataFrame, grain: str, lang: str
+) -> dict[str, Any]:
+    """The time-series view of a served chart frame (``load_complete``'s columns; at
+    least ``series``, ``period``, ``value``, ``suppressed``): ``figure`` (go.Figure),
+    ``summary``, ``table``, ``empty`` and ``periods``. Pure: also what a meeting's kept
+    snapshot is drawn with (``meetings.snapshots.snapshot_view``)."""
+    figure = spec.figure(frame, targets, _options(spec, frame, Filters(grain=grain), lang))
     summary = summarise(
         frame,
         targets,
         series=spec.series[0],
         unit=spec.unit,
         decimals=spec.decimals,
-        grain=filters.grain,
+        grain=grain,
         lang=lang,
     )
     # The text alternative says what the figure marks as hidden.
-    hidden = hidden_note(figure, filters.grain, lang)
+    hidden = hidden_note(figure, grain, lang)
     return {
         "figure": figure,
         "summary": f"{summary} {hidden}" if hidden else summary,
-        "table": table_rows(spec, frame, filters.grain, lang),
+        "table": table_rows(spec, frame, grain, lang),
         "empty": bool(frame.empty),
         "periods": frame["period"],
     }
@@ -375,7 +385,7 @@ def spc_analysis(
     events and at the user's ``phases``, ``"YYYY-MM"``) and the phase starts with their
     reasons in ``lang`` (``charts.spc.phase_boundaries``). What the run-chart view
     draws and what agenda suggestions (``meetings.suggestions``) call a signal."""
-    events = _events(spec, grid["period"], filters.grain, lang)
+    events = chart_events(spec, grid["period"], filters.grain, lang)
     starts = [*zip(events["event_date"], events["label"], strict=True)]
     starts += [(month, t("spc.phase_user", lang)) for month in phases]
     boundaries = phase_boundaries(grid["period"], starts, filters.grain)
@@ -457,7 +467,9 @@ def _spc_view(
 _BUILDERS = {"series": _series_view, "units": _units_view, "spc": _spc_view}
 
 
-def _events(spec: ChartSpec, periods: pd.Series, grain: str, lang: str) -> pd.DataFrame:
+def chart_events(spec: ChartSpec, periods: pd.Series, grain: str, lang: str) -> pd.DataFrame:
+    """The intervention events that concern the chart inside ``periods`` (period
+    starts at ``grain``): ``event_date`` and ``label`` in ``lang``."""
     if periods.empty:
         return pd.DataFrame(columns=["event_date", "label"])
     x_start = pd.Timestamp(periods.min())
@@ -548,19 +560,25 @@ def chart_payload(
     return with_decisions(_payload(chart_id, filters, lang, view, phases), chart_id, lang, open_end)
 
 
-def recorded_decisions(chart_id: str) -> list[dict[str, Any]]:
+def recorded_decisions(chart_id: str, until: date | None = None) -> list[dict[str, Any]]:
     """The decisions and actions recorded on the chart in the app database
     (``meetings.store.decisions_for_chart``), or ``[]`` with a log entry when the app
-    database cannot be read: a chart never fails because of it."""
+    database cannot be read: a chart never fails because of it. With ``until`` only
+    those taken on or before that day (what a meeting on that day had decided)."""
     try:
-        return store.decisions_for_chart(chart_id)
+        found = store.decisions_for_chart(chart_id)
+        return [row for row in found if until is None or row["decided_on"] <= until]
     except (sa.exc.SQLAlchemyError, OSError):
         log.exception("decisions of chart %s could not be read; drawn without them", chart_id)
         return []
 
 
 def with_decisions(
-    payload: dict[str, Any], chart_id: str, lang: str, open_end: bool = False
+    payload: dict[str, Any],
+    chart_id: str,
+    lang: str,
+    open_end: bool = False,
+    until: date | None = None,
 ) -> dict[str, Any]:
     """``payload`` (the memoized ``_payload``, left unchanged) with the decisions and
     actions of the data discussions on it (``charts.decisions``): their markers on a
@@ -569,11 +587,12 @@ def with_decisions(
     Read anew on every call, so a decision shows at once whatever the cache holds.
     Views without a time axis (units) and empty payloads get ``decisions: []``. With
     ``open_end`` decisions after the last period shown are drawn at the line's end
-    (``charts.decisions.markers_in_view``)."""
+    (``charts.decisions.markers_in_view``). With ``until`` (a meeting's date) the chart
+    is drawn as on that day: the decisions taken by then, overdue as of then."""
     if payload.get("empty", True) or payload.get("view") == "units":
         return {**payload, "decisions": []}
     markers = markers_in_view(
-        recorded_decisions(chart_id), payload["figure"], date.today(), open_end
+        recorded_decisions(chart_id, until), payload["figure"], until or date.today(), open_end
     )
     if not markers:
         return {**payload, "decisions": []}
@@ -601,7 +620,7 @@ def _payload(
     figure = built["figure"]
     events = pd.DataFrame()
     if view != "units":
-        events = _events(spec, built["periods"], filters.grain, lang)
+        events = chart_events(spec, built["periods"], filters.grain, lang)
         add_events(figure, events, "label")
     as_of = data_as_of()
     # Keep what the builder put into meta (charts.fit's width classes).

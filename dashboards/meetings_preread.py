@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from dash import dcc, html, register_page
@@ -79,6 +80,7 @@ def _open_actions_section(actions: list[dict], lang: str) -> html.Section:
 def _item_section(
     place: int,
     item: Mapping[str, Any],
+    meeting_date: date,
     previous: Mapping[str, Any] | None,
     actions: list[dict],
     lang: str,
@@ -98,7 +100,7 @@ def _item_section(
                 t("meetings.present.preread.item_minutes", lang, minutes=item["minutes"]),
                 className="small",
             ),
-            *item_figure(item, lang, graph_id=f"preread-graph-{place}"),
+            *item_figure(item, meeting_date, lang, graph_id=f"preread-graph-{place}"),
             html.H4(
                 t("meetings.present.preread.changes_heading", lang), id=changes_id, className="h5"
             ),
@@ -170,7 +172,7 @@ def layout(meeting_id: str | None = None, **query: object):
         agenda_id,
         html.H2(t("meetings.present.preread.items_heading", lang), id=agenda_id),
         [
-            _item_section(place, item, previous, actions, lang)
+            _item_section(place, item, meeting["meeting_date"], previous, actions, lang)
             for place, item in enumerate(items, start=1)
         ]
         or [html.P(t("meetings.present.preread.no_items", lang))],

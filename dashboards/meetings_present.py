@@ -256,7 +256,13 @@ def layout(meeting_id: str | None = None, n: str | None = None, **query: object)
     body = dbc.Row(
         [
             dbc.Col(
-                item_figure(item, lang, graph_id="present-graph", projector=PROJECTOR),
+                item_figure(
+                    item,
+                    meeting["meeting_date"],
+                    lang,
+                    graph_id="present-graph",
+                    projector=PROJECTOR,
+                ),
                 lg=8,
             ),
             dbc.Col(_earlier_decisions(meeting, item, lang), lg=4),

@@ -16,7 +16,7 @@ import pandas as pd
 from charts.catalog import ChartSpec
 from charts.summary import format_value, period_label
 from meetings.items import item_spec
-from meetings.snapshots import item_changes, matching_item
+from meetings.snapshots import item_changes, matching_item, read_snapshot
 from translations import format_date, t
 
 # At most this many revised values are named one by one; the rest are counted
@@ -119,11 +119,12 @@ def since_last_meeting(
     of the item's meeting, or None), as ``changes_sentences`` words it; otherwise one
     sentence: "ei edellistä kokousta" when there is no previous meeting, "ei
     vertailutietoa" when it did not show this chart, or kept no snapshot of it (each
-    says which). Reads the served chart data (cached); raises
+    says which). Up to ``item``'s own kept snapshot when it has one at the same
+    address (a held meeting), else up to the data served now (cached); raises
     ``queries.engine.DATABASE_ERRORS`` when the reporting DB cannot be read."""
     if previous is None:
         return [t("meetings.present.changes.no_previous_meeting", lang)]
     earlier = matching_item(item, previous)
     if earlier is None:
         return [t("meetings.present.changes.not_shown", lang)]
-    return changes_sentences(item_changes(earlier), item_spec(item), lang)
+    return changes_sentences(item_changes(earlier, read_snapshot(item)), item_spec(item), lang)

@@ -8,9 +8,12 @@ written out by one writer per format (``to_markdown``, ``to_docx``). So the minu
 the pre-read cannot drift apart, and the Markdown says what the Word file says, without
 the pictures (it links to each chart's page instead).
 
-Per agenda item the chart is exactly its card's (``meetings.items.item_payload``:
-cached, protected data); its PNG is drawn on the server (``exports.images``, like the
-PowerPoint slides) with the summary sentence as its alternative text. When the
+Per agenda item the chart is its card's (``meetings.items.item_payload``: cached,
+protected data) while the data are the ones the meeting kept; once they have changed,
+it is drawn from the meeting's snapshot (``meetings.snapshots.meeting_view``), so
+the minutes of a held meeting keep what it saw. Its PNG is drawn on the server
+(``exports.images``, like the PowerPoint slides) with the summary sentence as its
+alternative text. When the
 reporting database cannot be reached, or no picture can be drawn, the item says so and
 the document is still made: what was recorded comes from the app database alone.
 
@@ -38,8 +41,9 @@ from exports.images import RenderError, export_figure, render
 from exports.pptx import context_lines
 from meetings import store
 from meetings.changes_text import since_last_meeting
-from meetings.items import item_address, item_page_url, item_payload, item_title
+from meetings.items import item_address, item_page_url, item_title
 from meetings.messages import overdue_text
+from meetings.snapshots import meeting_view
 from queries.engine import DATABASE_ERRORS
 from translations import format_date, notice_text, t
 
@@ -220,15 +224,19 @@ def _picture(payload: Mapping, alt: str, name: str) -> Block | None:
     return Picture(image=image, alt=alt, name=name)
 
 
-def chart_blocks(item: Mapping, lang: str, *, images: bool, base_url: str) -> list[Block]:
-    """An agenda item's heading and chart: the picture (when ``images`` and there is
-    data), the summary sentence, notices about its address, the filters, source and
-    "data as of" lines, and a link to the chart on its page (``base_url`` + path)."""
+def chart_blocks(
+    item: Mapping, meeting_date: date, lang: str, *, images: bool, base_url: str
+) -> list[Block]:
+    """An agenda item's heading and chart as its meeting shows it
+    (``meetings.snapshots.meeting_view``: once the data have changed, the numbers the
+    meeting kept): the picture (when ``images`` and there is data), the summary
+    sentence, notices about its address, the filters, source and "data as of" lines,
+    and a link to the chart on its page (``base_url`` + path)."""
     title = item_title(item, lang)
     blocks: list[Block] = [Heading(f"{item['position']}. {title}", 2)]
     try:
         _address, notices = item_address(item, lang)
-        payload = item_payload(item, lang)
+        payload = meeting_view(item, meeting_date, lang)
     except DATABASE_ERRORS:
         log.exception("chart of agenda item %s for a meeting document failed", item.get("id"))
         blocks.append(Paragraph(t("meetings.documents.chart_unavailable", lang)))
@@ -318,7 +326,9 @@ def minutes_blocks(
     blocks = meeting_head(meeting, "meetings.documents.minutes_title", lang, now)
     blocks += previous_actions_blocks(store.previous_meeting(meeting), lang, today)
     for item in meeting["items"]:
-        blocks += chart_blocks(item, lang, images=images, base_url=base_url)
+        blocks += chart_blocks(
+            item, meeting["meeting_date"], lang, images=images, base_url=base_url
+        )
         blocks += records_blocks(item, lang, today)
     if not meeting["items"]:
         blocks.append(Paragraph(t("meetings.documents.no_items", lang)))
@@ -337,7 +347,9 @@ def preread_blocks(
     blocks = meeting_head(meeting, "meetings.documents.preread_title", lang, now)
     blocks += previous_actions_blocks(previous, lang, today)
     for item in meeting["items"]:
-        blocks += chart_blocks(item, lang, images=images, base_url=base_url)
+        blocks += chart_blocks(
+            item, meeting["meeting_date"], lang, images=images, base_url=base_url
+        )
         blocks += changes_blocks(item, previous, lang)
         blocks += open_actions_blocks(item, open_actions, lang, today)
     if not meeting["items"]:

@@ -13,8 +13,9 @@ from dash import dcc, get_relative_path, html
 from charts.card import GRAPH_CONFIG, alert, chart_error
 from charts.payload import no_data_text
 from meetings import store
-from meetings.items import item_payload, item_title
+from meetings.items import item_title
 from meetings.messages import overdue_text
+from meetings.snapshots import meeting_view
 from queries.engine import DATABASE_ERRORS
 from settings import get_settings
 from translations import format_date, normalise_language, t
@@ -64,20 +65,23 @@ def projector_figure(figure: Mapping[str, Any], font_size: int, max_height: int)
 
 def item_figure(
     item: Mapping[str, Any],
+    meeting_date: date,
     lang: str,
     *,
     graph_id: str,
     projector: tuple[int, int] | None = None,
     class_name: str = "",
 ) -> list:
-    """The item's chart as its card shows it (``meetings.items.item_payload``, cached):
+    """The item's chart as its meeting on ``meeting_date`` shows it
+    (``meetings.snapshots.meeting_view``: the card's cached payload, or what the
+    meeting kept once the data have changed):
     a ``<figure>`` with a static ``dcc.Graph`` (id ``graph_id``, ``charts.card.
     GRAPH_CONFIG``), the summary sentence as its ``<figcaption>`` and the "data as of"
     line under it; ``projector``
     (font size, maximum height in px) enlarges the figure (``projector_figure``). An alert instead
     when the filters leave no data or the reporting DB cannot be read."""
     try:
-        payload = item_payload(item, lang)
+        payload = meeting_view(item, meeting_date, lang)
     except DATABASE_ERRORS:
         log.warning("reporting DB not reachable for agenda item %s", item.get("id"))
         return chart_error(lang)
@@ -113,6 +117,10 @@ def _stamp(payload: Mapping[str, Any], lang: str) -> str:
         if as_of
         else t("card.data_as_of_unknown", lang)
     )
+    if payload.get("kept"):
+        # The meeting's own numbers (meetings.snapshots.meeting_view): its caption
+        # line says so, the last one of the context lines.
+        text += " " + payload["figure"]["layout"]["meta"]["tkExport"]["context"][-1]
     return text + (" " + t("card.synthetic", lang) if payload["synthetic"] else "")
 
 

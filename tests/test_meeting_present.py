@@ -18,7 +18,8 @@ from app import app as dash_app
 from dashboards import meetings_preread, meetings_present
 from meetings import store
 from meetings.changes_text import changes_sentences, since_last_meeting
-from meetings.snapshots import item_changes, read_snapshot, record_snapshot
+from meetings.items import item_payload
+from meetings.snapshots import item_changes, meeting_view, read_snapshot, record_snapshot
 from queries.engine import dispose_engines
 from settings import configure, get_settings
 from tests.conftest import ENGINES, fixture_db_url, use_reporting_db
@@ -103,8 +104,21 @@ def test_pm001_since_last_meeting_shows_exactly_the_new_month_and_the_revised_va
         ["share", "2024-03-01", 50.0, False],
     ]
 
+    # While the data are the ones kept, the meeting shows the live card (its own view).
+    held = store.get_item(first["items"][0]["id"])
+    assert meeting_view(held, date(2024, 4, 5), "fi")["kept"] is False
+
     use_reporting_db(url_b)
     kept = store.get_item(first["items"][0]["id"])
+    # Once they have changed, the held meeting shows what it saw: 3/2024 = 6/12 = 50.0 %
+    # as its latest value (live: 4/2024 = 9/12 = 75.0 %), and says so.
+    seen = meeting_view(kept, date(2024, 4, 5), "fi")
+    assert seen["kept"] is True and seen["data_as_of"] == "2024-03-31"
+    assert seen["summary"].startswith(f"Viimeisin arvo 3/2024: 50,0{NBSP}%")
+    assert seen["figure"]["layout"]["meta"]["tkExport"]["context"][-1] == (
+        "Luvut sellaisina kuin ne näytettiin kokouksessa 5.4.2024."
+    )
+    assert item_payload(kept, "fi")["summary"].startswith(f"Viimeisin arvo 4/2024: 75,0{NBSP}%")
     assert read_snapshot(kept) == snapshot  # kept in the app DB as it was
     # State B: February 6/16 = 37.5 % (was 25.0), April 9/12 = 75.0 % is new; January
     # and March are unchanged and not reported.
@@ -335,7 +349,9 @@ def test_pm012_earlier_decisions_beside_the_chart_overdue_flagged(app_db, states
     assert "Vastuu: Analyytikko, määräpäivä 20.3.2024." in text
     # Past due (20.3.2024) and still open: flagged in text.
     assert "Myöhässä: määräpäivä 20.3.2024 on ohitettu." in text
-    assert "Tänään päätetty" not in text
+    # Not among the earlier ones beside the chart (its marker is on the chart itself).
+    assert "Tänään päätetty" not in text[text.index("Aiemmat päätökset") :]
+    assert "Tänään päätetty (päätös 5.4.2024)" in text
 
     alone = _meeting(series["id"], "Toukokuu", date(2024, 5, 5), ["omaolo-palvelut"])
     page = meetings_present.layout(meeting_id=str(alone["id"]), n="1")
@@ -455,3 +471,23 @@ def test_pm015_databases_down_give_finnish_notices_not_tracebacks(app_db, states
         assert client.get("/tietokeskustelut/1/ennakko").status_code == 200
     finally:
         configure(original)
+
+
+def test_pm001b_a_held_meeting_keeps_saying_what_changed_before_it(app_db, states):
+    """Meetings on 5.4. (kept state A) and 6.5.2024 (kept state B). After that, the
+    second one's pre-read still compares A with B (its own snapshot), whatever the
+    data served later: the new month 4/2024 and February revised 25,0 → 37,5 %."""
+    url_a, url_b = states
+    series = store.create_series("Johtoryhmä", author=AUTHOR)
+    first = _meeting(series["id"], "Huhtikuu", date(2024, 4, 5), [CHART])
+    record_snapshot(first["items"][0], author=AUTHOR)
+    use_reporting_db(url_b)
+    second = _meeting(series["id"], "Toukokuu", date(2024, 5, 6), [CHART])
+    record_snapshot(second["items"][0], author=AUTHOR)
+    use_reporting_db(url_a)  # the data served now differ from what meeting 2 kept
+    held = store.get_meeting(second["id"])
+    assert since_last_meeting(held["items"][0], store.previous_meeting(held), "fi") == [
+        "Edellisessä kokouksessa tiedot olivat 31.3.2024 asti, nyt 30.4.2024 asti.",
+        "Uusi jakso: 4/2024.",
+        f"Korjattu aiempi arvo: 2/2024 25,0{NBSP}% → 37,5{NBSP}%.",
+    ]
