@@ -35,7 +35,7 @@ from dashboards._meetings import (
     success,
 )
 from dashboards._series import series_details, series_list, series_meetings
-from meetings import store
+from meetings import store, suggestions
 from meetings.agenda import chart_options, check_unit, pasted_query
 from meetings.components import can_write, error_alert
 from meetings.identity import current_user
@@ -426,22 +426,18 @@ def _search_charts(search, current, data):
 
 
 def load_suggestions(data: object):
-    """The suggested items of the page's meeting (``meetings.suggestions.suggest``,
-    imported here: it reads chart data, which the page itself never does), as
-    ``(panel children, suggestions)``; suggestions naming a chart not in the catalog
-    are left out. Unavailable suggestions say so."""
+    """The suggested items of the page's meeting (``meetings.suggestions.suggest``: it
+    reads chart data, which the page itself never does, so they come in this callback
+    after the page), as ``(panel children, suggestions)``; suggestions naming a chart
+    not in the catalog are left out. When a database cannot be read they say so."""
     lang = _lang(data)
     meeting_id, _version = _ctx(data)
     unavailable = [html.P(t("meetings.suggest.unavailable", lang))], []
     if meeting_id is None:
         return unavailable
     try:
-        from meetings import suggestions as suggesting
-
         meeting = store.get_meeting(meeting_id)
-        found = suggesting.suggest(meeting, lang)
-    except ImportError:
-        return unavailable
+        found = suggestions.suggest(meeting, lang)
     except (*STORE_ERRORS, *DATABASE_ERRORS):
         log.warning("suggestions for meeting %s unavailable", meeting_id, exc_info=True)
         return unavailable

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import dcc, get_relative_path, html
 
 from charts.catalog import CHARTS
 from dashboards._meetings import field, meeting_path, no_personal_data, section, series_path
@@ -73,11 +73,12 @@ def meeting_subtitle(meeting: Mapping, today: date, lang: str) -> list:
 def previous_actions(meeting: Mapping) -> list[dict]:
     """What the meeting starts with: the open actions of the series' earlier meetings
     (``store.open_actions``, by due date), then the actions of the previous meeting
-    that are done. Each row has ``meeting_title`` and ``meeting_date``."""
+    that are done. Each row has ``meeting_title``, ``meeting_date``, ``meeting_id`` and
+    ``item_number`` (the item page where its status is changed)."""
     rows = store.open_actions(meeting["series_id"], meeting["meeting_date"])
     previous = store.previous_meeting(meeting)
     if previous is not None:
-        for item in previous["items"]:
+        for number, item in enumerate(previous["items"], start=1):
             for decision in item["decisions"]:
                 if decision["kind"] == "action" and decision["status"] == "done":
                     rows.append(
@@ -85,6 +86,8 @@ def previous_actions(meeting: Mapping) -> list[dict]:
                         | {
                             "meeting_title": previous["title"],
                             "meeting_date": previous["meeting_date"],
+                            "meeting_id": previous["id"],
+                            "item_number": number,
                         }
                     )
     return rows
@@ -127,6 +130,16 @@ def _action_entry(action: Mapping, today: date, lang: str) -> html.Li:
             className="small text-muted",
         )
     )
+    if action.get("meeting_id") and action.get("item_number"):
+        # The status is changed where the action was recorded (its item's page).
+        where = f"/tietokeskustelut/{action['meeting_id']}/kohta/{action['item_number']}"
+        parts.append(
+            html.A(
+                t("meetings.actions.update_link", lang),
+                href=get_relative_path(where),
+                className="small action-update",
+            )
+        )
     overdue = " overdue" if store.is_overdue(action, today) else ""
     return html.Li(parts, className=f"previous-action {action['status']}{overdue}")
 

@@ -19,7 +19,7 @@ from dash import dcc, html
 from charts.card import alert
 from dashboards._meetings import field, no_personal_data
 from meetings.store import MAX_TEXT, MAX_TITLE
-from translations import format_date, t
+from translations import format_date, format_time, t
 
 # Component ids of the item page (one item per page).
 ITEM_STORE = "record-item"  # {"item": item id, "lang": code}
@@ -58,8 +58,8 @@ NEXT_STATUSES = {
 
 
 def at_text(when: datetime, lang: str) -> str:
-    """A change time as the pages write it: ``30.11.2026 10.15 UTC``."""
-    return f"{format_date(when.date(), lang)} {when:%H.%M} UTC"
+    """A change time as the pages write it: ``30.11.2026 klo 12.15`` (Finnish time)."""
+    return format_time(when, lang)
 
 
 def changed_text(row: Mapping, lang: str) -> str:

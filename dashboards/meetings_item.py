@@ -20,7 +20,7 @@ from charts.card import alert, chart_card
 from dashboards import _records as records
 from dashboards._page import notices_block
 from meetings import store
-from meetings.components import can_write, read_only_notice
+from meetings.components import can_write, example_notice, read_only_notice
 from meetings.items import item_address, item_page_url, item_spec, item_title
 from queries.engine import DATABASE_ERRORS
 from translations import DEFAULT_LANGUAGE, format_date, normalise_language, t
@@ -197,6 +197,7 @@ def layout(meeting_id: str | None = None, n: str | None = None, **query: object)
                 className="lead",
             ),
             _navigation(meeting, item, number, lang),
+            *example_notice(meeting["series"], lang),
             *read_only_notice(lang),
             *_card(item, lang),
             _section(

@@ -27,7 +27,7 @@ from dashboards._meetings import (
 )
 from dashboards._meetings import exists as _exists
 from meetings import store
-from meetings.components import can_write, error_alert, read_only_notice
+from meetings.components import can_write, error_alert, example_notice, read_only_notice
 from translations import t
 
 
@@ -93,6 +93,7 @@ def layout(meeting_id: str | None = None, **query: object):
     parts = [
         html.H1(meeting["title"], id="meeting-title"),
         html.P(meeting_subtitle(meeting, today, lang), className="lead", id="meeting-subtitle"),
+        *example_notice(meeting["series"], lang),
         *read_only_notice(lang),
         html.Div(actions_section(actions, today, lang), id="meeting-actions"),
         section(

@@ -20,7 +20,7 @@ from dash import dcc, html, register_page
 
 from charts.card import alert
 from meetings import store
-from meetings.components import error_alert
+from meetings.components import error_alert, example_notice
 from meetings.items import item_title
 from meetings.present_components import (
     actions_list,
@@ -180,6 +180,7 @@ def layout(meeting_id: str | None = None, **query: object):
     return html.Div(
         [
             html.H1(t("meetings.present.preread.title", lang, meeting=meeting["title"])),
+            *example_notice(meeting["series"], lang),
             html.P(
                 t(
                     "meetings.present.preread.intro",

@@ -248,7 +248,12 @@ def layout(meeting_id: str | None = None, n: str | None = None, **query: object)
     )
     heading = [
         html.P(
-            f"{meeting['title']} · {format_date(meeting['meeting_date'], lang)}",
+            f"{meeting['title']} · {format_date(meeting['meeting_date'], lang)}"
+            + (
+                " · " + t("meetings.index.example", lang)
+                if meeting["series"].get("is_example")
+                else ""
+            ),
             className="present-meeting mb-0",
         ),
         html.H1(item_title(item, lang), id="present-title", className="present-title"),

@@ -21,7 +21,7 @@ from dashboards._meetings import (
 from dashboards._meetings import exists as _exists
 from dashboards._series import series_details, series_form, series_meetings, version_store
 from meetings import store
-from meetings.components import can_write, error_alert, read_only_notice
+from meetings.components import can_write, error_alert, example_notice, read_only_notice
 from translations import t
 
 
@@ -90,6 +90,7 @@ def layout(series_id: str | None = None, **query: object):
     parts = [
         back,
         html.H1(t("meetings.series_page.title", lang, name=row["name"]), id="series-title"),
+        *example_notice(row, lang),
         *read_only_notice(lang),
         series_details(row, lang),
         section(

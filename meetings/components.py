@@ -3,6 +3,8 @@ for a refused save."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dash import html
 
 from charts.card import alert
@@ -23,6 +25,14 @@ def read_only_notice(lang: str) -> list:
     if can_write():
         return []
     return [alert(t("meetings.error.read_only", lang), "info", "read-only-notice")]
+
+
+def example_notice(series: Mapping | None, lang: str, class_name: str = "") -> list:
+    """For a series made as an example (``is_example``: the demo's), a notice saying so
+    on each of its pages; empty otherwise."""
+    if not series or not series.get("is_example"):
+        return []
+    return [alert(t("meetings.example", lang), "info", f"example-notice {class_name}".strip())]
 
 
 def error_alert(error: Exception, lang: str) -> html.Div:

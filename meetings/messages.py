@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from meetings.store import Conflict, InvalidInput, NotFound, ReadOnly, is_overdue
-from translations import format_date, notice_text, t
+from translations import format_date, format_time, notice_text, t
 
 
 def invalid_text(error: InvalidInput, lang: str) -> str:
@@ -29,7 +29,7 @@ def conflict_text(error: Conflict, lang: str) -> str:
     if current is None:
         return t("meetings.error.removed", lang)
     when = current["updated_at"]
-    at = f"{format_date(when.date(), lang)} {when:%H.%M} UTC"
+    at = format_time(when, lang)
     return t("meetings.error.conflict", lang, author=current["updated_by"], at=at)
 
 

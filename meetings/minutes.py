@@ -45,7 +45,7 @@ from meetings.items import item_address, item_page_url, item_title
 from meetings.messages import overdue_text
 from meetings.snapshots import meeting_view
 from queries.engine import DATABASE_ERRORS
-from translations import format_date, notice_text, t
+from translations import format_date, format_time, notice_text, t
 
 log = logging.getLogger(__name__)
 
@@ -164,15 +164,13 @@ def meeting_head(meeting: Mapping, title_key: str, lang: str, now: datetime) -> 
         Paragraph("\n".join(lines)),
     ]
     if series.get("is_example"):
-        blocks.append(Paragraph(t("meetings.documents.example", lang)))
-    made = now.astimezone(UTC)
+        blocks.append(Paragraph(t("meetings.example", lang)))
     blocks.append(
         Paragraph(
             t(
                 "meetings.documents.made",
                 lang,
-                date=format_date(made.date(), lang),
-                time=made.strftime("%H.%M"),
+                at=format_time(now, lang),
             ),
             muted=True,
         )

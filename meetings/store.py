@@ -719,10 +719,14 @@ def decisions_for_chart(chart_id: str) -> list[dict]:
 
 def open_actions(series_id: int, before: date) -> list[dict]:
     """The actions of the series' meetings held before ``before`` that are still open,
-    by due date, each with ``meeting_title``, ``meeting_date`` and ``chart_id``."""
+    by due date, each with ``meeting_title``, ``meeting_date``, ``chart_id``,
+    ``meeting_id`` and ``item_number`` (where its status is kept up to date:
+    ``/tietokeskustelut/<meeting_id>/kohta/<item_number>``)."""
     query = (
         sa.select(
             decisions,
+            meetings.c.id.label("meeting_id"),
+            _item_number().label("item_number"),
             meetings.c.title.label("meeting_title"),
             meetings.c.meeting_date.label("meeting_date"),
         )
@@ -740,12 +744,11 @@ def open_actions(series_id: int, before: date) -> list[dict]:
         return [_as_dict(row) for row in conn.execute(query)]
 
 
-def list_needs(status: str | None = None) -> list[dict]:
-    """Information needs (all, or of one status), newest first, each with the chart,
-    meeting title and date it was raised in, and the item's place on the agenda
-    (``item_number``: 1-based, as in ``/tietokeskustelut/<meeting>/kohta/<n>``)."""
+def _item_number() -> sa.ScalarSelect:
+    """The agenda item's 1-based place on its meeting's agenda (as in
+    ``/tietokeskustelut/<meeting>/kohta/<n>``), as a correlated subquery."""
     earlier = agenda_items.alias("earlier")
-    number = (
+    return (
         sa.select(sa.func.count())
         .where(
             earlier.c.meeting_id == agenda_items.c.meeting_id,
@@ -759,6 +762,13 @@ def list_needs(status: str | None = None) -> list[dict]:
         )
         .scalar_subquery()
     )
+
+
+def list_needs(status: str | None = None) -> list[dict]:
+    """Information needs (all, or of one status), newest first, each with the chart,
+    meeting title and date it was raised in, and the item's place on the agenda
+    (``item_number``: 1-based, as in ``/tietokeskustelut/<meeting>/kohta/<n>``)."""
+    number = _item_number()
     query = (
         sa.select(
             information_needs,

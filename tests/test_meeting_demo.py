@@ -34,7 +34,7 @@ def test_demo_series_on_an_empty_app_db(app_db, reporting_db):
     assert summary is not None and "\n" not in summary
 
     [series] = store.list_series()
-    assert series["name"] == "Järjestäjän johtoryhmä"
+    assert series["name"] == "Järjestäjän johtoryhmä (esimerkki)"
     assert series["is_example"] is True
     assert series["rhythm"] == "kuukausittain"
     assert "Hyvinvointialuejohtaja" in series["members"]

@@ -112,7 +112,7 @@ def test_md01_minutes_docx_reopens_with_records_and_one_picture_per_item_with_da
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings == [
         "Muistio: Maaliskuun katsaus",
-        "Edellisen kokouksen toimenpiteet",
+        "Aiempien kokousten toimenpiteet",
         "1. " + CHART_TITLE,
         "Havainnot ja tulkinta",
         "Päätökset",
@@ -191,7 +191,7 @@ def test_md03_preread_docx_has_changes_and_open_actions_per_item(app_db, client)
     # wording is meetings.changes_text's, as on the pre-read page).
     assert texts.count("Ei uusia jaksoja eikä korjattuja arvoja.") == 1
     # The second chart was not on the earlier agenda.
-    assert "Ei vertailutietoa: kuviota ei käsitelty edellisessä kokouksessa." in texts
+    assert "Ei vertailutietoa: kuvaajaa ei käsitelty edellisessä kokouksessa." in texts
     # The earlier meeting's open action concerns the first item's chart only.
     open_action = (
         "Soittopalvelun lisävuorot – vastuuhenkilö Pekka Palvelupäällikkö, määräpäivä "

@@ -2,17 +2,16 @@
 called directly in a request context on a real app database (SQLite and PostgreSQL
 through ``app_db``), plus one browser walk with axe-core.
 
-``meetings.suggestions`` is written by another helper; these tests put a fake module
-of that name in ``sys.modules`` (the callback imports it lazily)."""
+The suggestions themselves are tested in tests/test_suggestions.py; here
+``meetings.suggestions.suggest`` is replaced by a fake with known answers."""
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from dash.testing.wait import until
 from selenium.webdriver.support.ui import Select
 
@@ -20,6 +19,7 @@ from app import app as dash_app
 from callbacks import meetings_agenda as cb
 from dashboards import meetings_index, meetings_meeting, meetings_series
 from meetings import db, store
+from meetings import suggestions as suggestions_module
 from meetings.agenda import chart_options, describe_item, pasted_query
 from meetings.calendar import parse_year, year_months
 from queries.cache import cache
@@ -179,7 +179,7 @@ def test_mp004_chart_search_by_title_and_area():
     ]
     assert len(chart_options("", "fi")) == 16
     options, value, status = cb.search_charts("xyz", "jonot", {"lang": "fi"})
-    assert (options, value, status) == ([], None, "Haulla ei löytynyt kuvioita.")
+    assert (options, value, status) == ([], None, "Haulla ei löytynyt kuvaajia.")
     options, value, status = cb.search_charts("liikunta", "jonot", {"lang": "fi"})
     assert (value, status) == ("liikuntalahetteet", "")
 
@@ -398,7 +398,7 @@ def test_mp030_meeting_starts_with_previous_actions_and_their_status(writer):
         "Selvitä jonot – vastuu: Palvelujohtaja, määräpäivä 1.2.2025 – Avoin"
     )
     assert "Myöhässä: määräpäivä 1.2.2025 on ohitettu." in lines[0]
-    assert f"Kirjattu: Tammikuu (10.1.2025), kuvio {JONOT}" in lines[0]
+    assert f"Kirjattu: Tammikuu (10.1.2025), kuvaaja {JONOT}" in lines[0]
     assert "Tarkista luvut – vastuu: Analyytikko, määräpäivä 15.2.2025 – Tehty" in lines[1]
     assert "Myöhässä" not in lines[1]
     # The January meeting itself has no earlier actions.
@@ -461,8 +461,8 @@ def test_mp031_agenda_add_move_remove(writer):
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        (form("ei-ole"), "Kuviota ”ei-ole” ei ole kuvioluettelossa."),
-        (form(None), "Valitse kuvio."),
+        (form("ei-ole"), "Kuvaajaa ”ei-ole” ei ole kuvaajaluettelossa."),
+        (form(None), "Valitse kuvaaja."),
         (form("jonot", "/hoitoonpaasy?from=2024-99"), "Kohdan rajauksia ei voitu käyttää:"),
         (
             form("jonot", "/hoitoonpaasy?foo=1"),
@@ -551,19 +551,17 @@ def test_mp035_meeting_title_and_date_edit(writer):
 
 @pytest.fixture
 def fake_suggestions(monkeypatch):
-    """A stand-in ``meetings.suggestions`` (another helper writes the real one)."""
-    module = types.ModuleType("meetings.suggestions")
+    """``meetings.suggestions.suggest`` with known answers; returns its calls."""
     calls = []
 
     def suggest(meeting, lang):
         calls.append((meeting["id"], lang))
         return [
             {"chart_id": "jonot", "query": "from=2024-01", "reason": "Hoitovelka kasvoi."},
-            {"chart_id": "ei-kuviota", "query": "", "reason": "Ohitetaan."},
+            {"chart_id": "ei-kuvaajaa", "query": "", "reason": "Ohitetaan."},
         ]
 
-    module.suggest = suggest
-    monkeypatch.setitem(sys.modules, "meetings.suggestions", module)
+    monkeypatch.setattr(suggestions_module, "suggest", suggest)
     return calls
 
 
@@ -590,9 +588,13 @@ def test_mp036_suggested_item_is_added(writer, fake_suggestions):
     assert text_of(status) == "Tietoa ei löytynyt (se on voitu poistaa)."
 
 
-def test_mp037_suggestions_unavailable_without_the_module(writer, monkeypatch):
+def test_mp037_suggestions_unavailable_when_the_reporting_db_is_down(writer, monkeypatch):
     _row, january, _march = _series_with_meetings(writer)
-    monkeypatch.setitem(sys.modules, "meetings.suggestions", None)  # import fails
+
+    def down(_meeting, _lang):
+        raise sa.exc.OperationalError("SELECT 1", {}, OSError("reporting DB down"))
+
+    monkeypatch.setattr(suggestions_module, "suggest", down)
     panel, suggestions = cb.load_suggestions(ctx(january))
     assert text_of(panel) == "Ehdotuksia ei ole saatavilla." and suggestions == []
 

@@ -355,7 +355,7 @@ def test_pm012_earlier_decisions_beside_the_chart_overdue_flagged(app_db, states
 
     alone = _meeting(series["id"], "Toukokuu", date(2024, 5, 5), ["omaolo-palvelut"])
     page = meetings_present.layout(meeting_id=str(alone["id"]), n="1")
-    assert "Tästä kuviosta ei ole tehty päätöksiä aiemmissa kokouksissa." in _text(page)
+    assert "Tästä kuvaajasta ei ole tehty päätöksiä aiemmissa kokouksissa." in _text(page)
 
 
 def test_pm013_snapshot_taken_the_first_time_shown_on_or_after_the_meeting_date(
@@ -424,14 +424,14 @@ def test_pm020_preread_starts_with_open_actions_then_each_item(app_db, states):
     assert "Toimenpide: Ohjeet verkkoon" in text
     assert "Tila: avoin." in text
     assert "Myöhässä: määräpäivä 20.3.2024 on ohitettu." in text
-    assert "Kokous Maaliskuu, 1.3.2024, kuvio Sähköisesti täytettyjen lomakkeiden osuus" in text
+    assert "Kokous Maaliskuu, 1.3.2024, kuvaaja Sähköisesti täytettyjen lomakkeiden osuus" in text
     # Done: not among the open actions (the chart's summary still names it: its marker).
     assert "Jo tehty" not in text[: text.index("1. Sähköisesti")]
     assert "1. Sähköisesti täytettyjen lomakkeiden osuus" in text
     assert "2. Käytössä olevat Omaolo-palvelut" in text
     # Meeting 1 kept no snapshot of the chart; it did not show the second one.
     assert "Ei vertailutietoa: edellisen kokouksen lukuja ei tallennettu." in text
-    assert "Ei vertailutietoa: kuviota ei käsitelty edellisessä kokouksessa." in text
+    assert "Ei vertailutietoa: kuvaajaa ei käsitelty edellisessä kokouksessa." in text
     # The open action concerns item 1's chart, not item 2's.
     sections = [
         node for node in _walk(page) if getattr(node, "className", "") == "preread-item mb-4"

@@ -108,7 +108,7 @@ def test_r001_item_page_shows_heading_navigation_card_and_forms(meeting):
     assert links["Seuraava kohta"] == f"/tietokeskustelut/{meeting_id}/kohta/2"
     assert links["Takaisin kokoukseen"] == f"/tietokeskustelut/{meeting_id}"
     assert "Edellinen kohta" not in links
-    assert links["Kuvio aihealueen sivulla"] == "/hoitoonpaasy?from=2024-01#card-jonot"
+    assert links["Kuvaaja aihealueen sivulla"] == "/hoitoonpaasy?from=2024-01#card-jonot"
     # The chart's card, in the item's filters.
     request = component(page, {"type": "chart-request", "chart": "jonot"})
     assert request.data["filters"] == {"from": "2024-01"}

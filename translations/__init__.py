@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 DEFAULT_LANGUAGE = "fi"
 SUPPORTED_LANGUAGES = ("fi",)
@@ -153,3 +154,14 @@ def format_number(value: float | int | None, decimals: int = 0, lang: str | None
 def format_date(day: date, lang: str | None = None) -> str:
     """A date as written in ``lang``: ``24.11.2026`` in Finnish."""
     return f"{day.day}.{day.month}.{day.year}"
+
+
+# The counties' own clock: times kept in UTC are shown in Finnish time (EET/EEST).
+LOCAL_TIME_ZONE = ZoneInfo("Europe/Helsinki")
+
+
+def format_time(when: datetime, lang: str | None = None) -> str:
+    """A moment (an aware ``datetime``, e.g. a change kept in UTC) in Finnish time as
+    written in ``lang``: ``30.11.2026 klo 12.15``."""
+    local = when.astimezone(LOCAL_TIME_ZONE)
+    return t("time.at", lang, date=format_date(local.date(), lang), time=f"{local:%H.%M}")
