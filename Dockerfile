@@ -37,4 +37,4 @@ RUN pip install --no-cache-dir -c constraints.txt -e . \
 USER dashboard
 EXPOSE 8050
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8050/healthz').status == 200 else 1)"
-CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${TK_PORT} --workers ${WEB_CONCURRENCY:-4} --timeout 60 app:server"]
+CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${TK_PORT} --workers ${WEB_CONCURRENCY:-4} --timeout 120 app:server"]

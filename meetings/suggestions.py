@@ -213,8 +213,9 @@ def _allot(counts: list[int]) -> list[int]:
 
 def suggest(meeting: Mapping, lang: str) -> list[dict]:
     """Suggested agenda items for ``meeting`` (``store.get_meeting``): a list of
-    ``{"chart_id", "query", "reason"}`` (query: a canonical item query string, ""
-    for the default filters; reason: one sentence in ``lang``, two for a chart that
+    ``{"chart_id", "query", "reason"}`` (query: a canonical item query string: ""
+    for the default filters, and the run-chart view for a signal, where it is seen;
+    reason: one sentence in ``lang``, two for a chart that
     both signals and misses its target), signals first, then
     missed targets, then the largest changes since the previous meeting of the
     series; one per chart, none for a chart already on the agenda, at most
@@ -238,7 +239,9 @@ def suggest(meeting: Mapping, lang: str) -> list[dict]:
                 rank = [0 if missed else 1, *rank]
             found.append((rank, chart_id, reason))
         found.sort(key=lambda entry: entry[0])
-        kinds.append([{"chart_id": c, "query": "", "reason": r} for _rank, c, r in found])
+        # A signal is seen in the run chart: the item opens in that view.
+        query = (lambda c: f"view={c}:spc") if kind == SIGNAL else (lambda c: "")
+        kinds.append([{"chart_id": c, "query": query(c), "reason": r} for _rank, c, r in found])
         taken |= {entry[1] for entry in found}
     previous = None
     if meeting.get("id") is not None and meeting.get("series_id") is not None:

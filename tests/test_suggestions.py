@@ -25,7 +25,8 @@ AUTHOR = "testaaja"
 # better), by the first rule only.
 SIGNAL = {
     "chart_id": "sahkoiset-lomakkeet-osuus",
-    "query": "",
+    # The item opens in the run chart, where the signal is seen.
+    "query": "view=sahkoiset-lomakkeet-osuus:spc",
     "reason": "Ajokaaviossa on erityisen syyn signaali viimeisimmässä vaiheessa, viimeksi"
     " 4/2024 (parannus: arvo ylärajan yläpuolella).",
 }
