@@ -553,11 +553,14 @@ def chart_payload(
         )
     else:
         phases = ()
-    # The chart shows the latest data unless its months end earlier: then decisions
-    # taken after its last period belong at the end of its line too.
-    _first_day, last_day = data_window()
-    open_end = filters.end is None or filters.end >= f"{last_day:%Y-%m}"
-    return with_decisions(_payload(chart_id, filters, lang, view, phases), chart_id, lang, open_end)
+    built = _payload(chart_id, filters, lang, view, phases)
+    open_end = False
+    if not built.get("empty", True):
+        # The chart shows the latest data unless its months end earlier: then the
+        # decisions taken after its last period belong at the end of its line too.
+        _first_day, last_day = data_window()
+        open_end = filters.end is None or filters.end >= f"{last_day:%Y-%m}"
+    return with_decisions(built, chart_id, lang, open_end)
 
 
 def recorded_decisions(chart_id: str, until: date | None = None) -> list[dict[str, Any]]:
