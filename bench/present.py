@@ -31,7 +31,7 @@ from dataclasses import replace
 import redis
 import requests
 
-from bench.run import RESULTS, ROOT, _stats
+from bench.run import RESULTS, ROOT, _stats, find_in_response
 from tests.servers import gunicorn_server
 
 # A meeting's agenda: chart id and the item's address (the pages' URL parameters).
@@ -111,19 +111,14 @@ def router_body(path: str, shown: dict | None) -> dict:
 
 def _page_state(node) -> dict | None:
     """The ``page-state`` store's data in a router response."""
-    if isinstance(node, dict):
-        if node.get("props", {}).get("id") == "page-state":
-            return node["props"]["data"]
-        for value in node.values():
-            found = _page_state(value)
-            if found is not None:
-                return found
-    elif isinstance(node, list):
-        for value in node:
-            found = _page_state(value)
-            if found is not None:
-                return found
-    return None
+
+    def pick(d: dict):
+        props = d.get("props")
+        return (
+            props["data"] if isinstance(props, dict) and props.get("id") == "page-state" else None
+        )
+
+    return find_in_response(node, pick)
 
 
 def measure(rounds: int, items: int, redis_url: str) -> dict:

@@ -165,21 +165,30 @@ def measure_http(runs: int, warm_runs: int, redis_url: str) -> dict:
     return results
 
 
+def find_in_response(node, pick):
+    """The first non-None ``pick(d)`` over the dicts of a Dash callback response
+    (depth first), or None."""
+    if isinstance(node, dict):
+        found = pick(node)
+        if found is not None:
+            return found
+        values = node.values()
+    elif isinstance(node, list):
+        values = node
+    else:
+        return None
+    for value in values:
+        found = find_in_response(value, pick)
+        if found is not None:
+            return found
+    return None
+
+
 def _find_figure(node):
     """The first ``figure`` prop in a Dash callback response."""
-    if isinstance(node, dict):
-        if "figure" in node and isinstance(node["figure"], dict):
-            return node["figure"]
-        for value in node.values():
-            found = _find_figure(value)
-            if found is not None:
-                return found
-    elif isinstance(node, list):
-        for value in node:
-            found = _find_figure(value)
-            if found is not None:
-                return found
-    return None
+    return find_in_response(
+        node, lambda d: d["figure"] if isinstance(d.get("figure"), dict) else None
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -438,6 +438,8 @@ def load_suggestions(data: object):
     try:
         meeting = store.get_meeting(meeting_id)
         found = suggestions.suggest(meeting, lang)
+    except store.NotFound:
+        return unavailable  # a meeting that is not there (a client's id): nothing to log
     except (*STORE_ERRORS, *DATABASE_ERRORS):
         log.warning("suggestions for meeting %s unavailable", meeting_id, exc_info=True)
         return unavailable

@@ -357,12 +357,12 @@ def preread_blocks(
 
 # --- writers ----------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _MD_LINE_START = re.compile(r"^(\s*)(#|>|\+|-|\d+[.)])", re.MULTILINE)
 
 
 def md_escape(text: str, *, line_start: bool = True) -> str:
-    """``text`` as literal Markdown: emphasis, link, HTML and table characters
+    """``text`` as literal Markdown: emphasis, link, HTML, entity and table characters
     backslash-escaped, and a line that would start a heading, quote or list too (the
     first line only when ``line_start``: not in a heading's text)."""
     text = _MD_SPECIAL.sub(r"\\\1", text)

@@ -34,7 +34,7 @@ from meetings.schema import (
     meetings,
     series,
 )
-from translations import quote_value
+from translations import format_date, quote_value
 
 KINDS = ("decision", "action")
 DIRECTIONS = ("", "up", "down", "stable")
@@ -96,7 +96,9 @@ def parse_id(value: object) -> int | None:
     return value if 0 < value <= MAX_INTEGER else None
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls (line breaks kept) and the bidirectional overrides and isolates, which
+# would let a title shown on a chart read differently from what was typed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _FI_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Years a meeting, due date or expected effect can have (a typo such as 1.1.1025 or
@@ -499,6 +501,19 @@ def _decision_values(
     return values
 
 
+def _check_due(values: Mapping, decided_on: date) -> None:
+    """An action cannot be due, nor an effect expected, before the meeting that
+    decided it (``InvalidInput`` naming the field and the meeting's date)."""
+    for key, field in (
+        ("due_date", "meetings.field.due_date"),
+        ("effect_by", "meetings.field.effect_by"),
+    ):
+        if values.get(key) is not None and values[key] < decided_on:
+            raise InvalidInput(
+                "meetings.error.before_meeting", field=field, date=format_date(decided_on)
+            )
+
+
 def add_decision(
     item_id: int,
     *,
@@ -524,6 +539,7 @@ def add_decision(
         if item is None:
             raise NotFound(item_id)
         meeting = _fetch(conn, meetings, item["meeting_id"])
+        _check_due(values, meeting["meeting_date"])
         values |= {
             "item_id": item_id,
             "chart_id": item["chart_id"],
@@ -552,6 +568,9 @@ def update_decision(
     )
     author = _author(author)
     with db.engine().begin() as conn:
+        current = _fetch(conn, decisions, decision_id)
+        if current is not None:
+            _check_due(values, current["decided_on"])
         return _update(conn, decisions, decision_id, version, values, author)
 
 

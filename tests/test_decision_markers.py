@@ -194,11 +194,11 @@ def test_dm01b_markup_in_a_title_is_shown_as_typed_never_as_markup(reporting_db,
 @POSTGRES_REPORTING
 def test_dm02_overdue_action_flagged_cancelled_and_outside_not_drawn(reporting_db, app_db):
     today = date.today()
-    assert today > date(2020, 6, 30)  # the due date below has passed
+    assert today > date(2024, 6, 30)  # the due date below has passed
     late = _meeting("20.3.2024")
-    _decide(late, "Jonojen purku", "action", owner=OWNER, due_date="30.6.2020")
+    _decide(late, "Jonojen purku", "action", owner=OWNER, due_date="30.6.2024")
     # Done in time (closed): not late, whatever its due date.
-    done = _decide(late, "Lomakkeen uudistus", "action", owner=OWNER, due_date="30.6.2020")
+    done = _decide(late, "Lomakkeen uudistus", "action", owner=OWNER, due_date="30.6.2024")
     store.set_decision_status(done["id"], done["version"], "done", author=USER)
     # Cancelled: not drawn.
     cancelled = _decide(_meeting("10.1.2024"), "Peruttu kokeilu")
@@ -278,7 +278,7 @@ def test_dm03_the_embed_draws_the_marker(reporting_db, app_db):
 
 @DUCKDB
 def test_dm04_powerpoint_slide_draws_and_names_the_decision(reporting_db, app_db):
-    _decide(_meeting("20.3.2024"), "Jonojen purku", "action", owner=OWNER, due_date="30.6.2020")
+    _decide(_meeting("20.3.2024"), "Jonojen purku", "action", owner=OWNER, due_date="30.6.2024")
     deck = build_deck("Hoitoonpääsy", [CHART], FILTERS, "fi")
     prs = Presentation(io.BytesIO(deck))
     slide = prs.slides[1]
@@ -472,7 +472,7 @@ def decisions_everywhere(app_db):
     for chart_id in CHARTS:
         _decide(_meeting("15.2.2024", chart_id), "Päätös kuvaajalle")
         _decide(
-            _meeting("20.6.2023", chart_id), "Toimi", "action", owner=OWNER, due_date="30.6.2020"
+            _meeting("20.6.2023", chart_id), "Toimi", "action", owner=OWNER, due_date="30.6.2023"
         )
 
 

@@ -301,6 +301,8 @@ def test_md06_app_database_down_is_503():
 
 def test_md08_free_text_is_literal_in_markdown_and_titles_make_safe_file_names():
     assert md_escape("*kiire* [x](y) <b> a|b") == r"\*kiire\* \[x\](y) \<b\> a\|b"
+    # An entity typed as text stays text (CommonMark would decode "&lt;" into "<").
+    assert md_escape("&lt;b&gt; T&K") == r"\&lt;b\&gt; T\&K"
     assert md_escape("# ei otsikko\n- ei lista\n12. ei numero") == (
         "\\# ei otsikko\n\\- ei lista\n12\\. ei numero"
     )

@@ -360,3 +360,39 @@ def test_s012_a_malformed_version_is_a_bad_request_not_a_conflict(app_db, versio
         store.update_item(item["id"], version, observations="x", author="anna")
     assert refused.value.key == "meetings.error.bad_request"
     assert store.get_item(item["id"])["version"] == 1
+
+
+def test_s013_an_action_cannot_be_due_before_its_meeting(app_db):
+    """The meeting is on 15.1.2025: a due date or an expected effect before it is
+    refused, on the meeting's day it is taken."""
+    _meeting, item = _meeting_with_item()
+    for field, key in (
+        ("due_date", "meetings.field.due_date"),
+        ("effect_by", "meetings.field.effect_by"),
+    ):
+        values = {"due_date": "2025-01-20", field: "14.1.2025"}
+        with pytest.raises(store.InvalidInput) as refused:
+            store.add_decision(
+                item["id"], kind="action", title="T", owner="O", author="a", **values
+            )
+        assert (refused.value.key, refused.value.params) == (
+            "meetings.error.before_meeting",
+            {"field": key, "date": "15.1.2025"},
+        )
+    kept = store.add_decision(
+        item["id"], kind="action", title="T", owner="O", due_date="15.1.2025", author="a"
+    )
+    with pytest.raises(store.InvalidInput):
+        store.update_decision(
+            kept["id"], 1, kind="action", title="T", owner="O", due_date="1.1.2025", author="a"
+        )
+    assert store.get_meeting(item["meeting_id"])["items"][0]["decisions"][0]["version"] == 1
+
+
+def test_s014_bidirectional_overrides_are_removed_from_texts(app_db):
+    """A title shown on public charts reads as typed: U+202E and the isolates go."""
+    _meeting, item = _meeting_with_item()
+    decision = store.add_decision(
+        item["id"], kind="decision", title="x\u202eRTL\u2066y", author="a"
+    )
+    assert decision["title"] == "xRTLy"
