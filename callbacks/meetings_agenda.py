@@ -23,7 +23,6 @@ from dashboards._agenda import (
     actions_section,
     agenda_list,
     meeting_subtitle,
-    previous_actions,
     suggestion_list,
 )
 from dashboards._meetings import (
@@ -234,7 +233,7 @@ def update_meeting(data: object, title: object, meeting_date: object):
     try:
         store.update_meeting(meeting_id, version, title, meeting_date, author=current_user())
         meeting = store.get_meeting(meeting_id)
-        actions = previous_actions(meeting)
+        actions = store.earlier_actions(meeting)
     except Conflict as exc:
         current = exc.current
         if current is None:
@@ -437,6 +436,9 @@ def load_suggestions(data: object):
         return unavailable
     try:
         meeting = store.get_meeting(meeting_id)
+        if meeting["meeting_date"] < date.today():
+            # Suggestions are worked out from today's data: no use for a held meeting.
+            return [html.P(t("meetings.suggest.past", lang))], []
         found = suggestions.suggest(meeting, lang)
     except store.NotFound:
         return unavailable  # a meeting that is not there (a client's id): nothing to log

@@ -70,29 +70,6 @@ def meeting_subtitle(meeting: Mapping, today: date, lang: str) -> list:
     ]
 
 
-def previous_actions(meeting: Mapping) -> list[dict]:
-    """What the meeting starts with: the open actions of the series' earlier meetings
-    (``store.open_actions``, by due date), then the actions of the previous meeting
-    that are done. Each row has ``meeting_title``, ``meeting_date``, ``meeting_id`` and
-    ``item_number`` (the item page where its status is changed)."""
-    rows = store.open_actions(meeting["series_id"], meeting["meeting_date"])
-    previous = store.previous_meeting(meeting)
-    if previous is not None:
-        for number, item in enumerate(previous["items"], start=1):
-            for decision in item["decisions"]:
-                if decision["kind"] == "action" and decision["status"] == "done":
-                    rows.append(
-                        decision
-                        | {
-                            "meeting_title": previous["title"],
-                            "meeting_date": previous["meeting_date"],
-                            "meeting_id": previous["id"],
-                            "item_number": number,
-                        }
-                    )
-    return rows
-
-
 def _action_entry(action: Mapping, today: date, lang: str) -> html.Li:
     due = (
         format_date(action["due_date"], lang)

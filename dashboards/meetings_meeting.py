@@ -16,7 +16,6 @@ from dashboards._agenda import (
     edit_form,
     meeting_ctx,
     meeting_subtitle,
-    previous_actions,
 )
 from dashboards._meetings import (
     STORE_ERRORS,
@@ -86,7 +85,7 @@ def layout(meeting_id: str | None = None, **query: object):
         if row_id is None:
             raise store.NotFound(meeting_id)
         meeting = store.get_meeting(row_id)
-        actions = previous_actions(meeting)
+        actions = store.earlier_actions(meeting)
     except STORE_ERRORS as exc:
         return html.Div([html.H1(t("meetings.index.title", lang)), error_alert(exc, lang)])
     writer = can_write()

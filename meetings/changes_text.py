@@ -54,14 +54,16 @@ def _revision(change: Mapping[str, Any], grain: str, spec: ChartSpec, lang: str)
     return t("meetings.present.changes.revision", lang, **params)
 
 
-def _as_of_sentence(before: str | None, after: str | None, lang: str) -> list[str]:
+def _as_of_sentence(before: str | None, after: str | None, until: str, lang: str) -> list[str]:
     if not before or not after:
         return []
     before_text = format_date(pd.Timestamp(before).date(), lang)
     if before == after:
         return [t("meetings.present.changes.as_of_same", lang, date=before_text)]
     after_text = format_date(pd.Timestamp(after).date(), lang)
-    return [t("meetings.present.changes.as_of", lang, before=before_text, after=after_text)]
+    # "now" (the data served today) or "in this meeting" (a held meeting's own numbers)
+    key = "as_of_meeting" if until == "meeting" else "as_of"
+    return [t(f"meetings.present.changes.{key}", lang, before=before_text, after=after_text)]
 
 
 def changes_sentences(changes: Mapping[str, Any] | None, spec: ChartSpec, lang: str) -> list[str]:
@@ -81,7 +83,9 @@ def changes_sentences(changes: Mapping[str, Any] | None, spec: ChartSpec, lang: 
     if changes is None:
         return [t("meetings.present.changes.no_snapshot", lang)]
     grain = changes.get("grain") or "month"
-    sentences = _as_of_sentence(changes.get("previous_as_of"), changes.get("as_of"), lang)
+    sentences = _as_of_sentence(
+        changes.get("previous_as_of"), changes.get("as_of"), changes.get("until", "now"), lang
+    )
     new = [_period(day, grain) for day in changes.get("new_periods") or []]
     revised = list(changes.get("revised") or [])
     if not new and not revised:

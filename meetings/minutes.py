@@ -36,6 +36,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from PIL import Image
 
+from charts.catalog import CHARTS
 from charts.payload import no_data_text
 from exports.images import RenderError, export_figure, render
 from exports.pptx import context_lines
@@ -178,39 +179,33 @@ def meeting_head(meeting: Mapping, title_key: str, lang: str, now: datetime) -> 
     return blocks
 
 
-def actions_of(meeting: Mapping) -> list[tuple[dict, dict]]:
-    """``(item, action)`` for every action of the meeting, in agenda order."""
-    return [
-        (item, decision)
-        for item in meeting["items"]
-        for decision in item["decisions"]
-        if decision["kind"] == "action"
-    ]
-
-
-def previous_actions_blocks(previous: Mapping | None, lang: str, today: date) -> list[Block]:
-    """The previous meeting of the series and its actions with their status (what a
-    meeting checks first); says so when there is no previous meeting or no action."""
+def previous_actions_blocks(meeting: Mapping, lang: str, today: date) -> list[Block]:
+    """What a meeting checks first, as its page lists it (``store.earlier_actions``):
+    the open actions of the series' earlier meetings and the previous meeting's done
+    ones, each with its status and the meeting it was recorded in; says so when there
+    is no earlier meeting or no such action."""
     blocks: list[Block] = [Heading(t("meetings.documents.previous_actions", lang), 2)]
-    if previous is None:
+    actions = store.earlier_actions(meeting)
+    if not actions and store.previous_meeting(meeting) is None:
         return blocks + [Paragraph(t("meetings.documents.no_previous", lang))]
-    blocks.append(
-        Paragraph(
-            t(
-                "meetings.documents.previous_meeting",
-                lang,
-                title=previous["title"],
-                date=format_date(previous["meeting_date"], lang),
-            )
-        )
-    )
     lines = tuple(
-        decision_line(action, lang, today, item_title(item, lang))
-        for item, action in actions_of(previous)
+        decision_line(action, lang, today, _chart_title(action["chart_id"], lang))
+        + " "
+        + t(
+            "meetings.documents.from_meeting",
+            lang,
+            title=action["meeting_title"],
+            date=format_date(action["meeting_date"], lang),
+        )
+        for action in actions
     )
     if not lines:
         return blocks + [Paragraph(t("meetings.documents.no_previous_actions", lang))]
     return blocks + [Bullets(lines)]
+
+
+def _chart_title(chart_id: str, lang: str) -> str:
+    return item_title({"chart_id": chart_id}, lang) if chart_id in CHARTS else chart_id
 
 
 def _picture(payload: Mapping, alt: str, name: str) -> Block | None:
@@ -322,7 +317,7 @@ def minutes_blocks(
     now = now or datetime.now(UTC)
     today = now.date()
     blocks = meeting_head(meeting, "meetings.documents.minutes_title", lang, now)
-    blocks += previous_actions_blocks(store.previous_meeting(meeting), lang, today)
+    blocks += previous_actions_blocks(meeting, lang, today)
     for item in meeting["items"]:
         blocks += chart_blocks(
             item, meeting["meeting_date"], lang, images=images, base_url=base_url
@@ -343,7 +338,7 @@ def preread_blocks(
     previous = store.previous_meeting(meeting)
     open_actions = store.open_actions(meeting["series_id"], meeting["meeting_date"])
     blocks = meeting_head(meeting, "meetings.documents.preread_title", lang, now)
-    blocks += previous_actions_blocks(previous, lang, today)
+    blocks += previous_actions_blocks(meeting, lang, today)
     for item in meeting["items"]:
         blocks += chart_blocks(
             item, meeting["meeting_date"], lang, images=images, base_url=base_url

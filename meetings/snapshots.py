@@ -184,7 +184,8 @@ def item_changes(previous_item: Mapping, current: Mapping | None = None) -> dict
     was taken at the same address: a held meeting's pages keep saying what changed
     before it, not since). None when ``previous_item`` has no snapshot. Otherwise::
 
-        {"previous_as_of": "2025-02-28" | None, "as_of": "2025-03-31" | None,
+        {"until": "now" | "meeting",   # compared with the data now, or with current
+         "previous_as_of": "2025-02-28" | None, "as_of": "2025-03-31" | None,
          "grain": "month",
          "new_periods": ["2025-03-01", ...],                       # sorted
          "revised": [{"series": "...", "period": "2025-01-01",
@@ -198,7 +199,9 @@ def item_changes(previous_item: Mapping, current: Mapping | None = None) -> dict
     if snapshot is None:
         return None
     query = snapshot.get("query", previous_item.get("query"))
+    until = "now"
     if current is not None and current.get("query") == query and "rows" in current:
+        until = "meeting"
         rows, grain = current["rows"], current.get("grain")
         as_of = date.fromisoformat(current["data_as_of"]) if current.get("data_as_of") else None
     else:
@@ -220,6 +223,7 @@ def item_changes(previous_item: Mapping, current: Mapping | None = None) -> dict
     ]
     revised.sort(key=lambda change: (change["period"], change["series"]))
     return {
+        "until": until,
         "previous_as_of": snapshot.get("data_as_of"),
         "as_of": as_of.isoformat() if as_of else None,
         "grain": grain,

@@ -185,7 +185,9 @@ def item_query(chart_id: str, raw: object) -> str:
     page's filters and this chart's view and phase starts, validated exactly like a
     page's URL (``charts.address.Address``). ``raw`` is a query string (a leading "?"
     is fine) or a mapping of parameters. Any parameter refused — unknown, or a value
-    a page would drop with a notice — refuses the whole address (``InvalidInput``)."""
+    a page would drop with a notice — refuses the whole address (``InvalidInput``), and
+    so does an address whose views and phase starts all name other charts (copied from
+    another chart's card); states of other charts beside this one's are left out."""
     from charts.address import Address  # charts imports the app's settings lazily
 
     if isinstance(raw, Mapping):
@@ -199,6 +201,11 @@ def item_query(chart_id: str, raw: object) -> str:
     address, notices = Address.from_query(query)
     if notices:
         raise InvalidInput("meetings.error.bad_address", notices=notices)
+    # A page address carries every card's view and phases; one that names only other
+    # charts was copied from another chart's card: its view would be silently lost.
+    named = {chart for chart, _state in (*address.cards.views, *address.cards.phases)}
+    if named and chart_id not in named:
+        raise InvalidInput("meetings.error.other_chart", value=quote_value(sorted(named)[0]))
     cards = address.cards.only([chart_id])
     canonical = Address(filters=address.filters, cards=cards)
     return canonical.search().lstrip("?")
@@ -781,6 +788,29 @@ def _item_number() -> sa.ScalarSelect:
         )
         .scalar_subquery()
     )
+
+
+def earlier_actions(meeting: Mapping) -> list[dict]:
+    """What the meeting starts with: the open actions of the series' earlier meetings
+    (``open_actions``, by due date), then the actions of the previous meeting
+    that are done. Each row has ``meeting_title``, ``meeting_date``, ``meeting_id`` and
+    ``item_number`` (the item page where its status is changed)."""
+    rows = open_actions(meeting["series_id"], meeting["meeting_date"])
+    previous = previous_meeting(meeting)
+    if previous is not None:
+        for number, item in enumerate(previous["items"], start=1):
+            for decision in item["decisions"]:
+                if decision["kind"] == "action" and decision["status"] == "done":
+                    rows.append(
+                        decision
+                        | {
+                            "meeting_title": previous["title"],
+                            "meeting_date": previous["meeting_date"],
+                            "meeting_id": previous["id"],
+                            "item_number": number,
+                        }
+                    )
+    return rows
 
 
 def list_needs(status: str | None = None) -> list[dict]:

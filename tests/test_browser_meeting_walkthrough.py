@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,8 @@ ACTION = "Iltavastaanotot kahdelle asemalle"
 OWNER = "Palvelualuejohtaja"
 NEED = "Jonot ammattiryhmittäin"
 QUEUES = "#card-jonot"
+TODAY = date.today()
+DUE = TODAY + timedelta(days=60)
 
 
 def _click(dash_duo, selector: str) -> None:
@@ -65,8 +67,8 @@ def _walk(dash_duo) -> None:
     base = dash_duo.server_url
     driver = dash_duo.driver
 
-    # 1. A series and a meeting. The meeting is on 15.2.2024, inside the fixture's
-    # months, so its decisions land on the charts' time axes.
+    # 1. A series and a meeting, today (suggestions are for today's and coming meetings;
+    # its decisions stand at the end of the charts' lines, after the fixture's months).
     dash_duo.wait_for_page(url=base + "/tietokeskustelut")
     dash_duo.wait_for_element("#series-new-name", timeout=WAIT)
     _set_value(dash_duo, "#series-new-name", "Järjestäjän johtoryhmä")
@@ -75,7 +77,7 @@ def _walk(dash_duo) -> None:
     _click(dash_duo, "#series-new-status a")
     dash_duo.wait_for_element("#meeting-new-title", timeout=WAIT)
     _set_value(dash_duo, "#meeting-new-title", "Helmikuun tietokeskustelu")
-    _set_value(dash_duo, "#meeting-new-date", "2024-02-15")
+    _set_value(dash_duo, "#meeting-new-date", TODAY.isoformat())
     _click(dash_duo, "#meeting-new-save")
     dash_duo.wait_for_contains_text("#meeting-new-status", "luotiin", timeout=WAIT)
     _click(dash_duo, "#meeting-new-status a")
@@ -113,8 +115,8 @@ def _walk(dash_duo) -> None:
     assert "Jonossa" in preread or "jonossa" in preread
     assert suggested in preread
 
-    # 4. Presenting with the keyboard: item 1, → item 2, Esc back to the meeting. The
-    # meeting's date has passed, so showing an item keeps its numbers (snapshot).
+    # 4. Presenting with the keyboard: item 1, → item 2, Esc back to the meeting. It is
+    # the meeting's day, so showing an item keeps its numbers (snapshot).
     dash_duo.wait_for_page(url=f"{base}/tietokeskustelut/{meeting['id']}/esitys/1")
     dash_duo.wait_for_element("#present-graph .main-svg", timeout=WAIT)
     assert _text(dash_duo, "#present-position") == "Kohta 1 / 2"
@@ -134,7 +136,7 @@ def _walk(dash_duo) -> None:
     _click(dash_duo, "#record-decision-kind input[value='action']")
     _set_value(dash_duo, "#record-decision-title", ACTION)
     _set_value(dash_duo, "#record-decision-owner", OWNER)
-    _set_value(dash_duo, "#record-decision-due", "2024-06-30")
+    _set_value(dash_duo, "#record-decision-due", DUE.isoformat())
     _click(dash_duo, "#record-decision-effect input[value='down']")
     _click(dash_duo, "#record-decision-add")
     dash_duo.wait_for_contains_text("#record-decision-result", f"Kirjattu: {ACTION}.", WAIT)
@@ -143,12 +145,14 @@ def _walk(dash_duo) -> None:
     dash_duo.wait_for_contains_text("#record-need-list", NEED, timeout=WAIT)
     assert _axe_violations(dash_duo) == [], "item page"
 
-    # 6. The action on the trend: the chart's page, its embed (short title only) and a
-    # PowerPoint export. Its due date (30.6.2024) has passed: it is flagged late.
-    label = f"Toimenpide (myöhässä): {ACTION}"
+    # 6. The action on the trend at once: the chart's page (at the end of the line, the
+    # meeting being after the data's last month), its embed (short title only) and a
+    # PowerPoint export.
+    label = f"Toimenpide: {ACTION}"
     dash_duo.wait_for_page(url=base + "/hoitoonpaasy?from=2023-01")
     dash_duo.wait_for_contains_text(QUEUES + " .annotation-text", label, timeout=WAIT)
-    assert "myöhässä" in _text(dash_duo, QUEUES + " .chart-decisions")
+    listed = _text(dash_duo, QUEUES + " .chart-decisions")
+    assert f"{ACTION} (toimenpide {TODAY.day}.{TODAY.month}.{TODAY.year})" in listed
     dash_duo.find_element(".export-panel summary").click()
     for box in dash_duo.find_elements(f"#{IDS['charts']} input"):
         if box.get_attribute("value") != "jonot":
@@ -171,7 +175,14 @@ def _walk(dash_duo) -> None:
     assert answer.status_code == 200
     minutes = Document(io.BytesIO(answer.content))
     text = "\n".join(paragraph.text for paragraph in minutes.paragraphs)
-    for expected in (OBSERVATION, ACTION, OWNER, "30.6.2024", NEED, suggested):
+    for expected in (
+        OBSERVATION,
+        ACTION,
+        OWNER,
+        f"{DUE.day}.{DUE.month}.{DUE.year}",
+        NEED,
+        suggested,
+    ):
         assert expected in text, expected
     assert len(minutes.inline_shapes) == 2
     assert dash_duo.get_logs() == []

@@ -123,6 +123,7 @@ def test_pm001_since_last_meeting_shows_exactly_the_new_month_and_the_revised_va
     # State B: February 6/16 = 37.5 % (was 25.0), April 9/12 = 75.0 % is new; January
     # and March are unchanged and not reported.
     assert item_changes(kept) == {
+        "until": "now",
         "previous_as_of": "2024-03-31",
         "as_of": "2024-04-30",
         "grain": "month",
@@ -487,7 +488,7 @@ def test_pm001b_a_held_meeting_keeps_saying_what_changed_before_it(app_db, state
     use_reporting_db(url_a)  # the data served now differ from what meeting 2 kept
     held = store.get_meeting(second["id"])
     assert since_last_meeting(held["items"][0], store.previous_meeting(held), "fi") == [
-        "Edellisessä kokouksessa tiedot olivat 31.3.2024 asti, nyt 30.4.2024 asti.",
+        "Edellisessä kokouksessa tiedot olivat 31.3.2024 asti, tässä kokouksessa 30.4.2024 asti.",
         "Uusi jakso: 4/2024.",
         f"Korjattu aiempi arvo: 2/2024 25,0{NBSP}% → 37,5{NBSP}%.",
     ]

@@ -203,6 +203,13 @@ def test_s005_the_agenda_is_guarded_by_the_meetings_version(app_db):
             None,
         ),
         (
+            lambda m, i: store.add_item(
+                m["id"], 2, "digiasiointi-osuus", "view=jonot:spc", 5, author="a"
+            ),
+            "meetings.error.other_chart",
+            None,
+        ),
+        (
             lambda m, i: store.add_item(m["id"], 2, "jonot", "embed=1", 5, author="a"),
             "meetings.error.bad_parameter",
             None,

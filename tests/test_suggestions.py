@@ -27,7 +27,8 @@ SIGNAL = {
     "chart_id": "sahkoiset-lomakkeet-osuus",
     # The item opens in the run chart, where the signal is seen.
     "query": "view=sahkoiset-lomakkeet-osuus:spc",
-    "reason": "Ajokaaviossa on erityisen syyn signaali viimeisimmässä vaiheessa, viimeksi"
+    "reason": "”Onko muutos todellinen?” -näkymässä on erityisen syyn signaali viimeisimmässä"
+    " vaiheessa, viimeksi"
     " 4/2024 (parannus: arvo ylärajan yläpuolella).",
 }
 # Service-need assessments within 90 days, county 99: 1/2024 is the only (so the
