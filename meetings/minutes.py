@@ -189,19 +189,25 @@ def previous_actions_blocks(meeting: Mapping, lang: str, today: date) -> list[Bl
     if not actions and store.previous_meeting(meeting) is None:
         return blocks + [Paragraph(t("meetings.documents.no_previous", lang))]
     lines = tuple(
-        decision_line(action, lang, today, _chart_title(action["chart_id"], lang))
-        + " "
-        + t(
-            "meetings.documents.from_meeting",
-            lang,
-            title=action["meeting_title"],
-            date=format_date(action["meeting_date"], lang),
-        )
+        earlier_action_line(action, lang, today, _chart_title(action["chart_id"], lang))
         for action in actions
     )
     if not lines:
         return blocks + [Paragraph(t("meetings.documents.no_previous_actions", lang))]
     return blocks + [Bullets(lines)]
+
+
+def earlier_action_line(action: Mapping, lang: str, today: date, chart_title: str = "") -> str:
+    """An action of an earlier meeting (a row of ``store.open_actions`` or
+    ``store.earlier_actions``) as ``decision_line`` words it, and the meeting it was
+    recorded in."""
+    recorded = t(
+        "meetings.documents.from_meeting",
+        lang,
+        title=action["meeting_title"],
+        date=format_date(action["meeting_date"], lang),
+    )
+    return decision_line(action, lang, today, chart_title) + " " + recorded
 
 
 def _chart_title(chart_id: str, lang: str) -> str:
@@ -289,14 +295,7 @@ def changes_blocks(item: Mapping, previous: Mapping | None, lang: str) -> list[B
 def open_actions_blocks(item: Mapping, open_actions: Sequence[Mapping], lang: str, today: date):
     """The open actions of earlier meetings of the series on the item's chart."""
     lines = tuple(
-        decision_line(action, lang, today)
-        + " "
-        + t(
-            "meetings.documents.from_meeting",
-            lang,
-            title=action["meeting_title"],
-            date=format_date(action["meeting_date"], lang),
-        )
+        earlier_action_line(action, lang, today)
         for action in open_actions
         if action["chart_id"] == item["chart_id"]
     )
