@@ -22,7 +22,6 @@ import argparse
 import gzip
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ from dataclasses import replace
 import redis
 import requests
 
-from bench.run import RESULTS, ROOT, _stats, find_in_response
+from bench.run import _stats, find_in_response, measure_floor, report_head, write_report
 from tests.servers import gunicorn_server
 
 # A meeting's agenda: chart id and the item's address (the pages' URL parameters).
@@ -139,19 +138,7 @@ def measure(rounds: int, items: int, redis_url: str) -> dict:
     results: dict = {"meeting_items": items, "per_item": {}, "response_gzip_bytes": {}}
     with gunicorn_server("bench.server:server", env) as base, requests.Session() as http:
         url = base + "/_dash-update-component"
-        noop = {
-            "output": "bench-noop-out.children",
-            "outputs": {"id": "bench-noop-out", "property": "children"},
-            "inputs": [{"id": "bench-noop-in", "property": "children", "value": "x"}],
-            "changedPropIds": ["bench-noop-in.children"],
-            "state": [],
-        }
-        floor = []
-        for _ in range(rounds * 2):
-            t0 = time.perf_counter()
-            http.post(url, json=noop).raise_for_status()
-            floor.append(time.perf_counter() - t0)
-        results["noop_callback"] = _stats(floor)
+        results["noop_callback"] = measure_floor(http, url, rounds * 2)
 
         def show(n: int, shown: dict | None) -> tuple[float, dict | None, int]:
             path = f"/tietokeskustelut/{meeting_id}/esitys/{n}"
@@ -194,15 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     items = max(2, min(args.items, len(AGENDA)))
     results = measure(args.rounds, items, args.redis_url)
-    report = {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-        },
-        **results,
-    }
+    report = {**report_head(), **results}
     agenda = dict(AGENDA)
     print(f"{'next item (warm)':34} {'median ms':>9} {'p95 ms':>8} {'runs':>5}")
     for n, stats in results["per_item"].items():
@@ -214,10 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'first showing (empty cache)':34} {first['median_ms']:9.1f} {first['p95_ms']:8.1f}")
     floor = results["noop_callback"]
     print(f"{'no-op callback (floor)':34} {floor['median_ms']:9.1f} {floor['p95_ms']:8.1f}")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "present.json"
-    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print(f"wrote {out.relative_to(ROOT)}")
+    write_report(report, "present.json")
     return 0
 
 

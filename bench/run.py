@@ -123,20 +123,7 @@ def measure_http(runs: int, warm_runs: int, redis_url: str) -> dict:
         deps = http.get(base + "/_dash-dependencies").json()
         output = next(d["output"] for d in deps if '"chart-body"' in d["output"])
         url = base + "/_dash-update-component"
-        noop = {
-            "output": "bench-noop-out.children",
-            "outputs": {"id": "bench-noop-out", "property": "children"},
-            "inputs": [{"id": "bench-noop-in", "property": "children", "value": "x"}],
-            "changedPropIds": ["bench-noop-in.children"],
-            "state": [],
-        }
-        http.post(url, json=noop).raise_for_status()
-        floor = []
-        for _ in range(warm_runs):
-            t0 = time.perf_counter()
-            http.post(url, json=noop).raise_for_status()
-            floor.append(time.perf_counter() - t0)
-        results["noop_callback"] = _stats(floor)
+        results["noop_callback"] = measure_floor(http, url, warm_runs)
         for chart_id in CHARTS:
             body = _callback_body(chart_id, output)
             cold, warm = [], []
@@ -163,6 +150,49 @@ def measure_http(runs: int, warm_runs: int, redis_url: str) -> dict:
             }
     store.flushdb()
     return results
+
+
+# bench.server's callback that does nothing: a round trip's cost with no work.
+NOOP_BODY = {
+    "output": "bench-noop-out.children",
+    "outputs": {"id": "bench-noop-out", "property": "children"},
+    "inputs": [{"id": "bench-noop-in", "property": "children", "value": "x"}],
+    "changedPropIds": ["bench-noop-in.children"],
+    "state": [],
+}
+
+
+def measure_floor(http: requests.Session, url: str, runs: int) -> dict[str, float]:
+    """The no-op callback's times (``_stats``, ms) over ``runs`` posts to ``url`` (Dash's
+    callback endpoint of a ``bench.server``), after one to warm the connection."""
+    http.post(url, json=NOOP_BODY).raise_for_status()
+    floor = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        http.post(url, json=NOOP_BODY).raise_for_status()
+        floor.append(time.perf_counter() - t0)
+    return _stats(floor)
+
+
+def report_head() -> dict:
+    """When and where a benchmark ran: the start of every report."""
+    return {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+    }
+
+
+def write_report(report: dict, name: str) -> Path:
+    """``report`` as ``bench/results/<name>`` (JSON); says where."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / name
+    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"wrote {out.relative_to(ROOT)}")
+    return out
 
 
 def find_in_response(node, pick):
@@ -206,12 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     sql = measure_sql(args.runs)
     http = measure_http(args.runs, args.warm_runs, args.redis_url)
     report = {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-        },
+        **report_head(),
         "reporting_db": sa.engine.make_url(get_settings().reporting_db_url).drivername,
         "sql": sql,
         "http": http,
@@ -225,10 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"{'no-op callback (floor)':32} {'':8} {'':8} {http['noop_callback']['median_ms']:8.1f}")
     print("(medians; p95 and run counts in the JSON)")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "latest.json"
-    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print(f"wrote {out.relative_to(ROOT)}")
+    write_report(report, "latest.json")
     return 0
 
 

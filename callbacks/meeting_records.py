@@ -17,17 +17,17 @@ from typing import Any
 
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboards import _records as records
+from dashboards._meetings import success
 from dashboards._needs import NEED_IDS, need_meta, other_need_version
 from meetings import store
 from meetings.components import can_write, error_alert
+from meetings.db import APP_DB_ERRORS
 from meetings.identity import current_user
-from translations import normalise_language, t
+from translations import format_time, normalise_language, t
 
 log = logging.getLogger(__name__)
-REFUSALS = (store.InvalidInput, store.Conflict, store.NotFound, store.ReadOnly)
 
 
 def _positive_int(value: object) -> int | None:
@@ -50,15 +50,15 @@ def _attempt(write: Callable[[], Any]) -> tuple[Any, Exception | None]:
     store or a failing app database (logged)."""
     try:
         return write(), None
-    except REFUSALS as error:
+    except store.REFUSALS as error:
         return None, error
-    except SQLAlchemyError as error:
+    except APP_DB_ERRORS as error:
         log.exception("app database write failed")
         return None, error
 
 
 def _ok(text: str) -> list:
-    return [records.alert_ok(text)]
+    return [success(text)]
 
 
 @callback(
@@ -97,7 +97,7 @@ def save_observations(clicks, text, version, item_data):
             "meetings.records.other_version",
             lang,
             author=current["updated_by"],
-            at=records.at_text(current["updated_at"], lang),
+            at=format_time(current["updated_at"], lang),
         )
         shown += [
             records.other_version(

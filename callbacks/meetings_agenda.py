@@ -26,10 +26,8 @@ from dashboards._agenda import (
     suggestion_list,
 )
 from dashboards._meetings import (
-    STORE_ERRORS,
     meeting_path,
     page_lang,
-    parse_id,
     series_path,
     success,
 )
@@ -39,7 +37,7 @@ from meetings.agenda import chart_options, check_unit, pasted_query
 from meetings.components import can_write, error_alert
 from meetings.identity import current_user
 from meetings.items import item_title
-from meetings.store import Conflict
+from meetings.store import STORE_ERRORS, Conflict
 from queries.engine import DATABASE_ERRORS
 from translations import format_date, normalise_language, t
 
@@ -56,7 +54,7 @@ def _ctx(data: object) -> tuple[int | None, object]:
     """The row id and version of a page's context store (id None when malformed)."""
     if not isinstance(data, Mapping):
         return None, None
-    return parse_id(data.get("id")), data.get("version")
+    return store.parse_id(data.get("id")), data.get("version")
 
 
 def _saved_version(lines: list[str], lang: str) -> html.Div:
@@ -321,7 +319,7 @@ def _apply(action: Mapping, meeting_id: int, version: object, form: Mapping) -> 
             DEFAULT_MINUTES,
             author=author,
         )
-    item_id = parse_id(action.get("item"))
+    item_id = store.parse_id(action.get("item"))
     if item_id is None:
         raise store.NotFound(action.get("item"))
     if kind == "agenda-move":

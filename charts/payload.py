@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-import sqlalchemy as sa
 
 from charts.annotations import add_events, events_in_view
 from charts.catalog import CHARTS, ChartSpec
@@ -40,6 +39,7 @@ from charts.summary import (
 )
 from exports.files import file_stem
 from meetings import store
+from meetings.db import APP_DB_ERRORS
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
 from queries.periods import (
@@ -571,7 +571,7 @@ def recorded_decisions(chart_id: str, until: date | None = None) -> list[dict[st
     try:
         found = store.decisions_for_chart(chart_id)
         return [row for row in found if until is None or row["decided_on"] <= until]
-    except (sa.exc.SQLAlchemyError, OSError):
+    except APP_DB_ERRORS:
         log.exception("decisions of chart %s could not be read; drawn without them", chart_id)
         return []
 

@@ -13,7 +13,14 @@ import dash_bootstrap_components as dbc
 from dash import dcc, get_relative_path, html
 
 from charts.catalog import CHARTS
-from dashboards._meetings import field, meeting_path, no_personal_data, section, series_path
+from dashboards._meetings import (
+    field,
+    meeting_fields,
+    meeting_path,
+    no_personal_data,
+    section,
+    series_path,
+)
 from meetings import store
 from meetings.agenda import ADDRESS_EXAMPLE, chart_label, chart_options, describe_item
 from meetings.calendar import is_held
@@ -36,17 +43,8 @@ def edit_form(meeting: Mapping, lang: str) -> list:
     """The meeting's title and date (``<input type=date>``) with a save button."""
     return [
         no_personal_data(lang, "meeting-edit-privacy"),
-        field(
-            t("meetings.field.title", lang),
-            dbc.Input(id="meeting-edit-title", type="text", value=meeting["title"], maxLength=200),
-            "meeting-edit-title",
-        ),
-        field(
-            t("meetings.field.date", lang),
-            dbc.Input(
-                id="meeting-edit-date", type="date", value=meeting["meeting_date"].isoformat()
-            ),
-            "meeting-edit-date",
+        *meeting_fields(
+            "meeting-edit", lang, meeting["title"], meeting["meeting_date"].isoformat()
         ),
         html.Button(
             t("meetings.form.save", lang),

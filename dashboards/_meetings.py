@@ -8,25 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import dash_bootstrap_components as dbc
-import sqlalchemy as sa
 from dash import get_relative_path, html
 
 from charts.card import alert
 from meetings import store
-from meetings.store import Conflict, InvalidInput, NotFound, ReadOnly
+from meetings.db import APP_DB_ERRORS
+from meetings.store import MAX_NAME, NotFound
 from settings import get_settings
 from translations import normalise_language, t
 
 BASE_PATH = "/tietokeskustelut"
-# What a store call may raise that a page or callback shows as a message: refusals
-# (``meetings.messages``) and the app database being unreachable (SQLAlchemy).
-STORE_ERRORS: tuple[type[BaseException], ...] = (
-    InvalidInput,
-    Conflict,
-    NotFound,
-    ReadOnly,
-    sa.exc.SQLAlchemyError,
-)
 
 
 def page_lang(query: Mapping[str, object]) -> str:
@@ -37,22 +28,17 @@ def page_lang(query: Mapping[str, object]) -> str:
     return normalise_language(raw if isinstance(raw, str) else get_settings().language)
 
 
-def parse_id(raw: object) -> int | None:
-    """A row id from a path segment or a callback body (``meetings.store.parse_id``)."""
-    return store.parse_id(raw)
-
-
 def exists(getter: Callable[[int], object], raw: object) -> bool:
     """For ``path_ok``: whether ``raw`` is an id ``getter`` finds. When the app
     database cannot be read the page is served (it then shows the database notice)."""
-    row_id = parse_id(raw)
+    row_id = store.parse_id(raw)
     if row_id is None:
         return False
     try:
         getter(row_id)
     except NotFound:
         return False
-    except sa.exc.SQLAlchemyError:
+    except APP_DB_ERRORS:
         return True
     return True
 
@@ -79,6 +65,24 @@ def no_personal_data(lang: str, control_id: str = "") -> html.P:
     return html.P(
         t("meetings.form.no_personal_data", lang), className="form-text no-personal-data", **named
     )
+
+
+def meeting_fields(prefix: str, lang: str, title: str = "", day: str = "") -> list:
+    """A meeting's title and date fields (ids ``<prefix>-title``, ``<prefix>-date``:
+    ``<input type=date>``, which sends ``YYYY-MM-DD``), filled with ``title`` and
+    ``day`` when given."""
+    return [
+        field(
+            t("meetings.field.title", lang),
+            dbc.Input(id=f"{prefix}-title", type="text", value=title, maxLength=MAX_NAME),
+            f"{prefix}-title",
+        ),
+        field(
+            t("meetings.field.date", lang),
+            dbc.Input(id=f"{prefix}-date", type="date", value=day),
+            f"{prefix}-date",
+        ),
+    ]
 
 
 def field(label: str, control, control_id: str, help_text: str = "", help_id: str = ""):

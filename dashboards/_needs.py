@@ -16,7 +16,7 @@ from dash import dcc, get_relative_path, html
 from dashboards import _records as records
 from dashboards._meetings import no_personal_data
 from meetings.store import MAX_TEXT, NEED_STATUSES
-from translations import format_date, t
+from translations import format_date, format_time, t
 
 # Component ids: pattern types keyed by ``need`` (the need's id), and the page's
 # language store.
@@ -47,7 +47,7 @@ def other_need_version(need: Mapping, lang: str) -> html.Div:
         "meetings.records.other_version",
         lang,
         author=need["updated_by"],
-        at=records.at_text(need["updated_at"], lang),
+        at=format_time(need["updated_at"], lang),
     )
     text = t(
         "meetings.needs.other_version",

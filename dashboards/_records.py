@@ -11,12 +11,11 @@ no form or button is drawn.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from charts.card import alert
 from dashboards._meetings import field, no_personal_data
 from meetings.store import MAX_TEXT, MAX_TITLE
 from translations import format_date, format_time, t
@@ -57,24 +56,14 @@ NEXT_STATUSES = {
 }
 
 
-def at_text(when: datetime, lang: str) -> str:
-    """A change time as the pages write it: ``30.11.2026 klo 12.15`` (Finnish time)."""
-    return format_time(when, lang)
-
-
 def changed_text(row: Mapping, lang: str) -> str:
     """Who changed ``row`` last and when."""
     return t(
         "meetings.records.changed",
         lang,
         author=row["updated_by"],
-        at=at_text(row["updated_at"], lang),
+        at=format_time(row["updated_at"], lang),
     )
-
-
-def alert_ok(text: str) -> html.Div:
-    """A save that went through, announced (``role="status"``)."""
-    return alert(text, "success", "save-done")
 
 
 def _date_input(control_id: str) -> dcc.Input:

@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from dashboards._meetings import field, meeting_path, no_personal_data, series_path
 from meetings.calendar import is_held
+from meetings.store import MAX_NAME
 from translations import format_date, t
 
 
@@ -73,7 +74,7 @@ def series_form(prefix: str, lang: str, values: Mapping | None = None, *, button
         field(
             t("meetings.field.series_name", lang),
             dbc.Input(
-                id=f"{prefix}-name", type="text", value=values.get("name", ""), maxLength=200
+                id=f"{prefix}-name", type="text", value=values.get("name", ""), maxLength=MAX_NAME
             ),
             f"{prefix}-name",
         ),
@@ -94,7 +95,7 @@ def series_form(prefix: str, lang: str, values: Mapping | None = None, *, button
                 id=f"{prefix}-rhythm",
                 type="text",
                 value=values.get("rhythm", ""),
-                maxLength=200,
+                maxLength=MAX_NAME,
             ),
             f"{prefix}-rhythm",
             t("meetings.index.rhythm_help", lang),

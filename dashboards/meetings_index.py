@@ -10,7 +10,6 @@ from dash import dcc, get_relative_path, html, register_page
 from charts.card import alert
 from dashboards._meetings import (
     BASE_PATH,
-    STORE_ERRORS,
     meeting_path,
     page_lang,
     section,
@@ -19,6 +18,7 @@ from dashboards._series import series_form, series_list
 from meetings import store
 from meetings.calendar import MAX_YEAR, MIN_YEAR, parse_year, year_months
 from meetings.components import can_write, error_alert, read_only_notice
+from meetings.store import STORE_ERRORS
 from translations import format_date, quote_value, t
 
 register_page(

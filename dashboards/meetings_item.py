@@ -14,13 +14,13 @@ the address stays that of the item.
 from __future__ import annotations
 
 from dash import dcc, get_relative_path, html, register_page
-from sqlalchemy.exc import SQLAlchemyError
 
 from charts.card import alert, chart_card
 from dashboards import _records as records
 from dashboards._page import notices_block
 from meetings import store
 from meetings.components import can_write, example_notice, read_only_notice
+from meetings.db import APP_DB_ERRORS
 from meetings.items import item_address, item_page_url, item_spec, item_title
 from queries.engine import DATABASE_ERRORS
 from translations import DEFAULT_LANGUAGE, format_date, normalise_language, t
@@ -40,7 +40,7 @@ def _numbers(meeting_id: object, n: object) -> tuple[int, int] | None:
 
 def find_item(meeting_id: object, n: object) -> tuple[dict, dict] | None:
     """The meeting (``store.get_meeting``) and its ``n``-th item, or None when the ids
-    are not digits or name nothing. Raises ``SQLAlchemyError`` when the app database
+    are not digits or name nothing. Raises ``meetings.db.APP_DB_ERRORS`` when the app database
     cannot be read."""
     numbers = _numbers(meeting_id, n)
     if numbers is None:
@@ -59,7 +59,7 @@ def path_ok(meeting_id: str | None = None, n: str | None = None) -> bool:
     When the app database cannot be read the page answers and says so."""
     try:
         return find_item(meeting_id, n) is not None
-    except SQLAlchemyError:
+    except APP_DB_ERRORS:
         return _numbers(meeting_id, n) is not None
 
 
@@ -67,7 +67,7 @@ def title(meeting_id: str | None = None, n: str | None = None, **_query: object)
     """The document title: the item's chart and the meeting (WCAG 2.4.2)."""
     try:
         found = find_item(meeting_id, n)
-    except SQLAlchemyError:
+    except APP_DB_ERRORS:
         found = None
     if found is None:
         return t("meetings.records.page_title") + " – " + t("app.title")
@@ -150,7 +150,7 @@ def layout(meeting_id: str | None = None, n: str | None = None, **query: object)
     try:
         found = find_item(meeting_id, n)
         earlier = earlier_on_chart(*found) if found else []
-    except SQLAlchemyError:
+    except APP_DB_ERRORS:
         return html.Div(alert(t("meetings.error.database", lang), "warning"))
     if found is None:
         return html.Div(alert(t("meetings.records.not_found", lang), "warning"))

@@ -17,16 +17,15 @@ from dashboards._agenda import (
     meeting_ctx,
     meeting_subtitle,
 )
+from dashboards._meetings import exists as _exists
 from dashboards._meetings import (
-    STORE_ERRORS,
     meeting_path,
     page_lang,
-    parse_id,
     section,
 )
-from dashboards._meetings import exists as _exists
 from meetings import store
 from meetings.components import can_write, error_alert, example_notice, read_only_notice
+from meetings.store import STORE_ERRORS
 from translations import t
 
 
@@ -37,7 +36,7 @@ def path_ok(meeting_id: str | None = None) -> bool:
 
 def title(meeting_id: str | None = None, **_query: object) -> str:
     """The document title: the meeting's title, or the app's name."""
-    row_id = parse_id(meeting_id)
+    row_id = store.parse_id(meeting_id)
     try:
         name = store.get_meeting(row_id)["title"] if row_id else ""
     except STORE_ERRORS:
@@ -79,7 +78,7 @@ def links(meeting_id: int, lang: str) -> html.Section:
 def layout(meeting_id: str | None = None, **query: object):
     """The meeting's page (``path_ok`` has already refused an unknown id)."""
     lang = page_lang(query)
-    row_id = parse_id(meeting_id)
+    row_id = store.parse_id(meeting_id)
     today = date.today()
     try:
         if row_id is None:

@@ -9,13 +9,13 @@ value: all, with a notice). A writer sets each need's status and response
 from __future__ import annotations
 
 from dash import dcc, get_relative_path, html, register_page
-from sqlalchemy.exc import SQLAlchemyError
 
 from charts.card import alert
 from dashboards import _records as records
 from dashboards._needs import NEED_IDS, backlog_entry
 from meetings import store
 from meetings.components import can_write, read_only_notice
+from meetings.db import APP_DB_ERRORS
 from translations import normalise_language, quote_value, t
 
 PATH = "/tietokeskustelut/tietotarpeet"
@@ -73,7 +73,7 @@ def layout(**query: object):
     )
     try:
         needs = store.list_needs(status)
-    except SQLAlchemyError:
+    except APP_DB_ERRORS:
         return html.Div(alert(t("meetings.error.database", lang), "warning"))
     writable = can_write()
     if needs:

@@ -29,7 +29,6 @@ from meetings.present_components import (
     load_meeting,
     meeting_url,
     page_language,
-    parse_number,
     preread_document_url,
     present_url,
 )
@@ -52,7 +51,7 @@ def path_ok(meeting_id: str | None = None) -> bool:
     try:
         return load_meeting(meeting_id) is not None
     except DATABASE_ERRORS:
-        return parse_number(meeting_id) is not None
+        return store.parse_id(meeting_id) is not None
 
 
 register_page(__name__, path_template=PATH_TEMPLATE, title=title, path_ok=path_ok, order=15)

@@ -43,7 +43,6 @@ from meetings.present_components import (
     load_meeting,
     meeting_url,
     page_language,
-    parse_number,
     present_url,
 )
 from meetings.snapshots import read_snapshot, record_snapshot
@@ -67,13 +66,13 @@ def title(meeting_id: str | None = None, n: str | None = None, **_query: object)
 def path_ok(meeting_id: str | None = None, n: str | None = None) -> bool:
     """Whether the meeting exists and has an item ``n`` (else the address answers 404:
     ``http_errors``). When the app DB cannot be read the page opens and says so."""
-    place = parse_number(n)
+    place = store.parse_id(n)
     if place is None:
         return False
     try:
         meeting = load_meeting(meeting_id)
     except DATABASE_ERRORS:
-        return parse_number(meeting_id) is not None
+        return store.parse_id(meeting_id) is not None
     return meeting is not None and place <= len(meeting["items"])
 
 
@@ -201,7 +200,7 @@ def layout(meeting_id: str | None = None, n: str | None = None, **query: object)
         meeting = load_meeting(meeting_id)
     except DATABASE_ERRORS as exc:
         return _refused(error_alert(exc, lang), lang)
-    place = parse_number(n)
+    place = store.parse_id(n)
     if meeting is not None and not meeting["items"]:
         return _refused(alert(t("meetings.present.no_items", lang), "info"), lang)
     if meeting is None or place is None or place > len(meeting["items"]):

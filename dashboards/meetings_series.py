@@ -6,22 +6,20 @@ from __future__ import annotations
 
 from datetime import date
 
-import dash_bootstrap_components as dbc
 from dash import get_relative_path, html, register_page
 
 from dashboards._meetings import (
     BASE_PATH,
-    STORE_ERRORS,
-    field,
+    meeting_fields,
     no_personal_data,
     page_lang,
-    parse_id,
     section,
 )
 from dashboards._meetings import exists as _exists
 from dashboards._series import series_details, series_form, series_meetings, version_store
 from meetings import store
 from meetings.components import can_write, error_alert, example_notice, read_only_notice
+from meetings.store import STORE_ERRORS
 from translations import t
 
 
@@ -32,7 +30,7 @@ def path_ok(series_id: str | None = None) -> bool:
 
 def title(series_id: str | None = None, **_query: object) -> str:
     """The document title: the series' name, or the app's name."""
-    row_id = parse_id(series_id)
+    row_id = store.parse_id(series_id)
     try:
         name = store.get_series(row_id)["name"] if row_id else ""
     except STORE_ERRORS:
@@ -54,16 +52,7 @@ def meeting_form(lang: str) -> list:
     """The fields of a new meeting: title and date (``<input type=date>``)."""
     return [
         no_personal_data(lang, "meeting-new-privacy"),
-        field(
-            t("meetings.field.title", lang),
-            dbc.Input(id="meeting-new-title", type="text", maxLength=200),
-            "meeting-new-title",
-        ),
-        field(
-            t("meetings.field.date", lang),
-            dbc.Input(id="meeting-new-date", type="date"),
-            "meeting-new-date",
-        ),
+        *meeting_fields("meeting-new", lang),
         html.Button(
             t("meetings.series_page.create", lang),
             id="meeting-new-save",
@@ -78,7 +67,7 @@ def layout(series_id: str | None = None, **query: object):
     """The series' page (``path_ok`` has already refused an unknown id)."""
     lang = page_lang(query)
     back = html.P(html.A(t("meetings.series_page.back", lang), href=get_relative_path(BASE_PATH)))
-    row_id = parse_id(series_id)
+    row_id = store.parse_id(series_id)
     try:
         if row_id is None:
             raise store.NotFound(series_id)

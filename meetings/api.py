@@ -23,12 +23,12 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from dash import get_relative_path
 from flask import Blueprint, jsonify, request, send_file
 
 from exports.files import DOCX_TYPE, MARKDOWN_TYPE, download_name
 from meetings import minutes, store
+from meetings.db import APP_DB_ERRORS
 from meetings.items import item_page_url, item_title
 from translations import quote_value, t
 
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("meetings_api", __name__)
 
 # What the app database raises when it cannot be reached (or is not migrated).
-APP_DB_ERRORS: tuple[type[BaseException], ...] = (sa.exc.SQLAlchemyError, OSError)
 LIST_PARAMETERS = ("series", "lang")
 MEETING_PARAMETERS = ("lang",)
 
@@ -158,13 +157,9 @@ def meeting_json(meeting: Mapping, lang: str, today: date) -> dict[str, Any]:
     }
 
 
-def _row_id(raw: str) -> int | None:
-    return store.parse_id(raw)
-
-
 def _meeting(raw_id: str, lang: str) -> dict:
     """The meeting ``raw_id`` names (``Refused`` 404 / 503)."""
-    meeting_id = _row_id(raw_id)
+    meeting_id = store.parse_id(raw_id)
     try:
         if meeting_id is None:
             raise store.NotFound(raw_id)
@@ -186,7 +181,7 @@ def meetings_list():
     values = request.args.getlist("series")
     series_id = None
     if values:
-        series_id = _row_id(values[0]) if len(values) == 1 else None
+        series_id = store.parse_id(values[0]) if len(values) == 1 else None
         if series_id is None:
             raise Refused(400, "meetings.api.bad_series", lang, value=quote_value(values[-1]))
     today = date.today()

@@ -26,6 +26,11 @@ from settings import get_settings
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: the key of the advisory lock the migrating worker holds.
 _PG_LOCK_KEY = 7_402_611
+# What a read or write of the app database raises when the database is unreachable or
+# misbehaves (a removed SQLite file, a PostgreSQL host down): callers outside this
+# package catch these without importing SQLAlchemy (as ``queries.engine.DATABASE_ERRORS``
+# for the reporting database).
+APP_DB_ERRORS: tuple[type[BaseException], ...] = (sa.exc.SQLAlchemyError, OSError)
 CONNECT_TIMEOUT_S = 5
 _engines: dict[str, sa.Engine] = {}
 
@@ -62,8 +67,7 @@ def engine(url: str | None = None) -> sa.Engine:
         @sa.event.listens_for(made, "connect")
         def _pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")  # per connection
             cursor.close()
 
     else:
@@ -116,9 +120,13 @@ def migrate(url: str | None = None) -> None:
     revision. Raises SQLAlchemy's errors when it cannot be reached."""
     made = engine(url)
     path = _sqlite_path(made.url)
-    if path is not None and not path.exists():
+    if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        sqlite3.connect(path).close()  # a new, empty database file
+        # Creates the file if it is missing; the WAL journal is a property of the file,
+        # set once here rather than on every connection.
+        created = sqlite3.connect(path)
+        created.execute("PRAGMA journal_mode=WAL")
+        created.close()
     config = alembic_config()
     with made.connect() as connection, _migration_lock(connection, made.url):
         connection.commit()  # the lock outlives Alembic's own transaction

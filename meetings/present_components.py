@@ -203,17 +203,11 @@ def page_language(query: Mapping[str, object]) -> str:
     return normalise_language(lang if isinstance(lang, str) else get_settings().language)
 
 
-def parse_number(value: object) -> int | None:
-    """A positive whole number from a URL part (``"12"``), or None for anything else
-    (``"x"``, ``"-1"``, ``"0"``, ``"1.5"``, a number of more than 9 digits)."""
-    return store.parse_id(value) if isinstance(value, str) else None
-
-
 def load_meeting(meeting_id: object) -> dict | None:
     """The meeting (``store.get_meeting``) the URL part ``meeting_id`` names, or None
     when it is no id or no meeting. The app DB's errors propagate
     (``queries.engine.DATABASE_ERRORS``)."""
-    number = parse_number(meeting_id)
+    number = store.parse_id(meeting_id)
     if number is None:
         return None
     try:

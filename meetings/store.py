@@ -77,6 +77,12 @@ class ReadOnly(PermissionError):
     """No identity: the meeting pages are read-only."""
 
 
+# What a store call refuses, and all it may raise that a page or callback shows as a
+# message (``meetings.messages.error_text``): a refusal, or the app database unreachable.
+REFUSALS: tuple[type[BaseException], ...] = (InvalidInput, Conflict, NotFound, ReadOnly)
+STORE_ERRORS: tuple[type[BaseException], ...] = (*REFUSALS, *db.APP_DB_ERRORS)
+
+
 # --- validation -------------------------------------------------------------------
 
 
