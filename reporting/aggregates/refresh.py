@@ -1,0 +1,70 @@
+"""Rebuild the aggregate tables after a data load (``python -m reporting refresh-aggregates``).
+
+All tables are rebuilt in one transaction and swapped in by rename, so a reader sees
+either the old set or the new one, never a mix; the transaction also writes
+``reporting_meta.data_version`` (the load's UTC time, ISO 8601), which the cache keys
+carry. A name that exists as a view is the county's own (warehouse-provided
+aggregate, ``docs/reporting-contract.md``): it is left alone.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from reporting import schema
+from reporting.aggregates import ALL, Aggregate
+from reporting.progress import Report
+
+DATA_VERSION = "data_version"
+
+
+def _views(conn: sa.Connection) -> set[str]:
+    return set(sa.inspect(conn).get_view_names())
+
+
+def _rebuild(conn: sa.Connection, aggregate: Aggregate) -> None:
+    name = aggregate.table.name
+    staging = sa.Table(f"{name}__new", sa.MetaData(), *(c.copy() for c in aggregate.table.columns))
+    staging.drop(conn, checkfirst=True)
+    staging.create(conn)
+    columns = ", ".join(f'"{c.name}"' for c in aggregate.table.columns)
+    conn.execute(
+        sa.text(f'INSERT INTO "{staging.name}" ({columns}) {aggregate.select_sql}'),
+        dict(aggregate.params),
+    )
+    conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}"'))
+    conn.execute(sa.text(f'ALTER TABLE "{staging.name}" RENAME TO "{name}"'))
+    for index_columns in aggregate.indexes:
+        quoted = ", ".join(f'"{c}"' for c in index_columns)
+        index = f"ix_{name}_{'_'.join(index_columns)}"
+        conn.execute(sa.text(f'CREATE INDEX "{index}" ON "{name}" ({quoted})'))
+
+
+def refresh(engine: sa.Engine, report: Report | None = None) -> str:
+    """Rebuild every aggregate of ``ALL`` at ``engine`` and return the new data version.
+
+    Raises SQLAlchemy errors as they come (nothing is changed then: one transaction).
+    """
+    started = time.monotonic()
+    version = datetime.now(UTC).isoformat(timespec="seconds")
+    with engine.begin() as conn:
+        views = _views(conn)
+        for aggregate in ALL:
+            if aggregate.table.name in views:
+                if report:
+                    report(f"  {aggregate.table.name}: a view, left as provided")
+                continue
+            _rebuild(conn, aggregate)
+            if report:
+                report(f"  {aggregate.table.name} rebuilt ({time.monotonic() - started:.1f} s)")
+        meta = schema.reporting_meta
+        conn.execute(meta.delete().where(meta.c.key == DATA_VERSION))
+        conn.execute(meta.insert().values(key=DATA_VERSION, value=version))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for aggregate in ALL:
+                conn.execute(sa.text(f'VACUUM (ANALYZE) "{aggregate.table.name}"'))
+    return version
