@@ -14,12 +14,15 @@ from queries.results import share_series
 from queries.sql import (
     CLIENT_CONTACT_PARAMS,
     CLIENT_CONTACT_TOOK_PLACE,
-    cell_key,
+    aggregate_count,
     chart_statement,
 )
 
 # THL's access-type visits: non-urgent first visits of outpatient curative care (T11,
-# SH) that are client contacts that took place (recording quality counts these too) ...
+# SH) that are client contacts that took place (recording quality counts these too).
+# THL's access statistics count those preceded by a recorded care-need assessment
+# (assessment date <= visit date). The aggregate ``agg_access_visits``
+# (``reporting.aggregates.contacts``) is built with this condition; the charts read it.
 ACCESS_TYPE_VISIT = (
     """
     c.service_form = :service_form AND c.nature = :nature
@@ -29,13 +32,6 @@ ACCESS_TYPE_VISIT = (
     + """
 """
 )
-# ... and the visits THL's access statistics count: those preceded by a recorded
-# care-need assessment.
-ACCESS_VISITS_WHERE = (
-    ACCESS_TYPE_VISIT
-    + """    AND c.assessment_date IS NOT NULL AND c.assessment_date <= c.contact_date
-"""
-)
 
 ACCESS_PARAMS = {
     "service_form": codes.ACCESS_SERVICE_FORM,
@@ -43,27 +39,29 @@ ACCESS_PARAMS = {
     **CLIENT_CONTACT_PARAMS,
 }
 
-_WITHIN_DAYS = "c.contact_date - c.assessment_date <= :days"
-_WITHIN_DAYS_SQL = (
-    """
-SELECT {period} AS period,
-       COUNT(*) AS visits,
-       """
-    + cell_key("c.record_key")
-    + """ AS visits_key,
-       SUM(CASE WHEN """
-    + _WITHIN_DAYS
-    + """ THEN 1 ELSE 0 END) AS within_days,
-       """
-    + cell_key("c.record_key", _WITHIN_DAYS)
-    + """ AS within_days_key
-FROM client_contacts c
-WHERE """
-    + ACCESS_VISITS_WHERE
-    + """{filters}
+# The access visits of THL's statistics are the aggregate's rows with a waiting class
+# (an assessment recorded on or before the visit date).
+_ACCESS_VISITS = """
+FROM agg_access_visits a
+WHERE a.wait_class IS NOT NULL{filters}
 GROUP BY 1
 ORDER BY 1
 """
+
+# A row of the aggregate is within d days when its longest wait is; it has waits on both
+# sides of d only when d falls inside a waiting class (never at a class's last day).
+_WITHIN_DAYS_SQL = (
+    """
+SELECT {period} AS period,
+       """
+    + aggregate_count("visits")
+    + """,
+       """
+    + aggregate_count("within_days", "a.wait_max <= :days")
+    + """,
+       SUM(CASE WHEN a.wait_min <= :days AND a.wait_max > :days THEN 1 ELSE 0 END)
+         AS split_rows"""
+    + _ACCESS_VISITS
 )
 
 
@@ -74,57 +72,44 @@ def access_within_days(filters: Filters, days: int = 7) -> pd.DataFrame:
     Waiting time = visit date - assessment date in whole days; "within 7 days" means
     0..7 days. Returns the exact tidy chart frame (``queries.results``, with cell keys)
     with one series, ``within_days``: numerator = visits within ``days``, denominator =
-    all access visits, value in %.
+    all access visits, value in %. Reads ``agg_access_visits``, which keeps waits by
+    ``WAIT_BUCKETS`` class: ``days`` must be a class's last day (7, 14, 90, 180) or lie
+    beyond the longest wait of the visits asked for; otherwise ValueError.
     """
     stmt, params = chart_statement(
         _WITHIN_DAYS_SQL,
         filters,
-        date_column="c.contact_date",
-        unit_column="c.unit_id",
-        params={**ACCESS_PARAMS, "days": int(days)},
+        date_column="a.month",
+        unit_column="a.unit_id",
+        params={"days": int(days)},
     )
-    return share_series(
-        fetch_frame(stmt, params), filters, {"within_days": "within_days"}, "visits"
-    )
+    rows = fetch_frame(stmt, params)
+    if (rows["split_rows"] > 0).any():
+        raise ValueError(f"within {days} days splits a waiting-time class {WAIT_BUCKETS}")
+    return share_series(rows, filters, {"within_days": "within_days"}, "visits")
 
 
 # --- Legal deadline (hoitotakuu-lakisaateinen) -------------------------------------
 
 PRIMARY_CARE_DEADLINE = "lakisaateinen-maaraaika-perusterveydenhuolto"
 
-# Each visit is joined to the deadline row in force on its visit date for the patient's
-# age (targets.csv holds the history; a correction is a data change). Visits for which
-# no deadline row is in force drop out of numerator and denominator alike: "within the
-# legal deadline" is undefined for them. The targets rows must not overlap for any date
-# and age (tests check the shipped file), or a visit would be counted twice. Deadlines
-# are whole days: "<= value" (or "< value" for a row whose comparison is "<") is compared
-# as integers, and COALESCE instead of "valid_to IS NULL OR ..." keeps the join
-# conditions plain ranges (about 15 % faster on DuckDB).
-_WITHIN_DEADLINE = (
-    "c.contact_date - c.assessment_date"
-    " <= CAST(t.value AS INTEGER) - CASE WHEN t.comparison = '<' THEN 1 ELSE 0 END"
-)
+# Each visit is compared, when the aggregate is built, with the deadline row of
+# PRIMARY_CARE_DEADLINE in force on its visit date for the patient's age (targets.csv
+# holds the history; a correction is a data change and needs a refresh, which the
+# loaders run). Visits for which no deadline row is in force (within_deadline NULL)
+# drop out of numerator and denominator alike: "within the legal deadline" is undefined
+# for them.
 _WITHIN_DEADLINE_SQL = (
     """
 SELECT {period} AS period,
-       COUNT(*) AS visits,
        """
-    + cell_key("c.record_key")
-    + """ AS visits_key,
-       SUM(CASE WHEN """
-    + _WITHIN_DEADLINE
-    + """ THEN 1 ELSE 0 END) AS within_deadline,
+    + aggregate_count("visits")
+    + """,
        """
-    + cell_key("c.record_key", _WITHIN_DEADLINE)
-    + """ AS within_deadline_key
-FROM client_contacts c
-JOIN targets t
-  ON t.indicator_id = :deadline_indicator AND t.kind = 'legal_deadline'
- AND c.contact_date BETWEEN t.valid_from AND COALESCE(t.valid_to, DATE '9999-12-31')
- AND c.age BETWEEN t.age_min AND t.age_max
-WHERE """
-    + ACCESS_VISITS_WHERE
-    + """{filters}
+    + aggregate_count("within_deadline", "a.within_deadline")
+    + """
+FROM agg_access_visits a
+WHERE a.within_deadline IS NOT NULL{filters}
 GROUP BY 1
 ORDER BY 1
 """
@@ -144,14 +129,13 @@ def access_within_legal_deadline(
     days under 23. A wait equal to the deadline is within it (comparison ``<=``).
     Returns the tidy chart frame with one series, ``within_deadline``: numerator =
     visits within their deadline, denominator = access visits with a deadline in
-    force, value in %.
+    force, value in %. The comparison is made when ``agg_access_visits`` is built, for
+    ``PRIMARY_CARE_DEADLINE`` only: another ``deadline_indicator`` raises ValueError.
     """
+    if deadline_indicator != PRIMARY_CARE_DEADLINE:
+        raise ValueError(f"agg_access_visits holds {PRIMARY_CARE_DEADLINE} only")
     stmt, params = chart_statement(
-        _WITHIN_DEADLINE_SQL,
-        filters,
-        date_column="c.contact_date",
-        unit_column="c.unit_id",
-        params={**ACCESS_PARAMS, "deadline_indicator": deadline_indicator},
+        _WITHIN_DEADLINE_SQL, filters, date_column="a.month", unit_column="a.unit_id"
     )
     rows = fetch_frame(stmt, params)
     return share_series(rows, filters, {"within_deadline": "within_deadline"}, "visits")
@@ -162,7 +146,8 @@ def access_within_legal_deadline(
 # Waiting-time classes in days, (first, last) inclusive; None = open-ended. THL's exact
 # classes are unconfirmed (domain brief), so they live here and nowhere else. They must
 # start at 0 and be contiguous so that they partition every access visit; the chart's
-# series keys and the catalog texts follow them (``bucket_key``).
+# series keys and the catalog texts follow them (``bucket_key``). The aggregate
+# ``agg_access_visits`` stores each visit's class: a change needs a refresh.
 WAIT_BUCKETS: tuple[tuple[int, int | None], ...] = (
     (0, 7),
     (8, 14),
@@ -195,38 +180,17 @@ def _check_buckets(buckets: tuple[tuple[int, int | None], ...]) -> None:
 _check_buckets(WAIT_BUCKETS)
 BUCKET_KEYS = tuple(bucket_key(first, last) for first, last in WAIT_BUCKETS)
 
-
-def _bucket_columns(buckets: tuple[tuple[int, int | None], ...]) -> tuple[str, dict]:
-    """SQL count columns ``b0, b1, ...`` (and their keys ``b0_key`` ...) for the
-    classes, with their bound limits."""
-    columns = []
-    params: dict[str, int] = {}
-    for index, (first, last) in enumerate(buckets):
-        params[f"b{index}_first"] = first
-        condition = f"c.contact_date - c.assessment_date >= :b{index}_first"
-        if last is not None:
-            params[f"b{index}_last"] = last
-            condition += f" AND c.contact_date - c.assessment_date <= :b{index}_last"
-        columns.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS b{index}")
-        columns.append(f"{cell_key('c.record_key', condition)} AS b{index}_key")
-    return ",\n       ".join(columns), params
-
-
+# One count column per class, b0, b1, ... (class indexes are constants, not input).
 _DISTRIBUTION_SQL = (
     """
 SELECT {period} AS period,
-       COUNT(*) AS visits,
        """
-    + cell_key("c.record_key")
-    + """ AS visits_key,
-       {buckets}
-FROM client_contacts c
-WHERE """
-    + ACCESS_VISITS_WHERE
-    + """{filters}
-GROUP BY 1
-ORDER BY 1
-"""
+    + aggregate_count("visits")
+    + "".join(
+        ",\n       " + aggregate_count(f"b{index}", f"a.wait_class = {index}")
+        for index in range(len(WAIT_BUCKETS))
+    )
+    + _ACCESS_VISITS
 )
 
 
@@ -240,13 +204,8 @@ def waiting_time_distribution(filters: Filters) -> pd.DataFrame:
     (the classes partition the denominator: published counts keep any difference a
     multiple of the minimum, ``queries.privacy``).
     """
-    columns, bucket_params = _bucket_columns(WAIT_BUCKETS)
     stmt, params = chart_statement(
-        _DISTRIBUTION_SQL.replace("{buckets}", columns),
-        filters,
-        date_column="c.contact_date",
-        unit_column="c.unit_id",
-        params={**ACCESS_PARAMS, **bucket_params},
+        _DISTRIBUTION_SQL, filters, date_column="a.month", unit_column="a.unit_id"
     )
     rows = fetch_frame(stmt, params)
     series = {key: f"b{index}" for index, key in enumerate(BUCKET_KEYS)}

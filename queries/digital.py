@@ -11,41 +11,31 @@ from queries.filters import Filters
 from queries.results import share_series
 from queries.sql import (
     CLIENT_CONTACT_PARAMS,
-    CLIENT_CONTACT_TOOK_PLACE,
-    cell_key,
+    aggregate_count,
     chart_statement,
+    client_contact_took_place,
 )
 
-
-def _counted(name: str, condition: str) -> str:
-    """SQL columns ``name`` (rows where ``condition`` holds) and ``name_key``."""
-    return (
-        f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name},\n       "
-        f"{cell_key('c.record_key', condition)} AS {name}_key"
-    )
-
-
+# From agg_contact_types (reporting.aggregates.contacts): every contact by code.
 _REMOTE_SHARE_SQL = (
     """
 SELECT {period} AS period,
-       COUNT(*) AS contacts,
        """
-    + cell_key("c.record_key")
-    + """ AS contacts_key,
-       """
-    + _counted("remote", "c.contact_type IN :remote")
+    + aggregate_count("contacts")
     + """,
        """
-    + _counted("realtime", "c.contact_type IN :realtime")
+    + aggregate_count("remote", "a.contact_type IN :remote")
     + """,
        """
-    + _counted("asynchronous", "c.contact_type IN :asynchronous")
+    + aggregate_count("realtime", "a.contact_type IN :realtime")
+    + """,
+       """
+    + aggregate_count("asynchronous", "a.contact_type IN :asynchronous")
     + """
-FROM client_contacts c
+FROM agg_contact_types a
 WHERE """
-    + CLIENT_CONTACT_TOOK_PLACE
-    + """
-{filters}
+    + client_contact_took_place("a")
+    + """{filters}
 GROUP BY 1
 ORDER BY 1
 """
@@ -64,8 +54,8 @@ def remote_share(filters: Filters) -> pd.DataFrame:
     stmt, params = chart_statement(
         _REMOTE_SHARE_SQL,
         filters,
-        date_column="c.contact_date",
-        unit_column="c.unit_id",
+        date_column="a.month",
+        unit_column="a.unit_id",
         params={
             "remote": list(codes.REMOTE),
             "realtime": list(codes.REMOTE_REALTIME),
@@ -78,22 +68,19 @@ def remote_share(filters: Filters) -> pd.DataFrame:
     return share_series(rows, filters, series, "contacts")
 
 
+# From agg_bookings (reporting.aggregates.contacts): the client contacts that took
+# place, by booked_electronically (NULL: booked_via not recorded).
 _E_BOOKING_SQL = (
     """
 SELECT {period} AS period,
-       COUNT(*) AS booked,
        """
-    + cell_key("c.record_key")
-    + """ AS booked_key,
+    + aggregate_count("booked")
+    + """,
        """
-    + _counted("electronic", "c.booked_via = :electronic")
+    + aggregate_count("electronic", "a.booked_electronically")
     + """
-FROM client_contacts c
-WHERE """
-    + CLIENT_CONTACT_TOOK_PLACE
-    + """
-  AND c.booked_via IS NOT NULL
-{filters}
+FROM agg_bookings a
+WHERE a.booked_electronically IS NOT NULL{filters}
 GROUP BY 1
 ORDER BY 1
 """
@@ -113,15 +100,9 @@ def electronic_booking_share(filters: Filters) -> pd.DataFrame:
     'electronic'``. Denominator: contacts whose ``booked_via`` is recorded (any value);
     contacts with a NULL ``booked_via`` are left out of both. Only client contacts that
     took place count (``queries.sql.CLIENT_CONTACT_TOOK_PLACE``). Exact, with cell keys.
+    The channel is classified when ``agg_bookings`` is built (``ELECTRONIC_BOOKING``).
     """
     stmt, params = chart_statement(
-        _E_BOOKING_SQL,
-        filters,
-        date_column="c.contact_date",
-        unit_column="c.unit_id",
-        params={
-            "electronic": ELECTRONIC_BOOKING,
-            **CLIENT_CONTACT_PARAMS,
-        },
+        _E_BOOKING_SQL, filters, date_column="a.month", unit_column="a.unit_id"
     )
     return share_series(fetch_frame(stmt, params), filters, {"electronic": "electronic"}, "booked")

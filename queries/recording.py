@@ -5,47 +5,44 @@ from __future__ import annotations
 import pandas as pd
 
 from queries import codes
-from queries.access import ACCESS_PARAMS, ACCESS_TYPE_VISIT
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
 from queries.results import TIDY_COLUMNS, share_series
-from queries.sql import cell_key, chart_statement
+from queries.sql import aggregate_count, chart_statement
 
 # Every contact-type (yhteystapa) code of the national Avohilmo set, client contacts
 # or not: a row with any other value (or none) has an invalid code.
 KNOWN_CONTACT_TYPES = codes.IN_PERSON + codes.REMOTE + codes.NOT_CLIENT_CONTACT
 
-_ASSESSED = ACCESS_TYPE_VISIT + " AND c.assessment_date IS NOT NULL"
-_VALID_CODE = "c.contact_type IN :known_codes"
-_RECORDING_SQL = (
+# From agg_access_visits (the access-type visits, ``queries.access.ACCESS_TYPE_VISIT``)
+# and agg_contact_types (every contact row), reporting.aggregates.contacts.
+_ASSESSED_SQL = (
     """
 SELECT {period} AS period,
-       SUM(CASE WHEN """
-    + ACCESS_TYPE_VISIT
-    + """ THEN 1 ELSE 0 END) AS access_visits,
        """
-    + cell_key("c.record_key", ACCESS_TYPE_VISIT)
-    + """ AS access_visits_key,
-       SUM(CASE WHEN """
-    + _ASSESSED
-    + """ THEN 1 ELSE 0 END) AS assessed,
+    + aggregate_count("access_visits")
+    + """,
        """
-    + cell_key("c.record_key", _ASSESSED)
-    + """ AS assessed_key,
-       COUNT(*) AS contacts,
+    + aggregate_count("assessed", "a.assessed")
+    + """
+FROM agg_access_visits a
+WHERE 1 = 1{filters}
+GROUP BY 1
+ORDER BY 1
+"""
+)
+_VALID_CODES_SQL = (
+    """
+SELECT {period} AS period,
        """
-    + cell_key("c.record_key")
-    + """ AS contacts_key,
-       SUM(CASE WHEN """
-    + _VALID_CODE
-    + """ THEN 1 ELSE 0 END) AS valid_codes,
+    + aggregate_count("contacts")
+    + """,
        """
-    + cell_key("c.record_key", _VALID_CODE)
-    + """ AS valid_codes_key
-FROM client_contacts c
-WHERE 1 = 1
-{filters}
+    + aggregate_count("valid_codes", "a.contact_type IN :known_codes")
+    + """
+FROM agg_contact_types a
+WHERE 1 = 1{filters}
 GROUP BY 1
 ORDER BY 1
 """
@@ -67,17 +64,21 @@ def recording_quality(filters: Filters) -> pd.DataFrame:
     rows count in no other chart (``queries.sql.CLIENT_CONTACT_TOOK_PLACE``). The two
     series have their own denominators. Exact, with cell keys.
     """
-    stmt, params = chart_statement(
-        _RECORDING_SQL,
-        filters,
-        date_column="c.contact_date",
-        unit_column="c.unit_id",
-        params={**ACCESS_PARAMS, "known_codes": list(KNOWN_CONTACT_TYPES)},
+    assessed = fetch_frame(
+        *chart_statement(_ASSESSED_SQL, filters, date_column="a.month", unit_column="a.unit_id")
     )
-    rows = fetch_frame(stmt, params)
+    valid = fetch_frame(
+        *chart_statement(
+            _VALID_CODES_SQL,
+            filters,
+            date_column="a.month",
+            unit_column="a.unit_id",
+            params={"known_codes": list(KNOWN_CONTACT_TYPES)},
+        )
+    )
     parts = [
-        share_series(rows, filters, {"assessment_recorded": "assessed"}, "access_visits"),
-        share_series(rows, filters, {"valid_contact_type": "valid_codes"}, "contacts"),
+        share_series(assessed, filters, {"assessment_recorded": "assessed"}, "access_visits"),
+        share_series(valid, filters, {"valid_contact_type": "valid_codes"}, "contacts"),
     ]
     frame = pd.concat(parts, ignore_index=True)
     return frame.reindex(columns=TIDY_COLUMNS).reset_index(drop=True)

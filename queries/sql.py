@@ -15,14 +15,21 @@ import sqlalchemy as sa
 from queries import codes
 from queries.filters import GRAINS, Filters
 
+
 # "A client contact that took place": the one definition every contact query uses
 # (docs/indicators.md, "Client contacts"). The contact was not cancelled and its
 # contact type (Avohilmo yhteystapa) is a client contact of the national set: in person
 # (R10, R20, R30, R40, R41) or remote (R52, R56, legacy R50, R51, R55). The non-client
 # codes R60, R71, R72 are out, and so is any other code: a recording error, which is
-# not known to be a client contact and is measured by kirjaamisen-laatu instead. The
-# contacts table must be aliased ``c``; bind ``CLIENT_CONTACT_PARAMS`` with it.
-CLIENT_CONTACT_TOOK_PLACE = "NOT c.cancelled AND c.contact_type IN :client_contact"
+# not known to be a client contact and is measured by kirjaamisen-laatu instead. Bind
+# ``CLIENT_CONTACT_PARAMS`` with it.
+def client_contact_took_place(alias: str) -> str:
+    """The condition on a table aliased ``alias`` with ``cancelled`` and
+    ``contact_type`` columns (``client_contacts`` or ``agg_contact_types``)."""
+    _check_identifier(alias)
+    return f"NOT {alias}.cancelled AND {alias}.contact_type IN :client_contact"
+
+
 CLIENT_CONTACT_PARAMS = {"client_contact": list(codes.CLIENT_CONTACT)}
 
 
@@ -38,6 +45,17 @@ def cell_key(key_column: str, condition: str | None = None) -> str:
     return f"CAST(SUM({inner}) % 1048576 AS BIGINT)"
 
 
+def aggregate_count(name: str, condition: str | None = None) -> str:
+    """SQL columns ``name`` and ``name_key`` over the rows of an aggregate table
+    (``reporting.aggregates``) aliased ``a``: the sum of ``a.n`` over the rows where
+    ``condition`` holds (every row when None) as BIGINT, and its cell key from the rows'
+    ``a.key_sum`` (``cell_key``: the same key as the event rows counted would give)."""
+    _check_identifier(name)
+    n = "a.n" if condition is None else f"CASE WHEN {condition} THEN a.n ELSE 0 END"
+    key = cell_key("a.key_sum", condition)
+    return f"CAST(SUM({n}) AS BIGINT) AS {name},\n       {key} AS {name}_key"
+
+
 # date_trunc on PostgreSQL returns a timestamp; the cast makes both engines return DATE.
 _PERIOD_SQL = {grain: "CAST(date_trunc('" + grain + "', {col}) AS DATE)" for grain in GRAINS}
 
@@ -46,6 +64,10 @@ def _check_identifier(column: str) -> str:
     if not column.replace("_", "").replace(".", "").isalnum():
         raise ValueError(f"bad column name {column!r}")
     return column
+
+
+# On ``client_contacts`` aliased ``c``.
+CLIENT_CONTACT_TOOK_PLACE = client_contact_took_place("c")
 
 
 def period_expr(grain: str, column: str) -> str:

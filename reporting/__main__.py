@@ -1,8 +1,13 @@
-"""Command line: ``python -m reporting build-demo | ensure-demo | load-demo``.
+"""Command line: ``python -m reporting build-demo | ensure-demo | load-demo | refresh-aggregates``.
 
 python -m reporting build-demo --out data/reporting.duckdb [--scale 1] [--until 2026-11]
 python -m reporting ensure-demo --out data/reporting.duckdb
 python -m reporting load-demo --url postgresql+psycopg://user@host:5432/db
+python -m reporting refresh-aggregates --url duckdb:///data/reporting.duckdb
+
+``refresh-aggregates`` rebuilds the pre-aggregated tables (``reporting.aggregates``)
+from the event tables at any reporting database; a county's loader runs it after every
+load (the demo builders do).
 
 While building, a line per step goes to stderr (a full-size build takes about a
 minute); the summary of what was written goes to stdout at the end.
@@ -87,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLAlchemy URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/reporting",
     )  # fmt: skip
     _add_data_args(load)
+
+    agg = sub.add_parser(
+        "refresh-aggregates",
+        help="rebuild the pre-aggregated tables after a data load (DuckDB or PostgreSQL)",
+    )
+    agg.add_argument(
+        "--url", required=True,
+        help="SQLAlchemy URL: duckdb:///path/to/file.duckdb or postgresql+psycopg://user@host/db",
+    )  # fmt: skip
     return parser
 
 
@@ -109,16 +123,55 @@ def _stored_generator(path: Path) -> str | None:
     return row[0] if row else None
 
 
+def _has_aggregates(path: Path) -> bool:
+    """Whether the demo file at ``path`` holds every aggregate table (a file written
+    before they existed has none)."""
+    import duckdb
+
+    from reporting.aggregates import ALL
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables")}
+    return all(a.table.name in names for a in ALL)
+
+
+def _refresh_aggregates(parser: argparse.ArgumentParser, url: str) -> int:
+    import sqlalchemy as sa
+
+    from reporting.aggregates.refresh import refresh
+
+    try:
+        engine = sa.create_engine(url)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+        parser.error(f"--url: {exc}")
+    try:
+        version = refresh(engine, _report)
+    except sa.exc.SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        print(f"error: cannot refresh the aggregates: {reason}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"Aggregates rebuilt at {engine.url.render_as_string(hide_password=True)}")
+    print(f"  data version {version}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from reporting import load  # after parsing: --help stays fast
 
+    if args.command == "refresh-aggregates":
+        return _refresh_aggregates(parser, args.url)
     if args.command == "ensure-demo":
         stored = _stored_generator(args.out)
         if stored == demo.GENERATOR:
-            print(f"{args.out} exists; not rebuilding")
-            return 0
+            if _has_aggregates(args.out):
+                print(f"{args.out} exists; not rebuilding")
+                return 0
+            print(f"{args.out} exists without its aggregates; building them")
+            return _refresh_aggregates(parser, f"duckdb:///{args.out}")
         if args.out.exists():
             print(f"{args.out} was written by {stored or 'an unknown generator'}; rebuilding")
         summary = load.build_duckdb(args.out, progress=_report)

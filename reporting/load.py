@@ -20,6 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from reporting import demo
+from reporting.aggregates import refresh as aggregates
 from reporting.progress import BuildProgress, Report
 from reporting.schema import metadata
 
@@ -105,8 +106,9 @@ def build_duckdb(
 ) -> LoadSummary:
     """Build the demo reporting database as a DuckDB file at ``path``.
 
-    The file is written beside ``path`` under a temporary name and moved into place
-    only when complete, so processes reading the old file are never shown a partial one.
+    The file (event tables and their aggregates, ``reporting.aggregates``) is written
+    beside ``path`` under a temporary name and moved into place only when complete,
+    so processes reading the old file are never shown a partial one.
     ``progress``, when given, receives a line per step (``reporting.progress``).
     """
     import duckdb  # local: the PostgreSQL loader does not need it
@@ -140,10 +142,15 @@ def build_duckdb(
                     con.unregister("_chunk")
                 _count(summary, table, len(df))
             con.execute("CHECKPOINT")
-            if steps is not None:
-                steps.step("file complete")
         finally:
             con.close()
+        engine = sa.create_engine(f"duckdb:///{tmp}")
+        try:
+            aggregates.refresh(engine, progress)
+        finally:
+            engine.dispose()
+        if steps is not None:
+            steps.step("file complete")
         os.replace(tmp, path)
     except BaseException:
         _remove(tmp, wal)
@@ -186,10 +193,12 @@ def load_postgres(
     seed: int = demo.DEFAULT_SEED,
     progress: Report | None = None,
 ) -> LoadSummary:
-    """Drop and re-create the contract tables at ``url`` and bulk-load the demo data.
+    """Drop and re-create the contract tables at ``url``, bulk-load the demo data and
+    rebuild the aggregates (``reporting.aggregates``).
 
     Everything runs in one transaction: readers keep seeing the old tables (or wait for
-    the lock) until the new data is committed. ``url`` is a SQLAlchemy URL such as
+    the lock) until the new data and aggregates are committed; ``VACUUM (ANALYZE)``
+    follows. ``url`` is a SQLAlchemy URL such as
     ``postgresql+psycopg://postgres@127.0.0.1:5432/reporting``. ``progress``, when
     given, receives a line per step (``reporting.progress``).
     """
@@ -223,8 +232,17 @@ def load_postgres(
                     cur.execute(f'CREATE INDEX "{name}" ON "{table}" ({quoted})')
                 for table in metadata.sorted_tables:
                     cur.execute(f'ANALYZE "{table.name}"')
-                if steps is not None:
-                    steps.step("indexes and statistics made")
+            aggregate_views = set(sa.inspect(conn).get_view_names())
+            aggregates.rebuild(conn, progress)
+        # After the commit (VACUUM cannot run in a transaction): the bulk-loaded tables
+        # get their visibility map (index-only scans) and fresh statistics.
+        aggregates.vacuum_analyze(
+            engine,
+            [t.name for t in metadata.sorted_tables]
+            + [a.table.name for a in aggregates.ALL if a.table.name not in aggregate_views],
+        )
+        if steps is not None:
+            steps.step("aggregates, indexes and statistics made")
     finally:
         engine.dispose()
     summary.seconds = time.perf_counter() - started

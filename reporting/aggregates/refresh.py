@@ -10,6 +10,7 @@ aggregate, ``docs/reporting-contract.md``): it is left alone.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -27,14 +28,17 @@ def _views(conn: sa.Connection) -> set[str]:
 
 def _rebuild(conn: sa.Connection, aggregate: Aggregate) -> None:
     name = aggregate.table.name
-    staging = sa.Table(f"{name}__new", sa.MetaData(), *(c.copy() for c in aggregate.table.columns))
+    staging = aggregate.table.to_metadata(sa.MetaData(), name=f"{name}__new")
     staging.drop(conn, checkfirst=True)
     staging.create(conn)
     columns = ", ".join(f'"{c.name}"' for c in aggregate.table.columns)
-    conn.execute(
-        sa.text(f'INSERT INTO "{staging.name}" ({columns}) {aggregate.select_sql}'),
-        dict(aggregate.params),
-    )
+    params = dict(aggregate.params)
+    # A list parameter is an IN list (as in queries.sql.statement).
+    lists = [name for name, value in params.items() if isinstance(value, list | tuple)]
+    insert = sa.text(f'INSERT INTO "{staging.name}" ({columns}) {aggregate.select_sql}')
+    if lists:
+        insert = insert.bindparams(*(sa.bindparam(name, expanding=True) for name in lists))
+    conn.execute(insert, params)
     conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}"'))
     conn.execute(sa.text(f'ALTER TABLE "{staging.name}" RENAME TO "{name}"'))
     for index_columns in aggregate.indexes:
@@ -43,28 +47,49 @@ def _rebuild(conn: sa.Connection, aggregate: Aggregate) -> None:
         conn.execute(sa.text(f'CREATE INDEX "{index}" ON "{name}" ({quoted})'))
 
 
-def refresh(engine: sa.Engine, report: Report | None = None) -> str:
-    """Rebuild every aggregate of ``ALL`` at ``engine`` and return the new data version.
+def rebuild(conn: sa.Connection, report: Report | None = None) -> str:
+    """Rebuild every aggregate of ``ALL`` (tables; views are left alone) and write a new
+    ``data_version`` on ``conn``, inside the caller's transaction; return the version.
 
-    Raises SQLAlchemy errors as they come (nothing is changed then: one transaction).
+    For the loaders, which load and rebuild in one transaction. Raises SQLAlchemy
+    errors as they come.
     """
     started = time.monotonic()
     version = datetime.now(UTC).isoformat(timespec="seconds")
+    views = _views(conn)
+    for aggregate in ALL:
+        if aggregate.table.name in views:
+            if report:
+                report(f"  {aggregate.table.name}: a view, left as provided")
+            continue
+        _rebuild(conn, aggregate)
+        if report:
+            report(f"  {aggregate.table.name} rebuilt ({time.monotonic() - started:.1f} s)")
+    meta = schema.reporting_meta
+    conn.execute(meta.delete().where(meta.c.key == DATA_VERSION))
+    conn.execute(meta.insert().values(key=DATA_VERSION, value=version))
+    return version
+
+
+def vacuum_analyze(engine: sa.Engine, tables: Iterable[str]) -> None:
+    """``VACUUM (ANALYZE)`` each of ``tables`` on PostgreSQL (outside a transaction, as
+    VACUUM must be): fresh planner statistics and a visibility map after a bulk write.
+    Does nothing on other engines (DuckDB keeps its statistics as it writes)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for name in tables:
+            conn.execute(sa.text(f'VACUUM (ANALYZE) "{name}"'))
+
+
+def refresh(engine: sa.Engine, report: Report | None = None) -> str:
+    """Rebuild every aggregate of ``ALL`` at ``engine`` in one transaction, then
+    ``VACUUM (ANALYZE)`` the rebuilt tables on PostgreSQL; return the new data version.
+
+    Raises SQLAlchemy errors as they come (nothing is changed then: one transaction).
+    """
     with engine.begin() as conn:
         views = _views(conn)
-        for aggregate in ALL:
-            if aggregate.table.name in views:
-                if report:
-                    report(f"  {aggregate.table.name}: a view, left as provided")
-                continue
-            _rebuild(conn, aggregate)
-            if report:
-                report(f"  {aggregate.table.name} rebuilt ({time.monotonic() - started:.1f} s)")
-        meta = schema.reporting_meta
-        conn.execute(meta.delete().where(meta.c.key == DATA_VERSION))
-        conn.execute(meta.insert().values(key=DATA_VERSION, value=version))
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for aggregate in ALL:
-                conn.execute(sa.text(f'VACUUM (ANALYZE) "{aggregate.table.name}"'))
+        version = rebuild(conn, report)
+    vacuum_analyze(engine, (a.table.name for a in ALL if a.table.name not in views))
     return version
