@@ -131,7 +131,8 @@ def _has_aggregates(path: Path) -> bool:
     from reporting.aggregates import ALL
 
     with duckdb.connect(str(path), read_only=True) as con:
-        names = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables")}
+        rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    names = {row[0] for row in rows}
     return all(a.table.name in names for a in ALL)
 
 

@@ -146,10 +146,12 @@ def build_duckdb(
             con.close()
         engine = sa.create_engine(f"duckdb:///{tmp}")
         try:
-            aggregates.refresh(engine, progress)
+            aggregates.refresh(engine)
         finally:
             engine.dispose()
+        _count(summary, "reporting_meta", 1)  # the data version
         if steps is not None:
+            steps.step("aggregates built")
             steps.step("file complete")
         os.replace(tmp, path)
     except BaseException:
@@ -232,8 +234,13 @@ def load_postgres(
                     cur.execute(f'CREATE INDEX "{name}" ON "{table}" ({quoted})')
                 for table in metadata.sorted_tables:
                     cur.execute(f'ANALYZE "{table.name}"')
+                if steps is not None:
+                    steps.step("indexes and statistics made")
             aggregate_views = set(sa.inspect(conn).get_view_names())
-            aggregates.rebuild(conn, progress)
+            aggregates.rebuild(conn)
+            _count(summary, "reporting_meta", 1)  # the data version
+            if steps is not None:
+                steps.step("aggregates built")
         # After the commit (VACUUM cannot run in a transaction): the bulk-loaded tables
         # get their visibility map (index-only scans) and fresh statistics.
         aggregates.vacuum_analyze(
@@ -242,7 +249,7 @@ def load_postgres(
             + [a.table.name for a in aggregates.ALL if a.table.name not in aggregate_views],
         )
         if steps is not None:
-            steps.step("aggregates, indexes and statistics made")
+            steps.step("tables vacuumed and analysed")
     finally:
         engine.dispose()
     summary.seconds = time.perf_counter() - started
