@@ -3,6 +3,8 @@ HTTP, a no-op callback as the floor, and the gzipped size of each figure.
 
     make bench                 # prints a table, writes bench/results/latest.json
     python -m bench.run --runs 10 --warm-runs 50
+    TK_REPORTING_DB_URL=postgresql+psycopg://... python -m bench.run --sql-only
+                               # SQL per chart only, on that database (sql-<driver>.json)
 
 The server is gunicorn with one sync worker and a Redis cache; "cold" requests come
 right after the Redis database is flushed, "warm" ones repeat a cached request.
@@ -228,12 +230,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--redis-url", default=os.environ.get("TK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     )
+    parser.add_argument(
+        "--sql-only",
+        action="store_true",
+        help="only the SQL per chart, on the reporting database configured (any engine)",
+    )
     args = parser.parse_args(argv)
 
     from queries.reference import reporting_meta  # noqa: F401 - fail early on a bad DB
     from settings import get_settings
 
     sql = measure_sql(args.runs)
+    if args.sql_only:
+        driver = sa.engine.make_url(get_settings().reporting_db_url).drivername
+        print(f"{'chart':32} {'SQL ms':>8} {'p95 ms':>8}   ({driver})")
+        for chart_id, numbers in sql.items():
+            print(f"{chart_id:32} {numbers['median_ms']:8.1f} {numbers['p95_ms']:8.1f}")
+        report = {**report_head(), "reporting_db": driver, "sql": sql}
+        write_report(report, f"sql-{driver.split('+')[0]}.json")
+        return 0
     http = measure_http(args.runs, args.warm_runs, args.redis_url)
     report = {
         **report_head(),

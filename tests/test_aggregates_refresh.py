@@ -1,0 +1,146 @@
+"""``python -m reporting refresh-aggregates`` and ``reporting.aggregates.refresh``: the
+tables come back after a load, a county's view of the same name is left alone,
+PostgreSQL gets indexes and fresh statistics, and a bad URL is a
+clean error."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from reporting.__main__ import main
+from reporting.aggregates import ALL
+from reporting.aggregates.refresh import refresh
+from tests.fixtures.common import base_tables, contact, create_fixture_db
+
+# Three access visits of TA01 in 2024-01 (waits 2, 7 and 20 days; keys 1, 2, 4) and a
+# cancelled one; a remote contact (R52) in 2024-02.
+# The shipped targets (base_tables): in 2024 the legal deadline is 14 days at every age.
+ROWS = {
+    **base_tables(),
+    "client_contacts": [
+        contact(1, date(2024, 1, 10), 2, "TA01", record_key=1),
+        contact(2, date(2024, 1, 11), 7, "TA01", record_key=2),
+        contact(3, date(2024, 1, 30), 20, "TA01", record_key=4),
+        contact(4, date(2024, 1, 30), 1, "TA01", cancelled=True, record_key=8),
+        contact(5, date(2024, 2, 1), None, "TA02", contact_type="R52", record_key=16),
+    ],
+}
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def url(request, tmp_path) -> str:
+    if request.param == "duckdb":
+        return f"duckdb:///{tmp_path}/refresh.duckdb"
+    return request.getfixturevalue("postgres_database_factory")()
+
+
+def _rows(engine: sa.Engine, sql: str, **params) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(sa.text(sql), params)]
+
+
+def test_cli_rebuilds_dropped_aggregates_with_a_new_data_version(url, capsys):
+    engine = sa.create_engine(url)
+    try:
+        create_fixture_db(engine, ROWS)
+        with engine.begin() as conn:
+            for aggregate in ALL:
+                conn.execute(sa.text(f'DROP TABLE "{aggregate.table.name}"'))
+            conn.execute(sa.text("DELETE FROM reporting_meta WHERE key = 'data_version'"))
+    finally:
+        engine.dispose()
+    assert main(["refresh-aggregates", "--url", url]) == 0
+    out = capsys.readouterr().out
+    assert "Aggregates rebuilt" in out and "data version" in out
+    engine = sa.create_engine(url)
+    try:
+        # By month, unit, code and cancellation: R10 in 2024-01 three (keys 1 + 2 + 4 =
+        # 7) and one cancelled (8); R52 in 2024-02 one (16).
+        assert _rows(
+            engine,
+            "SELECT month, unit_id, contact_type, cancelled, n, key_sum FROM agg_contact_types"
+            " ORDER BY month, cancelled",
+        ) == [
+            (date(2024, 1, 1), "TA01", "R10", False, 3, 7),
+            (date(2024, 1, 1), "TA01", "R10", True, 1, 8),
+            (date(2024, 2, 1), "TA02", "R52", False, 1, 16),
+        ]
+        # Access-type visits (the cancelled one is not): waits 2 and 7 in class 0 (0-7
+        # days, keys 1 + 2), within the 14-day deadline of 2024; 20 in class 2 (15-90
+        # days, key 4), not within. The R52 contact is an access-type visit too (remote
+        # client contact, T11, SH, first) but without an assessment: no class, no deadline.
+        assert _rows(
+            engine,
+            "SELECT unit_id, assessed, wait_class, within_deadline, wait_min, wait_max, n,"
+            " key_sum FROM agg_access_visits ORDER BY unit_id, wait_class",
+        ) == [
+            ("TA01", True, 0, True, 2, 7, 2, 3),
+            ("TA01", True, 2, False, 20, 20, 1, 4),
+            ("TA02", False, None, None, None, None, 1, 16),
+        ]
+        (version,) = _rows(engine, "SELECT value FROM reporting_meta WHERE key = 'data_version'")
+        assert version[0].startswith(str(date.today().year))
+    finally:
+        engine.dispose()
+
+
+def test_a_view_of_the_same_name_is_left_alone_and_read(url):
+    engine = sa.create_engine(url)
+    try:
+        create_fixture_db(engine, ROWS)
+        # A county provides agg_bookings as a view over its warehouse: here a view
+        # saying every contact that was not cancelled was booked electronically.
+        view = """CREATE VIEW agg_bookings AS
+            SELECT CAST(date_trunc('month', contact_date) AS DATE) AS month, unit_id,
+                   TRUE AS booked_electronically, COUNT(*) AS n,
+                   SUM(record_key) % 1048576 AS key_sum
+            FROM client_contacts WHERE NOT cancelled GROUP BY 1, 2"""
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE agg_bookings"))
+            conn.execute(sa.text(view))
+        refresh(engine)
+        with engine.connect() as conn:
+            assert "agg_bookings" in sa.inspect(conn).get_view_names()
+        assert _rows(engine, "SELECT SUM(n) FROM agg_bookings WHERE booked_electronically") == [
+            (4,)
+        ]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_refresh_indexes_and_analyses(request):
+    url = request.getfixturevalue("postgres_database_factory")()
+    engine = sa.create_engine(url)
+    try:
+        create_fixture_db(engine, ROWS)
+        for aggregate in ALL:
+            name = aggregate.table.name
+            indexes = _rows(
+                engine, "SELECT indexdef FROM pg_indexes WHERE tablename = :name", name=name
+            )
+            assert any("(month)" in i[0] for i in indexes), name
+            assert any("(unit_id, month)" in i[0] for i in indexes), name
+            # VACUUM (ANALYZE) ran: the statistics collector says when.
+            analysed = _rows(
+                engine,
+                "SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL"
+                " FROM pg_stat_user_tables WHERE relname = :name",
+                name=name,
+            )
+            assert analysed == [(True, True)], name
+    finally:
+        engine.dispose()
+
+
+def test_cli_bad_url_is_a_clean_error(capsys):
+    with pytest.raises(SystemExit):
+        main(["refresh-aggregates", "--url", "not a url"])
+    assert "Traceback" not in capsys.readouterr().err
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    assert main(["refresh-aggregates", "--url", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot refresh the aggregates") and "Traceback" not in err
