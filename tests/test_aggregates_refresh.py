@@ -144,3 +144,29 @@ def test_cli_bad_url_is_a_clean_error(capsys):
     assert main(["refresh-aggregates", "--url", url]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: cannot refresh the aggregates") and "Traceback" not in err
+
+
+def test_ensure_demo_builds_the_aggregates_of_an_older_file(tmp_path, capsys):
+    out = tmp_path / "older.duckdb"
+    assert main(["build-demo", "--out", str(out), "--scale", "0.005", "--until", "2022-03"]) == 0
+    # A file of the same generator written before the aggregates existed.
+    engine = sa.create_engine(f"duckdb:///{out}")
+    try:
+        with engine.begin() as conn:
+            for aggregate in ALL:
+                conn.execute(sa.text(f'DROP TABLE "{aggregate.table.name}"'))
+    finally:
+        engine.dispose()
+    capsys.readouterr()
+    assert main(["ensure-demo", "--out", str(out)]) == 0
+    assert "without its aggregates; building them" in capsys.readouterr().out
+    engine = sa.create_engine(f"duckdb:///{out}")
+    try:
+        # 2022-01 and 2022-02: every contact counted once in agg_contact_types.
+        assert _rows(engine, "SELECT SUM(n) FROM agg_contact_types") == _rows(
+            engine, "SELECT COUNT(*) FROM client_contacts"
+        )
+    finally:
+        engine.dispose()
+    assert main(["ensure-demo", "--out", str(out)]) == 0
+    assert "not rebuilding" in capsys.readouterr().out

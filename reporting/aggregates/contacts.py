@@ -15,7 +15,7 @@ columns:
   of ``queries.access.PRIMARY_CARE_DEADLINE``; NULL when ``wait_class`` is NULL or no
   deadline is in force) and ``wait_min``/``wait_max`` (the shortest and longest wait
   in days of the row's visits, so "within d days" is exact whenever no row has waits on
-  both sides of d, e.g. at any class end). About 5 k rows on the demo.
+  both sides of d, e.g. at any class end). About 4 k rows on the demo.
 - ``agg_contact_types``: every contact row by ``contact_type`` (the raw code, recording
   errors included) and ``cancelled``. About 14 k rows on the demo.
 - ``agg_bookings``: client contacts that took place (``queries.sql.CLIENT_CONTACT_TOOK_PLACE``)
