@@ -32,9 +32,9 @@ $(TESTING): $(RUNTIME)
 
 venv: $(TESTING) ## Create the virtual environment with the pinned, tested versions (runtime + test tools)
 
-# Rebuilt when the generator or the contract changes (a file without the record keys
-# would break every chart query).
-$(DEMO_DB): reporting/demo.py reporting/schema.py reporting/data/targets.csv | $(RUNTIME)
+# Rebuilt when the generator, the contract or the aggregates change (a file without the
+# record keys or the aggregate tables would break every chart query).
+$(DEMO_DB): reporting/demo.py reporting/schema.py reporting/data/targets.csv $(wildcard reporting/aggregates/*.py) | $(RUNTIME)
 	$(BIN)/python -m reporting build-demo --out $(DEMO_DB)
 
 demo-db: $(DEMO_DB) ## Build the synthetic demo reporting database if it is missing or out of date
@@ -62,6 +62,7 @@ format: $(TESTING) ## ruff format + import sort
 bench: $(TESTING) $(DEMO_DB) ## Benchmark queries, callbacks, payloads and presentation mode on the demo data
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.present
+	$(BIN)/python -m bench.sql --url duckdb:///$(DEMO_DB) $${TK_BENCH_POSTGRES_URL:+--url "$$TK_BENCH_POSTGRES_URL"}
 
 postgres-demo: $(RUNTIME) ## Load the demo data into PostgreSQL at TK_REPORTING_DB_URL
 	$(BIN)/python -m reporting load-demo --url "$$TK_REPORTING_DB_URL"

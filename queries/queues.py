@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from queries.cache import cache
-from queries.engine import fetch_frame
+from queries.engine import fetch_frame, get_engine
 from queries.filters import MONTHS_PER_GRAIN, SERVICES, Filters
 from queries.periods import period_start
 from queries.reference import data_window
@@ -120,11 +120,34 @@ def queue_snapshots(filters: Filters) -> pd.DataFrame:
 
 
 # Percentiles from the waiting-time distribution (``agg_oral_health_waits``: treated
-# oral-health entries per exit month, unit and wait in days), interpolated as
-# percentile_cont does: the value at the 0-based position p * (entries - 1) of the
-# period's waits in order lies between the waits at ranks floor and ceil of it. The
-# wait at rank r is the least wait whose cumulative count ("upto") exceeds r.
-_ORAL_WAIT_SQL = """
+# oral-health entries per exit month, unit and wait in days), the same interpolated
+# percentile as percentile_cont over the entries, in each engine's fastest form
+# (measured: docs/performance.md). DuckDB: its own percentile_cont over the
+# distribution expanded back to one row per entry (generate_series(1, entries); the
+# key sum counted once per aggregate row, at i = 1).
+_ORAL_WAIT_EXPANDED_SQL = (
+    """
+SELECT {period} AS period,
+       COUNT(*) AS entries,
+       """
+    + cell_key("a.entries_key", "g.i = 1")
+    + """ AS entries_key,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY a.wait_days) AS median_days,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY a.wait_days) AS p90_days
+FROM agg_oral_health_waits a, generate_series(1, a.entries) AS g(i)
+WHERE a.entries > 0
+{filters}
+GROUP BY 1
+ORDER BY 1
+"""
+)
+
+# PostgreSQL: a set-returning function per row is slow there, so percentile_cont's
+# interpolation is computed from cumulative counts: the value at the 0-based position
+# p * (entries - 1) of the period's waits in order lies between the waits at ranks
+# floor and ceil of it, and the wait at rank r is the least wait whose cumulative
+# count ("upto") exceeds r.
+_ORAL_WAIT_CUMULATIVE_SQL = """
 WITH waits AS (
     SELECT {period} AS period, a.wait_days AS wait_days,
            SUM(a.entries) AS n, SUM(a.entries_key) AS k
@@ -140,20 +163,16 @@ cumulative AS (
            SUM(k) OVER (PARTITION BY period) AS k
     FROM waits
 ),
-positions AS (
-    SELECT DISTINCT period, entries, k,
-           0.5 * (entries - 1) AS median_at, 0.9 * (entries - 1) AS p90_at
-    FROM cumulative
-),
 neighbours AS (
-    SELECT p.period, p.entries, p.k, p.median_at, p.p90_at,
-           MIN(CASE WHEN c.upto > FLOOR(p.median_at) THEN c.wait_days END) AS median_lo,
-           MIN(CASE WHEN c.upto > CEIL(p.median_at) THEN c.wait_days END) AS median_hi,
-           MIN(CASE WHEN c.upto > FLOOR(p.p90_at) THEN c.wait_days END) AS p90_lo,
-           MIN(CASE WHEN c.upto > CEIL(p.p90_at) THEN c.wait_days END) AS p90_hi
-    FROM positions p
-    JOIN cumulative c ON c.period = p.period
-    GROUP BY p.period, p.entries, p.k, p.median_at, p.p90_at
+    SELECT period, entries, k,
+           0.5 * (entries - 1) AS median_at,
+           0.9 * (entries - 1) AS p90_at,
+           MIN(CASE WHEN upto > FLOOR(0.5 * (entries - 1)) THEN wait_days END) AS median_lo,
+           MIN(CASE WHEN upto > CEIL(0.5 * (entries - 1)) THEN wait_days END) AS median_hi,
+           MIN(CASE WHEN upto > FLOOR(0.9 * (entries - 1)) THEN wait_days END) AS p90_lo,
+           MIN(CASE WHEN upto > CEIL(0.9 * (entries - 1)) THEN wait_days END) AS p90_hi
+    FROM cumulative
+    GROUP BY period, entries, k
 )
 SELECT period,
        CAST(entries AS BIGINT) AS entries,
@@ -165,6 +184,7 @@ SELECT period,
 FROM neighbours
 ORDER BY period
 """
+_ORAL_WAIT_SQL = {"duckdb": _ORAL_WAIT_EXPANDED_SQL, "postgresql": _ORAL_WAIT_CUMULATIVE_SQL}
 
 
 @cache.memoize()
@@ -182,7 +202,7 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
     rounded down). Every period of the filter is present (0 entries where none).
     """
     stmt, params = chart_statement(
-        _ORAL_WAIT_SQL,
+        _ORAL_WAIT_SQL.get(get_engine().dialect.name, _ORAL_WAIT_CUMULATIVE_SQL),
         filters,
         date_column="a.month",
         unit_column="a.unit_id",
