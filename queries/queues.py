@@ -143,14 +143,18 @@ ORDER BY 1
 )
 
 # PostgreSQL: a set-returning function per row is slow there, so percentile_cont's
-# interpolation is computed from cumulative counts: the value at the 0-based position
-# p * (entries - 1) of the period's waits in order lies between the waits at ranks
-# floor and ceil of it, and the wait at rank r is the least wait whose cumulative
-# count ("upto") exceeds r.
+# interpolation is computed from cumulative counts. With m = entries - 1 (the last
+# 0-based rank), the p-th percentile lies at position p * m between the waits at ranks
+# floor(p * m) and ceil(p * m); the wait at rank r is the least wait whose cumulative
+# count ("upto") exceeds r. In whole numbers: the median at m / 2, between ranks
+# m div 2 and (m + 1) div 2 with fraction (m mod 2) / 2; the 90th percentile at
+# 9m / 10, between ranks 9m div 10 and (9m + 9) div 10 with fraction (9m mod 10) / 10
+# (PostgreSQL's integer division; exact, and integer sums stay fast).
 _ORAL_WAIT_CUMULATIVE_SQL = """
 WITH waits AS (
     SELECT {period} AS period, a.wait_days AS wait_days,
-           SUM(a.entries) AS n, SUM(a.entries_key) AS k
+           CAST(SUM(a.entries) AS INTEGER) AS n,
+           CAST(SUM(a.entries_key) % 1048576 AS INTEGER) AS k
     FROM agg_oral_health_waits a
     WHERE a.entries > 0
     {filters}
@@ -159,28 +163,25 @@ WITH waits AS (
 cumulative AS (
     SELECT period, wait_days,
            SUM(n) OVER (PARTITION BY period ORDER BY wait_days) AS upto,
-           SUM(n) OVER (PARTITION BY period) AS entries,
+           SUM(n) OVER (PARTITION BY period) - 1 AS m,
            SUM(k) OVER (PARTITION BY period) AS k
     FROM waits
 ),
 neighbours AS (
-    SELECT period, entries, k,
-           0.5 * (entries - 1) AS median_at,
-           0.9 * (entries - 1) AS p90_at,
-           MIN(CASE WHEN upto > FLOOR(0.5 * (entries - 1)) THEN wait_days END) AS median_lo,
-           MIN(CASE WHEN upto > CEIL(0.5 * (entries - 1)) THEN wait_days END) AS median_hi,
-           MIN(CASE WHEN upto > FLOOR(0.9 * (entries - 1)) THEN wait_days END) AS p90_lo,
-           MIN(CASE WHEN upto > CEIL(0.9 * (entries - 1)) THEN wait_days END) AS p90_hi
+    SELECT period, m, k,
+           MIN(CASE WHEN upto > m / 2 THEN wait_days END) AS median_lo,
+           MIN(CASE WHEN upto > (m + 1) / 2 THEN wait_days END) AS median_hi,
+           MIN(CASE WHEN upto > 9 * m / 10 THEN wait_days END) AS p90_lo,
+           MIN(CASE WHEN upto > (9 * m + 9) / 10 THEN wait_days END) AS p90_hi
     FROM cumulative
-    GROUP BY period, entries, k
+    GROUP BY period, m, k
 )
 SELECT period,
-       CAST(entries AS BIGINT) AS entries,
+       m + 1 AS entries,
        CAST(k % 1048576 AS BIGINT) AS entries_key,
-       CAST(median_lo + (median_hi - median_lo) * (median_at - FLOOR(median_at))
-            AS DOUBLE PRECISION) AS median_days,
-       CAST(p90_lo + (p90_hi - p90_lo) * (p90_at - FLOOR(p90_at))
-            AS DOUBLE PRECISION) AS p90_days
+       CAST(median_lo + (median_hi - median_lo) * (m % 2) / 2.0 AS DOUBLE PRECISION)
+           AS median_days,
+       CAST(p90_lo + (p90_hi - p90_lo) * (9 * m % 10) / 10.0 AS DOUBLE PRECISION) AS p90_days
 FROM neighbours
 ORDER BY period
 """
