@@ -21,6 +21,7 @@ import statistics
 import sys
 import time
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 import redis
@@ -44,9 +45,10 @@ def _stats(samples: list[float]) -> dict[str, float]:
     }
 
 
-def measure_sql(runs: int) -> dict[str, dict]:
+def measure_sql(runs: int, charts: Iterable[str] | None = None) -> dict[str, dict]:
     """Time spent in the database per chart query (cursor execute + fetch), no cache:
-    ``{chart id: {"median_ms", "p95_ms", "runs"}}``."""
+    ``{chart id: {"median_ms", "p95_ms", "runs"}}`` for ``charts`` (ids; default every
+    chart of the catalog)."""
     from charts.catalog import CHARTS
     from queries.cache import cache
     from queries.engine import get_engine
@@ -69,7 +71,8 @@ def measure_sql(runs: int) -> dict[str, dict]:
         cache.init_app(flask_app, config={"CACHE_TYPE": "NullCache"})
     results = {}
     with flask_app.app_context():
-        for chart_id, spec in CHARTS.items():
+        for chart_id in CHARTS if charts is None else charts:
+            spec = CHARTS[chart_id]
             samples = []
             spec.load(Filters())  # warm the engine's connection and file pages
             for _ in range(runs):

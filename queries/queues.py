@@ -1,4 +1,5 @@
-"""Queues (jonot), backlog and oral-health waiting times from ``queue_entries``.
+"""Queues (jonot), backlog and oral-health waiting times from ``queue_entries``,
+read from its aggregates (``reporting.aggregates.queues``).
 
 Queue length at a date d = entries with ``entered_date <= d`` and (``exit_date`` NULL or
 ``> d``); backlog = those of them that have waited longer than the legal deadline in
@@ -11,72 +12,44 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from queries.access import PRIMARY_CARE_DEADLINE
 from queries.cache import cache
-from queries.engine import fetch_frame
-from queries.filters import SERVICES, Filters
+from queries.engine import fetch_frame, get_engine
+from queries.filters import MONTHS_PER_GRAIN, SERVICES, Filters
 from queries.periods import period_start
 from queries.reference import data_window
 from queries.results import TIDY_COLUMNS, empty_frame, on_every_period
 from queries.sql import cell_key, chart_statement
+from reporting.aggregates.queues import ORAL_HEALTH_DEADLINE, SERVICE_DEADLINES
 
-ORAL_HEALTH_DEADLINE = "lakisaateinen-maaraaika-suun-terveydenhuolto"
+__all__ = [
+    "ORAL_HEALTH_DEADLINE",
+    "SERVICE_DEADLINES",
+    "oral_health_waiting_days",
+    "queue_snapshots",
+]
 
-# Which legal deadline (targets.indicator_id) a queue is measured against. The care
-# guarantee of the Health Care Act § 51 has its own rows for oral health; mental health,
-# substance abuse and family-centre queues are primary-care services and use the
-# primary-care deadline (a choice documented in docs/indicators.md).
-SERVICE_DEADLINES = {
-    "oral_health": ORAL_HEALTH_DEADLINE,
-    "primary_care": PRIMARY_CARE_DEADLINE,
-    "mental_health": PRIMARY_CARE_DEADLINE,
-    "substance_abuse": PRIMARY_CARE_DEADLINE,
-    "family_centre": PRIMARY_CARE_DEADLINE,
-}
+_FREQ = {"month": "MS", "quarter": "QS", "year": "YS"}
 
-# Step of the snapshot calendar per grain (a bound parameter cast to INTERVAL).
-_STEP = {"month": "1 month", "quarter": "3 months", "year": "1 year"}
-
-# One snapshot per period: its last day, or the last day shown (the filter's end or the
-# data's last date) when that comes first, so an incomplete period is not measured at a
-# date the data does not reach. The calendar is generate_series over timestamps, which
-# DuckDB and PostgreSQL both have; each open entry is joined to the deadline row in
-# force at the snapshot for its age (LEFT JOIN: an entry with no deadline row still
-# counts in the queue, never in the backlog).
-_OVERDUE = (
-    "s.snapshot - q.entered_date > t.value"
-    " OR (t.comparison = '<' AND s.snapshot - q.entered_date = t.value)"
-)
+# The queue and backlog of the wanted snapshots, summed over the selected units and
+# services (``agg_queue_snapshots``: one row per snapshot day, unit and service, built
+# by ``reporting.aggregates``; the legal deadlines are applied there).
 _QUEUE_SQL = (
     """
-WITH snapshots AS (
-    SELECT LEAST(CAST(g.d + CAST(:step AS INTERVAL) AS DATE) - 1, CAST(:last_day AS DATE))
-               AS snapshot
-    FROM generate_series(CAST(:first_period AS TIMESTAMP), CAST(:last_period AS TIMESTAMP),
-                         CAST(:step AS INTERVAL)) AS g(d)
-)
 SELECT {period} AS period,
-       COUNT(*) AS queue,
-       {queue_key} AS queue_key,
-       SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END) AS backlog,
-       {backlog_key} AS backlog_key
-FROM snapshots s
-JOIN queue_entries q
-  ON q.entered_date <= s.snapshot
- AND COALESCE(q.exit_date, DATE '9999-12-31') > s.snapshot
-LEFT JOIN targets t
-  ON t.indicator_id = CASE WHEN q.service IN :oral_services THEN :oral_deadline
-                           ELSE :primary_deadline END
- AND t.kind = 'legal_deadline'
- AND s.snapshot BETWEEN t.valid_from AND COALESCE(t.valid_to, DATE '9999-12-31')
- AND q.age BETWEEN t.age_min AND t.age_max
-WHERE q.service IN :services
+       CAST(SUM(a.queue) AS BIGINT) AS queue,
+       """
+    + cell_key("a.queue_key")
+    + """ AS queue_key,
+       CAST(SUM(a.backlog) AS BIGINT) AS backlog,
+       """
+    + cell_key("a.backlog_key")
+    + """ AS backlog_key
+FROM agg_queue_snapshots a
+WHERE a.snapshot IN :snapshots AND a.service IN :services
 {filters}
 GROUP BY 1
 ORDER BY 1
-""".replace("{queue_key}", cell_key("q.record_key"))
-    .replace("{backlog_key}", cell_key("q.record_key", _OVERDUE))
-    .replace("{overdue}", _OVERDUE)
+"""
 )
 
 
@@ -84,6 +57,13 @@ def _last_day(filters: Filters) -> date:
     """The last day shown: the filter's end, capped at the data's last date (or today)."""
     last = filters.end_date_exclusive - timedelta(days=1)
     return min(last, data_window()[1])
+
+
+def _snapshots(periods: pd.DatetimeIndex, grain: str, last_day: date) -> list[date]:
+    """The snapshot day of each period (its start in ``periods``): the period's last
+    day, or ``last_day`` when that comes first."""
+    step = pd.DateOffset(months=MONTHS_PER_GRAIN[grain])
+    return [min((start + step).date() - timedelta(days=1), last_day) for start in periods]
 
 
 @cache.memoize()
@@ -103,30 +83,23 @@ def queue_snapshots(filters: Filters) -> pd.DataFrame:
     last_day = _last_day(filters)
     if last_day < filters.start_date:
         return empty_frame()
-    oral = [s for s, deadline in SERVICE_DEADLINES.items() if deadline == ORAL_HEALTH_DEADLINE]
     first_period = period_start(filters.start_date, filters.grain)
     last_period = period_start(last_day, filters.grain)
+    freq = _FREQ[filters.grain]
+    periods = pd.date_range(first_period, last_period, freq=freq)
     stmt, params = chart_statement(
         _QUEUE_SQL,
         filters,
-        date_column="s.snapshot",
-        unit_column="q.unit_id",
+        date_column="a.snapshot",
+        unit_column="a.unit_id",
         params={
-            "step": _STEP[filters.grain],
-            "first_period": first_period.date(),
-            "last_period": last_period.date(),
-            "last_day": last_day,
+            "snapshots": _snapshots(periods, filters.grain, last_day),
             "services": list(filters.services or SERVICES),
-            "oral_services": oral,
-            "oral_deadline": ORAL_HEALTH_DEADLINE,
-            "primary_deadline": PRIMARY_CARE_DEADLINE,
         },
     )
     # No early return when no entry is open anywhere: every snapshot is present (0
     # where none is open), so the frame's shape never tells 0 from a small count.
     rows = fetch_frame(stmt, params)
-    freq = {"month": "MS", "quarter": "QS", "year": "YS"}[filters.grain]
-    periods = pd.date_range(first_period, last_period, freq=freq)
     indexed = rows.assign(period=pd.to_datetime(rows["period"])).set_index("period")
     parts = []
     for key in ("queue", "backlog"):
@@ -146,22 +119,73 @@ def queue_snapshots(filters: Filters) -> pd.DataFrame:
     return frame.sort_values(["series", "period"], kind="stable").reset_index(drop=True)
 
 
-_ORAL_WAIT_SQL = (
+# Percentiles from the waiting-time distribution (``agg_oral_health_waits``: treated
+# oral-health entries per exit month, unit and wait in days), the same interpolated
+# percentile as percentile_cont over the entries, in each engine's fastest form
+# (measured: docs/performance.md). DuckDB: its own percentile_cont over the
+# distribution expanded back to one row per entry (generate_series(1, entries); the
+# key sum counted once per aggregate row, at i = 1).
+_ORAL_WAIT_EXPANDED_SQL = (
     """
 SELECT {period} AS period,
        COUNT(*) AS entries,
        """
-    + cell_key("q.record_key")
+    + cell_key("a.entries_key", "g.i = 1")
     + """ AS entries_key,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY q.exit_date - q.entered_date) AS median_days,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY q.exit_date - q.entered_date) AS p90_days
-FROM queue_entries q
-WHERE q.service = :service AND q.exit_reason = :exit_reason AND q.exit_date IS NOT NULL
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY a.wait_days) AS median_days,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY a.wait_days) AS p90_days
+FROM agg_oral_health_waits a, generate_series(1, a.entries) AS g(i)
+WHERE a.entries > 0
 {filters}
 GROUP BY 1
 ORDER BY 1
 """
 )
+
+# PostgreSQL: a set-returning function per row is slow there, so percentile_cont's
+# interpolation is computed from cumulative counts. With m = entries - 1 (the last
+# 0-based rank), the p-th percentile lies at position p * m between the waits at ranks
+# floor(p * m) and ceil(p * m); the wait at rank r is the least wait whose cumulative
+# count ("upto") exceeds r. In whole numbers: the median at m / 2, between ranks
+# m div 2 and (m + 1) div 2 with fraction (m mod 2) / 2; the 90th percentile at
+# 9m / 10, between ranks 9m div 10 and (9m + 9) div 10 with fraction (9m mod 10) / 10
+# (PostgreSQL's integer division; exact, and integer sums stay fast).
+_ORAL_WAIT_CUMULATIVE_SQL = """
+WITH waits AS (
+    SELECT {period} AS period, a.wait_days AS wait_days,
+           CAST(SUM(a.entries) AS INTEGER) AS n,
+           CAST(SUM(a.entries_key) % 1048576 AS INTEGER) AS k
+    FROM agg_oral_health_waits a
+    WHERE a.entries > 0
+    {filters}
+    GROUP BY 1, 2
+),
+cumulative AS (
+    SELECT period, wait_days,
+           SUM(n) OVER (PARTITION BY period ORDER BY wait_days) AS upto,
+           SUM(n) OVER (PARTITION BY period) - 1 AS m,
+           SUM(k) OVER (PARTITION BY period) AS k
+    FROM waits
+),
+neighbours AS (
+    SELECT period, m, k,
+           MIN(CASE WHEN upto > m / 2 THEN wait_days END) AS median_lo,
+           MIN(CASE WHEN upto > (m + 1) / 2 THEN wait_days END) AS median_hi,
+           MIN(CASE WHEN upto > 9 * m / 10 THEN wait_days END) AS p90_lo,
+           MIN(CASE WHEN upto > (9 * m + 9) / 10 THEN wait_days END) AS p90_hi
+    FROM cumulative
+    GROUP BY period, m, k
+)
+SELECT period,
+       m + 1 AS entries,
+       CAST(k % 1048576 AS BIGINT) AS entries_key,
+       CAST(median_lo + (median_hi - median_lo) * (m % 2) / 2.0 AS DOUBLE PRECISION)
+           AS median_days,
+       CAST(p90_lo + (p90_hi - p90_lo) * (9 * m % 10) / 10.0 AS DOUBLE PRECISION) AS p90_days
+FROM neighbours
+ORDER BY period
+"""
+_ORAL_WAIT_SQL = {"duckdb": _ORAL_WAIT_EXPANDED_SQL, "postgresql": _ORAL_WAIT_CUMULATIVE_SQL}
 
 
 @cache.memoize()
@@ -179,11 +203,10 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
     rounded down). Every period of the filter is present (0 entries where none).
     """
     stmt, params = chart_statement(
-        _ORAL_WAIT_SQL,
+        _ORAL_WAIT_SQL.get(get_engine().dialect.name, _ORAL_WAIT_CUMULATIVE_SQL),
         filters,
-        date_column="q.exit_date",
-        unit_column="q.unit_id",
-        params={"service": "oral_health", "exit_reason": "treated"},
+        date_column="a.month",
+        unit_column="a.unit_id",
     )
     # Every period of the filter is present: one without treated entries has 0
     # entries and no percentile (withheld when published), so a missing period never

@@ -1,4 +1,7 @@
-"""Referrals (lähetteet): specialised care, wellbeing and exercise referrals."""
+"""Referrals (lähetteet): specialised care, wellbeing and exercise referrals, read
+from the monthly aggregates of ``referrals`` (``reporting.aggregates.queues``:
+``agg_referrals`` per month, unit, type and specialty; ``agg_referrers`` per month,
+unit, type and referring professional)."""
 
 from __future__ import annotations
 
@@ -14,22 +17,24 @@ from queries.sql import cell_key, chart_statement, statement
 from settings import get_settings
 from translations import t
 
-# Per period and referrer first, so that the distinct referrers get their own cell key:
-# the sum of their referrer_key (one per professional, the same on all their referrals).
+# Per period and referrer first (``agg_referrers``: one row per month, unit, type and
+# referring professional), so that the distinct referrers of a quarter or year are
+# counted once and get their own cell key: the sum of their referrer_key (one per
+# professional, the same on all their referrals).
 _REFERRALS_SQL = """
 SELECT period,
-       SUM(n) AS referrals,
+       CAST(SUM(n) AS BIGINT) AS referrals,
        {referrals_key} AS referrals_key,
        COUNT(*) AS referrers,
        {referrers_key} AS referrers_key
 FROM (
     SELECT {period} AS period,
-           r.referrer_id AS referrer_id,
-           MIN(r.referrer_key) AS referrer_key,
-           COUNT(*) AS n,
-           SUM(r.record_key) AS k
-    FROM referrals r
-    WHERE r.referral_type = :referral_type
+           a.referrer_id AS referrer_id,
+           MIN(a.referrer_key) AS referrer_key,
+           SUM(a.referrals) AS n,
+           SUM(a.referrals_key) AS k
+    FROM agg_referrers a
+    WHERE a.referral_type = :referral_type
     {filters}
     GROUP BY 1, 2
 ) per_referrer
@@ -50,8 +55,8 @@ def referral_counts(filters: Filters, referral_type: str) -> pd.DataFrame:
     stmt, params = chart_statement(
         _REFERRALS_SQL,
         filters,
-        date_column="r.referral_date",
-        unit_column="r.source_unit_id",
+        date_column="a.month",
+        unit_column="a.source_unit_id",
         params={"referral_type": referral_type},
     )
     rows = fetch_frame(stmt, params)
@@ -63,13 +68,13 @@ NO_SPECIALTY = "no_specialty"  # series key of specialised referrals with no spe
 _SPECIALTY_SQL = (
     """
 SELECT {period} AS period,
-       r.specialty AS specialty,
-       COUNT(*) AS referrals,
+       a.specialty AS specialty,
+       CAST(SUM(a.referrals) AS BIGINT) AS referrals,
        """
-    + cell_key("r.record_key")
+    + cell_key("a.referrals_key")
     + """ AS referrals_key
-FROM referrals r
-WHERE r.referral_type = :referral_type
+FROM agg_referrals a
+WHERE a.referral_type = :referral_type
 {filters}
 GROUP BY 1, 2
 ORDER BY 1, 2
@@ -110,7 +115,7 @@ def recorded_specialties() -> list[str]:
     filter, so the series of a chart never depend on who was referred when."""
     rows = fetch_frame(
         statement(
-            "SELECT DISTINCT COALESCE(specialty, :none) AS specialty FROM referrals"
+            "SELECT DISTINCT COALESCE(specialty, :none) AS specialty FROM agg_referrals"
             " WHERE referral_type = :referral_type"
         ),
         {"none": NO_SPECIALTY, "referral_type": "specialised"},
@@ -124,7 +129,7 @@ def referring_units(referral_type: str) -> list[str]:
     referrals of ``referral_type`` over all time, sorted. Independent of any filter."""
     rows = fetch_frame(
         statement(
-            "SELECT DISTINCT source_unit_id AS unit_id FROM referrals"
+            "SELECT DISTINCT source_unit_id AS unit_id FROM agg_referrals"
             " WHERE referral_type = :referral_type"
         ),
         {"referral_type": referral_type},
@@ -147,8 +152,8 @@ def specialised_referrals_by_specialty(filters: Filters) -> pd.DataFrame:
     stmt, params = chart_statement(
         _SPECIALTY_SQL,
         filters,
-        date_column="r.referral_date",
-        unit_column="r.source_unit_id",
+        date_column="a.month",
+        unit_column="a.source_unit_id",
         params={"referral_type": "specialised"},
     )
     rows = fetch_frame(stmt, params)
@@ -173,15 +178,15 @@ def specialised_referrals_by_specialty(filters: Filters) -> pd.DataFrame:
 _REFERRALS_BY_UNIT_SQL = (
     """
 SELECT {period} AS period,
-       r.source_unit_id AS unit_id,
+       a.source_unit_id AS unit_id,
        MAX(u.name_fi) AS name_fi,
-       COUNT(*) AS referrals,
+       CAST(SUM(a.referrals) AS BIGINT) AS referrals,
        """
-    + cell_key("r.record_key")
+    + cell_key("a.referrals_key")
     + """ AS referrals_key
-FROM referrals r
-LEFT JOIN units u ON u.unit_id = r.source_unit_id
-WHERE r.referral_type = :referral_type
+FROM agg_referrals a
+LEFT JOIN units u ON u.unit_id = a.source_unit_id
+WHERE a.referral_type = :referral_type
 {filters}
 GROUP BY 1, 2
 ORDER BY 1, 2
@@ -211,8 +216,8 @@ def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) 
     stmt, params = chart_statement(
         _REFERRALS_BY_UNIT_SQL,
         filters,
-        date_column="r.referral_date",
-        unit_column="r.source_unit_id",
+        date_column="a.month",
+        unit_column="a.source_unit_id",
         params={"referral_type": referral_type},
     )
     rows = fetch_frame(stmt, params)
