@@ -140,6 +140,7 @@ def measure(base: str, view: PageView, users: int, redis_url: str, counter: Quer
         "complete_users": len(complete),
         "last_user_s": max(s for s in (r.seconds for r in results)),
         "errors": errors,
+        "retried_requests": sum(o.retried for r in results for o in r.outcomes),
         "count_method": counter.method,
         "query_counts": [
             {
@@ -174,7 +175,7 @@ def print_report(report: dict) -> None:
         f"last user {report['last_user_s']:.2f} s"
         + (f"; fastest {times[0]:.2f} s, median {times[len(times) // 2]:.2f} s" if times else "")
         + f"\none user alone: {report['baseline_page_view_s']:.2f} s\n"
-        f"errors: {len(report['errors'])}"
+        f"errors: {len(report['errors'])} (requests sent twice: {report['retried_requests']})"
     )
     for error in sorted(set(report["errors"]))[:10]:
         print(f"  {report['errors'].count(error)} × {error}")

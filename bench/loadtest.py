@@ -186,6 +186,7 @@ def summarise(results: list[ViewResult], seconds: float, server_cpu: float | Non
             server_cpu / count if server_cpu is not None and count else None
         ),
         "server_cpu_s": server_cpu,
+        "retried_requests": sum(o.retried for r in results for o in r.outcomes),
     }
 
 
@@ -209,7 +210,8 @@ def print_summary(summary: dict) -> None:
         f"{summary['page_views']} page views, {summary['page_views_per_s']:.2f}/s\n"
         f"page view: p50 {times['p50']:.0f} ms, p95 {times['p95']:.0f} ms, "
         f"max {times['max']:.0f} ms\n"
-        f"failed page views: {summary['failed_page_views']}\n"
+        f"failed page views: {summary['failed_page_views']} "
+        f"(requests sent twice: {summary['retried_requests']})\n"
         f"per page view: {summary['requests_per_page_view']:.1f} requests, "
         f"{summary['received_kb_per_page_view']:.1f} KB received, "
         + (f"{cpu * 1000:.0f} ms server CPU" if cpu is not None else "server CPU not measured")

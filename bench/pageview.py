@@ -9,20 +9,25 @@ real ones, also after the pages or callbacks change.
 
 The browser's requests form a chain: the layout comes after the page, the router's
 callback after the layout, the cards' callbacks after the router's answer. The recording
-is cut into *waves* by time: a request opens a new wave when an answer of the current
-wave had arrived before it was sent (it may have been caused by that answer). A replay
+is cut into *waves* by cause: wave 0 is the page, wave 1 the layout and the callback
+map; a callback is one wave after the latest answer, arrived before the browser sent
+it, that created or updated one of its input components (wave 2 when none did: its
+inputs were in the layout). A replay
 sends a wave's requests in parallel, at most ``BROWSER_CONNECTIONS`` at a time (what
 Chromium opens per host), and the next wave when the whole wave is answered. A
 replayed page view may therefore wait a little longer than the browser's own chain, never
 less.
 
-A page view has *failed* when a request got no HTTP answer or an HTTP error, or when an
-answer shows the app's own "the database cannot be reached" text (a card that says so
-answers with HTTP 200).
+A request that gets no HTTP answer is sent once more, as Chromium does when a kept-alive
+connection was closed by the server meanwhile; the retries are counted. A page view has
+*failed* when a request got no HTTP answer twice or an HTTP error, or when an answer
+shows the app's own "the database cannot be reached" text (a card that says so answers
+with HTTP 200).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -86,12 +91,14 @@ class PageView:
 class Outcome:
     """What one replayed request got: ``status`` (0 when no HTTP answer), answer
     ``bytes`` as received (compressed when the server compressed), ``error`` (None when
-    fine: an HTTP status ≥ 400, a transport error or the app's failure text)."""
+    fine: an HTTP status ≥ 400, a transport error or the app's failure text) and whether
+    it was ``retried``."""
 
     label: str
     status: int
     bytes: int
     error: str | None
+    retried: bool = False  # sent twice: the first attempt got no HTTP answer
 
 
 @dataclass
@@ -149,15 +156,23 @@ def replay(view: PageView, send: Send, pmap: ParallelMap, texts: tuple[str, ...]
     """Send ``view``'s requests wave after wave (each wave through ``pmap``) and time it."""
 
     def one(request: Request) -> Outcome:
+        retried = False
         try:
             status, received, body = send(request)
-        except Exception as exc:  # noqa: BLE001 - any transport failure is a failed request
-            return Outcome(request.label, 0, 0, f"{type(exc).__name__}: {exc}"[:200])
+        except Exception:  # noqa: BLE001 - see below
+            # Like Chromium on a kept-alive connection the server has closed meanwhile
+            # (gunicorn closes idle ones after a few seconds): send it once more.
+            retried = True
+            try:
+                status, received, body = send(request)
+            except Exception as exc:  # noqa: BLE001 - any transport failure fails it
+                return Outcome(request.label, 0, 0, f"{type(exc).__name__}: {exc}"[:200], True)
         if status >= 400:
             detail = body[:160].decode("utf-8", "replace")
-            return Outcome(request.label, status, received, f"HTTP {status} {detail}")
+            return Outcome(request.label, status, received, f"HTTP {status} {detail}", retried)
         failure = app_failure(body, texts) if request.body is not None else None
-        return Outcome(request.label, status, received, f"app says: {failure}" if failure else None)
+        error = f"app says: {failure}" if failure else None
+        return Outcome(request.label, status, received, error, retried)
 
     started, t0 = time.time(), time.perf_counter()
     outcomes: list[Outcome] = []
@@ -168,12 +183,13 @@ def replay(view: PageView, send: Send, pmap: ParallelMap, texts: tuple[str, ...]
 
 def waves_from_events(events: list[dict], base: str) -> list[list[Request]]:
     """Cut the app's requests in Chromium's DevTools network ``events`` (``{"method",
-    "params"}``) into waves (module docstring). Static files and requests to other hosts
-    are left out; a request that failed in the browser is kept (the server should answer
-    it)."""
+    "params"}``; a callback's ``Network.loadingFinished`` carries its answer as
+    ``responseBody``) into waves (module docstring). Static files and requests to other
+    hosts are left out; a request that failed in the browser is kept (the server should
+    answer it)."""
     root = urlsplit(base)
     sent: dict[str, tuple[float, Request]] = {}
-    finished: dict[str, float] = {}
+    finished: dict[str, tuple[float, set[str]]] = {}
     for event in events:
         method, params = event["method"], event["params"]
         if method == "Network.requestWillBeSent":
@@ -187,16 +203,70 @@ def waves_from_events(events: list[dict], base: str) -> list[list[Request]]:
                 Request(params["request"]["method"], path, body),
             )
         elif method in ("Network.loadingFinished", "Network.loadingFailed"):
-            finished[params["requestId"]] = params["timestamp"]
-    waves: list[list[Request]] = []
-    wave_ids: list[str] = []
-    for request_id, (at, request) in sorted(sent.items(), key=lambda item: item[1][0]):
-        if not waves or any(finished.get(i, float("inf")) <= at for i in wave_ids):
-            waves.append([])
-            wave_ids = []
-        waves[-1].append(request)
-        wave_ids.append(request_id)
-    return waves
+            provided = _answer_ids(params.get("responseBody"))
+            finished[params["requestId"]] = (params["timestamp"], provided)
+    wave_of: dict[str, int] = {}
+    order = sorted(sent, key=lambda i: sent[i][0])
+    for request_id in order:
+        at, request = sent[request_id]
+        if request.body is None:  # the page, then Dash's layout and callback map
+            wave_of[request_id] = 1 if "/_dash-" in request.path else 0
+            continue
+        needs = _input_ids(request.body)
+        causes = [
+            wave_of[other]
+            for other in order
+            if other in wave_of
+            and sent[other][1].body is not None
+            and finished.get(other, (float("inf"), set()))[0] <= at
+            and needs & finished[other][1]
+        ]
+        wave_of[request_id] = 1 + max(causes, default=1)
+    waves: dict[int, list[Request]] = {}
+    for request_id in order:
+        waves.setdefault(wave_of[request_id], []).append(sent[request_id][1])
+    return [waves[n] for n in sorted(waves)]
+
+
+def _canonical(component_id) -> str:
+    if isinstance(component_id, dict):
+        return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+    if isinstance(component_id, str) and component_id.startswith("{"):
+        return _canonical(json.loads(component_id))
+    return str(component_id)
+
+
+def _input_ids(body: str) -> set[str]:
+    """The components whose properties are a callback request's inputs."""
+    found = set()
+    for entry in json.loads(body).get("inputs", []):
+        for item in entry if isinstance(entry, list) else [entry]:
+            found.add(_canonical(item["id"]))
+    return found
+
+
+def _answer_ids(body: str | None) -> set[str]:
+    """The components a callback answer updates or creates (empty for no answer)."""
+    try:
+        data = json.loads(body) if body else {}
+    except ValueError:
+        return set()
+    response = data.get("response") if isinstance(data, dict) else None
+    found = {_canonical(key) for key in response or {}}
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict) and "id" in props:
+                found.add(_canonical(props["id"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return found
 
 
 def _is_app_request(path: str) -> bool:
@@ -208,10 +278,13 @@ def _is_app_request(path: str) -> bool:
     return tail.startswith("_dash-") or "." not in tail
 
 
-def record(base: str, pages: Iterable[str]) -> list[PageView]:
-    """Open each of ``pages`` (paths like ``/hoitoonpaasy``) once in headless Chromium at
-    ``base`` and return what the browser sent, cut into waves. Raises RuntimeError when
-    a page does not come to rest within ``RECORD_TIMEOUT_S`` or sent no callback."""
+def record(base: str, pages: Iterable[str], warm_up: bool = True) -> list[PageView]:
+    """Open each of ``pages`` (paths like ``/hoitoonpaasy``) in headless Chromium at
+    ``base`` and return what the browser sent, cut into waves. With ``warm_up`` each page
+    is opened once before, so the recording is of a page whose charts are cached (a
+    chart that failed cold, e.g. on a statement timeout, would make the browser's chain
+    differ). Raises RuntimeError when a page does not come to rest within
+    ``RECORD_TIMEOUT_S`` or sent no callback."""
     from selenium import webdriver
 
     from tests.prerequisites import chromium_path
@@ -232,10 +305,11 @@ def record(base: str, pages: Iterable[str]) -> list[PageView]:
     try:
         views = []
         for page in pages:
-            driver.get("about:blank")
-            driver.get_log("performance")  # drop what came before
-            driver.get(base.rstrip("/") + page)
-            events = _events_until_quiet(driver, page)
+            for _ in range(2 if warm_up else 1):
+                driver.get("about:blank")
+                driver.get_log("performance")  # drop what came before
+                driver.get(base.rstrip("/") + page)
+                events = _events_until_quiet(driver, page)  # the last visit's are kept
             views.append(PageView(page, tuple(tuple(w) for w in waves_from_events(events, base))))
         return views
     finally:
@@ -247,6 +321,7 @@ def _events_until_quiet(driver, page: str) -> list[dict]:
     was sent for ``QUIET_S`` seconds after at least one callback."""
     events: list[dict] = []
     open_ids: set[str] = set()
+    callback_ids: set[str] = set()
     callbacks = 0
     last_change = time.monotonic()
     deadline = last_change + RECORD_TIMEOUT_S
@@ -266,13 +341,30 @@ def _events_until_quiet(driver, page: str) -> list[dict]:
                         "Network.getRequestPostData", {"requestId": params["requestId"]}
                     )
                     params["request"]["postData"] = body["postData"]
+                if "_dash-update-component" in params["request"]["url"]:
+                    callback_ids.add(params["requestId"])
             elif message["method"] in ("Network.loadingFinished", "Network.loadingFailed"):
                 open_ids.discard(params["requestId"])
                 last_change = time.monotonic()
+                if message["method"] == "Network.loadingFinished" and (
+                    params["requestId"] in callback_ids
+                ):
+                    params["responseBody"] = _response_body(driver, params["requestId"])
         if callbacks and not open_ids and time.monotonic() - last_change >= QUIET_S:
             return events
         time.sleep(0.25)
     raise RuntimeError(f"{page} did not come to rest within {RECORD_TIMEOUT_S:.0f} s")
+
+
+def _response_body(driver, request_id: str) -> str | None:
+    """A finished request's answer as text, from Chromium (None when it has dropped it)."""
+    try:
+        answer = driver.execute_cdp_cmd("Network.getResponseBody", {"requestId": request_id})
+    except Exception:  # noqa: BLE001 - evicted from the browser's buffer: no causes known
+        return None
+    if answer.get("base64Encoded"):
+        return base64.b64decode(answer["body"]).decode("utf-8", "replace")
+    return answer["body"]
 
 
 def save(views: list[PageView], path) -> None:

@@ -64,6 +64,11 @@ def test_recording_is_the_browsers_chain(served):
         if '"chart-body"' in r.body
     }
     assert charts == set(hoitoonpaasy.CHART_IDS)
+    # The cards exist only once the router has answered: their bodies come a wave later.
+    wave_of = {r.label: n for n, wave in enumerate(views[1].waves) for r in wave}
+    router = next(n for label, n in wave_of.items() if "_pages_content" in label)
+    assert router == 2
+    assert all(n > router for label, n in wave_of.items() if "chart-body" in label)
 
 
 def test_loadtest_reports_page_views(served):
