@@ -11,8 +11,10 @@ DuckDB nothing is counted (it keeps no statistics).
 ``pg_stat_statements`` counts a statement when it completes: a run cancelled by the
 statement timeout is not in it. So on PostgreSQL the counter also samples
 ``pg_stat_activity`` every ``SAMPLE_EVERY_S`` while it counts and reports the distinct
-runs it saw (backend and start time) per statement text: every run that lasted longer
-than the sampling interval, cancelled or not.
+runs it saw per statement text: every run that lasted longer than the sampling interval,
+cancelled or not. A run is a backend and its transaction's start (the query's own start
+changes between the protocol's parse, bind and execute steps; the app runs each query
+in a transaction of its own).
 
 The counters are the database's, for this database only: other databases on the same
 server do not disturb them, but the counts include every client of this database.
@@ -34,7 +36,7 @@ TABLE_STATS_DELAY_S = 11.0
 _NOT_CHART = ("pg_stat", "pg_catalog", "pg_database", "pg_type", "version()", "current_schema")
 SAMPLE_EVERY_S = 0.02
 _ACTIVE = sa.text(
-    "SELECT pid, query_start, query FROM pg_stat_activity WHERE datname = current_database() "
+    "SELECT pid, xact_start, query FROM pg_stat_activity WHERE datname = current_database() "
     "AND state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
 )
 
