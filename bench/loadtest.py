@@ -19,7 +19,7 @@ Reported (and written to ``bench/results/loadtest.json``): page views per second
 page-view time p50/p95/max, failed page views and the reasons, requests and received
 bytes per page view, and the server's CPU seconds per page view (the CPU time of the
 processes listening on the port and their children, before and after), with the
-machine's load average.
+machine's load average and the CPU time the load generator itself used.
 """
 
 # locust patches the standard library for gevent when imported; it comes first.
@@ -35,6 +35,7 @@ from contextlib import nullcontext  # noqa: E402
 
 import gevent  # noqa: E402
 import gevent.pool  # noqa: E402
+import psutil  # noqa: E402
 import redis  # noqa: E402
 
 from bench.pageview import (  # noqa: E402
@@ -144,9 +145,10 @@ def run_load(
     gevent.sleep(spawn_seconds)
     # Measured window: from all users running to the end; views started before are dropped.
     load_before = machine_load()
-    cpu0, t0 = cpu_seconds(processes), time.time()
+    me = [psutil.Process()]  # the load generator competes with the server for the CPUs
+    cpu0, own0, t0 = cpu_seconds(processes), cpu_seconds(me), time.time()
     gevent.sleep(duration)
-    cpu1, t1 = cpu_seconds(processes), time.time()
+    cpu1, own1, t1 = cpu_seconds(processes), cpu_seconds(me), time.time()
     runner.quit()
     runner.greenlet.join(timeout=180)
     measured = [r for r in user_class.results if t0 <= r.started and r.started + r.seconds <= t1]
@@ -154,6 +156,7 @@ def run_load(
     summary["users"], summary["think_s"] = users, think
     summary["machine_load_at_start"], summary["machine_load_at_end"] = load_before, machine_load()
     summary["server_processes"] = len(processes)
+    summary["load_generator_cpu_s"] = own1 - own0
     return summary
 
 
@@ -215,7 +218,8 @@ def print_summary(summary: dict) -> None:
         f"per page view: {summary['requests_per_page_view']:.1f} requests, "
         f"{summary['received_kb_per_page_view']:.1f} KB received, "
         + (f"{cpu * 1000:.0f} ms server CPU" if cpu is not None else "server CPU not measured")
-        + f"\nmachine load at start {start['load1']:.1f} on {start['cpus']} CPUs"
+        + f"\nmachine load at start {start['load1']:.1f} on {start['cpus']} CPUs; "
+        f"the load generator used {summary['load_generator_cpu_s']:.0f} CPU s"
     )
     for reason, count in summary["failure_reasons"].items():
         print(f"  {count} × {reason}")

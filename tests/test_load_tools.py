@@ -103,7 +103,7 @@ def test_loadtest_reports_page_views(served):
     assert 0 < times["p50"] <= times["p95"] <= times["max"]
     assert set(report["page_view_ms_by_page"]) <= set(PAGES)
     assert report["server_processes"] >= 2  # gunicorn's master and its worker
-    assert report["server_cpu_s_per_page_view"] > 0
+    assert report["server_cpu_s_per_page_view"] > 0 and report["load_generator_cpu_s"] > 0
 
 
 def test_cold_burst_counts_queries_on_the_database(served, pg_url):
