@@ -283,4 +283,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Everything is written and the server stopped; leave without the interpreter's
+    # finalisation, in which gevent's patched locks print "greenlet is being finalized".
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
