@@ -12,7 +12,7 @@ RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint format bench demo-db postgres-demo venv clean help
+.PHONY: run test lint format bench loadtest demo-db postgres-demo venv clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -69,9 +69,14 @@ format: $(TESTING) ## ruff format + import sort
 	$(BIN)/ruff check --fix --select I .
 	$(BIN)/ruff format .
 
-bench: $(TESTING) $(DEMO_DB) ## Benchmark queries, callbacks, payloads and presentation mode on the demo data
+bench: $(TESTING) $(DEMO_DB) ## Benchmark queries, callbacks, payloads, presentation mode and a 30-user cold burst on the demo data
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.present
+	$(BIN)/python -m bench.cold_burst $(COLD_BURST_ARGS)
+
+# Loopback only; LOADTEST_ARGS e.g. "--users 100 --duration 300 --url http://127.0.0.1:8050".
+loadtest: $(TESTING) $(DEMO_DB) ## Many users viewing pages as the browser does (100 users, 5 min; bench/loadtest.py)
+	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
 postgres-demo: $(RUNTIME) ## Load the demo data into PostgreSQL at TK_REPORTING_DB_URL
 	$(BIN)/python -m reporting load-demo --url "$$TK_REPORTING_DB_URL"
