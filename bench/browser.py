@@ -103,7 +103,7 @@ def chromium_driver():
 CALLBACKS_JS = """
 const path = arguments[0];
 return performance.getEntriesByType('resource')
-    .filter(function (e) { return e.name.endsWith(path); })
+    .filter(function (e) { return e.name.split("?")[0].endsWith(path); })
     .map(function (e) { return {bytes: e.decodedBodySize, wire_bytes: e.transferSize}; });
 """
 
