@@ -59,9 +59,10 @@ format: $(TESTING) ## ruff format + import sort
 	$(BIN)/ruff check --fix --select I .
 	$(BIN)/ruff format .
 
-bench: $(TESTING) $(DEMO_DB) ## Benchmark queries, callbacks, payloads and presentation mode on the demo data
+bench: $(TESTING) $(DEMO_DB) ## Benchmark queries, callbacks, payloads, presentation mode and page loads in the browser on the demo data
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.present
+	$(BIN)/python -m bench.browser --profile
 
 postgres-demo: $(RUNTIME) ## Load the demo data into PostgreSQL at TK_REPORTING_DB_URL
 	$(BIN)/python -m reporting load-demo --url "$$TK_REPORTING_DB_URL"
