@@ -3,7 +3,9 @@
 Dash's renderer does work for every byte and component a callback answers with, and
 the browser parses all of it, so each card's answer on the pages' first load is kept
 under ``LIMIT``: the figure with only the template parts it uses, dates without a time
-of day (``charts.lean``), and no table until it is opened (``charts.card``). A
+of day (``charts.lean``), and no table until it is opened (``charts.card``); the
+page's layout offers only the chosen months until the data's months come
+(``dashboards._filters``). A
 response's size depends on how many periods and series a chart draws, not on the
 counts, so the demo data is built small but over the same span as the benchmark's
 (2022-01 to 10/2026: 58 whole months). The times are in ``bench/browser.py``; sizes
@@ -48,11 +50,16 @@ def demo_db(tmp_path_factory):
     configure(original)
 
 
-def _output(kind: str) -> str:
-    """The output of the callback filling the components of type ``kind`` (asking for
-    the dependencies first, as the renderer does, sets up the callback map)."""
+def _output_of(component: str) -> str:
+    """The output of the callback whose output names ``component`` (asking for the
+    dependencies first, as the renderer does, sets up the callback map)."""
     deps = app.server.test_client().get("/_dash-dependencies").get_json()
-    return next(dep["output"] for dep in deps if f'"type":"{kind}"' in dep["output"])
+    return next(dep["output"] for dep in deps if component in dep["output"])
+
+
+def _output(kind: str) -> str:
+    """The output of the callback filling the card parts of type ``kind``."""
+    return _output_of(f'"type":"{kind}"')
 
 
 def _first_load(kind: str, request_kind: str, chart: str) -> dict:
@@ -86,6 +93,18 @@ def test_w001_every_chart_card_answers_in_at_most_40_kb(demo_db, path, chart):
     assert len(body) <= LIMIT, f"{path} {chart}: {len(body)} bytes"
     # The table comes when opened, not with the body.
     assert b'"type":"Table"' not in body
+
+
+@pytest.mark.parametrize("path", ["/", *PAGES])
+def test_w003_every_page_layout_answers_in_at_most_40_kb(demo_db, path):
+    """The router's answer (the page's layout: filter bar, export panel, card frames
+    with their definitions) as the browser asks for it on a first load."""
+    values = {"pathname": path, "search": "", "data": None}
+    body = callback_body(app, _output_of("_pages_content"), lambda e: values[e["property"]])
+    response = app.server.test_client().post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    assert b"filter-bar" in response.get_data()
+    assert len(response.get_data()) <= LIMIT, f"{path}: {len(response.get_data())} bytes"
 
 
 @pytest.mark.parametrize("chart", KPI_IDS)
