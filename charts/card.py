@@ -207,8 +207,9 @@ def chart_body(
     the first time it is opened. Dash's renderer does work for every component on the
     page whenever any callback answers, and a table is hundreds of them, so tables
     nobody opened made the whole page slow (docs/performance.md). The disclosure is a
-    native ``<details>``: keyboard-operable, announced as expandable, and the
-    placeholder's text is announced when the table replaces it (``aria-live``)."""
+    native ``<details>``: keyboard-operable and announced as expandable; the
+    placeholder is a status message. The table is not a live region: a screen reader
+    reads it when the user moves into it, not all at once."""
     if payload["empty"]:
         return [alert(no_data_text(payload, lang), "secondary")]
     as_of = payload["data_as_of"]
@@ -264,9 +265,10 @@ def chart_body(
             [
                 html.Summary(t("card.show_table", lang), id=card_id("chart-table-open", spec.id)),
                 html.Div(
-                    html.P(t("card.table_loading", lang), className="text-muted small"),
+                    html.P(
+                        t("card.table_loading", lang), className="text-muted small", role="status"
+                    ),
                     id=card_id("chart-table", spec.id),
-                    **{"aria-live": "polite"},
                 ),
             ],
             className="chart-table-toggle",
