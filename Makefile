@@ -69,9 +69,10 @@ format: $(TESTING) ## ruff format + import sort
 	$(BIN)/ruff check --fix --select I .
 	$(BIN)/ruff format .
 
-bench: $(TESTING) $(DEMO_DB) ## Benchmark queries, callbacks, payloads, presentation mode and a 30-user cold burst on the demo data
+bench: $(TESTING) $(DEMO_DB) ## Benchmark queries, callbacks, payloads, presentation mode, page loads in the browser and a 30-user cold burst on the demo data
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.present
+	$(BIN)/python -m bench.browser --profile
 	$(BIN)/python -m bench.cold_burst $(COLD_BURST_ARGS)
 
 # Loopback only; LOADTEST_ARGS e.g. "--users 100 --duration 300 --url http://127.0.0.1:8050".

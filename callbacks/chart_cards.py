@@ -1,28 +1,82 @@
-"""The pattern-matching callbacks of every chart card: its body, and the phase starts
-picked for its run chart."""
+"""The pattern-matching callbacks of every chart card: its body, its data table (built
+when opened), and the phase starts picked for its run chart."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
-from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, no_update
 
 from charts.address import SPC_VIEW, CardStates
 from charts.card import (
+    TABLE_BUILT,
     alert,
     card_id,
     chart_body,
     chart_error,
+    chart_table,
     read_request,
     selection_refused,
 )
+from charts.catalog import ChartSpec
 from charts.payload import chart_payload
 from charts.phase_picker import phase_picker
 from queries.engine import DATABASE_ERRORS
+from queries.filters import Filters
 from queries.units import refused, resolve_selection
 from translations import quote_value, t
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CardView:
+    """What a card shows, validated: the chart, the resolved filters, the language, the
+    view asked and the run chart's phase starts (only in the run-chart view)."""
+
+    spec: ChartSpec
+    filters: Filters
+    lang: str
+    view: str
+    picked: tuple[str, ...]
+
+    def payload(self) -> dict:
+        """The card's (cached) ``charts.payload.chart_payload``."""
+        return chart_payload(self.spec.id, self.filters, self.lang, self.view, self.picked)
+
+
+def card_view(request: object, view: object, phases: object) -> CardView | list:
+    """The ``CardView`` of a card's request store, view switch and phase starts, or
+    the body to show instead (a list of components): an unknown chart, or a refused
+    unit or service selection, in the user's language.
+
+    All three inputs are validated again like an address because a client can send
+    anything: a view the chart does not offer is the time series, bad phase starts are
+    dropped. A unit selection that is not one node of the unit hierarchy (several
+    units, an unknown node, a bad form) or more than one queue service is refused
+    before any query: no data for arbitrary unit sets, and invented ids cannot force
+    new queries. Raises ``DATABASE_ERRORS`` when the unit list cannot be read.
+    """
+    spec, filters, lang, notices = read_request(request)
+    if spec is None:  # http requests are refused before (dash_requests); say it anyway
+        chart = request.get("chart") if isinstance(request, dict) else None
+        return [alert(t("http.unknown_chart", lang, chart=quote_value(chart)), "warning")]
+    if refused(notices):
+        return selection_refused(refused(notices), lang)
+    # Only valid views and months reach the cache key.
+    cards, _notices = CardStates.from_cards({spec.id: view}, {spec.id: phases}, filters.grain)
+    view = cards.view_of(spec.id)
+    picked = cards.phases_of(spec.id) if view == SPC_VIEW else ()
+    filters, unknown = resolve_selection(filters)  # no queries for invented ids
+    if unknown:
+        return selection_refused(unknown, lang)
+    return CardView(spec, filters, lang, view, picked)
+
+
+def _chart_of(request: object) -> object:
+    """The chart id a request store names (for the log)."""
+    return request.get("chart") if isinstance(request, dict) else None
 
 
 @callback(
@@ -36,44 +90,76 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
     changed.
 
     ``request`` is ``{"chart": id, "filters": {url params}, "lang": code}`` as written by
-    ``charts.card.chart_card``; ``phases`` the card's list of ``YYYY-MM`` phase starts.
-    All three are validated again like an address because a client can send anything:
-    a view the chart does not offer is the time series, bad phase starts are dropped.
-    A unit selection that is not one node of the unit hierarchy (several units, an
-    unknown node, a bad form) or more than one queue service is refused with a notice
-    before any query: no data for arbitrary unit sets, and invented ids cannot force
-    new queries.
-    Phase starts reach the payload (and its cache key) only in the run-chart view. The
-    phase picker follows the view drawn (``payload["view"]``: a run chart with too few
-    periods is drawn as the time series) and shows the phase starts as applied. A
-    database failure shows a notice in the user's language, never a trace.
+    ``charts.card.chart_card``; ``phases`` the card's list of ``YYYY-MM`` phase starts;
+    all three validated by ``card_view``. Phase starts reach the payload (and its cache
+    key) only in the run-chart view. The phase picker follows the view drawn
+    (``payload["view"]``: a run chart with too few periods is drawn as the time
+    series) and shows the phase starts as applied. The data table is not part of the
+    body: ``chart_card_table`` builds it when it is opened. A database failure shows a
+    notice in the user's language, never a trace.
     """
-    spec, filters, lang, notices = read_request(request)
-    if spec is None:  # http requests are refused before (dash_requests); say it anyway
-        chart = request.get("chart") if isinstance(request, dict) else None
-        return [alert(t("http.unknown_chart", lang, chart=quote_value(chart)), "warning")]
-    if refused(notices):
-        return selection_refused(refused(notices), lang)
-    # Only valid views and months reach the cache key.
-    cards, _notices = CardStates.from_cards({spec.id: view}, {spec.id: phases}, filters.grain)
-    view = cards.view_of(spec.id)
-    picked = cards.phases_of(spec.id) if view == SPC_VIEW else ()
     try:
-        filters, unknown = resolve_selection(filters)  # no queries for invented ids
-        if unknown:
-            return selection_refused(unknown, lang)
-        payload = chart_payload(spec.id, filters, lang, view, picked)
-        drawn = payload.get("view", view)
+        shown = card_view(request, view, phases)
+        if not isinstance(shown, CardView):
+            return shown
+        payload = shown.payload()
+        drawn = payload.get("view", shown.view)
         applied = tuple(payload.get("phases", ()))
         tools = (
-            [phase_picker(spec, filters, applied, lang, payload.get("decisions", ()))]
+            [
+                phase_picker(
+                    shown.spec, shown.filters, applied, shown.lang, payload.get("decisions", ())
+                )
+            ]
             if drawn == SPC_VIEW
             else []
         )
     except DATABASE_ERRORS:
-        log.exception("chart %s failed", spec.id)
-        return chart_error(lang)
-    return chart_body(spec, payload, lang, filters, tools=[tool for tool in tools if tool])
+        log.exception("chart %s failed", _chart_of(request))
+        return chart_error(read_request(request)[2])
+    return chart_body(
+        shown.spec, payload, shown.lang, shown.filters, tools=[tool for tool in tools if tool]
+    )
+
+
+@callback(
+    Output(card_id("chart-table", MATCH), "children"),
+    Output(card_id("chart-table", MATCH), "className"),
+    Input(card_id("chart-table-open", MATCH), "n_clicks"),
+    State(card_id("chart-table", MATCH), "className"),
+    State(card_id("chart-request", MATCH), "data"),
+    State(card_id("chart-view", MATCH), "value", allow_optional=True),
+    State(card_id("chart-phases", MATCH), "data", allow_optional=True),
+    prevent_initial_call=True,
+)
+def chart_card_table(
+    clicks: object,
+    built: object,
+    request: dict,
+    view: str | None = "series",
+    phases: object = None,
+) -> tuple[list, str]:
+    """The card's data table, built the first time its "show as table" is opened
+    (``clicks`` of its summary; a click that closes it, or any after the table is
+    there — its class is ``TABLE_BUILT`` — changes nothing).
+
+    The table is the same payload's as the body's (same request, view and phase starts,
+    validated by ``card_view``), so it always shows the figure's numbers; keeping it
+    out of the body keeps the page light (a table is hundreds of components). Returns
+    ``(children, class)``; a refusal or a database failure is shown in its place,
+    and the next opening tries again.
+    """
+    if not clicks or built == TABLE_BUILT:
+        return no_update, no_update
+    try:
+        shown = card_view(request, view, phases)
+        if not isinstance(shown, CardView):
+            return shown, ""
+        payload = shown.payload()
+    except DATABASE_ERRORS:
+        log.exception("table of %s failed", _chart_of(request))
+        return chart_error(read_request(request)[2]), ""
+    return [chart_table(shown.spec, payload, shown.lang)], TABLE_BUILT
 
 
 # Picking phase starts runs in the browser: it only edits the card's list of months, so

@@ -151,6 +151,17 @@ def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
     )
 
 
+# The class of a card's table container once the table is in it (callbacks.chart_cards).
+TABLE_BUILT = "chart-table-built"
+
+
+def chart_table(spec: ChartSpec, payload: dict[str, Any], lang: str) -> html.Table:
+    """The "show as table" table of a ``charts.payload.chart_payload`` dict: the
+    payload's ``table`` (``{"columns", "rows"}`` of strings) with the chart's title as
+    its caption, row headers in the first column."""
+    return _table(payload["table"], t(spec.text_key("title"), lang))
+
+
 def _table(table: dict[str, Any], caption: str) -> html.Table:
     header = html.Thead(html.Tr([html.Th(col, scope="col") for col in table["columns"]]))
     body = html.Tbody(
@@ -189,8 +200,16 @@ def chart_body(
     tools: list | None = None,
 ) -> list:
     """The card body from a ``charts.payload.chart_payload`` dict; ``tools`` are shown
-    right under the figure (the run chart's phase picker)."""
-    title = t(spec.text_key("title"), lang)
+    right under the figure (the run chart's phase picker).
+
+    The data table is left out: its "show as table" disclosure holds only a
+    placeholder, and ``callbacks.chart_cards.chart_card_table`` puts the table there
+    the first time it is opened. Dash's renderer does work for every component on the
+    page whenever any callback answers, and a table is hundreds of them, so tables
+    nobody opened made the whole page slow (docs/performance.md). The disclosure is a
+    native ``<details>``: keyboard-operable and announced as expandable; the
+    placeholder is a status message. The table is not a live region: a screen reader
+    reads it when the user moves into it, not all at once."""
     if payload["empty"]:
         return [alert(no_data_text(payload, lang), "secondary")]
     as_of = payload["data_as_of"]
@@ -243,7 +262,15 @@ def chart_body(
         ),
         *(tools or []),
         html.Details(
-            [html.Summary(t("card.show_table", lang)), _table(payload["table"], title)],
+            [
+                html.Summary(t("card.show_table", lang), id=card_id("chart-table-open", spec.id)),
+                html.Div(
+                    html.P(
+                        t("card.table_loading", lang), className="text-muted small", role="status"
+                    ),
+                    id=card_id("chart-table", spec.id),
+                ),
+            ],
             className="chart-table-toggle",
         ),
         *events,

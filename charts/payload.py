@@ -19,6 +19,7 @@ from charts.annotations import add_events, events_in_view
 from charts.catalog import CHARTS, ChartSpec
 from charts.decisions import add_decisions, card_items, decisions_sentence, markers_in_view
 from charts.figures import FigureOptions, hidden_note
+from charts.lean import lean_figure
 from charts.small_multiples import small_multiples_figure
 from charts.spc import (
     MIN_POINTS,
@@ -636,7 +637,7 @@ def _payload(
     return {
         "view": view,
         "phases": list(phases) if view == "spc" else [],
-        "figure": figure.to_plotly_json(),
+        "figure": lean_figure(figure.to_plotly_json()),
         "summary": " ".join(part for part in (built["summary"], note) if part),
         "partial_note": note,
         "table": built["table"],

@@ -7,7 +7,9 @@ keyboard-operable and announced correctly by screen readers (WCAG 2.1 AA). Build
 the bar never touches the database: the options of the unit control (one node of the
 unit hierarchy: the county, a service area, a municipality or a unit; see
 ``queries.units``) are filled by a callback from the cached unit list, and so are the
-month selects' options, which end at the data's last month (``callbacks.filters``).
+month selects' options, which end at the data's last month (``callbacks.filters``);
+until then each control offers only its chosen value, which keeps the page's first
+answer small.
 """
 
 from __future__ import annotations
@@ -32,6 +34,19 @@ UNIT_SELECTION = "unit-selection"  # store: the node id the page was built for
 ADDRESS_PROPOSAL = "address-proposal"
 
 
+def month_option(value: str) -> dict[str, str]:
+    """The select option of a ``YYYY-MM`` month: ``{"label": "3/2024", "value": "2024-03"}``."""
+    year, month = (int(p) for p in value.split("-"))
+    return {"label": f"{month}/{year}", "value": value}
+
+
+def chosen_month_options(chosen: tuple[str, ...]) -> list[dict[str, str]]:
+    """Options of the valid ``YYYY-MM`` months among ``chosen`` only, in order: what the
+    month selects offer until ``callbacks.filters.month_choices`` has filled them (a
+    page's first answer then carries two options, not every month of the data)."""
+    return [month_option(value) for value in sorted(set(chosen)) if _month_ok(value)]
+
+
 def month_options(last: date | None = None, chosen: tuple[str, ...] = ()) -> list[dict[str, str]]:
     """Every month from the default start to ``last`` (default: this month), as select
     options ``{"label": "3/2024", "value": "2024-03"}``. A ``chosen`` month after
@@ -40,13 +55,12 @@ def month_options(last: date | None = None, chosen: tuple[str, ...] = ()) -> lis
     year, month = (int(p) for p in DEFAULT_START.split("-"))
     options = []
     while (year, month) <= (last.year, last.month):
-        options.append({"label": f"{month}/{year}", "value": f"{year:04d}-{month:02d}"})
+        options.append(month_option(f"{year:04d}-{month:02d}"))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     offered = {option["value"] for option in options}
     for value in sorted(set(chosen) - offered):
         if _month_ok(value) and value > f"{last.year:04d}-{last.month:02d}":
-            year, month = (int(p) for p in value.split("-"))
-            options.append({"label": f"{month}/{year}", "value": value})
+            options.append(month_option(value))
     return options
 
 
@@ -79,8 +93,9 @@ def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> h
     page's path (the reset link drops every parameter but the language and the embed
     flag)."""
     filters = address.filters
-    # Until callbacks.filters.month_choices narrows them to the data: up to this month.
-    months = month_options(None, (filters.start, filters.end or LATEST))
+    # Until callbacks.filters.month_choices has filled them with the data's months, the
+    # selects offer the chosen months only (as the unit control its chosen node).
+    months = chosen_month_options((filters.start, filters.end or LATEST))
     # Until callbacks.filters.unit_options has filled the options, the chosen node is
     # an option of its own (named by its id), so the select shows it.
     unit_options = [county_option(lang)]

@@ -259,13 +259,30 @@ class Served:
         return json.loads(raw)
 
     def card_table(self, chart: str, params: dict[str, Any], view: str = "series") -> list[Row]:
-        """The "show as table" rows of a chart card (callback ``chart-body``): values
-        only, as the card prints them. Empty when the callback refuses."""
+        """The "show as table" rows of a chart card (callback ``chart-table``, as the
+        browser asks for it when the table is first opened): values only, as the card
+        prints them. Empty when the callback refuses."""
         store = {"chart": chart, "filters": params, "lang": "fi"}
+        table_id = '{"chart":["MATCH"],"type":"chart-table"}'
         body = {
-            "output": '{"chart":["MATCH"],"type":"chart-body"}.children',
-            "outputs": {"id": {"chart": chart, "type": "chart-body"}, "property": "children"},
+            "output": f"..{table_id}.children...{table_id}.className..",
+            "outputs": [
+                {"id": {"chart": chart, "type": "chart-table"}, "property": prop}
+                for prop in ("children", "className")
+            ],
             "inputs": [
+                {
+                    "id": {"chart": chart, "type": "chart-table-open"},
+                    "property": "n_clicks",
+                    "value": 1,
+                },
+            ],
+            "state": [
+                {
+                    "id": {"chart": chart, "type": "chart-table"},
+                    "property": "className",
+                    "value": "",
+                },
                 {
                     "id": {"chart": chart, "type": "chart-request"},
                     "property": "data",
@@ -274,8 +291,7 @@ class Served:
                 {"id": {"chart": chart, "type": "chart-view"}, "property": "value", "value": view},
                 {"id": {"chart": chart, "type": "chart-phases"}, "property": "data", "value": []},
             ],
-            "state": [],
-            "changedPropIds": [f'{{"chart":"{chart}","type":"chart-request"}}.data'],
+            "changedPropIds": [f'{{"chart":"{chart}","type":"chart-table-open"}}.n_clicks'],
         }
         answer = self._callback(body)
         if answer is None:

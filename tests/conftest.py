@@ -32,7 +32,7 @@ from queries.engine import dispose_engines  # noqa: E402
 from settings import configure, get_settings  # noqa: E402
 from tests.fixtures import foundation  # noqa: E402
 from tests.fixtures.common import create_fixture_db  # noqa: E402
-from tests.prerequisites import chromium_path, postgres_url  # noqa: E402
+from tests.prerequisites import CHROMIUM_FLAGS, chromium_path, postgres_url  # noqa: E402
 from tests.servers import READY_TIMEOUT, WAIT, free_port  # noqa: E402
 
 POSTGRES_URL = postgres_url()
@@ -164,14 +164,7 @@ def pytest_setup_options():
     options = Options()
     # DASH_TEST_CHROMEPATH or chromium on PATH, as `make test` checked beforehand.
     options.binary_location = chromium_path() or "/usr/bin/chromium"
-    for flag in (
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,1600",
-    ):
+    for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     return options
 

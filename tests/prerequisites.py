@@ -59,6 +59,18 @@ def chromium_path(which: Which = shutil.which) -> str | None:
     return which("chromium")
 
 
+# Chromium's flags in every browser test and benchmark: no network calls of its own
+# (closed networks), no first-run pages, one window size.
+CHROMIUM_FLAGS = (
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,1600",
+)
+
+
 @dataclass(frozen=True)
 class Action:
     """What to do about one missing thing: ``commands`` to run (none when nothing can be

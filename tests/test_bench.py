@@ -21,3 +21,17 @@ def test_h001_benchmark_measures_every_chart(browser_db, monkeypatch):
     assert set(http["charts"]) == set(CHARTS)
     for numbers in http["charts"].values():
         assert numbers["figure_gzip_bytes"] > 100 and numbers["warm"]["runs"] == 1
+
+
+def test_h002_browser_benchmark_measures_a_page(browser_db, monkeypatch):
+    from bench.browser import measure, served_app
+
+    monkeypatch.setenv("TK_REPORTING_DB_URL", get_settings().reporting_db_url)
+    with served_app(REDIS_URL) as base:
+        results = measure(base, 1, profile=True, only=["hoitoonpaasy"])
+    assert list(results) == ["hoitoonpaasy"]
+    summary = results["hoitoonpaasy"]["summary"]
+    assert summary["ScriptDuration"] > 0 and summary["Nodes"] > 0 and summary["elements"] > 0
+    # One answer per chart card at least (the page's seven), each with a body.
+    assert summary["callbacks"] >= 7 and summary["largest_callback_bytes"] > 0
+    assert sum(results["hoitoonpaasy"]["profile_ms"]["groups"].values()) > 0

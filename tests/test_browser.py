@@ -154,6 +154,9 @@ def test_b005_views_compare_units_and_spc(dash_duo, browser_db):
     # month of the filter is sent.
     dash_duo.wait_for_contains_text(card + " .chart-summary", "Jakso 2/2024: suurin arvo")
     assert "Alfan terveysasema (83,3" in dash_duo.find_element(card + " .chart-summary").text
+    # The table is built when opened.
+    dash_duo.find_element(card + " .chart-table-toggle summary").click()
+    dash_duo.wait_for_element(card + " .chart-table tbody tr", timeout=WAIT)
     rows = dash_duo.find_elements(card + " .chart-table tbody tr")
     assert [r.get_attribute("textContent") for r in rows] == [
         "Alfan terveysasema2/202483,3\u00a0%",

@@ -6,8 +6,10 @@ import base64
 from dataclasses import replace
 
 import numpy as np
+from dash import no_update
 
-from callbacks.chart_cards import chart_card_body
+from callbacks.chart_cards import chart_card_body, chart_card_table
+from charts.card import TABLE_BUILT
 from queries.cache import cache
 from queries.engine import dispose_engines
 from settings import configure, get_settings
@@ -34,10 +36,20 @@ def _find(component, predicate):
     return found
 
 
+def table_cells(request: dict, view: str = "series", phases: list | None = None) -> list:
+    """The data cells of a card's table as built when it is first opened."""
+    children, built = chart_card_table(1, "", request, view, phases or [])
+    assert built == TABLE_BUILT
+    return [c.children for c in _find(children, lambda c: type(c).__name__ == "Td")]
+
+
 def test_k001_card_body_has_figure_summary_table_and_stamp(reporting_db):
-    body = chart_card_body(
-        {"chart": "hoitotakuu-7vrk", "filters": {"from": "2024-01", "to": "2024-02"}, "lang": "fi"}
-    )
+    request = {
+        "chart": "hoitotakuu-7vrk",
+        "filters": {"from": "2024-01", "to": "2024-02"},
+        "lang": "fi",
+    }
+    body = chart_card_body(request)
     (graph,) = _find(body, lambda c: type(c).__name__ == "Graph")
     trace = graph.figure["data"][0]
     # Published: 8 / 14 -> 10 / 15 = 66.7 % (worked out in test_api.test_a002).
@@ -45,22 +57,18 @@ def test_k001_card_body_has_figure_summary_table_and_stamp(reporting_db):
     assert graph.config["displaylogo"] is False
     (caption,) = _find(body, lambda c: type(c).__name__ == "Figcaption")
     assert caption.children.startswith("Viimeisin arvo 2/2024: 83,3")
-    cells = [c.children for c in _find(body, lambda c: type(c).__name__ == "Td")]
-    assert cells == ["66,7\u00a0%", "83,3\u00a0%"]
+    # The table is not in the body: it is built when opened, with the same numbers.
+    assert _find(body, lambda c: type(c).__name__ == "Table") == []
+    assert table_cells(request) == ["66,7\u00a0%", "83,3\u00a0%"]
     text = str(body)
     assert "Tiedot 30.4.2024 asti." in text and "Synteettinen demoaineisto." in text
 
 
 def test_k002_small_counts_show_rounded_and_a_withheld_share_two_dots(reporting_db):
     def cells(chart, unit, month):
-        body = chart_card_body(
-            {
-                "chart": chart,
-                "filters": {"from": month, "to": month, "unit": [unit]},
-                "lang": "fi",
-            }
+        return table_cells(
+            {"chart": chart, "filters": {"from": month, "to": month, "unit": [unit]}, "lang": "fi"}
         )
-        return [c.children for c in _find(body, lambda c: type(c).__name__ == "Td")]
 
     # TA02 1/2024: 3 of 4 visits within 7 days, rounded (keys 60,000 and 82,000:
     # test_queries.test_q003) to 5 / 5 = 100 %: shown, not "..".
@@ -236,3 +244,29 @@ def test_k005_a_run_chart_with_too_few_months_is_a_time_series_without_phase_pic
     assert pickers == []
     (caption,) = _find(body, lambda c: type(c).__name__ == "Figcaption")
     assert caption.children.startswith("Muutoksen tunnistukseen tarvitaan vähintään 12")
+
+
+def test_k016_the_table_is_built_once_per_opening_and_refuses_like_the_body(reporting_db, tmp_path):
+    request = {"chart": "hoitotakuu-7vrk", "filters": {"from": "2024-01"}, "lang": "fi"}
+    # Already built (its class says so): a click that closes or reopens it changes nothing.
+    assert chart_card_table(2, TABLE_BUILT, request, "series", []) == (no_update, no_update)
+    # The run chart's table (too few months: drawn as the time series, as in k005),
+    # starting with 1/2024 8/14 -> 10/15 = 66,7 % and 2/2024 83,3 % (k001).
+    assert table_cells(request, "spc", ["2024-02"])[:2] == ["66,7\u00a0%", "83,3\u00a0%"]
+    # Two units: refused before any query, with the reason, and not marked as built.
+    children, built = chart_card_table(
+        1, "", {**request, "filters": {"unit": ["TA01", "TA02"]}}, "series", []
+    )
+    assert built == "" and "selection-refused" in str(children)
+    children, built = chart_card_table(1, "", {"chart": "<nope>"}, "series", [])
+    assert built == "" and "kuvaajaa \u201d<nope>\u201d ei ole" in str(children)
+    original = get_settings()
+    try:
+        dispose_engines()
+        configure(replace(original, reporting_db_url=f"duckdb:///{tmp_path}/gone.duckdb"))
+        cache.clear()
+        children, built = chart_card_table(1, "", request, "series", [])
+    finally:
+        dispose_engines()
+        configure(original)
+    assert built == "" and "Raportointitietokantaan ei juuri nyt saada yhteyttä" in str(children)
