@@ -65,7 +65,13 @@ def recording_quality(filters: Filters) -> pd.DataFrame:
     series have their own denominators. Exact, with cell keys.
     """
     assessed = fetch_frame(
-        *chart_statement(_ASSESSED_SQL, filters, date_column="a.month", unit_column="a.unit_id")
+        *chart_statement(
+            _ASSESSED_SQL,
+            filters,
+            date_column="a.month",
+            unit_column="a.unit_id",
+            month_starts=True,
+        )
     )
     valid = fetch_frame(
         *chart_statement(
@@ -73,6 +79,7 @@ def recording_quality(filters: Filters) -> pd.DataFrame:
             filters,
             date_column="a.month",
             unit_column="a.unit_id",
+            month_starts=True,
             params={"known_codes": list(KNOWN_CONTACT_TYPES)},
         )
     )
