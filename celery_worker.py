@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dash import CeleryManager
 
-from app import app
+import app as web  # not "app": Celery's -A would take that name for its own app
 
-if not isinstance(app.jobs, CeleryManager):
+if not isinstance(web.app.jobs, CeleryManager):
     raise SystemExit(
         "TK_CELERY_BROKER_URL is not set: background callbacks run on the web host, "
         "there is nothing for a Celery worker to do."
     )
 
-celery = app.jobs.handle
+celery = web.app.jobs.handle
