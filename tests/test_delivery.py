@@ -14,17 +14,21 @@ import pkgutil
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import brotli
 import openpyxl
 import pytest
+import redis
 import requests
 from dash.fingerprint import build_fingerprint
 from flask_compress import flask_compress
 
 from bench.present import router_body
+from charts.catalog import CHARTS
 from tests.conftest import fixture_db_url
 from tests.fixtures import foundation
+from tests.prerequisites import redis_url
 from tests.servers import ROOT, gunicorn_server
 
 YEAR = "public, max-age=31536000, immutable"
@@ -213,3 +217,32 @@ def test_d007_gunicorn_settings_come_from_the_environment():
 
 def _env_without_tk() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("TK_")}
+
+
+def test_d009_threads_of_one_worker_answer_concurrent_cold_requests(request):
+    """Eight threads of one fresh worker, an empty Redis cache, 32 requests at once for
+    every chart's data: each answer is the one the same request gets alone afterwards
+    (the engines, pools and caches are shared safely)."""
+    url = redis_url()
+    redis.Redis.from_url(url).flushdb()
+    env = {
+        "TK_REPORTING_DB_URL": fixture_db_url("duckdb", foundation, request),
+        "TK_CACHE_TYPE": "RedisCache",
+        "TK_CACHE_URL": url,
+        "TK_WEB_THREADS": "8",
+    }
+    options = ("-c", str(ROOT / "gunicorn.conf.py"))
+    with gunicorn_server("app:server", env, workers=1, options=options) as base:
+        urls = [
+            f"{base}/api/charts/{chart_id}/data.json?from=2024-01&to=2024-02" for chart_id in CHARTS
+        ] * 2
+
+        def fetch(address: str) -> tuple[int, dict]:
+            response = requests.get(address, timeout=TIMEOUT)
+            return response.status_code, response.json()
+
+        with ThreadPoolExecutor(max_workers=32) as pool:
+            together = list(pool.map(fetch, urls))
+        alone = [fetch(address) for address in urls]
+    assert [status for status, _ in together] == [200] * len(urls)
+    assert together == alone
