@@ -78,8 +78,8 @@ def init_delivery(dash_app: Dash) -> None:
         COMPRESS_CACHE_KEY=lambda req: req.environ["tk.static_key"],
     )
     static = Compress(server)  # compresses into the cache above
+    server.extensions["tk-static-compress"] = static  # tests look into its cache
     dynamic = copy.copy(static)  # the same settings without the cache
-    server.extensions["tk-static-compress"] = static
     dynamic.cache = dynamic.cache_key = None
 
     @server.after_request
