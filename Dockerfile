@@ -1,5 +1,7 @@
-# Production image: gunicorn serving app:server as a non-root user.
-# The reporting DB is external (TK_REPORTING_DB_URL); use Redis for a shared cache.
+# Production image: gunicorn serving app:server as a non-root user (gunicorn.conf.py:
+# TK_WEB_WORKERS processes of TK_WEB_THREADS threads). The same image runs the Celery
+# worker for PowerPoint exports (compose.yaml). The reporting DB is external
+# (TK_REPORTING_DB_URL); use Redis for the shared cache.
 # The meeting data (TK_APP_DB_URL) must outlive the container: PostgreSQL, or a volume
 # at /app/data for the default SQLite file.
 FROM python:3.11-slim
@@ -19,7 +21,8 @@ ENV BROWSER_PATH=/usr/bin/chromium
 
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
-COPY app.py settings.py api.py dash_requests.py http_errors.py ./
+COPY app.py settings.py api.py dash_requests.py http_errors.py http_delivery.py ./
+COPY background_jobs.py celery_worker.py gunicorn.conf.py ./
 COPY dashboards/ dashboards/
 COPY callbacks/ callbacks/
 COPY charts/ charts/
@@ -37,4 +40,4 @@ RUN pip install --no-cache-dir -c constraints.txt -e . \
 USER dashboard
 EXPOSE 8050
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8050/healthz').status == 200 else 1)"
-CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${TK_PORT} --workers ${WEB_CONCURRENCY:-4} --timeout 120 app:server"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "app:server"]

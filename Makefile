@@ -12,7 +12,7 @@ RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint format bench loadtest demo-db postgres-demo venv clean help
+.PHONY: run serve worker test lint format bench loadtest demo-db postgres-demo venv clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -56,6 +56,18 @@ demo-db: $(DEMO_DB) ## Build the synthetic demo reporting database if it is miss
 run: $(RUNTIME) $(DEMO_DB) ## Serve the dashboard at http://127.0.0.1:8050 (installs the runtime, builds the demo data, adds the example meetings)
 	$(BIN)/python -m meetings demo || echo "No example meetings were added (see above); starting the app anyway."
 	TK_DEMO_USER=$${TK_DEMO_USER-demo} $(BIN)/python app.py
+
+# Production-style serving on this machine: gunicorn's threaded workers (counts from
+# TK_WEB_WORKERS / TK_WEB_THREADS, see gunicorn.conf.py) and the Redis cache shared by
+# them (TK_CACHE_URL; Redis must be running). Meeting pages are read-only unless
+# TK_DEMO_USER or TK_IDENTITY_HEADER says who the user is.
+serve: $(RUNTIME) $(DEMO_DB) ## Serve the dashboard with gunicorn (threaded workers) and the Redis cache at http://127.0.0.1:8050
+	$(BIN)/python -m meetings demo || echo "No example meetings were added (see above); starting the app anyway."
+	TK_CACHE_TYPE=$${TK_CACHE_TYPE-RedisCache} $(BIN)/gunicorn -c gunicorn.conf.py app:server
+
+# With TK_CELERY_BROKER_URL set (for `make serve` too), PowerPoint exports wait for this.
+worker: $(RUNTIME) $(DEMO_DB) ## Run a Celery worker for PowerPoint exports (TK_CELERY_BROKER_URL must be set)
+	TK_CACHE_TYPE=$${TK_CACHE_TYPE-RedisCache} $(BIN)/celery -A celery_worker worker --loglevel=INFO
 
 test: $(TESTING) ## Run the whole suite; installs the browser, starts PostgreSQL and Redis if needed
 	$(BIN)/python -m tests.prerequisites

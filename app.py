@@ -10,15 +10,16 @@ import json
 import logging
 
 import dash_bootstrap_components as dbc
-import diskcache
-from dash import Dash, DiskcacheManager, State, get_relative_path, html, page_container
+from dash import Dash, State, get_relative_path, html, page_container
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import init_api
+from background_jobs import background_manager
 from charts.areas import ALL_AREAS
 from dash_requests import init_dash_requests
 from dashboards._page import PAGE_STATE, SHOWN
+from http_delivery import init_delivery
 from http_errors import init_http_errors
 from meetings import db as app_db
 from queries.cache import init_cache
@@ -73,7 +74,12 @@ def client_config_script() -> str:
 
 
 class DashboardApp(Dash):
-    """Dash with the client configuration rendered into every page."""
+    """Dash with the client configuration rendered into every page; ``jobs`` is its
+    background-callback manager (``background_jobs``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jobs = kwargs.get("background_callback_manager")
 
     def interpolate_index(self, **kwargs):
         page = super().interpolate_index(**kwargs)
@@ -147,10 +153,11 @@ def create_app(settings: Settings | None = None) -> Dash:
         # The router tells each page what it already shows, so the echo of the page's
         # own address change leaves it alone (dashboards._page.already_shown).
         routing_callback_inputs={SHOWN: State(PAGE_STATE, "data", allow_optional=True)},
-        # Long callbacks (PowerPoint exports) run in their own processes; progress and
-        # results pass through this folder, shared by the workers on the host.
-        background_callback_manager=DiskcacheManager(diskcache.Cache(settings.background_dir)),
+        # Long callbacks (PowerPoint exports) run in their own processes: Celery workers
+        # or forks of the web worker (background_jobs).
+        background_callback_manager=background_manager(settings),
     )
+    init_delivery(app)  # first: its response hook must run after every other one
     lang = normalise_language(settings.language)  # the page's language is what t() gives
     app.index_string = _index_string(lang)
     app.layout = _shell(lang)

@@ -29,8 +29,8 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     ),
     "TK_CACHE_URL": ("redis://127.0.0.1:6379/0", "Redis URL when `TK_CACHE_TYPE=RedisCache`."),
     "TK_CACHE_TIMEOUT": ("900", "Seconds a cached query result or chart stays valid."),
-    "TK_HOST": ("127.0.0.1", "Address the development server listens on."),
-    "TK_PORT": ("8050", "Port the development server listens on."),
+    "TK_HOST": ("127.0.0.1", "Address the server listens on (`make run`, `make serve`)."),
+    "TK_PORT": ("8050", "Port the server listens on (`make run`, `make serve`)."),
     "TK_MIN_CELL_COUNT": (
         "5",
         "Smallest count of people shown; smaller counts and the shares derived from "
@@ -60,6 +60,18 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "Folder of the diskcache through which background callbacks (PowerPoint exports) "
         "pass progress and results; all workers on a host must share it. A relative path "
         "is resolved against the project folder.",
+    ),
+    "TK_CELERY_BROKER_URL": (
+        "",
+        "Redis URL through which background callbacks (PowerPoint exports) go to Celery "
+        "workers (`celery -A celery_worker worker`), e.g. `redis://redis:6379/1`; it is "
+        "the broker and the result store. Empty: exports run in a process forked on the "
+        "web host, through `TK_BACKGROUND_DIR`.",
+    ),
+    "TK_WEB_WORKERS": ("2", "gunicorn worker processes of `make serve` and the image."),
+    "TK_WEB_THREADS": (
+        "4",
+        "Threads per gunicorn worker (`gthread`): requests one worker serves at once.",
     ),
     "TK_APP_DB_URL": (
         "sqlite:///data/app.db",
@@ -137,11 +149,22 @@ class Settings:
     identity_header: str = ""
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     demo_user: str = ""
+    celery_broker_url: str = ""
+    web_workers: int = 2
+    web_threads: int = 4
 
     def __post_init__(self) -> None:
         # A minimum of 0 or 1 would switch small-count suppression off without a word.
         if self.min_cell_count < 2:
             raise ValueError("TK_MIN_CELL_COUNT must be at least 2 (default 5)")
+        # Dash's Celery manager reads results and progress with the result store's
+        # get/set/delete, which Celery's Redis backend has and an AMQP one has not.
+        if self.celery_broker_url and not self.celery_broker_url.startswith(
+            ("redis://", "rediss://")
+        ):
+            raise ValueError("TK_CELERY_BROKER_URL must be a redis:// or rediss:// URL")
+        if self.web_workers < 1 or self.web_threads < 1:
+            raise ValueError("TK_WEB_WORKERS and TK_WEB_THREADS must be at least 1")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -165,6 +188,9 @@ class Settings:
             identity_header=_env("TK_IDENTITY_HEADER").strip(),
             trusted_proxies=tuple(_env("TK_TRUSTED_PROXIES").split()),
             demo_user=_env("TK_DEMO_USER").strip(),
+            celery_broker_url=_env("TK_CELERY_BROKER_URL").strip(),
+            web_workers=int(_env("TK_WEB_WORKERS")),
+            web_threads=int(_env("TK_WEB_THREADS")),
         )
 
 

@@ -10,7 +10,9 @@ PostgreSQL advisory lock, or a lock file beside the SQLite file.
 from __future__ import annotations
 
 import fcntl
+import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +35,16 @@ _PG_LOCK_KEY = 7_402_611
 APP_DB_ERRORS: tuple[type[BaseException], ...] = (sa.exc.SQLAlchemyError, OSError)
 CONNECT_TIMEOUT_S = 5
 _engines: dict[str, sa.Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _new_lock_after_fork() -> None:
+    # A fork of a threaded worker may inherit the lock held by a thread it lacks.
+    global _engines_lock
+    _engines_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_after_fork)
 
 
 def _sqlite_path(url: sa.URL) -> Path | None:
@@ -54,6 +66,14 @@ def engine(url: str | None = None) -> sa.Engine:
     found = _engines.get(url)
     if found is not None and found.pool is not None:
         return found
+    with _engines_lock:  # gthread workers: one engine per URL, not one per thread
+        found = _engines.get(url)
+        if found is None or found.pool is None:
+            found = _engines[url] = _create_engine(url)
+    return found
+
+
+def _create_engine(url: str) -> sa.Engine:
     parsed = sa.make_url(url)
     path = _sqlite_path(parsed)
     if path is not None:
@@ -76,7 +96,6 @@ def engine(url: str | None = None) -> sa.Engine:
         made = sa.create_engine(
             url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}
         )
-    _engines[url] = made
     return made
 
 

@@ -8,6 +8,7 @@ writes the next one beside it; PostgreSQL gets a statement time limit per connec
 from __future__ import annotations
 
 import os
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,7 @@ DATABASE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 _engines: dict[str, sa.Engine] = {}
+_engines_lock = threading.Lock()  # gthread workers: one engine per URL, not one per thread
 
 
 def _connect_args(url: str, timeout_ms: int) -> dict[str, Any]:
@@ -46,12 +48,15 @@ def get_engine() -> sa.Engine:
     url = settings.reporting_db_url
     engine = _engines.get(url)
     if engine is None:
-        engine = sa.create_engine(
-            url,
-            connect_args=_connect_args(url, settings.query_timeout_ms),
-            pool_pre_ping=not url.startswith("duckdb"),
-        )
-        _engines[url] = engine
+        with _engines_lock:
+            engine = _engines.get(url)
+            if engine is None:
+                engine = sa.create_engine(
+                    url,
+                    connect_args=_connect_args(url, settings.query_timeout_ms),
+                    pool_pre_ping=not url.startswith("duckdb"),
+                )
+                _engines[url] = engine
     return engine
 
 
@@ -61,7 +66,10 @@ _inherited_pools: list = []  # a forked child's copies of its parent's pools
 def _set_inherited_pools_aside() -> None:
     """After a fork: the parent's pooled connections belong to the parent. The child
     keeps them referenced (so it neither closes nor frees them) and opens its own —
-    SQLAlchemy's advice, ``dispose(close=False)``."""
+    SQLAlchemy's advice, ``dispose(close=False)``. The registry's lock is made anew: a
+    fork of a threaded worker may inherit it held by a thread that the child lacks."""
+    global _engines_lock
+    _engines_lock = threading.Lock()
     for engine in _engines.values():
         _inherited_pools.append(engine.pool)
         engine.dispose(close=False)

@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -62,17 +62,23 @@ def wait_until_ready(
 
 @contextmanager
 def gunicorn_server(
-    target: str, env: Mapping[str, str], ready_path: str = "/healthz", workers: int = 1
+    target: str,
+    env: Mapping[str, str],
+    ready_path: str = "/healthz",
+    workers: int = 1,
+    options: Sequence[str] = (),
 ) -> Iterator[str]:
     """Run ``gunicorn target`` on a free port with ``env`` added to the environment;
     yield its base URL (``http://127.0.0.1:<port>``) once ``ready_path`` answers, and
-    stop it afterwards."""
+    stop it afterwards. ``options`` go before the port and worker count, which win
+    over them (e.g. ``("-c", "gunicorn.conf.py")``: ``make serve``'s settings)."""
     port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
+            *options,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
