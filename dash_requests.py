@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from typing import Any
 
 from dash import Dash
@@ -256,15 +257,39 @@ def _refusal(status: int, key: str, detail: str, **params: object):
     return response
 
 
+def complete_setup_first(app: Dash) -> None:
+    """Make every request of a process wait until Dash's per-process set-up is complete.
+
+    Dash fills its callback map at the first request (``Dash._setup_server``) but marks
+    the set-up done before it starts, so under a threaded server (gunicorn ``gthread``)
+    a second request arriving meanwhile skipped it and found the map half-filled: a
+    valid callback answered 400 "unknown output". This hook runs before Dash's own and
+    does the set-up once under a lock; later requests pass with one flag check.
+    """
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def _complete_setup():
+        if done.is_set():
+            return
+        with lock:
+            if not done.is_set():
+                app._setup_server()  # noqa: SLF001 - the hook Dash itself runs first
+                done.set()
+
+    app.server.before_request_funcs.setdefault(None, []).insert(0, _complete_setup)
+
+
 def init_dash_requests(app: Dash) -> None:
     """Check callback requests before Dash handles them and answer unknown component
     suites with 404 (see the module docstring)."""
     server = app.server
     dispatch = app.config.routes_pathname_prefix + "_dash-update-component"
+    complete_setup_first(app)
 
     @server.before_request
     def _check_callback_request():
-        # Registered after Dash's own before_request hooks, so the callback map is
+        # Dash's set-up has completed (complete_setup_first), so the callback map is
         # complete (Dash fills it at the first request).
         if request.endpoint != dispatch:
             return None
