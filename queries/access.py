@@ -80,6 +80,7 @@ def access_within_days(filters: Filters, days: int = 7) -> pd.DataFrame:
         _WITHIN_DAYS_SQL,
         filters,
         date_column="a.month",
+        month_column=True,
         unit_column="a.unit_id",
         params={"days": int(days)},
     )
@@ -135,7 +136,11 @@ def access_within_legal_deadline(
     if deadline_indicator != PRIMARY_CARE_DEADLINE:
         raise ValueError(f"agg_access_visits holds {PRIMARY_CARE_DEADLINE} only")
     stmt, params = chart_statement(
-        _WITHIN_DEADLINE_SQL, filters, date_column="a.month", unit_column="a.unit_id"
+        _WITHIN_DEADLINE_SQL,
+        filters,
+        date_column="a.month",
+        month_column=True,
+        unit_column="a.unit_id",
     )
     rows = fetch_frame(stmt, params)
     return share_series(rows, filters, {"within_deadline": "within_deadline"}, "visits")
@@ -205,7 +210,11 @@ def waiting_time_distribution(filters: Filters) -> pd.DataFrame:
     multiple of the minimum, ``queries.privacy``).
     """
     stmt, params = chart_statement(
-        _DISTRIBUTION_SQL, filters, date_column="a.month", unit_column="a.unit_id"
+        _DISTRIBUTION_SQL,
+        filters,
+        date_column="a.month",
+        month_column=True,
+        unit_column="a.unit_id",
     )
     rows = fetch_frame(stmt, params)
     series = {key: f"b{index}" for index, key in enumerate(BUCKET_KEYS)}

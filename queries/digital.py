@@ -55,6 +55,7 @@ def remote_share(filters: Filters) -> pd.DataFrame:
         _REMOTE_SHARE_SQL,
         filters,
         date_column="a.month",
+        month_column=True,
         unit_column="a.unit_id",
         params={
             "remote": list(codes.REMOTE),
@@ -103,6 +104,6 @@ def electronic_booking_share(filters: Filters) -> pd.DataFrame:
     The channel is classified when ``agg_bookings`` is built (``ELECTRONIC_BOOKING``).
     """
     stmt, params = chart_statement(
-        _E_BOOKING_SQL, filters, date_column="a.month", unit_column="a.unit_id"
+        _E_BOOKING_SQL, filters, date_column="a.month", month_column=True, unit_column="a.unit_id"
     )
     return share_series(fetch_frame(stmt, params), filters, {"electronic": "electronic"}, "booked")

@@ -65,13 +65,20 @@ def recording_quality(filters: Filters) -> pd.DataFrame:
     series have their own denominators. Exact, with cell keys.
     """
     assessed = fetch_frame(
-        *chart_statement(_ASSESSED_SQL, filters, date_column="a.month", unit_column="a.unit_id")
+        *chart_statement(
+            _ASSESSED_SQL,
+            filters,
+            date_column="a.month",
+            month_column=True,
+            unit_column="a.unit_id",
+        )
     )
     valid = fetch_frame(
         *chart_statement(
             _VALID_CODES_SQL,
             filters,
             date_column="a.month",
+            month_column=True,
             unit_column="a.unit_id",
             params={"known_codes": list(KNOWN_CONTACT_TYPES)},
         )
