@@ -189,4 +189,3 @@ def test_refresh_uses_no_deprecated_sqlalchemy_api(url):
         engine.dispose()
     deprecated = [w for w in caught if issubclass(w.category, sa.exc.SADeprecationWarning)]
     assert deprecated == []
-
