@@ -69,7 +69,7 @@ format: $(TESTING) ## ruff format + import sort
 	$(BIN)/ruff check --fix --select I .
 	$(BIN)/ruff format .
 
-bench: $(TESTING) $(DEMO_DB) ## Benchmark queries (also on PostgreSQL at TK_BENCH_POSTGRES_URL), callbacks, payloads and presentation mode on the demo data
+bench: $(TESTING) $(DEMO_DB) ## Benchmark queries, callbacks, payloads and presentation mode on the demo data
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.present
 

@@ -30,8 +30,7 @@ from dataclasses import replace
 import redis
 import requests
 
-from bench.report import report_head, timing_stats, write_report
-from bench.run import find_in_response, measure_floor
+from bench.run import _stats, find_in_response, measure_floor, report_head, write_report
 from tests.servers import gunicorn_server
 
 # A meeting's agenda: chart id and the item's address (the pages' URL parameters).
@@ -159,17 +158,15 @@ def measure(rounds: int, items: int, redis_url: str) -> dict:
             spent, shown, size = show(n, shown)
             cold.append(spent)
             results["response_gzip_bytes"][n] = size
-        results["first_showing"] = timing_stats(cold)
+        results["first_showing"] = _stats(cold)
         samples: dict[int, list[float]] = {n: [] for n in range(2, items + 1)}
         for _ in range(rounds):
             _spent, shown, _size = show(1, None)
             for n in range(2, items + 1):
                 spent, shown, _size = show(n, shown)
                 samples[n].append(spent)
-        results["per_item"] = {n: timing_stats(values) for n, values in samples.items()}
-        results["next_item"] = timing_stats(
-            [value for values in samples.values() for value in values]
-        )
+        results["per_item"] = {n: _stats(values) for n, values in samples.items()}
+        results["next_item"] = _stats([value for values in samples.values() for value in values])
     store.flushdb()
     return results
 

@@ -9,7 +9,7 @@ configured reporting database and, when ``TK_BENCH_POSTGRES_URL`` names one (loa
 with ``make postgres-demo``), that PostgreSQL database beside it. The server is
 gunicorn with one sync worker and a Redis cache on the configured database; "cold"
 requests come right after the Redis database is flushed, "warm" ones repeat a cached
-request.
+request. The report helpers below are shared by every benchmark module.
 """
 
 from __future__ import annotations
@@ -18,15 +18,29 @@ import argparse
 import gzip
 import json
 import os
+import platform
+import statistics
 import sys
 import time
+from pathlib import Path
 
 import redis
 import requests
 
-from bench.report import report_head, timing_stats, write_report
-from bench.sql import label, measure
 from tests.servers import gunicorn_server
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+
+
+def _stats(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "median_ms": statistics.median(ordered) * 1000,
+        "p95_ms": p95 * 1000,
+        "runs": len(ordered),
+    }
 
 
 def _callback_body(chart_id: str, output: str) -> dict:
@@ -92,8 +106,8 @@ def measure_http(runs: int, warm_runs: int, redis_url: str) -> dict:
             figure = _find_figure(response.json())
             figure_json = json.dumps(figure, separators=(",", ":")).encode()
             results["charts"][chart_id] = {
-                "cold": timing_stats(cold),
-                "warm": timing_stats(warm),
+                "cold": _stats(cold),
+                "warm": _stats(warm),
                 "figure_json_bytes": len(figure_json),
                 "figure_gzip_bytes": len(gzip.compress(figure_json)),
                 "response_gzip_bytes": len(gzip.compress(payload)),
@@ -113,7 +127,7 @@ NOOP_BODY = {
 
 
 def measure_floor(http: requests.Session, url: str, runs: int) -> dict[str, float]:
-    """The no-op callback's times (``timing_stats``, ms) over ``runs`` posts to ``url`` (Dash's
+    """The no-op callback's times (``_stats``, ms) over ``runs`` posts to ``url`` (Dash's
     callback endpoint of a ``bench.server``), after one to warm the connection."""
     http.post(url, json=NOOP_BODY).raise_for_status()
     floor = []
@@ -121,7 +135,28 @@ def measure_floor(http: requests.Session, url: str, runs: int) -> dict[str, floa
         t0 = time.perf_counter()
         http.post(url, json=NOOP_BODY).raise_for_status()
         floor.append(time.perf_counter() - t0)
-    return timing_stats(floor)
+    return _stats(floor)
+
+
+def report_head() -> dict:
+    """When and where a benchmark ran: the start of every report."""
+    return {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+    }
+
+
+def write_report(report: dict, name: str) -> Path:
+    """``report`` as ``bench/results/<name>`` (JSON); says where."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / name
+    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"wrote {out.relative_to(ROOT)}")
+    return out
 
 
 def find_in_response(node, pick):
@@ -159,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    # bench.sql builds on this module's report helpers, so it is imported here.
+    from bench.sql import label, measure
     from queries.reference import reporting_meta  # noqa: F401 - fail early on a bad DB
     from settings import get_settings
 

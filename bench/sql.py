@@ -26,7 +26,7 @@ from dataclasses import replace
 import sqlalchemy as sa
 from flask import Flask
 
-from bench.report import report_head, timing_stats, write_report
+from bench.run import _stats, report_head, write_report
 
 
 def measure_sql(runs: int, charts: Iterable[str] | None = None) -> dict[str, dict]:
@@ -64,7 +64,7 @@ def measure_sql(runs: int, charts: Iterable[str] | None = None) -> dict[str, dic
                 spec.load(Filters())
                 # Reference lookups (meta, county code) count too: they run per chart.
                 samples.append(sum(spent))
-            results[chart_id] = timing_stats(samples)
+            results[chart_id] = _stats(samples)
     return results
 
 

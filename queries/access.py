@@ -80,8 +80,8 @@ def access_within_days(filters: Filters, days: int = 7) -> pd.DataFrame:
         _WITHIN_DAYS_SQL,
         filters,
         date_column="a.month",
-        month_column=True,
         unit_column="a.unit_id",
+        month_starts=True,
         params={"days": int(days)},
     )
     rows = fetch_frame(stmt, params)
@@ -139,8 +139,8 @@ def access_within_legal_deadline(
         _WITHIN_DEADLINE_SQL,
         filters,
         date_column="a.month",
-        month_column=True,
         unit_column="a.unit_id",
+        month_starts=True,
     )
     rows = fetch_frame(stmt, params)
     return share_series(rows, filters, {"within_deadline": "within_deadline"}, "visits")
@@ -213,8 +213,8 @@ def waiting_time_distribution(filters: Filters) -> pd.DataFrame:
         _DISTRIBUTION_SQL,
         filters,
         date_column="a.month",
-        month_column=True,
         unit_column="a.unit_id",
+        month_starts=True,
     )
     rows = fetch_frame(stmt, params)
     series = {key: f"b{index}" for index, key in enumerate(BUCKET_KEYS)}

@@ -55,8 +55,8 @@ def remote_share(filters: Filters) -> pd.DataFrame:
         _REMOTE_SHARE_SQL,
         filters,
         date_column="a.month",
-        month_column=True,
         unit_column="a.unit_id",
+        month_starts=True,
         params={
             "remote": list(codes.REMOTE),
             "realtime": list(codes.REMOTE_REALTIME),
@@ -104,6 +104,6 @@ def electronic_booking_share(filters: Filters) -> pd.DataFrame:
     The channel is classified when ``agg_bookings`` is built (``ELECTRONIC_BOOKING``).
     """
     stmt, params = chart_statement(
-        _E_BOOKING_SQL, filters, date_column="a.month", month_column=True, unit_column="a.unit_id"
+        _E_BOOKING_SQL, filters, date_column="a.month", unit_column="a.unit_id", month_starts=True
     )
     return share_series(fetch_frame(stmt, params), filters, {"electronic": "electronic"}, "booked")

@@ -238,7 +238,7 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
         date_column="a.month",
         unit_column="a.unit_id",
         params={"months": MONTHS_PER_GRAIN[filters.grain]},
-        month_column=True,
+        month_starts=True,
     )
     # Every period of the filter is present: one without treated entries has 0
     # entries and no percentile (withheld when published), so a missing period never

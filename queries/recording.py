@@ -69,8 +69,8 @@ def recording_quality(filters: Filters) -> pd.DataFrame:
             _ASSESSED_SQL,
             filters,
             date_column="a.month",
-            month_column=True,
             unit_column="a.unit_id",
+            month_starts=True,
         )
     )
     valid = fetch_frame(
@@ -78,8 +78,8 @@ def recording_quality(filters: Filters) -> pd.DataFrame:
             _VALID_CODES_SQL,
             filters,
             date_column="a.month",
-            month_column=True,
             unit_column="a.unit_id",
+            month_starts=True,
             params={"known_codes": list(KNOWN_CONTACT_TYPES)},
         )
     )

@@ -75,17 +75,11 @@ def _check_identifier(column: str) -> str:
 CLIENT_CONTACT_TOOK_PLACE = client_contact_took_place("c")
 
 
-def period_expr(grain: str, column: str, *, month_column: bool = False) -> str:
-    """SQL for the first day of the ``grain`` period of ``column`` (a DATE; grain is
-    whitelisted). ``month_column``: the column holds first days of months (an
-    aggregate's ``month``), so at month grain it is its own period, with no function
-    per row."""
+def period_expr(grain: str, column: str) -> str:
+    """SQL for the first day of the ``grain`` period of ``column`` (grain is whitelisted)."""
     if grain not in _PERIOD_SQL:
         raise ValueError(f"unknown grain {grain!r}")
-    column = _check_identifier(column)
-    if month_column and grain == "month":
-        return column
-    return _PERIOD_SQL[grain].replace("{col}", column)
+    return _PERIOD_SQL[grain].replace("{col}", _check_identifier(column))
 
 
 def filter_clause(filters: Filters, date_column: str, unit_column: str | None) -> str:
@@ -123,15 +117,19 @@ def chart_statement(
     date_column: str,
     unit_column: str | None,
     params: dict[str, Any] | None = None,
-    month_column: bool = False,
+    month_starts: bool = False,
 ) -> tuple[sa.TextClause, dict[str, Any]]:
-    """Fill ``{period}`` and ``{filters}`` in ``template`` (every occurrence); return
-    statement and params. ``month_column``: ``date_column`` holds first days of months
-    (``period_expr``).
+    """Fill ``{period}`` and ``{filters}`` in ``template``; return statement and params.
 
     Any list-valued parameter (and the unit list) is bound as an expanding ``IN`` list.
+    ``month_starts``: ``date_column`` holds first days of months (an aggregate's
+    ``month``), so at month grain it is the period itself — no ``date_trunc`` per row,
+    which is the costliest part of an aggregate query on PostgreSQL.
     """
-    period = period_expr(filters.grain, date_column, month_column=month_column)
+    if month_starts and filters.grain == "month":
+        period = _check_identifier(date_column)
+    else:
+        period = period_expr(filters.grain, date_column)
     sql = template.replace("{period}", period).replace(
         "{filters}", filter_clause(filters, date_column, unit_column)
     )
