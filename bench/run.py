@@ -3,11 +3,13 @@ HTTP, a no-op callback as the floor, and the gzipped size of each figure.
 
     make bench                 # prints a table, writes bench/results/latest.json
     python -m bench.run --runs 10 --warm-runs 50
-    TK_REPORTING_DB_URL=postgresql+psycopg://... python -m bench.run --sql-only
-                               # SQL per chart only, on that database (sql-<driver>.json)
 
-The server is gunicorn with one sync worker and a Redis cache; "cold" requests come
-right after the Redis database is flushed, "warm" ones repeat a cached request.
+The SQL columns are ``bench.sql``'s (the SQL-only benchmark, several databases): the
+configured reporting database and, when ``TK_BENCH_POSTGRES_URL`` names one (loaded
+with ``make postgres-demo``), that PostgreSQL database beside it. The server is
+gunicorn with one sync worker and a Redis cache on the configured database; "cold"
+requests come right after the Redis database is flushed, "warm" ones repeat a cached
+request. The report helpers below are shared by every benchmark module.
 """
 
 from __future__ import annotations
@@ -20,14 +22,10 @@ import platform
 import statistics
 import sys
 import time
-import warnings
-from collections.abc import Iterable
 from pathlib import Path
 
 import redis
 import requests
-import sqlalchemy as sa
-from flask import Flask
 
 from tests.servers import gunicorn_server
 
@@ -43,45 +41,6 @@ def _stats(samples: list[float]) -> dict[str, float]:
         "p95_ms": p95 * 1000,
         "runs": len(ordered),
     }
-
-
-def measure_sql(runs: int, charts: Iterable[str] | None = None) -> dict[str, dict]:
-    """Time spent in the database per chart query (cursor execute + fetch), no cache:
-    ``{chart id: {"median_ms", "p95_ms", "runs"}}`` for ``charts`` (ids; default every
-    chart of the catalog)."""
-    from charts.catalog import CHARTS
-    from queries.cache import cache
-    from queries.engine import get_engine
-    from queries.filters import Filters
-
-    spent: list[float] = []
-
-    def before(conn, *_args):
-        conn.info["bench_t0"] = time.perf_counter()
-
-    def after(conn, *_args):
-        spent.append(time.perf_counter() - conn.info.pop("bench_t0"))
-
-    engine = get_engine()
-    sa.event.listen(engine, "before_cursor_execute", before)
-    sa.event.listen(engine, "after_cursor_execute", after)
-    flask_app = Flask("bench-sql")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "caching is effectively disabled": intended here
-        cache.init_app(flask_app, config={"CACHE_TYPE": "NullCache"})
-    results = {}
-    with flask_app.app_context():
-        for chart_id in CHARTS if charts is None else charts:
-            spec = CHARTS[chart_id]
-            samples = []
-            spec.load(Filters())  # warm the engine's connection and file pages
-            for _ in range(runs):
-                spent.clear()
-                spec.load(Filters())
-                # Reference lookups (meta, county code) count too: they run per chart.
-                samples.append(sum(spent))
-            results[chart_id] = _stats(samples)
-    return results
 
 
 def _callback_body(chart_id: str, output: str) -> dict:
@@ -233,41 +192,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--redis-url", default=os.environ.get("TK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     )
-    parser.add_argument(
-        "--sql-only",
-        action="store_true",
-        help="only the SQL per chart, on the reporting database configured (any engine)",
-    )
     args = parser.parse_args(argv)
 
+    # bench.sql builds on this module's report helpers, so it is imported here.
+    from bench.sql import label, measure
     from queries.reference import reporting_meta  # noqa: F401 - fail early on a bad DB
     from settings import get_settings
 
-    sql = measure_sql(args.runs)
-    if args.sql_only:
-        driver = sa.engine.make_url(get_settings().reporting_db_url).drivername
-        print(f"{'chart':32} {'SQL ms':>8} {'p95 ms':>8}   ({driver})")
-        for chart_id, numbers in sql.items():
-            print(f"{chart_id:32} {numbers['median_ms']:8.1f} {numbers['p95_ms']:8.1f}")
-        report = {**report_head(), "reporting_db": driver, "sql": sql}
-        write_report(report, f"sql-{driver.split('+')[0]}.json")
-        return 0
+    configured = get_settings().reporting_db_url
+    urls = [configured]
+    if os.environ.get("TK_BENCH_POSTGRES_URL"):
+        urls.append(os.environ["TK_BENCH_POSTGRES_URL"])
+    load_before = os.getloadavg()
+    sql = measure(urls, args.runs)
     http = measure_http(args.runs, args.warm_runs, args.redis_url)
     report = {
         **report_head(),
-        "reporting_db": sa.engine.make_url(get_settings().reporting_db_url).drivername,
+        "load_average": {"start": load_before, "end": os.getloadavg()},
+        "reporting_db": label(configured),
         "sql": sql,
         "http": http,
     }
-    print(f"{'chart':32} {'SQL ms':>8} {'cold ms':>8} {'warm ms':>8} {'fig gz KB':>9}")
+    # One SQL column per database (the configured one first: the server's).
+    labels = list(sql)
+    heads = "".join(f" {'SQL ' + name.split(':')[0][:6]:>11}" for name in labels)
+    print(f"{'chart':32}{heads} {'cold ms':>8} {'warm ms':>8} {'fig gz KB':>9}")
     for chart_id, numbers in http["charts"].items():
+        sql_ms = "".join(f" {sql[name][chart_id]['median_ms']:11.1f}" for name in labels)
         print(
-            f"{chart_id:32} {sql[chart_id]['median_ms']:8.1f} "
+            f"{chart_id:32}{sql_ms} "
             f"{numbers['cold']['median_ms']:8.1f} {numbers['warm']['median_ms']:8.1f} "
             f"{numbers['figure_gzip_bytes'] / 1024:9.1f}"
         )
-    print(f"{'no-op callback (floor)':32} {'':8} {'':8} {http['noop_callback']['median_ms']:8.1f}")
-    print("(medians; p95 and run counts in the JSON)")
+    floor = http["noop_callback"]["median_ms"]
+    print(f"{'no-op callback (floor)':32}{' ' * 12 * len(labels)} {'':8} {floor:8.1f}")
+    print("(medians in ms, SQL per database: " + ", ".join(labels) + "; p95 and runs in the JSON)")
+    print(f"load average (1 min) at start / end: {load_before[0]:.1f} / {os.getloadavg()[0]:.1f}")
     write_report(report, "latest.json")
     return 0
 

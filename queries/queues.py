@@ -19,7 +19,7 @@ from queries.periods import period_start
 from queries.reference import data_window
 from queries.results import TIDY_COLUMNS, empty_frame, on_every_period
 from queries.sql import cell_key, chart_statement
-from reporting.aggregates.queues import ORAL_HEALTH_DEADLINE, SERVICE_DEADLINES
+from reporting.aggregates.queues import ORAL_HEALTH_DEADLINE, SERVICE_DEADLINES, WAIT_CLASS_DAYS
 
 __all__ = [
     "ORAL_HEALTH_DEADLINE",
@@ -147,34 +147,64 @@ ORDER BY 1
 # 0-based rank), the p-th percentile lies at position p * m between the waits at ranks
 # floor(p * m) and ceil(p * m); the wait at rank r is the least wait whose cumulative
 # count ("upto") exceeds r. In whole numbers: the median at m / 2, between ranks
-# m div 2 and (m + 1) div 2 with fraction (m mod 2) / 2; the 90th percentile at
-# 9m / 10, between ranks 9m div 10 and (9m + 9) div 10 with fraction (9m mod 10) / 10
-# (PostgreSQL's integer division; exact, and integer sums stay fast).
+# r1 = m div 2 and r2 = (m + 1) div 2 with fraction (m mod 2) / 2; the 90th percentile
+# at 9m / 10, between ranks r3 = 9m div 10 and r4 = (9m + 9) div 10 with fraction
+# (9m mod 10) / 10 (PostgreSQL's integer division; exact, and integer sums stay fast).
+# Two levels keep the rows read small at any scale: the cumulative counts of the
+# waiting-time classes (agg_oral_health_wait_classes) tell which class holds each rank
+# and how many entries come before it; only those classes' exact waits are then read
+# (agg_oral_health_waits, by month and wait through its index; :months = the grain's
+# length) and counted on from there.
 _ORAL_WAIT_CUMULATIVE_SQL = """
-WITH waits AS (
-    SELECT {period} AS period, a.wait_days AS wait_days,
+WITH classes AS (
+    SELECT {period} AS period, a.wait_from AS wait_from,
            CAST(SUM(a.entries) AS INTEGER) AS n,
            CAST(SUM(a.entries_key) % 1048576 AS INTEGER) AS k
-    FROM agg_oral_health_waits a
+    FROM agg_oral_health_wait_classes a
     WHERE a.entries > 0
     {filters}
     GROUP BY 1, 2
 ),
 cumulative AS (
-    SELECT period, wait_days,
-           SUM(n) OVER (PARTITION BY period ORDER BY wait_days) AS upto,
+    SELECT period, wait_from,
+           SUM(n) OVER (PARTITION BY period ORDER BY wait_from) - n AS before,
+           SUM(n) OVER (PARTITION BY period ORDER BY wait_from) AS upto,
            SUM(n) OVER (PARTITION BY period) - 1 AS m,
            SUM(k) OVER (PARTITION BY period) AS k
-    FROM waits
+    FROM classes
+),
+ranked AS (
+    SELECT c.*, m / 2 AS r1, (m + 1) / 2 AS r2, 9 * m / 10 AS r3, (9 * m + 9) / 10 AS r4
+    FROM cumulative c
+),
+holding AS (
+    SELECT period, CAST(period + :months * INTERVAL '1 month' AS DATE) AS period_end,
+           wait_from, before
+    FROM ranked
+    WHERE (before <= r1 AND upto > r1) OR (before <= r2 AND upto > r2)
+       OR (before <= r3 AND upto > r3) OR (before <= r4 AND upto > r4)
+),
+waits AS (
+    SELECT h.period, a.wait_days,
+           h.before + SUM(SUM(CAST(a.entries AS INTEGER)))
+               OVER (PARTITION BY h.period, h.wait_from ORDER BY a.wait_days) AS upto
+    FROM holding h
+    JOIN agg_oral_health_waits a
+      ON a.month >= h.period AND a.month < h.period_end
+     AND a.wait_days >= h.wait_from AND a.wait_days < h.wait_from + {class_days}
+    WHERE a.entries > 0
+    {filters}
+    GROUP BY h.period, h.wait_from, h.before, a.wait_days
 ),
 neighbours AS (
-    SELECT period, m, k,
-           MIN(CASE WHEN upto > m / 2 THEN wait_days END) AS median_lo,
-           MIN(CASE WHEN upto > (m + 1) / 2 THEN wait_days END) AS median_hi,
-           MIN(CASE WHEN upto > 9 * m / 10 THEN wait_days END) AS p90_lo,
-           MIN(CASE WHEN upto > (9 * m + 9) / 10 THEN wait_days END) AS p90_hi
-    FROM cumulative
-    GROUP BY period, m, k
+    SELECT p.period, p.m, p.k,
+           MIN(CASE WHEN w.upto > p.r1 THEN w.wait_days END) AS median_lo,
+           MIN(CASE WHEN w.upto > p.r2 THEN w.wait_days END) AS median_hi,
+           MIN(CASE WHEN w.upto > p.r3 THEN w.wait_days END) AS p90_lo,
+           MIN(CASE WHEN w.upto > p.r4 THEN w.wait_days END) AS p90_hi
+    FROM (SELECT DISTINCT period, m, k, r1, r2, r3, r4 FROM ranked) p
+    JOIN waits w ON w.period = p.period
+    GROUP BY p.period, p.m, p.k
 )
 SELECT period,
        m + 1 AS entries,
@@ -184,7 +214,7 @@ SELECT period,
        CAST(p90_lo + (p90_hi - p90_lo) * (9 * m % 10) / 10.0 AS DOUBLE PRECISION) AS p90_days
 FROM neighbours
 ORDER BY period
-"""
+""".replace("{class_days}", str(WAIT_CLASS_DAYS))
 _ORAL_WAIT_SQL = {"duckdb": _ORAL_WAIT_EXPANDED_SQL, "postgresql": _ORAL_WAIT_CUMULATIVE_SQL}
 
 
@@ -207,6 +237,8 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
         filters,
         date_column="a.month",
         unit_column="a.unit_id",
+        params={"months": MONTHS_PER_GRAIN[filters.grain]},
+        month_starts=True,
     )
     # Every period of the filter is present: one without treated entries has 0
     # entries and no percentile (withheld when published), so a missing period never

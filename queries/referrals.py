@@ -56,6 +56,7 @@ def referral_counts(filters: Filters, referral_type: str) -> pd.DataFrame:
         _REFERRALS_SQL,
         filters,
         date_column="a.month",
+        month_starts=True,
         unit_column="a.source_unit_id",
         params={"referral_type": referral_type},
     )
@@ -153,6 +154,7 @@ def specialised_referrals_by_specialty(filters: Filters) -> pd.DataFrame:
         _SPECIALTY_SQL,
         filters,
         date_column="a.month",
+        month_starts=True,
         unit_column="a.source_unit_id",
         params={"referral_type": "specialised"},
     )
@@ -217,6 +219,7 @@ def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) 
         _REFERRALS_BY_UNIT_SQL,
         filters,
         date_column="a.month",
+        month_starts=True,
         unit_column="a.source_unit_id",
         params={"referral_type": referral_type},
     )

@@ -56,8 +56,13 @@ def aggregate_count(name: str, condition: str | None = None) -> str:
     return f"CAST(SUM({n}) AS BIGINT) AS {name},\n       {key} AS {name}_key"
 
 
-# date_trunc on PostgreSQL returns a timestamp; the cast makes both engines return DATE.
-_PERIOD_SQL = {grain: "CAST(date_trunc('" + grain + "', {col}) AS DATE)" for grain in GRAINS}
+# The period's first day as DATE on both engines. The column is cast to TIMESTAMP first:
+# on PostgreSQL, date_trunc of a DATE goes through timestamptz (time-zone arithmetic
+# per row, about twice the cost); the plain timestamp gives the same day (measured:
+# docs/performance.md).
+_PERIOD_SQL = {
+    grain: "CAST(date_trunc('" + grain + "', CAST({col} AS TIMESTAMP)) AS DATE)" for grain in GRAINS
+}
 
 
 def _check_identifier(column: str) -> str:

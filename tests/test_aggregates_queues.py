@@ -196,7 +196,7 @@ def _distinct_rows(sql: str) -> Callable[[Filters, dict], pd.DataFrame]:
 # Which reference answers which aggregate statement (a marker of its SQL text).
 _REFERENCES: dict[str, Callable[[Filters, dict], pd.DataFrame]] = {
     "FROM agg_queue_snapshots": _queue_rows,
-    "FROM agg_oral_health_waits": _event_rows(
+    "agg_oral_health_wait": _event_rows(
         _ORAL_WAIT_EVENTS_SQL, service="oral_health", exit_reason="treated"
     ),
     "FROM agg_referrers": _event_rows(_REFERRALS_EVENTS_SQL),

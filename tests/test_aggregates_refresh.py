@@ -5,6 +5,7 @@ clean error."""
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 
 import pytest
@@ -173,3 +174,18 @@ def test_ensure_demo_builds_the_aggregates_of_an_older_file(tmp_path, capsys):
         engine.dispose()
     assert main(["ensure-demo", "--out", str(out)]) == 0
     assert "not rebuilding" in capsys.readouterr().out
+
+
+def test_refresh_uses_no_deprecated_sqlalchemy_api(url):
+    # The staging tables are copies of the contract's (Table.to_metadata), not of
+    # its columns one by one (the deprecated Column.copy warned once per column).
+    engine = sa.create_engine(url)
+    try:
+        create_fixture_db(engine, ROWS)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            refresh(engine)
+    finally:
+        engine.dispose()
+    deprecated = [w for w in caught if issubclass(w.category, sa.exc.SADeprecationWarning)]
+    assert deprecated == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 
-from bench.run import measure_http, measure_sql
+from bench.run import measure_http
+from bench.sql import measure_sql
 from charts.catalog import CHARTS
 from settings import get_settings
 from tests.test_cache import REDIS_URL

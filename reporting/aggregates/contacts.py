@@ -35,7 +35,7 @@ import sqlalchemy as sa
 
 from queries.access import ACCESS_PARAMS, ACCESS_TYPE_VISIT, PRIMARY_CARE_DEADLINE, WAIT_BUCKETS
 from queries.digital import ELECTRONIC_BOOKING
-from queries.sql import CLIENT_CONTACT_PARAMS, CLIENT_CONTACT_TOOK_PLACE
+from queries.sql import CLIENT_CONTACT_PARAMS, CLIENT_CONTACT_TOOK_PLACE, period_expr
 from reporting.aggregates.base import Aggregate, metadata
 
 # Chart filters are month ranges and unit lists (queries.filters).
@@ -69,7 +69,7 @@ contact_types = _table(
 )
 bookings = _table("agg_bookings", sa.Column("booked_electronically", sa.Boolean))
 
-_MONTH = "CAST(date_trunc('month', c.contact_date) AS DATE)"
+_MONTH = period_expr("month", "c.contact_date")
 _COUNTS = "CAST(COUNT(*) AS INTEGER), CAST(SUM(c.record_key) % 1048576 AS BIGINT)"
 
 
