@@ -29,6 +29,29 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     ),
     "TK_CACHE_URL": ("redis://127.0.0.1:6379/0", "Redis URL when `TK_CACHE_TYPE=RedisCache`."),
     "TK_CACHE_TIMEOUT": ("900", "Seconds a cached query result or chart stays valid."),
+    "TK_CACHE_LOCK_WAIT": (
+        "45",
+        "Seconds a request waits for another worker's computation of the same cached "
+        'result (one computation per cache key) before it shows the "database not '
+        'available right now" notice. Keep it above `TK_CACHE_LOCK_TIMEOUT`.',
+    ),
+    "TK_CACHE_LOCK_TIMEOUT": (
+        "35",
+        "Seconds after which the lock of one computation expires in Redis, so that a "
+        "worker that died while computing does not block the key: the next waiter takes "
+        "over. Keep it above the longest computation (`TK_QUERY_TIMEOUT_MS` per query).",
+    ),
+    "TK_DATA_VERSION_TTL": (
+        "30",
+        "Seconds each process remembers the reporting data's version "
+        "(`reporting_meta.data_version`, part of every cache key): a new load is "
+        "served within this time.",
+    ),
+    "TK_WARM_AT_START": (
+        "0",
+        "`1` fills the cache for every page's default view in a background thread when "
+        "the app starts (as `python -m warm` does); serving does not wait for it.",
+    ),
     "TK_HOST": ("127.0.0.1", "Address the development server listens on."),
     "TK_PORT": ("8050", "Port the development server listens on."),
     "TK_MIN_CELL_COUNT": (
@@ -137,6 +160,10 @@ class Settings:
     identity_header: str = ""
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     demo_user: str = ""
+    cache_lock_wait: float = 45.0
+    cache_lock_timeout: float = 35.0
+    data_version_ttl: float = 30.0
+    warm_at_start: bool = False
 
     def __post_init__(self) -> None:
         # A minimum of 0 or 1 would switch small-count suppression off without a word.
@@ -165,6 +192,10 @@ class Settings:
             identity_header=_env("TK_IDENTITY_HEADER").strip(),
             trusted_proxies=tuple(_env("TK_TRUSTED_PROXIES").split()),
             demo_user=_env("TK_DEMO_USER").strip(),
+            cache_lock_wait=float(_env("TK_CACHE_LOCK_WAIT")),
+            cache_lock_timeout=float(_env("TK_CACHE_LOCK_TIMEOUT")),
+            data_version_ttl=float(_env("TK_DATA_VERSION_TTL")),
+            warm_at_start=_env("TK_WARM_AT_START") == "1",
         )
 
 
