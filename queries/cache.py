@@ -37,7 +37,10 @@ from settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.05  # how often a waiting caller looks for the result or the free lock
+# A waiting caller looks for the result (or the free lock) after 10 ms, then ever less
+# often, up to every 200 ms: many waiters on a small machine must not busy it.
+POLL_FIRST_SECONDS = 0.01
+POLL_MAX_SECONDS = 0.2
 
 
 class CacheWaitTimeout(TimeoutError):
@@ -133,6 +136,7 @@ class LockingCache(Cache):
         settings = get_settings()
         lock = self._key_lock(key, settings)
         deadline = time.monotonic() + settings.cache_lock_wait
+        pause = POLL_FIRST_SECONDS
         while True:
             if lock.acquire(blocking=False):
                 try:
@@ -146,7 +150,8 @@ class LockingCache(Cache):
                     return result
                 finally:
                     lock.release()
-            time.sleep(POLL_SECONDS)
+            time.sleep(pause)
+            pause = min(pause * 2, POLL_MAX_SECONDS)
             found = self.get(key)
             if found is not None:
                 return found
