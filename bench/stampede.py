@@ -1,17 +1,18 @@
 """Cold burst: many users open one page at the same moment on an empty cache.
 
-    python -m bench.stampede --users 30 --workers 4 --page /hoitoonpaasy
+    python -m bench.stampede --users 30 --workers 4 --threads 1 --page /hoitoonpaasy
 
-The app runs in gunicorn (``--workers`` workers of ``--threads`` threads) with ``RedisCache`` on the
-configured reporting database (``TK_REPORTING_DB_URL``). Redis is flushed; then each
-user (a thread) sends the chart-card callbacks of the page's default view — the
-requests a browser sends, at most 6 at a time as a browser does per host — and all
-users start together. Reported: per user, the seconds until the last chart answered
-(median and maximum); how many chart answers were the "database not available" notice;
-the same burst once more on the filled cache (``warm``);
-and on PostgreSQL, how many times each statement ran during the burst, counted by the
-database (``pg_stat_statements``, this database only). Writes
-``bench/results/stampede.json``. A benchmark, not a test: nothing is asserted.
+The app runs in gunicorn (``--workers`` workers of ``--threads`` threads each) with
+``RedisCache`` on the configured reporting database (``TK_REPORTING_DB_URL``). Redis is
+flushed; then each user (a thread) sends the chart-card callbacks of the page's default
+view — the requests a browser sends, at most 6 at a time as a browser does per host —
+and all users start together. Reported: per user, the seconds until the last chart
+answered (median and maximum); how many chart answers were the "database not
+available" notice and how many were HTTP errors (status, first body); on PostgreSQL,
+how many times each statement ran during the burst, counted by the database
+(``pg_stat_statements`` of this database); and the same burst once more on the filled
+cache (``warm``). Writes ``bench/results/stampede.json``. A benchmark, not a test:
+nothing is asserted.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def burst(base: str, bodies: list[dict], users: int) -> dict:
     seconds: list[float] = [0.0] * users
     notices = [0] * users
     failures = [0] * users
+    statuses: list[int] = []
+    bodies_seen: list[str] = []
 
     def user(index: int) -> None:
         with requests.Session() as http, ThreadPoolExecutor(max_workers=6) as pool:
@@ -93,6 +96,8 @@ def burst(base: str, bodies: list[dict], users: int) -> dict:
         for answer in answers:
             if answer.status_code != 200:
                 failures[index] += 1
+                statuses.append(answer.status_code)
+                bodies_seen.append(answer.text[:300])
             elif notice in answer.text:
                 notices[index] += 1
 
@@ -108,6 +113,8 @@ def burst(base: str, bodies: list[dict], users: int) -> dict:
         "user_seconds_max": round(max(seconds), 2),
         "notices": sum(notices),
         "http_errors": sum(failures),
+        "http_error_statuses": sorted(set(statuses)),
+        "http_error_first": bodies_seen[0] if bodies_seen else None,
     }
 
 
