@@ -30,7 +30,7 @@ from flask_caching import VERSION_TIMEOUT, Cache
 from flask_caching.backends.nullcache import NullCache
 from flask_caching.backends.rediscache import RedisCache
 from flask_caching.utils import function_namespace
-from redis.exceptions import RedisError
+from redis.exceptions import LockError, RedisError
 
 from queries.data_version import data_version
 from settings import Settings, get_settings
@@ -149,7 +149,7 @@ class LockingCache(Cache):
                         self.set(key, result, timeout=fn.cache_timeout)
                     return result
                 finally:
-                    lock.release()
+                    _release(lock, fn.__qualname__)
             time.sleep(pause)
             pause = min(pause * 2, POLL_MAX_SECONDS)
             found = self.get(key)
@@ -168,7 +168,7 @@ class LockingCache(Cache):
         name = f"{getattr(backend, 'key_prefix', '')}lock:{key}"
         if isinstance(backend, RedisCache):
             return backend._write_client.lock(  # noqa: SLF001 - cachelib's client
-                name, timeout=settings.cache_lock_timeout, raise_on_release_error=False
+                name, timeout=settings.cache_lock_timeout
             )
         return _process_lock(name)
 
@@ -200,6 +200,16 @@ class LockingCache(Cache):
             self.add(version_key, self._memoize_make_version_hash(), timeout=timeout)
             version = self.get(version_key) or ""
         return fname, version + _data_version_tag()
+
+
+def _release(lock: Any, what: str) -> None:
+    """Release a key's lock; a Redis lock that expired meanwhile (the computation took
+    longer than ``TK_CACHE_LOCK_TIMEOUT``; another caller may hold it now) is left
+    alone."""
+    try:
+        lock.release()
+    except LockError:
+        log.warning("the lock of %s expired before its computation ended", what)
 
 
 def _data_version_tag() -> str:
