@@ -30,16 +30,17 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     "TK_CACHE_URL": ("redis://127.0.0.1:6379/0", "Redis URL when `TK_CACHE_TYPE=RedisCache`."),
     "TK_CACHE_TIMEOUT": ("900", "Seconds a cached query result or chart stays valid."),
     "TK_CACHE_LOCK_WAIT": (
-        "45",
+        "25",
         "Seconds a request waits for another worker's computation of the same cached "
         'result (one computation per cache key) before it shows the "database not '
-        'available right now" notice. Keep it above `TK_CACHE_LOCK_TIMEOUT`.',
+        'available right now" notice. Keep it above `TK_CACHE_LOCK_TIMEOUT` and below '
+        "gunicorn's `--timeout`.",
     ),
     "TK_CACHE_LOCK_TIMEOUT": (
-        "35",
+        "20",
         "Seconds after which the lock of one computation expires in Redis, so that a "
         "worker that died while computing does not block the key: the next waiter takes "
-        "over. Keep it above the longest computation (`TK_QUERY_TIMEOUT_MS` per query).",
+        "over. Keep it above one query's time limit (`TK_QUERY_TIMEOUT_MS`).",
     ),
     "TK_DATA_VERSION_TTL": (
         "30",
@@ -160,8 +161,8 @@ class Settings:
     identity_header: str = ""
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     demo_user: str = ""
-    cache_lock_wait: float = 45.0
-    cache_lock_timeout: float = 35.0
+    cache_lock_wait: float = 25.0
+    cache_lock_timeout: float = 20.0
     data_version_ttl: float = 30.0
     warm_at_start: bool = False
 

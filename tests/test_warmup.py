@@ -92,3 +92,24 @@ def test_w002_after_warm_up_a_first_page_view_runs_no_sql(browser_db, long_versi
         sa.event.remove(engine, "before_cursor_execute", count)
     assert statements == []
     assert dash_duo.get_logs() == []
+
+
+def test_w003_warm_up_at_start_runs_beside_serving_and_fills_the_cache(
+    browser_db, long_version_ttl
+):
+    thread = warm.warm_in_background(app)
+    assert thread.daemon  # the server neither waits for it nor is kept alive by it
+    thread.join(timeout=600)
+    assert not thread.is_alive()
+    statements: list[str] = []
+
+    def count(_conn, _cursor, sql, _params, _context, _many):
+        statements.append(sql)
+
+    engine = get_engine()
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        again = warm.warm(app)  # everything the background warm-up filled is a hit
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(again.computed) == 29 and statements == []
