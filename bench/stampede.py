@@ -118,6 +118,39 @@ def burst(base: str, bodies: list[dict], users: int) -> dict:
     }
 
 
+def measure(users: int, workers: int, threads: int, page: str, redis_url: str) -> dict:
+    """One cold burst and one warm burst (see the module docstring) on a fresh server;
+    the figures as a dict (seconds; ``statement_calls`` only on PostgreSQL)."""
+    from settings import get_settings
+
+    db_url = get_settings().reporting_db_url
+    store = redis.Redis.from_url(redis_url)
+    store.flushdb()
+    env = {
+        "TK_CACHE_TYPE": "RedisCache",
+        "TK_CACHE_URL": redis_url,
+        "GUNICORN_CMD_ARGS": f"--threads {threads}",  # gunicorn's own variable
+    }
+    with gunicorn_server("bench.server:server", env, workers=workers) as base:
+        deps = requests.get(base + "/_dash-dependencies", timeout=600).json()
+        output = next(d["output"] for d in deps if '"chart-body"' in d["output"])
+        bodies = _card_bodies(page, output)
+        store.flushdb()  # nothing a worker cached while starting
+        before = _statement_calls(db_url)
+        result = burst(base, bodies, users)
+        after = _statement_calls(db_url)
+        # The same burst again on the filled cache: what the page costs warm.
+        result["warm"] = burst(base, bodies, users)
+    store.flushdb()
+    result.update(page=page, workers=workers, threads=threads)
+    if before is not None and after is not None:
+        ran = {q: n - before.get(q, 0) for q, n in after.items() if n != before.get(q, 0)}
+        result["statement_calls"] = {
+            " ".join(q.split())[:120]: n for q, n in ran.items() if q.lstrip().startswith("SELECT")
+        }
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=30)
@@ -128,33 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", default="/hoitoonpaasy")
     parser.add_argument("--redis-url", default=redis_url())
     args = parser.parse_args(argv)
-    from settings import get_settings
-
-    db_url = get_settings().reporting_db_url
-    store = redis.Redis.from_url(args.redis_url)
-    store.flushdb()
-    env = {
-        "TK_CACHE_TYPE": "RedisCache",
-        "TK_CACHE_URL": args.redis_url,
-        "GUNICORN_CMD_ARGS": f"--threads {args.threads}",  # gunicorn's own variable
-    }
-    with gunicorn_server("bench.server:server", env, workers=args.workers) as base:
-        deps = requests.get(base + "/_dash-dependencies", timeout=600).json()
-        output = next(d["output"] for d in deps if '"chart-body"' in d["output"])
-        bodies = _card_bodies(args.page, output)
-        store.flushdb()  # nothing a worker cached while starting
-        before = _statement_calls(db_url)
-        result = burst(base, bodies, args.users)
-        after = _statement_calls(db_url)
-        # The same burst again on the filled cache: what the page costs warm.
-        result["warm"] = burst(base, bodies, args.users)
-    store.flushdb()
-    result.update(page=args.page, workers=args.workers, threads=args.threads)
-    if before is not None and after is not None:
-        ran = {q: n - before.get(q, 0) for q, n in after.items() if n != before.get(q, 0)}
-        result["statement_calls"] = {
-            " ".join(q.split())[:120]: n for q, n in ran.items() if q.lstrip().startswith("SELECT")
-        }
+    result = measure(args.users, args.workers, args.threads, args.page, args.redis_url)
     print(result)
     write_report({**report_head(), "stampede": result}, "stampede.json")
     return 0
