@@ -133,6 +133,25 @@ class LockingCache(Cache):
             return fn.uncached(*args, **kwargs)
         if found is not None:
             return found
+        try:
+            return self._wait_or_compute(fn, key, response_filter, args, kwargs)
+        except RedisError:
+            # Redis went away while waiting: compute rather than fail the request.
+            log.exception("cache lost while waiting; computing %s without it", fn.__qualname__)
+            return fn.uncached(*args, **kwargs)
+
+    def _wait_or_compute(
+        self,
+        fn: Any,
+        key: str,
+        response_filter: Callable[[Any], bool] | None,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        """After a miss on ``key``: take its lock, look again, compute and store; or
+        wait for the holder's stored result. Raises ``CacheWaitTimeout`` after
+        ``TK_CACHE_LOCK_WAIT`` seconds, and whatever the computation raises (nothing
+        stored then)."""
         settings = get_settings()
         lock = self._key_lock(key, settings)
         deadline = time.monotonic() + settings.cache_lock_wait
@@ -146,7 +165,7 @@ class LockingCache(Cache):
                         return found
                     result = fn.uncached(*args, **kwargs)
                     if response_filter is None or response_filter(result):
-                        self.set(key, result, timeout=fn.cache_timeout)
+                        self._store(key, result, fn)
                     return result
                 finally:
                     _release(lock, fn.__qualname__)
@@ -159,6 +178,14 @@ class LockingCache(Cache):
                 raise CacheWaitTimeout(
                     f"{fn.__qualname__}: no result within {settings.cache_lock_wait} s"
                 )
+
+    def _store(self, key: str, result: Any, fn: Any) -> None:
+        """Store a computed result; a cache that fails now loses it (logged) rather than
+        the request."""
+        try:
+            self.set(key, result, timeout=fn.cache_timeout)
+        except RedisError:
+            log.exception("cache not reachable; %s not stored", fn.__qualname__)
 
     def _key_lock(self, key: str, settings: Settings) -> Any:
         """The lock that one computation of ``key`` holds: a redis-py ``Lock`` that
@@ -210,6 +237,8 @@ def _release(lock: Any, what: str) -> None:
         lock.release()
     except LockError:
         log.warning("the lock of %s expired before its computation ended", what)
+    except RedisError:
+        log.exception("the lock of %s could not be released; it expires", what)
 
 
 def _data_version_tag() -> str:

@@ -39,6 +39,7 @@ from tests.conftest import fixture_db_url, use_reporting_db
 from tests.fixtures import foundation
 from tests.fixtures.common import create_fixture_db
 from tests.prerequisites import redis_url
+from tests.servers import free_port
 
 pytestmark = pytest.mark.postgres
 
@@ -420,3 +421,22 @@ def test_l009_delete_memoized_and_clear_still_invalidate(redis_client, pg_db):
         assert echo("b") == "bb" and calls == ["a", "b", "a", "b"]
         cache.clear()
         assert echo("a") == "aa" and calls == ["a", "b", "a", "b", "a"]
+
+
+def test_l010_a_cache_that_does_not_answer_computes_without_it(pg_db):
+    flask_app = Flask("lock-test-no-redis")
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    cache.init_app(
+        flask_app,
+        config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": nowhere, "CACHE_KEY_PREFIX": "x:"},
+    )
+    calls: list[int] = []
+
+    @cache.memoize()
+    def answer(tag: str) -> int:
+        calls.append(1)
+        return 42
+
+    with flask_app.app_context():
+        assert [answer("x"), answer("x")] == [42, 42]
+    assert len(calls) == 2  # nothing could be stored, and no request failed
