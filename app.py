@@ -179,6 +179,10 @@ def create_app(settings: Settings | None = None) -> Dash:
             app.server.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1
         )
     app.server.json.ensure_ascii = False  # JSON in UTF-8: Finnish letters stay readable
+    if settings.warm_at_start:
+        from warm import warm_in_background
+
+        warm_in_background(app)  # serving does not wait for it
     return app
 
 

@@ -29,6 +29,30 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     ),
     "TK_CACHE_URL": ("redis://127.0.0.1:6379/0", "Redis URL when `TK_CACHE_TYPE=RedisCache`."),
     "TK_CACHE_TIMEOUT": ("900", "Seconds a cached query result or chart stays valid."),
+    "TK_CACHE_LOCK_WAIT": (
+        "25",
+        "Seconds a request waits for another worker's computation of the same cached "
+        'result (one computation per cache key) before it shows the "database not '
+        'available right now" notice. Keep it above `TK_CACHE_LOCK_TIMEOUT` and below '
+        "gunicorn's `--timeout`.",
+    ),
+    "TK_CACHE_LOCK_TIMEOUT": (
+        "20",
+        "Seconds after which the lock of one computation expires in Redis, so that a "
+        "worker that died while computing does not block the key: the next waiter takes "
+        "over. Keep it above one query's time limit (`TK_QUERY_TIMEOUT_MS`).",
+    ),
+    "TK_DATA_VERSION_TTL": (
+        "30",
+        "Seconds each process remembers the reporting data's version "
+        "(`reporting_meta.data_version`, part of every cache key): a new load is "
+        "served within this time.",
+    ),
+    "TK_WARM_AT_START": (
+        "0",
+        "`1` fills the cache for every page's default view in a background thread when "
+        "the app starts (as `python -m warm` does); serving does not wait for it.",
+    ),
     "TK_HOST": ("127.0.0.1", "Address the server listens on (`make run`, `make serve`)."),
     "TK_PORT": ("8050", "Port the server listens on (`make run`, `make serve`)."),
     "TK_MIN_CELL_COUNT": (
@@ -152,6 +176,10 @@ class Settings:
     celery_broker_url: str = ""
     web_workers: int = 2
     web_threads: int = 4
+    cache_lock_wait: float = 25.0
+    cache_lock_timeout: float = 20.0
+    data_version_ttl: float = 30.0
+    warm_at_start: bool = False
 
     def __post_init__(self) -> None:
         # A minimum of 0 or 1 would switch small-count suppression off without a word.
@@ -191,6 +219,10 @@ class Settings:
             celery_broker_url=_env("TK_CELERY_BROKER_URL").strip(),
             web_workers=int(_env("TK_WEB_WORKERS")),
             web_threads=int(_env("TK_WEB_THREADS")),
+            cache_lock_wait=float(_env("TK_CACHE_LOCK_WAIT")),
+            cache_lock_timeout=float(_env("TK_CACHE_LOCK_TIMEOUT")),
+            data_version_ttl=float(_env("TK_DATA_VERSION_TTL")),
+            warm_at_start=_env("TK_WARM_AT_START") == "1",
         )
 
 

@@ -76,6 +76,8 @@ def _key_in_fresh_process() -> str:
         "PYTHONHASHSEED": "random",
         "TK_CACHE_TYPE": "RedisCache",
         "TK_CACHE_URL": REDIS_URL,
+        # The key carries the reporting data's version, read from the database.
+        "TK_REPORTING_DB_URL": get_settings().reporting_db_url,
     }
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
@@ -83,7 +85,7 @@ def _key_in_fresh_process() -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def test_r002_cache_keys_are_identical_across_processes(redis_app):
+def test_r002_cache_keys_are_identical_across_processes(reporting_db, redis_app):
     # Two interpreters with different hash seeds stand for two gunicorn workers sharing
     # one Redis (the key's tail is a version kept in the cache itself, so it is shared
     # too; with SimpleCache each process has its own cache and its own version).

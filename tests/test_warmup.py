@@ -1,0 +1,115 @@
+"""Warm-up (``warm``): after it, a browser's first view of every page runs no SQL on
+the reporting database — the warm keys are exactly the keys the page's callbacks use.
+
+Counted in this process with SQLAlchemy's ``before_cursor_execute`` event on the
+reporting engine: the Dash server runs in a thread here (``dash_duo``). The app
+database (decisions drawn on the charts) is read anew on every view by design and is
+not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import sqlalchemy as sa
+from dash.testing.wait import until
+
+import warm
+from app import app
+from charts.areas import ALL_AREAS
+from queries.data_version import forget_data_version
+from queries.engine import get_engine
+from settings import configure, get_settings
+from tests.servers import WAIT
+from translations import t
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def long_version_ttl():
+    # A page view must not re-read the data version just because the test is slow.
+    original = get_settings()
+    configure(replace(original, data_version_ttl=3600.0))
+    forget_data_version()
+    yield
+    configure(original)
+    forget_data_version()
+
+
+def test_w001_page_cards_are_every_card_of_every_page(browser_db):
+    calls = warm.page_cards(app)
+    pages = {area.path for area in ALL_AREAS}
+    assert {call.page for call in calls} == pages
+    charts = [call.chart for call in calls if call.kind == "chart"]
+    kpis = [call.chart for call in calls if call.kind == "kpi"]
+    # 7 + 3 + 2 + 4 charts on the area pages (README's table), 13 KPI cards on the
+    # overview (dashboards/overview.py KPI_IDS: 4 + 3 + 2 + 4).
+    assert len(charts) == len(set(charts)) == 16
+    assert len(kpis) == 13
+    # The default view: the time series, no phase starts, no filters in the request.
+    assert {(call.view, call.phases) for call in calls if call.kind == "chart"} == {("series", ())}
+    assert all(call.request["filters"] == {} for call in calls)
+
+
+def _drawn(dash_duo, path: str) -> None:
+    dash_duo.driver.get(dash_duo.server_url + path)
+    loading = t("card.loading", "fi")
+    if path == "/":
+        until(lambda: len(dash_duo.find_elements(".kpi-card")) == 13, timeout=WAIT)
+        until(
+            lambda: all(loading not in card.text for card in dash_duo.find_elements(".kpi-card")),
+            timeout=WAIT,
+        )
+    else:
+        until(
+            lambda: (
+                dash_duo.find_elements(".chart-card")
+                and len(dash_duo.find_elements(".chart-card .js-plotly-plot"))
+                == len(dash_duo.find_elements(".chart-card"))
+            ),
+            timeout=WAIT,
+        )
+
+
+def test_w002_after_warm_up_a_first_page_view_runs_no_sql(browser_db, long_version_ttl, dash_duo):
+    report = warm.warm(app)
+    assert report.failed == [] and len(report.computed) == 29
+    statements: list[str] = []
+
+    def count(_conn, _cursor, sql, _params, _context, _many):
+        statements.append(sql)
+
+    engine = get_engine()
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        dash_duo.start_server(app)
+        for area in ALL_AREAS:
+            _drawn(dash_duo, area.path)
+        dash_duo.driver.get("about:blank")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert statements == []
+    assert dash_duo.get_logs() == []
+
+
+def test_w003_warm_up_at_start_runs_beside_serving_and_fills_the_cache(
+    browser_db, long_version_ttl
+):
+    thread = warm.warm_in_background(app)
+    assert thread.daemon  # the server neither waits for it nor is kept alive by it
+    thread.join(timeout=600)
+    assert not thread.is_alive()
+    statements: list[str] = []
+
+    def count(_conn, _cursor, sql, _params, _context, _many):
+        statements.append(sql)
+
+    engine = get_engine()
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        again = warm.warm(app)  # everything the background warm-up filled is a hit
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(again.computed) == 29 and statements == []
