@@ -11,6 +11,9 @@ and the PowerPoint images), PostgreSQL at ``TK_TEST_POSTGRES_URL`` and Redis at
 - starts the machine's PostgreSQL cluster with ``pg_ctlcluster``, as root, when the URL
   points at this machine;
 - starts ``redis-server`` when the URL points at this machine;
+- loads PostgreSQL's statement counter ``pg_stat_statements`` (the cache-lock tests count
+  statements on the server) by adding it to ``shared_preload_libraries`` and restarting
+  the machine's cluster, as root, when the URL points at this machine;
 
 waits up to ``--wait`` seconds for what it started, and otherwise stops at once: one
 line per missing thing on stderr, saying how to get it, and exit status 1. A server on
@@ -129,6 +132,32 @@ def postgres_action(
     return Action((), line)
 
 
+def statements_action(
+    url: str, preloaded: str | None, is_root: bool, which: Which, versions: Sequence[str]
+):
+    """None when ``pg_stat_statements`` is in ``preloaded`` (the server's
+    ``shared_preload_libraries``, None when the server does not answer); else add it and
+    restart this machine's cluster (as root), or a line."""
+    if preloaded is None:
+        return None
+    libraries = [name.strip() for name in preloaded.split(",") if name.strip()]
+    if "pg_stat_statements" in libraries:
+        return None
+    host, port = _where(url.replace("+psycopg", ""))
+    line = (
+        "missing: PostgreSQL's pg_stat_statements is not loaded; add it to"
+        " shared_preload_libraries and restart the server"
+    )
+    version = versions[0] if versions else None
+    if host in LOCAL_HOSTS and is_root and version and which("pg_ctlcluster") and which("psql"):
+        value = ",".join([*libraries, "pg_stat_statements"])
+        conninfo = url.replace("+psycopg", "")
+        alter = ("psql", conninfo, "-c", f"ALTER SYSTEM SET shared_preload_libraries = '{value}'")
+        restart = ("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart")
+        return Action((alter, restart), line)
+    return Action((), line)
+
+
 def redis_action(url: str, problem: str | None, is_root: bool, which: Which):
     """None when Redis answers; else start ``redis-server`` on this machine, or a line."""
     if problem is None:
@@ -167,6 +196,18 @@ def postgres_problem(url: str) -> str | None:
     except psycopg.Error as exc:
         return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return None
+
+
+def preloaded_libraries(url: str) -> str | None:
+    """The server's ``shared_preload_libraries`` ("" when none), None when it does not
+    answer."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url.replace("+psycopg", ""), connect_timeout=3) as conn:
+            return str(conn.execute("SHOW shared_preload_libraries").fetchone()[0])
+    except psycopg.Error:
+        return None
 
 
 def redis_problem(url: str) -> str | None:
@@ -228,6 +269,17 @@ def missing(wait: float = 30.0) -> list[str]:
     )
     if pg is not None:
         lines.append(_carry_out(pg, lambda: postgres_problem(pg_url) is None, wait))
+    counter = statements_action(
+        pg_url, preloaded_libraries(pg_url), is_root, shutil.which, _postgres_versions()
+    )
+    if counter is not None:
+        lines.append(
+            _carry_out(
+                counter,
+                lambda: "pg_stat_statements" in (preloaded_libraries(pg_url) or ""),
+                wait,
+            )
+        )
     cache_url = redis_url()
     cache = redis_action(cache_url, redis_problem(cache_url), is_root, shutil.which)
     if cache is not None:

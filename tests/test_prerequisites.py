@@ -11,7 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-from tests.prerequisites import browser_action, postgres_action, redis_action
+from tests.prerequisites import (
+    browser_action,
+    postgres_action,
+    redis_action,
+    statements_action,
+)
 from tests.servers import ROOT, free_port
 
 
@@ -55,6 +60,29 @@ def test_p002_postgres_started_only_here_and_as_root():
     )
     assert remote.commands == () and "db.example:6543" in remote.line
     assert "TK_TEST_POSTGRES_URL" in remote.line
+
+
+def test_p006_statement_counter_loaded_here_as_root_keeping_other_libraries():
+    local = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    tools = _which("pg_ctlcluster", "psql")
+    assert statements_action(local, "pg_stat_statements", True, tools, ["15"]) is None
+    assert statements_action(local, "auto_explain, pg_stat_statements", True, tools, ["15"]) is None
+    assert statements_action(local, None, True, tools, ["15"]) is None  # down: started first
+    load = statements_action(local, "auto_explain", True, tools, ["15"])
+    assert load.commands == (
+        (
+            "psql",
+            "postgresql://postgres@127.0.0.1:5432/test",
+            "-c",
+            "ALTER SYSTEM SET shared_preload_libraries = 'auto_explain,pg_stat_statements'",
+        ),
+        ("pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"),
+    )
+    for action in (
+        statements_action(local, "", False, tools, ["15"]),  # not root
+        statements_action("postgresql+psycopg://u@db.example/x", "", True, tools, ["15"]),
+    ):
+        assert action.commands == () and "pg_stat_statements" in action.line
 
 
 def test_p003_redis_started_here_with_the_urls_port():
