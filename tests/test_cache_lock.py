@@ -146,7 +146,8 @@ def test_l001_threads_on_redis_run_each_query_once(pg_db, redis_client):
     # with its parameters ran exactly once for all 24 callers (the data version too:
     # one thread per process reads it).
     assert executed and set(executed.values()) == {1}, executed
-    assert any("client_contacts" in sql for sql, _params in executed)
+    # ... the chart's counts among them (from the access-visit aggregate).
+    assert any("agg_access_visits" in sql for sql, _params in executed)
 
 
 _WORKER = """
@@ -237,11 +238,11 @@ def test_l002_processes_sharing_redis_run_the_chart_queries_once(
     after = _statement_calls(engine, database)
     engine.dispose()
     ran = {q: after[q] - before.get(q, 0) for q in after if after[q] != before.get(q, 0)}
-    contacts = {q: n for q, n in ran.items() if "client_contacts" in q}
+    contacts = {q: n for q, n in ran.items() if "agg_access_visits" in q}
     targets = {q: n for q, n in ran.items() if "FROM targets" in q}
     # Counted by PostgreSQL itself, for 24 callers in 4 processes: the chart's count
-    # over the contacts once; the targets statement twice, once per key — the chart
-    # has a programme target (indicator hoitotakuu-lakisaateinen) and a legal deadline
+    # over the access visits (their monthly aggregate) once; the targets statement
+    # twice, once per key — the chart has a programme target (indicator hoitotakuu-lakisaateinen) and a legal deadline
     # (lakisaateinen-maaraaika-perusterveydenhuolto), two calls of targets_for.
     assert contacts and set(contacts.values()) == {1}, ran
     assert list(targets.values()) == [2], ran
