@@ -242,7 +242,8 @@ def test_l002_processes_sharing_redis_run_the_chart_queries_once(
     targets = {q: n for q, n in ran.items() if "FROM targets" in q}
     # Counted by PostgreSQL itself, for 24 callers in 4 processes: the chart's count
     # over the access visits (their monthly aggregate) once; the targets statement
-    # twice, once per key — the chart has a programme target (indicator hoitotakuu-lakisaateinen) and a legal deadline
+    # twice, once per key — the chart has a programme target (indicator
+    # hoitotakuu-lakisaateinen) and a legal deadline
     # (lakisaateinen-maaraaika-perusterveydenhuolto), two calls of targets_for.
     assert contacts and set(contacts.values()) == {1}, ran
     assert list(targets.values()) == [2], ran
