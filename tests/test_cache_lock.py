@@ -62,6 +62,15 @@ def redis_client():
     client.flushdb()
 
 
+@pytest.fixture(autouse=True)
+def _cache_app_restored():
+    """flask-caching's ``init_app`` makes the last app initialised the one the shared
+    ``cache`` uses outside an app context; give it back to the app after each test."""
+    original = cache.app
+    yield
+    cache.app = original
+
+
 def _app(cache_type: str) -> Flask:
     flask_app = Flask(f"lock-test-{cache_type}")
     config = {"CACHE_TYPE": cache_type, "CACHE_KEY_PREFIX": "tklock:"}
