@@ -34,6 +34,7 @@ def redis_app():
         )
     client.flushdb()
     flask_app = Flask("redis-cache-test")
+    original = cache.app  # init_app makes flask_app the one used outside a context
     cache.init_app(
         flask_app,
         config={
@@ -43,6 +44,7 @@ def redis_app():
         },
     )
     yield flask_app, client
+    cache.app = original
     client.flushdb()
 
 
