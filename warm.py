@@ -176,8 +176,28 @@ def warm_in_background(dash_app: Any) -> threading.Thread:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m warm``: warm the configured cache; exit 1 when any card failed."""
-    del argv
+    """``python -m warm``: warm the configured cache; exit 1 when any card failed, 2
+    when the configured cache is not one the servers share (nothing to warm)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m warm",
+        description="Fill the shared cache (TK_CACHE_TYPE=RedisCache at TK_CACHE_URL) for"
+        " the default view of every page, as a browser's first visit would.",
+    )
+    parser.parse_args(argv)
+    from settings import get_settings
+
+    cache_type = get_settings().cache_type
+    if cache_type != "RedisCache":
+        # A SimpleCache or NullCache lives and dies with this command: warming it would
+        # report success and leave the servers' cache as cold as before.
+        print(
+            f"warm-up: TK_CACHE_TYPE is {cache_type}, a cache of this process only;"
+            " set TK_CACHE_TYPE=RedisCache and TK_CACHE_URL as the servers have",
+            file=sys.stderr,
+        )
+        return 2
     from app import app as dash_app
 
     report = warm(dash_app, progress=print)

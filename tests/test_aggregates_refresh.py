@@ -113,6 +113,32 @@ def test_a_view_of_the_same_name_is_left_alone_and_read(url):
 
 
 @pytest.mark.postgres
+def test_a_materialized_view_of_the_same_name_is_left_alone(request):
+    # A county refreshes its own materialized view; the refresh must neither fail on
+    # it (DROP TABLE refuses one) nor stop rebuilding the other aggregates.
+    engine = sa.create_engine(request.getfixturevalue("postgres_database_factory")())
+    try:
+        create_fixture_db(engine, ROWS)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE agg_bookings"))
+            conn.execute(
+                sa.text(
+                    "CREATE MATERIALIZED VIEW agg_bookings AS"
+                    " SELECT DATE '2024-01-01' AS month, 'TA01' AS unit_id,"
+                    " TRUE AS booked_electronically, 99 AS n, 0 AS key_sum"
+                )
+            )
+            conn.execute(sa.text("DELETE FROM agg_access_visits"))
+        refresh(engine)
+        assert _rows(engine, "SELECT SUM(n) FROM agg_bookings") == [(99,)]
+        # The access-type visits are back in the rebuilt table: contacts 1-3 and the
+        # remote one, 5 (no assessment recorded); 4 was cancelled.
+        assert _rows(engine, "SELECT SUM(n) FROM agg_access_visits") == [(4,)]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
 def test_postgres_refresh_indexes_and_analyses(request):
     url = request.getfixturevalue("postgres_database_factory")()
     engine = sa.create_engine(url)

@@ -113,3 +113,19 @@ def test_w003_warm_up_at_start_runs_beside_serving_and_fills_the_cache(
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
     assert len(again.computed) == 29 and statements == []
+
+
+def test_w004_the_command_refuses_a_cache_the_servers_do_not_share(capsys):
+    # A SimpleCache is this process's own: warming it would change nothing the servers
+    # read, so the command says so and exits 2 without computing a card.
+    original = get_settings()
+    configure(replace(original, cache_type="SimpleCache"))
+    try:
+        assert warm.main([]) == 2
+    finally:
+        configure(original)
+    assert "TK_CACHE_TYPE is SimpleCache" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as done:
+        warm.main(["--help"])
+    assert done.value.code == 0
+    assert "python -m warm" in capsys.readouterr().out

@@ -23,7 +23,12 @@ DATA_VERSION = "data_version"
 
 
 def _views(conn: sa.Connection) -> set[str]:
-    return set(sa.inspect(conn).get_view_names())
+    """Names that are the county's own views, materialized ones included (PostgreSQL)."""
+    inspector = sa.inspect(conn)
+    names = set(inspector.get_view_names())
+    if conn.dialect.name == "postgresql":
+        names |= set(inspector.get_materialized_view_names())
+    return names
 
 
 def _rebuild(conn: sa.Connection, aggregate: Aggregate) -> None:
@@ -64,7 +69,7 @@ def rebuild(conn: sa.Connection, report: Report | None = None) -> str:
             continue
         _rebuild(conn, aggregate)
         if report:
-            report(f"  {aggregate.table.name} rebuilt ({time.monotonic() - started:.1f} s)")
+            report(f"  {aggregate.table.name} rebuilt (at {time.monotonic() - started:.1f} s)")
     meta = schema.reporting_meta
     conn.execute(meta.delete().where(meta.c.key == DATA_VERSION))
     conn.execute(meta.insert().values(key=DATA_VERSION, value=version))
