@@ -28,6 +28,16 @@ def celery_app(broker_url: str) -> Celery:
     app.conf.update(
         result_expires=RESULT_EXPIRES_S,
         broker_connection_retry_on_startup=True,
+        # Queuing an export retries a broker that does not answer for about 2 s, not
+        # Celery's default 3 tries with growing pauses (about 19 s of a hung request);
+        # then http_errors answers 503 with a message.
+        broker_connection_timeout=2,
+        task_publish_retry_policy={
+            "max_retries": 2,
+            "interval_start": 0,
+            "interval_step": 0.5,
+            "interval_max": 1,
+        },
         # A worker process takes one export at a time (each drives a browser), so a
         # long deck does not hold queued ones that another process could start.
         worker_prefetch_multiplier=1,

@@ -11,9 +11,9 @@
   (``/_dash-component-suites/...``, plotly.min.js is 4.8 MB) and the files of
   ``assets/``. Their compressed bytes are kept in memory, keyed by the file (a
   component-suite file by its path without Dash's fingerprint, which cannot change
-  while the process runs; an asset by its path and modification time). The keys are
-  bounded by the files that exist: Dash answers 404 for a path it did not register, and
-  no other response is cached.
+  while the process runs; an asset by its resolved path and modification time, however
+  the URL spells the path). The keys are bounded by the files that exist: Dash answers
+  404 for a path it did not register, and no other response is cached.
 - **Cache lifetimes**: a fingerprinted file (Dash's ``name.v<version>m<hash>.js``, or an
   asset with Dash's ``?m=<modified>``) changes its URL when its content changes, so it
   gets ``Cache-Control: public, max-age=31536000, immutable`` (a year: the browser does
@@ -81,6 +81,7 @@ def init_delivery(dash_app: Dash) -> None:
     server.extensions["tk-static-compress"] = static  # tests look into its cache
     dynamic = copy.copy(static)  # the same settings without the cache
     dynamic.cache = dynamic.cache_key = None
+    assets = os.path.realpath(dash_app.config.assets_folder)
 
     @server.after_request
     def _deliver(response: Response) -> Response:
@@ -91,7 +92,10 @@ def init_delivery(dash_app: Dash) -> None:
         else:
             path = _asset_file(dash_app, request)
             if path is not None and response.status_code == 200 and os.path.isfile(path):
-                key = f"assets/{request.view_args['filename']}@{os.stat(path).st_mtime_ns}"
+                # Keyed by the file itself, not by the URL's spelling of it: "x/../a.css"
+                # and "./a.css" are the same file and must not each add an entry.
+                real = os.path.relpath(os.path.realpath(path), assets)
+                key = f"assets/{real}@{os.stat(path).st_mtime_ns}"
                 fingerprinted = "m" in request.args
                 # send_file streams the file; as one piece it can be compressed and cached.
                 response.direct_passthrough = False

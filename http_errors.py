@@ -17,14 +17,18 @@ shown after a link inside the app, is no address of its own.
 from __future__ import annotations
 
 import html
+import logging
 
 from dash import Dash, get_relative_path
 from dash._pages import _path_to_page
 from flask import Response, abort, jsonify, request
+from kombu.exceptions import OperationalError as KombuOperationalError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from settings import get_settings
 from translations import normalise_language, quote_value, t
+
+log = logging.getLogger(__name__)
 
 NOT_FOUND_MODULE = "not_found_404"  # Dash Pages' name of the in-app 404 page
 
@@ -88,6 +92,15 @@ def init_http_errors(app: Dash) -> None:
             response.status_code = 404
             return response
         return error_page(404, t("http.not_found_title", lang), message, lang)
+
+    @server.errorhandler(KombuOperationalError)
+    def _jobs_unavailable(error: KombuOperationalError):
+        # The Celery broker (TK_CELERY_BROKER_URL) does not answer: a PowerPoint export
+        # cannot be queued. Said in the user's language, logged without a traceback.
+        log.warning("background job not queued, broker unavailable: %s", error)
+        response = jsonify({"error": t("http.jobs_unavailable", _lang())})
+        response.status_code = 503
+        return response
 
     @server.errorhandler(MethodNotAllowed)
     def _method_not_allowed(error: MethodNotAllowed):

@@ -8,6 +8,7 @@ Secrets (database passwords) only ever arrive through the environment.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,6 +194,14 @@ class Settings:
             raise ValueError("TK_CELERY_BROKER_URL must be a redis:// or rediss:// URL")
         if self.web_workers < 1 or self.web_threads < 1:
             raise ValueError("TK_WEB_WORKERS and TK_WEB_THREADS must be at least 1")
+        # A lock without expiry (redis-py takes 0 as "none") would let a dead worker
+        # block its key for good; a wait of 0 or less fails every waiter at once.
+        if not (math.isfinite(self.cache_lock_wait) and self.cache_lock_wait > 0):
+            raise ValueError("TK_CACHE_LOCK_WAIT must be a number of seconds above 0")
+        if not (math.isfinite(self.cache_lock_timeout) and self.cache_lock_timeout >= 1):
+            raise ValueError("TK_CACHE_LOCK_TIMEOUT must be a number of seconds, at least 1")
+        if not (math.isfinite(self.data_version_ttl) and self.data_version_ttl >= 0):
+            raise ValueError("TK_DATA_VERSION_TTL must be a number of seconds, 0 or more")
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -143,8 +143,14 @@ def _refresh_aggregates(parser: argparse.ArgumentParser, url: str) -> int:
 
     try:
         engine = sa.create_engine(url)
-    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+        # ImportError: a dialect whose driver is not installed (mysql://, ...).
         parser.error(f"--url: {exc}")
+    if engine.dialect.name == "duckdb":
+        database = engine.url.database or ""
+        if database not in ("", ":memory:") and not Path(database).is_file():
+            # DuckDB would create an empty file and then fail on the missing tables.
+            parser.error(f"--url: no DuckDB file at {database}")
     try:
         version = refresh(engine, _report)
     except sa.exc.SQLAlchemyError as exc:

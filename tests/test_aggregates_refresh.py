@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from reporting.__main__ import main
 from reporting.aggregates import ALL
+from reporting.aggregates import refresh as refresh_module
 from reporting.aggregates.refresh import refresh
 from tests.fixtures.common import base_tables, contact, create_fixture_db
 
@@ -139,6 +140,34 @@ def test_a_materialized_view_of_the_same_name_is_left_alone(request):
 
 
 @pytest.mark.postgres
+def test_readers_are_not_blocked_while_the_new_rows_are_built(request, monkeypatch):
+    # While refresh builds the new rows (the long part), another session reads every
+    # live aggregate at once; a lock wait over 2 s fails the read. Only the swaps at
+    # the end take the live tables' locks.
+    url = request.getfixturevalue("postgres_database_factory")()
+    engine = sa.create_engine(url)
+    reader = sa.create_engine(url, connect_args={"options": "-c lock_timeout=2000"})
+    try:
+        create_fixture_db(engine, ROWS)
+        built: list[str] = []
+        fill = refresh_module._fill_staging
+
+        def fill_then_read(conn, aggregate):
+            fill(conn, aggregate)
+            built.append(aggregate.table.name)
+            with reader.connect() as other:
+                for name in built:
+                    other.execute(sa.text(f'SELECT COUNT(*) FROM "{name}"'))  # noqa: S608
+
+        monkeypatch.setattr(refresh_module, "_fill_staging", fill_then_read)
+        refresh(engine)
+        assert built == [a.table.name for a in ALL]
+    finally:
+        reader.dispose()
+        engine.dispose()
+
+
+@pytest.mark.postgres
 def test_postgres_refresh_indexes_and_analyses(request):
     url = request.getfixturevalue("postgres_database_factory")()
     engine = sa.create_engine(url)
@@ -174,6 +203,18 @@ def test_cli_bad_url_is_a_clean_error(capsys):
     assert main(["refresh-aggregates", "--url", url]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: cannot refresh the aggregates") and "Traceback" not in err
+
+
+def test_cli_driver_missing_or_file_missing_is_one_line_and_writes_nothing(tmp_path, capsys):
+    # A dialect whose driver is not installed, and a DuckDB file that does not exist
+    # (DuckDB would have created an empty one): a usage error, no file left behind.
+    for url in ("mysql://x@127.0.0.1/y", f"duckdb:///{tmp_path}/missing.duckdb"):
+        with pytest.raises(SystemExit) as done:
+            main(["refresh-aggregates", "--url", url])
+        assert done.value.code == 2
+        err = capsys.readouterr().err
+        assert "--url" in err and "Traceback" not in err, url
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_ensure_demo_builds_the_aggregates_of_an_older_file(tmp_path, capsys):

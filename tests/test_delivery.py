@@ -198,6 +198,30 @@ def test_d006_static_files_are_compressed_once_per_process(client, monkeypatch):
     assert len(calls) == 2
 
 
+def test_d010_spellings_of_one_asset_share_one_compressed_copy(client, monkeypatch):
+    """``x/../f.css``, ``./f.css`` and ``f.css`` are one file: one compression and one
+    cache entry, not one per spelling (else any client could fill the memory)."""
+    calls: list[int] = []
+    original = flask_compress._compress_data
+
+    def counting(app, data, algorithm):
+        calls.append(len(data))
+        return original(app, data, algorithm)
+
+    monkeypatch.setattr(flask_compress, "_compress_data", counting)
+    cache = client.application.extensions["tk-static-compress"].cache.data
+    cache.clear()
+    name = sorted(p.name for p in (ROOT / "assets").glob("*.css"))[0]
+    bodies = []
+    for spelling in (name, f"./{name}", f"x/../{name}", f"x1/../{name}", f"./x/./../{name}"):
+        answer = client.get(f"/assets/{spelling}", headers={"Accept-Encoding": "gzip"})
+        assert answer.status_code == 200, spelling
+        bodies.append(gzip.decompress(answer.data))
+    assert len(set(bodies)) == 1
+    assert len(calls) == 1
+    assert len(cache) == 1
+
+
 def test_d007_gunicorn_settings_come_from_the_environment():
     code = (
         "import runpy; c = runpy.run_path('gunicorn.conf.py'); "

@@ -329,3 +329,21 @@ def test_h012_card_callback_itself_names_an_unknown_chart():
     body = str(chart_card_body({"chart": "ei-ole", "filters": {}, "lang": "fi"}))
     assert "Pyyntöä ei palveltu, koska kuvaajaa \u201dei-ole\u201d ei ole." in body
     assert "Raportointitietokantaan" not in body
+
+
+def test_h090_an_unreachable_job_broker_is_a_503_in_finnish_without_a_traceback():
+    # What Celery raises when TK_CELERY_BROKER_URL does not answer while an export is
+    # queued: the handler answers instead of Flask's 500.
+    from kombu.exceptions import OperationalError
+
+    from app import app as dash_app
+
+    server = dash_app.server
+    with server.test_request_context("/_dash-update-component", method="POST"):
+        response = server.make_response(
+            server.handle_user_exception(OperationalError("Error 111 connecting"))
+        )
+    assert response.status_code == 503
+    message = response.get_json()["error"]
+    assert message.startswith("PowerPoint-vienti ei ole juuri nyt käytettävissä")
+    assert "Traceback" not in message and "111" not in message

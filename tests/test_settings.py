@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from settings import PROJECT_ROOT, SETTINGS_DOC, Settings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -32,3 +34,23 @@ def test_s003_environment_overrides(monkeypatch):
     settings = Settings.from_env()
     assert settings.reporting_db_url == "postgresql+psycopg://u@db/warehouse"
     assert settings.min_cell_count == 10 and settings.cache_type == "RedisCache"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TK_CACHE_LOCK_WAIT", "0"),
+        ("TK_CACHE_LOCK_WAIT", "-1"),
+        ("TK_CACHE_LOCK_WAIT", "nan"),
+        ("TK_CACHE_LOCK_TIMEOUT", "0"),
+        ("TK_CACHE_LOCK_TIMEOUT", "0.0004"),
+        ("TK_CACHE_LOCK_TIMEOUT", "inf"),
+        ("TK_DATA_VERSION_TTL", "-1"),
+    ],
+)
+def test_s010_lock_and_version_times_out_of_range_are_refused(monkeypatch, name, value):
+    # TK_CACHE_LOCK_TIMEOUT=0 would be a lock without expiry (a dead worker's key
+    # blocked for good); a wait of 0 fails every waiter at once.
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env()

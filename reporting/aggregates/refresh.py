@@ -31,9 +31,14 @@ def _views(conn: sa.Connection) -> set[str]:
     return names
 
 
-def _rebuild(conn: sa.Connection, aggregate: Aggregate) -> None:
-    name = aggregate.table.name
-    staging = aggregate.table.to_metadata(sa.MetaData(), name=f"{name}__new")
+def _staging_name(aggregate: Aggregate) -> str:
+    return f"{aggregate.table.name}__new"
+
+
+def _fill_staging(conn: sa.Connection, aggregate: Aggregate) -> None:
+    """Build the aggregate's new rows in a staging table beside the live one (the long
+    part of a refresh: readers of the live table are not blocked meanwhile)."""
+    staging = aggregate.table.to_metadata(sa.MetaData(), name=_staging_name(aggregate))
     staging.drop(conn, checkfirst=True)
     staging.create(conn)
     columns = ", ".join(f'"{c.name}"' for c in aggregate.table.columns)
@@ -44,8 +49,15 @@ def _rebuild(conn: sa.Connection, aggregate: Aggregate) -> None:
     if lists:
         insert = insert.bindparams(*(sa.bindparam(name, expanding=True) for name in lists))
     conn.execute(insert, params)
+
+
+def _swap_in(conn: sa.Connection, aggregate: Aggregate) -> None:
+    """Replace the live table by its staging table and index it. On PostgreSQL the DROP
+    locks the live table until the transaction commits, so the swaps come last, after
+    every staging table is filled: readers wait milliseconds, not the whole refresh."""
+    name = aggregate.table.name
     conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}"'))
-    conn.execute(sa.text(f'ALTER TABLE "{staging.name}" RENAME TO "{name}"'))
+    conn.execute(sa.text(f'ALTER TABLE "{_staging_name(aggregate)}" RENAME TO "{name}"'))
     for index_columns in aggregate.indexes:
         quoted = ", ".join(f'"{c}"' for c in index_columns)
         index = f"ix_{name}_{'_'.join(index_columns)}"
@@ -62,14 +74,16 @@ def rebuild(conn: sa.Connection, report: Report | None = None) -> str:
     started = time.monotonic()
     version = datetime.now(UTC).isoformat(timespec="seconds")
     views = _views(conn)
+    tables = [aggregate for aggregate in ALL if aggregate.table.name not in views]
     for aggregate in ALL:
-        if aggregate.table.name in views:
-            if report:
-                report(f"  {aggregate.table.name}: a view, left as provided")
-            continue
-        _rebuild(conn, aggregate)
+        if aggregate.table.name in views and report:
+            report(f"  {aggregate.table.name}: a view, left as provided")
+    for aggregate in tables:
+        _fill_staging(conn, aggregate)
         if report:
-            report(f"  {aggregate.table.name} rebuilt (at {time.monotonic() - started:.1f} s)")
+            report(f"  {aggregate.table.name} built (at {time.monotonic() - started:.1f} s)")
+    for aggregate in tables:
+        _swap_in(conn, aggregate)
     meta = schema.reporting_meta
     conn.execute(meta.delete().where(meta.c.key == DATA_VERSION))
     conn.execute(meta.insert().values(key=DATA_VERSION, value=version))
