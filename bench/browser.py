@@ -108,6 +108,17 @@ return performance.getEntriesByType('resource')
 """
 
 
+def _open_until_ready(driver, url: str, loading_text: str) -> None:
+    """Open ``url`` in the current tab and wait until it is ready (``READY_JS``);
+    RuntimeError after ``WAIT`` seconds."""
+    driver.get(url)
+    deadline = time.monotonic() + WAIT
+    while not driver.execute_script(READY_JS, loading_text):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} was not ready within {WAIT:.0f} s")
+        time.sleep(0.05)
+
+
 def load_page(driver, url: str, loading_text: str) -> dict:
     """Open ``url`` in a fresh tab, wait until it is ready; the tab's metrics, the
     elapsed time and the callback responses (see the module's docstring)."""
@@ -119,12 +130,7 @@ def load_page(driver, url: str, loading_text: str) -> dict:
         driver.close()
         driver.switch_to.window(current)
     driver.execute_cdp_cmd("Performance.enable", {"timeDomain": "threadTicks"})
-    driver.get(url)
-    deadline = time.monotonic() + WAIT
-    while not driver.execute_script(READY_JS, loading_text):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{url} was not ready within {WAIT:.0f} s")
-        time.sleep(0.05)
+    _open_until_ready(driver, url, loading_text)
     ready_ms = driver.execute_script("return performance.now()")
     metrics = {
         m["name"]: m["value"]
@@ -170,12 +176,7 @@ def profile_page(driver, url: str, loading_text: str) -> dict[str, dict[str, flo
     driver.execute_cdp_cmd("Profiler.enable", {})
     driver.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": 200})
     driver.execute_cdp_cmd("Profiler.start", {})
-    driver.get(url)
-    deadline = time.monotonic() + WAIT
-    while not driver.execute_script(READY_JS, loading_text):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{url} was not ready within {WAIT:.0f} s")
-        time.sleep(0.05)
+    _open_until_ready(driver, url, loading_text)
     profile = driver.execute_cdp_cmd("Profiler.stop", {})["profile"]
     driver.execute_cdp_cmd("Profiler.disable", {})
     nodes = {node["id"]: node for node in profile["nodes"]}
