@@ -11,6 +11,7 @@ import logging
 
 import dash_bootstrap_components as dbc
 from dash import Dash, State, get_relative_path, html, page_container
+from dash._utils import to_json
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -23,6 +24,7 @@ from http_delivery import init_delivery
 from http_errors import init_http_errors
 from meetings import db as app_db
 from queries.cache import init_cache
+from response_cache import init_response_cache
 from settings import Settings, configure, get_settings
 from translations import normalise_language, t
 
@@ -75,11 +77,31 @@ def client_config_script() -> str:
 
 class DashboardApp(Dash):
     """Dash with the client configuration rendered into every page; ``jobs`` is its
-    background-callback manager (``background_jobs``)."""
+    background-callback manager (``background_jobs``). The callback map and the shell
+    layout are serialised once per process: every page view asks for both, and
+    neither changes while the process runs (the map is complete after Dash's set-up,
+    which ``dash_requests.complete_setup_first`` finishes before any request)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.jobs = kwargs.get("background_callback_manager")
+        self._serialised: dict[str, str] = {}
+
+    def _once(self, name: str, build) -> str:
+        # Two threads may both build it at first; they build the same text.
+        if name not in self._serialised:
+            self._serialised[name] = to_json(build())
+        return self._serialised[name]
+
+    def dependencies(self):
+        text = self._once("dependencies", lambda: self._callback_list)
+        return self.backend.make_response(text, content_type="application/json")
+
+    def serve_layout(self):
+        if self._layout_is_function:  # a layout per request: as Dash does
+            return super().serve_layout()
+        text = self._once("layout", self.get_layout)
+        return self.backend.make_response(text, mimetype="application/json")
 
     def interpolate_index(self, **kwargs):
         page = super().interpolate_index(**kwargs)
@@ -172,6 +194,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         )
     init_api(app.server, settings.url_prefix)
     init_dash_requests(app)  # malformed requests to Dash's endpoints: 4xx, not 500
+    init_response_cache(app)  # after the checks: only answers to checked requests
     init_http_errors(app)  # unknown paths 404, wrong methods 405, in Finnish
     init_security_headers(app.server)
     if settings.proxy_fix:

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from dash import Input, Output, State, callback, clientside_callback
 
 from callbacks.address import shown_address
@@ -13,6 +15,8 @@ from queries.engine import DATABASE_ERRORS
 from queries.reference import data_window
 from queries.units import AREA, MUNICIPALITY, UNIT, hierarchy_nodes
 from translations import t
+
+log = logging.getLogger(__name__)
 
 # The unit control's groups, in order, and the value of each group's heading (an
 # option that cannot be chosen; "#" is never part of a node id).
@@ -55,6 +59,8 @@ def unit_options(selected, state):
     try:
         nodes = hierarchy_nodes()
     except DATABASE_ERRORS:
+        # Logged as a warning: this answer is then not kept whole (response_cache).
+        log.warning("unit list not readable for the unit control", exc_info=True)
         chosen = [selected] if isinstance(selected, str) and selected else []
         return (
             [county_option(lang), *({"label": node, "value": node} for node in chosen)],
@@ -80,6 +86,7 @@ def month_choices(_selected, start, end, state):
     try:
         last = data_window()[1]
     except DATABASE_ERRORS:
+        log.warning("data window not readable for the month selects", exc_info=True)
         last = None
     chosen = tuple(value for value in (start, end) if isinstance(value, str))
     months = month_options(last, chosen)

@@ -9,12 +9,11 @@ so two people exporting the same page at the same moment get separate jobs.
 
 from __future__ import annotations
 
-import uuid
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from charts.catalog import CHARTS
+from response_cache import page_token
 from translations import t
 
 IDS = {
@@ -93,7 +92,7 @@ def export_panel(page_slug: str, chart_ids: tuple[str, ...], lang: str) -> html.
                     "page": page_slug,
                     "charts": list(chart_ids),
                     "lang": lang,
-                    "token": uuid.uuid4().hex,
+                    "token": page_token(),
                 },
             ),
             dcc.Download(id=IDS["download"]),

@@ -12,7 +12,6 @@ built anew from it.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
@@ -28,9 +27,9 @@ from dashboards._export import export_panel
 from dashboards._filters import filter_bar
 from queries.engine import DATABASE_ERRORS
 from queries.units import resolve_selection
+from response_cache import PAGE_STATE, page_token  # PAGE_STATE: which page shows what
 from translations import notice_text, t
 
-PAGE_STATE = "page-state"  # the store saying which page shows which address
 SHOWN = "shown_"  # the keyword under which the router passes that store's data
 
 
@@ -67,7 +66,7 @@ def page_state(key: str, address: Address) -> dcc.Store:
     late callback answer meant for an earlier build of the page from one for this one."""
     return dcc.Store(
         id=PAGE_STATE,
-        data={"page": key, "search": address.search(), "token": uuid.uuid4().hex},
+        data={"page": key, "search": address.search(), "token": page_token()},
     )
 
 

@@ -737,6 +737,15 @@ def previous_meeting(meeting: Mapping) -> dict | None:
     return get_meeting(found) if found is not None else None
 
 
+def records_version() -> int:
+    """The number of the last change written to the app database (0 when none): every
+    write through this module logs one (``_log``), so the number changes with every
+    series, meeting, agenda item, decision or need saved. ``response_cache`` keys the
+    answers that show decisions with it."""
+    with db.engine().connect() as conn:
+        return int(conn.execute(sa.select(sa.func.max(changes.c.id))).scalar() or 0)
+
+
 def decisions_for_chart(chart_id: str) -> list[dict]:
     """The decisions and actions recorded on agenda items of ``chart_id`` (any
     meeting, any filters), by date: what the chart's markers show."""

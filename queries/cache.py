@@ -50,6 +50,16 @@ class CacheWaitTimeout(TimeoutError):
     now" notice, as for a statement time-out."""
 
 
+_on_clear: list[Callable[[], None]] = []
+
+
+def on_clear(forget: Callable[[], None]) -> None:
+    """Have ``cache.clear()`` call ``forget`` too (an in-process copy of cached values
+    must not outlive the shared cache's entries)."""
+    if forget not in _on_clear:
+        _on_clear.append(forget)
+
+
 _process_locks: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
 _process_locks_guard = threading.Lock()
 
@@ -198,6 +208,13 @@ class LockingCache(Cache):
                 name, timeout=settings.cache_lock_timeout
             )
         return _process_lock(name)
+
+    def clear(self) -> bool:
+        """flask-caching's ``clear``, after dropping the in-process copies registered
+        with ``on_clear`` (``response_cache``)."""
+        for forget in _on_clear:
+            forget()
+        return super().clear()
 
     def _memoize_version(
         self,

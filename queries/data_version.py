@@ -1,4 +1,4 @@
-"""The version of the data in the reporting database, for the cache keys.
+"""The load's metadata (``reporting_meta``) and the data version in the cache keys.
 
 The load writes ``reporting_meta.data_version`` (an ISO timestamp) after every load;
 when it is missing ``data_as_of`` stands in, and then "". Every memoized result's cache
@@ -6,8 +6,13 @@ key carries it (``queries.cache``), so a new load is served from new keys and ne
 mixed with results of the previous one.
 
 Reading it on every cache look-up would put a query on the warm path, so each process
-remembers it for ``TK_DATA_VERSION_TTL`` seconds: a new load is seen within that time.
-One thread per process reads it; the others wait for that read.
+remembers the whole ``reporting_meta`` table (a few rows: the version, ``data_as_of``,
+``data_from``, the county, …) for ``TK_DATA_VERSION_TTL`` seconds: a new load is seen
+within that time, and the metadata a page shows always belongs to the version its
+results were cached under (one statement reads both). One thread per process reads it;
+the others wait for that read. A page view asks for ``data_as_of`` a dozen times; from
+process memory that costs nothing, where a shared-cache look-up costs two round trips
+to Redis each (docs/performance.md, "Server CPU per page view").
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from queries.engine import DATABASE_ERRORS, fetch_frame
 from queries.sql import statement
@@ -22,26 +29,25 @@ from settings import get_settings
 
 log = logging.getLogger(__name__)
 
-_VERSION_SQL = "SELECT key, value FROM reporting_meta WHERE key IN ('data_version', 'data_as_of')"
+_META_SQL = "SELECT key, value FROM reporting_meta"
 
-# reporting DB URL -> (monotonic time read, version)
-_remembered: dict[str, tuple[float, str]] = {}
+# reporting DB URL -> (monotonic time read, metadata)
+_remembered: dict[str, tuple[float, Mapping[str, str]]] = {}
 _reading = threading.Lock()
 
 
-def read_data_version() -> str:
-    """The data version as stored now: ``data_version``, else ``data_as_of``, else "".
-    Raises one of ``queries.engine.DATABASE_ERRORS`` when the database cannot be read."""
-    frame = fetch_frame(statement(_VERSION_SQL), {})
-    meta = dict(zip(frame["key"], frame["value"], strict=True))
-    return meta.get("data_version") or meta.get("data_as_of") or ""
+def read_load_meta() -> Mapping[str, str]:
+    """``reporting_meta`` as stored now, ``{key: value}`` (read-only). Raises one of
+    ``queries.engine.DATABASE_ERRORS`` when the database cannot be read."""
+    frame = fetch_frame(statement(_META_SQL), {})
+    return MappingProxyType(dict(zip(frame["key"], frame["value"], strict=True)))
 
 
-def data_version() -> str:
-    """The data version of the configured reporting database, read at most once per
-    ``TK_DATA_VERSION_TTL`` seconds per process. When a re-read fails, the last value
-    read is kept (cached results stay reachable while the database is away); with no
-    value read yet the database error is raised."""
+def load_meta() -> Mapping[str, str]:
+    """The configured reporting database's ``reporting_meta`` (read-only mapping), read
+    at most once per ``TK_DATA_VERSION_TTL`` seconds per process. When a re-read fails,
+    the last one read is kept (cached results stay reachable while the database is
+    away); with nothing read yet the database error is raised."""
     settings = get_settings()
     url = settings.reporting_db_url
     known = _remembered.get(url)
@@ -52,18 +58,29 @@ def data_version() -> str:
         if known is not None and time.monotonic() - known[0] < settings.data_version_ttl:
             return known[1]
         try:
-            version = read_data_version()
+            meta = read_load_meta()
         except DATABASE_ERRORS:
             if known is None:
                 raise
-            log.warning("data version could not be read; keeping %r", known[1])
-            version = known[1]
-        _remembered[url] = (time.monotonic(), version)
-        return version
+            log.warning("metadata not read; keeping version %r", version_of(known[1]))
+            meta = known[1]
+        _remembered[url] = (time.monotonic(), meta)
+        return meta
+
+
+def version_of(meta: Mapping[str, str]) -> str:
+    """The data version a load's metadata states: ``data_version``, else ``data_as_of``,
+    else ""."""
+    return meta.get("data_version") or meta.get("data_as_of") or ""
+
+
+def data_version() -> str:
+    """The data version of the configured reporting database (``load_meta``)."""
+    return version_of(load_meta())
 
 
 def forget_data_version() -> None:
-    """Drop the remembered versions, so the next look-up reads the database (tests, and
+    """Drop the remembered metadata, so the next look-up reads the database (tests, and
     a process that has just loaded new data)."""
     with _reading:
         _remembered.clear()

@@ -1,26 +1,28 @@
 """Reference data from the reporting DB: load metadata, targets, units and events.
 
-Each function is memoized and returns a small frame or dict; see the docstrings for
-columns.
+Each function returns a small frame or mapping, memoized in the shared cache (the load
+metadata: per process, see ``reporting_meta``); see the docstrings for columns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
 
 from queries.cache import cache
+from queries.data_version import load_meta
 from queries.engine import fetch_frame
 from queries.sql import statement
 
 
-@cache.memoize()
-def reporting_meta() -> dict[str, str]:
-    """Facts about the load as ``{key: value}``: ``data_as_of`` (ISO date), ``synthetic``
-    (``"true"``/``"false"``), county names (``county_name_fi``, ...)."""
-    frame = fetch_frame(statement("SELECT key, value FROM reporting_meta"), {})
-    return dict(zip(frame["key"], frame["value"], strict=True))
+def reporting_meta() -> Mapping[str, str]:
+    """Facts about the load as a read-only ``{key: value}``: ``data_as_of`` (ISO date),
+    ``synthetic`` (``"true"``/``"false"``), county names (``county_name_fi``, ...).
+    Remembered per process with the data version (``queries.data_version.load_meta``),
+    not in the shared cache: pages ask for it many times per view."""
+    return load_meta()
 
 
 def data_as_of() -> date | None:
