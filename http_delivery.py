@@ -14,6 +14,11 @@
   while the process runs; an asset by its resolved path and modification time, however
   the URL spells the path). The keys are bounded by the files that exist: Dash answers
   404 for a path it did not register, and no other response is cached.
+- **Stored callback answers compressed once per process and encoding**: an answer that
+  ``response_cache`` keeps whole is the same bytes for every request with its key, so
+  its compressed bytes are kept too (``ANSWERS_COMPRESSED_BYTES`` per process, least
+  recently used out first). ``response_cache`` names the key in the request's
+  ``COMPRESS_ONCE_KEY`` entry.
 - **Cache lifetimes**: a fingerprinted file (Dash's ``name.v<version>m<hash>.js``, or an
   asset with Dash's ``?m=<modified>``) changes its URL when its content changes, so it
   gets ``Cache-Control: public, max-age=31536000, immutable`` (a year: the browser does
@@ -24,9 +29,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
+import threading
 
+import cachetools
 from dash import Dash
 from dash.fingerprint import check_fingerprint
 from flask import Request, Response, request
@@ -37,6 +45,27 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 # Preferred first when the client accepts several equally (browsers list all three).
 ALGORITHMS = ["br", "zstd", "gzip"]
+# The request environ entry naming a response body that is the same for every request
+# with that name (set by response_cache), and the bytes kept of such bodies compressed.
+COMPRESS_ONCE_KEY = "tk.compress_once_key"
+ANSWERS_COMPRESSED_BYTES = 16 * 1024 * 1024
+
+
+class BoundedBytesCache:
+    """flask-compress' cache interface (``get``, ``set``) over a thread-safe LRU of at
+    most ``max_bytes`` of values; a value larger than that is not kept."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._values: cachetools.LRUCache = cachetools.LRUCache(max_bytes, getsizeof=len)
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            return self._values.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        with self._lock, contextlib.suppress(ValueError):
+            self._values[key] = value
 
 
 def _component_suite(dash_app: Dash, req: Request) -> tuple[str, bool] | None:
@@ -81,6 +110,10 @@ def init_delivery(dash_app: Dash) -> None:
     server.extensions["tk-static-compress"] = static  # tests look into its cache
     dynamic = copy.copy(static)  # the same settings without the cache
     dynamic.cache = dynamic.cache_key = None
+    answers = copy.copy(static)  # the same settings, a bounded cache of its own
+    answers.cache = BoundedBytesCache(ANSWERS_COMPRESSED_BYTES)
+    answers.cache_key = lambda req: req.environ[COMPRESS_ONCE_KEY]
+    server.extensions["tk-answers-compress"] = answers  # tests look into its cache
     assets = os.path.realpath(dash_app.config.assets_folder)
 
     @server.after_request
@@ -107,4 +140,6 @@ def init_delivery(dash_app: Dash) -> None:
         if key is not None and response.status_code == 200:
             request.environ["tk.static_key"] = key
             return static.after_request(response)
+        if COMPRESS_ONCE_KEY in request.environ and response.status_code == 200:
+            return answers.after_request(response)
         return dynamic.after_request(response)

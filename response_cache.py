@@ -35,8 +35,9 @@ every answer, computed or from the cache, replaces with fresh tokens. Each page 
 still gets tokens of its own.
 
 Each process also keeps the answers it used last in memory (``LOCAL_BYTES``, least
-recently used out first; ``cache.clear()`` empties it): an answer never changes under
-its key, so a copy cannot go stale, and a hit then costs no round trip to Redis.
+recently used out first; ``cache.clear()`` empties it), and ``http_delivery`` their
+compressed bytes: an answer never changes under its key, so a copy cannot go stale,
+and a hit then costs no round trip to Redis and no compression.
 
 Never stored: an answer other than 200, and one during which anything was logged at
 WARNING or above in the answering thread (a notice shown instead of data, decisions that
@@ -64,6 +65,7 @@ from flask import Response, has_request_context, request
 from redis.exceptions import RedisError
 
 from charts.areas import ALL_AREAS
+from http_delivery import COMPRESS_ONCE_KEY
 from meetings.store import records_version
 from queries.cache import cache, on_clear
 from queries.data_version import data_version
@@ -277,6 +279,8 @@ def init_response_cache(app: Dash) -> None:
             return None
         if found is not None:
             text, placeholders = found
+            if not placeholders:  # the same bytes for everyone: compressed once
+                request.environ[COMPRESS_ONCE_KEY] = key
             return Response(_fresh_tokens(text, placeholders), mimetype="application/json")
         request.environ[_KEY] = key
         return None
@@ -296,6 +300,8 @@ def init_response_cache(app: Dash) -> None:
                 log.warning("callback answer not stored", exc_info=True)
         if placeholders:
             response.set_data(_fresh_tokens(text, placeholders))
+        elif response.status_code == 200 and not request.environ.get(_DEGRADED):
+            request.environ[COMPRESS_ONCE_KEY] = key
         return response
 
     @server.teardown_request

@@ -1,0 +1,314 @@
+"""Whole callback answers kept in the cache (response_cache): an identical request is
+answered without running the callback, and never with an answer that is out of date
+(a decision recorded since, another data version, another day), one shown instead of
+data (a database failure), or one built for somebody else (meeting pages; the tokens of
+a page build). The callbacks run on the foundation fixture (DuckDB) and a fresh SQLite
+app database; one test stores in the real Redis.
+
+Counts are of calls into the callbacks' own code, made by wrapping the function each
+callback calls (the wrapper passes the call on).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+import response_cache
+from app import app as dash_app
+from meetings import store
+from queries.cache import cache, init_cache
+from settings import get_settings
+from tests.prerequisites import redis_url
+from translations import t
+
+USER = "testi.kayttaja"
+CHART = "hoitotakuu-7vrk"
+FILTERS = {"from": "2024-01", "to": "2024-04"}
+DUCKDB = pytest.mark.parametrize("reporting_db", ["duckdb"], indirect=True)
+SQLITE_APP_DB = pytest.mark.parametrize("app_db", ["sqlite"], indirect=True)
+CHART_BODY = '{"chart":["MATCH"],"type":"chart-body"}.children'
+UNIT_OPTIONS = "..filter-unit.options...unit-status.children.."
+ROUTER = response_cache.ROUTER
+
+
+def _chart_body(view: str = "series") -> dict:
+    card = {"chart": CHART, "type": "chart-body"}
+    return {
+        "output": CHART_BODY,
+        "outputs": {"id": card, "property": "children"},
+        "inputs": [
+            {
+                "id": {"chart": CHART, "type": "chart-request"},
+                "property": "data",
+                "value": {"chart": CHART, "filters": FILTERS, "lang": "fi"},
+            },
+            {"id": {"chart": CHART, "type": "chart-view"}, "property": "value", "value": view},
+            {"id": {"chart": CHART, "type": "chart-phases"}, "property": "data", "value": []},
+        ],
+        "changedPropIds": [],
+    }
+
+
+def _page_state(token: str | None) -> dict:
+    value = None if token is None else {"page": "hoitoonpaasy", "search": "", "token": token}
+    return {"id": "page-state", "property": "data", "value": value}
+
+
+def _unit_options(token: str) -> dict:
+    return {
+        "output": UNIT_OPTIONS,
+        "outputs": [
+            {"id": "filter-unit", "property": "options"},
+            {"id": "unit-status", "property": "children"},
+        ],
+        "inputs": [{"id": "unit-selection", "property": "data", "value": ""}],
+        "state": [_page_state(token)],
+        "changedPropIds": [],
+    }
+
+
+def _router(pathname: str, shown: str | None = None) -> dict:
+    return {
+        "output": ROUTER,
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": pathname},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ],
+        "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
+        "state": [{**_page_state(shown), "allow_optional": True}],
+    }
+
+
+def _post(client, body: dict) -> bytes:
+    answer = client.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    return answer.get_data()
+
+
+def _text(answer: bytes) -> str:
+    """An answer's JSON with its letters as letters (Dash may escape them)."""
+    return json.dumps(json.loads(answer), ensure_ascii=False)
+
+
+def _counting(monkeypatch, module, name: str) -> list:
+    """Wrap ``module.name`` so each call is counted in the returned list."""
+    calls: list = []
+    original = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+@pytest.fixture
+def fresh_answers(reporting_db):
+    """No stored answers before the test (nor after it)."""
+    with dash_app.server.app_context():
+        cache.clear()
+    yield
+    with dash_app.server.app_context():
+        cache.clear()
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc01_the_same_chart_request_is_answered_once(client, app_db, fresh_answers, monkeypatch):
+    import callbacks.chart_cards as cards
+
+    calls = _counting(monkeypatch, cards, "chart_payload")
+    first = _post(client, _chart_body())
+    second = _post(client, _chart_body())
+    assert second == first and len(calls) == 1
+    # Another view is another request: computed once more, then stored too.
+    _post(client, _chart_body("units"))
+    _post(client, _chart_body("units"))
+    assert len(calls) == 2
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc02_a_decision_recorded_shows_on_the_next_request(
+    client, app_db, fresh_answers, monkeypatch
+):
+    import callbacks.chart_cards as cards
+
+    calls = _counting(monkeypatch, cards, "chart_payload")
+    before = _post(client, _chart_body())
+    assert "Iltavastaanotot" not in _text(before)
+    series = store.create_series("Johtoryhmä", author=USER)
+    meeting = store.create_meeting(series["id"], "Tietokeskustelu", "15.2.2024", author=USER)
+    item = store.add_item(meeting["id"], meeting["version"], CHART, "", author=USER)
+    store.add_decision(item["id"], kind="decision", title="Iltavastaanotot", author=USER)
+    after = _post(client, _chart_body())
+    # Computed again (the app database changed), and the marker is on the chart.
+    assert len(calls) == 2 and "Päätös: Iltavastaanotot" in _text(after)
+    assert _post(client, _chart_body()) == after and len(calls) == 2
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc03_an_answer_shown_instead_of_data_is_not_kept(
+    client, app_db, fresh_answers, monkeypatch
+):
+    import callbacks.chart_cards as cards
+
+    original = cards.chart_payload
+    failures = [sa.exc.OperationalError("SELECT 1", {}, Exception("database went away"))]
+
+    def failing_once(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cards, "chart_payload", failing_once)
+    notice = _text(_post(client, _chart_body()))
+    assert t("card.db_error", "fi") in notice and '"Graph"' not in notice
+    # The database is back: the chart is computed, not the notice repeated.
+    data = _text(_post(client, _chart_body()))
+    assert t("card.db_error", "fi") not in data and '"Graph"' in data
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc04_area_pages_are_kept_and_each_build_gets_its_own_tokens(
+    client, app_db, fresh_answers, monkeypatch
+):
+    import dashboards.hoitoonpaasy as page
+
+    builds = _counting(monkeypatch, page, "area_page")
+    answers = [_post(client, _router("/hoitoonpaasy")).decode() for _ in range(3)]
+    assert len(builds) == 1
+    tokens = [re.findall(r'"token":\s*"([^"]*)"', answer) for answer in answers]
+    # Two tokens a build (the page state's, the export panel's), all new, none a
+    # placeholder.
+    assert all(len(found) == 2 for found in tokens)
+    every = [token for found in tokens for token in found]
+    assert len(set(every)) == 6 and all(re.fullmatch(r"[0-9a-f]{32}", t) for t in every)
+    assert all("tk-page-token" not in answer for answer in answers)
+    # Without the tokens the three answers are one.
+    same = {re.sub(r'"token":\s*"[^"]*"', "", answer) for answer in answers}
+    assert len(same) == 1
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc05_meeting_pages_are_never_kept(client, app_db, fresh_answers, monkeypatch):
+    import dashboards.meetings_index as meetings_page
+
+    kept_before = len(response_cache._local)  # noqa: SLF001 - what this process keeps
+    calls = _counting(monkeypatch, meetings_page.store, "list_series")
+    _post(client, _router("/tietokeskustelut"))
+    _post(client, _router("/tietokeskustelut"))
+    assert len(calls) == 2 and len(response_cache._local) == kept_before  # noqa: SLF001
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc06_the_page_token_is_not_part_of_the_key(client, app_db, fresh_answers, monkeypatch):
+    import callbacks.filters as filters
+
+    calls = _counting(monkeypatch, filters, "hierarchy_nodes")
+    first = _post(client, _unit_options("a" * 32))
+    second = _post(client, _unit_options("b" * 32))
+    assert first == second and len(calls) == 1
+
+
+def test_rc07_the_key_follows_data_records_day_and_body(monkeypatch):
+    body = _unit_options("a" * 32)
+    rule = response_cache.STORED[UNIT_OPTIONS]
+    with_records = response_cache.Stored(records=True)
+    monkeypatch.setattr(response_cache, "data_version", lambda: "2026-11-01")
+    monkeypatch.setattr(response_cache, "records_version", lambda: 7)
+    key = response_cache.answer_key(body, b"", rule)
+    assert key == response_cache.answer_key(_unit_options("c" * 32), b"", rule)
+    assert key != response_cache.answer_key(body, b"lang=sv", rule)
+    assert key != response_cache.answer_key(_unit_options("a" * 32) | {"x": 1}, b"", rule)
+    recorded = response_cache.answer_key(body, b"", with_records)
+    monkeypatch.setattr(response_cache, "records_version", lambda: 8)
+    assert response_cache.answer_key(body, b"", with_records) != recorded
+    assert response_cache.answer_key(body, b"", rule) == key  # records not in this key
+    monkeypatch.setattr(response_cache, "data_version", lambda: "2026-12-01")
+    assert response_cache.answer_key(body, b"", rule) != key
+
+    class Tomorrow:
+        @staticmethod
+        def today():
+            from datetime import date
+
+            return date(2100, 1, 1)
+
+    monkeypatch.setattr(response_cache, "data_version", lambda: "2026-11-01")
+    monkeypatch.setattr(response_cache, "date", Tomorrow)
+    assert response_cache.answer_key(body, b"", rule) != key
+
+
+@pytest.fixture
+def redis_answers(fresh_answers):
+    """The app's cache on the real Redis for one test (its database emptied)."""
+    url = redis_url()
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    original = get_settings()
+    app_before = cache.app
+    init_cache(dash_app.server, replace(original, cache_type="RedisCache", cache_url=url))
+    yield client
+    client.flushdb()
+    init_cache(dash_app.server, original)
+    cache.app = app_before
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc08_answers_are_shared_through_redis(client, app_db, redis_answers, monkeypatch):
+    import callbacks.chart_cards as cards
+
+    calls = _counting(monkeypatch, cards, "chart_payload")
+    first = _post(client, _chart_body())
+    stored = [key for key in redis_answers.keys("*") if b"answer:" in key]
+    assert len(stored) == 1
+    # Another process has no copy of its own: it reads the answer from Redis.
+    response_cache.forget_local_answers()
+    assert _post(client, _chart_body()) == first and len(calls) == 1
+    assert json.loads(first)["response"]  # Dash's answer, whole
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc09_a_kept_answer_is_compressed_once_per_encoding(
+    client, app_db, fresh_answers, monkeypatch
+):
+    import brotli
+    from flask_compress import flask_compress
+
+    compressed = _counting(monkeypatch, flask_compress, "_compress_data")
+    headers = {"Accept-Encoding": "br"}
+    answers = [
+        client.post("/_dash-update-component", json=_chart_body(), headers=headers)
+        for _ in range(3)
+    ]
+    assert all(a.status_code == 200 and a.headers["Content-Encoding"] == "br" for a in answers)
+    assert len({a.data for a in answers}) == 1 and len(compressed) == 1
+    assert json.loads(brotli.decompress(answers[0].data))["response"]
+    # gzip is another encoding: compressed once more, then kept as well.
+    for _ in range(2):
+        client.post(
+            "/_dash-update-component", json=_chart_body(), headers={"Accept-Encoding": "gzip"}
+        )
+    assert len(compressed) == 2
+    # An area page's answer carries new tokens every time: compressed every time.
+    for _ in range(2):
+        client.post("/_dash-update-component", json=_router("/hoitoonpaasy"), headers=headers)
+    assert len(compressed) == 4
