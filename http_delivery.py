@@ -15,10 +15,10 @@
   the URL spells the path). The keys are bounded by the files that exist: Dash answers
   404 for a path it did not register, and no other response is cached.
 - **Stored callback answers compressed once per process and encoding**: an answer that
-  ``response_cache`` keeps whole is the same bytes for every request with its key, so
+  ``response_cache`` keeps whole is the same bytes for every request that gets it, so
   its compressed bytes are kept too (``ANSWERS_COMPRESSED_BYTES`` per process, least
-  recently used out first). ``response_cache`` names the key in the request's
-  ``COMPRESS_ONCE_KEY`` entry.
+  recently used out first), under the hash of its bytes, which ``response_cache`` puts
+  in the request's ``COMPRESS_ONCE_KEY`` entry.
 - **Cache lifetimes**: a fingerprinted file (Dash's ``name.v<version>m<hash>.js``, or an
   asset with Dash's ``?m=<modified>``) changes its URL when its content changes, so it
   gets ``Cache-Control: public, max-age=31536000, immutable`` (a year: the browser does
@@ -45,8 +45,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 # Preferred first when the client accepts several equally (browsers list all three).
 ALGORITHMS = ["br", "zstd", "gzip"]
-# The request environ entry naming a response body that is the same for every request
-# with that name (set by response_cache), and the bytes kept of such bodies compressed.
+# The request environ entry holding the hash of a response body that is kept
+# compressed (set by response_cache), and the bytes kept of such bodies compressed.
 COMPRESS_ONCE_KEY = "tk.compress_once_key"
 ANSWERS_COMPRESSED_BYTES = 16 * 1024 * 1024
 

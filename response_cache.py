@@ -34,10 +34,13 @@ the key; and while a stored answer is built, ``page_token`` gives placeholders t
 every answer, computed or from the cache, replaces with fresh tokens. Each page build
 still gets tokens of its own.
 
-Each process also keeps the answers it used last in memory (``LOCAL_BYTES``, least
-recently used out first; ``cache.clear()`` empties it), and ``http_delivery`` their
-compressed bytes: an answer never changes under its key, so a copy cannot go stale,
-and a hit then costs no round trip to Redis and no compression.
+Each process also keeps copies of the answers it used last (``LOCAL_BYTES``, least
+recently used out first), each for at most ``LOCAL_SECONDS``, and ``http_delivery``
+their compressed bytes (keyed by the content's hash): a hit then costs no round trip to
+Redis and no compression. An answer does not change under its key, so a copy is never
+out of date; the time limit only bounds how long a copy outlives the shared cache's
+entry when somebody empties the shared cache (``cache.clear()`` empties this process's
+copies at once).
 
 Never stored: an answer other than 200, and one during which anything was logged at
 WARNING or above in the answering thread (a notice shown instead of data, decisions that
@@ -115,6 +118,7 @@ CODE_GLOBS = (
 
 # The in-process copies: at most this many bytes of answers per process.
 LOCAL_BYTES = 32 * 1024 * 1024
+LOCAL_SECONDS = 5.0
 
 _KEY = "tk.answer_key"
 _DEGRADED = "tk.answer_degraded"
@@ -125,8 +129,9 @@ _PLACEHOLDER = "tk-page-token-" + secrets.token_hex(8) + "-"
 _code: list[str] = []
 _code_lock = threading.Lock()
 _answering = threading.local()  # the WSGI environ of the request this thread answers
-_local: cachetools.LRUCache = cachetools.LRUCache(
-    maxsize=LOCAL_BYTES, getsizeof=lambda answer: len(answer[0]) + 100
+# key -> _Copy
+_local: cachetools.TTLCache = cachetools.TTLCache(
+    maxsize=LOCAL_BYTES, ttl=LOCAL_SECONDS, getsizeof=lambda copy: len(copy.text) + 200
 )
 _local_lock = threading.Lock()
 
@@ -140,23 +145,36 @@ def forget_local_answers() -> None:
 on_clear(forget_local_answers)
 
 
-def _look_up(key: str) -> tuple[bytes, tuple[str, ...]] | None:
+@dataclass(frozen=True)
+class _Copy:
+    """This process's copy of a stored answer: its bytes, the page-token placeholders
+    in them and a hash of the bytes (what their compressed form is kept under)."""
+
+    text: bytes
+    placeholders: tuple[str, ...]
+    digest: str
+
+
+def _look_up(key: str) -> _Copy | None:
     """The stored answer of ``key``: this process's copy, else the shared cache's
     (then copied). Raises what the cache raises."""
     with _local_lock:
         found = _local.get(key)
-    if found is None:
-        found = cache.get(key)
-        if not (isinstance(found, tuple) and len(found) == 2):
-            return None
-        _keep_local(key, found)
-    return found
+    if found is not None:
+        return found
+    stored = cache.get(key)
+    if not (isinstance(stored, tuple) and len(stored) == 2):
+        return None
+    return _keep_local(key, *stored)
 
 
-def _keep_local(key: str, answer: tuple[bytes, tuple[str, ...]]) -> None:
-    # An answer larger than the whole budget stays only in the shared cache.
+def _keep_local(key: str, text: bytes, placeholders: tuple[str, ...]) -> _Copy:
+    """Copy an answer into this process (one larger than the whole budget stays only
+    in the shared cache)."""
+    copy = _Copy(text, tuple(placeholders), hashlib.sha256(text).hexdigest())
     with _local_lock, contextlib.suppress(ValueError):
-        _local[key] = answer
+        _local[key] = copy
+    return copy
 
 
 def code_fingerprint() -> str:
@@ -278,10 +296,10 @@ def init_response_cache(app: Dash) -> None:
             log.warning("callback answer cache not usable; Dash answers", exc_info=True)
             return None
         if found is not None:
-            text, placeholders = found
-            if not placeholders:  # the same bytes for everyone: compressed once
-                request.environ[COMPRESS_ONCE_KEY] = key
-            return Response(_fresh_tokens(text, placeholders), mimetype="application/json")
+            if not found.placeholders:  # the same bytes for everyone: compressed once
+                request.environ[COMPRESS_ONCE_KEY] = found.digest
+            text = _fresh_tokens(found.text, found.placeholders)
+            return Response(text, mimetype="application/json")
         request.environ[_KEY] = key
         return None
 
@@ -293,15 +311,15 @@ def init_response_cache(app: Dash) -> None:
         text = response.get_data()
         placeholders = tuple(request.environ.get(_TOKENS, ()))
         if response.status_code == 200 and not request.environ.get(_DEGRADED):
-            _keep_local(key, (text, placeholders))
+            copy = _keep_local(key, text, placeholders)
             try:
                 cache.set(key, (text, placeholders))
             except RedisError:
                 log.warning("callback answer not stored", exc_info=True)
+            if not placeholders:
+                request.environ[COMPRESS_ONCE_KEY] = copy.digest
         if placeholders:
             response.set_data(_fresh_tokens(text, placeholders))
-        elif response.status_code == 200 and not request.environ.get(_DEGRADED):
-            request.environ[COMPRESS_ONCE_KEY] = key
         return response
 
     @server.teardown_request
