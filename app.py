@@ -194,7 +194,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         )
     init_api(app.server, settings.url_prefix)
     init_dash_requests(app)  # malformed requests to Dash's endpoints: 4xx, not 500
-    init_response_cache(app)  # after the checks: only answers to checked requests
+    init_response_cache(app)  # after the checks: only checked requests reach it
     init_http_errors(app)  # unknown paths 404, wrong methods 405, in Finnish
     init_security_headers(app.server)
     if settings.proxy_fix:

@@ -15,9 +15,8 @@ The key is a SHA-256 of everything the answer depends on:
   and the query string;
 - the reporting data's version (``queries.data_version``) and the cache's key prefix
   (reporting DB and small-count minimum, ``queries.cache.init_cache``);
-- for answers that draw decisions, the app database's change counter
-  (``meetings.store.records_version``): a decision recorded in the meeting shows on the
-  next request;
+- for answers that draw decisions, the meeting records' version (``records_version``):
+  a decision recorded in the meeting shows on the next request, in every process;
 - today's date (overdue actions, open periods), the settings and the code (a hash of
   the app's sources and translation catalogs and the Dash version, taken once per
   process: a new release never serves an older release's answers).
@@ -56,6 +55,7 @@ import json
 import logging
 import secrets
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -69,7 +69,7 @@ from redis.exceptions import RedisError
 
 from charts.areas import ALL_AREAS
 from http_delivery import COMPRESS_ONCE_KEY
-from meetings.store import records_version
+from meetings import store
 from queries.cache import cache, on_clear
 from queries.data_version import data_version
 from settings import get_settings
@@ -143,6 +143,47 @@ def forget_local_answers() -> None:
 
 
 on_clear(forget_local_answers)
+
+# The shared counter of writes to the meeting records (in the cache, so every process
+# and host sees it), and how long a process trusts its reading of the app database's
+# last change number.
+RECORDS_COUNTER = "records-written"
+RECORDS_RECHECK_SECONDS = 5.0
+_last_change: dict[str, tuple[float, int]] = {}  # app DB URL -> (monotonic time read, number)
+_last_change_lock = threading.Lock()
+
+
+def records_version() -> str:
+    """The meeting records' version: ``"<counter>:<last change>"``.
+
+    The counter is in the shared cache; every write through ``meetings.store`` adds one
+    after its commit (``note_records_written``), so all processes see a decision at
+    their next request at the cost of one small cache read. The app database's last
+    change number (``meetings.store.last_change``, re-read at most every
+    ``RECORDS_RECHECK_SECONDS`` per process, at once after a write here) covers writes
+    the counter missed: made before this cache was filled (``python -m meetings
+    demo`` before the server starts) or while it did not answer. Raises one of
+    ``meetings.db.APP_DB_ERRORS`` when the app database cannot be read."""
+    url = get_settings().app_db_url
+    with _last_change_lock:
+        known = _last_change.get(url)
+        if known is None or time.monotonic() - known[0] > RECORDS_RECHECK_SECONDS:
+            known = _last_change[url] = (time.monotonic(), store.last_change())
+    return f"{cache.get(RECORDS_COUNTER) or 0}:{known[1]}"
+
+
+def note_records_written() -> None:
+    """After a committed write to the meeting records: add one to the shared counter,
+    and read the last change number anew in this process."""
+    with _last_change_lock:
+        _last_change.clear()
+    try:
+        cache.cache.inc(RECORDS_COUNTER)  # the backend's; Redis INCR creates it at 0
+    except Exception:  # noqa: BLE001 - no app or cache here (a command): the number covers it
+        log.info("records counter not increased; the last change number is read instead")
+
+
+store.on_write(note_records_written)
 
 
 @dataclass(frozen=True)
@@ -229,7 +270,7 @@ def answer_key(body: dict, query: bytes, rule: Stored) -> str:
         code_fingerprint(),
         repr(get_settings()),
         data_version(),
-        str(records_version()) if rule.records else "-",
+        records_version() if rule.records else "-",
         date.today().isoformat(),
         query.decode("latin-1"),
         json.dumps(_without_page_token(body), sort_keys=True, separators=(",", ":")),
@@ -241,9 +282,11 @@ def answer_key(body: dict, query: bytes, rule: Stored) -> str:
 def _area_page_asked(body: dict, prefix: str) -> bool:
     """Whether a router request asks for the overview or an area page."""
     paths = {prefix.rstrip("/") + area.path for area in ALL_AREAS} | {prefix}
-    for item in body.get("inputs", ()):
+    inputs = body.get("inputs")
+    for item in inputs if isinstance(inputs, list) else ():
         if isinstance(item, dict) and item.get("property") == "pathname":
-            return item.get("value") in paths
+            value = item.get("value")
+            return isinstance(value, str) and value in paths
     return False
 
 
@@ -269,9 +312,12 @@ _keep_out = _WarningsKeepOut(level=logging.WARNING)
 
 def init_response_cache(app: Dash) -> None:
     """Answer repeated requests of the ``STORED`` callbacks from the cache and store
-    new answers (module docstring). Register it after the callback requests are checked
-    (``dash_requests``) and after ``http_delivery``, so stored answers are the ones
-    that passed the checks, kept uncompressed."""
+    new answers (module docstring).
+
+    Register it after ``http_delivery`` (answers are kept uncompressed) and after
+    ``dash_requests``' checks: only requests that passed them reach it (a body nested
+    too deep for the parser, or of any shape Dash's renderer cannot send, is refused
+    before)."""
     server = app.server
     dispatch = app.config.routes_pathname_prefix + "_dash-update-component"
     prefix = app.config.requests_pathname_prefix

@@ -11,13 +11,18 @@ agenda (adding, removing, reordering items) is guarded by the meeting's version.
 Rows are returned as plain dicts of the table's columns (dates as ``datetime.date``,
 times as aware UTC ``datetime``); ``get_meeting`` nests the series, the items and their
 decisions and information needs.
+
+After each committed write the functions registered with ``on_write`` are called (the
+answer cache keys drawn decisions by the records' version: ``response_cache``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from urllib.parse import parse_qs
 
@@ -35,6 +40,8 @@ from meetings.schema import (
     series,
 )
 from translations import format_date, quote_value
+
+log = logging.getLogger(__name__)
 
 KINDS = ("decision", "action")
 DIRECTIONS = ("", "up", "down", "stable")
@@ -81,6 +88,29 @@ class ReadOnly(PermissionError):
 # message (``meetings.messages.error_text``): a refusal, or the app database unreachable.
 REFUSALS: tuple[type[BaseException], ...] = (InvalidInput, Conflict, NotFound, ReadOnly)
 STORE_ERRORS: tuple[type[BaseException], ...] = (*REFUSALS, *db.APP_DB_ERRORS)
+
+
+_on_write: list[Callable[[], None]] = []
+
+
+def on_write(listener: Callable[[], None]) -> None:
+    """Call ``listener()`` after every committed write of this module (in the writing
+    thread; what it raises is logged, never the writer's failure: the write is done)."""
+    if listener not in _on_write:
+        _on_write.append(listener)
+
+
+@contextmanager
+def _writing() -> Iterator[sa.Connection]:
+    """A transaction on the app database; the ``on_write`` listeners are told after its
+    commit."""
+    with db.engine().begin() as conn:
+        yield conn
+    for listener in _on_write:
+        try:
+            listener()
+        except Exception:  # noqa: BLE001 - the write is committed whatever this does
+            log.warning("after-write listener %r failed", listener, exc_info=True)
 
 
 # --- validation -------------------------------------------------------------------
@@ -325,7 +355,7 @@ def create_series(
     """A new meeting series; returns its row."""
     values = _series_values(name, members, rhythm) | {"is_example": bool(is_example)}
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         return _insert(conn, series, values, author)
 
 
@@ -341,7 +371,7 @@ def update_series(
     """Change a series' name, members and rhythm (``Conflict`` if changed since)."""
     values = _series_values(name, members, rhythm)
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         return _update(conn, series, series_id, version, values, author)
 
 
@@ -358,7 +388,7 @@ def create_meeting(
     """A new meeting of a series; returns its row."""
     values = _meeting_values(title, meeting_date)
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         if _fetch(conn, series, series_id) is None:
             raise NotFound(series_id)
         return _insert(conn, meetings, {**values, "series_id": series_id}, author)
@@ -375,7 +405,7 @@ def update_meeting(
     """Change a meeting's title and date (``Conflict`` if changed since)."""
     values = _meeting_values(title, meeting_date)
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         return _update(conn, meetings, meeting_id, version, values, author)
 
 
@@ -396,7 +426,7 @@ def add_item(
         "minutes": _minutes(minutes),
     }
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         _bump_meeting(conn, meeting_id, meeting_version, author)
         last = conn.execute(
             sa.select(sa.func.max(agenda_items.c.position)).where(
@@ -423,7 +453,7 @@ def update_item(
 ) -> dict:
     """Change an item's address, minutes or observations (those given)."""
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         current = _fetch(conn, agenda_items, item_id)
         if current is None:
             raise NotFound(item_id)
@@ -451,7 +481,7 @@ def move_item(
 ) -> None:
     """Move an item ``offset`` places (-1 up, +1 down) on the agenda."""
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         _bump_meeting(conn, meeting_id, meeting_version, author)
         items = _items_of(conn, meeting_id)
         ids = [item["id"] for item in items]
@@ -472,7 +502,7 @@ def remove_item(
     """Take an item off the agenda. An item with decisions or information needs
     recorded is kept (``InvalidInput``): what was decided is not lost."""
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         _bump_meeting(conn, meeting_id, meeting_version, author)
         item = _fetch(conn, agenda_items, item_id)
         if item is None or item["meeting_id"] != meeting_id:
@@ -487,7 +517,7 @@ def remove_item(
 def save_snapshot(item_id: int, snapshot: str, as_of: date | None, *, author: str) -> None:
     """Keep the served data an item shows (``meetings.snapshots``) on the item. Not
     versioned: it is what the meeting saw, written by the app, not by a form."""
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         conn.execute(
             agenda_items.update()
             .where(agenda_items.c.id == item_id)
@@ -547,7 +577,7 @@ def add_decision(
         kind, title, details, owner, due_date, effect_direction, effect_by, status
     )
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         item = _fetch(conn, agenda_items, item_id)
         if item is None:
             raise NotFound(item_id)
@@ -580,7 +610,7 @@ def update_decision(
         kind, title, details, owner, due_date, effect_direction, effect_by, status
     )
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         current = _fetch(conn, decisions, decision_id)
         if current is not None:
             _check_due(values, current["decided_on"])
@@ -593,7 +623,7 @@ def set_decision_status(
     """Mark an action done or cancelled, or open again."""
     status = _choice(status, DECISION_STATUSES, "meetings.field.status")
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         return _update(conn, decisions, decision_id, version, {"status": status}, author)
 
 
@@ -601,7 +631,7 @@ def add_need(item_id: int, text: object, *, author: str | None) -> dict:
     """Record an information need raised on an agenda item (status "new")."""
     values = {"text": clean_text(text, "meetings.field.need", required=True)}
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         if _fetch(conn, agenda_items, item_id) is None:
             raise NotFound(item_id)
         return _insert(conn, information_needs, {**values, "item_id": item_id}, author)
@@ -621,7 +651,7 @@ def update_need(
         "response": clean_text(response, "meetings.field.response"),
     }
     author = _author(author)
-    with db.engine().begin() as conn:
+    with _writing() as conn:
         return _update(conn, information_needs, need_id, version, values, author)
 
 
@@ -737,11 +767,10 @@ def previous_meeting(meeting: Mapping) -> dict | None:
     return get_meeting(found) if found is not None else None
 
 
-def records_version() -> int:
+def last_change() -> int:
     """The number of the last change written to the app database (0 when none): every
     write through this module logs one (``_log``), so the number changes with every
-    series, meeting, agenda item, decision or need saved. ``response_cache`` keys the
-    answers that show decisions with it."""
+    series, meeting, agenda item, decision or need saved."""
     with db.engine().connect() as conn:
         return int(conn.execute(sa.select(sa.func.max(changes.c.id))).scalar() or 0)
 

@@ -12,7 +12,10 @@ callback calls (the wrapper passes the call on).
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -148,10 +151,7 @@ def test_rc02_a_decision_recorded_shows_on_the_next_request(
     calls = _counting(monkeypatch, cards, "chart_payload")
     before = _post(client, _chart_body())
     assert "Iltavastaanotot" not in _text(before)
-    series = store.create_series("Johtoryhmä", author=USER)
-    meeting = store.create_meeting(series["id"], "Tietokeskustelu", "15.2.2024", author=USER)
-    item = store.add_item(meeting["id"], meeting["version"], CHART, "", author=USER)
-    store.add_decision(item["id"], kind="decision", title="Iltavastaanotot", author=USER)
+    _decide("Iltavastaanotot")
     after = _post(client, _chart_body())
     # Computed again (the app database changed), and the marker is on the chart.
     assert len(calls) == 2 and "Päätös: Iltavastaanotot" in _text(after)
@@ -231,13 +231,13 @@ def test_rc07_the_key_follows_data_records_day_and_body(monkeypatch):
     rule = response_cache.STORED[UNIT_OPTIONS]
     with_records = response_cache.Stored(records=True)
     monkeypatch.setattr(response_cache, "data_version", lambda: "2026-11-01")
-    monkeypatch.setattr(response_cache, "records_version", lambda: 7)
+    monkeypatch.setattr(response_cache, "records_version", lambda: "0:7")
     key = response_cache.answer_key(body, b"", rule)
     assert key == response_cache.answer_key(_unit_options("c" * 32), b"", rule)
     assert key != response_cache.answer_key(body, b"lang=sv", rule)
     assert key != response_cache.answer_key(_unit_options("a" * 32) | {"x": 1}, b"", rule)
     recorded = response_cache.answer_key(body, b"", with_records)
-    monkeypatch.setattr(response_cache, "records_version", lambda: 8)
+    monkeypatch.setattr(response_cache, "records_version", lambda: "0:8")
     assert response_cache.answer_key(body, b"", with_records) != recorded
     assert response_cache.answer_key(body, b"", rule) == key  # records not in this key
     monkeypatch.setattr(response_cache, "data_version", lambda: "2026-12-01")
@@ -312,3 +312,63 @@ def test_rc09_a_kept_answer_is_compressed_once_per_encoding(
     for _ in range(2):
         client.post("/_dash-update-component", json=_router("/hoitoonpaasy"), headers=headers)
     assert len(compressed) == 4
+
+
+def _decide(title: str) -> None:
+    series = store.create_series("Johtoryhmä", author=USER)
+    meeting = store.create_meeting(series["id"], "Tietokeskustelu", "15.2.2024", author=USER)
+    item = store.add_item(meeting["id"], meeting["version"], CHART, "", author=USER)
+    store.add_decision(item["id"], kind="decision", title=title, author=USER)
+
+
+WRITER = """
+import sys
+from app import app
+from meetings import store
+who = "toinen.kayttaja"
+with app.server.app_context():
+    series = store.create_series("Toinen", author=who)
+    meeting = store.create_meeting(series["id"], "Kokous", "16.2.2024", author=who)
+    item = store.add_item(meeting["id"], meeting["version"], sys.argv[1], "", author=who)
+    store.add_decision(item["id"], kind="decision", title="Toisen prosessin päätös", author=who)
+"""
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc10_a_decision_written_by_another_process_shows_at_once(
+    client, app_db, redis_answers, monkeypatch
+):
+    monkeypatch.setattr(response_cache, "RECORDS_RECHECK_SECONDS", 3600.0)
+    before = _text(_post(client, _chart_body()))
+    assert "Toisen prosessin päätös" not in before
+    settings = get_settings()
+    env = {
+        **os.environ,
+        "TK_REPORTING_DB_URL": settings.reporting_db_url,
+        "TK_APP_DB_URL": app_db,
+        "TK_CACHE_TYPE": "RedisCache",
+        "TK_CACHE_URL": redis_url(),
+        "TK_DEMO_USER": "",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", WRITER, CHART], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    # This process read the app database's change number less than an hour ago; the
+    # shared counter alone tells it that the records changed.
+    assert "Päätös: Toisen prosessin päätös" in _text(_post(client, _chart_body()))
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc11_a_write_the_counter_missed_shows_after_the_recheck(
+    client, app_db, fresh_answers, monkeypatch
+):
+    monkeypatch.setattr(response_cache, "RECORDS_RECHECK_SECONDS", 3600.0)
+    _post(client, _chart_body())
+    monkeypatch.setattr(store, "_on_write", [])  # a write nobody is told of
+    _decide("Ohi laskurin")
+    assert "Ohi laskurin" not in _text(_post(client, _chart_body()))  # within the hour
+    monkeypatch.setattr(response_cache, "RECORDS_RECHECK_SECONDS", 0.0)
+    assert "Päätös: Ohi laskurin" in _text(_post(client, _chart_body()))
