@@ -6,13 +6,14 @@ python app.py                # development server on TK_HOST:TK_PORT
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 
 import dash_bootstrap_components as dbc
 from dash import Dash, State, get_relative_path, html, page_container
 from dash._utils import to_json
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import init_api
@@ -20,7 +21,7 @@ from background_jobs import background_manager
 from charts.areas import ALL_AREAS
 from dash_requests import init_dash_requests
 from dashboards._page import PAGE_STATE, SHOWN
-from http_delivery import init_delivery
+from http_delivery import COMPRESS_ONCE_KEY, init_delivery
 from http_errors import init_http_errors
 from meetings import db as app_db
 from queries.cache import init_cache
@@ -78,30 +79,34 @@ def client_config_script() -> str:
 class DashboardApp(Dash):
     """Dash with the client configuration rendered into every page; ``jobs`` is its
     background-callback manager (``background_jobs``). The callback map and the shell
-    layout are serialised once per process: every page view asks for both, and
-    neither changes while the process runs (the map is complete after Dash's set-up,
-    which ``dash_requests.complete_setup_first`` finishes before any request)."""
+    layout are serialised once per process, and compressed once per encoding
+    (``http_delivery.COMPRESS_ONCE_KEY``): every page view asks for both, and neither
+    changes while the process runs (the map is complete after Dash's set-up, which
+    ``dash_requests.complete_setup_first`` finishes before any request)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.jobs = kwargs.get("background_callback_manager")
-        self._serialised: dict[str, str] = {}
+        self._serialised: dict[str, tuple[str, str]] = {}
 
-    def _once(self, name: str, build) -> str:
+    def _once(self, name: str, build, **headers):
         # Two threads may both build it at first; they build the same text.
         if name not in self._serialised:
-            self._serialised[name] = to_json(build())
-        return self._serialised[name]
+            text = to_json(build())
+            self._serialised[name] = (text, hashlib.sha256(text.encode()).hexdigest())
+        text, digest = self._serialised[name]
+        request.environ[COMPRESS_ONCE_KEY] = digest
+        return self.backend.make_response(text, **headers)
 
     def dependencies(self):
-        text = self._once("dependencies", lambda: self._callback_list)
-        return self.backend.make_response(text, content_type="application/json")
+        return self._once(
+            "dependencies", lambda: self._callback_list, content_type="application/json"
+        )
 
     def serve_layout(self):
         if self._layout_is_function:  # a layout per request: as Dash does
             return super().serve_layout()
-        text = self._once("layout", self.get_layout)
-        return self.backend.make_response(text, mimetype="application/json")
+        return self._once("layout", self.get_layout, mimetype="application/json")
 
     def interpolate_index(self, **kwargs):
         page = super().interpolate_index(**kwargs)

@@ -67,6 +67,10 @@ class BoundedBytesCache:
         with self._lock, contextlib.suppress(ValueError):
             self._values[key] = value
 
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
 
 def _component_suite(dash_app: Dash, req: Request) -> tuple[str, bool] | None:
     """``(package/path without fingerprint, fingerprinted?)`` for a component-suite

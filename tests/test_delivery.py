@@ -170,7 +170,8 @@ def test_d005_error_pages_are_unchanged(server):
 
 
 def test_d006_static_files_are_compressed_once_per_process(client, monkeypatch):
-    """The same script asked twice is compressed once; a callback answer each time."""
+    """The same script asked twice is compressed once, and so are the layout and the
+    callback map; a page each time."""
     calls: list[int] = []
     original = flask_compress._compress_data
 
@@ -180,6 +181,7 @@ def test_d006_static_files_are_compressed_once_per_process(client, monkeypatch):
 
     monkeypatch.setattr(flask_compress, "_compress_data", counting)
     client.application.extensions["tk-static-compress"].cache.data.clear()
+    client.application.extensions["tk-answers-compress"].cache.clear()
     assert client.get("/").status_code == 200  # Dash registers the scripts of its pages
     calls.clear()
     script = "/_dash-component-suites/dash/" + build_fingerprint(
@@ -191,9 +193,18 @@ def test_d006_static_files_are_compressed_once_per_process(client, monkeypatch):
     assert first.headers["Content-Encoding"] == "gzip"
     assert first.data == second.data
     assert len(calls) == 1
+    # The shell layout and the callback map do not change either: compressed once.
     calls.clear()
     for _ in range(2):
-        answer = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
+        for path in ("/_dash-layout", "/_dash-dependencies"):
+            answer = client.get(path, headers={"Accept-Encoding": "gzip"})
+            assert answer.headers["Content-Encoding"] == "gzip"
+            assert json.loads(gzip.decompress(answer.data))
+    assert len(calls) == 2
+    # A page is compressed each time it is asked for.
+    calls.clear()
+    for _ in range(2):
+        answer = client.get("/", headers={"Accept-Encoding": "gzip"})
         assert answer.headers["Content-Encoding"] == "gzip"
     assert len(calls) == 2
 
