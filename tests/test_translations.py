@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from string import Formatter
 
 from translations import catalog, format_date, format_number, plotly_separators, t
 
@@ -47,3 +48,31 @@ def test_t005_catalog_files_are_valid_json_with_no_empty_texts():
     for path in files:
         data = json.loads(path.read_text(encoding="utf-8"))
         assert all(isinstance(v, str) and v.strip() for v in data.values()), path.name
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _text, name, _spec, _conv in Formatter().parse(template) if name}
+
+
+def test_t006_swedish_and_english_catalogs_mirror_the_finnish_one():
+    """Every catalog file of sv and en has the Finnish file's keys in its order, each
+    text non-empty and with exactly the Finnish text's placeholders (a translator's
+    tool and ``t()`` rely on both)."""
+    root = Path(__file__).resolve().parents[1] / "translations"
+    languages = {
+        path.name for path in root.iterdir() if path.is_dir() and path.name != "__pycache__"
+    }
+    assert languages == {"fi", "sv", "en"}
+    reference = {
+        path.name: json.loads(path.read_text(encoding="utf-8"))
+        for path in (root / "fi").glob("*.json")
+    }
+    for lang in ("sv", "en"):
+        files = {path.name for path in (root / lang).glob("*.json")}
+        assert files == set(reference), lang
+        for name, finnish in reference.items():
+            translated = json.loads((root / lang / name).read_text(encoding="utf-8"))
+            assert list(translated) == list(finnish), f"{lang}/{name}: keys differ"
+            for key, text in translated.items():
+                assert isinstance(text, str) and text.strip(), f"{lang}/{name}: {key} empty"
+                assert _placeholders(text) == _placeholders(finnish[key]), f"{lang}: {key}"

@@ -1,8 +1,12 @@
 """The one translation layer: every user-facing string goes through ``t()``.
 
 A language's catalog is the union of the flat JSON files in ``translations/<lang>/``
-(``common.json`` for the shell, one ``charts-<area>.json`` per area; Finnish is the
-reference; Swedish and English catalogs, when added, use the same keys). A key in two
+(``common.json`` for the shell, one ``charts-<area>.json`` per area; flat JSON, which
+translation tools such as Weblate open). Finnish is the reference; the Swedish and
+English catalogs mirror it file by file and key by key, with the same placeholders
+(``tests/test_translations.py``). They are not offered to users yet: a language is
+shown only when it is in ``SUPPORTED_LANGUAGES`` (issue 11: number and date formats,
+plotly's locale, the language switch and ``<html lang>`` come with it). A key in two
 files is an error.
 Values use ``str.format`` placeholders. Numbers are formatted here too, because the
 decimal and thousands separators are part of the language.
