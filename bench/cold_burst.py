@@ -9,7 +9,7 @@ in ``bench.loadtest`` (every request of the page, wave after wave, each wave in
 parallel). Then:
 
 1. *baseline*: the Redis cache is flushed (and, a few seconds later, the server's own
-   copies of whole answers have expired: ``response_cache.LOCAL_SECONDS``) and one
+   copies of whole answers have expired: ``response_cache.KEEP_SECONDS``) and one
    user views the page: how many times
    each query runs for one complete page view;
 2. *burst*: the cache is flushed again and ``--users`` users start the page view
@@ -54,7 +54,7 @@ from bench.pageview import (
 )
 from bench.run import report_head, write_report
 from bench.target import NotLoopback, check_loopback, machine_load, started_server
-from response_cache import LOCAL_SECONDS
+from response_cache import KEEP_SECONDS
 
 DEFAULT_REDIS = os.environ.get("TK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 REQUEST_TIMEOUT_S = 180.0  # a cold page on a busy machine; the server's own limit is lower
@@ -124,7 +124,7 @@ def measure(base: str, view: PageView, users: int, redis_url: str, counter: Quer
         cache.flushdb()
         # The server's processes keep copies of whole answers for a few seconds
         # (response_cache): the cache is empty once they have expired too.
-        time.sleep(LOCAL_SECONDS + 0.5)
+        time.sleep(KEEP_SECONDS + 0.5)
         counter.reset()
         with counter.sample_runs() as sampler:
             results = burst(base, view, n)

@@ -25,6 +25,7 @@ from charts.phase_picker import phase_picker
 from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
 from queries.units import refused, resolve_selection
+from response_cache import keep_out
 from translations import quote_value, t
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,7 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
         )
     except DATABASE_ERRORS:
         log.exception("chart %s failed", _chart_of(request))
+        keep_out()
         return chart_error(read_request(request)[2])
     return chart_body(
         shown.spec, payload, shown.lang, shown.filters, tools=[tool for tool in tools if tool]
@@ -158,6 +160,7 @@ def chart_card_table(
         payload = shown.payload()
     except DATABASE_ERRORS:
         log.exception("table of %s failed", _chart_of(request))
+        keep_out()
         return chart_error(read_request(request)[2]), ""
     return [chart_table(shown.spec, payload, shown.lang)], TABLE_BUILT
 

@@ -14,6 +14,7 @@ from dashboards._page import PAGE_STATE
 from queries.engine import DATABASE_ERRORS
 from queries.reference import data_window
 from queries.units import AREA, MUNICIPALITY, UNIT, hierarchy_nodes
+from response_cache import keep_out
 from translations import t
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,8 @@ def unit_options(selected, state):
     try:
         nodes = hierarchy_nodes()
     except DATABASE_ERRORS:
-        # Logged as a warning: this answer is then not kept whole (response_cache).
         log.warning("unit list not readable for the unit control", exc_info=True)
+        keep_out()  # a fallback, not the list: not to be kept (response_cache)
         chosen = [selected] if isinstance(selected, str) and selected else []
         return (
             [county_option(lang), *({"label": node, "value": node} for node in chosen)],
@@ -87,6 +88,7 @@ def month_choices(_selected, start, end, state):
         last = data_window()[1]
     except DATABASE_ERRORS:
         log.warning("data window not readable for the month selects", exc_info=True)
+        keep_out()
         last = None
     chosen = tuple(value for value in (start, end) if isinstance(value, str))
     months = month_options(last, chosen)

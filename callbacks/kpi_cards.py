@@ -10,6 +10,7 @@ from charts.card import card_id, read_request, selection_refused
 from charts.kpi import kpi_body, kpi_payload
 from queries.engine import DATABASE_ERRORS
 from queries.units import refused, resolve_selection
+from response_cache import keep_out
 from translations import t
 
 log = logging.getLogger(__name__)
@@ -36,4 +37,5 @@ def kpi_card_body(request: dict) -> list:
         return kpi_body(kpi_payload(spec.id, filters, lang), lang)
     except DATABASE_ERRORS:
         log.exception("KPI %s failed", spec.id)
+        keep_out()
         return [html.P(t("kpi.unavailable", lang), className="small", role="status")]

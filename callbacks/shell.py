@@ -9,6 +9,7 @@ from dash import Input, Output, callback, clientside_callback, html
 from callbacks.address import PAGE_LOCATION
 from queries.engine import DATABASE_ERRORS
 from queries.reference import is_synthetic
+from response_cache import keep_out
 from settings import get_settings
 from translations import t
 
@@ -23,6 +24,7 @@ def data_notice(_pathname: str | None) -> list:
         synthetic = is_synthetic()
     except DATABASE_ERRORS:
         log.warning("reporting DB not reachable for the data notice")
+        keep_out()
         return []
     if not synthetic:
         return []

@@ -61,6 +61,7 @@ from queries.reference import (
     units,
 )
 from queries.results import as_stated
+from response_cache import keep_out
 from settings import get_settings
 from translations import format_date, t
 
@@ -574,6 +575,7 @@ def recorded_decisions(chart_id: str, until: date | None = None) -> list[dict[st
         return [row for row in found if until is None or row["decided_on"] <= until]
     except APP_DB_ERRORS:
         log.exception("decisions of chart %s could not be read; drawn without them", chart_id)
+        keep_out()  # drawn without them: not an answer to keep (response_cache)
         return []
 
 

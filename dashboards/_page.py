@@ -12,6 +12,7 @@ built anew from it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
@@ -27,8 +28,10 @@ from dashboards._export import export_panel
 from dashboards._filters import filter_bar
 from queries.engine import DATABASE_ERRORS
 from queries.units import resolve_selection
-from response_cache import PAGE_STATE, page_token  # PAGE_STATE: which page shows what
+from response_cache import PAGE_STATE, keep_out, page_token
 from translations import notice_text, t
+
+log = logging.getLogger(__name__)
 
 SHOWN = "shown_"  # the keyword under which the router passes that store's data
 
@@ -47,6 +50,8 @@ def page_context(query: Mapping[str, object]) -> tuple[Address, tuple[str, ...]]
     try:
         filters, unknown = resolve_selection(address.filters)
     except DATABASE_ERRORS:
+        log.warning("unit list not readable; the page keeps the address unchecked")
+        keep_out()  # the page is not what it is when the units are read
         return address, notices
     return replace(address, filters=filters), notices + unknown
 

@@ -208,11 +208,11 @@ def test_rc04_area_pages_are_kept_and_each_build_gets_its_own_tokens(
 def test_rc05_meeting_pages_are_never_kept(client, app_db, fresh_answers, monkeypatch):
     import dashboards.meetings_index as meetings_page
 
-    kept_before = len(response_cache._local)  # noqa: SLF001 - what this process keeps
+    kept_before = len(response_cache._kept)  # noqa: SLF001 - what this process keeps
     calls = _counting(monkeypatch, meetings_page.store, "list_series")
     _post(client, _router("/tietokeskustelut"))
     _post(client, _router("/tietokeskustelut"))
-    assert len(calls) == 2 and len(response_cache._local) == kept_before  # noqa: SLF001
+    assert len(calls) == 2 and len(response_cache._kept) == kept_before  # noqa: SLF001
 
 
 @DUCKDB
@@ -229,19 +229,18 @@ def test_rc06_the_page_token_is_not_part_of_the_key(client, app_db, fresh_answer
 def test_rc07_the_key_follows_data_records_day_and_body(monkeypatch):
     body = _unit_options("a" * 32)
     rule = response_cache.STORED[UNIT_OPTIONS]
-    with_records = response_cache.Stored(records=True)
+    with_records = response_cache.Kept(records=True)
     monkeypatch.setattr(response_cache, "data_version", lambda: "2026-11-01")
     monkeypatch.setattr(response_cache, "records_version", lambda: "0:7")
-    key = response_cache.answer_key(body, b"", rule)
-    assert key == response_cache.answer_key(_unit_options("c" * 32), b"", rule)
-    assert key != response_cache.answer_key(body, b"lang=sv", rule)
-    assert key != response_cache.answer_key(_unit_options("a" * 32) | {"x": 1}, b"", rule)
-    recorded = response_cache.answer_key(body, b"", with_records)
+    key = response_cache.answer_key(body, rule)
+    assert key == response_cache.answer_key(_unit_options("c" * 32), rule)
+    assert key != response_cache.answer_key(_unit_options("a" * 32) | {"x": 1}, rule)
+    recorded = response_cache.answer_key(body, with_records)
     monkeypatch.setattr(response_cache, "records_version", lambda: "0:8")
-    assert response_cache.answer_key(body, b"", with_records) != recorded
-    assert response_cache.answer_key(body, b"", rule) == key  # records not in this key
+    assert response_cache.answer_key(body, with_records) != recorded
+    assert response_cache.answer_key(body, rule) == key  # records not in this key
     monkeypatch.setattr(response_cache, "data_version", lambda: "2026-12-01")
-    assert response_cache.answer_key(body, b"", rule) != key
+    assert response_cache.answer_key(body, rule) != key
 
     class Tomorrow:
         @staticmethod
@@ -252,7 +251,7 @@ def test_rc07_the_key_follows_data_records_day_and_body(monkeypatch):
 
     monkeypatch.setattr(response_cache, "data_version", lambda: "2026-11-01")
     monkeypatch.setattr(response_cache, "date", Tomorrow)
-    assert response_cache.answer_key(body, b"", rule) != key
+    assert response_cache.answer_key(body, rule) != key
 
 
 @pytest.fixture
@@ -272,17 +271,21 @@ def redis_answers(fresh_answers):
 
 @DUCKDB
 @SQLITE_APP_DB
-def test_rc08_answers_are_shared_through_redis(client, app_db, redis_answers, monkeypatch):
-    import callbacks.chart_cards as cards
+def test_rc08_answers_stay_in_the_process_and_the_payloads_are_shared(
+    client, app_db, redis_answers, monkeypatch
+):
+    import charts.payload as payload_module
 
-    calls = _counting(monkeypatch, cards, "chart_payload")
+    built = _counting(monkeypatch, payload_module._payload, "uncached")  # the memoized payload
     first = _post(client, _chart_body())
-    stored = [key for key in redis_answers.keys("*") if b"answer:" in key]
-    assert len(stored) == 1
-    # Another process has no copy of its own: it reads the answer from Redis.
-    response_cache.forget_local_answers()
-    assert _post(client, _chart_body()) == first and len(calls) == 1
     assert json.loads(first)["response"]  # Dash's answer, whole
+    keys = redis_answers.keys("*")
+    # Nothing in Redis is keyed by a request body: bodies can vary without end.
+    assert keys and not any(b"answer" in key for key in keys)
+    # Another process (no kept answers) builds the answer again from the payload in
+    # Redis: the same bytes, without computing the payload again.
+    response_cache.forget_kept_answers()
+    assert _post(client, _chart_body()) == first and len(built) == 1
 
 
 @DUCKDB
@@ -372,3 +375,60 @@ def test_rc11_a_write_the_counter_missed_shows_after_the_recheck(
     assert "Ohi laskurin" not in _text(_post(client, _chart_body()))  # within the hour
     monkeypatch.setattr(response_cache, "RECORDS_RECHECK_SECONDS", 0.0)
     assert "Päätös: Ohi laskurin" in _text(_post(client, _chart_body()))
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc12_a_fallback_is_not_kept_even_when_its_log_is_silenced(
+    client, app_db, fresh_answers, monkeypatch
+):
+    import logging
+
+    import callbacks.filters as filters
+
+    original = filters.hierarchy_nodes
+    failures = [sa.exc.OperationalError("SELECT 1", {}, Exception("database went away"))]
+
+    def failing_once():
+        if failures:
+            raise failures.pop()
+        return original()
+
+    monkeypatch.setattr(filters, "hierarchy_nodes", failing_once)
+    monkeypatch.setattr(logging.getLogger("callbacks.filters"), "disabled", True)
+    down = _text(_post(client, _unit_options("a" * 32)))
+    assert t("filters.units_unavailable", "fi") in down
+    up = _text(_post(client, _unit_options("b" * 32)))
+    assert t("filters.units_unavailable", "fi") not in up and up != down
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc13_a_page_built_without_the_unit_list_is_not_kept(
+    client, app_db, fresh_answers, monkeypatch
+):
+    import dashboards._page as page
+
+    original = page.resolve_selection
+    failures = [sa.exc.OperationalError("SELECT 1", {}, Exception("database went away"))]
+
+    def failing_once(filters):
+        if failures:
+            raise failures.pop()
+        return original(filters)
+
+    monkeypatch.setattr(page, "resolve_selection", failing_once)
+    body = _router("/hoitoonpaasy")
+    body["inputs"][1]["value"] = "?unit=no-such-node"
+    down = _text(_post(client, body))
+    up = _text(_post(client, body))
+    # With the unit list read, the unknown node is refused with a notice; without it
+    # the page could not tell, and that page was not kept.
+    assert "url-notice" not in down and "url-notice" in up
+
+
+def test_rc14_many_tokens_in_one_answer_are_each_replaced_whole():
+    placeholders = tuple(f"{response_cache._PLACEHOLDER}{i:06d}-" for i in range(12))  # noqa: SLF001
+    text = json.dumps(list(placeholders)).encode()
+    tokens = json.loads(response_cache._fresh_tokens(text, placeholders))  # noqa: SLF001
+    assert len(set(tokens)) == 12 and all(re.fullmatch(r"[0-9a-f]{32}", t) for t in tokens)
