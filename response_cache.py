@@ -25,9 +25,19 @@ The key is a SHA-256 of everything the answer depends on:
 - today's date (overdue actions, open periods).
 
 A listed callback's answer must therefore be a function of these alone: not of the
-user (identity, cookies) nor of anything else in the request. The meeting pages are
-never kept (their pages and forms depend on who asks); the page router is kept only for
-the overview and the area pages.
+user (identity, cookies) nor of anything else in the request. The query string is not
+in the key: Dash adds a signed ``endId`` unique to each page load, which only its
+background callbacks read. The meeting pages are never kept (their pages and forms
+depend on who asks); the page router is kept only for the overview and the area pages.
+
+**Adding a callback to ``STORED``**: its key is Dash's ``output`` string (one output:
+``"id.prop"`` or, for a pattern id, its sorted JSON with the wildcard as
+``["MATCH"]``; several outputs: ``"..a.prop...b.prop.."``; ``app.callback_map`` lists
+them, and a test checks that every entry names a registered callback). Only a
+callback whose answer reads nothing of the request beyond its inputs and states —
+no ``flask.request``, ``meetings.identity.current_user()``, cookies or headers — may be
+listed; one that reads ``meetings.store`` needs ``Kept(records=True)``; every branch that
+shows something other than the data must call ``keep_out()``.
 
 **Page tokens.** A page build carries tokens unique to it (``page_token``: the
 page-state store's, so late answers meant for an earlier build are told apart, and the

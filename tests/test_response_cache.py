@@ -432,3 +432,21 @@ def test_rc14_many_tokens_in_one_answer_are_each_replaced_whole():
     text = json.dumps(list(placeholders)).encode()
     tokens = json.loads(response_cache._fresh_tokens(text, placeholders))  # noqa: SLF001
     assert len(set(tokens)) == 12 and all(re.fullmatch(r"[0-9a-f]{32}", t) for t in tokens)
+
+
+@DUCKDB
+@SQLITE_APP_DB
+def test_rc15_every_kept_callback_is_registered_and_the_page_load_id_is_not_in_the_key(
+    client, app_db, fresh_answers, monkeypatch
+):
+    import callbacks.chart_cards as cards
+
+    assert client.get("/").status_code == 200  # Dash fills its callback map
+    assert set(response_cache.STORED) <= set(dash_app.callback_map)
+    # Dash's renderer adds ?endId=<signed, new every page load> to each callback.
+    calls = _counting(monkeypatch, cards, "chart_payload")
+    answers = {
+        client.post(f"/_dash-update-component?endId={end}", json=_chart_body()).get_data()
+        for end in ("first-load", "second-load", "third-load")
+    }
+    assert len(answers) == 1 and len(calls) == 1
