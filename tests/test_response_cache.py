@@ -116,6 +116,20 @@ def _counting(monkeypatch, module, name: str) -> list:
     return calls
 
 
+def _failing_once(monkeypatch, module, name: str) -> None:
+    """Make ``module.name`` raise a database error at its first call (the database
+    went away), then pass calls on again (it came back)."""
+    original = getattr(module, name)
+    failures = [sa.exc.OperationalError("SELECT 1", {}, Exception("database went away"))]
+
+    def failing_once(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, failing_once)
+
+
 @pytest.fixture
 def fresh_answers(reporting_db):
     """No stored answers before the test (nor after it)."""
@@ -165,15 +179,7 @@ def test_rc03_an_answer_shown_instead_of_data_is_not_kept(
 ):
     import callbacks.chart_cards as cards
 
-    original = cards.chart_payload
-    failures = [sa.exc.OperationalError("SELECT 1", {}, Exception("database went away"))]
-
-    def failing_once(*args, **kwargs):
-        if failures:
-            raise failures.pop()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(cards, "chart_payload", failing_once)
+    _failing_once(monkeypatch, cards, "chart_payload")
     notice = _text(_post(client, _chart_body()))
     assert t("card.db_error", "fi") in notice and '"Graph"' not in notice
     # The database is back: the chart is computed, not the notice repeated.
@@ -386,15 +392,7 @@ def test_rc12_a_fallback_is_not_kept_even_when_its_log_is_silenced(
 
     import callbacks.filters as filters
 
-    original = filters.hierarchy_nodes
-    failures = [sa.exc.OperationalError("SELECT 1", {}, Exception("database went away"))]
-
-    def failing_once():
-        if failures:
-            raise failures.pop()
-        return original()
-
-    monkeypatch.setattr(filters, "hierarchy_nodes", failing_once)
+    _failing_once(monkeypatch, filters, "hierarchy_nodes")
     monkeypatch.setattr(logging.getLogger("callbacks.filters"), "disabled", True)
     down = _text(_post(client, _unit_options("a" * 32)))
     assert t("filters.units_unavailable", "fi") in down
@@ -409,15 +407,7 @@ def test_rc13_a_page_built_without_the_unit_list_is_not_kept(
 ):
     import dashboards._page as page
 
-    original = page.resolve_selection
-    failures = [sa.exc.OperationalError("SELECT 1", {}, Exception("database went away"))]
-
-    def failing_once(filters):
-        if failures:
-            raise failures.pop()
-        return original(filters)
-
-    monkeypatch.setattr(page, "resolve_selection", failing_once)
+    _failing_once(monkeypatch, page, "resolve_selection")
     body = _router("/hoitoonpaasy")
     body["inputs"][1]["value"] = "?unit=no-such-node"
     down = _text(_post(client, body))
