@@ -4,7 +4,7 @@ A warm page view still cost about 25 ms of server CPU: a dozen callbacks, each r
 memoized results from Redis, building components and serialising them. Everyone in the
 meeting sends the *same* callback requests (the same page, filters, language and view
 make the same request body) and gets the same answer until the data or the meeting
-records change. So each process keeps the JSON answer of the callbacks in ``STORED``
+records change. So each process keeps the JSON answer of the callbacks in ``KEPT``
 for ``KEEP_SECONDS`` and answers the same request again from it before Dash parses it
 (docs/performance.md, "Server CPU per page view").
 
@@ -30,7 +30,7 @@ in the key: Dash adds a signed ``endId`` unique to each page load, which only it
 background callbacks read. The meeting pages are never kept (their pages and forms
 depend on who asks); the page router is kept only for the overview and the area pages.
 
-**Adding a callback to ``STORED``**: its key is Dash's ``output`` string (one output:
+**Adding a callback to ``KEPT``**: its key is Dash's ``output`` string (one output:
 ``"id.prop"`` or, for a pattern id, its sorted JSON with the wildcard as
 ``["MATCH"]``; several outputs: ``"..a.prop...b.prop.."``; ``app.callback_map`` lists
 them, and a test checks that every entry names a registered callback). Only a
@@ -95,7 +95,7 @@ class Kept:
 
 
 # Dash's ``output`` string of each kept callback.
-STORED: dict[str, Kept] = {
+KEPT: dict[str, Kept] = {
     '{"chart":["MATCH"],"type":"chart-body"}.children': Kept(records=True),
     '..{"chart":["MATCH"],"type":"chart-table"}.children...'
     '{"chart":["MATCH"],"type":"chart-table"}.className..': Kept(records=True),
@@ -148,7 +148,7 @@ on_clear(forget_kept_answers)
 def keep_out() -> None:
     """Do not keep the answer of the request being answered: it shows a notice, a
     fallback or anything else that is not the data. Call it in every such branch of a
-    callback in ``STORED``; outside a request it does nothing."""
+    callback in ``KEPT``; outside a request it does nothing."""
     if has_request_context():
         request.environ[_KEEP_OUT] = True
 
@@ -280,7 +280,7 @@ _warnings_keep_out = _WarningsKeepOut(level=logging.WARNING)
 
 
 def init_response_cache(app: Dash) -> None:
-    """Answer repeated requests of the ``STORED`` callbacks from the kept answers and
+    """Answer repeated requests of the ``KEPT`` callbacks from the kept answers and
     keep new ones (module docstring). Register it after ``http_delivery`` (answers are
     kept uncompressed) and after ``dash_requests``' checks: only requests that passed
     them reach it (a body nested too deep for the parser, or of any shape Dash's
@@ -298,7 +298,7 @@ def init_response_cache(app: Dash) -> None:
             return None
         body = request.get_json(silent=True)
         output = body.get("output") if isinstance(body, dict) else None
-        rule = STORED.get(output) if isinstance(output, str) else None
+        rule = KEPT.get(output) if isinstance(output, str) else None
         if rule is None or (rule.area_pages_only and not _area_page_asked(body, prefix)):
             return None
         _answering.environ = request.environ

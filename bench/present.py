@@ -31,6 +31,7 @@ import redis
 import requests
 
 from bench.run import _stats, find_in_response, measure_floor, report_head, write_report
+from response_cache import ROUTER
 from tests.servers import gunicorn_server
 
 # A meeting's agenda: chart id and the item's address (the pages' URL parameters).
@@ -43,7 +44,7 @@ AGENDA = (
     ("kirjaamisen-laatu", "from=2024-01"),
 )
 AUTHOR = "Benchmark"
-ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
+ROUTER_OUTPUT = ROUTER  # Dash Pages' router callback
 
 
 def make_meeting(app_db_url: str, items: int) -> int:

@@ -152,6 +152,25 @@ def app_db(request, tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
+def count_calls(monkeypatch):
+    """``count_calls(module, name)`` wraps ``module.name`` for the test: every call is
+    passed on and its positional arguments appended to the returned list."""
+
+    def wrap(module, name: str) -> list:
+        calls: list = []
+        original = getattr(module, name)
+
+        def counted(*args, **kwargs):
+            calls.append(args)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+        return calls
+
+    return wrap
+
+
+@pytest.fixture
 def client(reporting_db):
     """A Flask test client of the app on the fixture DB."""
     return dash_app.server.test_client()

@@ -169,17 +169,10 @@ def test_d005_error_pages_are_unchanged(server):
     assert 'lang="fi"' in body.decode("utf-8")
 
 
-def test_d006_static_files_are_compressed_once_per_process(client, monkeypatch):
+def test_d006_static_files_are_compressed_once_per_process(client, count_calls):
     """The same script asked twice is compressed once, and so are the layout and the
     callback map; a page each time."""
-    calls: list[int] = []
-    original = flask_compress._compress_data
-
-    def counting(app, data, algorithm):
-        calls.append(len(data))
-        return original(app, data, algorithm)
-
-    monkeypatch.setattr(flask_compress, "_compress_data", counting)
+    calls = count_calls(flask_compress, "_compress_data")
     client.application.extensions["tk-static-compress"].cache.data.clear()
     client.application.extensions["tk-answers-compress"].cache.clear()
     assert client.get("/").status_code == 200  # Dash registers the scripts of its pages
@@ -209,17 +202,10 @@ def test_d006_static_files_are_compressed_once_per_process(client, monkeypatch):
     assert len(calls) == 2
 
 
-def test_d010_spellings_of_one_asset_share_one_compressed_copy(client, monkeypatch):
+def test_d010_spellings_of_one_asset_share_one_compressed_copy(client, count_calls):
     """``x/../f.css``, ``./f.css`` and ``f.css`` are one file: one compression and one
     cache entry, not one per spelling (else any client could fill the memory)."""
-    calls: list[int] = []
-    original = flask_compress._compress_data
-
-    def counting(app, data, algorithm):
-        calls.append(len(data))
-        return original(app, data, algorithm)
-
-    monkeypatch.setattr(flask_compress, "_compress_data", counting)
+    calls = count_calls(flask_compress, "_compress_data")
     cache = client.application.extensions["tk-static-compress"].cache.data
     cache.clear()
     name = sorted(p.name for p in (ROOT / "assets").glob("*.css"))[0]

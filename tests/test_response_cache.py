@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 import response_cache
 from app import app as dash_app
+from bench.present import router_body
 from meetings import store
 from queries.cache import cache, init_cache
 from settings import get_settings
@@ -37,7 +38,6 @@ DUCKDB = pytest.mark.parametrize("reporting_db", ["duckdb"], indirect=True)
 SQLITE_APP_DB = pytest.mark.parametrize("app_db", ["sqlite"], indirect=True)
 CHART_BODY = '{"chart":["MATCH"],"type":"chart-body"}.children'
 UNIT_OPTIONS = "..filter-unit.options...unit-status.children.."
-ROUTER = response_cache.ROUTER
 
 
 def _chart_body(view: str = "series") -> dict:
@@ -76,22 +76,6 @@ def _unit_options(token: str) -> dict:
     }
 
 
-def _router(pathname: str, shown: str | None = None) -> dict:
-    return {
-        "output": ROUTER,
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": pathname},
-            {"id": "_pages_location", "property": "search", "value": ""},
-        ],
-        "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
-        "state": [{**_page_state(shown), "allow_optional": True}],
-    }
-
-
 def _post(client, body: dict) -> bytes:
     answer = client.post("/_dash-update-component", json=body)
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
@@ -101,19 +85,6 @@ def _post(client, body: dict) -> bytes:
 def _text(answer: bytes) -> str:
     """An answer's JSON with its letters as letters (Dash may escape them)."""
     return json.dumps(json.loads(answer), ensure_ascii=False)
-
-
-def _counting(monkeypatch, module, name: str) -> list:
-    """Wrap ``module.name`` so each call is counted in the returned list."""
-    calls: list = []
-    original = getattr(module, name)
-
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, counted)
-    return calls
 
 
 def _failing_once(monkeypatch, module, name: str) -> None:
@@ -142,10 +113,10 @@ def fresh_answers(reporting_db):
 
 @DUCKDB
 @SQLITE_APP_DB
-def test_rc01_the_same_chart_request_is_answered_once(client, app_db, fresh_answers, monkeypatch):
+def test_rc01_the_same_chart_request_is_answered_once(client, app_db, fresh_answers, count_calls):
     import callbacks.chart_cards as cards
 
-    calls = _counting(monkeypatch, cards, "chart_payload")
+    calls = count_calls(cards, "chart_payload")
     first = _post(client, _chart_body())
     second = _post(client, _chart_body())
     assert second == first and len(calls) == 1
@@ -158,11 +129,11 @@ def test_rc01_the_same_chart_request_is_answered_once(client, app_db, fresh_answ
 @DUCKDB
 @SQLITE_APP_DB
 def test_rc02_a_decision_recorded_shows_on_the_next_request(
-    client, app_db, fresh_answers, monkeypatch
+    client, app_db, fresh_answers, count_calls
 ):
     import callbacks.chart_cards as cards
 
-    calls = _counting(monkeypatch, cards, "chart_payload")
+    calls = count_calls(cards, "chart_payload")
     before = _post(client, _chart_body())
     assert "Iltavastaanotot" not in _text(before)
     _decide("Iltavastaanotot")
@@ -190,12 +161,12 @@ def test_rc03_an_answer_shown_instead_of_data_is_not_kept(
 @DUCKDB
 @SQLITE_APP_DB
 def test_rc04_area_pages_are_kept_and_each_build_gets_its_own_tokens(
-    client, app_db, fresh_answers, monkeypatch
+    client, app_db, fresh_answers, count_calls
 ):
     import dashboards.hoitoonpaasy as page
 
-    builds = _counting(monkeypatch, page, "area_page")
-    answers = [_post(client, _router("/hoitoonpaasy")).decode() for _ in range(3)]
+    builds = count_calls(page, "area_page")
+    answers = [_post(client, router_body("/hoitoonpaasy", None)).decode() for _ in range(3)]
     assert len(builds) == 1
     tokens = [re.findall(r'"token":\s*"([^"]*)"', answer) for answer in answers]
     # Two tokens a build (the page state's, the export panel's), all new, none a
@@ -211,22 +182,22 @@ def test_rc04_area_pages_are_kept_and_each_build_gets_its_own_tokens(
 
 @DUCKDB
 @SQLITE_APP_DB
-def test_rc05_meeting_pages_are_never_kept(client, app_db, fresh_answers, monkeypatch):
+def test_rc05_meeting_pages_are_never_kept(client, app_db, fresh_answers, count_calls):
     import dashboards.meetings_index as meetings_page
 
     kept_before = len(response_cache._kept)  # noqa: SLF001 - what this process keeps
-    calls = _counting(monkeypatch, meetings_page.store, "list_series")
-    _post(client, _router("/tietokeskustelut"))
-    _post(client, _router("/tietokeskustelut"))
+    calls = count_calls(meetings_page.store, "list_series")
+    _post(client, router_body("/tietokeskustelut", None))
+    _post(client, router_body("/tietokeskustelut", None))
     assert len(calls) == 2 and len(response_cache._kept) == kept_before  # noqa: SLF001
 
 
 @DUCKDB
 @SQLITE_APP_DB
-def test_rc06_the_page_token_is_not_part_of_the_key(client, app_db, fresh_answers, monkeypatch):
+def test_rc06_the_page_token_is_not_part_of_the_key(client, app_db, fresh_answers, count_calls):
     import callbacks.filters as filters
 
-    calls = _counting(monkeypatch, filters, "hierarchy_nodes")
+    calls = count_calls(filters, "hierarchy_nodes")
     first = _post(client, _unit_options("a" * 32))
     second = _post(client, _unit_options("b" * 32))
     assert first == second and len(calls) == 1
@@ -234,7 +205,7 @@ def test_rc06_the_page_token_is_not_part_of_the_key(client, app_db, fresh_answer
 
 def test_rc07_the_key_follows_data_records_day_and_body(monkeypatch):
     body = _unit_options("a" * 32)
-    rule = response_cache.STORED[UNIT_OPTIONS]
+    rule = response_cache.KEPT[UNIT_OPTIONS]
     with_records = response_cache.Kept(records=True)
     monkeypatch.setattr(response_cache, "data_version", lambda: "2026-11-01")
     monkeypatch.setattr(response_cache, "records_version", lambda: "0:7")
@@ -278,11 +249,11 @@ def redis_answers(fresh_answers):
 @DUCKDB
 @SQLITE_APP_DB
 def test_rc08_answers_stay_in_the_process_and_the_payloads_are_shared(
-    client, app_db, redis_answers, monkeypatch
+    client, app_db, redis_answers, count_calls
 ):
     import charts.payload as payload_module
 
-    built = _counting(monkeypatch, payload_module._payload, "uncached")  # the memoized payload
+    built = count_calls(payload_module._payload, "uncached")  # the memoized payload
     first = _post(client, _chart_body())
     assert json.loads(first)["response"]  # Dash's answer, whole
     keys = redis_answers.keys("*")
@@ -297,12 +268,12 @@ def test_rc08_answers_stay_in_the_process_and_the_payloads_are_shared(
 @DUCKDB
 @SQLITE_APP_DB
 def test_rc09_a_kept_answer_is_compressed_once_per_encoding(
-    client, app_db, fresh_answers, monkeypatch
+    client, app_db, fresh_answers, count_calls
 ):
     import brotli
     from flask_compress import flask_compress
 
-    compressed = _counting(monkeypatch, flask_compress, "_compress_data")
+    compressed = count_calls(flask_compress, "_compress_data")
     headers = {"Accept-Encoding": "br"}
     answers = [
         client.post("/_dash-update-component", json=_chart_body(), headers=headers)
@@ -319,7 +290,9 @@ def test_rc09_a_kept_answer_is_compressed_once_per_encoding(
     assert len(compressed) == 2
     # An area page's answer carries new tokens every time: compressed every time.
     for _ in range(2):
-        client.post("/_dash-update-component", json=_router("/hoitoonpaasy"), headers=headers)
+        client.post(
+            "/_dash-update-component", json=router_body("/hoitoonpaasy", None), headers=headers
+        )
     assert len(compressed) == 4
 
 
@@ -408,7 +381,7 @@ def test_rc13_a_page_built_without_the_unit_list_is_not_kept(
     import dashboards._page as page
 
     _failing_once(monkeypatch, page, "resolve_selection")
-    body = _router("/hoitoonpaasy")
+    body = router_body("/hoitoonpaasy", None)
     body["inputs"][1]["value"] = "?unit=no-such-node"
     down = _text(_post(client, body))
     up = _text(_post(client, body))
@@ -427,14 +400,14 @@ def test_rc14_many_tokens_in_one_answer_are_each_replaced_whole():
 @DUCKDB
 @SQLITE_APP_DB
 def test_rc15_every_kept_callback_is_registered_and_the_page_load_id_is_not_in_the_key(
-    client, app_db, fresh_answers, monkeypatch
+    client, app_db, fresh_answers, count_calls
 ):
     import callbacks.chart_cards as cards
 
     assert client.get("/").status_code == 200  # Dash fills its callback map
-    assert set(response_cache.STORED) <= set(dash_app.callback_map)
+    assert set(response_cache.KEPT) <= set(dash_app.callback_map)
     # Dash's renderer adds ?endId=<signed, new every page load> to each callback.
-    calls = _counting(monkeypatch, cards, "chart_payload")
+    calls = count_calls(cards, "chart_payload")
     answers = {
         client.post(f"/_dash-update-component?endId={end}", json=_chart_body()).get_data()
         for end in ("first-load", "second-load", "third-load")
