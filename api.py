@@ -61,8 +61,8 @@ def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
 
 def request_language() -> tuple[str, list[str]]:
     """The language of an API request (``lang``, else the default) and the notices
-    about it: a language the dashboard does not have yet (sv, en) or an unknown code
-    is answered in Finnish, and the ``notices`` of the response say so."""
+    about it: an unknown code is answered in the default language, and the
+    ``notices`` of the response say so."""
     raw = request.args.get("lang")
     lang = normalise_language(raw or get_settings().language)
     if raw and raw not in SUPPORTED_LANGUAGES:

@@ -10,16 +10,15 @@ import hashlib
 import json
 import logging
 
-import dash_bootstrap_components as dbc
-from dash import Dash, State, get_relative_path, html, page_container
+from dash import Dash, State, html, page_container
 from dash._utils import to_json
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import init_api
 from background_jobs import background_manager
-from charts.areas import ALL_AREAS
 from dash_requests import init_dash_requests
+from dashboards._frame import request_language
 from dashboards._page import PAGE_STATE, SHOWN
 from http_delivery import COMPRESS_ONCE_KEY, init_delivery
 from http_errors import init_http_errors
@@ -27,18 +26,17 @@ from meetings import db as app_db
 from queries.cache import init_cache
 from response_cache import init_response_cache
 from settings import Settings, configure, get_settings
-from translations import normalise_language, t
+from translations import t
 
-
-def _index_string(lang: str) -> str:
-    # Dash's default page with the document language set (WCAG 3.1.1).
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="' + lang + '">\n'
-        "<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>\n"
-        "<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>\n"
-        "</html>"
-    )
+# Dash's default page with a language attribute, set per request (interpolate_index).
+_HTML_TAG = "<html>"
+INDEX_STRING = (
+    "<!DOCTYPE html>\n"
+    + _HTML_TAG
+    + "\n<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>\n"
+    "<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>\n"
+    "</html>"
+)
 
 
 def init_security_headers(server: Flask) -> None:
@@ -60,14 +58,12 @@ def init_security_headers(server: Flask) -> None:
         return response
 
 
-def client_config_script() -> str:
-    """Settings and texts the browser-side scripts in assets/ need, as inline JSON."""
+def client_config_script(lang: str) -> str:
+    """Settings and texts (in ``lang``) the browser-side scripts in assets/ need, as
+    inline JSON."""
     settings = get_settings()
     config = {
-        "texts": {
-            "png": t("toolbar.png", settings.language),
-            "svg": t("toolbar.svg", settings.language),
-        },
+        "texts": {"png": t("toolbar.png", lang), "svg": t("toolbar.svg", lang)},
         # Origins an embedding parent may have; the height message goes only to them.
         "frameAncestors": settings.frame_ancestors.split(),
     }
@@ -109,57 +105,20 @@ class DashboardApp(Dash):
         return self._once("layout", self.get_layout, mimetype="application/json")
 
     def interpolate_index(self, **kwargs):
+        # The page's language is its ``lang`` parameter: <html lang> (WCAG 3.1.1), the
+        # title and the browser-side texts follow it. The switch reloads the page.
+        lang = request_language()
+        kwargs["title"] = t("app.title", lang)
         page = super().interpolate_index(**kwargs)
-        return page.replace("</head>", client_config_script() + "</head>", 1)
+        page = page.replace(_HTML_TAG, f'<html lang="{lang}">', 1)
+        return page.replace("</head>", client_config_script(lang) + "</head>", 1)
 
 
-def _shell(lang: str) -> html.Div:
-    """Navigation, the data notice and the page container around every page."""
-    nav_links = [
-        dbc.NavItem(
-            dbc.NavLink(t(area.title_key, lang), href=get_relative_path(area.path), active="exact")
-        )
-        for area in ALL_AREAS
-    ]
-    nav_links.append(
-        dbc.NavItem(
-            dbc.NavLink(
-                t("meetings.nav.title", lang),
-                href=get_relative_path("/tietokeskustelut"),
-                active="partial",
-            )
-        )
-    )
-    return html.Div(
-        [
-            html.A(t("shell.skip_to_content", lang), href="#main", className="skip-link"),
-            # No dcc.Location here: Dash Pages' own location in page_container is the
-            # only one (callbacks.address explains why a second one breaks navigation).
-            html.Header(
-                id="app-header",
-                children=dbc.Navbar(
-                    dbc.Container(
-                        [
-                            html.Span(t("app.title", lang), className="navbar-brand"),
-                            dbc.Nav(nav_links, navbar=True, className="flex-wrap"),
-                        ],
-                        fluid=True,
-                    ),
-                    color="dark",
-                    dark=True,
-                    className="mb-3",
-                ),
-                className="app-header",
-            ),
-            dbc.Container(
-                [
-                    html.Div(id="data-notice", **{"aria-live": "polite"}),
-                    html.Main(page_container, id="main", tabIndex="-1"),
-                ],
-                fluid=True,
-            ),
-        ]
-    )
+def _shell() -> html.Div:
+    """The app shell: Dash Pages' container. Each page brings its own frame (header,
+    navigation and language switch in its language: ``dashboards._frame``), so the
+    shell is the same in every language and is served once per process."""
+    return html.Div(page_container, id="app-shell")
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -185,9 +144,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         background_callback_manager=background_manager(settings),
     )
     init_delivery(app)  # first: its response hook must run after every other one
-    lang = normalise_language(settings.language)  # the page's language is what t() gives
-    app.index_string = _index_string(lang)
-    app.layout = _shell(lang)
+    app.index_string = INDEX_STRING
+    app.layout = _shell()
     import callbacks  # noqa: F401 - registers the callbacks
 
     init_cache(app.server, settings)

@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
-from dash import Input, Output, callback, clientside_callback, html
+from dash import Input, Output, clientside_callback
 
 from callbacks.address import PAGE_LOCATION
-from queries.engine import DATABASE_ERRORS
-from queries.reference import is_synthetic
-from response_cache import keep_out
-from settings import get_settings
-from translations import t
 
-log = logging.getLogger(__name__)
-
-
-@callback(Output("data-notice", "children"), Input(PAGE_LOCATION, "pathname"))
-def data_notice(_pathname: str | None) -> list:
-    """The banner that says the data is synthetic demo data (empty for real data)."""
-    lang = get_settings().language
-    try:
-        synthetic = is_synthetic()
-    except DATABASE_ERRORS:
-        log.warning("reporting DB not reachable for the data notice")
-        keep_out()
-        return []
-    if not synthetic:
-        return []
-    return [html.Div(t("shell.synthetic_banner", lang), className="synthetic-banner", role="note")]
-
-
-# Embedded views (/embed/<id>, or any page with ?embed=1) hide the navigation, and so
-# does presentation mode (/tietokeskustelut/<id>/esitys/<n>: the projector shows the
-# chart, not the app). This runs in the browser so the navigation never flashes up.
+# Embedded views (/embed/<id>, or any page with ?embed=1) and presentation mode
+# (/tietokeskustelut/<id>/esitys/<n>) have no header (dashboards._frame); the body's
+# classes let the style sheets lay them out for a frame or a projector. This runs in
+# the browser, so the layout never flashes up in the wrong form.
 clientside_callback(
     """
     function(pathname, search) {
@@ -44,10 +20,10 @@ clientside_callback(
             path.indexOf("/esitys/") !== -1;
         document.body.classList.toggle("embedded", embedded);
         document.body.classList.toggle("presenting", presenting);
-        return embedded || presenting;
+        return presenting ? "presenting" : embedded ? "embedded" : "";
     }
     """,
-    Output("app-header", "hidden"),
+    Output("app-shell", "className"),
     Input(PAGE_LOCATION, "pathname"),
     Input(PAGE_LOCATION, "search"),
 )

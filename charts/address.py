@@ -149,16 +149,9 @@ class CardStates:
         )
 
 
-# Languages a link may ask for that the dashboard will have (issue 11) but does not
-# have yet: they get their own notice ("not yet available"), other codes a refusal.
-PLANNED_LANGUAGES = ("sv", "en")
-
-
 def language_notice(raw: str) -> Notice:
-    """The notice for a ``lang`` value the dashboard does not show: a planned language
-    is "not yet available", anything else is refused; either way the page is Finnish."""
-    if raw in PLANNED_LANGUAGES:
-        return Notice(f"notice.lang_unavailable.{raw}")
+    """The notice for a ``lang`` value the dashboard does not show (it is refused by
+    name; the page is shown in the default language)."""
     return refused("notice.bad_lang", raw)
 
 

@@ -26,6 +26,7 @@ from charts.catalog import CHARTS
 from charts.kpi import address_link, kpi_card
 from dashboards._export import export_panel
 from dashboards._filters import filter_bar
+from dashboards._frame import joined_title
 from queries.engine import DATABASE_ERRORS
 from queries.units import resolve_selection
 from response_cache import PAGE_STATE, keep_out, page_token
@@ -111,7 +112,7 @@ def page_registration(slug: str) -> dict:
     return {
         "path": area.path,
         "name": t(area.title_key),
-        "title": t("app.title") + " – " + t(area.title_key),
+        "title": joined_title("app.title", area.title_key),
         "order": area.number,
     }
 

@@ -14,14 +14,17 @@ from charts.address import Address
 from charts.areas import AREA_BY_SLUG
 from charts.card import alert, chart_card
 from charts.catalog import CHARTS
+from dashboards._frame import BARE, framed, localised_title
 from dashboards._page import already_shown, notices_block, page_address, page_state
 from translations import quote_value, t
 
 
-def title(chart_id: str | None = None, **_query: object) -> str:
-    """The document title: the chart's title (WCAG 2.4.2), or the app's name."""
+@localised_title
+def title(lang: str, chart_id: str | None = None, **_query: object) -> str:
+    """The document title in ``lang``: the chart's title (WCAG 2.4.2), or the app's
+    name."""
     spec = CHARTS.get(str(chart_id))
-    return t(spec.text_key("title")) if spec else t("app.title")
+    return t(spec.text_key("title"), lang) if spec else t("app.title", lang)
 
 
 def path_ok(chart_id: str | None = None) -> bool:
@@ -35,6 +38,7 @@ register_page(
 )
 
 
+@framed(chrome=BARE)
 def layout(chart_id: str | None = None, **query: object):
     """The chart card of ``chart_id`` for the address, or a notice (``no_update`` when
     the frame already shows this address)."""

@@ -8,6 +8,7 @@ from datetime import date
 from dash import dcc, get_relative_path, html, register_page
 
 from charts.card import alert
+from dashboards._frame import MEETINGS, framed, joined_title
 from dashboards._meetings import (
     BASE_PATH,
     meeting_path,
@@ -25,7 +26,7 @@ register_page(
     __name__,
     path=BASE_PATH,
     name=t("meetings.index.title"),
-    title=t("app.title") + " – " + t("meetings.index.title"),
+    title=joined_title("app.title", "meetings.index.title"),
     order=10,
 )
 
@@ -103,6 +104,7 @@ def calendar(meetings: list[dict], year: int, today: date, lang: str) -> html.Se
     )
 
 
+@framed(active=MEETINGS)
 def layout(vuosi: object = None, **query: object):
     """The series, the form for a new one (writers only) and the year view."""
     lang = page_lang(query)

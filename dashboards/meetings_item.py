@@ -17,6 +17,7 @@ from dash import dcc, get_relative_path, html, register_page
 
 from charts.card import alert, chart_card
 from dashboards import _records as records
+from dashboards._frame import MEETINGS, framed, localised_title
 from dashboards._page import notices_block
 from meetings import store
 from meetings.components import can_write, example_notice, read_only_notice
@@ -63,16 +64,17 @@ def path_ok(meeting_id: str | None = None, n: str | None = None) -> bool:
         return _numbers(meeting_id, n) is not None
 
 
-def title(meeting_id: str | None = None, n: str | None = None, **_query: object) -> str:
-    """The document title: the item's chart and the meeting (WCAG 2.4.2)."""
+@localised_title
+def title(lang: str, meeting_id: str | None = None, n: str | None = None, **_query: object) -> str:
+    """The document title in ``lang``: the item's chart and the meeting (WCAG 2.4.2)."""
     try:
         found = find_item(meeting_id, n)
     except APP_DB_ERRORS:
         found = None
     if found is None:
-        return t("meetings.records.page_title") + " – " + t("app.title")
+        return t("meetings.records.page_title", lang) + " – " + t("app.title", lang)
     meeting, item = found
-    return f"{item_title(item, '')} – {meeting['title']} – {t('app.title')}"
+    return f"{item_title(item, lang)} – {meeting['title']} – {t('app.title', lang)}"
 
 
 register_page(__name__, path_template=PATH, order=14, title=title, path_ok=path_ok)
@@ -144,6 +146,7 @@ def _section(heading_id: str, heading: str, children: list) -> html.Section:
     )
 
 
+@framed(active=MEETINGS)
 def layout(meeting_id: str | None = None, n: str | None = None, **query: object):
     """The recording page of the item, or a notice when it cannot be read."""
     lang = normalise_language(query.get("lang") if isinstance(query.get("lang"), str) else None)

@@ -17,6 +17,7 @@ from dashboards._agenda import (
     meeting_ctx,
     meeting_subtitle,
 )
+from dashboards._frame import MEETINGS, framed, localised_title
 from dashboards._meetings import exists as _exists
 from dashboards._meetings import (
     meeting_path,
@@ -34,14 +35,15 @@ def path_ok(meeting_id: str | None = None) -> bool:
     return _exists(store.get_meeting, meeting_id)
 
 
-def title(meeting_id: str | None = None, **_query: object) -> str:
-    """The document title: the meeting's title, or the app's name."""
+@localised_title
+def title(lang: str, meeting_id: str | None = None, **_query: object) -> str:
+    """The document title in ``lang``: the meeting's title, or the app's name."""
     row_id = store.parse_id(meeting_id)
     try:
         name = store.get_meeting(row_id)["title"] if row_id else ""
     except STORE_ERRORS:
         name = ""
-    return t("app.title") + (" – " + name if name else "")
+    return t("app.title", lang) + (" – " + name if name else "")
 
 
 register_page(
@@ -75,6 +77,7 @@ def links(meeting_id: int, lang: str) -> html.Section:
     )
 
 
+@framed(active=MEETINGS)
 def layout(meeting_id: str | None = None, **query: object):
     """The meeting's page (``path_ok`` has already refused an unknown id)."""
     lang = page_lang(query)

@@ -12,6 +12,7 @@ from dash import dcc, get_relative_path, html, register_page
 
 from charts.card import alert
 from dashboards import _records as records
+from dashboards._frame import MEETINGS, framed, joined_title
 from dashboards._needs import NEED_IDS, backlog_entry
 from meetings import store
 from meetings.components import can_write, read_only_notice
@@ -26,7 +27,7 @@ register_page(
     path=PATH,
     order=11,
     name=t("meetings.needs.title"),
-    title=t("meetings.needs.title") + " – " + t("app.title"),
+    title=joined_title("meetings.needs.title", "app.title"),
 )
 
 
@@ -61,6 +62,7 @@ def _filter_links(current: str | None, lang: str) -> html.Nav:
     )
 
 
+@framed(active=MEETINGS)
 def layout(**query: object):
     """The backlog, filtered by ``?tila=`` (a bad value: all, with a notice)."""
     raw_lang = query.get("lang")

@@ -19,6 +19,7 @@ from typing import Any
 from dash import dcc, html, register_page
 
 from charts.card import alert
+from dashboards._frame import MEETINGS, framed, localised_title
 from meetings import store
 from meetings.components import error_alert, example_notice
 from meetings.items import item_title
@@ -40,9 +41,10 @@ log = logging.getLogger(__name__)
 PATH_TEMPLATE = "/tietokeskustelut/<meeting_id>/ennakko"
 
 
-def title(meeting_id: str | None = None, **_query: object) -> str:
-    """The document title (no database read)."""
-    return t("meetings.present.preread.doc_title") + " – " + t("app.title")
+@localised_title
+def title(lang: str, meeting_id: str | None = None, **_query: object) -> str:
+    """The document title in ``lang`` (no database read)."""
+    return t("meetings.present.preread.doc_title", lang) + " – " + t("app.title", lang)
 
 
 def path_ok(meeting_id: str | None = None) -> bool:
@@ -142,6 +144,7 @@ def _links(meeting: Mapping[str, Any], lang: str) -> html.P:
     return html.P(children, className="preread-links")
 
 
+@framed(active=MEETINGS)
 def layout(meeting_id: str | None = None, **query: object):
     """The pre-read of the meeting, or a notice when there is no such meeting or the
     app database cannot be read."""

@@ -30,6 +30,7 @@ from dash import dcc, html, no_update, register_page
 
 from charts.address import Address
 from charts.card import alert
+from dashboards._frame import BARE, framed, localised_title
 from dashboards._page import already_shown, page_state
 from meetings import store
 from meetings.components import error_alert
@@ -58,9 +59,11 @@ PATH_TEMPLATE = "/tietokeskustelut/<meeting_id>/esitys/<n>"
 PROJECTOR = (18, 470)
 
 
-def title(meeting_id: str | None = None, n: str | None = None, **_query: object) -> str:
-    """The document title (no database read: the router asks for it on every move)."""
-    return t("meetings.present.title_short", n=n or "") + " – " + t("app.title")
+@localised_title
+def title(lang: str, meeting_id: str | None = None, n: str | None = None, **_query: object) -> str:
+    """The document title in ``lang`` (no database read: the router asks for it on
+    every move)."""
+    return t("meetings.present.title_short", lang, n=n or "") + " – " + t("app.title", lang)
 
 
 def path_ok(meeting_id: str | None = None, n: str | None = None) -> bool:
@@ -188,6 +191,7 @@ def _refused(message: str | list, lang: str) -> html.Div:
     )
 
 
+@framed(chrome=BARE)
 def layout(meeting_id: str | None = None, n: str | None = None, **query: object):
     """Item ``n`` of the meeting in presentation mode (``no_update`` when the page
     already shows it: the router's echo of a jump within the page)."""

@@ -8,6 +8,7 @@ from datetime import date
 
 from dash import get_relative_path, html, register_page
 
+from dashboards._frame import MEETINGS, framed, localised_title
 from dashboards._meetings import (
     BASE_PATH,
     meeting_fields,
@@ -28,14 +29,16 @@ def path_ok(series_id: str | None = None) -> bool:
     return _exists(store.get_series, series_id)
 
 
-def title(series_id: str | None = None, **_query: object) -> str:
-    """The document title: the series' name, or the app's name."""
+@localised_title
+def title(lang: str, series_id: str | None = None, **_query: object) -> str:
+    """The document title in ``lang``: the series' name, or the app's name."""
     row_id = store.parse_id(series_id)
     try:
         name = store.get_series(row_id)["name"] if row_id else ""
     except STORE_ERRORS:
         name = ""
-    return t("app.title") + (" – " + t("meetings.series_page.title", name=name) if name else "")
+    name = t("meetings.series_page.title", lang, name=name) if name else ""
+    return t("app.title", lang) + (" – " + name if name else "")
 
 
 register_page(
@@ -63,6 +66,7 @@ def meeting_form(lang: str) -> list:
     ]
 
 
+@framed(active=MEETINGS)
 def layout(series_id: str | None = None, **query: object):
     """The series' page (``path_ok`` has already refused an unknown id)."""
     lang = page_lang(query)

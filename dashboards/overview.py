@@ -2,6 +2,7 @@
 
 from dash import register_page
 
+from dashboards._frame import framed
 from dashboards._page import overview_page, page_registration
 
 # Headline indicators per area, in the order the overview shows them.
@@ -25,6 +26,7 @@ KPI_IDS: dict[str, tuple[str, ...]] = {
 register_page(__name__, **page_registration(""))
 
 
+@framed(active="")
 def layout(**query: object):
     """The overview for the filters in the URL (cheap: the cards load their data later)."""
     return overview_page(KPI_IDS, query)

@@ -2,6 +2,7 @@
 
 from dash import register_page
 
+from dashboards._frame import framed
 from dashboards._page import area_page, page_registration
 
 SLUG = "tietopohja"
@@ -11,6 +12,7 @@ CHART_IDS = ("hoitotakuuseuranta-kattavuus", "kirjaamisen-laatu")
 register_page(__name__, **page_registration(SLUG))
 
 
+@framed(active=SLUG)
 def layout(**query: object):
     """The page for the filters in the URL (cheap: the cards load their data later)."""
     return area_page(SLUG, CHART_IDS, query)

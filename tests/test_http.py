@@ -248,13 +248,15 @@ def test_h006_unknown_component_suite_files_are_404(dash_client):
 
 def test_h007_real_server_errors_stay_500_and_are_logged(dash_client, monkeypatch, caplog):
     client = dash_client
-    import callbacks.shell
+    import callbacks.filters
 
-    def broken():
+    def broken(*_args):
         raise RuntimeError("a bug in the callback")
 
-    monkeypatch.setattr(callbacks.shell, "is_synthetic", broken)
-    body = callback_body(dash_app, "data-notice.children", values=lambda _e: "/")
+    monkeypatch.setattr(callbacks.filters, "month_options", broken)
+    body = callback_body(
+        dash_app, "..filter-from.options...filter-to.options..", values=lambda _e: None
+    )
     with caplog.at_level("ERROR"):
         response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 500

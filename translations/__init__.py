@@ -4,9 +4,9 @@ A language's catalog is the union of the flat JSON files in ``translations/<lang
 (``common.json`` for the shell, one ``charts-<area>.json`` per area; flat JSON, which
 translation tools such as Weblate open). Finnish is the reference; the Swedish and
 English catalogs mirror it file by file and key by key, with the same placeholders
-(``tests/test_translations.py``). They are not offered to users yet: a language is
-shown only when it is in ``SUPPORTED_LANGUAGES`` (issue 11: number and date formats,
-plotly's locale, the language switch and ``<html lang>`` come with it). A key in two
+(``tests/test_translations.py``). A page's language is its ``lang`` URL parameter
+(``SUPPORTED_LANGUAGES``; the default, ``TK_LANGUAGE``, is left out of addresses); the
+header's language switch links to the same address in another language. A key in two
 files is an error.
 Values use ``str.format`` placeholders. Numbers are formatted here too, because the
 decimal and thousands separators are part of the language.
@@ -22,7 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 DEFAULT_LANGUAGE = "fi"
-SUPPORTED_LANGUAGES = ("fi",)
+SUPPORTED_LANGUAGES = ("fi", "sv", "en")
 _CATALOG_DIR = Path(__file__).resolve().parent
 
 # Finnish: decimal comma, non-breaking space between thousands (so numbers never wrap).
