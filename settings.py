@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from translations import SUPPORTED_LANGUAGES
+
 PROJECT_ROOT = Path(__file__).resolve().parent
 DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "data" / "reporting.duckdb"
 
@@ -61,7 +63,11 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "Smallest count of people shown; smaller counts and the shares derived from "
         "them are suppressed in the query layer.",
     ),
-    "TK_LANGUAGE": ("fi", "Default user-interface language (`fi`)."),
+    "TK_LANGUAGE": (
+        "fi",
+        "Default user-interface language (`fi`, `sv` or `en`); pages ask for another "
+        "with `?lang=`.",
+    ),
     "TK_QUERY_TIMEOUT_MS": ("15000", "Statement time limit for reporting queries (PostgreSQL)."),
     "TK_QUERY_ROW_CAP": ("5000", "Largest number of aggregate rows one chart query may return."),
     "TK_DEBUG": ("0", "`1` turns on Dash dev tools. Never in production."),
@@ -192,6 +198,10 @@ class Settings:
             ("redis://", "rediss://")
         ):
             raise ValueError("TK_CELERY_BROKER_URL must be a redis:// or rediss:// URL")
+        if self.language not in SUPPORTED_LANGUAGES:
+            raise ValueError(
+                "TK_LANGUAGE must be one of " + ", ".join(SUPPORTED_LANGUAGES) + " (default fi)"
+            )
         if self.web_workers < 1 or self.web_threads < 1:
             raise ValueError("TK_WEB_WORKERS and TK_WEB_THREADS must be at least 1")
         # A lock without expiry (redis-py takes 0 as "none") would let a dead worker

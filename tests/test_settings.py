@@ -54,3 +54,16 @@ def test_s010_lock_and_version_times_out_of_range_are_refused(monkeypatch, name,
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=name):
         Settings.from_env()
+
+
+@pytest.mark.parametrize("value", ["de", "FI", "", "sv-FI"])
+def test_s011_default_language_must_be_one_the_app_has(monkeypatch, value):
+    """TK_LANGUAGE outside fi/sv/en is refused at start, naming the setting."""
+    monkeypatch.setenv("TK_LANGUAGE", value)
+    with pytest.raises(ValueError, match="TK_LANGUAGE must be one of fi, sv, en"):
+        Settings.from_env()
+
+
+def test_s012_swedish_default_language(monkeypatch):
+    monkeypatch.setenv("TK_LANGUAGE", "sv")
+    assert Settings.from_env().language == "sv"
