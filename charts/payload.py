@@ -119,12 +119,14 @@ def series_labels(spec: ChartSpec, frame: pd.DataFrame, lang: str) -> dict[str, 
     A catalog series the frame does not have is left out (no empty trace, legend entry
     or table column for it: e.g. "other units" when every unit has its own series),
     unless the frame has no rows at all; a series of measured zeros is in the frame and
-    stays."""
+    stays. A data series is named by the frame's ``label_<lang>`` column where it has
+    one (unit names in Swedish), else by ``label``."""
     present = set(frame["series"]) if len(frame) else set(spec.series)
     labels = {key: t(spec.series_key(key), lang) for key in spec.series if key in present}
-    if "label" in frame.columns:
+    column = f"label_{lang}" if f"label_{lang}" in frame.columns else "label"
+    if column in frame.columns:
         for key, label in (
-            frame[["series", "label"]].drop_duplicates("series").itertuples(index=False)
+            frame[["series", column]].drop_duplicates("series").itertuples(index=False)
         ):
             labels.setdefault(key, label)
     return labels

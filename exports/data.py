@@ -119,7 +119,8 @@ def describe_filters(filters: Filters, lang: str) -> str:
         if node is not None:
             parts.append(t(f"export.filters_{node.kind}", lang, name=node.label(lang)))
         else:
-            names = dict(zip(units()["unit_id"], units()["name_fi"], strict=True))
+            column = "name_sv" if lang == "sv" else "name_fi"
+            names = dict(zip(units()["unit_id"], units()[column], strict=True))
             listed = ", ".join(names.get(u, u) for u in filters.units)
             parts.append(t("export.filters_units", lang, units=listed))
     else:

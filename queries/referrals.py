@@ -202,13 +202,15 @@ OTHER_UNITS = "other_units"  # series key of the units without a series of their
 def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) -> pd.DataFrame:
     """Referrals of one type per period by referring unit (``source_unit_id``).
 
-    Tidy chart frame (``queries.results``) plus a ``label`` column. The candidates are
+    Tidy chart frame (``queries.results``) plus ``label`` and ``label_sv`` columns. The
+    candidates are
     the units of ``filters.units`` (for the county: ``referring_units``), whether or not
     they referred in the range. The ``top`` candidates with the most referrals over the
     range **as published** (``queries.privacy.published_count`` of each unit's total;
     ties by unit id) get a series each, keyed by the unit id and labelled by
-    ``units.name_fi`` (the id when the unit is not in ``units``), largest first; the
-    rest are summed per period into ``OTHER_UNITS`` (label None: the catalog names it).
+    ``units.name_fi`` and ``name_sv`` (the id when the unit is not in ``units``),
+    largest first; the rest are summed per period into ``OTHER_UNITS`` (labels None:
+    the catalog names it).
     ``OTHER_UNITS`` is there only when it has members: with ``top + 1`` candidates or
     fewer every unit has a series of its own (never a bucket of one). A unit's series
     keeps its measured zeros: values are counts of referrals, and every period of the
@@ -247,12 +249,13 @@ def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) 
         wide = _summed(wide, OTHER_UNITS, rest)
         keys.append(OTHER_UNITS)
     if not keys:
-        return empty_frame("label")
+        return empty_frame("label", "label_sv")
     frame = count_series(wide, filters, {key: key for key in keys})
-    names = dict(zip(all_units()["unit_id"], all_units()["name_fi"], strict=False))
-    frame["label"] = [
-        None if key == OTHER_UNITS else names.get(key, key) for key in frame["series"]
-    ]
+    for label, column in (("label", "name_fi"), ("label_sv", "name_sv")):
+        names = dict(zip(all_units()["unit_id"], all_units()[column], strict=False))
+        frame[label] = [
+            None if key == OTHER_UNITS else names.get(key, key) for key in frame["series"]
+        ]
     # Largest unit first (it is drawn at the bottom of the stack), OTHER_UNITS last.
     order = frame["series"].map({key: index for index, key in enumerate(keys)})
     return (

@@ -47,6 +47,8 @@ def test_p001_wellbeing_referrals_by_unit_month(reporting_db):
     labels = frame.drop_duplicates("series").set_index("series")["label"]
     assert labels["TA01"] == "Alfan terveysasema" and labels["TA02"] == "Beetan terveysasema"
     assert labels["XX99"] == "XX99"  # not in the units table: its id
+    swedish = frame.drop_duplicates("series").set_index("series")["label_sv"]
+    assert swedish["TA01"] == "Alfa hälsostation" and swedish["XX99"] == "XX99"
     # 2024-02: TA01 8 + TA03 5 = 13, the month's total; TA02 had none: 0 is shown.
     assert _row(frame, "2024-02-01", "TA01")["value"] == 8
     assert _row(frame, "2024-02-01", "TA03")["value"] == 5
@@ -55,6 +57,20 @@ def test_p001_wellbeing_referrals_by_unit_month(reporting_db):
     # 2024-04: XX99 6. Every month to the data's end (2024-06) is there: 6 months.
     assert _row(frame, "2024-04-01", "XX99")["value"] == 6
     assert frame["period"].nunique() == 6
+
+
+def test_p001b_referring_units_are_named_in_the_page_language(reporting_db):
+    """The wellbeing-referral chart names the referring units in Swedish on a Swedish
+    page (the fixture's units.name_sv) and in Finnish otherwise."""
+    filters = Filters(start="2024-01", end="2024-06")
+    names = {
+        lang: {trace["name"] for trace in chart_payload("hyvinvointilahetteet", filters, lang)[
+            "figure"]["data"]}
+        for lang in ("fi", "sv")
+    }  # fmt: skip
+    assert {"Alfan terveysasema", "Beetan terveysasema"} <= names["fi"]
+    assert {"Alfa hälsostation", "Beta hälsostation"} <= names["sv"]
+    assert "Alfan terveysasema" not in names["sv"]
 
 
 def test_p002_wellbeing_by_unit_small_unit_rounded(reporting_db):
@@ -108,7 +124,7 @@ def test_p004_wellbeing_by_unit_unit_filter_and_empty_range(reporting_db):
     # TA02, TA03 and the referring XX99, not in units) still has its series, all
     # measured zeros — which units are drawn never rests on exact counts.
     empty = referral_counts_by_unit(Filters(start="2023-01", end="2023-03"), "wellbeing")
-    assert list(empty.columns) == [*TIDY_COLUMNS, "label"]
+    assert list(empty.columns) == [*TIDY_COLUMNS, "label", "label_sv"]
     assert set(empty["series"]) == {"TA01", "TA02", "TA03", "XX99"}
     assert len(empty) == 4 * 3 and (empty["value"] == 0).all()
 
