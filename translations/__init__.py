@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, localcontext
 from functools import cache
 from pathlib import Path
@@ -184,8 +184,15 @@ def format_time(when: datetime, lang: str | None = None) -> str:
     time come from the catalog, ``time.at``; the time is CLDR's short time, ``H.mm`` in
     Finnish and Finland-Swedish, ``HH:mm`` in English)."""
     local = when.astimezone(LOCAL_TIME_ZONE)
-    clock = dates.format_time(local.time(), "short", locale=babel_locale(lang))
-    return t("time.at", lang, date=format_date(local.date(), lang), time=clock)
+    return t("time.at", lang, date=format_date(local.date(), lang), time=format_clock(local, lang))
+
+
+def format_clock(moment: datetime | time, lang: str | None = None) -> str:
+    """The wall-clock time of ``moment`` as written in ``lang``, hours and minutes
+    (CLDR's short time: ``9.05`` in Finnish and Finland-Swedish, ``09:05`` in English).
+    No time zone conversion: ``format_time`` converts a moment to Finnish time first."""
+    clock = moment.time() if isinstance(moment, datetime) else moment
+    return dates.format_time(clock.replace(tzinfo=None), "short", locale=babel_locale(lang))
 
 
 # CLDR locales behind the languages: the Finnish and Swedish written in Finland
