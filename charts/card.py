@@ -8,6 +8,7 @@ store. The pattern-matching callback in ``callbacks.chart_cards`` fills the body
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,13 +19,16 @@ from charts.address import Address
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import available_views, no_data_text
 from queries.filters import Filters
-from translations import format_date, normalise_language, notice_text, t
+from translations import babel_locale, format_date, normalise_language, notice_text, t
 
 # The toolbar keeps only what helps in a meeting; nothing may send data outside the
 # organisation, so the cloud/share button and the plotly logo are off. Plotly's own
 # camera button gives way to the PNG (2x) and SVG buttons of
 # assets/30-export-buttons.js, which put the chart's context into the image.
-GRAPH_CONFIG = {
+# ``locale`` gives the toolbar's texts (and plotly's month and weekday names) in the
+# page's language: plotly.js's own "fi" and "sv" locales, vendored in assets/
+# (05-plotly-locale-*.js); English is plotly's default.
+_GRAPH_CONFIG = {
     "displaylogo": False,
     "showSendToCloud": False,
     "showEditInChartStudio": False,
@@ -37,6 +41,14 @@ GRAPH_CONFIG = {
     ],
     "responsive": True,
 }
+
+
+@cache
+def graph_config(lang: str | None = None) -> dict[str, Any]:
+    """Every ``dcc.Graph``'s ``config`` in ``lang`` (one dict per language, shared:
+    do not change it). The locale is the language of the page's formats
+    (``translations.babel_locale``): "fi", "sv" or "en"."""
+    return {**_GRAPH_CONFIG, "locale": babel_locale(lang).language}
 
 
 def card_id(kind: str, chart_id: str) -> dict[str, str]:
@@ -252,7 +264,7 @@ def chart_body(
             [
                 dcc.Graph(
                     figure=payload["figure"],
-                    config=GRAPH_CONFIG,
+                    config=graph_config(lang),
                     id=card_id("chart-graph", spec.id),
                     className="chart-graph",
                 ),

@@ -63,7 +63,7 @@ from queries.reference import (
 from queries.results import as_stated
 from response_cache import keep_out
 from settings import get_settings
-from translations import format_date, t
+from translations import format_date, t, t_plural
 
 log = logging.getLogger(__name__)
 
@@ -186,9 +186,14 @@ def partial_note(spec: ChartSpec, filters: Filters, lang: str) -> str:
     filters = effective_filters(spec, filters)
     if not left_out:
         return ""
-    key = "summary.partial_left_out_one" if len(left_out) == 1 else "summary.partial_left_out"
     periods = ", ".join(period_label(period, filters.grain) for period in left_out)
-    return t(key, lang, periods=periods)
+    return t_plural(
+        len(left_out),
+        lang,
+        one="summary.partial_left_out_one",
+        other="summary.partial_left_out",
+        periods=periods,
+    )
 
 
 def no_data_text(payload: dict[str, Any], lang: str) -> str:

@@ -13,7 +13,7 @@ from dash import dcc, html
 from dashboards._meetings import field, meeting_path, no_personal_data, series_path
 from meetings.calendar import is_held
 from meetings.store import MAX_NAME
-from translations import format_date, t
+from translations import format_date, t, t_plural
 
 
 def member_lines(members: str | None) -> list[str]:
@@ -24,9 +24,13 @@ def member_lines(members: str | None) -> list[str]:
 def members_count_text(members: str | None, lang: str) -> str:
     """ "1 jäsen", "3 jäsentä"."""
     count = len(member_lines(members))
-    if count == 1:
-        return t("meetings.index.members_one", lang, count=count)
-    return t("meetings.index.members_count", lang, count=count)
+    return t_plural(
+        count,
+        lang,
+        one="meetings.index.members_one",
+        other="meetings.index.members_count",
+        count=count,
+    )
 
 
 def series_list(rows: list[Mapping], lang: str) -> html.Div:

@@ -43,7 +43,7 @@ from queries.reference import data_as_of, is_synthetic, units
 from queries.results import export_count, export_value
 from queries.units import node_of_units, resolve_node
 from settings import get_settings
-from translations import format_date, t
+from translations import format_clock, format_date, t
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -212,7 +212,7 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
             if spec.counts_people
             else t("export.no_suppression", lang),
         ),
-        (t("export.meta.created", lang), datetime.now().strftime("%d.%m.%Y %H:%M")),
+        (t("export.meta.created", lang), _date_and_clock(datetime.now(), lang)),
         (t("export.meta.link", lang), link),
     ]
     left_out = partial_note(spec, filters, lang)
@@ -222,6 +222,11 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         metadata.append((t("export.meta.note", lang), t("shell.synthetic_banner", lang)))
     metadata = [(label, value) for label, value in metadata if value]
     return DataExport(chart_id, columns, rows, metadata)
+
+
+def _date_and_clock(moment: datetime, lang: str) -> str:
+    """A moment's date and wall-clock time as written in ``lang``: "24.11.2026 9.05"."""
+    return f"{format_date(moment.date(), lang)} {format_clock(moment, lang)}"
 
 
 def _csv_cell(value: Any) -> str:

@@ -35,7 +35,7 @@ from exports.files import download_name
 from exports.images import export_figure, render
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic
-from translations import format_date, t
+from translations import format_clock, format_date, t
 
 SLIDE_WIDTH = Emu(12192000)  # 13.333 in: 16:9
 SLIDE_HEIGHT = Emu(6858000)  # 7.5 in
@@ -259,7 +259,7 @@ def build_deck(
             "export.pptx.exported",
             lang,
             date=format_date(exported_at.date(), lang),
-            time=exported_at.strftime("%H.%M"),
+            time=format_clock(exported_at, lang),
         ),
     ]
     if is_synthetic():

@@ -17,7 +17,7 @@ from charts.catalog import ChartSpec
 from charts.summary import format_value, period_label
 from meetings.items import item_spec
 from meetings.snapshots import item_changes, matching_item, read_snapshot
-from translations import format_date, t
+from translations import format_date, t, t_plural
 
 # At most this many revised values are named one by one; the rest are counted
 # ("ja 3 muuta"), so a large revision of the history stays one readable sentence.
@@ -107,12 +107,15 @@ def changes_sentences(changes: Mapping[str, Any] | None, spec: ChartSpec, lang: 
             named.append(
                 t("meetings.present.changes.more", lang, count=len(revised) - MAX_REVISIONS)
             )
-        key = (
-            "meetings.present.changes.revised_one"
-            if len(revised) == 1
-            else "meetings.present.changes.revised_many"
+        sentences.append(
+            t_plural(
+                len(revised),
+                lang,
+                one="meetings.present.changes.revised_one",
+                other="meetings.present.changes.revised_many",
+                changes=", ".join(named),
+            )
         )
-        sentences.append(t(key, lang, changes=", ".join(named)))
     return sentences
 
 

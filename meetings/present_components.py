@@ -10,7 +10,7 @@ from typing import Any
 
 from dash import dcc, get_relative_path, html
 
-from charts.card import GRAPH_CONFIG, alert, chart_error
+from charts.card import alert, chart_error, graph_config
 from charts.payload import no_data_text
 from meetings import store
 from meetings.items import item_title
@@ -76,7 +76,7 @@ def item_figure(
     (``meetings.snapshots.meeting_view``: the card's cached payload, or what the
     meeting kept once the data have changed):
     a ``<figure>`` with a static ``dcc.Graph`` (id ``graph_id``, ``charts.card.
-    GRAPH_CONFIG``), the summary sentence as its ``<figcaption>`` and the "data as of"
+    graph_config``), the summary sentence as its ``<figcaption>`` and the "data as of"
     line under it; ``projector``
     (font size, maximum height in px) enlarges the figure (``projector_figure``). An alert instead
     when the filters leave no data or the reporting DB cannot be read."""
@@ -95,7 +95,7 @@ def item_figure(
             [
                 dcc.Graph(
                     figure=figure,
-                    config=GRAPH_CONFIG,
+                    config=graph_config(lang),
                     id=graph_id,
                     className="chart-graph",
                     # A title for the plot's own <svg> is not possible; its text

@@ -22,7 +22,7 @@ from dash.testing.wait import until
 
 from app import app
 from charts.annotations import add_events
-from charts.card import GRAPH_CONFIG
+from charts.card import graph_config
 from charts.figures import FigureOptions, deadline_share_figure, time_series_figure
 from charts.small_multiples import small_multiples_figure
 from tests.servers import ROOT, WAIT
@@ -145,7 +145,7 @@ def _serve(dash_duo, figure, width: int) -> dict:
 <script src="{plotly_js.as_uri()}"></script>
 <script src="{(ROOT / "assets" / "45-fit-width.js").as_uri()}"></script>
 <script>const f = {pio.to_json(figure)};
-Plotly.newPlot("g", f.data, f.layout, {json.dumps(GRAPH_CONFIG)});</script>
+Plotly.newPlot("g", f.data, f.layout, {json.dumps(graph_config("fi"))});</script>
 </body></html>""",
         encoding="utf-8",
     )

@@ -14,19 +14,20 @@ decimal and thousands separators are part of the language.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
-from datetime import date, datetime
+from datetime import date, datetime, time
+from decimal import Decimal, localcontext
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale, dates, numbers
+
 DEFAULT_LANGUAGE = "fi"
 SUPPORTED_LANGUAGES = ("fi", "sv", "en")
 _CATALOG_DIR = Path(__file__).resolve().parent
-
-# Finnish: decimal comma, non-breaking space between thousands (so numbers never wrap).
-_SEPARATORS = {"fi": (",", "\u00a0")}
 
 
 @cache
@@ -135,29 +136,42 @@ def notice_text(notice: str, lang: str | None = None) -> str:
 
 
 def plotly_separators(lang: str | None = None) -> str:
-    """Plotly's ``layout.separators`` string: decimal mark then thousands mark."""
-    decimal, thousands = _SEPARATORS.get(normalise_language(lang), (",", "\u00a0"))
-    return decimal + thousands
+    """Plotly's ``layout.separators`` string: the language's decimal mark then its
+    thousands mark, from CLDR (``",\u00a0"`` in Finnish and Swedish, ``".,"`` in English)."""
+    locale = babel_locale(lang)
+    return numbers.get_decimal_symbol(locale) + numbers.get_group_symbol(locale)
 
 
 def format_number(value: float | int | None, decimals: int = 0, lang: str | None = None) -> str:
-    """``value`` with the language's separators, e.g. 12345.6 -> ``"12 345,6"`` in Finnish.
+    """``value`` with ``decimals`` decimals as written in ``lang`` (CLDR through Babel):
+    12345.6 -> ``"12 345,6"`` in Finnish and Swedish (no-break space between thousands,
+    so a number never wraps; U+2212 minus sign), ``"12,345.6"`` in English.
 
-    ``None`` and NaN come back as ``""``; callers decide how to show a missing value.
+    The rounding is Python's, as it always was (``f"{value:.2f}"``: round-half-even on
+    the float's binary value, so 0.125 -> 0.12 and 2.675 -> 2.67); Babel only writes
+    the already rounded digits with the language's signs, and cannot round again
+    (the digits it gets are exactly as many as it writes). ``None`` and NaN come back
+    as ``""``; callers decide how to show a missing value.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    decimal, thousands = _SEPARATORS.get(normalise_language(lang), (",", "\u00a0"))
-    text = f"{value:,.{decimals}f}"
-    # Python's output uses "," for thousands and "." for decimals; swap through a placeholder.
-    text = text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
-    # A proper minus sign reads better and is what Finnish typography uses.
-    return text.replace("-", "\u2212")
+    rounded = Decimal(f"{value:.{decimals}f}")
+    locale = babel_locale(lang)
+    # Enough precision for every digit of the rounded value (Babel normalises it in the
+    # current decimal context, 28 digits by default).
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, len(rounded.as_tuple().digits) + 2)
+        text = _number_pattern(_lang(lang), decimals).apply(rounded, locale)
+    # Babel writes the pattern's ASCII hyphen; CLDR's minus sign for the language
+    # (U+2212 in Finnish and Swedish) goes in its place.
+    minus = numbers.get_minus_sign_symbol(locale)
+    return minus + text[1:] if text.startswith("-") else text
 
 
 def format_date(day: date, lang: str | None = None) -> str:
-    """A date as written in ``lang``: ``24.11.2026`` in Finnish."""
-    return f"{day.day}.{day.month}.{day.year}"
+    """A date as written in ``lang`` (CLDR through Babel, ``DATE_FORMATS``):
+    ``3.11.2026`` in Finnish and Finland-Swedish, ``3 Nov 2026`` in English."""
+    return dates.format_date(day, DATE_FORMATS[_lang(lang)], locale=babel_locale(lang))
 
 
 # The counties' own clock: times kept in UTC are shown in Finnish time (EET/EEST).
@@ -166,6 +180,71 @@ LOCAL_TIME_ZONE = ZoneInfo("Europe/Helsinki")
 
 def format_time(when: datetime, lang: str | None = None) -> str:
     """A moment (an aware ``datetime``, e.g. a change kept in UTC) in Finnish time as
-    written in ``lang``: ``30.11.2026 klo 12.15``."""
+    written in ``lang``: ``30.11.2026 klo 12.15`` (the words around the date and the
+    time come from the catalog, ``time.at``; the time is CLDR's short time, ``H.mm`` in
+    Finnish and Finland-Swedish, ``HH:mm`` in English)."""
     local = when.astimezone(LOCAL_TIME_ZONE)
-    return t("time.at", lang, date=format_date(local.date(), lang), time=f"{local:%H.%M}")
+    return t("time.at", lang, date=format_date(local.date(), lang), time=format_clock(local, lang))
+
+
+def format_clock(moment: datetime | time, lang: str | None = None) -> str:
+    """The wall-clock time of ``moment`` as written in ``lang``, hours and minutes
+    (CLDR's short time: ``9.05`` in Finnish and Finland-Swedish, ``09:05`` in English).
+    No time zone conversion: ``format_time`` converts a moment to Finnish time first."""
+    clock = moment.time() if isinstance(moment, datetime) else moment
+    return dates.format_time(clock.replace(tzinfo=None), "short", locale=babel_locale(lang))
+
+
+# CLDR locales behind the languages: the Finnish and Swedish written in Finland
+# (sv_FI writes dates 3.11.2026 and times 9.05 as Finland-Swedish style does; Sweden's
+# sv_SE would write 2026-11-03 and 09:05), and British English (en_GB: 12,345.6 and
+# day-month-year dates; en_US would put the month first).
+BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+# The CLDR date length per language: "short" is 3.11.2026 in fi and sv_FI; for English
+# "medium" (3 Nov 2026) and not "short" (03/11/2026, which a reader used to US dates
+# reads as March 11).
+DATE_FORMATS = {"fi": "short", "sv": "short", "en": "medium"}
+
+
+def _lang(lang: str | None) -> str:
+    """``lang`` if Babel has a locale for it (a language not yet offered to users is
+    still formatted as itself, e.g. in tests), else the default language."""
+    return lang if lang in BABEL_LOCALES else DEFAULT_LANGUAGE
+
+
+@cache
+def _babel_locale(lang: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES[lang])
+
+
+def babel_locale(lang: str | None = None) -> Locale:
+    """Babel's CLDR locale for ``lang`` (``BABEL_LOCALES``)."""
+    return _babel_locale(_lang(lang))
+
+
+@cache
+def _number_pattern(lang: str, decimals: int) -> numbers.NumberPattern:
+    """The language's CLDR decimal pattern (its grouping) with exactly ``decimals``
+    decimals."""
+    pattern = copy.copy(_babel_locale(lang).decimal_formats[None])
+    pattern.frac_prec = (decimals, decimals)
+    return pattern
+
+
+def plural_category(count: int, lang: str | None = None) -> str:
+    """CLDR's plural category of ``count`` in ``lang``: ``"one"`` or ``"other"`` in
+    Finnish, Swedish and English (other languages have "two", "few", "many" too)."""
+    return babel_locale(lang).plural_form(count)
+
+
+def t_plural(count: int, lang: str | None = None, /, **keys_and_params: object) -> str:
+    """The text for ``count`` things: the key given for ``count``'s CLDR plural
+    category (``plural_category``; ``other=`` is the fallback), with the other params.
+
+    ``t_plural(3, lang, one="meetings.index.members_one",
+    other="meetings.index.members_count", count=3)`` -> ``"3 jäsentä"``.
+    """
+    categories = ("zero", "one", "two", "few", "many", "other")
+    keys = {name: keys_and_params.pop(name) for name in categories if name in keys_and_params}
+    key = keys.get(plural_category(count, lang), keys["other"])
+    return t(str(key), lang, **keys_and_params)
