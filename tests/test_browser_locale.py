@@ -9,18 +9,11 @@ axes" "Palauta akselien oletusasetukset" and "Återställ axlar".
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import plotly
-import plotly.graph_objects as go
-import plotly.io as pio
 import pytest
 from dash.testing.wait import until
 
 from app import app
-from charts.card import graph_config
-from tests.servers import ROOT, WAIT
+from tests.servers import WAIT
 
 pytestmark = pytest.mark.browser
 
@@ -60,27 +53,14 @@ def test_lc001_the_toolbar_speaks_finnish_on_a_chart_page(dash_duo, browser_db):
     assert not titles & ENGLISH_ONLY, titles
 
 
-@pytest.mark.parametrize("lang", ["sv", "en"])
-def test_lc002_the_toolbar_in_swedish_and_english(dash_duo, lang):
-    """A chart drawn as a card draws it (plotly.js as Dash serves it, the vendored
-    locales as assets/ loads them, before plotly.js, and ``graph_config(lang)``), on
-    a page of its own: the app offers only Finnish until the language switch comes."""
-    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    locales = sorted((ROOT / "assets").glob("05-plotly-locale-*.js"))
-    figure = go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 1, 2]))
-    page = Path(dash_duo.download_path) / f"locale-{lang}.html"
-    scripts = "".join(f'<script src="{path.as_uri()}"></script>' for path in locales)
-    page.write_text(
-        f"""<!doctype html><html><head><meta charset="utf-8"></head><body>
-{scripts}<script src="{plotly_js.as_uri()}"></script>
-<div id="card"><div id="g" style="width:600px;height:400px"></div></div>
-<script>const f = {pio.to_json(figure)};
-Plotly.newPlot("g", f.data, f.layout, {json.dumps(graph_config(lang))});</script>
-</body></html>""",
-        encoding="utf-8",
-    )
-    dash_duo.driver.get(page.as_uri())
-    titles = set(_titles(dash_duo, "#card"))
-    assert EXPECTED[lang] <= titles, titles
-    if lang != "en":
-        assert not titles & ENGLISH_ONLY, titles
+def test_lc002_the_toolbar_in_swedish_and_english(dash_duo, browser_db):
+    """?lang=sv and ?lang=en: the same card's toolbar in Swedish, then in English."""
+    dash_duo.start_server(app)
+    for lang in ("sv", "en"):
+        dash_duo.wait_for_page(
+            url=dash_duo.server_url + f"/hoitoonpaasy?from=2024-01&to=2024-04&lang={lang}"
+        )
+        titles = set(_titles(dash_duo, "#card-hoitotakuu-7vrk"))
+        assert EXPECTED[lang] <= titles, (lang, titles)
+        if lang == "sv":
+            assert not titles & ENGLISH_ONLY, titles
