@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from translations import SUPPORTED_LANGUAGES
 
@@ -128,6 +131,28 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "A fixed user name for the local demo (`make run` sets `demo`): everyone who "
         "opens the app may write as this user. Never in production.",
     ),
+    "TK_ACCESSIBILITY_FEEDBACK": (
+        "",
+        "Where users send accessibility feedback (law 306/2019 requires a channel): an "
+        "email address (shown as a `mailto:` link) or an `https://` address of a feedback "
+        "form. Shown on the accessibility statement `/saavutettavuus` (docs/accessibility.md). "
+        "Empty: the statement says that no channel has been set; set it in production.",
+    ),
+    "TK_ACCESSIBILITY_ORGANISATION": (
+        "",
+        "Name of the organisation that provides the service, as the accessibility statement "
+        "names it, e.g. `Esimerkkilän hyvinvointialue`. Empty: the statement speaks of "
+        '"the wellbeing services county that has taken the service into use".',
+    ),
+    "TK_ACCESSIBILITY_PREPARED": (
+        "2026-11-30",
+        "Date (`YYYY-MM-DD`) on which the accessibility statement was prepared.",
+    ),
+    "TK_ACCESSIBILITY_UPDATED": (
+        "",
+        "Date (`YYYY-MM-DD`) on which the accessibility statement was last reviewed or "
+        "updated (at least once a year). Empty: not updated since it was prepared.",
+    ),
 }
 
 
@@ -149,6 +174,43 @@ def _resolve_sqlite_url(url: str) -> str:
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
         return prefix + str(PROJECT_ROOT / url[len(prefix) :])
     return url
+
+
+# An email address as a feedback channel: one "@", no spaces or characters that would
+# break a mailto: link, a dot in the domain. Deliberately simple (no quoted local parts).
+_EMAIL_PART = r"[^@\s<>\"'(),;:?&=/\\]+"
+_EMAIL = re.compile(_EMAIL_PART + "@" + _EMAIL_PART + r"\." + _EMAIL_PART)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def feedback_kind(value: str) -> str:
+    """What an accessibility feedback channel is: ``"email"`` (an email address),
+    ``"url"`` (an ``https://`` address with a host) or ``""`` (empty: none set).
+    Raises ``ValueError`` naming ``TK_ACCESSIBILITY_FEEDBACK`` for anything else."""
+    if not value:
+        return ""
+    if _EMAIL.fullmatch(value):
+        return "email"
+    parts = urlsplit(value)
+    if parts.scheme == "https" and parts.hostname and not any(ch.isspace() for ch in value):
+        return "url"
+    raise ValueError(
+        "TK_ACCESSIBILITY_FEEDBACK must be an email address (e.g. saavutettavuus@example.fi) "
+        "or an https:// address of a feedback form, not " + repr(value[:80])
+    )
+
+
+def _statement_date(name: str, value: str) -> date | None:
+    """The date ``value`` (``YYYY-MM-DD``) of setting ``name``; ``None`` when empty.
+    Raises ``ValueError`` naming the setting for anything else."""
+    if not value:
+        return None
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ValueError(f"{name} must be a date YYYY-MM-DD, not {value[:40]!r}")
 
 
 def _normalise_prefix(prefix: str) -> str:
@@ -187,6 +249,10 @@ class Settings:
     cache_lock_timeout: float = 20.0
     data_version_ttl: float = 30.0
     warm_at_start: bool = False
+    accessibility_feedback: str = ""
+    accessibility_organisation: str = ""
+    accessibility_prepared: str = SETTINGS_DOC["TK_ACCESSIBILITY_PREPARED"][0]
+    accessibility_updated: str = ""
 
     def __post_init__(self) -> None:
         # A minimum of 0 or 1 would switch small-count suppression off without a word.
@@ -212,6 +278,20 @@ class Settings:
             raise ValueError("TK_CACHE_LOCK_TIMEOUT must be a number of seconds, at least 1")
         if not (math.isfinite(self.data_version_ttl) and self.data_version_ttl >= 0):
             raise ValueError("TK_DATA_VERSION_TTL must be a number of seconds, 0 or more")
+        # The accessibility statement shows these to every user: a bad value would be a
+        # broken feedback link or date on a page the law requires.
+        feedback_kind(self.accessibility_feedback)
+        if _statement_date("TK_ACCESSIBILITY_PREPARED", self.accessibility_prepared) is None:
+            raise ValueError("TK_ACCESSIBILITY_PREPARED must be a date YYYY-MM-DD, not empty")
+        _statement_date("TK_ACCESSIBILITY_UPDATED", self.accessibility_updated)
+
+    @property
+    def accessibility_dates(self) -> tuple[date, date | None]:
+        """The accessibility statement's dates: prepared, and last updated (``None``
+        when not updated since)."""
+        prepared = _statement_date("TK_ACCESSIBILITY_PREPARED", self.accessibility_prepared)
+        updated = _statement_date("TK_ACCESSIBILITY_UPDATED", self.accessibility_updated)
+        return prepared or date.min, updated  # prepared is never empty: __post_init__
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -242,6 +322,10 @@ class Settings:
             cache_lock_timeout=float(_env("TK_CACHE_LOCK_TIMEOUT")),
             data_version_ttl=float(_env("TK_DATA_VERSION_TTL")),
             warm_at_start=_env("TK_WARM_AT_START") == "1",
+            accessibility_feedback=_env("TK_ACCESSIBILITY_FEEDBACK").strip(),
+            accessibility_organisation=" ".join(_env("TK_ACCESSIBILITY_ORGANISATION").split()),
+            accessibility_prepared=_env("TK_ACCESSIBILITY_PREPARED").strip(),
+            accessibility_updated=_env("TK_ACCESSIBILITY_UPDATED").strip(),
         )
 
 
