@@ -17,11 +17,11 @@ from datetime import date
 from dash import html, register_page
 
 from charts.address import Address
+from dashboards._frame import STATEMENT_PATH, framed, joined_title
 from dashboards._page import SHOWN, notices_block
 from settings import feedback_kind, get_settings
-from translations import format_date, normalise_language, t
+from translations import format_date, t
 
-PATH = "/saavutettavuus"
 # The figures the statement cites, once here (texts take them as placeholders): the
 # law, the WCAG version it requires, the keyboard criterion the charts' canvas fails,
 # the law's response time in days, and when Lupa- ja valvontavirasto became the
@@ -33,18 +33,15 @@ RESPONSE_DAYS = 14
 AUTHORITY_SINCE = date(2026, 1, 1)
 # The notices of the address that concern this page: the language (filters, views and
 # phases of a link are ignored here, so their refusals are not shown either).
-_LANGUAGE_NOTICES = ("notice.lang_unavailable.", "notice.bad_lang")
+_LANGUAGE_NOTICES = ("notice.bad_lang",)
 
 
-def page_title() -> str:
-    """The browser tab's title in the configured default language (``TK_LANGUAGE``):
-    Dash Pages calls a title function with the path's variables only, not with the
-    query string that carries ``lang``, so the title cannot follow ``?lang=``."""
-    lang = normalise_language(get_settings().language)
-    return t("app.title", lang) + " – " + t("accessibility.title", lang)
-
-
-register_page(__name__, path=PATH, name=t("accessibility.title"), title=page_title)
+register_page(
+    __name__,
+    path=STATEMENT_PATH,
+    name=t("accessibility.title"),
+    title=joined_title("app.title", "accessibility.title"),
+)
 
 
 def _section(key: str, heading_key: str, children: list, lang: str) -> html.Section:
@@ -186,6 +183,7 @@ def statement(lang: str) -> html.Div:
     )
 
 
+@framed()
 def layout(**query: object) -> html.Div:
     """The statement in the address's language (``?lang=``), after a notice when the
     address asked for a language the dashboard does not show."""
