@@ -125,7 +125,7 @@ def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
                     view_switch if len(views) > 1 else None,
                     dcc.Loading(
                         html.Div(
-                            html.P(t("card.loading", lang), className="text-muted"),
+                            html.P(t("card.loading", lang), className="text-muted", role="status"),
                             id=card_id("chart-body", spec.id),
                             className="chart-body",
                         ),
