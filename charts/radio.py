@@ -37,16 +37,14 @@ def radio_group(
     """A ``fieldset`` named by ``legend`` (its classes: ``legend_class``) holding inline
     radio buttons ``options`` (``{"label", "value"}``) with ``value`` chosen. The
     ``dbc.RadioItems`` has the id ``control_id`` (callbacks read its ``value``) and
-    the class ``class_name``; its inputs share one ``name`` and each has an id of its
-    own (``<name>-<value>``: the component's default ids name a pattern-matching id as
-    ``[object Object]``, which would give every card's buttons the same ids)."""
+    the class ``class_name``; its inputs share one ``name`` (``group_name``)."""
     name = group_name(control_id)
     return html.Fieldset(
         [
             html.Legend(legend, className=legend_class),
             dbc.RadioItems(
                 id=control_id,
-                options=[{**option, "input_id": f"{name}-{option['value']}"} for option in options],
+                options=list(options),
                 value=value,
                 name=name,
                 inline=True,
