@@ -138,3 +138,13 @@ def test_f007_the_fold_buttons_go_into_the_proposed_address(reporting_db):
     # Links to other pages carry it, like the language and the embed flag.
     assert proposal["links"] == "?fold=pptx"
     assert proposal["status"] == ""
+
+
+def test_f008_a_data_url_takes_a_page_query_string_with_fold(client):
+    page = "from=2024-01&to=2024-02&fold=filters&fold=pptx"
+    response = client.get(f"/api/charts/hoitotakuu-7vrk/data.json?{page}")
+    assert response.status_code == 200
+    rows = response.get_json()["rows"]
+    # Folding changes no number: 66.7 % and 83.3 % as in test_address.test_a007.
+    values = {r["period"]: r["value"] for r in rows if r["series"] == "within_days"}
+    assert values == {"2024-01-01": 66.7, "2024-02-01": 83.3}
