@@ -80,9 +80,9 @@ def controls_address(
     of values not taken. ``unit`` is the unit control's node id (``COUNTY``: the whole
     county), ``service`` the service control's one service (``ALL_SERVICES``: all).
     ``expanded`` maps a panel to its fold button's ``aria-expanded`` (``"false"``:
-    folded; ``None``: the page has no fold buttons, and the shown address's folded
-    panels stay). Language and embed flag are those of the shown address. The node is
-    not looked up here (``queries.units.resolve_selection``)."""
+    folded; ``None`` or empty: the page has no fold buttons, and the shown
+    address's folded panels stay). Language and embed flag are those of the shown
+    address. The node is not looked up here (``queries.units.resolve_selection``)."""
     filters, filter_notices = Filters.from_query(
         {
             "unit": None if unit == COUNTY else unit,

@@ -79,6 +79,8 @@ def _field(label: str, control, control_id: str, width: int, hidden: bool = Fals
 def _radios(
     legend: str, control_id: str, options: list, value: str, width: int, hidden: bool = False
 ) -> dbc.Col:
+    """A column ``width`` wide (hidden: not shown) holding the radio group
+    ``control_id`` (``charts.radio.radio_group``) named by ``legend``."""
     return dbc.Col(
         radio_group(
             control_id,
