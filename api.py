@@ -101,9 +101,21 @@ class BadRequest(Exception):
 
 
 # The query parameters a data request may carry: a page's whole address (the filters of
-# Filters.from_query, the language, and the card views, run-chart phases and embed flag
-# of charts.address, which do not change the data), so a page's query string works.
-DATA_PARAMETERS = ("from", "to", "grain", "unit", "service", "lang", "view", "phase", "embed")
+# Filters.from_query, the language, and the card views, run-chart phases, folded panels
+# and embed flag of charts.address, which do not change the data), so a page's query
+# string works.
+DATA_PARAMETERS = (
+    "from",
+    "to",
+    "grain",
+    "unit",
+    "service",
+    "lang",
+    "view",
+    "phase",
+    "fold",
+    "embed",
+)
 
 
 def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:

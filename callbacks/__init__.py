@@ -5,6 +5,7 @@ from callbacks import (  # noqa: F401
     chart_cards,
     exports_pptx,
     filters,
+    keyboard,
     kpi_cards,
     meeting_records,
     meetings_agenda,

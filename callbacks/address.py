@@ -29,16 +29,18 @@ address the page does not show, and the router builds the page from it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import parse_qs
 
 from dash import ALL, Input, Output, State, callback, clientside_callback
 from dash.exceptions import PreventUpdate
 
-from charts.address import Address, CardStates
+from charts.address import Address, CardStates, folded_panels
 from charts.card import card_id
 from charts.kpi import ADDRESS_LINK
 from dashboards._filters import ADDRESS_PROPOSAL, ALL_SERVICES, COUNTY, LATEST, UNIT_CONTROL
+from dashboards._fold import fold_id
 from dashboards._page import PAGE_STATE
 from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
@@ -72,12 +74,15 @@ def controls_address(
     service: object,
     views: dict[str, object],
     phases: dict[str, object],
+    expanded: Mapping[str, object] | None = None,
 ) -> tuple[Address, tuple[str, ...]]:
     """The address the controls show, validated like URL parameters, and the notice keys
     of values not taken. ``unit`` is the unit control's node id (``COUNTY``: the whole
     county), ``service`` the service control's one service (``ALL_SERVICES``: all).
-    Language and embed flag are those of the shown address. The node is not looked up
-    here (``queries.units.resolve_selection``)."""
+    ``expanded`` maps a panel to its fold button's ``aria-expanded`` (``"false"``:
+    folded; ``None`` or empty: the page has no fold buttons, and the shown
+    address's folded panels stay). Language and embed flag are those of the shown
+    address. The node is not looked up here (``queries.units.resolve_selection``)."""
     filters, filter_notices = Filters.from_query(
         {
             "unit": None if unit == COUNTY else unit,
@@ -88,19 +93,28 @@ def controls_address(
         }
     )
     cards, card_notices = CardStates.from_cards(views, phases, filters.grain)
-    return Address(filters, cards, shown.lang, shown.embed), filter_notices + card_notices
+    fold, fold_notices = (
+        folded_panels(panel for panel, value in expanded.items() if value == "false")
+        if expanded
+        else (shown.fold, ())
+    )
+    return (
+        Address(filters, cards, shown.lang, shown.embed, fold),
+        filter_notices + card_notices + fold_notices,
+    )
 
 
-def _by_chart(ids: object, values: object) -> dict[str, object]:
-    """Chart id -> value for the ``ids``/``values`` lists of an ALL pattern."""
+def _by_chart(ids: object, values: object, key: str = "chart") -> dict[str, object]:
+    """Chart id (or the id's other ``key``) -> value for the ``ids``/``values`` lists of
+    an ALL pattern."""
     return {
-        item.get("chart"): value
+        item.get(key): value
         for item, value in zip(
             ids if isinstance(ids, list) else [],
             values if isinstance(values, list) else [],
             strict=False,
         )
-        if isinstance(item, dict) and isinstance(item.get("chart"), str)
+        if isinstance(item, dict) and isinstance(item.get(key), str)
     }
 
 
@@ -113,12 +127,16 @@ def _by_chart(ids: object, values: object) -> dict[str, object]:
     Input("filter-service", "value"),
     Input(card_id("chart-view", ALL), "value"),
     Input(card_id("chart-phases", ALL), "data"),
+    Input(fold_id(ALL), "aria-expanded"),
     State(card_id("chart-view", ALL), "id"),
     State(card_id("chart-phases", ALL), "id"),
+    State(fold_id(ALL), "id"),
     State(PAGE_STATE, "data"),
     prevent_initial_call=True,
 )
-def propose_address(unit, start, end, grain, service, views, phases, view_ids, phase_ids, state):
+def propose_address(
+    unit, start, end, grain, service, views, phases, expanded, view_ids, phase_ids, fold_ids, state
+):
     """The address of the page's controls as a proposal for ``apply_address``:
     ``{"token", "search", "links", "filters", "status"}`` (``links``: the query string
     of links to other pages; ``filters``: the cards' filter parameters; ``status``: why
@@ -137,6 +155,7 @@ def propose_address(unit, start, end, grain, service, views, phases, view_ids, p
         service,
         _by_chart(view_ids, views),
         _by_chart(phase_ids, phases),
+        _by_chart(fold_ids, expanded, "panel"),
     )
     try:
         filters, unknown = resolve_selection(address.filters)

@@ -9,6 +9,9 @@ and the embed flag. Query-string parameters:
   default view ``series`` is left out;
 - ``phase=<chart id>:<YYYY-MM>``, repeatable: a phase start picked for a card's run
   chart (the process limits are recomputed from that month on);
+- ``fold=<panel>``, repeatable: a panel folded away (``FOLDABLE``: ``filters``, the
+  filter bar, and ``pptx``, the PowerPoint panel), so the first screen of a projector
+  shows charts; unfolded, the default, is left out;
 - ``lang`` (only when not the default language) and ``embed=1``.
 
 Parsing never raises: like the filters, a bad value is dropped (so the default holds)
@@ -149,6 +152,25 @@ class CardStates:
         )
 
 
+# The panels of a page that fold away (``fold=``), in the order the address writes them:
+# the filter bar and the PowerPoint export panel (dashboards._filters, dashboards._export).
+FOLDABLE = ("filters", "pptx")
+
+
+def folded_panels(raws: Iterable[object]) -> tuple[tuple[str, ...], tuple[Notice, ...]]:
+    """The panels named in the ``fold`` values ``raws``, in ``FOLDABLE`` order without
+    repeats, and the notices for the values that name no panel (each refused value
+    named once: ``merge_notices``)."""
+    named: set[str] = set()
+    notices: list[Notice] = []
+    for raw in raws:
+        if raw in FOLDABLE:
+            named.add(raw)
+        else:
+            notices.append(refused("notice.bad_fold", raw))
+    return tuple(panel for panel in FOLDABLE if panel in named), merge_notices(notices)
+
+
 def language_notice(raw: str) -> Notice:
     """The notice for a ``lang`` value the dashboard does not show (it is refused by
     name; the page is shown in the default language)."""
@@ -158,12 +180,14 @@ def language_notice(raw: str) -> Notice:
 @dataclass(frozen=True)
 class Address:
     """A page's address without its path: ``filters``, ``cards``, ``lang`` (a supported
-    language code) and ``embed`` (the navigation is hidden)."""
+    language code), ``embed`` (the navigation is hidden) and ``fold`` (the panels folded
+    away, in ``FOLDABLE`` order)."""
 
     filters: Filters = field(default_factory=Filters)
     cards: CardStates = field(default_factory=CardStates)
     lang: str = ""  # "" means the default language (settings.language)
     embed: bool = False
+    fold: tuple[str, ...] = ()
 
     @classmethod
     def from_query(cls, query: Mapping[str, object]) -> tuple[Address, tuple[str, ...]]:
@@ -182,7 +206,11 @@ class Address:
         if lang == normalise_language(get_settings().language):
             lang = ""
         embed = _values(query.get("embed"))[:1] == ["1"]
-        return cls(filters, cards, lang, embed), filter_notices + card_notices + lang_notices
+        fold, fold_notices = folded_panels(_values(query.get("fold")))
+        return (
+            cls(filters, cards, lang, embed, fold),
+            filter_notices + card_notices + fold_notices + lang_notices,
+        )
 
     @property
     def language(self) -> str:
@@ -191,8 +219,10 @@ class Address:
 
     def to_query(self) -> dict[str, object]:
         """The URL parameters that reproduce this address (defaults left out), in a
-        fixed order: filters, views, phases, language, embed."""
+        fixed order: filters, views, phases, folded panels, language, embed."""
         query: dict[str, object] = {**self.filters.to_query(), **self.cards.to_query()}
+        if self.fold:
+            query["fold"] = list(self.fold)
         if self.lang:
             query["lang"] = self.lang
         if self.embed:
@@ -206,6 +236,8 @@ class Address:
         return "?" + encoded if encoded else ""
 
     def link_search(self) -> str:
-        """The query string a link to another page carries: the filters, language and
-        embed flag (the card states belong to the cards of this page)."""
+        """The query string a link to another page carries: the filters, the folded
+        panels, language and embed flag (the card states belong to the cards of this
+        page; every page with charts has the same two panels, and a projector set up
+        to show charts first stays so from page to page)."""
         return replace(self, cards=CardStates()).search()

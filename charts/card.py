@@ -18,6 +18,7 @@ from dash import dcc, get_relative_path, html
 from charts.address import Address
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import available_views, no_data_text
+from charts.radio import radio_group
 from queries.filters import Filters
 from translations import babel_locale, format_date, normalise_language, notice_text, t
 
@@ -112,12 +113,12 @@ def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
         className="mb-2",
     )
     views = available_views(spec)
-    view_switch = dbc.RadioItems(
-        id=card_id("chart-view", spec.id),
-        options=[{"label": t(f"card.view.{view}", lang), "value": view} for view in views],
-        value=address.cards.view_of(spec.id),
-        inline=True,
-        className="chart-view small mb-1",
+    view_switch = radio_group(
+        card_id("chart-view", spec.id),
+        t("card.view", lang),
+        [{"label": t(f"card.view.{view}", lang), "value": view} for view in views],
+        address.cards.view_of(spec.id),
+        class_name="chart-view small mb-1",
     )
     scope = (
         None
@@ -133,17 +134,10 @@ def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
                 [
                     definition,
                     scope,
-                    html.Fieldset(
-                        [
-                            html.Legend(t("card.view", lang), className="visually-hidden"),
-                            view_switch,
-                        ]
-                    )
-                    if len(views) > 1
-                    else None,
+                    view_switch if len(views) > 1 else None,
                     dcc.Loading(
                         html.Div(
-                            html.P(t("card.loading", lang), className="text-muted"),
+                            html.P(t("card.loading", lang), className="text-muted", role="status"),
                             id=card_id("chart-body", spec.id),
                             className="chart-body",
                         ),

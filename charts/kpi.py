@@ -66,7 +66,7 @@ def kpi_card(spec: ChartSpec, address: Address, lang: str) -> html.Article:
             html.H3(t(spec.text_key("title"), lang), id=title_id, className="h6"),
             dcc.Loading(
                 html.Div(
-                    html.P(t("card.loading", lang), className="text-muted small"),
+                    html.P(t("card.loading", lang), className="text-muted small", role="status"),
                     id=card_id("kpi-body", spec.id),
                 ),
                 type="dot",

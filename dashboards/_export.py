@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from charts.catalog import CHARTS
+from dashboards._fold import fold_heading
 from response_cache import page_token
 from translations import t
 
@@ -25,11 +26,15 @@ IDS = {
     "status": "export-pptx-status",
     "download": "export-pptx-download",
 }
+BODY = "export-pptx-body"  # what the panel's fold button opens and closes
 
 
-def export_panel(page_slug: str, chart_ids: tuple[str, ...], lang: str) -> html.Section:
+def export_panel(
+    page_slug: str, chart_ids: tuple[str, ...], lang: str, folded: bool = False
+) -> html.Section:
     """A "download as PowerPoint" button for the whole page and, folded away, a
-    checklist of the page's charts with a button for the chosen ones."""
+    checklist of the page's charts with a button for the chosen ones; the heading folds
+    the whole panel away (``dashboards._fold``), and ``folded`` builds it folded."""
     heading_id = "export-pptx-heading"
     choose = html.Details(
         [
@@ -61,10 +66,9 @@ def export_panel(page_slug: str, chart_ids: tuple[str, ...], lang: str) -> html.
         ],
         className="mt-2",
     )
-    return html.Section(
+    body = html.Div(
         [
-            html.H2(t("export.pptx.title", lang), id=heading_id, className="h6 mb-1"),
-            html.P(t("export.pptx.intro", lang), className="small text-muted mb-2"),
+            html.P(t("export.pptx.intro", lang), className="small text-muted mt-1 mb-2"),
             html.Div(
                 [
                     html.Button(
@@ -86,6 +90,14 @@ def export_panel(page_slug: str, chart_ids: tuple[str, ...], lang: str) -> html.
                 className="d-flex flex-wrap align-items-center",
             ),
             choose,
+        ],
+        id=BODY,
+        className="fold-body",
+    )
+    return html.Section(
+        [
+            fold_heading("pptx", t("export.pptx.title", lang), BODY, folded, heading_id, "h6 mb-0"),
+            body,
             dcc.Store(
                 id=IDS["request"],
                 data={

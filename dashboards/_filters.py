@@ -20,6 +20,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from charts.address import Address
+from charts.radio import radio_group
+from dashboards._fold import fold_heading
 from queries.filters import DEFAULT_START, GRAINS, SERVICES, _month_ok
 from translations import t
 
@@ -32,6 +34,8 @@ COUNTY = "#county"
 UNIT_SELECTION = "unit-selection"  # store: the node id the page was built for
 # The server's proposal for the next address (callbacks.address), applied in the browser.
 ADDRESS_PROPOSAL = "address-proposal"
+FILTERS_HEADING = "filters-heading"
+FILTERS_BODY = "filters-body"  # what the fold button opens and closes
 
 
 def month_option(value: str) -> dict[str, str]:
@@ -72,10 +76,18 @@ def _field(label: str, control, control_id: str, width: int, hidden: bool = Fals
     )
 
 
-def _fieldset(legend: str, control, width: int, hidden: bool = False) -> dbc.Col:
+def _radios(
+    legend: str, control_id: str, options: list, value: str, width: int, hidden: bool = False
+) -> dbc.Col:
+    """A column ``width`` wide (hidden: not shown) holding the radio group
+    ``control_id`` (``charts.radio.radio_group``) named by ``legend``."""
     return dbc.Col(
-        html.Fieldset(
-            [html.Legend(legend, className="form-label mb-1 small fw-semibold"), control]
+        radio_group(
+            control_id,
+            legend,
+            options,
+            value,
+            legend_class="form-label mb-1 small fw-semibold",
         ),
         md=width,
         className="mb-2" + (" d-none" if hidden else ""),
@@ -89,9 +101,10 @@ def county_option(lang: str) -> dict[str, str]:
 
 def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> html.Section:
     """Controls for the unit selection, period, grain and queue service (hidden on
-    pages without queue charts), a copy-link button and a reset link. ``path`` is the
-    page's path (the reset link drops every parameter but the language and the embed
-    flag)."""
+    pages without queue charts), a copy-link button and a reset link, under a heading
+    that folds them away (``dashboards._fold``; folded when the address says
+    ``fold=filters``). ``path`` is the page's path (the reset link drops every parameter
+    but the folded panels, the language and the embed flag)."""
     filters = address.filters
     # Until callbacks.filters.month_choices has filled them with the data's months, the
     # selects offer the chosen months only (as the unit control its chosen node).
@@ -124,27 +137,21 @@ def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> h
             "filter-to",
             2,
         ),
-        _fieldset(
+        _radios(
             t("filters.grain", lang),
-            dbc.RadioItems(
-                id="filter-grain",
-                options=[{"label": t(f"filters.grain.{g}", lang), "value": g} for g in GRAINS],
-                value=filters.grain,
-                inline=True,
-            ),
+            "filter-grain",
+            [{"label": t(f"filters.grain.{g}", lang), "value": g} for g in GRAINS],
+            filters.grain,
             4,
         ),
-        _fieldset(
+        _radios(
             t("filters.services", lang),
-            dbc.RadioItems(
-                id="filter-service",
-                options=[
-                    {"label": t("filters.services_all", lang), "value": ALL_SERVICES},
-                    *({"label": t(f"service.{s}", lang), "value": s} for s in SERVICES),
-                ],
-                value=filters.services[0] if filters.services else ALL_SERVICES,
-                inline=True,
-            ),
+            "filter-service",
+            [
+                {"label": t("filters.services_all", lang), "value": ALL_SERVICES},
+                *({"label": t(f"service.{s}", lang), "value": s} for s in SERVICES),
+            ],
+            filters.services[0] if filters.services else ALL_SERVICES,
             12,
             hidden=not with_services,
         ),
@@ -168,9 +175,11 @@ def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> h
                     "data-fail": t("filters.copy_failed", lang),
                 },
             ),
+            # Reset is about the filters: the folded panels stay as they are.
             dcc.Link(
                 t("filters.reset", lang),
-                href=path + Address(lang=address.lang, embed=address.embed).search(),
+                href=path
+                + Address(lang=address.lang, embed=address.embed, fold=address.fold).search(),
                 className="me-3 small",
             ),
             html.Span(id="copy-link-status", className="small me-3", role="status"),
@@ -181,12 +190,21 @@ def filter_bar(address: Address, lang: str, path: str, with_services: bool) -> h
     )
     return html.Section(
         [
-            html.H2(t("filters.title", lang), className="visually-hidden"),
-            dbc.Row(controls, className="g-2"),
-            units,
-            actions,
+            fold_heading(
+                "filters",
+                t("filters.title", lang),
+                FILTERS_BODY,
+                "filters" in address.fold,
+                FILTERS_HEADING,
+                "h6 mb-0",
+            ),
+            html.Div(
+                [dbc.Row(controls, className="g-2 mt-1"), units, actions],
+                id=FILTERS_BODY,
+                className="fold-body",
+            ),
             dcc.Store(id=ADDRESS_PROPOSAL),
         ],
         className="filter-bar card card-body mb-3",
-        **{"aria-label": t("filters.title", lang)},
+        **{"aria-labelledby": FILTERS_HEADING},
     )

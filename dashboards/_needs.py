@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-import dash_bootstrap_components as dbc
 from dash import dcc, get_relative_path, html
 
+from charts.radio import radio_group
 from dashboards import _records as records
 from dashboards._meetings import no_personal_data
 from meetings.store import MAX_TEXT, NEED_STATUSES
@@ -79,22 +79,16 @@ def need_form(need: Mapping, lang: str) -> html.Div:
     response_id = _id("response", need["id"])
     return html.Div(
         [
-            html.Fieldset(
+            radio_group(
+                _id("status", need["id"]),
+                t("meetings.field.status", lang),
                 [
-                    html.Legend(
-                        t("meetings.field.status", lang), className="fs-6 fw-semibold mb-1"
-                    ),
-                    dbc.RadioItems(
-                        id=_id("status", need["id"]),
-                        options=[
-                            {"label": records.need_status_text(status, lang), "value": status}
-                            for status in NEED_STATUSES
-                        ],
-                        value=need["status"],
-                        inline=True,
-                    ),
+                    {"label": records.need_status_text(status, lang), "value": status}
+                    for status in NEED_STATUSES
                 ],
-                className="mb-2",
+                need["status"],
+                legend_class="fs-6 fw-semibold mb-1",
+                fieldset_class="mb-2",
             ),
             no_personal_data(lang),
             html.Div(

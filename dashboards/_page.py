@@ -132,7 +132,7 @@ def area_page(slug: str, chart_ids: tuple[str, ...], query: Mapping[str, object]
             html.P(t(area.intro_key, lang), className="lead"),
             *notices_block(notices, lang),
             filter_bar(address, lang, get_relative_path(area.path), with_services),
-            export_panel(slug, chart_ids, lang),
+            export_panel(slug, chart_ids, lang, "pptx" in address.fold),
             *[chart_card(CHARTS[chart_id], address, lang) for chart_id in chart_ids],
             page_state(slug, address),
         ]
@@ -186,7 +186,10 @@ def overview_page(kpi_ids: dict[str, tuple[str, ...]], query: Mapping[str, objec
             *notices_block(notices, lang),
             filter_bar(address, lang, get_relative_path(OVERVIEW.path), with_services=False),
             export_panel(
-                "", tuple(c for a in INVESTMENT_AREAS for c in kpi_ids.get(a.slug, ())), lang
+                "",
+                tuple(c for a in INVESTMENT_AREAS for c in kpi_ids.get(a.slug, ())),
+                lang,
+                "pptx" in address.fold,
             ),
             *sections,
             page_state(OVERVIEW.slug, address),

@@ -16,6 +16,7 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from charts.radio import radio_group
 from dashboards._meetings import field, no_personal_data
 from meetings.store import MAX_TEXT, MAX_TITLE
 from translations import format_date, format_time, t
@@ -158,35 +159,27 @@ def decision_list(decisions: list[Mapping], lang: str, writable: bool) -> list:
 def decision_form(lang: str) -> html.Div:
     """The form recording a decision or an action (``meetings.store.add_decision``)."""
     fields = DECISION_FIELDS
-    kind = html.Fieldset(
+    kind = radio_group(
+        fields["kind"],
+        t("meetings.field.kind", lang),
         [
-            html.Legend(t("meetings.field.kind", lang), className="fs-6 fw-semibold mb-1"),
-            dbc.RadioItems(
-                id=fields["kind"],
-                options=[
-                    {"label": t(f"meetings.records.kind.{kind}", lang), "value": kind}
-                    for kind in ("decision", "action")
-                ],
-                value="action",
-                inline=True,
-            ),
+            {"label": t(f"meetings.records.kind.{kind}", lang), "value": kind}
+            for kind in ("decision", "action")
         ],
-        className="mb-2",
+        "action",
+        legend_class="fs-6 fw-semibold mb-1",
+        fieldset_class="mb-2",
     )
-    effect = html.Fieldset(
+    effect = radio_group(
+        fields["effect_direction"],
+        t("meetings.field.effect", lang),
         [
-            html.Legend(t("meetings.field.effect", lang), className="fs-6 fw-semibold mb-1"),
-            dbc.RadioItems(
-                id=fields["effect_direction"],
-                options=[
-                    {"label": t(f"meetings.records.effect.{effect}", lang), "value": effect}
-                    for effect in EFFECTS
-                ],
-                value=NO_EFFECT,
-                inline=True,
-            ),
+            {"label": t(f"meetings.records.effect.{effect}", lang), "value": effect}
+            for effect in EFFECTS
         ],
-        className="mb-2",
+        NO_EFFECT,
+        legend_class="fs-6 fw-semibold mb-1",
+        fieldset_class="mb-2",
     )
     return html.Div(
         [

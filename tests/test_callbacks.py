@@ -113,10 +113,11 @@ def _propose(
     views=None,
     phases=None,
     state=STATE,
+    expanded=None,
 ):
     from callbacks.address import propose_address
 
-    views, phases = views or {}, phases or {}
+    views, phases, expanded = views or {}, phases or {}, expanded or {}
     return propose_address(
         unit,
         start,
@@ -125,8 +126,10 @@ def _propose(
         service,
         list(views.values()),
         list(phases.values()),
+        list(expanded.values()),
         [{"chart": c, "type": "chart-view"} for c in views],
         [{"chart": c, "type": "chart-phases"} for c in phases],
+        [{"panel": p, "type": "fold"} for p in expanded],
         state,
     )
 
