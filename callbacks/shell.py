@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, clientside_callback
+import logging
+
+from dash import Input, Output, callback, clientside_callback, html
 
 from callbacks.address import PAGE_LOCATION
+from queries.engine import DATABASE_ERRORS
+from queries.reference import is_synthetic
+from response_cache import keep_out
+from translations import normalise_language, t
+
+log = logging.getLogger(__name__)
+
+
+@callback(Output("data-notice", "children"), Input("data-notice", "lang"))
+def data_notice(lang: str | None) -> list:
+    """The banner in ``lang`` (the page frame's, ``dashboards._frame``) that says the
+    data is synthetic demo data: empty for real data, and when the reporting database
+    cannot say (the cards then report the outage). It runs when a page's frame
+    appears, so building the page itself never reads the database."""
+    lang = normalise_language(lang if isinstance(lang, str) else None)
+    try:
+        synthetic = is_synthetic()
+    except DATABASE_ERRORS:
+        log.warning("reporting DB not reachable for the demo-data banner")
+        keep_out()
+        return []
+    if not synthetic:
+        return []
+    return [html.Div(t("shell.synthetic_banner", lang), className="synthetic-banner", role="note")]
+
 
 # Embedded views (/embed/<id>, or any page with ?embed=1) and presentation mode
 # (/tietokeskustelut/<id>/esitys/<n>) have no header (dashboards._frame); the body's

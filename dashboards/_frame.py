@@ -18,7 +18,6 @@ keeps the switch's links pointing at the current address while the filters chang
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from functools import wraps
 from urllib.parse import parse_qs
@@ -29,13 +28,8 @@ from dash.exceptions import MissingCallbackContextException
 from flask import has_request_context, request
 
 from charts.areas import ALL_AREAS
-from queries.engine import DATABASE_ERRORS
-from queries.reference import is_synthetic
-from response_cache import keep_out
 from settings import get_settings
 from translations import SUPPORTED_LANGUAGES, normalise_language, t
-
-log = logging.getLogger(__name__)
 
 # Navigation keys of the header: an area's slug ("" the overview) or MEETINGS.
 MEETINGS = "tietokeskustelut"
@@ -174,40 +168,31 @@ def _footer(lang: str) -> html.Footer:
     )
 
 
-def data_banner(lang: str) -> list:
-    """The banner that says the data is synthetic demo data (empty for real data, and
-    when the reporting database cannot say: then the cards report the outage)."""
-    try:
-        synthetic = is_synthetic()
-    except DATABASE_ERRORS:
-        log.warning("reporting DB not reachable for the demo-data banner")
-        keep_out()
-        return []
-    if not synthetic:
-        return []
-    return [html.Div(t("shell.synthetic_banner", lang), className="synthetic-banner", role="note")]
-
-
-def page_frame(content, lang: str, active: str | None = None, chrome: str = FULL) -> list:
-    """The children of Dash Pages' content container for a page whose layout is
-    ``content``: with ``chrome=FULL`` the skip link, header (``active`` the navigation
-    key of the page, or None), banner, ``<main id="main">`` and footer; with ``BARE``
-    the banner and ``<main>`` only."""
+def page_frame(content, lang: str, active: str | None = None, chrome: str = FULL) -> html.Div:
+    """Dash Pages' content for a page whose layout is ``content``: with
+    ``chrome=FULL`` the skip link, header (``active`` the navigation key of the page,
+    or None), the demo-data banner's place, ``<main id="main">`` and footer; with
+    ``BARE`` the banner's place and ``<main>`` only. The banner is filled by a callback
+    (``callbacks.shell.data_notice``, from the place's ``lang``), so building a page
+    never reads the database."""
     main = dbc.Container(
         [
-            html.Div(data_banner(lang), id="data-notice"),
+            html.Div(id="data-notice", lang=lang, **{"aria-live": "polite"}),
             html.Main(content, id="main", tabIndex="-1"),
         ],
         fluid=True,
     )
     if chrome == BARE:
-        return [main]
-    return [
-        html.A(t("shell.skip_to_content", lang), href="#main", className="skip-link"),
-        _header(lang, active),
-        main,
-        _footer(lang),
-    ]
+        return html.Div(main, className="page-frame")
+    return html.Div(
+        [
+            html.A(t("shell.skip_to_content", lang), href="#main", className="skip-link"),
+            _header(lang, active),
+            main,
+            _footer(lang),
+        ],
+        className="page-frame",
+    )
 
 
 def framed(active: str | None = None, chrome: str = FULL):
