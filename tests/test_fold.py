@@ -45,7 +45,7 @@ def test_f002_a_bad_fold_value_gets_a_notice_and_changes_nothing_else():
     assert address.search() == "?grain=year&fold=pptx"
     assert notices == ("notice.bad_fold",)
     assert notice_text(notices[0], "fi") == (
-        "Piilotettava osio (fold) \u201dmenu\u201d, \u201dFILTERS\u201d ei kelpaa: "
+        "Pienennettävä osio (fold) \u201dmenu\u201d, \u201dFILTERS\u201d ei kelpaa: "
         "vaihtoehdot ovat filters (rajaukset) ja pptx (PowerPoint-esitys). Osio näytetään."
     )
     # Only bad values: every panel is shown, and the rest of the address is untouched.
