@@ -100,6 +100,7 @@ KEPT: dict[str, Kept] = {
     '..{"chart":["MATCH"],"type":"chart-table"}.children...'
     '{"chart":["MATCH"],"type":"chart-table"}.className..': Kept(records=True),
     '{"chart":["MATCH"],"type":"kpi-body"}.children': Kept(),
+    '{"chart":["MATCH"],"type":"definition"}.children': Kept(),
     "data-notice.children": Kept(),
     "..filter-unit.options...unit-status.children..": Kept(),
     "..filter-from.options...filter-to.options..": Kept(),

@@ -16,6 +16,7 @@ from charts.card import (
     chart_body,
     chart_error,
     chart_table,
+    definition_body,
     read_request,
     selection_refused,
 )
@@ -122,6 +123,26 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
     return chart_body(
         shown.spec, payload, shown.lang, shown.filters, tools=[tool for tool in tools if tool]
     )
+
+
+@callback(
+    Output(card_id("definition", MATCH), "children"),
+    Input(card_id("definition-open", MATCH), "n_clicks"),
+    State(card_id("chart-request", MATCH), "data"),
+    prevent_initial_call=True,
+)
+def chart_definition(clicks: object, request: object) -> list:
+    """The card's definition, source and small-count rule (``definition_body``), put in
+    its disclosure when it is opened (``clicks`` of its summary); an unknown chart in a
+    forged request gets the unknown-chart notice."""
+    if not clicks:
+        return no_update
+    spec, _filters, lang, _notices = read_request(request)
+    if spec is None:
+        keep_out()
+        chart = quote_value(_chart_of(request))
+        return [alert(t("http.unknown_chart", lang, chart=chart), "warning")]
+    return definition_body(spec, lang)
 
 
 @callback(

@@ -76,41 +76,35 @@ def read_request(request: object) -> tuple[ChartSpec | None, Filters, str, tuple
     return CHARTS.get(str(request.get("chart"))), filters, lang, notices
 
 
+def definition_body(spec: ChartSpec, lang: str) -> list:
+    """What the card's "definition" disclosure shows: the chart's definition, how small
+    numbers are protected in it, and its source (paragraphs in ``lang``)."""
+    return [
+        html.P(spec.definition(lang)),
+        html.P(spec.protection(lang)),
+        html.P(t("card.source", lang, source=t(spec.text_key("source"), lang)), className="mb-0"),
+    ]
+
+
 def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
-    """The card frame: title, definition popover, view switch (set to the address's
+    """The card frame: title, definition disclosure, view switch (set to the address's
     view for this card), a loading body, the request store and the store of the phase
     starts picked for its run chart."""
     title_id = f"title-{spec.id}"
-    button_id = f"definition-{spec.id}"
-    definition = html.Div(
+    # The definition is a native disclosure whose text is fetched the first time it
+    # is opened (callbacks.chart_cards.chart_definition): the same sentences on every
+    # card (small-count protection, whole periods) would otherwise make up a sixth of
+    # a page's first answer (docs/performance.md).
+    definition = html.Details(
         [
-            html.Button(
-                t("card.definition", lang),
-                id=button_id,
-                type="button",
-                className="btn btn-link btn-sm p-0 chart-definition-button",
-            ),
-            dbc.Popover(
-                [
-                    dbc.PopoverHeader(t(spec.text_key("title"), lang)),
-                    dbc.PopoverBody(
-                        [
-                            html.P(spec.definition(lang)),
-                            html.P(spec.protection(lang), className="small"),
-                            html.P(
-                                t("card.source", lang, source=t(spec.text_key("source"), lang)),
-                                className="mb-0 small",
-                            ),
-                        ]
-                    ),
-                ],
-                target=button_id,
-                trigger="legacy",
-                placement="bottom",
-                className="chart-definition",
+            html.Summary(t("card.definition", lang), id=card_id("definition-open", spec.id)),
+            html.Div(
+                html.P(t("card.definition_loading", lang), className="text-muted", role="status"),
+                id=card_id("definition", spec.id),
+                className="chart-definition-body small mt-1",
             ),
         ],
-        className="mb-2",
+        className="chart-definition mb-2",
     )
     views = available_views(spec)
     view_switch = radio_group(

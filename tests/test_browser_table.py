@@ -62,3 +62,20 @@ def test_t001_the_table_appears_when_opened_by_keyboard(dash_duo, browser_db):
     # Another card's table is still not built.
     assert len(dash_duo.find_elements(".chart-table")) == 1
     assert dash_duo.get_logs() == []
+
+
+def test_t002_the_definition_appears_when_opened_by_keyboard(dash_duo, browser_db):
+    """The card's "Määritelmä" is a native disclosure whose text is fetched when it
+    is first opened (``callbacks.chart_cards.chart_definition``), by Enter too."""
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2024-01&to=2024-02")
+    dash_duo.wait_for_element(CARD + " .js-plotly-plot", timeout=WAIT)
+    summary = dash_duo.find_element(CARD + " .chart-definition summary")
+    assert summary.text == "Määritelmä"
+    summary.send_keys(Keys.ENTER)
+    body = CARD + " .chart-definition-body"
+    until(lambda: "Osoittaja:" in dash_duo.find_element(body).text, timeout=WAIT)
+    text = dash_duo.find_element(body).text
+    assert "Lähde: Avohilmo-tiedot raportointitietokannasta." in text
+    assert "Pienet luvut suojataan" in text
+    assert dash_duo.get_logs() == []

@@ -273,3 +273,19 @@ def test_k016_the_table_is_built_once_per_opening_and_refuses_like_the_body(repo
         dispose_engines()
         configure(original)
     assert built == "" and "Raportointitietokantaan ei juuri nyt saada yhteyttä" in str(children)
+
+
+def test_k040_definition_is_fetched_when_its_disclosure_opens():
+    """The card carries only the disclosure; opening it fetches the definition, the
+    small-count rule and the source in the request's language. A forged chart id gets
+    the unknown-chart notice, and the first render (no click) changes nothing."""
+    from callbacks.chart_cards import chart_definition
+
+    request = {"chart": "hoitotakuu-7vrk", "filters": {}, "lang": "sv"}
+    text = str(chart_definition(1, request))
+    assert "Täljare: icke-brådskande första sjukvårdsbesök (SH)" in text
+    assert "Källa: Avohilmo-uppgifter från rapporteringsdatabasen." in text
+    assert "multipel av 5" in text  # the small-count rule, with the minimum in force
+    assert chart_definition(None, request) is no_update
+    forged = str(chart_definition(1, {"chart": "<x>", "lang": "fi"}))
+    assert "\u201d<x>\u201d" in forged
