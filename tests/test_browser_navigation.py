@@ -20,8 +20,8 @@ from dash.testing.wait import until
 from selenium.webdriver.support.select import Select
 
 from app import app
+from tests.axe import axe_violations as _axe_violations
 from tests.servers import WAIT
-from tests.test_browser import _axe_violations
 
 pytestmark = pytest.mark.browser
 CARD = "#card-hoitotakuu-7vrk"
