@@ -16,10 +16,10 @@ def axe_violations(dash_duo) -> list[dict]:
     impact and up to three offending nodes)."""
     driver = dash_duo.driver
     driver.execute_script(AXE)
-    driver.set_script_timeout(60)
+    driver.set_script_timeout(30)
     result = driver.execute_async_script(
-        "const done = arguments[0];"
-        "axe.run(document, {runOnly: {type: 'tag', values: arguments[1]}})"
+        "const tags = arguments[0], done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: tags}})"
         ".then(r => done({passes: r.passes.length, violations: r.violations.map(v => "
         "({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))"
         ".slice(0, 3)}))}));",
