@@ -118,24 +118,60 @@ def _texts_in(tree: ast.AST):
                     if keyword.arg in TEXT_PROPS:
                         found += _literals(keyword.value)
                     elif keyword.arg is None and isinstance(keyword.value, ast.Dict):
-                        for key, value in zip(keyword.value.keys, keyword.value.values):
+                        for key, value in zip(
+                            keyword.value.keys, keyword.value.values, strict=True
+                        ):
                             if isinstance(key, ast.Constant) and key.value in TEXT_ATTRIBUTES:
                                 found += _literals(value)
         elif isinstance(node, ast.Dict):
             # Options of radio items, checklists and selects: {"label": ..., "value": ...}
-            for key, value in zip(node.keys, node.values):
-                if isinstance(key, ast.Constant) and key.value == "label":
+            # and the messages of JSON error answers: {"error": ...}
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value in ("label", "error"):
                     found += _literals(value)
-        elif isinstance(node, ast.Assign):
+        elif isinstance(node, ast.Assign) and any(
             # python-pptx and python-docx: shape.text = ..., paragraph.text = ...
-            if any(
-                isinstance(target, ast.Attribute) and target.attr == "text"
-                for target in node.targets
-            ):
-                found += _literals(node.value)
+            isinstance(target, ast.Attribute) and target.attr == "text"
+            for target in node.targets
+        ):
+            found += _literals(node.value)
         for literal in found:
             if _is_text(literal.value):
                 yield literal.lineno, literal.value
+
+
+def _default_language_texts(tree: ast.AST):
+    """(line, key) of each ``t(key)`` without a language: a text in the default
+    language whatever the page's (e.g. one fixed when a callback is registered).
+    Dash Pages' ``name`` of a page is exempt: it is not shown (each page has a
+    ``title``)."""
+    exempt = {
+        id(keyword.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) == "register_page"
+        for keyword in node.keywords
+        if keyword.arg == "name"
+    }
+    # ... and in a dict of register_page's arguments ({"path": ..., "name": ...}).
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [key.value if isinstance(key, ast.Constant) else None for key in node.keys]
+            if "path" in keys and "name" in keys:
+                exempt.add(id(node.values[keys.index("name")]))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "t"
+            and len(node.args) < 2
+            and not any(keyword.arg == "lang" for keyword in node.keywords)
+            and id(node) not in exempt
+        ):
+            key = (
+                node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else "?"
+            )
+            yield node.lineno, key
 
 
 def test_ut001_the_scan_finds_what_it_should():
@@ -149,6 +185,7 @@ dbc.RadioItems(options=[{"label": "Kuukausi", "value": "month"}])
 go.Scatter(name="Jonossa", hovertemplate="%{y}<extra></extra>")
 fig.update_layout(title="Otsikko")
 shape.text = "Lähde"
+jsonify({"error": "Virhe"})
 html.Span(t("a") + " (beta)")
 """
     found = sorted(text for _, text in _texts_in(ast.parse(code)))
@@ -164,6 +201,7 @@ html.Span(t("a") + " (beta)")
             "Otsikko",
             "Lähde",
             " (beta)",
+            "Virhe",
         ]
     )
     allowed = """
@@ -176,6 +214,11 @@ html.P(f"{n} / {total}")
 dcc.Store(id="x", data="month")
 """
     assert list(_texts_in(ast.parse(allowed))) == []
+    calls = (
+        "t('a')\nt('b', lang)\nt('c', lang=lang)\nt('d', 'fi')\n"
+        "register_page(__name__, name=t('e'))\n{'path': '/', 'name': t('f')}"
+    )
+    assert [key for _, key in _default_language_texts(ast.parse(calls))] == ["a"]
 
 
 def test_ut002_no_user_facing_text_is_hard_coded():
@@ -183,5 +226,14 @@ def test_ut002_no_user_facing_text_is_hard_coded():
         f"{path.relative_to(ROOT)}:{line}: {text!r}"
         for path in SCANNED
         for line, text in _texts_in(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert found == []
+
+
+def test_ut003_no_text_is_fixed_in_the_default_language():
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: t({key!r})"
+        for path in [*SCANNED, *sorted((ROOT / "queries").rglob("*.py"))]
+        for line, key in _default_language_texts(ast.parse(path.read_text(encoding="utf-8")))
     ]
     assert found == []
