@@ -206,7 +206,7 @@ def create_meeting(data: object, title: object, meeting_date: object):
         ]
     )
     rows_shown = series_meetings(rows, date.today(), lang).children
-    return with_language(done, lang), with_language(rows_shown, lang), "", "", ""
+    return with_language(done, lang), with_language(rows_shown, lang), "", ""
 
 
 @callback(
