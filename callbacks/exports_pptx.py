@@ -14,7 +14,7 @@ import gc
 import logging
 import os
 
-from dash import Input, Output, State, callback, ctx, dcc, get_app, no_update
+from dash import Input, Output, State, callback, ctx, dcc, get_app, html, no_update
 
 from callbacks.address import read_shown
 from charts.address import SPC_VIEW
@@ -25,7 +25,7 @@ from dashboards._page import PAGE_STATE
 from exports.files import PPTX_TYPE
 from exports.pptx import build_deck, deck_filename
 from queries.units import refused, resolve_selection
-from translations import normalise_language, notice_text, t
+from translations import SUPPORTED_LANGUAGES, normalise_language, notice_text, t
 
 log = logging.getLogger(__name__)
 MAX_CHARTS = 40  # a request naming more charts than any page has is not served
@@ -57,6 +57,16 @@ def _charts(request: dict, chosen: list | None, selected_only: bool) -> list[str
     return list(dict.fromkeys(page_charts))[:MAX_CHARTS]
 
 
+def in_every_language(key: str) -> list:
+    """The text of ``key`` in each supported language, each in a span with its
+    ``lang``; ``assets/10-style.css`` shows only the one of the page (``<html lang>``),
+    for texts fixed before any page asks (a background callback's ``running``)."""
+    return [
+        html.Span(t(key, code), lang=code, className="in-page-language")
+        for code in SUPPORTED_LANGUAGES
+    ]
+
+
 def _refusal(notices: tuple[str, ...], lang: str) -> str:
     """The status line for a refused unit or service selection."""
     texts = (notice_text(notice, lang) for notice in notices)
@@ -73,13 +83,14 @@ def _refusal(notices: tuple[str, ...], lang: str) -> str:
     State(PAGE_STATE, "data"),
     background=True,
     interval=500,  # ms between the browser's polls for progress and the result
-    # The first status text is fixed when the callback is registered, so it is in the
-    # default language; the progress texts that follow are in the page's language.
+    # The first status text is fixed when the callback is registered: it holds every
+    # language and the style sheet shows the page's (in_every_language); the progress
+    # texts that follow are in the page's language.
     running=[
         (Output(IDS["page"], "disabled"), True, False),
         (Output(IDS["selected"], "disabled"), True, False),
         (Output(IDS["progress"], "hidden"), False, True),
-        (Output(IDS["status"], "children"), t("export.pptx.preparing"), ""),
+        (Output(IDS["status"], "children"), in_every_language("export.pptx.preparing"), ""),
     ],
     progress=[
         Output(IDS["progress"], "value"),

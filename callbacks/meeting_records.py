@@ -19,6 +19,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_updat
 from dash.exceptions import PreventUpdate
 
 from dashboards import _records as records
+from dashboards._frame import with_language
 from dashboards._meetings import success
 from dashboards._needs import NEED_IDS, need_meta, other_need_version
 from meetings import store
@@ -238,7 +239,7 @@ def add_need(clicks, text, item_data):
     found, failure = _attempt(lambda: store.item_records(item_id))
     if failure is not None:  # saved, but the list could not be read again
         return [*message, error_alert(failure, lang)], no_update, ""
-    return message, records.need_list(found["needs"], lang), ""
+    return message, with_language(records.need_list(found["needs"], lang), lang), ""
 
 
 @callback(

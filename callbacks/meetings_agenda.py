@@ -25,6 +25,7 @@ from dashboards._agenda import (
     meeting_subtitle,
     suggestion_list,
 )
+from dashboards._frame import with_language
 from dashboards._meetings import (
     meeting_path,
     page_lang,
@@ -88,7 +89,13 @@ def create_series(name: object, members: object, rhythm: object, lang: str):
             ),
         ]
     )
-    return series_list(rows, lang).children, done, "", "", ""
+    return (
+        with_language(series_list(rows, lang).children, lang),
+        with_language(done, lang),
+        "",
+        "",
+        "",
+    )
 
 
 @callback(
@@ -198,7 +205,8 @@ def create_meeting(data: object, title: object, meeting_date: object):
             ),
         ]
     )
-    return done, series_meetings(rows, date.today(), lang).children, "", ""
+    rows_shown = series_meetings(rows, date.today(), lang).children
+    return with_language(done, lang), with_language(rows_shown, lang), "", ""
 
 
 @callback(
@@ -365,7 +373,7 @@ def change_agenda(action: Mapping, data: object, form: Mapping):
         else:
             status = success(t("meetings.agenda.changed", lang))
     context = {"id": meeting_id, "version": meeting["version"], "lang": lang}
-    return agenda_list(meeting, can_write(), lang).children, status, context
+    return with_language(agenda_list(meeting, can_write(), lang).children, lang), status, context
 
 
 @callback(

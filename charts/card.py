@@ -20,6 +20,7 @@ from charts.catalog import CHARTS, ChartSpec
 from charts.payload import available_views, no_data_text
 from charts.radio import radio_group
 from queries.filters import Filters
+from settings import get_settings
 from translations import babel_locale, format_date, normalise_language, notice_text, t
 
 # The toolbar keeps only what helps in a meeting; nothing may send data outside the
@@ -177,8 +178,12 @@ def _table(table: dict[str, Any], caption: str) -> html.Table:
 
 
 def data_links(spec: ChartSpec, filters: Filters, lang: str) -> html.P:
-    """Download links for the data behind the chart, with the same filters."""
-    query = urlencode(filters.to_query(), doseq=True)
+    """Download links for the data behind the chart, with the same filters and in the
+    page's language (``lang``, left out when it is the default, as in page addresses)."""
+    params = dict(filters.to_query())
+    if lang != normalise_language(get_settings().language):
+        params["lang"] = lang
+    query = urlencode(params, doseq=True)
     links: list = [t("card.download_data", lang), " "]
     for extension, label in (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON")):
         href = get_relative_path(f"/api/charts/{spec.id}/data.{extension}")

@@ -60,6 +60,7 @@ from queries.reference import (
     targets_for,
     units,
 )
+from queries.referrals import LABEL_KEYS
 from queries.results import as_stated
 from response_cache import keep_out
 from settings import get_settings
@@ -128,7 +129,9 @@ def series_labels(spec: ChartSpec, frame: pd.DataFrame, lang: str) -> dict[str, 
         for key, label in (
             frame[["series", column]].drop_duplicates("series").itertuples(index=False)
         ):
-            labels.setdefault(key, label)
+            # A data series with a catalog text (queries.referrals.LABEL_KEYS) in
+            # ``lang``; other data labels (unit names, specialties) are data.
+            labels.setdefault(key, t(LABEL_KEYS[key], lang) if key in LABEL_KEYS else label)
     return labels
 
 

@@ -168,6 +168,34 @@ def _footer(lang: str) -> html.Footer:
     )
 
 
+def with_language(content, lang: str):
+    """``content`` with each internal link (an ``href`` starting with ``/``, the
+    app's own addresses) carrying ``lang`` when it is not the default language, so
+    that following it keeps the page's language (WCAG 3.1.1: the page says what it
+    is in). Links that name a language already are kept as they are."""
+    search = language_search(lang)
+    if not search or content is None or isinstance(content, str | int | float):
+        return content
+    parts = content if isinstance(content, list | tuple) else [content]
+    for part in parts:
+        if not hasattr(part, "_traverse"):
+            continue
+        for component in [part, *part._traverse()]:
+            href = getattr(component, "href", None)
+            if isinstance(href, str) and href.startswith("/") and not href.startswith("//"):
+                component.href = _add_language(href, lang)
+    return content
+
+
+def _add_language(href: str, lang: str) -> str:
+    address, hash_mark, fragment = href.partition("#")
+    path, _, query = address.partition("?")
+    if "lang" in parse_qs(query):
+        return href
+    query = f"{query}&lang={lang}" if query else f"lang={lang}"
+    return f"{path}?{query}{hash_mark}{fragment}"
+
+
 def page_frame(content, lang: str, active: str | None = None, chrome: str = FULL) -> html.Div:
     """Dash Pages' content for a page whose layout is ``content``: with
     ``chrome=FULL`` the skip link, header (``active`` the navigation key of the page,
@@ -207,7 +235,10 @@ def framed(active: str | None = None, chrome: str = FULL):
             if content is no_update:
                 return content
             embedded = _first(query.get("embed")) == "1"
-            return page_frame(content, query_language(query), active, BARE if embedded else chrome)
+            lang = query_language(query)
+            return page_frame(
+                with_language(content, lang), lang, active, BARE if embedded else chrome
+            )
 
         return framed_layout
 

@@ -65,6 +65,9 @@ def referral_counts(filters: Filters, referral_type: str) -> pd.DataFrame:
 
 
 NO_SPECIALTY = "no_specialty"  # series key of specialised referrals with no specialty
+# Data series whose label is a catalog text: the frame's label is the Finnish one (like
+# the recorded names), the chart shows it in the page's language (charts.payload).
+LABEL_KEYS = {NO_SPECIALTY: "referrals.no_specialty"}
 
 _SPECIALTY_SQL = (
     """
@@ -172,7 +175,7 @@ def specialised_referrals_by_specialty(filters: Filters) -> pd.DataFrame:
     frame = count_series(wide, filters, {"total": "total", **{s: s for s in specialties}})
     # Specialty names are data (Finnish as recorded), shown with a capital initial.
     labels = {s: s[:1].upper() + s[1:] for s in recorded}
-    labels[NO_SPECIALTY] = t("referrals.no_specialty")
+    labels[NO_SPECIALTY] = t(LABEL_KEYS[NO_SPECIALTY], "fi")
     frame["label"] = frame["series"].map(labels)
     return frame
 

@@ -4,17 +4,16 @@ no console errors and no WCAG 2.1 A/AA violations that axe-core can detect."""
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
 
 from app import app
 from charts.areas import INVESTMENT_AREAS
+from tests.axe import axe_violations as _axe_violations
 from tests.servers import WAIT
 
 pytestmark = pytest.mark.browser
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 PAGES = {
     area.path: len(importlib.import_module(f"dashboards.{area.slug}").CHART_IDS)
     for area in INVESTMENT_AREAS
@@ -28,24 +27,6 @@ def _wait_for_charts(dash_duo, count: int) -> None:
         timeout=WAIT,
         msg=f"expected {count} rendered charts",
     )
-
-
-def _axe_violations(dash_duo) -> list[dict]:
-    """WCAG 2.1 A/AA violations axe-core finds on the current page."""
-    driver = dash_duo.driver
-    driver.execute_script(AXE)
-    driver.set_script_timeout(30)
-    result = driver.execute_async_script(
-        "const done = arguments[0];"
-        "axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-        ".then(r => done({passes: r.passes.length, violations: r.violations.map(v => "
-        "({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))"
-        ".slice(0, 3)}))}));"
-    )
-    # axe must really have checked something, or an empty violation list proves nothing.
-    assert result["passes"] > 10
-    return result["violations"]
 
 
 def test_b001_every_page_renders_its_charts(dash_duo, browser_db):

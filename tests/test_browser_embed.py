@@ -81,7 +81,7 @@ def test_m001_allowed_origin_shows_chart_and_gets_height(dash_duo, browser_db, p
         _show_parent(dash_duo, folder, origin)
         dash_duo.wait_for_element(".js-plotly-plot", timeout=WAIT)
         # No navigation inside the frame, the chart card only.
-        assert dash_duo.driver.find_element("id", "app-header").get_attribute("hidden")
+        assert dash_duo.driver.find_elements("id", "app-header") == []
         dash_duo.wait_for_contains_text(".chart-summary", "3/2024: 50,0")
         dash_duo.driver.switch_to.default_content()
         until(

@@ -15,8 +15,8 @@ from app import app
 from meetings import db as app_db_module
 from meetings import store
 from settings import configure, get_settings
+from tests.axe import axe_violations as _axe_violations
 from tests.servers import WAIT
-from tests.test_browser import _axe_violations
 
 pytestmark = pytest.mark.browser
 WRITER = "Analyytikko A"

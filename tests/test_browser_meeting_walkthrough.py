@@ -24,8 +24,8 @@ from app import app
 from dashboards._export import IDS
 from meetings import store
 from settings import configure, get_settings
+from tests.axe import axe_violations as _axe_violations
 from tests.servers import WAIT
-from tests.test_browser import _axe_violations
 from tests.test_meeting_pages import _set_value
 
 pytestmark = pytest.mark.browser

@@ -509,8 +509,8 @@ def test_dm10_browser_marker_on_page_and_embed_and_split_at_the_decision(
     from dash.testing.wait import until
 
     from app import app
+    from tests.axe import axe_violations as _axe_violations
     from tests.servers import WAIT
-    from tests.test_browser import _axe_violations
 
     _decide(_meeting("15.2.2024", QUEUES), "Iltavastaanotot", owner=OWNER)
     card = "#card-jonot"

@@ -24,9 +24,9 @@ from meetings.agenda import chart_options, describe_item, pasted_query
 from meetings.calendar import parse_year, year_months
 from queries.cache import cache
 from settings import configure, get_settings
+from tests.axe import axe_violations as _axe_violations
 from tests.callback_bodies import callback_body, server_outputs, stringify
 from tests.servers import WAIT
-from tests.test_browser import _axe_violations
 
 JONOT = "Jonossa olevat ja määräajan ylittäneet (hoitovelka) jakson lopussa"
 DIGI = "Etäasioinnin osuus asiakaskontakteista"

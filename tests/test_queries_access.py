@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import tests.fixtures.access
-from charts.payload import chart_payload
+from charts.catalog import CHARTS
+from charts.payload import chart_payload, series_labels
 from queries.access import (
     BUCKET_KEYS,
     WAIT_BUCKETS,
@@ -393,6 +394,10 @@ def test_qa050_referrals_by_specialty_exact_then_published(reporting_db):
     assert (march["value"] == 0).all() and len(march) == 6
     labels = dict(zip(frame["series"], frame["label"], strict=True))
     assert labels["sisätaudit"] == "Sisätaudit" and labels[NO_SPECIALTY] == "Erikoisala puuttuu"
+    # The chart names the series in its language (the specialties are data).
+    spec = CHARTS["erikoissairaanhoidon-lahetteet"]
+    shown = series_labels(spec, frame, "sv")
+    assert shown[NO_SPECIALTY] == "Specialitet saknas" and shown["sisätaudit"] == "Sisätaudit"
 
 
 def test_qa051_referrals_by_specialty_quarter_and_unit(reporting_db):
