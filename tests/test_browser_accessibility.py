@@ -25,6 +25,7 @@ from selenium.webdriver.common.keys import Keys
 
 from app import app
 from charts.areas import INVESTMENT_AREAS
+from dashboards._frame import STATEMENT_PATH
 from meetings import store
 from tests.axe import axe_violations
 from tests.servers import WAIT
@@ -53,6 +54,7 @@ TEXTS = {
         "item": "Kohta 1/2: Sähköisesti täytettyjen lomakkeiden osuus",
         "preread": "Ennakkomateriaali: Helmikuu",
         "needs": "Tietotarpeet",
+        "statement": "Saavutettavuusseloste",
         "position": "Kohta 1 / 2",
         "exit": "Lopeta esitys",
     },
@@ -69,6 +71,7 @@ TEXTS = {
         "item": "Punkt 1/2: Andelen elektroniskt ifyllda blanketter",
         "preread": "Förhandsmaterial: Helmikuu",
         "needs": "Informationsbehov",
+        "statement": "Tillgänglighetsutlåtande",
         "position": "Punkt 1 / 2",
         "exit": "Avsluta presentationen",
     },
@@ -85,6 +88,7 @@ TEXTS = {
         "item": "Item 1/2: Share of forms filled in electronically",
         "preread": "Pre-read: Helmikuu",
         "needs": "Information needs",
+        "statement": "Accessibility statement",
         "position": "Item 1 / 2",
         "exit": "End presentation",
     },
@@ -118,8 +122,7 @@ def _settled(dash_duo) -> bool:
 
 def _pages(meeting_id: int, series_id: int) -> list[tuple[str, str, str, object]]:
     """(path, selector of the language-specific text, its TEXTS key, rendered?) for
-    every page; ``rendered(dash_duo)`` says when the page's charts or cards are in.
-    The accessibility statement (STATEMENT_PATH) joins with one line once it exists."""
+    every page; ``rendered(dash_duo)`` says when the page's charts or cards are in."""
 
     def charts(count: int, selector: str = ".chart-card .js-plotly-plot"):
         return lambda duo: _count(duo, selector) >= count
@@ -141,6 +144,7 @@ def _pages(meeting_id: int, series_id: int) -> list[tuple[str, str, str, object]
         (f"{meetings}/kohta/1", "main .lead", "item", charts(1, "main .main-svg")),
         (f"{meetings}/ennakko", "main h1", "preread", charts(2, ".preread .main-svg")),
         ("/tietokeskustelut/tietotarpeet", "main h1", "needs", shell),
+        (STATEMENT_PATH, "main h1", "statement", shell),
         (
             f"{meetings}/esitys/1",
             "#present-position",
