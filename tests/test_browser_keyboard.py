@@ -158,3 +158,39 @@ def test_k003_a_bad_fold_value_is_named_and_the_panels_stay_open(dash_duo, brows
     assert _expanded(dash_duo, FILTERS_BUTTON) == "true"
     assert _checked(dash_duo, "#filter-grain") == "year"
     assert dash_duo.get_logs() == []
+
+
+FOCUS_RING_JS = """
+const found = document.querySelector(arguments[0]);
+if (!found) return null;
+found.focus();
+const style = getComputedStyle(found);
+return {visible: found.matches(':focus-visible'), style: style.outlineStyle,
+        width: style.outlineWidth, colour: style.outlineColor};
+"""
+
+
+def test_k004_every_kind_of_control_shows_the_focus_ring(dash_duo, browser_db):
+    """Focused from the keyboard, a radio, a select, a button, a summary and a header
+    link each show the 3 px outline (Bootstrap's own ``outline: 0`` on its controls
+    does not win), blue on the page and white on the dark header (WCAG 2.4.7)."""
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2024-01&to=2024-02")
+    dash_duo.wait_for_element(CARD + " .js-plotly-plot", timeout=WAIT)
+    body = dash_duo.find_element("body")
+    body.send_keys(Keys.TAB)  # the last interaction is the keyboard's
+    blue, white = "rgb(11, 79, 138)", "rgb(255, 255, 255)"
+    for selector, colour in (
+        (".filter-bar .form-check-input", blue),
+        ("#filter-from", blue),
+        (".filter-bar .btn", blue),
+        (CARD + " .chart-table-toggle summary", blue),
+        (".app-header .nav-link", white),
+        (".app-header .language-link", white),
+    ):
+        ring = dash_duo.driver.execute_script(FOCUS_RING_JS, selector)
+        assert ring is not None, selector
+        assert ring == {"visible": True, "style": "solid", "width": "3px", "colour": colour}, (
+            selector,
+            ring,
+        )
