@@ -41,7 +41,9 @@ blueprint = Blueprint("api", __name__)
 
 
 def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
-    """One catalog entry as JSON: id, area, texts, unit, series and data URL."""
+    """One catalog entry as JSON: id, area, texts, unit, series and data URLs (with
+    ``lang`` when it is not the default)."""
+    language = {} if lang == normalise_language(get_settings().language) else {"lang": lang}
     return {
         "id": spec.id,
         "area": spec.area,
@@ -53,9 +55,10 @@ def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
         "series": {s: t(spec.series_key(s), lang) for s in spec.series},
         "target_indicator": spec.target_indicator,
         "unit_filter": spec.unit_filter,
-        "data_url": url_for("api.chart_data_json", chart_id=spec.id),
-        "csv_url": url_for("api.chart_data_file", chart_id=spec.id, extension="csv"),
-        "xlsx_url": url_for("api.chart_data_file", chart_id=spec.id, extension="xlsx"),
+        # The data URLs answer in the catalog's language too.
+        "data_url": url_for("api.chart_data_json", chart_id=spec.id, **language),
+        "csv_url": url_for("api.chart_data_file", chart_id=spec.id, extension="csv", **language),
+        "xlsx_url": url_for("api.chart_data_file", chart_id=spec.id, extension="xlsx", **language),
     }
 
 

@@ -81,8 +81,14 @@ def localised_title(title: Callable[..., str]) -> Callable[..., str]:
 
 def joined_title(*keys: str) -> Callable[..., str]:
     """A Dash Pages ``title`` function: the texts of ``keys`` in the page's language,
-    joined with " – " (e.g. the page's name and the app's)."""
-    return localised_title(lambda lang: " – ".join(t(key, lang) for key in keys))
+    joined with " – " (e.g. the page's name and the app's); a text that repeats the
+    one before it is left out ("Tietokeskustelut", not twice)."""
+
+    def title(lang: str) -> str:
+        texts = [t(key, lang) for key in keys]
+        return " – ".join(text for i, text in enumerate(texts) if i == 0 or text != texts[i - 1])
+
+    return localised_title(title)
 
 
 def language_search(lang: str) -> str:

@@ -16,6 +16,11 @@ def test_a001_catalog_lists_a_chart_per_area(client):
     first = next(c for c in body["charts"] if c["id"] == "digiasiointi-osuus")
     assert first["data_url"] == "/api/charts/digiasiointi-osuus/data.json"
     assert first["unit"] == "percent" and "R60" in first["definition"]
+    # A Swedish catalog's data URLs answer in Swedish too.
+    swedish = client.get("/api/charts?lang=sv").get_json()["charts"]
+    entry = next(c for c in swedish if c["id"] == "digiasiointi-osuus")
+    assert entry["data_url"] == "/api/charts/digiasiointi-osuus/data.json?lang=sv"
+    assert entry["csv_url"] == "/api/charts/digiasiointi-osuus/data.csv?lang=sv"
 
 
 def test_a002_data_json_returns_hand_computed_numbers(client):
