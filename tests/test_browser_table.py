@@ -39,6 +39,8 @@ def test_t001_the_table_appears_when_opened_by_keyboard(dash_duo, browser_db):
     assert dash_duo.driver.switch_to.active_element == summary, passed
     summary.send_keys(Keys.ENTER)
     dash_duo.wait_for_element(CARD + " .chart-table tbody tr", timeout=WAIT)
+    # The keyboard focus stays on the disclosure while the table comes in.
+    assert dash_duo.driver.switch_to.active_element == summary
     details = dash_duo.find_element(CARD + " .chart-table-toggle")
     assert details.get_attribute("open") is not None
     table = dash_duo.find_element(CARD + " .chart-table")
