@@ -20,7 +20,7 @@ import pandas as pd
 from dash import get_relative_path
 from flask import Blueprint, Flask, jsonify, request, send_file, url_for
 
-from charts.address import language_notice
+from charts.address import language_notice, page_language
 from charts.areas import AREA_BY_SLUG
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters, left_out_periods, partial_note
@@ -34,7 +34,7 @@ from queries.reference import data_as_of, is_synthetic
 from queries.results import export_count, export_value
 from queries.units import resolve_selection
 from settings import get_settings
-from translations import SUPPORTED_LANGUAGES, normalise_language, notice_text, quote_value, t
+from translations import SUPPORTED_LANGUAGES, notice_text, quote_value, t
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__)
@@ -43,7 +43,7 @@ blueprint = Blueprint("api", __name__)
 def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
     """One catalog entry as JSON: id, area, texts, unit, series and data URLs (with
     ``lang`` when it is not the default)."""
-    language = {} if lang == normalise_language(get_settings().language) else {"lang": lang}
+    language = {} if lang == page_language(None) else {"lang": lang}
     return {
         "id": spec.id,
         "area": spec.area,
@@ -67,7 +67,7 @@ def request_language() -> tuple[str, list[str]]:
     about it: an unknown code is answered in the default language, and the
     ``notices`` of the response say so."""
     raw = request.args.get("lang")
-    lang = normalise_language(raw or get_settings().language)
+    lang = page_language(raw)
     if raw and raw not in SUPPORTED_LANGUAGES:
         return lang, [notice_text(language_notice(raw), lang)]
     return lang, []

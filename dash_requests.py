@@ -37,8 +37,8 @@ from dash import Dash
 from dash.exceptions import DependencyException
 from flask import jsonify, request
 
-from settings import get_settings
-from translations import normalise_language, quote_value, t
+from charts.address import page_language
+from translations import quote_value, t
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def _check_charts(checked: list[tuple[dict, list[dict]]]) -> None:
             data = entry.get("value")
             if component.get("type") in REQUEST_STORES and entry["property"] == "data":
                 named = data.get("chart") if isinstance(data, dict) else None
-                if named not in CHARTS:
+                if not isinstance(named, str) or named not in CHARTS:
                     raise UnknownChart(named)
                 if named != component["chart"]:
                     raise Malformed("the request store names another chart than its card")
@@ -251,7 +251,7 @@ def check_callback_request(
 def _refusal(status: int, key: str, detail: str, **params: object):
     """A short JSON error: the message ``key`` in the user's language, the detail for
     developers (what the request got wrong, in Dash's terms)."""
-    lang = normalise_language(request.args.get("lang") or get_settings().language)
+    lang = page_language(request.args.get("lang"))
     response = jsonify({"error": t(key, lang, **params), "detail": detail})
     response.status_code = status
     return response

@@ -25,8 +25,8 @@ from flask import Response, abort, jsonify, request
 from kombu.exceptions import OperationalError as KombuOperationalError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from settings import get_settings
-from translations import normalise_language, quote_value, t
+from charts.address import page_language
+from translations import quote_value, t
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ NOT_FOUND_MODULE = "not_found_404"  # Dash Pages' name of the in-app 404 page
 
 
 def _lang() -> str:
-    return normalise_language(request.args.get("lang") or get_settings().language)
+    return page_language(request.args.get("lang"))
 
 
 def is_page(path_id: str) -> bool:

@@ -7,10 +7,11 @@ import logging
 from dash import Input, Output, callback, clientside_callback, html
 
 from callbacks.address import PAGE_LOCATION
+from charts.address import page_language
 from queries.engine import DATABASE_ERRORS
 from queries.reference import is_synthetic
 from response_cache import keep_out
-from translations import normalise_language, t
+from translations import t
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ def data_notice(lang: str | None) -> list:
     data is synthetic demo data: empty for real data, and when the reporting database
     cannot say (the cards then report the outage). It runs when a page's frame
     appears, so building the page itself never reads the database."""
-    lang = normalise_language(lang if isinstance(lang, str) else None)
+    lang = page_language(lang)
     try:
         synthetic = is_synthetic()
     except DATABASE_ERRORS:

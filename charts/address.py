@@ -171,6 +171,14 @@ def folded_panels(raws: Iterable[object]) -> tuple[tuple[str, ...], tuple[Notice
     return tuple(panel for panel in FOLDABLE if panel in named), merge_notices(notices)
 
 
+def page_language(raw: object) -> str:
+    """The language a ``lang`` value asks for when it is one the dashboard has
+    (``SUPPORTED_LANGUAGES``, exactly), else the default language (``TK_LANGUAGE``)."""
+    if isinstance(raw, str) and raw in SUPPORTED_LANGUAGES:
+        return raw
+    return normalise_language(get_settings().language)
+
+
 def language_notice(raw: str) -> Notice:
     """The notice for a ``lang`` value the dashboard does not show (it is refused by
     name; the page is shown in the default language)."""
@@ -199,12 +207,12 @@ class Address:
         filters, filter_notices = Filters.from_query(query)
         cards, card_notices = CardStates.from_query(query, filters.grain)
         raw_lang = (_values(query.get("lang")) or [None])[0]
-        lang = normalise_language(raw_lang)
         lang_notices: tuple[Notice, ...] = ()
         if raw_lang is not None and raw_lang not in SUPPORTED_LANGUAGES:
             lang_notices = (language_notice(raw_lang),)
-        if lang == normalise_language(get_settings().language):
-            lang = ""
+        # The default language is left out of the address.
+        lang = page_language(raw_lang)
+        lang = "" if lang == page_language(None) else lang
         embed = _values(query.get("embed"))[:1] == ["1"]
         fold, fold_notices = folded_panels(_values(query.get("fold")))
         return (
@@ -215,7 +223,7 @@ class Address:
     @property
     def language(self) -> str:
         """The language code the page is shown in."""
-        return self.lang or normalise_language(get_settings().language)
+        return self.lang or page_language(None)
 
     def to_query(self) -> dict[str, object]:
         """The URL parameters that reproduce this address (defaults left out), in a

@@ -15,12 +15,11 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, get_relative_path, html
 
-from charts.address import Address
+from charts.address import Address, page_language
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import available_views, no_data_text
 from charts.radio import radio_group
 from queries.filters import Filters
-from settings import get_settings
 from translations import babel_locale, format_date, normalise_language, notice_text, t
 
 # The toolbar keeps only what helps in a meeting; nothing may send data outside the
@@ -181,7 +180,7 @@ def data_links(spec: ChartSpec, filters: Filters, lang: str) -> html.P:
     """Download links for the data behind the chart, with the same filters and in the
     page's language (``lang``, left out when it is the default, as in page addresses)."""
     params = dict(filters.to_query())
-    if lang != normalise_language(get_settings().language):
+    if lang != page_language(None):
         params["lang"] = lang
     query = urlencode(params, doseq=True)
     links: list = [t("card.download_data", lang), " "]

@@ -27,9 +27,9 @@ from dash import ctx, get_relative_path, html, no_update
 from dash.exceptions import MissingCallbackContextException
 from flask import has_request_context, request
 
+from charts.address import page_language
 from charts.areas import ALL_AREAS
-from settings import get_settings
-from translations import SUPPORTED_LANGUAGES, normalise_language, t
+from translations import SUPPORTED_LANGUAGES, t
 
 # Navigation keys of the header: an area's slug ("" the overview) or MEETINGS.
 MEETINGS = "tietokeskustelut"
@@ -49,8 +49,7 @@ def _first(value: object) -> object:
 def query_language(query: Mapping[str, object]) -> str:
     """The language a page's URL parameters ask for: ``lang`` when supported, else the
     default (``settings.language``)."""
-    raw = _first(query.get("lang"))
-    return normalise_language(raw if isinstance(raw, str) else get_settings().language)
+    return page_language(_first(query.get("lang")))
 
 
 def request_language() -> str:
@@ -62,10 +61,12 @@ def request_language() -> str:
     except (MissingCallbackContextException, LookupError):  # not in a callback
         search = None
     if isinstance(search, str):
-        return query_language(parse_qs(search.lstrip("?")))
+        # Read as Dash Pages reads it for the page: a query string starts with one "?".
+        query = parse_qs(search[1:]) if search.startswith("?") else {}
+        return query_language(query)
     if has_request_context():
         return query_language(request.args.to_dict(flat=False))
-    return normalise_language(get_settings().language)
+    return page_language(None)
 
 
 def localised_title(title: Callable[..., str]) -> Callable[..., str]:
@@ -93,7 +94,7 @@ def joined_title(*keys: str) -> Callable[..., str]:
 
 def language_search(lang: str) -> str:
     """The query string of a link that only sets the language (``""`` for the default)."""
-    return "" if lang == normalise_language(get_settings().language) else f"?lang={lang}"
+    return "" if lang == page_language(None) else f"?lang={lang}"
 
 
 def _nav(lang: str, active: str | None) -> dbc.Nav:

@@ -11,11 +11,11 @@ import dash_bootstrap_components as dbc
 from dash import get_relative_path, html
 
 from charts.card import alert
+from dashboards._frame import query_language
 from meetings import store
 from meetings.db import APP_DB_ERRORS
 from meetings.store import MAX_NAME, NotFound
-from settings import get_settings
-from translations import normalise_language, t
+from translations import t
 
 BASE_PATH = "/tietokeskustelut"
 
@@ -23,9 +23,7 @@ BASE_PATH = "/tietokeskustelut"
 def page_lang(query: Mapping[str, object]) -> str:
     """The language of a meeting page: its ``lang`` parameter when supported, else
     the default (``settings.language``)."""
-    raw = query.get("lang")
-    raw = raw[0] if isinstance(raw, list) and raw else raw
-    return normalise_language(raw if isinstance(raw, str) else get_settings().language)
+    return query_language(query)
 
 
 def exists(getter: Callable[[int], object], raw: object) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 from dash import dcc, html, register_page
 
 from charts.card import alert
-from dashboards._frame import MEETINGS, framed, localised_title
+from dashboards._frame import MEETINGS, framed, localised_title, query_language
 from meetings import store
 from meetings.components import error_alert, example_notice
 from meetings.items import item_title
@@ -29,7 +29,6 @@ from meetings.present_components import (
     item_figure,
     load_meeting,
     meeting_url,
-    page_language,
     preread_document_url,
     present_url,
 )
@@ -148,7 +147,7 @@ def _links(meeting: Mapping[str, Any], lang: str) -> html.P:
 def layout(meeting_id: str | None = None, **query: object):
     """The pre-read of the meeting, or a notice when there is no such meeting or the
     app database cannot be read."""
-    lang = page_language(query)
+    lang = query_language(query)
     try:
         meeting = load_meeting(meeting_id)
         if meeting is None:

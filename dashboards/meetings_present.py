@@ -30,7 +30,7 @@ from dash import dcc, html, no_update, register_page
 
 from charts.address import Address
 from charts.card import alert
-from dashboards._frame import BARE, framed, localised_title
+from dashboards._frame import BARE, framed, localised_title, query_language
 from dashboards._page import already_shown, page_state
 from meetings import store
 from meetings.components import error_alert
@@ -43,7 +43,6 @@ from meetings.present_components import (
     item_record_url,
     load_meeting,
     meeting_url,
-    page_language,
     present_url,
 )
 from meetings.snapshots import read_snapshot, record_snapshot
@@ -195,7 +194,7 @@ def _refused(message: str | list, lang: str) -> html.Div:
 def layout(meeting_id: str | None = None, n: str | None = None, **query: object):
     """Item ``n`` of the meeting in presentation mode (``no_update`` when the page
     already shows it: the router's echo of a jump within the page)."""
-    lang = page_language(query)
+    lang = query_language(query)
     key = f"present/{meeting_id}/{n}"
     address = Address(lang=lang)
     if already_shown(query, key, address):

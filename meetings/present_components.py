@@ -17,8 +17,7 @@ from meetings.items import item_title
 from meetings.messages import overdue_text
 from meetings.snapshots import meeting_view
 from queries.engine import DATABASE_ERRORS
-from settings import get_settings
-from translations import format_date, normalise_language, t
+from translations import format_date, t
 
 log = logging.getLogger(__name__)
 
@@ -194,13 +193,6 @@ def actions_list(actions: list[Mapping[str, Any]], lang: str, class_name: str = 
             )
         )
     return html.Ul(items, className=f"action-list {class_name}".strip())
-
-
-def page_language(query: Mapping[str, object]) -> str:
-    """The language of a meeting page: its ``lang`` URL parameter if supported, else
-    the app's (``TK_LANGUAGE``)."""
-    lang = query.get("lang")
-    return normalise_language(lang if isinstance(lang, str) else get_settings().language)
 
 
 def load_meeting(meeting_id: object) -> dict | None:
