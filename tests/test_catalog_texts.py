@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from dash import html
+
 from charts.address import MAX_PHASES
 from charts.areas import ALL_AREAS, INVESTMENT_AREAS
 from charts.catalog import CHARTS
@@ -130,9 +132,11 @@ def test_tx003_protection_sentence_follows_the_minimum_in_force():
     assert ALL_AREAS  # the areas' texts were scanned above through the catalog
 
 
-def test_tx004_definition_popover_says_how_small_numbers_are_protected():
-    from charts.address import Address
-    from charts.card import chart_card
+def test_tx004_definition_says_how_small_numbers_are_protected():
+    """The card's definition (fetched when its disclosure opens: ``definition_body``)
+    says how small numbers are protected, with the minimum in force, or that the
+    chart's numbers are exact."""
+    from charts.card import definition_body
 
     def texts(component) -> list[str]:
         children = getattr(component, "children", None)
@@ -142,12 +146,12 @@ def test_tx004_definition_popover_says_how_small_numbers_are_protected():
             return [text for child in children for text in texts(child)]
         return texts(children) if children is not None else []
 
-    people = chart_card(CHARTS["jonot"], Address(), "fi")
+    people = html.Div(definition_body(CHARTS["jonot"], "fi"))
     # The minimum in force (5 by default) in the catalog sentence.
     assert any(
         text.startswith("Pienet luvut suojataan: kaikki henkilömäärät, myös pienet, pyöristetään")
         and "nolla tarkoittaa alle 5 henkilöä" in text
         for text in texts(people)
     )
-    stations = chart_card(CHARTS["hoitotakuuseuranta-kattavuus"], Address(), "fi")
+    stations = html.Div(definition_body(CHARTS["hoitotakuuseuranta-kattavuus"], "fi"))
     assert "Luvut eivät koske henkilöitä, joten ne näytetään tarkkoina." in texts(stations)
