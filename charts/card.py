@@ -65,6 +65,12 @@ def request_store(kind: str, spec: ChartSpec, filters: Filters, lang: str) -> dc
     )
 
 
+# dcc.Loading hides its content while any answer inside it is on its way (by default
+# ``visibility: hidden``): opening a card's table would hide the focused "show as
+# table" and drop the keyboard focus on a busy server. Dimmed instead, it stays.
+LOADING_KEEPS_CONTENT = {"visibility": "visible", "opacity": 0.5}
+
+
 def read_request(request: object) -> tuple[ChartSpec | None, Filters, str, tuple[str, ...]]:
     """The chart, filters and language of a request store's data, validated again
     because a client can send anything (unknown chart: None), and the notice keys of
@@ -136,6 +142,7 @@ def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
                             className="chart-body",
                         ),
                         type="default",
+                        overlay_style=LOADING_KEEPS_CONTENT,
                     ),
                     request_store("chart-request", spec, address.filters, lang),
                     dcc.Store(

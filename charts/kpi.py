@@ -11,7 +11,7 @@ from dash import dcc, get_relative_path, html
 
 from charts.address import Address
 from charts.areas import AREA_BY_SLUG
-from charts.card import card_id, request_store
+from charts.card import LOADING_KEEPS_CONTENT, card_id, request_store
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters
 from charts.summary import (
@@ -70,6 +70,7 @@ def kpi_card(spec: ChartSpec, address: Address, lang: str) -> html.Article:
                     id=card_id("kpi-body", spec.id),
                 ),
                 type="dot",
+                overlay_style=LOADING_KEEPS_CONTENT,
             ),
             address_link(
                 t("kpi.open_chart", lang),
