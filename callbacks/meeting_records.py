@@ -18,7 +18,6 @@ from typing import Any
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from charts.address import page_language
 from dashboards import _records as records
 from dashboards._frame import with_language
 from dashboards._meetings import success
@@ -261,7 +260,7 @@ def save_need(clicks, status, response, version_data, lang):
     version saved meanwhile and takes its number; the form keeps what was typed."""
     if not clicks:
         raise PreventUpdate
-    lang = page_language(lang)
+    lang = normalise_language(lang if isinstance(lang, str) else None)
     data = version_data if isinstance(version_data, dict) else {}
     need_id = _positive_int(data.get("need"))
     if need_id is None:

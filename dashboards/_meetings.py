@@ -5,18 +5,25 @@ skips this module (its name starts with ``_``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import dash_bootstrap_components as dbc
 from dash import get_relative_path, html
 
 from charts.card import alert
+from dashboards._frame import query_language
 from meetings import store
 from meetings.db import APP_DB_ERRORS
 from meetings.store import MAX_NAME, NotFound
 from translations import t
 
 BASE_PATH = "/tietokeskustelut"
+
+
+def page_lang(query: Mapping[str, object]) -> str:
+    """The language of a meeting page: its ``lang`` parameter when supported, else
+    the default (``settings.language``)."""
+    return query_language(query)
 
 
 def exists(getter: Callable[[int], object], raw: object) -> bool:

@@ -7,12 +7,12 @@ from datetime import date
 
 from dash import dcc, get_relative_path, html, register_page
 
-from charts.address import page_language
 from charts.card import alert
-from dashboards._frame import MEETINGS, framed, joined_title, query_language
+from dashboards._frame import MEETINGS, framed, joined_title
 from dashboards._meetings import (
     BASE_PATH,
     meeting_path,
+    page_lang,
     section,
 )
 from dashboards._series import series_form, series_list
@@ -34,7 +34,7 @@ register_page(
 def year_link(year: int, key: str, lang: str) -> html.A:
     """A link to the year view of ``year`` (the page itself)."""
     href = get_relative_path(BASE_PATH) + f"?vuosi={year}"
-    if lang and lang != page_language(None):
+    if lang and lang != page_lang({}):
         href += f"&lang={lang}"
     return html.A(t(key, lang, year=year), href=href, className="me-3")
 
@@ -107,7 +107,7 @@ def calendar(meetings: list[dict], year: int, today: date, lang: str) -> html.Se
 @framed(active=MEETINGS)
 def layout(vuosi: object = None, **query: object):
     """The series, the form for a new one (writers only) and the year view."""
-    lang = query_language(query)
+    lang = page_lang(query)
     today = date.today()
     year, ok = parse_year(vuosi, today)
     notices = []

@@ -17,14 +17,14 @@ from dash import dcc, get_relative_path, html, register_page
 
 from charts.card import alert, chart_card
 from dashboards import _records as records
-from dashboards._frame import MEETINGS, framed, localised_title, query_language
+from dashboards._frame import MEETINGS, framed, localised_title
 from dashboards._page import notices_block
 from meetings import store
 from meetings.components import can_write, example_notice, read_only_notice
 from meetings.db import APP_DB_ERRORS
 from meetings.items import item_address, item_page_url, item_spec, item_title
 from queries.engine import DATABASE_ERRORS
-from translations import DEFAULT_LANGUAGE, format_date, t
+from translations import DEFAULT_LANGUAGE, format_date, normalise_language, t
 
 PATH = "/tietokeskustelut/<meeting_id>/kohta/<n>"
 
@@ -149,7 +149,7 @@ def _section(heading_id: str, heading: str, children: list) -> html.Section:
 @framed(active=MEETINGS)
 def layout(meeting_id: str | None = None, n: str | None = None, **query: object):
     """The recording page of the item, or a notice when it cannot be read."""
-    lang = query_language(query)
+    lang = normalise_language(query.get("lang") if isinstance(query.get("lang"), str) else None)
     try:
         found = find_item(meeting_id, n)
         earlier = earlier_on_chart(*found) if found else []

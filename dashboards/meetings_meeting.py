@@ -17,10 +17,11 @@ from dashboards._agenda import (
     meeting_ctx,
     meeting_subtitle,
 )
-from dashboards._frame import MEETINGS, framed, localised_title, query_language
+from dashboards._frame import MEETINGS, framed, localised_title
 from dashboards._meetings import exists as _exists
 from dashboards._meetings import (
     meeting_path,
+    page_lang,
     section,
 )
 from meetings import store
@@ -79,7 +80,7 @@ def links(meeting_id: int, lang: str) -> html.Section:
 @framed(active=MEETINGS)
 def layout(meeting_id: str | None = None, **query: object):
     """The meeting's page (``path_ok`` has already refused an unknown id)."""
-    lang = query_language(query)
+    lang = page_lang(query)
     row_id = store.parse_id(meeting_id)
     today = date.today()
     try:

@@ -8,11 +8,12 @@ from datetime import date
 
 from dash import get_relative_path, html, register_page
 
-from dashboards._frame import MEETINGS, framed, localised_title, query_language
+from dashboards._frame import MEETINGS, framed, localised_title
 from dashboards._meetings import (
     BASE_PATH,
     meeting_fields,
     no_personal_data,
+    page_lang,
     section,
 )
 from dashboards._meetings import exists as _exists
@@ -68,7 +69,7 @@ def meeting_form(lang: str) -> list:
 @framed(active=MEETINGS)
 def layout(series_id: str | None = None, **query: object):
     """The series' page (``path_ok`` has already refused an unknown id)."""
-    lang = query_language(query)
+    lang = page_lang(query)
     back = html.P(html.A(t("meetings.series_page.back", lang), href=get_relative_path(BASE_PATH)))
     row_id = store.parse_id(series_id)
     try:
