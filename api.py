@@ -6,6 +6,12 @@
 - ``GET /healthz`` — 200 while the process is up.
 - ``GET /readyz`` — 200 only when the reporting database answers.
 
+When the reporting database fails, the data endpoints answer from the last good
+results (``queries.last_good``) and say so: ``stale``, ``fetched_at`` and
+``stale_notice`` in the JSON, and the headers ``Warning: 110`` ("Response is
+Stale", RFC 7234) and ``Age`` (seconds since the numbers were fetched) on JSON and
+files alike; a file's metadata says it too.
+
 The meetings' endpoints (``/api/meetings``...) are in ``meetings/api.py``.
 """
 
@@ -13,6 +19,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +34,7 @@ from charts.payload import chart_data, effective_filters, left_out_periods, part
 from charts.summary import reason_text
 from exports.data import build_export, to_csv, to_xlsx
 from exports.files import CSV_TYPE, XLSX_TYPE, download_name
+from queries import last_good
 from queries.engine import DATABASE_ERRORS, ping
 from queries.filters import SERVICES, Filters
 from queries.privacy import REASONS
@@ -34,7 +42,7 @@ from queries.reference import data_as_of, is_synthetic
 from queries.results import export_count, export_value
 from queries.units import resolve_selection
 from settings import get_settings
-from translations import SUPPORTED_LANGUAGES, notice_text, quote_value, t
+from translations import SUPPORTED_LANGUAGES, format_time, notice_text, quote_value, t
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__)
@@ -156,6 +164,30 @@ def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
     return spec, filters, lang
 
 
+def stale_fields(parts: last_good.Watch, lang: str) -> dict[str, Any]:
+    """What a data answer says about its freshness: ``stale`` (bool), ``fetched_at``
+    (ISO time in UTC when stale, else None) and ``stale_notice`` (the sentence in
+    ``lang``, else None)."""
+    fetched = parts.fetched
+    return {
+        "stale": parts.stale,
+        "fetched_at": fetched.isoformat() if fetched else None,
+        "stale_notice": t("stale.api", lang, when=format_time(fetched, lang)) if fetched else None,
+    }
+
+
+def mark_stale(response, parts: last_good.Watch):
+    """``response`` with the HTTP form of a stale answer (RFC 7234's ``Warning: 110``
+    and ``Age`` in whole seconds, and ``no-store``: no proxy or browser may keep it)
+    when ``parts`` is stale; unchanged otherwise."""
+    if parts.fetched_at is None:
+        return response
+    response.headers["Warning"] = '110 - "Response is Stale"'
+    response.headers["Age"] = str(max(0, int(time.time() - parts.fetched_at)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @blueprint.errorhandler(BadRequest)
 def _bad_request(error: BadRequest):
     return error.response
@@ -196,11 +228,12 @@ def chart_data_file(chart_id: str, extension: str):
     spec, filters, lang = _chart_request(chart_id)
     write, mimetype = DATA_FILES[extension]
     try:
-        export = build_export(spec.id, filters, lang, chart_page_url(spec, filters))
+        with last_good.watch() as parts:
+            export = build_export(spec.id, filters, lang, chart_page_url(spec, filters))
     except DATABASE_ERRORS:
         log.exception("%s for %s failed", extension, chart_id)
         return _error(503, "api.db_error", lang)
-    return _download(write(export, lang), spec, extension, mimetype)
+    return mark_stale(_download(write(export, lang), spec, extension, mimetype), parts)
 
 
 @blueprint.get("/api/charts/<chart_id>/data.json")
@@ -211,12 +244,13 @@ def chart_data_json(chart_id: str):
     filters applied, ``rows``, ``targets`` and the suppression rule."""
     spec, filters, lang = _chart_request(chart_id)
     try:
-        frame, targets = chart_data(spec.id, filters)
-        as_of = data_as_of()
-        synthetic = is_synthetic()
-        applied = effective_filters(spec, filters)
-        left_out = left_out_periods(spec, applied)
-        left_out_note = partial_note(spec, applied, lang)
+        with last_good.watch() as parts:
+            frame, targets = chart_data(spec.id, filters)
+            as_of = data_as_of()
+            synthetic = is_synthetic()
+            applied = effective_filters(spec, filters)
+            left_out = left_out_periods(spec, applied)
+            left_out_note = partial_note(spec, applied, lang)
     except DATABASE_ERRORS:
         log.exception("data for %s failed", chart_id)
         return _error(503, "api.db_error", lang)
@@ -249,10 +283,12 @@ def chart_data_json(chart_id: str):
         }
         for row in targets.itertuples(index=False)
     ]
-    return jsonify(
+    answer = jsonify(
         {
             "chart": describe(spec, lang),
             "notices": request_language()[1],
+            # When the database was away: since when these numbers are (last good).
+            **stale_fields(parts, lang),
             # Periods the chart leaves out as incomplete (starts, ISO), and the sentence
             # the card, the summary and the files say about them ("" when none).
             "left_out": [period.date().isoformat() for period in left_out],
@@ -286,6 +322,7 @@ def chart_data_json(chart_id: str):
             "targets": target_rows,
         }
     )
+    return mark_stale(answer, parts)
 
 
 @blueprint.get("/healthz")

@@ -54,6 +54,19 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "(`reporting_meta.data_version`, part of every cache key): a new load is "
         "served within this time.",
     ),
+    "TK_STALE_TIMEOUT": (
+        "604800",
+        "Seconds the last good result of every view is kept (default a week). When the "
+        "reporting database fails or times out, a view is served from it, with the time "
+        'it was fetched ("tiedot haettu klo …"), instead of an error '
+        "(docs/operations.md).",
+    ),
+    "TK_RETRY_SECONDS": (
+        "20",
+        "Seconds after which a chart card that shows a last good result or a database "
+        "notice asks again by itself; also how long the app stops asking a reporting "
+        "database that has just failed several times in a row.",
+    ),
     "TK_WARM_AT_START": (
         "0",
         "`1` fills the cache for every page's default view in a background thread when "
@@ -248,6 +261,8 @@ class Settings:
     cache_lock_wait: float = 25.0
     cache_lock_timeout: float = 20.0
     data_version_ttl: float = 30.0
+    stale_timeout: int = 604800
+    retry_seconds: float = 20.0
     warm_at_start: bool = False
     accessibility_feedback: str = ""
     accessibility_organisation: str = ""
@@ -278,6 +293,11 @@ class Settings:
             raise ValueError("TK_CACHE_LOCK_TIMEOUT must be a number of seconds, at least 1")
         if not (math.isfinite(self.data_version_ttl) and self.data_version_ttl >= 0):
             raise ValueError("TK_DATA_VERSION_TTL must be a number of seconds, 0 or more")
+        # Last good copies must outlive the normal entries, or an outage would find none.
+        if self.stale_timeout < self.cache_timeout:
+            raise ValueError("TK_STALE_TIMEOUT must be at least TK_CACHE_TIMEOUT (seconds)")
+        if not (math.isfinite(self.retry_seconds) and self.retry_seconds >= 1):
+            raise ValueError("TK_RETRY_SECONDS must be a number of seconds, at least 1")
         # The accessibility statement shows these to every user: a bad value would be a
         # broken feedback link or date on a page the law requires.
         feedback_kind(self.accessibility_feedback)
@@ -321,6 +341,8 @@ class Settings:
             cache_lock_wait=float(_env("TK_CACHE_LOCK_WAIT")),
             cache_lock_timeout=float(_env("TK_CACHE_LOCK_TIMEOUT")),
             data_version_ttl=float(_env("TK_DATA_VERSION_TTL")),
+            stale_timeout=int(_env("TK_STALE_TIMEOUT")),
+            retry_seconds=float(_env("TK_RETRY_SECONDS")),
             warm_at_start=_env("TK_WARM_AT_START") == "1",
             accessibility_feedback=_env("TK_ACCESSIBILITY_FEEDBACK").strip(),
             accessibility_organisation=" ".join(_env("TK_ACCESSIBILITY_ORGANISATION").split()),

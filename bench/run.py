@@ -64,9 +64,16 @@ def _callback_body(chart_id: str, output: str) -> dict:
                 "property": "data",
                 "value": [],
             },
+            {
+                "id": {"chart": chart_id, "type": "chart-retry"},
+                "property": "n_intervals",
+                "value": None,
+            },
         ],
         "changedPropIds": [json.dumps(request_id, separators=(",", ":")) + ".data"],
-        "state": [],
+        "state": [
+            {"id": {"chart": chart_id, "type": "chart-shown"}, "property": "data", "value": None}
+        ],
     }
 
 

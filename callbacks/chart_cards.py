@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash.exceptions import MissingCallbackContextException
 
 from charts.address import SPC_VIEW, CardStates
 from charts.card import (
+    SHOWS_ERROR,
     TABLE_BUILT,
     alert,
     card_id,
@@ -18,11 +20,14 @@ from charts.card import (
     chart_table,
     definition_body,
     read_request,
+    retrying,
     selection_refused,
+    stale_notice,
 )
 from charts.catalog import ChartSpec
 from charts.payload import chart_payload
 from charts.phase_picker import phase_picker
+from queries import last_good
 from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
 from queries.units import refused, resolve_selection
@@ -81,15 +86,40 @@ def _chart_of(request: object) -> object:
     return request.get("chart") if isinstance(request, dict) else None
 
 
+def is_retry(kind: str) -> bool:
+    """Whether the running card callback was started by its card's own retry interval
+    (``charts.card.retrying``: ``<kind>-retry``)."""
+    try:
+        fired = ctx.triggered_id
+    except MissingCallbackContextException:  # called directly (tools, tests)
+        return False
+    return isinstance(fired, dict) and fired.get("type") == f"{kind}-retry"
+
+
+def unless_unchanged(kind: str, shown: object, now: float, body: list) -> list:
+    """``body`` — or, for a retry that found what the card already shows (the same
+    last good result, or still the database notice), ``no_update``: the screen stays
+    as it is, and nothing is announced again."""
+    return no_update if is_retry(kind) and shown == now else body
+
+
 @callback(
     Output(card_id("chart-body", MATCH), "children"),
     Input(card_id("chart-request", MATCH), "data"),
     Input(card_id("chart-view", MATCH), "value", allow_optional=True),
     Input(card_id("chart-phases", MATCH), "data", allow_optional=True),
+    Input(card_id("chart-retry", MATCH), "n_intervals", allow_optional=True),
+    State(card_id("chart-shown", MATCH), "data", allow_optional=True),
 )
-def chart_card_body(request: dict, view: str | None = "series", phases: object = None) -> list:
+def chart_card_body(
+    request: dict,
+    view: str | None = "series",
+    phases: object = None,
+    _retries: object = None,
+    shown: object = None,
+) -> list:
     """Render the body of the card whose request store, view switch or phase starts
-    changed.
+    changed, or whose retry interval ticked.
 
     ``request`` is ``{"chart": id, "filters": {url params}, "lang": code}`` as written by
     ``charts.card.chart_card``; ``phases`` the card's list of ``YYYY-MM`` phase starts;
@@ -97,32 +127,53 @@ def chart_card_body(request: dict, view: str | None = "series", phases: object =
     key) only in the run-chart view. The phase picker follows the view drawn
     (``payload["view"]``: a run chart with too few periods is drawn as the time
     series) and shows the phase starts as applied. The data table is not part of the
-    body: ``chart_card_table`` builds it when it is opened. A database failure shows a
-    notice in the user's language, never a trace.
+    body: ``chart_card_table`` builds it when it is opened.
+
+    When the reporting database fails, the card shows the view's last good result
+    (``queries.last_good``) under a notice with its fetch time, or, with none kept, a
+    notice in the user's language (never a trace); either way it asks again every
+    ``TK_RETRY_SECONDS`` (``charts.card.retrying``; ``shown`` is what it shows then)
+    and shows current data once the database answers, without a reload.
     """
     try:
-        shown = card_view(request, view, phases)
-        if not isinstance(shown, CardView):
-            return shown
-        payload = shown.payload()
-        drawn = payload.get("view", shown.view)
-        applied = tuple(payload.get("phases", ()))
-        tools = (
-            [
-                phase_picker(
-                    shown.spec, shown.filters, applied, shown.lang, payload.get("decisions", ())
-                )
-            ]
-            if drawn == SPC_VIEW
-            else []
-        )
+        with last_good.watch() as parts:
+            shown_view = card_view(request, view, phases)
+            if not isinstance(shown_view, CardView):
+                return shown_view
+            payload = shown_view.payload()
+            drawn = payload.get("view", shown_view.view)
+            applied = tuple(payload.get("phases", ()))
+            spec, lang = shown_view.spec, shown_view.lang
+            tools = (
+                [
+                    phase_picker(
+                        spec, shown_view.filters, applied, lang, payload.get("decisions", ())
+                    )
+                ]
+                if drawn == SPC_VIEW
+                else []
+            )
     except DATABASE_ERRORS:
-        log.exception("chart %s failed", _chart_of(request))
+        if is_retry("chart"):
+            log.warning("chart %s: the database still fails", _chart_of(request))
+        else:
+            log.exception("chart %s failed", _chart_of(request))
         keep_out()
-        return chart_error(read_request(request)[2])
-    return chart_body(
-        shown.spec, payload, shown.lang, shown.filters, tools=[tool for tool in tools if tool]
+        spec, _filters, lang, _notices = read_request(request)
+        body = chart_error(lang) + retrying("chart", spec.id, SHOWS_ERROR)
+        return unless_unchanged("chart", shown, SHOWS_ERROR, body)
+    body = chart_body(
+        spec, payload, lang, shown_view.filters, tools=[tool for tool in tools if tool]
     )
+    if not parts.stale:
+        return body
+    keep_out()  # the database's current answer is not in it
+    stale = [
+        stale_notice(parts.fetched, lang),
+        *body,
+        *retrying("chart", spec.id, parts.fetched_at),
+    ]
+    return unless_unchanged("chart", shown, parts.fetched_at, stale)
 
 
 @callback(
@@ -175,15 +226,22 @@ def chart_card_table(
     if not clicks or built == TABLE_BUILT:
         return no_update, no_update
     try:
-        shown = card_view(request, view, phases)
-        if not isinstance(shown, CardView):
-            return shown, ""
-        payload = shown.payload()
+        with last_good.watch() as parts:
+            shown = card_view(request, view, phases)
+            if not isinstance(shown, CardView):
+                return shown, ""
+            payload = shown.payload()
     except DATABASE_ERRORS:
         log.exception("table of %s failed", _chart_of(request))
         keep_out()
         return chart_error(read_request(request)[2]), ""
-    return [chart_table(shown.spec, payload, shown.lang)], TABLE_BUILT
+    table = chart_table(shown.spec, payload, shown.lang)
+    if parts.stale:
+        # The last good result's table, said so; not marked built, so the next opening
+        # asks the database again.
+        keep_out()
+        return [stale_notice(parts.fetched, shown.lang), table], ""
+    return [table], TABLE_BUILT
 
 
 # Picking phase starts runs in the browser: it only edits the card's list of months, so

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from dash import MATCH, Input, Output, callback, html
+from dash import MATCH, Input, Output, State, callback, html
 
-from charts.card import card_id, read_request, selection_refused
+from callbacks.chart_cards import unless_unchanged
+from charts.card import SHOWS_ERROR, card_id, read_request, retrying, selection_refused
 from charts.kpi import kpi_body, kpi_payload
+from queries import last_good
 from queries.engine import DATABASE_ERRORS
 from queries.units import refused, resolve_selection
 from response_cache import keep_out
-from translations import t
+from translations import format_time, t
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +21,15 @@ log = logging.getLogger(__name__)
 @callback(
     Output(card_id("kpi-body", MATCH), "children"),
     Input(card_id("kpi-request", MATCH), "data"),
+    Input(card_id("kpi-retry", MATCH), "n_intervals", allow_optional=True),
+    State(card_id("kpi-shown", MATCH), "data", allow_optional=True),
 )
-def kpi_card_body(request: dict) -> list:
-    """Render one KPI card; a bad request or a database failure gives a short notice.
-    A refused unit or service selection (``queries.units.REFUSED_SELECTION``: several
-    units, an unknown node, ...) gives the notice before any query."""
+def kpi_card_body(request: dict, _retries: object = None, shown: object = None) -> list:
+    """Render one KPI card; a bad request gives a short notice. A refused unit or
+    service selection (``queries.units.REFUSED_SELECTION``: several units, an unknown
+    node, ...) gives the notice before any query. When the database fails, the card
+    shows its last good result with its fetch time, or a short notice, and asks again
+    by itself as the chart cards do (``callbacks.chart_cards``)."""
     spec, filters, lang, notices = read_request(request)
     if spec is not None and refused(notices):
         # Say why, as the chart card does, rather than "not available right now".
@@ -31,11 +37,22 @@ def kpi_card_body(request: dict) -> list:
     if spec is None:
         return [html.P(t("kpi.unavailable", lang), className="small")]
     try:
-        filters, unknown = resolve_selection(filters)
-        if unknown:
-            return selection_refused(unknown, lang)
-        return kpi_body(kpi_payload(spec.id, filters, lang), lang)
+        with last_good.watch() as parts:
+            filters, unknown = resolve_selection(filters)
+            if unknown:
+                return selection_refused(unknown, lang)
+            body = kpi_body(kpi_payload(spec.id, filters, lang), lang)
     except DATABASE_ERRORS:
         log.exception("KPI %s failed", spec.id)
         keep_out()
-        return [html.P(t("kpi.unavailable", lang), className="small", role="status")]
+        notice = html.P(t("kpi.unavailable", lang), className="small", role="status")
+        return unless_unchanged(
+            "kpi", shown, SHOWS_ERROR, [notice, *retrying("kpi", spec.id, SHOWS_ERROR)]
+        )
+    if not parts.stale:
+        return body
+    keep_out()  # not the database's current answer
+    when = format_time(parts.fetched, lang)
+    notice = html.P(t("stale.kpi", lang, when=when), className="small stale-notice", role="status")
+    again = retrying("kpi", spec.id, parts.fetched_at)
+    return unless_unchanged("kpi", shown, parts.fetched_at, [notice, *body, *again])

@@ -7,7 +7,7 @@ store. The pattern-matching callback in ``callbacks.chart_cards`` fills the body
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
@@ -20,7 +20,15 @@ from charts.catalog import CHARTS, ChartSpec
 from charts.payload import available_views, no_data_text
 from charts.radio import radio_group
 from queries.filters import Filters
-from translations import babel_locale, format_date, normalise_language, notice_text, t
+from settings import get_settings
+from translations import (
+    babel_locale,
+    format_date,
+    format_time,
+    normalise_language,
+    notice_text,
+    t,
+)
 
 # The toolbar keeps only what helps in a meeting; nothing may send data outside the
 # organisation, so the cloud/share button and the plotly logo are off. Plotly's own
@@ -294,6 +302,36 @@ def chart_body(
 def chart_error(lang: str) -> list:
     """The body shown when the reporting database cannot be reached."""
     return [alert(t("card.db_error", lang), "warning")]
+
+
+# What a retrying card shows in its "shown" store: the fetch time (epoch seconds) of the
+# last good result it shows, or this for the database notice (no result at all).
+SHOWS_ERROR = 0
+
+
+def stale_notice(fetched: datetime, lang: str) -> html.Div:
+    """The notice over a result that is not the database's current answer
+    (``queries.last_good``): when it was fetched, in Finnish time, and that the card
+    updates by itself."""
+    return alert(
+        t("stale.notice", lang, when=format_time(fetched, lang)), "warning", "stale-notice"
+    )
+
+
+def retrying(kind: str, chart_id: str, shown: float) -> list:
+    """What makes a card ask again by itself while it shows a last good result or the
+    database notice: an interval (``TK_RETRY_SECONDS``) whose ticks are an input of the
+    card's callback (``<kind>-retry``), and a store of what it shows now
+    (``<kind>-shown``: the fetch time, or ``SHOWS_ERROR``) so a tick that gets the same
+    changes nothing on the screen. Both go away with the body once current data is
+    shown."""
+    return [
+        dcc.Interval(
+            id=card_id(f"{kind}-retry", chart_id),
+            interval=int(get_settings().retry_seconds * 1000),
+        ),
+        dcc.Store(id=card_id(f"{kind}-shown", chart_id), data=shown),
+    ]
 
 
 def selection_refused(notices: tuple[str, ...], lang: str) -> list:

@@ -38,12 +38,13 @@ from charts.summary import (
     period_label,
     reason_text,
 )
+from queries import last_good
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic, units
 from queries.results import export_count, export_value
 from queries.units import node_of_units, resolve_node
 from settings import get_settings
-from translations import format_clock, format_date, t
+from translations import format_clock, format_date, format_time, t
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -161,7 +162,8 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
     the chart in the dashboard."""
     spec = CHARTS[chart_id]
     filters = effective_filters(spec, filters)
-    frame, targets = chart_data(chart_id, filters)
+    with last_good.watch() as parts:
+        frame, targets = chart_data(chart_id, filters)
     labels = series_labels(spec, frame, lang)
     unit = t(f"unit.{spec.unit}", lang) if spec.unit != "count" else t("export.unit_count", lang)
     columns = [
@@ -220,6 +222,9 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         metadata.append((t("export.meta.left_out", lang), left_out))
     if is_synthetic():
         metadata.append((t("export.meta.note", lang), t("shell.synthetic_banner", lang)))
+    if parts.stale:  # the database was away: the file says whose numbers these are
+        when = format_time(parts.fetched, lang)
+        metadata.append((t("export.meta.note", lang), t("stale.export", lang, when=when)))
     metadata = [(label, value) for label, value in metadata if value]
     return DataExport(chart_id, columns, rows, metadata)
 

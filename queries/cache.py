@@ -12,6 +12,11 @@ looks again, computes and stores; the other callers wait for the stored result
 (docs/performance.md, "One query per cache key"). Each key also carries the data
 version of the reporting database (``queries.data_version``), so a new load is served
 from new keys.
+
+Every computed result is also kept as its view's **last good** copy
+(``queries.last_good``): when a computation fails because the reporting database is
+away or slow, or the data version cannot be read, ``memoize`` answers with that copy
+and tells the open ``queries.last_good.watch`` so the caller can say how old it is.
 """
 
 from __future__ import annotations
@@ -32,7 +37,9 @@ from flask_caching.backends.rediscache import RedisCache
 from flask_caching.utils import function_namespace
 from redis.exceptions import LockError, RedisError
 
-from queries.data_version import data_version
+from queries import last_good
+from queries.data_version import data_version, share_through
+from queries.engine import DATABASE_ERRORS
 from settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -135,20 +142,35 @@ class LockingCache(Cache):
         if isinstance(self.cache, NullCache):
             return fn.uncached(*args, **kwargs)
         try:
-            key = fn.make_cache_key(fn.uncached, *args, **kwargs)
-            found = self.get(key)
-        except RedisError:
-            # As flask-caching: a cache that does not answer is no reason to fail.
-            log.exception("cache not reachable; computing %s without it", fn.__qualname__)
-            return fn.uncached(*args, **kwargs)
-        if found is not None:
-            return found
-        try:
-            return self._wait_or_compute(fn, key, response_filter, args, kwargs)
-        except RedisError:
-            # Redis went away while waiting: compute rather than fail the request.
-            log.exception("cache lost while waiting; computing %s without it", fn.__qualname__)
-            return fn.uncached(*args, **kwargs)
+            try:
+                key = fn.make_cache_key(fn.uncached, *args, **kwargs)
+                found = self.get(key)
+            except RedisError:
+                # As flask-caching: a cache that does not answer is no reason to fail.
+                log.exception("cache not reachable; computing %s without it", fn.__qualname__)
+                return fn.uncached(*args, **kwargs)
+            if found is not None:
+                return found
+            try:
+                return self._wait_or_compute(fn, key, response_filter, args, kwargs)
+            except RedisError:
+                # Redis went away while waiting: compute rather than fail the request.
+                log.exception("cache lost while waiting; computing %s without it", fn.__qualname__)
+                return fn.uncached(*args, **kwargs)
+        except DATABASE_ERRORS as error:
+            # The database failed (or its data version could not be read, so not even
+            # the key is known): the view's last good copy, if there is one.
+            copy = self._last_good(fn, args, kwargs)
+            if copy is None:
+                raise
+            log.warning(
+                "%s: database failed (%s); serving the result fetched at %s",
+                fn.__qualname__,
+                type(error).__name__,
+                last_good.Watch(copy.fetched_at).fetched,
+            )
+            last_good.note_used(copy)
+            return copy.result
 
     def _wait_or_compute(
         self,
@@ -173,9 +195,12 @@ class LockingCache(Cache):
                     found = self.get(key)
                     if found is not None:
                         return found
-                    result = fn.uncached(*args, **kwargs)
-                    if response_filter is None or response_filter(result):
-                        self._store(key, result, fn)
+                    with last_good.watch() as parts:
+                        result = fn.uncached(*args, **kwargs)
+                    # A result built from a stale part is not the database's answer:
+                    # not stored (the enclosing watch has learnt the part's time).
+                    if not parts.stale and (response_filter is None or response_filter(result)):
+                        self._store(key, result, fn, args, kwargs)
                     return result
                 finally:
                     _release(lock, fn.__qualname__)
@@ -189,13 +214,40 @@ class LockingCache(Cache):
                     f"{fn.__qualname__}: no result within {settings.cache_lock_wait} s"
                 )
 
-    def _store(self, key: str, result: Any, fn: Any) -> None:
-        """Store a computed result; a cache that fails now loses it (logged) rather than
-        the request."""
+    def _store(
+        self, key: str, result: Any, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """Store a computed result under ``key`` and as its view's last good copy; a
+        cache that fails now loses it (logged) rather than the request."""
+        copy = last_good.LastGood(time.time(), data_version(), result)
         try:
             self.set(key, result, timeout=fn.cache_timeout)
+            self.set(
+                self._last_good_key(fn, args, kwargs),
+                copy,
+                timeout=get_settings().stale_timeout,
+            )
         except RedisError:
             log.exception("cache not reachable; %s not stored", fn.__qualname__)
+
+    def _last_good_key(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+        """The key of the last good copy of ``fn(*args, **kwargs)``
+        (``queries.last_good.key_for`` of flask-caching's normalised arguments)."""
+        name, _instance = function_namespace(fn.uncached, args=args)
+        keyargs, keykwargs = self._memoize_kwargs_to_args(fn.uncached, *args, **kwargs)
+        return last_good.key_for(name, tuple(keyargs), dict(keykwargs))
+
+    def _last_good(
+        self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> last_good.LastGood | None:
+        """The stored last good copy of ``fn(*args, **kwargs)``, or None (none kept, or
+        the cache does not answer either)."""
+        try:
+            copy = self.get(self._last_good_key(fn, args, kwargs))
+        except RedisError:
+            log.exception("cache not reachable; no last good copy of %s", fn.__qualname__)
+            return None
+        return copy if isinstance(copy, last_good.LastGood) else None
 
     def _key_lock(self, key: str, settings: Settings) -> Any:
         """The lock that one computation of ``key`` holds: a redis-py ``Lock`` that
@@ -286,3 +338,4 @@ def init_cache(server: Flask, settings: Settings) -> None:
     if settings.cache_type == "RedisCache":
         config["CACHE_REDIS_URL"] = settings.cache_url
     cache.init_app(server, config=config)
+    share_through(cache)  # a process started during an outage finds the data version

@@ -13,15 +13,22 @@ results were cached under (one statement reads both). One thread per process rea
 the others wait for that read. A page view asks for ``data_as_of`` a dozen times; from
 process memory that costs nothing, where a shared-cache look-up costs two round trips
 to Redis each (docs/performance.md, "Server CPU per page view").
+
+The last metadata read is also kept in the shared cache (``share_through``): a process
+that starts while the reporting database is away takes it from there, so it can still
+find the results cached under that version and the last good copies
+(``queries.last_good``) instead of failing every view.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from queries.engine import DATABASE_ERRORS, fetch_frame
 from queries.sql import statement
@@ -35,6 +42,44 @@ _META_SQL = "SELECT key, value FROM reporting_meta"
 _remembered: dict[str, tuple[float, Mapping[str, str]]] = {}
 _reading = threading.Lock()
 
+# The shared cache (``queries.cache.init_cache`` hands it over; this module cannot
+# import it: the cache's keys need the version). Its key prefix names the database.
+_shared: Any = None
+
+
+def _shared_key() -> str:
+    """The shared copy's key: per reporting database (the cache's key prefix is fixed
+    when it starts; a test or a tool may point the settings elsewhere since)."""
+    url = get_settings().reporting_db_url
+    return "reporting-meta:" + hashlib.sha1(url.encode()).hexdigest()[:12]
+
+
+def share_through(store: Any) -> None:
+    """Keep each metadata read in ``store`` (an object with flask-caching's ``get`` and
+    ``set``) too, and fall back to it when the database cannot be read."""
+    global _shared
+    _shared = store
+
+
+def _keep_shared(meta: Mapping[str, str]) -> None:
+    if _shared is None:
+        return
+    try:
+        _shared.set(_shared_key(), dict(meta), timeout=get_settings().stale_timeout)
+    except Exception:  # noqa: BLE001 - a cache that fails costs only this copy
+        log.warning("reporting metadata not kept in the shared cache", exc_info=True)
+
+
+def _shared_copy() -> Mapping[str, str] | None:
+    if _shared is None:
+        return None
+    try:
+        copy = _shared.get(_shared_key())
+    except Exception:  # noqa: BLE001 - nothing to fall back to then
+        log.warning("shared cache not readable for the reporting metadata", exc_info=True)
+        return None
+    return MappingProxyType(dict(copy)) if isinstance(copy, dict) else None
+
 
 def read_load_meta() -> Mapping[str, str]:
     """``reporting_meta`` as stored now, ``{key: value}`` (read-only). Raises one of
@@ -47,7 +92,8 @@ def load_meta() -> Mapping[str, str]:
     """The configured reporting database's ``reporting_meta`` (read-only mapping), read
     at most once per ``TK_DATA_VERSION_TTL`` seconds per process. When a re-read fails,
     the last one read is kept (cached results stay reachable while the database is
-    away); with nothing read yet the database error is raised."""
+    away); with nothing read yet in this process, the copy in the shared cache
+    (``share_through``); with none there either, the database error is raised."""
     settings = get_settings()
     url = settings.reporting_db_url
     known = _remembered.get(url)
@@ -59,11 +105,13 @@ def load_meta() -> Mapping[str, str]:
             return known[1]
         try:
             meta = read_load_meta()
+            _keep_shared(meta)
         except DATABASE_ERRORS:
-            if known is None:
+            kept = known[1] if known is not None else _shared_copy()
+            if kept is None:
                 raise
-            log.warning("metadata not read; keeping version %r", version_of(known[1]))
-            meta = known[1]
+            log.warning("metadata not read; keeping version %r", version_of(kept))
+            meta = kept
         _remembered[url] = (time.monotonic(), meta)
         return meta
 

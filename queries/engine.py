@@ -2,13 +2,24 @@
 
 The reporting database is read-only for the app. DuckDB files are opened with
 ``read_only=True`` so that several worker processes can share one file while a loader
-writes the next one beside it; PostgreSQL gets a statement time limit per connection.
+writes the next one beside it; PostgreSQL gets a statement time limit and a connect
+time limit per connection.
+
+Queries pass a circuit breaker per database (``Breaker``): after ``BREAKER_FAILURES``
+failures in a row the app stops asking that database for ``TK_RETRY_SECONDS`` and
+fails at once (``DatabaseResting``, one of ``DATABASE_ERRORS``), so the callers answer
+from the last good results (``queries.last_good``) without each waiting on a database
+that is away; then queries try again, and one more failure rests it again. A crowd of
+cards retrying during an outage costs the database nothing and the web workers little.
+(pybreaker was tried: its ``call`` holds one lock for the whole call, which would run a
+threaded worker's queries one at a time.)
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -22,13 +33,25 @@ class RowCapExceeded(RuntimeError):
     """A chart query returned more aggregate rows than ``TK_QUERY_ROW_CAP`` allows."""
 
 
+class DatabaseResting(ConnectionError):
+    """The reporting database failed ``BREAKER_FAILURES`` times in a row and is not
+    asked again until ``TK_RETRY_SECONDS`` have passed."""
+
+
 # What a query raises when the reporting database is unreachable or misbehaves; callers
 # outside this package catch these without importing SQLAlchemy themselves.
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (
     sa.exc.SQLAlchemyError,
     RowCapExceeded,
-    OSError,
+    OSError,  # DatabaseResting is one
 )
+
+# Failures in a row after which the breaker opens: one slow statement between successful
+# ones does not stop the queries of everyone else.
+BREAKER_FAILURES = 3
+# Seconds a connection attempt to PostgreSQL may take: a database host that does not
+# answer at all must not hold a request thread for the system's TCP time-out.
+CONNECT_TIMEOUT_SECONDS = 5
 
 _engines: dict[str, sa.Engine] = {}
 _engines_lock = threading.Lock()  # gthread workers: one engine per URL, not one per thread
@@ -38,7 +61,10 @@ def _connect_args(url: str, timeout_ms: int) -> dict[str, Any]:
     if url.startswith("duckdb"):
         return {"read_only": True}
     if url.startswith("postgresql"):
-        return {"options": f"-c statement_timeout={int(timeout_ms)}"}
+        return {
+            "options": f"-c statement_timeout={int(timeout_ms)}",
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        }
     return {}
 
 
@@ -58,6 +84,50 @@ def get_engine() -> sa.Engine:
                 )
                 _engines[url] = engine
     return engine
+
+
+class Breaker:
+    """A circuit breaker: ``check`` raises ``DatabaseResting`` while the database rests;
+    ``failed`` and ``succeeded`` report each query's outcome. Thread-safe; the query
+    itself runs outside its lock."""
+
+    def __init__(self, failures: int, rest_seconds: float) -> None:
+        self._max = failures
+        self._rest = rest_seconds
+        self._failures = 0
+        self._resting_until = 0.0
+        self._lock = threading.Lock()
+
+    def check(self) -> None:
+        if time.monotonic() < self._resting_until:
+            raise DatabaseResting(f"the reporting database failed; retried after {self._rest} s")
+
+    def failed(self) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._failures >= self._max:
+                self._resting_until = time.monotonic() + self._rest
+                # After a rest, the first failure rests it again.
+                self._failures = self._max - 1
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._failures = 0
+            self._resting_until = 0.0
+
+
+_breakers: dict[str, Breaker] = {}
+
+
+def _breaker(url: str) -> Breaker:
+    """The circuit breaker of the database at ``url`` (one per URL and process)."""
+    breaker = _breakers.get(url)
+    if breaker is None:
+        with _engines_lock:
+            breaker = _breakers.setdefault(
+                url, Breaker(BREAKER_FAILURES, get_settings().retry_seconds)
+            )
+    return breaker
 
 
 _inherited_pools: list = []  # a forked child's copies of its parent's pools
@@ -83,6 +153,7 @@ def dispose_engines() -> None:
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+    _breakers.clear()
 
 
 def _plain(value: Any) -> Any:
@@ -97,12 +168,20 @@ def fetch_frame(sql: sa.TextClause, params: dict[str, Any]) -> pd.DataFrame:
     Raises ``RowCapExceeded`` when the result has more rows than the configured cap:
     chart queries aggregate in the database, so a long result means a wrong query.
     """
-    cap = get_settings().query_row_cap
-    with get_engine().connect() as conn:
-        result = conn.execute(sql, params)
-        columns = list(result.keys())
-        rows = result.fetchmany(cap + 1)
-    if len(rows) > cap:
+    settings = get_settings()
+    cap = settings.query_row_cap
+    breaker = _breaker(settings.reporting_db_url)
+    breaker.check()
+    try:
+        with get_engine().connect() as conn:
+            result = conn.execute(sql, params)
+            columns = list(result.keys())
+            rows = result.fetchmany(cap + 1)
+    except DATABASE_ERRORS:
+        breaker.failed()
+        raise
+    breaker.succeeded()
+    if len(rows) > cap:  # a wrong query, not a database that is away
         raise RowCapExceeded(f"query returned more than {cap} rows")
     return pd.DataFrame([[_plain(v) for v in row] for row in rows], columns=columns)
 

@@ -339,9 +339,16 @@ class Served:
             "output": '{"chart":["MATCH"],"type":"kpi-body"}.children',
             "outputs": {"id": {"chart": chart, "type": "kpi-body"}, "property": "children"},
             "inputs": [
-                {"id": {"chart": chart, "type": "kpi-request"}, "property": "data", "value": store}
+                {"id": {"chart": chart, "type": "kpi-request"}, "property": "data", "value": store},
+                {
+                    "id": {"chart": chart, "type": "kpi-retry"},
+                    "property": "n_intervals",
+                    "value": None,
+                },
             ],
-            "state": [],
+            "state": [
+                {"id": {"chart": chart, "type": "kpi-shown"}, "property": "data", "value": None}
+            ],
             "changedPropIds": [f'{{"chart":"{chart}","type":"kpi-request"}}.data'],
         }
         answer = self._callback(body)

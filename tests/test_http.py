@@ -156,7 +156,7 @@ def _with(body: dict, **changes) -> dict:
 def _malformed_bodies() -> dict[str, object]:
     """Requests the renderer never sends, each for its own reason."""
     good = _chart_request()
-    request_entry, view_entry, phases_entry = good["inputs"]
+    request_entry, view_entry, phases_entry, retry_entry = good["inputs"]
     other_card = {"id": {"chart": "jonot", "type": "chart-view"}, "property": "value"}
     filters = callback_body(dash_app, "address-proposal.data")
     fewer_stores = [*filters["state"]]
@@ -173,13 +173,24 @@ def _malformed_bodies() -> dict[str, object]:
         "inputs missing": _without(good, "inputs"),
         "inputs not a list": _with(good, inputs="x"),
         "too few inputs": _with(good, inputs=[request_entry, view_entry]),
-        "input not an object": _with(good, inputs=[request_entry, "series", phases_entry]),
-        "input of another component": _with(good, inputs=[request_entry, other_card, phases_entry]),
+        "input not an object": _with(
+            good, inputs=[request_entry, "series", phases_entry, retry_entry]
+        ),
+        "input of another component": _with(
+            good, inputs=[request_entry, other_card, phases_entry, retry_entry]
+        ),
         "input with another property": _with(
-            good, inputs=[request_entry, {**view_entry, "property": "options"}, phases_entry]
+            good,
+            inputs=[
+                request_entry,
+                {**view_entry, "property": "options"},
+                phases_entry,
+                retry_entry,
+            ],
         ),
         "id of the wrong type": _with(
-            good, inputs=[request_entry, {**view_entry, "id": ["chart-view"]}, phases_entry]
+            good,
+            inputs=[request_entry, {**view_entry, "id": ["chart-view"]}, phases_entry, retry_entry],
         ),
         "wildcard value not text": _with(
             good,
@@ -187,12 +198,14 @@ def _malformed_bodies() -> dict[str, object]:
                 request_entry,
                 {**view_entry, "id": {"chart": {}, "type": "chart-view"}},
                 phases_entry,
+                retry_entry,
             ],
         ),
         "outputs missing": _without(good, "outputs"),
         "outputs a list": _with(good, outputs=[good["outputs"]]),
         "MATCH values differ": _with(
-            good, inputs=[request_entry, {**other_card, "value": "series"}, phases_entry]
+            good,
+            inputs=[request_entry, {**other_card, "value": "series"}, phases_entry, retry_entry],
         ),
         "changedPropIds not a list": _with(good, changedPropIds="x"),
         "changedPropIds not an input": _with(good, changedPropIds=["filter-from.value"]),

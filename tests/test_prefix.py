@@ -74,9 +74,20 @@ def test_u002_chart_callback_under_the_prefix(prefixed_server):
                 "property": "data",
                 "value": [],
             },
+            {
+                "id": {"chart": "hoitotakuu-7vrk", "type": "chart-retry"},
+                "property": "n_intervals",
+                "value": None,
+            },
         ],
         "changedPropIds": [json.dumps(request_id, separators=(",", ":")) + ".data"],
-        "state": [],
+        "state": [
+            {
+                "id": {"chart": "hoitotakuu-7vrk", "type": "chart-shown"},
+                "property": "data",
+                "value": None,
+            }
+        ],
     }
     response = requests.post(base + "/_dash-update-component", json=body, timeout=60)
     assert response.status_code == 200
