@@ -219,7 +219,7 @@ class LockingCache(Cache):
     ) -> None:
         """Store a computed result under ``key`` and as its view's last good copy; a
         cache that fails now loses it (logged) rather than the request."""
-        copy = last_good.LastGood(time.time(), data_version(), result)
+        copy = last_good.LastGood(last_good.now(), data_version(), result)
         try:
             self.set(key, result, timeout=fn.cache_timeout)
             self.set(

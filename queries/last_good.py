@@ -23,6 +23,7 @@ between processes and hosts through Redis.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -81,6 +82,11 @@ def watch() -> Iterator[Watch]:
         _current.reset(token)
         if outer is not None and mine.fetched_at is not None:
             outer.note(mine.fetched_at)
+
+
+def now() -> float:
+    """The fetch time given to a result stored now (wall-clock epoch seconds)."""
+    return time.time()
 
 
 def note_used(copy: LastGood) -> None:
