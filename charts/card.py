@@ -301,7 +301,7 @@ def chart_body(
 
 def chart_error(lang: str) -> list:
     """The body shown when the reporting database cannot be reached."""
-    return [alert(t("card.db_error", lang), "warning")]
+    return [alert(t("card.db_error", lang), "warning", "db-error")]
 
 
 # What a retrying card shows in its "shown" store: the fetch time (epoch seconds) of the

@@ -10,12 +10,13 @@ from typing import Any
 
 from dash import dcc, get_relative_path, html
 
-from charts.card import alert, chart_error, graph_config
+from charts.card import alert, chart_error, graph_config, stale_notice
 from charts.payload import no_data_text
 from meetings import store
 from meetings.items import item_title
 from meetings.messages import overdue_text
 from meetings.snapshots import meeting_view
+from queries import last_good
 from queries.engine import DATABASE_ERRORS
 from translations import format_date, t
 
@@ -80,16 +81,20 @@ def item_figure(
     (font size, maximum height in px) enlarges the figure (``projector_figure``). An alert instead
     when the filters leave no data or the reporting DB cannot be read."""
     try:
-        payload = meeting_view(item, meeting_date, lang)
+        with last_good.watch() as parts:
+            payload = meeting_view(item, meeting_date, lang)
     except DATABASE_ERRORS:
         log.warning("reporting DB not reachable for agenda item %s", item.get("id"))
         return chart_error(lang)
+    # The database was away: the chart's last good numbers, said so with their time.
+    stale = [stale_notice(parts.fetched, lang)] if parts.stale else []
     if payload["empty"]:
-        return [alert(no_data_text(payload, lang), "secondary")]
+        return [*stale, alert(no_data_text(payload, lang), "secondary")]
     figure = payload["figure"]
     if projector:
         figure = projector_figure(figure, *projector)
     return [
+        *stale,
         html.Figure(
             [
                 dcc.Graph(
