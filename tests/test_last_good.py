@@ -300,3 +300,19 @@ def test_lg007_a_failing_database_rests_and_is_asked_again(monkeypatch):
     finally:
         dispose_engines()
         configure(original)
+
+
+def test_lg008_an_agenda_item_on_the_projector_says_since_when(shared_cache, database):
+    from datetime import date
+
+    from meetings.present_components import item_figure
+
+    item = {"id": 7, "chart_id": REQUEST["chart"], "query": "from=2024-01&to=2024-02"}
+    fresh = item_figure(item, date(2026, 12, 1), "fi", graph_id="g")
+    assert "stale-notice" not in texts(fresh)
+    expire_and_restart(shared_cache)
+    database.down()
+    stale = item_figure(item, date(2026, 12, 1), "fi", graph_id="g")
+    (graph,) = _find(stale, lambda c: type(c).__name__ == "Graph")
+    assert plotted(graph.figure["data"][0]["y"]) == [66.7, 83.3]
+    assert "Tiedot haettu 30.11.2026 klo 14.05." in texts(stale)
