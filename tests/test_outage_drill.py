@@ -340,6 +340,8 @@ def drill_cache():
 
 
 def test_od001_outage_drill(reporting_cluster, drill_cache, tmp_path):
+    """The drill of the module's doc, steps 2 to 6; ``-s`` prints when each step ended
+    (seconds since the server answered)."""
     cluster = reporting_cluster
     log_path: Path = tmp_path / "server.log"
     env = {
@@ -380,7 +382,7 @@ def test_od001_outage_drill(reporting_cluster, drill_cache, tmp_path):
                 counts[path] = len(cards(driver, card, drawn))
             assert counts == {path: count for path, _, _, count in PAGES}
             assert ready_status(base) == 200
-            lap("pages drawn")
+            lap(f"pages drawn (cards per page: {counts})")
 
             # 4. The database goes away. Each page is opened afresh in a tab of its own
             # and left open there, for step 5.
