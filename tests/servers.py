@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import requests
 
@@ -67,11 +68,15 @@ def gunicorn_server(
     ready_path: str = "/healthz",
     workers: int = 1,
     options: Sequence[str] = (),
+    output: IO | None = None,
 ) -> Iterator[str]:
     """Run ``gunicorn target`` on a free port with ``env`` added to the environment;
     yield its base URL (``http://127.0.0.1:<port>``) once ``ready_path`` answers, and
     stop it afterwards. ``options`` go before the port and worker count, which win
-    over them (e.g. ``("-c", "gunicorn.conf.py")``: ``make serve``'s settings)."""
+    over them (e.g. ``("-c", "gunicorn.conf.py")``: ``make serve``'s settings).
+    ``output``, an open file, gets the server's stdout and stderr (its access log and
+    every log line) for the test to read; without it stdout is dropped and stderr
+    goes to the test run's."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -89,7 +94,8 @@ def gunicorn_server(
         ],
         cwd=ROOT,
         env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL if output is None else output,
+        stderr=None if output is None else subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
