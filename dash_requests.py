@@ -125,6 +125,26 @@ def _check_id(found: object, pattern: str | dict, where: str) -> None:
             raise Malformed(f"{where}: id value of {key!r} has the wrong type")
 
 
+def _is_absent(item: object, declared: dict, pattern: str | dict) -> bool:
+    """Whether ``item`` is how the renderer sends an optional dependency
+    (``allow_optional``) whose component is not on the page: the declared pattern with
+    each wildcard as ``{"wild": "MATCH"}`` and the value null (e.g. a card's retry
+    interval, there only while it shows a last good result)."""
+    if not (
+        declared.get("allow_optional") and isinstance(item, dict) and isinstance(pattern, dict)
+    ):
+        return False
+    found = item.get("id")
+    if item.get("value") is not None or not isinstance(found, dict) or set(found) != set(pattern):
+        return False
+    for key, expected in pattern.items():
+        wildcard = _wildcard(expected)
+        wanted = expected if wildcard is None else {"wild": wildcard}
+        if found[key] != wanted:
+            return False
+    return _base_property(item.get("property")) == _base_property(declared["property"])
+
+
 def _check_item(item: object, declared: dict, where: str) -> list[dict]:
     """The dependency ``item`` of the request against its ``declared`` form; returns
     the item's entries (one, or a list for ALL/ALLSMALLER)."""
@@ -135,6 +155,8 @@ def _check_item(item: object, declared: dict, where: str) -> list[dict]:
         entries = item
     else:
         entries = [item]
+    if _is_absent(item, declared, pattern):
+        return []
     for entry in entries:
         if not isinstance(entry, dict):
             raise Malformed(f"{where}: expected an object with id and property")

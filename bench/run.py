@@ -65,14 +65,18 @@ def _callback_body(chart_id: str, output: str) -> dict:
                 "value": [],
             },
             {
-                "id": {"chart": chart_id, "type": "chart-retry"},
+                "id": {"chart": {"wild": "MATCH"}, "type": "chart-retry"},
                 "property": "n_intervals",
                 "value": None,
             },
         ],
         "changedPropIds": [json.dumps(request_id, separators=(",", ":")) + ".data"],
         "state": [
-            {"id": {"chart": chart_id, "type": "chart-shown"}, "property": "data", "value": None}
+            {
+                "id": {"chart": {"wild": "MATCH"}, "type": "chart-shown"},
+                "property": "data",
+                "value": None,
+            }
         ],
     }
 

@@ -341,13 +341,17 @@ class Served:
             "inputs": [
                 {"id": {"chart": chart, "type": "kpi-request"}, "property": "data", "value": store},
                 {
-                    "id": {"chart": chart, "type": "kpi-retry"},
+                    "id": {"chart": {"wild": "MATCH"}, "type": "kpi-retry"},
                     "property": "n_intervals",
                     "value": None,
                 },
             ],
             "state": [
-                {"id": {"chart": chart, "type": "kpi-shown"}, "property": "data", "value": None}
+                {
+                    "id": {"chart": {"wild": "MATCH"}, "type": "kpi-shown"},
+                    "property": "data",
+                    "value": None,
+                }
             ],
             "changedPropIds": [f'{{"chart":"{chart}","type":"kpi-request"}}.data'],
         }

@@ -153,6 +153,16 @@ def _with(body: dict, **changes) -> dict:
     return {**body, **changes}
 
 
+# How the renderer sends a card's retry interval while the card has none (it is there
+# only while the card shows a last good result or the database notice).
+ABSENT_RETRY = {
+    "id": {"chart": {"wild": "MATCH"}, "type": "chart-retry"},
+    "property": "n_intervals",
+    "allow_optional": True,
+    "value": None,
+}
+
+
 def _malformed_bodies() -> dict[str, object]:
     """Requests the renderer never sends, each for its own reason."""
     good = _chart_request()
@@ -207,6 +217,21 @@ def _malformed_bodies() -> dict[str, object]:
             good,
             inputs=[request_entry, {**other_card, "value": "series"}, phases_entry, retry_entry],
         ),
+        # The renderer's form of an optional input that is not on the page (the
+        # pattern, ``{"wild": "MATCH"}``, value null) only for an optional input, and
+        # only without a value.
+        "absent form with a value": _with(
+            good, inputs=[request_entry, view_entry, phases_entry, {**ABSENT_RETRY, "value": 3}]
+        ),
+        "absent form of a required input": _with(
+            good,
+            inputs=[
+                {**request_entry, "id": {"chart": {"wild": "MATCH"}, "type": "chart-request"}},
+                view_entry,
+                phases_entry,
+                ABSENT_RETRY,
+            ],
+        ),
         "changedPropIds not a list": _with(good, changedPropIds="x"),
         "changedPropIds not an input": _with(good, changedPropIds=["filter-from.value"]),
         "changedPropIds bad JSON": _with(good, changedPropIds=['{"chart".value']),
@@ -230,6 +255,18 @@ def test_h005_malformed_callback_requests_answer_400_with_a_message(dash_client)
     client = dash_client
     good = client.post("/_dash-update-component", json=_chart_request())
     assert good.status_code == 200 and "chart-body" in good.get_data(as_text=True)
+    # As the browser sends it: the retry interval and its store absent.
+    browser = _chart_request()
+    browser["inputs"][3] = ABSENT_RETRY
+    browser["state"] = [
+        {
+            **ABSENT_RETRY,
+            "id": {"chart": {"wild": "MATCH"}, "type": "chart-shown"},
+            "property": "data",
+        }
+    ]
+    answer = client.post("/_dash-update-component", json=browser)
+    assert answer.status_code == 200 and "chart-body" in answer.get_data(as_text=True)
     for name, body in _malformed_bodies().items():
         response = client.post("/_dash-update-component", json=body)
         assert response.status_code == 400, name

@@ -54,13 +54,17 @@ def _chart_body(view: str = "series") -> dict:
             {"id": {"chart": CHART, "type": "chart-view"}, "property": "value", "value": view},
             {"id": {"chart": CHART, "type": "chart-phases"}, "property": "data", "value": []},
             {
-                "id": {"chart": CHART, "type": "chart-retry"},
+                "id": {"chart": {"wild": "MATCH"}, "type": "chart-retry"},
                 "property": "n_intervals",
                 "value": None,
             },
         ],
         "state": [
-            {"id": {"chart": CHART, "type": "chart-shown"}, "property": "data", "value": None}
+            {
+                "id": {"chart": {"wild": "MATCH"}, "type": "chart-shown"},
+                "property": "data",
+                "value": None,
+            }
         ],
         "changedPropIds": [],
     }
