@@ -155,8 +155,8 @@ def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
     if not notices:
         try:
             filters, notices = resolve_selection(filters)
-        except DATABASE_ERRORS:
-            log.exception("unit list for %s failed", chart_id)
+        except DATABASE_ERRORS as error:
+            log.warning("unit list for %s: reporting database failed: %r", chart_id, error)
             raise BadRequest(_error(503, "api.db_error", lang)) from None
     if notices:
         problems = " ".join(notice_text(notice, lang) for notice in notices)
@@ -230,8 +230,8 @@ def chart_data_file(chart_id: str, extension: str):
     try:
         with last_good.watch() as parts:
             export = build_export(spec.id, filters, lang, chart_page_url(spec, filters))
-    except DATABASE_ERRORS:
-        log.exception("%s for %s failed", extension, chart_id)
+    except DATABASE_ERRORS as error:
+        log.warning("%s for %s: reporting database failed: %r", extension, chart_id, error)
         return _error(503, "api.db_error", lang)
     return mark_stale(_download(write(export, lang), spec, extension, mimetype), parts)
 
@@ -251,8 +251,8 @@ def chart_data_json(chart_id: str):
             applied = effective_filters(spec, filters)
             left_out = left_out_periods(spec, applied)
             left_out_note = partial_note(spec, applied, lang)
-    except DATABASE_ERRORS:
-        log.exception("data for %s failed", chart_id)
+    except DATABASE_ERRORS as error:
+        log.warning("data for %s: reporting database failed: %r", chart_id, error)
         return _error(503, "api.db_error", lang)
     rows = [
         {

@@ -87,19 +87,23 @@ def _chart_of(request: object) -> object:
 
 
 def is_retry(kind: str) -> bool:
-    """Whether the running card callback was started by its card's own retry interval
-    (``charts.card.retrying``: ``<kind>-retry``)."""
+    """Whether the running card callback was started by its card's own retry
+    (``charts.card.retrying``): a tick of ``<kind>-retry``, or nothing at all — the
+    renderer's first call for the interval that a new body has just brought (on the
+    page's first load the card has no "shown" store, so ``unless_unchanged`` still
+    draws it)."""
     try:
         fired = ctx.triggered_id
     except MissingCallbackContextException:  # called directly (tools, tests)
         return False
-    return isinstance(fired, dict) and fired.get("type") == f"{kind}-retry"
+    return fired is None or (isinstance(fired, dict) and fired.get("type") == f"{kind}-retry")
 
 
 def unless_unchanged(kind: str, shown: object, now: float, body: list) -> list:
     """``body`` — or, for a retry that found what the card already shows (the same
     last good result, or still the database notice), ``no_update``: the screen stays
-    as it is, and nothing is announced again."""
+    as it is, and nothing is announced again. Without this, the interval a body brings
+    would call for the same body again at once, over and over."""
     return no_update if is_retry(kind) and shown == now else body
 
 
@@ -153,11 +157,9 @@ def chart_card_body(
                 if drawn == SPC_VIEW
                 else []
             )
-    except DATABASE_ERRORS:
-        if is_retry("chart"):
-            log.warning("chart %s: the database still fails", _chart_of(request))
-        else:
-            log.exception("chart %s failed", _chart_of(request))
+    except DATABASE_ERRORS as error:
+        # One line, no trace: an outage would otherwise fill the log with the same one.
+        log.warning("chart %s: reporting database failed: %r", _chart_of(request), error)
         keep_out()
         spec, _filters, lang, _notices = read_request(request)
         body = chart_error(lang) + retrying("chart", spec.id, SHOWS_ERROR)
@@ -231,8 +233,8 @@ def chart_card_table(
             if not isinstance(shown, CardView):
                 return shown, ""
             payload = shown.payload()
-    except DATABASE_ERRORS:
-        log.exception("table of %s failed", _chart_of(request))
+    except DATABASE_ERRORS as error:
+        log.warning("table of %s: reporting database failed: %r", _chart_of(request), error)
         keep_out()
         return chart_error(read_request(request)[2]), ""
     table = chart_table(shown.spec, payload, shown.lang)

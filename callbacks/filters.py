@@ -59,8 +59,8 @@ def unit_options(selected, state):
     lang = shown_address(state).language
     try:
         nodes = hierarchy_nodes()
-    except DATABASE_ERRORS:
-        log.warning("unit list not readable for the unit control", exc_info=True)
+    except DATABASE_ERRORS as error:
+        log.warning("unit list not readable for the unit control: %r", error)
         keep_out()  # a fallback, not the list: not to be kept (response_cache)
         chosen = [selected] if isinstance(selected, str) and selected else []
         return (
@@ -86,8 +86,8 @@ def month_choices(_selected, start, end, state):
     lang = shown_address(state).language
     try:
         last = data_window()[1]
-    except DATABASE_ERRORS:
-        log.warning("data window not readable for the month selects", exc_info=True)
+    except DATABASE_ERRORS as error:
+        log.warning("data window not readable for the month selects: %r", error)
         keep_out()
         last = None
     chosen = tuple(value for value in (start, end) if isinstance(value, str))

@@ -42,10 +42,10 @@ def kpi_card_body(request: dict, _retries: object = None, shown: object = None) 
             if unknown:
                 return selection_refused(unknown, lang)
             body = kpi_body(kpi_payload(spec.id, filters, lang), lang)
-    except DATABASE_ERRORS:
-        log.exception("KPI %s failed", spec.id)
+    except DATABASE_ERRORS as error:
+        log.warning("KPI %s: reporting database failed: %r", spec.id, error)
         keep_out()
-        notice = html.P(t("kpi.unavailable", lang), className="small", role="status")
+        notice = html.P(t("kpi.unavailable", lang), className="small db-error", role="status")
         return unless_unchanged(
             "kpi", shown, SHOWS_ERROR, [notice, *retrying("kpi", spec.id, SHOWS_ERROR)]
         )

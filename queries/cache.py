@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import math
 import threading
 import time
 import weakref
@@ -150,7 +151,7 @@ class LockingCache(Cache):
                 log.exception("cache not reachable; computing %s without it", fn.__qualname__)
                 return fn.uncached(*args, **kwargs)
             if found is not None:
-                return found
+                return _unwrapped(found)
             try:
                 return self._wait_or_compute(fn, key, response_filter, args, kwargs)
             except RedisError:
@@ -194,12 +195,14 @@ class LockingCache(Cache):
                     # Whoever held the lock before may have stored it meanwhile.
                     found = self.get(key)
                     if found is not None:
-                        return found
+                        return _unwrapped(found)
                     with last_good.watch() as parts:
                         result = fn.uncached(*args, **kwargs)
-                    # A result built from a stale part is not the database's answer:
-                    # not stored (the enclosing watch has learnt the part's time).
-                    if not parts.stale and (response_filter is None or response_filter(result)):
+                    if response_filter is not None and not response_filter(result):
+                        return result
+                    if parts.stale:
+                        self._store_stale(key, result, parts)
+                    else:
                         self._store(key, result, fn, args, kwargs)
                     return result
                 finally:
@@ -208,7 +211,7 @@ class LockingCache(Cache):
             pause = min(pause * 2, POLL_MAX_SECONDS)
             found = self.get(key)
             if found is not None:
-                return found
+                return _unwrapped(found)
             if time.monotonic() > deadline:
                 raise CacheWaitTimeout(
                     f"{fn.__qualname__}: no result within {settings.cache_lock_wait} s"
@@ -229,6 +232,20 @@ class LockingCache(Cache):
             )
         except RedisError:
             log.exception("cache not reachable; %s not stored", fn.__qualname__)
+
+    def _store_stale(self, key: str, result: Any, parts: last_good.Watch) -> None:
+        """Keep a result built from last good parts under its normal key for
+        ``TK_RETRY_SECONDS`` only, wrapped as a ``LastGood`` with the oldest part's
+        time: while the database is away, everyone asking for the view gets it from
+        there (one computation per key, also for stale results — a crowd of retrying
+        cards would otherwise rebuild every chart on every retry), and it is never
+        taken for the database's answer; once the database is back it is soon
+        computed anew. Never a last good copy itself."""
+        copy = last_good.LastGood(parts.fetched_at or 0.0, "", result)
+        try:
+            self.set(key, copy, timeout=max(1, math.ceil(get_settings().retry_seconds)))
+        except RedisError:
+            log.exception("cache not reachable; a stale result not kept")
 
     def _last_good_key(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
         """The key of the last good copy of ``fn(*args, **kwargs)``
@@ -296,6 +313,15 @@ class LockingCache(Cache):
             self.add(version_key, self._memoize_make_version_hash(), timeout=timeout)
             version = self.get(version_key) or ""
         return fname, version + _data_version_tag()
+
+
+def _unwrapped(found: Any) -> Any:
+    """A stored entry as its caller gets it: a stale result kept under a normal key
+    (``LockingCache._store_stale``) tells the open watch its time."""
+    if isinstance(found, last_good.LastGood):
+        last_good.note_used(found)
+        return found.result
+    return found
 
 
 def _release(lock: Any, what: str) -> None:

@@ -29,7 +29,7 @@ from callbacks.chart_cards import chart_card_body
 from callbacks.kpi_cards import kpi_card_body
 from charts.card import SHOWS_ERROR
 from queries import last_good
-from queries.cache import init_cache
+from queries.cache import cache, init_cache
 from queries.data_version import forget_data_version
 from queries.engine import DatabaseResting, dispose_engines, fetch_frame
 from queries.sql import statement
@@ -146,6 +146,9 @@ def test_lg001_a_card_shows_its_last_good_result_with_its_time_and_recovers(shar
     assert shown.data == FETCHED.timestamp()
 
     database.up()
+    # Stale results are kept under their normal keys for TK_RETRY_SECONDS: past that
+    # (deleted here), the card's next retry asks the database.
+    expire_and_restart(shared_cache)
     recovered = chart_card_body(REQUEST)
     assert "stale-notice" not in texts(recovered)
     assert _find(recovered, lambda c: type(c).__name__ == "Interval") == []
@@ -160,10 +163,19 @@ def test_lg002_nothing_built_from_a_stale_part_is_stored_as_current(shared_cache
     database.down()
     assert "stale-notice" in texts(chart_card_body(REQUEST))
     # The payload was rebuilt from last good parts: neither it nor any query result
-    # may now pass for the database's current answer.
+    # may now pass for the database's current answer. What is under a normal key now
+    # is marked stale, with the parts' time, and lives only TK_RETRY_SECONDS.
     # (flask-caching's per-function version keys, "<function>_memver", are no results.)
-    assert {key for key in fresh_keys(shared_cache) if not key.endswith("_memver")} == set()
+    prefix = cache.cache.key_prefix
+    kept = [key for key in fresh_keys(shared_cache) if not key.endswith("_memver")]
+    assert kept, "the stale payload was not kept for the next asker"
+    for key in kept:
+        value = cache.cache.get(key[len(prefix) :])
+        assert isinstance(value, last_good.LastGood), key
+        assert value.fetched_at == FETCHED.timestamp()
+        assert 0 < shared_cache.ttl(key) <= get_settings().retry_seconds
     database.up()
+    expire_and_restart(shared_cache)  # the stale results' TK_RETRY_SECONDS are over
     queried = []
     real = engine_module.fetch_frame
 
@@ -316,3 +328,28 @@ def test_lg008_an_agenda_item_on_the_projector_says_since_when(shared_cache, dat
     (graph,) = _find(stale, lambda c: type(c).__name__ == "Graph")
     assert plotted(graph.figure["data"][0]["y"]) == [66.7, 83.3]
     assert "Tiedot haettu 30.11.2026 klo 14.05." in texts(stale)
+
+
+def test_lg009_a_stale_view_is_built_once_while_the_database_is_away(
+    shared_cache, database, monkeypatch
+):
+    import functools
+
+    import charts.payload as payload_module
+
+    chart_card_body(REQUEST)
+    expire_and_restart(shared_cache)
+    database.down()
+    builds = []
+    real = payload_module._payload.uncached
+
+    @functools.wraps(real)
+    def counted(*args, **kwargs):
+        builds.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(payload_module._payload, "uncached", counted)
+    first = chart_card_body(REQUEST)
+    second = chart_card_body(REQUEST)  # another card, person or retry: no rebuild
+    assert len(builds) == 1
+    assert texts(first) == texts(second) and "Tiedot haettu 30.11.2026 klo 14.05" in texts(second)
