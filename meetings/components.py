@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dash import html
 
 from charts.card import alert
-from identity import current_author, current_identity
-from meetings.messages import error_text
+from identity import current_author
+from meetings.messages import error_text, read_only_text
 from meetings.store import Conflict
 from translations import t
 
@@ -26,8 +26,7 @@ def read_only_notice(lang: str) -> list:
     editor group) is told that writing needs an editor's rights."""
     if can_write():
         return []
-    key = "meetings.error.read_only" if current_identity() is None else "access.reader_only"
-    return [alert(t(key, lang), "info", "read-only-notice")]
+    return [alert(read_only_text(lang), "info", "read-only-notice")]
 
 
 def example_notice(series: Mapping | None, lang: str, class_name: str = "") -> list:
