@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import requests
@@ -23,7 +29,8 @@ from meetings import store
 from settings import Settings, configure, get_settings
 from tests.conftest import fixture_db_url
 from tests.fixtures import foundation
-from tests.servers import gunicorn_server
+from tests.prerequisites import nginx_path
+from tests.servers import ROOT, free_port, gunicorn_server, wait_until_ready
 
 HEADER = "X-Forwarded-Email"
 USER = "anna.analyytikko@hyvinvointialue.fi"
@@ -386,3 +393,149 @@ def test_ac021_settings_read_from_the_environment(monkeypatch):
     assert Settings.from_env().auth_required is False
     monkeypatch.delenv("TK_AUTH_REQUIRED")
     assert Settings.from_env().auth_required is False  # the default: off
+
+
+# --- the documented nginx + oauth2-proxy example, run -----------------------------------
+
+SITE = ROOT / "docs" / "sso" / "nginx.conf"
+SIGNED_IN_COOKIE = "_oauth2_proxy=anna"  # what the stand-in takes for a session
+
+
+class _StandIn(BaseHTTPRequestHandler):
+    """oauth2-proxy's ``/oauth2/auth`` and ``/oauth2/sign_in`` as the nginx example uses
+    them: 202 with the user's e-mail and groups for the session cookie, else 401. On
+    any other path it echoes the request's headers as JSON (to see what an upstream
+    behind nginx receives)."""
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        if self.path.startswith("/oauth2/auth"):
+            if SIGNED_IN_COOKIE in (self.headers.get("Cookie") or ""):
+                self.send_response(202)
+                self.send_header("X-Auth-Request-Email", USER)
+                self.send_header("X-Auth-Request-Groups", "tk-readers,all-staff")
+            else:
+                self.send_response(401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = json.dumps({k.lower(): v for k, v in self.headers.items()}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):  # quiet
+        pass
+
+
+@contextmanager
+def stand_in() -> Iterator[int]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _StandIn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def site_for_test(listen: int, oauth2: int, app: int) -> str:
+    """The example site with its ports on free ones and without TLS (no certificate
+    here); fails when the example no longer has what is swapped."""
+    site = SITE.read_text(encoding="utf-8")
+    swaps = [
+        (r"listen 443 ssl;", f"listen 127.0.0.1:{listen};", 1),
+        (r"\n\s*ssl_certificate(_key)? [^\n]*;", "", 2),
+        (r"http://127\.0\.0\.1:4180;", f"http://127.0.0.1:{oauth2};", 2),
+        (r"http://127\.0\.0\.1:8000;", f"http://127.0.0.1:{app};", 2),
+    ]
+    for pattern, replacement, count in swaps:
+        site, done = re.subn(pattern, replacement, site)
+        assert done == count, f"docs/sso/nginx.conf: {pattern} found {done} times"
+    return site
+
+
+@contextmanager
+def nginx(folder: Path, site: str) -> Iterator[None]:
+    """Run nginx with ``site`` in a minimal main configuration (everything in
+    ``folder``); ``nginx -t`` first."""
+    (folder / "site.conf").write_text(site, encoding="utf-8")
+    (folder / "nginx.conf").write_text(
+        f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n  client_body_temp_path {folder}/body;\n"
+        f"  proxy_temp_path {folder}/proxy;\n  proxy_max_temp_file_size 0;\n"
+        f"  include {folder}/site.conf;\n}}\n",
+        encoding="utf-8",
+    )
+    binary = nginx_path()
+    assert binary, "nginx is not installed: run `python -m tests.prerequisites` (make test)"
+    command = [binary, "-p", str(folder), "-c", str(folder / "nginx.conf")]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stderr
+    proc = subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.PIPE)
+    try:
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_ac030_nginx_example_passes_only_the_proxys_identity(tmp_path):
+    """Behind the example, the upstream receives the e-mail and groups oauth2-proxy
+    answered — never the ones a client sent — and nothing without a sign-in."""
+    with stand_in() as port:
+        listen = free_port()
+        with nginx(tmp_path, site_for_test(listen, port, port)):
+            base = f"http://127.0.0.1:{listen}"
+            wait_until_ready(base + "/healthz")
+            spoof = {
+                "X-Forwarded-Email": "mallory@example.org",
+                "X-Forwarded-Groups": "tk-editors",
+                "X-Auth-Request-Email": "mallory@example.org",
+            }
+            # Not signed in: to the sign-in, the spoofed headers do not help.
+            refused = requests.get(base + "/hoitoonpaasy", headers=spoof, allow_redirects=False)
+            assert refused.status_code == 302
+            assert "/oauth2/sign_in?rd=" in refused.headers["Location"]
+            signed = {**spoof, "Cookie": SIGNED_IN_COOKIE}
+            seen = requests.get(base + "/hoitoonpaasy", headers=signed, timeout=TIMEOUT).json()
+            assert seen["x-forwarded-email"] == USER
+            assert seen["x-forwarded-groups"] == "tk-readers,all-staff"
+            assert "x-auth-request-email" not in seen  # blanked: nginx does not send it
+            # The probes: open, and without any identity.
+            probe = requests.get(base + "/healthz", headers=spoof, timeout=TIMEOUT).json()
+            assert "x-forwarded-email" not in probe and "x-forwarded-groups" not in probe
+
+
+def test_ac031_app_behind_the_nginx_example(request, tmp_path):
+    """The whole chain: nginx (the example), the stand-in oauth2-proxy, and the app with
+    access control on: signed in, the pages and data; not signed in, the sign-in."""
+    with stand_in() as port:
+        env = auth_env(
+            request,
+            TK_GROUP_HEADER="X-Forwarded-Groups",
+            TK_EDITOR_GROUPS="tk-editors",
+            TK_PROXY_FIX="1",
+            TK_APP_DB_URL=f"sqlite:///{tmp_path}/app.db",
+        )
+        with gunicorn_server("app:server", env) as app_base:
+            listen = free_port()
+            app_port = int(app_base.rsplit(":", 1)[1])
+            (tmp_path / "nginx").mkdir()
+            with nginx(tmp_path / "nginx", site_for_test(listen, port, app_port)):
+                base = f"http://127.0.0.1:{listen}"
+                wait_until_ready(base + "/healthz")
+                cookie = {"Cookie": SIGNED_IN_COOKIE}
+                page = requests.get(base + "/hoitoonpaasy", headers=cookie, timeout=TIMEOUT)
+                assert page.status_code == 200 and "_dash-component-suites" in page.text
+                csv_file = requests.get(
+                    f"{base}/api/charts/{CHART}/data.csv?{PERIOD}", headers=cookie, timeout=TIMEOUT
+                )
+                assert CSV_VALUE in csv_file.content.decode("utf-8-sig")
+                for path in ("/hoitoonpaasy", f"/api/charts/{CHART}/data.csv?{PERIOD}"):
+                    away = requests.get(base + path, allow_redirects=False, timeout=TIMEOUT)
+                    assert away.status_code == 302, path
+                    assert "/oauth2/sign_in?rd=" in away.headers["Location"], path
+                assert requests.get(base + "/readyz", timeout=TIMEOUT).status_code == 200
