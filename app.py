@@ -15,6 +15,7 @@ from dash._utils import to_json
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from access_control import init_access_control
 from api import init_api
 from background_jobs import background_manager
 from dash_requests import init_dash_requests
@@ -164,6 +165,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         app.server.wsgi_app = ProxyFix(
             app.server.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1
         )
+    # Last, so outermost: before ProxyFix (the real peer) and before response_cache
+    # answers anything (access_control).
+    init_access_control(app.server, app.config.routes_pathname_prefix)
     app.server.json.ensure_ascii = False  # JSON in UTF-8: Finnish letters stay readable
     if settings.warm_at_start:
         from warm import warm_in_background

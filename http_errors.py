@@ -47,9 +47,17 @@ def is_page(path_id: str) -> bool:
     return path_ok is None or bool(path_ok(**(variables or {})))
 
 
-def _wants_json(routes_prefix: str) -> bool:
-    rest = request.path[len(routes_prefix) :] if request.path.startswith(routes_prefix) else ""
+def is_machine_path(path: str, routes_prefix: str) -> bool:
+    """Whether ``path`` is one that programs ask for — the API and its downloads
+    (``api/``), Dash's endpoints (``_dash-``), the health probes — so that an error
+    there is answered as JSON, not as an HTML page. ``routes_prefix`` is the app's
+    (``/`` or e.g. ``/tk/``); a path outside it is not."""
+    rest = path[len(routes_prefix) :] if path.startswith(routes_prefix) else ""
     return rest.startswith(("api/", "_dash-", "healthz", "readyz"))
+
+
+def _wants_json(routes_prefix: str) -> bool:
+    return is_machine_path(request.path, routes_prefix)
 
 
 def error_page(status: int, title: str, message: str, lang: str) -> Response:

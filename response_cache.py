@@ -35,7 +35,7 @@ depend on who asks); the page router is kept only for the overview and the area 
 ``["MATCH"]``; several outputs: ``"..a.prop...b.prop.."``; ``app.callback_map`` lists
 them, and a test checks that every entry names a registered callback). Only a
 callback whose answer reads nothing of the request beyond its inputs and states —
-no ``flask.request``, ``meetings.identity.current_user()``, cookies or headers — may be
+no ``flask.request``, ``identity.current_identity()``, cookies or headers — may be
 listed; one that reads ``meetings.store`` needs ``Kept(records=True)``; every branch that
 shows something other than the data must call ``keep_out()``.
 

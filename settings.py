@@ -8,6 +8,7 @@ Secrets (database passwords) only ever arrive through the environment.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import re
@@ -132,12 +133,33 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "",
         "Request header in which a trusted reverse proxy (SSO) passes the signed-in "
         "user's name, e.g. `X-Forwarded-Email` (oauth2-proxy). Empty: no identity from "
-        "headers. Without an identity the meeting pages are read-only (docs/meetings.md).",
+        "headers. Without an identity the meeting pages are read-only "
+        "(docs/access-control.md).",
     ),
     "TK_TRUSTED_PROXIES": (
         "127.0.0.1 ::1",
         "Space-separated addresses or networks (CIDR) of the proxies allowed to set "
-        "`TK_IDENTITY_HEADER`; the header from any other peer is ignored.",
+        "`TK_IDENTITY_HEADER` and `TK_GROUP_HEADER`; the headers from any other peer are "
+        "ignored.",
+    ),
+    "TK_AUTH_REQUIRED": (
+        "0",
+        "`1`: every request (pages, callbacks, assets, the API, exports, embeds) needs the "
+        "identity header from a trusted proxy, else it is answered 401; only `healthz` and "
+        "`readyz` stay open. Needs `TK_IDENTITY_HEADER`; not allowed with `TK_DEMO_USER` "
+        "(docs/access-control.md).",
+    ),
+    "TK_GROUP_HEADER": (
+        "",
+        "Request header in which the trusted proxy passes the signed-in user's groups, "
+        "comma-separated, e.g. `X-Forwarded-Groups` (oauth2-proxy). Set: only members of "
+        "`TK_EDITOR_GROUPS` may write meeting data, other users read. Empty: every "
+        "identified user may write.",
+    ),
+    "TK_EDITOR_GROUPS": (
+        "",
+        "Space-separated group names (as the group header passes them, case-sensitive) "
+        "whose members may write meeting data. Needs `TK_GROUP_HEADER`.",
     ),
     "TK_DEMO_USER": (
         "",
@@ -171,6 +193,15 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
 
 def _env(name: str) -> str:
     return os.environ.get(name, SETTINGS_DOC[name][0])
+
+
+def _flag(name: str) -> bool:
+    """A ``0``/``1`` setting. Raises ``ValueError`` naming it for anything else: a
+    switch such as ``TK_AUTH_REQUIRED`` must not be left off by a typo (``true``)."""
+    value = _env(name).strip()
+    if value not in ("0", "1"):
+        raise ValueError(f"{name} must be 0 or 1, not {value[:20]!r}")
+    return value == "1"
 
 
 def _resolve_db_url(url: str) -> str:
@@ -255,6 +286,9 @@ class Settings:
     identity_header: str = ""
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     demo_user: str = ""
+    auth_required: bool = False
+    group_header: str = ""
+    editor_groups: tuple[str, ...] = ()
     celery_broker_url: str = ""
     web_workers: int = 2
     web_threads: int = 4
@@ -304,6 +338,45 @@ class Settings:
         if _statement_date("TK_ACCESSIBILITY_PREPARED", self.accessibility_prepared) is None:
             raise ValueError("TK_ACCESSIBILITY_PREPARED must be a date YYYY-MM-DD, not empty")
         _statement_date("TK_ACCESSIBILITY_UPDATED", self.accessibility_updated)
+        self._check_access()
+
+    def _check_access(self) -> None:
+        """Settings of sign-in and access control that would not do what they say."""
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                # Ignored at request time, it would leave the proxy untrusted unnoticed.
+                raise ValueError(
+                    "TK_TRUSTED_PROXIES must list IP addresses or CIDR networks, not "
+                    + repr(entry[:60])
+                ) from None
+        if self.group_header and not self.identity_header:
+            raise ValueError("TK_GROUP_HEADER needs TK_IDENTITY_HEADER (whose groups they are)")
+        # Without a group header every identified user writes: listed editor groups
+        # would be ignored, granting more than the operator meant.
+        if self.editor_groups and not self.group_header:
+            raise ValueError(
+                "TK_EDITOR_GROUPS needs TK_GROUP_HEADER, the header in which the proxy "
+                "passes the user's groups; without it every identified user may write"
+            )
+        if not self.auth_required:
+            return
+        if not self.identity_header:
+            raise ValueError(
+                "TK_AUTH_REQUIRED=1 needs TK_IDENTITY_HEADER: the header in which the "
+                "sign-in proxy passes the user's name (e.g. X-Forwarded-Email)"
+            )
+        if self.demo_user:
+            raise ValueError(
+                "TK_AUTH_REQUIRED=1 cannot be used with TK_DEMO_USER: the demo user would "
+                "let everyone write without signing in; unset TK_DEMO_USER"
+            )
+        if not self.trusted_proxies:
+            raise ValueError(
+                "TK_AUTH_REQUIRED=1 needs TK_TRUSTED_PROXIES: the addresses of the proxies "
+                "that set TK_IDENTITY_HEADER (otherwise every request is refused)"
+            )
 
     @property
     def accessibility_dates(self) -> tuple[date, date | None]:
@@ -335,6 +408,9 @@ class Settings:
             identity_header=_env("TK_IDENTITY_HEADER").strip(),
             trusted_proxies=tuple(_env("TK_TRUSTED_PROXIES").split()),
             demo_user=_env("TK_DEMO_USER").strip(),
+            auth_required=_flag("TK_AUTH_REQUIRED"),
+            group_header=_env("TK_GROUP_HEADER").strip(),
+            editor_groups=tuple(_env("TK_EDITOR_GROUPS").split()),
             celery_broker_url=_env("TK_CELERY_BROKER_URL").strip(),
             web_workers=int(_env("TK_WEB_WORKERS")),
             web_threads=int(_env("TK_WEB_THREADS")),

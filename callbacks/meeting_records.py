@@ -22,10 +22,10 @@ from dashboards import _records as records
 from dashboards._frame import with_language
 from dashboards._meetings import success
 from dashboards._needs import NEED_IDS, need_meta, other_need_version
+from identity import current_author
 from meetings import store
 from meetings.components import can_write, error_alert
 from meetings.db import APP_DB_ERRORS
-from meetings.identity import current_user
 from translations import format_time, normalise_language, t
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def save_observations(clicks, text, version, item_data):
             item_id,
             version,
             observations=text,
-            author=current_user(),
+            author=current_author(),
         ),
     )
     if error is None:
@@ -150,7 +150,7 @@ def add_decision(clicks, kind, title, details, owner, due_date, effect, effect_b
             due_date=due_date,
             effect_direction=direction,
             effect_by=effect_by,
-            author=current_user(),
+            author=current_author(),
         ),
     )
     if error is not None:
@@ -196,7 +196,7 @@ def set_decision_status(_clicks, item_data):
     item_id, lang = read_item_store(item_data)
     decision_id, status, version = parsed
     saved, error = _attempt(
-        lambda: store.set_decision_status(decision_id, version, status, author=current_user()),
+        lambda: store.set_decision_status(decision_id, version, status, author=current_author()),
     )
     if error is not None:
         shown = [error_alert(error, lang)]
@@ -232,7 +232,7 @@ def add_need(clicks, text, item_data):
     item_id, lang = read_item_store(item_data)
     if item_id is None:
         return [error_alert(store.NotFound(item_data), lang)], no_update, no_update
-    _saved, error = _attempt(lambda: store.add_need(item_id, text, author=current_user()))
+    _saved, error = _attempt(lambda: store.add_need(item_id, text, author=current_author()))
     if error is not None:
         return [error_alert(error, lang)], no_update, no_update
     message = _ok(t("meetings.records.need_saved", lang))
@@ -267,7 +267,7 @@ def save_need(clicks, status, response, version_data, lang):
         return [error_alert(store.NotFound(version_data), lang)], no_update, no_update
     saved, error = _attempt(
         lambda: store.update_need(
-            need_id, data.get("version"), status=status, response=response, author=current_user()
+            need_id, data.get("version"), status=status, response=response, author=current_author()
         ),
     )
     if error is None:

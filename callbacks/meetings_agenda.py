@@ -2,7 +2,7 @@
 the agenda (add from the catalog or a suggestion, move, remove), and the chart
 search and suggestions of the add form.
 
-Every write goes through ``meetings.store`` with ``author=current_user()``; a refusal
+Every write goes through ``meetings.store`` with ``author=current_author()``; a refusal
 or a database failure becomes an announced alert and changes nothing. Each callback
 is a thin wrapper: the work is in plain functions (``create_series`` ...,
 ``change_agenda``) that tests call directly in a request context.
@@ -33,10 +33,10 @@ from dashboards._meetings import (
     success,
 )
 from dashboards._series import series_details, series_list, series_meetings
+from identity import current_author
 from meetings import store, suggestions
 from meetings.agenda import chart_options, check_unit, pasted_query
 from meetings.components import can_write, error_alert
-from meetings.identity import current_user
 from meetings.items import item_title
 from meetings.store import STORE_ERRORS, Conflict
 from queries.engine import DATABASE_ERRORS
@@ -75,7 +75,7 @@ def create_series(name: object, members: object, rhythm: object, lang: str):
     """Create a series: ``(series list, status, name, members, rhythm)`` — on success
     the list anew, a link to the new series and empty fields."""
     try:
-        row = store.create_series(name, members, rhythm, author=current_user())
+        row = store.create_series(name, members, rhythm, author=current_author())
         rows = store.list_series()
     except STORE_ERRORS as exc:
         return no_update, error_alert(exc, lang), no_update, no_update, no_update
@@ -127,7 +127,9 @@ def update_series(data: object, name: object, members: object, rhythm: object):
     if series_id is None:
         return (error_alert(store.NotFound(data), lang), no_update, *keep)
     try:
-        row = store.update_series(series_id, version, name, members, rhythm, author=current_user())
+        row = store.update_series(
+            series_id, version, name, members, rhythm, author=current_author()
+        )
     except Conflict as exc:
         current = exc.current
         if current is None:
@@ -191,7 +193,7 @@ def create_meeting(data: object, title: object, meeting_date: object):
     try:
         if series_id is None:
             raise store.NotFound(data)
-        row = store.create_meeting(series_id, title, meeting_date, author=current_user())
+        row = store.create_meeting(series_id, title, meeting_date, author=current_author())
         rows = store.list_meetings(series_id)
     except STORE_ERRORS as exc:
         return error_alert(exc, lang), no_update, no_update, no_update
@@ -237,7 +239,7 @@ def update_meeting(data: object, title: object, meeting_date: object):
     if meeting_id is None:
         return (error_alert(store.NotFound(data), lang), no_update, *keep)
     try:
-        store.update_meeting(meeting_id, version, title, meeting_date, author=current_user())
+        store.update_meeting(meeting_id, version, title, meeting_date, author=current_author())
         meeting = store.get_meeting(meeting_id)
         actions = store.earlier_actions(meeting)
     except Conflict as exc:
@@ -294,7 +296,7 @@ def _update_meeting(n_clicks, data, title, meeting_date):
 def _apply(action: Mapping, meeting_id: int, version: object, form: Mapping) -> dict | None:
     """Do one agenda change; returns the added item's row (None for a move or a
     removal). Raises the store's exceptions (``NotFound`` for a malformed action)."""
-    author = current_user()
+    author = current_author()
     kind = action.get("type")
     if kind == "agenda-add":
         chart_id = form.get("chart_id")

@@ -4,8 +4,8 @@
 Dash Pages skips this module (its name starts with ``_``).
 
 Rows are those of ``meetings.store`` (dicts of the table's columns). ``writable`` says
-whether the request has an identity (``meetings.components.can_write``): without one
-no form or button is drawn.
+whether the request may write (an editor's identity: ``meetings.components.can_write``):
+otherwise no form or button is drawn.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ Moving to the next item costs one read of the meeting, one of the chart's decisi
 and the cached chart payload (``bench/present.py`` measures it).
 
 Snapshot rule (docs/meetings.md, "Snapshots"): the first time an item is shown here on
-or after the meeting's date by a user with an identity, the numbers it shows are kept
+or after the meeting's date by a user who may write (an editor), the numbers it shows are kept
 on the item (``meetings.snapshots.record_snapshot``); later showings keep the first.
 """
 
@@ -32,9 +32,9 @@ from charts.address import Address
 from charts.card import alert
 from dashboards._frame import BARE, framed, localised_title, query_language
 from dashboards._page import already_shown, page_state
+from identity import current_author
 from meetings import store
 from meetings.components import error_alert
-from meetings.identity import current_user
 from meetings.items import item_title
 from meetings.present_components import (
     changes_paragraph,
@@ -88,10 +88,11 @@ def snapshot_due(meeting: Mapping[str, Any], item: Mapping[str, Any], today: dat
 
 
 def keep_snapshot(meeting: Mapping[str, Any], item: Mapping[str, Any]) -> dict | None:
-    """Apply the snapshot rule for a user with an identity; returns the item's snapshot
-    (taken now or before; ``meetings.snapshots`` shape) or None. A failure is logged
-    and the item is shown all the same (its snapshot is then taken the next time)."""
-    user = current_user()
+    """Apply the snapshot rule for a user who may write (``current_author``); returns
+    the item's snapshot (taken now or before; ``meetings.snapshots`` shape) or None. A
+    failure is logged and the item is shown all the same (its snapshot is then taken
+    the next time)."""
+    user = current_author()
     if user is None or not snapshot_due(meeting, item, date.today()):
         return read_snapshot(item)
     try:

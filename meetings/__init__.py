@@ -2,5 +2,6 @@
 them, and their history, in the app's own database (``TK_APP_DB_URL``).
 
 ``schema`` (tables), ``db`` (engine and Alembic migrations), ``store`` (every read and
-write, with optimistic concurrency and a change log), ``identity`` (who is writing).
+write, with optimistic concurrency and a change log). Who is writing comes from the
+top-level ``identity`` module, shared with access control (``access_control``).
 """

@@ -8,23 +8,25 @@ from collections.abc import Mapping
 from dash import html
 
 from charts.card import alert
-from meetings.identity import current_user
-from meetings.messages import error_text
+from identity import current_author
+from meetings.messages import error_text, read_only_text
 from meetings.store import Conflict
 from translations import t
 
 
 def can_write() -> bool:
-    """Whether the current request has an identity (``meetings.identity``)."""
-    return current_user() is not None
+    """Whether the current request may write: an identity that is an editor
+    (``identity.current_author``)."""
+    return current_author() is not None
 
 
 def read_only_notice(lang: str) -> list:
-    """The notice shown on meeting pages to a reader without an identity (empty for a
-    writer)."""
+    """The notice shown on meeting pages to whoever may not write (empty for an
+    editor): without an identity it asks to sign in; a signed-in reader (not in an
+    editor group) is told that writing needs an editor's rights."""
     if can_write():
         return []
-    return [alert(t("meetings.error.read_only", lang), "info", "read-only-notice")]
+    return [alert(read_only_text(lang), "info", "read-only-notice")]
 
 
 def example_notice(series: Mapping | None, lang: str, class_name: str = "") -> list:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from identity import current_identity
 from meetings.store import Conflict, InvalidInput, NotFound, ReadOnly, is_overdue
 from translations import format_date, format_time, notice_text, t
 
@@ -41,6 +42,15 @@ def overdue_text(action: Mapping, lang: str, today: date | None = None) -> str:
     return t("meetings.overdue", lang, date=format_date(action["due_date"], lang))
 
 
+def read_only_text(lang: str) -> str:
+    """Why the current request may not write: without an identity, that writing needs
+    a sign-in; a signed-in reader (not in ``TK_EDITOR_GROUPS``), that it needs an
+    editor's rights (signing in again would not help)."""
+    if current_identity() is None:
+        return t("meetings.error.read_only", lang)
+    return t("access.reader_only", lang)
+
+
 def error_text(error: Exception, lang: str) -> str:
     """Any refusal of ``meetings.store`` as a sentence in ``lang``."""
     if isinstance(error, InvalidInput):
@@ -48,7 +58,7 @@ def error_text(error: Exception, lang: str) -> str:
     if isinstance(error, Conflict):
         return conflict_text(error, lang)
     if isinstance(error, ReadOnly):
-        return t("meetings.error.read_only", lang)
+        return read_only_text(lang)
     if isinstance(error, NotFound):
         return t("meetings.error.not_found", lang)
     return t("meetings.error.database", lang)

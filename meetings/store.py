@@ -1,6 +1,6 @@
 """Every read and write of the meeting data (``meetings.schema``).
 
-Writes take the ``author`` (``meetings.identity.current_user``; without one a write is
+Writes take the ``author`` (``identity.current_author``; without one a write is
 refused with ``ReadOnly``), validate their input (``InvalidInput`` naming a translation
 key and the refused value, nothing written), and log the change (``changes``).
 Edits of an existing row name the ``version`` they started from: when somebody saved

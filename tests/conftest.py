@@ -23,7 +23,8 @@ os.environ["TK_REPORTING_DB_URL"] = "duckdb:////nonexistent/tietokeskustelut-tes
 # ... nor a developer's meeting data: the app database of a test run starts empty.
 os.environ["TK_APP_DB_URL"] = "sqlite:///" + tempfile.mkdtemp(prefix="tk-app-db-") + "/app.db"
 os.environ.pop("TK_DEMO_USER", None)
-os.environ.pop("TK_IDENTITY_HEADER", None)
+for _name in ("TK_IDENTITY_HEADER", "TK_AUTH_REQUIRED", "TK_GROUP_HEADER", "TK_EDITOR_GROUPS"):
+    os.environ.pop(_name, None)
 
 from app import app as dash_app  # noqa: E402 - after the environment is set
 from meetings import db as app_db_module  # noqa: E402

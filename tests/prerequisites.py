@@ -4,10 +4,12 @@ named in one line.
     python -m tests.prerequisites [--wait SECONDS]
 
 The tests use real things and never skip them: Chromium and chromedriver (browser tests
-and the PowerPoint images), PostgreSQL at ``TK_TEST_POSTGRES_URL`` and Redis at
-``TK_TEST_REDIS_URL``. For each one that is missing this
+and the PowerPoint images), nginx (the single sign-on example, docs/sso/), PostgreSQL
+at ``TK_TEST_POSTGRES_URL`` and Redis at ``TK_TEST_REDIS_URL``. For each one that is missing this
 
 - installs Debian's ``chromium`` and ``chromium-driver`` with apt-get, as root;
+- installs Debian's ``nginx-light`` with apt-get, as root (the tests run their own
+  nginx on a free port; the package's service is not needed);
 - starts the machine's PostgreSQL cluster with ``pg_ctlcluster``, as root, when the URL
   points at this machine;
 - starts ``redis-server`` when the URL points at this machine;
@@ -62,6 +64,12 @@ def chromium_path(which: Which = shutil.which) -> str | None:
     return which("chromium")
 
 
+def nginx_path(which: Which = shutil.which) -> str | None:
+    """The nginx that runs the single sign-on example (``nginx`` on ``PATH``; None when
+    there is none)."""
+    return which("nginx")
+
+
 # Chromium's flags in every browser test and benchmark: no network calls of its own
 # (closed networks), no first-run pages, one window size.
 CHROMIUM_FLAGS = (
@@ -101,6 +109,20 @@ def browser_action(chromium: str | None, driver: str | None, is_root: bool, whic
     )
     if is_root and which("apt-get"):
         install = ("apt-get", "install", "-y", "-qq", "chromium", "chromium-driver")
+        return Action((("apt-get", "update", "-qq"), install), line)
+    return Action((), line)
+
+
+def nginx_action(nginx: str | None, is_root: bool, which: Which):
+    """None when nginx is there; else apt-get as root, or a line."""
+    if nginx:
+        return None
+    line = (
+        "missing: nginx for the single sign-on example's tests; install it with"
+        " `sudo apt-get install nginx-light` (Debian/Ubuntu) and have /usr/sbin on PATH"
+    )
+    if is_root and which("apt-get"):
+        install = ("apt-get", "install", "-y", "-qq", "nginx-light")
         return Action((("apt-get", "update", "-qq"), install), line)
     return Action((), line)
 
@@ -263,6 +285,9 @@ def missing(wait: float = 30.0) -> list[str]:
         lines.append(
             _carry_out(browser, lambda: bool(chromium_path() and shutil.which("chromedriver")), 0)
         )
+    proxy = nginx_action(nginx_path(), is_root, shutil.which)
+    if proxy is not None:
+        lines.append(_carry_out(proxy, lambda: bool(nginx_path()), 0))
     pg_url = postgres_url()
     pg = postgres_action(
         pg_url, postgres_problem(pg_url), is_root, shutil.which, _postgres_versions()

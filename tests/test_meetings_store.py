@@ -17,8 +17,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app import app as dash_app
+from identity import current_author, is_trusted_proxy
 from meetings import db, store
-from meetings.identity import current_user, is_trusted_proxy
 from meetings.schema import metadata
 from settings import configure, get_settings
 
@@ -265,23 +265,23 @@ def test_s008_identity_from_a_trusted_proxy_only(app_db):
         with server.test_request_context(
             "/", headers=header, environ_base={"REMOTE_ADDR": "10.0.0.7"}
         ):
-            assert current_user() == "anna@hyvinvointialue.fi"
+            assert current_author() == "anna@hyvinvointialue.fi"
         with server.test_request_context(
             "/", headers=header, environ_base={"REMOTE_ADDR": "192.168.1.5"}
         ):
-            assert current_user() is None
+            assert current_author() is None
         # ProxyFix moved X-Forwarded-For into REMOTE_ADDR; the real peer was untrusted.
         spoofed = {
             "REMOTE_ADDR": "10.0.0.7",
             "werkzeug.proxy_fix.orig": {"REMOTE_ADDR": "192.168.1.5"},
         }
         with server.test_request_context("/", headers=header, environ_base=spoofed):
-            assert current_user() is None
+            assert current_author() is None
         with server.test_request_context("/", environ_base={"REMOTE_ADDR": "10.0.0.7"}):
-            assert current_user() is None
+            assert current_author() is None
         configure(replace(original, identity_header="", demo_user="demo"))
         with server.test_request_context("/", headers=header):
-            assert current_user() == "demo"
+            assert current_author() == "demo"
     finally:
         configure(original)
     assert is_trusted_proxy("::1", ("127.0.0.1", "::1"))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.prerequisites import (
     browser_action,
+    nginx_action,
     postgres_action,
     redis_action,
     statements_action,
@@ -37,6 +38,21 @@ def test_p001_browser_is_installed_as_root_else_named():
     ):
         assert action.commands == ()
         assert "sudo apt-get install chromium chromium-driver" in action.line
+
+
+def test_p001b_nginx_is_installed_as_root_else_named():
+    assert nginx_action("/usr/sbin/nginx", False, _which()) is None
+    as_root = nginx_action(None, True, _which("apt-get"))
+    assert as_root.commands == (
+        ("apt-get", "update", "-qq"),
+        ("apt-get", "install", "-y", "-qq", "nginx-light"),
+    )
+    for action in (
+        nginx_action(None, False, _which("apt-get")),  # not root
+        nginx_action(None, True, _which()),  # root without apt-get
+    ):
+        assert action.commands == ()
+        assert "sudo apt-get install nginx-light" in action.line
 
 
 def test_p002_postgres_started_only_here_and_as_root():
@@ -125,12 +141,18 @@ def test_p004_nothing_available_stops_at_once_with_one_line_each(tmp_path):
     proc, seconds, _port = _run(tmp_path)
     assert proc.returncode == 1
     lines = proc.stderr.splitlines()
-    # Browser, PostgreSQL and Redis are missing and nothing here can fix them: three
-    # lines, each naming what is missing and how to get it, and no waiting.
-    assert [line.split(" ", 2)[1] for line in lines] == ["Chromium", "PostgreSQL", "Redis"]
+    # Browser, nginx, PostgreSQL and Redis are missing and nothing here can fix them:
+    # four lines, each naming what is missing and how to get it, and no waiting.
+    assert [line.split(" ", 2)[1] for line in lines] == [
+        "Chromium",
+        "nginx",
+        "PostgreSQL",
+        "Redis",
+    ]
     assert "apt-get install chromium chromium-driver" in lines[0]
-    assert "apt-get install postgresql" in lines[1] and "TK_TEST_POSTGRES_URL" in lines[1]
-    assert "apt-get install redis-server" in lines[2] and "TK_TEST_REDIS_URL" in lines[2]
+    assert "apt-get install nginx-light" in lines[1]
+    assert "apt-get install postgresql" in lines[2] and "TK_TEST_POSTGRES_URL" in lines[2]
+    assert "apt-get install redis-server" in lines[3] and "TK_TEST_REDIS_URL" in lines[3]
     assert "Traceback" not in proc.stderr
     assert seconds < 30  # "at once": the start of Python and three refused connections
 

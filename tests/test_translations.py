@@ -51,7 +51,16 @@ def test_t004_every_key_used_in_code_exists_in_the_finnish_catalog():
     keys = set(catalog("fi"))
     used: set[str] = set()
     pattern = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.-]+)["']""")
-    for folder in ("app.py", "api.py", "charts", "dashboards", "callbacks", "queries"):
+    for folder in (
+        "app.py",
+        "api.py",
+        "access_control.py",
+        "charts",
+        "dashboards",
+        "callbacks",
+        "queries",
+        "meetings",
+    ):
         for path in [root / folder] if folder.endswith(".py") else (root / folder).rglob("*.py"):
             used.update(pattern.findall(path.read_text(encoding="utf-8")))
     assert used, "the scan found no keys: the pattern is wrong"
