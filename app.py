@@ -12,7 +12,7 @@ import logging
 
 from dash import Dash, State, html, page_container
 from dash._utils import to_json
-from flask import Flask, request
+from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import init_api
@@ -22,6 +22,7 @@ from dashboards._frame import request_language
 from dashboards._page import PAGE_STATE, SHOWN
 from http_delivery import COMPRESS_ONCE_KEY, init_delivery
 from http_errors import init_http_errors
+from http_security import init_security_headers
 from meetings import db as app_db
 from queries.cache import init_cache
 from response_cache import init_response_cache
@@ -37,25 +38,6 @@ INDEX_STRING = (
     "<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>\n"
     "</html>"
 )
-
-
-def init_security_headers(server: Flask) -> None:
-    """Framing is allowed only for ``TK_FRAME_ANCESTORS`` (CSP ``frame-ancestors``).
-
-    ``X-Frame-Options`` is deliberately not sent: it can name at most one origin
-    (``ALLOW-FROM`` is obsolete and ignored), and browsers that know CSP ignore it
-    whenever ``frame-ancestors`` is present, so it could only block an allowed
-    intranet origin in old browsers. See docs/embedding.md.
-    """
-
-    @server.after_request
-    def _headers(response):
-        response.headers["Content-Security-Policy"] = (
-            "frame-ancestors " + get_settings().frame_ancestors
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        return response
 
 
 def client_config_script(lang: str) -> str:
@@ -159,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_dash_requests(app)  # malformed requests to Dash's endpoints: 4xx, not 500
     init_response_cache(app)  # after the checks: only checked requests reach it
     init_http_errors(app)  # unknown paths 404, wrong methods 405, in Finnish
-    init_security_headers(app.server)
+    init_security_headers(app)
     if settings.proxy_fix:
         app.server.wsgi_app = ProxyFix(
             app.server.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1
