@@ -25,6 +25,7 @@ from http_errors import init_http_errors
 from http_security import init_security_headers
 from meetings import db as app_db
 from queries.cache import init_cache
+from request_log import QuietRequestHandler, RequestLog
 from response_cache import init_response_cache
 from settings import Settings, configure, get_settings
 from translations import t
@@ -146,6 +147,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         app.server.wsgi_app = ProxyFix(
             app.server.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1
         )
+    # Outermost: the line's time covers every other layer and the sending of the body.
+    app.server.wsgi_app = RequestLog(app.server.wsgi_app)
     app.server.json.ensure_ascii = False  # JSON in UTF-8: Finnish letters stay readable
     if settings.warm_at_start:
         from warm import warm_in_background
@@ -159,4 +162,10 @@ server = app.server
 
 if __name__ == "__main__":
     current = get_settings()
-    app.run(host=current.host, port=current.port, debug=current.debug)
+    # The development server's own request lines would log the client's address.
+    app.run(
+        host=current.host,
+        port=current.port,
+        debug=current.debug,
+        request_handler=QuietRequestHandler,
+    )
