@@ -31,7 +31,8 @@ from settings import get_settings
 # and add them to the page as <style> elements; plotly.js adds its rules to a <style>
 # element it creates (and one for its map library). With ``style-src 'self'`` Chromium
 # refuses every one of them (docs/security.md, "Why styles allow 'unsafe-inline'").
-# Styles cannot run script, so the protection of the scripts is unaffected.
+# Styles cannot run script, and what a style could fetch (images, fonts) stays held to
+# 'self' by img-src and default-src, so injected CSS cannot send the page elsewhere.
 STYLE_SRC = "'self' 'unsafe-inline'"
 
 
