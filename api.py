@@ -4,7 +4,8 @@
 - ``GET /api/charts/<id>/data.json|.csv|.xlsx?<filters>`` — the plotted (suppressed)
   numbers as JSON, as CSV for Finnish Excel, or as a workbook with a metadata sheet.
 - ``GET /healthz`` — 200 while the process is up.
-- ``GET /readyz`` — 200 only when the reporting database answers.
+- ``GET /readyz`` — 200 only when the reporting database answers (503 otherwise), with
+  the last data load's time and this process's last answered query's time.
 
 When the reporting database fails, the data endpoints answer from the last good
 results (``queries.last_good``) and say so: ``stale``, ``fetched_at`` and
@@ -35,7 +36,8 @@ from charts.summary import reason_text
 from exports.data import build_export, to_csv, to_xlsx
 from exports.files import CSV_TYPE, XLSX_TYPE, download_name
 from queries import last_good
-from queries.engine import DATABASE_ERRORS, ping
+from queries.data_version import known_load_meta, load_meta
+from queries.engine import DATABASE_ERRORS, last_successful_query_at, ping
 from queries.filters import SERVICES, Filters
 from queries.privacy import REASONS
 from queries.reference import data_as_of, is_synthetic
@@ -333,11 +335,28 @@ def healthz():
 
 @blueprint.get("/readyz")
 def readyz():
-    """Readiness: the reporting database answers a query."""
-    if ping():
-        return jsonify({"status": "ready"})
-    response = jsonify({"status": "reporting database not reachable"})
-    response.status_code = 503
+    """Readiness: 200 when the reporting database answers a query, else 503. Both
+    answers say ``data_loaded_at`` (the last load's ``reporting_meta.data_version`` as
+    last read, null when never read) and ``last_successful_query_at`` (ISO time of
+    this process's last answered query, null when none)."""
+    ready = ping()
+    meta = None
+    if ready:
+        try:
+            meta = load_meta()
+        except DATABASE_ERRORS:  # no reporting_meta, or the database went away
+            meta = known_load_meta()
+    else:
+        meta = known_load_meta()  # not another query to a database that did not answer
+    last_query = last_successful_query_at()
+    response = jsonify(
+        {
+            "status": "ready" if ready else "reporting database not reachable",
+            "data_loaded_at": (meta or {}).get("data_version") or None,
+            "last_successful_query_at": last_query.isoformat() if last_query else None,
+        }
+    )
+    response.status_code = 200 if ready else 503
     return response
 
 

@@ -12,7 +12,7 @@ import logging
 
 from dash import Dash, State, html, page_container
 from dash._utils import to_json
-from flask import Flask, request
+from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from access_control import init_access_control
@@ -23,8 +23,10 @@ from dashboards._frame import request_language
 from dashboards._page import PAGE_STATE, SHOWN
 from http_delivery import COMPRESS_ONCE_KEY, init_delivery
 from http_errors import init_http_errors
+from http_security import init_security_headers
 from meetings import db as app_db
 from queries.cache import init_cache
+from request_log import QuietRequestHandler, RequestLog
 from response_cache import init_response_cache
 from settings import Settings, configure, get_settings
 from translations import t
@@ -38,25 +40,6 @@ INDEX_STRING = (
     "<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>\n"
     "</html>"
 )
-
-
-def init_security_headers(server: Flask) -> None:
-    """Framing is allowed only for ``TK_FRAME_ANCESTORS`` (CSP ``frame-ancestors``).
-
-    ``X-Frame-Options`` is deliberately not sent: it can name at most one origin
-    (``ALLOW-FROM`` is obsolete and ignored), and browsers that know CSP ignore it
-    whenever ``frame-ancestors`` is present, so it could only block an allowed
-    intranet origin in old browsers. See docs/embedding.md.
-    """
-
-    @server.after_request
-    def _headers(response):
-        response.headers["Content-Security-Policy"] = (
-            "frame-ancestors " + get_settings().frame_ancestors
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        return response
 
 
 def client_config_script(lang: str) -> str:
@@ -160,14 +143,17 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_dash_requests(app)  # malformed requests to Dash's endpoints: 4xx, not 500
     init_response_cache(app)  # after the checks: only checked requests reach it
     init_http_errors(app)  # unknown paths 404, wrong methods 405, in Finnish
-    init_security_headers(app.server)
+    init_security_headers(app)
     if settings.proxy_fix:
         app.server.wsgi_app = ProxyFix(
             app.server.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1
         )
-    # Last, so outermost: before ProxyFix (the real peer) and before response_cache
-    # answers anything (access_control).
+    # Around ProxyFix (the real peer) and before response_cache answers anything
+    # (access_control).
     init_access_control(app.server, app.config.routes_pathname_prefix)
+    # Outermost (around access control too, so refusals are logged): the line's time
+    # covers every other layer and the sending of the body.
+    app.server.wsgi_app = RequestLog(app.server.wsgi_app)
     app.server.json.ensure_ascii = False  # JSON in UTF-8: Finnish letters stay readable
     if settings.warm_at_start:
         from warm import warm_in_background
@@ -181,4 +167,10 @@ server = app.server
 
 if __name__ == "__main__":
     current = get_settings()
-    app.run(host=current.host, port=current.port, debug=current.debug)
+    # The development server's own request lines would log the client's address.
+    app.run(
+        host=current.host,
+        port=current.port,
+        debug=current.debug,
+        request_handler=QuietRequestHandler,
+    )

@@ -32,7 +32,9 @@ graceful_timeout = 30
 # Keep-alive between a load balancer and the workers: a little longer than a browser
 # page's burst of callbacks.
 keepalive = 5
-accesslog = "-"
+# No access log: its lines carry the client's address and user agent (personal data).
+# The app logs each request without them (request_log.py).
+accesslog = None
 # gunicorn's control socket (for gunicornc) is one path per user: a second server on
 # the same machine would take it over. Nothing here uses it.
 control_socket_disable = True

@@ -116,6 +116,13 @@ def load_meta() -> Mapping[str, str]:
         return meta
 
 
+def known_load_meta() -> Mapping[str, str] | None:
+    """The configured reporting database's ``reporting_meta`` as this process last read
+    it, however long ago, without reading the database; None when never read."""
+    known = _remembered.get(get_settings().reporting_db_url)
+    return None if known is None else known[1]
+
+
 def version_of(meta: Mapping[str, str]) -> str:
     """The data version a load's metadata states: ``data_version``, else ``data_as_of``,
     else ""."""

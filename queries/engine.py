@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -162,6 +163,34 @@ def _plain(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
+class _LastSuccess:
+    """When this process last had an answer from the reporting database (wall clock,
+    UTC), for ``/readyz``. One lock: request threads record it concurrently."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._at: datetime | None = None
+
+    def record(self) -> None:
+        now = datetime.now(UTC)
+        with self._lock:
+            if self._at is None or now > self._at:
+                self._at = now
+
+    def get(self) -> datetime | None:
+        with self._lock:
+            return self._at
+
+
+_last_success = _LastSuccess()
+
+
+def last_successful_query_at() -> datetime | None:
+    """The time (UTC) of the last query of this process that the reporting database
+    answered (``fetch_frame`` or ``ping``); None when none has yet."""
+    return _last_success.get()
+
+
 def fetch_frame(sql: sa.TextClause, params: dict[str, Any]) -> pd.DataFrame:
     """Run one aggregate query and return its rows as a DataFrame (columns as selected).
 
@@ -181,6 +210,7 @@ def fetch_frame(sql: sa.TextClause, params: dict[str, Any]) -> pd.DataFrame:
         breaker.failed()
         raise
     breaker.succeeded()
+    _last_success.record()  # the database answered, even if the rows are too many
     if len(rows) > cap:  # a wrong query, not a database that is away
         raise RowCapExceeded(f"query returned more than {cap} rows")
     return pd.DataFrame([[_plain(v) for v in row] for row in rows], columns=columns)
@@ -191,6 +221,7 @@ def ping() -> bool:
     try:
         with get_engine().connect() as conn:
             conn.execute(sa.text("SELECT 1"))
+        _last_success.record()
         return True
     except Exception:  # noqa: BLE001 - any failure means "not ready"
         return False

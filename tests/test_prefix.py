@@ -11,6 +11,7 @@ import requests
 from tests.conftest import fixture_db_url
 from tests.fixtures import foundation
 from tests.servers import gunicorn_server
+from tests.test_security_headers import directives, inline_script_hashes
 
 
 @pytest.fixture
@@ -30,6 +31,10 @@ def test_u001_everything_lives_under_the_prefix(prefixed_server):
     # Dash's config escapes "/" as \u002f inside the page.
     assert '"requests_pathname_prefix":"\\u002ftk\\u002f"' in page.text
     assert "/tk/assets/10-style.css" in page.text
+    # The same policy, with the hashes of the page's inline scripts (http_security).
+    policy = directives(page.headers["Content-Security-Policy"])
+    assert policy["default-src"] == ["'self'"]
+    assert set(policy["script-src"][1:]) == inline_script_hashes(page.text)
     assert requests.get(base + "/assets/10-style.css", timeout=60).status_code == 200
     assert requests.get(base + "/_dash-layout", timeout=60).status_code == 200
     catalog = requests.get(base + "/api/charts", timeout=60).json()["charts"]
