@@ -12,10 +12,10 @@ The drill, in one test because each step stands on the one before:
    ``DEMO_SCALE`` (the same generator, schema and aggregates as ``make postgres-demo``,
    fewer events: about 10 s instead of 100 s at full size).
 2. A real gunicorn serves from it with ``make serve``'s settings (``gunicorn.conf.py``:
-   threaded workers, access log) and two workers sharing the Redis cache on db
+   threaded workers, the request log) and two workers sharing the Redis cache on db
    ``REDIS_DB``; cached results live only ``CACHE_TIMEOUT`` seconds, so during the
    outage the normal cache entries have expired and only the "last good" copies can
-   serve. Its output (access log and every log line) goes to a file.
+   serve. Its output (the request log and every log line) goes to a file.
 3. Headless Chromium opens the overview and the four area pages and waits until every
    card has drawn its data; the number of cards per page is recorded (and checked
    against the pages' modules).
@@ -41,6 +41,7 @@ docs/operations.md. tests/test_last_good.py checks the same behaviour piece by p
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import time
 from collections.abc import Iterable
@@ -54,6 +55,7 @@ from dash.testing.wait import until
 
 from charts.areas import INVESTMENT_AREAS
 from reporting.load import load_postgres
+from request_log import LOGGER_NAME
 from response_cache import KEEP_SECONDS
 from tests.pg_cluster import pg_cluster  # noqa: F401 - a fixture
 from tests.prerequisites import CHROMIUM_FLAGS, chromium_path, redis_url
@@ -110,30 +112,21 @@ RECOVERY_WAIT = 120
 HTTP_TIMEOUT = 60  # s per plain request (readiness)
 
 # --- The server's output ----------------------------------------------------------------
-# Status codes of the request log, in either form: gunicorn's access log ('"GET /x
-# HTTP/1.1" 503 45 ...', gunicorn.conf.py ``accesslog``) or a key=value request log
-# ('... path=/x status=503 ...'), so the check outlives a change of log format. The
-# path is read the same two ways.
-ACCESS_LINE = re.compile(r'"[A-Z]+ (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3})\b')
-STATUS_KEY = re.compile(r"\bstatus=(?P<status>\d{3})\b")
-PATH_KEY = re.compile(r"\bpath=(?P<path>\S+)")
+# The request log's lines (request_log.py): the logger's name, then one JSON object.
+REQUEST_LINE = re.compile(re.escape(LOGGER_NAME) + r":(?P<record>\{.*\})\s*$")
 # The one 5xx the drill expects: readiness saying "not ready" during the outage.
 EXPECTED_5XX_PATHS = ("/readyz",)
 
 
 def statuses(lines: Iterable[str]) -> list[tuple[int, str, str]]:
-    """``(status, path, line)`` for each request line of the server's output (path ""
-    when the line does not name one)."""
+    """``(status, path, line)`` for each line of the request log in the server's
+    output (``request_log.RequestLog``)."""
     found = []
     for line in lines:
-        access = ACCESS_LINE.search(line)
-        if access:
-            found.append((int(access["status"]), access["path"], line.rstrip()))
-            continue
-        status = STATUS_KEY.search(line)
-        if status:
-            path = PATH_KEY.search(line)
-            found.append((int(status["status"]), path["path"] if path else "", line.rstrip()))
+        match = REQUEST_LINE.search(line)
+        if match:
+            record = json.loads(match["record"])
+            found.append((int(record["status"]), record["path"], line.rstrip()))
     return found
 
 
@@ -167,27 +160,23 @@ def traced_records(lines: list[str]) -> list[str]:
     return found
 
 
-def test_od000_status_codes_read_from_either_log_format():
-    """The log check reads gunicorn's access log and a key=value request log alike."""
+def test_od000_status_codes_read_from_the_request_log():
+    """The log check reads the request log's JSON lines, and nothing else."""
     lines = [
-        '127.0.0.1 - - [30/Nov/2026:22:00:00 +0000] "GET /readyz HTTP/1.1" 503 45 "-" "x"',
-        '127.0.0.1 - - [30/Nov/2026:22:00:01 +0000] "POST /_dash-update-component'
-        ' HTTP/1.1" 500 12 "-" "x"',
-        "2026-11-30 22:00:02 request method=GET path=/hoitoonpaasy status=200 ms=12",
-        "2026-11-30 22:00:03 request method=POST path=/_dash-update-component status=502",
-        "2026-11-30 22:00:04 request status=504 ms=30001",
-        "2026-11-30 22:00:05 request status=503 path=/readyz?x=1",
-        "WARNING chart jonot failed: connection refused",
+        'INFO:tietokeskustelut.requests:{"method": "GET", "path": "/readyz", "status": 503,'
+        ' "duration_ms": 3.1, "bytes": 45}',
+        'INFO:tietokeskustelut.requests:{"method": "POST", "path": "/_dash-update-component",'
+        ' "status": 500, "duration_ms": 12.0, "bytes": 12}',
+        'INFO:tietokeskustelut.requests:{"method": "GET", "path": "/hoitoonpaasy",'
+        ' "status": 200, "duration_ms": 41.7, "bytes": 5321}',
+        "WARNING:callbacks.chart_cards:chart jonot: reporting database failed: status=500",
     ]
     assert [s[:2] for s in statuses(lines)] == [
         (503, "/readyz"),
         (500, "/_dash-update-component"),
         (200, "/hoitoonpaasy"),
-        (502, "/_dash-update-component"),
-        (504, ""),
-        (503, "/readyz?x=1"),
     ]
-    assert unexpected_5xx(lines) == [lines[1], lines[3], lines[4]]
+    assert unexpected_5xx(lines) == [lines[1]]
 
 
 def test_od002_traces_named_by_their_log_record():
