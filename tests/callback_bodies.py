@@ -90,3 +90,37 @@ def server_outputs(app, background: bool = False) -> list[str]:
         for k, v in app.callback_map.items()
         if "callback" in v and bool(v.get("background")) == background  # not clientside
     )
+
+
+def absent(pattern_type: str, prop: str, key: str = "chart") -> dict:
+    """How the renderer sends an optional dependency whose component is not on the
+    page (``allow_optional``): its pattern with ``{"wild": "MATCH"}``, value null."""
+    return {
+        "id": {key: {"wild": "MATCH"}, "type": pattern_type},
+        "property": prop,
+        "allow_optional": True,
+        "value": None,
+    }
+
+
+def chart_card_request(
+    chart: str, filters: dict, output: str, view: str = "series", lang: str | None = None
+) -> dict:
+    """The chart card's callback request for ``chart`` as a page first sends it: its
+    request store with ``filters`` (and ``lang``), the view, no phase starts, and no
+    retry interval (the card shows no last good result). ``output`` is the callback's
+    output string as the server's ``_dash-dependencies`` names it."""
+    request_id = {"chart": chart, "type": "chart-request"}
+    store = {"chart": chart, "filters": filters, **({"lang": lang} if lang else {})}
+    return {
+        "output": output,
+        "outputs": {"id": {"chart": chart, "type": "chart-body"}, "property": "children"},
+        "inputs": [
+            {"id": request_id, "property": "data", "value": store},
+            {"id": {"chart": chart, "type": "chart-view"}, "property": "value", "value": view},
+            {"id": {"chart": chart, "type": "chart-phases"}, "property": "data", "value": []},
+            absent("chart-retry", "n_intervals"),
+        ],
+        "changedPropIds": [stringify(request_id) + ".data"],
+        "state": [absent("chart-shown", "data")],
+    }

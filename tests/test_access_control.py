@@ -27,6 +27,7 @@ from dashboards import meetings_index, meetings_series
 from identity import Identity, current_author, current_identity, parse_groups
 from meetings import store
 from settings import Settings, configure, get_settings
+from tests.callback_bodies import chart_card_request
 from tests.conftest import fixture_db_url
 from tests.fixtures import foundation
 from tests.prerequisites import nginx_path
@@ -71,25 +72,10 @@ ENDPOINTS = [
 ]
 
 
-def chart_callback_body() -> dict:
+def chart_callback_body(output: str = "..chart-body..") -> dict:
     """The chart card's callback for ``CHART`` in January–February 2024, as the page
-    sends it (the shape of tests/test_prefix.py)."""
-    request_id = {"chart": CHART, "type": "chart-request"}
-    return {
-        "output": "..chart-body..",  # replaced by the server's own output string
-        "outputs": {"id": {"chart": CHART, "type": "chart-body"}, "property": "children"},
-        "inputs": [
-            {
-                "id": request_id,
-                "property": "data",
-                "value": {"chart": CHART, "filters": {"from": "2024-01", "to": "2024-02"}},
-            },
-            {"id": {"chart": CHART, "type": "chart-view"}, "property": "value", "value": "series"},
-            {"id": {"chart": CHART, "type": "chart-phases"}, "property": "data", "value": []},
-        ],
-        "changedPropIds": [json.dumps(request_id, separators=(",", ":")) + ".data"],
-        "state": [],
-    }
+    sends it (``output``: the server's own output string, when it matters)."""
+    return chart_card_request(CHART, {"from": "2024-01", "to": "2024-02"}, output)
 
 
 def send(base: str, method: str, path: str, headers: dict | None = None, body=None):

@@ -8,6 +8,7 @@ import json
 import pytest
 import requests
 
+from tests.callback_bodies import chart_card_request
 from tests.conftest import fixture_db_url
 from tests.fixtures import foundation
 from tests.servers import gunicorn_server
@@ -53,47 +54,7 @@ def test_u002_chart_callback_under_the_prefix(prefixed_server):
     base = prefixed_server + "/tk"
     deps = requests.get(base + "/_dash-dependencies", timeout=60).json()
     output = next(d["output"] for d in deps if '"chart-body"' in d["output"])
-    request_id = {"chart": "hoitotakuu-7vrk", "type": "chart-request"}
-    body = {
-        "output": output,
-        "outputs": {
-            "id": {"chart": "hoitotakuu-7vrk", "type": "chart-body"},
-            "property": "children",
-        },
-        "inputs": [
-            {
-                "id": request_id,
-                "property": "data",
-                "value": {
-                    "chart": "hoitotakuu-7vrk",
-                    "filters": {"from": "2024-01", "to": "2024-02"},
-                },
-            },
-            {
-                "id": {"chart": "hoitotakuu-7vrk", "type": "chart-view"},
-                "property": "value",
-                "value": "series",
-            },
-            {
-                "id": {"chart": "hoitotakuu-7vrk", "type": "chart-phases"},
-                "property": "data",
-                "value": [],
-            },
-            {
-                "id": {"chart": {"wild": "MATCH"}, "type": "chart-retry"},
-                "property": "n_intervals",
-                "value": None,
-            },
-        ],
-        "changedPropIds": [json.dumps(request_id, separators=(",", ":")) + ".data"],
-        "state": [
-            {
-                "id": {"chart": {"wild": "MATCH"}, "type": "chart-shown"},
-                "property": "data",
-                "value": None,
-            }
-        ],
-    }
+    body = chart_card_request("hoitotakuu-7vrk", {"from": "2024-01", "to": "2024-02"}, output)
     response = requests.post(base + "/_dash-update-component", json=body, timeout=60)
     assert response.status_code == 200
     text = json.dumps(response.json(), ensure_ascii=False)
