@@ -29,6 +29,7 @@ from werkzeug.wrappers import Request, Response
 
 from charts.address import page_language
 from http_errors import error_page, is_machine_path
+from http_security import content_security_policy
 from identity import is_trusted_peer, proxy_identity
 from settings import Settings, get_settings
 from translations import t
@@ -102,10 +103,11 @@ class AccessControl:
         response.headers["WWW-Authenticate"] = CHALLENGE
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Content-Type-Options"] = "nosniff"
-        # The app's framing rule holds for this answer too (app.init_security_headers).
-        response.headers["Content-Security-Policy"] = (
-            "frame-ancestors " + get_settings().frame_ancestors
+        # The app's policy holds for this answer too (http_security); it runs no script.
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            [], get_settings().frame_ancestors
         )
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         return response
 
 

@@ -77,8 +77,10 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     "TK_PORT": ("8050", "Port the server listens on (`make run`, `make serve`)."),
     "TK_MIN_CELL_COUNT": (
         "5",
-        "Smallest count of people shown; smaller counts and the shares derived from "
-        "them are suppressed in the query layer.",
+        "m of the disclosure control (docs/privacy.md): every count of people, small ones "
+        "included, is published randomly rounded to a multiple of m (fixed random rounding "
+        "with cell keys; a 0 means fewer than m), shares resting on a published 0 and "
+        "medians and 90th percentiles resting on a published 0 or m are withheld.",
     ),
     "TK_LANGUAGE": (
         "fi",

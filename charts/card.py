@@ -77,6 +77,10 @@ def request_store(kind: str, spec: ChartSpec, filters: Filters, lang: str) -> dc
 # ``visibility: hidden``): opening a card's table would hide the focused "show as
 # table" and drop the keyboard focus on a busy server. Dimmed instead, it stays.
 LOADING_KEEPS_CONTENT = {"visibility": "visible", "opacity": 0.5}
+# Milliseconds an answer may take before the card dims and shows the spinner: a card
+# that retries by itself (``retrying``) gets its quick answer without a flicker on the
+# projector every ``TK_RETRY_SECONDS``.
+LOADING_DELAY_MS = 500
 
 
 def read_request(request: object) -> tuple[ChartSpec | None, Filters, str, tuple[str, ...]]:
@@ -151,6 +155,7 @@ def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
                         ),
                         type="default",
                         overlay_style=LOADING_KEEPS_CONTENT,
+                        delay_show=LOADING_DELAY_MS,
                     ),
                     request_store("chart-request", spec, address.filters, lang),
                     dcc.Store(

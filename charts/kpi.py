@@ -11,7 +11,7 @@ from dash import dcc, get_relative_path, html
 
 from charts.address import Address
 from charts.areas import AREA_BY_SLUG
-from charts.card import LOADING_KEEPS_CONTENT, card_id, request_store
+from charts.card import LOADING_DELAY_MS, LOADING_KEEPS_CONTENT, card_id, request_store
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters
 from charts.summary import (
@@ -71,6 +71,7 @@ def kpi_card(spec: ChartSpec, address: Address, lang: str) -> html.Article:
                 ),
                 type="dot",
                 overlay_style=LOADING_KEEPS_CONTENT,
+                delay_show=LOADING_DELAY_MS,
             ),
             address_link(
                 t("kpi.open_chart", lang),

@@ -118,9 +118,11 @@ def load_meta() -> Mapping[str, str]:
 
 def known_load_meta() -> Mapping[str, str] | None:
     """The configured reporting database's ``reporting_meta`` as this process last read
-    it, however long ago, without reading the database; None when never read."""
+    it, however long ago, without reading the database; when this process has not read
+    it yet (started during an outage), the copy in the shared cache; None when neither
+    has one."""
     known = _remembered.get(get_settings().reporting_db_url)
-    return None if known is None else known[1]
+    return known[1] if known is not None else _shared_copy()
 
 
 def version_of(meta: Mapping[str, str]) -> str:

@@ -353,3 +353,17 @@ def test_lg009_a_stale_view_is_built_once_while_the_database_is_away(
     second = chart_card_body(REQUEST)  # another card, person or retry: no rebuild
     assert len(builds) == 1
     assert texts(first) == texts(second) and "Tiedot haettu 30.11.2026 klo 14.05" in texts(second)
+
+
+def test_lg010_readiness_of_a_process_started_during_the_outage(shared_cache, database):
+    from queries.data_version import data_version
+
+    client = dash_app.server.test_client()
+    loaded = data_version()  # read from reporting_meta (and kept in the shared cache)
+    assert loaded
+    expire_and_restart(shared_cache)
+    database.down()
+    answer = client.get("/readyz")
+    assert answer.status_code == 503
+    # The last load's time from the shared cache: this "process" never read it.
+    assert answer.get_json()["data_loaded_at"] == loaded
