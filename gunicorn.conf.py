@@ -41,8 +41,16 @@ control_socket_disable = True
 
 
 def on_starting(server):
-    """Say at start when the shared cache is configured but does not answer: the app
-    still serves (every query then goes to the database), only slower."""
+    """Keep client addresses and request data out of gunicorn's own error log (a
+    malformed request is logged with its sender's address and request line;
+    ``request_log.PersonalDataFilter``), and say at start when the shared cache is
+    configured but does not answer: the app still serves (every query then goes to the
+    database), only slower."""
+    import logging
+
+    from request_log import PersonalDataFilter
+
+    logging.getLogger("gunicorn.error").addFilter(PersonalDataFilter())
     if _settings.cache_type != "RedisCache":
         return
     import redis

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -130,6 +131,32 @@ class RequestLog:
         return _LoggedBody(body, record)
 
 
+# What the servers' own error lines may carry of a client: its address (gunicorn's
+# "Invalid request from ip=192.0.2.2: ...") and the request line or header it could not
+# parse, quoted (query strings, e-mail addresses).
+_ADDRESS = re.compile(
+    r"\bip=\S+|\b\d{1,3}(?:\.\d{1,3}){3}\b|(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}\b"
+)
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def without_personal_data(message: str) -> str:
+    """``message`` with client addresses and quoted request data replaced by "…"."""
+    return _QUOTED.sub("'…'", _ADDRESS.sub("…", message))
+
+
+class PersonalDataFilter(logging.Filter):
+    """Rewrites the records of the servers' own loggers (gunicorn's error log, werkzeug)
+    with ``without_personal_data``: a malformed request must not put its sender's
+    address or its query string into the log (gunicorn.conf.py, ``QuietRequestHandler``).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = without_personal_data(record.getMessage())
+        record.args = ()
+        return True
+
+
 class QuietRequestHandler(WSGIRequestHandler):
     """The development server's request handler (``python app.py``) without its request
     lines, and without the client's address at the start of its other lines (errors):
@@ -139,6 +166,5 @@ class QuietRequestHandler(WSGIRequestHandler):
         pass
 
     def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 - werkzeug's name
-        getattr(logging.getLogger("werkzeug"), type, logging.getLogger("werkzeug").info)(
-            message.rstrip(), *args
-        )
+        text = without_personal_data((message % args if args else message).rstrip())
+        getattr(logging.getLogger("werkzeug"), type, logging.getLogger("werkzeug").info)(text)

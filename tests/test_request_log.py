@@ -123,6 +123,19 @@ def test_l004_gunicorn_logs_only_the_apps_lines(request, tmp_path):
     with gunicorn_server("app:server", env, options=options) as base:
         response = requests.get(f"{base}/api/charts?q={QUERY_VALUE}", headers=HEADERS, timeout=60)
         assert response.status_code == 200
+        # Requests gunicorn itself refuses, which its error log reports with the
+        # sender's address and the request line (a reviewer's attack).
+        port = int(base.rsplit(":", 1)[1])
+        for raw in (
+            f"GET /x?email={QUERY_VALUE}\x01 HTTP/1.1\r\nHost: x\r\n\r\n".encode(),
+            b"GET / HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 9000 + b"\r\n\r\n",
+        ):
+            with socket.create_connection(("127.0.0.1", port), timeout=60) as connection:
+                connection.sendall(raw)
+                connection.recv(1024)
+        deadline = time.monotonic() + 60
+        while "Invalid request" not in log_file.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
         deadline = time.monotonic() + 60
         while '"path": "/api/charts"' not in log_file.read_text() and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -135,6 +148,7 @@ def test_l004_gunicorn_logs_only_the_apps_lines(request, tmp_path):
     assert line["method"] == "GET" and line["status"] == 200 and line["bytes"] > 0
     assert line["duration_ms"] >= 0
     # No access log line and nothing personal anywhere: the client is 127.0.0.1.
+    assert "Invalid request" in text  # the refusals were logged, without their data
     assert "127.0.0.1" not in text
     assert not any(secret in text for secret in SECRETS), text
 
@@ -150,6 +164,9 @@ def test_l005_the_development_server_logs_no_address(browser_db, caplog):
             # A request line the server cannot parse: werkzeug logs an error for it.
             with socket.create_connection(("127.0.0.1", server.server_port), timeout=60) as raw:
                 raw.sendall(b"NONSENSE\r\n\r\n")
+                raw.recv(1024)
+            with socket.create_connection(("127.0.0.1", server.server_port), timeout=60) as raw:
+                raw.sendall(f"GET /x?q={QUERY_VALUE} a HTTP/1.1\r\n\r\n".encode())
                 raw.recv(1024)
             deadline = time.monotonic() + 60
             while not _lines(caplog) and time.monotonic() < deadline:
