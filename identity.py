@@ -109,7 +109,9 @@ def proxy_identity(environ: Mapping, settings: Settings) -> Identity | None:
     if not settings.identity_header or not is_trusted_peer(environ, settings):
         return None
     name = _clean(_header(environ, settings.identity_header))
-    if not name:
+    # A comma means the header came twice (a server joins repeats with ","): a proxy
+    # that appends instead of replacing; no one is signed in under such a name.
+    if not name or "," in name:
         return None
     if not settings.group_header:
         return Identity(name)  # no groups from the proxy: every signed-in user writes

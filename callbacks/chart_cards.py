@@ -164,18 +164,17 @@ def chart_card_body(
         spec, _filters, lang, _notices = read_request(request)
         body = chart_error(lang) + retrying("chart", spec.id, SHOWS_ERROR)
         return unless_unchanged("chart", shown, SHOWS_ERROR, body)
+    if parts.stale:
+        keep_out()  # the database's current answer is not in it
+        if is_retry("chart") and shown == parts.fetched_at:
+            return no_update  # as shown (unless_unchanged), without building the body
     body = chart_body(
         spec, payload, lang, shown_view.filters, tools=[tool for tool in tools if tool]
     )
     if not parts.stale:
         return body
-    keep_out()  # the database's current answer is not in it
-    stale = [
-        stale_notice(parts.fetched, lang),
-        *body,
-        *retrying("chart", spec.id, parts.fetched_at),
-    ]
-    return unless_unchanged("chart", shown, parts.fetched_at, stale)
+    again = retrying("chart", spec.id, parts.fetched_at)
+    return [stale_notice(parts.fetched, lang), *body, *again]
 
 
 @callback(

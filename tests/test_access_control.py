@@ -320,6 +320,20 @@ def test_ac012_without_a_group_header_every_identified_user_writes(app_db):
         configure(original)
 
 
+def test_ac014_a_name_that_came_twice_signs_no_one_in(app_db):
+    # A proxy that appends its header to a client's instead of replacing it: the
+    # server joins the two with "," (a reviewer's attack); no one is signed in.
+    original = get_settings()
+    configure(replace(original, identity_header=HEADER, trusted_proxies=("127.0.0.1",)))
+    try:
+        headers = {HEADER: "mallory@example.fi, " + USER}
+        peer = {"REMOTE_ADDR": "127.0.0.1"}
+        with dash_app.server.test_request_context("/", headers=headers, environ_base=peer):
+            assert current_identity() is None and current_author() is None
+    finally:
+        configure(original)
+
+
 def test_ac013_group_header_is_parsed_with_care():
     assert parse_groups(" a , b,,a,\tc\n ") == ("a", "b", "c")
     assert parse_groups("") == ()
