@@ -27,6 +27,11 @@ def _url(value: str):
 
 def test_k001_app_worker_redis_and_postgres():
     assert {"app", "worker", "redis", "postgres"} <= SERVICES.keys()
+    # Redis is bounded and evicts only keys with an expiry (cache entries and last good
+    # copies), never the Celery queues (docs/operations.md, "Memory").
+    command = SERVICES["redis"]["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "volatile-lru"
+    assert command[command.index("--maxmemory") + 1] == "512mb"
     # The worker runs the app's own image with the app's settings.
     assert SERVICES["worker"]["image"] == SERVICES["app"]["image"]
     assert SERVICES["worker"]["environment"] == SERVICES["app"]["environment"]
