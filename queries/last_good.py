@@ -12,8 +12,10 @@ Such an answer is *stale*, and whoever shows it must say so. A caller opens a
 ``watch()`` around the work of one answer; every last good copy used inside it (also
 deep inside another memoized computation) notes its fetch time there, and the watch
 keeps the oldest. A memoized computation runs in a watch of its own: one built from a
-stale part is itself stale — it is neither stored as fresh nor as a last good copy,
-and its enclosing watch learns the part's time. So a chart card, the data API or an
+stale part is itself stale — it is never stored as current nor as a last good copy
+(only under its normal key for ``TK_RETRY_SECONDS``, wrapped as a ``LastGood`` with the
+part's time, so that a crowd builds it once), and its enclosing watch learns the
+part's time. So a chart card, the data API or an
 export knows whether it shows the database's current answer, and since when not.
 
 Times are wall-clock seconds since the epoch (``time.time()``), as they are shared
