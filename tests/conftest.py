@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -16,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from dash.testing.application_runners import ThreadedRunner
 from dash.testing.composite import DashComposite
+from werkzeug.serving import make_server
 
 # Tests never read a developer's demo database by accident: without a fixture they
 # see a reporting DB that does not exist (as on a fresh CI machine).
@@ -34,7 +36,7 @@ from settings import configure, get_settings  # noqa: E402
 from tests.fixtures import foundation  # noqa: E402
 from tests.fixtures.common import create_fixture_db  # noqa: E402
 from tests.prerequisites import CHROMIUM_FLAGS, chromium_path, postgres_url  # noqa: E402
-from tests.servers import READY_TIMEOUT, WAIT, free_port  # noqa: E402
+from tests.servers import READY_TIMEOUT, WAIT, free_port, wait_until_ready  # noqa: E402
 
 POSTGRES_URL = postgres_url()
 
@@ -190,13 +192,40 @@ def pytest_setup_options():
 
 
 class PatientThreadedRunner(ThreadedRunner):
-    """dash[testing]'s threaded server on a free port, waiting as long as a busy machine
-    needs (dash's default: 3 s, and ports counted up from 58050, which two test runs
-    on one machine would share)."""
+    """dash[testing]'s threaded server, started on a free port, waited for as long as a
+    busy machine needs (dash's default: 3 s, and ports counted up from 58050, which two
+    test runs on one machine would share), and stopped by shutting the server down.
+
+    dash's own ``stop`` raises ``SystemExit`` asynchronously in every thread started
+    since the server was (the app's own threads too: the warm-up, kaleido's event loop,
+    a request thread between a lock's acquire and release) and then joins the server
+    thread without a limit. On a busy machine one of those threads ended between being
+    listed and being hit, the stop failed halfway, and the next test hung with the
+    half-stopped server. Werkzeug's ``shutdown`` ends only the server's loop; requests
+    still running finish on their own (daemon threads)."""
 
     def start(self, app, start_timeout=READY_TIMEOUT, **kwargs):
-        kwargs.setdefault("port", free_port())
-        super().start(app, start_timeout=start_timeout, **kwargs)
+        # What dash's runner sets before app.run: the bundles served by the app itself
+        # and the dev tools as in a non-debug run.
+        app.scripts.config.serve_locally = True
+        app.css.config.serve_locally = True
+        app.enable_dev_tools(debug=False, dev_tools_disable_version_check=True)
+        self._app = app
+        self.port = kwargs.get("port") or free_port()
+        self._server = make_server("127.0.0.1", self.port, app.server, threaded=True)
+        self.thread = threading.Thread(
+            target=self._server.serve_forever, name="dash-test-server", daemon=True
+        )
+        self.thread.start()
+        wait_until_ready(self.url, timeout=start_timeout)
+        self.started = True
+
+    def stop(self):
+        self._server.shutdown()  # returns once the loop has ended (it polls every 0.5 s)
+        self._server.server_close()
+        self.thread.join(timeout=self.stop_timeout)
+        self._app = None
+        self.started = False
 
 
 class PatientComposite(DashComposite):

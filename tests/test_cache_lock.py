@@ -417,6 +417,8 @@ def test_l007_a_new_data_version_gives_new_results(request, redis_client, lock_s
 
 
 def test_l008_the_version_is_remembered_for_its_ttl(pg_db, lock_settings):
+    # The foundation database is shared by the session: its own version is put back.
+    original_version = data_version_module.read_load_meta()["data_version"]
     lock_settings(data_version_ttl=3600.0)
     _set_meta(pg_db, "data_version", "v1")
     try:
@@ -426,7 +428,7 @@ def test_l008_the_version_is_remembered_for_its_ttl(pg_db, lock_settings):
         lock_settings(data_version_ttl=0.0)
         assert data_version_module.data_version() == "v2"
     finally:
-        _set_meta(pg_db, "data_version", None)
+        _set_meta(pg_db, "data_version", original_version)
 
 
 def test_l009_delete_memoized_and_clear_still_invalidate(redis_client, pg_db):
