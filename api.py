@@ -28,13 +28,15 @@ import pandas as pd
 from dash import get_relative_path
 from flask import Blueprint, Flask, jsonify, request, send_file, url_for
 
-from charts.address import language_notice, page_language
+from api_language import request_language
+from charts.address import page_language
 from charts.areas import AREA_BY_SLUG
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters, left_out_periods, partial_note
 from charts.summary import reason_text
 from exports.data import build_export, to_csv, to_xlsx
 from exports.files import CSV_TYPE, XLSX_TYPE, download_name
+from meetings.api import blueprint as meetings_blueprint
 from queries import last_good
 from queries.data_version import known_load_meta, load_meta
 from queries.engine import DATABASE_ERRORS, last_successful_query_at, ping
@@ -44,7 +46,7 @@ from queries.reference import data_as_of, is_synthetic
 from queries.results import export_count, export_value
 from queries.units import resolve_selection
 from settings import get_settings
-from translations import SUPPORTED_LANGUAGES, format_time, notice_text, quote_value, t
+from translations import format_time, notice_text, quote_value, t
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__)
@@ -70,17 +72,6 @@ def describe(spec: ChartSpec, lang: str) -> dict[str, Any]:
         "csv_url": url_for("api.chart_data_file", chart_id=spec.id, extension="csv", **language),
         "xlsx_url": url_for("api.chart_data_file", chart_id=spec.id, extension="xlsx", **language),
     }
-
-
-def request_language() -> tuple[str, list[str]]:
-    """The language of an API request (``lang``, else the default) and the notices
-    about it: an unknown code is answered in the default language, and the
-    ``notices`` of the response say so."""
-    raw = request.args.get("lang")
-    lang = page_language(raw)
-    if raw and raw not in SUPPORTED_LANGUAGES:
-        return lang, [notice_text(language_notice(raw), lang)]
-    return lang, []
 
 
 @blueprint.get("/api/charts")
@@ -363,7 +354,5 @@ def readyz():
 def init_api(server: Flask, prefix: str = "/") -> None:
     """Register the endpoints on the Flask server, under the URL ``prefix``, with the
     meetings' endpoints (``meetings.api``)."""
-    from meetings.api import blueprint as meetings_blueprint  # it uses request_language
-
     server.register_blueprint(blueprint, url_prefix=prefix.rstrip("/") or None)
     server.register_blueprint(meetings_blueprint, url_prefix=prefix.rstrip("/") or None)

@@ -5,7 +5,7 @@ An address is the filters (``queries.filters.Filters``), the state of each chart
 and the embed flag. Query-string parameters:
 
 - ``from``, ``to``, ``grain``, ``unit``, ``service``: the filters;
-- ``view=<chart id>:<view>``, repeatable: a card's view (``charts.payload.VIEWS``); the
+- ``view=<chart id>:<view>``, repeatable: a card's view (``charts.chart_views.VIEWS``); the
   default view ``series`` is left out;
 - ``phase=<chart id>:<YYYY-MM>``, repeatable: a phase start picked for a card's run
   chart (the process limits are recomputed from that month on);
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from charts.catalog import CHARTS
-from charts.payload import available_views
+from charts.chart_views import available_views
 from charts.spc import MAX_USER_PHASES, is_phase_month, phase_month
 from queries.filters import GRAINS, Filters, _values
 from settings import get_settings

@@ -17,7 +17,8 @@ from dash import dcc, get_relative_path, html
 
 from charts.address import Address, page_language
 from charts.catalog import CHARTS, ChartSpec
-from charts.payload import available_views, no_data_text
+from charts.chart_views import available_views
+from charts.payload import no_data_text
 from charts.radio import radio_group
 from queries.filters import Filters
 from settings import get_settings

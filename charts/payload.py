@@ -17,8 +17,10 @@ import pandas as pd
 
 from charts.annotations import add_events, events_in_view
 from charts.catalog import CHARTS, ChartSpec
+from charts.chart_views import available_views
 from charts.decisions import add_decisions, card_items, decisions_sentence, markers_in_view
 from charts.figures import FigureOptions, hidden_note
+from charts.filter_text import describe_filters
 from charts.lean import lean_figure
 from charts.small_multiples import small_multiples_figure
 from charts.spc import (
@@ -233,20 +235,6 @@ def table_rows(spec: ChartSpec, frame: pd.DataFrame, grain: str, lang: str) -> d
                 )
         rows.append(row)
     return {"columns": columns, "rows": rows}
-
-
-VIEWS = ("series", "units", "spc")
-
-
-def available_views(spec: ChartSpec) -> tuple[str, ...]:
-    """The views a chart offers: its time series always; unit comparison when the unit
-    filter applies to it; the SPC view unless it is a stacked distribution."""
-    views = ["series"]
-    if spec.unit_filter:
-        views.append("units")
-    if spec.kind != "stacked":
-        views.append("spc")
-    return tuple(views)
 
 
 def _options(spec: ChartSpec, frame: pd.DataFrame, filters: Filters, lang: str) -> FigureOptions:
@@ -499,8 +487,6 @@ def export_context(
     it is not the time series, source, data date and the synthetic-data note) and
     ``filename`` (chart id and data date). The toolbar's images lay them out with
     assets/25-export-layout.js; PowerPoint slides put the lines under the picture."""
-    from exports.data import describe_filters  # exports builds on this module
-
     lines = [t("export.meta.filters", lang) + ": " + describe_filters(filters, lang)]
     if view != "series":
         lines.append(t("export.pptx.view", lang, view=t(f"card.view.{view}", lang)))
@@ -526,9 +512,10 @@ def chart_payload(
     view: str = "series",
     phases: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Everything a chart card shows in one of its ``VIEWS``, as plain data (cached as a
-    whole). An unknown or unavailable view falls back to the time series, and so does
-    the run chart when the data has too few shown periods for it (``spc_possible``).
+    """Everything a chart card shows in one of its views (``charts.chart_views.VIEWS``),
+    as plain data (cached as a whole). An unknown or unavailable view falls back to the
+    time series, and so does the run chart when the data has too few shown periods for
+    it (``spc_possible``).
 
     ``phases`` are user-chosen starts of run-chart phases as ``"YYYY-MM"`` months: the
     run chart starts a new phase (new mean and limits) at the period containing each.

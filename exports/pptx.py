@@ -29,8 +29,8 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from charts.catalog import CHARTS
+from charts.filter_text import describe_filters
 from charts.payload import chart_payload, no_data_text
-from exports.data import describe_filters
 from exports.files import download_name
 from exports.images import export_figure, render
 from queries.filters import Filters

@@ -110,9 +110,9 @@ def check_unit(query: str) -> None:
 def describe_item(item: Mapping, lang: str) -> str:
     """An agenda item's filters and view in words, e.g. "Ajanjakso 1/2024–viimeisin;
     aikataso kuukausi; koko hyvinvointialue. Näkymä: Onko muutos todellinen?"
-    (``exports.data.describe_filters``, ``card.view.*``). When the unit list cannot be
+    (``charts.filter_text.describe_filters``, ``card.view.*``). When the unit list cannot be
     read, the item's query string as it is stored."""
-    from exports.data import describe_filters
+    from charts.filter_text import describe_filters
     from meetings.items import item_address
 
     raw = t("meetings.agenda.address_raw", lang, query=item.get("query") or "–")

@@ -26,6 +26,7 @@ from typing import Any
 from dash import get_relative_path
 from flask import Blueprint, jsonify, request, send_file
 
+from api_language import request_language
 from exports.files import DOCX_TYPE, MARKDOWN_TYPE, download_name
 from meetings import minutes, store
 from meetings.db import APP_DB_ERRORS
@@ -56,10 +57,8 @@ def _refused(error: Refused):
 
 
 def _language(allowed: tuple[str, ...]) -> tuple[str, list[str]]:
-    """The request's language and the notices about it (``api.request_language``);
+    """The request's language and the notices about it (``api_language``);
     ``Refused`` (400) for a parameter not in ``allowed``."""
-    from api import request_language  # api registers this blueprint
-
     lang, notices = request_language()
     unknown = sorted(set(request.args) - set(allowed))
     if unknown:

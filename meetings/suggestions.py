@@ -32,8 +32,8 @@ from urllib.parse import parse_qs
 import pandas as pd
 
 from charts.catalog import CHARTS, ChartSpec
+from charts.chart_views import available_views
 from charts.payload import (
-    available_views,
     chart_data,
     effective_filters,
     spc_analysis,

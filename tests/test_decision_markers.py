@@ -30,6 +30,7 @@ from callbacks.chart_cards import chart_card_body
 from charts import payload as payload_module
 from charts.annotations import EVENT_COLOUR, add_events, x_range
 from charts.catalog import CHARTS
+from charts.chart_views import available_views
 from charts.decisions import (
     DECISION_COLOUR,
     Marker,
@@ -37,7 +38,7 @@ from charts.decisions import (
     decisions_sentence,
     markers_in_view,
 )
-from charts.payload import _payload, available_views, chart_payload, effective_filters
+from charts.payload import _payload, chart_payload, effective_filters
 from charts.phase_picker import decision_splits, phase_picker
 from dashboards import embed
 from exports.pptx import build_deck

@@ -10,7 +10,8 @@ import pandas as pd
 
 import tests.fixtures.areas234
 from charts.catalog import CHARTS
-from charts.payload import available_views, chart_data, chart_payload
+from charts.chart_views import available_views
+from charts.payload import chart_data, chart_payload
 from exports.data import build_export
 from queries.access import access_within_days
 from queries.digital import electronic_booking_share

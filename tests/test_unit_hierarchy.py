@@ -20,8 +20,8 @@ from callbacks.filters import node_options, unit_options
 from callbacks.kpi_cards import kpi_card_body
 from charts.areas import INVESTMENT_AREAS
 from charts.catalog import CHARTS
+from charts.filter_text import describe_filters
 from charts.payload import chart_payload, effective_filters
-from exports.data import describe_filters
 from queries.engine import get_engine
 from queries.filters import Filters
 from queries.units import (
