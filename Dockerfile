@@ -21,9 +21,9 @@ ENV BROWSER_PATH=/usr/bin/chromium
 
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
-COPY app.py settings.py api.py dash_requests.py http_errors.py http_delivery.py ./
+COPY app.py settings.py api.py api_language.py dash_requests.py http_errors.py http_delivery.py ./
 COPY background_jobs.py celery_worker.py gunicorn.conf.py identity.py access_control.py http_security.py request_log.py ./
-COPY response_cache.py warm.py ./
+COPY response_cache.py ./
 COPY dashboards/ dashboards/
 COPY callbacks/ callbacks/
 COPY charts/ charts/
@@ -31,6 +31,7 @@ COPY queries/ queries/
 COPY reporting/ reporting/
 COPY exports/ exports/
 COPY meetings/ meetings/
+COPY warm/ warm/
 COPY translations/ translations/
 COPY assets/ assets/
 # Editable install: the code runs from /app, where Dash finds dashboards/ and assets/.

@@ -23,6 +23,7 @@ from queries.engine import get_engine
 from settings import configure, get_settings
 from tests.servers import WAIT
 from translations import t
+from warm.__main__ import main as warm_command
 
 pytestmark = pytest.mark.browser
 
@@ -121,11 +122,11 @@ def test_w004_the_command_refuses_a_cache_the_servers_do_not_share(capsys):
     original = get_settings()
     configure(replace(original, cache_type="SimpleCache"))
     try:
-        assert warm.main([]) == 2
+        assert warm_command([]) == 2
     finally:
         configure(original)
     assert "TK_CACHE_TYPE is SimpleCache" in capsys.readouterr().err
     with pytest.raises(SystemExit) as done:
-        warm.main(["--help"])
+        warm_command(["--help"])
     assert done.value.code == 0
     assert "python -m warm" in capsys.readouterr().out

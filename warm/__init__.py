@@ -2,6 +2,9 @@
 
     python -m warm            # after a data load (or at any time); prints one line a page
 
+(the command is ``warm/__main__.py``: it builds the app, which this package does not
+import, so that the app can start the warm-up itself.)
+
 Each page (the overview and the four investment areas) is laid out as for its plain
 address (no query string), and every chart card and KPI card of that layout is then
 computed through the same callback function the browser's request runs
@@ -19,7 +22,6 @@ appeared in its place: the failures are logged and named).
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -173,42 +175,3 @@ def warm_in_background(dash_app: Any) -> threading.Thread:
     thread = threading.Thread(target=run, name="tk-warm-up", daemon=True)
     thread.start()
     return thread
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m warm``: warm the configured cache; exit 1 when any card failed, 2
-    when the configured cache is not one the servers share (nothing to warm)."""
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="python -m warm",
-        description="Fill the shared cache (TK_CACHE_TYPE=RedisCache at TK_CACHE_URL) for"
-        " the default view of every page, as a browser's first visit would.",
-    )
-    parser.parse_args(argv)
-    from settings import get_settings
-
-    cache_type = get_settings().cache_type
-    if cache_type != "RedisCache":
-        # A SimpleCache or NullCache lives and dies with this command: warming it would
-        # report success and leave the servers' cache as cold as before.
-        print(
-            f"warm-up: TK_CACHE_TYPE is {cache_type}, a cache of this process only;"
-            " set TK_CACHE_TYPE=RedisCache and TK_CACHE_URL as the servers have",
-            file=sys.stderr,
-        )
-        return 2
-    from app import app as dash_app
-
-    report = warm(dash_app, progress=print)
-    print(
-        f"warm-up: {len(report.computed)} cards in {report.seconds:.1f} s"
-        + (f", {len(report.failed)} failed" if report.failed else "")
-    )
-    for call in report.failed:
-        print(f"  failed: {call.page} {call.chart}", file=sys.stderr)
-    return 1 if report.failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
