@@ -18,9 +18,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from access_control import init_access_control
 from api import init_api
 from background_jobs import background_manager
+from callbacks import init_callbacks
 from dash_requests import init_dash_requests
 from dashboards._frame import request_language
 from dashboards._page import PAGE_STATE, SHOWN
+from fork_hooks import init_fork_hooks
 from http_delivery import COMPRESS_ONCE_KEY, init_delivery
 from http_errors import init_http_errors
 from http_security import init_security_headers
@@ -30,6 +32,7 @@ from request_log import QuietRequestHandler, RequestLog
 from response_cache import init_response_cache
 from settings import Settings, configure, get_settings
 from translations import t
+from warm import warm_in_background
 
 # Dash's default page with a language attribute, set per request (interpolate_index).
 _HTML_TAG = "<html>"
@@ -106,11 +109,17 @@ def _shell() -> html.Div:
 
 
 def create_app(settings: Settings | None = None) -> Dash:
-    """Build the Dash app: pages from ``dashboards/``, callbacks, cache and the API."""
+    """Build the Dash app: pages from ``dashboards/``, callbacks, cache and the API.
+
+    Every call builds a complete app (all callbacks registered on it, the endpoints
+    and request hooks on its own Flask server); what is the process's rather than an
+    app's (the settings, the fork hooks) is set up once however many apps are built.
+    """
     if settings is not None:
         configure(settings)
     settings = get_settings()
     logging.basicConfig(level=logging.INFO)
+    init_fork_hooks()
     app = DashboardApp(
         __name__,
         use_pages=True,
@@ -130,7 +139,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_delivery(app)  # first: its response hook must run after every other one
     app.index_string = INDEX_STRING
     app.layout = _shell()
-    import callbacks  # noqa: F401 - registers the callbacks
+    init_callbacks(app)
 
     init_cache(app.server, settings)
     try:
@@ -156,8 +165,6 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.wsgi_app = RequestLog(app.server.wsgi_app)
     app.server.json.ensure_ascii = False  # JSON in UTF-8: Finnish letters stay readable
     if settings.warm_at_start:
-        from warm import warm_in_background
-
         warm_in_background(app)  # serving does not wait for it
     return app
 

@@ -33,9 +33,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import parse_qs
 
-from dash import ALL, Input, Output, State, callback, clientside_callback
+from dash import ALL, Input, Output, State
 from dash.exceptions import PreventUpdate
 
+from callbacks.registry import callback, clientside_callback
 from charts.address import Address, CardStates, folded_panels
 from charts.card import card_id
 from charts.kpi import ADDRESS_LINK

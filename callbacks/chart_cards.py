@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash import ALL, MATCH, Input, Output, State, ctx, no_update
 from dash.exceptions import MissingCallbackContextException
 
+from callbacks.registry import callback, clientside_callback
 from charts.address import SPC_VIEW, CardStates
 from charts.card import (
     SHOWS_ERROR,

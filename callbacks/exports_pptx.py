@@ -10,13 +10,12 @@ renderer (one Chromium for all of the deck's images) and closes it when it ends.
 
 from __future__ import annotations
 
-import gc
 import logging
-import os
 
-from dash import Input, Output, State, callback, ctx, dcc, get_app, html, no_update
+from dash import Input, Output, State, ctx, dcc, get_app, html, no_update
 
 from callbacks.address import read_shown
+from callbacks.registry import callback
 from charts.address import SPC_VIEW
 from charts.areas import AREA_BY_SLUG, OVERVIEW
 from charts.catalog import CHARTS
@@ -29,21 +28,6 @@ from translations import SUPPORTED_LANGUAGES, normalise_language, notice_text, t
 
 log = logging.getLogger(__name__)
 MAX_CHARTS = 40  # a request naming more charts than any page has is not served
-
-
-def _after_fork_in_child() -> None:
-    """Fork hygiene for the export job, a fork of a multi-threaded web process.
-
-    ``gc.freeze()`` puts everything inherited out of the garbage collector's reach:
-    collecting the parent's leftover cycles in the child ran their finalizers (pooled
-    database connections, sockets of other threads) and once crashed the job with a
-    segmentation fault. (``queries.engine`` sets the inherited connection pools aside
-    at the same moment.)
-    """
-    gc.freeze()
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _charts(request: dict, chosen: list | None, selected_only: bool) -> list[str]:

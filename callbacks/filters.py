@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import logging
 
-from dash import Input, Output, State, callback, clientside_callback
+from dash import Input, Output, State
 
 from callbacks.address import shown_address
+from callbacks.registry import callback, clientside_callback
 from dashboards._filters import LATEST, UNIT_CONTROL, UNIT_SELECTION, county_option, month_options
 from dashboards._page import PAGE_STATE
 from queries.engine import DATABASE_ERRORS

@@ -8,8 +8,9 @@ folded panels into the address (``fold=``).
 
 from __future__ import annotations
 
-from dash import MATCH, Input, Output, State, clientside_callback
+from dash import MATCH, Input, Output, State
 
+from callbacks.registry import clientside_callback
 from dashboards._fold import fold_id
 
 clientside_callback(

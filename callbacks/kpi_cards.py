@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from dash import MATCH, Input, Output, State, callback, html
+from dash import MATCH, Input, Output, State, html
 
 from callbacks.chart_cards import unless_unchanged
+from callbacks.registry import callback
 from charts.card import SHOWS_ERROR, card_id, read_request, retrying, selection_refused
 from charts.kpi import kpi_body, kpi_payload
 from queries import last_good

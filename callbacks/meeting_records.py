@@ -15,9 +15,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_update
+from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.registry import callback
 from dashboards import _records as records
 from dashboards._frame import with_language
 from dashboards._meetings import success

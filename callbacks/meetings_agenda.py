@@ -14,8 +14,9 @@ import logging
 from collections.abc import Mapping
 from datetime import date
 
-from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+from dash import ALL, Input, Output, State, ctx, html, no_update
 
+from callbacks.registry import callback
 from charts.catalog import CHARTS
 from dashboards._agenda import (
     DEFAULT_MINUTES,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from dash import Input, Output, callback, clientside_callback, html
+from dash import Input, Output, html
 
 from callbacks.address import PAGE_LOCATION
+from callbacks.registry import callback, clientside_callback
 from charts.address import page_language
 from queries.engine import DATABASE_ERRORS
 from queries.reference import is_synthetic

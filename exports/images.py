@@ -221,7 +221,10 @@ def _close_at_exit() -> None:
         util.Finalize(None, shutdown_at_exit, exitpriority=10)
 
 
-os.register_at_fork(after_in_child=_renderer.forget)
+def forget_parent_browser() -> None:
+    """In a forked child (``fork_hooks``): leave the parent's browser to the parent; the
+    child starts its own at its first image."""
+    _renderer.forget()
 
 
 def shutdown() -> None:

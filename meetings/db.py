@@ -10,7 +10,6 @@ PostgreSQL advisory lock, or a lock file beside the SQLite file.
 from __future__ import annotations
 
 import fcntl
-import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -38,13 +37,11 @@ _engines: dict[str, sa.Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def _new_lock_after_fork() -> None:
+def new_lock_after_fork() -> None:
+    """In a forked child (``fork_hooks``): a new lock of the engines."""
     # A fork of a threaded worker may inherit the lock held by a thread it lacks.
     global _engines_lock
     _engines_lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_new_lock_after_fork)
 
 
 def _sqlite_path(url: sa.URL) -> Path | None:
