@@ -59,7 +59,7 @@ class UnknownChart(Malformed):
         self.chart = chart
 
 
-# Stores of a card's request (``charts.card.request_store``): their data names the chart.
+# Stores of a card's request (``charts.cards.chart.request_store``): their data names the chart.
 REQUEST_STORES = ("chart-request", "kpi-request")
 
 

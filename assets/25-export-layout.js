@@ -9,7 +9,7 @@
 //   labels, axis titles, a legend below) | GAP | caption lines (each wrapped) | PAD
 //
 // so the image is as tall as its content at any width and nothing overlaps or falls
-// outside. The figure's own layout (legend placement, margins: charts/figures.py) is
+// outside. The figure's own layout (legend placement, margins: charts/figures/time_series.py) is
 // respected, not rewritten: its blocks are measured, not assumed.
 (function () {
   var PAD = 12; // px between the image's edge and its content

@@ -1,4 +1,4 @@
-// Figures that fit their width (charts/fit.py). A figure whose layout depends on how
+// Figures that fit their width (charts/figures/fit.py). A figure whose layout depends on how
 // wide it is drawn (small-multiple panels per row, rows of event labels) carries one
 // layout per width class in layout.meta.tkFit: [{minWidth, layout}], narrowest first.
 // Whenever a chart is drawn or resized, the layout of the widest class its width
@@ -38,7 +38,7 @@
       gd.style.height = layout.height + "px";
       gd._tkFitStyled = true;
     }
-    // A new figure comes with its widest class's layout applied (charts/fit.py), so
+    // A new figure comes with its widest class's layout applied (charts/figures/fit.py), so
     // when that is the class it gets, drawing it again would change nothing: on a
     // wide screen this saves every chart a second drawing.
     if (fresh && index === meta.tkFit.length - 1) return;

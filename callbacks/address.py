@@ -38,8 +38,8 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.registry import callback, clientside_callback
 from charts.address import Address, CardStates, folded_panels
-from charts.card import card_id
-from charts.kpi import ADDRESS_LINK
+from charts.cards.chart import card_id
+from charts.cards.kpi import ADDRESS_LINK
 from dashboards._filters import ADDRESS_PROPOSAL, ALL_SERVICES, COUNTY, LATEST, UNIT_CONTROL
 from dashboards._fold import fold_id
 from dashboards._page import PAGE_STATE

@@ -11,7 +11,7 @@ from dash.exceptions import MissingCallbackContextException
 
 from callbacks.registry import callback, clientside_callback
 from charts.address import SPC_VIEW, CardStates
-from charts.card import (
+from charts.cards.chart import (
     SHOWS_ERROR,
     TABLE_BUILT,
     alert,
@@ -25,9 +25,9 @@ from charts.card import (
     selection_refused,
     stale_notice,
 )
+from charts.cards.phase_picker import phase_picker
 from charts.catalog import ChartSpec
 from charts.payload import chart_payload
-from charts.phase_picker import phase_picker
 from queries import last_good
 from queries.engine import DATABASE_ERRORS
 from queries.filters import Filters
@@ -89,7 +89,7 @@ def _chart_of(request: object) -> object:
 
 def is_retry(kind: str) -> bool:
     """Whether the running card callback was started by its card's own retry
-    (``charts.card.retrying``): a tick of ``<kind>-retry``, or nothing at all — the
+    (``charts.cards.chart.retrying``): a tick of ``<kind>-retry``, or nothing at all — the
     renderer's first call for the interval that a new body has just brought (on the
     page's first load the card has no "shown" store, so ``unless_unchanged`` still
     draws it)."""
@@ -127,7 +127,7 @@ def chart_card_body(
     changed, or whose retry interval ticked.
 
     ``request`` is ``{"chart": id, "filters": {url params}, "lang": code}`` as written by
-    ``charts.card.chart_card``; ``phases`` the card's list of ``YYYY-MM`` phase starts;
+    ``charts.cards.chart.chart_card``; ``phases`` the card's list of ``YYYY-MM`` phase starts;
     all three validated by ``card_view``. Phase starts reach the payload (and its cache
     key) only in the run-chart view. The phase picker follows the view drawn
     (``payload["view"]``: a run chart with too few periods is drawn as the time
@@ -137,7 +137,7 @@ def chart_card_body(
     When the reporting database fails, the card shows the view's last good result
     (``queries.last_good``) under a notice with its fetch time, or, with none kept, a
     notice in the user's language (never a trace); either way it asks again every
-    ``TK_RETRY_SECONDS`` (``charts.card.retrying``; ``shown`` is what it shows then)
+    ``TK_RETRY_SECONDS`` (``charts.cards.chart.retrying``; ``shown`` is what it shows then)
     and shows current data once the database answers, without a reload.
     """
     try:

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.areas import AREA_BY_SLUG
-from charts.figures import FigureOptions, time_series_figure
+from charts.figures.time_series import FigureOptions, time_series_figure
 from queries.filters import GRAINS, Filters
 from settings import get_settings
 from translations import t

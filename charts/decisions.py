@@ -4,9 +4,9 @@ A decision or action recorded on an agenda item (``meetings.store.decisions_for_
 is drawn on its chart at the date it was taken (``decided_on``, the meeting's date):
 a solid vertical line in ``DECISION_COLOUR`` over the main plot with a triangle
 standing on the time axis, and a label standing on the plot's bottom ("Päätös: <short
-title>"). So it is told apart from intervention events (``charts.annotations``: dotted
+title>"). So it is told apart from intervention events (``charts.figures.annotations``: dotted
 grey lines, labels hanging from the top) by colour, line style, marker and place, and
-from withheld values (open diamonds on the axis, ``charts.figures.HIDDEN_MARKER``) by
+from withheld values (open diamonds on the axis, ``charts.figures.time_series.HIDDEN_MARKER``) by
 shape and colour. An action whose due date has passed while it is still open
 (``meetings.store.is_overdue``) says "myöhässä" in its label, its line is dashed and
 its triangle open.
@@ -29,8 +29,8 @@ from typing import Any
 
 import pandas as pd
 
-from charts.annotations import LABEL_SIZE, label_layouts, x_range
-from charts.fit import FIT_KEY, merge_width_layouts
+from charts.figures.annotations import LABEL_SIZE, label_layouts, x_range
+from charts.figures.fit import FIT_KEY, merge_width_layouts
 from meetings.store import is_overdue
 from translations import format_date, t
 
@@ -132,7 +132,7 @@ def add_decisions(figure: dict[str, Any], markers: list[Marker], lang: str) -> d
     ``annotations`` and ``meta`` are new; the traces are shared with ``figure``.
 
     Labels are laid out per width class like the event labels
-    (``charts.annotations.label_layouts``), standing on the plot's bottom and stacked
+    (``charts.figures.annotations.label_layouts``), standing on the plot's bottom and stacked
     upwards where they would overlap, and the widest class is applied."""
     shown = x_range(figure)
     if not markers or shown is None:
@@ -190,7 +190,7 @@ def add_decisions(figure: dict[str, Any], markers: list[Marker], lang: str) -> d
                 "xref": "x",
                 "y": 0,
                 "yref": Y_REF,
-                # A title a user typed: never markup (charts.annotations.layout_labels).
+                # A title a user typed: never markup (charts.figures.annotations.layout_labels).
                 "text": escape(label, quote=False),
                 "hovertext": escape(label, quote=False),
                 "showarrow": False,
@@ -213,7 +213,7 @@ def add_decisions(figure: dict[str, Any], markers: list[Marker], lang: str) -> d
         (margin.get("l") or 0) + (margin.get("r") or 0),
         from_bottom=LABEL_BASE,
     )
-    # The figure as built shows the widest class (as charts.fit does).
+    # The figure as built shows the widest class (as charts.figures.fit does).
     widest = layouts[-1][1]
     for index, annotation in enumerate(annotations[first:]):
         key = f"annotations[{first + index}]"

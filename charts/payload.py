@@ -15,14 +15,14 @@ from typing import Any
 
 import pandas as pd
 
-from charts.annotations import add_events, events_in_view
 from charts.catalog import CHARTS, ChartSpec
 from charts.chart_views import available_views
 from charts.decisions import add_decisions, card_items, decisions_sentence, markers_in_view
-from charts.figures import FigureOptions, hidden_note
+from charts.figures.annotations import add_events, events_in_view
+from charts.figures.lean import lean_figure
+from charts.figures.small_multiples import small_multiples_figure
+from charts.figures.time_series import FigureOptions, hidden_note
 from charts.filter_text import describe_filters
-from charts.lean import lean_figure
-from charts.small_multiples import small_multiples_figure
 from charts.spc import (
     MIN_POINTS,
     normalise_phases,
@@ -626,7 +626,7 @@ def _payload(
         events = chart_events(spec, built["periods"], filters.grain, lang)
         add_events(figure, events, "label")
     as_of = data_as_of()
-    # Keep what the builder put into meta (charts.fit's width classes).
+    # Keep what the builder put into meta (charts.figures.fit's width classes).
     meta = {
         **(figure.layout.meta or {}),
         "tkExport": export_context(spec, filters, lang, as_of, view),

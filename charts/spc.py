@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.figures import (
+from charts.figures.time_series import (
     HIDDEN_MARKER,
     HIDDEN_META,
     HIDDEN_RANK,

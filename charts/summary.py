@@ -78,7 +78,7 @@ def target_in_force(targets: pd.DataFrame, period: pd.Timestamp, grain: str) -> 
     to judge it against: None, and ``target_changes`` gives the rows. So with a
     target from 1.10.2025 the quarter Q4/2025 is judged, the year 2025 is not. The
     summary sentence, the KPI cards and the per-period target marks of the figures
-    (``charts.figures.add_period_targets``) all use this one rule.
+    (``charts.figures.time_series.add_period_targets``) all use this one rule.
     """
     rows = targets_during(targets, period, grain)
     if rows.empty or len(rows[["value", "comparison"]].drop_duplicates()) > 1:

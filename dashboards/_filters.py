@@ -20,7 +20,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from charts.address import Address
-from charts.radio import radio_group
+from charts.cards.radio import radio_group
 from dashboards._fold import fold_heading
 from queries.filters import DEFAULT_START, GRAINS, SERVICES, _month_ok
 from translations import t
@@ -80,7 +80,7 @@ def _radios(
     legend: str, control_id: str, options: list, value: str, width: int, hidden: bool = False
 ) -> dbc.Col:
     """A column ``width`` wide (hidden: not shown) holding the radio group
-    ``control_id`` (``charts.radio.radio_group``) named by ``legend``."""
+    ``control_id`` (``charts.cards.radio.radio_group``) named by ``legend``."""
     return dbc.Col(
         radio_group(
             control_id,

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 import dash_bootstrap_components as dbc
 from dash import get_relative_path, html
 
-from charts.card import alert
+from charts.cards.chart import alert
 from dashboards._frame import query_language
 from meetings import store
 from meetings.db import APP_DB_ERRORS

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from dash import dcc, get_relative_path, html
 
-from charts.radio import radio_group
+from charts.cards.radio import radio_group
 from dashboards import _records as records
 from dashboards._meetings import no_personal_data
 from meetings.store import MAX_TEXT, NEED_STATUSES

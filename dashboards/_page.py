@@ -21,9 +21,9 @@ from dash import dcc, get_relative_path, html, no_update
 
 from charts.address import Address
 from charts.areas import AREA_BY_SLUG, INVESTMENT_AREAS, OVERVIEW
-from charts.card import alert, chart_card
+from charts.cards.chart import alert, chart_card
+from charts.cards.kpi import address_link, kpi_card
 from charts.catalog import CHARTS
-from charts.kpi import address_link, kpi_card
 from dashboards._export import export_panel
 from dashboards._filters import filter_bar
 from dashboards._frame import joined_title

@@ -16,7 +16,7 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from charts.radio import radio_group
+from charts.cards.radio import radio_group
 from dashboards._meetings import field, no_personal_data
 from meetings.store import MAX_TEXT, MAX_TITLE
 from translations import format_date, format_time, t

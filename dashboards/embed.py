@@ -12,7 +12,7 @@ from dash import get_relative_path, html, no_update, register_page
 
 from charts.address import Address
 from charts.areas import AREA_BY_SLUG
-from charts.card import alert, chart_card
+from charts.cards.chart import alert, chart_card
 from charts.catalog import CHARTS
 from dashboards._frame import BARE, framed, localised_title
 from dashboards._page import already_shown, notices_block, page_address, page_state

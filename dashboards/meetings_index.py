@@ -7,7 +7,7 @@ from datetime import date
 
 from dash import dcc, get_relative_path, html, register_page
 
-from charts.card import alert
+from charts.cards.chart import alert
 from dashboards._frame import MEETINGS, framed, joined_title
 from dashboards._meetings import (
     BASE_PATH,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dash import dcc, get_relative_path, html, register_page
 
-from charts.card import alert, chart_card
+from charts.cards.chart import alert, chart_card
 from dashboards import _records as records
 from dashboards._frame import MEETINGS, framed, localised_title
 from dashboards._page import notices_block

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dash import dcc, get_relative_path, html, register_page
 
-from charts.card import alert
+from charts.cards.chart import alert
 from dashboards import _records as records
 from dashboards._frame import MEETINGS, framed, joined_title
 from dashboards._needs import NEED_IDS, backlog_entry

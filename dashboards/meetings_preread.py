@@ -18,7 +18,7 @@ from typing import Any
 
 from dash import dcc, html, register_page
 
-from charts.card import alert
+from charts.cards.chart import alert
 from dashboards._frame import MEETINGS, framed, localised_title, query_language
 from meetings import store
 from meetings.components import error_alert, example_notice

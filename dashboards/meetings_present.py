@@ -29,7 +29,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html, no_update, register_page
 
 from charts.address import Address
-from charts.card import alert
+from charts.cards.chart import alert
 from dashboards._frame import BARE, framed, localised_title, query_language
 from dashboards._page import already_shown, page_state
 from identity import current_author

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from dash import html
 
-from charts.card import alert
+from charts.cards.chart import alert
 from identity import current_author
 from meetings.messages import error_text, read_only_text
 from meetings.store import Conflict

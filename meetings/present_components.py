@@ -10,7 +10,7 @@ from typing import Any
 
 from dash import dcc, get_relative_path, html
 
-from charts.card import alert, chart_error, graph_config, stale_notice
+from charts.cards.chart import alert, chart_error, graph_config, stale_notice
 from charts.payload import no_data_text
 from meetings import store
 from meetings.items import item_title
@@ -75,7 +75,7 @@ def item_figure(
     """The item's chart as its meeting on ``meeting_date`` shows it
     (``meetings.snapshots.meeting_view``: the card's cached payload, or what the
     meeting kept once the data have changed):
-    a ``<figure>`` with a static ``dcc.Graph`` (id ``graph_id``, ``charts.card.
+    a ``<figure>`` with a static ``dcc.Graph`` (id ``graph_id``, ``charts.cards.chart.
     graph_config``), the summary sentence as its ``<figcaption>`` and the "data as of"
     line under it; ``projector``
     (font size, maximum height in px) enlarges the figure (``projector_figure``). An alert instead

@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from charts.annotations import add_events
+from charts.figures.annotations import add_events
 from charts.payload import (
     chart_data,
     chart_events,

@@ -16,7 +16,7 @@ import pytest
 from dash.testing.wait import until
 
 from app import app
-from charts.figures import FigureOptions, base_layout
+from charts.figures.time_series import FigureOptions, base_layout
 from exports import images
 from tests.servers import WAIT
 
@@ -205,7 +205,7 @@ FILTERS_LINE = (
 )
 DATA_LINES = ["Tiedot 30.4.2024 asti.", "Synteettinen demoaineisto."]
 # chart id -> (title, caption lines) of the real cards; their legends are whatever
-# charts/figures.py gives them (the stress case below has a legend of 12 entries).
+# charts/figures/time_series.py gives them (the stress case below has a legend of 12 entries).
 CARDS = {
     "hoitotakuu-7vrk": (
         "Kiireettömät käynnit 7 vuorokauden kuluessa hoidon tarpeen arvioinnista",

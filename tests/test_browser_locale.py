@@ -1,6 +1,6 @@
 """Plotly's own texts in the page's language, in headless Chromium: the toolbar's
 button titles come from plotly.js's locale (assets/05-plotly-locale-*.js, chosen by
-``charts.card.graph_config``), not plotly's English defaults.
+``charts.cards.chart.graph_config``), not plotly's English defaults.
 
 The expected titles are written here by hand from the vendored locale files
 (plotly.js 4.1.1): "Zoom in" is "Zoomaa sisään" in fi and "Zooma in" in sv, "Reset

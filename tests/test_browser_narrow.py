@@ -21,10 +21,10 @@ import pytest
 from dash.testing.wait import until
 
 from app import app
-from charts.annotations import add_events
-from charts.card import graph_config
-from charts.figures import FigureOptions, deadline_share_figure, time_series_figure
-from charts.small_multiples import small_multiples_figure
+from charts.cards.chart import graph_config
+from charts.figures.annotations import add_events
+from charts.figures.small_multiples import small_multiples_figure
+from charts.figures.time_series import FigureOptions, deadline_share_figure, time_series_figure
 from tests.servers import ROOT, WAIT
 
 pytestmark = pytest.mark.browser

@@ -1,6 +1,6 @@
 """A card's "show as table" in headless Chromium: built when opened, by keyboard too.
 
-The table is not part of the card's first answer (``charts.card.chart_body``); opening
+The table is not part of the card's first answer (``charts.cards.chart.chart_body``); opening
 its ``<details>`` asks for it (``callbacks.chart_cards.chart_card_table``). It must
 still be there for keyboard and screen-reader users (WCAG 2.1 AA): the disclosure is in
 the tab order, opens with Enter, and the table has its caption and row and column

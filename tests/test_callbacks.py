@@ -9,7 +9,7 @@ import numpy as np
 from dash import no_update
 
 from callbacks.chart_cards import chart_card_body, chart_card_table
-from charts.card import TABLE_BUILT
+from charts.cards.chart import TABLE_BUILT
 from queries.cache import cache
 from queries.engine import dispose_engines
 from settings import configure, get_settings

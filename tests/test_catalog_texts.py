@@ -136,7 +136,7 @@ def test_tx004_definition_says_how_small_numbers_are_protected():
     """The card's definition (fetched when its disclosure opens: ``definition_body``)
     says how small numbers are protected, with the minimum in force, or that the
     chart's numbers are exact."""
-    from charts.card import definition_body
+    from charts.cards.chart import definition_body
 
     def texts(component) -> list[str]:
         children = getattr(component, "children", None)

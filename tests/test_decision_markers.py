@@ -28,7 +28,7 @@ from pptx import Presentation
 
 from callbacks.chart_cards import chart_card_body
 from charts import payload as payload_module
-from charts.annotations import EVENT_COLOUR, add_events, x_range
+from charts.cards.phase_picker import decision_splits, phase_picker
 from charts.catalog import CHARTS
 from charts.chart_views import available_views
 from charts.decisions import (
@@ -38,8 +38,8 @@ from charts.decisions import (
     decisions_sentence,
     markers_in_view,
 )
+from charts.figures.annotations import EVENT_COLOUR, add_events, x_range
 from charts.payload import _payload, chart_payload, effective_filters
-from charts.phase_picker import decision_splits, phase_picker
 from dashboards import embed
 from exports.pptx import build_deck
 from meetings import db as app_db_module
@@ -148,7 +148,7 @@ def test_dm01_decision_drawn_at_its_date_with_its_short_title_only(
     (event_label,) = [a for a in figure["layout"]["annotations"] if a["text"] == "Uusi ajanvaraus"]
     assert event_label["yanchor"] == "top"
     assert DECISION_COLOUR != EVENT_COLOUR
-    # Every width class places the decision's label (charts.fit): the event's label is
+    # Every width class places the decision's label (charts.figures.fit): the event's label is
     # annotation 0, the decision's annotation 1.
     classes = figure["layout"]["meta"]["tkFit"]
     assert all("annotations[1].yshift" in entry["layout"] for entry in classes)
@@ -436,7 +436,7 @@ def test_dm07_markers_in_view_and_the_sentence():
 
 
 def test_dm11_marker_colour_is_readable_and_not_a_series_colour():
-    from charts.figures import SERIES_COLOURS, STACK_COLOURS
+    from charts.figures.time_series import SERIES_COLOURS, STACK_COLOURS
 
     # #A36100: linear channels 0.3662, 0.1195, 0 -> luminance 0.2126 * 0.3662 + 0.7152 *
     # 0.1195 = 0.1633; contrast on white 1.05 / 0.2133 = 4.92, above 4.5 (small text).

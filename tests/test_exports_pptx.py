@@ -41,7 +41,7 @@ FILTERS, _ = Filters.from_query({"from": "2024-01", "to": "2024-02"})
 # The overview's headline charts in the page's order (its export panel's charts).
 OVERVIEW_CHARTS = [c for area in INVESTMENT_AREAS for c in overview.KPI_IDS.get(area.slug, ())]
 PAGE_CHARTS = list(hoitoonpaasy.CHART_IDS)  # the first is hoitotakuu-7vrk
-PNG_BLUE = (0x00, 0x72, 0xB2)  # the headline series colour (charts/figures.py)
+PNG_BLUE = (0x00, 0x72, 0xB2)  # the headline series colour (charts/figures/time_series.py)
 
 
 def _slide_texts(slide) -> list[str]:

@@ -7,7 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from charts.figures import FigureOptions, _month_step, period_targets, time_series_figure
+from charts.figures.time_series import (
+    FigureOptions,
+    _month_step,
+    period_targets,
+    time_series_figure,
+)
 from charts.summary import format_change, format_value, period_label, summarise
 from tests.figure_checks import drawn_periods, targets_inside
 
@@ -186,7 +191,7 @@ def test_f012_summary_target_not_met_and_suppressed_latest():
 
 
 def test_f020_series_colours_have_3_to_1_contrast_on_white():
-    from charts.figures import SERIES_COLOURS, TARGET_COLOUR
+    from charts.figures.time_series import SERIES_COLOURS, TARGET_COLOUR
 
     def luminance(colour: str) -> float:
         channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
@@ -273,7 +278,7 @@ def test_f031_a_target_set_inside_a_period_is_not_that_periods_target():
 
 
 def test_f032_hidden_note_says_in_text_what_the_figure_marks():
-    from charts.figures import hidden_note
+    from charts.figures.time_series import hidden_note
 
     frame = pd.concat(
         [
@@ -354,7 +359,7 @@ def _bars(fig):
 
 def test_f040_a_lone_period_is_drawn_as_wide_as_its_period_in_every_kind():
     from charts.entries.ennaltaehkaisy import breakdown_figure, yearly_panels_figure
-    from charts.figures import deadline_share_figure, stacked_total_figure
+    from charts.figures.time_series import deadline_share_figure, stacked_total_figure
 
     no_targets = _targets([]).iloc[0:0]
     year = _frame([10.0]).assign(period=TS("2024-01-01"))
@@ -397,7 +402,7 @@ def test_f040_a_lone_period_is_drawn_as_wide_as_its_period_in_every_kind():
 
 
 def test_f041_lone_point_of_a_unit_panel_is_drawn():
-    from charts.small_multiples import small_multiples_figure
+    from charts.figures.small_multiples import small_multiples_figure
 
     panel = _frame([10.0]).assign(period=TS("2024-01-01"))
     fig = small_multiples_figure({"Alfa": panel}, "s", _options(grain="year"))
@@ -408,8 +413,8 @@ def test_f041_lone_point_of_a_unit_panel_is_drawn():
 
 
 def test_f042_units_view_marks_and_names_hidden_points():
-    from charts.figures import hidden_note
-    from charts.small_multiples import small_multiples_figure
+    from charts.figures.small_multiples import small_multiples_figure
+    from charts.figures.time_series import hidden_note
 
     panels = {
         "Alfa": _frame([50.0, 60.0]),

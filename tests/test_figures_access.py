@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.figures import (
+from charts.figures.time_series import (
     HIDDEN_META,
     HIDDEN_RANK,
     MODEBAR_ROOM,

@@ -10,7 +10,7 @@ import pytest
 
 from charts.catalog import CHARTS
 from charts.chart_views import available_views
-from charts.figures import HIDDEN_META, MODEBAR_ROOM
+from charts.figures.time_series import HIDDEN_META, MODEBAR_ROOM
 from charts.payload import chart_data, chart_payload, series_labels
 from queries.filters import GRAINS, Filters
 from tests.figure_checks import drawn_periods, plots_sharing_an_area, targets_inside

@@ -1,5 +1,5 @@
 """Panels folded away in the address (``fold=``, charts.address.FOLDABLE), the radio
-groups' shared name (charts.radio) and the fold buttons of the filter bar and the
+groups' shared name (charts.cards.radio) and the fold buttons of the filter bar and the
 PowerPoint panel (dashboards._fold). Expected values are written out by hand."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from urllib.parse import parse_qs
 
 from callbacks.address import controls_address
 from charts.address import Address
-from charts.card import chart_card
+from charts.cards.chart import chart_card
+from charts.cards.radio import group_name, radio_group
 from charts.catalog import CHARTS
-from charts.radio import group_name, radio_group
 from dashboards._export import export_panel
 from dashboards._filters import filter_bar
 from tests.test_address import _walk

@@ -27,7 +27,7 @@ import queries.engine as engine_module
 from app import app as dash_app
 from callbacks.chart_cards import chart_card_body
 from callbacks.kpi_cards import kpi_card_body
-from charts.card import SHOWS_ERROR
+from charts.cards.chart import SHOWS_ERROR
 from queries import last_good
 from queries.cache import cache, init_cache
 from queries.data_version import forget_data_version

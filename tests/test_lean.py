@@ -1,4 +1,4 @@
-"""Figures as sent to the browser (charts.lean): fewer bytes, the same drawing."""
+"""Figures as sent to the browser (charts.figures.lean): fewer bytes, the same drawing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.lean import day_strings, lean_figure
+from charts.figures.lean import day_strings, lean_figure
 
 
 def test_n001_the_template_keeps_the_styles_of_the_figures_trace_types_only():

@@ -33,7 +33,7 @@ The drill, in one test because each step stands on the one before:
    job) and no Traceback.
 
 What it exercises: the last good copies (``queries.last_good``), the cards' retry
-interval (``charts.card.retrying``, every ``RETRY_SECONDS`` here), the circuit breaker
+interval (``charts.cards.chart.retrying``, every ``RETRY_SECONDS`` here), the circuit breaker
 (``queries.engine.Breaker``) and the data version kept in the shared cache — see
 docs/operations.md. tests/test_last_good.py checks the same behaviour piece by piece.
 """
@@ -65,12 +65,12 @@ pytestmark = [pytest.mark.postgres, pytest.mark.browser]
 
 # --- What the cards show ----------------------------------------------------------------
 # The stale notice of a card serving its last good result ("tiedot haettu klo …"):
-# charts.card.stale_notice on chart cards, the KPI card's own line (callbacks.kpi_cards).
+# charts.cards.chart.stale_notice on chart cards, the KPI card's own line (callbacks.kpi_cards).
 STALE_NOTICE_SELECTOR = ".stale-notice"
-# charts.card.chart_error: the database notice of a card with no last good result.
+# charts.cards.chart.chart_error: the database notice of a card with no last good result.
 ERROR_SELECTOR = ".db-error"
 CHART_CARD, CHART_DRAWN = ".chart-card", ".js-plotly-plot .main-svg"  # dcc.Graph drawn
-KPI_CARD, KPI_DRAWN = ".kpi-card", ".kpi-status"  # charts.kpi.kpi_body
+KPI_CARD, KPI_DRAWN = ".kpi-card", ".kpi-status"  # charts.cards.kpi.kpi_body
 
 # --- The pages --------------------------------------------------------------------------
 # (address, card selector, selector of a card's drawn data, expected number of cards).

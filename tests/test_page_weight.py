@@ -3,7 +3,7 @@
 Dash's renderer does work for every byte and component a callback answers with, and
 the browser parses all of it, so each card's answer on the pages' first load is kept
 under ``LIMIT``: the figure with only the template parts it uses, dates without a time
-of day (``charts.lean``), and no table until it is opened (``charts.card``); the
+of day (``charts.figures.lean``), and no table until it is opened (``charts.cards.chart``); the
 page's layout offers only the chosen months until the data's months come
 (``dashboards._filters``). A
 response's size depends on how many periods and series a chart draws, not on the

@@ -245,7 +245,7 @@ def test_t014_vendored_plotly_locales_match_the_served_plotly():
 
 
 def test_t015_graph_config_carries_the_page_language():
-    from charts.card import graph_config
+    from charts.cards.chart import graph_config
 
     assert graph_config("fi")["locale"] == "fi"
     assert graph_config("sv")["locale"] == "sv"

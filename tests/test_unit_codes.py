@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from callbacks.chart_cards import chart_card_body
 from callbacks.kpi_cards import kpi_card_body
 from charts.areas import INVESTMENT_AREAS
-from charts.card import SHOWS_ERROR, chart_error, retrying
+from charts.cards.chart import SHOWS_ERROR, chart_error, retrying
 from queries.engine import get_engine
 from tests.conftest import use_reporting_db
 from translations import t
@@ -136,6 +136,6 @@ def test_u004_without_the_unit_list_pages_render_and_data_waits(client, tmp_path
         "yhteyttä. Yritä hetken kuluttua uudelleen."
     }
     body = chart_card_body(_request("hoitotakuu-7vrk", unit=["XYZ"]), "series")
-    # The database notice, and the card asks again by itself (charts.card.retrying).
+    # The database notice, and the card asks again by itself (charts.cards.chart.retrying).
     assert str(body) == str(chart_error("fi") + retrying("chart", "hoitotakuu-7vrk", SHOWS_ERROR))
     assert t("kpi.unavailable") in str(kpi_card_body(_request("hoitotakuu-7vrk", unit=["XYZ"])))

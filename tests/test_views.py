@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.annotations import add_events, events_in_view
-from charts.figures import FigureOptions
-from charts.small_multiples import small_multiples_figure
+from charts.figures.annotations import add_events, events_in_view
+from charts.figures.small_multiples import small_multiples_figure
+from charts.figures.time_series import FigureOptions
 
 TS = pd.Timestamp
 

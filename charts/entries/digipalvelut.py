@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.catalog import ChartSpec, register
-from charts.figures import FigureOptions, time_series_figure
+from charts.figures.time_series import FigureOptions, time_series_figure
 from queries.digital import electronic_booking_share, remote_share
 from queries.filters import Filters
 from queries.indicator_values import reported_count, reported_share

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.catalog import ChartSpec, register
-from charts.figures import (
+from charts.figures.time_series import (
     SERIES_COLOURS,
     TOTAL_COLOUR,
     FigureOptions,

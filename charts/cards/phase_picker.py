@@ -20,7 +20,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from charts.card import card_id
+from charts.cards.chart import card_id
 from charts.catalog import ChartSpec
 from charts.payload import chart_data, effective_filters
 from charts.summary import period_label

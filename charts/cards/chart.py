@@ -16,10 +16,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, get_relative_path, html
 
 from charts.address import Address, page_language
+from charts.cards.radio import radio_group
 from charts.catalog import CHARTS, ChartSpec
 from charts.chart_views import available_views
 from charts.payload import no_data_text
-from charts.radio import radio_group
 from queries.filters import Filters
 from settings import get_settings
 from translations import (

@@ -11,7 +11,7 @@ from dash import dcc, get_relative_path, html
 
 from charts.address import Address
 from charts.areas import AREA_BY_SLUG
-from charts.card import LOADING_DELAY_MS, LOADING_KEEPS_CONTENT, card_id, request_store
+from charts.cards.chart import LOADING_DELAY_MS, LOADING_KEEPS_CONTENT, card_id, request_store
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import chart_data, effective_filters
 from charts.summary import (

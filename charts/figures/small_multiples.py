@@ -1,7 +1,7 @@
 """Compare units: one small chart per unit with shared axes ("small multiples").
 
 The grid has as many columns as fit the chart's width: the figure carries one layout
-per width class (``charts.fit``), 3 columns on a wide card, 2 on a medium one, 1 on
+per width class (``charts.figures.fit``), 3 columns on a wide card, 2 on a medium one, 1 on
 a phone or a narrow embed, and the browser applies the one for its width
 (assets/45-fit-width.js). Each panel keeps its title, its tick labels and a gap to
 its neighbours in every class, so nothing overlaps at any width.
@@ -14,7 +14,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.figures import (
+from charts.figures.fit import TEXT_WIDTH, set_width_layouts, wrap_text
+from charts.figures.time_series import (
     MARGIN,
     SERIES_COLOURS,
     FigureOptions,
@@ -24,7 +25,6 @@ from charts.figures import (
     value_format,
     x_hover,
 )
-from charts.fit import TEXT_WIDTH, set_width_layouts, wrap_text
 from translations import t
 
 COLUMNS = 3  # at most, on a wide card

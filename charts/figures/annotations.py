@@ -7,7 +7,7 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.fit import set_width_layouts, text_width, wrap_text
+from charts.figures.fit import set_width_layouts, text_width, wrap_text
 
 EVENT_COLOUR = "#5A5A5A"
 LABEL_SIZE = 11  # px
@@ -16,7 +16,7 @@ PAD = 8  # px added to a label's estimated width (padding, rounding of positions
 GAP = 2  # px kept free between two labels
 MAX_LINES = 3  # a label wraps to at most this many lines
 # Least figure widths (px) of the width classes the labels are laid out for
-# (``charts.fit``): phones and narrow embeds, then wider cards.
+# (``charts.figures.fit``): phones and narrow embeds, then wider cards.
 WIDTH_CLASSES = (320, 420, 560, 760, 1000)
 
 
@@ -38,7 +38,7 @@ def add_events(fig: go.Figure, events: pd.DataFrame, label_column: str) -> go.Fi
     """Mark each event with a dotted vertical line and its label at the top of the plot.
 
     The labels never overlap each other or leave the plot, at any width: for each
-    width class (``WIDTH_CLASSES``, ``charts.fit``) ``layout_labels`` puts each label
+    width class (``WIDTH_CLASSES``, ``charts.figures.fit``) ``layout_labels`` puts each label
     to the right of its line (to the left where the plot ends first), wraps it when
     neither side has room, and moves it down below the labels it would overlap. The
     browser applies the class of its width. The full labels are listed under the
@@ -93,7 +93,7 @@ def label_layouts(
     *,
     from_bottom: float | None = None,
 ) -> list[tuple[int, dict]]:
-    """The width classes (``charts.fit.set_width_layouts``: ``(least width, relayout
+    """The width classes (``charts.figures.fit.set_width_layouts``: ``(least width, relayout
     dict)``, the first from 0 px) of the labels that are the figure's annotations
     ``first``, ``first + 1``, ... : each one's ``xanchor``, ``yshift`` and wrapped
     ``text`` from ``layout_labels`` on a plot ``least - margins`` px wide. Labels hang

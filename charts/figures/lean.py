@@ -3,7 +3,7 @@
 Two things made up most of a card's callback response without adding to what is drawn:
 
 - A figure built with ``go.Figure`` carries its whole template (``simple_white``,
-  ``charts.figures``): layout defaults, and default styles for every trace type plotly
+  ``charts.figures.time_series``): layout defaults, and default styles for every trace type plotly
   knows, about 8.6 KB of JSON. Plotly.js reads a template's ``data`` entry only for
   the trace types the figure has, so the entries of the other types can go.
 - Period starts as x values are datetimes, which JSON spells
