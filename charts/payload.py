@@ -21,6 +21,7 @@ from charts.decisions import add_decisions, card_items, decisions_sentence, mark
 from charts.figures.annotations import add_events, events_in_view
 from charts.figures.lean import lean_figure
 from charts.figures.small_multiples import small_multiples_figure
+from charts.figures.spc import spc_figure
 from charts.figures.time_series import FigureOptions, hidden_note
 from charts.filter_text import describe_filters
 from charts.spc import (
@@ -29,7 +30,6 @@ from charts.spc import (
     on_period_grid,
     phase_boundaries,
     phase_numbers,
-    spc_figure,
     xmr,
 )
 from charts.spc_text import rule_notes, spc_summary, spc_table

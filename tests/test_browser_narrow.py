@@ -23,8 +23,9 @@ from dash.testing.wait import until
 from app import app
 from charts.cards.chart import graph_config
 from charts.figures.annotations import add_events
+from charts.figures.deadlines import deadline_share_figure
 from charts.figures.small_multiples import small_multiples_figure
-from charts.figures.time_series import FigureOptions, deadline_share_figure, time_series_figure
+from charts.figures.time_series import FigureOptions, time_series_figure
 from tests.servers import ROOT, WAIT
 
 pytestmark = pytest.mark.browser

@@ -436,7 +436,8 @@ def test_dm07_markers_in_view_and_the_sentence():
 
 
 def test_dm11_marker_colour_is_readable_and_not_a_series_colour():
-    from charts.figures.time_series import SERIES_COLOURS, STACK_COLOURS
+    from charts.figures.stacked import STACK_COLOURS
+    from charts.figures.time_series import SERIES_COLOURS
 
     # #A36100: linear channels 0.3662, 0.1195, 0 -> luminance 0.2126 * 0.3662 + 0.7152 *
     # 0.1195 = 0.1633; contrast on white 1.05 / 0.2133 = 4.92, above 4.5 (small text).

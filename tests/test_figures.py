@@ -309,7 +309,7 @@ def test_f032_hidden_note_says_in_text_what_the_figure_marks():
 
 
 def test_f033_groups_and_participants_in_aligned_panels_not_on_two_axes():
-    from charts.entries.ennaltaehkaisy import yearly_panels_figure
+    from charts.figures.yearly import yearly_panels_figure
     from tests.figure_checks import plots_sharing_an_area
 
     years = pd.to_datetime(["2023-01-01", "2024-01-01"])
@@ -358,8 +358,9 @@ def _bars(fig):
 
 
 def test_f040_a_lone_period_is_drawn_as_wide_as_its_period_in_every_kind():
-    from charts.entries.ennaltaehkaisy import breakdown_figure, yearly_panels_figure
-    from charts.figures.time_series import deadline_share_figure, stacked_total_figure
+    from charts.figures.deadlines import deadline_share_figure
+    from charts.figures.stacked import breakdown_figure, stacked_total_figure
+    from charts.figures.yearly import yearly_panels_figure
 
     no_targets = _targets([]).iloc[0:0]
     year = _frame([10.0]).assign(period=TS("2024-01-01"))

@@ -6,16 +6,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from charts.figures.deadlines import deadline_line_label, deadline_segments, deadline_share_figure
+from charts.figures.stacked import STACK_COLOURS, stacked_total_figure
 from charts.figures.time_series import (
     HIDDEN_META,
     HIDDEN_RANK,
     MODEBAR_ROOM,
-    STACK_COLOURS,
     FigureOptions,
-    deadline_line_label,
-    deadline_segments,
-    deadline_share_figure,
-    stacked_total_figure,
     time_series_figure,
 )
 

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
-import plotly.graph_objects as go
 
 from charts.catalog import ChartSpec, register
-from charts.figures.time_series import FigureOptions, time_series_figure
+from charts.figures.yearly import yearly_figure
 from queries.digital import electronic_booking_share, remote_share
 from queries.filters import Filters
 from queries.indicator_values import reported_count, reported_share
 from queries.reference import county_code
-
-
-def yearly_figure(frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOptions) -> go.Figure:
-    """The standard chart of a yearly indicator, its x axis drawn by year whatever the
-    grain (at a finer grain each yearly figure is one point at the start of its year)."""
-    return time_series_figure(frame, targets, replace(options, grain="year"))
 
 
 def _electronic_forms(filters: Filters) -> pd.DataFrame:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import partial
 
 from charts.catalog import ChartSpec, register
-from charts.figures.time_series import deadline_share_figure, stacked_total_figure
+from charts.figures.deadlines import deadline_share_figure
+from charts.figures.stacked import stacked_total_figure
 from queries.access import (
     BUCKET_KEYS,
     PRIMARY_CARE_DEADLINE,

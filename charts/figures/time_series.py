@@ -1,4 +1,6 @@
-"""Figure builders: pure functions from tidy frames to plotly figures.
+"""The time-series figure (``time_series_figure``, every chart's default) and what all
+figure builders share: ``FigureOptions``, the base layout, period geometry, targets and
+the marks of hidden (suppressed) values.
 
 No database, no Dash: a builder gets the tidy chart frame (``queries.results``), the
 target rows (``queries.reference.targets_for``) and display options, and returns a
@@ -13,8 +15,15 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from charts.summary import (
+    describe_targets,
+    is_legal_requirement,
+    period_label,
+    target_changes,
+    target_in_force,
+)
 from queries.filters import MONTHS_PER_GRAIN
-from translations import format_date, plotly_separators, t
+from translations import plotly_separators, t
 
 # Okabe-Ito colours (green and yellow darkened, purple for sky blue): distinguishable
 # with the common colour-vision deficiencies, and each has at least 3:1 contrast
@@ -219,8 +228,6 @@ def period_targets(
     programme target or the law's requirement — by ``charts.summary.target_in_force``:
     the rule the summary sentence uses, so the picture and the sentence never
     disagree. In period order."""
-    from charts.summary import target_in_force  # summary formats; no import cycle
-
     found = []
     for period in sorted({pd.Timestamp(period) for period in periods}):
         row = target_in_force(targets, period, grain)
@@ -232,8 +239,6 @@ def period_targets(
 def target_label(row: pd.Series, options: FigureOptions) -> str:
     """The legend name of a target row: "Tavoite" for a programme target, the law's
     requirement named as such (it is not a programme target)."""
-    from charts.summary import is_legal_requirement
-
     return (
         t("chart.requirement", options.lang)
         if is_legal_requirement(row)
@@ -298,8 +303,6 @@ def add_target_changes(
     some of its days, in the middle of the period, named in the legend ("Tavoite ei
     sama koko jakson ajan (ei arvioida)"); the hover gives the values with their
     dates. Nothing is added when every period has one target or none."""
-    from charts.summary import describe_targets, is_legal_requirement, target_changes
-
     xs, ys, texts, legal = [], [], [], False
     for period in sorted({pd.Timestamp(period) for period in periods}):
         rows = target_changes(targets, period, options.grain)
@@ -488,8 +491,6 @@ def hidden_note(fig: go.Figure | dict, grain: str, lang: str) -> str:
     salattuja arvoja (..): 8–14 vrk 1/2024, 3/2024; 15–90 vrk 1/2024."."""
     data = fig["data"] if isinstance(fig, dict) else fig.data
     marks = [trace for trace in data if _get(trace, "meta") == HIDDEN_META]
-    from charts.summary import period_label  # summary formats; no import cycle
-
     order = [_get(trace, "name") for trace in data if _get(trace, "meta") != HIDDEN_META]
     periods: dict[str, set[pd.Timestamp]] = {}
     for trace in marks:
@@ -550,232 +551,3 @@ def add_lower_panel(fig: go.Figure, panel_height: int, gap: int) -> None:
         xaxis={"showticklabels": False},
         xaxis2={**ticks, "anchor": "y2", "matches": "x"},
     )
-
-
-# --- Legal deadlines in a strip under the share (hoitotakuu-lakisaateinen) ----------
-
-_ALL_AGES = (0, 150)
-STRIP_ROW = 24  # px per row of the deadline strip
-STRIP_GAP = 30  # px between the plot and the strip: room for the strip's title
-STRIP_FILL = "#e8e8e8"
-
-
-def deadline_line_label(age_min: int, age_max: int, lang: str) -> str:
-    """Name of one age group's deadline: "Lakisääteinen määräaika" for every age, else
-    with the ages, e.g. "..., alle 23 v." or "..., vähintään 23 v."."""
-    base = t("chart.deadline", lang)
-    ages = age_group_label(age_min, age_max, lang)
-    return f"{base}, {ages}" if ages else base
-
-
-def age_group_label(age_min: int, age_max: int, lang: str) -> str:
-    """The ages of a group as text ("alle 23 v.", "vähintään 23 v.", "18–64 v."), or
-    "" for every age."""
-    if age_min <= _ALL_AGES[0] and age_max >= _ALL_AGES[1]:
-        return ""
-    if age_min <= _ALL_AGES[0]:
-        return t("chart.deadline_under_age", lang, age=age_max + 1)
-    if age_max >= _ALL_AGES[1]:
-        return t("chart.deadline_from_age", lang, age=age_min)
-    return t("chart.deadline_ages", lang, first=age_min, last=age_max)
-
-
-def deadline_segments(
-    deadlines: pd.DataFrame, x_start: pd.Timestamp, x_end: pd.Timestamp
-) -> pd.DataFrame:
-    """The deadline history inside ``[x_start, x_end)``, one row per stretch of time
-    an age group had one deadline.
-
-    ``deadlines`` are ``legal_deadline`` rows (``queries.reference.targets_for``).
-    Each row is clipped to the range (open-ended rows run to ``x_end``); consecutive
-    rows of an age group with the same value are one stretch (e.g. 14 days before and
-    after the cancelled 7-day reform), their sources joined. Columns: ``start``,
-    ``end`` (exclusive), ``age_min``, ``age_max``, ``value`` (days), ``source``.
-    """
-    stretches: list[dict] = []
-    for row in deadlines.sort_values(["age_min", "age_max", "valid_from"]).itertuples():
-        start = max(pd.Timestamp(row.valid_from), x_start)
-        end = (
-            x_end
-            if pd.isna(row.valid_to)
-            else min(pd.Timestamp(row.valid_to) + pd.Timedelta(days=1), x_end)
-        )
-        if start >= end:
-            continue
-        group = (int(row.age_min), int(row.age_max))
-        last = stretches[-1] if stretches else None
-        if (
-            last is not None
-            and (last["age_min"], last["age_max"]) == group
-            and last["value"] == row.value
-            and last["end"] == start
-        ):
-            last["end"] = end
-            last["source"] += "; " + row.source
-            continue
-        stretches.append(
-            {
-                "start": start,
-                "end": end,
-                "age_min": group[0],
-                "age_max": group[1],
-                "value": float(row.value),
-                "source": row.source,
-            }
-        )
-    columns = ["start", "end", "age_min", "age_max", "value", "source"]
-    return pd.DataFrame(stretches, columns=columns).sort_values(["start", "age_min"])
-
-
-def deadline_share_figure(
-    frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOptions
-) -> go.Figure:
-    """A share chart (``time_series_figure``) with the legal-deadline history in a
-    strip under it, on the same time axis.
-
-    The deadlines are days, the share is percent: they never share one plotting area
-    on two value axes (read together, "90 vrk" then "14 vrk" looks like the share's
-    target falling). The strip (``add_lower_panel``) has no value axis: one labelled
-    bar per stretch of time a deadline held (``deadline_segments``), at its true dates,
-    so a quarter that spans a change shows both. A deadline for every age fills the
-    strip's height; deadlines by age group split it into rows ("alle 23 v.: 14 vrk").
-    The hover gives the dates and cites the source. Programme targets, if any, are
-    drawn by ``time_series_figure`` as usual.
-    """
-    fig = time_series_figure(frame, targets, options)
-    deadlines = targets[targets["kind"] == "legal_deadline"] if not targets.empty else targets
-    if frame.empty or deadlines.empty:
-        return fig
-    periods = pd.to_datetime(frame["period"])
-    x_start = periods.min()
-    x_end = next_period(periods.max(), options.grain)
-    stretches = deadline_segments(deadlines, x_start, x_end)
-    if stretches.empty:
-        return fig
-    groups = sorted(
-        {(a, b) for a, b in zip(stretches["age_min"], stretches["age_max"], strict=True)}
-        - {_ALL_AGES}
-    )
-    rows = max(1, len(groups))
-    ys, widths, texts, hovers = [], [], [], []
-    days = unit_suffix("days", options.lang)
-    for stretch in stretches.itertuples():
-        group = (stretch.age_min, stretch.age_max)
-        value = f"{stretch.value:.0f}{days}"
-        ages = age_group_label(*group, options.lang)
-        if group == _ALL_AGES:
-            ys.append(0.5)
-            widths.append(1.0)
-        else:
-            # Rows top-down in age order: the first group on top.
-            ys.append(1 - (groups.index(group) + 0.5) / rows)
-            widths.append(1 / rows)
-        texts.append(f"{ages}: {value}" if ages else value)
-        last_day = stretch.end - pd.Timedelta(days=1)
-        hovers.append(
-            f"{format_date(stretch.start, options.lang)}–{format_date(last_day, options.lang)}"
-            f": {texts[-1]}<br>{stretch.source}"
-        )
-    add_lower_panel(fig, STRIP_ROW * rows, STRIP_GAP)
-    fig.add_trace(
-        go.Bar(
-            orientation="h",
-            base=list(stretches["start"]),
-            # A bar's length on a date axis is its duration in milliseconds.
-            x=[
-                (end - start).total_seconds() * 1000
-                for start, end in zip(stretches["start"], stretches["end"], strict=True)
-            ],
-            y=ys,
-            width=widths,
-            text=texts,
-            textposition="inside",
-            insidetextanchor="middle",
-            textfont={"color": "#1a1a1a", "size": 12},
-            marker={"color": STRIP_FILL, "line": {"color": "#ffffff", "width": 2}},
-            customdata=hovers,
-            hovertemplate="%{customdata}<extra></extra>",
-            name=t("chart.deadline", options.lang),
-            showlegend=False,
-            xaxis="x2",
-            yaxis="y2",
-        )
-    )
-    fig.update_layout(
-        # A label that does not fit its stretch is left out (the hover still has it),
-        # rather than shrunk to an unreadable size.
-        uniformtext={"mode": "hide", "minsize": 10},
-        yaxis2={"range": [0, 1], "visible": False, "fixedrange": True},
-        # The hover's title over the strip names it: the default would be the end
-        # date of the hovered stretch's bar (its length on the axis).
-        xaxis2={"type": "date", "unifiedhovertitle": {"text": t("chart.deadline", options.lang)}},
-    )
-    fig.add_annotation(
-        text=t("chart.deadline", options.lang),
-        xref="paper",
-        yref="y2 domain",
-        x=0,
-        y=1,
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": 12, "color": "#333333"},
-    )
-    return fig
-
-
-# --- Stacked parts with their total as a line (erikoissairaanhoidon-lahetteet) -------
-
-# Stacks may have more parts than SERIES_COLOURS: two more dark colours (Paul Tol's
-# wine and indigo), both well above 3:1 against white.
-STACK_COLOURS = (*SERIES_COLOURS, "#882255", "#332288")
-TOTAL_COLOUR = "#000000"
-
-
-def stacked_total_figure(
-    frame: pd.DataFrame, targets: pd.DataFrame, options: FigureOptions
-) -> go.Figure:
-    """Stacked bars of the parts with the total drawn as a line over them.
-
-    The first series of ``options.series_labels`` is the total, the others are its
-    parts (stacked in label order). Drawing the total separately keeps it visible when a
-    part is suppressed (its segment is missing and marked hidden, ``add_hidden_marks``).
-    """
-    keys = list(options.series_labels)
-    total_key, parts = keys[0], keys[1:]
-    stacked = FigureOptions(
-        kind="stacked",
-        unit=options.unit,
-        grain=options.grain,
-        series_labels={key: options.series_labels[key] for key in parts},
-        target_label=options.target_label,
-        decimals=options.decimals,
-        lang=options.lang,
-    )
-    fig = time_series_figure(frame, targets, stacked)
-    for index, trace in enumerate(fig.data):
-        if isinstance(trace, go.Bar):
-            trace.marker.color = STACK_COLOURS[index % len(STACK_COLOURS)]
-            trace.marker.line = {"color": "#ffffff", "width": 0.5}
-    total = frame[frame["series"] == total_key]
-    label = options.series_labels[total_key]
-    fig.add_trace(
-        go.Scatter(
-            x=pd.to_datetime(total["period"]),
-            y=total["value"],
-            name=label,
-            mode="lines+markers",
-            line={"color": TOTAL_COLOUR, "width": 2},
-            marker={"size": 5},
-            legendrank=1,
-            **period_position(options.grain),
-            hovertemplate=f"{x_hover(options.grain, options.lang)}: "
-            f"{value_format(options.unit, options.decimals, options.lang)}<extra>{label}</extra>",
-        )
-    )
-    # A hidden total is marked on the axis like any hidden point.
-    add_hidden_marks(fig, total, {total_key: label}, options, stacked=False)
-    # Legend in reading order (total first, then the parts from the bottom of the stack
-    # up), not plotly's reversed order for stacks; more parts need more legend rows.
-    fig.update_layout(legend_traceorder="normal", height=360 + 12 * max(0, len(parts) - 4))
-    return hidden_last(fig)
