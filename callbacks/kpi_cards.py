@@ -9,7 +9,8 @@ from dash import MATCH, Input, Output, State, html
 from callbacks.chart_cards import unless_unchanged
 from callbacks.registry import callback
 from charts.cards.chart import SHOWS_ERROR, card_id, read_request, retrying, selection_refused
-from charts.cards.kpi import kpi_body, kpi_payload
+from charts.cards.kpi import kpi_body
+from charts.kpi_payload import kpi_payload
 from queries import last_good
 from queries.engine import DATABASE_ERRORS
 from queries.units import refused, resolve_selection

@@ -167,3 +167,44 @@ def test_ig003_separate_circles_are_each_reported_once():
     imports into a circle is in none."""
     graph = {"a": {"b"}, "b": {"a"}, "c": {"d"}, "d": {"e"}, "e": {"c"}, "f": {"a"}}
     assert circles(graph) == [["a", "b", "a"], ["c", "d", "e", "c"]]
+
+
+def _layer_breaches(graph: Mapping[str, set[str]]) -> list[str]:
+    """Imports against the layers of ``charts/`` (docs/architecture.md, "Layers"): a
+    figure builder importing the catalog, the payload or a card view, or a chart data
+    module importing a card view; as ``"importer -> imported"``."""
+    banned_for_figures = ("charts.catalog", "charts.payload", "charts.kpi_payload", "charts.cards")
+    breaches = []
+    for module, imported in sorted(graph.items()):
+        for target in sorted(imported):
+            if (
+                module.startswith("charts.figures")
+                and target.startswith(banned_for_figures)
+                or (
+                    module.startswith("charts.")
+                    and not module.startswith("charts.cards")
+                    and target.startswith("charts.cards")
+                )
+            ):
+                breaches.append(f"{module} -> {target}")
+    return breaches
+
+
+def test_ig004_figure_builders_and_chart_data_import_no_higher_layer():
+    """No figure builder imports the catalog, the payload or a card view, and no chart
+    data module imports a card view."""
+    assert _layer_breaches(import_graph(ROOT)) == []
+
+
+def test_ig005_a_layer_breach_is_named():
+    """A figure builder importing the payload and a chart data module importing a card
+    view are both reported; imports within a layer and downwards are not."""
+    graph = {
+        "charts.figures.spc": {"charts.spc", "charts.payload"},
+        "charts.payload": {"charts.figures.spc", "charts.cards.chart"},
+        "charts.cards.chart": {"charts.payload"},
+    }
+    assert _layer_breaches(graph) == [
+        "charts.figures.spc -> charts.payload",
+        "charts.payload -> charts.cards.chart",
+    ]

@@ -494,7 +494,7 @@ PARTIAL = "ei ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä vai
 
 
 def test_qa080_reported_share_speaks_of_the_last_whole_quarter(reporting_db):
-    from charts.cards.kpi import kpi_payload
+    from charts.kpi_payload import kpi_payload
 
     filters = Filters(start="2024-01", grain="quarter")
     # Q4/2024: (46 + 47 + 45) / (50 + 50 + 50) = 138 / 150, published (keys 0) as
@@ -520,7 +520,7 @@ def test_qa080_reported_share_speaks_of_the_last_whole_quarter(reporting_db):
 
 
 def test_qa081_queue_change_compares_the_same_day_a_year_earlier(reporting_db):
-    from charts.cards.kpi import kpi_payload
+    from charts.kpi_payload import kpi_payload
 
     # Year grain: 2025 would be the snapshot of 15.2.2025 (21 waiting), compared with
     # 31.12.2024 (21): "0". Left out as incomplete, the latest is 31.12.2024 (21:
@@ -541,7 +541,7 @@ def test_qa081_queue_change_compares_the_same_day_a_year_earlier(reporting_db):
 
 
 def test_qa082_legal_deadline_judged_against_the_law(reporting_db):
-    from charts.cards.kpi import kpi_payload
+    from charts.kpi_payload import kpi_payload
 
     law = (
         "Terveydenhuoltolaki 1326/2010, 51 §: jokainen kiireetön käynti voimassa olevassa "

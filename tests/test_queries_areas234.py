@@ -368,7 +368,7 @@ def test_p025_quarters_cut_by_the_chosen_months_are_left_out(reporting_db):
 
 
 def test_p026_yearly_figure_of_a_year_not_ended_is_left_out(reporting_db):
-    from charts.cards.kpi import kpi_payload
+    from charts.kpi_payload import kpi_payload
 
     # Omaolo 2024 is stored (3), but the data end on 30.6.2024: the latest whole year is
     # 2023 (21 services, under the 2023 target of 23); 2024 is named as left out.

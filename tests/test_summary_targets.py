@@ -66,8 +66,8 @@ def test_s001_legal_requirement_is_named_with_its_source():
 
 
 def test_s003_kpi_says_a_full_published_share_cannot_confirm_the_law():
-    from charts.cards.kpi import kpi_texts
     from charts.catalog import CHARTS
+    from charts.kpi_payload import kpi_texts
 
     spec = CHARTS["hoitotakuu-lakisaateinen"]
     frame = _share(405, 405).assign(series=spec.series[0])
@@ -163,8 +163,8 @@ def test_s010_target_in_force_on_every_day_of_the_period():
 
 
 def test_s011_summary_and_kpi_say_a_period_is_not_judged_when_its_target_changes():
-    from charts.cards.kpi import kpi_texts
     from charts.catalog import CHARTS
+    from charts.kpi_payload import kpi_texts
 
     # Q1/2024 at 55 %, a target of 50 % to 15.2.2024 and 60 % from 16.2.: 55 % meets one
     # and misses the other, so it is judged against neither.
@@ -192,8 +192,8 @@ def test_s011_summary_and_kpi_say_a_period_is_not_judged_when_its_target_changes
 
 
 def test_s012_kpi_names_the_hidden_period_and_why():
-    from charts.cards.kpi import kpi_texts
     from charts.catalog import CHARTS
+    from charts.kpi_payload import kpi_texts
 
     spec = CHARTS["hoitotakuu-7vrk"]
     targets = _rows([("programme_target", "2025-10-01", None, 80, "plan")])
