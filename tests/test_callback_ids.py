@@ -159,10 +159,9 @@ def page_ids(app: dash.Dash, parameters: dict[str, str]) -> set[str]:
 
 @pytest.mark.parametrize("reporting_db", ["duckdb"], indirect=True)
 def test_ci001_every_callback_id_is_in_the_shell_or_a_page(reporting_db, meeting):
-    """Each input, state and output id of every callback is in the shell's or some
-    page's layout, or in what the page's callbacks render into it (card bodies on
-    data and without a database, the agenda's suggestions); pattern-matching ids by
-    type."""
+    """Every callback id is in the shell, a page's layout or what its callbacks render."""
+    # Rendered by callbacks: card bodies (on data and with the database unreachable)
+    # and the agenda's suggestions; pattern-matching ids are compared by type.
     parameters, coming = meeting
     shell = layout_ids(dash_app.layout)
     pages = page_ids(dash_app, parameters)
@@ -177,8 +176,7 @@ def test_ci001_every_callback_id_is_in_the_shell_or_a_page(reporting_db, meeting
 
 
 def test_ci002_the_id_walk_finds_ids_in_any_property_and_by_type():
-    """Ids are found in children and in other component-holding properties; a dict id
-    is reported by its type, and a callback's ids are read the same way."""
+    """Ids are found in any component property; dict ids, in layouts and callbacks, by type."""
     tree = dash.html.Div(
         [dash.html.Span(id="a"), dash.dcc.Loading(dash.html.P(id={"type": "t", "n": 1}))],
         title="no component here",
@@ -200,9 +198,9 @@ def test_ci002_the_id_walk_finds_ids_in_any_property_and_by_type():
 
 
 def test_ci003_a_second_app_gets_every_callback():
-    """``create_app`` builds a complete app again: a second app in the same process
-    serves the same callbacks as the first (Dash's shared list, which the first app to
-    serve a request empties, is not where they come from)."""
+    """A second ``create_app()`` in the same process serves the same callbacks as the first."""
+    # Dash's own callback list is emptied by the first app that serves a request: a
+    # second app registered from it got only the Pages router's two callbacks.
 
     def served(app: dash.Dash) -> list[str]:
         with app.server.test_client() as client:

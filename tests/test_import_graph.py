@@ -141,8 +141,7 @@ def test_ig001_the_app_has_no_import_circles():
 
 
 def test_ig002_a_function_level_import_circle_is_found_and_named(tmp_path):
-    """A circle behind an import inside a function, through a relative import and
-    ``from package import module``, is found and named in import order."""
+    """A circle through a function-level, a relative and a from-package import is named."""
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")
     (tmp_path / "pkg" / "low.py").write_text("def f():\n    from top import g\n")
@@ -163,8 +162,7 @@ def test_ig002_a_function_level_import_circle_is_found_and_named(tmp_path):
 
 
 def test_ig003_separate_circles_are_each_reported_once():
-    """Two separate circles are both reported, each once, and a module that only
-    imports into a circle is in none."""
+    """Two separate circles are each reported once; a module importing into one is in none."""
     graph = {"a": {"b"}, "b": {"a"}, "c": {"d"}, "d": {"e"}, "e": {"c"}, "f": {"a"}}
     assert circles(graph) == [["a", "b", "a"], ["c", "d", "e", "c"]]
 
@@ -191,14 +189,12 @@ def _layer_breaches(graph: Mapping[str, set[str]]) -> list[str]:
 
 
 def test_ig004_figure_builders_and_chart_data_import_no_higher_layer():
-    """No figure builder imports the catalog, the payload or a card view, and no chart
-    data module imports a card view."""
+    """Figure builders import no catalog, payload or card view; chart data no card view."""
     assert _layer_breaches(import_graph(ROOT)) == []
 
 
 def test_ig005_a_layer_breach_is_named():
-    """A figure builder importing the payload and a chart data module importing a card
-    view are both reported; imports within a layer and downwards are not."""
+    """Upward imports of a figure builder and of chart data are named; downward ones not."""
     graph = {
         "charts.figures.spc": {"charts.spc", "charts.payload"},
         "charts.payload": {"charts.figures.spc", "charts.cards.chart"},
