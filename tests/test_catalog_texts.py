@@ -88,6 +88,7 @@ def _numbers(text: str) -> set[str]:
 
 
 def test_tx001_no_catalog_text_repeats_data_or_settings():
+    """No catalog text spells out a number from data or settings; every allowance is still used."""
     allowed = _allowed()
     found = {
         key: _numbers(text) - allowed.get(key, set())
@@ -105,6 +106,7 @@ def test_tx001_no_catalog_text_repeats_data_or_settings():
 
 
 def test_tx002_codes_in_texts_are_codes_of_the_definitions():
+    """Contact codes cited in the texts are codes known to the definitions."""
     known = set(codes.IN_PERSON + codes.REMOTE + codes.NOT_CLIENT_CONTACT)
     known.add(codes.ACCESS_SERVICE_FORM)
     cited = {code for text in catalog("fi").values() for code in CODE.findall(text)}
@@ -112,6 +114,7 @@ def test_tx002_codes_in_texts_are_codes_of_the_definitions():
 
 
 def test_tx003_protection_sentence_follows_the_minimum_in_force():
+    """The protection sentence names the configured minimum, or says that numbers are exact."""
     original = get_settings()
     try:
         configure(replace(original, min_cell_count=7))
