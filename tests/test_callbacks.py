@@ -67,6 +67,7 @@ def test_k001_card_body_has_figure_summary_table_and_stamp(reporting_db):
 
 def test_k002_small_counts_show_rounded_and_a_withheld_share_two_dots(reporting_db):
     """A share on small counts is shown rounded; one resting on zero people is withheld as ".."."""
+
     def cells(chart, unit, month):
         return table_cells(
             {"chart": chart, "filters": {"from": month, "to": month, "unit": [unit]}, "lang": "fi"}

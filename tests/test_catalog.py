@@ -35,6 +35,7 @@ def test_c002_every_area_has_a_chart():
 
 def test_c003_register_rejects_bad_and_duplicate_ids():
     """register() rejects a non-kebab id, a duplicate id and an unknown area."""
+
     def spec(chart_id, area="digipalvelut"):
         return ChartSpec(id=chart_id, area=area, unit="count", load=len, series=("s",))
 
