@@ -26,7 +26,7 @@ def _url(value: str):
 
 
 def test_k001_app_worker_redis_and_postgres():
-    """Compose runs app, worker, Redis and PostgreSQL; Redis evicts only expiring keys."""
+    """Compose runs app, a worker on the app's image and settings, PostgreSQL and bounded Redis."""
     assert {"app", "worker", "redis", "postgres"} <= SERVICES.keys()
     # Redis is bounded and evicts only keys with an expiry (cache entries and last good
     # copies), never the Celery queues (docs/operations.md, "Memory").
