@@ -56,6 +56,7 @@ def test_qa001_legal_deadline_switch_on_1_9_2023(reporting_db):
 
 def test_qa002_legal_deadline_by_age_from_2025(reporting_db):
     """From 2025 the deadline depends on age: 14 days under 23, 90 days from 23."""
+
     def jan(units):
         frame = access_within_legal_deadline(Filters(start="2025-01", end="2025-01", units=units))
         return _row(frame, "2025-01-01", "within_deadline")
@@ -267,6 +268,7 @@ def test_qa021_queue_age_split_and_incomplete_last_month(reporting_db):
 
 def test_qa022_queue_service_and_unit_filters(reporting_db):
     """Queue snapshots follow the service and unit filters, each with its own deadline."""
+
     def jan_sep(**kwargs):
         frame = queue_snapshots(Filters(start="2023-09", end="2025-01", **kwargs))
         return [
