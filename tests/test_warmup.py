@@ -39,6 +39,7 @@ def long_version_ttl():
 
 
 def test_w001_page_cards_are_every_card_of_every_page(browser_db):
+    """The warm-up covers every chart and KPI card of every page in its default view."""
     calls = warm.page_cards(app)
     pages = {area.path for area in ALL_AREAS}
     assert {call.page for call in calls} == pages
@@ -74,6 +75,7 @@ def _drawn(dash_duo, path: str) -> None:
 
 
 def test_w002_after_warm_up_a_first_page_view_runs_no_sql(browser_db, long_version_ttl, dash_duo):
+    """After warm-up a browser's first view of every page runs no reporting SQL."""
     report = warm.warm(app)
     assert report.failed == [] and len(report.computed) == 29
     statements: list[str] = []
@@ -97,6 +99,7 @@ def test_w002_after_warm_up_a_first_page_view_runs_no_sql(browser_db, long_versi
 def test_w003_warm_up_at_start_runs_beside_serving_and_fills_the_cache(
     browser_db, long_version_ttl
 ):
+    """The background warm-up runs in a daemon thread and fills the cache fully."""
     thread = warm.warm_in_background(app)
     assert thread.daemon  # the server neither waits for it nor is kept alive by it
     thread.join(timeout=600)
@@ -116,6 +119,7 @@ def test_w003_warm_up_at_start_runs_beside_serving_and_fills_the_cache(
 
 
 def test_w004_the_command_refuses_a_cache_the_servers_do_not_share(capsys):
+    """The warm command exits 2 for a process-local SimpleCache and has a --help."""
     # A SimpleCache is this process's own: warming it would change nothing the servers
     # read, so the command says so and exits 2 without computing a card.
     original = get_settings()
