@@ -515,16 +515,18 @@ def test_r017_app_database_down_says_so_and_writes_nothing(meeting, as_user):
     settings = get_settings()
     # Nothing listens on port 1: every connection is refused.
     configure(replace(settings, app_db_url="postgresql+psycopg://postgres@127.0.0.1:1/none"))
-    down = "Tietokeskustelujen tietokantaan ei saatu yhteyttä."
-    assert meetings_item.path_ok("1", "1")  # the page answers and says why
-    # The page's own content (inside its frame's <main>) starts with the notice.
-    for page in (meetings_item.layout(meeting_id="1", n="1"), meetings_needs.layout()):
-        assert text_of(component(page, "main")).startswith(down)
-    result, version = save_observations(1, "Teksti", 1, _store_data(item))
-    assert text_of(result).startswith(down) and version is no_update
-    result, *_ = add_need(1, "Tarve", _store_data(item))
-    assert text_of(result).startswith(down)
-    configure(settings)
+    try:
+        down = "Tietokeskustelujen tietokantaan ei saatu yhteyttä."
+        assert meetings_item.path_ok("1", "1")  # the page answers and says why
+        # The page's own content (inside its frame's <main>) starts with the notice.
+        for page in (meetings_item.layout(meeting_id="1", n="1"), meetings_needs.layout()):
+            assert text_of(component(page, "main")).startswith(down)
+        result, version = save_observations(1, "Teksti", 1, _store_data(item))
+        assert text_of(result).startswith(down) and version is no_update
+        result, *_ = add_need(1, "Tarve", _store_data(item))
+        assert text_of(result).startswith(down)
+    finally:
+        configure(settings)
     assert store.get_item(item["id"])["observations"] == "" and store.list_needs() == []
 
 

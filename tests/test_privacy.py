@@ -282,7 +282,7 @@ def test_pr006_the_same_people_are_published_alike_in_any_frame():
 
 def test_pr007_the_one_reason_that_can_occur():
     """The only suppression reason is the small denominator."""
-    # Counts are never withheld; only a share or median whose base is published as 0.
+    # Counts are never withheld; only a share or median that may rest on fewer than m people.
     assert REASONS == (SMALL_DENOMINATOR,)
 
 

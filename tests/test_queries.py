@@ -89,7 +89,7 @@ def test_q005_access_within_14_days_exact(reporting_db):
     assert (q1["numerator"], q1["denominator"], q1["value"]) == (36, 44, 81.8)
 
 
-def test_q010_remote_share_codes_and_complementary_suppression(reporting_db):
+def test_q010_remote_share_codes_and_no_hidden_parts(reporting_db):
     """The remote share counts the right contact codes; no part of a total is hidden."""
     frame = remote_share(Filters(start="2024-03", end="2024-03", units=("TA03",)))
     # Denominator 20 (R10 8, R20 2, R52 6, R56 3, R51 1); R60/R71/R72 and cancelled out.

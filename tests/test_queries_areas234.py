@@ -218,7 +218,7 @@ def test_p006_exercise_referrals(reporting_db):
     assert _row(quarter, "2024-01-01", "referrers")["value"] == 5
 
 
-def test_p007_groups_and_participants_yearly(reporting_db):
+def test_p031_groups_and_participants_yearly(reporting_db):
     """Yearly groups and participants stay one point per year; groups stay exact, people rounded."""
     load = CHARTS["matalan-kynnyksen-ryhmat"].load
     for grain in ("month", "quarter", "year"):
@@ -424,7 +424,7 @@ def test_p022_electronic_booking_units_and_grain(reporting_db):
     assert (jan["numerator"], jan["denominator"], jan["value"]) == (0, 18, 0.0)
     assert not jan["suppressed"]
     # Q1 and the year from the counts: (3 + 6) / (21 + 18) = 9 / 39 = 23.08 -> 23.1 %
-    # (not electronic 39 - 9 = 30); the withheld January still counts in the quarter.
+    # (not electronic 39 - 9 = 30).
     q1 = _row(electronic_booking_share(Q1), "2024-01-01", "electronic")
     assert (q1["numerator"], q1["denominator"], q1["value"]) == (9, 39, 23.1)
     year = electronic_booking_share(Filters(start="2024-01", grain="year"))
