@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -138,8 +139,10 @@ def register(spec: ChartSpec) -> ChartSpec:
     return spec
 
 
-def shipped_target_kinds() -> dict[str, set[str]]:
-    """``indicator_id -> {targets.kind, ...}`` of the targets data the app ships.
+@cache
+def shipped_target_kinds() -> dict[str, frozenset[str]]:
+    """``indicator_id -> {targets.kind, ...}`` of the targets data the app ships (read
+    once per process).
 
     The app reads targets from the reporting DB's ``targets`` table
     (``queries.reference.targets_for``); the rows shipped for it are
@@ -148,10 +151,11 @@ def shipped_target_kinds() -> dict[str, set[str]]:
     in its own ``targets`` view, but an id the shipped file lacks would leave the chart
     without targets on every fresh install, so the catalog is checked against the file.
     """
-    kinds: dict[str, set[str]] = {}
-    for row in targets_frame().itertuples(index=False):
-        kinds.setdefault(row.indicator_id, set()).add(row.kind)
-    return kinds
+    frame = targets_frame()
+    return {
+        indicator: frozenset(kinds)
+        for indicator, kinds in frame.groupby("indicator_id")["kind"].unique().items()
+    }
 
 
 def _check_targets(spec: ChartSpec) -> None:
@@ -160,13 +164,13 @@ def _check_targets(spec: ChartSpec) -> None:
     if spec.target_indicator is None and spec.deadline_indicator is None:
         return
     kinds = shipped_target_kinds()
-    target_kinds = kinds.get(spec.target_indicator or "", set())
+    target_kinds = kinds.get(spec.target_indicator or "", frozenset())
     if spec.target_indicator is not None and not target_kinds - {LEGAL_DEADLINE}:
         raise ValueError(
             f"chart {spec.id!r}: target_indicator {spec.target_indicator!r} has no "
             "target rows in reporting/data/targets.csv"
         )
-    deadline_kinds = kinds.get(spec.deadline_indicator or "", set())
+    deadline_kinds = kinds.get(spec.deadline_indicator or "", frozenset())
     if spec.deadline_indicator is not None and LEGAL_DEADLINE not in deadline_kinds:
         raise ValueError(
             f"chart {spec.id!r}: deadline_indicator {spec.deadline_indicator!r} has no "

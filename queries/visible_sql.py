@@ -29,6 +29,8 @@ from typing import Any, NoReturn
 from flask import Flask
 from sqlalchemy import event
 
+from charts.catalog import CHARTS
+from charts.payload import effective_filters
 from queries.cache import init_cache
 from queries.engine import DATABASE_ERRORS, get_engine
 from queries.filters import GRAINS, SERVICES, Filters
@@ -136,10 +138,6 @@ def _fail(message: str, status: int) -> int:
 
 def show_sql(chart_id: str, query: dict[str, object]) -> int:
     """Print the SQL of ``chart_id`` for the URL-style ``query``; return the exit status."""
-    # The catalog imports every entry; imported here so that ``--help`` stays fast.
-    from charts.catalog import CHARTS
-    from charts.payload import effective_filters
-
     spec = CHARTS.get(chart_id)
     if spec is None:
         return _fail(f"unknown chart id {chart_id!r} (GET /api/charts lists them)", BAD_INPUT)
