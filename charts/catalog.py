@@ -2,7 +2,9 @@
 
 Pages list ids, the callbacks and the data API look entries up here. Adding a chart is
 one ``ChartSpec`` plus its query, its catalog texts (``chart.<id>.*`` in the
-translation catalog) and tests; nothing in ``app.py`` changes. Ids are a public
+translation catalog), its definition, its page and tests; nothing in ``app.py``
+changes (docs/architecture.md, "Adding a chart: the checklist"). ``register`` checks
+an entry as one unit at import. Ids are a public
 contract (URLs, exports and meeting agendas use them): ASCII kebab-case, never renamed.
 """
 

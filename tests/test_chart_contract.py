@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import importlib
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,7 +133,7 @@ def test_cc005_the_convention_finds_tests_and_refuses_loose_mentions(tmp_path, m
         "    assert count('liikuntalahetteet') == 1\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(__import__(__name__, fromlist=["x"]), "QUERY_TESTS", [sample])
+    monkeypatch.setattr(sys.modules[__name__], "QUERY_TESTS", [sample])
     assert hand_computed_tests() == {
         "omaolo-palvelut": ["test_queries_sample.py::test_b"],
         "jonot": ["test_queries_sample.py::test_c"],
