@@ -17,6 +17,7 @@ from selenium.webdriver.support.ui import Select
 
 from app import app as dash_app
 from callbacks import meetings_agenda as cb
+from charts.catalog import CHARTS, charts_in_area
 from dashboards import meetings_index, meetings_meeting, meetings_series
 from meetings import db, store
 from meetings import suggestions as suggestions_module
@@ -173,16 +174,14 @@ def test_mp003b_anything_but_a_chart_page_address_or_a_query_is_refused(pasted):
 def test_mp004_chart_search_by_title_and_area():
     """Chart search matches titles and areas case-insensitively and says when nothing matches."""
     digi = chart_options("digipalvelut", "fi")
-    assert [o["value"] for o in digi] == [
-        "digiasiointi-osuus",
-        "sahkoiset-lomakkeet-osuus",
-        "sahkoinen-ajanvaraus-osuus",
-        "omaolo-palvelut",
-    ]
+    # The area's name finds every chart of the area, in catalog order (so a chart added
+    # to the area needs no change here).
+    assert [o["value"] for o in digi] == [spec.id for spec in charts_in_area("digipalvelut")]
+    assert digi  # not two empty lists
     assert chart_options("HOITOONPÄÄSY jonossa", "fi") == [
         {"label": f"{JONOT} – Hoitoonpääsy", "value": "jonot"}
     ]
-    assert len(chart_options("", "fi")) == 16
+    assert len(chart_options("", "fi")) == len(CHARTS)
     options, value, status = cb.search_charts("xyz", "jonot", {"lang": "fi"})
     assert (options, value, status) == ([], None, "Haulla ei löytynyt kuvaajia.")
     options, value, status = cb.search_charts("liikunta", "jonot", {"lang": "fi"})

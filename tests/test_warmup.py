@@ -18,6 +18,7 @@ from dash.testing.wait import until
 import warm
 from app import app
 from charts.areas import ALL_AREAS
+from charts.catalog import CHARTS
 from queries.data_version import forget_data_version
 from queries.engine import get_engine
 from settings import configure, get_settings
@@ -45,9 +46,9 @@ def test_w001_page_cards_are_every_card_of_every_page(browser_db):
     assert {call.page for call in calls} == pages
     charts = [call.chart for call in calls if call.kind == "chart"]
     kpis = [call.chart for call in calls if call.kind == "kpi"]
-    # 7 + 3 + 2 + 4 charts on the area pages (README's table), 13 KPI cards on the
-    # overview (dashboards/overview.py KPI_IDS: 4 + 3 + 2 + 4).
-    assert len(charts) == len(set(charts)) == 16
+    # Every catalog chart, each on one area page (tests/test_chart_contract.py), 13 KPI
+    # cards on the overview (dashboards/overview.py KPI_IDS: 4 + 3 + 2 + 4).
+    assert len(charts) == len(set(charts)) == len(CHARTS)
     assert len(kpis) == 13
     # The default view: the time series, no phase starts, no filters in the request.
     assert {(call.view, call.phases) for call in calls if call.kind == "chart"} == {("series", ())}
