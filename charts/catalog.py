@@ -86,10 +86,12 @@ class ChartSpec:
 
     def definition(self, lang: str) -> str:
         """The definition text: the chart's own text (the small-count minimum in force
-        and ``text_params`` filled in), then what every chart does with its periods,
-        from the spec itself: the grain of a yearly or quarterly figure
-        (``min_grain``) and the rule that only whole periods are shown
-        (``charts.payload.load_complete``)."""
+        and ``text_params`` filled in), then what follows from the spec itself: the
+        grain of a yearly or quarterly figure (``min_grain``), the rule that only whole
+        periods are shown (``charts.payload.load_complete``) and how small numbers are
+        protected (``protection``: the minimum in force when the chart counts people).
+        The card, the data API, the data files and the slides' notes all carry this one
+        text, so none of them can leave the small-count rule out."""
         params = {"minimum": get_settings().min_cell_count}
         if self.text_params is not None:
             params.update(self.text_params(lang))
@@ -97,11 +99,12 @@ class ChartSpec:
         if self.min_grain != "month":
             parts.append(t(f"definition.min_grain.{self.min_grain}", lang))
         parts.append(t("definition.whole_periods", lang))
+        parts.append(self.protection(lang))
         return " ".join(parts)
 
     def protection(self, lang: str) -> str:
-        """One sentence on how small numbers are protected in this chart (shown in the
-        definition popover), citing the minimum in force."""
+        """One sentence on how small numbers are protected in this chart, citing the
+        minimum in force (the last sentence of ``definition``)."""
         key = "card.protection" if self.counts_people else "card.protection_none"
         return t(key, lang, minimum=get_settings().min_cell_count)
 
@@ -213,9 +216,9 @@ def _check_definition(spec: ChartSpec) -> None:
     fills: ``{minimum}`` (the small-count minimum in force; only in a chart that counts
     people, since a chart published exactly applies none) or a ``text_params`` key.
 
-    The minimum itself is stated beside every definition by ``protection()`` from
-    ``counts_people``, so a definition need not repeat it; written out as a number it
-    would go stale (tests/test_catalog_texts.py).
+    The minimum itself ends every definition (``definition()`` appends
+    ``protection()``, chosen by ``counts_people``), so a chart's own text need not
+    repeat it; written out as a number it would go stale (tests/test_catalog_texts.py).
     """
     key = spec.text_key("definition")
     text = catalog("fi").get(key)

@@ -255,9 +255,10 @@ def test_rt011_grain_and_whole_period_sentences_come_from_the_spec():
 
     for spec in CHARTS.values():
         text = spec.definition("fi")
-        assert text.endswith("jätetään pois, ja kuvaajan alla kerrotaan mikä."), (
-            spec.id
-        )  # every chart shows whole periods only
+        # Every chart shows whole periods only; the protection sentence follows.
+        assert text.endswith(
+            "jätetään pois, ja kuvaajan alla kerrotaan mikä. " + spec.protection("fi")
+        ), spec.id
         assert (YEARLY in text) == (spec.min_grain == "year"), spec.id
         # The stale rule of yearly figures ("shown at the first month of the year,
         # included when the range starts by January") is gone.
