@@ -2,7 +2,9 @@
 
 Pages list ids, the callbacks and the data API look entries up here. Adding a chart is
 one ``ChartSpec`` plus its query, its catalog texts (``chart.<id>.*`` in the
-translation catalog) and tests; nothing in ``app.py`` changes. Ids are a public
+translation catalog), its definition, its page and tests; nothing in ``app.py``
+changes (docs/architecture.md, "Adding a chart: the checklist"). ``register`` checks
+an entry as one unit at import. Ids are a public
 contract (URLs, exports and meeting agendas use them): ASCII kebab-case, never renamed.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,10 +21,16 @@ import plotly.graph_objects as go
 from charts.areas import AREA_BY_SLUG
 from charts.figures.time_series import FigureOptions, time_series_figure
 from queries.filters import GRAINS, Filters
+from reporting.demo import targets_frame
 from settings import get_settings
-from translations import t
+from translations import catalog, t
 
 UNITS = ("percent", "count", "days")
+KINDS = ("line", "bar", "stacked")
+# targets.kind of legal deadlines; every other kind is a value's target
+# (charts.summary.TARGET_KINDS; charts.payload.chart_targets tells them apart the same way).
+LEGAL_DEADLINE = "legal_deadline"
+_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -77,10 +86,12 @@ class ChartSpec:
 
     def definition(self, lang: str) -> str:
         """The definition text: the chart's own text (the small-count minimum in force
-        and ``text_params`` filled in), then what every chart does with its periods,
-        from the spec itself: the grain of a yearly or quarterly figure
-        (``min_grain``) and the rule that only whole periods are shown
-        (``charts.payload.load_complete``)."""
+        and ``text_params`` filled in), then what follows from the spec itself: the
+        grain of a yearly or quarterly figure (``min_grain``), the rule that only whole
+        periods are shown (``charts.payload.load_complete``) and how small numbers are
+        protected (``protection``: the minimum in force when the chart counts people).
+        The card, the data API, the data files and the slides' notes all carry this one
+        text, so none of them can leave the small-count rule out."""
         params = {"minimum": get_settings().min_cell_count}
         if self.text_params is not None:
             params.update(self.text_params(lang))
@@ -88,11 +99,12 @@ class ChartSpec:
         if self.min_grain != "month":
             parts.append(t(f"definition.min_grain.{self.min_grain}", lang))
         parts.append(t("definition.whole_periods", lang))
+        parts.append(self.protection(lang))
         return " ".join(parts)
 
     def protection(self, lang: str) -> str:
-        """One sentence on how small numbers are protected in this chart (shown in the
-        definition popover), citing the minimum in force."""
+        """One sentence on how small numbers are protected in this chart, citing the
+        minimum in force (the last sentence of ``definition``)."""
         key = "card.protection" if self.counts_people else "card.protection_none"
         return t(key, lang, minimum=get_settings().min_cell_count)
 
@@ -105,19 +117,122 @@ CHARTS: dict[str, ChartSpec] = {}
 
 
 def register(spec: ChartSpec) -> ChartSpec:
-    """Add ``spec`` to the catalog, checking the id and area."""
+    """Add ``spec`` to the catalog after checking it as one unit; return it.
+
+    Raises ValueError naming the chart id and the field when: the id is not ASCII
+    kebab-case or is taken; ``area``, ``unit``, ``kind`` or ``min_grain`` is not one of
+    ``AREA_BY_SLUG``, ``UNITS``, ``KINDS``, ``GRAINS``; ``series`` is empty or repeats
+    a key; the target or deadline id is not in the targets data (``_check_targets``);
+    the flags disagree (``_check_flags``); or the Finnish definition is missing or
+    names a placeholder ``definition()`` does not fill (``_check_definition``).
+    Runs at import, so a wrong entry stops the app and every test before it is served.
+    """
     if not _ID_RE.match(spec.id):
         raise ValueError(f"chart id {spec.id!r} is not ASCII kebab-case")
     if spec.id in CHARTS:
         raise ValueError(f"duplicate chart id {spec.id!r}")
-    if spec.area not in AREA_BY_SLUG:
-        raise ValueError(f"unknown area {spec.area!r} for chart {spec.id!r}")
-    if spec.min_grain not in GRAINS:
-        raise ValueError(f"unknown min_grain {spec.min_grain!r} for chart {spec.id!r}")
-    if spec.unit not in UNITS:
-        raise ValueError(f"unknown unit {spec.unit!r} for chart {spec.id!r}")
+    allowed = {"area": AREA_BY_SLUG, "unit": UNITS, "kind": KINDS, "min_grain": GRAINS}
+    for field, values in allowed.items():
+        if getattr(spec, field) not in values:
+            raise ValueError(f"chart {spec.id!r}: unknown {field} {getattr(spec, field)!r}")
+    if not spec.series or len(set(spec.series)) != len(spec.series):
+        raise ValueError(f"chart {spec.id!r}: series must list distinct keys, got {spec.series}")
+    _check_targets(spec)
+    _check_flags(spec)
+    _check_definition(spec)
     CHARTS[spec.id] = spec
     return spec
+
+
+@cache
+def shipped_target_kinds() -> dict[str, frozenset[str]]:
+    """``indicator_id -> {targets.kind, ...}`` of the targets data the app ships (read
+    once per process).
+
+    The app reads targets from the reporting DB's ``targets`` table
+    (``queries.reference.targets_for``); the rows shipped for it are
+    ``reporting/data/targets.csv``, which the demo build and the reporting contract's
+    loaders write into that table (docs/reporting-contract.md). A county may add rows
+    in its own ``targets`` view, but an id the shipped file lacks would leave the chart
+    without targets on every fresh install, so the catalog is checked against the file.
+    """
+    frame = targets_frame()
+    return {
+        indicator: frozenset(kinds)
+        for indicator, kinds in frame.groupby("indicator_id")["kind"].unique().items()
+    }
+
+
+def _check_targets(spec: ChartSpec) -> None:
+    """``target_indicator`` needs target rows (any kind but a legal deadline) and
+    ``deadline_indicator`` legal-deadline rows in the shipped targets data."""
+    if spec.target_indicator is None and spec.deadline_indicator is None:
+        return
+    kinds = shipped_target_kinds()
+    target_kinds = kinds.get(spec.target_indicator or "", frozenset())
+    if spec.target_indicator is not None and not target_kinds - {LEGAL_DEADLINE}:
+        raise ValueError(
+            f"chart {spec.id!r}: target_indicator {spec.target_indicator!r} has no "
+            "target rows in reporting/data/targets.csv"
+        )
+    deadline_kinds = kinds.get(spec.deadline_indicator or "", frozenset())
+    if spec.deadline_indicator is not None and LEGAL_DEADLINE not in deadline_kinds:
+        raise ValueError(
+            f"chart {spec.id!r}: deadline_indicator {spec.deadline_indicator!r} has no "
+            f"{LEGAL_DEADLINE} rows in reporting/data/targets.csv"
+        )
+
+
+def _check_flags(spec: ChartSpec) -> None:
+    """The fields that constrain each other agree.
+
+    ``exact_series`` exempts series of a people-counting chart from protection: it
+    needs ``counts_people`` (otherwise every series is exact already) and keys of
+    ``series``. ``unit_types`` picks the units of the "by unit" view, which exists
+    only with ``unit_filter``: a county-totals chart keeps the default, and a chart
+    with units needs at least one type. ``decimals`` is a count of digits.
+    """
+    if spec.exact_series and not spec.counts_people:
+        raise ValueError(
+            f"chart {spec.id!r}: exact_series without counts_people (every series is exact)"
+        )
+    unknown = set(spec.exact_series) - set(spec.series)
+    if unknown:
+        raise ValueError(f"chart {spec.id!r}: exact_series {sorted(unknown)} not in series")
+    default_types = ChartSpec.__dataclass_fields__["unit_types"].default
+    if not spec.unit_filter and spec.unit_types != default_types:
+        raise ValueError(
+            f"chart {spec.id!r}: unit_types {spec.unit_types} without unit_filter "
+            "(a county-totals chart has no by-unit view)"
+        )
+    if spec.unit_filter and not spec.unit_types:
+        raise ValueError(f"chart {spec.id!r}: unit_types is empty (the by-unit view has none)")
+    if not isinstance(spec.decimals, int) or spec.decimals < 0:
+        raise ValueError(f"chart {spec.id!r}: decimals {spec.decimals!r} is not a count")
+
+
+def _check_definition(spec: ChartSpec) -> None:
+    """The Finnish definition exists and every placeholder in it is one ``definition()``
+    fills: ``{minimum}`` (the small-count minimum in force; only in a chart that counts
+    people, since a chart published exactly applies none) or a ``text_params`` key.
+
+    The minimum itself ends every definition (``definition()`` appends
+    ``protection()``, chosen by ``counts_people``), so a chart's own text need not
+    repeat it; written out as a number it would go stale (tests/test_catalog_texts.py).
+    """
+    key = spec.text_key("definition")
+    text = catalog("fi").get(key)
+    if not text:
+        raise ValueError(f"chart {spec.id!r}: definition text {key!r} missing from fi")
+    filled = set(spec.text_params("fi")) if spec.text_params is not None else set()
+    if spec.counts_people:
+        filled.add("minimum")
+    unfilled = set(_PLACEHOLDER_RE.findall(text)) - filled
+    if unfilled:
+        raise ValueError(
+            f"chart {spec.id!r}: definition {key!r} uses {sorted(unfilled)}, which "
+            "definition() does not fill (minimum only when counts_people; text_params)"
+        )
 
 
 def charts_in_area(area: str) -> list[ChartSpec]:

@@ -14,8 +14,8 @@ from queries.results import share_series
 from queries.sql import (
     CLIENT_CONTACT_PARAMS,
     CLIENT_CONTACT_TOOK_PLACE,
+    MONTHLY_AGGREGATE,
     aggregate_count,
-    chart_statement,
 )
 
 # THL's access-type visits: non-urgent first visits of outpatient curative care (T11,
@@ -76,12 +76,9 @@ def access_within_days(filters: Filters, days: int = 7) -> pd.DataFrame:
     ``WAIT_BUCKETS`` class: ``days`` must be a class's last day (7, 14, 90, 180) or lie
     beyond the longest wait of the visits asked for; otherwise ValueError.
     """
-    stmt, params = chart_statement(
+    stmt, params = MONTHLY_AGGREGATE.statement(
         _WITHIN_DAYS_SQL,
         filters,
-        date_column="a.month",
-        unit_column="a.unit_id",
-        month_starts=True,
         params={"days": int(days)},
     )
     rows = fetch_frame(stmt, params)
@@ -135,12 +132,9 @@ def access_within_legal_deadline(
     """
     if deadline_indicator != PRIMARY_CARE_DEADLINE:
         raise ValueError(f"agg_access_visits holds {PRIMARY_CARE_DEADLINE} only")
-    stmt, params = chart_statement(
+    stmt, params = MONTHLY_AGGREGATE.statement(
         _WITHIN_DEADLINE_SQL,
         filters,
-        date_column="a.month",
-        unit_column="a.unit_id",
-        month_starts=True,
     )
     rows = fetch_frame(stmt, params)
     return share_series(rows, filters, {"within_deadline": "within_deadline"}, "visits")
@@ -209,12 +203,9 @@ def waiting_time_distribution(filters: Filters) -> pd.DataFrame:
     (the classes partition the denominator: published counts keep any difference a
     multiple of the minimum, ``queries.privacy``).
     """
-    stmt, params = chart_statement(
+    stmt, params = MONTHLY_AGGREGATE.statement(
         _DISTRIBUTION_SQL,
         filters,
-        date_column="a.month",
-        unit_column="a.unit_id",
-        month_starts=True,
     )
     rows = fetch_frame(stmt, params)
     series = {key: f"b{index}" for index, key in enumerate(BUCKET_KEYS)}

@@ -11,8 +11,8 @@ from queries.filters import Filters
 from queries.results import share_series
 from queries.sql import (
     CLIENT_CONTACT_PARAMS,
+    MONTHLY_AGGREGATE,
     aggregate_count,
-    chart_statement,
     client_contact_took_place,
 )
 
@@ -51,12 +51,9 @@ def remote_share(filters: Filters) -> pd.DataFrame:
     ``remote`` (R52, R56 and legacy R50/R51/R55), ``realtime`` (R52) and
     ``asynchronous`` (R56), each over the same denominator. Exact, with cell keys.
     """
-    stmt, params = chart_statement(
+    stmt, params = MONTHLY_AGGREGATE.statement(
         _REMOTE_SHARE_SQL,
         filters,
-        date_column="a.month",
-        unit_column="a.unit_id",
-        month_starts=True,
         params={
             "remote": list(codes.REMOTE),
             "realtime": list(codes.REMOTE_REALTIME),
@@ -103,7 +100,8 @@ def electronic_booking_share(filters: Filters) -> pd.DataFrame:
     took place count (``queries.sql.CLIENT_CONTACT_TOOK_PLACE``). Exact, with cell keys.
     The channel is classified when ``agg_bookings`` is built (``ELECTRONIC_BOOKING``).
     """
-    stmt, params = chart_statement(
-        _E_BOOKING_SQL, filters, date_column="a.month", unit_column="a.unit_id", month_starts=True
+    stmt, params = MONTHLY_AGGREGATE.statement(
+        _E_BOOKING_SQL,
+        filters,
     )
     return share_series(fetch_frame(stmt, params), filters, {"electronic": "electronic"}, "booked")

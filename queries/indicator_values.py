@@ -9,7 +9,7 @@ from queries.engine import fetch_frame
 from queries.filters import MONTHS_PER_GRAIN, Filters
 from queries.privacy import KEY_RANGE
 from queries.results import TIDY_COLUMNS, share_values
-from queries.sql import cell_key, chart_statement
+from queries.sql import COUNTY_VALUES, cell_key
 
 # Months each stored row covers: a display period is whole only when its stored rows
 # add up to all its months (three reported months of a year are not the year).
@@ -74,11 +74,9 @@ def reported_share(filters: Filters, indicator_id: str, region_code: str) -> pd.
     county totals. ``partial`` marks display periods that the stored periods fill only
     in part.
     """
-    stmt, params = chart_statement(
+    stmt, params = COUNTY_VALUES.statement(
         _SHARE_SQL,
         filters,
-        date_column="v.period_start",
-        unit_column=None,
         params={"indicator_id": indicator_id, "region_code": region_code},
     )
     rows = fetch_frame(stmt, params)
@@ -148,11 +146,9 @@ def reported_count(
     """
     if column not in _COUNT_SQL:
         raise ValueError(f"unknown indicator_values column {column!r}")
-    stmt, params = chart_statement(
+    stmt, params = COUNTY_VALUES.statement(
         _COUNT_SQL[column],
         filters,
-        date_column="v.period_start",
-        unit_column=None,
         params={"indicator_id": indicator_id, "region_code": region_code},
     )
     rows = fetch_frame(stmt, params)

@@ -18,7 +18,7 @@ from queries.filters import MONTHS_PER_GRAIN, SERVICES, Filters
 from queries.periods import period_start
 from queries.reference import data_window
 from queries.results import TIDY_COLUMNS, empty_frame, on_every_period
-from queries.sql import cell_key, chart_statement
+from queries.sql import MONTHLY_AGGREGATE, QUEUE_SNAPSHOTS, cell_key
 from reporting.aggregates.queues import ORAL_HEALTH_DEADLINE, SERVICE_DEADLINES, WAIT_CLASS_DAYS
 
 __all__ = [
@@ -87,11 +87,9 @@ def queue_snapshots(filters: Filters) -> pd.DataFrame:
     last_period = period_start(last_day, filters.grain)
     freq = _FREQ[filters.grain]
     periods = pd.date_range(first_period, last_period, freq=freq)
-    stmt, params = chart_statement(
+    stmt, params = QUEUE_SNAPSHOTS.statement(
         _QUEUE_SQL,
         filters,
-        date_column="a.snapshot",
-        unit_column="a.unit_id",
         params={
             "snapshots": _snapshots(periods, filters.grain, last_day),
             "services": list(filters.services or SERVICES),
@@ -232,13 +230,10 @@ def oral_health_waiting_days(filters: Filters) -> pd.DataFrame:
     withholds a percentile whose entries are published as 0 (fewer than the minimum,
     rounded down). Every period of the filter is present (0 entries where none).
     """
-    stmt, params = chart_statement(
+    stmt, params = MONTHLY_AGGREGATE.statement(
         _ORAL_WAIT_SQL.get(get_engine().dialect.name, _ORAL_WAIT_CUMULATIVE_SQL),
         filters,
-        date_column="a.month",
-        unit_column="a.unit_id",
         params={"months": MONTHS_PER_GRAIN[filters.grain]},
-        month_starts=True,
     )
     # Every period of the filter is present: one without treated entries has 0
     # entries and no percentile (withheld when published), so a missing period never

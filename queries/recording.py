@@ -9,7 +9,7 @@ from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
 from queries.results import TIDY_COLUMNS, share_series
-from queries.sql import aggregate_count, chart_statement
+from queries.sql import MONTHLY_AGGREGATE, aggregate_count
 
 # Every contact-type (yhteystapa) code of the national Avohilmo set, client contacts
 # or not: a row with any other value (or none) has an invalid code.
@@ -65,21 +65,15 @@ def recording_quality(filters: Filters) -> pd.DataFrame:
     series have their own denominators. Exact, with cell keys.
     """
     assessed = fetch_frame(
-        *chart_statement(
+        *MONTHLY_AGGREGATE.statement(
             _ASSESSED_SQL,
             filters,
-            date_column="a.month",
-            unit_column="a.unit_id",
-            month_starts=True,
         )
     )
     valid = fetch_frame(
-        *chart_statement(
+        *MONTHLY_AGGREGATE.statement(
             _VALID_CODES_SQL,
             filters,
-            date_column="a.month",
-            unit_column="a.unit_id",
-            month_starts=True,
             params={"known_codes": list(KNOWN_CONTACT_TYPES)},
         )
     )

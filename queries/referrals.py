@@ -13,7 +13,7 @@ from queries.filters import Filters
 from queries.privacy import KEY_RANGE, published_count
 from queries.reference import units as all_units
 from queries.results import count_series, empty_frame, key_of
-from queries.sql import cell_key, chart_statement, statement
+from queries.sql import MONTHLY_REFERRALS, cell_key, statement
 from settings import get_settings
 from translations import t
 
@@ -52,12 +52,9 @@ def referral_counts(filters: Filters, referral_type: str) -> pd.DataFrame:
     professionals in the period), exact with cell keys (the referrers' key sums their
     ``referrer_key``). Periods without referrals are 0.
     """
-    stmt, params = chart_statement(
+    stmt, params = MONTHLY_REFERRALS.statement(
         _REFERRALS_SQL,
         filters,
-        date_column="a.month",
-        month_starts=True,
-        unit_column="a.source_unit_id",
         params={"referral_type": referral_type},
     )
     rows = fetch_frame(stmt, params)
@@ -153,12 +150,9 @@ def specialised_referrals_by_specialty(filters: Filters) -> pd.DataFrame:
     referrals are 0. Values are exact counts of referrals (people) with cell keys; the
     total's key is the sum of the specialties' keys (the same referrals).
     """
-    stmt, params = chart_statement(
+    stmt, params = MONTHLY_REFERRALS.statement(
         _SPECIALTY_SQL,
         filters,
-        date_column="a.month",
-        month_starts=True,
-        unit_column="a.source_unit_id",
         params={"referral_type": "specialised"},
     )
     rows = fetch_frame(stmt, params)
@@ -220,12 +214,9 @@ def referral_counts_by_unit(filters: Filters, referral_type: str, top: int = 5) 
     filter up to the data's last date is present (missing = 0). Exact, with cell keys:
     ``OTHER_UNITS``, a derived set, is keyed by the sum of its members' keys mod 2**20.
     """
-    stmt, params = chart_statement(
+    stmt, params = MONTHLY_REFERRALS.statement(
         _REFERRALS_BY_UNIT_SQL,
         filters,
-        date_column="a.month",
-        month_starts=True,
-        unit_column="a.source_unit_id",
         params={"referral_type": referral_type},
     )
     rows = fetch_frame(stmt, params)

@@ -4,10 +4,18 @@ Chart SQL is written as one constant template with two markers: ``{period}`` (th
 period start at the filter's grain) and ``{filters}`` (the period and unit conditions).
 ``chart_statement`` fills them from whitelisted fragments; every value that comes from
 a user travels as a bound parameter. The same text runs on DuckDB and PostgreSQL.
+
+The named fragments: ``client_contact_took_place`` (with ``CLIENT_CONTACT_PARAMS``) is
+"a client contact that took place"; the ``Bindings`` constants (``MONTHLY_AGGREGATE``,
+``MONTHLY_REFERRALS``, ``QUEUE_SNAPSHOTS``, ``COUNTY_VALUES``) say where a table keeps
+the date and the unit that the filters bind, so a query names its table's bindings
+instead of spelling the columns out. ``python -m queries sql <chart-id>`` prints the
+statements they make (``queries.visible_sql``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -138,3 +146,39 @@ def chart_statement(
         all_params.pop("units", None)
     expanding = [name for name, value in all_params.items() if isinstance(value, list | tuple)]
     return statement(sql, *expanding), all_params
+
+
+@dataclass(frozen=True)
+class Bindings:
+    """Where a table (by its alias in the template) keeps what the filters bind: the
+    date the period conditions and ``{period}`` read, the unit the unit filter reads
+    (None: county totals, the unit filter does not apply) and whether the dates are
+    first days of months (``chart_statement``'s ``month_starts``)."""
+
+    date_column: str
+    unit_column: str | None
+    month_starts: bool = False
+
+    def statement(
+        self, template: str, filters: Filters, params: dict[str, Any] | None = None
+    ) -> tuple[sa.TextClause, dict[str, Any]]:
+        """``chart_statement`` of ``template`` with these bindings."""
+        return chart_statement(
+            template,
+            filters,
+            date_column=self.date_column,
+            unit_column=self.unit_column,
+            params=params,
+            month_starts=self.month_starts,
+        )
+
+
+# The monthly aggregates of reporting.aggregates aliased ``a``: ``month`` (first days)
+# and the unit whose events they count.
+MONTHLY_AGGREGATE = Bindings("a.month", "a.unit_id", month_starts=True)
+# agg_referrals aliased ``a``: the unit filter is on the referring unit.
+MONTHLY_REFERRALS = Bindings("a.month", "a.source_unit_id", month_starts=True)
+# agg_queue_snapshots aliased ``a``: one row per snapshot day and unit.
+QUEUE_SNAPSHOTS = Bindings("a.snapshot", "a.unit_id")
+# indicator_values aliased ``v``: figures the county reports for itself, no units.
+COUNTY_VALUES = Bindings("v.period_start", None)

@@ -155,6 +155,7 @@ def prefixed_auth_server(request, tmp_path_factory):
 
 @pytest.mark.parametrize(("method", "path", "machine"), ENDPOINTS)
 def test_ac001_every_endpoint_needs_the_identity(auth_server, method, path, machine):
+    """Every endpoint refuses a request without the identity header or with an empty name."""
     assert_refused(send(auth_server, method, path), machine)
     # An empty name is no identity either.
     assert_refused(send(auth_server, method, path, {HEADER: ""}), machine)
@@ -162,6 +163,7 @@ def test_ac001_every_endpoint_needs_the_identity(auth_server, method, path, mach
 
 @pytest.mark.parametrize(("method", "path", "machine"), ENDPOINTS)
 def test_ac002_header_from_an_untrusted_peer_is_ignored(untrusted_server, method, path, machine):
+    """An identity from an untrusted peer is refused, even with a spoofed X-Forwarded-For."""
     assert_refused(send(untrusted_server, method, path, SIGNED_IN), machine)
     # ProxyFix would take the client address from X-Forwarded-For: claiming to be the
     # trusted proxy there changes nothing, the connection's own peer counts.
@@ -170,6 +172,7 @@ def test_ac002_header_from_an_untrusted_peer_is_ignored(untrusted_server, method
 
 
 def test_ac003_signed_in_user_gets_the_pages_data_and_callbacks(auth_server):
+    """A signed-in user gets pages, scripts, exports and callback answers; others are refused."""
     page = send(auth_server, "GET", "hoitoonpaasy", SIGNED_IN)
     assert page.status_code == 200
     assert '<html lang="fi">' in page.text and "_dash-component-suites" in page.text
@@ -202,6 +205,7 @@ def test_ac003_signed_in_user_gets_the_pages_data_and_callbacks(auth_server):
 
 
 def test_ac004_probes_stay_open_and_nothing_else_under_them(auth_server):
+    """Health and readiness probes answer anyone; paths beside or under them are refused."""
     assert requests.get(auth_server + "/healthz", timeout=TIMEOUT).json() == {"status": "ok"}
     assert requests.get(auth_server + "/readyz", timeout=TIMEOUT).status_code == 200
     for path in ("healthz/", "healthz/x", "readyz.json", "api/healthz"):
@@ -209,6 +213,7 @@ def test_ac004_probes_stay_open_and_nothing_else_under_them(auth_server):
 
 
 def test_ac005_the_answer_is_in_the_asked_language(auth_server):
+    """The refusal is in the asked language (sv, en) and in Finnish for an unknown one."""
     for lang in ("sv", "en"):
         assert_refused(send(auth_server, "GET", f"hoitoonpaasy?lang={lang}"), False, lang)
         assert_refused(send(auth_server, "GET", f"api/charts?lang={lang}"), True, lang)
@@ -217,6 +222,7 @@ def test_ac005_the_answer_is_in_the_asked_language(auth_server):
 
 
 def test_ac006_only_the_header_with_dashes_counts(auth_server):
+    """An identity header spelled with underscores instead of dashes signs no one in."""
     # gunicorn drops headers with "_" (in WSGI X_Forwarded_Email would read as
     # X-Forwarded-Email): a client cannot slip a name past a proxy that strips only
     # the dashed spelling.
@@ -225,6 +231,7 @@ def test_ac006_only_the_header_with_dashes_counts(auth_server):
 
 
 def test_ac007_under_a_url_prefix(prefixed_auth_server):
+    """Under a URL prefix, access control, probes and links work; nothing is served outside."""
     base = prefixed_auth_server
     for method, path, machine in ENDPOINTS:
         assert_refused(send(base, method, path), machine)
@@ -273,6 +280,7 @@ def grouped(app_db):
 
 
 def test_ac010_reader_group_reads_and_a_write_is_refused(grouped):
+    """A reader sees a read-only notice and no create form, and cannot create a series."""
     with grouped("tk-readers, all-staff"):
         assert current_identity() == Identity(USER, ("tk-readers", "all-staff"), editor=False)
         assert current_author() is None
@@ -288,6 +296,7 @@ def test_ac010_reader_group_reads_and_a_write_is_refused(grouped):
 
 
 def test_ac011_editor_group_writes(grouped):
+    """An editor-group user writes and is logged as author; case or untrusted peers change that."""
     with grouped("all-staff,tk-editors"):
         assert current_author() == USER
         assert "read-only-notice" not in to_json(meetings_index.layout())
@@ -308,6 +317,7 @@ def test_ac011_editor_group_writes(grouped):
 
 
 def test_ac012_without_a_group_header_every_identified_user_writes(app_db):
+    """Without a configured group header every identified user is an editor."""
     original = get_settings()
     configure(replace(original, identity_header=HEADER, trusted_proxies=("127.0.0.1",)))
     try:
@@ -321,6 +331,7 @@ def test_ac012_without_a_group_header_every_identified_user_writes(app_db):
 
 
 def test_ac014_a_name_that_came_twice_signs_no_one_in(app_db):
+    """An identity header with two comma-joined names signs no one in."""
     # A proxy that appends its header to a client's instead of replacing it: the
     # server joins the two with "," (a reviewer's attack); no one is signed in.
     original = get_settings()
@@ -335,6 +346,7 @@ def test_ac014_a_name_that_came_twice_signs_no_one_in(app_db):
 
 
 def test_ac013_group_header_is_parsed_with_care():
+    """Group header parsing trims, drops empty and repeated names and keeps at most 200 groups."""
     assert parse_groups(" a , b,,a,\tc\n ") == ("a", "b", "c")
     assert parse_groups("") == ()
     assert len(parse_groups(",".join(f"g{i}" for i in range(500)))) == 200
@@ -368,6 +380,7 @@ def test_ac013_group_header_is_parsed_with_care():
 def test_ac020_settings_that_would_not_do_what_they_say_stop_the_start(
     monkeypatch, environment, message
 ):
+    """Inconsistent or malformed access settings raise ValueError naming the problem."""
     for name in ("TK_AUTH_REQUIRED", "TK_IDENTITY_HEADER", "TK_DEMO_USER", "TK_GROUP_HEADER"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("TK_EDITOR_GROUPS", raising=False)
@@ -379,6 +392,7 @@ def test_ac020_settings_that_would_not_do_what_they_say_stop_the_start(
 
 
 def test_ac021_settings_read_from_the_environment(monkeypatch):
+    """Access settings are read from the environment; auth_required is off by default and with 0."""
     monkeypatch.delenv("TK_DEMO_USER", raising=False)
     monkeypatch.delenv("TK_TRUSTED_PROXIES", raising=False)
     monkeypatch.setenv("TK_AUTH_REQUIRED", "1")

@@ -57,6 +57,7 @@ def _text(component) -> str:
     ],
 )
 def test_a001_statement_renders_in_each_language(lang, heading, section):
+    """The statement renders in fi, sv and en with its heading, a section and the app frame."""
     page = statement_page.layout(lang=lang)
     assert [_text(h1) for h1 in _all(page, html.H1)] == [heading]
     assert section in [_text(h2) for h2 in _all(page, html.H2)]
@@ -65,6 +66,7 @@ def test_a001_statement_renders_in_each_language(lang, heading, section):
 
 
 def test_a002_statement_says_what_law_requires(statement_settings):
+    """The statement states compliance, the law, deadline, authority, dates and the chart gap."""
     statement_settings(accessibility_prepared="2026-11-30", accessibility_updated="2027-01-15")
     fi = _text(statement_page.layout())
     assert "osittain" in fi  # partially compliant
@@ -80,6 +82,7 @@ def test_a002_statement_says_what_law_requires(statement_settings):
 
 
 def test_a003_email_feedback_is_a_mailto_link(statement_settings):
+    """An email feedback channel is shown as a mailto link with the address as text."""
     statement_settings(accessibility_feedback="saavutettavuus@esimerkkila.fi")
     page = statement_page.layout()
     links = [(a.href, _text(a)) for a in _all(page, html.A)]
@@ -88,6 +91,7 @@ def test_a003_email_feedback_is_a_mailto_link(statement_settings):
 
 
 def test_a004_form_feedback_is_a_link(statement_settings):
+    """A feedback form URL is shown as a link with the URL as its text."""
     url = "https://palaute.esimerkkila.fi/saavutettavuus?palvelu=tk"
     statement_settings(accessibility_feedback=url)
     page = statement_page.layout()
@@ -96,6 +100,7 @@ def test_a004_form_feedback_is_a_link(statement_settings):
 
 
 def test_a005_no_feedback_channel_is_said_and_organisation_named(statement_settings):
+    """A missing channel is said plainly; the organisation is generic until configured."""
     statement_settings(accessibility_feedback="", accessibility_organisation="")
     text = _text(statement_page.layout())
     assert "Palautekanavaa ei ole vielä määritetty" in text
@@ -105,6 +110,7 @@ def test_a005_no_feedback_channel_is_said_and_organisation_named(statement_setti
 
 
 def test_a006_unknown_language_gets_a_notice_and_finnish():
+    """An unknown language shows the Finnish statement and a notice naming the language."""
     page = statement_page.layout(lang="de")
     assert [_text(h1) for h1 in _all(page, html.H1)] == ["Saavutettavuusseloste"]
     assert "”de”" in _text(page)
@@ -123,6 +129,7 @@ def test_a006_unknown_language_gets_a_notice_and_finnish():
     ],
 )
 def test_a007_bad_feedback_channel_is_refused(monkeypatch, value):
+    """A feedback channel that is neither a valid email address nor an https URL is refused."""
     monkeypatch.setenv("TK_ACCESSIBILITY_FEEDBACK", value)
     with pytest.raises(ValueError, match="TK_ACCESSIBILITY_FEEDBACK must be an email address"):
         Settings.from_env()
@@ -138,12 +145,14 @@ def test_a007_bad_feedback_channel_is_refused(monkeypatch, value):
     ],
 )
 def test_a008_bad_statement_date_is_refused(monkeypatch, name, value):
+    """A statement date that is empty, not ISO or impossible is refused at start."""
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=f"{name} must be a date YYYY-MM-DD"):
         Settings.from_env()
 
 
 def test_a009_defaults_and_good_values(monkeypatch):
+    """Statement settings have defaults; good values are read, trimmed, from the environment."""
     for name in SETTINGS_DOC:
         monkeypatch.delenv(name, raising=False)
     settings = Settings.from_env()
@@ -159,6 +168,7 @@ def test_a009_defaults_and_good_values(monkeypatch):
 
 @pytest.mark.browser
 def test_a010_statement_has_no_axe_violations(dash_duo, browser_db):
+    """The statement page in sv, fi and en has no axe violations and no browser log errors."""
     from app import app
     from tests.test_browser import _axe_violations
 

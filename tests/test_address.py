@@ -33,6 +33,7 @@ def _parse(search: str) -> tuple[Address, tuple[str, ...]]:
 
 
 def test_a001_address_round_trips_in_a_fixed_readable_order():
+    """An address parses and writes back in a fixed order, leaving out default views."""
     query = {
         # Quarter starts, as the phase picker writes them at quarter grain.
         "phase": [f"{SEVEN_DAYS}:2024-04", f"{SEVEN_DAYS}:2023-10", f"{COVERAGE}:2024-04"],
@@ -63,6 +64,7 @@ def test_a001_address_round_trips_in_a_fixed_readable_order():
 
 
 def test_a002_bad_views_and_phases_fall_back_with_notices():
+    """Bad views and phases are dropped with one notice each kind; the filters stay untouched."""
     address, notices = Address.from_query(
         {
             "view": [
@@ -87,6 +89,7 @@ def test_a002_bad_views_and_phases_fall_back_with_notices():
 
 
 def test_a003_first_view_counts_phases_are_unique_and_at_most_twelve():
+    """A chart's first view counts; phases are deduplicated and capped at twelve with a notice."""
     months = [f"2023-{m:02d}" for m in range(1, 13)] + ["2024-01"]  # 13 months
     address, notices = Address.from_query(
         {
@@ -101,6 +104,7 @@ def test_a003_first_view_counts_phases_are_unique_and_at_most_twelve():
 
 
 def test_a004_language_and_embed_and_links_to_other_pages():
+    """Default language is left out, embed kept; other-page links and reset drop card states."""
     address, _ = Address.from_query(
         {"lang": "fi", "embed": "1", "unit": "area-a-alue", "view": f"{SEVEN_DAYS}:units"}
     )
@@ -118,6 +122,7 @@ def test_a004_language_and_embed_and_links_to_other_pages():
 
 
 def test_a005_cards_from_the_controls_are_validated_like_the_url():
+    """Card states from the controls are validated, sorted and deduplicated as in the URL."""
     cards, notices = CardStates.from_cards(
         {SEVEN_DAYS: "spc", DISTRIBUTION: "spc", COVERAGE: None},
         {SEVEN_DAYS: ["2024-03", "2024-01", "2024-03", 7], COVERAGE: "2024-01"},
@@ -130,6 +135,7 @@ def test_a005_cards_from_the_controls_are_validated_like_the_url():
 
 
 def test_a006_a_page_keeps_only_its_own_cards_and_skips_an_address_it_shows():
+    """A page keeps only its own cards and skips rebuilding for the address it wrote itself."""
     query = {"from": "2023-01", "view": [f"{SEVEN_DAYS}:spc", "digiasiointi-osuus:units"]}
     address, notices = page_address(query, hoitoonpaasy.CHART_IDS)
     assert notices == ()
@@ -149,6 +155,7 @@ def test_a006_a_page_keeps_only_its_own_cards_and_skips_an_address_it_shows():
 
 
 def test_a007_data_urls_take_a_page_query_string_with_views_and_phases(client):
+    """Data URLs accept a page query with views and phases, and those do not change the numbers."""
     page = "from=2024-01&to=2024-02&view=hoitotakuu-7vrk:spc&phase=hoitotakuu-7vrk:2024-02"
     for extension in ("json", "csv", "xlsx"):
         response = client.get(f"/api/charts/hoitotakuu-7vrk/data.{extension}?{page}")

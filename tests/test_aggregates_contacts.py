@@ -211,6 +211,7 @@ def _filter_sets(url: str) -> list[Filters]:
 
 @pytest.mark.parametrize("chart_id", sorted(CHARTS))
 def test_chart_frames_from_aggregates_equal_event_sql(demo_db, chart_id):
+    """Each chart's frame from the aggregates equals the event-level SQL, also after protection."""
     for filters in _filter_sets(demo_db):
         cache.clear()
         expected = reference_frame(chart_id, filters)
@@ -227,6 +228,7 @@ def test_chart_frames_from_aggregates_equal_event_sql(demo_db, chart_id):
 
 
 def test_aggregates_are_small_and_sum_to_the_events(demo_db):
+    """Every aggregate has far fewer rows than contacts; contact types count each contact once."""
     engine = sa.create_engine(demo_db)
     try:
         with engine.connect() as conn:
@@ -243,6 +245,7 @@ def test_aggregates_are_small_and_sum_to_the_events(demo_db):
 
 
 def test_within_days_inside_a_waiting_class_is_refused(demo_db):
+    """A within-days limit that splits a waiting-time class raises ValueError."""
     # 10 days falls inside the 8-14 class: the aggregate cannot say which visits waited
     # 8-10 days, and the query says so instead of answering wrongly.
     with pytest.raises(ValueError, match="splits a waiting-time class"):

@@ -282,6 +282,7 @@ CHARTS: dict[str, Callable[[Filters], pd.DataFrame]] = {
 
 @pytest.mark.parametrize("chart", list(CHARTS))
 def test_aggregates_give_the_event_level_frames(on_demo, chart, monkeypatch):
+    """Queue charts give the same frames from the aggregates as from the events, on real data."""
     load = CHARTS[chart]
     compared = 0
     for filters in FILTERS:

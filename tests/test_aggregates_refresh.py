@@ -45,6 +45,7 @@ def _rows(engine: sa.Engine, sql: str, **params) -> list[tuple]:
 
 
 def test_cli_rebuilds_dropped_aggregates_with_a_new_data_version(url, capsys):
+    """The CLI rebuilds dropped aggregates with hand-computed rows and sets a new data version."""
     engine = sa.create_engine(url)
     try:
         create_fixture_db(engine, ROWS)
@@ -90,6 +91,7 @@ def test_cli_rebuilds_dropped_aggregates_with_a_new_data_version(url, capsys):
 
 
 def test_a_view_of_the_same_name_is_left_alone_and_read(url):
+    """Refresh leaves a county's view named like an aggregate in place, and charts read it."""
     engine = sa.create_engine(url)
     try:
         create_fixture_db(engine, ROWS)
@@ -115,6 +117,7 @@ def test_a_view_of_the_same_name_is_left_alone_and_read(url):
 
 @pytest.mark.postgres
 def test_a_materialized_view_of_the_same_name_is_left_alone(request):
+    """Refresh keeps a materialized view of an aggregate's name and still rebuilds the others."""
     # A county refreshes its own materialized view; the refresh must neither fail on
     # it (DROP TABLE refuses one) nor stop rebuilding the other aggregates.
     engine = sa.create_engine(request.getfixturevalue("postgres_database_factory")())
@@ -141,6 +144,7 @@ def test_a_materialized_view_of_the_same_name_is_left_alone(request):
 
 @pytest.mark.postgres
 def test_readers_are_not_blocked_while_the_new_rows_are_built(request, monkeypatch):
+    """Other sessions can read every live aggregate while refresh builds the new rows."""
     # While refresh builds the new rows (the long part), another session reads every
     # live aggregate at once; a lock wait over 2 s fails the read. Only the swaps at
     # the end take the live tables' locks.
@@ -169,6 +173,7 @@ def test_readers_are_not_blocked_while_the_new_rows_are_built(request, monkeypat
 
 @pytest.mark.postgres
 def test_postgres_refresh_indexes_and_analyses(request):
+    """On PostgreSQL refresh builds each declared index and vacuums and analyses each aggregate."""
     url = request.getfixturevalue("postgres_database_factory")()
     engine = sa.create_engine(url)
     try:
@@ -196,6 +201,7 @@ def test_postgres_refresh_indexes_and_analyses(request):
 
 
 def test_cli_bad_url_is_a_clean_error(capsys):
+    """A malformed or unreachable database URL ends the CLI with a clean error, no traceback."""
     with pytest.raises(SystemExit):
         main(["refresh-aggregates", "--url", "not a url"])
     assert "Traceback" not in capsys.readouterr().err
@@ -206,6 +212,7 @@ def test_cli_bad_url_is_a_clean_error(capsys):
 
 
 def test_cli_driver_missing_or_file_missing_is_one_line_and_writes_nothing(tmp_path, capsys):
+    """A missing driver or DuckDB file is a usage error (exit 2) that creates no file."""
     # A dialect whose driver is not installed, and a DuckDB file that does not exist
     # (DuckDB would have created an empty one): a usage error, no file left behind.
     for url in ("mysql://x@127.0.0.1/y", f"duckdb:///{tmp_path}/missing.duckdb"):
@@ -218,6 +225,7 @@ def test_cli_driver_missing_or_file_missing_is_one_line_and_writes_nothing(tmp_p
 
 
 def test_ensure_demo_builds_the_aggregates_of_an_older_file(tmp_path, capsys):
+    """ensure-demo builds missing aggregates of an older demo file and then does not rebuild."""
     out = tmp_path / "older.duckdb"
     assert main(["build-demo", "--out", str(out), "--scale", "0.005", "--until", "2022-03"]) == 0
     # A file of the same generator written before the aggregates existed.
@@ -244,6 +252,7 @@ def test_ensure_demo_builds_the_aggregates_of_an_older_file(tmp_path, capsys):
 
 
 def test_refresh_uses_no_deprecated_sqlalchemy_api(url):
+    """Refreshing the aggregates raises no SQLAlchemy deprecation warning."""
     # The staging tables are copies of the contract's (Table.to_metadata), not of
     # its columns one by one (the deprecated Column.copy warned once per column).
     engine = sa.create_engine(url)

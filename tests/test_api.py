@@ -10,6 +10,7 @@ from settings import configure, get_settings
 
 
 def test_a001_catalog_lists_a_chart_per_area(client):
+    """The catalog lists charts for every investment area, with data URLs that keep the language."""
     body = client.get("/api/charts").get_json()
     areas = {chart["area"] for chart in body["charts"]}
     assert areas == {area.slug for area in INVESTMENT_AREAS}
@@ -24,6 +25,7 @@ def test_a001_catalog_lists_a_chart_per_area(client):
 
 
 def test_a002_data_json_returns_hand_computed_numbers(client):
+    """The JSON data gives hand-computed published shares, counts, data date and targets."""
     response = client.get("/api/charts/hoitotakuu-7vrk/data.json?from=2024-01&to=2024-02")
     assert response.status_code == 200
     body = response.get_json()
@@ -52,6 +54,7 @@ def test_a002_data_json_returns_hand_computed_numbers(client):
 
 
 def test_a003_small_counts_are_rounded_and_a_withheld_share_is_null_in_json(client):
+    """Small counts are published rounded; a share resting on a published 0 is null and withheld."""
     body = client.get(
         "/api/charts/hoitotakuu-7vrk/data.json?from=2024-01&to=2024-01&unit=TA02"
     ).get_json()
@@ -70,6 +73,7 @@ def test_a003_small_counts_are_rounded_and_a_withheld_share_is_null_in_json(clie
 
 
 def test_a004_bad_filters_400_in_finnish_and_unknown_chart_404(client):
+    """A bad filter is a 400, an unknown chart a 404, each with a Finnish reason naming it."""
     # Every refusal says the request was not served, why, and names the value.
     bad = client.get("/api/charts/hoitotakuu-7vrk/data.json?grain=week")
     assert bad.status_code == 400
@@ -98,6 +102,7 @@ def test_a004c_unknown_parameters_are_refused_not_ignored(client):
 
 
 def test_a004b_refused_values_are_named_quoted_and_cut(client):
+    """Refused values are all named, quoted as text, and long ones cut to 40 characters."""
     # A markup-like month is repeated as text in quotes (JSON is not HTML; Dash escapes
     # text on pages); two bad services are both named, with what the parameter allows
     # in words and codes; a 45-character unit code is cut to 40 characters and "…".
@@ -118,6 +123,7 @@ def test_a004b_refused_values_are_named_quoted_and_cut(client):
 
 
 def test_a005_county_total_chart_ignores_unit_filter(client):
+    """A county-total chart ignores the unit filter and leaves out a quarter the data end inside."""
     body = client.get(
         "/api/charts/hoitotakuuseuranta-kattavuus/data.json?unit=TA01&grain=quarter"
     ).get_json()
@@ -129,6 +135,7 @@ def test_a005_county_total_chart_ignores_unit_filter(client):
 
 
 def test_a006_health_and_readiness(client, tmp_path):
+    """Health stays 200 when the reporting database is missing; readiness then answers 503."""
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 200
     original = get_settings()

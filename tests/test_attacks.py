@@ -132,6 +132,7 @@ def hierarchy_in_force(served: Served) -> bool:
     span=st.sampled_from(RANGES),
 )
 def test_t001_family_a_across_grains(served, chart, selection, span):
+    """Differencing served cells across grains and ranges (family A) recovers no small count."""
     assert_nothing_recovered(play(served, TRUTH, plan_a(chart, selection, span)), "A")
 
 
@@ -146,6 +147,7 @@ PARENTS = [s for s in SELECTIONS if s.form in ("county", "node", "set")]
     span=st.sampled_from(RANGES),
 )
 def test_t002_family_b_across_unit_selections(served, chart, parent, grain, span):
+    """Differencing a parent's cells with its child selections (family B) recovers no count."""
     parts = [s for s in children(parent, SELECTIONS) if parent.units or s.form != "set"]
     cells = play(served, TRUTH, plan_b(chart, parent, grain, span, parts))
     assert_nothing_recovered(cells, "B")
@@ -169,6 +171,7 @@ def test_t003_arbitrary_unit_sets_are_refused_once_the_hierarchy_lands(served):
     span=st.sampled_from(RANGES),
 )
 def test_t004_family_c_within_one_view(served, chart, selection, grain, span):
+    """Combining the cells of one view (family C) recovers no small count."""
     cells = play(served, TRUTH, plan_c(chart, selection, grain, span))
     assert_nothing_recovered(cells, "C")
 
@@ -181,6 +184,7 @@ def test_t004_family_c_within_one_view(served, chart, selection, grain, span):
     span=st.sampled_from(RANGES),
 )
 def test_t005_family_d_across_charts_over_the_same_people(served, group, selection, grain, span):
+    """Combining charts over the same people (family D) recovers no small count."""
     cells = play(served, TRUTH, plan_d(group, selection, grain, span))
     assert_nothing_recovered(cells, "D")
 

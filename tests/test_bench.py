@@ -13,6 +13,7 @@ from tests.test_cache import REDIS_URL
 
 
 def test_h001_benchmark_measures_every_chart(browser_db, monkeypatch):
+    """The SQL and HTTP benchmarks measure every chart once, with non-trivial figure sizes."""
     # browser_db: the foundation fixture on DuckDB only; one engine is enough here.
     sql = measure_sql(1)
     assert set(sql) == set(CHARTS) and all(v["runs"] == 1 for v in sql.values())
@@ -25,6 +26,7 @@ def test_h001_benchmark_measures_every_chart(browser_db, monkeypatch):
 
 
 def test_h002_browser_benchmark_measures_a_page(browser_db, monkeypatch):
+    """The browser benchmark measures one page with script time, nodes and callbacks per card."""
     from bench.browser import measure, served_app
 
     monkeypatch.setenv("TK_REPORTING_DB_URL", get_settings().reporting_db_url)

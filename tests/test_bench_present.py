@@ -9,6 +9,7 @@ from tests.test_cache import REDIS_URL
 
 
 def test_h010_benchmark_moves_through_a_meeting(browser_db, monkeypatch):
+    """The meeting benchmark times moving to the next item and first showings, with sizes."""
     # The server runs in its own process: it reads the fixture DB from the environment.
     monkeypatch.setenv("TK_REPORTING_DB_URL", get_settings().reporting_db_url)
     results = measure(rounds=1, items=2, redis_url=REDIS_URL)

@@ -9,6 +9,7 @@ from tests.test_cache import REDIS_URL
 
 
 def test_h101_serving_benchmark_measures_sizes_and_times(browser_db, monkeypatch):
+    """The serving benchmark measures first visits and plotly and router sizes in every encoding."""
     monkeypatch.setenv("TK_REPORTING_DB_URL", get_settings().reporting_db_url)
     report = measure(1, REDIS_URL)
     assert set(report["first_visit"]) == set(ENCODINGS)

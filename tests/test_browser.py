@@ -30,6 +30,7 @@ def _wait_for_charts(dash_duo, count: int) -> None:
 
 
 def test_b001_every_page_renders_its_charts(dash_duo, browser_db):
+    """Every page draws its charts in Finnish with no axe violations; an empty KPI is withheld."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/?from=2023-01")
     until(lambda: len(dash_duo.find_elements(".kpi-status")) == KPIS, timeout=WAIT)
@@ -54,6 +55,7 @@ def test_b001_every_page_renders_its_charts(dash_duo, browser_db):
 
 
 def test_b002_bad_url_parameters_show_a_notice(dash_duo, browser_db):
+    """Bad URL month and grain show a notice in the page and the charts still draw."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/digipalvelut?from=2024-99&grain=week")
     notice = dash_duo.wait_for_element(".url-notice")
@@ -63,6 +65,7 @@ def test_b002_bad_url_parameters_show_a_notice(dash_duo, browser_db):
 
 
 def test_b003_database_down_shows_finnish_message(dash_duo, browser_db, tmp_path):
+    """A missing reporting database shows a Finnish message in the card, no traceback."""
     from tests.conftest import use_reporting_db
 
     use_reporting_db(f"duckdb:///{tmp_path}/missing.duckdb")
@@ -74,6 +77,7 @@ def test_b003_database_down_shows_finnish_message(dash_duo, browser_db, tmp_path
 
 
 def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
+    """Filters go from URL to controls and back; grain and unit changes redraw with right values."""
     from selenium.webdriver.support.ui import Select
 
     dash_duo.start_server(app)
@@ -125,6 +129,7 @@ def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
 
 
 def test_b005_views_compare_units_and_spc(dash_duo, browser_db):
+    """The units view compares units with a table; the SPC view says two months are too few."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2024-01&to=2024-02")
     _wait_for_charts(dash_duo, PAGES["/hoitoonpaasy"])

@@ -163,6 +163,7 @@ def _url(base: str, path: str, lang: str) -> str:
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_ba001_every_page_in_every_language_passes_axe(dash_duo, meeting, lang):  # noqa: F811
+    """Every page in fi, sv and en renders in its language with no axe violations or log errors."""
     held = store.get_meeting(meeting)
     store.add_need(held["items"][0]["id"], "Jonotiedot yksiköittäin", author=AUTHOR)
     dash_duo.start_server(app)
@@ -199,6 +200,7 @@ def test_ba002_swedish_stays_swedish_across_links_and_the_switch_keeps_filters(
     dash_duo,
     meeting,  # noqa: F811
 ):
+    """Internal links keep lang=sv when followed; the language switch keeps the chosen filters."""
     dash_duo.start_server(app)
     base = dash_duo.server_url
     meetings = f"/tietokeskustelut/{meeting}"
@@ -289,6 +291,7 @@ def test_ba003_keyboard_only_filter_table_language_and_presentation(
     dash_duo,
     meeting,  # noqa: F811
 ):
+    """Filters, table, language switch and presentation steps all work with the keyboard alone."""
     dash_duo.start_server(app)
     base = dash_duo.server_url
     dash_duo.driver.get(base + "/hoitoonpaasy?from=2024-01")

@@ -82,6 +82,7 @@ def _foreign(urls: list[str], origin: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_csp001_every_page_without_violations_or_foreign_fetches(dash_duo, meeting, lang):  # noqa: F811
+    """No page breaks the CSP or fetches from elsewhere; an injected inline script is refused."""
     held = store.get_meeting(meeting)
     store.add_need(held["items"][0]["id"], "Jonotiedot yksiköittäin", author=AUTHOR)
     dash_duo.start_server(app)

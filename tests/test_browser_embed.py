@@ -71,6 +71,7 @@ ALLOWED_PARENTS = {
 
 @pytest.mark.parametrize("case", list(ALLOWED_PARENTS))
 def test_m001_allowed_origin_shows_chart_and_gets_height(dash_duo, browser_db, parent_site, case):
+    """An allowed parent origin shows the chart card alone in a frame and receives its height."""
     folder, loopback = parent_site
     port = loopback.rsplit(":", 1)[1]
     origin, ancestors = (text.format(port=port) for text in ALLOWED_PARENTS[case])
@@ -98,6 +99,7 @@ def test_m001_allowed_origin_shows_chart_and_gets_height(dash_duo, browser_db, p
 
 
 def test_m002_other_origin_is_refused(dash_duo, browser_db, parent_site):
+    """A parent origin outside frame-ancestors gets Chromium's error page and no height messages."""
     folder, origin = parent_site
     original = get_settings()
     configure(replace(original, frame_ancestors="'self'"))
@@ -180,6 +182,7 @@ MATCH_CASES = [
 
 
 def test_m003_parent_origin_matches_by_csp_source_expressions(dash_duo, browser_db):
+    """The embed script matches parent origins against CSP source expressions and lists."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/embed/digiasiointi-osuus")
     results = dash_duo.driver.execute_script(

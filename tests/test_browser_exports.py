@@ -56,6 +56,7 @@ def _svg_size(svg: str) -> tuple[int, int]:
 
 
 def test_x001_toolbar_has_no_cloud_button_or_logo_and_our_buttons(dash_duo, browser_db):
+    """The chart toolbar has our PNG and SVG buttons and no cloud, edit, plotly camera or logo."""
     _open_chart(dash_duo)
     titles = [b.get_attribute("data-title") for b in dash_duo.find_elements(CARD + " .modebar-btn")]
     assert "Lataa kuva (PNG)" in titles and "Lataa kuva (SVG)" in titles
@@ -66,6 +67,7 @@ def test_x001_toolbar_has_no_cloud_button_or_logo_and_our_buttons(dash_duo, brow
 
 
 def test_x002_svg_and_png_downloads_carry_their_context(dash_duo, browser_db):
+    """SVG and PNG downloads carry title, period and source; PNG is 2x the SVG; screen unchanged."""
     _open_chart(dash_duo)
     dash_duo.find_element(CARD + " .modebar-btn[data-title='Lataa kuva (SVG)']").click()
     svg = _download(dash_duo, "hoitotakuu-7vrk_2024-04-30.svg").read_text(encoding="utf-8")
@@ -251,6 +253,7 @@ return Plotly.react(gd, data, layout).then(() => true);
 def test_x003_toolbar_svg_lays_out_title_legend_plot_and_captions(
     dash_duo, browser_db, tmp_path, window_width
 ):
+    """Toolbar SVGs, wide or narrow, lay out title, legend, plot and captions; long titles wrap."""
     dash_duo.driver.set_window_size(window_width, 1600)
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + WIDE_FILTERS)

@@ -60,6 +60,7 @@ def _expanded(dash_duo, selector: str) -> str:
 
 
 def test_k001_fold_radio_group_and_table_by_keyboard_only(dash_duo, browser_db):
+    """The filter fold, the one-tab-stop radio groups and a card's table all work by keyboard."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2024-01")
     _wait_charts(dash_duo)
@@ -126,6 +127,7 @@ def _first_plot_top(dash_duo) -> dict:
 
 
 def test_k002_with_both_panels_folded_the_projector_shows_a_chart_first(dash_duo, browser_db):
+    """Both panels folded, a 720 px screen shows a chart first; unfolding one keeps the other."""
     dash_duo.start_server(app)
     dash_duo.driver.set_window_size(1280, 720)
     until(lambda: dash_duo.driver.execute_script("return window.innerWidth") == 1280, timeout=WAIT)
@@ -150,6 +152,7 @@ def test_k002_with_both_panels_folded_the_projector_shows_a_chart_first(dash_duo
 
 
 def test_k003_a_bad_fold_value_is_named_and_the_panels_stay_open(dash_duo, browser_db):
+    """An unknown fold value is named in a notice, the panels stay open and other filters apply."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?fold=valikko&grain=year")
     notice = dash_duo.wait_for_element(".url-notice")

@@ -139,6 +139,7 @@ def _follow(dash_duo, link) -> None:
 
 
 def test_l001_pages_render_once_while_both_cores_are_busy(dash_duo, browser_db, callback_log):
+    """A page renders once per load or link, even when both CPU cores are busy."""
     dash_duo.start_server(app)
     with busy_cores(2):
         _at_rest(dash_duo, callback_log)  # the start page's requests are not counted

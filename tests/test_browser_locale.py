@@ -46,6 +46,7 @@ def _titles(dash_duo, scope: str) -> list[str]:
 
 
 def test_lc001_the_toolbar_speaks_finnish_on_a_chart_page(dash_duo, browser_db):
+    """The chart toolbar's button titles are Finnish on a chart page, with none left in English."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2024-01&to=2024-04")
     titles = set(_titles(dash_duo, "#card-hoitotakuu-7vrk"))

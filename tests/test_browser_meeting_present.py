@@ -81,6 +81,7 @@ def _seconds(timer_text: str) -> int:
 
 
 def test_bp001_present_with_the_keyboard_chart_in_the_first_screen(dash_duo, meeting):
+    """Presentation fits the chart in the first screen, steps by keyboard, times items, exits."""
     dash_duo.start_server(app)
     _projector(dash_duo)
     base = dash_duo.server_url
@@ -129,6 +130,7 @@ def test_bp001_present_with_the_keyboard_chart_in_the_first_screen(dash_duo, mee
 
 
 def test_bp002_preread_renders_its_charts_and_passes_axe(dash_duo, meeting):
+    """The pre-read draws its charts after the open actions, does not overflow and passes axe."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/tietokeskustelut/{meeting}/ennakko")
     until(lambda: len(dash_duo.find_elements(".preread .main-svg")) >= 2, timeout=WAIT)

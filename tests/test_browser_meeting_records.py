@@ -55,6 +55,7 @@ def _click(dash_duo, selector: str) -> None:
 
 
 def test_br001_action_recorded_on_the_item_page(dash_duo, writer_db):
+    """An action and a need recorded on an item page are listed, stored and reach the backlog."""
     dash_duo.start_server(app)
     url = dash_duo.server_url + f"/tietokeskustelut/{writer_db}/kohta/1"
     dash_duo.wait_for_page(url=url)

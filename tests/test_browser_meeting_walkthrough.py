@@ -54,6 +54,7 @@ def _text(dash_duo, selector: str) -> str:
 
 @pytest.mark.parametrize("app_db", ["sqlite"], indirect=True)
 def test_w001_a_whole_meeting(dash_duo, browser_db, app_db):
+    """A secretary runs a whole meeting, series to minutes, in the browser (see the module)."""
     original = get_settings()
     configure(replace(original, demo_user=SECRETARY))
     try:

@@ -70,6 +70,7 @@ def _wait_for_graphs(dash_duo, scope: str, count: int) -> None:
 
 
 def test_mb001_modebar_clear_of_plots_in_every_view_and_the_embed(dash_duo, browser_db):
+    """The toolbar overlaps no plot area or bar in any card view, the groups chart or the embed."""
     dash_duo.start_server(app)
     # /hoitoonpaasy: seven charts, bars among them (the queue, the waiting-time stacks).
     dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2023-01")

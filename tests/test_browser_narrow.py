@@ -210,6 +210,7 @@ UNITS = [
 
 @pytest.mark.parametrize("width", [360, 420, 480])
 def test_n001_small_multiples_panels_titles_and_ticks_do_not_overlap(dash_duo, width):
+    """Narrow small multiples stack in one column; panels, titles and ticks do not overlap."""
     panels = {
         name: _frame([40.0 + i, np.nan, 50.0 + i, 55.0], suppressed=[False, True, False, False])
         for i, name in enumerate(UNITS)
@@ -225,6 +226,7 @@ def test_n001_small_multiples_panels_titles_and_ticks_do_not_overlap(dash_duo, w
 
 @pytest.mark.parametrize("window", [360, 480])
 def test_n004_the_units_view_on_a_narrow_page(dash_duo, browser_db, window):
+    """The units view in a phone-wide window lays out its three panels without overlaps."""
     # The fixture's three health stations, by unit, in a phone-wide window.
     _open(dash_duo, window, PAGE + "&view=hoitotakuu-7vrk:units")
     until(
@@ -260,6 +262,7 @@ EVENTS = pd.DataFrame(
 
 @pytest.mark.parametrize("width", [360, 480, 1280])
 def test_n002_event_labels_do_not_overlap_each_other_or_leave_the_plot(dash_duo, width):
+    """Event labels stay inside the plot, clear of each other, legend and ticks, and are not cut."""
     targets = pd.DataFrame(columns=["kind"])
     figure = time_series_figure(_frame([40.0 + i for i in range(24)]), targets, _options())
     add_events(figure, EVENTS, "label")
@@ -302,6 +305,7 @@ def _lone_year_with_target():
 
 
 def test_n003_a_lone_bar_is_drawn(dash_duo):
+    """A lone yearly bar beside a target line fills 80 % of the axis instead of being 0 px wide."""
     _serve(dash_duo, _lone_year_with_target(), 600)
     size = dash_duo.driver.execute_script(
         """const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
@@ -323,6 +327,7 @@ return [...gd.querySelectorAll('.hoverlayer text')].map((t) => t.textContent);""
 
 
 def test_n005_the_hover_of_the_legal_deadline_chart_is_finnish(dash_duo):
+    """The legal deadline chart's hover shows Finnish month and strip names, no English dates."""
     share = _frame([80.0, 85.0, 90.0], start="2024-01-01")
     deadlines = pd.DataFrame(
         [

@@ -81,6 +81,7 @@ def _copied_link(dash_duo) -> str:
 
 
 def test_n001_back_and_forward_restore_controls_charts_and_copied_link(dash_duo, browser_db):
+    """Back and forward restore the grain control, chart values and copied link of each state."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2023-01&grain=quarter")
     # Q1/2024: 33 of 44 visits within 7 days, published (docs/privacy.md, m = 5):
@@ -117,6 +118,7 @@ def test_n001_back_and_forward_restore_controls_charts_and_copied_link(dash_duo,
 
 
 def test_n002_card_view_is_in_the_address_and_survives_reload(dash_duo, browser_db):
+    """A card's non-default view is in the address, survives reload and back; the default is not."""
     dash_duo.start_server(app)
     # To 2/2024: the fixture has no visits in 3-4/2024, whose 0 / 0 (withheld for
     # every unit) would be the latest month.
@@ -162,6 +164,7 @@ def _click(dash_duo, selector: str) -> None:
 def test_n003_link_with_view_and_phase_opens_them_and_picking_writes_the_address(
     dash_duo, browser_db
 ):
+    """A link opens its view and phases; picking, clicking or clearing phases rewrites the URL."""
     # The queue chart: its 16 months (1/2023 .. 4/2024) are enough for a run chart (12),
     # so the run chart and its phase picker are drawn. (The fixture's hoitotakuu-7vrk
     # has fewer than 12 shown months: that card draws the time series, without a picker.)
@@ -207,6 +210,7 @@ def test_n003_link_with_view_and_phase_opens_them_and_picking_writes_the_address
 
 
 def test_n004_bad_view_and_phase_fall_back_with_a_notice(dash_duo, browser_db):
+    """Bad views and phases in the address show a notice and the cards keep their default view."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(
         url=dash_duo.server_url
@@ -223,6 +227,7 @@ def test_n004_bad_view_and_phase_fall_back_with_a_notice(dash_duo, browser_db):
 
 
 def test_n005_overview_links_keep_filters_language_and_embed(dash_duo, browser_db):
+    """Overview links carry the current filters and embed flag to the area page, which uses them."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/?from=2023-01&grain=quarter&embed=1")
     kpi_link = "#kpi-hoitotakuu-7vrk a"

@@ -36,6 +36,7 @@ def _texts(slide) -> str:
 
 
 def test_pp51_page_and_chosen_charts_download_as_pptx(dash_duo, browser_db):
+    """A page's charts, or only chosen ones in their view, download as a deck built off-thread."""
     from datetime import date
 
     dash_duo.start_server(app)

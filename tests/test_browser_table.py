@@ -21,6 +21,7 @@ CARD = "#card-hoitotakuu-7vrk"
 
 
 def test_t001_the_table_appears_when_opened_by_keyboard(dash_duo, browser_db):
+    """A card's table is built once, when opened by keyboard, with published values; focus stays."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2024-01&to=2024-02")
     dash_duo.wait_for_element(CARD + " .js-plotly-plot", timeout=WAIT)

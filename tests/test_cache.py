@@ -49,6 +49,7 @@ def redis_app():
 
 
 def test_r001_second_call_is_served_from_redis(reporting_db, redis_app, monkeypatch):
+    """A second identical query is answered from Redis without touching the database."""
     flask_app, client = redis_app
     filters = Filters(start="2024-01", end="2024-02")
     with flask_app.app_context():
@@ -88,6 +89,7 @@ def _key_in_fresh_process() -> str:
 
 
 def test_r002_cache_keys_are_identical_across_processes(reporting_db, redis_app):
+    """Two processes with different hash seeds build the same cache key for the same query."""
     # Two interpreters with different hash seeds stand for two gunicorn workers sharing
     # one Redis (the key's tail is a version kept in the cache itself, so it is shared
     # too; with SimpleCache each process has its own cache and its own version).

@@ -131,6 +131,7 @@ def _digest(payload: dict) -> str:
 
 
 def test_l001_threads_on_redis_run_each_query_once(pg_db, redis_client):
+    """Many threads opening one chart on Redis run each statement once and get the same chart."""
     flask_app = _app("RedisCache")
     executed: Counter = Counter()
 
@@ -201,6 +202,7 @@ def _statement_calls(admin: sa.Engine, database: str) -> dict[str, int]:
 def test_l002_processes_sharing_redis_run_the_chart_queries_once(
     request, redis_client, postgres_database_factory, tmp_path
 ):
+    """Processes sharing Redis run the chart's count once and each targets query once per key."""
     # A database of its own, so that pg_stat_statements' counts for it are this test's.
     url = postgres_database_factory()
     engine = sa.create_engine(url)
@@ -264,6 +266,7 @@ def test_l002_processes_sharing_redis_run_the_chart_queries_once(
 def test_l003_a_failing_holder_caches_no_error_and_a_waiter_takes_over(
     redis_client, pg_db, lock_settings
 ):
+    """A lock holder's error reaches only its caller, is not cached, and one waiter recomputes."""
     lock_settings(cache_lock_wait=60.0, cache_lock_timeout=30.0)
     flask_app = _app("RedisCache")
     calls: list[int] = []
@@ -290,6 +293,7 @@ def test_l003_a_failing_holder_caches_no_error_and_a_waiter_takes_over(
 
 
 def test_l004_a_dead_holders_lock_expires_and_a_waiter_computes(redis_client, pg_db, lock_settings):
+    """A lock left by a dead worker expires and the next caller computes and caches the value."""
     lock_settings(cache_lock_wait=60.0, cache_lock_timeout=30.0)
     flask_app = _app("RedisCache")
 
@@ -308,6 +312,7 @@ def test_l004_a_dead_holders_lock_expires_and_a_waiter_computes(redis_client, pg
 def test_l005_waiting_past_the_bound_is_the_database_unavailable_path(
     redis_client, pg_db, lock_settings
 ):
+    """Waiting past the bound raises CacheWaitTimeout, a database error, and computes nothing."""
     lock_settings(cache_lock_wait=1.0, cache_lock_timeout=30.0)
     flask_app = _app("RedisCache")
     computed: list[int] = []
@@ -328,6 +333,7 @@ def test_l005_waiting_past_the_bound_is_the_database_unavailable_path(
 
 
 def test_l006_simple_cache_computes_once_per_process(pg_db):
+    """With SimpleCache, concurrent callers in one process compute the value once."""
     flask_app = _app("SimpleCache")
     calls: list[int] = []
 
@@ -365,6 +371,7 @@ def _set_units_county(url: str, code: str) -> None:
 
 
 def test_l007_a_new_data_version_gives_new_results(request, redis_client, lock_settings):
+    """Cached results change only with a new data version, or data_as_of when there is none."""
     # A database of this test's own, since it changes the load metadata.
     original = get_settings()
     url = request.getfixturevalue("postgres_database_factory")()
@@ -417,6 +424,7 @@ def test_l007_a_new_data_version_gives_new_results(request, redis_client, lock_s
 
 
 def test_l008_the_version_is_remembered_for_its_ttl(pg_db, lock_settings):
+    """The data version is read again only after its TTL has passed."""
     # The foundation database is shared by the session: its own version is put back.
     original_version = data_version_module.read_load_meta()["data_version"]
     lock_settings(data_version_ttl=3600.0)
@@ -432,6 +440,7 @@ def test_l008_the_version_is_remembered_for_its_ttl(pg_db, lock_settings):
 
 
 def test_l009_delete_memoized_and_clear_still_invalidate(redis_client, pg_db):
+    """delete_memoized, for one argument or all, and clear still drop cached results."""
     flask_app = _app("RedisCache")
     calls: list[str] = []
 
@@ -451,6 +460,7 @@ def test_l009_delete_memoized_and_clear_still_invalidate(redis_client, pg_db):
 
 
 def test_l010_a_cache_that_does_not_answer_computes_without_it(pg_db):
+    """An unreachable Redis cache makes calls compute every time instead of failing."""
     flask_app = Flask("lock-test-no-redis")
     nowhere = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     cache.init_app(

@@ -44,6 +44,7 @@ def table_cells(request: dict, view: str = "series", phases: list | None = None)
 
 
 def test_k001_card_body_has_figure_summary_table_and_stamp(reporting_db):
+    """A card body has the published figure, summary and data stamp; the table waits for opening."""
     request = {
         "chart": "hoitotakuu-7vrk",
         "filters": {"from": "2024-01", "to": "2024-02"},
@@ -65,6 +66,8 @@ def test_k001_card_body_has_figure_summary_table_and_stamp(reporting_db):
 
 
 def test_k002_small_counts_show_rounded_and_a_withheld_share_two_dots(reporting_db):
+    """A share on small counts is shown rounded; one resting on zero people is withheld as ".."."""
+
     def cells(chart, unit, month):
         return table_cells(
             {"chart": chart, "filters": {"from": month, "to": month, "unit": [unit]}, "lang": "fi"}
@@ -79,6 +82,7 @@ def test_k002_small_counts_show_rounded_and_a_withheld_share_two_dots(reporting_
 
 
 def test_k003_database_down_gives_finnish_notice_not_traceback(reporting_db, tmp_path):
+    """A missing reporting database gives the card a Finnish notice instead of a traceback."""
     original = get_settings()
     try:
         dispose_engines()
@@ -92,6 +96,7 @@ def test_k003_database_down_gives_finnish_notice_not_traceback(reporting_db, tmp
 
 
 def test_k004_forged_request_is_handled(reporting_db):
+    """An unknown chart or non-dict request is named as such; a bad grain still draws a graph."""
     # An unknown chart is named as such, not blamed on the database.
     assert "Pyyntöä ei palveltu, koska kuvaajaa \u201d<nope>\u201d ei ole." in str(
         chart_card_body({"chart": "<nope>"})
@@ -135,6 +140,7 @@ def _propose(
 
 
 def test_k010_controls_propose_the_canonical_address_for_their_page_build(reporting_db):
+    """The filter controls propose the canonical address, leaving out the default period."""
     proposal = _propose("area-a-alue", grain="year")
     # The default start and "latest" end left out of the address.
     assert proposal == {
@@ -147,6 +153,7 @@ def test_k010_controls_propose_the_canonical_address_for_their_page_build(report
 
 
 def test_k011_bad_values_are_said(reporting_db):
+    """Bad month, grain and service fall back to defaults; the bad grain and service are named."""
     proposal = _propose(
         "TA02",
         start="2024-13",
@@ -164,6 +171,7 @@ def test_k011_bad_values_are_said(reporting_db):
 
 
 def test_k012_end_before_start_is_said_not_silently_reset():
+    """An end month before the start uses the default period and says why."""
     proposal = _propose(start="2025-03", end="2024-01")
     assert proposal["search"] == ""  # the default period is used ...
     assert proposal["status"] == (
@@ -173,6 +181,7 @@ def test_k012_end_before_start_is_said_not_silently_reset():
 
 
 def test_k013_card_views_and_phase_starts_go_into_the_address():
+    """Non-default views and unique quarter-aligned phases go into the address, not the links."""
     proposal = _propose(
         grain="quarter",
         views={"hoitotakuu-7vrk": "spc", "jonot": "series", "odotusaikajakauma": "spc"},
@@ -191,6 +200,7 @@ def test_k013_card_views_and_phase_starts_go_into_the_address():
 
 
 def test_k014_a_forged_or_missing_page_state_proposes_nothing():
+    """A missing page state proposes nothing; a recorded one is re-read like a URL."""
     import pytest
     from dash.exceptions import PreventUpdate
 
@@ -201,6 +211,7 @@ def test_k014_a_forged_or_missing_page_state_proposes_nothing():
 
 
 def test_k015_card_body_takes_phases_only_in_the_run_chart(monkeypatch):
+    """The card body passes valid sorted phases only to the run chart; other views get none."""
     from callbacks import chart_cards
 
     calls = []
@@ -228,6 +239,7 @@ def test_k015_card_body_takes_phases_only_in_the_run_chart(monkeypatch):
 def test_k005_a_run_chart_with_too_few_months_is_a_time_series_without_phase_picker(
     reporting_db,
 ):
+    """With under twelve months the run chart view draws the time series, with no phase picker."""
     # The test data holds 1/2024 .. 4/2024: four months, fewer than the twelve a run
     # chart needs, so the card draws the time series (66,7 % and 83,3 % for 1-2/2024,
     # as in k001: 8/14 is published as 10/15) and offers no phase picker, whatever
@@ -250,6 +262,7 @@ def test_k005_a_run_chart_with_too_few_months_is_a_time_series_without_phase_pic
 
 
 def test_k016_the_table_is_built_once_per_opening_and_refuses_like_the_body(reporting_db, tmp_path):
+    """A card's table is built once, and refuses bad selections, charts and a down database."""
     request = {"chart": "hoitotakuu-7vrk", "filters": {"from": "2024-01"}, "lang": "fi"}
     # Already built (its class says so): a click that closes or reopens it changes nothing.
     assert chart_card_table(2, TABLE_BUILT, request, "series", []) == (no_update, no_update)

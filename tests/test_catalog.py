@@ -17,6 +17,7 @@ PAGE_MODULES = ["dashboards.overview"] + [f"dashboards.{a.slug}" for a in INVEST
 
 @pytest.mark.parametrize("chart_id", sorted(CHARTS))
 def test_c001_entry_has_texts_query_and_series(chart_id):
+    """Each catalog entry has a kebab-case id, Finnish texts for parts and series, and a loader."""
     spec = CHARTS[chart_id]
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", spec.id)
     for part in ("title", "definition", "source"):
@@ -27,11 +28,14 @@ def test_c001_entry_has_texts_query_and_series(chart_id):
 
 
 def test_c002_every_area_has_a_chart():
+    """Every investment area has at least one chart in the catalog."""
     areas = {spec.area for spec in CHARTS.values()}
     assert areas == {area.slug for area in INVESTMENT_AREAS}
 
 
 def test_c003_register_rejects_bad_and_duplicate_ids():
+    """register() rejects a non-kebab id, a duplicate id and an unknown area."""
+
     def spec(chart_id, area="digipalvelut"):
         return ChartSpec(id=chart_id, area=area, unit="count", load=len, series=("s",))
 
@@ -46,6 +50,7 @@ def test_c003_register_rejects_bad_and_duplicate_ids():
 
 @pytest.mark.parametrize("module_name", PAGE_MODULES)
 def test_c004_page_layout_runs_without_arguments_or_database(module_name, monkeypatch):
+    """Each page layout builds without arguments or database; garbage parameters give a notice."""
     import queries.engine
 
     def no_database():
@@ -60,6 +65,7 @@ def test_c004_page_layout_runs_without_arguments_or_database(module_name, monkey
 
 
 def test_c005_area_pages_list_known_ids_and_ids_are_unique():
+    """Area pages list only their own area's charts, and no chart is on two pages."""
     seen = []
     for area in INVESTMENT_AREAS:
         module = importlib.import_module(f"dashboards.{area.slug}")
@@ -70,6 +76,7 @@ def test_c005_area_pages_list_known_ids_and_ids_are_unique():
 
 
 def test_c006_overview_kpis_are_known_charts_of_their_area():
+    """The overview has KPIs for every area, each a chart of that area."""
     kpis = importlib.import_module("dashboards.overview").KPI_IDS
     assert set(kpis) == {area.slug for area in INVESTMENT_AREAS}
     for area, ids in kpis.items():

@@ -123,6 +123,7 @@ def celery_worker(celery_env, tmp_path):
 
 
 def test_c001_a_celery_worker_builds_the_deck(celery_env, celery_worker):
+    """A Celery worker builds the page's deck: a title slide, then one titled image per chart."""
     with gunicorn_server("app:server", celery_env) as base:
         response = _run_export(base, _export_body(), celery_worker[0])
     download = response[IDS["download"]]["data"]
@@ -146,11 +147,13 @@ def test_c001_a_celery_worker_builds_the_deck(celery_env, celery_worker):
 
 
 def test_c002_without_a_broker_exports_stay_on_the_web_host():
+    """Without a broker URL, background exports use the web host's disk cache manager."""
     settings = replace(get_settings(), celery_broker_url="")
     assert isinstance(background_manager(settings), DiskcacheManager)
 
 
 def test_c003_the_broker_must_be_redis():
+    """A broker URL that is not Redis is refused with an error naming the setting."""
     with pytest.raises(ValueError, match="TK_CELERY_BROKER_URL"):
         replace(get_settings(), celery_broker_url="amqp://guest@127.0.0.1//")
 

@@ -69,11 +69,13 @@ EXPECTED = {
 
 @pytest.mark.parametrize("chart_id", sorted({chart for chart, _ in EXPECTED}))
 def test_cc001_a_code_outside_the_set_counts_in_no_contact_chart(reporting_db, chart_id):
+    """Each contact chart's March cells are hand counts without R60, unknown or cancelled rows."""
     expected = {series: cell for (chart, series), cell in EXPECTED.items() if chart == chart_id}
     assert _cells(chart_id) == expected
 
 
 def test_cc002_every_chart_counts_the_same_client_contacts(reporting_db):
+    """The remote, e-booking and assessment shares share one denominator of 25 client contacts."""
     # The denominators that count every client contact that took place agree: 25 in
     # the remote share, the e-booking share and the assessment-recorded share (every
     # fixture row has the access-type visit fields and a booking channel).

@@ -26,6 +26,7 @@ def _url(value: str):
 
 
 def test_k001_app_worker_redis_and_postgres():
+    """Compose runs app, a worker on the app's image and settings, PostgreSQL and bounded Redis."""
     assert {"app", "worker", "redis", "postgres"} <= SERVICES.keys()
     # Redis is bounded and evicts only keys with an expiry (cache entries and last good
     # copies), never the Celery queues (docs/operations.md, "Memory").
@@ -41,6 +42,7 @@ def test_k001_app_worker_redis_and_postgres():
 
 
 def test_k002_settings_are_real_and_point_at_the_services():
+    """Compose settings are documented, point at their services and make valid settings."""
     env = SERVICES["app"]["environment"]
     assert set(env) <= set(SETTINGS_DOC), set(env) - set(SETTINGS_DOC)
     hosts = {
@@ -69,6 +71,7 @@ def test_k002_settings_are_real_and_point_at_the_services():
 
 
 def test_k003_dependencies_volumes_and_mounts_exist():
+    """Compose dependencies, volumes and mounts exist; the init script creates the app database."""
     for name, service in SERVICES.items():
         for needed in service.get("depends_on", {}):
             assert needed in SERVICES, (name, needed)
@@ -86,6 +89,7 @@ def test_k003_dependencies_volumes_and_mounts_exist():
 
 
 def test_k004_no_password_is_written_in():
+    """No password is written into the compose file; every one comes from the environment."""
     checked = 0
     for service in SERVICES.values():
         for value in dict(service.get("environment", {})).values():
@@ -99,6 +103,7 @@ def test_k004_no_password_is_written_in():
 
 
 def test_k005_the_image_holds_every_module_and_serves_with_the_config():
+    """The Docker image copies every module and package and serves with gunicorn's config."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     copied = " ".join(line for line in DOCKERFILE.splitlines() if line.startswith("COPY "))
     modules = project["tool"]["setuptools"]["py-modules"]

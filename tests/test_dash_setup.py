@@ -29,10 +29,12 @@ def _statuses(*args: str) -> dict[str, int]:
 
 
 def test_unguarded_set_up_fails_a_callback_that_arrives_during_it():
+    """Without the guard a callback arriving during Dash's set-up fails (the fault exists)."""
     statuses = _statuses()
     assert statuses["page"] == 200
     assert statuses["callback"] != 200
 
 
 def test_guarded_set_up_answers_a_callback_that_arrives_during_it():
+    """With the guard a callback arriving during Dash's set-up is answered 200."""
     assert _statuses("--guarded") == {"page": 200, "callback": 200}

@@ -114,6 +114,7 @@ def _find(component, predicate) -> list:
 def test_dm01_decision_drawn_at_its_date_with_its_short_title_only(
     reporting_db, app_db, monkeypatch
 ):
+    """A decision is drawn at its date with its short title only, apart from events, on a copy."""
     # An intervention event on 1.3.2024 as well, to tell the two apart.
     events = pd.DataFrame(
         {
@@ -194,6 +195,7 @@ def test_dm01b_markup_in_a_title_is_shown_as_typed_never_as_markup(reporting_db,
 @SQLITE_APP_DB
 @POSTGRES_REPORTING
 def test_dm02_overdue_action_flagged_cancelled_and_outside_not_drawn(reporting_db, app_db):
+    """Late actions are flagged; cancelled, out-of-range and other charts' markers are not drawn."""
     today = date.today()
     assert today > date(2024, 6, 30)  # the due date below has passed
     late = _meeting("20.3.2024")
@@ -264,6 +266,7 @@ def chart_body_texts(body: list) -> list[str]:
 @SQLITE_APP_DB
 @DUCKDB
 def test_dm03_the_embed_draws_the_marker(reporting_db, app_db):
+    """The embed draws a decision's marker and names it in the caption, without owner or details."""
     _decide(_meeting("15.2.2024"), "Iltavastaanotot", owner=OWNER)
     page = embed.layout(CHART, **{"from": "2024-01", "to": "2024-04"})
     (request,) = _find(
@@ -279,6 +282,7 @@ def test_dm03_the_embed_draws_the_marker(reporting_db, app_db):
 
 @DUCKDB
 def test_dm04_powerpoint_slide_draws_and_names_the_decision(reporting_db, app_db):
+    """A deck's slide draws the marker in its colour and names the action in alt text and notes."""
     _decide(_meeting("20.3.2024"), "Jonojen purku", "action", owner=OWNER, due_date="30.6.2024")
     deck = build_deck("Hoitoonpääsy", [CHART], FILTERS, "fi")
     prs = Presentation(io.BytesIO(deck))
@@ -306,6 +310,7 @@ def _is_decision_button(component) -> bool:
 @SQLITE_APP_DB
 @DUCKDB
 def test_dm05_run_chart_offers_a_passed_decision_as_a_phase_start(reporting_db, app_db):
+    """The run chart offers a passed decision as a phase start, disabled once split there."""
     # The queue chart has 16 months (1/2023 .. 4/2024) in the fixture, enough for its
     # run chart (12). A decision of 15.2.2024 (passed) and one of today (not passed).
     _decide(_meeting("15.2.2024", QUEUES), "Iltavastaanotot")
@@ -358,6 +363,7 @@ def test_dm05_run_chart_offers_a_passed_decision_as_a_phase_start(reporting_db, 
 
 @DUCKDB
 def test_dm06_app_database_down_draws_without_decisions(reporting_db, caplog):
+    """With the app database down the chart is drawn without decisions, and the error is logged."""
     original = get_settings()
     # Nothing listens on port 1: the connection is refused at once.
     configure(replace(original, app_db_url="postgresql+psycopg://postgres@127.0.0.1:1/none"))
@@ -376,6 +382,7 @@ def test_dm06_app_database_down_draws_without_decisions(reporting_db, caplog):
 
 
 def test_dm07_markers_in_view_and_the_sentence():
+    """Markers in the x range, not cancelled, are kept and flagged late; the sentence lists them."""
     figure = go.Figure(layout={"xaxis": {"range": ["2024-01-01", "2024-05-01"]}}).to_plotly_json()
     rows = [
         {
@@ -436,6 +443,7 @@ def test_dm07_markers_in_view_and_the_sentence():
 
 
 def test_dm11_marker_colour_is_readable_and_not_a_series_colour():
+    """The marker colour contrasts at least 4.5:1 on white and is no series or event colour."""
     from charts.figures.stacked import STACK_COLOURS
     from charts.figures.time_series import SERIES_COLOURS
 
@@ -449,6 +457,7 @@ def test_dm11_marker_colour_is_readable_and_not_a_series_colour():
 
 
 def test_dm08_labels_stack_upwards_from_the_bottom_and_never_overlap():
+    """Labels of close decisions stack upwards from the bottom in every width class."""
     # Two decisions a day apart on a 320 px figure: the second label cannot stand beside
     # the first, so it stands above it (a larger yshift), in every width class.
     figure = go.Figure(
@@ -484,6 +493,7 @@ def decisions_everywhere(app_db):
 def test_dm09_figure_checks_of_every_chart_with_decisions(
     reporting_db, decisions_everywhere, chart_id
 ):
+    """Every view of every chart passes the figure checks with markers, drawn once in range."""
     # The same checks as test_figures_catalog.test_fc001, on figures carrying markers.
     catalog_checks.test_fc001_every_view_of_every_chart(reporting_db, chart_id)
     spec = CHARTS[chart_id]
@@ -508,6 +518,7 @@ def test_dm09_figure_checks_of_every_chart_with_decisions(
 def test_dm10_browser_marker_on_page_and_embed_and_split_at_the_decision(
     dash_duo, browser_db, app_db
 ):
+    """In the browser the marker shows on page and embed, and its button splits the run chart."""
     from dash.testing.wait import until
 
     from app import app

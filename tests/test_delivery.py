@@ -70,6 +70,7 @@ def _script_urls(page_html: str) -> list[str]:
 
 
 def test_d001_scripts_and_styles_compressed_on_request_and_kept_a_year(server):
+    """Scripts and styles come compressed as asked, decompress to the file, and are kept a year."""
     page = requests.get(server + "/hoitoonpaasy", timeout=TIMEOUT).text
     dcc = next(u for u in _script_urls(page) if "/dcc/dash_core_components.v" in u)
     style = re.search(r'href="(/assets/10-style\.css\?m=[^"]+)"', page).group(1)
@@ -123,6 +124,7 @@ def test_d002_files_loaded_without_fingerprint_are_revalidated(server):
 
 
 def test_d003_page_layout_and_callback_json_compressed_and_not_kept(server):
+    """Pages, layout, callbacks and API JSON come compressed as asked, marked no-cache."""
     router = json.dumps(router_body("/hoitoonpaasy", None))  # as the browser sends it
     asked = {
         "page": (server + "/hoitoonpaasy", None),
@@ -144,6 +146,7 @@ def test_d003_page_layout_and_callback_json_compressed_and_not_kept(server):
 
 
 def test_d004_downloads_are_sent_as_they_are(server):
+    """CSV and Excel downloads are sent uncompressed, whatever the client accepts."""
     query = "?from=2024-01&to=2024-02"
     base = server + "/api/charts/hoitotakuu-7vrk/data"
     csv_plain = _fetch(base + ".csv" + query, "identity")
@@ -159,6 +162,7 @@ def test_d004_downloads_are_sent_as_they_are(server):
 
 
 def test_d005_error_pages_are_unchanged(server):
+    """A 404 page is Finnish HTML marked no-cache, compressed or not."""
     response = _fetch(server + "/ei-tallaista-sivua", "gzip")
     assert response.status_code == 404
     assert response.headers["Cache-Control"] == "no-cache"
@@ -220,6 +224,7 @@ def test_d010_spellings_of_one_asset_share_one_compressed_copy(client, count_cal
 
 
 def test_d007_gunicorn_settings_come_from_the_environment():
+    """gunicorn's bind, workers, threads and worker class come from the TK_ environment."""
     code = (
         "import runpy; c = runpy.run_path('gunicorn.conf.py'); "
         "print(c['bind'], c['workers'], c['threads'], c['worker_class'])"

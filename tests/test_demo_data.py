@@ -66,6 +66,7 @@ def built(tmp_path_factory) -> Path:
 
 
 def test_same_arguments_give_identical_tables(built, tmp_path):
+    """Building twice with the same arguments gives identical rows in every table and aggregate."""
     again = tmp_path / "again.duckdb"
     summary = build_duckdb(again, scale=SCALE, until=UNTIL, seed=SEED)
     for table in TABLES:
@@ -93,6 +94,7 @@ def test_same_arguments_give_identical_tables(built, tmp_path):
 
 
 def test_other_seed_gives_other_data(built, tmp_path):
+    """Another seed gives other contact rows."""
     other = tmp_path / "other.duckdb"
     build_duckdb(other, scale=SCALE, until=UNTIL, seed=SEED + 1)
     assert _rows_hash(built, "client_contacts", "contact_id") != _rows_hash(
@@ -101,6 +103,7 @@ def test_other_seed_gives_other_data(built, tmp_path):
 
 
 def test_earlier_months_do_not_change_when_until_grows(tmp_path):
+    """A longer build keeps every earlier row and queue entry of a shorter one unchanged."""
     short, long = tmp_path / "short.duckdb", tmp_path / "long.duckdb"
     build_duckdb(short, scale=0.01, until="2023-01", seed=SEED)
     build_duckdb(long, scale=0.01, until="2023-06", seed=SEED)
@@ -121,6 +124,7 @@ def test_earlier_months_do_not_change_when_until_grows(tmp_path):
 
 
 def test_generator_chunks_match_contract_columns():
+    """Every generated chunk has its table's contract columns in order, for every table."""
     seen = set()
     for table, df in demo.generate(scale=0.005, until="2022-03", seed=SEED):
         assert list(df.columns) == [c.name for c in metadata.tables[table].columns]
@@ -134,6 +138,7 @@ def test_generator_chunks_match_contract_columns():
 
 
 def test_data_end_and_meta(built):
+    """The metadata names the data end, seed, scale and county, and no table runs past the end."""
     meta = dict(_query(built, "SELECT key, value FROM reporting_meta").itertuples(index=False))
     assert meta["data_as_of"] == "2024-02-29"
     assert meta["synthetic"] == "true"
@@ -158,6 +163,7 @@ def test_data_end_and_meta(built):
 
 
 def test_contacts_volume_and_ids(built):
+    """Contacts have about the scaled yearly volume, sequential ids, few weekends, a July dip."""
     df = _query(
         built,
         """SELECT year(contact_date) AS y, count(*) AS n, min(contact_id) AS lo,
@@ -184,6 +190,7 @@ def test_contacts_volume_and_ids(built):
 
 
 def test_codes_come_from_the_allowed_sets(built):
+    """Codes, ages, channels and queue units stay within their allowed sets and pairings."""
     allowed = {
         ("client_contacts", "unit_id"): set(demo.STATION_IDS),
         ("client_contacts", "service_form"): set(demo.SERVICE_FORMS),
@@ -225,6 +232,7 @@ def test_codes_come_from_the_allowed_sets(built):
 
 
 def test_units(built):
+    """The units are the expected mix in one county, and a rare contact type has small counts."""
     units = _query(built, "SELECT * FROM units")
     counts = units.unit_type.value_counts().to_dict()
     assert counts == {
@@ -247,6 +255,7 @@ def test_units(built):
 
 
 def test_remote_share_and_waiting_times(built):
+    """Remote share, non-client share and waits of access visits stay in realistic ranges."""
     remote = _query(
         built,
         """SELECT year(contact_date) AS y,
@@ -284,6 +293,7 @@ def test_remote_share_and_waiting_times(built):
 
 
 def test_referrals(built):
+    """Referral types start on their dates, specialty goes with specialised, volume scales."""
     first_wellbeing = _scalar(
         built, "SELECT min(referral_date) FROM referrals WHERE referral_type = 'wellbeing'"
     )
@@ -308,6 +318,7 @@ def test_referrals(built):
 
 
 def test_queues(built):
+    """Queue exits follow entries with a reason, some stay open; oral health waits are realistic."""
     assert _scalar(built, "SELECT count(*) FROM queue_entries WHERE exit_date < entered_date") == 0
     assert (
         _scalar(
@@ -327,6 +338,7 @@ def test_queues(built):
 
 
 def test_targets_events_indicators(built):
+    """Targets, events and indicator values load as in their sources, with whole counts."""
     with open(demo.TARGETS_CSV, encoding="utf-8") as fh:
         csv_rows = sum(1 for row in csv.reader(fh, delimiter=";") if row) - 1
     assert _scalar(built, "SELECT count(*) FROM targets") == csv_rows
@@ -391,6 +403,7 @@ def test_targets_events_indicators(built):
 
 
 def test_build_replaces_file_atomically(tmp_path):
+    """A rebuild replaces the file, creating its folders, and leaves no temporary file."""
     path = tmp_path / "nested" / "dir" / "reporting.duckdb"
     build_duckdb(path, scale=0.005, until="2022-03", seed=SEED)
     first = _scalar(path, "SELECT value FROM reporting_meta WHERE key = 'data_as_of'")
@@ -403,6 +416,7 @@ def test_build_replaces_file_atomically(tmp_path):
 
 
 def test_bad_arguments_are_rejected(tmp_path):
+    """Bad until, scale or month arguments raise ValueError and write no file."""
     with pytest.raises(ValueError):
         build_duckdb(tmp_path / "x.duckdb", until="2022-01")
     with pytest.raises(ValueError):
@@ -427,6 +441,7 @@ def test_bad_arguments_are_rejected(tmp_path):
     ],
 )
 def test_cli_rejects_bad_arguments(argv, capsys, tmp_path, monkeypatch):
+    """Bad command lines exit 2 with usage and no traceback, writing no file."""
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exc:
         main(argv)
@@ -437,6 +452,7 @@ def test_cli_rejects_bad_arguments(argv, capsys, tmp_path, monkeypatch):
 
 
 def test_cli_build_and_ensure(tmp_path, capsys):
+    """build-demo writes and reports the file; ensure-demo then leaves an up-to-date file alone."""
     out = tmp_path / "cli.duckdb"
     args = ["--scale", "0.005", "--until", "2022-04", "--seed", "3"]
     assert main(["build-demo", "--out", str(out), *args]) == 0
@@ -452,6 +468,7 @@ def test_cli_build_and_ensure(tmp_path, capsys):
 
 
 def test_cli_build_reports_a_line_per_step_on_stderr(tmp_path, capsys):
+    """build-demo reports each step with elapsed seconds on stderr, the summary on stdout."""
     out = tmp_path / "steps.duckdb"
     assert main(["build-demo", "--out", str(out), "--scale", "0.005", "--until", "2023-03"]) == 0
     captured = capsys.readouterr()
@@ -473,6 +490,7 @@ def test_cli_build_reports_a_line_per_step_on_stderr(tmp_path, capsys):
 
 
 def test_cli_load_demo_unreachable_server_is_a_clean_error(capsys):
+    """load-demo to an unreachable PostgreSQL fails with exit 1 and a one-line error."""
     url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
     assert main(["load-demo", "--url", url, "--scale", "0.005", "--until", "2022-02"]) == 1
     err = capsys.readouterr().err
@@ -480,6 +498,7 @@ def test_cli_load_demo_unreachable_server_is_a_clean_error(capsys):
 
 
 def test_python_dash_m_entry_point(tmp_path):
+    """python -m reporting runs the CLI: a bad --until exits 2 with usage, no traceback."""
     proc = subprocess.run(
         [sys.executable, "-m", "reporting", "build-demo", "--out", str(tmp_path / "x.duckdb"),
          "--until", "22-03"],
@@ -530,6 +549,7 @@ def _plain(value):
 
 @pytest.mark.postgres
 def test_postgres_load_matches_duckdb(built):
+    """The demo loaded into PostgreSQL matches the DuckDB build."""
     with _fresh_postgres_db() as url:
         _check_postgres_matches_duckdb(url, built)
 
@@ -573,6 +593,7 @@ def _check_postgres_matches_duckdb(postgres_db: str, built: Path) -> None:
 
 
 def test_cli_ensure_rebuilds_a_file_of_another_generator(tmp_path, capsys, monkeypatch):
+    """ensure-demo rebuilds a file written by another generator version."""
     import duckdb
 
     from reporting import load
@@ -594,6 +615,7 @@ def test_cli_ensure_rebuilds_a_file_of_another_generator(tmp_path, capsys, monke
 
 
 def test_record_keys_in_range_and_one_key_per_referrer(built):
+    """Record keys fill 0 .. 2**20 - 1, and each referrer has one referrer key."""
     # Every keyed table: keys within 0 .. 2**20 - 1 = 1,048,575, and spread over the
     # range (a uniform draw: with thousands of rows the extremes are near both ends).
     for table in ("client_contacts", "referrals", "queue_entries", "indicator_values"):

@@ -26,6 +26,7 @@ FORMS_Q3 = "/api/charts/sahkoiset-lomakkeet-osuus/data.{}?from=2023-07&to=2023-0
 
 
 def test_x000_as_stated_rounds_once_half_away_from_zero():
+    """Values round once, half away from zero, shares from their counts; counts lose float noise."""
     frame = pd.DataFrame(
         {
             "value": [62.5, 12.5, 66.7, 2.675, 44.5, np.nan],
@@ -61,6 +62,7 @@ def _xlsx(body: bytes) -> list[dict[str, object]]:
 
 
 def test_x001_float_sums_are_stated_without_noise_in_every_format(reporting_db):
+    """Float sums of fractional counts are stated without noise in JSON, CSV and Excel."""
     client = app.server.test_client()
     # Q3/2023 sums the reported thousands of forms: 5.431 + 5.434 + 5.436 = 16.301 and
     # 18.2 + 18.2 + 18.23 = 54.63, which floats add up to 16.301000000000002 and
@@ -92,6 +94,7 @@ PERIODS = {
 
 @pytest.mark.parametrize("grain", ["month", "quarter", "year"])
 def test_x002_every_chart_states_its_numbers_in_every_format(reporting_db, grain):
+    """Every chart exports whole counts and values with its stated places, in every format."""
     # Whole kind: every chart of the catalog, in JSON, CSV and XLSX, on the fixture's
     # 2024 data (whole counts): counts are ints, values have at most the chart's places
     # (and are ints when it states whole numbers), suppressed cells are empty / "..".
@@ -129,6 +132,7 @@ def test_x002_every_chart_states_its_numbers_in_every_format(reporting_db, grain
 
 
 def test_x003_values_keep_the_places_the_chart_states(reporting_db):
+    """A value keeps the chart's decimals in CSV ("70,0") and Excel (format "0.0"); counts whole."""
     # Electronic forms, Q2/2024: (6 + 7 + 8) / (10 + 10 + 10) = 21 / 30 = 70 %, which the
     # chart states with one decimal: "70,0 %". The CSV cell must read "70,0" (not "70"),
     # the XLSX cell hold 70.0 with the number format "0.0"; the counts stay whole.

@@ -18,6 +18,7 @@ URL = "/api/charts/hoitotakuu-7vrk/data.{}?from=2024-01&to=2024-02"
 
 
 def test_e001_csv_opens_with_finnish_excel_settings(client):
+    """The CSV has BOM, CRLF, ";", decimal comma, Finnish headers and dates, published numbers."""
     response = client.get(URL.format("csv"))
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith(
@@ -50,6 +51,7 @@ def test_e001_csv_opens_with_finnish_excel_settings(client):
 
 
 def test_e002_csv_matches_json_and_keeps_suppression(client):
+    """CSV values match the JSON; small counts show rounded, withheld shares ".." with reason."""
     as_json = client.get(URL.format("json") + "&unit=TA01").get_json()["rows"]
     rows = list(
         csv.reader(
@@ -75,6 +77,7 @@ def test_e002_csv_matches_json_and_keeps_suppression(client):
 
 
 def test_e003_xlsx_has_typed_data_and_metadata(client):
+    """The workbook has typed data rows and a metadata sheet with filters, source and link."""
     response = client.get(URL.format("xlsx"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
@@ -106,11 +109,13 @@ def test_e003_xlsx_has_typed_data_and_metadata(client):
 
 
 def test_e004_bad_filters_and_unknown_chart_are_refused(client):
+    """Export of a bad filter is refused with 400 and of an unknown chart with 404."""
     assert client.get("/api/charts/hoitotakuu-7vrk/data.csv?grain=week").status_code == 400
     assert client.get("/api/charts/nope/data.xlsx").status_code == 404
 
 
 def test_e005_formula_injection_is_neutralised():
+    """Text cells starting like formulas are quoted in CSV and stored as text in Excel."""
     assert safe_text("=1+1") == "'=1+1" and safe_text("@SUM(A1)") == "'@SUM(A1)"
     assert safe_text("-2") == "'-2" and safe_text("Harjula") == "Harjula"
     export = DataExport(
@@ -130,11 +135,13 @@ def test_e005_formula_injection_is_neutralised():
 
 
 def test_e006_dates_in_csv_are_finnish():
+    """Dates in the CSV are written the Finnish way, d.m.yyyy."""
     export = DataExport("x", ["Jakson alku"], [[date(2026, 11, 1)]], [])
     assert to_csv(export).decode("utf-8-sig").splitlines()[1] == "1.11.2026"
 
 
 def test_e007_whole_number_chart_exports_integers_rounded_as_stated(client):
+    """A whole-percent chart exports integer values and counts in JSON, CSV, Excel and its table."""
     url = "/api/charts/hoitotakuuseuranta-kattavuus/data.{}?from=2024-01&grain=quarter"
     # Q1/2024: 6 / 12 = 50 % (foundation fixture; Q2 is left out: the data end on
     # 30.4.2024). The chart states whole percents: 50, not 50.0 - in the card, the JSON,
@@ -156,6 +163,7 @@ def test_e007_whole_number_chart_exports_integers_rounded_as_stated(client):
 
 
 def test_e008_targets_in_the_workbook_come_from_the_targets_data(client):
+    """The workbook lists a chart's targets from the targets data, and none when it has none."""
     # The catalog texts no longer copy targets (they went stale); the workbook's
     # metadata lists them from the targets table, here the shipped targets.csv:
     # digiasiointi-osuus > 10 / > 25 / > 30 % for 2022 / 2023 / 2024, >= 45 % from 2025.

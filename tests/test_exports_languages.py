@@ -17,6 +17,7 @@ FILTERS, _ = Filters.from_query({"from": "2024-01", "to": "2024-02"})
 
 
 def test_xl001_swedish_csv_has_swedish_headers_and_series(client):
+    """A Swedish CSV has the BOM, Swedish headers and Swedish series names."""
     response = client.get("/api/charts/hoitotakuu-7vrk/data.csv?from=2024-01&to=2024-02&lang=sv")
     assert response.status_code == 200
     body = response.data
@@ -36,6 +37,7 @@ def test_xl001_swedish_csv_has_swedish_headers_and_series(client):
 
 
 def test_xl002_swedish_pptx_has_swedish_titles_and_footer_lines(reporting_db):
+    """A Swedish deck has Swedish titles, subtitle, footer lines and notes."""
     deck = build_deck(
         "Tillgång till vård",
         ["hoitotakuu-7vrk"],

@@ -61,6 +61,7 @@ def _simple_figure(y) -> dict:
 
 
 def test_pp01_deck_of_a_page_reopens_with_titles_pictures_and_context(reporting_db):
+    """A page's 16:9 deck has a title slide, then per chart its title, image, alt text and notes."""
     progress: list[tuple[int, int]] = []
     deck = build_deck(
         "Hoitoonpääsy",
@@ -127,6 +128,7 @@ def test_pp01_deck_of_a_page_reopens_with_titles_pictures_and_context(reporting_
 
 
 def test_pp02_exporting_does_not_change_the_cached_figure(reporting_db):
+    """Exporting leaves the cached figure untouched and asks the layout at 1200 x 520 px."""
     payload = chart_payload("hoitotakuu-7vrk", FILTERS, "fi")
     before = _json(payload["figure"])
     exported = images.export_figure(payload["figure"], title="Otsikko", context=["Rivi", ""])
@@ -141,6 +143,7 @@ def test_pp02_exporting_does_not_change_the_cached_figure(reporting_db):
 
 
 def test_pp03_units_view_and_charts_without_data(reporting_db):
+    """Unknown charts are dropped, empty ones get a notice, and the units view is drawn if asked."""
     empty, _ = Filters.from_query({"from": "2030-01", "to": "2030-02"})
     deck = build_deck("Hoitoonpääsy", ["hoitotakuu-7vrk", "no-such-chart"], empty, "fi")
     prs = Presentation(io.BytesIO(deck))
@@ -160,6 +163,7 @@ def test_pp03_units_view_and_charts_without_data(reporting_db):
 
 
 def test_pp04_one_browser_per_process_for_many_images(monkeypatch):
+    """Many images, also from two threads, are drawn by one browser started once per process."""
     import kaleido
 
     images.shutdown()
@@ -230,6 +234,7 @@ def test_pp05_a_forked_job_starts_its_own_browser_and_closes_it(tmp_path):
 
 
 def test_pp06_the_drawing_page_fetches_nothing_from_the_network():
+    """The image drawing page loads only local files and names no network URL."""
     page = images.page_generator().generate_index()
     sources = [part.split('"')[1] for part in page.split("src=")[1:]]
     assert sources and all(src.startswith("file://") for src in sources), sources
@@ -238,6 +243,7 @@ def test_pp06_the_drawing_page_fetches_nothing_from_the_network():
 
 
 def test_pp07_missing_browser_is_a_clear_error(monkeypatch):
+    """A missing browser raises RenderError naming its path, and counts no start."""
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     fresh = images._Renderer()
     with pytest.raises(images.RenderError, match="/nonexistent/chromium"):
@@ -258,6 +264,7 @@ def _find(component, component_id):
 
 
 def test_pp08_every_page_has_the_export_panel_with_its_charts():
+    """Every page has the export panel listing its charts, with a new job key per page load."""
     page = area_page("hoitoonpaasy", hoitoonpaasy.CHART_IDS, {"from": "2024-01"})
     checklist = _find(page, IDS["charts"])
     assert [o["value"] for o in checklist.options] == list(hoitoonpaasy.CHART_IDS)
@@ -273,6 +280,7 @@ def test_pp08_every_page_has_the_export_panel_with_its_charts():
 
 
 def test_pp09_the_callback_serves_only_known_charts_in_page_order():
+    """The export callback keeps only known, unique charts in page order, at most MAX_CHARTS."""
     from callbacks.exports_pptx import MAX_CHARTS, _charts
 
     request = {"charts": ["jonot", "hoitotakuu-7vrk", "../../etc", 7, "jonot"]}
@@ -284,6 +292,7 @@ def test_pp09_the_callback_serves_only_known_charts_in_page_order():
 
 
 def test_pp10_slide_text_boxes_are_sized_from_their_text():
+    """Text boxes are sized from their text; the footer font shrinks to leave the picture room."""
     # Content width 13.333 in - 2 x 0.5 in = 11277600 EMU, less 2 x 0.1 in insets =
     # 11094720 EMU. At 11 pt (139700 EMU) a character is estimated at 0.6 em = 83820
     # EMU: 132 characters a line; a line is 1.2 x 11 pt = 167640 EMU, plus 2 x 0.05 in
@@ -304,6 +313,7 @@ def test_pp10_slide_text_boxes_are_sized_from_their_text():
 
 
 def test_pp11_chart_slide_parts_are_stacked_from_their_content(reporting_db):
+    """A chart slide's title, picture and footer are sized by content and stacked apart."""
     # The county: the units view has the fixture's three health stations.
     three_units, _ = Filters.from_query({"from": "2024-01", "to": "2024-02"})
     deck = build_deck(
@@ -334,6 +344,7 @@ def test_pp11_chart_slide_parts_are_stacked_from_their_content(reporting_db):
 
 
 def test_pp12_slides_use_each_cards_view_and_phase_starts(reporting_db, monkeypatch):
+    """Each slide uses its card's view and phase starts, the default view when none is given."""
     from exports import pptx
 
     calls = []

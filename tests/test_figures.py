@@ -66,6 +66,7 @@ def _options(**overrides):
 
 
 def test_f001_period_targets_one_row_per_period_from_the_row_in_force():
+    """Each period gets the target row in force for all of it, in period order."""
     targets = _targets([("2022-01-01", "2022-12-31", 10, ">"), ("2023-01-01", None, 25, ">")])
     periods = pd.Series(pd.to_datetime(["2022-10-01", "2022-07-01", "2023-01-01"]))
     found = period_targets(targets, periods, "quarter")
@@ -78,6 +79,7 @@ def test_f001_period_targets_one_row_per_period_from_the_row_in_force():
 
 
 def test_f002_period_targets_skip_periods_without_a_target():
+    """Periods outside every target row get no target."""
     targets = _targets(
         [("2022-01-01", "2022-03-31", 5, ">="), ("2022-07-01", "2022-09-30", 7, ">=")]
     )
@@ -95,6 +97,7 @@ def test_f002_period_targets_skip_periods_without_a_target():
 
 
 def test_f003_line_figure_keeps_suppressed_gap_and_draws_target():
+    """A line keeps a gap at a withheld point, marks it on the axis, and draws the target flat."""
     frame = _frame([40.0, np.nan, 45.0], suppressed=[False, True, False])
     fig = time_series_figure(frame, _targets([("2024-01-01", None, 45, ">=")]), _options())
     data, target, mark = fig.data
@@ -120,6 +123,7 @@ def test_f003_line_figure_keeps_suppressed_gap_and_draws_target():
 
 
 def test_f004_bar_kind_draws_headline_as_bars_and_others_as_lines():
+    """In a bar chart the headline series is bars and the other series lines."""
     frame = pd.concat([_frame([10, 12], "a"), _frame([3, 4], "b")])
     fig = time_series_figure(
         frame,
@@ -131,6 +135,7 @@ def test_f004_bar_kind_draws_headline_as_bars_and_others_as_lines():
 
 
 def test_f006_line_series_differ_by_dash_and_marker_not_only_colour():
+    """Line series differ by dash and marker, not only by colour."""
     frame = pd.concat([_frame([10.0, 12.0], "a"), _frame([3.0, 4.0], "b")])
     fig = time_series_figure(
         frame, _targets([]).iloc[0:0], _options(series_labels={"a": "A", "b": "B"})
@@ -141,6 +146,7 @@ def test_f006_line_series_differ_by_dash_and_marker_not_only_colour():
 
 
 def test_f005_tick_step_never_exceeds_twelve_labels():
+    """The month tick step grows with the number of periods and grain to keep labels few."""
     assert _month_step("month", 6) == "M1"
     assert _month_step("month", 36) == "M3"
     assert _month_step("month", 59) == "M6"
@@ -149,6 +155,7 @@ def test_f005_tick_step_never_exceeds_twelve_labels():
 
 
 def test_f010_period_labels_and_values_in_finnish():
+    """Periods, values and changes are written the Finnish way."""
     assert period_label(TS("2026-10-01"), "month") == "10/2026"
     assert period_label(TS("2025-10-01"), "quarter") == "Q4/2025"
     assert period_label(TS("2025-01-01"), "year") == "2025"
@@ -159,6 +166,7 @@ def test_f010_period_labels_and_values_in_finnish():
 
 
 def test_f011_summary_latest_change_and_target():
+    """The summary states the latest value, the change from a year before and a met target."""
     # 13 months: 2024-01 = 30 %, ..., 2025-01 = 46 %. Target from 2025: >= 45 %.
     values = [30.0] + [35.0] * 11 + [46.0]
     frame = _frame(values)
@@ -173,6 +181,7 @@ def test_f011_summary_latest_change_and_target():
 
 
 def test_f012_summary_target_not_met_and_suppressed_latest():
+    """The summary says a target is not met, and that a withheld latest value is hidden."""
     targets = _targets([("2024-01-01", None, 80, ">=")])
     text = summarise(
         _frame([70.0]), targets, series="s", unit="percent", decimals=1, grain="month", lang="fi"
@@ -191,6 +200,7 @@ def test_f012_summary_target_not_met_and_suppressed_latest():
 
 
 def test_f020_series_colours_have_3_to_1_contrast_on_white():
+    """Every series and target colour has at least 3:1 contrast on white."""
     from charts.figures.time_series import SERIES_COLOURS, TARGET_COLOUR
 
     def luminance(colour: str) -> float:
@@ -217,6 +227,7 @@ def _assert_target_per_period(fig, expected):
 
 
 def test_f030_yearly_bars_show_each_years_target_across_the_bar():
+    """Yearly bars each show their own year's target across the bar, with ticks mid-year."""
     # digiasiointi-osuus in targets.csv: > 10 % (2022), > 25 % (2023), > 30 % (2024),
     # >= 45 % from 2025. Yearly bars 2022-2025.
     targets = _targets(
@@ -243,6 +254,7 @@ def test_f030_yearly_bars_show_each_years_target_across_the_bar():
 
 
 def test_f031_a_target_set_inside_a_period_is_not_that_periods_target():
+    """A target starting inside a period is not drawn across it; a mark and the sentence say so."""
     # hoitotakuu-7vrk in targets.csv: >= 80 % "by Q4/2025", valid from 1.10.2025.
     targets = _targets([("2025-10-01", None, 80, ">=")])
     frame = _frame([70.0, 75.0])
@@ -278,6 +290,7 @@ def test_f031_a_target_set_inside_a_period_is_not_that_periods_target():
 
 
 def test_f032_hidden_note_says_in_text_what_the_figure_marks():
+    """The hidden-values note names each series with its withheld periods, or their count."""
     from charts.figures.time_series import hidden_note
 
     frame = pd.concat(
@@ -309,6 +322,7 @@ def test_f032_hidden_note_says_in_text_what_the_figure_marks():
 
 
 def test_f033_groups_and_participants_in_aligned_panels_not_on_two_axes():
+    """Groups and participants are drawn in aligned panels, each with its own targets and marks."""
     from charts.figures.yearly import yearly_panels_figure
     from tests.figure_checks import plots_sharing_an_area
 
@@ -358,6 +372,7 @@ def _bars(fig):
 
 
 def test_f040_a_lone_period_is_drawn_as_wide_as_its_period_in_every_kind():
+    """A lone period's bar is 80 % of the period wide and the axis spans it, in every kind."""
     from charts.figures.deadlines import deadline_share_figure
     from charts.figures.stacked import breakdown_figure, stacked_total_figure
     from charts.figures.yearly import yearly_panels_figure
@@ -403,6 +418,7 @@ def test_f040_a_lone_period_is_drawn_as_wide_as_its_period_in_every_kind():
 
 
 def test_f041_lone_point_of_a_unit_panel_is_drawn():
+    """A unit panel with one point draws it with a marker over the whole year."""
     from charts.figures.small_multiples import small_multiples_figure
 
     panel = _frame([10.0]).assign(period=TS("2024-01-01"))
@@ -414,6 +430,7 @@ def test_f041_lone_point_of_a_unit_panel_is_drawn():
 
 
 def test_f042_units_view_marks_and_names_hidden_points():
+    """The units view marks a withheld point in its panel and names it in the note."""
     from charts.figures.small_multiples import small_multiples_figure
     from charts.figures.time_series import hidden_note
 

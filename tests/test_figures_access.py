@@ -96,6 +96,7 @@ def _axes(fig):
 
 
 def test_fa001_deadline_history_is_a_strip_under_the_share_not_a_second_axis():
+    """Legal deadlines are a labelled strip under the share on the same time axis, not an axis."""
     fig = deadline_share_figure(SHARE, _deadlines(), _options())
     share, strip = fig.data
     # The share keeps the only value axis of the top plot, 0-100 %.
@@ -142,6 +143,7 @@ def test_fa001_deadline_history_is_a_strip_under_the_share_not_a_second_axis():
 
 
 def test_fa002_one_row_before_the_age_split():
+    """Before the age split the deadline strip has one row, cut at the last period shown."""
     before = SHARE[SHARE["period"] < TS("2025-01-01")]
     fig = deadline_share_figure(before, _deadlines(), _options())
     strip = fig.data[-1]
@@ -154,6 +156,7 @@ def test_fa002_one_row_before_the_age_split():
 
 
 def test_fa003_without_deadlines_or_data_it_is_the_plain_series_chart():
+    """Without deadlines the chart is the plain series chart; without data, no strip."""
     plain = time_series_figure(SHARE, _deadlines().iloc[0:0], _options())
     built = deadline_share_figure(SHARE, _deadlines().iloc[0:0], _options())
     assert built.to_json() == plain.to_json()
@@ -165,6 +168,7 @@ def test_fa003_without_deadlines_or_data_it_is_the_plain_series_chart():
 
 
 def test_fa005_deadline_segments_at_quarter_grain_show_the_change_inside_the_quarter():
+    """A deadline change inside a quarter shows as two stretches at their own dates."""
     # Q3/2023 (1.7.-30.9.) spans the change of 1.9.2023: the strip shows both, at
     # their dates (July-August 90 d, September on 14 d), so the quarter reads as mixed.
     stretches = deadline_segments(
@@ -177,6 +181,7 @@ def test_fa005_deadline_segments_at_quarter_grain_show_the_change_inside_the_qua
 
 
 def test_fa004_deadline_line_labels():
+    """Deadline labels name the age group: under, at least, or a range of years."""
     assert deadline_line_label(0, 150, "fi") == "Lakisääteinen määräaika"
     assert deadline_line_label(0, 22, "fi").endswith(", alle 23 v.")
     assert deadline_line_label(23, 150, "fi").endswith(", vähintään 23 v.")
@@ -193,6 +198,7 @@ def _referrals():
 
 
 def test_fa010_stacked_parts_with_the_total_as_a_line():
+    """Parts are stacked bars in distinct colours and the total a line drawn last."""
     labels = {"total": "Yhteensä", "a": "Sisätaudit", "b": "Ortopedia", "c": "Kirurgia"}
     options = _options(kind="stacked", unit="count", decimals=0, series_labels=labels)
     fig = stacked_total_figure(_referrals(), pd.DataFrame(columns=["kind"]), options)
@@ -208,6 +214,7 @@ def test_fa010_stacked_parts_with_the_total_as_a_line():
 
 
 def test_fa012_hidden_stack_segments_are_marked_on_top_of_the_shown_stack():
+    """Hidden stack parts are marked on top of the shown stack and named in hover and legend."""
     labels = {"total": "Yhteensä", "a": "Sisätaudit", "b": "Ortopedia", "c": "Kirurgia"}
     options = _options(kind="stacked", unit="count", decimals=0, series_labels=labels)
     fig = stacked_total_figure(_referrals(), pd.DataFrame(columns=["kind"]), options)
@@ -227,6 +234,7 @@ def test_fa012_hidden_stack_segments_are_marked_on_top_of_the_shown_stack():
 
 
 def test_fa013_hidden_parts_of_a_plain_stack_and_of_a_single_bar():
+    """Hidden parts are marked on a plain stack, a lone bar's axis and a line; none when shown."""
     frame = _frame(
         [
             ("2024-01-01", "a", 60.0),
@@ -272,6 +280,7 @@ def test_fa013_hidden_parts_of_a_plain_stack_and_of_a_single_bar():
 
 
 def test_fa011_stack_colours_do_not_repeat_for_eight_specialties():
+    """Eight stacked specialties get eight different colours."""
     keys = [f"s{i}" for i in range(8)]
     frame = _frame([("2024-01-01", "total", 80)] + [("2024-01-01", k, 10) for k in keys])
     options = _options(

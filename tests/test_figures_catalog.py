@@ -53,6 +53,7 @@ def _target_per_period(figure: dict) -> dict[pd.Timestamp, set[float]]:
 
 @pytest.mark.parametrize("chart_id", sorted(CHARTS))
 def test_fc001_every_view_of_every_chart(reporting_db, chart_id):
+    """Every chart view keeps axes apart, toolbar room, one target per period, and marks hiding."""
     spec = CHARTS[chart_id]
     for filters in FILTERS:
         for view in available_views(spec):
@@ -81,6 +82,7 @@ def test_fc001_every_view_of_every_chart(reporting_db, chart_id):
 
 
 def test_fc002_targets_per_period_worked_out_by_hand(reporting_db):
+    """Each drawn period of each chart carries the hand-worked target in force on its last day."""
     # Each plotted period carries the target in force on its last day (targets.csv):
     cases = {
         # Remote share, > 25 % in 2023 and > 30 % in 2024. Every period from 1/2023 to
@@ -131,6 +133,7 @@ def test_fc002_targets_per_period_worked_out_by_hand(reporting_db):
 
 
 def test_fc003_small_stack_segments_rounded_not_hidden(reporting_db):
+    """Small waiting-time classes are published rounded, not hidden, so nothing is marked."""
     from charts.payload import chart_data
 
     filters = Filters(start="2024-01", end="2024-02")
@@ -151,6 +154,7 @@ def test_fc003_small_stack_segments_rounded_not_hidden(reporting_db):
 
 
 def test_fc004_deadline_strip_on_the_fixture(reporting_db):
+    """On the fixture the deadline strip shows 90 d then 14 d at their dates, citing the law."""
     figure = chart_payload(
         "hoitotakuu-lakisaateinen", Filters(start="2023-01", end="2024-03", grain="quarter"), "fi"
     )["figure"]
@@ -175,6 +179,7 @@ ENGLISH_PARTS = ("%b", "%B", "%a", "%A", "%p", "%c", "%x", "%X")
 
 @pytest.mark.parametrize("chart_id", sorted(CHARTS))
 def test_fc005_every_hover_and_axis_date_is_in_the_ui_language(reporting_db, chart_id):
+    """Every hover and axis date of every chart, view and grain uses the Finnish date format."""
     import re
 
     spec = CHARTS[chart_id]

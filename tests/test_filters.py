@@ -8,6 +8,7 @@ from queries.filters import DEFAULT_START, Filters
 
 
 def test_p001_valid_query_round_trips():
+    """A valid query parses without notices, round-trips and gives its start and end dates."""
     query = {"from": "2023-03", "to": "2024-02", "grain": "quarter", "unit": "municipality-901"}
     filters, notices = Filters.from_query(query)
     assert notices == ()
@@ -19,6 +20,7 @@ def test_p001_valid_query_round_trips():
 
 
 def test_p002_one_node_named_twice_is_one_node_and_december_end():
+    """A unit named twice is one node, and a December end runs to the next January."""
     filters, notices = Filters.from_query({"unit": "TA03,TA03", "to": "2024-12"})
     assert (filters.node, filters.units, notices) == ("TA03", (), ())
     assert filters.to_query() == {"to": "2024-12", "unit": "TA03"}
@@ -26,6 +28,7 @@ def test_p002_one_node_named_twice_is_one_node_and_december_end():
 
 
 def test_p003_bad_values_fall_back_with_notices():
+    """Bad month, grain and unit values fall back to defaults with one notice each."""
     filters, notices = Filters.from_query(
         {"from": "2024-13", "to": "x", "grain": "week", "unit": ["TA01", "a b", "<x>"]}
     )
@@ -35,6 +38,7 @@ def test_p003_bad_values_fall_back_with_notices():
 
 
 def test_p006_several_units_or_services_are_refused():
+    """Several units or services are refused with a notice; a repeated one counts once."""
     # Two units, in either spelling (repeated key, comma-separated): refused, the county.
     for query in ({"unit": ["TA01", "TA02"]}, {"unit": "TA01,TA02"}, {"unit": "TA01,area-x"}):
         filters, notices = Filters.from_query({**query, "grain": "year"})
@@ -51,12 +55,14 @@ def test_p006_several_units_or_services_are_refused():
 
 
 def test_p004_reversed_period_is_reset():
+    """An end before the start resets the period to the default with a notice."""
     filters, notices = Filters.from_query({"from": "2025-01", "to": "2024-01"})
     assert (filters.start, filters.end) == (DEFAULT_START, None)
     assert notices == ("notice.period_reversed",)
 
 
 def test_p005_repr_is_a_stable_cache_key():
+    """Filters from equivalent queries have the same repr, used as a cache key."""
     a, _ = Filters.from_query({"unit": ["TA01"], "service": ["oral_health"]})
     b, _ = Filters.from_query({"unit": "TA01", "service": "oral_health"})
     assert repr(a) == repr(b)

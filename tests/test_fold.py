@@ -22,6 +22,7 @@ def _parse(search: str) -> tuple[Address, tuple[str, ...]]:
 
 
 def test_f001_fold_is_parsed_in_a_fixed_order_and_written_canonically():
+    """Folded panels parse in either form and are written in a fixed place and order."""
     address, notices = _parse("?fold=pptx&fold=filters&fold=pptx")
     assert notices == ()
     assert address.fold == ("filters", "pptx")
@@ -39,6 +40,7 @@ def test_f001_fold_is_parsed_in_a_fixed_order_and_written_canonically():
 
 
 def test_f002_a_bad_fold_value_gets_a_notice_and_changes_nothing_else():
+    """Bad fold values get one notice naming them; the rest of the address is kept."""
     address, notices = _parse("?fold=menu&fold=pptx&grain=year&fold=FILTERS")
     assert address.fold == ("pptx",)
     assert address.filters.grain == "year"
@@ -54,6 +56,7 @@ def test_f002_a_bad_fold_value_gets_a_notice_and_changes_nothing_else():
 
 
 def test_f003_links_to_other_pages_carry_the_folded_panels_the_reset_link_too():
+    """Links to other pages and the reset link carry the folded panels, not card views."""
     address, _ = _parse("?fold=filters&view=hoitotakuu-7vrk:spc&from=2024-01&embed=1")
     # Like the language and the embed flag; the card view stays on its page.
     assert address.link_search() == "?from=2024-01&fold=filters&embed=1"
@@ -63,6 +66,7 @@ def test_f003_links_to_other_pages_carry_the_folded_panels_the_reset_link_too():
 
 
 def test_f004_the_controls_write_the_folded_panels_into_the_address():
+    """The fold buttons' states go into the address; an unknown panel is refused."""
     shown, _ = _parse("?fold=pptx")
     common = (shown, "#county", "2022-01", "latest", "month", "all", {}, {})
     address, notices = controls_address(*common, {"filters": "false", "pptx": "true"})
@@ -90,6 +94,7 @@ def _button(component, panel: str):
 
 
 def test_f005_fold_buttons_say_their_state_and_name_the_body_they_fold():
+    """Fold buttons state aria-expanded and name the body they control."""
     folded, _ = _parse("?fold=filters")
     bar = filter_bar(folded, "fi", "/hoitoonpaasy", with_services=True)
     button = _button(bar, "filters")
@@ -106,6 +111,7 @@ def test_f005_fold_buttons_say_their_state_and_name_the_body_they_fold():
 
 
 def test_f006_radio_groups_share_a_name_and_are_named_by_a_legend():
+    """Radio groups share one name and sit in a fieldset with a legend, on every page."""
     assert group_name("filter-grain") == "filter-grain"
     assert group_name({"type": "chart-view", "chart": "x"}) == "x-chart-view"
     assert group_name({"type": "need-status", "need": 7}) == "7-need-status"
@@ -130,6 +136,7 @@ def test_f006_radio_groups_share_a_name_and_are_named_by_a_legend():
 
 
 def test_f007_the_fold_buttons_go_into_the_proposed_address(reporting_db):
+    """The proposed address and the links carry the folded panels."""
     from tests.test_callbacks import STATE, _propose
 
     proposal = _propose(expanded={"filters": "true", "pptx": "false"})
@@ -141,6 +148,7 @@ def test_f007_the_fold_buttons_go_into_the_proposed_address(reporting_db):
 
 
 def test_f008_a_data_url_takes_a_page_query_string_with_fold(client):
+    """A data URL accepts fold parameters, and they change no number."""
     page = "from=2024-01&to=2024-02&fold=filters&fold=pptx"
     response = client.get(f"/api/charts/hoitotakuu-7vrk/data.json?{page}")
     assert response.status_code == 200

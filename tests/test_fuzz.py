@@ -62,6 +62,7 @@ FUZZ = settings(
 @FUZZ
 @given(QUERY)
 def test_z001_filters_parse_anything_into_valid_filters(query):
+    """Any query parses into valid filters with only known notices, which round-trip."""
     filters, notices = Filters.from_query(query)
     assert filters.grain in GRAINS
     assert filters.end is None or filters.start <= filters.end
@@ -73,6 +74,7 @@ def test_z001_filters_parse_anything_into_valid_filters(query):
 @FUZZ
 @given(QUERY)
 def test_z002_every_page_layout_accepts_anything(reporting_db, query):
+    """Every page renders for any query and shows a notice exactly when a value was refused."""
     address, notices = Address.from_query(query)  # filters, card states and language
     filters = address.filters
     # The node ids of the fixture's hierarchy (tests/test_unit_hierarchy.py).
@@ -89,6 +91,7 @@ def test_z002_every_page_layout_accepts_anything(reporting_db, query):
 @FUZZ
 @given(QUERY)
 def test_z003_data_api_never_answers_5xx(client, query):
+    """The data API answers any query with 200 rows or a 400 error, never 5xx."""
     response = client.get("/api/charts/hoitotakuu-7vrk/data.json?" + urlencode(query, doseq=True))
     assert response.status_code in (200, 400)
     assert "error" in response.get_json() or "rows" in response.get_json()
@@ -97,6 +100,7 @@ def test_z003_data_api_never_answers_5xx(client, query):
 @FUZZ
 @given(QUERY, st.one_of(st.sampled_from(["series", "units", "spc"]), st.text(max_size=10)))
 def test_z004_chart_callback_renders_for_any_request(reporting_db, query, view):
+    """The chart card callback renders something for any filters and view, never a traceback."""
     body = chart_card_body({"chart": "digiasiointi-osuus", "filters": query, "lang": "fi"}, view)
     assert "Traceback" not in str(body)
     assert body
@@ -131,6 +135,7 @@ def _post(client, body, query: str = ""):
 @DASH_FUZZ
 @given(JSON, st.sampled_from(["", "?cacheKey=x&job=1", "?oldJob=1&endId=e"]))
 def test_z005_any_json_body_is_never_a_server_error(client, body, query):
+    """Any JSON body posted to the callback endpoint is never answered with a server error."""
     _first_request(client)
     _post(client, body, query)
 
@@ -138,6 +143,7 @@ def test_z005_any_json_body_is_never_a_server_error(client, body, query):
 @DASH_FUZZ
 @given(st.data())
 def test_z006_a_damaged_real_request_is_never_a_server_error(client, data):
+    """A real callback request with one key dropped or damaged is never a server error."""
     outputs = _first_request(client)
     body = callback_body(
         dash_app, data.draw(st.sampled_from(outputs)), values=lambda _e: data.draw(JSON)
@@ -194,6 +200,7 @@ def test_z007_every_callback_takes_any_values_without_a_server_error(client, dat
     st.sampled_from(["get", "post", "put", "delete", "head"]),
 )
 def test_z008_any_path_under_every_route_is_never_a_server_error(client, route, tail, method):
+    """Any path under every route, with any method, is never answered with a server error."""
     # "//x" is a scheme-relative URL (host "x"), not a path: the test client itself
     # fails to encode such a host, before any request reaches the app.
     assume(not (route + tail).startswith("//"))

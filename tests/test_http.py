@@ -35,6 +35,7 @@ def _attachment(response) -> str:
 
 
 def test_h001_downloads_declare_one_type_and_a_safe_file_name(client):
+    """Downloads declare one content type, one charset for text, and a safe dated file name."""
     query = "?from=2024-01&to=2024-02"
     csv = client.get("/api/charts/hoitotakuu-7vrk/data.csv" + query)
     assert csv.status_code == 200
@@ -58,6 +59,7 @@ def test_h001_downloads_declare_one_type_and_a_safe_file_name(client):
 
 
 def test_h002_pages_api_errors_and_dash_endpoints_declare_one_type(client):
+    """Pages, API answers, errors and Dash endpoints declare one type, no attachment."""
     page = client.get("/digipalvelut?unit=TA01")
     assert page.status_code == 200
     assert _content_type(page) == ("text/html", {"charset": "utf-8"})
@@ -76,6 +78,7 @@ def test_h002_pages_api_errors_and_dash_endpoints_declare_one_type(client):
 
 
 def test_h003_the_powerpoint_download_names_its_type_and_a_safe_file(reporting_db):
+    """The PowerPoint download carries the pptx MIME type and a safe dated file name."""
     from contextvars import copy_context
     from datetime import date
 
@@ -110,6 +113,7 @@ def test_h003_the_powerpoint_download_names_its_type_and_a_safe_file(reporting_d
 
 
 def test_h004_download_names_keep_only_safe_characters():
+    """Download names replace unsafe runs with "-" and trim leading or trailing "-" and "."."""
     from exports.files import download_name
 
     assert download_name("jonot", "2024-04-30", extension="csv") == "jonot_2024-04-30.csv"
@@ -252,6 +256,7 @@ def dash_client(client):
 
 
 def test_h005_malformed_callback_requests_answer_400_with_a_message(dash_client):
+    """Malformed callback requests answer 400 with a message; real browser requests get 200."""
     client = dash_client
     good = client.post("/_dash-update-component", json=_chart_request())
     assert good.status_code == 200 and "chart-body" in good.get_data(as_text=True)
@@ -281,6 +286,7 @@ def test_h005_malformed_callback_requests_answer_400_with_a_message(dash_client)
 
 
 def test_h006_unknown_component_suite_files_are_404(dash_client):
+    """Unknown or traversing component-suite paths answer 404 with a message."""
     client = dash_client
     known = client.get("/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m1.js")
     assert known.status_code == 200
@@ -297,6 +303,7 @@ def test_h006_unknown_component_suite_files_are_404(dash_client):
 
 
 def test_h007_real_server_errors_stay_500_and_are_logged(dash_client, monkeypatch, caplog):
+    """A real bug in a callback still answers 500 and is logged."""
     client = dash_client
     import callbacks.filters
 
@@ -314,6 +321,7 @@ def test_h007_real_server_errors_stay_500_and_are_logged(dash_client, monkeypatc
 
 
 def test_h008_forged_background_polls_are_not_server_errors(dash_client):
+    """Forged background job polls are not answered with server errors."""
     client = dash_client
     (output,) = server_outputs(dash_app, background=True)
     body = callback_body(dash_app, output, values=lambda _e: None)
@@ -352,6 +360,7 @@ def test_h009_callbacks_take_values_of_the_wrong_type(dash_client):
 
 
 def test_h011_unknown_chart_in_a_card_callback_is_404_with_a_message(dash_client):
+    """An unknown chart in a card callback is a 404 naming it; another card's chart is a 400."""
     # Before: the card answered 200 with "cannot reach the reporting database".
     response = dash_client.post("/_dash-update-component", json=_chart_request("ei-ole"))
     assert response.status_code == 404
@@ -376,6 +385,7 @@ def test_h011_unknown_chart_in_a_card_callback_is_404_with_a_message(dash_client
 
 
 def test_h012_card_callback_itself_names_an_unknown_chart():
+    """The card callback names an unknown chart instead of blaming the database."""
     from callbacks.chart_cards import chart_card_body
 
     body = str(chart_card_body({"chart": "ei-ole", "filters": {}, "lang": "fi"}))
@@ -384,6 +394,7 @@ def test_h012_card_callback_itself_names_an_unknown_chart():
 
 
 def test_h090_an_unreachable_job_broker_is_a_503_in_finnish_without_a_traceback():
+    """An unreachable job broker answers 503 with a Finnish message, no traceback or detail."""
     # What Celery raises when TK_CELERY_BROKER_URL does not answer while an export is
     # queued: the handler answers instead of Flask's 500.
     from kombu.exceptions import OperationalError

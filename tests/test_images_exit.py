@@ -35,6 +35,7 @@ SCRIPT = textwrap.dedent(
 
 
 def test_ie001_no_logging_error_at_exit(tmp_path):
+    """A process that drew images exits cleanly after Ctrl-C reached the browser: no log errors."""
     env = {**os.environ, "TK_REPORTING_DB_URL": f"duckdb:///{tmp_path}/none.duckdb"}
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT],

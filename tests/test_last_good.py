@@ -123,6 +123,7 @@ def texts(body) -> str:
 
 
 def test_lg001_a_card_shows_its_last_good_result_with_its_time_and_recovers(shared_cache, database):
+    """With the database down a card shows its last good result and time, retries and recovers."""
     fresh = chart_card_body(REQUEST)
     (graph,) = _find(fresh, lambda c: type(c).__name__ == "Graph")
     # 8 / 14 -> 10 / 15 = 66.7 % and 83.3 % (worked out in test_api.test_a002).
@@ -160,6 +161,7 @@ def test_lg001_a_card_shows_its_last_good_result_with_its_time_and_recovers(shar
 
 
 def test_lg002_nothing_built_from_a_stale_part_is_stored_as_current(shared_cache, database):
+    """Stale-built results are cached as stale, briefly; afterwards the database is asked again."""
     chart_card_body(REQUEST)
     expire_and_restart(shared_cache)
     assert fresh_keys(shared_cache) == set()
@@ -201,6 +203,7 @@ def test_lg002_nothing_built_from_a_stale_part_is_stored_as_current(shared_cache
 def test_lg003_without_a_last_good_result_the_card_says_so_and_retries(
     shared_cache, database, monkeypatch
 ):
+    """Without a last good result the card says the database is away, retries, and recovers."""
     database.down()
     body = chart_card_body(REQUEST)  # nothing was ever computed: no last good copy
     assert "Raportointitietokantaan ei juuri nyt saada yhteyttä, joten kuvaajaa ei voida" in (
@@ -220,6 +223,7 @@ def test_lg003_without_a_last_good_result_the_card_says_so_and_retries(
 def test_lg004_a_retry_that_finds_the_same_stale_result_changes_nothing(
     shared_cache, database, monkeypatch
 ):
+    """A retry finding the stale result already shown changes nothing; a newer one replaces it."""
     chart_card_body(REQUEST)
     expire_and_restart(shared_cache)
     database.down()
@@ -231,6 +235,7 @@ def test_lg004_a_retry_that_finds_the_same_stale_result_changes_nothing(
 
 
 def test_lg005_kpi_cards_and_swedish(shared_cache, database):
+    """KPI cards and Swedish cards also show their last good result with its time."""
     kpi_card_body(REQUEST)
     chart_card_body({**REQUEST, "lang": "sv"})
     expire_and_restart(shared_cache)
@@ -243,6 +248,7 @@ def test_lg005_kpi_cards_and_swedish(shared_cache, database):
 
 
 def test_lg006_the_data_api_and_files_say_since_when(shared_cache, database):
+    """Stale JSON, CSV and Excel answers say since when, by field, Warning header and metadata."""
     client = dash_app.server.test_client()
     url = "/api/charts/hoitotakuu-7vrk/data"
     query = "?from=2024-01&to=2024-02"
@@ -284,6 +290,7 @@ def test_lg006_the_data_api_and_files_say_since_when(shared_cache, database):
 
 
 def test_lg007_a_failing_database_rests_and_is_asked_again(monkeypatch):
+    """After three failures the database rests, then one query asks again and rests on failure."""
     original = get_settings()
     configure(replace(original, retry_seconds=1.0))
     attempts = []
@@ -318,6 +325,7 @@ def test_lg007_a_failing_database_rests_and_is_asked_again(monkeypatch):
 
 
 def test_lg008_an_agenda_item_on_the_projector_says_since_when(shared_cache, database):
+    """A presented agenda item with the database down shows its last good chart and its time."""
     from datetime import date
 
     from meetings.present_components import item_figure
@@ -336,6 +344,7 @@ def test_lg008_an_agenda_item_on_the_projector_says_since_when(shared_cache, dat
 def test_lg009_a_stale_view_is_built_once_while_the_database_is_away(
     shared_cache, database, monkeypatch
 ):
+    """A stale payload is built once while the database is away and served to later askers."""
     import functools
 
     import charts.payload as payload_module
@@ -359,6 +368,7 @@ def test_lg009_a_stale_view_is_built_once_while_the_database_is_away(
 
 
 def test_lg010_readiness_of_a_process_started_during_the_outage(shared_cache, database):
+    """During an outage readiness is 503 but reports the last load time from the shared cache."""
     from queries.data_version import data_version
 
     client = dash_app.server.test_client()

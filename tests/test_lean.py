@@ -12,6 +12,7 @@ from charts.figures.lean import day_strings, lean_figure
 
 
 def test_n001_the_template_keeps_the_styles_of_the_figures_trace_types_only():
+    """The lean template keeps only the figure's trace types' styles and leaves the input alone."""
     fig = go.Figure(
         [go.Bar(x=[1, 2], y=[3, 4]), go.Scatter(x=[1, 2], y=[4, 5])],
         layout={"template": "simple_white"},
@@ -29,11 +30,13 @@ def test_n001_the_template_keeps_the_styles_of_the_figures_trace_types_only():
 
 
 def test_n002_a_trace_without_type_is_a_scatter():
+    """A trace without a type keeps the scatter style of the template."""
     fig = {"data": [{"y": [1]}], "layout": {"template": {"data": {"scatter": [1], "bar": [2]}}}}
     assert lean_figure(fig)["layout"]["template"]["data"] == {"scatter": [1]}
 
 
 def test_n003_midnight_datetimes_become_days_and_nothing_else_changes():
+    """Midnight datetimes become day strings; other values and the original figure are untouched."""
     months = np.array(["2022-01-01", "2022-02-01"], dtype="datetime64[us]")
     assert day_strings(months) == ["2022-01-01", "2022-02-01"]
     assert day_strings([pd.Timestamp("2024-03-01"), pd.Timestamp("2024-04-01")]) == [

@@ -48,6 +48,7 @@ def served(pg_url, tmp_path_factory):
 
 
 def test_recording_is_the_browsers_chain(served):
+    """The recorded page views follow the browser's request waves, chart bodies after the router."""
     _base, views, _path = served
     assert [view.page for view in views] == PAGES
     for view in views:
@@ -72,6 +73,7 @@ def test_recording_is_the_browsers_chain(served):
 
 
 def test_loadtest_reports_page_views(served):
+    """The load test runs against the server and reports page views, sizes, times and CPU."""
     base, views, path = served
     out = "test-loadtest.json"
     command = [
@@ -107,6 +109,7 @@ def test_loadtest_reports_page_views(served):
 
 
 def test_cold_burst_counts_queries_on_the_database(served, pg_url):
+    """The cold burst measures every user and counts at least the baseline queries per key."""
     base, views, _path = served
     counter = QueryCounter(pg_url)
     try:
@@ -124,6 +127,7 @@ def test_cold_burst_counts_queries_on_the_database(served, pg_url):
 
 
 def test_counter_counts_what_ran(pg_url):
+    """The query counter counts the statements or table scans that ran."""
     counter = QueryCounter(pg_url)
     other = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
     try:
@@ -143,6 +147,7 @@ def test_counter_counts_what_ran(pg_url):
 
 @pytest.mark.parametrize("url", ["http://example.org:8050", "http://10.0.0.5", "ftp://127.0.0.1"])
 def test_only_loopback_is_a_target(url):
+    """The load tools refuse any target that is not loopback HTTP, also from the command line."""
     with pytest.raises(NotLoopback):
         check_loopback(url)
     done = subprocess.run(
@@ -156,5 +161,6 @@ def test_only_loopback_is_a_target(url):
 
 
 def test_loopback_targets_are_accepted():
+    """Loopback URLs are accepted as targets, without a trailing slash."""
     assert check_loopback("http://127.0.0.1:8050/") == "http://127.0.0.1:8050"
     assert check_loopback("http://localhost:8050") == "http://localhost:8050"

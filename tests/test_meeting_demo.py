@@ -30,6 +30,7 @@ def _change_count() -> int:
 
 
 def test_demo_series_on_an_empty_app_db(app_db, reporting_db):
+    """The example series gets two past meetings with dated snapshots and one coming meeting."""
     summary = ensure_demo(TODAY)
     assert summary is not None and "\n" not in summary
 
@@ -94,6 +95,7 @@ def test_demo_series_on_an_empty_app_db(app_db, reporting_db):
 
 
 def test_demo_is_made_once(app_db, reporting_db):
+    """A second ensure_demo makes nothing: no new change-log rows, series or meetings."""
     assert ensure_demo(TODAY) is not None
     made = _change_count()
     assert ensure_demo(TODAY) is None
@@ -103,6 +105,7 @@ def test_demo_is_made_once(app_db, reporting_db):
 
 
 def test_no_demo_on_real_data(app_db, reporting_db, monkeypatch):
+    """No example series is made when the reporting data is not synthetic."""
     monkeypatch.setattr(reference, "is_synthetic", lambda: False)
     assert ensure_demo(TODAY) is None
     assert store.list_series() == []

@@ -100,6 +100,7 @@ CHART_TITLE = "Kiireettömät käynnit 7 vuorokauden kuluessa hoidon tarpeen arv
 
 
 def test_md01_minutes_docx_reopens_with_records_and_one_picture_per_item_with_data(app_db, client):
+    """The Word minutes hold headings, records, earlier actions and a picture per item with data."""
     meeting = _meeting()
     response = client.get(f"/api/meetings/{meeting['id']}/minutes.docx")
     assert response.status_code == 200
@@ -152,6 +153,7 @@ def test_md01_minutes_docx_reopens_with_records_and_one_picture_per_item_with_da
 
 
 def test_md02_minutes_markdown_says_the_same_with_links_instead_of_pictures(app_db, client):
+    """The Markdown minutes carry the Word minutes' records and chart links but no pictures."""
     meeting = _meeting()
     response = client.get(f"/api/meetings/{meeting['id']}/minutes.md")
     assert response.status_code == 200
@@ -177,6 +179,7 @@ def test_md02_minutes_markdown_says_the_same_with_links_instead_of_pictures(app_
 
 
 def test_md03_preread_docx_has_changes_and_open_actions_per_item(app_db, client):
+    """The pre-read lists each item's changes and open earlier actions, not recorded decisions."""
     meeting = _meeting(snapshot=True)
     response = client.get(f"/api/meetings/{meeting['id']}/preread.docx")
     assert response.status_code == 200
@@ -206,6 +209,7 @@ def test_md03_preread_docx_has_changes_and_open_actions_per_item(app_db, client)
 
 
 def test_md04_api_lists_meetings_with_items_decisions_actions_and_needs(app_db):
+    """The meetings API lists items, decisions, actions, needs; filters by series; hides authors."""
     meeting = _meeting()
     client = dash_app.server.test_client()
     body = client.get("/api/meetings").get_json()
@@ -254,6 +258,7 @@ def test_md04_api_lists_meetings_with_items_decisions_actions_and_needs(app_db):
 
 
 def test_md05_bad_ids_are_404_and_unknown_parameters_400_in_finnish(app_db):
+    """Unknown meeting or series ids give 404 and bad or unknown parameters 400, in Finnish."""
     meeting = _meeting()
     client = dash_app.server.test_client()
     for path in (
@@ -286,6 +291,7 @@ def test_md05_bad_ids_are_404_and_unknown_parameters_400_in_finnish(app_db):
 
 
 def test_md06_app_database_down_is_503():
+    """Every meetings API path answers 503 with a Finnish message when the app DB is unreachable."""
     original = get_settings()
     # Nothing listens on port 9 (discard): the connection is refused at once.
     configure(replace(original, app_db_url="postgresql+psycopg://postgres@127.0.0.1:9/none"))
@@ -300,6 +306,7 @@ def test_md06_app_database_down_is_503():
 
 
 def test_md08_free_text_is_literal_in_markdown_and_titles_make_safe_file_names():
+    """md_escape keeps free text literal in Markdown; title_slug makes ASCII file names."""
     assert md_escape("*kiire* [x](y) <b> a|b") == r"\*kiire\* \[x\](y) \<b\> a\|b"
     # An entity typed as text stays text (CommonMark would decode "&lt;" into "<").
     assert md_escape("&lt;b&gt; T&K") == r"\&lt;b\&gt; T\&K"
@@ -326,6 +333,7 @@ def test_md10_minutes_are_made_without_the_reporting_database(app_db):
 
 
 def test_md09_every_text_of_the_documents_and_the_api_is_in_the_catalog():
+    """Every translation key the minutes, API and change texts use exists in the Finnish catalog."""
     root = Path(__file__).resolve().parents[1]
     pattern = re.compile(r"""["']((?:meetings|api)\.[a-z_]+\.[a-z0-9_.]+)["']""")
     used = set()

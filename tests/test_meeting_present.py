@@ -92,6 +92,7 @@ def _meeting(series_id: int, title: str, day: date, charts: list[str]) -> dict:
 
 
 def test_pm001_since_last_meeting_shows_exactly_the_new_month_and_the_revised_value(app_db, states):
+    """After a data change a held meeting shows its snapshot; the next lists new, revised values."""
     url_a, url_b = states
     series = store.create_series("Johtoryhmä", author=AUTHOR)
     first = _meeting(series["id"], "Huhtikuu", date(2024, 4, 5), [CHART])
@@ -157,6 +158,7 @@ def test_pm001_since_last_meeting_shows_exactly_the_new_month_and_the_revised_va
 
 
 def test_pm002_changes_sentences_withheld_several_series_and_nothing_changed():
+    """Change sentences name series, withheld values, unchanged data and cut long lists at 12."""
     from charts.catalog import CHARTS
 
     spec = CHARTS["digiasiointi-osuus"]  # three series, percent, one decimal
@@ -218,6 +220,7 @@ def test_pm002_changes_sentences_withheld_several_series_and_nothing_changed():
 
 
 def test_pm003_one_series_is_not_named_and_a_newly_withheld_value_says_so():
+    """A one-series chart's revisions omit the series name and a newly withheld value says so."""
     from charts.catalog import CHARTS
 
     spec = CHARTS["hoitotakuu-7vrk"]  # one series ("within_days"), percent, one decimal
@@ -262,6 +265,7 @@ def _href(link) -> str:
 
 
 def test_pm010_item_n_of_total_with_previous_and_next_links(app_db, states):
+    """Presenting item n of N shows position, timer and chart, with previous and next links."""
     series = store.create_series("Johtoryhmä", author=AUTHOR)
     meeting = _meeting(series["id"], "Huhtikuu", date(2024, 4, 5), AGENDA)
     mid = meeting["id"]
@@ -294,6 +298,7 @@ def test_pm010_item_n_of_total_with_previous_and_next_links(app_db, states):
 
 
 def test_pm011_unknown_meeting_or_item_answers_404(app_db, states):
+    """Unknown meetings or item numbers answer 404 and, inside the app, a Finnish notice."""
     series = store.create_series("Johtoryhmä", author=AUTHOR)
     meeting = _meeting(series["id"], "Huhtikuu", date(2024, 4, 5), AGENDA)
     mid = meeting["id"]
@@ -325,6 +330,7 @@ def test_pm011_unknown_meeting_or_item_answers_404(app_db, states):
 
 
 def test_pm012_earlier_decisions_beside_the_chart_overdue_flagged(app_db, states):
+    """Earlier meetings' decisions on the chart appear beside it, overdue actions flagged."""
     series = store.create_series("Johtoryhmä", author=AUTHOR)
     first = _meeting(series["id"], "Maaliskuu", date(2024, 3, 1), [CHART])
     item = first["items"][0]
@@ -362,6 +368,7 @@ def test_pm012_earlier_decisions_beside_the_chart_overdue_flagged(app_db, states
 def test_pm013_snapshot_taken_the_first_time_shown_on_or_after_the_meeting_date(
     app_db, states, identity
 ):
+    """Presenting on or after the meeting date keeps a first snapshot; a rehearsal keeps none."""
     url_a, url_b = states
     series = store.create_series("Johtoryhmä", author=AUTHOR)
     today = date.today()
@@ -388,6 +395,7 @@ def test_pm013_snapshot_taken_the_first_time_shown_on_or_after_the_meeting_date(
 
 
 def test_pm014_no_snapshot_without_an_identity(app_db, states):
+    """Presenting without an identity keeps no snapshot and says nothing about saving one."""
     series = store.create_series("Johtoryhmä", author=AUTHOR)
     held = _meeting(series["id"], "Tänään", date.today(), [CHART])
     page = meetings_present.layout(meeting_id=str(held["id"]), n="1")
@@ -399,6 +407,7 @@ def test_pm014_no_snapshot_without_an_identity(app_db, states):
 
 
 def test_pm020_preread_starts_with_open_actions_then_each_item(app_db, states):
+    """The pre-read lists open earlier actions, then each item with its chart, changes, actions."""
     series = store.create_series("Johtoryhmä", author=AUTHOR)
     first = _meeting(series["id"], "Maaliskuu", date(2024, 3, 1), [CHART])
     store.add_decision(
@@ -450,6 +459,7 @@ def test_pm020_preread_starts_with_open_actions_then_each_item(app_db, states):
 
 
 def test_pm015_databases_down_give_finnish_notices_not_tracebacks(app_db, states, tmp_path):
+    """With the reporting or app DB down, presentation and pre-read pages show Finnish notices."""
     series = store.create_series("Johtoryhmä", author=AUTHOR)
     first = _meeting(series["id"], "Maaliskuu", date(2024, 3, 1), [CHART])
     record_snapshot(first["items"][0], author=AUTHOR)

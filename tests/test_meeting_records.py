@@ -99,6 +99,7 @@ def _page(meeting: dict, n: int):
 
 
 def test_r001_item_page_shows_heading_navigation_card_and_forms(meeting):
+    """The item page shows its heading, item links, the chart card in its filters and the forms."""
     page = _page(meeting, 1)
     text = text_of(page)
     assert "Maaliskuun tietokeskustelu 5.3.2026" in text
@@ -127,6 +128,7 @@ def test_r001_item_page_shows_heading_navigation_card_and_forms(meeting):
 
 
 def test_r002_addresses_of_items_that_do_not_exist_are_no_page(meeting):
+    """Item addresses with a missing meeting or item number, or a malformed one, are no page."""
     meeting_id = str(meeting["meeting"]["id"])
     assert meetings_item.path_ok(meeting_id, "1") and meetings_item.path_ok(meeting_id, "2")
     for bad in [
@@ -143,6 +145,7 @@ def test_r002_addresses_of_items_that_do_not_exist_are_no_page(meeting):
 
 
 def test_r003_observation_saved_and_kept(meeting):
+    """A saved observation bumps the version, records the author and reappears on the page."""
     item = meeting["first"]
     result, version = save_observations(1, "Jonot kasvoivat syksyllä.", 1, _store_data(item))
     assert text_of(result) == "Havainnot tallennettu."
@@ -155,6 +158,7 @@ def test_r003_observation_saved_and_kept(meeting):
 
 
 def test_r004_stale_observation_refused_with_the_other_version_shown(meeting, as_user):
+    """A stale observation save is refused, showing the other text; the user's text stays."""
     item = meeting["first"]
     # Two people opened the item at version 1. Johtaja B saves first.
     as_user(OTHER)
@@ -187,6 +191,7 @@ def _form(**fields) -> list:
 
 
 def test_r005_action_with_owner_due_date_and_expected_effect(meeting):
+    """An action is stored with owner, due date and expected effect and listed in Finnish."""
     item = meeting["first"]
     form = _form(
         title="Iltavastaanotot kahdelle asemalle",
@@ -217,6 +222,7 @@ def test_r005_action_with_owner_due_date_and_expected_effect(meeting):
 
 
 def test_r006_decision_without_owner_and_effect(meeting):
+    """A decision is stored without owner, due date or expected effect."""
     item = meeting["first"]
     add_decision(
         1, *_form(kind="decision", title="Jonot seurantaan kuukausittain"), _store_data(item)
@@ -266,6 +272,7 @@ def test_r006_decision_without_owner_and_effect(meeting):
     ],
 )
 def test_r007_bad_decision_refused_naming_the_field_nothing_written(meeting, fields, message):
+    """A bad decision field is refused with a message naming the field; nothing is written."""
     item = meeting["first"]
     result, listed, *kept = add_decision(1, *_form(**fields), _store_data(item))
     assert text_of(result) == message
@@ -282,6 +289,7 @@ def _click(button_id: dict) -> None:
 
 
 def test_r008_action_marked_done_then_a_stale_button_refused(meeting):
+    """Marking an action done works; stale, forged-status or unknown-decision clicks are refused."""
     item = meeting["first"]
     add_decision(
         1,
@@ -318,6 +326,7 @@ def test_r008_action_marked_done_then_a_stale_button_refused(meeting):
 
 
 def test_r009_overdue_action_flagged_in_text(meeting):
+    """An open action is flagged overdue in text from the day after its due date."""
     item = meeting["first"]
     add_decision(
         1,
@@ -332,6 +341,7 @@ def test_r009_overdue_action_flagged_in_text(meeting):
 
 
 def test_r010_information_need_recorded_and_in_the_backlog(meeting):
+    """An information need is stored and linked from the backlog; an empty one is refused."""
     item = meeting["second"]
     result, listed, field = add_need(1, "Sähköinen asiointi ikäryhmittäin", _store_data(item))
     assert text_of(result) == "Tietotarve lisätty työjonoon."
@@ -357,6 +367,7 @@ def test_r010_information_need_recorded_and_in_the_backlog(meeting):
 
 
 def test_r011_read_only_without_identity(meeting, as_user):
+    """Without an identity the item page has no forms and a forged save writes nothing."""
     item = meeting["first"]
     store.add_need(item["id"], "Jonot viikoittain", author=WRITER)
     as_user(None)
@@ -378,6 +389,7 @@ def test_r011_read_only_without_identity(meeting, as_user):
 
 
 def test_r012_forged_item_store_and_versions_refused(meeting):
+    """Forged item ids and versions are refused; a foreign whole version is a save conflict."""
     forged = [None, {"item": "1"}, {"item": True}, {"item": -4}, {"item": 9999}, "x"]
     for data in [*forged, {"item": 2**31}, {"item": 10**40}]:
         result, version = save_observations(1, "Teksti", 1, data)
@@ -409,6 +421,7 @@ def _needs_of(backlog) -> list[str]:
 
 
 def test_r013_backlog_filter_and_status_update(meeting):
+    """The backlog lists needs newest first, filters by status and takes a status update."""
     first, second = meeting["first"], meeting["second"]
     old = store.add_need(first["id"], "Tarve 1: jonot viikoittain", author=WRITER)
     new = store.add_need(second["id"], "Tarve 2: asiointi ikäryhmittäin", author=WRITER)
@@ -434,6 +447,7 @@ def test_r013_backlog_filter_and_status_update(meeting):
 
 
 def test_r014_stale_need_update_refused_with_the_other_version(meeting, as_user):
+    """A stale need update is refused showing the saved version; forged bodies are refused."""
     need = store.add_need(meeting["first"]["id"], "Tarve: jonot viikoittain", author=WRITER)
     as_user(OTHER)
     save_need(1, "declined", "Tieto ei ole saatavilla.", {"need": need["id"], "version": 1}, "fi")
@@ -460,6 +474,7 @@ def test_r014_stale_need_update_refused_with_the_other_version(meeting, as_user)
 
 
 def test_r015_earlier_decisions_on_the_chart_from_other_meetings(meeting):
+    """The item lists earlier decisions on the same chart, not this meeting's or other charts'."""
     earlier = store.create_meeting(
         meeting["series"]["id"], "Helmikuun tietokeskustelu", "2026-02-05", author=WRITER
     )
@@ -480,6 +495,7 @@ def test_r015_earlier_decisions_on_the_chart_from_other_meetings(meeting):
 
 
 def test_r016_http_unknown_items_answer_404(meeting):
+    """Over HTTP existing item pages answer 200 and unknown or malformed items 404."""
     client = dash_app.server.test_client()
     meeting_id = meeting["meeting"]["id"]
     assert client.get(f"/tietokeskustelut/{meeting_id}/kohta/2").status_code == 200
@@ -494,20 +510,23 @@ def test_r016_http_unknown_items_answer_404(meeting):
 
 
 def test_r017_app_database_down_says_so_and_writes_nothing(meeting, as_user):
+    """With the app DB down the pages and saves say so first, and nothing is written."""
     item = meeting["first"]
     settings = get_settings()
     # Nothing listens on port 1: every connection is refused.
     configure(replace(settings, app_db_url="postgresql+psycopg://postgres@127.0.0.1:1/none"))
-    down = "Tietokeskustelujen tietokantaan ei saatu yhteyttä."
-    assert meetings_item.path_ok("1", "1")  # the page answers and says why
-    # The page's own content (inside its frame's <main>) starts with the notice.
-    for page in (meetings_item.layout(meeting_id="1", n="1"), meetings_needs.layout()):
-        assert text_of(component(page, "main")).startswith(down)
-    result, version = save_observations(1, "Teksti", 1, _store_data(item))
-    assert text_of(result).startswith(down) and version is no_update
-    result, *_ = add_need(1, "Tarve", _store_data(item))
-    assert text_of(result).startswith(down)
-    configure(settings)
+    try:
+        down = "Tietokeskustelujen tietokantaan ei saatu yhteyttä."
+        assert meetings_item.path_ok("1", "1")  # the page answers and says why
+        # The page's own content (inside its frame's <main>) starts with the notice.
+        for page in (meetings_item.layout(meeting_id="1", n="1"), meetings_needs.layout()):
+            assert text_of(component(page, "main")).startswith(down)
+        result, version = save_observations(1, "Teksti", 1, _store_data(item))
+        assert text_of(result).startswith(down) and version is no_update
+        result, *_ = add_need(1, "Tarve", _store_data(item))
+        assert text_of(result).startswith(down)
+    finally:
+        configure(settings)
     assert store.get_item(item["id"])["observations"] == "" and store.list_needs() == []
 
 

@@ -227,6 +227,7 @@ def test_s005_the_agenda_is_guarded_by_the_meetings_version(app_db):
     ],
 )
 def test_s006_bad_input_is_refused_and_changes_nothing(app_db, call, key, field):
+    """Each bad input raises InvalidInput naming its key and field; no row or change log moves."""
     meeting, item = _meeting_with_item()
     before = len(store.history("meetings", meeting["id"])), store.get_meeting(meeting["id"])
     with pytest.raises(store.InvalidInput) as refused:
@@ -241,6 +242,7 @@ def test_s006_bad_input_is_refused_and_changes_nothing(app_db, call, key, field)
 
 
 def test_s007_writing_needs_an_identity(app_db):
+    """A write without an author raises ReadOnly and leaves the item unchanged."""
     meeting, item = _meeting_with_item()
     with pytest.raises(store.ReadOnly):
         store.update_item(item["id"], 1, observations="x", author=None)
@@ -357,11 +359,13 @@ def test_s010_a_removed_sqlite_file_refuses_writes_instead_of_losing_them(app_db
     ],
 )
 def test_s011_row_ids_and_versions_are_whole_numbers_an_integer_column_holds(raw, expected):
+    """parse_id accepts only positive ASCII whole numbers up to 2**31 - 1, else None."""
     assert store.parse_id(raw) == expected
 
 
 @pytest.mark.parametrize("version", [3.5, "x", -1, 0, None, [], True, 2**63])
 def test_s012_a_malformed_version_is_a_bad_request_not_a_conflict(app_db, version):
+    """A non-positive, non-integer or oversized version is a bad request and changes nothing."""
     _meeting, item = _meeting_with_item()
     with pytest.raises(store.InvalidInput) as refused:
         store.update_item(item["id"], version, observations="x", author="anna")

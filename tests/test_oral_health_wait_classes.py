@@ -115,10 +115,12 @@ def _values(frame: pd.DataFrame, period: str) -> tuple[float, float, float, floa
     ],
 )
 def test_percentiles_across_wait_classes(reporting_db, filters, period, expected):
+    """Oral-health median and p90 interpolate between ranks that fall in different wait classes."""
     assert _values(oral_health_waiting_days(filters), period) == pytest.approx(expected)
 
 
 def test_months_of_two_entries_and_of_one(reporting_db):
+    """A month of two entries interpolates between them; one entry is both percentiles."""
     frame = oral_health_waiting_days(Filters(start="2024-02", end="2024-03"))
     # February: TA01's 15 | 16 only. m = 1: median 15.5, p90 15 + 0.9 = 15.9.
     assert _values(frame, "2024-02-01") == pytest.approx((15.5, 15.9, 2, 15000))

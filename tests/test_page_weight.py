@@ -82,6 +82,7 @@ def _first_load(kind: str, request_kind: str, chart: str) -> dict:
     "path,chart", [(path, chart) for path, charts in PAGES.items() for chart in charts]
 )
 def test_w001_every_chart_card_answers_in_at_most_40_kb(demo_db, path, chart):
+    """Each chart card's first-load answer is a drawn figure without a table, at most 40 KB."""
     client = app.server.test_client()
     response = client.post(
         "/_dash-update-component", json=_first_load("chart-body", "chart-request", chart)
@@ -109,6 +110,7 @@ def test_w003_every_page_layout_answers_in_at_most_40_kb(demo_db, path):
 
 @pytest.mark.parametrize("chart", KPI_IDS)
 def test_w002_every_kpi_card_answers_in_at_most_40_kb(demo_db, chart):
+    """Each overview KPI card's first-load answer is at most 40 KB."""
     client = app.server.test_client()
     response = client.post(
         "/_dash-update-component", json=_first_load("kpi-body", "kpi-request", chart)

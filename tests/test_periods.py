@@ -23,6 +23,7 @@ def _frame(starts):
 
 
 def test_d001_zero_fill_stays_inside_the_data():
+    """Zero-filled periods cover only the months between the data's first and last day."""
     filters = Filters(start="2021-10", end="2022-03")
     # Data from 1.1.2022 to 28.2.2022: no zeros for months with no data at all.
     assert list(periods_between(filters, date(2022, 2, 28), date(2022, 1, 1))) == [
@@ -32,6 +33,7 @@ def test_d001_zero_fill_stays_inside_the_data():
 
 
 def test_d002_periods_cut_by_the_filter_or_the_data_are_left_out():
+    """Periods partly outside the filter's months or after the data's last day are dropped."""
     quarters = _frame(["2024-01-01", "2024-04-01", "2024-07-01"])
     # from 2/2024: Q1 is only partly inside; to 8/2024: Q3 likewise.
     kept = complete_periods(
@@ -46,6 +48,7 @@ def test_d002_periods_cut_by_the_filter_or_the_data_are_left_out():
 
 
 def test_d003_the_datas_first_day_cuts_a_period_too():
+    """A period starting before the data's first day is dropped and named as incomplete."""
     months = _frame(["2022-01-01", "2022-02-01", "2022-03-01"])
     filters = Filters(start="2021-10")
     # Data from 15.1.2022 to 31.3.2022: January has half its days, so it is left out
@@ -65,6 +68,7 @@ def test_d003_the_datas_first_day_cuts_a_period_too():
 
 
 def test_d004_months_outside_the_data_are_one_cache_key():
+    """Filter months outside the data are clamped to its range, so they share one cache key."""
     # Data from 15.2.2023 to 30.4.2024: months 2023-02 .. 2024-04.
     first, last = date(2023, 2, 15), date(2024, 4, 30)
     clamp = clamp_to_data
@@ -86,6 +90,7 @@ def test_d004_months_outside_the_data_are_one_cache_key():
 
 
 def test_d005_unicode_digits_are_not_months():
+    """Non-ASCII digits in a month are refused with a notice and the default start is used."""
     # "２０２４-01" (full-width) and "٢٠٢٤-01" (Arabic-Indic) would be read by int() as
     # 2024: every spelling a new cache key. Only ASCII digits make a month.
     for spelling in ("２０２４-01", "٢٠٢٤-01", "2024-０1"):

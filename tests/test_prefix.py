@@ -26,6 +26,7 @@ def prefixed_server(request):
 
 
 def test_u001_everything_lives_under_the_prefix(prefixed_server):
+    """Under a URL prefix pages, assets, CSP, API and exports answer there, and nothing outside."""
     base = prefixed_server + "/tk"
     page = requests.get(base + "/hoitoonpaasy", timeout=60)
     assert page.status_code == 200
@@ -51,6 +52,7 @@ def test_u001_everything_lives_under_the_prefix(prefixed_server):
 
 
 def test_u002_chart_callback_under_the_prefix(prefixed_server):
+    """Under a URL prefix a chart callback answers with its summary and prefixed data links."""
     base = prefixed_server + "/tk"
     deps = requests.get(base + "/_dash-dependencies", timeout=60).json()
     output = next(d["output"] for d in deps if '"chart-body"' in d["output"])

@@ -26,6 +26,7 @@ def _which(*present: str):
 
 
 def test_p001_browser_is_installed_as_root_else_named():
+    """A missing Chromium is installed with apt-get as root, else named with the command to run."""
     assert browser_action("/usr/bin/chromium", "/usr/bin/chromedriver", False, _which()) is None
     as_root = browser_action(None, "/usr/bin/chromedriver", True, _which("apt-get"))
     assert as_root.commands == (
@@ -41,6 +42,7 @@ def test_p001_browser_is_installed_as_root_else_named():
 
 
 def test_p001b_nginx_is_installed_as_root_else_named():
+    """A missing nginx is installed with apt-get as root, else named with the command to run."""
     assert nginx_action("/usr/sbin/nginx", False, _which()) is None
     as_root = nginx_action(None, True, _which("apt-get"))
     assert as_root.commands == (
@@ -56,6 +58,7 @@ def test_p001b_nginx_is_installed_as_root_else_named():
 
 
 def test_p002_postgres_started_only_here_and_as_root():
+    """A local PostgreSQL that is down is started only as root; a remote one is only named."""
     local = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     assert postgres_action(local, None, True, _which("pg_ctlcluster"), ["15"]) is None
     start = postgres_action(local, "refused", True, _which("pg_ctlcluster"), ["15"])
@@ -79,6 +82,7 @@ def test_p002_postgres_started_only_here_and_as_root():
 
 
 def test_p006_statement_counter_loaded_here_as_root_keeping_other_libraries():
+    """pg_stat_statements is added to preload libraries, keeping others, only locally as root."""
     local = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     tools = _which("pg_ctlcluster", "psql")
     assert statements_action(local, "pg_stat_statements", True, tools, ["15"]) is None
@@ -102,6 +106,7 @@ def test_p006_statement_counter_loaded_here_as_root_keeping_other_libraries():
 
 
 def test_p003_redis_started_here_with_the_urls_port():
+    """A local Redis that is down is started on the URL's port; a remote or missing one is named."""
     assert redis_action("redis://127.0.0.1:6379/7", None, False, _which()) is None
     start = redis_action("redis://127.0.0.1:6390/7", "refused", True, _which("redis-server"))
     (command,) = start.commands
@@ -138,6 +143,7 @@ def _run(tmp_path: Path, *args: str, stubs: dict[str, str] | None = None):
 
 
 def test_p004_nothing_available_stops_at_once_with_one_line_each(tmp_path):
+    """With nothing available the set-up exits 1 at once with one line per missing tool."""
     proc, seconds, _port = _run(tmp_path)
     assert proc.returncode == 1
     lines = proc.stderr.splitlines()
@@ -158,6 +164,7 @@ def test_p004_nothing_available_stops_at_once_with_one_line_each(tmp_path):
 
 
 def test_p005_a_local_redis_is_started_with_the_urls_port(tmp_path):
+    """The set-up starts redis-server on the URL's port and still reports Redis missing if down."""
     log = tmp_path / "redis-server.args"
     stub = f'printf "%s\\n" "$@" > {log}'  # records its arguments, starts nothing
     proc, _seconds, port = _run(tmp_path, "--wait", "1", stubs={"redis-server": stub})

@@ -31,6 +31,7 @@ def _one(n, key, minimum=M):
 
 
 def test_pc001_rounds_up_with_a_small_key_and_down_with_a_large_one():
+    """A count rounds up to the next multiple of m exactly when K·m < r·2**20, else down."""
     # n = 27 = 5·5 + 2. K = 300,000: 300,000·5 = 1,500,000 < 2·1,048,576 = 2,097,152
     # -> rounded up to 5·5 + 5 = 30.
     assert _one(27, 300_000) == 30
@@ -43,6 +44,7 @@ def test_pc001_rounds_up_with_a_small_key_and_down_with_a_large_one():
 
 
 def test_pc002_zero_small_and_multiples():
+    """Zero and multiples of m stay as they are; counts below m round to 0 or m, never withheld."""
     # 0 = 0·5 + 0: K·5 < 0 never holds -> 0, whatever the key.
     assert _one(0, 123) == 0 and _one(0, 0) == 0
     # Small counts are rounded too, never withheld. n = 3 = 0·5 + 3, K = 500,000:
@@ -69,6 +71,7 @@ def test_pc002_zero_small_and_multiples():
 
 
 def test_pc003_other_minimum_and_keys_taken_mod_2_20():
+    """The rule holds for another minimum, and cell keys are taken modulo 2**20."""
     # m = 3, n = 7 = 2·3 + 1. K = 400,000: 1,200,000 >= 1,048,576 -> 6; K = 300,000:
     # 900,000 < 1,048,576 -> 9.
     assert _one(7, 400_000, 3) == 6
@@ -78,6 +81,7 @@ def test_pc003_other_minimum_and_keys_taken_mod_2_20():
 
 
 def test_pc004_vectorised_missing_and_keyless():
+    """published_count works element-wise, keeps NaN counts and raises on a count with no key."""
     # Arrays in, arrays out, element by element (values from pc001/pc002); a missing
     # count stays missing.
     out = published_count(
@@ -91,6 +95,7 @@ def test_pc004_vectorised_missing_and_keyless():
 
 
 def test_pc005_unbiased_and_bounded_over_all_keys():
+    """Over all 2**20 keys the published count is unbiased and one of the two nearest multiples."""
     # Over every key 0 .. 2**20 − 1, n = 27 (r = 2) is rounded up for K·5 < 2,097,152,
     # i.e. K = 0 .. 419,430: 419,431 keys of 1,048,576. Mean = 25 + 5·419,431/1,048,576
     # = 25 + 2.0000019... ~ 27: unbiased to 1e-5; every value is 25 or 30 (|p − n| <= 4).
@@ -122,6 +127,7 @@ NAN = np.nan
 
 
 def test_pr001_shares_from_published_counts():
+    """Shares are recomputed from published counts, capped at 100 %, and 0 / 0 is withheld."""
     frame = _frame(
         [
             # 27 / 48: numerator K 300,000 -> 30 (pc001); denominator 48 = 9·5 + 3, K
@@ -157,6 +163,7 @@ def test_pr001_shares_from_published_counts():
 
 
 def test_pr002_small_numerators_and_denominators_are_rounded_not_withheld():
+    """Small numerators and denominators are rounded, not withheld; a base published as 0 is."""
     frame = _frame(
         [
             # 3 of 40: numerator 3, K 500,000 -> 5 (pc002); 40 is a multiple of 5 -> 40.
@@ -189,6 +196,7 @@ def test_pr002_small_numerators_and_denominators_are_rounded_not_withheld():
 
 
 def test_pr003_medians_rest_on_their_published_base():
+    """A median is withheld when its published base is below 2·m; its base is published rounded."""
     frame = _frame(
         [
             # A median of 4 treated entries, K 10: 50 < 4·2**20 -> base 5, which may
@@ -220,6 +228,7 @@ def test_pr003_medians_rest_on_their_published_base():
 
 
 def test_pr004_counts_zero_small_missing_and_exact_series():
+    """Counts are rounded, never withheld; missing stays missing and exact_series stay exact."""
     frame = _frame(
         [
             [None, "count", 27, NAN, NAN, NAN, NAN, 300_000],  # -> 30 (pc001)
@@ -241,6 +250,7 @@ def test_pr004_counts_zero_small_missing_and_exact_series():
 
 
 def test_pr005_not_people_stays_exact_and_keys_are_dropped():
+    """Frames not about people pass unchanged and without_keys drops the key columns."""
     frame = _frame(
         [
             [None, "share", 50.0, 6, 12, NAN, NAN, NAN],  # 6 / 12 stations: no keys needed
@@ -256,6 +266,7 @@ def test_pr005_not_people_stays_exact_and_keys_are_dropped():
 
 
 def test_pr006_the_same_people_are_published_alike_in_any_frame():
+    """The same count and key publish the same number as a count and as a share's numerator."""
     # The same (count, key) is the same published number wherever it appears: in a
     # month row, in a share's numerator, in another chart's count (n = 27, K = 300,000
     # -> 30 everywhere, pc001).
@@ -270,11 +281,13 @@ def test_pr006_the_same_people_are_published_alike_in_any_frame():
 
 
 def test_pr007_the_one_reason_that_can_occur():
-    # Counts are never withheld; only a share or median whose base is published as 0.
+    """The only suppression reason is the small denominator."""
+    # Counts are never withheld; only a share or median that may rest on fewer than m people.
     assert REASONS == (SMALL_DENOMINATOR,)
 
 
 def test_pr008_minimum_below_two_publishes_exactly_and_withholds_nothing():
+    """With a minimum of 1 counts are exact and a 0 / 0 share is missing but not withheld."""
     # m = 1: 3 stays 3, 0 / 0 gives a missing value that is not withheld.
     frame = _frame(
         [

@@ -88,6 +88,7 @@ def _applies(spec, kind: str) -> bool:
 
 
 def test_pub001_every_served_count_of_people_is_a_multiple_of_m_never_missing(client):
+    """Every served count of people is a multiple of m; shares match served counts."""
     minimum = get_settings().min_cell_count
     served = zeros = 0
     for chart_id, grain, unit in _requests():
@@ -127,6 +128,7 @@ def test_pub001_every_served_count_of_people_is_a_multiple_of_m_never_missing(cl
 
 
 def test_pub003_the_api_names_the_method(client):
+    """The data API names the rounding method, exact series, and "none" for charts not of people."""
     body = client.get("/api/charts/matalan-kynnyksen-ryhmat/data.json").get_json()
     assert body["suppression"]["method"] == "fixed_random_rounding"
     assert body["suppression"]["exact_series"] == ["groups"]
@@ -135,6 +137,7 @@ def test_pub003_the_api_names_the_method(client):
 
 
 def test_pub002_counts_that_are_not_people_are_served_exactly(client):
+    """Charts and series that do not count people are served exactly as their queries return."""
     first_day, last_day = data_window()
     checked = 0
     for chart_id, grain, unit in _requests():

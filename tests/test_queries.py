@@ -21,6 +21,7 @@ def _row(frame: pd.DataFrame, period: str, series: str) -> pd.Series:
 
 
 def test_q001_access_7_days_county_month(reporting_db):
+    """The county's 7-day access share per month is visits within 7 days over all counted visits."""
     frame = access_within_days(Filters(start="2024-01", end="2024-02"), 7)
     jan = _row(frame, "2024-01-01", "within_days")
     # TA01: waits 0,1,3,7,7 within of 10; TA02: 2,2,2 within of 4 -> 8 / 14 = 57.14 %.
@@ -33,6 +34,7 @@ def test_q001_access_7_days_county_month(reporting_db):
 
 
 def test_q002_access_7_day_boundary_and_exclusions(reporting_db):
+    """A 7-day wait counts, an 8-day one does not, and the excluded kinds of visit are left out."""
     frame = access_within_days(Filters(start="2024-01", end="2024-01", units=("TA01",)), 7)
     jan = _row(frame, "2024-01-01", "within_days")
     # Exactly 7 days counts, 8 does not; the 8 excluded rows (urgent, follow-up,
@@ -41,6 +43,7 @@ def test_q002_access_7_day_boundary_and_exclusions(reporting_db):
 
 
 def test_q003_access_small_denominator_is_exact_with_its_keys(reporting_db):
+    """The access query returns a small cell's exact counts with their summed cell keys."""
     frame = access_within_days(Filters(start="2024-01", end="2024-01", units=("TA02",)), 7)
     jan = _row(frame, "2024-01-01", "within_days")
     # The query returns exact counts (charts.payload.load_complete protects them): TA02
@@ -60,6 +63,7 @@ def test_q003_access_small_denominator_is_exact_with_its_keys(reporting_db):
 
 
 def test_q004_access_quarter_and_year_recompute_from_counts(reporting_db):
+    """Quarter and year access shares are recomputed from summed counts, not monthly shares."""
     quarter = access_within_days(Filters(start="2023-01", end="2024-12", grain="quarter"), 7)
     # Q1/2023: 9 / 15 = 60 %. Q1/2024: (8 + 25) / (14 + 30) = 33 / 44 = 75 %, not the
     # mean of the monthly 57.1 % and 83.3 % (70.2 %).
@@ -71,6 +75,7 @@ def test_q004_access_quarter_and_year_recompute_from_counts(reporting_db):
 
 
 def test_q005_access_within_14_days_exact(reporting_db):
+    """The 14-day access share counts waits up to 14 days, for a unit and for a quarter."""
     ta01 = access_within_days(Filters(start="2024-01", end="2024-01", units=("TA01",)), 14)
     # TA01 1/2024, waits up to 14: 0,1,3,7,7,8,10,14 -> 8 of 10 = 80 %, exact (the
     # complement 2 is no longer withheld: published counts are multiples of 5).
@@ -84,7 +89,8 @@ def test_q005_access_within_14_days_exact(reporting_db):
     assert (q1["numerator"], q1["denominator"], q1["value"]) == (36, 44, 81.8)
 
 
-def test_q010_remote_share_codes_and_complementary_suppression(reporting_db):
+def test_q010_remote_share_codes_and_no_hidden_parts(reporting_db):
+    """The remote share counts the right contact codes; no part of a total is hidden."""
     frame = remote_share(Filters(start="2024-03", end="2024-03", units=("TA03",)))
     # Denominator 20 (R10 8, R20 2, R52 6, R56 3, R51 1); R60/R71/R72 and cancelled out.
     remote = _row(frame, "2024-03-01", "remote")
@@ -97,6 +103,7 @@ def test_q010_remote_share_codes_and_complementary_suppression(reporting_db):
 
 
 def test_q011_remote_share_small_denominator_exact_then_rounded(reporting_db):
+    """A month of four contacts is exact in the query and rounded to 5 / 5 once published."""
     frame = remote_share(Filters(start="2024-04", end="2024-04"))
     # 2024-04 has 4 contacts in all, all R52: remote 4/4 = 100 %, real-time 4/4,
     # asynchronous 0/4 = 0 %, exact in the query ...
@@ -116,6 +123,7 @@ def test_q011_remote_share_small_denominator_exact_then_rounded(reporting_db):
 
 
 def test_q020_wellbeing_referrals_counts_and_zero_fill(reporting_db):
+    """Referrals and distinct referrers are counted with their keys; a month of none shows 0."""
     frame = referral_counts(Filters(start="2024-01", end="2024-03"), "wellbeing")
     # 2024-01: 7 (TA01) + 2 (TA02) = 9 referrals by P1..P6 = 6 referrers.
     assert _row(frame, "2024-01-01", "referrals")["value"] == 9
@@ -135,6 +143,7 @@ def test_q020_wellbeing_referrals_counts_and_zero_fill(reporting_db):
 
 
 def test_q021_referrals_unit_filter_and_open_end(reporting_db):
+    """Referrals follow the unit filter, and an open end is filled to the data's last month."""
     frame = referral_counts(Filters(start="2024-01", units=("TA01",)), "wellbeing")
     # Open end: filled up to the data's last month (data as of 2024-04-30).
     assert sorted(frame["period"].dt.strftime("%Y-%m").unique()) == [
@@ -149,6 +158,7 @@ def test_q021_referrals_unit_filter_and_open_end(reporting_db):
 
 
 def test_q022_referrals_quarter_distinct_referrers(reporting_db):
+    """A quarter counts its referrals and its distinct referrers over the whole quarter."""
     frame = referral_counts(Filters(start="2024-01", end="2024-03", grain="quarter"), "wellbeing")
     # Q1/2024: 9 + 3 = 12 referrals; distinct referrers over the quarter P1..P6 = 6.
     assert _row(frame, "2024-01-01", "referrals")["value"] == 12
@@ -156,6 +166,7 @@ def test_q022_referrals_quarter_distinct_referrers(reporting_db):
 
 
 def test_q030_reported_share_region_and_grain(reporting_db):
+    """A reported share is the region's own rows, and a year sums the quarters' counts."""
     month = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99")
     assert _row(month, "2024-01-01", "share")["value"] == 50.0  # 6 / 12
     assert _row(month, "2024-04-01", "share")["value"] == 75.0  # 9 / 12
@@ -167,6 +178,7 @@ def test_q030_reported_share_region_and_grain(reporting_db):
 
 
 def test_q031_reported_share_keys_and_protection_when_asked(reporting_db):
+    """Reported shares carry one cell key per stored row and are rounded when protected."""
     frame = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99")
     # One key per stored row, default 1000 × its place in the fixture's list: Q1 is
     # row 1 (1000), Q2 row 2 (2000): the denominator's key. The numerator (other people)
@@ -188,6 +200,7 @@ def test_q031_reported_share_keys_and_protection_when_asked(reporting_db):
 
 
 def test_q040_reference_data(reporting_db):
+    """Meta, data date, units and a chart's targets are read from the reference tables."""
     assert reporting_meta()["synthetic"] == "true"
     assert data_as_of().isoformat() == "2024-04-30"
     assert list(units()["unit_id"]) == ["TA01", "TA02", "TA03"]
@@ -198,6 +211,7 @@ def test_q040_reference_data(reporting_db):
 
 
 def test_q050_partial_periods_are_left_out_of_every_chart(reporting_db):
+    """Periods the data do not fully cover are left out of charts, reported figures included."""
     from charts.payload import chart_data
 
     # Data as of 30.4.2024: April is complete, the second quarter is not.
@@ -212,6 +226,7 @@ def test_q050_partial_periods_are_left_out_of_every_chart(reporting_db):
 
 
 def test_q051_quarterly_figures_are_labelled_as_quarters(reporting_db):
+    """Quarterly stored figures are labelled as quarters, and the partial quarter is named."""
     from charts.payload import chart_payload
 
     payload = chart_payload("hoitotakuuseuranta-kattavuus", Filters(start="2024-01"), "fi")
@@ -225,6 +240,7 @@ def test_q051_quarterly_figures_are_labelled_as_quarters(reporting_db):
 
 
 def test_q052_year_earlier_period_must_be_whole_too(reporting_db, monkeypatch):
+    """The summary compares with a year earlier only if that period is whole; else it names it."""
     import queries.reference
     from charts.payload import chart_payload
 

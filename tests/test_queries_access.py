@@ -42,6 +42,7 @@ def _published(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_qa001_legal_deadline_switch_on_1_9_2023(reporting_db):
+    """The legal deadline is 90 days up to 8/2023 and 14 days from 9/2023, inclusive."""
     frame = access_within_legal_deadline(Filters(start="2023-08", end="2023-09", units=("TA01",)))
     aug = _row(frame, "2023-08-01", "within_deadline")
     # August, 90 d: waits 10, 20 x4, 90 within (90 itself is within), 91, 100, 100, 120,
@@ -54,6 +55,8 @@ def test_qa001_legal_deadline_switch_on_1_9_2023(reporting_db):
 
 
 def test_qa002_legal_deadline_by_age_from_2025(reporting_db):
+    """From 2025 the deadline depends on age: 14 days under 23, 90 days from 23."""
+
     def jan(units):
         frame = access_within_legal_deadline(Filters(start="2025-01", end="2025-01", units=units))
         return _row(frame, "2025-01-01", "within_deadline")
@@ -73,6 +76,7 @@ def test_qa002_legal_deadline_by_age_from_2025(reporting_db):
 
 
 def test_qa003_legal_deadline_quarter_from_counts_and_suppression(reporting_db):
+    """A quarter's deadline share sums counts; a small unit is rounded to 5 / 5, not withheld."""
     month = access_within_legal_deadline(Filters(start="2023-08", end="2023-09"))
     # September county: TA01 6/13 + TA02 2/3 (waits 5, 5 within, 30 not) = 8/16 = 50 %.
     sep = _row(month, "2023-09-01", "within_deadline")
@@ -93,6 +97,7 @@ def test_qa003_legal_deadline_quarter_from_counts_and_suppression(reporting_db):
 
 
 def test_qa004_legal_deadline_counts_the_same_visits_as_7_days(reporting_db):
+    """The legal-deadline share counts the same visits as the 7-day share, per month."""
     filters = Filters(start="2023-01", end="2025-01")
     legal = access_within_legal_deadline(filters).set_index("period")["denominator"]
     # (Within 10 000 days: every access visit, and no small numerator to suppress; the
@@ -111,6 +116,7 @@ def test_qa004_legal_deadline_counts_the_same_visits_as_7_days(reporting_db):
 
 
 def test_qa005_shipped_deadlines_do_not_overlap(reporting_db):
+    """No two shipped legal-deadline rows are in force for the same date and age."""
     # The SQL joins each visit / queue entry to "the" row in force: two rows in force for
     # one date and age would count it twice.
     for indicator in set(SERVICE_DEADLINES.values()):
@@ -133,11 +139,13 @@ def test_qa005_shipped_deadlines_do_not_overlap(reporting_db):
 
 
 def test_qa010_waiting_time_classes_are_a_partition():
+    """The waiting-time classes start at 0, end open and have the five expected keys."""
     assert WAIT_BUCKETS[0][0] == 0 and WAIT_BUCKETS[-1][1] is None
     assert BUCKET_KEYS == ("days_0_7", "days_8_14", "days_15_90", "days_91_180", "days_over_180")
 
 
 def test_qa011_distribution_month_small_classes_rounded(reporting_db):
+    """A month's waiting-time classes are exact shares; small classes are rounded when published."""
     frame = waiting_time_distribution(Filters(start="2024-02", end="2024-02"))
     # 2024-02: 19 visits: 0-7 x10, 8-14 x4, 15-90 x4, 91-180 x1, none longer.
     first = _row(frame, "2024-02-01", "days_0_7")
@@ -157,6 +165,7 @@ def test_qa011_distribution_month_small_classes_rounded(reporting_db):
 
 
 def test_qa012_distribution_bounds_and_small_classes(reporting_db):
+    """Class bounds (7/8, 14/15, 90/91, 180/181) fall on the right side; small classes are shown."""
     frame = waiting_time_distribution(Filters(start="2024-03", end="2024-03"))
     # 2024-03: 24 visits (the urgent one is out): 0-7 x10, 8-14 x6 (8 and 14 in), 15-90
     # x5 (15 and 90 in), 91-180 x2 (91 and 180), >180 x1 (181).
@@ -174,6 +183,7 @@ def test_qa012_distribution_bounds_and_small_classes(reporting_db):
 
 
 def test_qa013_distribution_quarter_from_counts(reporting_db):
+    """A quarter's waiting-time distribution is recomputed from summed counts."""
     frame = waiting_time_distribution(Filters(start="2024-01", end="2024-03", grain="quarter"))
     # Q1/2024 = February + March: 19 + 24 = 43 visits; 0-7 10 + 10 = 20, 8-14 4 + 6 = 10,
     # 15-90 4 + 5 = 9, 91-180 1 + 2 = 3, >180 0 + 1 = 1.
@@ -192,6 +202,7 @@ def test_qa013_distribution_quarter_from_counts(reporting_db):
 
 
 def test_qa014_distribution_small_denominator_rounded_not_withheld(reporting_db):
+    """A unit with 3 visits gets every class with a base rounded to 5, nothing withheld."""
     frame = waiting_time_distribution(Filters(start="2023-09", end="2023-09", units=("TA02",)))
     # TA02 2023-09: 3 visits (waits 5, 5, 30): 0-7 has 2, 15-90 has 1, the others 0.
     # Published with keys 0: the base 3 -> 5, 2 -> 5, 1 -> 5, 0 -> 0: 100 %, 100 % and
@@ -212,6 +223,7 @@ def test_qa014_distribution_small_denominator_rounded_not_withheld(reporting_db)
 
 
 def test_qa020_queue_length_and_backlog_at_month_end(reporting_db):
+    """Queue length and backlog are month-end snapshots with each service's deadline."""
     frame = queue_snapshots(Filters(start="2023-07", end="2023-12"))
 
     def at(period):
@@ -230,6 +242,7 @@ def test_qa020_queue_length_and_backlog_at_month_end(reporting_db):
 
 
 def test_qa021_queue_age_split_and_incomplete_last_month(reporting_db):
+    """The backlog uses age-dependent deadlines; the last month is taken on the data's last day."""
     frame = queue_snapshots(Filters(start="2024-10"))
     # 31.10.2024: b1-b10 (8 d) -> 10, 0.   30.11.: b (38 d) + a11 (12 d) -> 11, 0.
     assert _row(frame, "2024-10-01", "queue")["value"] == 10
@@ -254,6 +267,8 @@ def test_qa021_queue_age_split_and_incomplete_last_month(reporting_db):
 
 
 def test_qa022_queue_service_and_unit_filters(reporting_db):
+    """Queue snapshots follow the service and unit filters, each with its own deadline."""
+
     def jan_sep(**kwargs):
         frame = queue_snapshots(Filters(start="2023-09", end="2025-01", **kwargs))
         return [
@@ -271,6 +286,7 @@ def test_qa022_queue_service_and_unit_filters(reporting_db):
 
 
 def test_qa023_queue_quarter_and_year_are_end_snapshots(reporting_db):
+    """A quarter's or year's queue is the snapshot at its end, capped by the filter and data."""
     quarter = queue_snapshots(Filters(start="2023-07", end="2025-03", grain="quarter"))
     # Q3/2023 = 30.9.: 13 waiting, 7 over (the months were 5, 12, 13: not averaged).
     assert _row(quarter, "2023-07-01", "queue")["value"] == 13
@@ -288,6 +304,7 @@ def test_qa023_queue_quarter_and_year_are_end_snapshots(reporting_db):
 
 
 def test_qa024_queue_range_without_open_entries_is_zero(reporting_db):
+    """A range with no open entries gives zeros for every month; one after the data is empty."""
     # No entry open in 2022: every month-end snapshot of both series is 0 (not an
     # empty frame, whose shape would tell "nobody" from "fewer than m").
     frame = queue_snapshots(Filters(start="2022-01", end="2022-12"))
@@ -297,6 +314,7 @@ def test_qa024_queue_range_without_open_entries_is_zero(reporting_db):
 
 
 def test_qa025_every_service_has_a_deadline():
+    """Every service in the filters has a legal-deadline indicator."""
     assert set(SERVICE_DEADLINES) == set(SERVICES)
 
 
@@ -304,6 +322,7 @@ def test_qa025_every_service_has_a_deadline():
 
 
 def test_qa030_oral_health_median_and_p90(reporting_db):
+    """Oral-health median and p90 use treated entries only; a base published as 5 is withheld."""
     frame = oral_health_waiting_days(Filters(start="2023-10", end="2023-11"))
     # October: treated o1-o5 after 93, 96, 101, 111, 122 d (o6 cancelled, o7 moved and the
     # primary-care exits are out). Median 101; p90 at rank 0.9 * 4 = 3.6:
@@ -325,6 +344,7 @@ def test_qa030_oral_health_median_and_p90(reporting_db):
 
 
 def test_qa031_oral_health_quarter_recomputed_from_entries(reporting_db):
+    """A quarter's oral-health percentiles are recomputed from its entries, not from months."""
     frame = oral_health_waiting_days(Filters(start="2023-10", end="2023-12", grain="quarter"))
     # Q4/2023: 20, 20, 20, 20, 93, 96, 101, 111, 122 -> median 93 (the 5th of 9); p90 at
     # rank 0.9 * 8 = 7.2: 111 + 0.2 * 11 = 113.2. Not derived from the monthly values.
@@ -336,6 +356,7 @@ def test_qa031_oral_health_quarter_recomputed_from_entries(reporting_db):
 
 
 def test_qa032_oral_health_without_entries_has_every_period(reporting_db):
+    """A unit with no oral-health entries still has every period, with 0 entries and no value."""
     # TA01 has no oral-health entries: every month from 10/2023 to the data's last
     # month is there with 0 entries and no percentile (withheld once published).
     frame = oral_health_waiting_days(Filters(start="2023-10", units=("TA01",)))
@@ -348,6 +369,7 @@ def test_qa032_oral_health_without_entries_has_every_period(reporting_db):
 
 
 def test_qa040_service_need_assessments(reporting_db):
+    """Assessments within 90 days are the region's share; a quarter sums the months' counts."""
     month = service_need_assessments_within_90_days(Filters(start="2024-01", end="2024-03"))
     assert _row(month, "2024-01-01", "share")["value"] == 90.0  # 45/50, region 01 apart
     assert _row(month, "2024-02-01", "share")["value"] == 84.0  # 42/50, 8 not within
@@ -367,6 +389,7 @@ def test_qa040_service_need_assessments(reporting_db):
 
 
 def test_qa050_referrals_by_specialty_exact_then_published(reporting_db):
+    """Referrals by specialty are exact, zero-filled, rounded when published and labelled."""
     frame = specialised_referrals_by_specialty(Filters(start="2024-01", end="2024-03"))
     # January: sisätaudit 8, ortopedia 7, kirurgia 3, psykiatria 1 = 19 (wellbeing out).
     assert _row(frame, "2024-01-01", "total")["value"] == 19
@@ -401,6 +424,7 @@ def test_qa050_referrals_by_specialty_exact_then_published(reporting_db):
 
 
 def test_qa051_referrals_by_specialty_quarter_and_unit(reporting_db):
+    """Specialised referrals sum over a quarter and follow the unit filter."""
     quarter = specialised_referrals_by_specialty(
         Filters(start="2024-01", end="2024-03", grain="quarter")
     )
@@ -423,6 +447,7 @@ def test_qa051_referrals_by_specialty_quarter_and_unit(reporting_db):
 
 
 def test_qa052_referrals_without_rows_are_zeros(reporting_db):
+    """A range without referrals gives zeros for the total and every specialty ever named."""
     # No referral in 2022: the total and every specialty the fixture's specialised
     # referrals ever name (and "no specialty") are zeros in each of the 3 months.
     frame = specialised_referrals_by_specialty(Filters(start="2022-01", end="2022-03"))
@@ -435,6 +460,7 @@ def test_qa052_referrals_without_rows_are_zeros(reporting_db):
 
 
 def test_qa060_deadline_chart_draws_the_law_in_a_strip_under_the_share(reporting_db):
+    """The legal-deadline chart draws the deadlines in force as a labelled strip under the share."""
     payload = chart_payload(
         "hoitotakuu-lakisaateinen", Filters(start="2023-08", end="2025-01"), "fi"
     )
@@ -457,6 +483,7 @@ def test_qa060_deadline_chart_draws_the_law_in_a_strip_under_the_share(reporting
 
 
 def test_qa061_every_new_chart_renders(reporting_db):
+    """The access charts render with summaries, target comparison and the queue table."""
     for chart_id in (
         "odotusaikajakauma",
         "jonot",
@@ -494,6 +521,7 @@ PARTIAL = "ei ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä vai
 
 
 def test_qa080_reported_share_speaks_of_the_last_whole_quarter(reporting_db):
+    """The summary and KPI speak of the last whole quarter and judge it by that year's target."""
     from charts.kpi_payload import kpi_payload
 
     filters = Filters(start="2024-01", grain="quarter")
@@ -520,6 +548,7 @@ def test_qa080_reported_share_speaks_of_the_last_whole_quarter(reporting_db):
 
 
 def test_qa081_queue_change_compares_the_same_day_a_year_earlier(reporting_db):
+    """The queue change compares a snapshot with the same day a year earlier, whole periods only."""
     from charts.kpi_payload import kpi_payload
 
     # Year grain: 2025 would be the snapshot of 15.2.2025 (21 waiting), compared with
@@ -541,6 +570,7 @@ def test_qa081_queue_change_compares_the_same_day_a_year_earlier(reporting_db):
 
 
 def test_qa082_legal_deadline_judged_against_the_law(reporting_db):
+    """The legal-deadline share is judged against the law's 100 % and called a legal requirement."""
     from charts.kpi_payload import kpi_payload
 
     law = (
@@ -568,6 +598,7 @@ def test_qa082_legal_deadline_judged_against_the_law(reporting_db):
 
 
 def test_qa083_shipped_legal_requirement(reporting_db):
+    """The shipped legal requirement is 100 % for every age from 2005, per the Health Care Act."""
     rows = targets_for("hoitotakuu-lakisaateinen")
     rows = rows[rows["kind"] == "legal_requirement"].reset_index(drop=True)
     # One row in force at a time, for every age: 100 % within the deadline, from the

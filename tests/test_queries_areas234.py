@@ -40,6 +40,7 @@ def _published(frame: pd.DataFrame, exact_series: tuple[str, ...] = ()) -> pd.Da
 
 
 def test_p001_wellbeing_referrals_by_unit_month(reporting_db):
+    """Referrals by unit give each unit its own series, largest first, named in fi and sv."""
     frame = referral_counts_by_unit(Filters(start="2024-01", end="2024-06"), "wellbeing")
     # Totals over 2024-01..06: TA01 6 + 8 = 14, TA03 2 + 5 = 7, XX99 6, TA02 5. Four
     # units <= top + 1 = 6: each its own series, largest first; no unit is left for
@@ -75,6 +76,7 @@ def test_p001b_referring_units_are_named_in_the_page_language(reporting_db):
 
 
 def test_p002_wellbeing_by_unit_small_unit_rounded(reporting_db):
+    """A unit's small monthly referral count is exact in the query and rounded when published."""
     frame = referral_counts_by_unit(Filters(start="2024-01", end="2024-06"), "wellbeing")
     # 2024-01: TA01 6, TA02 5, TA03 2 add up to the total of 13, exact in the query.
     assert [_row(frame, "2024-01-01", u)["value"] for u in ("TA01", "TA02", "TA03")] == [6, 5, 2]
@@ -94,6 +96,7 @@ def test_p002_wellbeing_by_unit_small_unit_rounded(reporting_db):
 
 
 def test_p003_wellbeing_by_unit_quarter_and_top(reporting_db):
+    """Unit referrals sum over a quarter; units beyond the top are summed as other units."""
     quarter = referral_counts_by_unit(Q1, "wellbeing")
     # Q1/2024 (March has none): TA01 14, TA02 5, TA03 2 + 5 = 7; TA03's small January
     # is no longer a cell of its own.
@@ -112,6 +115,7 @@ def test_p003_wellbeing_by_unit_quarter_and_top(reporting_db):
 
 
 def test_p004_wellbeing_by_unit_unit_filter_and_empty_range(reporting_db):
+    """The unit filter keeps one unit; a range without referrals still has every unit as zeros."""
     frame = referral_counts_by_unit(
         Filters(start="2024-01", end="2024-02", units=("TA03",)), "wellbeing"
     )
@@ -131,6 +135,7 @@ def test_p004_wellbeing_by_unit_unit_filter_and_empty_range(reporting_db):
 
 
 def test_p005_wellbeing_chart_totals_and_units_together(reporting_db):
+    """The wellbeing chart draws totals as lines over stacked unit bars."""
     frame = CHARTS["hyvinvointilahetteet"].load(Filters(start="2024-01", end="2024-06"))
     # The unchanged totals: 2024-01 13 referrals by R1..R8 = 8 referrers; 2024-02 13 by
     # R1 and R7 (2: published as 5, referrer keys 1001 + 7001 = 8002: 40,010 <
@@ -154,6 +159,7 @@ def test_p005_wellbeing_chart_totals_and_units_together(reporting_db):
 
 
 def test_p007_no_structurally_empty_series_but_measured_zeros_stay(reporting_db):
+    """No series or table column is structurally empty, while measured zeros are still sent."""
     from app import app
 
     client = app.server.test_client()
@@ -194,6 +200,7 @@ def test_p007_no_structurally_empty_series_but_measured_zeros_stay(reporting_db)
 
 
 def test_p006_exercise_referrals(reporting_db):
+    """Exercise referrals count only their own kind, with distinct referrers per period."""
     month = CHARTS["liikuntalahetteet"].load(Filters(start="2024-01", end="2024-03"))
     # 2024-01: 5 referrals by Q1..Q5; wellbeing and specialised rows are not counted.
     assert _row(month, "2024-01-01", "referrals")["value"] == 5
@@ -212,7 +219,8 @@ def test_p006_exercise_referrals(reporting_db):
     assert _row(quarter, "2024-01-01", "referrers")["value"] == 5
 
 
-def test_p007_groups_and_participants_yearly(reporting_db):
+def test_p031_groups_and_participants_yearly(reporting_db):
+    """Yearly groups and participants stay one point per year; groups stay exact, people rounded."""
     load = CHARTS["matalan-kynnyksen-ryhmat"].load
     for grain in ("month", "quarter", "year"):
         frame = load(Filters(start="2023-01", end="2024-12", grain=grain))
@@ -242,6 +250,7 @@ def test_p007_groups_and_participants_yearly(reporting_db):
 
 
 def test_p008_reported_count_region_sum_and_empty(reporting_db):
+    """Reported counts follow the region, sum to a coarser grain, and are empty when absent."""
     groups = Filters(start="2024-01", grain="year")
     # Region filter: county 01 has 20 groups in 2024, county 99 has 3.
     assert reported_count(groups, "matalan-kynnyksen-ryhmat", "01")["value"].tolist() == [20]
@@ -258,6 +267,7 @@ def test_p008_reported_count_region_sum_and_empty(reporting_db):
 
 
 def test_p010_recording_quality_month(reporting_db):
+    """Recording quality counts recorded assessments of access visits and valid contact codes."""
     frame = recording_quality(Filters(start="2024-01", end="2024-02"))
     jan = _row(frame, "2024-01-01", "assessment_recorded")
     # Access-type visits: TA01 8 + 5 + 1 = 14 (urgent, follow-up, cancelled, T22, TH, R71
@@ -279,6 +289,7 @@ def test_p010_recording_quality_month(reporting_db):
 
 
 def test_p011_recording_quality_unit_suppression_and_grain(reporting_db):
+    """Recording quality follows the unit filter, rounds small units and sums over a quarter."""
     ta01 = recording_quality(Filters(start="2024-01", end="2024-01", units=("TA01",)))
     # TA01: 9 of 14 = 64.29 -> 64.3 % (not recorded 14 - 9 = 5); codes 20 of 25 = 80 %
     # (invalid 25 - 20 = 5): both complements reach 5, both shown.
@@ -305,6 +316,7 @@ def test_p011_recording_quality_unit_suppression_and_grain(reporting_db):
 
 
 def test_p012_recording_quality_matches_access_definition(reporting_db):
+    """Recording quality counts the same visits as the access chart plus late assessments."""
     jan_ta01 = Filters(start="2024-01", end="2024-01", units=("TA01",))
     recorded = _row(recording_quality(jan_ta01), "2024-01-01", "assessment_recorded")
     access = _row(access_within_days(jan_ta01, 7), "2024-01-01", "within_days")
@@ -316,6 +328,7 @@ def test_p012_recording_quality_matches_access_definition(reporting_db):
 
 
 def test_p013_recording_quality_empty_range(reporting_db):
+    """A range without contacts has every month of both series as 0 / 0 with no value."""
     # No contacts in 2023: still every month of both series, 0 / 0 with no value (a
     # missing period would tell "nobody" from "fewer than m" once published).
     frame = recording_quality(Filters(start="2023-01", end="2023-12"))
@@ -329,6 +342,7 @@ def test_p013_recording_quality_empty_range(reporting_db):
 
 
 def test_p020_electronic_forms_not_suppressed_and_quarter(reporting_db):
+    """E-form shares are not about people, so they stay exact; a quarter sums the counts."""
     load = CHARTS["sahkoiset-lomakkeet-osuus"].load
     month = load(Filters(start="2024-01", end="2024-03"))
     # 2/10 = 20 % (forms, not people: the numerator 2 is shown), 3/12 = 25 %, 5/8 = 62.5 %.
@@ -344,6 +358,7 @@ def test_p020_electronic_forms_not_suppressed_and_quarter(reporting_db):
 
 
 def test_p025_quarters_cut_by_the_chosen_months_are_left_out(reporting_db):
+    """A quarter cut by the chosen months is left out of chart, table and export, and named."""
     from charts.payload import chart_data
 
     filters = Filters(start="2024-03", end="2024-10", grain="quarter")
@@ -368,6 +383,7 @@ def test_p025_quarters_cut_by_the_chosen_months_are_left_out(reporting_db):
 
 
 def test_p026_yearly_figure_of_a_year_not_ended_is_left_out(reporting_db):
+    """A yearly figure of an unfinished year is left out and named; the KPI uses the year before."""
     from charts.kpi_payload import kpi_payload
 
     # Omaolo 2024 is stored (3), but the data end on 30.6.2024: the latest whole year is
@@ -383,6 +399,7 @@ def test_p026_yearly_figure_of_a_year_not_ended_is_left_out(reporting_db):
 
 
 def test_p021_electronic_booking_share(reporting_db):
+    """The e-booking share counts electronic bookings over all booked contacts, with cell keys."""
     frame = electronic_booking_share(Filters(start="2024-01", end="2024-02"))
     # 2024-02 (TA03): electronic 5 + 1 (R52) = 6 over 6 + 9 phone + 3 desk = 18;
     # 4 NULL, 2 cancelled and 2 R60 are in neither -> 33.3 %.
@@ -400,6 +417,7 @@ def test_p021_electronic_booking_share(reporting_db):
 
 
 def test_p022_electronic_booking_units_and_grain(reporting_db):
+    """E-booking follows the unit filter, sums over quarter and year, and fills empty months."""
     ta01 = electronic_booking_share(Filters(start="2024-01", end="2024-01", units=("TA01",)))
     # TA01 2024-01: 0 of 18 = 0 % (25 rows less the cancelled one, R71 and the five
     # codes outside the Avohilmo set); a zero numerator describes nobody and is shown.
@@ -407,7 +425,7 @@ def test_p022_electronic_booking_units_and_grain(reporting_db):
     assert (jan["numerator"], jan["denominator"], jan["value"]) == (0, 18, 0.0)
     assert not jan["suppressed"]
     # Q1 and the year from the counts: (3 + 6) / (21 + 18) = 9 / 39 = 23.08 -> 23.1 %
-    # (not electronic 39 - 9 = 30); the withheld January still counts in the quarter.
+    # (not electronic 39 - 9 = 30).
     q1 = _row(electronic_booking_share(Q1), "2024-01-01", "electronic")
     assert (q1["numerator"], q1["denominator"], q1["value"]) == (9, 39, 23.1)
     year = electronic_booking_share(Filters(start="2024-01", grain="year"))
@@ -419,6 +437,7 @@ def test_p022_electronic_booking_units_and_grain(reporting_db):
 
 
 def test_p023_omaolo_services(reporting_db):
+    """Omaolo services are one point a year; a NULL is missing, not withheld; counts are exact."""
     load = CHARTS["omaolo-palvelut"].load
     frame = load(Filters(start="2022-01", end="2024-12", grain="quarter"))
     # One point per year: 2022 reported as NULL (missing, not suppressed), 2023 21,
@@ -432,6 +451,7 @@ def test_p023_omaolo_services(reporting_db):
 
 
 def test_p024_every_new_chart_renders_on_the_fixture(reporting_db):
+    """Every area 2-4 chart renders at each grain and view, or says why it is empty or partial."""
     # Data as of 30.6.2024: the year 2024 is incomplete, so at year grain (and at every
     # grain for the yearly figures) only 2023 can be shown. These charts have no data
     # in 2023 (shares of 2024 rows only). The reported e-forms are then empty at year
@@ -479,6 +499,7 @@ def test_p024_every_new_chart_renders_on_the_fixture(reporting_db):
 
 
 def test_p030_reported_months_that_do_not_fill_a_period_mark_it_partial(reporting_db):
+    """Reported months that do not fill a period mark it partial, and the chart leaves it out."""
     # Electronic forms are reported for 7/2023, 8/2023 and 9/2023 only (areas234) and
     # for 4-6/2024. Q3/2023 is filled by its three months: whole. The year 2023 has 3
     # of its 12 months: partial. Summed all the same (5.431 + 5.434 + 5.436 = 16.301

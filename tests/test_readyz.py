@@ -61,6 +61,7 @@ def _ready(client) -> tuple[int, dict, datetime, datetime]:
 
 
 def test_r001_ready_with_the_load_time_and_the_last_answer(loaded_db):
+    """/readyz answers 200 with the data's load time and the time of this answer."""
     client = dash_app.server.test_client()
     status, body, before, after = _ready(client)
     assert status == 200
@@ -71,6 +72,7 @@ def test_r001_ready_with_the_load_time_and_the_last_answer(loaded_db):
 
 
 def test_r002_not_ready_keeps_both_times(loaded_db):
+    """/readyz answers 503 when the DB is gone, keeping the last load time and last answer time."""
     client = dash_app.server.test_client()
     status, first, _before, _after = _ready(client)
     assert status == 200
@@ -101,6 +103,7 @@ def test_r002_not_ready_keeps_both_times(loaded_db):
 
 
 def test_r003_a_load_without_a_version_says_null(tmp_path, point_at):
+    """A reporting DB without a data_version gives a null load time but is ready."""
     path = tmp_path / "unversioned.duckdb"
     _reporting_db(path, {"data_as_of": "2024-04-30"})
     point_at(f"duckdb:///{path}")

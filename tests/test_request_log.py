@@ -45,6 +45,8 @@ def _lines(caplog) -> list[dict]:
 
 
 def test_l001_the_time_runs_until_the_body_is_sent(caplog):
+    """The log line is written once the body is sent, timing it all, with only the five fields."""
+
     def slow_app(environ, start_response):
         start_response("201 Created", [("Content-Type", "text/plain")])
         yield b"first "
@@ -77,6 +79,8 @@ def test_l001_the_time_runs_until_the_body_is_sent(caplog):
 
 
 def test_l002_an_exception_is_logged_as_500_and_raised(caplog):
+    """An exception in the app is logged as status 500 with 0 bytes and raised again."""
+
     def broken_app(environ, start_response):
         raise RuntimeError("boom")
 
@@ -87,6 +91,7 @@ def test_l002_an_exception_is_logged_as_500_and_raised(caplog):
 
 
 def test_l003_through_the_app_without_personal_data(browser_db, caplog):
+    """Through the app a request logs one line without address, identity, agent, cookie, query."""
     original = get_settings()
     # The app reads the identity from this header (from a trusted proxy).
     configure(replace(original, identity_header="X-Forwarded-Email"))
@@ -113,6 +118,7 @@ def test_l003_through_the_app_without_personal_data(browser_db, caplog):
 
 
 def test_l004_gunicorn_logs_only_the_apps_lines(request, tmp_path):
+    """Under gunicorn only the app's log lines appear; refused requests leave no personal data."""
     log_file = tmp_path / "server.log"
     env = {
         "TK_REPORTING_DB_URL": fixture_db_url("duckdb", foundation, request),
@@ -154,6 +160,7 @@ def test_l004_gunicorn_logs_only_the_apps_lines(request, tmp_path):
 
 
 def test_l005_the_development_server_logs_no_address(browser_db, caplog):
+    """The development server logs no client address or query, even for unparsable requests."""
     server = make_server("127.0.0.1", 0, dash_app.server, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -126,6 +126,7 @@ def fresh_answers(reporting_db):
 @DUCKDB
 @SQLITE_APP_DB
 def test_rc01_the_same_chart_request_is_answered_once(client, app_db, fresh_answers, count_calls):
+    """An identical chart request is answered from the cache; another view is computed once."""
     import callbacks.chart_cards as cards
 
     calls = count_calls(cards, "chart_payload")
@@ -143,6 +144,7 @@ def test_rc01_the_same_chart_request_is_answered_once(client, app_db, fresh_answ
 def test_rc02_a_decision_recorded_shows_on_the_next_request(
     client, app_db, fresh_answers, count_calls
 ):
+    """A decision recorded after a cached answer is on the chart at the next request."""
     import callbacks.chart_cards as cards
 
     calls = count_calls(cards, "chart_payload")
@@ -160,6 +162,7 @@ def test_rc02_a_decision_recorded_shows_on_the_next_request(
 def test_rc03_an_answer_shown_instead_of_data_is_not_kept(
     client, app_db, fresh_answers, monkeypatch
 ):
+    """A database-error notice is not cached; the next request computes the chart."""
     import callbacks.chart_cards as cards
 
     _failing_once(monkeypatch, cards, "chart_payload")
@@ -175,6 +178,7 @@ def test_rc03_an_answer_shown_instead_of_data_is_not_kept(
 def test_rc04_area_pages_are_kept_and_each_build_gets_its_own_tokens(
     client, app_db, fresh_answers, count_calls
 ):
+    """An area page is built once and cached, yet each answer carries two fresh random tokens."""
     import dashboards.hoitoonpaasy as page
 
     builds = count_calls(page, "area_page")
@@ -195,6 +199,7 @@ def test_rc04_area_pages_are_kept_and_each_build_gets_its_own_tokens(
 @DUCKDB
 @SQLITE_APP_DB
 def test_rc05_meeting_pages_are_never_kept(client, app_db, fresh_answers, count_calls):
+    """Meeting pages are never cached: each request reads the store again."""
     import dashboards.meetings_index as meetings_page
 
     kept_before = len(response_cache._kept)  # noqa: SLF001 - what this process keeps
@@ -207,6 +212,7 @@ def test_rc05_meeting_pages_are_never_kept(client, app_db, fresh_answers, count_
 @DUCKDB
 @SQLITE_APP_DB
 def test_rc06_the_page_token_is_not_part_of_the_key(client, app_db, fresh_answers, count_calls):
+    """Requests differing only in the page token share one cached answer."""
     import callbacks.filters as filters
 
     calls = count_calls(filters, "hierarchy_nodes")
@@ -216,6 +222,7 @@ def test_rc06_the_page_token_is_not_part_of_the_key(client, app_db, fresh_answer
 
 
 def test_rc07_the_key_follows_data_records_day_and_body(monkeypatch):
+    """The cache key changes with data version, records version (if used), day and body."""
     body = _unit_options("a" * 32)
     rule = response_cache.KEPT[UNIT_OPTIONS]
     with_records = response_cache.Kept(records=True)
@@ -263,6 +270,7 @@ def redis_answers(fresh_answers):
 def test_rc08_answers_stay_in_the_process_and_the_payloads_are_shared(
     client, app_db, redis_answers, count_calls
 ):
+    """Whole answers stay in the process; another process rebuilds them from Redis payloads."""
     import charts.payload as payload_module
 
     built = count_calls(payload_module._payload, "uncached")  # the memoized payload
@@ -282,6 +290,7 @@ def test_rc08_answers_stay_in_the_process_and_the_payloads_are_shared(
 def test_rc09_a_kept_answer_is_compressed_once_per_encoding(
     client, app_db, fresh_answers, count_calls
 ):
+    """A cached answer is compressed once per encoding; a page with fresh tokens every time."""
     import brotli
     from flask_compress import flask_compress
 
@@ -333,6 +342,7 @@ with app.server.app_context():
 def test_rc10_a_decision_written_by_another_process_shows_at_once(
     client, app_db, redis_answers, monkeypatch
 ):
+    """A decision written by another process shows at once through the shared Redis counter."""
     monkeypatch.setattr(response_cache, "RECORDS_RECHECK_SECONDS", 3600.0)
     before = _text(_post(client, _chart_body()))
     assert "Toisen prosessin päätös" not in before
@@ -359,6 +369,7 @@ def test_rc10_a_decision_written_by_another_process_shows_at_once(
 def test_rc11_a_write_the_counter_missed_shows_after_the_recheck(
     client, app_db, fresh_answers, monkeypatch
 ):
+    """A write the change counter missed shows once the periodic recheck runs."""
     monkeypatch.setattr(response_cache, "RECORDS_RECHECK_SECONDS", 3600.0)
     _post(client, _chart_body())
     monkeypatch.setattr(store, "_on_write", [])  # a write nobody is told of
@@ -373,6 +384,7 @@ def test_rc11_a_write_the_counter_missed_shows_after_the_recheck(
 def test_rc12_a_fallback_is_not_kept_even_when_its_log_is_silenced(
     client, app_db, fresh_answers, monkeypatch
 ):
+    """A unit-list fallback answer is not cached even when its error log is disabled."""
     import logging
 
     import callbacks.filters as filters
@@ -390,6 +402,7 @@ def test_rc12_a_fallback_is_not_kept_even_when_its_log_is_silenced(
 def test_rc13_a_page_built_without_the_unit_list_is_not_kept(
     client, app_db, fresh_answers, monkeypatch
 ):
+    """A page built while the unit list failed is not cached; the next build refuses the unit."""
     import dashboards._page as page
 
     _failing_once(monkeypatch, page, "resolve_selection")
@@ -403,6 +416,7 @@ def test_rc13_a_page_built_without_the_unit_list_is_not_kept(
 
 
 def test_rc14_many_tokens_in_one_answer_are_each_replaced_whole():
+    """Twelve token placeholders in one answer each become a distinct 32-hex-digit token."""
     placeholders = tuple(f"{response_cache._PLACEHOLDER}{i:06d}-" for i in range(12))  # noqa: SLF001
     text = json.dumps(list(placeholders)).encode()
     tokens = json.loads(response_cache._fresh_tokens(text, placeholders))  # noqa: SLF001
@@ -414,6 +428,7 @@ def test_rc14_many_tokens_in_one_answer_are_each_replaced_whole():
 def test_rc15_every_kept_callback_is_registered_and_the_page_load_id_is_not_in_the_key(
     client, app_db, fresh_answers, count_calls
 ):
+    """Every cached callback is registered, and a page load's endId does not split the cache."""
     import callbacks.chart_cards as cards
 
     assert client.get("/").status_code == 200  # Dash fills its callback map

@@ -19,6 +19,7 @@ EMBED = importlib.import_module("dashboards.embed")
 
 
 def test_rt001_partial_note_uses_the_filters_the_chart_applies(reporting_db):
+    """A yearly chart's left-out note uses year grain and names years cut by months or data."""
     # Omaolo is a yearly figure (min_grain year): asked at month grain from 3/2023 it is
     # shown by years. The data end on 30.4.2024 (foundation fixture). 2023 is cut by the
     # chosen months (starts in March), 2024 by the data (ends in April): both left out,
@@ -32,6 +33,7 @@ def test_rt001_partial_note_uses_the_filters_the_chart_applies(reporting_db):
 
 
 def test_rt002_data_api_names_the_periods_left_out(client):
+    """The data API lists the left-out periods and their sentence, and none for whole periods."""
     body = client.get("/api/charts/omaolo-palvelut/data.json?from=2023-03").get_json()
     # Same two years as above, as ISO starts and as the sentence; no rows remain.
     assert body["left_out"] == ["2023-01-01", "2024-01-01"]
@@ -44,6 +46,7 @@ def test_rt002_data_api_names_the_periods_left_out(client):
 
 
 def test_rt003_page_notices_name_the_refused_value(reporting_db):
+    """Page notices quote each refused month, grain, view or reversed range in Finnish."""
     layout = str(ACCESS.layout(**{"from": "2024-13", "grain": "viikko", "view": "jonot:pie"}))
     assert "Alkukuukausi \u201d2024-13\u201d ei ole muotoa VVVV-KK (esim. 2024-01)." in layout
     assert "Aikataso \u201dviikko\u201d ei kelpaa" in layout
@@ -92,6 +95,7 @@ def _find(node, component_id):
 
 
 def test_rt005_month_selects_end_at_the_data_last_month(reporting_db):
+    """Month selects run to the data's last month, keep a later chosen month and drop junk."""
     from callbacks.filters import month_choices
 
     # The foundation fixture's data end on 30.4.2024: the selects offer 1/2022 .. 4/2024
@@ -110,6 +114,7 @@ def test_rt005_month_selects_end_at_the_data_last_month(reporting_db):
 
 
 def test_rt006_overview_area_links_say_where_they_go_and_keep_filters(reporting_db):
+    """The overview's area links name their area and keep the current filters."""
     layout = OVERVIEW.layout(**{"from": "2024-01", "unit": "TA01"})
     links = {
         link.children: link.href
@@ -135,6 +140,7 @@ def _walk(node):
 
 
 def test_rt007_embed_links_to_the_full_view_of_the_same_chart(reporting_db):
+    """An embed links to its chart's card on its page in a new tab, keeping filters and view."""
     layout = EMBED.layout(
         "jonot", **{"from": "2024-01", "grain": "quarter", "view": "jonot:units", "embed": "1"}
     )
@@ -147,6 +153,7 @@ def test_rt007_embed_links_to_the_full_view_of_the_same_chart(reporting_db):
 
 
 def test_rt008_unknown_paths_404_and_wrong_methods_405_in_finnish(client):
+    """Unknown paths answer 404 and wrong methods 405 with Allow, in Finnish, escaped."""
     # Pages: an unknown path, a path below a page, an embed of an unknown chart and Dash
     # Pages' own 404 page address are 404 (no page with status 200), in Finnish.
     for path in ("/ei-ole", "/hoitoonpaasy/extra", "/embed/ei-ole", "/not-found-404"):
@@ -188,6 +195,7 @@ def test_rt008_unknown_paths_404_and_wrong_methods_405_in_finnish(client):
 
 
 def test_rt009_service_names_not_keys_in_api_and_files(client):
+    """The API and the Excel metadata show service names beside the machine keys."""
     query = "from=2024-01&to=2024-03&service=oral_health"
     body = client.get("/api/charts/jonot/data.json?" + query).get_json()
     # The key stays the machine value; the name is what people read.
@@ -218,6 +226,7 @@ YEARLY = (
 
 
 def test_rt010_queue_definition_names_the_deadlines_as_the_query_applies_them(monkeypatch):
+    """The queue definition lists services per deadline from the query's mapping."""
     from charts.catalog import CHARTS
     from queries.queues import ORAL_HEALTH_DEADLINE, SERVICE_DEADLINES
 
@@ -241,13 +250,15 @@ def test_rt010_queue_definition_names_the_deadlines_as_the_query_applies_them(mo
 
 
 def test_rt011_grain_and_whole_period_sentences_come_from_the_spec():
+    """Every definition's grain and whole-period sentences follow the chart's spec."""
     from dataclasses import replace
 
     for spec in CHARTS.values():
         text = spec.definition("fi")
-        assert text.endswith("jätetään pois, ja kuvaajan alla kerrotaan mikä."), (
-            spec.id
-        )  # every chart shows whole periods only
+        # Every chart shows whole periods only; the protection sentence follows.
+        assert text.endswith(
+            "jätetään pois, ja kuvaajan alla kerrotaan mikä. " + spec.protection("fi")
+        ), spec.id
         assert (YEARLY in text) == (spec.min_grain == "year"), spec.id
         # The stale rule of yearly figures ("shown at the first month of the year,
         # included when the range starts by January") is gone.
@@ -261,6 +272,7 @@ def test_rt011_grain_and_whole_period_sentences_come_from_the_spec():
 
 
 def test_rt012_omaolo_behaves_as_its_definition_says(reporting_db):
+    """Omaolo is shown by years at month grain and a year cut by the range is left out."""
     from charts.payload import chart_payload
 
     # Foundation fixture: Omaolo 2023 is 30 services. Asked by months it is shown by

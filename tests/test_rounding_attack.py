@@ -23,6 +23,7 @@ RATES = [0.3, 0.5, 0.7, 0.9, 1.1, 1.4, 1.7, 2.0]
 
 
 def test_ba001_implied_bounds_of_both_rules():
+    """A published number implies the right range of true counts under both rules."""
     # Current rule, m = 5: p = 0 -> 0 .. 4; p = 5 -> 1 .. 9; p = 30 -> 26 .. 34.
     assert implied_bounds(0, M, round_all=True) == (0, 4)
     assert implied_bounds(5, M, round_all=True) == (1, 9)
@@ -34,6 +35,7 @@ def test_ba001_implied_bounds_of_both_rules():
 
 
 def test_ba002_propagate_pins_a_year_of_hidden_months_under_the_earlier_rule():
+    """Under the earlier rule, sum constraints pin a year's hidden months exactly."""
     # Earlier rule: a year shown as .. (1 .. 4) whose months are four .. (1 .. 4 each)
     # and eight 0s (exactly 0). The four hidden months sum to at most 4 and each is at
     # least 1, so each is 4 − (1 + 1 + 1) = 1 at most: all four pinned to 1, and the
@@ -46,6 +48,7 @@ def test_ba002_propagate_pins_a_year_of_hidden_months_under_the_earlier_rule():
 
 
 def test_ba003_propagate_under_the_current_rule_keeps_the_ranges():
+    """Under the current rule the same constraints leave ranges as they are or narrow, not pin."""
     # Current rule, the same true counts: the year (4) and each month published 0 or 5.
     # Year 0 -> 0 .. 4; months 0 -> 0 .. 4 each: the sum allows 0 .. 48, which does not
     # cut the year, and a month is cut to at most 4 − 0 = 4: nothing narrows.
@@ -60,6 +63,7 @@ def test_ba003_propagate_under_the_current_rule_keeps_the_ranges():
 
 
 def test_ba004_propagate_a_total_of_two():
+    """Propagating a total of two cells narrows each by the other's bounds."""
     # T = a + b with T = 10 .. 10, a = 0 .. 4, b = 0 .. 20: b >= 10 − 4 = 6 and
     # b <= 10 − 0 = 10; a >= 10 − 20 (no cut), a <= 10 − 0 (no cut): a 0 .. 4, b 6 .. 10.
     out = propagate({"T": (10, 10), "a": (0, 4), "b": (0, 20)}, [("T", ["a", "b"])])
@@ -86,6 +90,7 @@ def _attack(cells, constraints, round_all):
 
 
 def test_ba005_the_current_rule_pins_no_small_count_and_the_earlier_one_did():
+    """On sparse tables the attack pins no small count under the current rule but some before."""
     for seed in (1, 2, 3):
         cells, constraints = sparse_table(seed, RATES, years=3)
         # 15 nodes (county, 2 areas, 4 municipalities, 8 units) x 51 periods.

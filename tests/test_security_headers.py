@@ -70,6 +70,7 @@ def client(browser_db):
 
 
 def test_s001_every_kind_of_response_carries_the_whole_policy(client):
+    """Pages, errors, API, assets and callbacks all carry the full CSP and nosniff, no XFO."""
     responses = {
         "page": client.get("/hoitoonpaasy?from=2024-01"),
         "embed": client.get("/embed/jonot"),
@@ -107,6 +108,7 @@ def test_s001_every_kind_of_response_carries_the_whole_policy(client):
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_s002_the_hashes_are_those_of_the_pages_inline_scripts(client, lang):
+    """The CSP's script hashes are exactly those of each page's executed inline scripts."""
     for path in ("/", "/digipalvelut", "/embed/jonot", "/tietokeskustelut"):
         response = client.get(f"{path}?lang={lang}")
         assert response.status_code == 200, path
@@ -121,6 +123,7 @@ def test_s002_the_hashes_are_those_of_the_pages_inline_scripts(client, lang):
 
 
 def test_s003_frame_ancestors_follow_the_setting(client):
+    """The frame-ancestors directive follows the frame_ancestors setting."""
     original = get_settings()
     configure(replace(original, frame_ancestors="'self' https://intra.example.fi"))
     try:

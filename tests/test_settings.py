@@ -12,6 +12,7 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 
 def test_s001_every_setting_is_in_the_readme_table_with_its_default():
+    """Every setting has a README table row that shows its default."""
     for name, (default, _description) in SETTINGS_DOC.items():
         row = next((line for line in README.splitlines() if line.startswith(f"| `{name}`")), None)
         assert row is not None, f"{name} is not in the README's settings table"
@@ -19,6 +20,7 @@ def test_s001_every_setting_is_in_the_readme_table_with_its_default():
 
 
 def test_s002_defaults_serve_the_local_demo(monkeypatch):
+    """Without environment variables the settings point at the local demo DuckDB on port 8050."""
     for name in SETTINGS_DOC:
         monkeypatch.delenv(name, raising=False)
     settings = Settings.from_env()
@@ -28,6 +30,7 @@ def test_s002_defaults_serve_the_local_demo(monkeypatch):
 
 
 def test_s003_environment_overrides(monkeypatch):
+    """Environment variables override the reporting DB URL, minimum cell count and cache type."""
     monkeypatch.setenv("TK_REPORTING_DB_URL", "postgresql+psycopg://u@db/warehouse")
     monkeypatch.setenv("TK_MIN_CELL_COUNT", "10")
     monkeypatch.setenv("TK_CACHE_TYPE", "RedisCache")
@@ -49,6 +52,7 @@ def test_s003_environment_overrides(monkeypatch):
     ],
 )
 def test_s010_lock_and_version_times_out_of_range_are_refused(monkeypatch, name, value):
+    """Cache lock and data-version times out of range are refused at start, naming the setting."""
     # TK_CACHE_LOCK_TIMEOUT=0 would be a lock without expiry (a dead worker's key
     # blocked for good); a wait of 0 fails every waiter at once.
     monkeypatch.setenv(name, value)
@@ -65,5 +69,6 @@ def test_s011_default_language_must_be_one_the_app_has(monkeypatch, value):
 
 
 def test_s012_swedish_default_language(monkeypatch):
+    """TK_LANGUAGE=sv makes Swedish the default language."""
     monkeypatch.setenv("TK_LANGUAGE", "sv")
     assert Settings.from_env().language == "sv"

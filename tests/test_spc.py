@@ -39,6 +39,7 @@ def _xmr(values, phases=None, bounds=None):
 
 
 def test_s001_limits_from_the_first_twelve_points_and_a_point_outside():
+    """Mean and limits come from the first 12 points only; points beyond a limit signal."""
     analysis = _xmr(B + [30.0, 11.0])
     # The baseline is B alone: mean 11, limits 5.68 .. 16.32 on every row (the whole
     # series, 14 points, would give mean 173 / 14 = 12.36 and wider limits).
@@ -58,6 +59,7 @@ def test_s001_limits_from_the_first_twelve_points_and_a_point_outside():
 
 
 def test_s002_percentage_limits_are_clipped_to_0_100():
+    """Limits of a percentage are clipped to 0 .. 100."""
     # Mean 50, moving ranges all 98 -> 50 ± 260.68, clipped to 0 .. 100.
     analysis = _xmr([1.0, 99.0] * 6, bounds=(0.0, 100.0))
     assert (analysis["lower"].iloc[0], analysis["upper"].iloc[0]) == (0.0, 100.0)
@@ -67,6 +69,7 @@ def test_s002_percentage_limits_are_clipped_to_0_100():
 
 
 def test_s003_shift_of_seven_on_one_side_of_the_mean():
+    """Seven points in a row on one side of the mean are a shift; six or a point on it are not."""
     # B ends with 10 (below 11), so the run above starts at the first 13: seven points.
     above = _xmr(B + [13.0] * 7)
     assert above["shift"].tolist() == [0] * 12 + [1] * 7
@@ -84,6 +87,7 @@ def test_s003_shift_of_seven_on_one_side_of_the_mean():
 
 
 def test_s004_trend_of_seven_rising_or_falling_points():
+    """Seven points rising or falling in a row are a trend; six or a tie break it."""
     # 10 (last of B) -> 9 falls; 9 .. 12 are seven points with six rises. They cross the
     # mean (four below, 11 on it, two above), stay inside 7.4533 .. 14.5467: only the trend.
     rising = _xmr(B + [9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0])
@@ -100,6 +104,7 @@ def test_s004_trend_of_seven_rising_or_falling_points():
 
 
 def test_s005_two_of_three_near_the_same_limit():
+    """Two of three points near one limit, all three on that side, signal; outside ones do not."""
     # 15 is near the upper limit (14.5467 < 15 < 16.32), 12 is above the mean but not
     # near. Window 15, 12, 15: all three above, two near -> both 15s flag (+1); the 12
     # does not. The next window 12, 15, 11 has 11 on the mean: nothing more.
@@ -122,6 +127,7 @@ def test_s005_two_of_three_near_the_same_limit():
 
 
 def test_s006_direction_follows_rule_precedence_and_the_charts_better_direction():
+    """A limit breach outranks a trend for direction; improvement follows the better direction."""
     # 3, 3.5, ..., 6 after B_HIGH_LAST (ends 12): 12 -> 3 falls, then seven rising points
     # (six rises). 3, 3.5, 4, 4.5, 5 and 5.5 are below 5.68 (outside, -1) and rising (+1):
     # outside comes first, so they point down; 6 is only rising, so it points up.
@@ -141,6 +147,7 @@ def test_s006_direction_follows_rule_precedence_and_the_charts_better_direction(
 
 
 def test_s007_a_phase_break_recomputes_the_mean_and_limits():
+    """A phase break gives each phase its own mean and limits, with no range across it."""
     values = B + [22.0, 20.0] * 6
     analysis = _xmr(values, phases=[0] * 12 + [1] * 12)
     # Phase 0 is B: mean 11, limits 5.68 .. 16.32.
@@ -161,6 +168,7 @@ def test_s007_a_phase_break_recomputes_the_mean_and_limits():
 
 
 def test_s008_a_short_phase_has_trial_limits_and_one_point_has_none():
+    """A phase under 12 points has trial limits; a one-point phase has a mean but no limits."""
     # Phase 1 is 22, 20 three times: mean 21, five moving ranges of 2 (the minimum for
     # limits) -> 21 ± 5.32 = 15.68 .. 26.32, trial limits (fewer than 12 points).
     analysis = _xmr(B + [22.0, 20.0] * 3, phases=[0] * 12 + [1] * 6)
@@ -177,6 +185,7 @@ def test_s008_a_short_phase_has_trial_limits_and_one_point_has_none():
 
 
 def test_s009_phases_start_at_the_period_containing_the_date():
+    """A phase starts at the period containing its date; duplicates merge, edges are dropped."""
     months = pd.date_range("2024-01-01", "2024-12-01", freq="MS")
     starts = [
         (TS("2024-05-15"), "Hanke"),  # inside May
@@ -197,6 +206,7 @@ def test_s009_phases_start_at_the_period_containing_the_date():
 
 
 def test_s010_user_phase_starts_are_validated_sorted_and_capped():
+    """User phase starts are validated months, deduplicated, sorted and capped at 12."""
     raw = ["2024-05", "2024-01", "2024-05", "2024-13", "bad", 5, "1999-01", None]
     # 2024-13 is no month, 1999 is before 2000 (queries.filters rules), 5 is no string.
     assert normalise_phases(raw) == ("2024-01", "2024-05")
@@ -208,6 +218,7 @@ def test_s010_user_phase_starts_are_validated_sorted_and_capped():
 
 
 def test_s011_moving_ranges_and_runs_do_not_cross_a_gap():
+    """Moving ranges and runs do not cross a missing period, which keeps its place."""
     values = [10.0, 12.0, 10.0, 12.0, 10.0, 12.0, NAN, 30.0, 32.0, 30.0, 32.0, 30.0, 32.0]
     analysis = _xmr(values)
     # Twelve shown points form the baseline: mean (3 × 10 + 3 × 12 + 3 × 30 + 3 × 32) / 12
@@ -225,6 +236,7 @@ def test_s011_moving_ranges_and_runs_do_not_cross_a_gap():
 
 
 def test_s012_the_series_is_put_on_every_period_so_a_missing_month_is_a_gap():
+    """on_period_grid fills every period of the grain so a missing month becomes a gap."""
     part = pd.DataFrame(
         {
             "period": [TS("2024-01-01"), TS("2024-02-01"), TS("2024-04-01")],
@@ -298,6 +310,7 @@ def _view(
 
 
 def test_s020_view_names_the_rule_in_table_summary_and_hover(monkeypatch):
+    """The run chart names a signal's rule and kind in summary, table, hover and marker shape."""
     built = _view(monkeypatch, B + [30.0, 11.0])
     # Limits as in s001: mean 11,0 %, 5,68 -> "5,7 %", 16,32 -> "16,3 %". 1/2025 (the
     # 13th month) is above the upper limit; higher is better, so an improvement.
@@ -341,6 +354,7 @@ def test_s020_view_names_the_rule_in_table_summary_and_hover(monkeypatch):
 
 
 def test_s021_a_run_below_is_an_improvement_when_lower_is_better(monkeypatch):
+    """A run below the mean is an improvement when lower is better, named as one stretch."""
     # Days, lower is better: B_HIGH_LAST then 9 x 7 (1/2025 .. 7/2025) is a shift below
     # the mean (s003), i.e. an improvement; one stretch in the sentence.
     built = _view(monkeypatch, B_HIGH_LAST + [9.0] * 7, unit="days", higher_is_better=False)
@@ -354,6 +368,7 @@ def test_s021_a_run_below_is_an_improvement_when_lower_is_better(monkeypatch):
 
 
 def test_s022_a_demo_like_series_is_split_at_its_intervention(monkeypatch):
+    """An event date starts a phase, so a level change at an intervention is not a signal."""
     # Two years like the demo's access share: a level near 60 %, an intervention on
     # 1.1.2025, then a level near 70 %. One mean over both years (old behaviour) puts
     # all 24 months on one side of 65,5 % for 12 in a row: every month "special cause".
@@ -386,6 +401,7 @@ def test_s022_a_demo_like_series_is_split_at_its_intervention(monkeypatch):
 
 
 def test_s023_suppressed_months_are_gaps_and_the_summary_says_the_mean_is_biased(monkeypatch):
+    """A suppressed month is a marked gap that breaks runs; the summary warns of bias."""
     # B, then 13 x 3, a suppressed month (4/2025), 13 x 4: the shift of s003 would need
     # seven known months in a row, so nothing signals; the sentence says a month is
     # hidden and that the mean and limits rest on the shown months only.
@@ -413,6 +429,7 @@ def test_s023_suppressed_months_are_gaps_and_the_summary_says_the_mean_is_biased
 
 
 def test_s024_too_few_shown_months_fall_back_to_the_series(monkeypatch):
+    """Fewer than 12 shown months fall back to the time series, saying how many are withheld."""
     # 11 shown months (one of 12 suppressed) are fewer than the 12 the view needs. The
     # 12 periods are there, so the card says one is withheld (a longer range is not
     # the remedy; a wider selection or a coarser grain is).
@@ -426,6 +443,7 @@ def test_s024_too_few_shown_months_fall_back_to_the_series(monkeypatch):
 
 
 def test_s025_a_latest_phase_without_limits_or_without_shown_months(monkeypatch):
+    """A one-point latest phase says why it has no limits; an all-hidden one is skipped."""
     # A user phase from 1/2025 holds one month (40 %): its mean is 40,0 %, but one point
     # has no moving range (0 < 5), so no limits, and no trial-limit sentence either.
     built = _view(monkeypatch, B + [40.0], phases=("2025-01",))
@@ -453,6 +471,7 @@ def _grid(start, count, grain="month", shown=None):
 
 
 def test_s030_chart_payload_normalises_phases_before_the_cache_key(monkeypatch):
+    """chart_payload normalises run-chart phases before caching; other views drop them."""
     from charts import payload
     from queries.filters import Filters
 
@@ -512,6 +531,7 @@ def test_s031_phase_spellings_collapse_to_the_periods_shown_before_the_cache_key
 
 
 def test_s032_normalise_phases_maps_months_to_the_shown_periods():
+    """normalise_phases maps months to shown periods, dropping the first, later and non-ASCII."""
     quarters = pd.date_range("2024-01-01", "2024-10-01", freq="QS")  # Q1 .. Q4/2024
     # 2024-02 -> Q1 (first period: dropped); 2024-05, 2024-06 -> Q2 = "2024-04";
     # 2024-12 -> Q4 = "2024-10"; 2025-01 is after Q4: dropped.
@@ -596,6 +616,7 @@ _NEAR_LOWER = "2 arvoa 3:sta lähellä alarajaa, keskiarvon alapuolella"
 def test_s040_every_rule_says_its_direction_in_hover_table_and_summary(
     monkeypatch, values, flagged, note, items
 ):
+    """Each rule's signal names its rule and direction in table, hover and summary."""
     # A bar chart too: its run chart's hover is unified over x like a line chart's, so
     # pointing at a period shows the series' note wherever the signal marker is.
     built = _view(monkeypatch, values, kind="bar")
@@ -616,6 +637,7 @@ def test_s040_every_rule_says_its_direction_in_hover_table_and_summary(
 
 
 def test_s041_a_flat_baseline_has_no_limits_and_flags_nothing_outside():
+    """A flat baseline has no limits and nothing outside, but run rules still apply."""
     # Twelve 50s: mean 50, eleven moving ranges of 0, mean moving range 0. Limits would
     # be 50 ± 2.66 × 0 = 50 .. 50 and 51 would be "outside"; instead no limits.
     analysis = _xmr([50.0] * 12 + [51.0])
@@ -632,6 +654,7 @@ def test_s041_a_flat_baseline_has_no_limits_and_flags_nothing_outside():
 
 
 def test_s042_too_few_moving_ranges_give_no_limits():
+    """Fewer than five moving ranges give no limits and no signals."""
     # Phase 1 is 20, 20.1, 20, 20.1, 25: mean 105.2 / 5 = 21.04; four moving ranges
     # 0.1, 0.1, 0.1, 4.9, mean 1.3: limits would be 21.04 ± 3.458 = 17.582 .. 24.498,
     # and 25 would be "outside". Four moving ranges are fewer than five: no limits.
@@ -649,6 +672,7 @@ def test_s042_too_few_moving_ranges_give_no_limits():
 
 
 def test_s043_the_summary_says_why_a_phase_has_no_limits(monkeypatch):
+    """The summary says a flat phase has no limits and the table and lines leave them empty."""
     # 1/2024 .. 12/2024 all 50 %: flat (moving ranges all 0). A user phase from 1/2025
     # holds B: mean 11 %, limits 5,68 .. 16,32 -> "5,7 %" and "16,3 %". Nothing signals:
     # the flat year sits on its mean, B stays inside its limits.
@@ -689,6 +713,7 @@ def _payload_of(monkeypatch, values, view, phases=()):
 
 
 def test_s044_a_run_chart_that_cannot_be_drawn_is_a_time_series_everywhere(monkeypatch):
+    """A run chart that cannot be drawn is a plain time series in view, caption and summary."""
     # 11 months: fewer than the 12 shown values a run chart needs.
     built = _payload_of(monkeypatch, B[:11], "spc", ("2024-05",))
     assert built["view"] == "series" and built["phases"] == []
@@ -709,6 +734,7 @@ def test_s044_a_run_chart_that_cannot_be_drawn_is_a_time_series_everywhere(monke
 
 
 def test_s045_hidden_values_are_salattu_everywhere_in_the_catalog():
+    """No Finnish catalog text calls withheld values "piilotettu"."""
     from translations import catalog
 
     # Small-count protection is "salattu" (chart.hidden: "Salattu (..)"); no text calls
@@ -717,6 +743,7 @@ def test_s045_hidden_values_are_salattu_everywhere_in_the_catalog():
 
 
 def test_s046_the_run_chart_sentences_are_short_and_say_erityinen_syy_once(monkeypatch):
+    """Run-chart sentences have at most 20 words, explain the term once and avoid jargon."""
     # Signals, phases, trial limits and a suppressed month in one sentence set: B, then
     # 9, 9.5, ..., 12 (a rising run, s004), a user phase from 8/2025 of eight months with
     # the third (10/2025) suppressed: seven shown, moving ranges 1 | 1, 1, 1, 1 (five,

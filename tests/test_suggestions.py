@@ -42,6 +42,7 @@ MISSED = {
 
 
 def test_signal_and_missed_target_are_suggested_in_that_order(reporting_db):
+    """A run-chart signal and a missed target are suggested, signals first, one per chart."""
     found = suggest({"items": []}, "fi")
     assert SIGNAL in found
     assert MISSED in found
@@ -60,6 +61,7 @@ def _meeting(series_id: int, title: str, day: date, charts: list[str]) -> dict:
 
 
 def test_a_chart_on_the_agenda_is_not_suggested(app_db, reporting_db):
+    """A chart already on the meeting's agenda is not suggested again."""
     series = store.create_series("Testisarja", author=AUTHOR)
     meeting = _meeting(series["id"], "Kokous", date(2024, 5, 7), ["sahkoiset-lomakkeet-osuus"])
     found = suggest(meeting, "fi")
@@ -79,6 +81,7 @@ def _snapshot(item: dict, grain: str, rows: list[list]) -> None:
 
 
 def test_largest_changes_since_the_previous_meeting(app_db, reporting_db):
+    """Changes since the previous meeting's snapshots are suggested largest first, after signals."""
     series = store.create_series("Testisarja", author=AUTHOR)
     previous = _meeting(
         series["id"],
@@ -127,6 +130,7 @@ def test_largest_changes_since_the_previous_meeting(app_db, reporting_db):
 
 
 def test_no_change_without_a_previous_meeting_or_a_different_value(app_db, reporting_db):
+    """No change is suggested without a previous meeting, for an equal value or a withheld one."""
     series = store.create_series("Testisarja", author=AUTHOR)
     first = _meeting(
         series["id"],

@@ -48,6 +48,7 @@ def _say(frame: pd.DataFrame) -> str:
 
 
 def test_s001_legal_requirement_is_named_with_its_source():
+    """A missed legal requirement is named with its law; a full published share is never "met"."""
     # 40 of 50 visits within the deadline = 80 %: the law asks for every one (100 %).
     assert _say(_share(40, 50)) == (
         "Viimeisin arvo 1/2025: 80,0\u00a0%. Lakisääteinen vaatimus ≥ 100\u00a0% ei täyty – "
@@ -66,6 +67,7 @@ def test_s001_legal_requirement_is_named_with_its_source():
 
 
 def test_s003_kpi_says_a_full_published_share_cannot_confirm_the_law():
+    """The KPI cannot confirm the law from a full published share, but sees a shortfall."""
     from charts.catalog import CHARTS
     from charts.kpi_payload import kpi_texts
 
@@ -84,6 +86,7 @@ def test_s003_kpi_says_a_full_published_share_cannot_confirm_the_law():
 
 
 def test_s002_requirement_judged_on_the_counts_not_the_rounded_share():
+    """The legal requirement is judged on the counts, not on a share that rounds to 100 %."""
     # 2999 of 3000 = 99.966... % reads 100,0 % at one decimal, but one visit was late:
     # the requirement of every visit is not met.
     text = _say(_share(2999, 3000))
@@ -113,6 +116,7 @@ def _rows(rows) -> pd.DataFrame:
 
 
 def test_s010_target_in_force_on_every_day_of_the_period():
+    """A period is judged only against a target in force on every day of it; changes are listed."""
     from charts.summary import target_changes, target_in_force
 
     yearly = _rows(
@@ -163,6 +167,7 @@ def test_s010_target_in_force_on_every_day_of_the_period():
 
 
 def test_s011_summary_and_kpi_say_a_period_is_not_judged_when_its_target_changes():
+    """Summary and KPI say a period is not judged when its target changes inside it."""
     from charts.catalog import CHARTS
     from charts.kpi_payload import kpi_texts
 
@@ -192,6 +197,7 @@ def test_s011_summary_and_kpi_say_a_period_is_not_judged_when_its_target_changes
 
 
 def test_s012_kpi_names_the_hidden_period_and_why():
+    """The KPI of a withheld latest period shows "..", cannot judge it and says why."""
     from charts.catalog import CHARTS
     from charts.kpi_payload import kpi_texts
 

@@ -21,6 +21,7 @@ from settings import configure, get_settings
 
 
 def test_r001_only_a_base_published_as_0_is_withheld():
+    """protect withholds only shares and medians whose base is published as 0, never counts."""
     nan = np.nan
     big = 1_048_575  # a key that rounds every small count down (5,242,875 >= 4·2**20)
     frame = pd.DataFrame(
@@ -73,6 +74,7 @@ def _summary(frame: pd.DataFrame) -> str:
 
 
 def test_r003_summary_sentence_for_every_reason():
+    """The summary names the reason of a withheld latest value, or a general clause without one."""
     start = "Viimeisin arvo (1/2024) on salattu: "
     assert _summary(_frame(SMALL_DENOMINATOR)) == start + "se voi perustua alle 5 henkilöön."
     # No reason recorded: the general clause.
@@ -82,6 +84,7 @@ def test_r003_summary_sentence_for_every_reason():
 
 
 def test_r010_large_unit_small_complement_is_shown_rounded(reporting_db):
+    """A large share with a small complement is shown from rounded counts, not withheld."""
     # The issue's case: a share that rests on many visits, with few NOT within the
     # deadline. Foundation TA01 2024-02: 30 access visits, 25 within 7 days, 30 - 25 = 5
     # not; with a minimum of 6 that complement used to withhold the share. Now the
@@ -103,6 +106,7 @@ def test_r010_large_unit_small_complement_is_shown_rounded(reporting_db):
 
 
 def test_r011_summary_api_and_files_carry_the_reason(reporting_db):
+    """The withholding reason reaches summary, JSON and CSV; rounded small counts carry none."""
     from app import app
 
     client = app.server.test_client()

@@ -28,6 +28,7 @@ NBSP, MINUS = "\u00a0", "\u2212"
 
 
 def test_t001_number_format_uses_decimal_comma_and_space():
+    """Finnish numbers use a decimal comma, no-break-space grouping and a true minus; None is ""."""
     assert format_number(12345.678, 2) == "12\u00a0345,68"
     assert format_number(1234567) == "1\u00a0234\u00a0567"
     assert format_number(-0.5, 1) == "\u22120,5"
@@ -37,16 +38,19 @@ def test_t001_number_format_uses_decimal_comma_and_space():
 
 
 def test_t002_dates_and_placeholders():
+    """Finnish dates read d.m.yyyy and t() fills placeholders."""
     assert format_date(date(2026, 11, 3), "fi") == "3.11.2026"
     assert t("card.data_as_of", "fi", date="3.11.2026") == "Tiedot 3.11.2026 asti."
 
 
 def test_t003_unknown_language_falls_back_to_finnish_and_unknown_key_shows_key():
+    """An unknown language falls back to Finnish and an unknown key shows itself."""
     assert t("card.show_table", "xx") == "Näytä taulukkona"
     assert t("no.such.key") == "no.such.key"
 
 
 def test_t004_every_key_used_in_code_exists_in_the_finnish_catalog():
+    """Every literal t() key in the app's code exists in the Finnish catalog."""
     root = Path(__file__).resolve().parents[1]
     keys = set(catalog("fi"))
     used: set[str] = set()
@@ -68,6 +72,7 @@ def test_t004_every_key_used_in_code_exists_in_the_finnish_catalog():
 
 
 def test_t005_catalog_files_are_valid_json_with_no_empty_texts():
+    """Every Finnish catalog file is valid JSON with no empty or non-string texts."""
     files = sorted((Path(__file__).resolve().parents[1] / "translations" / "fi").glob("*.json"))
     assert len(files) >= 2
     for path in files:
@@ -188,6 +193,7 @@ def test_t010_dates_and_times_per_language_from_cldr():
 
 
 def test_t011_plotly_separators_per_language():
+    """Plotly separators are comma and no-break space for fi and sv (default), ".," for en."""
     assert plotly_separators("fi") == f",{NBSP}"
     assert plotly_separators("sv") == f",{NBSP}"
     assert plotly_separators("en") == ".,"
@@ -245,6 +251,7 @@ def test_t014_vendored_plotly_locales_match_the_served_plotly():
 
 
 def test_t015_graph_config_carries_the_page_language():
+    """The graph config carries the page language (fi if unknown), one shared config each."""
     from charts.cards.chart import graph_config
 
     assert graph_config("fi")["locale"] == "fi"

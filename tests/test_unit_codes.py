@@ -51,6 +51,7 @@ def _unit_selection(layout):
 
 
 def test_u001_pages_drop_unknown_unit_codes_and_say_so(reporting_db):
+    """Pages and embeds drop an unknown unit code, show the county and name it in a notice."""
     for page in PAGES:
         layout = page.layout(unit="XYZ", **{"from": "2024-01"})
         rendered = str(layout)
@@ -66,6 +67,7 @@ def test_u001_pages_drop_unknown_unit_codes_and_say_so(reporting_db):
 
 
 def test_u002_data_api_answers_400_for_unknown_unit_codes(client):
+    """The data API answers 400 naming an unknown or wrongly cased unit code, in JSON and CSV."""
     for query, code in (
         ("unit=XYZ", "XYZ"),
         ("unit=ta01", "ta01"),
@@ -106,6 +108,7 @@ def _request(chart: str, **filters) -> dict:
 
 
 def test_u003_callbacks_never_query_for_invented_unit_codes(executed):
+    """Card callbacks refuse forged unit codes with a reason and never send them in a query."""
     chart_card_body(_request("hoitotakuu-7vrk", unit="TA01"), "series")
     assert any("TA01" in params for params in executed)  # the spy sees unit parameters
     executed.clear()
@@ -123,6 +126,7 @@ def test_u003_callbacks_never_query_for_invented_unit_codes(executed):
 
 
 def test_u004_without_the_unit_list_pages_render_and_data_waits(client, tmp_path):
+    """With the DB down a page keeps an unjudged unit code; API and cards say the DB is down."""
     use_reporting_db(f"duckdb:///{tmp_path}/missing.duckdb")  # the database is down
     # The page cannot judge the code: it renders, keeps it, and its cards say the DB is
     # unreachable (their callback, below) rather than guess.

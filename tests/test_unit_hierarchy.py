@@ -98,6 +98,7 @@ def _by_id(layout, component_id):
 
 
 def test_h001_area_slugs_fold_nordic_letters_and_dash_everything_else():
+    """Area slugs fold ä, å, ö to ASCII, lower-case, and turn every other character into "-"."""
     assert area_slug("Keskinen palvelualue") == "keskinen-palvelualue"
     assert area_slug("Eteläinen palvelualue") == "etelainen-palvelualue"
     assert area_slug("A-alue") == "a-alue"
@@ -106,6 +107,7 @@ def test_h001_area_slugs_fold_nordic_letters_and_dash_everything_else():
 
 
 def test_h002_fixture_hierarchy_is_county_areas_municipalities_units(reporting_db):
+    """The fixture's nodes are the county, two areas, three municipalities and three units."""
     # Worked from the three fixture units: A-alue holds TA01 and TA02, B-alue TA03;
     # each municipality holds one unit. The fixture load names no county.
     assert hierarchy_nodes() == (
@@ -124,6 +126,7 @@ def test_h002_fixture_hierarchy_is_county_areas_municipalities_units(reporting_d
 
 
 def test_h003_demo_hierarchy_member_sets(demo_db):
+    """Each demo area and municipality node holds exactly its units, with fi and sv labels."""
     # Worked by hand from reporting/demo.py _UNITS (unit, area, municipality code):
     # Keskinen: TA01 TA02 TA03 (901), TA04 (902), SU01 PK01 MT01 PA01 (901);
     # Pohjoinen: TA05 (903), TA06 (905), TA07 (908), TA12 (903), SU02 (903);
@@ -162,6 +165,7 @@ def test_h003_demo_hierarchy_member_sets(demo_db):
 
 
 def test_h004_resolving_a_selection(demo_db):
+    """A node id resolves to its member units; unknown ids give the county with a notice."""
     filters, notices = resolve_selection(Filters(node="municipality-901", grain="year"))
     assert notices == ()
     assert filters == Filters(
@@ -177,6 +181,7 @@ def test_h004_resolving_a_selection(demo_db):
 
 
 def test_h005_the_narrowest_node_names_a_member_set(demo_db):
+    """node_of_units names a unit set by its narrowest node, or None when no node has it."""
     # Koivulahti (902) has only TA04: the unit is the narrower name for it.
     assert node_of_units(("TA04",)).id == "TA04"
     assert node_of_units(("TA11", "TA09")).id == "municipality-906"
@@ -188,6 +193,7 @@ def test_h005_the_narrowest_node_names_a_member_set(demo_db):
 
 
 def test_h006_same_members_share_one_cache_key(reporting_db):
+    """Nodes with the same members share one cache key, so the second runs no SQL."""
     spec = CHARTS["hoitotakuu-7vrk"]
     municipality = resolve_selection(Filters(start="2024-01", node="municipality-901"))[0]
     unit = resolve_selection(Filters(start="2024-01", node="TA01"))[0]
@@ -208,6 +214,7 @@ def test_h006_same_members_share_one_cache_key(reporting_db):
 
 
 def test_h007_exports_name_the_node(reporting_db):
+    """Exports name the chosen node, or the narrowest node with the same members."""
     area = resolve_selection(Filters(start="2024-01", end="2024-01", node="area-a-alue"))[0]
     assert describe_filters(area, "fi").endswith("palvelualue: A-alue")
     # Filters as a cache key have no node id: named by the narrowest node with the
@@ -226,6 +233,7 @@ def test_h007_exports_name_the_node(reporting_db):
 
 
 def test_h010_pages_refuse_several_units_and_show_the_county(reporting_db):
+    """Pages refuse several or unknown units with a notice, show the county, and keep one node."""
     for page in PAGES:
         layout = page.layout(unit=["TA01", "TA02"], **{"from": "2024-01"})
         assert "url-notice" in str(layout), page.__name__
@@ -245,6 +253,7 @@ def test_h010_pages_refuse_several_units_and_show_the_county(reporting_db):
 
 
 def test_h011_pages_refuse_several_services(reporting_db):
+    """Pages refuse several services with a notice and keep one service."""
     page = importlib.import_module("dashboards.hoitoonpaasy")
     layout = page.layout(service=["oral_health", "mental_health"], grain="quarter")
     assert several_services("oral_health", "mental_health") in str(layout)
@@ -272,6 +281,7 @@ def test_h011_pages_refuse_several_services(reporting_db):
     ],
 )
 def test_h020_data_api_answers_400_for_a_selection_outside_the_hierarchy(client, query, notice):
+    """The data API answers 400 in every format for several, unknown or miscased nodes."""
     for chart_id in ("jonot", "hoitotakuu-7vrk"):
         for extension in ("json", "csv", "xlsx"):
             response = client.get(f"/api/charts/{chart_id}/data.{extension}?{query}")
@@ -280,6 +290,7 @@ def test_h020_data_api_answers_400_for_a_selection_outside_the_hierarchy(client,
 
 
 def test_h021_data_api_serves_one_node_and_says_which(client):
+    """The data API serves one node, names it and its units, and equal member sets alike."""
     area = client.get("/api/charts/hoitotakuu-7vrk/data.json?unit=area-a-alue").get_json()
     assert (area["filters"]["unit"], area["filters"]["units"]) == ("area-a-alue", ["TA01", "TA02"])
     # municipality-901 and TA01 have the same members: the same rows.
@@ -314,6 +325,7 @@ def _request(chart: str, **filters) -> dict:
 
 
 def test_h030_card_callbacks_refuse_a_selection_outside_the_hierarchy(executed):
+    """Card callbacks refuse selections outside the hierarchy, saying why, without a query."""
     for filters, notice in (
         ({"unit": ["TA01", "TA02"]}, several("TA01", "TA02")),
         ({"unit": "TA01,TA03"}, several("TA01", "TA03")),
@@ -340,6 +352,7 @@ def test_h030_card_callbacks_refuse_a_selection_outside_the_hierarchy(executed):
 
 
 def test_h031_card_callbacks_serve_one_node_with_its_members(executed):
+    """A card for one area queries exactly that area's member units."""
     body = str(chart_card_body(_request("hoitotakuu-7vrk", unit="area-a-alue"), "series"))
     assert "selection-refused" not in body and "Graph" in body
     # The members of area-a-alue, and no other unit (the parameters are spelled
@@ -355,6 +368,7 @@ def _propose(unit="#county", service="all", state=None):
 
 
 def test_h032_the_controls_propose_one_node(reporting_db):
+    """The filter controls propose an address for one node; forged values are refused and said."""
     assert _propose("municipality-901")["search"] == "?unit=municipality-901"
     assert _propose("municipality-901")["filters"] == {"unit": "municipality-901"}
     assert _propose("#county")["search"] == ""
@@ -370,6 +384,7 @@ def test_h032_the_controls_propose_one_node(reporting_db):
 
 
 def test_h033_the_unit_control_lists_the_hierarchy_grouped(reporting_db):
+    """The unit control lists county, areas, municipalities and units under disabled headings."""
     options, status = unit_options("TA01", {"search": ""})
     assert status == ""
     assert options == [
@@ -394,6 +409,7 @@ def test_h033_the_unit_control_lists_the_hierarchy_grouped(reporting_db):
 
 
 def test_h034_the_powerpoint_export_refuses_a_selection_outside_the_hierarchy(executed):
+    """The PowerPoint export refuses a selection outside the hierarchy and queries no chart."""
     from contextvars import copy_context
 
     from dash import no_update
@@ -435,6 +451,7 @@ def test_h034_the_powerpoint_export_refuses_a_selection_outside_the_hierarchy(ex
 
 
 def test_h035_the_card_endpoint_refuses_over_http(client):
+    """Over HTTP the card callback refuses out-of-hierarchy selections and serves one node."""
     from app import app as dash_app
     from tests.callback_bodies import callback_body
 
@@ -474,6 +491,7 @@ access_db = reporting_db_fixture(access)
 
 
 def test_h040_by_unit_view_shows_the_nodes_units_of_the_charts_type(access_db):
+    """The by-unit view shows the node's units of the chart's unit type; one unit always shows."""
     from charts.payload import _unit_panels
 
     # The access fixture adds the oral-health clinic SU01 to municipality 901 (a copy of
@@ -498,6 +516,7 @@ def test_h040_by_unit_view_shows_the_nodes_units_of_the_charts_type(access_db):
 
 
 def test_h008_an_id_means_one_node_even_when_names_collide(monkeypatch):
+    """Each node id names one node even when area slugs or unit ids collide with node ids."""
     import pandas as pd
 
     from queries import units as hierarchy

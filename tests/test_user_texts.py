@@ -175,6 +175,7 @@ def _default_language_texts(tree: ast.AST):
 
 
 def test_ut001_the_scan_finds_what_it_should():
+    """The scan flags hard-coded visible texts and t() without a language, not ids or marks."""
     code = """
 html.Div("Tervetuloa")
 html.P(["Arvo: ", t("x")])
@@ -222,6 +223,7 @@ dcc.Store(id="x", data="month")
 
 
 def test_ut002_no_user_facing_text_is_hard_coded():
+    """No user-facing text is hard-coded in the app's code; all go through the catalogs."""
     found = [
         f"{path.relative_to(ROOT)}:{line}: {text!r}"
         for path in SCANNED
@@ -231,6 +233,7 @@ def test_ut002_no_user_facing_text_is_hard_coded():
 
 
 def test_ut003_no_text_is_fixed_in_the_default_language():
+    """No t() call outside page names omits the language, fixing the text in Finnish."""
     found = [
         f"{path.relative_to(ROOT)}:{line}: t({key!r})"
         for path in [*SCANNED, *sorted((ROOT / "queries").rglob("*.py"))]

@@ -24,6 +24,7 @@ def _frame(values):
 
 
 def test_v010_small_multiples_share_axes_one_panel_per_unit():
+    """Small multiples draw one panel per unit with shared axes and fit 1-3 columns by width."""
     options = FigureOptions(
         kind="line",
         unit="percent",
@@ -71,6 +72,7 @@ def test_v010_small_multiples_share_axes_one_panel_per_unit():
 
 
 def test_v020_events_in_view_and_overlay():
+    """Only events of this chart or all charts within the range are drawn, one line each."""
     events = pd.DataFrame(
         {
             "event_date": [TS("2023-09-01"), TS("2023-09-01"), TS("2025-01-01")],
@@ -87,6 +89,7 @@ def test_v020_events_in_view_and_overlay():
 
 
 def test_v011_units_sentence_compares_units_within_one_period(monkeypatch):
+    """The units sentence compares only units that have the latest period."""
     # Unit A's data end in 2/2024 (60.0, 80.0), unit B's in 1/2024 (100.0). The
     # sentence names the latest period, 2/2024, and only the units that have it: A is
     # both the highest and the lowest (80,0 %). B's 100,0 % of 1/2024 is not compared

@@ -18,6 +18,7 @@ from dash.testing.wait import until
 import warm
 from app import app
 from charts.areas import ALL_AREAS
+from charts.catalog import CHARTS
 from queries.data_version import forget_data_version
 from queries.engine import get_engine
 from settings import configure, get_settings
@@ -40,14 +41,15 @@ def long_version_ttl():
 
 
 def test_w001_page_cards_are_every_card_of_every_page(browser_db):
+    """The warm-up covers every chart and KPI card of every page in its default view."""
     calls = warm.page_cards(app)
     pages = {area.path for area in ALL_AREAS}
     assert {call.page for call in calls} == pages
     charts = [call.chart for call in calls if call.kind == "chart"]
     kpis = [call.chart for call in calls if call.kind == "kpi"]
-    # 7 + 3 + 2 + 4 charts on the area pages (README's table), 13 KPI cards on the
-    # overview (dashboards/overview.py KPI_IDS: 4 + 3 + 2 + 4).
-    assert len(charts) == len(set(charts)) == 16
+    # Every catalog chart, each on one area page (tests/test_chart_contract.py), 13 KPI
+    # cards on the overview (dashboards/overview.py KPI_IDS: 4 + 3 + 2 + 4).
+    assert len(charts) == len(set(charts)) == len(CHARTS)
     assert len(kpis) == 13
     # The default view: the time series, no phase starts, no filters in the request.
     assert {(call.view, call.phases) for call in calls if call.kind == "chart"} == {("series", ())}
@@ -75,6 +77,7 @@ def _drawn(dash_duo, path: str) -> None:
 
 
 def test_w002_after_warm_up_a_first_page_view_runs_no_sql(browser_db, long_version_ttl, dash_duo):
+    """After warm-up a browser's first view of every page runs no reporting SQL."""
     report = warm.warm(app)
     assert report.failed == [] and len(report.computed) == 29
     statements: list[str] = []
@@ -98,6 +101,7 @@ def test_w002_after_warm_up_a_first_page_view_runs_no_sql(browser_db, long_versi
 def test_w003_warm_up_at_start_runs_beside_serving_and_fills_the_cache(
     browser_db, long_version_ttl
 ):
+    """The background warm-up runs in a daemon thread and fills the cache fully."""
     thread = warm.warm_in_background(app)
     assert thread.daemon  # the server neither waits for it nor is kept alive by it
     thread.join(timeout=600)
@@ -117,6 +121,7 @@ def test_w003_warm_up_at_start_runs_beside_serving_and_fills_the_cache(
 
 
 def test_w004_the_command_refuses_a_cache_the_servers_do_not_share(capsys):
+    """The warm command exits 2 for a process-local SimpleCache and has a --help."""
     # A SimpleCache is this process's own: warming it would change nothing the servers
     # read, so the command says so and exits 2 without computing a card.
     original = get_settings()

@@ -96,11 +96,11 @@ def read_request(request: object) -> tuple[ChartSpec | None, Filters, str, tuple
 
 
 def definition_body(spec: ChartSpec, lang: str) -> list:
-    """What the card's "definition" disclosure shows: the chart's definition, how small
-    numbers are protected in it, and its source (paragraphs in ``lang``)."""
+    """What the card's "definition" disclosure shows: the chart's definition (ending
+    with how small numbers are protected in it) and its source (paragraphs in
+    ``lang``)."""
     return [
         html.P(spec.definition(lang)),
-        html.P(spec.protection(lang)),
         html.P(t("card.source", lang, source=t(spec.text_key("source"), lang)), className="mb-0"),
     ]
 
