@@ -6,10 +6,13 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from charts.figures import FigureOptions, _month_step, period_targets, time_series_figure
 from charts.summary import format_change, format_value, period_label, summarise
 from tests.figure_checks import drawn_periods, targets_inside
+
+pytestmark = pytest.mark.unit
 
 TS = pd.Timestamp
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from charts.figures import (
     HIDDEN_META,
@@ -18,6 +19,8 @@ from charts.figures import (
     stacked_total_figure,
     time_series_figure,
 )
+
+pytestmark = pytest.mark.unit
 
 TS = pd.Timestamp
 

@@ -14,6 +14,8 @@ from tests.fixtures import foundation
 from tests.servers import gunicorn_server
 from tests.test_security_headers import directives, inline_script_hashes
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture
 def prefixed_server(request):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from charts.annotations import add_events, events_in_view
 from charts.figures import FigureOptions
 from charts.small_multiples import small_multiples_figure
+
+pytestmark = pytest.mark.unit
 
 TS = pd.Timestamp
 
