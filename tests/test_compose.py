@@ -26,7 +26,7 @@ def _url(value: str):
     return urlsplit(re.sub(r"\$\{[^}]*\}", "password", value))
 
 
-@pytest.mark.server
+@pytest.mark.unit
 def test_k001_app_worker_redis_and_postgres():
     """Compose runs app, a worker on the app's image and settings, PostgreSQL and bounded Redis."""
     assert {"app", "worker", "redis", "postgres"} <= SERVICES.keys()
@@ -107,7 +107,7 @@ def test_k004_no_password_is_written_in():
     assert SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${")
 
 
-@pytest.mark.server
+@pytest.mark.unit
 def test_k005_the_image_holds_every_module_and_serves_with_the_config():
     """The Docker image copies every module and package and serves with gunicorn's config."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

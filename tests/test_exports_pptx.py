@@ -267,7 +267,7 @@ def _find(component, component_id):
     return None
 
 
-@pytest.mark.server
+@pytest.mark.unit
 def test_pp08_every_page_has_the_export_panel_with_its_charts():
     """Every page has the export panel listing its charts, with a new job key per page load."""
     page = area_page("hoitoonpaasy", hoitoonpaasy.CHART_IDS, {"from": "2024-01"})
