@@ -23,8 +23,7 @@ def test_ti001_a_fixture_decides_the_tier_of_an_unmarked_test():
 
 
 def test_ti002_the_engine_a_case_runs_on_decides_its_tier():
-    """A parametrised case on DuckDB or SQLite is db, on PostgreSQL postgres; other
-    parameter values (numbers, chart ids) say nothing."""
+    """A case on DuckDB or SQLite is db, on PostgreSQL postgres; other parameters say nothing."""
     assert tier_of([], ["url"], ["duckdb"]) == ("db", None)
     assert tier_of([], ["url"], ["sqlite", 3]) == ("db", None)
     assert tier_of([], ["url"], ["postgresql", "jonot"]) == ("postgres", None)
@@ -32,15 +31,13 @@ def test_ti002_the_engine_a_case_runs_on_decides_its_tier():
 
 
 def test_ti003_a_mark_may_ask_for_more_than_the_fixtures_show():
-    """A test that starts a process itself is marked server although its fixtures are
-    only db; the mark stands."""
+    """A mark may ask for more than the fixtures show (a test starting a process itself)."""
     assert tier_of(["server"], ["client"]) == ("server", None)
     assert tier_of(["browser"], [], ["postgresql"]) == ("browser", None)
 
 
 def test_ti004_a_test_without_any_tier_is_a_problem():
-    """Nothing marked and no fixture or parameter that tells: no tier, and the problem
-    names the tiers to choose from."""
+    """A test with no mark, fixture or parameter that tells is refused with the tiers to pick."""
     tier, problem = tier_of([], ["tmp_path", "monkeypatch"], [1, "jonot"])
     assert tier is None
     assert "has no tier" in problem and "unit, db, server, postgres, browser" in problem
@@ -54,9 +51,7 @@ def test_ti005_two_marks_are_a_problem():
 
 
 def test_ti006_a_mark_cheaper_than_a_fixture_is_a_problem():
-    """`-m unit` must not run a test that opens a database: a unit mark on a test using
-    a reporting database, or a db mark on a PostgreSQL case, is refused with the tier
-    it needs."""
+    """A mark cheaper than a fixture or parameter needs is refused, naming the tier needed."""
     tier, problem = tier_of(["unit"], ["reporting_database"])
     assert tier is None
     assert problem == "is marked unit but fixture reporting_database needs db; mark it db"
@@ -66,8 +61,7 @@ def test_ti006_a_mark_cheaper_than_a_fixture_is_a_problem():
 
 
 def test_ti007_tiers_are_ordered_by_cost():
-    """The costliest of a set of tiers is the one furthest along unit < db < server <
-    postgres < browser; an empty set has none."""
+    """The costliest of some tiers is the furthest along unit < db < server < postgres < browser."""
     assert TIERS == ("unit", "db", "server", "postgres", "browser")
     assert costliest(["db", "unit", "server"]) == "server"
     assert costliest(["postgres", "browser"]) == "browser"
@@ -75,15 +69,13 @@ def test_ti007_tiers_are_ordered_by_cost():
 
 
 def test_ti008_this_test_is_marked_unit_and_nothing_else(request):
-    """The collection hook leaves exactly one tier mark on every test (this one: the
-    module's unit)."""
+    """The collection hook leaves exactly one tier mark on a test (here the module's unit)."""
     names = [mark.name for mark in request.node.iter_markers() if mark.name in TIERS]
     assert names == ["unit"]
 
 
 def test_ti009_a_unit_test_cannot_reach_a_database_a_socket_or_a_process():
-    """Inside a unit test, DuckDB, SQLite, an engine's connection, a socket, a process
-    and the app's test client each fail with the reason (tests/conftest.py)."""
+    """A unit test cannot open DuckDB, SQLite, a connection, a socket, a process or the app."""
     with pytest.raises(AssertionError, match="starts a process"):
         subprocess.Popen(["true"])
     with pytest.raises(AssertionError, match="opens a connection"):
