@@ -85,9 +85,10 @@ test: $(TESTING) ## Run the whole suite; installs the browser, starts PostgreSQL
 test-fast: $(TESTING) ## Run the unit tier only (pure tests, seconds; starts no service)
 	$(PYTEST) -m unit
 
-lint: $(TESTING) ## ruff check and ruff format --check
+lint: $(TESTING) ## ruff check, ruff format --check and the README's chart table against the catalog
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m charts.readme_table --check
 
 format: $(TESTING) ## ruff format + import sort
 	$(BIN)/ruff check --fix --select I .
