@@ -1,4 +1,5 @@
-# tietokeskustelut — the README's two commands are `make run` and `make test`.
+# tietokeskustelut — the README's two commands are `make run` and `make test`
+# (`make test-fast` runs the pure tests in seconds while working, `make lint` the checks).
 # Each sets up what it needs on a fresh clone: `make run` the runtime packages and the
 # demo database; `make test` also the test tools, the browser and the services the
 # tests use (tests/prerequisites.py), or stops with one line per missing thing.
@@ -11,8 +12,13 @@ DEMO_DB := data/reporting.duckdb
 RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
+# Python keeps its compiled modules (and pytest its rewritten test modules) between runs
+# even where the environment turns that off (containers often set
+# PYTHONDONTWRITEBYTECODE): without them every run compiles dash, plotly and pandas
+# again, seconds of a run that should take seconds.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 
-.PHONY: run serve worker test lint format bench loadtest demo-db postgres-demo venv clean help
+.PHONY: run serve worker test test-fast lint format bench loadtest demo-db postgres-demo venv clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -71,11 +77,18 @@ worker: $(RUNTIME) $(DEMO_DB) ## Run a Celery worker for PowerPoint exports (TK_
 
 test: $(TESTING) ## Run the whole suite; installs the browser, starts PostgreSQL and Redis if needed
 	$(BIN)/python -m tests.prerequisites
-	$(BIN)/ruff check .
-	$(BIN)/pytest
+	@$(MAKE) --no-print-directory lint
+	$(PYTEST)
 
-lint: $(TESTING) ## ruff check
+# The tiers are in tests/tiers.py. The unit tier needs no database, service, process or
+# browser, so nothing is installed or started for it beyond the test tools.
+test-fast: $(TESTING) ## Run the unit tier only (pure tests, seconds; starts no service)
+	$(PYTEST) -m unit
+
+lint: $(TESTING) ## ruff check, ruff format --check and the README's chart table against the catalog
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m charts.readme_table --check
 
 format: $(TESTING) ## ruff format + import sort
 	$(BIN)/ruff check --fix --select I .

@@ -3,7 +3,7 @@
     make run                                   # in one shell: the demo on :8050
     python -m bench.attack_demo --url http://127.0.0.1:8050 --from 2024-01 --to 2025-12
 
-It plays the four families of ``tests/test_attacks.py`` (A across grains, B across unit
+It plays the four families of ``tests/test_privacy_attacks.py`` (A across grains, B across unit
 selections, C within one view, D across charts over the same visits or referrals) using
 only what the server sends (``tests.attack_client``: the data API, the KPI card and,
 with ``--all-interfaces``, the CSV and XLSX files and the card table), and prints per

@@ -15,7 +15,7 @@ exact (docs/privacy.md, attack families A–D). Because small counts are rounded
 others rather than withheld, the published number does not say whether a count is
 0, small or m and over, so an attacker who combines the ranges each number implies over
 the sums that hold (year = months = quarters, county = areas = municipalities = units)
-pins no hidden count (tests/test_rounding_attack.py; the earlier rule — 1 .. m − 1
+pins no hidden count (tests/test_privacy_rounding_attack.py; the earlier rule — 1 .. m − 1
 withheld — let that attack pin some).
 
 The **cell key** of a count is the sum of the ``record_key`` of the records counted, mod

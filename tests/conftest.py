@@ -2,17 +2,26 @@
 
 PostgreSQL is not optional: when the server at ``TK_TEST_POSTGRES_URL`` cannot be
 reached the PostgreSQL-parametrised tests fail with a message; they never skip.
+
+Every test gets exactly one cost tier (tests/tiers.py) when the suite is collected, and a
+``unit`` test that reaches for a database, a socket, a process or the app's server fails.
 """
 
 from __future__ import annotations
 
 import os
+import socket
+import sqlite3
+import subprocess
 import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 
+import duckdb
+import duckdb_engine  # noqa: F401 - its import opens DuckDB once; see _unit_tests_stay_pure
+import flask
 import pytest
 import sqlalchemy as sa
 from dash.testing.application_runners import ThreadedRunner
@@ -37,8 +46,63 @@ from tests.fixtures import foundation  # noqa: E402
 from tests.fixtures.common import create_fixture_db  # noqa: E402
 from tests.prerequisites import CHROMIUM_FLAGS, chromium_path, postgres_url  # noqa: E402
 from tests.servers import READY_TIMEOUT, WAIT, free_port, wait_until_ready  # noqa: E402
+from tests.tiers import TIER_HELP, TIERS, tier_of  # noqa: E402
 
 POSTGRES_URL = postgres_url()
+
+
+def pytest_configure(config):
+    """Registers the tier marks here, from tests/tiers.py, so their list has one home."""
+    for tier in TIERS:
+        config.addinivalue_line("markers", f"{tier}: {TIER_HELP[tier]}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by the marks added here
+def pytest_collection_modifyitems(config, items):
+    """Marks each test with its tier; stops the run when a test has none or two."""
+    problems = []
+    for item in items:
+        marked = {mark.name for mark in item.iter_markers() if mark.name in TIERS}
+        params = item.callspec.params.values() if hasattr(item, "callspec") else ()
+        tier, problem = tier_of(marked, item.fixturenames, params)
+        if problem:
+            problems.append(f"{item.nodeid} {problem}")
+        elif tier not in marked:
+            item.add_marker(tier)
+    if problems:
+        raise pytest.UsageError("Test tiers:\n" + "\n".join(problems))
+
+
+def _refuse(what: str):
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"a unit test {what}; mark it with the tier it needs (tests/tiers.py)")
+
+    return refuse
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_stay_pure(request, monkeypatch) -> None:
+    """In a ``unit`` test, opening a database, a socket or a process, or serving a
+    request through the app, fails the test: the tier is checked, not only declared."""
+    if request.node.get_closest_marker("unit") is None:
+        return
+    # Making an engine is pure, but SQLAlchemy loads a dialect at its first URL and
+    # duckdb_engine's import asks DuckDB what it supports: imported above, so a unit
+    # test does not fail or pass by which test happened to make the first engine.
+    monkeypatch.setattr(subprocess.Popen, "__init__", _refuse("starts a process"))
+    monkeypatch.setattr(socket.socket, "connect", _refuse("opens a connection"))
+    monkeypatch.setattr(socket.socket, "connect_ex", _refuse("opens a connection"))
+    monkeypatch.setattr(sa.engine.Engine, "connect", _refuse("connects to a database"))
+    monkeypatch.setattr(sa.engine.Engine, "raw_connection", _refuse("connects to a database"))
+    monkeypatch.setattr(duckdb, "connect", _refuse("opens DuckDB"))
+    monkeypatch.setattr(sqlite3, "connect", _refuse("opens SQLite"))
+    monkeypatch.setattr(flask.Flask, "test_client", _refuse("serves a request through the app"))
+
+
+@pytest.fixture(scope="session")
+def reporting_database() -> None:
+    """Nothing but a name: a fixture depending on it is a reporting database, which puts
+    the tests using it in the ``db`` tier (tests/tiers.py)."""
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +188,7 @@ def reporting_db_fixture(module):
     """
 
     @pytest.fixture(params=ENGINES)
-    def fixture(request) -> Iterator[str]:
+    def fixture(request, reporting_database) -> Iterator[str]:
         original = get_settings()
         use_reporting_db(fixture_db_url(request.param, module, request))
         with dash_app.server.app_context():

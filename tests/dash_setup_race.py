@@ -1,4 +1,4 @@
-"""Run in a fresh interpreter by tests/test_dash_setup.py: a small Dash app whose
+"""Run in a fresh interpreter by tests/test_dash_requests.py: a small Dash app whose
 first request's set-up is slow (layout validation held for a second), and a callback
 request arriving meanwhile from another thread. Prints the two HTTP statuses as JSON.
 With ``--guarded`` the app has ``dash_requests.complete_setup_first``."""

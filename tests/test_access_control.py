@@ -153,6 +153,7 @@ def prefixed_auth_server(request, tmp_path_factory):
 # --- on real servers ---------------------------------------------------------------
 
 
+@pytest.mark.server
 @pytest.mark.parametrize(("method", "path", "machine"), ENDPOINTS)
 def test_ac001_every_endpoint_needs_the_identity(auth_server, method, path, machine):
     """Every endpoint refuses a request without the identity header or with an empty name."""
@@ -161,6 +162,7 @@ def test_ac001_every_endpoint_needs_the_identity(auth_server, method, path, mach
     assert_refused(send(auth_server, method, path, {HEADER: ""}), machine)
 
 
+@pytest.mark.server
 @pytest.mark.parametrize(("method", "path", "machine"), ENDPOINTS)
 def test_ac002_header_from_an_untrusted_peer_is_ignored(untrusted_server, method, path, machine):
     """An identity from an untrusted peer is refused, even with a spoofed X-Forwarded-For."""
@@ -171,6 +173,7 @@ def test_ac002_header_from_an_untrusted_peer_is_ignored(untrusted_server, method
     assert_refused(send(untrusted_server, method, path, spoofed), machine)
 
 
+@pytest.mark.server
 def test_ac003_signed_in_user_gets_the_pages_data_and_callbacks(auth_server):
     """A signed-in user gets pages, scripts, exports and callback answers; others are refused."""
     page = send(auth_server, "GET", "hoitoonpaasy", SIGNED_IN)
@@ -204,6 +207,7 @@ def test_ac003_signed_in_user_gets_the_pages_data_and_callbacks(auth_server):
     assert_refused(send(auth_server, "POST", "_dash-update-component", None, body), True)
 
 
+@pytest.mark.server
 def test_ac004_probes_stay_open_and_nothing_else_under_them(auth_server):
     """Health and readiness probes answer anyone; paths beside or under them are refused."""
     assert requests.get(auth_server + "/healthz", timeout=TIMEOUT).json() == {"status": "ok"}
@@ -212,6 +216,7 @@ def test_ac004_probes_stay_open_and_nothing_else_under_them(auth_server):
         assert send(auth_server, "GET", path).status_code == 401, path
 
 
+@pytest.mark.server
 def test_ac005_the_answer_is_in_the_asked_language(auth_server):
     """The refusal is in the asked language (sv, en) and in Finnish for an unknown one."""
     for lang in ("sv", "en"):
@@ -221,6 +226,7 @@ def test_ac005_the_answer_is_in_the_asked_language(auth_server):
     assert_refused(send(auth_server, "GET", "api/charts?lang=de"), True, "fi")
 
 
+@pytest.mark.server
 def test_ac006_only_the_header_with_dashes_counts(auth_server):
     """An identity header spelled with underscores instead of dashes signs no one in."""
     # gunicorn drops headers with "_" (in WSGI X_Forwarded_Email would read as
@@ -230,6 +236,7 @@ def test_ac006_only_the_header_with_dashes_counts(auth_server):
     assert_refused(response, True)
 
 
+@pytest.mark.server
 def test_ac007_under_a_url_prefix(prefixed_auth_server):
     """Under a URL prefix, access control, probes and links work; nothing is served outside."""
     base = prefixed_auth_server
@@ -345,6 +352,7 @@ def test_ac014_a_name_that_came_twice_signs_no_one_in(app_db):
         configure(original)
 
 
+@pytest.mark.unit
 def test_ac013_group_header_is_parsed_with_care():
     """Group header parsing trims, drops empty and repeated names and keeps at most 200 groups."""
     assert parse_groups(" a , b,,a,\tc\n ") == ("a", "b", "c")
@@ -355,6 +363,7 @@ def test_ac013_group_header_is_parsed_with_care():
 # --- start-up checks ------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("environment", "message"),
     [
@@ -391,6 +400,7 @@ def test_ac020_settings_that_would_not_do_what_they_say_stop_the_start(
         Settings.from_env()
 
 
+@pytest.mark.unit
 def test_ac021_settings_read_from_the_environment(monkeypatch):
     """Access settings are read from the environment; auth_required is off by default and with 0."""
     monkeypatch.delenv("TK_DEMO_USER", raising=False)
@@ -496,6 +506,7 @@ def nginx(folder: Path, site: str) -> Iterator[None]:
         proc.wait(timeout=30)
 
 
+@pytest.mark.server
 def test_ac030_nginx_example_passes_only_the_proxys_identity(tmp_path):
     """Behind the example, the upstream receives the e-mail and groups oauth2-proxy
     answered — never the ones a client sent — and nothing without a sign-in."""
@@ -523,6 +534,7 @@ def test_ac030_nginx_example_passes_only_the_proxys_identity(tmp_path):
             assert "x-forwarded-email" not in probe and "x-forwarded-groups" not in probe
 
 
+@pytest.mark.server
 def test_ac031_app_behind_the_nginx_example(request, tmp_path):
     """The whole chain: nginx (the example), the stand-in oauth2-proxy, and the app with
     access control on: signed in, the pages and data; not signed in, the sign-in."""

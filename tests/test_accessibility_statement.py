@@ -48,6 +48,7 @@ def _text(component) -> str:
     return _text(children)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("lang", "heading", "section"),
     [
@@ -65,6 +66,7 @@ def test_a001_statement_renders_in_each_language(lang, heading, section):
     assert len(_all(page, html.Main)) == 1 and len(_all(page, html.Header)) == 1
 
 
+@pytest.mark.unit
 def test_a002_statement_says_what_law_requires(statement_settings):
     """The statement states compliance, the law, deadline, authority, dates and the chart gap."""
     statement_settings(accessibility_prepared="2026-11-30", accessibility_updated="2027-01-15")
@@ -81,6 +83,7 @@ def test_a002_statement_says_what_law_requires(statement_settings):
     assert "https://www.webaccessibility.fi" in links
 
 
+@pytest.mark.unit
 def test_a003_email_feedback_is_a_mailto_link(statement_settings):
     """An email feedback channel is shown as a mailto link with the address as text."""
     statement_settings(accessibility_feedback="saavutettavuus@esimerkkila.fi")
@@ -90,6 +93,7 @@ def test_a003_email_feedback_is_a_mailto_link(statement_settings):
     assert "Sähköposti: saavutettavuus@esimerkkila.fi" in _text(page)
 
 
+@pytest.mark.unit
 def test_a004_form_feedback_is_a_link(statement_settings):
     """A feedback form URL is shown as a link with the URL as its text."""
     url = "https://palaute.esimerkkila.fi/saavutettavuus?palvelu=tk"
@@ -99,6 +103,7 @@ def test_a004_form_feedback_is_a_link(statement_settings):
     assert "Palautelomake: " + url in _text(page)
 
 
+@pytest.mark.unit
 def test_a005_no_feedback_channel_is_said_and_organisation_named(statement_settings):
     """A missing channel is said plainly; the organisation is generic until configured."""
     statement_settings(accessibility_feedback="", accessibility_organisation="")
@@ -109,6 +114,7 @@ def test_a005_no_feedback_channel_is_said_and_organisation_named(statement_setti
     assert "Palvelun tarjoaa Esimerkkilän hyvinvointialue." in _text(statement_page.layout())
 
 
+@pytest.mark.unit
 def test_a006_unknown_language_gets_a_notice_and_finnish():
     """An unknown language shows the Finnish statement and a notice naming the language."""
     page = statement_page.layout(lang="de")
@@ -116,6 +122,7 @@ def test_a006_unknown_language_gets_a_notice_and_finnish():
     assert "”de”" in _text(page)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "value",
     [
@@ -135,6 +142,7 @@ def test_a007_bad_feedback_channel_is_refused(monkeypatch, value):
         Settings.from_env()
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -151,6 +159,7 @@ def test_a008_bad_statement_date_is_refused(monkeypatch, name, value):
         Settings.from_env()
 
 
+@pytest.mark.unit
 def test_a009_defaults_and_good_values(monkeypatch):
     """Statement settings have defaults; good values are read, trimmed, from the environment."""
     for name in SETTINGS_DOC:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+import pytest
 from dash import no_update
 
 from charts.address import MAX_PHASES, Address, CardStates
@@ -32,6 +33,7 @@ def _parse(search: str) -> tuple[Address, tuple[str, ...]]:
     return Address.from_query(parse_qs(search.lstrip("?")))
 
 
+@pytest.mark.unit
 def test_a001_address_round_trips_in_a_fixed_readable_order():
     """An address parses and writes back in a fixed order, leaving out default views."""
     query = {
@@ -63,6 +65,7 @@ def test_a001_address_round_trips_in_a_fixed_readable_order():
     assert address.cards.phases_of(DISTRIBUTION) == ()
 
 
+@pytest.mark.unit
 def test_a002_bad_views_and_phases_fall_back_with_notices():
     """Bad views and phases are dropped with one notice each kind; the filters stay untouched."""
     address, notices = Address.from_query(
@@ -88,6 +91,7 @@ def test_a002_bad_views_and_phases_fall_back_with_notices():
     assert address.filters == Filters()
 
 
+@pytest.mark.unit
 def test_a003_first_view_counts_phases_are_unique_and_at_most_twelve():
     """A chart's first view counts; phases are deduplicated and capped at twelve with a notice."""
     months = [f"2023-{m:02d}" for m in range(1, 13)] + ["2024-01"]  # 13 months
@@ -103,6 +107,7 @@ def test_a003_first_view_counts_phases_are_unique_and_at_most_twelve():
     assert notices == ("notice.bad_phase",)
 
 
+@pytest.mark.unit
 def test_a004_language_and_embed_and_links_to_other_pages():
     """Default language is left out, embed kept; other-page links and reset drop card states."""
     address, _ = Address.from_query(
@@ -121,6 +126,7 @@ def test_a004_language_and_embed_and_links_to_other_pages():
     assert Address.from_query("not a mapping") == (Address(), ())
 
 
+@pytest.mark.unit
 def test_a005_cards_from_the_controls_are_validated_like_the_url():
     """Card states from the controls are validated, sorted and deduplicated as in the URL."""
     cards, notices = CardStates.from_cards(
@@ -134,6 +140,7 @@ def test_a005_cards_from_the_controls_are_validated_like_the_url():
     assert cards.only([COVERAGE]) == CardStates()
 
 
+@pytest.mark.unit
 def test_a006_a_page_keeps_only_its_own_cards_and_skips_an_address_it_shows():
     """A page keeps only its own cards and skips rebuilding for the address it wrote itself."""
     query = {"from": "2023-01", "view": [f"{SEVEN_DAYS}:spc", "digiasiointi-osuus:units"]}
@@ -167,6 +174,7 @@ def test_a007_data_urls_take_a_page_query_string_with_views_and_phases(client):
     assert values == {"2024-01-01": 66.7, "2024-02-01": 83.3}
 
 
+@pytest.mark.unit
 def test_a009_phase_months_are_the_periods_of_the_grain_in_ascii_digits():
     """Issue 7 item 4 (review): many spellings of one phase start are one address."""
     # Quarter grain: 2024-04, 2024-05 and 2024-06 are all Q2/2024, whose first month is

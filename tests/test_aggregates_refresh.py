@@ -200,6 +200,7 @@ def test_postgres_refresh_indexes_and_analyses(request):
         engine.dispose()
 
 
+@pytest.mark.db
 def test_cli_bad_url_is_a_clean_error(capsys):
     """A malformed or unreachable database URL ends the CLI with a clean error, no traceback."""
     with pytest.raises(SystemExit):
@@ -211,6 +212,7 @@ def test_cli_bad_url_is_a_clean_error(capsys):
     assert err.startswith("error: cannot refresh the aggregates") and "Traceback" not in err
 
 
+@pytest.mark.db
 def test_cli_driver_missing_or_file_missing_is_one_line_and_writes_nothing(tmp_path, capsys):
     """A missing driver or DuckDB file is a usage error (exit 2) that creates no file."""
     # A dialect whose driver is not installed, and a DuckDB file that does not exist
@@ -224,6 +226,7 @@ def test_cli_driver_missing_or_file_missing_is_one_line_and_writes_nothing(tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.db
 def test_ensure_demo_builds_the_aggregates_of_an_older_file(tmp_path, capsys):
     """ensure-demo builds missing aggregates of an older demo file and then does not rebuild."""
     out = tmp_path / "older.duckdb"

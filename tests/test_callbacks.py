@@ -6,6 +6,7 @@ import base64
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from dash import no_update
 
 from callbacks.chart_cards import chart_card_body, chart_card_table
@@ -170,6 +171,7 @@ def test_k011_bad_values_are_said(reporting_db):
     assert _propose("TA02", service="oral_health")["search"] == "?unit=TA02&service=oral_health"
 
 
+@pytest.mark.unit
 def test_k012_end_before_start_is_said_not_silently_reset():
     """An end month before the start uses the default period and says why."""
     proposal = _propose(start="2025-03", end="2024-01")
@@ -180,6 +182,7 @@ def test_k012_end_before_start_is_said_not_silently_reset():
     )
 
 
+@pytest.mark.unit
 def test_k013_card_views_and_phase_starts_go_into_the_address():
     """Non-default views and unique quarter-aligned phases go into the address, not the links."""
     proposal = _propose(
@@ -199,6 +202,7 @@ def test_k013_card_views_and_phase_starts_go_into_the_address():
     assert "näkymä" in proposal["status"].lower()
 
 
+@pytest.mark.unit
 def test_k014_a_forged_or_missing_page_state_proposes_nothing():
     """A missing page state proposes nothing; a recorded one is re-read like a URL."""
     import pytest
@@ -210,6 +214,7 @@ def test_k014_a_forged_or_missing_page_state_proposes_nothing():
     assert _propose(state={"search": "?lang=xx&embed=1&grain=week"})["search"] == "?embed=1"
 
 
+@pytest.mark.unit
 def test_k015_card_body_takes_phases_only_in_the_run_chart(monkeypatch):
     """The card body passes valid sorted phases only to the run chart; other views get none."""
     from callbacks import chart_cards
@@ -288,6 +293,7 @@ def test_k016_the_table_is_built_once_per_opening_and_refuses_like_the_body(repo
     assert built == "" and "Raportointitietokantaan ei juuri nyt saada yhteyttä" in str(children)
 
 
+@pytest.mark.unit
 def test_k040_definition_is_fetched_when_its_disclosure_opens():
     """The card carries only the disclosure; opening it fetches the definition, the
     small-count rule and the source in the request's language. A forged chart id gets

@@ -11,6 +11,8 @@ from charts.areas import INVESTMENT_AREAS
 from charts.catalog import CHARTS, ChartSpec, register
 from translations import catalog
 
+pytestmark = pytest.mark.unit
+
 FI = catalog("fi")
 PAGE_MODULES = ["dashboards.overview"] + [f"dashboards.{a.slug}" for a in INVESTMENT_AREAS]
 

@@ -14,6 +14,8 @@ import pytest
 from charts import catalog
 from charts.catalog import CHARTS, register
 
+pytestmark = pytest.mark.unit
+
 # A people-counting percent chart with a programme target (targets.csv) and no flags.
 BASE = CHARTS["digiasiointi-osuus"]
 # A county-totals chart published exactly (counts_people=False, unit_filter=False).

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pytest
 from dash import html
 
 from charts.address import MAX_PHASES
@@ -24,6 +25,8 @@ from queries import codes
 from queries.access import BUCKET_KEYS, WAIT_BUCKETS
 from settings import configure, get_settings
 from translations import catalog
+
+pytestmark = pytest.mark.unit
 
 # Avohilmo codes (R10, T11) are the national code set the definitions cite, not
 # numbers; they are checked against queries/codes.py instead.

@@ -87,6 +87,7 @@ def hand_computed_tests() -> dict[str, list[str]]:
 # --- Fast part: files only -----------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_cc001_every_chart_has_its_section_in_indicators_md():
     """Each chart id heads a section of docs/indicators.md, and no section is headed by
     an id the catalog lacks (a removed or renamed chart's definition left behind)."""
@@ -95,6 +96,7 @@ def test_cc001_every_chart_has_its_section_in_indicators_md():
     assert sorted(sections - CHARTS.keys()) == [], "section of no catalog chart"
 
 
+@pytest.mark.unit
 def test_cc002_every_chart_has_a_hand_computed_query_test():
     """Each chart is named (id or loader) by a test_queries*.py test that asserts a
     written number."""
@@ -102,6 +104,7 @@ def test_cc002_every_chart_has_a_hand_computed_query_test():
     assert sorted(CHARTS.keys() - found.keys()) == []
 
 
+@pytest.mark.unit
 def test_cc003_every_chart_is_on_its_area_page():
     """Each chart is listed once by the page of its own area (dashboards.<area>)."""
     for chart_id, spec in CHARTS.items():
@@ -109,6 +112,7 @@ def test_cc003_every_chart_is_on_its_area_page():
         assert page.CHART_IDS.count(chart_id) == 1, (chart_id, spec.area)
 
 
+@pytest.mark.unit
 def test_cc004_every_chart_has_its_readme_row():
     """Each chart id has exactly one row in README.md's generated chart table."""
     text = README.read_text(encoding="utf-8")
@@ -117,6 +121,7 @@ def test_cc004_every_chart_has_its_readme_row():
         assert sum(f"| `{chart_id}` |" in row for row in rows) == 1, chart_id
 
 
+@pytest.mark.unit
 def test_cc005_the_convention_finds_tests_and_refuses_loose_mentions(tmp_path, monkeypatch):
     """The hand-computed-test convention counts a test naming the id or calling the
     loader with a numeric assert, and not one without a number or a helper."""

@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import replace
 from urllib.parse import urlsplit
 
+import pytest
 import yaml
 
 from settings import SETTINGS_DOC, get_settings
@@ -25,6 +26,7 @@ def _url(value: str):
     return urlsplit(re.sub(r"\$\{[^}]*\}", "password", value))
 
 
+@pytest.mark.unit
 def test_k001_app_worker_redis_and_postgres():
     """Compose runs app, a worker on the app's image and settings, PostgreSQL and bounded Redis."""
     assert {"app", "worker", "redis", "postgres"} <= SERVICES.keys()
@@ -41,6 +43,7 @@ def test_k001_app_worker_redis_and_postgres():
     assert (ROOT / "celery_worker.py").is_file()
 
 
+@pytest.mark.unit
 def test_k002_settings_are_real_and_point_at_the_services():
     """Compose settings are documented, point at their services and make valid settings."""
     env = SERVICES["app"]["environment"]
@@ -70,6 +73,7 @@ def test_k002_settings_are_real_and_point_at_the_services():
     assert settings.cache_type == "RedisCache"
 
 
+@pytest.mark.unit
 def test_k003_dependencies_volumes_and_mounts_exist():
     """Compose dependencies, volumes and mounts exist; the init script creates the app database."""
     for name, service in SERVICES.items():
@@ -88,6 +92,7 @@ def test_k003_dependencies_volumes_and_mounts_exist():
     assert SERVICES["postgres"]["environment"]["POSTGRES_DB"] == reporting
 
 
+@pytest.mark.unit
 def test_k004_no_password_is_written_in():
     """No password is written into the compose file; every one comes from the environment."""
     checked = 0
@@ -102,6 +107,7 @@ def test_k004_no_password_is_written_in():
     assert SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${")
 
 
+@pytest.mark.unit
 def test_k005_the_image_holds_every_module_and_serves_with_the_config():
     """The Docker image copies every module and package and serves with gunicorn's config."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

@@ -25,6 +25,7 @@ reporting_db = reporting_db_fixture(tests.fixtures.areas234)
 FORMS_Q3 = "/api/charts/sahkoiset-lomakkeet-osuus/data.{}?from=2023-07&to=2023-09&grain=quarter"
 
 
+@pytest.mark.unit
 def test_x000_as_stated_rounds_once_half_away_from_zero():
     """Values round once, half away from zero, shares from their counts; counts lose float noise."""
     frame = pd.DataFrame(

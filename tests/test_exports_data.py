@@ -8,6 +8,7 @@ import io
 from datetime import date, datetime
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from charts.payload import chart_payload
@@ -114,6 +115,7 @@ def test_e004_bad_filters_and_unknown_chart_are_refused(client):
     assert client.get("/api/charts/nope/data.xlsx").status_code == 404
 
 
+@pytest.mark.unit
 def test_e005_formula_injection_is_neutralised():
     """Text cells starting like formulas are quoted in CSV and stored as text in Excel."""
     assert safe_text("=1+1") == "'=1+1" and safe_text("@SUM(A1)") == "'@SUM(A1)"
@@ -134,6 +136,7 @@ def test_e005_formula_injection_is_neutralised():
     assert book["Tiedot"]["B3"].value == -2.0
 
 
+@pytest.mark.unit
 def test_e006_dates_in_csv_are_finnish():
     """Dates in the CSV are written the Finnish way, d.m.yyyy."""
     export = DataExport("x", ["Jakson alku"], [[date(2026, 11, 1)]], [])

@@ -162,6 +162,7 @@ def test_pp03_units_view_and_charts_without_data(reporting_db):
     assert "Näkymä: Yksiköittäin" in "\n".join(_slide_texts(slide))
 
 
+@pytest.mark.server
 def test_pp04_one_browser_per_process_for_many_images(monkeypatch):
     """Many images, also from two threads, are drawn by one browser started once per process."""
     import kaleido
@@ -197,6 +198,7 @@ def test_pp04_one_browser_per_process_for_many_images(monkeypatch):
     assert elapsed < 30, f"6 images took {elapsed:.1f} s"
 
 
+@pytest.mark.server
 def test_pp05_a_forked_job_starts_its_own_browser_and_closes_it(tmp_path):
     """A background-callback job is a fork of the web worker that ends with os._exit:
     it must not use the parent's browser, and it must not leave Chromium behind."""
@@ -233,6 +235,7 @@ def test_pp05_a_forked_job_starts_its_own_browser_and_closes_it(tmp_path):
     assert images.render(_simple_figure([1, 1])).startswith(b"\x89PNG")
 
 
+@pytest.mark.unit
 def test_pp06_the_drawing_page_fetches_nothing_from_the_network():
     """The image drawing page loads only local files and names no network URL."""
     page = images.page_generator().generate_index()
@@ -242,6 +245,7 @@ def test_pp06_the_drawing_page_fetches_nothing_from_the_network():
     assert "http:" not in page.lower() and "https:" not in page.lower()
 
 
+@pytest.mark.unit
 def test_pp07_missing_browser_is_a_clear_error(monkeypatch):
     """A missing browser raises RenderError naming its path, and counts no start."""
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
@@ -263,6 +267,7 @@ def _find(component, component_id):
     return None
 
 
+@pytest.mark.unit
 def test_pp08_every_page_has_the_export_panel_with_its_charts():
     """Every page has the export panel listing its charts, with a new job key per page load."""
     page = area_page("hoitoonpaasy", hoitoonpaasy.CHART_IDS, {"from": "2024-01"})
@@ -279,6 +284,7 @@ def test_pp08_every_page_has_the_export_panel_with_its_charts():
     assert Emu(SLIDE_WIDTH).inches == pytest.approx(13.333, abs=0.001)
 
 
+@pytest.mark.unit
 def test_pp09_the_callback_serves_only_known_charts_in_page_order():
     """The export callback keeps only known, unique charts in page order, at most MAX_CHARTS."""
     from callbacks.exports_pptx import MAX_CHARTS, _charts
@@ -291,6 +297,7 @@ def test_pp09_the_callback_serves_only_known_charts_in_page_order():
     assert _charts({"charts": list(CHARTS) * 3}, None, False) == list(CHARTS)[:MAX_CHARTS]
 
 
+@pytest.mark.unit
 def test_pp10_slide_text_boxes_are_sized_from_their_text():
     """Text boxes are sized from their text; the footer font shrinks to leave the picture room."""
     # Content width 13.333 in - 2 x 0.5 in = 11277600 EMU, less 2 x 0.1 in insets =

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from charts.figures.time_series import (
     FigureOptions,
@@ -15,6 +16,8 @@ from charts.figures.time_series import (
 )
 from charts.summary import format_change, format_value, period_label, summarise
 from tests.figure_checks import drawn_periods, targets_inside
+
+pytestmark = pytest.mark.unit
 
 TS = pd.Timestamp
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from charts.figures.deadlines import deadline_line_label, deadline_segments, deadline_share_figure
 from charts.figures.stacked import STACK_COLOURS, stacked_total_figure
@@ -15,6 +16,8 @@ from charts.figures.time_series import (
     FigureOptions,
     time_series_figure,
 )
+
+pytestmark = pytest.mark.unit
 
 TS = pd.Timestamp
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from queries.filters import DEFAULT_START, Filters
+
+pytestmark = pytest.mark.unit
 
 
 def test_p001_valid_query_round_trips():

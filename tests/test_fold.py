@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+import pytest
+
 from callbacks.address import controls_address
 from charts.address import Address
 from charts.cards.chart import chart_card
@@ -21,6 +23,7 @@ def _parse(search: str) -> tuple[Address, tuple[str, ...]]:
     return Address.from_query(parse_qs(search.lstrip("?")))
 
 
+@pytest.mark.unit
 def test_f001_fold_is_parsed_in_a_fixed_order_and_written_canonically():
     """Folded panels parse in either form and are written in a fixed place and order."""
     address, notices = _parse("?fold=pptx&fold=filters&fold=pptx")
@@ -39,6 +42,7 @@ def test_f001_fold_is_parsed_in_a_fixed_order_and_written_canonically():
     assert Address().fold == ()
 
 
+@pytest.mark.unit
 def test_f002_a_bad_fold_value_gets_a_notice_and_changes_nothing_else():
     """Bad fold values get one notice naming them; the rest of the address is kept."""
     address, notices = _parse("?fold=menu&fold=pptx&grain=year&fold=FILTERS")
@@ -55,6 +59,7 @@ def test_f002_a_bad_fold_value_gets_a_notice_and_changes_nothing_else():
     assert (address.fold, address.search(), notices) == ((), "?from=2024-01", ("notice.bad_fold",))
 
 
+@pytest.mark.unit
 def test_f003_links_to_other_pages_carry_the_folded_panels_the_reset_link_too():
     """Links to other pages and the reset link carry the folded panels, not card views."""
     address, _ = _parse("?fold=filters&view=hoitotakuu-7vrk:spc&from=2024-01&embed=1")
@@ -65,6 +70,7 @@ def test_f003_links_to_other_pages_carry_the_folded_panels_the_reset_link_too():
     assert [link.href for link in reset] == ["/hoitoonpaasy?fold=filters&embed=1"]
 
 
+@pytest.mark.unit
 def test_f004_the_controls_write_the_folded_panels_into_the_address():
     """The fold buttons' states go into the address; an unknown panel is refused."""
     shown, _ = _parse("?fold=pptx")
@@ -93,6 +99,7 @@ def _button(component, panel: str):
     )
 
 
+@pytest.mark.unit
 def test_f005_fold_buttons_say_their_state_and_name_the_body_they_fold():
     """Fold buttons state aria-expanded and name the body they control."""
     folded, _ = _parse("?fold=filters")
@@ -110,6 +117,7 @@ def test_f005_fold_buttons_say_their_state_and_name_the_body_they_fold():
     assert (props["aria-expanded"], props["aria-controls"]) == ("true", "export-pptx-body")
 
 
+@pytest.mark.unit
 def test_f006_radio_groups_share_a_name_and_are_named_by_a_legend():
     """Radio groups share one name and sit in a fieldset with a legend, on every page."""
     assert group_name("filter-grain") == "filter-grain"

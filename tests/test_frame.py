@@ -37,6 +37,7 @@ def _h1(page) -> str:
     return heading.children
 
 
+@pytest.mark.unit
 def test_f001_a_language_that_is_not_ours_means_the_default_one(swedish_default):
     """With Swedish as the default, a missing, unknown or wrongly written ``lang`` is
     Swedish, not Finnish, in the address, the frame and the content alike."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from urllib.parse import urlencode
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +60,7 @@ FUZZ = settings(
 )
 
 
+@pytest.mark.unit
 @FUZZ
 @given(QUERY)
 def test_z001_filters_parse_anything_into_valid_filters(query):

@@ -112,6 +112,7 @@ def test_h003_the_powerpoint_download_names_its_type_and_a_safe_file(reporting_d
     assert SAFE_NAME.match(download["filename"])
 
 
+@pytest.mark.unit
 def test_h004_download_names_keep_only_safe_characters():
     """Download names replace unsafe runs with "-" and trim leading or trailing "-" and "."."""
     from exports.files import download_name
@@ -384,6 +385,7 @@ def test_h011_unknown_chart_in_a_card_callback_is_404_with_a_message(dash_client
     assert dash_client.post("/_dash-update-component", json=body).status_code == 400
 
 
+@pytest.mark.unit
 def test_h012_card_callback_itself_names_an_unknown_chart():
     """The card callback names an unknown chart instead of blaming the database."""
     from callbacks.chart_cards import chart_card_body
@@ -393,6 +395,7 @@ def test_h012_card_callback_itself_names_an_unknown_chart():
     assert "Raportointitietokantaan" not in body
 
 
+@pytest.mark.unit
 def test_h090_an_unreachable_job_broker_is_a_503_in_finnish_without_a_traceback():
     """An unreachable job broker answers 503 with a Finnish message, no traceback or detail."""
     # What Celery raises when TK_CELERY_BROKER_URL does not answer while an export is

@@ -289,6 +289,7 @@ def test_lg006_the_data_api_and_files_say_since_when(shared_cache, database):
     ) in metadata
 
 
+@pytest.mark.unit
 def test_lg007_a_failing_database_rests_and_is_asked_again(monkeypatch):
     """After three failures the database rests, then one query asks again and rests on failure."""
     original = get_settings()

@@ -7,8 +7,11 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from charts.figures.lean import day_strings, lean_figure
+
+pytestmark = pytest.mark.unit
 
 
 def test_n001_the_template_keeps_the_styles_of_the_figures_trace_types_only():

@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from docx import Document
 
 from app import app as dash_app
@@ -290,6 +291,7 @@ def test_md05_bad_ids_are_404_and_unknown_parameters_400_in_finnish(app_db):
     assert client.get(f"/api/meetings/{meeting['id']}/minutes.pdf").status_code == 404
 
 
+@pytest.mark.db
 def test_md06_app_database_down_is_503():
     """Every meetings API path answers 503 with a Finnish message when the app DB is unreachable."""
     original = get_settings()
@@ -305,6 +307,7 @@ def test_md06_app_database_down_is_503():
         configure(original)
 
 
+@pytest.mark.unit
 def test_md08_free_text_is_literal_in_markdown_and_titles_make_safe_file_names():
     """md_escape keeps free text literal in Markdown; title_slug makes ASCII file names."""
     assert md_escape("*kiire* [x](y) <b> a|b") == r"\*kiire\* \[x\](y) \<b\> a\|b"
@@ -332,6 +335,7 @@ def test_md10_minutes_are_made_without_the_reporting_database(app_db):
     assert "[Avaa kuvaaja sen sivulla](http://localhost/hoitoonpaasy?" in text
 
 
+@pytest.mark.unit
 def test_md09_every_text_of_the_documents_and_the_api_is_in_the_catalog():
     """Every translation key the minutes, API and change texts use exists in the Finnish catalog."""
     root = Path(__file__).resolve().parents[1]

@@ -105,6 +105,7 @@ def form(chart_id="jonot", address="", minutes="10", suggestions=None) -> dict:
 # --- pure parts --------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_mp001_year_view_puts_meetings_in_their_months_held_or_planned():
     """The year view sorts a year's meetings into months by date; today's or later are planned."""
     meetings = [
@@ -124,6 +125,7 @@ def test_mp001_year_view_puts_meetings_in_their_months_held_or_planned():
     assert sum(len(m["meetings"]) for m in months) == 4  # 31.12.2024 is not in 2025
 
 
+@pytest.mark.unit
 def test_mp002_year_parameter():
     """A year in the URL is accepted only as one plausible year; else this year with a flag."""
     today = date(2026, 5, 5)
@@ -134,6 +136,7 @@ def test_mp002_year_parameter():
     assert parse_year(["2024", "2025"], today) == (2026, False)
 
 
+@pytest.mark.unit
 def test_mp003_pasted_address_becomes_the_items_query():
     """A pasted page or embed address keeps only the query parameters an agenda item can use."""
     pasted = "/hoitoonpaasy?from=2024-01&unit=TA01&view=jonot:spc#card-jonot"
@@ -148,6 +151,7 @@ def test_mp003_pasted_address_becomes_the_items_query():
     assert pasted_query(None) == ""
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "pasted",
     [
@@ -171,6 +175,7 @@ def test_mp003b_anything_but_a_chart_page_address_or_a_query_is_refused(pasted):
     assert forged.value.key == "meetings.error.bad_request"
 
 
+@pytest.mark.unit
 def test_mp004_chart_search_by_title_and_area():
     """Chart search matches titles and areas case-insensitively and says when nothing matches."""
     digi = chart_options("digipalvelut", "fi")
@@ -188,6 +193,7 @@ def test_mp004_chart_search_by_title_and_area():
     assert (value, status) == ("liikuntalahetteet", "")
 
 
+@pytest.mark.unit
 def test_mp005_item_description_in_words():
     """An item's query is described in Finnish words: period, grain, area, view and phases."""
     item = {"chart_id": "jonot", "query": "from=2024-01&view=jonot:spc&phase=jonot:2024-07"}
@@ -346,6 +352,7 @@ def test_mp023_unknown_ids_answer_404(writer):
         assert client.get(path).status_code == 404, path
 
 
+@pytest.mark.db
 def test_mp024_unreachable_database_is_reported():
     """With the app DB unreachable, each page and the create callback say so instead of failing."""
     original = get_settings()
@@ -747,6 +754,7 @@ def test_mp006_item_description_names_the_unit(reporting_db):
     )
 
 
+@pytest.mark.db
 def test_mp007_item_description_without_the_unit_list_shows_the_address():
     """Without the unit list an item's description falls back to showing its raw filters."""
     # No reporting DB here (conftest): the unit cannot be named, the address is shown.

@@ -157,6 +157,7 @@ def test_pm001_since_last_meeting_shows_exactly_the_new_month_and_the_revised_va
     assert "Muutokset edellisen kokouksen jälkeen " + " ".join(expected) in shown
 
 
+@pytest.mark.unit
 def test_pm002_changes_sentences_withheld_several_series_and_nothing_changed():
     """Change sentences name series, withheld values, unchanged data and cut long lists at 12."""
     from charts.catalog import CHARTS
@@ -219,6 +220,7 @@ def test_pm002_changes_sentences_withheld_several_series_and_nothing_changed():
     ]
 
 
+@pytest.mark.unit
 def test_pm003_one_series_is_not_named_and_a_newly_withheld_value_says_so():
     """A one-series chart's revisions omit the series name and a newly withheld value says so."""
     from charts.catalog import CHARTS

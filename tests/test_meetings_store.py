@@ -337,6 +337,7 @@ def test_s010_a_removed_sqlite_file_refuses_writes_instead_of_losing_them(app_db
     assert not path.exists()
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "raw, expected",
     [

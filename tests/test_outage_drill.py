@@ -61,7 +61,7 @@ from tests.pg_cluster import pg_cluster  # noqa: F401 - a fixture
 from tests.prerequisites import CHROMIUM_FLAGS, chromium_path, redis_url
 from tests.servers import ROOT, WAIT, gunicorn_server
 
-pytestmark = [pytest.mark.postgres, pytest.mark.browser]
+pytestmark = pytest.mark.browser  # PostgreSQL too: a tier may use the cheaper ones
 
 # --- What the cards show ----------------------------------------------------------------
 # The stale notice of a card serving its last good result ("tiedot haettu klo …"):

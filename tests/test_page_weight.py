@@ -26,6 +26,8 @@ from settings import configure, get_settings
 from tests.callback_bodies import callback_body
 from tests.conftest import use_reporting_db
 
+pytestmark = pytest.mark.db  # a generated demo in DuckDB, served in-process
+
 LIMIT = 40 * 1024  # bytes of one callback response, as sent (not compressed)
 UNTIL = "2026-11"  # data up to the end of 10/2026, as the benchmark's demo database
 PAGES = {

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from queries.filters import Filters
 from queries.periods import (
@@ -14,6 +15,8 @@ from queries.periods import (
     incomplete_periods,
     periods_between,
 )
+
+pytestmark = pytest.mark.unit
 
 TS = pd.Timestamp
 

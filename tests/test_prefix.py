@@ -12,7 +12,9 @@ from tests.callback_bodies import chart_card_request
 from tests.conftest import fixture_db_url
 from tests.fixtures import foundation
 from tests.servers import gunicorn_server
-from tests.test_security_headers import directives, inline_script_hashes
+from tests.test_http_security import directives, inline_script_hashes
+
+pytestmark = pytest.mark.server
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.prerequisites import (
     browser_action,
     nginx_action,
@@ -25,6 +27,7 @@ def _which(*present: str):
     return lambda name: f"/usr/bin/{name}" if name in present else None
 
 
+@pytest.mark.unit
 def test_p001_browser_is_installed_as_root_else_named():
     """A missing Chromium is installed with apt-get as root, else named with the command to run."""
     assert browser_action("/usr/bin/chromium", "/usr/bin/chromedriver", False, _which()) is None
@@ -41,6 +44,7 @@ def test_p001_browser_is_installed_as_root_else_named():
         assert "sudo apt-get install chromium chromium-driver" in action.line
 
 
+@pytest.mark.unit
 def test_p001b_nginx_is_installed_as_root_else_named():
     """A missing nginx is installed with apt-get as root, else named with the command to run."""
     assert nginx_action("/usr/sbin/nginx", False, _which()) is None
@@ -57,6 +61,7 @@ def test_p001b_nginx_is_installed_as_root_else_named():
         assert "sudo apt-get install nginx-light" in action.line
 
 
+@pytest.mark.unit
 def test_p002_postgres_started_only_here_and_as_root():
     """A local PostgreSQL that is down is started only as root; a remote one is only named."""
     local = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -81,6 +86,7 @@ def test_p002_postgres_started_only_here_and_as_root():
     assert "TK_TEST_POSTGRES_URL" in remote.line
 
 
+@pytest.mark.unit
 def test_p006_statement_counter_loaded_here_as_root_keeping_other_libraries():
     """pg_stat_statements is added to preload libraries, keeping others, only locally as root."""
     local = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -105,6 +111,7 @@ def test_p006_statement_counter_loaded_here_as_root_keeping_other_libraries():
         assert action.commands == () and "pg_stat_statements" in action.line
 
 
+@pytest.mark.unit
 def test_p003_redis_started_here_with_the_urls_port():
     """A local Redis that is down is started on the URL's port; a remote or missing one is named."""
     assert redis_action("redis://127.0.0.1:6379/7", None, False, _which()) is None
@@ -142,6 +149,7 @@ def _run(tmp_path: Path, *args: str, stubs: dict[str, str] | None = None):
     return proc, time.monotonic() - started, redis_port
 
 
+@pytest.mark.server
 def test_p004_nothing_available_stops_at_once_with_one_line_each(tmp_path):
     """With nothing available the set-up exits 1 at once with one line per missing tool."""
     proc, seconds, _port = _run(tmp_path)
@@ -163,6 +171,7 @@ def test_p004_nothing_available_stops_at_once_with_one_line_each(tmp_path):
     assert seconds < 30  # "at once": the start of Python and three refused connections
 
 
+@pytest.mark.server
 def test_p005_a_local_redis_is_started_with_the_urls_port(tmp_path):
     """The set-up starts redis-server on the URL's port and still reports Redis missing if down."""
     log = tmp_path / "redis-server.args"

@@ -22,6 +22,8 @@ from queries.privacy import (
     without_keys,
 )
 
+pytestmark = pytest.mark.unit
+
 M = 5
 TWO20 = 1_048_576
 

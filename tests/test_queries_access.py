@@ -138,6 +138,7 @@ def test_qa005_shipped_deadlines_do_not_overlap(reporting_db):
 # --- odotusaikajakauma -------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_qa010_waiting_time_classes_are_a_partition():
     """The waiting-time classes start at 0, end open and have the five expected keys."""
     assert WAIT_BUCKETS[0][0] == 0 and WAIT_BUCKETS[-1][1] is None
@@ -313,6 +314,7 @@ def test_qa024_queue_range_without_open_entries_is_zero(reporting_db):
     assert queue_snapshots(Filters(start="2026-01")).empty
 
 
+@pytest.mark.unit
 def test_qa025_every_service_has_a_deadline():
     """Every service in the filters has a legal-deadline indicator."""
     assert set(SERVICE_DEADLINES) == set(SERVICES)

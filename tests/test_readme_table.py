@@ -9,6 +9,8 @@ import pytest
 from charts import catalog, readme_table
 from charts.catalog import CHARTS
 
+pytestmark = pytest.mark.unit
+
 
 def test_rt001_readme_table_is_current():
     """README.md holds the generated table: a chart added, renamed or retargeted

@@ -17,6 +17,8 @@ from settings import configure, get_settings
 from tests.conftest import use_reporting_db
 from tests.servers import free_port
 
+pytestmark = pytest.mark.db
+
 LOADED = "2026-11-30T04:15:00+02:00"
 
 

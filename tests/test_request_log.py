@@ -44,6 +44,7 @@ def _lines(caplog) -> list[dict]:
     return [json.loads(r.getMessage()) for r in caplog.records if r.name == LOGGER_NAME]
 
 
+@pytest.mark.unit
 def test_l001_the_time_runs_until_the_body_is_sent(caplog):
     """The log line is written once the body is sent, timing it all, with only the five fields."""
 
@@ -78,6 +79,7 @@ def test_l001_the_time_runs_until_the_body_is_sent(caplog):
     assert not any(secret in caplog.text for secret in SECRETS)
 
 
+@pytest.mark.unit
 def test_l002_an_exception_is_logged_as_500_and_raised(caplog):
     """An exception in the app is logged as status 500 with 0 bytes and raised again."""
 
@@ -117,6 +119,7 @@ def test_l003_through_the_app_without_personal_data(browser_db, caplog):
     assert not any(secret in caplog.text for secret in SECRETS)
 
 
+@pytest.mark.server
 def test_l004_gunicorn_logs_only_the_apps_lines(request, tmp_path):
     """Under gunicorn only the app's log lines appear; refused requests leave no personal data."""
     log_file = tmp_path / "server.log"

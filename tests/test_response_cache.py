@@ -221,6 +221,7 @@ def test_rc06_the_page_token_is_not_part_of_the_key(client, app_db, fresh_answer
     assert first == second and len(calls) == 1
 
 
+@pytest.mark.unit
 def test_rc07_the_key_follows_data_records_day_and_body(monkeypatch):
     """The cache key changes with data version, records version (if used), day and body."""
     body = _unit_options("a" * 32)
@@ -415,6 +416,7 @@ def test_rc13_a_page_built_without_the_unit_list_is_not_kept(
     assert "url-notice" not in down and "url-notice" in up
 
 
+@pytest.mark.unit
 def test_rc14_many_tokens_in_one_answer_are_each_replaced_whole():
     """Twelve token placeholders in one answer each become a distinct 32-hex-digit token."""
     placeholders = tuple(f"{response_cache._PLACEHOLDER}{i:06d}-" for i in range(12))  # noqa: SLF001

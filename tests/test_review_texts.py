@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import io
 
+import pytest
 from dash import html
 
 from charts.catalog import CHARTS
@@ -225,6 +226,7 @@ YEARLY = (
 )
 
 
+@pytest.mark.unit
 def test_rt010_queue_definition_names_the_deadlines_as_the_query_applies_them(monkeypatch):
     """The queue definition lists services per deadline from the query's mapping."""
     from charts.catalog import CHARTS
@@ -249,6 +251,7 @@ def test_rt010_queue_definition_names_the_deadlines_as_the_query_applies_them(mo
     )
 
 
+@pytest.mark.unit
 def test_rt011_grain_and_whole_period_sentences_come_from_the_spec():
     """Every definition's grain and whole-period sentences follow the chart's spec."""
     from dataclasses import replace

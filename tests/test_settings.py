@@ -8,6 +8,8 @@ import pytest
 
 from settings import PROJECT_ROOT, SETTINGS_DOC, Settings
 
+pytestmark = pytest.mark.unit
+
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 

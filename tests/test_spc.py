@@ -25,6 +25,8 @@ from charts.spc import (
     xmr,
 )
 
+pytestmark = pytest.mark.unit
+
 TS = pd.Timestamp
 NAN = float("nan")
 B = [12.0, 10.0] * 6  # ends below the mean (10)

@@ -4,8 +4,11 @@ database)."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from charts.summary import summarise
+
+pytestmark = pytest.mark.unit
 
 TS = pd.Timestamp
 LAW = "Terveydenhuoltolaki 1326/2010, 51 §: jokainen kiireetön käynti voimassa olevassa määräajassa"

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from charts.payload import chart_payload
 from charts.summary import summarise
@@ -20,6 +21,7 @@ from queries.privacy import SMALL_DENOMINATOR, protect
 from settings import configure, get_settings
 
 
+@pytest.mark.unit
 def test_r001_only_a_base_published_as_0_is_withheld():
     """protect withholds only shares and medians whose base is published as 0, never counts."""
     nan = np.nan
@@ -73,6 +75,7 @@ def _summary(frame: pd.DataFrame) -> str:
     return summarise(frame, empty, series="s", unit="percent", decimals=1, grain="month", lang="fi")
 
 
+@pytest.mark.unit
 def test_r003_summary_sentence_for_every_reason():
     """The summary names the reason of a withheld latest value, or a general clause without one."""
     start = "Viimeisin arvo (1/2024) on salattu: "

@@ -97,6 +97,7 @@ def _by_id(layout, component_id):
 # --- Nodes and their members -------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_h001_area_slugs_fold_nordic_letters_and_dash_everything_else():
     """Area slugs fold ä, å, ö to ASCII, lower-case, and turn every other character into "-"."""
     assert area_slug("Keskinen palvelualue") == "keskinen-palvelualue"
@@ -515,6 +516,7 @@ def test_h040_by_unit_view_shows_the_nodes_units_of_the_charts_type(access_db):
     ]
 
 
+@pytest.mark.unit
 def test_h008_an_id_means_one_node_even_when_names_collide(monkeypatch):
     """Each node id names one node even when area slugs or unit ids collide with node ids."""
     import pandas as pd

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from charts.figures.annotations import add_events, events_in_view
 from charts.figures.small_multiples import small_multiples_figure
 from charts.figures.time_series import FigureOptions
+
+pytestmark = pytest.mark.unit
 
 TS = pd.Timestamp
 

@@ -71,6 +71,7 @@ def test_vs003_unknown_unit_is_refused_in_one_line(reporting_db, capsys):
     assert err.count("\n") == 1 and "ZZ99" in err and "not in the reporting database" in err
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
@@ -92,6 +93,7 @@ def test_vs004_bad_input_is_one_line_and_exit_2(argv, words, capsys):
         assert word in err
 
 
+@pytest.mark.server
 def test_vs005_module_entry_point_exits_2_without_a_traceback():
     """``python -m queries sql`` with an unknown id: exit 2, one line, no traceback."""
     done = subprocess.run(

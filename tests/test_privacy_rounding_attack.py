@@ -13,9 +13,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from queries.privacy import published_count
 from tests.bounds_attack import implied_bounds, propagate, sparse_table
+
+pytestmark = pytest.mark.unit
 
 M = 5
 # Eight units of 0.3 .. 2 events a month (sparse, as in small village stations).

@@ -381,6 +381,7 @@ def test_dm06_app_database_down_draws_without_decisions(reporting_db, caplog):
 # --- pure parts -------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_dm07_markers_in_view_and_the_sentence():
     """Markers in the x range, not cancelled, are kept and flagged late; the sentence lists them."""
     figure = go.Figure(layout={"xaxis": {"range": ["2024-01-01", "2024-05-01"]}}).to_plotly_json()
@@ -442,6 +443,7 @@ def test_dm07_markers_in_view_and_the_sentence():
     assert add_decisions(figure, [], "fi") is figure
 
 
+@pytest.mark.unit
 def test_dm11_marker_colour_is_readable_and_not_a_series_colour():
     """The marker colour contrasts at least 4.5:1 on white and is no series or event colour."""
     from charts.figures.stacked import STACK_COLOURS
@@ -456,6 +458,7 @@ def test_dm11_marker_colour_is_readable_and_not_a_series_colour():
     assert DECISION_COLOUR not in (*SERIES_COLOURS, *STACK_COLOURS, EVENT_COLOUR)
 
 
+@pytest.mark.unit
 def test_dm08_labels_stack_upwards_from_the_bottom_and_never_overlap():
     """Labels of close decisions stack upwards from the bottom in every width class."""
     # Two decisions a day apart on a 320 px figure: the second label cannot stand beside

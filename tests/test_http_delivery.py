@@ -69,6 +69,7 @@ def _script_urls(page_html: str) -> list[str]:
     return re.findall(r'<script src="([^"]+)"', page_html)
 
 
+@pytest.mark.server
 def test_d001_scripts_and_styles_compressed_on_request_and_kept_a_year(server):
     """Scripts and styles come compressed as asked, decompress to the file, and are kept a year."""
     page = requests.get(server + "/hoitoonpaasy", timeout=TIMEOUT).text
@@ -92,6 +93,7 @@ def test_d001_scripts_and_styles_compressed_on_request_and_kept_a_year(server):
             assert decompress(packed.raw_body) == original, (url, encoding)
 
 
+@pytest.mark.server
 def test_d002_files_loaded_without_fingerprint_are_revalidated(server):
     """The renderer loads plotly.js (4.8 MB) and the graph's chunk under plain names:
     compressed, kept only until asked again, and then answered 304 without a body."""
@@ -123,6 +125,7 @@ def test_d002_files_loaded_without_fingerprint_are_revalidated(server):
     assert len(_fetch(server + plotly_js, "gzip").raw_body) < len(originals[plotly_js]) / 3
 
 
+@pytest.mark.server
 def test_d003_page_layout_and_callback_json_compressed_and_not_kept(server):
     """Pages, layout, callbacks and API JSON come compressed as asked, marked no-cache."""
     router = json.dumps(router_body("/hoitoonpaasy", None))  # as the browser sends it
@@ -145,6 +148,7 @@ def test_d003_page_layout_and_callback_json_compressed_and_not_kept(server):
     assert "hoitotakuu-7vrk" in brotli.decompress(answer.raw_body).decode("utf-8")
 
 
+@pytest.mark.server
 def test_d004_downloads_are_sent_as_they_are(server):
     """CSV and Excel downloads are sent uncompressed, whatever the client accepts."""
     query = "?from=2024-01&to=2024-02"
@@ -161,6 +165,7 @@ def test_d004_downloads_are_sent_as_they_are(server):
     assert len(workbook.sheetnames) >= 2  # the data and the metadata sheet
 
 
+@pytest.mark.server
 def test_d005_error_pages_are_unchanged(server):
     """A 404 page is Finnish HTML marked no-cache, compressed or not."""
     response = _fetch(server + "/ei-tallaista-sivua", "gzip")
@@ -223,6 +228,7 @@ def test_d010_spellings_of_one_asset_share_one_compressed_copy(client, count_cal
     assert len(cache) == 1
 
 
+@pytest.mark.server
 def test_d007_gunicorn_settings_come_from_the_environment():
     """gunicorn's bind, workers, threads and worker class come from the TK_ environment."""
     code = (
@@ -245,6 +251,7 @@ def _env_without_tk() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("TK_")}
 
 
+@pytest.mark.server
 def test_d009_threads_of_one_worker_answer_concurrent_cold_requests(request):
     """Eight threads of one fresh worker, an empty Redis cache, 32 requests at once for
     every chart's data: each answer is the one the same request gets alone afterwards

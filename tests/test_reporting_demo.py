@@ -65,6 +65,7 @@ def built(tmp_path_factory) -> Path:
 # --------------------------------------------------------------------------------------
 
 
+@pytest.mark.db
 def test_same_arguments_give_identical_tables(built, tmp_path):
     """Building twice with the same arguments gives identical rows in every table and aggregate."""
     again = tmp_path / "again.duckdb"
@@ -93,6 +94,7 @@ def test_same_arguments_give_identical_tables(built, tmp_path):
         assert _rows_hash(built, table, order, where) == _rows_hash(again, table, order, where)
 
 
+@pytest.mark.db
 def test_other_seed_gives_other_data(built, tmp_path):
     """Another seed gives other contact rows."""
     other = tmp_path / "other.duckdb"
@@ -102,6 +104,7 @@ def test_other_seed_gives_other_data(built, tmp_path):
     )
 
 
+@pytest.mark.db
 def test_earlier_months_do_not_change_when_until_grows(tmp_path):
     """A longer build keeps every earlier row and queue entry of a shorter one unchanged."""
     short, long = tmp_path / "short.duckdb", tmp_path / "long.duckdb"
@@ -123,6 +126,7 @@ def test_earlier_months_do_not_change_when_until_grows(tmp_path):
     assert a.equals(b.iloc[: len(a)].reset_index(drop=True))
 
 
+@pytest.mark.unit
 def test_generator_chunks_match_contract_columns():
     """Every generated chunk has its table's contract columns in order, for every table."""
     seen = set()
@@ -137,6 +141,7 @@ def test_generator_chunks_match_contract_columns():
 # --------------------------------------------------------------------------------------
 
 
+@pytest.mark.db
 def test_data_end_and_meta(built):
     """The metadata names the data end, seed, scale and county, and no table runs past the end."""
     meta = dict(_query(built, "SELECT key, value FROM reporting_meta").itertuples(index=False))
@@ -162,6 +167,7 @@ def test_data_end_and_meta(built):
     assert _scalar(built, "SELECT max(contact_date) FROM client_contacts") >= date(2024, 2, 26)
 
 
+@pytest.mark.db
 def test_contacts_volume_and_ids(built):
     """Contacts have about the scaled yearly volume, sequential ids, few weekends, a July dip."""
     df = _query(
@@ -189,6 +195,7 @@ def test_contacts_volume_and_ids(built):
     assert 0.5 < july / oct_ < 0.8
 
 
+@pytest.mark.db
 def test_codes_come_from_the_allowed_sets(built):
     """Codes, ages, channels and queue units stay within their allowed sets and pairings."""
     allowed = {
@@ -231,6 +238,7 @@ def test_codes_come_from_the_allowed_sets(built):
     assert bad == 0
 
 
+@pytest.mark.db
 def test_units(built):
     """The units are the expected mix in one county, and a rare contact type has small counts."""
     units = _query(built, "SELECT * FROM units")
@@ -254,6 +262,7 @@ def test_units(built):
     assert small > 0
 
 
+@pytest.mark.db
 def test_remote_share_and_waiting_times(built):
     """Remote share, non-client share and waits of access visits stay in realistic ranges."""
     remote = _query(
@@ -292,6 +301,7 @@ def test_remote_share_and_waiting_times(built):
     assert p7.longest.max() <= 120
 
 
+@pytest.mark.db
 def test_referrals(built):
     """Referral types start on their dates, specialty goes with specialised, volume scales."""
     first_wellbeing = _scalar(
@@ -317,6 +327,7 @@ def test_referrals(built):
     assert 0.8 * 1500 * SCALE < per_month < 1.2 * 1500 * SCALE
 
 
+@pytest.mark.db
 def test_queues(built):
     """Queue exits follow entries with a reason, some stay open; oral health waits are realistic."""
     assert _scalar(built, "SELECT count(*) FROM queue_entries WHERE exit_date < entered_date") == 0
@@ -337,6 +348,7 @@ def test_queues(built):
     assert 120 < oral[2022] < 260
 
 
+@pytest.mark.db
 def test_targets_events_indicators(built):
     """Targets, events and indicator values load as in their sources, with whole counts."""
     with open(demo.TARGETS_CSV, encoding="utf-8") as fh:
@@ -402,6 +414,7 @@ def test_targets_events_indicators(built):
 # --------------------------------------------------------------------------------------
 
 
+@pytest.mark.db
 def test_build_replaces_file_atomically(tmp_path):
     """A rebuild replaces the file, creating its folders, and leaves no temporary file."""
     path = tmp_path / "nested" / "dir" / "reporting.duckdb"
@@ -415,6 +428,7 @@ def test_build_replaces_file_atomically(tmp_path):
     assert sorted(p.name for p in path.parent.iterdir()) == ["reporting.duckdb"]
 
 
+@pytest.mark.unit
 def test_bad_arguments_are_rejected(tmp_path):
     """Bad until, scale or month arguments raise ValueError and write no file."""
     with pytest.raises(ValueError):
@@ -426,6 +440,7 @@ def test_bad_arguments_are_rejected(tmp_path):
     assert not (tmp_path / "x.duckdb").exists()
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "argv",
     [
@@ -451,6 +466,7 @@ def test_cli_rejects_bad_arguments(argv, capsys, tmp_path, monkeypatch):
     assert not (tmp_path / "x.duckdb").exists()
 
 
+@pytest.mark.db
 def test_cli_build_and_ensure(tmp_path, capsys):
     """build-demo writes and reports the file; ensure-demo then leaves an up-to-date file alone."""
     out = tmp_path / "cli.duckdb"
@@ -467,6 +483,7 @@ def test_cli_build_and_ensure(tmp_path, capsys):
     assert out.stat().st_mtime_ns == mtime
 
 
+@pytest.mark.db
 def test_cli_build_reports_a_line_per_step_on_stderr(tmp_path, capsys):
     """build-demo reports each step with elapsed seconds on stderr, the summary on stdout."""
     out = tmp_path / "steps.duckdb"
@@ -489,6 +506,7 @@ def test_cli_build_reports_a_line_per_step_on_stderr(tmp_path, capsys):
     assert all(re.search(r" \(\d+ s\)$", line) for line in captured.err.splitlines()[1:])
 
 
+@pytest.mark.db
 def test_cli_load_demo_unreachable_server_is_a_clean_error(capsys):
     """load-demo to an unreachable PostgreSQL fails with exit 1 and a one-line error."""
     url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
@@ -497,6 +515,7 @@ def test_cli_load_demo_unreachable_server_is_a_clean_error(capsys):
     assert err.startswith("error: cannot load into PostgreSQL") and "Traceback" not in err
 
 
+@pytest.mark.server
 def test_python_dash_m_entry_point(tmp_path):
     """python -m reporting runs the CLI: a bad --until exits 2 with usage, no traceback."""
     proc = subprocess.run(
@@ -592,6 +611,7 @@ def _check_postgres_matches_duckdb(postgres_db: str, built: Path) -> None:
     assert summary.rows["client_contacts"] == _scalar(built, "SELECT count(*) FROM client_contacts")
 
 
+@pytest.mark.db
 def test_cli_ensure_rebuilds_a_file_of_another_generator(tmp_path, capsys, monkeypatch):
     """ensure-demo rebuilds a file written by another generator version."""
     import duckdb
@@ -614,6 +634,7 @@ def test_cli_ensure_rebuilds_a_file_of_another_generator(tmp_path, capsys, monke
     assert "tietokeskustelut demo v1; rebuilding" in capsys.readouterr().out
 
 
+@pytest.mark.db
 def test_record_keys_in_range_and_one_key_per_referrer(built):
     """Record keys fill 0 .. 2**20 - 1, and each referrer has one referrer key."""
     # Every keyed table: keys within 0 .. 2**20 - 1 = 1,048,575, and spread over the

@@ -125,6 +125,7 @@ def hierarchy_in_force(served: Served) -> bool:
     return served.data_json("jonot", node.params()) is not None
 
 
+@pytest.mark.db
 @ATTACK
 @given(
     chart=st.sampled_from(CHARTS),
@@ -139,6 +140,7 @@ def test_t001_family_a_across_grains(served, chart, selection, span):
 PARENTS = [s for s in SELECTIONS if s.form in ("county", "node", "set")]
 
 
+@pytest.mark.db
 @ATTACK
 @given(
     chart=st.sampled_from(CHARTS),
@@ -153,6 +155,7 @@ def test_t002_family_b_across_unit_selections(served, chart, parent, grain, span
     assert_nothing_recovered(cells, "B")
 
 
+@pytest.mark.db
 def test_t003_arbitrary_unit_sets_are_refused_once_the_hierarchy_lands(served):
     """Unit sets outside the hierarchy make the query space unbounded (Dinur & Nissim):
     the hierarchy's nodes are the only selections. Before the hierarchy lands this test
@@ -163,6 +166,7 @@ def test_t003_arbitrary_unit_sets_are_refused_once_the_hierarchy_lands(served):
         assert served.card_table("jonot", selection.params()) == [], selection.label
 
 
+@pytest.mark.db
 @ATTACK
 @given(
     chart=st.sampled_from(CHARTS),
@@ -176,6 +180,7 @@ def test_t004_family_c_within_one_view(served, chart, selection, grain, span):
     assert_nothing_recovered(cells, "C")
 
 
+@pytest.mark.db
 @ATTACK
 @given(
     group=st.sampled_from(sorted(GROUPS)),
@@ -195,6 +200,7 @@ def _json_rows(served: Served, chart: str, query: dict) -> dict[tuple[str, str],
     return {(f"{r.period:%Y-%m}", r.series): (r.value, r.numerator, r.denominator) for r in rows}
 
 
+@pytest.mark.db
 def test_t006_protected_values_worked_by_hand(served):
     """Published counts of fixed random rounding to base m = 5 with cell keys
     (docs/privacy.md): n = q·5 + r; published q·5 + 5 if key·5 < r·2**20 else q·5;
@@ -244,6 +250,7 @@ def test_t006_protected_values_worked_by_hand(served):
     assert deadline[("2024-06", "within_deadline")] == (50.0, 5, 10)
 
 
+@pytest.mark.unit
 def test_t007_fixture_has_hidden_counts_to_protect():
     """The fixture is worth attacking: it has many true counts of 1..4 in cells the
     charts show (counted here from the rows, by hand-written Python)."""
@@ -264,6 +271,7 @@ def test_t007_fixture_has_hidden_counts_to_protect():
     assert len(hidden) > 100
 
 
+@pytest.mark.unit
 def test_t008_hand_rows_are_what_the_hand_working_assumes():
     """Guards test_t006's working: the hand-keyed cells hold only the hand rows."""
     june = [
@@ -284,6 +292,7 @@ def test_t008_hand_rows_are_what_the_hand_working_assumes():
     assert len(exercise) == 13 and sum(r["record_key"] for r in exercise) == 560000 + 21000
 
 
+@pytest.mark.unit
 def test_t009_the_attacker_finds_the_issue_examples_in_exact_numbers():
     """The subtraction engine on the issue's family A example, by hand: Q3/2023 has 27
     referrals (records 1..27), August 8 (4..11) and September 16 (12..27) are shown and

@@ -27,7 +27,7 @@ from tests.fixtures import foundation
 from tests.servers import ROOT
 from tests.test_cache import REDIS_URL
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+pytestmark = pytest.mark.browser  # PostgreSQL too: a tier may use the cheaper ones
 PAGES = ["/", "/hoitoonpaasy"]
 CALLBACK = "/_dash-update-component"  # with the page load's signed endId after "?"
 

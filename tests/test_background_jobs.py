@@ -122,6 +122,7 @@ def celery_worker(celery_env, tmp_path):
             proc.wait()
 
 
+@pytest.mark.server
 def test_c001_a_celery_worker_builds_the_deck(celery_env, celery_worker):
     """A Celery worker builds the page's deck: a title slide, then one titled image per chart."""
     with gunicorn_server("app:server", celery_env) as base:
@@ -146,18 +147,21 @@ def test_c001_a_celery_worker_builds_the_deck(celery_env, celery_worker):
     assert "succeeded" in log
 
 
+@pytest.mark.db
 def test_c002_without_a_broker_exports_stay_on_the_web_host():
     """Without a broker URL, background exports use the web host's disk cache manager."""
     settings = replace(get_settings(), celery_broker_url="")
     assert isinstance(background_manager(settings), DiskcacheManager)
 
 
+@pytest.mark.unit
 def test_c003_the_broker_must_be_redis():
     """A broker URL that is not Redis is refused with an error naming the setting."""
     with pytest.raises(ValueError, match="TK_CELERY_BROKER_URL"):
         replace(get_settings(), celery_broker_url="amqp://guest@127.0.0.1//")
 
 
+@pytest.mark.db
 def test_c004_the_signing_secret_is_shared_and_never_expires():
     """Two web workers (two managers) agree on one secret, stored without a time limit
     although the result store gives results one."""
