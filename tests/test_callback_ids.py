@@ -175,6 +175,7 @@ def test_ci001_every_callback_id_is_in_the_shell_or_a_page(reporting_db, meeting
     assert not missing, f"callback ids on no page: {sorted(missing)}"
 
 
+@pytest.mark.unit
 def test_ci002_the_id_walk_finds_ids_in_any_property_and_by_type():
     """Ids are found in any component property; dict ids, in layouts and callbacks, by type."""
     tree = dash.html.Div(
@@ -197,6 +198,7 @@ def test_ci002_the_id_walk_finds_ids_in_any_property_and_by_type():
     assert callback_ids(app) == {"type=out", "in", "type=st"}
 
 
+@pytest.mark.db  # the app database is migrated and the app served in-process
 def test_ci003_a_second_app_gets_every_callback():
     """A second ``create_app()`` in the same process serves the same callbacks as the first."""
     # Dash's own callback list is emptied by the first app that serves a request: a

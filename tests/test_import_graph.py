@@ -11,7 +11,11 @@ import ast
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import pytest
+
 from tests.servers import ROOT
+
+pytestmark = pytest.mark.unit  # files parsed, nothing imported or served
 
 # Not the app: the test suite and the benchmarks may import anything.
 NOT_PROJECT = {"tests", "bench"}
