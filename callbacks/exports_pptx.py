@@ -16,7 +16,7 @@ from dash import Input, Output, State, ctx, dcc, get_app, html, no_update
 
 from callbacks.address import read_shown
 from callbacks.registry import callback
-from charts.address import SPC_VIEW
+from charts.address import SPC_VIEW, page_language
 from charts.areas import AREA_BY_SLUG, OVERVIEW
 from charts.catalog import CHARTS
 from dashboards._export import IDS
@@ -24,7 +24,7 @@ from dashboards._page import PAGE_STATE
 from exports.files import PPTX_TYPE
 from exports.pptx import build_deck, deck_filename
 from queries.units import refused, resolve_selection
-from translations import SUPPORTED_LANGUAGES, normalise_language, notice_text, t
+from translations import SUPPORTED_LANGUAGES, notice_text, t
 
 log = logging.getLogger(__name__)
 MAX_CHARTS = 40  # a request naming more charts than any page has is not served
@@ -95,7 +95,7 @@ def export_pptx(set_progress, _page_clicks, _selected_clicks, request, chosen, s
     in the status line, never a trace.
     """
     request = request if isinstance(request, dict) else {}
-    lang = normalise_language(request.get("lang"))
+    lang = page_language(request.get("lang"))
     slug = request.get("page") if request.get("page") in AREA_BY_SLUG else ""
     area = AREA_BY_SLUG.get(slug, OVERVIEW)
     chart_ids = _charts(request, chosen, ctx.triggered_id == IDS["selected"])

@@ -19,6 +19,7 @@ from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.registry import callback
+from charts.address import page_language
 from dashboards import _records as records
 from dashboards._frame import with_language
 from dashboards._meetings import success
@@ -27,7 +28,7 @@ from identity import current_author
 from meetings import store
 from meetings.components import can_write, error_alert
 from meetings.db import APP_DB_ERRORS
-from translations import format_time, normalise_language, t
+from translations import format_time, t
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,7 @@ def read_item_store(data: object) -> tuple[int | None, str]:
     """The item id (None unless a positive int) and language of the page's item store."""
     data = data if isinstance(data, dict) else {}
     lang = data.get("lang")
-    return _positive_int(data.get("item")), normalise_language(
-        lang if isinstance(lang, str) else None
-    )
+    return _positive_int(data.get("item")), page_language(lang)
 
 
 def _attempt(write: Callable[[], Any]) -> tuple[Any, Exception | None]:
@@ -261,7 +260,7 @@ def save_need(clicks, status, response, version_data, lang):
     version saved meanwhile and takes its number; the form keeps what was typed."""
     if not clicks:
         raise PreventUpdate
-    lang = normalise_language(lang if isinstance(lang, str) else None)
+    lang = page_language(lang)
     data = version_data if isinstance(version_data, dict) else {}
     need_id = _positive_int(data.get("need"))
     if need_id is None:

@@ -17,6 +17,7 @@ from datetime import date
 from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from callbacks.registry import callback
+from charts.address import page_language
 from charts.catalog import CHARTS
 from dashboards._agenda import (
     DEFAULT_MINUTES,
@@ -29,7 +30,6 @@ from dashboards._agenda import (
 from dashboards._frame import with_language
 from dashboards._meetings import (
     meeting_path,
-    page_lang,
     series_path,
     success,
 )
@@ -41,7 +41,7 @@ from meetings.components import can_write, error_alert
 from meetings.items import item_title
 from meetings.store import STORE_ERRORS, Conflict
 from queries.engine import DATABASE_ERRORS
-from translations import format_date, normalise_language, t
+from translations import format_date, t
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 def _lang(data: object) -> str:
     """The language of a page's context store (``{"lang": ...}``) or lang store."""
     raw = data.get("lang") if isinstance(data, Mapping) else data
-    return normalise_language(raw if isinstance(raw, str) else page_lang({}))
+    return page_language(raw)
 
 
 def _ctx(data: object) -> tuple[int | None, object]:

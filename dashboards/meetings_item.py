@@ -15,16 +15,17 @@ from __future__ import annotations
 
 from dash import dcc, get_relative_path, html, register_page
 
+from charts.address import page_language
 from charts.cards.chart import alert, chart_card
 from dashboards import _records as records
-from dashboards._frame import MEETINGS, framed, localised_title
+from dashboards._frame import MEETINGS, framed, localised_title, query_language
 from dashboards._page import notices_block
 from meetings import store
 from meetings.components import can_write, example_notice, read_only_notice
 from meetings.db import APP_DB_ERRORS
 from meetings.items import item_address, item_page_url, item_spec, item_title
 from queries.engine import DATABASE_ERRORS
-from translations import DEFAULT_LANGUAGE, format_date, normalise_language, t
+from translations import format_date, t
 
 PATH = "/tietokeskustelut/<meeting_id>/kohta/<n>"
 
@@ -103,7 +104,7 @@ def _navigation(meeting: dict, item: dict, n: int, lang: str) -> html.Nav:
     links.append(
         html.A(
             t("meetings.records.chart_page", lang),
-            href=item_page_url(item, "" if lang == DEFAULT_LANGUAGE else lang),
+            href=item_page_url(item, "" if lang == page_language(None) else lang),
         )
     )
     return html.Nav(
@@ -149,7 +150,7 @@ def _section(heading_id: str, heading: str, children: list) -> html.Section:
 @framed(active=MEETINGS)
 def layout(meeting_id: str | None = None, n: str | None = None, **query: object):
     """The recording page of the item, or a notice when it cannot be read."""
-    lang = normalise_language(query.get("lang") if isinstance(query.get("lang"), str) else None)
+    lang = query_language(query)
     try:
         found = find_item(meeting_id, n)
         earlier = earlier_on_chart(*found) if found else []

@@ -12,12 +12,12 @@ from dash import dcc, get_relative_path, html, register_page
 
 from charts.cards.chart import alert
 from dashboards import _records as records
-from dashboards._frame import MEETINGS, framed, joined_title
+from dashboards._frame import MEETINGS, framed, joined_title, query_language
 from dashboards._needs import NEED_IDS, backlog_entry
 from meetings import store
 from meetings.components import can_write, read_only_notice
 from meetings.db import APP_DB_ERRORS
-from translations import normalise_language, quote_value, t
+from translations import quote_value, t
 
 PATH = "/tietokeskustelut/tietotarpeet"
 FILTER = "tila"
@@ -65,8 +65,7 @@ def _filter_links(current: str | None, lang: str) -> html.Nav:
 @framed(active=MEETINGS)
 def layout(**query: object):
     """The backlog, filtered by ``?tila=`` (a bad value: all, with a notice)."""
-    raw_lang = query.get("lang")
-    lang = normalise_language(raw_lang if isinstance(raw_lang, str) else None)
+    lang = query_language(query)
     status, refused = read_filter(query.get(FILTER))
     notices = (
         [alert(t("meetings.needs.bad_filter", lang, value=refused), "info", "url-notice")]

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from dash import no_update
+from dash import html, no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
@@ -22,6 +22,7 @@ from app import app as dash_app
 from callbacks.meeting_records import (
     add_decision,
     add_need,
+    read_item_store,
     save_need,
     save_observations,
     set_decision_status,
@@ -580,3 +581,27 @@ def test_r018_any_callback_values_from_a_writer_are_refused_or_saved_never_raise
             }
         )
         _answer(set_decision_status, [1], values[3])
+
+
+def test_r040_pages_and_callbacks_without_a_language_use_the_configured_default(meeting):
+    """With ``TK_LANGUAGE=sv``, a meeting page or callback that gets no usable ``lang``
+    is Swedish, and a link to a Finnish item's chart page says ``lang=fi``."""
+    from callbacks.chart_cards import read_request
+    from callbacks.meetings_agenda import _lang
+
+    original = get_settings()
+    configure(replace(original, language="sv"))
+    try:
+        # The sv catalog's texts: meetings.records.chart_page and meetings.needs.title.
+        assert "Diagrammet på temaområdets sida" in text_of(_page(meeting, 1))
+        assert "Informationsbehov" in text_of(meetings_needs.layout())
+        assert read_item_store({"item": 1}) == (1, "sv")
+        assert read_item_store({"item": 1, "lang": "xx"}) == (1, "sv")
+        assert _lang({}) == "sv" and _lang({"lang": 5}) == "sv"
+        assert read_request({"chart": "jonot"})[2] == "sv"
+        # A Finnish page under a Swedish default names its language in the chart link.
+        finnish = meetings_item.layout(meeting_id=str(meeting["meeting"]["id"]), n="1", lang="fi")
+        links = [c.href for c in html.Div(finnish)._traverse() if isinstance(c, html.A)]
+        assert "/hoitoonpaasy?from=2024-01&lang=fi#card-jonot" in links
+    finally:
+        configure(original)

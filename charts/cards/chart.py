@@ -26,7 +26,6 @@ from translations import (
     babel_locale,
     format_date,
     format_time,
-    normalise_language,
     notice_text,
     t,
 )
@@ -90,7 +89,7 @@ def read_request(request: object) -> tuple[ChartSpec | None, Filters, str, tuple
     the filter values not taken (``Filters.from_query``). The unit selection is not
     resolved yet (``queries.units.resolve_selection``)."""
     request = request if isinstance(request, dict) else {}
-    lang = normalise_language(request.get("lang"))
+    lang = page_language(request.get("lang"))
     filters, notices = Filters.from_query(request.get("filters") or {})
     return CHARTS.get(str(request.get("chart"))), filters, lang, notices
 
