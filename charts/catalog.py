@@ -1,244 +1,28 @@
-"""The chart catalog: every chart is one declarative entry addressed by a stable id.
+"""The chart catalog: every registered chart by its stable id (``CHARTS``), with the
+entries of all investment areas loaded.
 
-Pages list ids, the callbacks and the data API look entries up here. Adding a chart is
-one ``ChartSpec`` plus its query, its catalog texts (``chart.<id>.*`` in the
-translation catalog), its definition, its page and tests; nothing in ``app.py``
-changes (docs/architecture.md, "Adding a chart: the checklist"). ``register`` checks
-an entry as one unit at import. Ids are a public
-contract (URLs, exports and meeting agendas use them): ASCII kebab-case, never renamed.
+Import ``CHARTS`` (and ``ChartSpec``) from here: importing this module registers every
+entry (charts/entries/, one module per area, in the areas' order, which is the order
+of ``/api/charts``). A chart is declared with ``charts.spec.ChartSpec`` and
+``charts.spec.register``, which checks it as one unit.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from charts.spec import CHARTS, ChartSpec, register
 
-import pandas as pd
-import plotly.graph_objects as go
+# Registered in the areas' order (charts.areas.INVESTMENT_AREAS; tests/test_catalog.py
+# checks it), so not sorted.
+# isort: off
+from charts.entries import hoitoonpaasy  # noqa: F401
+from charts.entries import ennaltaehkaisy  # noqa: F401
+from charts.entries import tietopohja  # noqa: F401
+from charts.entries import digipalvelut  # noqa: F401
+# isort: on
 
-from charts.areas import AREA_BY_SLUG
-from charts.figures.time_series import FigureOptions, time_series_figure
-from queries.filters import GRAINS, Filters
-from reporting.demo import targets_frame
-from settings import get_settings
-from translations import catalog, t
-
-UNITS = ("percent", "count", "days")
-KINDS = ("line", "bar", "stacked")
-# targets.kind of legal deadlines; every other kind is a value's target
-# (charts.summary.TARGET_KINDS; charts.payload.chart_targets tells them apart the same way).
-LEGAL_DEADLINE = "legal_deadline"
-_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
-_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    """One chart: what it measures, where its data comes from and how it is drawn.
-
-    ``load(filters)`` returns the exact tidy chart frame of ``queries.results`` with
-    its cell keys; ``charts.payload.load_complete`` publishes it
-    (``queries.privacy.protect``) before anything is served. ``series`` lists the
-    series keys in drawing order; the first is the headline the summary sentence
-    speaks of. Texts live in the translation catalog under
-    ``chart.<id>.title|definition|source`` and ``chart.<id>.series.<key>``. Series
-    whose keys come from the data (one per unit or specialty) are drawn after the
-    listed ones, labelled by the frame's ``label`` column. ``figure`` is the builder,
-    ``(frame, targets, FigureOptions) -> go.Figure``.
-    """
-
-    id: str
-    area: str
-    unit: str
-    load: Callable[[Filters], pd.DataFrame]
-    series: tuple[str, ...]
-    # line | bar (the headline as bars, the rest as lines) | stacked (all as stacked bars)
-    kind: str = "line"
-    # targets.indicator_id of what its value is judged against: programme targets, or a
-    # legal requirement (targets.kind, charts.summary.TARGET_KINDS).
-    target_indicator: str | None = None
-    deadline_indicator: str | None = None  # targets.indicator_id of its legal deadlines
-    higher_is_better: bool = True
-    unit_filter: bool = True  # False when the figures are county totals only
-    counts_people: bool = True  # False: counts of units/services, published exactly
-    # Series that are not counts of people in a chart that otherwise counts people (the
-    # groups beside their participants): published exactly (``queries.privacy.protect``).
-    exact_series: tuple[str, ...] = ()
-    # The finest grain the data has (reported quarterly or yearly figures): a finer
-    # request is shown at this grain, so labels say "2026", not "1/2026". Like every
-    # chart it shows whole periods only (``charts.payload.load_complete``): a yearly
-    # figure needs its whole year inside the chosen months and the data.
-    min_grain: str = "month"
-    service_filter: bool = False  # True when the service filter (queues) applies
-    # Units compared in the "by unit" view when none are selected (units.unit_type).
-    unit_types: tuple[str, ...] = ("health_station",)
-    decimals: int = 1
-    figure: Callable[[pd.DataFrame, pd.DataFrame, FigureOptions], go.Figure] = time_series_figure
-    # Values the definition text takes from code or data, ``lang -> {placeholder: text}``
-    # (e.g. which queues are judged by which deadline), so the text cannot drift.
-    text_params: Callable[[str], dict[str, str]] | None = None
-
-    def text_key(self, part: str) -> str:
-        """Translation key of one of this chart's texts (title, definition, source)."""
-        return f"chart.{self.id}.{part}"
-
-    def definition(self, lang: str) -> str:
-        """The definition text: the chart's own text (the small-count minimum in force
-        and ``text_params`` filled in), then what follows from the spec itself: the
-        grain of a yearly or quarterly figure (``min_grain``), the rule that only whole
-        periods are shown (``charts.payload.load_complete``) and how small numbers are
-        protected (``protection``: the minimum in force when the chart counts people).
-        The card, the data API, the data files and the slides' notes all carry this one
-        text, so none of them can leave the small-count rule out."""
-        params = {"minimum": get_settings().min_cell_count}
-        if self.text_params is not None:
-            params.update(self.text_params(lang))
-        parts = [t(self.text_key("definition"), lang, **params)]
-        if self.min_grain != "month":
-            parts.append(t(f"definition.min_grain.{self.min_grain}", lang))
-        parts.append(t("definition.whole_periods", lang))
-        parts.append(self.protection(lang))
-        return " ".join(parts)
-
-    def protection(self, lang: str) -> str:
-        """One sentence on how small numbers are protected in this chart, citing the
-        minimum in force (the last sentence of ``definition``)."""
-        key = "card.protection" if self.counts_people else "card.protection_none"
-        return t(key, lang, minimum=get_settings().min_cell_count)
-
-    def series_key(self, series: str) -> str:
-        """Translation key of a series label."""
-        return f"chart.{self.id}.series.{series}"
-
-
-CHARTS: dict[str, ChartSpec] = {}
-
-
-def register(spec: ChartSpec) -> ChartSpec:
-    """Add ``spec`` to the catalog after checking it as one unit; return it.
-
-    Raises ValueError naming the chart id and the field when: the id is not ASCII
-    kebab-case or is taken; ``area``, ``unit``, ``kind`` or ``min_grain`` is not one of
-    ``AREA_BY_SLUG``, ``UNITS``, ``KINDS``, ``GRAINS``; ``series`` is empty or repeats
-    a key; the target or deadline id is not in the targets data (``_check_targets``);
-    the flags disagree (``_check_flags``); or the Finnish definition is missing or
-    names a placeholder ``definition()`` does not fill (``_check_definition``).
-    Runs at import, so a wrong entry stops the app and every test before it is served.
-    """
-    if not _ID_RE.match(spec.id):
-        raise ValueError(f"chart id {spec.id!r} is not ASCII kebab-case")
-    if spec.id in CHARTS:
-        raise ValueError(f"duplicate chart id {spec.id!r}")
-    allowed = {"area": AREA_BY_SLUG, "unit": UNITS, "kind": KINDS, "min_grain": GRAINS}
-    for field, values in allowed.items():
-        if getattr(spec, field) not in values:
-            raise ValueError(f"chart {spec.id!r}: unknown {field} {getattr(spec, field)!r}")
-    if not spec.series or len(set(spec.series)) != len(spec.series):
-        raise ValueError(f"chart {spec.id!r}: series must list distinct keys, got {spec.series}")
-    _check_targets(spec)
-    _check_flags(spec)
-    _check_definition(spec)
-    CHARTS[spec.id] = spec
-    return spec
-
-
-@cache
-def shipped_target_kinds() -> dict[str, frozenset[str]]:
-    """``indicator_id -> {targets.kind, ...}`` of the targets data the app ships (read
-    once per process).
-
-    The app reads targets from the reporting DB's ``targets`` table
-    (``queries.reference.targets_for``); the rows shipped for it are
-    ``reporting/data/targets.csv``, which the demo build and the reporting contract's
-    loaders write into that table (docs/reporting-contract.md). A county may add rows
-    in its own ``targets`` view, but an id the shipped file lacks would leave the chart
-    without targets on every fresh install, so the catalog is checked against the file.
-    """
-    frame = targets_frame()
-    return {
-        indicator: frozenset(kinds)
-        for indicator, kinds in frame.groupby("indicator_id")["kind"].unique().items()
-    }
-
-
-def _check_targets(spec: ChartSpec) -> None:
-    """``target_indicator`` needs target rows (any kind but a legal deadline) and
-    ``deadline_indicator`` legal-deadline rows in the shipped targets data."""
-    if spec.target_indicator is None and spec.deadline_indicator is None:
-        return
-    kinds = shipped_target_kinds()
-    target_kinds = kinds.get(spec.target_indicator or "", frozenset())
-    if spec.target_indicator is not None and not target_kinds - {LEGAL_DEADLINE}:
-        raise ValueError(
-            f"chart {spec.id!r}: target_indicator {spec.target_indicator!r} has no "
-            "target rows in reporting/data/targets.csv"
-        )
-    deadline_kinds = kinds.get(spec.deadline_indicator or "", frozenset())
-    if spec.deadline_indicator is not None and LEGAL_DEADLINE not in deadline_kinds:
-        raise ValueError(
-            f"chart {spec.id!r}: deadline_indicator {spec.deadline_indicator!r} has no "
-            f"{LEGAL_DEADLINE} rows in reporting/data/targets.csv"
-        )
-
-
-def _check_flags(spec: ChartSpec) -> None:
-    """The fields that constrain each other agree.
-
-    ``exact_series`` exempts series of a people-counting chart from protection: it
-    needs ``counts_people`` (otherwise every series is exact already) and keys of
-    ``series``. ``unit_types`` picks the units of the "by unit" view, which exists
-    only with ``unit_filter``: a county-totals chart keeps the default, and a chart
-    with units needs at least one type. ``decimals`` is a count of digits.
-    """
-    if spec.exact_series and not spec.counts_people:
-        raise ValueError(
-            f"chart {spec.id!r}: exact_series without counts_people (every series is exact)"
-        )
-    unknown = set(spec.exact_series) - set(spec.series)
-    if unknown:
-        raise ValueError(f"chart {spec.id!r}: exact_series {sorted(unknown)} not in series")
-    default_types = ChartSpec.__dataclass_fields__["unit_types"].default
-    if not spec.unit_filter and spec.unit_types != default_types:
-        raise ValueError(
-            f"chart {spec.id!r}: unit_types {spec.unit_types} without unit_filter "
-            "(a county-totals chart has no by-unit view)"
-        )
-    if spec.unit_filter and not spec.unit_types:
-        raise ValueError(f"chart {spec.id!r}: unit_types is empty (the by-unit view has none)")
-    if not isinstance(spec.decimals, int) or spec.decimals < 0:
-        raise ValueError(f"chart {spec.id!r}: decimals {spec.decimals!r} is not a count")
-
-
-def _check_definition(spec: ChartSpec) -> None:
-    """The Finnish definition exists and every placeholder in it is one ``definition()``
-    fills: ``{minimum}`` (the small-count minimum in force; only in a chart that counts
-    people, since a chart published exactly applies none) or a ``text_params`` key.
-
-    The minimum itself ends every definition (``definition()`` appends
-    ``protection()``, chosen by ``counts_people``), so a chart's own text need not
-    repeat it; written out as a number it would go stale (tests/test_catalog_texts.py).
-    """
-    key = spec.text_key("definition")
-    text = catalog("fi").get(key)
-    if not text:
-        raise ValueError(f"chart {spec.id!r}: definition text {key!r} missing from fi")
-    filled = set(spec.text_params("fi")) if spec.text_params is not None else set()
-    if spec.counts_people:
-        filled.add("minimum")
-    unfilled = set(_PLACEHOLDER_RE.findall(text)) - filled
-    if unfilled:
-        raise ValueError(
-            f"chart {spec.id!r}: definition {key!r} uses {sorted(unfilled)}, which "
-            "definition() does not fill (minimum only when counts_people; text_params)"
-        )
+__all__ = ["CHARTS", "ChartSpec", "charts_in_area", "register"]
 
 
 def charts_in_area(area: str) -> list[ChartSpec]:
     """The catalog entries of one area, in catalog order."""
     return [spec for spec in CHARTS.values() if spec.area == area]
-
-
-# The entries register themselves on import; this line must stay at the end.
-from charts import entries  # noqa: E402, F401

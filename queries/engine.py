@@ -17,7 +17,6 @@ threaded worker's queries one at a time.)
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from datetime import UTC, datetime
@@ -134,19 +133,18 @@ def _breaker(url: str) -> Breaker:
 _inherited_pools: list = []  # a forked child's copies of its parent's pools
 
 
-def _set_inherited_pools_aside() -> None:
+def set_inherited_pools_aside() -> None:
     """After a fork: the parent's pooled connections belong to the parent. The child
     keeps them referenced (so it neither closes nor frees them) and opens its own —
     SQLAlchemy's advice, ``dispose(close=False)``. The registry's lock is made anew: a
-    fork of a threaded worker may inherit it held by a thread that the child lacks."""
+    fork of a threaded worker may inherit it held by a thread that the child lacks.
+    Run in every forked child by ``fork_hooks.after_fork_in_child``."""
     global _engines_lock
     _engines_lock = threading.Lock()
     for engine in _engines.values():
         _inherited_pools.append(engine.pool)
         engine.dispose(close=False)
 
-
-os.register_at_fork(after_in_child=_set_inherited_pools_aside)
 
 
 def dispose_engines() -> None:

@@ -33,6 +33,9 @@ def test_c002_every_area_has_a_chart():
     """Every investment area has at least one chart in the catalog."""
     areas = {spec.area for spec in CHARTS.values()}
     assert areas == {area.slug for area in INVESTMENT_AREAS}
+    # The catalog (and /api/charts) lists the areas' charts in the areas' order.
+    in_order = [spec.area for spec in CHARTS.values()]
+    assert list(dict.fromkeys(in_order)) == [area.slug for area in INVESTMENT_AREAS]
 
 
 def test_c003_register_rejects_bad_and_duplicate_ids():

@@ -1,4 +1,4 @@
-"""``charts.catalog.register`` checks a chart as one unit: each rule refuses a
+"""``charts.spec.register`` checks a chart as one unit: each rule refuses a
 deliberately wrong spec with a message naming the chart and the field.
 
 Every spec starts from a real entry and changes one field, registered into an empty
@@ -11,8 +11,9 @@ from dataclasses import replace
 
 import pytest
 
-from charts import catalog
-from charts.catalog import CHARTS, register
+from charts import spec as catalog
+from charts.catalog import CHARTS
+from charts.spec import register
 
 pytestmark = pytest.mark.unit
 

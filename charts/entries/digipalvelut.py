@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from charts.catalog import ChartSpec, register
 from charts.figures.yearly import yearly_figure
+from charts.spec import ChartSpec, register
 from queries.digital import electronic_booking_share, remote_share
 from queries.filters import Filters
 from queries.indicator_values import reported_count, reported_share

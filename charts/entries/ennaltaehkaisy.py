@@ -6,9 +6,9 @@ from functools import partial
 
 import pandas as pd
 
-from charts.catalog import ChartSpec, register
 from charts.figures.stacked import breakdown_figure
 from charts.figures.yearly import yearly_panels_figure
+from charts.spec import ChartSpec, register
 from queries.filters import Filters
 from queries.indicator_values import reported_count
 from queries.reference import county_code

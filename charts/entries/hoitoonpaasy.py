@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from charts.catalog import ChartSpec, register
 from charts.figures.deadlines import deadline_share_figure
 from charts.figures.stacked import stacked_total_figure
+from charts.spec import ChartSpec, register
 from queries.access import (
     BUCKET_KEYS,
     PRIMARY_CARE_DEADLINE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from charts.catalog import ChartSpec, register
+from charts.spec import ChartSpec, register
 from queries.filters import Filters
 from queries.indicator_values import reported_share
 from queries.recording import recording_quality
