@@ -146,7 +146,6 @@ def set_inherited_pools_aside() -> None:
         engine.dispose(close=False)
 
 
-
 def dispose_engines() -> None:
     """Close every pooled connection (tests call this between databases)."""
     for engine in _engines.values():
