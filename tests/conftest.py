@@ -9,10 +9,11 @@ Every test gets exactly one cost tier (tests/tiers.py) when the suite is collect
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
-import socket
-import sqlite3
-import subprocess
+import shutil
+import sys
 import tempfile
 import threading
 import uuid
@@ -20,8 +21,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import duckdb
-import duckdb_engine  # noqa: F401 - its import opens DuckDB once; see _unit_tests_stay_pure
+import duckdb_engine  # noqa: F401 - its import opens DuckDB once; see _kept_pure
 import flask
+import psycopg
 import pytest
 import sqlalchemy as sa
 from dash.testing.application_runners import ThreadedRunner
@@ -32,7 +34,9 @@ from werkzeug.serving import make_server
 # see a reporting DB that does not exist (as on a fresh CI machine).
 os.environ["TK_REPORTING_DB_URL"] = "duckdb:////nonexistent/tietokeskustelut-tests.duckdb"
 # ... nor a developer's meeting data: the app database of a test run starts empty.
-os.environ["TK_APP_DB_URL"] = "sqlite:///" + tempfile.mkdtemp(prefix="tk-app-db-") + "/app.db"
+_APP_DB_FOLDER = tempfile.mkdtemp(prefix="tk-app-db-")
+atexit.register(shutil.rmtree, _APP_DB_FOLDER, ignore_errors=True)  # not left behind
+os.environ["TK_APP_DB_URL"] = "sqlite:///" + _APP_DB_FOLDER + "/app.db"
 os.environ.pop("TK_DEMO_USER", None)
 for _name in ("TK_IDENTITY_HEADER", "TK_AUTH_REQUIRED", "TK_GROUP_HEADER", "TK_EDITOR_GROUPS"):
     os.environ.pop(_name, None)
@@ -73,6 +77,32 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError("Test tiers:\n" + "\n".join(problems))
 
 
+# Audit events (PEP 578) that a unit test may not cause: they are raised by the C code
+# itself, so a name imported before the test (``from sqlite3 import connect``) or a
+# module-scoped fixture does not get round them. DuckDB and psycopg open their files
+# and connections in C without an audit event: their entry points are replaced below.
+_IMPURE_EVENTS = {
+    "socket.connect": "opens a connection",
+    "socket.bind": "listens on a port",
+    "subprocess.Popen": "starts a process",
+    "os.fork": "forks a process",
+    "os.posix_spawn": "starts a process",
+    "os.exec": "starts a process",
+    "sqlite3.connect": "opens SQLite",
+}
+_pure = threading.local()  # .active: a unit test is running in this thread
+
+
+def _audit(event: str, args) -> None:
+    if event in _IMPURE_EVENTS and getattr(_pure, "active", False):
+        raise AssertionError(
+            f"a unit test {_IMPURE_EVENTS[event]}; mark it with the tier it needs (tests/tiers.py)"
+        )
+
+
+sys.addaudithook(_audit)
+
+
 def _refuse(what: str):
     def refuse(*args, **kwargs):
         raise AssertionError(f"a unit test {what}; mark it with the tier it needs (tests/tiers.py)")
@@ -80,23 +110,45 @@ def _refuse(what: str):
     return refuse
 
 
-@pytest.fixture(autouse=True)
-def _unit_tests_stay_pure(request, monkeypatch) -> None:
-    """In a ``unit`` test, opening a database, a socket or a process, or serving a
-    request through the app, fails the test: the tier is checked, not only declared."""
-    if request.node.get_closest_marker("unit") is None:
+@contextlib.contextmanager
+def _kept_pure(item) -> Iterator[None]:
+    """For a ``unit`` test: opening a database, a socket or a process, or serving a
+    request through the app fails it; the tier is checked, not only declared. Only this
+    thread is watched (other threads belong to earlier tests)."""
+    if item.get_closest_marker("unit") is None:
+        yield
         return
-    # Making an engine is pure, but SQLAlchemy loads a dialect at its first URL and
-    # duckdb_engine's import asks DuckDB what it supports: imported above, so a unit
-    # test does not fail or pass by which test happened to make the first engine.
-    monkeypatch.setattr(subprocess.Popen, "__init__", _refuse("starts a process"))
-    monkeypatch.setattr(socket.socket, "connect", _refuse("opens a connection"))
-    monkeypatch.setattr(socket.socket, "connect_ex", _refuse("opens a connection"))
-    monkeypatch.setattr(sa.engine.Engine, "connect", _refuse("connects to a database"))
-    monkeypatch.setattr(sa.engine.Engine, "raw_connection", _refuse("connects to a database"))
-    monkeypatch.setattr(duckdb, "connect", _refuse("opens DuckDB"))
-    monkeypatch.setattr(sqlite3, "connect", _refuse("opens SQLite"))
-    monkeypatch.setattr(flask.Flask, "test_client", _refuse("serves a request through the app"))
+    with pytest.MonkeyPatch.context() as patch:
+        # Making an engine is pure, but SQLAlchemy loads a dialect at its first URL and
+        # duckdb_engine's import asks DuckDB what it supports: imported above, so a unit
+        # test does not fail or pass by which test happened to make the first engine.
+        patch.setattr(sa.engine.Engine, "connect", _refuse("connects to a database"))
+        patch.setattr(sa.engine.Engine, "raw_connection", _refuse("connects to a database"))
+        for name in ("connect", "sql", "query", "execute", "read_csv", "default_connection"):
+            patch.setattr(duckdb, name, _refuse("opens DuckDB"))
+        patch.setattr(psycopg, "connect", _refuse("connects to PostgreSQL"))
+        patch.setattr(psycopg.Connection, "connect", _refuse("connects to PostgreSQL"))
+        patch.setattr(flask.Flask, "test_client", _refuse("serves a request through the app"))
+        _pure.active = True
+        try:
+            yield
+        finally:
+            _pure.active = False
+
+
+# Set-up (with the module- and session-scoped fixtures a unit test is the first to use)
+# and the call are watched; the tear-down is not: it may close what an earlier test of
+# another tier opened (a module's database, dropped after its last test).
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    with _kept_pure(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    with _kept_pure(item):
+        return (yield)
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,15 @@
 """tests/tiers.py: how a test's cost tier is decided from its marks, fixtures and
 parameters (the collection hook in tests/conftest.py applies it to every test)."""
 
+import os
 import socket
 import sqlite3
 import subprocess
+from sqlite3 import connect as sqlite_connect
 
 import duckdb
 import flask
+import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -88,3 +91,34 @@ def test_ti009_a_unit_test_cannot_reach_a_database_a_socket_or_a_process():
         sa.create_engine("sqlite://").connect()
     with pytest.raises(AssertionError, match="serves a request through the app"):
         flask.Flask("probe").test_client()
+
+
+@pytest.fixture(scope="module")
+def module_sqlite():
+    """A module-scoped fixture that opens SQLite: set up by the first test using it."""
+    try:
+        connection = sqlite_connect(":memory:")
+    except AssertionError as refused:  # the guard covers a unit test's set-up too
+        yield str(refused)
+        return
+    yield "opened"
+    connection.close()
+
+
+def test_ti010_the_guard_sees_past_early_imports_fixtures_and_other_drivers(module_sqlite):
+    """Names imported before the test, a module fixture's set-up, DuckDB's module-level
+    queries, psycopg, a listening socket and a fork are refused in a unit test too."""
+    assert "opens SQLite" in module_sqlite
+    with pytest.raises(AssertionError, match="opens SQLite"):
+        sqlite_connect(":memory:")  # bound at import, before any patching
+    with pytest.raises(AssertionError, match="opens DuckDB"):
+        duckdb.sql("SELECT 1")
+    with pytest.raises(AssertionError, match="connects to PostgreSQL"):
+        psycopg.connect("postgresql://postgres@127.0.0.1:1/none")
+    with pytest.raises(AssertionError, match="listens on a port"):
+        socket.socket().bind(("127.0.0.1", 0))
+    # The audit event comes before the fork: nothing is forked when the guard holds
+    # (and a child of a broken guard leaves at once rather than run the suite again).
+    with pytest.raises(AssertionError, match="forks a process"):
+        if os.fork() == 0:
+            os._exit(0)
