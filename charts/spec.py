@@ -15,6 +15,7 @@ contract (URLs, exports and meeting agendas use them): ASCII kebab-case, never r
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -26,15 +27,18 @@ from charts.areas import AREA_BY_SLUG
 from charts.figures.time_series import FigureOptions, time_series_figure
 from queries.filters import GRAINS, Filters
 from reporting.demo import targets_frame
+from reporting.schema import UNIT_TYPES
 from settings import get_settings
-from translations import catalog, t
+from translations import SUPPORTED_LANGUAGES, catalog, t
 
 UNITS = ("percent", "count", "days")
+# More digits than this claim a precision that counts rounded to multiples of the
+# small-count minimum do not have.
+MAX_DECIMALS = 2
 KINDS = ("line", "bar", "stacked")
 # targets.kind of legal deadlines; every other kind is a value's target
 # (charts.summary.TARGET_KINDS; charts.payload.chart_targets tells them apart the same way).
 LEGAL_DEADLINE = "legal_deadline"
-_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -194,7 +198,9 @@ def _check_flags(spec: ChartSpec) -> None:
     needs ``counts_people`` (otherwise every series is exact already) and keys of
     ``series``. ``unit_types`` picks the units of the "by unit" view, which exists
     only with ``unit_filter``: a county-totals chart keeps the default, and a chart
-    with units needs at least one type. ``decimals`` is a count of digits.
+    with units needs at least one type, each a unit type of the reporting contract.
+    ``exact_series`` naming every series would be a chart that counts nobody.
+    ``decimals`` is a count of digits a reader can use (``MAX_DECIMALS``).
     """
     if spec.exact_series and not spec.counts_people:
         raise ValueError(
@@ -203,6 +209,17 @@ def _check_flags(spec: ChartSpec) -> None:
     unknown = set(spec.exact_series) - set(spec.series)
     if unknown:
         raise ValueError(f"chart {spec.id!r}: exact_series {sorted(unknown)} not in series")
+    if spec.exact_series and set(spec.exact_series) == set(spec.series):
+        raise ValueError(
+            f"chart {spec.id!r}: exact_series names every series (then it counts no "
+            "people: counts_people=False, and its definition says so)"
+        )
+    strange = set(spec.unit_types) - set(UNIT_TYPES)
+    if strange:
+        raise ValueError(
+            f"chart {spec.id!r}: unit_types {sorted(strange)} are not unit types of the "
+            f"reporting contract {UNIT_TYPES}"
+        )
     default_types = ChartSpec.__dataclass_fields__["unit_types"].default
     if not spec.unit_filter and spec.unit_types != default_types:
         raise ValueError(
@@ -211,29 +228,46 @@ def _check_flags(spec: ChartSpec) -> None:
         )
     if spec.unit_filter and not spec.unit_types:
         raise ValueError(f"chart {spec.id!r}: unit_types is empty (the by-unit view has none)")
-    if not isinstance(spec.decimals, int) or spec.decimals < 0:
-        raise ValueError(f"chart {spec.id!r}: decimals {spec.decimals!r} is not a count")
+    if not isinstance(spec.decimals, int) or not 0 <= spec.decimals <= MAX_DECIMALS:
+        raise ValueError(
+            f"chart {spec.id!r}: decimals {spec.decimals!r} is not a count of digits "
+            f"from 0 to {MAX_DECIMALS}"
+        )
 
 
 def _check_definition(spec: ChartSpec) -> None:
-    """The Finnish definition exists and every placeholder in it is one ``definition()``
-    fills: ``{minimum}`` (the small-count minimum in force; only in a chart that counts
-    people, since a chart published exactly applies none) or a ``text_params`` key.
+    """The definition exists in every language, and its placeholders are exactly
+    names that ``definition()`` fills from ``text_params`` (no positional ``{0}``, no
+    format specs or conversions, balanced braces).
 
-    The minimum itself ends every definition (``definition()`` appends
-    ``protection()``, chosen by ``counts_people``), so a chart's own text need not
-    repeat it; written out as a number it would go stale (tests/test_catalog_texts.py).
+    The small-count minimum is not one of them: ``definition()`` ends every definition
+    with ``protection()``, which states the minimum in force for a chart that counts
+    people and "exact" for one that does not, so a chart's own text would say it twice
+    (or, in a chart published exactly, contradict it); written out as a number it would
+    go stale (tests/test_catalog_texts.py).
     """
     key = spec.text_key("definition")
-    text = catalog("fi").get(key)
-    if not text:
-        raise ValueError(f"chart {spec.id!r}: definition text {key!r} missing from fi")
-    filled = set(spec.text_params("fi")) if spec.text_params is not None else set()
-    if spec.counts_people:
-        filled.add("minimum")
-    unfilled = set(_PLACEHOLDER_RE.findall(text)) - filled
-    if unfilled:
-        raise ValueError(
-            f"chart {spec.id!r}: definition {key!r} uses {sorted(unfilled)}, which "
-            "definition() does not fill (minimum only when counts_people; text_params)"
-        )
+    for lang in SUPPORTED_LANGUAGES:
+        text = catalog(lang).get(key)
+        if not text:
+            raise ValueError(f"chart {spec.id!r}: definition text {key!r} missing from {lang}")
+        filled = set(spec.text_params(lang)) if spec.text_params is not None else set()
+        try:
+            fields = [part[1:] for part in string.Formatter().parse(text) if part[1] is not None]
+        except ValueError as error:  # an unbalanced brace
+            raise ValueError(f"chart {spec.id!r}: definition {key!r} in {lang}: {error}") from None
+        wrong = [
+            "{"
+            + name
+            + ("!" + conversion if conversion else "")
+            + (":" + spec_ if spec_ else "")
+            + "}"
+            for name, spec_, conversion in fields
+            if name not in filled or spec_ or conversion
+        ]
+        if wrong:
+            raise ValueError(
+                f"chart {spec.id!r}: definition {key!r} in {lang} uses {', '.join(wrong)}, "
+                "which definition() does not fill (only text_params names, as they are; "
+                "the minimum is stated by the protection sentence definition() appends)"
+            )

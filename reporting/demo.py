@@ -78,7 +78,6 @@ QUEUE_SERVICES = (
     "primary_care",
 )
 EXIT_REASONS = ("treated", "cancelled", "moved")
-UNIT_TYPES = ("health_station", "oral_health", "family_centre", "mental_health", "substance_abuse")
 
 # --------------------------------------------------------------------------------------
 # Organisation

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+# units.unit_type: the kinds of unit the contract knows (docs/reporting-contract.md).
+UNIT_TYPES = ("health_station", "oral_health", "family_centre", "mental_health", "substance_abuse")
+
 metadata = sa.MetaData()
 
 # Record keys for disclosure control (``queries.privacy``, docs/privacy.md): an integer

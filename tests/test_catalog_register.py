@@ -70,12 +70,16 @@ def test_cr005_exact_series_needs_counts_people():
 def test_cr006_exact_series_must_be_series_keys():
     """An exact series that the chart does not draw is refused."""
     _refused(replace(BASE, exact_series=("remotes",)), "exact_series", "remotes")
+    # Every series exact: a chart that counts nobody, which counts_people=False says.
+    _refused(replace(BASE, exact_series=BASE.series), "exact_series", "every series")
 
 
 def test_cr007_unit_types_need_the_unit_filter():
     """A county-totals chart has no by-unit view, so unit_types would be dead."""
     _refused(replace(EXACT, unit_types=("oral_health",)), "unit_types", "unit_filter")
     _refused(replace(BASE, unit_types=()), "unit_types")
+    # A unit type the reporting contract does not have (a typo) would match no unit.
+    _refused(replace(BASE, unit_types=("health_statoin",)), "unit_types", "health_statoin")
 
 
 @pytest.mark.parametrize(
@@ -94,8 +98,10 @@ def test_cr009_series_must_be_distinct_and_present():
 
 
 def test_cr010_decimals_must_be_a_count():
-    """Negative decimals are refused."""
+    """Negative decimals, and more than MAX_DECIMALS (2) digits, are refused."""
     _refused(replace(BASE, decimals=-1), "decimals")
+    _refused(replace(BASE, decimals=3), "decimals", "from 0 to 2")
+    assert register(replace(BASE, decimals=2)).decimals == 2
 
 
 def test_cr011_a_chart_without_a_definition_text_is_refused():
@@ -103,16 +109,27 @@ def test_cr011_a_chart_without_a_definition_text_is_refused():
     _refused(replace(BASE, id="uusi-kuvaaja"), "chart.uusi-kuvaaja.definition")
 
 
-def test_cr012_the_minimum_placeholder_only_where_people_are_counted(monkeypatch):
-    """{minimum} in the definition of a chart published exactly, or any placeholder
-    nobody fills, is refused; {minimum} in a people-counting chart is accepted."""
-    fi = dict(catalog.catalog("fi"))
-    monkeypatch.setattr(catalog, "catalog", lambda lang: fi)
-    fi[EXACT.text_key("definition")] = "Alle {minimum} lomaketta."
-    _refused(EXACT, "minimum")
-    fi[BASE.text_key("definition")] = "Alle {minimum} henkilöä; {unit_names}."
-    _refused(BASE, "unit_names")
-    fi[BASE.text_key("definition")] = "Alle {minimum} henkilöä."
+def test_cr012_a_definition_names_only_what_definition_fills(monkeypatch):
+    """{minimum} (the appended protection sentence states it), a name nobody fills, a
+    positional field, a format spec or an unbalanced brace is refused, in any language."""
+    texts = {lang: dict(catalog.catalog(lang)) for lang in ("fi", "sv", "en")}
+    monkeypatch.setattr(catalog, "catalog", lambda lang: texts[lang])
+    key = BASE.text_key("definition")
+    for text, named in (
+        ("Alle {minimum} henkilöä.", "{minimum}"),
+        ("Yksiköt: {unit_names}.", "{unit_names}"),
+        ("Osuus {0}.", "{0}"),
+        ("Osuus {oral_services:d}.", "{oral_services:d}"),
+        ("Osuus {oral_services!r}.", "{oral_services!r}"),
+    ):
+        texts["fi"][key] = text
+        _refused(BASE, named, "in fi")
+    texts["fi"][key] = "Osuus {oral_services."
+    _refused(BASE, "in fi", "expected '}'")
+    texts["fi"][key] = "Digiasioinnin osuus."  # Finnish right, Swedish with a typo
+    texts["sv"][key] = "Andelen under {minimun} personer."
+    _refused(BASE, "{minimun}", "in sv")
+    texts["sv"][key] = "Andelen digitala ärenden."
     assert register(BASE) is BASE
 
 

@@ -23,7 +23,7 @@ from reporting import demo
 from reporting.__main__ import main
 from reporting.aggregates import ALL as AGGREGATES
 from reporting.load import build_duckdb, load_postgres
-from reporting.schema import metadata
+from reporting.schema import UNIT_TYPES, metadata
 from tests.prerequisites import postgres_url
 
 UNTIL = "2024-03"  # data end 2024-02-29; fixed so the tests do not depend on today
@@ -211,7 +211,7 @@ def test_codes_come_from_the_allowed_sets(built):
         ("referrals", "source_unit_id"): set(demo.STATION_IDS),
         ("queue_entries", "service"): set(demo.QUEUE_SERVICES),
         ("queue_entries", "exit_reason"): {"treated", "cancelled", "moved", None},
-        ("units", "unit_type"): set(demo.UNIT_TYPES),
+        ("units", "unit_type"): set(UNIT_TYPES),
     }
     for (table, col), values in allowed.items():
         found = set(_query(built, f"SELECT DISTINCT {col} AS v FROM {table}").v)  # noqa: S608
