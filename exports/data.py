@@ -43,7 +43,6 @@ from queries import last_good
 from queries.filters import Filters
 from queries.reference import data_as_of, is_synthetic
 from queries.results import export_count, export_value
-from settings import get_settings
 from translations import format_clock, format_date, format_time, t
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -170,12 +169,6 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         (t("export.meta.source", lang), t(spec.text_key("source"), lang)),
         (t("export.meta.targets", lang), describe_targets(targets, spec.unit, lang)),
         (t("export.meta.data_as_of", lang), format_date(as_of, lang) if as_of else ""),
-        (
-            t("export.meta.suppression", lang),
-            t("export.suppression_rule", lang, minimum=get_settings().min_cell_count)
-            if spec.counts_people
-            else t("export.no_suppression", lang),
-        ),
         (t("export.meta.created", lang), _date_and_clock(datetime.now(), lang)),
         (t("export.meta.link", lang), link),
     ]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from charts.catalog import CHARTS
 from charts.payload import chart_payload
 from exports.data import DataExport, safe_text, to_csv, to_xlsx
 from queries.filters import Filters
@@ -106,7 +107,10 @@ def test_e003_xlsx_has_typed_data_and_metadata(client):
     assert meta["Linkki kuvaajaan"] == (
         "http://localhost/hoitoonpaasy?from=2024-01&to=2024-02#card-hoitotakuu-7vrk"
     )
-    assert "alle 5" in meta["Pienten lukujen suojaus"].lower()
+    # How small numbers are protected ends the definition (ChartSpec.definition), once.
+    assert meta["Määritelmä"].endswith(CHARTS["hoitotakuu-7vrk"].protection("fi"))
+    assert "nolla tarkoittaa alle 5 henkilöä" in meta["Määritelmä"]
+    assert sum(str(value).count("Pienet luvut") for value in meta.values()) == 1
 
 
 def test_e004_bad_filters_and_unknown_chart_are_refused(client):
