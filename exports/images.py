@@ -213,12 +213,14 @@ def _close_at_exit() -> None:
         return
     _exit_hooks_for_pid = os.getpid()
     atexit.register(shutdown_at_exit)
-    for name in ("multiprocess.util", "multiprocessing.util"):
-        try:
-            util = __import__(name, fromlist=["Finalize"])
-        except ImportError:
-            continue
-        util.Finalize(None, shutdown_at_exit, exitpriority=10)
+    import multiprocessing.util
+
+    multiprocessing.util.Finalize(None, shutdown_at_exit, exitpriority=10)
+    try:  # dill's copy of multiprocessing (Dash's diskcache jobs), when installed
+        import multiprocess.util
+    except ImportError:
+        return
+    multiprocess.util.Finalize(None, shutdown_at_exit, exitpriority=10)
 
 
 def forget_parent_browser() -> None:

@@ -61,7 +61,10 @@ def imported_modules(module: str, path: Path, known: Iterable[str]) -> set[str]:
     is_package = path.name == "__init__.py"
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.Import):
+        named = _dynamically_imported(node)
+        if named is not None:
+            found.add(named)
+        elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             source = _absolute(module, is_package, node.level, node.module)
@@ -69,6 +72,33 @@ def imported_modules(module: str, path: Path, known: Iterable[str]) -> set[str]:
                 submodule = f"{source}.{alias.name}"
                 found.add(submodule if submodule in known else source)
     return {name for name in found if name in known and name != module}
+
+
+_DYNAMIC = {"import_module", "__import__"}  # importlib.import_module and the builtin
+
+
+def _dynamically_imported(node: ast.AST) -> str | None:
+    """The module a call such as ``importlib.import_module("a.b")`` or
+    ``__import__("a")`` imports, when it names it in a string; None for other nodes."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name not in _DYNAMIC:
+        return None
+    first = node.args[0]
+    return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+
+
+def unseen_imports(root: Path) -> list[str]:
+    """Dynamic imports whose module the graph cannot know (a name computed at run
+    time), as ``"file:line"``: each could hide a circle."""
+    unseen = []
+    for path in project_modules(root).values():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if _dynamically_imported(node) == "":
+                unseen.append(f"{path.relative_to(root)}:{node.lineno}")
+    return sorted(unseen)
 
 
 def import_graph(root: Path) -> dict[str, set[str]]:
@@ -163,6 +193,23 @@ def test_ig002_a_function_level_import_circle_is_found_and_named(tmp_path):
         "top": {"pkg.mid"},
     }
     assert circles(graph) == [["pkg.low", "top", "pkg.mid", "pkg.low"]]
+
+
+def test_ig006_dynamic_imports_are_edges_and_computed_names_are_refused(tmp_path):
+    """``importlib.import_module("x")`` and ``__import__("x")`` are edges like imports;
+    a module name computed at run time is listed, since the graph cannot see it."""
+    (tmp_path / "a.py").write_text("import importlib\nimportlib.import_module('b')\n")
+    (tmp_path / "b.py").write_text("def f():\n    return __import__('a')\n")
+    (tmp_path / "c.py").write_text("import importlib\nname = 'a'\nimportlib.import_module(name)\n")
+    graph = import_graph(tmp_path)
+    assert graph == {"a": {"b"}, "b": {"a"}, "c": set()}
+    assert circles(graph) == [["a", "b", "a"]]
+    assert unseen_imports(tmp_path) == ["c.py:3"]
+
+
+def test_ig007_the_app_imports_no_module_by_a_computed_name():
+    """Every import in the app names its module, so the graph above is complete."""
+    assert unseen_imports(ROOT) == []
 
 
 def test_ig003_separate_circles_are_each_reported_once():
