@@ -108,16 +108,36 @@ def _shell() -> html.Div:
     return html.Div(page_container, id="app-shell")
 
 
+# The settings the process's first app was built with (create_app).
+_built_with: Settings | None = None
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the Dash app: pages from ``dashboards/``, callbacks, cache and the API.
 
     Every call builds a complete app (all callbacks registered on it, the endpoints
     and request hooks on its own Flask server); what is the process's rather than an
     app's (the settings, the fork hooks) is set up once however many apps are built.
+    Raises RuntimeError when an app was built in this process with other settings:
+    the settings are the process's, so the first app would follow the second's.
     """
-    if settings is not None:
-        configure(settings)
-    settings = get_settings()
+    global _built_with
+    requested = settings if settings is not None else get_settings()
+    if _built_with is not None and requested != _built_with:
+        # The settings are the process's (settings.configure): a second app with other
+        # ones would silently re-point the first app's links, language and database.
+        changed = sorted(
+            name
+            for name in requested.__dataclass_fields__
+            if getattr(requested, name) != getattr(_built_with, name)
+        )
+        raise RuntimeError(
+            "create_app(): this process already built an app with other settings "
+            f"({', '.join(changed)} differ); the settings are per process, so build "
+            "each configuration in a process of its own"
+        )
+    configure(requested)
+    settings = _built_with = requested
     logging.basicConfig(level=logging.INFO)
     init_fork_hooks()
     app = DashboardApp(

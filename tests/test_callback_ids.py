@@ -214,3 +214,14 @@ def test_ci003_a_second_app_gets_every_callback():
     first_outputs = served(dash_app)
     assert len(first_outputs) > 20
     assert served(second) == first_outputs
+
+
+@pytest.mark.unit  # refused before anything is built
+def test_ci004_a_second_app_with_other_settings_is_refused():
+    """A second ``create_app(settings)`` with other settings is refused by name and
+    changes nothing: the settings are the process's, so the first app would follow."""
+    before = get_settings()
+    other = replace(before, url_prefix="/x/", language="sv")
+    with pytest.raises(RuntimeError, match=r"other settings \(language, url_prefix differ\)"):
+        create_app(other)
+    assert get_settings() == before
