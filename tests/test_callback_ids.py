@@ -3,7 +3,12 @@ shell or in the layout of some page (in Finnish, the default language), as a pag
 laid out for its address. A callback naming an id no layout has would never fire, or
 fail in the browser; ``suppress_callback_exceptions`` hides that from Dash's own check.
 
-Pattern-matching ids (dicts with ``MATCH``/``ALL``) are matched by their ``type``."""
+A callback's required ids must all be on one page (with the shell and what that page's
+callbacks render): ids spread over two pages never meet in the browser. Its optional
+ids (``allow_optional``, and ``ALL`` patterns, which may match none) need to be
+somewhere. Each property it names must be one the
+component has. A pattern-matching id (a dict with ``MATCH``/``ALL``/``ALLSMALLER``)
+matches a layout id with the same keys whose values equal its non-wildcard ones."""
 
 from __future__ import annotations
 
@@ -27,45 +32,128 @@ from meetings import suggestions as suggestions_module
 from settings import configure, get_settings
 from tests.conftest import use_reporting_db
 
+WILD = "*"  # a wildcard's place in an id key
+_WILDCARDS = {"MATCH", "ALL", "ALLSMALLER"}
 
-def layout_ids(node: object) -> set[str]:
-    """The ids in a component tree, in every property that holds components: a string
-    id as it is, a dict id as ``"type=<its type>"``."""
-    found: set[str] = set()
+
+def id_key(component_id: object) -> tuple:
+    """A comparable form of a component id: ``("id", name)`` for a string id,
+    ``("dict", ((key, value), ...))`` for a dict id (keys sorted, a wildcard as
+    ``WILD``). Dash keeps a callback's dict id as JSON, a wildcard as ``["MATCH"]``."""
+    if isinstance(component_id, str) and component_id.startswith("{"):
+        component_id = json.loads(component_id)
+    if not isinstance(component_id, dict):
+        return ("id", component_id)
+    items = []
+    for key, value in sorted(component_id.items()):
+        wildcard = isinstance(value, list) and value and value[0] in _WILDCARDS
+        wildcard = wildcard or isinstance(value, type(dash.MATCH))
+        items.append((key, WILD if wildcard else json.dumps(value, sort_keys=True)))
+    return ("dict", tuple(items))
+
+
+def matches(wanted: tuple, present: tuple) -> bool:
+    """Whether a callback's id key ``wanted`` names the layout id key ``present``."""
+    if wanted[0] != present[0]:
+        return False
+    if wanted[0] == "id":
+        return wanted == present
+    if [key for key, _ in wanted[1]] != [key for key, _ in present[1]]:
+        return False
+    return all(v in (WILD, p) for (_, v), (_, p) in zip(wanted[1], present[1], strict=True))
+
+
+def layout_components(node: object) -> dict[tuple, set[str]]:
+    """The components with an id in a tree, in every property that holds components:
+    id key -> the property names the component has."""
+    found: dict[tuple, set[str]] = {}
     if isinstance(node, list | tuple):
         for part in node:
-            found |= layout_ids(part)
+            _merge(found, layout_components(part))
     elif isinstance(node, dict):
         for value in node.values():
-            found |= layout_ids(value)
+            _merge(found, layout_components(value))
     elif isinstance(node, Component):
         component_id = getattr(node, "id", None)
-        if isinstance(component_id, dict):
-            found.add(f"type={component_id.get('type')}")
-        elif component_id is not None:
-            found.add(component_id)
+        if component_id is not None:
+            found.setdefault(id_key(component_id), set()).update(node._prop_names)
         for name in node._prop_names:
-            found |= layout_ids(getattr(node, name, None))
+            _merge(found, layout_components(getattr(node, name, None)))
     return found
 
 
-def callback_ids(app: dash.Dash) -> set[str]:
-    """The ids of every callback's inputs, states and outputs on ``app``, in the form
-    of ``layout_ids``."""
-    found: set[str] = set()
-    for entry in app.callback_map.values():
+def _merge(into: dict[tuple, set[str]], more: dict[tuple, set[str]]) -> None:
+    for key, names in more.items():
+        into.setdefault(key, set()).update(names)
+
+
+def layout_ids(node: object) -> set[tuple]:
+    """The id keys in a component tree (``layout_components`` without the properties)."""
+    return set(layout_components(node))
+
+
+def callback_dependencies(app: dash.Dash) -> list[tuple[str, list[tuple[tuple, str, bool]]]]:
+    """Every callback on ``app`` as (its outputs' name, its ids): (id key, property,
+    optional) for each output, input and state. Optional: ``allow_optional``, or an
+    ``ALL``/``ALLSMALLER`` pattern (which may match no component on a page)."""
+    found = []
+    for name, entry in app.callback_map.items():
         declared = entry["output"]
         outputs = declared if isinstance(declared, list | tuple) else [declared]
-        ids = [output.component_id for output in outputs]
-        ids += [dependency["id"] for dependency in (*entry["inputs"], *entry["state"])]
-        for component_id in ids:
-            if isinstance(component_id, str) and component_id.startswith("{"):
-                component_id = json.loads(component_id)  # Dash keeps a dict id as JSON
-            if isinstance(component_id, dict):
-                found.add(f"type={component_id.get('type')}")
-            else:
-                found.add(component_id)
+        ids = [
+            (id_key(o.component_id), o.component_property, _matches_any_number(o.component_id))
+            for o in outputs
+        ]
+        for dependency in (*entry["inputs"], *entry["state"]):
+            optional = bool(dependency.get("allow_optional"))
+            optional = optional or _matches_any_number(dependency["id"])
+            ids.append((id_key(dependency["id"]), dependency["property"], optional))
+        found.append((name, ids))
     return found
+
+
+def _matches_any_number(component_id: object) -> bool:
+    """Whether an id has an ``ALL`` or ``ALLSMALLER`` wildcard: it stands for every
+    matching component, none included, so a page may have none of them."""
+    if isinstance(component_id, str) and component_id.startswith("{"):
+        component_id = json.loads(component_id)
+    if not isinstance(component_id, dict):
+        return False
+    return any(
+        value in (dash.ALL, dash.ALLSMALLER)
+        or (isinstance(value, list) and value[:1] in (["ALL"], ["ALLSMALLER"]))
+        for value in component_id.values()
+    )
+
+
+def callback_ids(app: dash.Dash) -> set[tuple]:
+    """The id keys of every callback's inputs, states and outputs on ``app``."""
+    return {key for _, ids in callback_dependencies(app) for key, _, _ in ids}
+
+
+def _has(environment: dict[tuple, set[str]], key: tuple, prop: str) -> bool:
+    """Whether a component matching ``key`` with property ``prop`` is in ``environment``
+    (``data-*``/``aria-*`` attributes are any HTML component's)."""
+    return any(
+        matches(key, present) and (prop in names or prop.startswith(("data-", "aria-")))
+        for present, names in environment.items()
+    )
+
+
+def unmet_callbacks(app: dash.Dash, environments: list[dict[tuple, set[str]]]) -> list[str]:
+    """The callbacks of ``app`` no environment (a page with the shell and what its
+    callbacks render) serves: a required id and property missing from every page that
+    has the others, or an optional one missing everywhere; as readable lines."""
+    unmet = []
+    for name, ids in callback_dependencies(app):
+        required = [(key, prop) for key, prop, optional in ids if not optional]
+        optional = [(key, prop) for key, prop, is_optional in ids if is_optional]
+        if not any(all(_has(env, key, prop) for key, prop in required) for env in environments):
+            unmet.append(f"{name}: its required ids are on no one page")
+        for key, prop in optional:
+            if not any(_has(env, key, prop) for env in environments):
+                unmet.append(f"{name}: optional {key} {prop} on no page")
+    return unmet
 
 
 @pytest.fixture
@@ -118,30 +206,24 @@ def requests_in(node: object, kind: str) -> list[dict]:
     return found
 
 
-def card_body_ids(layout: object) -> set[str]:
-    """The ids in the bodies the card callbacks render into ``layout``'s chart cards
-    (every view a chart offers) and KPI cards, computed on the reporting database."""
-    found: set[str] = set()
+def card_body_components(layout: object) -> dict[tuple, set[str]]:
+    """The components in the bodies the card callbacks render into ``layout``'s chart
+    cards (every view a chart offers) and KPI cards, computed on the reporting
+    database (``layout_components``' form)."""
+    found: dict[tuple, set[str]] = {}
     for request in requests_in(layout, "chart"):
         for view in available_views(CHARTS[request["chart"]]):
-            found |= layout_ids(chart_card_body(request, view))
+            _merge(found, layout_components(chart_card_body(request, view)))
     for request in requests_in(layout, "kpi"):
-        found |= layout_ids(kpi_card_body(request))
+        _merge(found, layout_components(kpi_card_body(request)))
     return found
 
 
-def unreachable_card_ids(layout: object) -> set[str]:
-    """The ids in the card bodies of ``layout`` while the reporting database cannot be
-    reached (the cards then ask again by themselves)."""
-    use_reporting_db("duckdb:////nonexistent/tk-callback-ids.duckdb")
-    return card_body_ids(layout)
-
-
-def page_ids(app: dash.Dash, parameters: dict[str, str]) -> set[str]:
-    """The ids of every registered page's layout, laid out for its path with
-    ``parameters`` in its path template, with the ids its card callbacks render."""
-    found: set[str] = set()
-    for page in dash.page_registry.values():
+def page_layouts(app: dash.Dash, parameters: dict[str, str]) -> dict[str, object]:
+    """Every registered page's layout, laid out for its path with ``parameters`` in
+    its path template: page module -> layout."""
+    layouts = {}
+    for module, page in dash.page_registry.items():
         template = page.get("path_template")
         path = page["path"]
         wanted = {}
@@ -152,50 +234,82 @@ def page_ids(app: dash.Dash, parameters: dict[str, str]) -> set[str]:
                 path = path.replace(f"<{name}>", value)
         with app.server.test_request_context(path):
             layout = page["layout"]
-            laid_out = layout(**wanted) if callable(layout) else layout
-            found |= layout_ids(laid_out) | card_body_ids(laid_out)
-    return found
+            layouts[module] = layout(**wanted) if callable(layout) else layout
+    return layouts
 
 
 @pytest.mark.parametrize("reporting_db", ["duckdb"], indirect=True)
-def test_ci001_every_callback_id_is_in_the_shell_or_a_page(reporting_db, meeting):
-    """Every callback id is in the shell, a page's layout or what its callbacks render."""
-    # Rendered by callbacks: card bodies (on data and with the database unreachable)
-    # and the agenda's suggestions; pattern-matching ids are compared by type.
+def test_ci001_every_callback_is_served_by_one_page(reporting_db, meeting):
+    """Each callback's required ids and properties are on one page (with the shell and
+    what that page's callbacks render), its optional ones on some page."""
     parameters, coming = meeting
-    shell = layout_ids(dash_app.layout)
-    pages = page_ids(dash_app, parameters)
+    shell = layout_components(dash_app.layout)
+    layouts = page_layouts(dash_app, parameters)
+    environments = {}
+    for module, layout in layouts.items():
+        environment = dict(shell)
+        _merge(environment, layout_components(layout))
+        with dash_app.server.test_request_context():
+            _merge(environment, card_body_components(layout))
+        environments[module] = environment
     with dash_app.server.test_request_context():
+        # Rendered by callbacks on their page: the coming meeting's suggestions on the
+        # meeting page, and the card bodies while the reporting database is away.
         suggestions, _data = load_suggestions(coming)
-        rendered = layout_ids(suggestions)
-        overview = dash.page_registry["dashboards.overview"]["layout"]()
-        hoitoonpaasy = dash.page_registry["dashboards.hoitoonpaasy"]["layout"]()
-        rendered |= unreachable_card_ids([overview, hoitoonpaasy])
-    missing = callback_ids(dash_app) - shell - pages - rendered
-    assert not missing, f"callback ids on no page: {sorted(missing)}"
+        _merge(environments["dashboards.meetings_meeting"], layout_components(suggestions))
+        use_reporting_db("duckdb:////nonexistent/tk-callback-ids.duckdb")
+        for module in ("dashboards.overview", "dashboards.hoitoonpaasy"):
+            _merge(environments[module], card_body_components(layouts[module]))
+    unmet = unmet_callbacks(dash_app, list(environments.values()))
+    assert not unmet, "\n".join(unmet)
 
 
 @pytest.mark.unit
-def test_ci002_the_id_walk_finds_ids_in_any_property_and_by_type():
-    """Ids are found in any component property; dict ids, in layouts and callbacks, by type."""
+def test_ci002_ids_match_by_all_their_keys_on_one_page_with_their_properties():
+    """Dict ids match on every key (wildcards excepted); required ids split over two
+    pages, a wrong property or an id on no page leave a callback unmet."""
     tree = dash.html.Div(
         [dash.html.Span(id="a"), dash.dcc.Loading(dash.html.P(id={"type": "t", "n": 1}))],
         title="no component here",
     )
     tab = dash.dcc.Tab(label=dash.html.B(id="in-label"), children=[dash.html.I(id="b")])
-    assert layout_ids([tree, tab]) == {"a", "type=t", "in-label", "b"}
+    assert layout_ids([tree, tab]) == {
+        ("id", "a"),
+        ("dict", (("n", "1"), ("type", '"t"'))),
+        ("id", "in-label"),
+        ("id", "b"),
+    }
+    wanted = id_key({"type": "t", "n": dash.MATCH})
+    assert matches(wanted, id_key({"type": "t", "n": 7}))
+    assert matches(id_key('{"n":["ALL"],"type":"t"}'), id_key({"type": "t", "n": 7}))
+    assert not matches(wanted, id_key({"type": "t", "n": 7, "extra": 1}))  # other keys
+    assert not matches(id_key({"type": "t", "n": 2}), id_key({"type": "t", "n": 1}))
+    assert not matches(id_key({"type": "u", "n": dash.MATCH}), id_key({"type": "t", "n": 1}))
 
     app = dash.Dash(__name__)
 
     @app.callback(
         dash.Output({"type": "out", "n": dash.MATCH}, "children"),
-        dash.Input("in", "value"),
-        dash.State({"type": "st", "n": dash.ALL}, "value"),
+        dash.Input({"type": "in", "n": dash.MATCH}, "value"),
+        dash.State("st", "value", allow_optional=True),
     )
-    def _echo(value, states):
+    def _echo(value, state):
         return value
 
-    assert callback_ids(app) == {"type=out", "in", "type=st"}
+    name = next(iter(app.callback_map))
+    out = dash.html.Div(id={"type": "out", "n": 1})
+    field = dash.dcc.Input(id={"type": "in", "n": 1})
+    optional = dash.dcc.Input(id="st")
+    one_page = layout_components([out, field])
+    assert unmet_callbacks(app, [one_page, layout_components(optional)]) == []
+    # The same ids over two pages never meet in one browser page.
+    split = [layout_components(out), layout_components([field, optional])]
+    assert unmet_callbacks(app, split) == [f"{name}: its required ids are on no one page"]
+    # A component without the property the callback reads: a Div has no "value".
+    wrong = layout_components([out, dash.html.Div(id={"type": "in", "n": 1}), optional])
+    assert unmet_callbacks(app, [wrong]) == [f"{name}: its required ids are on no one page"]
+    # The optional state may be on another page, but on some page.
+    assert unmet_callbacks(app, [one_page]) == [f"{name}: optional ('id', 'st') value on no page"]
 
 
 @pytest.mark.db  # the app database is migrated and the app served in-process
