@@ -59,6 +59,11 @@ def pytest_configure(config):
     """Registers the tier marks here, from tests/tiers.py, so their list has one home."""
     for tier in TIERS:
         config.addinivalue_line("markers", f"{tier}: {TIER_HELP[tier]}")
+    config.addinivalue_line(
+        "markers",
+        "hand_computed(*chart_ids): the test checks these charts' numbers against values "
+        "worked out by hand (tests/test_chart_contract.py)",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by the marks added here

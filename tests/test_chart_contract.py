@@ -7,12 +7,14 @@ database (the db part, ``reporting_db``: tests/fixtures/foundation.py on DuckDB 
 PostgreSQL). docs/architecture.md ("Adding a chart") lists what a new chart needs;
 these tests fail when one of those is missing.
 
-The convention for "a hand-computed query test" (checkable, so it is checked): a test
-function in ``tests/test_queries*.py`` that names the chart — its id as a string (a
-``CHARTS`` key, a payload's chart id or the reported indicator of that id) or a call of
-its loader (``ChartSpec.load``, a ``functools.partial`` unwrapped: ``access_within_days``)
-— and asserts against a number written in the test, worked out by hand in the comment
-beside it (the project's rule for honest tests).
+The convention for "a hand-computed query test" (declared, and checked): a test in
+``tests/`` marked ``@pytest.mark.hand_computed("<chart id>")`` that names the chart
+(its id as a string, or a call of its loader, ``ChartSpec.load`` with a
+``functools.partial`` unwrapped) and asserts equality with a value written in the test
+— a number, or a list, tuple or dict holding numbers — worked out by hand in the
+comment beside it (the project's rule for honest tests). The mark makes the claim
+explicit and easy to audit; the check keeps it from being made by a test that asserts
+no written-out number (a length, an index, an emptiness).
 """
 
 from __future__ import annotations
@@ -31,26 +33,79 @@ from queries.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 INDICATORS = ROOT / "docs" / "indicators.md"
-QUERY_TESTS = sorted((ROOT / "tests").glob("test_queries*.py"))
+TEST_FILES = sorted((ROOT / "tests").glob("test_*.py"))
 # A chart's definition section: a level-2 or level-3 heading that starts with its id.
 SECTION = re.compile(r"^#{2,3} `([a-z0-9-]+)` — ", re.MULTILINE)
 
 
+def _holds_a_number(node: ast.AST) -> bool:
+    """Whether ``node`` is a number literal, or a list/tuple/set/dict literal (nested
+    included) whose leaves hold at least one number and only literals."""
+    if isinstance(node, ast.Constant):
+        return type(node.value) in (int, float)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _holds_a_number(node.operand)
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        parts = node.elts
+    elif isinstance(node, ast.Dict):
+        parts = [*(key for key in node.keys if key is not None), *node.values]
+    else:
+        return False
+    literal = all(_literal(part) for part in parts)
+    return literal and any(_holds_a_number(part) for part in parts)
+
+
+def _literal(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _literal(node.operand)
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return all(_literal(part) for part in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(_literal(part) for part in (*node.keys, *node.values) if part is not None)
+    return False
+
+
 def _numeric_assert(function: ast.AST) -> bool:
-    """Whether ``function`` asserts something against a number literal."""
+    """Whether ``function`` asserts that something equals a written-out number (or a
+    literal collection holding numbers): ``assert x == 5``, ``assert rows == [(1, 2.5)]``."""
     for node in ast.walk(function):
-        if isinstance(node, ast.Assert):
-            for part in ast.walk(node):
-                if isinstance(part, ast.Constant) and type(part.value) in (int, float):
+        if not isinstance(node, ast.Assert):
+            continue
+        for compare in ast.walk(node.test):
+            if not isinstance(compare, ast.Compare):
+                continue
+            sides = [compare.left, *compare.comparators]
+            for op, left, right in zip(compare.ops, sides[:-1], sides[1:], strict=True):
+                if isinstance(op, ast.Eq) and (_holds_a_number(left) or _holds_a_number(right)):
                     return True
     return False
 
 
+def _marked_charts(function: ast.FunctionDef) -> set[str]:
+    """The chart ids of the ``@pytest.mark.hand_computed(...)`` marks on ``function``."""
+    return {chart_id for d in function.decorator_list for chart_id in _marked_charts_of(d)}
+
+
+def _marked_charts_of(decorator: ast.expr) -> set[str]:
+    """The chart ids a decorator marks as hand-computed (none unless it is the mark)."""
+    if (
+        isinstance(decorator, ast.Call)
+        and isinstance(decorator.func, ast.Attribute)
+        and decorator.func.attr == "hand_computed"
+    ):
+        return {arg.value for arg in decorator.args if isinstance(arg, ast.Constant)}
+    return set()
+
+
 def _names(function: ast.FunctionDef) -> set[str]:
     """The string literals and the called function names of a function's body and
-    decorators."""
+    decorators (its ``hand_computed`` marks left out: the mark does not name the chart
+    for the test)."""
     names = set()
-    for root in (*function.decorator_list, *function.body):
+    decorators = [d for d in function.decorator_list if not _marked_charts_of(d)]
+    for root in (*decorators, *function.body):
         for node in ast.walk(root):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 names.add(node.value)
@@ -65,23 +120,33 @@ def _loader_name(chart_id: str) -> str:
     return getattr(load, "func", load).__name__
 
 
-def hand_computed_tests() -> dict[str, list[str]]:
-    """``chart id -> ["file::test", ...]``: the query tests that name the id and assert
-    against a written-out number (the module docstring's convention)."""
-    wanted = {chart_id: {chart_id, _loader_name(chart_id)} for chart_id in CHARTS}
+def hand_computed_tests() -> tuple[dict[str, list[str]], list[str]]:
+    """``(chart id -> ["file::test", ...], problems)``: the tests marked
+    ``hand_computed`` for each chart (the module docstring's convention), and one line
+    per mark that does not hold: an unknown chart id, a test that does not name the
+    chart, or one that asserts no written-out number."""
     found: dict[str, list[str]] = {}
-    for path in QUERY_TESTS:
+    problems: list[str] = []
+    for path in TEST_FILES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in tree.body:
-            if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef):
                 continue
-            if not _numeric_assert(node):
+            marked = _marked_charts(node)
+            if not marked:
                 continue
+            where = f"{path.name}::{node.name}"
             named = _names(node)
-            for chart_id, names in wanted.items():
-                if names & named:
-                    found.setdefault(chart_id, []).append(f"{path.name}::{node.name}")
-    return found
+            for chart_id in sorted(marked):
+                if chart_id not in CHARTS:
+                    problems.append(f"{where}: hand_computed({chart_id!r}) names no chart")
+                elif not {chart_id, _loader_name(chart_id)} & named:
+                    problems.append(f"{where}: does not name {chart_id!r} or its loader")
+                elif not _numeric_assert(node):
+                    problems.append(f"{where}: asserts no value written out by hand")
+                else:
+                    found.setdefault(chart_id, []).append(where)
+    return found, problems
 
 
 # --- Fast part: files only -----------------------------------------------------------
@@ -98,10 +163,13 @@ def test_cc001_every_chart_has_its_section_in_indicators_md():
 
 @pytest.mark.unit
 def test_cc002_every_chart_has_a_hand_computed_query_test():
-    """Each chart is named (id or loader) by a test_queries*.py test that asserts a
-    written number."""
-    found = hand_computed_tests()
-    assert sorted(CHARTS.keys() - found.keys()) == []
+    """Each chart has a test marked hand_computed for it that names it and asserts
+    equality with a value written out by hand; every such mark holds."""
+    found, problems = hand_computed_tests()
+    assert problems == []
+    assert sorted(CHARTS.keys() - found.keys()) == [], (
+        "charts without a test marked @pytest.mark.hand_computed(<id>)"
+    )
 
 
 @pytest.mark.unit
@@ -122,27 +190,38 @@ def test_cc004_every_chart_has_its_readme_row():
 
 
 @pytest.mark.unit
-def test_cc005_the_convention_finds_tests_and_refuses_loose_mentions(tmp_path, monkeypatch):
-    """The hand-computed-test convention counts a test naming the id or calling the
-    loader with a numeric assert, and not one without a number or a helper."""
-    sample = tmp_path / "test_queries_sample.py"
+def test_cc005_the_convention_counts_only_marked_tests_with_written_values(tmp_path, monkeypatch):
+    """A marked test counts when it names the chart and asserts equality with written
+    numbers; a mark on a test asserting a length, an index or nothing, or naming
+    another chart or none, is a problem; an unmarked test does not count."""
+    sample = tmp_path / "test_sample.py"
     sample.write_text(
+        "@pytest.mark.hand_computed('omaolo-palvelut')\n"
         "def test_a():\n"
-        "    frame = load('jonot')\n"
-        "    assert frame.empty\n"
+        "    assert count('omaolo-palvelut') == [(1, 23), (2, -0.5)]  # by hand\n"
+        "@pytest.mark.hand_computed('jonot')\n"
         "def test_b():\n"
-        "    assert count('omaolo-palvelut') == 23  # by hand\n"
+        "    assert len(queue_snapshots(f).columns) > 0\n"
+        "    assert queue_snapshots(f)['rows'][0] == expected\n"
+        "@pytest.mark.hand_computed('jonot')\n"
         "def test_c():\n"
-        "    assert queue_snapshots(f).iloc[0]['value'] == 5\n"
-        "def helper():\n"
+        "    assert count('omaolo-palvelut') == 5\n"
+        "@pytest.mark.hand_computed('no-such-chart')\n"
+        "def test_d():\n"
+        "    assert count('no-such-chart') == 5\n"
+        "def test_e():\n"
         "    assert count('liikuntalahetteet') == 1\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(sys.modules[__name__], "QUERY_TESTS", [sample])
-    assert hand_computed_tests() == {
-        "omaolo-palvelut": ["test_queries_sample.py::test_b"],
-        "jonot": ["test_queries_sample.py::test_c"],
-    }
+    monkeypatch.setattr(sys.modules[__name__], "TEST_FILES", [sample])
+    assert hand_computed_tests() == (
+        {"omaolo-palvelut": ["test_sample.py::test_a"]},
+        [
+            "test_sample.py::test_b: asserts no value written out by hand",
+            "test_sample.py::test_c: does not name 'jonot' or its loader",
+            "test_sample.py::test_d: hand_computed('no-such-chart') names no chart",
+        ],
+    )
 
 
 # --- DB part: the fixture database ---------------------------------------------------

@@ -4,6 +4,7 @@ PostgreSQL. Every expected number is worked out by hand in the comment beside it
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from queries.access import access_within_days
 from queries.digital import remote_share
@@ -20,6 +21,7 @@ def _row(frame: pd.DataFrame, period: str, series: str) -> pd.Series:
     return match.iloc[0]
 
 
+@pytest.mark.hand_computed("hoitotakuu-7vrk")
 def test_q001_access_7_days_county_month(reporting_db):
     """The county's 7-day access share per month is visits within 7 days over all counted visits."""
     frame = access_within_days(Filters(start="2024-01", end="2024-02"), 7)
@@ -89,6 +91,7 @@ def test_q005_access_within_14_days_exact(reporting_db):
     assert (q1["numerator"], q1["denominator"], q1["value"]) == (36, 44, 81.8)
 
 
+@pytest.mark.hand_computed("digiasiointi-osuus")
 def test_q010_remote_share_codes_and_no_hidden_parts(reporting_db):
     """The remote share counts the right contact codes; no part of a total is hidden."""
     frame = remote_share(Filters(start="2024-03", end="2024-03", units=("TA03",)))
@@ -165,6 +168,7 @@ def test_q022_referrals_quarter_distinct_referrers(reporting_db):
     assert _row(frame, "2024-01-01", "referrers")["value"] == 6
 
 
+@pytest.mark.hand_computed("hoitotakuuseuranta-kattavuus")
 def test_q030_reported_share_region_and_grain(reporting_db):
     """A reported share is the region's own rows, and a year sums the quarters' counts."""
     month = reported_share(Filters(start="2024-01"), "hoitotakuuseuranta-kattavuus", "99")

@@ -41,6 +41,7 @@ def _published(frame: pd.DataFrame) -> pd.DataFrame:
     return protect(frame, 5, True)
 
 
+@pytest.mark.hand_computed("hoitotakuu-lakisaateinen")
 def test_qa001_legal_deadline_switch_on_1_9_2023(reporting_db):
     """The legal deadline is 90 days up to 8/2023 and 14 days from 9/2023, inclusive."""
     frame = access_within_legal_deadline(Filters(start="2023-08", end="2023-09", units=("TA01",)))
@@ -145,6 +146,7 @@ def test_qa010_waiting_time_classes_are_a_partition():
     assert BUCKET_KEYS == ("days_0_7", "days_8_14", "days_15_90", "days_91_180", "days_over_180")
 
 
+@pytest.mark.hand_computed("odotusaikajakauma")
 def test_qa011_distribution_month_small_classes_rounded(reporting_db):
     """A month's waiting-time classes are exact shares; small classes are rounded when published."""
     frame = waiting_time_distribution(Filters(start="2024-02", end="2024-02"))
@@ -223,6 +225,7 @@ def test_qa014_distribution_small_denominator_rounded_not_withheld(reporting_db)
 # --- jonot -------------------------------------------------------------------------
 
 
+@pytest.mark.hand_computed("jonot")
 def test_qa020_queue_length_and_backlog_at_month_end(reporting_db):
     """Queue length and backlog are month-end snapshots with each service's deadline."""
     frame = queue_snapshots(Filters(start="2023-07", end="2023-12"))
@@ -323,6 +326,7 @@ def test_qa025_every_service_has_a_deadline():
 # --- suun-terveydenhuolto-odotus ---------------------------------------------------
 
 
+@pytest.mark.hand_computed("suun-terveydenhuolto-odotus")
 def test_qa030_oral_health_median_and_p90(reporting_db):
     """Oral-health median and p90 use treated entries only; a base published as 5 is withheld."""
     frame = oral_health_waiting_days(Filters(start="2023-10", end="2023-11"))
@@ -370,6 +374,7 @@ def test_qa032_oral_health_without_entries_has_every_period(reporting_db):
 # --- palvelutarpeen-arviointi-90pv -------------------------------------------------
 
 
+@pytest.mark.hand_computed("palvelutarpeen-arviointi-90pv")
 def test_qa040_service_need_assessments(reporting_db):
     """Assessments within 90 days are the region's share; a quarter sums the months' counts."""
     month = service_need_assessments_within_90_days(Filters(start="2024-01", end="2024-03"))
@@ -390,6 +395,7 @@ def test_qa040_service_need_assessments(reporting_db):
 # --- erikoissairaanhoidon-lahetteet ------------------------------------------------
 
 
+@pytest.mark.hand_computed("erikoissairaanhoidon-lahetteet")
 def test_qa050_referrals_by_specialty_exact_then_published(reporting_db):
     """Referrals by specialty are exact, zero-filled, rounded when published and labelled."""
     frame = specialised_referrals_by_specialty(Filters(start="2024-01", end="2024-03"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
 import tests.fixtures.areas234
 from charts.catalog import CHARTS
@@ -134,6 +135,7 @@ def test_p004_wellbeing_by_unit_unit_filter_and_empty_range(reporting_db):
     assert len(empty) == 4 * 3 and (empty["value"] == 0).all()
 
 
+@pytest.mark.hand_computed("hyvinvointilahetteet")
 def test_p005_wellbeing_chart_totals_and_units_together(reporting_db):
     """The wellbeing chart draws totals as lines over stacked unit bars."""
     frame = CHARTS["hyvinvointilahetteet"].load(Filters(start="2024-01", end="2024-06"))
@@ -199,6 +201,7 @@ def test_p007_no_structurally_empty_series_but_measured_zeros_stay(reporting_db)
                 assert len(trace["x"]) > 0, (chart_id, trace.get("name"))
 
 
+@pytest.mark.hand_computed("liikuntalahetteet")
 def test_p006_exercise_referrals(reporting_db):
     """Exercise referrals count only their own kind, with distinct referrers per period."""
     month = CHARTS["liikuntalahetteet"].load(Filters(start="2024-01", end="2024-03"))
@@ -219,6 +222,7 @@ def test_p006_exercise_referrals(reporting_db):
     assert _row(quarter, "2024-01-01", "referrers")["value"] == 5
 
 
+@pytest.mark.hand_computed("matalan-kynnyksen-ryhmat")
 def test_p031_groups_and_participants_yearly(reporting_db):
     """Yearly groups and participants stay one point per year; groups stay exact, people rounded."""
     load = CHARTS["matalan-kynnyksen-ryhmat"].load
@@ -266,6 +270,7 @@ def test_p008_reported_count_region_sum_and_empty(reporting_db):
 # --- Area 3: recording quality ----------------------------------------------------------
 
 
+@pytest.mark.hand_computed("kirjaamisen-laatu")
 def test_p010_recording_quality_month(reporting_db):
     """Recording quality counts recorded assessments of access visits and valid contact codes."""
     frame = recording_quality(Filters(start="2024-01", end="2024-02"))
@@ -341,6 +346,7 @@ def test_p013_recording_quality_empty_range(reporting_db):
 # --- Area 4: e-forms, e-booking, Omaolo ---------------------------------------------------
 
 
+@pytest.mark.hand_computed("sahkoiset-lomakkeet-osuus")
 def test_p020_electronic_forms_not_suppressed_and_quarter(reporting_db):
     """E-form shares are not about people, so they stay exact; a quarter sums the counts."""
     load = CHARTS["sahkoiset-lomakkeet-osuus"].load
@@ -398,6 +404,7 @@ def test_p026_yearly_figure_of_a_year_not_ended_is_left_out(reporting_db):
     assert (kpi["value"], kpi["period"], kpi["status"]) == ("21", "2023", "not_met")
 
 
+@pytest.mark.hand_computed("sahkoinen-ajanvaraus-osuus")
 def test_p021_electronic_booking_share(reporting_db):
     """The e-booking share counts electronic bookings over all booked contacts, with cell keys."""
     frame = electronic_booking_share(Filters(start="2024-01", end="2024-02"))
@@ -436,6 +443,7 @@ def test_p022_electronic_booking_units_and_grain(reporting_db):
     assert empty_year["value"].isna().all()
 
 
+@pytest.mark.hand_computed("omaolo-palvelut")
 def test_p023_omaolo_services(reporting_db):
     """Omaolo services are one point a year; a NULL is missing, not withheld; counts are exact."""
     load = CHARTS["omaolo-palvelut"].load
