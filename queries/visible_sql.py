@@ -10,9 +10,14 @@ printed is the real text in the driver's parameter style (``$1`` on DuckDB,
 parameters, one per line. The load's metadata reads (data window, data version) run
 before the recording starts and are not shown.
 
-Bad input (an unknown chart id, a filter value the dashboard would refuse, a unit the
-hierarchy lacks) prints one line and exits 2; an unreachable database prints one line
-and exits 1. The filter messages are the dashboard's own notices, in English.
+Every failure is one line on stderr. Bad input exits 2: an unknown chart id, an option
+given twice or with several comma-separated values (each filter takes one), a filter
+value the dashboard would refuse, a unit the hierarchy lacks, settings that
+``settings.py`` refuses (its own message), or a ``TK_REPORTING_DB_URL`` whose driver is
+not installed. A database that did not answer, or answered with an error (a missing
+table or column: the database's first line), exits 1; when the database is the demo
+file, the line says how to build or rebuild it (``make demo-db``). The filter messages
+are the dashboard's own notices, in English.
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any, NoReturn
 
+import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
 
@@ -35,11 +42,11 @@ from queries.cache import init_cache
 from queries.engine import DATABASE_ERRORS, get_engine
 from queries.filters import GRAINS, SERVICES, Filters
 from queries.units import resolve_selection
-from settings import configure, get_settings
+from settings import DEFAULT_DUCKDB_PATH, configure, get_settings
 from translations import notice_text
 
 BAD_INPUT = 2
-DATABASE_DOWN = 1
+DATABASE_FAILED = 1  # did not answer, or answered with an error
 LANG = "en"  # developer output
 
 
@@ -50,20 +57,40 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(BAD_INPUT, f"{self.prog}: {message} (see --help)\n")
 
 
+class _OneValue(argparse.Action):
+    """An option that takes one value: given twice, or with commas (which the dashboard
+    reads as several values), it is a usage error instead of one value silently
+    winning over the other."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001
+        previous = getattr(namespace, self.dest)
+        if previous is not None:
+            raise argparse.ArgumentError(
+                self, f"given more than once ({previous!r}, then {values!r}); it takes one value"
+            )
+        if "," in values:
+            raise argparse.ArgumentError(self, f"takes one value, not several ({values!r})")
+        setattr(namespace, self.dest, values)
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: ``sql <chart-id>`` and the dashboard's filters."""
     top = _OneLineParser(prog="python -m queries", description=__doc__.split("\n")[0])
     commands = top.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
     sql = commands.add_parser("sql", help="print the SQL statements a chart runs")
     sql.add_argument("chart_id", help="a chart id of the catalog (GET /api/charts)")
-    sql.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month shown")
-    sql.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month shown")
-    # No argparse choices: the dashboard's own validation refuses a bad value, in its words.
-    sql.add_argument("--grain", help=f"{', '.join(GRAINS)} (default {GRAINS[0]})")
     sql.add_argument(
-        "--unit", action="append", metavar="ID", help="a node of the unit hierarchy (TA01, ...)"
+        "--from", dest="start", metavar="YYYY-MM", help="first month shown", action=_OneValue
     )
-    sql.add_argument("--service", action="append", help=f"a queue service: {', '.join(SERVICES)}")
+    sql.add_argument(
+        "--to", dest="end", metavar="YYYY-MM", help="last month shown", action=_OneValue
+    )
+    # No argparse choices: the dashboard's own validation refuses a bad value, in its words.
+    sql.add_argument("--grain", help=f"{', '.join(GRAINS)} (default {GRAINS[0]})", action=_OneValue)
+    sql.add_argument(
+        "--unit", metavar="ID", help="a node of the unit hierarchy (TA01, ...)", action=_OneValue
+    )
+    sql.add_argument("--service", help=f"a queue service: {', '.join(SERVICES)}", action=_OneValue)
     return top
 
 
@@ -136,17 +163,73 @@ def _fail(message: str, status: int) -> int:
     return status
 
 
+def _first_line(exc: BaseException) -> str:
+    """The first line of the driver's own message (SQLAlchemy's wrapper adds the
+    statement on further lines), or the exception's name when it has no message."""
+    inner = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+    lines = str(inner).strip().splitlines()
+    return lines[0] if lines else type(inner).__name__
+
+
+def _engine_problem(url: str) -> str | None:
+    """Why no engine can be made for ``url`` (not a URL, or its dialect or driver
+    module not installed), or None. Making an engine does not connect."""
+    try:
+        name = sa.engine.make_url(url).drivername
+    except (sa.exc.ArgumentError, ValueError) as exc:  # ValueError: a port that is no number
+        return f"TK_REPORTING_DB_URL is not a database URL: {_first_line(exc)}"
+    try:
+        get_engine()
+    # ImportError: the dialect's driver module (MySQLdb, asyncpg) is missing;
+    # NoSuchModuleError: SQLAlchemy has no such dialect at all.
+    except (ImportError, sa.exc.NoSuchModuleError) as exc:
+        return f"the driver of TK_REPORTING_DB_URL ({name}) is not available: {_first_line(exc)}"
+    return None
+
+
+def _demo_hint(url: str, answered: bool) -> str:
+    """What to do when ``url`` is the demo database (``make demo-db`` builds it at
+    ``DEFAULT_DUCKDB_PATH``): build it when the file is missing, rebuild it when it
+    answered with an error (older than the code); empty for any other database."""
+    parts = sa.engine.make_url(url)
+    if parts.get_backend_name() != "duckdb" or not parts.database:
+        return ""
+    path = Path(parts.database)
+    if path.resolve() != DEFAULT_DUCKDB_PATH.resolve():
+        return ""
+    if answered:
+        # make rebuilds only when a source is newer than the file; a removed file it builds.
+        return " (rebuild the demo database: delete the file and run `make demo-db`)"
+    return "" if path.exists() else " (build the demo database with `make demo-db`)"
+
+
+def _database_failure(exc: BaseException, url: str) -> str:
+    """The one line for a failed load: the database refused a statement (no such table
+    or column: it answered) or did not answer at all."""
+    # Refused statements: the driver's ProgrammingError (undefined table or column) or
+    # DataError; connection failures and time-outs are OperationalError.
+    answered = isinstance(exc, sa.exc.ProgrammingError | sa.exc.DataError)
+    what = "answered with an error" if answered else "did not answer"
+    return f"the reporting database {what}: {_first_line(exc)}{_demo_hint(url, answered)}"
+
+
 def show_sql(chart_id: str, query: dict[str, object]) -> int:
     """Print the SQL of ``chart_id`` for the URL-style ``query``; return the exit status."""
+    try:
+        original = get_settings()  # first: every later step reads them
+    except ValueError as exc:  # what settings.py raises, naming the setting in most cases
+        return _fail(f"the settings are not valid: {_first_line(exc)}", BAD_INPUT)
     spec = CHARTS.get(chart_id)
     if spec is None:
         return _fail(f"unknown chart id {chart_id!r} (GET /api/charts lists them)", BAD_INPUT)
     filters, notices = Filters.from_query(query)
     if notices:
         return _fail(notice_text(notices[0], LANG), BAD_INPUT)
+    problem = _engine_problem(original.reporting_db_url)
+    if problem:
+        return _fail(problem, BAD_INPUT)
     # No result cache: a cached result would run no SQL. The settings are put back
     # afterwards, so a caller in the same process (a test) keeps its own.
-    original = get_settings()
     configure(replace(original, cache_type="NullCache"))
     server = Flask(__name__)
     try:
@@ -161,8 +244,7 @@ def show_sql(chart_id: str, query: dict[str, object]) -> int:
             with recorded_statements() as sent:
                 spec.load(applied)
     except DATABASE_ERRORS as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return _fail(f"the reporting database did not answer: {reason}", DATABASE_DOWN)
+        return _fail(_database_failure(exc, original.reporting_db_url), DATABASE_FAILED)
     finally:
         configure(original)
     sys.stdout.write(describe(chart_id, applied, sent))
