@@ -197,6 +197,28 @@ def _env(name: str) -> str:
     return os.environ.get(name, SETTINGS_DOC[name][0])
 
 
+def _whole(name: str) -> int:
+    """A whole-number setting. Raises ``ValueError`` naming it for anything else."""
+    value = _env(name).strip()
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value[:20]!r}") from None
+
+
+def _number(name: str) -> float:
+    """A number setting (seconds and the like). Raises ``ValueError`` naming it for
+    anything else, "nan" and "inf" included."""
+    value = _env(name).strip()
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a number, not {value[:20]!r}")
+    return number
+
+
 def _flag(name: str) -> bool:
     """A ``0``/``1`` setting. Raises ``ValueError`` naming it for anything else: a
     switch such as ``TK_AUTH_REQUIRED`` must not be left off by a typo (``true``)."""
@@ -394,13 +416,13 @@ class Settings:
             reporting_db_url=_resolve_db_url(_env("TK_REPORTING_DB_URL")),
             cache_type=_env("TK_CACHE_TYPE"),
             cache_url=_env("TK_CACHE_URL"),
-            cache_timeout=int(_env("TK_CACHE_TIMEOUT")),
+            cache_timeout=_whole("TK_CACHE_TIMEOUT"),
             host=_env("TK_HOST"),
-            port=int(_env("TK_PORT")),
-            min_cell_count=int(_env("TK_MIN_CELL_COUNT")),
+            port=_whole("TK_PORT"),
+            min_cell_count=_whole("TK_MIN_CELL_COUNT"),
             language=_env("TK_LANGUAGE"),
-            query_timeout_ms=int(_env("TK_QUERY_TIMEOUT_MS")),
-            query_row_cap=int(_env("TK_QUERY_ROW_CAP")),
+            query_timeout_ms=_whole("TK_QUERY_TIMEOUT_MS"),
+            query_row_cap=_whole("TK_QUERY_ROW_CAP"),
             debug=_env("TK_DEBUG") == "1",
             frame_ancestors=" ".join(_env("TK_FRAME_ANCESTORS").split()),
             url_prefix=_normalise_prefix(_env("TK_URL_PREFIX")),
@@ -414,13 +436,13 @@ class Settings:
             group_header=_env("TK_GROUP_HEADER").strip(),
             editor_groups=tuple(_env("TK_EDITOR_GROUPS").split()),
             celery_broker_url=_env("TK_CELERY_BROKER_URL").strip(),
-            web_workers=int(_env("TK_WEB_WORKERS")),
-            web_threads=int(_env("TK_WEB_THREADS")),
-            cache_lock_wait=float(_env("TK_CACHE_LOCK_WAIT")),
-            cache_lock_timeout=float(_env("TK_CACHE_LOCK_TIMEOUT")),
-            data_version_ttl=float(_env("TK_DATA_VERSION_TTL")),
-            stale_timeout=int(_env("TK_STALE_TIMEOUT")),
-            retry_seconds=float(_env("TK_RETRY_SECONDS")),
+            web_workers=_whole("TK_WEB_WORKERS"),
+            web_threads=_whole("TK_WEB_THREADS"),
+            cache_lock_wait=_number("TK_CACHE_LOCK_WAIT"),
+            cache_lock_timeout=_number("TK_CACHE_LOCK_TIMEOUT"),
+            data_version_ttl=_number("TK_DATA_VERSION_TTL"),
+            stale_timeout=_whole("TK_STALE_TIMEOUT"),
+            retry_seconds=_number("TK_RETRY_SECONDS"),
             warm_at_start=_env("TK_WARM_AT_START") == "1",
             accessibility_feedback=_env("TK_ACCESSIBILITY_FEEDBACK").strip(),
             accessibility_organisation=" ".join(_env("TK_ACCESSIBILITY_ORGANISATION").split()),

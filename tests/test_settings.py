@@ -74,3 +74,35 @@ def test_s012_swedish_default_language(monkeypatch):
     """TK_LANGUAGE=sv makes Swedish the default language."""
     monkeypatch.setenv("TK_LANGUAGE", "sv")
     assert Settings.from_env().language == "sv"
+
+
+# The settings read as numbers (Settings.from_env: _whole and _number).
+WHOLE = [
+    "TK_CACHE_TIMEOUT",
+    "TK_PORT",
+    "TK_MIN_CELL_COUNT",
+    "TK_QUERY_TIMEOUT_MS",
+    "TK_QUERY_ROW_CAP",
+    "TK_WEB_WORKERS",
+    "TK_WEB_THREADS",
+    "TK_STALE_TIMEOUT",
+]
+NUMBERS = ["TK_CACHE_LOCK_WAIT", "TK_CACHE_LOCK_TIMEOUT", "TK_DATA_VERSION_TTL", "TK_RETRY_SECONDS"]
+
+
+@pytest.mark.parametrize("name", WHOLE)
+def test_s020_a_whole_number_setting_that_is_not_one_is_refused_by_name(monkeypatch, name):
+    """A whole-number setting given as text or a fraction is refused, naming the setting."""
+    for value in ("abc", "2.5", ""):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(ValueError, match=f"^{name} must be a whole number, not '{value}'$"):
+            Settings.from_env()
+
+
+@pytest.mark.parametrize("name", NUMBERS)
+def test_s021_a_number_setting_that_is_not_one_is_refused_by_name(monkeypatch, name):
+    """A seconds setting given as text, nan or inf is refused, naming the setting."""
+    for value in ("abc", "nan", "inf", ""):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(ValueError, match=f"^{name} must be a number, not '{value}'$"):
+            Settings.from_env()

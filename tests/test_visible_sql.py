@@ -141,7 +141,7 @@ def _run_with_db(capsys, url, *argv):
     ("name", "value", "message"),
     [
         ("TK_LANGUAGE", "xx", "TK_LANGUAGE must be one of fi, sv, en (default fi)"),
-        ("TK_MIN_CELL_COUNT", "abc", "invalid literal for int() with base 10: 'abc'"),
+        ("TK_MIN_CELL_COUNT", "abc", "TK_MIN_CELL_COUNT must be a whole number, not 'abc'"),
         ("TK_MIN_CELL_COUNT", "1", "TK_MIN_CELL_COUNT must be at least 2 (default 5)"),
     ],
 )
