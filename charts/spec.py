@@ -172,16 +172,25 @@ def shipped_target_kinds() -> dict[str, frozenset[str]]:
 
 
 def _check_targets(spec: ChartSpec) -> None:
-    """``target_indicator`` needs target rows (any kind but a legal deadline) and
-    ``deadline_indicator`` legal-deadline rows in the shipped targets data."""
+    """``target_indicator`` is the chart's own id (a target is stated for one indicator,
+    and each indicator is one chart: another chart's id is a copied entry) and needs
+    target rows (any kind but a legal deadline); ``deadline_indicator`` needs
+    legal-deadline rows, in the shipped targets data."""
     if spec.target_indicator is None and spec.deadline_indicator is None:
         return
+    if spec.target_indicator is not None and spec.target_indicator != spec.id:
+        raise ValueError(
+            f"chart {spec.id!r}: target_indicator {spec.target_indicator!r} is not the "
+            "chart's own id (targets are stated per indicator: add rows for this chart's "
+            "id to reporting/data/targets.csv, or leave target_indicator None)"
+        )
     kinds = shipped_target_kinds()
     target_kinds = kinds.get(spec.target_indicator or "", frozenset())
     if spec.target_indicator is not None and not target_kinds - {LEGAL_DEADLINE}:
+        only_deadlines = " (only legal-deadline rows: that is deadline_indicator)"
         raise ValueError(
             f"chart {spec.id!r}: target_indicator {spec.target_indicator!r} has no "
-            "target rows in reporting/data/targets.csv"
+            "target rows in reporting/data/targets.csv" + (only_deadlines if target_kinds else "")
         )
     deadline_kinds = kinds.get(spec.deadline_indicator or "", frozenset())
     if spec.deadline_indicator is not None and LEGAL_DEADLINE not in deadline_kinds:

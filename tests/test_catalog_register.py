@@ -45,15 +45,29 @@ def test_cr001_every_real_entry_passes_the_checks_again():
     assert list(catalog.CHARTS) == list(CHARTS)
 
 
-def test_cr002_an_unknown_target_id_is_refused():
-    """A target id that targets.csv does not hold fails at registration."""
-    _refused(replace(BASE, target_indicator="digiasiointi-osus"), "target_indicator")
+def test_cr002_a_target_id_without_target_rows_is_refused():
+    """A chart's own id that targets.csv holds no rows for fails at registration."""
+    _refused(
+        replace(BASE, id="uusi-kaavio", target_indicator="uusi-kaavio"),
+        "target_indicator",
+        "has no target rows",
+    )
 
 
 def test_cr003_a_deadline_id_as_target_is_refused():
-    """A legal-deadline id is not a target: it has no target rows."""
+    """A legal-deadline id is not a target: it has only legal-deadline rows."""
     deadline = "lakisaateinen-maaraaika-perusterveydenhuolto"
-    _refused(replace(BASE, target_indicator=deadline), "target_indicator", deadline)
+    _refused(
+        replace(BASE, id=deadline, target_indicator=deadline),
+        "target_indicator",
+        "only legal-deadline rows: that is deadline_indicator",
+    )
+
+
+def test_cr003b_another_charts_target_id_is_refused():
+    """A target id copied from another chart (or misspelt) is not the chart's own id."""
+    for wrong in ("hoitotakuu-7vrk", "digiasiointi-osus"):
+        _refused(replace(BASE, target_indicator=wrong), wrong, "not the chart's own id")
 
 
 def test_cr004_a_deadline_id_without_deadline_rows_is_refused():
@@ -106,7 +120,7 @@ def test_cr010_decimals_must_be_a_count():
 
 def test_cr011_a_chart_without_a_definition_text_is_refused():
     """An id without chart.<id>.definition in the Finnish catalog fails."""
-    _refused(replace(BASE, id="uusi-kuvaaja"), "chart.uusi-kuvaaja.definition")
+    _refused(replace(BASE, id="uusi-kuvaaja", target_indicator=None), "chart.uusi-kuvaaja.definition")
 
 
 def test_cr012_a_definition_names_only_what_definition_fills(monkeypatch):
