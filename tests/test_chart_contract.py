@@ -32,7 +32,7 @@ from queries.filters import Filters
 ROOT = Path(__file__).resolve().parents[1]
 INDICATORS = ROOT / "docs" / "indicators.md"
 QUERY_TESTS = sorted((ROOT / "tests").glob("test_queries*.py"))
-# A chart's definition section, as docs/architecture.md ("Adding a chart", step 5)
+# A chart's definition section, as docs/architecture.md ("Adding a chart", step 6)
 # states it: a level-2 or level-3 heading, the id in backquotes, a space, an em dash
 # (U+2014), a space and the chart's name.
 SECTION = re.compile(r"^#{2,3} `([a-z0-9-]+)` — \S", re.MULTILINE)
