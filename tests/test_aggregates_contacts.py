@@ -14,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from app import app as dash_app
+from charts.catalog import CHARTS as CATALOG
+from charts.payload import effective_filters
 from queries import codes
 from queries.access import (
     ACCESS_PARAMS,
@@ -32,6 +34,7 @@ from queries.privacy import protect
 from queries.recording import KNOWN_CONTACT_TYPES, recording_quality
 from queries.results import TIDY_COLUMNS, share_series
 from queries.sql import CLIENT_CONTACT_PARAMS, CLIENT_CONTACT_TOOK_PLACE, cell_key, chart_statement
+from queries.visible_sql import recorded_statements
 from reporting.aggregates.contacts import AGGREGATES
 from reporting.load import build_duckdb, load_postgres
 from settings import configure, get_settings
@@ -72,7 +75,9 @@ def _select(counts: list[str], where: str, join: str = "") -> str:
     return head + " FROM client_contacts c " + join + " WHERE " + where + " {filters} GROUP BY 1"
 
 
-# chart id -> (event SQL, params, [(series map, denominator)])
+# chart id -> (event SQL, params, [(series map, denominator)]). Every catalog chart that
+# reads a contact aggregate has its entry here and in CHARTS below (checked by
+# test_every_chart_over_the_contact_aggregates_is_compared).
 REFERENCE = {
     "hoitotakuu-7vrk": (
         _select([_count("visits"), _count("within_days", f"{_WAIT} <= 7")], _ACCESS_VISITS),
@@ -225,6 +230,21 @@ def test_chart_frames_from_aggregates_equal_event_sql(demo_db, chart_id):
                 protect(expected, minimum, counts_people=True),
                 check_dtype=False,
             )
+
+
+def test_every_chart_over_the_contact_aggregates_is_compared(demo_db):
+    """A catalog chart whose loader reads a contact aggregate (agg_contact_types and the
+    others of reporting.aggregates.contacts) is in REFERENCE and CHARTS, so a new one
+    cannot go unchecked against the event rows."""
+    tables = {aggregate.table.name for aggregate in AGGREGATES}
+    reading = set()
+    for chart_id, spec in CATALOG.items():
+        cache.clear()  # a cached result would run no SQL
+        with recorded_statements() as sent:
+            spec.load(effective_filters(spec, Filters(start="2022-01")))
+        if any(table in statement for statement, _params in sent for table in tables):
+            reading.add(chart_id)
+    assert sorted(reading) == sorted(REFERENCE) == sorted(CHARTS)
 
 
 def test_aggregates_are_small_and_sum_to_the_events(demo_db):

@@ -84,7 +84,7 @@ def test_b004_filters_round_trip_between_url_and_view(dash_duo, browser_db):
     start = "/digipalvelut?from=2024-01&to=2024-03&unit=TA03"
     dash_duo.wait_for_page(url=dash_duo.server_url + start)
     # The yearly Omaolo figure needs the whole year in the chosen months: its card says
-    # that 2024 is left out, and the other three draw their charts.
+    # that 2024 is left out, and every other chart of the page draws.
     dash_duo.wait_for_contains_text("#card-omaolo-palvelut", "Jakso 2024 ei ole mukana")
     _wait_for_charts(dash_duo, PAGES["/digipalvelut"] - 1)
     # URL -> view: the controls show the URL's filters, the chart its months.

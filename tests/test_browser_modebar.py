@@ -7,6 +7,7 @@ import pytest
 from dash.testing.wait import until
 
 from app import app
+from dashboards import ennaltaehkaisy, hoitoonpaasy
 from tests.servers import WAIT
 
 pytestmark = pytest.mark.browser
@@ -72,15 +73,17 @@ def _wait_for_graphs(dash_duo, scope: str, count: int) -> None:
 def test_mb001_modebar_clear_of_plots_in_every_view_and_the_embed(dash_duo, browser_db):
     """The toolbar overlaps no plot area or bar in any card view, the groups chart or the embed."""
     dash_duo.start_server(app)
-    # /hoitoonpaasy: seven charts, bars among them (the queue, the waiting-time stacks).
+    # /hoitoonpaasy: every chart of the page, bars among them (the queue, the
+    # waiting-time stacks).
+    charts = len(hoitoonpaasy.CHART_IDS)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/hoitoonpaasy?from=2023-01")
-    _wait_for_graphs(dash_duo, ".chart-card", 7)
+    _wait_for_graphs(dash_duo, ".chart-card", charts)
     # Hovering shows the toolbar; its box is the same either way.
     dash_duo.driver.execute_script(
         "document.querySelector('#card-jonot .js-plotly-plot .nsewdrag')"
         ".dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))"
     )
-    assert _check(dash_duo, ".chart-card", 7) > 0
+    assert _check(dash_duo, ".chart-card", charts) > 0
     # The queue card's other views: small multiples and the run chart (16 months).
     card = "#card-jonot"
     _choose_view(dash_duo, card, "units")
@@ -92,10 +95,11 @@ def test_mb001_modebar_clear_of_plots_in_every_view_and_the_embed(dash_duo, brow
     dash_duo.wait_for_contains_text(card + " .chart-summary", "Erityi")
     _wait_for_graphs(dash_duo, card, 1)
     _check(dash_duo, card, 1)
-    # The groups chart: two aligned panels, bars in both.
+    # The groups chart (two aligned panels, bars in both) among every chart of its page.
+    charts = len(ennaltaehkaisy.CHART_IDS)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/ennaltaehkaisy?from=2023-01")
-    _wait_for_graphs(dash_duo, ".chart-card", 3)
-    assert _check(dash_duo, ".chart-card", 3) > 0
+    _wait_for_graphs(dash_duo, ".chart-card", charts)
+    assert _check(dash_duo, ".chart-card", charts) > 0
     # The embed, narrower than a page card.
     dash_duo.driver.set_window_size(700, 900)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/embed/odotusaikajakauma?from=2024-01")

@@ -120,7 +120,9 @@ def test_cr010_decimals_must_be_a_count():
 
 def test_cr011_a_chart_without_a_definition_text_is_refused():
     """An id without chart.<id>.definition in the Finnish catalog fails."""
-    _refused(replace(BASE, id="uusi-kuvaaja", target_indicator=None), "chart.uusi-kuvaaja.definition")
+    _refused(
+        replace(BASE, id="uusi-kuvaaja", target_indicator=None), "chart.uusi-kuvaaja.definition"
+    )
 
 
 def test_cr012_a_definition_names_only_what_definition_fills(monkeypatch):

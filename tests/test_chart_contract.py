@@ -34,8 +34,11 @@ from queries.filters import Filters
 ROOT = Path(__file__).resolve().parents[1]
 INDICATORS = ROOT / "docs" / "indicators.md"
 TEST_FILES = sorted((ROOT / "tests").glob("test_*.py"))
-# A chart's definition section: a level-2 or level-3 heading that starts with its id.
-SECTION = re.compile(r"^#{2,3} `([a-z0-9-]+)` — ", re.MULTILINE)
+# A chart's definition section, as docs/architecture.md ("Adding a chart", step 6)
+# states it: a level-2 or level-3 heading, the id in backquotes, a space, an em dash
+# (U+2014), a space and the chart's name.
+SECTION = re.compile(r"^#{2,3} `([a-z0-9-]+)` — \S", re.MULTILINE)
+SECTION_FORM = "### `{chart_id}` — <name>"
 
 
 def _holds_a_number(node: ast.AST) -> bool:
@@ -149,6 +152,25 @@ def hand_computed_tests() -> tuple[dict[str, list[str]], list[str]]:
     return found, problems
 
 
+def section_problems(text: str, chart_ids: list[str]) -> list[str]:
+    """One line per id of ``chart_ids`` that heads no section of ``text`` (the Markdown of
+    docs/indicators.md): the heading expected and, when a heading names the id in
+    another form (a hyphen or en dash for the em dash, no backquotes, another level),
+    that heading, so the fix is plain."""
+    sections = set(SECTION.findall(text))
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    problems = []
+    for chart_id in chart_ids:
+        if chart_id in sections:
+            continue
+        problem = f"{chart_id}: no heading {SECTION_FORM.format(chart_id=chart_id)!r}"
+        near = [line for line in headings if chart_id in line]
+        if near:
+            problem += f"; found {near!r}"
+        problems.append(problem)
+    return problems
+
+
 # --- Fast part: files only -----------------------------------------------------------
 
 
@@ -156,9 +178,45 @@ def hand_computed_tests() -> tuple[dict[str, list[str]], list[str]]:
 def test_cc001_every_chart_has_its_section_in_indicators_md():
     """Each chart id heads a section of docs/indicators.md, and no section is headed by
     an id the catalog lacks (a removed or renamed chart's definition left behind)."""
-    sections = set(SECTION.findall(INDICATORS.read_text(encoding="utf-8")))
-    assert sorted(CHARTS.keys() - sections) == [], "chart without a definition section"
+    text = INDICATORS.read_text(encoding="utf-8")
+    problems = section_problems(text, sorted(CHARTS))
+    assert problems == [], "chart without a definition section:\n" + "\n".join(problems)
+    sections = set(SECTION.findall(text))
     assert sorted(sections - CHARTS.keys()) == [], "section of no catalog chart"
+
+
+@pytest.mark.unit
+def test_cc006_a_near_miss_heading_is_named_with_the_form_expected():
+    """A definition heading with a hyphen, an en dash, no backquotes or level 4 does
+    not count, and the failure shows the expected heading and the one found."""
+    text = (
+        "## Area 4\n"
+        "### `jonot` - queue length\n"  # hyphen
+        "### `odotusaikajakauma` – waits\n"  # en dash
+        "### omaolo-palvelut — Omaolo\n"  # no backquotes
+        "#### `kirjaamisen-laatu` — recording quality\n"  # level 4
+        "## `hoitotakuu-7vrk` — visits within 7 days\n"  # level 2: accepted
+        "### `digiasiointi-osuus` — remote share\n"  # level 3: accepted
+    )
+    ids = [
+        "jonot",
+        "odotusaikajakauma",
+        "omaolo-palvelut",
+        "kirjaamisen-laatu",
+        "hoitotakuu-7vrk",
+        "digiasiointi-osuus",
+        "liikuntalahetteet",
+    ]
+    assert section_problems(text, ids) == [
+        "jonot: no heading '### `jonot` — <name>'; found ['### `jonot` - queue length']",
+        "odotusaikajakauma: no heading '### `odotusaikajakauma` — <name>'; "
+        "found ['### `odotusaikajakauma` – waits']",
+        "omaolo-palvelut: no heading '### `omaolo-palvelut` — <name>'; "
+        "found ['### omaolo-palvelut — Omaolo']",
+        "kirjaamisen-laatu: no heading '### `kirjaamisen-laatu` — <name>'; "
+        "found ['#### `kirjaamisen-laatu` — recording quality']",
+        "liikuntalahetteet: no heading '### `liikuntalahetteet` — <name>'",
+    ]
 
 
 @pytest.mark.unit

@@ -15,7 +15,10 @@ pytestmark = pytest.mark.unit
 def test_rt001_readme_table_is_current():
     """README.md holds the generated table: a chart added, renamed or retargeted
     without running ``python -m charts.readme_table`` fails here."""
-    assert readme_table.main(["--check"]) == 0
+    assert readme_table.main(["--check"]) == 0, (
+        "README.md's chart table is not the catalog's: run `python -m charts.readme_table` "
+        "to rewrite it, then commit README.md"
+    )
 
 
 def test_rt002_a_row_states_the_entry_by_hand():

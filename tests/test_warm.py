@@ -19,6 +19,7 @@ import warm
 from app import app
 from charts.areas import ALL_AREAS
 from charts.catalog import CHARTS
+from dashboards.overview import KPI_IDS
 from queries.data_version import forget_data_version
 from queries.engine import get_engine
 from settings import configure, get_settings
@@ -27,6 +28,13 @@ from translations import t
 from warm.__main__ import main as warm_command
 
 pytestmark = pytest.mark.browser
+# The overview's KPI cards, in the order it shows them (dashboards/overview.py KPI_IDS:
+# today 4 + 3 + 2 + 4 = 13 cards).
+KPIS = [chart for ids in KPI_IDS.values() for chart in ids]
+# The cards a warm-up computes: every catalog chart once, on its area's page
+# (tests/test_chart_contract.py checks each is on exactly one page), plus the KPI
+# cards (today 16 charts + 13 KPIs = 29). Derived, so a new chart or KPI needs no edit here.
+CARDS = len(CHARTS) + len(KPIS)
 
 
 @pytest.fixture
@@ -47,10 +55,10 @@ def test_w001_page_cards_are_every_card_of_every_page(browser_db):
     assert {call.page for call in calls} == pages
     charts = [call.chart for call in calls if call.kind == "chart"]
     kpis = [call.chart for call in calls if call.kind == "kpi"]
-    # Every catalog chart, each on one area page (tests/test_chart_contract.py), 13 KPI
-    # cards on the overview (dashboards/overview.py KPI_IDS: 4 + 3 + 2 + 4).
+    # Every catalog chart, each on one area page (tests/test_chart_contract.py), and the
+    # overview's KPI cards in KPI_IDS's order.
     assert len(charts) == len(set(charts)) == len(CHARTS)
-    assert len(kpis) == 13
+    assert kpis == KPIS
     # The default view: the time series, no phase starts, no filters in the request.
     assert {(call.view, call.phases) for call in calls if call.kind == "chart"} == {("series", ())}
     assert all(call.request["filters"] == {} for call in calls)
@@ -60,7 +68,7 @@ def _drawn(dash_duo, path: str) -> None:
     dash_duo.driver.get(dash_duo.server_url + path)
     loading = t("card.loading", "fi")
     if path == "/":
-        until(lambda: len(dash_duo.find_elements(".kpi-card")) == 13, timeout=WAIT)
+        until(lambda: len(dash_duo.find_elements(".kpi-card")) == len(KPIS), timeout=WAIT)
         until(
             lambda: all(loading not in card.text for card in dash_duo.find_elements(".kpi-card")),
             timeout=WAIT,
@@ -79,7 +87,7 @@ def _drawn(dash_duo, path: str) -> None:
 def test_w002_after_warm_up_a_first_page_view_runs_no_sql(browser_db, long_version_ttl, dash_duo):
     """After warm-up a browser's first view of every page runs no reporting SQL."""
     report = warm.warm(app)
-    assert report.failed == [] and len(report.computed) == 29
+    assert report.failed == [] and len(report.computed) == CARDS
     statements: list[str] = []
 
     def count(_conn, _cursor, sql, _params, _context, _many):
@@ -117,7 +125,7 @@ def test_w003_warm_up_at_start_runs_beside_serving_and_fills_the_cache(
         again = warm.warm(app)  # everything the background warm-up filled is a hit
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
-    assert len(again.computed) == 29 and statements == []
+    assert len(again.computed) == CARDS and statements == []
 
 
 def test_w004_the_command_refuses_a_cache_the_servers_do_not_share(capsys):
