@@ -35,9 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 INDICATORS = ROOT / "docs" / "indicators.md"
 TEST_FILES = sorted((ROOT / "tests").glob("test_*.py"))
 # A chart's definition section, as docs/architecture.md ("Adding a chart", step 6)
-# states it: a level-2 or level-3 heading, the id in backquotes, a space, an em dash
-# (U+2014), a space and the chart's name.
-SECTION = re.compile(r"^#{2,3} `([a-z0-9-]+)` — \S", re.MULTILINE)
+# states it: a level-3 heading, the id in backquotes, a space, an em dash (U+2014), a
+# space and the chart's name, under its area's "## Area <n> — … (`/<slug>`)" heading.
+SECTION = re.compile(r"^### `([a-z0-9-]+)` — \S", re.MULTILINE)
+AREA = re.compile(r"^## Area \d+ — .*\(`/([a-z0-9-]+)`\)")
 SECTION_FORM = "### `{chart_id}` — <name>"
 
 
@@ -174,6 +175,20 @@ def section_problems(text: str, chart_ids: list[str]) -> list[str]:
 # --- Fast part: files only -----------------------------------------------------------
 
 
+def section_areas(text: str) -> dict[str, str | None]:
+    """Chart id -> the slug of the area heading its section stands under (None before
+    any area heading)."""
+    areas: dict[str, str | None] = {}
+    area = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            found = AREA.match(line)
+            area = found.group(1) if found else None
+        elif (section := SECTION.match(line)) is not None:
+            areas[section.group(1)] = area
+    return areas
+
+
 @pytest.mark.unit
 def test_cc001_every_chart_has_its_section_in_indicators_md():
     """Each chart id heads a section of docs/indicators.md, and no section is headed by
@@ -183,19 +198,23 @@ def test_cc001_every_chart_has_its_section_in_indicators_md():
     assert problems == [], "chart without a definition section:\n" + "\n".join(problems)
     sections = set(SECTION.findall(text))
     assert sorted(sections - CHARTS.keys()) == [], "section of no catalog chart"
+    areas = section_areas(text)
+    wrong = {i: areas[i] for i, spec in CHARTS.items() if areas[i] != spec.area}
+    assert wrong == {}, "definition sections outside their area's heading"
 
 
 @pytest.mark.unit
 def test_cc006_a_near_miss_heading_is_named_with_the_form_expected():
-    """A definition heading with a hyphen, an en dash, no backquotes or level 4 does
-    not count, and the failure shows the expected heading and the one found."""
+    """A definition heading with a hyphen, an en dash, no backquotes or level 2 or 4
+    does not count, and the failure shows the expected heading and the one found; a
+    section's area is the area heading above it."""
     text = (
         "## Area 4\n"
         "### `jonot` - queue length\n"  # hyphen
         "### `odotusaikajakauma` – waits\n"  # en dash
         "### omaolo-palvelut — Omaolo\n"  # no backquotes
         "#### `kirjaamisen-laatu` — recording quality\n"  # level 4
-        "## `hoitotakuu-7vrk` — visits within 7 days\n"  # level 2: accepted
+        "## `hoitotakuu-7vrk` — visits within 7 days\n"  # level 2
         "### `digiasiointi-osuus` — remote share\n"  # level 3: accepted
     )
     ids = [
@@ -215,8 +234,14 @@ def test_cc006_a_near_miss_heading_is_named_with_the_form_expected():
         "found ['### omaolo-palvelut — Omaolo']",
         "kirjaamisen-laatu: no heading '### `kirjaamisen-laatu` — <name>'; "
         "found ['#### `kirjaamisen-laatu` — recording quality']",
+        "hoitotakuu-7vrk: no heading '### `hoitotakuu-7vrk` — <name>'; "
+        "found ['## `hoitotakuu-7vrk` — visits within 7 days']",
         "liikuntalahetteet: no heading '### `liikuntalahetteet` — <name>'",
     ]
+    assert section_areas(text + "## Area 1 — access (`/hoitoonpaasy`)\n### `jonot` — q\n") == {
+        "digiasiointi-osuus": None,
+        "jonot": "hoitoonpaasy",
+    }
 
 
 @pytest.mark.unit
