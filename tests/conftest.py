@@ -156,6 +156,24 @@ def pytest_runtest_call(item):
         return (yield)
 
 
+@pytest.fixture(autouse=True)
+def _settings_left_as_found() -> Iterator[None]:
+    """A test that leaves the process's settings changed fails (and they are put back):
+    a later test would otherwise run against its database or language (it happened:
+    the meeting tests read a fixture database a fork test had left configured)."""
+    before = get_settings()
+    yield
+    after = get_settings()
+    if after != before:
+        configure(before)
+        changed = sorted(
+            name
+            for name in before.__dataclass_fields__
+            if getattr(before, name) != getattr(after, name)
+        )
+        pytest.fail(f"the test left settings changed: {', '.join(changed)}", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def reporting_database() -> None:
     """Nothing but a name: a fixture depending on it is a reporting database, which puts

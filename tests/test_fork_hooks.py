@@ -7,8 +7,9 @@ import os
 
 import pytest
 
-from queries.engine import fetch_frame
+from queries.engine import dispose_engines, fetch_frame
 from queries.sql import statement
+from settings import configure, get_settings
 from tests.conftest import fixture_db_url, use_reporting_db
 from tests.fixtures import foundation
 
@@ -24,7 +25,9 @@ def test_fk001_a_forked_child_opens_its_own_connection(request, postgres_server_
     """A child forked after the parent queried PostgreSQL gets a server process of its
     own: the parent's pooled connection (one socket, one server process) stays the
     parent's, and the parent can still use it after the child ended."""
+    original = get_settings()
     use_reporting_db(fixture_db_url("postgresql", foundation, request))
+    request.addfinalizer(lambda: (dispose_engines(), configure(original)))
     parent = _backend_pid()  # the pool now holds this connection
     read, write = os.pipe()
     child = os.fork()

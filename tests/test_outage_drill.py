@@ -283,6 +283,9 @@ def wait_for_cards(driver, path: str, card: str, drawn: str, want, what: str, ti
         until(holds, timeout=timeout)
     except Exception as exc:  # dash's TestingTimeoutError: say which cards
         failing = [state for state in last if not want(state)]
+        if not last:  # no card at all: say what the tab shows instead
+            shown = driver.execute_script("return document.body ? document.body.innerText : ''")
+            failing = f"no cards; the tab at {driver.current_url} shows {shown[:400]!r}"
         raise AssertionError(f"{path}: not every card {what}: {failing}") from exc
 
 
