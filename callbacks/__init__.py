@@ -3,7 +3,8 @@
 
 from dash import Dash
 
-from callbacks import (
+# Importing the modules declares their callbacks (callbacks.registry).
+from callbacks import (  # noqa: F401
     address,
     chart_cards,
     exports_pptx,
@@ -16,20 +17,8 @@ from callbacks import (
 )
 from callbacks.registry import register_all
 
-MODULES = (
-    address,
-    chart_cards,
-    exports_pptx,
-    filters,
-    keyboard,
-    kpi_cards,
-    meeting_records,
-    meetings_agenda,
-    shell,
-)
-
 
 def init_callbacks(app: Dash) -> int:
-    """Register every callback of the modules in ``MODULES`` on ``app`` (each app
-    built in the process gets all of them); returns how many."""
+    """Register every callback the modules above declared on ``app`` (each app built
+    in the process gets all of them); returns how many."""
     return register_all(app)

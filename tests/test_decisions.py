@@ -47,6 +47,7 @@ from meetings import store
 from queries.filters import Filters
 from settings import configure, get_settings
 from tests import test_figures_catalog as catalog_checks
+from tests.test_callbacks import _find
 
 USER = "testi.kayttaja"
 CHART = "hoitotakuu-7vrk"
@@ -93,18 +94,6 @@ def _decision_labels(figure: dict) -> list[dict]:
         for note in figure["layout"].get("annotations", [])
         if note.get("font", {}).get("color") == DECISION_COLOUR
     ]
-
-
-def _find(component, predicate) -> list:
-    """All components in a Dash tree that satisfy ``predicate``."""
-    found = [component] if predicate(component) else []
-    children = component if isinstance(component, list) else getattr(component, "children", None)
-    if isinstance(children, list | tuple):
-        for child in children:
-            found += _find(child, predicate)
-    elif children is not None and not isinstance(children, str):
-        found += _find(children, predicate)
-    return found
 
 
 # --- the figure, the summary and the card (both app databases) -------------------------
