@@ -41,6 +41,14 @@ DUE = TODAY + timedelta(days=60)
 
 
 def _click(dash_duo, selector: str) -> None:
+    """Click ``selector`` once no callback is pending: on a busy machine a late answer
+    can still redraw the form, and a click on the replaced button is lost (CI once
+    waited 90 s for a status that no request had been sent for)."""
+    try:
+        until(dash_duo._wait_for_callbacks, timeout=WAIT)
+    except Exception as exc:  # dash's TestingTimeoutError: say what is still pending
+        pending = [(rq.get("output"), rq.get("status")) for rq in dash_duo.redux_state_rqs]
+        raise AssertionError(f"callbacks still pending before {selector}: {pending}") from exc
     # By script: the sticky header can cover the point selenium would click.
     dash_duo.driver.execute_script("arguments[0].click();", dash_duo.find_element(selector))
 
