@@ -126,15 +126,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     if _built_with is not None and requested != _built_with:
         # The settings are the process's (settings.configure): a second app with other
         # ones would silently re-point the first app's links, language and database.
-        changed = sorted(
-            name
-            for name in requested.__dataclass_fields__
-            if getattr(requested, name) != getattr(_built_with, name)
-        )
         raise RuntimeError(
             "create_app(): this process already built an app with other settings "
-            f"({', '.join(changed)} differ); the settings are per process, so build "
-            "each configuration in a process of its own"
+            f"({', '.join(requested.differences(_built_with))} differ); the settings are "
+            "per process, so build each configuration in a process of its own"
         )
     configure(requested)
     settings = _built_with = requested

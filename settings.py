@@ -402,6 +402,14 @@ class Settings:
                 "that set TK_IDENTITY_HEADER (otherwise every request is refused)"
             )
 
+    def differences(self, other: Settings) -> list[str]:
+        """The names of the fields whose values differ from ``other``'s, sorted."""
+        return sorted(
+            name
+            for name in self.__dataclass_fields__
+            if getattr(self, name) != getattr(other, name)
+        )
+
     @property
     def accessibility_dates(self) -> tuple[date, date | None]:
         """The accessibility statement's dates: prepared, and last updated (``None``

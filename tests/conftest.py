@@ -166,12 +166,8 @@ def _settings_left_as_found() -> Iterator[None]:
     after = get_settings()
     if after != before:
         configure(before)
-        changed = sorted(
-            name
-            for name in before.__dataclass_fields__
-            if getattr(before, name) != getattr(after, name)
-        )
-        pytest.fail(f"the test left settings changed: {', '.join(changed)}", pytrace=False)
+        changed = ", ".join(before.differences(after))
+        pytest.fail(f"the test left settings changed: {changed}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
