@@ -42,24 +42,9 @@ AREA = re.compile(r"^## Area \d+ — .*\(`/([a-z0-9-]+)`\)")
 SECTION_FORM = "### `{chart_id}` — <name>"
 
 
-def _holds_a_number(node: ast.AST) -> bool:
-    """Whether ``node`` is a number literal, or a list/tuple/set/dict literal (nested
-    included) whose leaves hold at least one number and only literals."""
-    if isinstance(node, ast.Constant):
-        return type(node.value) in (int, float)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return _holds_a_number(node.operand)
-    if isinstance(node, ast.List | ast.Tuple | ast.Set):
-        parts = node.elts
-    elif isinstance(node, ast.Dict):
-        parts = [*(key for key in node.keys if key is not None), *node.values]
-    else:
-        return False
-    literal = all(_literal(part) for part in parts)
-    return literal and any(_holds_a_number(part) for part in parts)
-
-
 def _literal(node: ast.AST) -> bool:
+    """Whether ``node`` is written out: a constant (negated too) or a list, tuple, set
+    or dict literal of such, nested included."""
     if isinstance(node, ast.Constant):
         return True
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
@@ -69,6 +54,14 @@ def _literal(node: ast.AST) -> bool:
     if isinstance(node, ast.Dict):
         return all(_literal(part) for part in (*node.keys, *node.values) if part is not None)
     return False
+
+
+def _holds_a_number(node: ast.AST) -> bool:
+    """Whether ``node`` is written out (``_literal``) and holds at least one number."""
+    return _literal(node) and any(
+        isinstance(part, ast.Constant) and type(part.value) in (int, float)
+        for part in ast.walk(node)
+    )
 
 
 def _numeric_assert(function: ast.AST) -> bool:
