@@ -36,19 +36,34 @@ WILD = "*"  # a wildcard's place in an id key
 _WILDCARDS = {"MATCH", "ALL", "ALLSMALLER"}
 
 
+def _as_dict(component_id: object) -> object:
+    """A dict id as a dict (Dash keeps a callback's dict id as JSON); others as given."""
+    if isinstance(component_id, str) and component_id.startswith("{"):
+        return json.loads(component_id)
+    return component_id
+
+
+def _wildcard(value: object) -> str | None:
+    """The wildcard a dict id's value is (``"MATCH"``, ``"ALL"``, ``"ALLSMALLER"``:
+    Dash's enum, or ``["MATCH"]`` in its JSON), else None."""
+    if isinstance(value, type(dash.MATCH)):
+        return str(value)
+    if isinstance(value, list) and value and value[0] in _WILDCARDS:
+        return value[0]
+    return None
+
+
 def id_key(component_id: object) -> tuple:
     """A comparable form of a component id: ``("id", name)`` for a string id,
     ``("dict", ((key, value), ...))`` for a dict id (keys sorted, a wildcard as
-    ``WILD``). Dash keeps a callback's dict id as JSON, a wildcard as ``["MATCH"]``."""
-    if isinstance(component_id, str) and component_id.startswith("{"):
-        component_id = json.loads(component_id)
+    ``WILD``)."""
+    component_id = _as_dict(component_id)
     if not isinstance(component_id, dict):
         return ("id", component_id)
     items = []
     for key, value in sorted(component_id.items()):
-        wildcard = isinstance(value, list) and value and value[0] in _WILDCARDS
-        wildcard = wildcard or isinstance(value, type(dash.MATCH))
-        items.append((key, WILD if wildcard else json.dumps(value, sort_keys=True)))
+        wild = _wildcard(value) is not None
+        items.append((key, WILD if wild else json.dumps(value, sort_keys=True)))
     return ("dict", tuple(items))
 
 
@@ -115,14 +130,9 @@ def callback_dependencies(app: dash.Dash) -> list[tuple[str, list[tuple[tuple, s
 def _matches_any_number(component_id: object) -> bool:
     """Whether an id has an ``ALL`` or ``ALLSMALLER`` wildcard: it stands for every
     matching component, none included, so a page may have none of them."""
-    if isinstance(component_id, str) and component_id.startswith("{"):
-        component_id = json.loads(component_id)
-    if not isinstance(component_id, dict):
-        return False
-    return any(
-        value in (dash.ALL, dash.ALLSMALLER)
-        or (isinstance(value, list) and value[:1] in (["ALL"], ["ALLSMALLER"]))
-        for value in component_id.values()
+    component_id = _as_dict(component_id)
+    return isinstance(component_id, dict) and any(
+        _wildcard(value) in ("ALL", "ALLSMALLER") for value in component_id.values()
     )
 
 
