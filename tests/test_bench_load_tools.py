@@ -122,8 +122,14 @@ def test_cold_burst_counts_queries_on_the_database(served, pg_url):
     assert report["count_method"] in (STATEMENTS, TABLE_SCANS)
     counts = report["query_counts"]
     assert sum(row["baseline"] for row in counts) > 0
-    # Without a shared lock each user may run a key's query; never fewer than one user.
-    assert all(row["burst"] >= row["baseline"] for row in counts)
+    # The cache was empty both times and computes each key once: every memoized query
+    # runs in the burst at least as often as for one user. Not so the metadata read:
+    # each process keeps it for TK_DATA_VERSION_TTL (30 s), so whether the baseline or
+    # the burst reads it depends on when the process last did (CI saw 1 and 0).
+    memoized = [row for row in counts if "reporting_meta" not in row["query"]]
+    assert memoized, counts
+    short = [row for row in memoized if row["burst"] < row["baseline"]]
+    assert short == [], short
 
 
 def test_counter_counts_what_ran(pg_url):
