@@ -882,6 +882,8 @@ def indicator_values_frame(*, seed: int, end: date) -> pd.DataFrame:
                 "numerator": numerator,
                 "denominator": denominator,
                 "source": INDICATOR_SOURCE,
+                "retrieved_on": None,
+                "imported_at": None,
                 "record_key": key,
             }
         )
@@ -918,6 +920,8 @@ def indicator_values_frame(*, seed: int, end: date) -> pd.DataFrame:
             add("matalan-kynnyksen-ryhmat", date(year, 1, 1), "year", float(groups), participants)
     df = pd.DataFrame(rows)
     df["period_start"] = pd.to_datetime(df["period_start"])
+    df["retrieved_on"] = pd.to_datetime(df["retrieved_on"])
+    df["imported_at"] = pd.to_datetime(df["imported_at"])
     return _frame(schema.indicator_values, df)
 
 

@@ -118,19 +118,57 @@ targets = sa.Table(
     sa.Column("source", sa.String(300), nullable=False),
 )
 
-# Figures that exist only as totals (reported by the county, not derivable from events).
+# Region code of the whole country (Statistics Finland's code, as in Sotkanet's
+# /regions): national figures are stored under it beside the counties' own codes.
+COUNTRY_CODE = "SSS"
+
+
+def _figure_columns() -> list[sa.Column]:
+    """The columns of one stored figure (``indicator_values`` and its history)."""
+    return [
+        sa.Column("indicator_id", sa.String(64), nullable=False),
+        # official county code ("01".."99"), municipality code ("091"), COUNTRY_CODE or a
+        # units.unit_id
+        sa.Column("region_code", sa.String(32), nullable=False),
+        sa.Column("period_start", sa.Date, nullable=False),
+        sa.Column("period_grain", sa.String(8), nullable=False),  # month | quarter | year
+        sa.Column("value", sa.Double),  # NULL: suppressed or missing at the source
+        sa.Column("numerator", sa.Double),
+        sa.Column("denominator", sa.Double),
+        sa.Column("source", sa.String(300), nullable=False),
+        sa.Column("retrieved_on", sa.Date),  # when the source was retrieved; NULL if unknown
+        sa.Column("imported_at", sa.DateTime),  # UTC; NULL for rows the county's load wrote
+    ]
+
+
+# Figures that exist only as totals (reported by the county or imported from published
+# statistics, not derivable from events): one row per indicator, region, period and grain.
 indicator_values = sa.Table(
     "indicator_values",
     metadata,
-    sa.Column("indicator_id", sa.String(64), nullable=False),
-    sa.Column("region_code", sa.String(32), nullable=False),  # county code or unit_id
-    sa.Column("period_start", sa.Date, nullable=False),
-    sa.Column("period_grain", sa.String(8), nullable=False),  # month | quarter | year
-    sa.Column("value", sa.Double),
-    sa.Column("numerator", sa.Double),
-    sa.Column("denominator", sa.Double),
-    sa.Column("source", sa.String(300), nullable=False),
-    record_key_column(),  # one key per stored row
+    *_figure_columns(),
+    record_key_column(),  # one key per stored row, kept when an import corrects the row
+)
+
+# Earlier values of corrected figures: the row as it was before an import replaced it.
+indicator_value_history = sa.Table(
+    "indicator_value_history",
+    metadata,
+    *_figure_columns(),
+    sa.Column("replaced_at", sa.DateTime, nullable=False),  # UTC
+)
+
+# One row per import that changed something (the audit trail of reported figures).
+figure_imports = sa.Table(
+    "figure_imports",
+    metadata,
+    sa.Column("imported_at", sa.DateTime, primary_key=True),  # UTC
+    sa.Column("file_name", sa.String(300), nullable=False),
+    sa.Column("file_sha256", sa.String(64), nullable=False),
+    sa.Column("imported_by", sa.String(200)),  # the signed-in user; NULL from the CLI
+    sa.Column("rows_added", sa.Integer, nullable=False),
+    sa.Column("rows_replaced", sa.Integer, nullable=False),
+    sa.Column("rows_unchanged", sa.Integer, nullable=False),
 )
 
 # Interventions marked on the time axis of the charts they concern (e.g. a backlog project).

@@ -1,0 +1,76 @@
+"""The shapes shared by the figure readers and the store.
+
+Readers (``reporting.figures.layout``, ``reporting.figures.sotkanet``) turn a file into
+``Figure`` rows or raise ``ImportRefused`` with every ``Problem`` they found; the store
+(``reporting.figures.store``) writes rows or refuses them the same way. Nothing is
+written when any problem is found. A problem's text is in the reader's language:
+``Problem.text(lang)`` looks ``key`` up in the translation catalog
+(``translations/<lang>/figures.json``) with ``line`` and ``params``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+GRAINS = ("month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One stored figure: ``indicator_values``' columns, without the record key (the
+    store draws it) and the import time (the store sets it).
+
+    ``period_start`` is the first day of the month, quarter or year ``period_grain``
+    names. ``value`` None means suppressed or missing at the source (THL's ``..``).
+    ``numerator``/``denominator`` are counts in the indicator's unit or None.
+    ``line`` is the 1-based line of the file the row came from (for messages; the
+    header is line 1), None when the row has no line (JSON)."""
+
+    indicator_id: str
+    region_code: str
+    period_start: date
+    period_grain: str
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    source: str = ""
+    retrieved_on: date | None = None
+    line: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str, date, str]:
+        """What identifies a stored figure: a second row with the same key replaces it."""
+        return (self.indicator_id, self.region_code, self.period_start, self.period_grain)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a file is refused: translation key ``figures.error.<name>`` with its
+    parameters, at a 1-based ``line`` of the file (None: the file as a whole)."""
+
+    key: str
+    line: int | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``, prefixed with the line ("Rivi 7: …")."""
+        from translations import t
+
+        message = t(self.key, lang, **{k: str(v) for k, v in self.params.items()})
+        if self.line is None:
+            return message
+        return t("figures.at_line", lang, line=self.line, message=message)
+
+
+class ImportRefused(Exception):
+    """A file or its rows were refused; nothing was written. ``problems`` lists every
+    problem found (in line order), ``texts(lang)`` their messages."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.key))
+        super().__init__("; ".join(p.key for p in self.problems))
+
+    def texts(self, lang: str) -> list[str]:
+        return [problem.text(lang) for problem in self.problems]
