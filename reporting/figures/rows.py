@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 GRAINS = ("month", "quarter", "year")
+# The credit THL's terms ask for, shown wherever figures from Sotkanet are shown; the
+# Sotkanet importer starts every stored ``source`` with it.
+SOTKANET_CREDIT = "THL / Sotkanet, CC BY 4.0"
 
 
 @dataclass(frozen=True)
