@@ -87,6 +87,13 @@ class ChartSpec:
     # Values the definition text takes from code or data, ``lang -> {placeholder: text}``
     # (e.g. which queues are judged by which deadline), so the text cannot drift.
     text_params: Callable[[str], dict[str, str]] | None = None
+    # The chart has a national counterpart: published county-level figures stored in
+    # ``indicator_values`` under the chart's own id for the counties (two-digit codes)
+    # and the whole country (``reporting.schema.COUNTRY_CODE``), e.g. imported from
+    # Sotkanet with ``--map <sotkanet id>=<chart id>``. The card then offers the peer
+    # context (``queries.peers``, ``charts.figures.peers``): the country's line and the
+    # band of all counties, in the time series, the data files and the text alternative.
+    national: bool = False
 
     def text_key(self, part: str) -> str:
         """Translation key of one of this chart's texts (title, definition, source)."""

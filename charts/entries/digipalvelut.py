@@ -30,6 +30,7 @@ register(
         load=remote_share,
         series=("remote", "realtime", "asynchronous"),
         target_indicator="digiasiointi-osuus",
+        national=True,
     )
 )
 

@@ -43,6 +43,7 @@ register(
         load=partial(access_within_days, days=7),
         series=("within_days",),
         target_indicator="hoitotakuu-7vrk",
+        national=True,
     )
 )
 
