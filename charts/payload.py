@@ -20,6 +20,7 @@ from charts.chart_views import available_views
 from charts.decisions import add_decisions, card_items, decisions_sentence, markers_in_view
 from charts.figures.annotations import add_events, events_in_view
 from charts.figures.lean import lean_figure
+from charts.figures.peers import add_peers
 from charts.figures.small_multiples import small_multiples_figure
 from charts.figures.spc import spc_figure
 from charts.figures.time_series import FigureOptions, hidden_note
@@ -37,6 +38,7 @@ from charts.summary import (
     SUPPRESSED_MARK,
     TARGET_KINDS,
     format_value,
+    peers_sentence,
     period_label,
     summarise,
 )
@@ -45,6 +47,7 @@ from meetings import store
 from meetings.db import APP_DB_ERRORS
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
+from queries.peers import PEER_COLUMNS, peer_credit, peer_values
 from queries.periods import (
     clamp_to_data,
     complete_periods,
@@ -55,6 +58,7 @@ from queries.periods import (
 )
 from queries.privacy import protect, without_keys
 from queries.reference import (
+    county_code,
     data_as_of,
     data_window,
     events_for,
@@ -211,6 +215,26 @@ def chart_data(chart_id: str, filters: Filters) -> tuple[pd.DataFrame, pd.DataFr
     """The tidy chart frame and the target rows of one chart under ``filters``."""
     spec = CHARTS[chart_id]
     return load_complete(spec, effective_filters(spec, filters)), chart_targets(spec)
+
+
+def chart_peers(spec: ChartSpec, filters: Filters, periods: pd.Series) -> pd.DataFrame:
+    """The peer context of a national chart (``ChartSpec.national``) beside its shown
+    ``periods`` (period starts at ``filters.grain``, the filters the chart applies):
+    ``queries.peers.peer_values`` for the county's own code, only the stored periods
+    that lie whole within the shown ones (a yearly figure needs its whole year drawn),
+    so the band, the sentence and the files speak of the same periods as the chart.
+    Empty (its columns kept) when nothing is shown or the chart has no counterpart."""
+    if not spec.national or periods.empty:
+        return pd.DataFrame(columns=list(PEER_COLUMNS))
+    peers = peer_values(filters, spec.id, county_code())
+    first = pd.Timestamp(periods.min())
+    after = pd.Timestamp(periods.max()) + pd.DateOffset(months=MONTHS_PER_GRAIN[filters.grain])
+    inside = [
+        pd.Timestamp(period) >= first
+        and pd.Timestamp(period) + pd.DateOffset(months=MONTHS_PER_GRAIN[grain]) <= after
+        for period, grain in zip(peers["period"], peers["grain"], strict=True)
+    ]
+    return peers[inside].reset_index(drop=True)
 
 
 def table_rows(spec: ChartSpec, frame: pd.DataFrame, grain: str, lang: str) -> dict[str, Any]:
@@ -511,6 +535,7 @@ def chart_payload(
     lang: str,
     view: str = "series",
     phases: tuple[str, ...] = (),
+    peers: bool = False,
 ) -> dict[str, Any]:
     """Everything a chart card shows in one of its views (``charts.chart_views.VIEWS``),
     as plain data (cached as a whole). An unknown or unavailable view falls back to the
@@ -534,11 +559,17 @@ def chart_payload(
     "label"}]``), ``decisions`` (the decisions and actions drawn on it:
     ``charts.decisions.card_items``; not cached, see ``with_decisions``), ``data_as_of``
     (ISO date or None), ``synthetic`` (bool), ``empty`` (bool: the filters leave no
-    data).
+    data), ``peers_source`` (the credit of the peer context drawn, ``peer_credit``, or
+    None when it is not drawn).
+
+    ``peers`` asks for the peer context (``chart_peers``: the country's line and the
+    counties' band in the figure, a sentence in the summary); only a national chart's
+    time series has it, anything else takes False, so the cache key does too.
     """
     spec = CHARTS[chart_id]
     if view not in available_views(spec):
         view = "series"
+    peers = bool(peers) and spec.national and view == "series"
     if isinstance(phases, str):
         phases = (phases,)
     # The cache key takes the filters the chart applies, so equivalent requests share it.
@@ -552,7 +583,7 @@ def chart_payload(
         )
     else:
         phases = ()
-    built = _payload(chart_id, filters, lang, view, phases)
+    built = _payload(chart_id, filters, lang, view, phases, peers)
     open_end = False
     if not built.get("empty", True):
         # The chart shows the latest data unless its months end earlier: then the
@@ -609,9 +640,15 @@ def with_decisions(
 
 @cache.memoize()
 def _payload(
-    chart_id: str, filters: Filters, lang: str, view: str, phases: tuple[str, ...]
+    chart_id: str,
+    filters: Filters,
+    lang: str,
+    view: str,
+    phases: tuple[str, ...],
+    peers: bool = False,
 ) -> dict[str, Any]:
-    """``chart_payload`` once its view and phases are normalised (the cache key)."""
+    """``chart_payload`` once its view, phases and peer switch are normalised (the
+    cache key)."""
     spec = CHARTS[chart_id]
     filters = effective_filters(spec, filters)
     if view == "spc":
@@ -621,6 +658,14 @@ def _payload(
     # From here on everything follows the view drawn, not the one asked.
     view = built.get("view", view)
     figure = built["figure"]
+    peers_source = None
+    if peers and view == "series" and not built["empty"]:
+        shown = chart_peers(spec, filters, built["periods"])
+        options = _options(spec, pd.DataFrame(columns=["series"]), filters, lang)
+        figure = add_peers(figure, shown, options)
+        peers_source = peer_credit(shown) or None
+        sentence = peers_sentence(shown, spec.unit, spec.decimals, peers_source or "", lang)
+        built = {**built, "summary": f"{built['summary']} {sentence}"}
     events = pd.DataFrame()
     if view != "units":
         events = chart_events(spec, built["periods"], filters.grain, lang)
@@ -647,4 +692,5 @@ def _payload(
         "data_as_of": as_of.isoformat() if as_of else None,
         "synthetic": is_synthetic(),
         "empty": built["empty"],
+        "peers_source": peers_source,
     }

@@ -13,7 +13,7 @@ import pandas as pd
 
 from queries.periods import period_end, year_earlier
 from settings import get_settings
-from translations import format_date, format_number, t
+from translations import format_date, format_number, t, t_plural
 
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 SUPPRESSED_MARK = ".."
@@ -305,3 +305,45 @@ def summarise(
             )
         )
     return " ".join(sentences)
+
+
+def peers_sentence(peers: pd.DataFrame, unit: str, decimals: int, credit: str, lang: str) -> str:
+    """The peer context in words (part of the text alternative): the latest period of
+    ``peers`` (``queries.peers`` columns, period order) with the county's own value in
+    the comparison figures when stored, the whole country's, the counties' middle half
+    (first to third quartile) and their range with how many counties, then the source
+    (``credit``); "no comparison figures" when ``peers`` is empty."""
+    if peers.empty:
+        return t("peers.none", lang)
+    latest = peers.iloc[-1]
+
+    def fmt(value: float) -> str:
+        return format_value(value, unit, decimals, lang)
+
+    parts = []
+    if not pd.isna(latest["own"]):
+        parts.append(t("peers.sentence.own", lang, value=fmt(latest["own"])))
+    if not pd.isna(latest["country"]):
+        parts.append(t("peers.sentence.country", lang, value=fmt(latest["country"])))
+    counties = int(latest["counties"])
+    if counties:
+        parts.append(
+            t_plural(
+                counties,
+                lang,
+                one="peers.sentence.band_one",
+                other="peers.sentence.band",
+                counties=counties,
+                q1=fmt(latest["q1"]),
+                q3=fmt(latest["q3"]),
+                minimum=fmt(latest["minimum"]),
+                maximum=fmt(latest["maximum"]),
+            )
+        )
+    start = t(
+        "peers.sentence.start",
+        lang,
+        period=period_label(pd.Timestamp(latest["period"]), latest["grain"]),
+    )
+    sentence = f"{start} {', '.join(parts)}."
+    return f"{sentence} {t('peers.source', lang, source=credit)}" if credit else sentence

@@ -20,6 +20,7 @@ from queries.engine import fetch_frame
 from queries.filters import Filters
 from queries.periods import period_end
 from queries.sql import COUNTY_VALUES
+from reporting.figures.rows import SOTKANET_CREDIT
 from reporting.schema import COUNTRY_CODE
 
 # The columns of ``peer_values`` in order.
@@ -130,3 +131,15 @@ def peer_values(filters: Filters, indicator_id: str, own_region: str) -> pd.Data
         )
     frame = frame[whole & (frame["country"].notna() | (frame["counties"] > 0))]
     return frame.reindex(columns=PEER_COLUMNS).reset_index(drop=True)
+
+
+def peer_credit(peers: pd.DataFrame) -> str:
+    """What the peer context credits as its source: ``SOTKANET_CREDIT`` ("THL /
+    Sotkanet, CC BY 4.0", the credit THL's terms ask for) when every row's source
+    starts with it, otherwise the rows' stored source texts, each once, in order
+    (Sotkanet rows among them credited as Sotkanet); "" without rows."""
+    sources = [
+        SOTKANET_CREDIT if source.startswith(SOTKANET_CREDIT) else source
+        for source in dict.fromkeys(peers["source"].astype(str))
+    ]
+    return "; ".join(dict.fromkeys(sources))

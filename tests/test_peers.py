@@ -24,9 +24,12 @@ import pandas as pd
 import pytest
 
 import tests.fixtures.peers
+from charts.figures.peers import PEERS_META
+from charts.payload import chart_payload
 from queries.filters import Filters
-from queries.peers import PEER_COLUMNS, peer_values
+from queries.peers import PEER_COLUMNS, peer_credit, peer_values
 from tests.conftest import reporting_db_fixture
+from tests.fixtures.peers import OWN_SOURCE, SOTKANET
 
 reporting_db = reporting_db_fixture(tests.fixtures.peers)
 
@@ -59,3 +62,89 @@ def test_pe001_peer_values_are_the_hand_computed_quartiles(reporting_db):
     ]
     assert got == EXPECTED
     assert frame["grain"].tolist() == ["year", "year"]
+
+
+def _payload(lang: str = "fi", peers: bool = True) -> dict:
+    return chart_payload(CHART, WINDOW, lang, "series", (), peers)
+
+
+@pytest.mark.hand_computed(CHART)
+def test_pe002_figure_has_the_band_and_country_traces(reporting_db):
+    """The figure draws least–greatest, Q1–Q3 and the country with the worked-out numbers."""
+    figure = _payload()["figure"]
+    traces = [trace for trace in figure["data"] if trace.get("meta") == PEERS_META]
+    names = [trace.get("name") for trace in traces]
+    # One run of two whole years (2023 and 2024 follow each other): per band a lower
+    # edge and a filled upper edge, then the country's line: five traces, under the
+    # chart's own line (they come first).
+    assert figure["data"][: len(traces)] == traces
+    assert len(traces) == 5
+    lower, upper, q1, q3, country = traces
+    # Three points per year (start, middle, end), each year flat at its value.
+    assert list(lower["y"]) == [50.0] * 3 + [52.0] * 3
+    assert list(upper["y"]) == [71.0] * 3 + [75.0] * 3
+    assert list(q1["y"]) == [56.5] * 3 + [59.0] * 3
+    assert list(q3["y"]) == [64.0] * 3 + [65.5] * 3
+    assert list(country["y"]) == [61.2] * 3 + [63.0] * 3
+    assert upper["fill"] == "tonexty" and q3["fill"] == "tonexty"
+    assert country["line"]["dash"] == "dash"
+    assert names[1] == "Hyvinvointialueet, pienin–suurin"
+    assert names[3] == "Hyvinvointialueiden keskimmäinen puolikas (Q1–Q3)"
+    assert names[4] == "Koko maa"
+    # Hover of 2024's band: "2024: 52,0 %–75,0 %, alueita 7" (one decimal, as the chart).
+    assert upper["customdata"][3] == "2024: 52,0\u00a0%–75,0\u00a0%, alueita 7"
+
+
+@pytest.mark.hand_computed(CHART)
+def test_pe003_peers_off_draws_no_band(reporting_db):
+    """Without the switch the figure has no peer trace and no peer source."""
+    payload = _payload(peers=False)
+    assert not [trace for trace in payload["figure"]["data"] if trace.get("meta") == PEERS_META]
+    assert payload["peers_source"] is None
+
+
+@pytest.mark.hand_computed(CHART)
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        (
+            "fi",
+            "Vertailu 2024: alueen oma arvo vertailuaineistossa 63,5 %, koko maa 63,0 %, "
+            "hyvinvointialueiden keskimmäinen puolikas 59,0 %–65,5 % ja kaikkien 7 alueen "
+            "vaihteluväli 52,0 %–75,0 %. Vertailutiedon lähde: THL / Sotkanet, CC BY 4.0.",
+        ),
+        (
+            "sv",
+            "Jämförelse 2024: områdets eget värde i jämförelsedata 63,5 %, hela landet "
+            "63,0 %, välfärdsområdenas mellersta hälft 59,0 %–65,5 % och spridningen för "
+            "alla 7 områden 52,0 %–75,0 %. Källa för jämförelsedata: THL / Sotkanet, CC BY 4.0.",
+        ),
+        (
+            "en",
+            "Comparison for 2024: the county's own value in the comparison figures 63.5 %, "
+            "whole country 63.0 %, middle half of the counties 59.0 %–65.5 % and the range "
+            "of all 7 counties 52.0 %–75.0 %. Source of the comparison figures: THL / "
+            "Sotkanet, CC BY 4.0.",
+        ),
+    ],
+)
+def test_pe004_text_alternative_names_the_latest_peer_year(reporting_db, lang, sentence):
+    """The summary ends with the latest year against country, quartiles and range, and credit."""
+    payload = _payload(lang)
+    # The latest year of the working: 2024 (own 63.5, country 63.0, Q1 59.0, Q3 65.5,
+    # least 52, greatest 75, 7 counties); every source is Sotkanet's, so the credit.
+    assert payload["summary"].replace("\u00a0", " ").endswith(sentence)
+    assert payload["peers_source"] == "THL / Sotkanet, CC BY 4.0"
+
+
+@pytest.mark.unit
+def test_pe005_credit_is_sotkanet_or_the_stored_source():
+    """Sotkanet rows are credited with SOTKANET_CREDIT; other sources are named as stored."""
+
+    def frame(*sources):
+        return pd.DataFrame({"source": list(sources)})
+
+    assert peer_credit(frame(SOTKANET, SOTKANET)) == "THL / Sotkanet, CC BY 4.0"
+    assert peer_credit(frame(OWN_SOURCE)) == "vertailu.xlsx"
+    assert peer_credit(frame(SOTKANET, OWN_SOURCE)) == "THL / Sotkanet, CC BY 4.0; vertailu.xlsx"
+    assert peer_credit(frame()) == ""
