@@ -32,7 +32,13 @@ from api_language import request_language
 from charts.address import page_language
 from charts.areas import AREA_BY_SLUG
 from charts.catalog import CHARTS, ChartSpec
-from charts.payload import chart_data, effective_filters, left_out_periods, partial_note
+from charts.payload import (
+    chart_data,
+    chart_peers,
+    effective_filters,
+    left_out_periods,
+    partial_note,
+)
 from charts.summary import reason_text
 from exports.data import build_export, to_csv, to_xlsx
 from exports.files import CSV_TYPE, XLSX_TYPE, download_name
@@ -40,7 +46,8 @@ from meetings.api import blueprint as meetings_blueprint
 from queries import last_good
 from queries.data_version import known_load_meta, load_meta
 from queries.engine import DATABASE_ERRORS, last_successful_query_at, ping
-from queries.filters import SERVICES, Filters
+from queries.filters import SERVICES, Filters, _values
+from queries.peers import VALUE_COLUMNS, peer_credit, stated_peers
 from queries.privacy import REASONS
 from queries.reference import data_as_of, is_synthetic
 from queries.results import export_count, export_value
@@ -119,6 +126,7 @@ DATA_PARAMETERS = (
     "phase",
     "fold",
     "embed",
+    "peers",
 )
 
 
@@ -155,6 +163,17 @@ def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
         problems = " ".join(notice_text(notice, lang) for notice in notices)
         raise BadRequest(_error(400, "api.bad_filters", lang, problems=problems))
     return spec, filters, lang
+
+
+def peers_asked(spec: ChartSpec, lang: str) -> bool:
+    """Whether the request asks for the chart's peer context: a ``peers`` value naming
+    it (``peers=<chart id>``, as in the card's address; values naming other charts of
+    a page's address are left alone). Asking it of a chart without a national
+    counterpart is refused with 400 and a message in ``lang``."""
+    asked = spec.id in _values(request.args.getlist("peers"))
+    if asked and not spec.national:
+        raise BadRequest(_error(400, "api.peers_not_national", lang, chart=quote_value(spec.id)))
+    return asked
 
 
 def stale_fields(parts: last_good.Watch, lang: str) -> dict[str, Any]:
@@ -219,14 +238,36 @@ def chart_data_file(chart_id: str, extension: str):
     """The numbers behind one chart as a CSV file for Finnish Excel or as an Excel
     workbook with a metadata sheet."""
     spec, filters, lang = _chart_request(chart_id)
+    peers = peers_asked(spec, lang)
     write, mimetype = DATA_FILES[extension]
     try:
         with last_good.watch() as parts:
-            export = build_export(spec.id, filters, lang, chart_page_url(spec, filters))
+            export = build_export(spec.id, filters, lang, chart_page_url(spec, filters), peers)
     except DATABASE_ERRORS as error:
         log.warning("%s for %s: reporting database failed: %r", extension, chart_id, error)
         return _error(503, "api.db_error", lang)
     return mark_stale(_download(write(export, lang), spec, extension, mimetype), parts)
+
+
+def peer_answer(peers: pd.DataFrame, decimals: int) -> dict[str, Any]:
+    """The data API's ``peers``: the credit (``queries.peers.peer_credit``) and the
+    rows of ``peers`` with their values stated with ``decimals`` places."""
+    stated = stated_peers(peers, decimals)
+    return {
+        "credit": peer_credit(peers),
+        "rows": [
+            {
+                "period": row.period.date().isoformat(),
+                "grain": row.grain,
+                **{
+                    column: export_value(getattr(row, column), decimals) for column in VALUE_COLUMNS
+                },
+                "counties": int(row.counties),
+                "source": row.source,
+            }
+            for row in stated.itertuples(index=False)
+        ],
+    }
 
 
 @blueprint.get("/api/charts/<chart_id>/data.json")
@@ -234,14 +275,20 @@ def chart_data_json(chart_id: str):
     """The numbers behind one chart for the filters in the query string: the chart's
     description, ``notices`` (language), ``left_out`` (ISO starts of the periods left
     out as incomplete) and ``left_out_note`` (the sentence naming them, or ""), the
-    filters applied, ``rows``, ``targets`` and the suppression rule."""
+    filters applied, ``rows``, ``targets`` and the suppression rule. With
+    ``peers=<chart id>`` (``peers_asked``) also ``peers``: ``{"credit", "rows"}``, one
+    row per stored period of the peer context (``charts.payload.chart_peers``: period,
+    grain, country, own, minimum, q1, q3, maximum, counties, source), values stated
+    with the chart's places; published statistics, exact."""
     spec, filters, lang = _chart_request(chart_id)
+    peers_on = peers_asked(spec, lang)
     try:
         with last_good.watch() as parts:
             frame, targets = chart_data(spec.id, filters)
             as_of = data_as_of()
             synthetic = is_synthetic()
             applied = effective_filters(spec, filters)
+            peers = chart_peers(spec, applied, frame["period"]) if peers_on else None
             left_out = left_out_periods(spec, applied)
             left_out_note = partial_note(spec, applied, lang)
     except DATABASE_ERRORS as error:
@@ -313,6 +360,7 @@ def chart_data_json(chart_id: str):
             },
             "rows": rows,
             "targets": target_rows,
+            **({"peers": peer_answer(peers, spec.decimals)} if peers is not None else {}),
         }
     )
     return mark_stale(answer, parts)

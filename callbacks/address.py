@@ -6,7 +6,8 @@ locations each keeping their own copy of the address drift apart as soon as one 
 them writes it: the other then misses Back and Forward, or writes its stale copy back
 (see docs/architecture.md, "One location").
 
-A change of a filter, a card's view or a card's phase starts goes two steps:
+A change of a filter, a card's view, its phase starts or its peers switch goes two
+steps:
 
 1. ``propose_address`` (server) validates the controls like URL parameters
    (``charts.address.Address``) and answers a proposal: the new query string, the
@@ -76,6 +77,7 @@ def controls_address(
     views: dict[str, object],
     phases: dict[str, object],
     expanded: Mapping[str, object] | None = None,
+    peers: Mapping[str, object] | None = None,
 ) -> tuple[Address, tuple[str, ...]]:
     """The address the controls show, validated like URL parameters, and the notice keys
     of values not taken. ``unit`` is the unit control's node id (``COUNTY``: the whole
@@ -83,7 +85,8 @@ def controls_address(
     ``expanded`` maps a panel to its fold button's ``aria-expanded`` (``"false"``:
     folded; ``None`` or empty: the page has no fold buttons, and the shown
     address's folded panels stay). Language and embed flag are those of the shown
-    address. The node is not looked up here (``queries.units.resolve_selection``)."""
+    address. ``peers`` maps a chart to its peers switch's value. The node is not looked
+    up here (``queries.units.resolve_selection``)."""
     filters, filter_notices = Filters.from_query(
         {
             "unit": None if unit == COUNTY else unit,
@@ -93,7 +96,7 @@ def controls_address(
             "service": None if service == ALL_SERVICES else service,
         }
     )
-    cards, card_notices = CardStates.from_cards(views, phases, filters.grain)
+    cards, card_notices = CardStates.from_cards(views, phases, filters.grain, peers)
     fold, fold_notices = (
         folded_panels(panel for panel, value in expanded.items() if value == "false")
         if expanded
@@ -129,14 +132,29 @@ def _by_chart(ids: object, values: object, key: str = "chart") -> dict[str, obje
     Input(card_id("chart-view", ALL), "value"),
     Input(card_id("chart-phases", ALL), "data"),
     Input(fold_id(ALL), "aria-expanded"),
+    Input(card_id("chart-peers", ALL), "value"),
     State(card_id("chart-view", ALL), "id"),
     State(card_id("chart-phases", ALL), "id"),
     State(fold_id(ALL), "id"),
+    State(card_id("chart-peers", ALL), "id"),
     State(PAGE_STATE, "data"),
     prevent_initial_call=True,
 )
 def propose_address(
-    unit, start, end, grain, service, views, phases, expanded, view_ids, phase_ids, fold_ids, state
+    unit,
+    start,
+    end,
+    grain,
+    service,
+    views,
+    phases,
+    expanded,
+    peers,
+    view_ids,
+    phase_ids,
+    fold_ids,
+    peer_ids,
+    state,
 ):
     """The address of the page's controls as a proposal for ``apply_address``:
     ``{"token", "search", "links", "filters", "status"}`` (``links``: the query string
@@ -157,6 +175,7 @@ def propose_address(
         _by_chart(view_ids, views),
         _by_chart(phase_ids, phases),
         _by_chart(fold_ids, expanded, "panel"),
+        _by_chart(peer_ids, peers),
     )
     try:
         filters, unknown = resolve_selection(address.filters)

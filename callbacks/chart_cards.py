@@ -12,6 +12,7 @@ from dash.exceptions import MissingCallbackContextException
 from callbacks.registry import callback, clientside_callback
 from charts.address import SPC_VIEW, CardStates
 from charts.cards.chart import (
+    PEERS_ON,
     SHOWS_ERROR,
     TABLE_BUILT,
     alert,
@@ -48,14 +49,20 @@ class CardView:
     lang: str
     view: str
     picked: tuple[str, ...]
+    peers: bool = False
 
     def payload(self) -> dict:
         """The card's (cached) ``charts.payload.chart_payload``."""
-        return chart_payload(self.spec.id, self.filters, self.lang, self.view, self.picked)
+        return chart_payload(
+            self.spec.id, self.filters, self.lang, self.view, self.picked, self.peers
+        )
 
 
-def card_view(request: object, view: object, phases: object) -> CardView | list:
-    """The ``CardView`` of a card's request store, view switch and phase starts, or
+def card_view(
+    request: object, view: object, phases: object, peers: object = None
+) -> CardView | list:
+    """The ``CardView`` of a card's request store, view switch, phase starts and peers
+    switch (a checklist's value: on when it holds ``PEERS_ON``), or
     the body to show instead (a list of components): an unknown chart, or a refused
     unit or service selection, in the user's language.
 
@@ -73,13 +80,16 @@ def card_view(request: object, view: object, phases: object) -> CardView | list:
     if refused(notices):
         return selection_refused(refused(notices), lang)
     # Only valid views and months reach the cache key.
-    cards, _notices = CardStates.from_cards({spec.id: view}, {spec.id: phases}, filters.grain)
+    switch = {spec.id: isinstance(peers, list) and PEERS_ON in peers}
+    cards, _notices = CardStates.from_cards(
+        {spec.id: view}, {spec.id: phases}, filters.grain, switch
+    )
     view = cards.view_of(spec.id)
     picked = cards.phases_of(spec.id) if view == SPC_VIEW else ()
     filters, unknown = resolve_selection(filters)  # no queries for invented ids
     if unknown:
         return selection_refused(unknown, lang)
-    return CardView(spec, filters, lang, view, picked)
+    return CardView(spec, filters, lang, view, picked, cards.peers_of(spec.id))
 
 
 def _chart_of(request: object) -> object:
@@ -113,6 +123,7 @@ def unless_unchanged(kind: str, shown: object, now: float, body: list) -> list:
     Input(card_id("chart-request", MATCH), "data"),
     Input(card_id("chart-view", MATCH), "value", allow_optional=True),
     Input(card_id("chart-phases", MATCH), "data", allow_optional=True),
+    Input(card_id("chart-peers", MATCH), "value", allow_optional=True),
     Input(card_id("chart-retry", MATCH), "n_intervals", allow_optional=True),
     State(card_id("chart-shown", MATCH), "data", allow_optional=True),
 )
@@ -120,11 +131,12 @@ def chart_card_body(
     request: dict,
     view: str | None = "series",
     phases: object = None,
+    peers: object = None,
     _retries: object = None,
     shown: object = None,
 ) -> list:
-    """Render the body of the card whose request store, view switch or phase starts
-    changed, or whose retry interval ticked.
+    """Render the body of the card whose request store, view switch, phase starts or
+    peers switch changed, or whose retry interval ticked.
 
     ``request`` is ``{"chart": id, "filters": {url params}, "lang": code}`` as written by
     ``charts.cards.chart.chart_card``; ``phases`` the card's list of ``YYYY-MM`` phase starts;
@@ -142,7 +154,7 @@ def chart_card_body(
     """
     try:
         with last_good.watch() as parts:
-            shown_view = card_view(request, view, phases)
+            shown_view = card_view(request, view, phases, peers)
             if not isinstance(shown_view, CardView):
                 return shown_view
             payload = shown_view.payload()
@@ -206,6 +218,7 @@ def chart_definition(clicks: object, request: object) -> list:
     State(card_id("chart-request", MATCH), "data"),
     State(card_id("chart-view", MATCH), "value", allow_optional=True),
     State(card_id("chart-phases", MATCH), "data", allow_optional=True),
+    State(card_id("chart-peers", MATCH), "value", allow_optional=True),
     prevent_initial_call=True,
 )
 def chart_card_table(
@@ -214,6 +227,7 @@ def chart_card_table(
     request: dict,
     view: str | None = "series",
     phases: object = None,
+    peers: object = None,
 ) -> tuple[list, str]:
     """The card's data table, built the first time its "show as table" is opened
     (``clicks`` of its summary; a click that closes it, or any after the table is
@@ -229,7 +243,7 @@ def chart_card_table(
         return no_update, no_update
     try:
         with last_good.watch() as parts:
-            shown = card_view(request, view, phases)
+            shown = card_view(request, view, phases, peers)
             if not isinstance(shown, CardView):
                 return shown, ""
             payload = shown.payload()

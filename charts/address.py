@@ -9,6 +9,9 @@ and the embed flag. Query-string parameters:
   default view ``series`` is left out;
 - ``phase=<chart id>:<YYYY-MM>``, repeatable: a phase start picked for a card's run
   chart (the process limits are recomputed from that month on);
+- ``peers=<chart id>``, repeatable: the card shows the peer context (the whole country
+  and the band of all counties) of a chart with a national counterpart
+  (``ChartSpec.national``); off, the default, is left out;
 - ``fold=<panel>``, repeatable: a panel folded away (``FOLDABLE``: ``filters``, the
   filter bar, and ``pptx``, the PowerPoint panel), so the first screen of a projector
   shows charts; unfolded, the default, is left out;
@@ -55,19 +58,22 @@ def _chart_and_value(raw: str) -> tuple[str, str]:
 class CardStates:
     """The chart cards' own state: ``views`` pairs a chart id with a view other than the
     time series; ``phases`` pairs a chart id with its phase starts (``YYYY-MM``, sorted,
-    unique). Both are sorted by chart id; a chart without state is absent."""
+    unique); ``peers`` names the charts whose card shows the peer context. All are
+    sorted by chart id; a chart without state is absent."""
 
     views: tuple[tuple[str, str], ...] = ()
     phases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    peers: tuple[str, ...] = ()
 
     @classmethod
     def from_query(
         cls, query: Mapping[str, object], grain: str = "month"
     ) -> tuple[CardStates, tuple[str, ...]]:
-        """The ``view`` and ``phase`` parameters of ``query`` and the notices for the
-        values dropped: an unknown chart, a view the chart does not offer, a month not
-        of the form ``YYYY-MM`` in ASCII digits, a phase for a chart without a run
-        chart, or more than ``MAX_PHASES`` phase starts for one chart. For a chart named
+        """The ``view``, ``phase`` and ``peers`` parameters of ``query`` and the notices
+        for the values dropped: an unknown chart, a view the chart does not offer, a
+        month not of the form ``YYYY-MM`` in ASCII digits, a phase for a chart without a
+        run chart, more than ``MAX_PHASES`` phase starts for one chart, or peers for a
+        chart without a national counterpart. For a chart named
         twice in ``view`` the first value counts. A phase month becomes the first month
         of its period at ``grain`` (the filters' grain: May 2024 at quarter grain is
         ``2024-04``, the start of the quarter the chart shows), so the months of one
@@ -101,20 +107,38 @@ class CardStates:
                 notices.append(refused("notice.bad_phase", raw))
             else:
                 chosen.add(month)
+        peers: set[str] = set()
+        for raw in _values(query.get("peers")):
+            spec = CHARTS.get(raw)
+            if spec is None or not spec.national:
+                notices.append(refused("notice.bad_peers", raw))
+            else:
+                peers.add(raw)
         states = cls(
             views=tuple(sorted((c, v) for c, v in views.items() if v != DEFAULT_VIEW)),
             phases=tuple(sorted((c, tuple(sorted(m))) for c, m in phases.items() if m)),
+            peers=tuple(sorted(peers)),
         )
         return states, merge_notices(notices)
 
     @classmethod
     def from_cards(
-        cls, views: Mapping[str, object], phases: Mapping[str, object], grain: str = "month"
+        cls,
+        views: Mapping[str, object],
+        phases: Mapping[str, object],
+        grain: str = "month",
+        peers: Mapping[str, object] | None = None,
     ) -> tuple[CardStates, tuple[str, ...]]:
         """The state of the cards on a page: chart id -> the value of its view switch,
-        chart id -> the list of its phase starts, at the filters' ``grain``. Validated
-        exactly like the URL."""
+        chart id -> the list of its phase starts, at the filters' ``grain``, and chart
+        id -> the value of its peers switch (on when a non-empty list, as a checklist
+        gives it, or True). Validated exactly like the URL."""
         query = {
+            "peers": [
+                chart
+                for chart, value in (peers or {}).items()
+                if value is True or (isinstance(value, list) and value)
+            ],
             "view": [f"{chart}:{view}" for chart, view in views.items() if isinstance(view, str)],
             "phase": [
                 f"{chart}:{month}"
@@ -127,12 +151,14 @@ class CardStates:
         return cls.from_query(query, grain)
 
     def to_query(self) -> dict[str, list[str]]:
-        """The ``view`` and ``phase`` URL parameters (empty ones left out)."""
+        """The ``view``, ``phase`` and ``peers`` URL parameters (empty ones left out)."""
         query: dict[str, list[str]] = {}
         if self.views:
             query["view"] = [f"{chart}:{view}" for chart, view in self.views]
         if self.phases:
             query["phase"] = [f"{chart}:{m}" for chart, months in self.phases for m in months]
+        if self.peers:
+            query["peers"] = list(self.peers)
         return query
 
     def view_of(self, chart_id: str) -> str:
@@ -143,12 +169,17 @@ class CardStates:
         """The phase starts picked for ``chart_id``'s run chart (sorted ``YYYY-MM``)."""
         return dict(self.phases).get(chart_id, ())
 
+    def peers_of(self, chart_id: str) -> bool:
+        """Whether ``chart_id``'s card shows the peer context."""
+        return chart_id in self.peers
+
     def only(self, chart_ids: Iterable[str]) -> CardStates:
         """The states of the cards ``chart_ids`` only (those a page shows)."""
         keep = set(chart_ids)
         return CardStates(
             views=tuple(item for item in self.views if item[0] in keep),
             phases=tuple(item for item in self.phases if item[0] in keep),
+            peers=tuple(chart for chart in self.peers if chart in keep),
         )
 
 
@@ -227,7 +258,7 @@ class Address:
 
     def to_query(self) -> dict[str, object]:
         """The URL parameters that reproduce this address (defaults left out), in a
-        fixed order: filters, views, phases, folded panels, language, embed."""
+        fixed order: filters, views, phases, peers, folded panels, language, embed."""
         query: dict[str, object] = {**self.filters.to_query(), **self.cards.to_query()}
         if self.fold:
             query["fold"] = list(self.fold)

@@ -27,10 +27,17 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from charts.catalog import CHARTS
 from charts.filter_text import describe_filters
-from charts.payload import chart_data, effective_filters, partial_note, series_labels
+from charts.payload import (
+    chart_data,
+    chart_peers,
+    effective_filters,
+    partial_note,
+    series_labels,
+)
 from charts.summary import (
     SUPPRESSED_MARK,
     TARGET_KINDS,
@@ -41,6 +48,7 @@ from charts.summary import (
 )
 from queries import last_good
 from queries.filters import Filters
+from queries.peers import peer_credit, stated_peers
 from queries.reference import data_as_of, is_synthetic
 from queries.results import export_count, export_value
 from translations import format_clock, format_date, format_time, t
@@ -118,13 +126,54 @@ def describe_targets(targets: pd.DataFrame, unit: str, lang: str) -> str:
     return "; ".join(parts)
 
 
-def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataExport:
+# The peer context's columns (``queries.peers``), after the chart's own when asked for.
+PEER_EXPORT_COLUMNS = ("country", "own", "minimum", "q1", "q3", "maximum", "counties")
+
+
+def peer_rows(peers: pd.DataFrame, unit: str, decimals: int, lang: str) -> list[list[Any]]:
+    """One row per period of ``peers`` (stated, ``queries.peers.stated_peers``) in the
+    layout of ``build_export``: period, start, the comparison's name, no value of the
+    chart's own, the unit, no counts, then the peer columns (``PEER_EXPORT_COLUMNS``:
+    values with the chart's ``decimals`` places, ``stated_cell``; the counties an
+    int)."""
+    rows = []
+    for row in peers.itertuples(index=False):
+        values = [
+            export_count(float(row.counties))
+            if column == "counties"
+            else stated_cell(getattr(row, column), decimals)
+            for column in PEER_EXPORT_COLUMNS
+        ]
+        rows.append(
+            [
+                period_label(pd.Timestamp(row.period), row.grain),
+                pd.Timestamp(row.period).date(),
+                t("peers.export_series", lang),
+                None,
+                unit,
+                None,
+                None,
+                None,
+                *values,
+            ]
+        )
+    return rows
+
+
+def build_export(
+    chart_id: str, filters: Filters, lang: str, link: str, peers: bool = False
+) -> DataExport:
     """The rows and metadata of one chart under ``filters``; ``link`` points back to
-    the chart in the dashboard."""
+    the chart in the dashboard. With ``peers`` (a national chart only,
+    ``ChartSpec.national``) every row gets the peer columns (``PEER_EXPORT_COLUMNS``,
+    empty on the chart's own rows), one row per stored period of the peer context
+    follows the chart's rows (``peer_rows``), and the metadata names its source."""
     spec = CHARTS[chart_id]
     filters = effective_filters(spec, filters)
+    peers = peers and spec.national
     with last_good.watch() as parts:
         frame, targets = chart_data(chart_id, filters)
+        shown_peers = chart_peers(spec, filters, frame["period"]) if peers else None
     labels = series_labels(spec, frame, lang)
     unit = t(f"unit.{spec.unit}", lang) if spec.unit != "count" else t("export.unit_count", lang)
     columns = [
@@ -137,6 +186,8 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         t("export.col.denominator", lang),
         t("export.col.suppression_reason", lang),
     ]
+    if peers:
+        columns += [t(f"peers.col.{column}", lang) for column in PEER_EXPORT_COLUMNS]
     rows = []
     # Within a period, the series in the chart's own order (the classes 0-7, 8-14,
     # 15-90 ... days as drawn, not alphabetically by key).
@@ -158,8 +209,11 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
                 export_count(row.numerator),
                 export_count(row.denominator),
                 reason[:1].upper() + reason[1:] if reason else None,
+                *([None] * len(PEER_EXPORT_COLUMNS) if peers else []),
             ]
         )
+    if shown_peers is not None:
+        rows += peer_rows(stated_peers(shown_peers, spec.decimals), unit, spec.decimals, lang)
     as_of = data_as_of()
     metadata = [
         (t("export.meta.title", lang), t(spec.text_key("title"), lang)),
@@ -172,6 +226,9 @@ def build_export(chart_id: str, filters: Filters, lang: str, link: str) -> DataE
         (t("export.meta.created", lang), _date_and_clock(datetime.now(), lang)),
         (t("export.meta.link", lang), link),
     ]
+    if shown_peers is not None:
+        credit = peer_credit(shown_peers) or t("peers.none", lang)
+        metadata.append((t("peers.meta.source", lang), credit))
     left_out = partial_note(spec, filters, lang)
     if left_out:
         metadata.append((t("export.meta.left_out", lang), left_out))
@@ -243,6 +300,8 @@ def to_xlsx(export: DataExport, lang: str) -> bytes:
     data.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", (12, 12, 34, 10, 8, 12, 12, 40), strict=True):
         data.column_dimensions[letter].width = width
+    for column in range(9, len(export.columns) + 1):  # the peer columns, when there
+        data.column_dimensions[get_column_letter(column)].width = 14
     meta = book.create_sheet(t("export.sheet.meta", lang))
     for row_index, (label, value) in enumerate(export.metadata, start=1):
         _text_cell(meta, row_index, 1, label).font = Font(bold=True)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.filters import Filters
 from queries.periods import period_end
+from queries.results import as_stated
 from queries.sql import COUNTY_VALUES
 from reporting.figures.rows import SOTKANET_CREDIT
 from reporting.schema import COUNTRY_CODE
@@ -143,3 +145,22 @@ def peer_credit(peers: pd.DataFrame) -> str:
         for source in dict.fromkeys(peers["source"].astype(str))
     ]
     return "; ".join(dict.fromkeys(sources))
+
+
+# The value columns of ``peer_values``.
+VALUE_COLUMNS = ("country", "own", "minimum", "q1", "q3", "maximum")
+
+
+def stated_peers(peers: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """``peers`` with its value columns as the chart states its own values: rounded
+    half away from zero to ``decimals`` places (``queries.results.as_stated``; an
+    interpolated quartile such as 56.25 is 56.3 at one decimal). For the files and
+    the data API, which carry the numbers the figure and its sentence state."""
+    out = peers.copy()
+    for column in VALUE_COLUMNS:
+        stated = as_stated(
+            pd.DataFrame({"value": out[column], "numerator": np.nan, "denominator": np.nan}),
+            decimals,
+        )
+        out[column] = stated["value"]
+    return out

@@ -925,6 +925,71 @@ def indicator_values_frame(*, seed: int, end: date) -> pd.DataFrame:
     return _frame(schema.indicator_values, df)
 
 
+# Synthetic national comparison figures in the shape Sotkanet publishes them (one
+# yearly value per region), so the demo's national charts have a peer context
+# (queries.peers). Invented, never attributed to THL: the source says so.
+NATIONAL_SOURCE = "Synteettinen vertailuaineisto Sotkanetin muodossa"
+# The official codes of the wellbeing services counties (Statistics Finland's
+# classification: 01..21) and the City of Helsinki (90), which organises these services
+# itself and is compared with them. (Åland, 91, is outside the reform.)
+NATIONAL_REGIONS = tuple(f"{number:02d}" for number in range(1, 22)) + ("90",)
+# Per chart: the middle of the counties in 2022 (%), its change a year (percentage
+# points) and the spread of the counties' own levels around it.
+_NATIONAL = {
+    "hoitotakuu-7vrk": (58.0, 3.0, 7.0),
+    "digiasiointi-osuus": (22.0, 5.0, 5.0),
+}
+
+
+def national_values_frame(*, seed: int, end: date) -> pd.DataFrame:
+    """Synthetic yearly national figures of the charts with a national counterpart
+    (``_NATIONAL``; ``ChartSpec.national``) for every whole year up to ``end``: one row
+    per county of ``NATIONAL_REGIONS``, the demo county (``COUNTY_CODE``) and the
+    whole country (``schema.COUNTRY_CODE``, the mean of the counties), value only
+    (a share in %, one decimal), source ``NATIONAL_SOURCE``. Each county keeps its own
+    level from year to year (a generator per county) with yearly noise (a generator
+    per year), so the rows of a year do not change as the data grows."""
+    rows: list[dict[str, object]] = []
+    for year in range(DATA_START.year, end.year + 1):
+        if date(year, 12, 31) > end:
+            continue
+        for index, (indicator, (level, step, spread)) in enumerate(_NATIONAL.items()):
+            rng = _rng(seed, year, 0, 40 + index)
+            middle = level + step * (year - DATA_START.year)
+            values: dict[str, float] = {}
+            for region in (*NATIONAL_REGIONS, COUNTY_CODE):
+                own = _rng(seed, 0, int(region), 60 + index).normal(0.0, spread)
+                values[region] = round(min(max(middle + own + rng.normal(0.0, 1.5), 0.0), 100.0), 1)
+            values[schema.COUNTRY_CODE] = round(
+                float(np.mean([values[region] for region in NATIONAL_REGIONS])), 1
+            )
+            keys = _rng(seed, year, 0, 50 + index).integers(0, schema.RECORD_KEY_RANGE, len(values))
+            for (region, value), key in zip(values.items(), keys, strict=True):
+                rows.append(
+                    {
+                        "indicator_id": indicator,
+                        "region_code": region,
+                        "period_start": date(year, 1, 1),
+                        "period_grain": "year",
+                        "value": value,
+                        "numerator": None,
+                        "denominator": None,
+                        "source": NATIONAL_SOURCE,
+                        "retrieved_on": None,
+                        "imported_at": None,
+                        "record_key": int(key),
+                    }
+                )
+    df = pd.DataFrame(rows, columns=[column.name for column in schema.indicator_values.columns])
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    df["retrieved_on"] = pd.to_datetime(df["retrieved_on"])
+    df["imported_at"] = pd.to_datetime(df["imported_at"])
+    df["value"] = df["value"].astype(float)
+    df["numerator"] = df["numerator"].astype(float)
+    df["denominator"] = df["denominator"].astype(float)
+    return _frame(schema.indicator_values, df)
+
+
 _EVENTS = (
     (date(2023, 3, 1), "ennaltaehkaisy", None, "Hyvinvointilähete otettiin käyttöön",
      "Välfärdsremissen togs i bruk", "Wellbeing referral introduced"),
@@ -1005,6 +1070,7 @@ def generate(
     yield "units", units_frame()
     yield "targets", targets_frame()
     yield "indicator_values", indicator_values_frame(seed=seed, end=end)
+    yield "indicator_values", national_values_frame(seed=seed, end=end)
     yield "events", events_frame(end)
     yield "reporting_meta", meta_frame(seed=seed, scale=scale, end=end)
 

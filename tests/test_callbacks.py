@@ -133,9 +133,11 @@ def _propose(
         list(views.values()),
         list(phases.values()),
         list(expanded.values()),
+        [],  # no peers switches
         [{"chart": c, "type": "chart-view"} for c in views],
         [{"chart": c, "type": "chart-phases"} for c in phases],
         [{"panel": p, "type": "fold"} for p in expanded],
+        [],
         state,
     )
 
@@ -221,7 +223,7 @@ def test_k015_card_body_takes_phases_only_in_the_run_chart(monkeypatch):
 
     calls = []
 
-    def payload(chart_id, filters, lang, view, phases):
+    def payload(chart_id, filters, lang, view, phases, peers=False):
         calls.append((chart_id, view, phases))
         return {"empty": True}
 

@@ -148,3 +148,83 @@ def test_pe005_credit_is_sotkanet_or_the_stored_source():
     assert peer_credit(frame(OWN_SOURCE)) == "vertailu.xlsx"
     assert peer_credit(frame(SOTKANET, OWN_SOURCE)) == "THL / Sotkanet, CC BY 4.0; vertailu.xlsx"
     assert peer_credit(frame()) == ""
+
+
+DATA = f"/api/charts/{CHART}/data.{{}}?from=2023-01&to=2024-12&grain=year&peers={CHART}"
+# The peer columns after the chart's eight, in the files' order: country, own, least,
+# Q1, Q3, greatest, counties (worked out in the module docstring; one decimal, as the
+# chart states its values: 61.2 and the rest need no rounding).
+PEER_ROWS = [
+    ["2023", 61.2, 60.0, 50.0, 56.5, 64.0, 71.0, 7],
+    ["2024", 63.0, 63.5, 52.0, 59.0, 65.5, 75.0, 7],
+]
+
+
+@pytest.mark.hand_computed(CHART)
+def test_pe006_data_api_json_carries_the_peer_rows(reporting_db):
+    """data.json with peers=<chart> has the credit and a row per year with the worked numbers."""
+    from app import app
+
+    answer = app.server.test_client().get(DATA.format("json")).get_json()
+    peers = answer["peers"]
+    assert peers["credit"] == "THL / Sotkanet, CC BY 4.0"
+    got = [
+        [row["period"][:4], row["country"], row["own"], row["minimum"], row["q1"], row["q3"],
+         row["maximum"], row["counties"]]
+        for row in peers["rows"]
+    ]  # fmt: skip
+    assert got == PEER_ROWS
+    assert [row["grain"] for row in peers["rows"]] == ["year", "year"]
+    # Without the parameter the answer has no peers.
+    plain = app.server.test_client().get(DATA.format("json").split("&peers=")[0]).get_json()
+    assert "peers" not in plain
+
+
+@pytest.mark.hand_computed(CHART)
+def test_pe007_csv_and_xlsx_carry_the_peer_columns(reporting_db):
+    """CSV and XLSX with peers on have the seven peer columns and a row per year, reopened."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from app import app
+
+    client = app.server.test_client()
+    text = client.get(DATA.format("csv")).data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][8:] == [
+        "Koko maa",
+        "Oma alue vertailuaineistossa",
+        "Alueiden pienin",
+        "Alaneljännes (Q1)",
+        "Yläneljännes (Q3)",
+        "Alueiden suurin",
+        "Alueita",
+    ]
+    compared = [row for row in rows[1:] if row[2] == "Vertailu: koko maa ja hyvinvointialueet"]
+    # Decimal comma, one place as the chart states values; the count whole.
+    assert [row[:1] + row[8:] for row in compared] == [
+        ["2023", "61,2", "60,0", "50,0", "56,5", "64,0", "71,0", "7"],
+        ["2024", "63,0", "63,5", "52,0", "59,0", "65,5", "75,0", "7"],
+    ]
+    # The chart's own rows leave the peer columns empty.
+    own = [row for row in rows[1:] if row[2] != "Vertailu: koko maa ja hyvinvointialueet"]
+    assert own and all(row[8:] == [""] * 7 for row in own)
+
+    book = load_workbook(io.BytesIO(client.get(DATA.format("xlsx")).data))
+    sheet = book["Tiedot"]
+    cells = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    got = [[row[0], *row[8:]] for row in cells if row[2] == compared[0][2]]
+    assert got == PEER_ROWS
+    meta = {row[0].value: row[1].value for row in book["Metatiedot"].iter_rows()}
+    assert meta["Vertailutiedon lähde"] == "THL / Sotkanet, CC BY 4.0"
+
+
+def test_pe008_peers_of_a_chart_without_counterpart_is_refused(reporting_db):
+    """peers= naming a chart that has no national counterpart is a 400 with a message."""
+    from app import app
+
+    response = app.server.test_client().get("/api/charts/jonot/data.json?peers=jonot")
+    assert response.status_code == 400
+    assert "ei ole valtakunnallista vertailutietoa" in response.get_json()["error"]

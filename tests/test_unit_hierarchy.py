@@ -364,7 +364,7 @@ def test_h031_card_callbacks_serve_one_node_with_its_members(executed):
 def _propose(unit="#county", service="all", state=None):
     state = state or {"page": "hoitoonpaasy", "search": "", "token": "t1"}
     return propose_address(
-        unit, "2022-01", "latest", "month", service, [], [], [], [], [], [], state
+        unit, "2022-01", "latest", "month", service, [], [], [], [], [], [], [], [], state
     )
 
 

@@ -60,6 +60,10 @@ def graph_config(lang: str | None = None) -> dict[str, Any]:
     return {**_GRAPH_CONFIG, "locale": babel_locale(lang).language}
 
 
+# The value of a card's peers switch when it is on (``chart_card``).
+PEERS_ON = "on"
+
+
 def card_id(kind: str, chart_id: str) -> dict[str, str]:
     """Pattern-matching id of one part of a chart card."""
     return {"type": kind, "chart": chart_id}
@@ -132,6 +136,20 @@ def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
         address.cards.view_of(spec.id),
         class_name="chart-view small mb-1",
     )
+    # The peer context (the whole country and all counties) of a chart with a national
+    # counterpart: a switch whose label says what it adds; on, the address carries
+    # ``peers=<chart id>`` (charts.address) and the time series draws it.
+    peers_switch = (
+        dbc.Checklist(
+            id=card_id("chart-peers", spec.id),
+            options=[{"label": t("peers.toggle", lang), "value": PEERS_ON}],
+            value=[PEERS_ON] if address.cards.peers_of(spec.id) else [],
+            switch=True,
+            class_name="chart-peers small mb-1",
+        )
+        if spec.national
+        else None
+    )
     scope = (
         None
         if spec.unit_filter
@@ -147,6 +165,7 @@ def chart_card(spec: ChartSpec, address: Address, lang: str) -> html.Section:
                     definition,
                     scope,
                     view_switch if len(views) > 1 else None,
+                    peers_switch,
                     dcc.Loading(
                         html.Div(
                             html.P(t("card.loading", lang), className="text-muted", role="status"),
@@ -246,6 +265,8 @@ def chart_body(
             else t("card.data_as_of_unknown", lang)
         ),
     ]
+    if payload.get("peers_source"):
+        stamp += [" ", html.Span(t("peers.source", lang, source=payload["peers_source"]))]
     if payload["synthetic"]:
         stamp += [" ", html.Strong(t("card.synthetic", lang))]
     events = (
