@@ -228,3 +228,24 @@ def test_pe008_peers_of_a_chart_without_counterpart_is_refused(reporting_db):
     response = app.server.test_client().get("/api/charts/jonot/data.json?peers=jonot")
     assert response.status_code == 400
     assert "ei ole valtakunnallista vertailutietoa" in response.get_json()["error"]
+
+
+@pytest.mark.unit
+def test_pe009_demo_national_figures_are_synthetic_and_whole_years():
+    """Demo national rows: real county codes, 99 and SSS, whole years, a synthetic source."""
+    from datetime import date
+
+    from reporting.demo import national_values_frame
+
+    frame = national_values_frame(seed=7, end=date(2024, 2, 29))
+    # 01..21 (the wellbeing services counties), 90 (Helsinki), the demo's 99, SSS.
+    regions = {f"{n:02d}" for n in range(1, 22)} | {"90", "99", "SSS"}
+    assert set(frame["region_code"]) == regions
+    # Data to 29.2.2024: 2022 and 2023 are whole, 2024 is not.
+    assert sorted(set(frame["period_start"].dt.year)) == [2022, 2023]
+    assert set(frame["period_grain"]) == {"year"}
+    assert set(frame["indicator_id"]) == {"hoitotakuu-7vrk", "digiasiointi-osuus"}
+    # 2 years × 2 charts × 24 regions.
+    assert len(frame) == 96
+    assert set(frame["source"]) == {"Synteettinen vertailuaineisto Sotkanetin muodossa"}
+    assert frame["value"].between(0, 100).all()

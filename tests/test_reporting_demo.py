@@ -380,6 +380,10 @@ def test_targets_events_indicators(built):
         ("palvelutarpeen-arviointi-90pv", "month"): 26,
         ("omaolo-palvelut", "year"): 3,
         ("matalan-kynnyksen-ryhmat", "year"): 3,
+        # Synthetic national figures (national_values_frame): the whole years 2022 and
+        # 2023 × (21 counties + Helsinki + the demo county 99 + the country) = 2 × 24.
+        ("hoitotakuu-7vrk", "year"): 48,
+        ("digiasiointi-osuus", "year"): 48,
     }
     assert (
         _scalar(
