@@ -249,3 +249,50 @@ def test_pe009_demo_national_figures_are_synthetic_and_whole_years():
     assert len(frame) == 96
     assert set(frame["source"]) == {"Synteettinen vertailuaineisto Sotkanetin muodossa"}
     assert frame["value"].between(0, 100).all()
+
+
+@pytest.mark.unit
+def test_pe010_address_keeps_peers_of_national_charts_only():
+    """peers=<chart> is kept for a national chart, refused with a notice otherwise, written back."""
+    from charts.address import Address, CardStates
+    from translations import notice_text
+
+    address, notices = Address.from_query(
+        {"peers": [CHART, "jonot", "nope", CHART], "grain": "year"}
+    )
+    assert address.cards.peers == (CHART,)
+    assert address.cards.peers_of(CHART) and not address.cards.peers_of("jonot")
+    # One notice naming both refused values (jonot has no national counterpart).
+    assert list(notices) == ["notice.bad_peers"]
+    assert notice_text(notices[0], "fi").startswith("Vertailu (peers) ”jonot”, ”nope” ei kelpaa")
+    assert address.search() == f"?grain=year&peers={CHART}"
+    # The card switches: a checklist's value ["on"] is on, [] off.
+    cards, _ = CardStates.from_cards({}, {}, "month", {CHART: ["on"], "digiasiointi-osuus": []})
+    assert cards.peers == (CHART,)
+    assert cards.only(["jonot"]).peers == ()
+
+
+@pytest.mark.unit
+def test_pe011_only_national_cards_have_the_labelled_switch():
+    """A national chart's card has the peers switch with its label; another card has none."""
+    from charts.address import Address
+    from charts.cards.chart import chart_card
+    from charts.catalog import CHARTS
+
+    on = Address.from_query({"peers": CHART})[0]
+    card = str(chart_card(CHARTS[CHART], on, "fi"))
+    assert "'chart-peers'" in card
+    assert "Näytä vertailu: koko maa ja hyvinvointialueet" in card
+    assert "value=['on']" in card
+    assert "'chart-peers'" not in str(chart_card(CHARTS["jonot"], on, "fi"))
+
+
+def test_pe012_card_body_follows_the_switch(reporting_db):
+    """The card's body callback draws the peer sentence and credit only with the switch on."""
+    from callbacks.chart_cards import chart_card_body
+
+    request = {"chart": CHART, "filters": WINDOW.to_query(), "lang": "fi"}
+    on = str(chart_card_body(request, "series", [], ["on"]))
+    off = str(chart_card_body(request, "series", [], []))
+    assert "Vertailu 2024:" in on and "Vertailutiedon lähde: THL / Sotkanet" in on
+    assert "Vertailu 2024:" not in off and "Vertailutiedon lähde" not in off
