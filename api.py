@@ -263,7 +263,10 @@ def peer_answer(peers: pd.DataFrame, decimals: int) -> dict[str, Any]:
                     column: export_value(getattr(row, column), decimals) for column in VALUE_COLUMNS
                 },
                 "counties": int(row.counties),
-                "source": row.source,
+                # The period's stored source text (both, when its rows differ).
+                "source": row.source
+                if row.source == row.last_source
+                else f"{row.source}; {row.last_source}",
             }
             for row in stated.itertuples(index=False)
         ],

@@ -69,6 +69,13 @@ def _callback_body(chart_id: str, output: str) -> dict:
                 "property": "n_intervals",
                 "value": None,
             },
+            # The peers switch, off (only national charts have it; others send the
+            # absent form, which the server accepts the same way).
+            {
+                "id": {"chart": {"wild": "MATCH"}, "type": "chart-peers"},
+                "property": "value",
+                "value": None,
+            },
         ],
         "changedPropIds": [json.dumps(request_id, separators=(",", ":")) + ".data"],
         "state": [

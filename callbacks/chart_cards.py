@@ -123,16 +123,16 @@ def unless_unchanged(kind: str, shown: object, now: float, body: list) -> list:
     Input(card_id("chart-request", MATCH), "data"),
     Input(card_id("chart-view", MATCH), "value", allow_optional=True),
     Input(card_id("chart-phases", MATCH), "data", allow_optional=True),
-    Input(card_id("chart-peers", MATCH), "value", allow_optional=True),
     Input(card_id("chart-retry", MATCH), "n_intervals", allow_optional=True),
+    Input(card_id("chart-peers", MATCH), "value", allow_optional=True),
     State(card_id("chart-shown", MATCH), "data", allow_optional=True),
 )
 def chart_card_body(
     request: dict,
     view: str | None = "series",
     phases: object = None,
-    peers: object = None,
     _retries: object = None,
+    peers: object = None,
     shown: object = None,
 ) -> list:
     """Render the body of the card whose request store, view switch, phase starts or

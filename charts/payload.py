@@ -559,8 +559,8 @@ def chart_payload(
     "label"}]``), ``decisions`` (the decisions and actions drawn on it:
     ``charts.decisions.card_items``; not cached, see ``with_decisions``), ``data_as_of``
     (ISO date or None), ``synthetic`` (bool), ``empty`` (bool: the filters leave no
-    data), ``peers_source`` (the credit of the peer context drawn, ``peer_credit``, or
-    None when it is not drawn).
+    data), ``peers`` (bool: the peer context is drawn), ``peers_source`` (its credit,
+    ``peer_credit``, or None when it is not drawn or has no rows).
 
     ``peers`` asks for the peer context (``chart_peers``: the country's line and the
     counties' band in the figure, a sentence in the summary); only a national chart's
@@ -692,5 +692,6 @@ def _payload(
         "data_as_of": as_of.isoformat() if as_of else None,
         "synthetic": is_synthetic(),
         "empty": built["empty"],
+        "peers": peers and view == "series",
         "peers_source": peers_source,
     }

@@ -217,6 +217,8 @@ def _check_flags(spec: ChartSpec) -> None:
     with units needs at least one type, each a unit type of the reporting contract.
     ``exact_series`` naming every series would be a chart that counts nobody.
     ``decimals`` is a count of digits a reader can use (``MAX_DECIMALS``).
+    ``national`` compares the headline value with the counties' and the country's:
+    a stacked distribution has no one headline value to compare.
     """
     if spec.exact_series and not spec.counts_people:
         raise ValueError(
@@ -244,6 +246,11 @@ def _check_flags(spec: ChartSpec) -> None:
         )
     if spec.unit_filter and not spec.unit_types:
         raise ValueError(f"chart {spec.id!r}: unit_types is empty (the by-unit view has none)")
+    if spec.national and spec.kind == "stacked":
+        raise ValueError(
+            f"chart {spec.id!r}: national with kind 'stacked' (the peer context compares "
+            "one headline value; a stacked distribution has none)"
+        )
     if not isinstance(spec.decimals, int) or not 0 <= spec.decimals <= MAX_DECIMALS:
         raise ValueError(
             f"chart {spec.id!r}: decimals {spec.decimals!r} is not a count of digits "

@@ -334,8 +334,8 @@ def peers_sentence(peers: pd.DataFrame, unit: str, decimals: int, credit: str, l
                 one="peers.sentence.band_one",
                 other="peers.sentence.band",
                 counties=counties,
-                q1=fmt(latest["q1"]),
-                q3=fmt(latest["q3"]),
+                lower_quartile=fmt(latest["q1"]),
+                upper_quartile=fmt(latest["q3"]),
                 minimum=fmt(latest["minimum"]),
                 maximum=fmt(latest["maximum"]),
             )

@@ -37,6 +37,7 @@ PEER_COLUMNS = (
     "maximum",
     "counties",
     "source",
+    "last_source",
 )
 
 # A county is a region with a two-digit official code ("01".."21", Helsinki's "90",
@@ -54,7 +55,8 @@ _COUNTY_VALUE = f"CASE WHEN {_IS_COUNTY} THEN v.value END"
 # least, the quartiles, the greatest and how many. percentile_cont interpolates
 # linearly between the two nearest ranks (the same definition in PostgreSQL and
 # DuckDB) and, like the other aggregates, skips NULL (a suppressed or missing value).
-# The source: the least of the rows' sources (they come from one import).
+# The sources: the least and the greatest of the rows' source texts (one import gives
+# one text; two differ when the period's rows came from different sources).
 _PEERS_SQL = """
 SELECT v.period_start AS period,
        v.period_grain AS grain,
@@ -65,7 +67,8 @@ SELECT v.period_start AS period,
        percentile_cont(0.75) WITHIN GROUP (ORDER BY {county_value}) AS q3,
        MAX({county_value}) AS maximum,
        COUNT({county_value}) AS counties,
-       MIN(v.source) AS source
+       MIN(v.source) AS source,
+       MAX(v.source) AS last_source
 FROM indicator_values v
 WHERE v.indicator_id = :indicator_id
   AND (v.region_code = :country OR {is_county})
@@ -92,7 +95,8 @@ def peer_values(filters: Filters, indicator_id: str, own_region: str) -> pd.Data
     NaN when not stored), ``minimum``, ``q1``, ``q3``, ``maximum`` (over the counties
     with a value: least, first and third quartile by ``percentile_cont``'s linear
     interpolation, greatest; NaN when no county has one), ``counties`` (how many
-    counties have a value, int) and ``source`` (the stored source text). Values are in
+    counties have a value, int), ``source`` and ``last_source`` (the least and the
+    greatest of the rows' stored source texts: the same when one source gave them). Values are in
     the indicator's unit, exact (published statistics). A period with neither a
     country nor a county value is left out. The unit and service filters and the
     grain do not apply: these are figures of whole regions.
@@ -114,6 +118,7 @@ def peer_values(filters: Filters, indicator_id: str, own_region: str) -> pd.Data
             },
             "counties": rows["counties"].fillna(0).astype(int),
             "source": rows["source"].astype(str),
+            "last_source": rows["last_source"].astype(str),
         }
     )
     if frame.empty:
@@ -138,11 +143,15 @@ def peer_values(filters: Filters, indicator_id: str, own_region: str) -> pd.Data
 def peer_credit(peers: pd.DataFrame) -> str:
     """What the peer context credits as its source: ``SOTKANET_CREDIT`` ("THL /
     Sotkanet, CC BY 4.0", the credit THL's terms ask for) when every row's source
-    starts with it, otherwise the rows' stored source texts, each once, in order
+    starts with it, otherwise the rows' stored source texts (``source`` and
+    ``last_source``), each once, in order
     (Sotkanet rows among them credited as Sotkanet); "" without rows."""
+    stored = [*peers["source"].astype(str)]
+    if "last_source" in peers:
+        stored += [*peers["last_source"].astype(str)]
     sources = [
         SOTKANET_CREDIT if source.startswith(SOTKANET_CREDIT) else source
-        for source in dict.fromkeys(peers["source"].astype(str))
+        for source in dict.fromkeys(stored)
     ]
     return "; ".join(dict.fromkeys(sources))
 

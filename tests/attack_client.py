@@ -290,6 +290,11 @@ class Served:
                 },
                 {"id": {"chart": chart, "type": "chart-view"}, "property": "value", "value": view},
                 {"id": {"chart": chart, "type": "chart-phases"}, "property": "data", "value": []},
+                {
+                    "id": {"chart": {"wild": "MATCH"}, "type": "chart-peers"},
+                    "property": "value",
+                    "value": None,
+                },
             ],
             "changedPropIds": [f'{{"chart":"{chart}","type":"chart-table-open"}}.n_clicks'],
         }

@@ -120,6 +120,7 @@ def chart_card_request(
             {"id": {"chart": chart, "type": "chart-view"}, "property": "value", "value": view},
             {"id": {"chart": chart, "type": "chart-phases"}, "property": "data", "value": []},
             absent("chart-retry", "n_intervals"),
+            absent("chart-peers", "value"),
         ],
         "changedPropIds": [stringify(request_id) + ".data"],
         "state": [absent("chart-shown", "data")],

@@ -97,7 +97,8 @@ def test_a004c_unknown_parameters_are_refused_not_ignored(client):
         assert bad.status_code == 400, extension
         assert bad.get_json() == {
             "error": "Pyyntöä ei palveltu, koska parametria \u201dunit[]\u201d, \u201dunits\u201d "
-            "ei tunneta (tunnetut: from, to, grain, unit, service, lang, view, phase, fold, embed)."
+            "ei tunneta (tunnetut: from, to, grain, unit, service, lang, view, phase, fold, embed, "
+            "peers)."
         }
 
 

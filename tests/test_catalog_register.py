@@ -153,3 +153,9 @@ def test_cr013_text_params_fill_their_placeholders():
     """jonot's {oral_services} and {primary_services} come from its text_params; without
     them the definition names placeholders nobody fills."""
     _refused(replace(CHARTS["jonot"], text_params=None), "oral_services", "primary_services")
+
+
+def test_cr014_a_national_chart_needs_one_headline_value():
+    """national on a stacked distribution is refused: the peer context compares one value."""
+    _refused(replace(BASE, national=True, kind="stacked"), "national", "stacked")
+    assert register(replace(BASE, national=True)).national

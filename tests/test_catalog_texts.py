@@ -73,6 +73,11 @@ def _allowed() -> dict[str, set[str]]:
         # Examples of node ids (TA01, municipality-901); the limit of phase starts.
         "notice.bad_unit": {"01", "901"},
         "notice.bad_phase": {str(MAX_PHASES)},
+        # Q1 and Q3 are the names of the quartiles the peer context draws
+        # (percentile_cont(0.25) and (0.75), queries.peers).
+        "peers.middle": {"1", "3"},
+        "peers.col.q1": {"1"},
+        "peers.col.q3": {"3"},
         # "Kestävän kasvun ohjelman neljän investoinnin ..." and "Investointi 1" ...
         "area.overview.intro": {"neljän"} if len(INVESTMENT_AREAS) == 4 else set(),
     }

@@ -171,7 +171,7 @@ ABSENT_RETRY = {
 def _malformed_bodies() -> dict[str, object]:
     """Requests the renderer never sends, each for its own reason."""
     good = _chart_request()
-    request_entry, view_entry, phases_entry, retry_entry = good["inputs"]
+    request_entry, view_entry, phases_entry, retry_entry, *rest = good["inputs"]
     other_card = {"id": {"chart": "jonot", "type": "chart-view"}, "property": "value"}
     filters = callback_body(dash_app, "address-proposal.data")
     fewer_stores = [*filters["state"]]
@@ -189,10 +189,10 @@ def _malformed_bodies() -> dict[str, object]:
         "inputs not a list": _with(good, inputs="x"),
         "too few inputs": _with(good, inputs=[request_entry, view_entry]),
         "input not an object": _with(
-            good, inputs=[request_entry, "series", phases_entry, retry_entry]
+            good, inputs=[request_entry, "series", phases_entry, retry_entry, *rest]
         ),
         "input of another component": _with(
-            good, inputs=[request_entry, other_card, phases_entry, retry_entry]
+            good, inputs=[request_entry, other_card, phases_entry, retry_entry, *rest]
         ),
         "input with another property": _with(
             good,
@@ -201,11 +201,18 @@ def _malformed_bodies() -> dict[str, object]:
                 {**view_entry, "property": "options"},
                 phases_entry,
                 retry_entry,
+                *rest,
             ],
         ),
         "id of the wrong type": _with(
             good,
-            inputs=[request_entry, {**view_entry, "id": ["chart-view"]}, phases_entry, retry_entry],
+            inputs=[
+                request_entry,
+                {**view_entry, "id": ["chart-view"]},
+                phases_entry,
+                retry_entry,
+                *rest,
+            ],
         ),
         "wildcard value not text": _with(
             good,
@@ -214,19 +221,27 @@ def _malformed_bodies() -> dict[str, object]:
                 {**view_entry, "id": {"chart": {}, "type": "chart-view"}},
                 phases_entry,
                 retry_entry,
+                *rest,
             ],
         ),
         "outputs missing": _without(good, "outputs"),
         "outputs a list": _with(good, outputs=[good["outputs"]]),
         "MATCH values differ": _with(
             good,
-            inputs=[request_entry, {**other_card, "value": "series"}, phases_entry, retry_entry],
+            inputs=[
+                request_entry,
+                {**other_card, "value": "series"},
+                phases_entry,
+                retry_entry,
+                *rest,
+            ],
         ),
         # The renderer's form of an optional input that is not on the page (the
         # pattern, ``{"wild": "MATCH"}``, value null) only for an optional input, and
         # only without a value.
         "absent form with a value": _with(
-            good, inputs=[request_entry, view_entry, phases_entry, {**ABSENT_RETRY, "value": 3}]
+            good,
+            inputs=[request_entry, view_entry, phases_entry, {**ABSENT_RETRY, "value": 3}, *rest],
         ),
         "absent form of a required input": _with(
             good,
@@ -235,6 +250,7 @@ def _malformed_bodies() -> dict[str, object]:
                 view_entry,
                 phases_entry,
                 ABSENT_RETRY,
+                *rest,
             ],
         ),
         "changedPropIds not a list": _with(good, changedPropIds="x"),

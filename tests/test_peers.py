@@ -148,6 +148,9 @@ def test_pe005_credit_is_sotkanet_or_the_stored_source():
     assert peer_credit(frame(OWN_SOURCE)) == "vertailu.xlsx"
     assert peer_credit(frame(SOTKANET, OWN_SOURCE)) == "THL / Sotkanet, CC BY 4.0; vertailu.xlsx"
     assert peer_credit(frame()) == ""
+    # A period whose rows came from two sources (the query's least and greatest text).
+    mixed = pd.DataFrame({"source": [SOTKANET], "last_source": [OWN_SOURCE]})
+    assert peer_credit(mixed) == "THL / Sotkanet, CC BY 4.0; vertailu.xlsx"
 
 
 DATA = f"/api/charts/{CHART}/data.{{}}?from=2023-01&to=2024-12&grain=year&peers={CHART}"
@@ -292,7 +295,10 @@ def test_pe012_card_body_follows_the_switch(reporting_db):
     from callbacks.chart_cards import chart_card_body
 
     request = {"chart": CHART, "filters": WINDOW.to_query(), "lang": "fi"}
-    on = str(chart_card_body(request, "series", [], ["on"]))
-    off = str(chart_card_body(request, "series", [], []))
+    on = str(chart_card_body(request, "series", [], peers=["on"]))
+    off = str(chart_card_body(request, "series", [], peers=[]))
     assert "Vertailu 2024:" in on and "Vertailutiedon lähde: THL / Sotkanet" in on
     assert "Vertailu 2024:" not in off and "Vertailutiedon lähde" not in off
+    # The card's download links ask for the peer columns only when the switch is on.
+    assert f"data.csv?from=2023-01&to=2024-12&grain=year&peers={CHART}" in on
+    assert "peers=" not in off

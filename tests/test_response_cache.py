@@ -58,6 +58,7 @@ def _chart_body(view: str = "series") -> dict:
                 "property": "n_intervals",
                 "value": None,
             },
+            {"id": {"chart": CHART, "type": "chart-peers"}, "property": "value", "value": []},
         ],
         "state": [
             {

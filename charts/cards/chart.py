@@ -215,10 +215,13 @@ def _table(table: dict[str, Any], caption: str) -> html.Table:
     )
 
 
-def data_links(spec: ChartSpec, filters: Filters, lang: str) -> html.P:
+def data_links(spec: ChartSpec, filters: Filters, lang: str, peers: bool = False) -> html.P:
     """Download links for the data behind the chart, with the same filters and in the
-    page's language (``lang``, left out when it is the default, as in page addresses)."""
+    page's language (``lang``, left out when it is the default, as in page addresses),
+    and with the peer context's columns when the card shows it (``peers``)."""
     params = dict(filters.to_query())
+    if peers:
+        params["peers"] = spec.id
     if lang != page_language(None):
         params["lang"] = lang
     query = urlencode(params, doseq=True)
@@ -320,7 +323,7 @@ def chart_body(
         ),
         *events,
         *decisions,
-        data_links(spec, filters or Filters(), lang),
+        data_links(spec, filters or Filters(), lang, bool(payload.get("peers"))),
         html.P(stamp, className="chart-stamp text-muted small mb-0"),
     ]
 
