@@ -136,6 +136,13 @@ def data_version() -> str:
     return version_of(load_meta())
 
 
+def forget_version_of(url: str) -> None:
+    """Drop the metadata remembered for the reporting database at ``url`` (its file was
+    replaced: ``queries.engine.get_engine``). Without the lock: the engine may be asked
+    for while ``load_meta`` holds it."""
+    _remembered.pop(url, None)
+
+
 def forget_data_version() -> None:
     """Drop the remembered metadata, so the next look-up reads the database (tests, and
     a process that has just loaded new data)."""

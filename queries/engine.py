@@ -17,6 +17,7 @@ threaded worker's queries one at a time.)
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from datetime import UTC, datetime
@@ -54,6 +55,9 @@ BREAKER_FAILURES = 3
 CONNECT_TIMEOUT_SECONDS = 5
 
 _engines: dict[str, sa.Engine] = {}
+# DuckDB URL -> (device, inode) of the file its engine opened: an import of figures
+# (reporting.figures.store) replaces the file, and the engine then still reads the old one.
+_opened_files: dict[str, tuple[int, int]] = {}
 _engines_lock = threading.Lock()  # gthread workers: one engine per URL, not one per thread
 
 
@@ -68,11 +72,45 @@ def _connect_args(url: str, timeout_ms: int) -> dict[str, Any]:
     return {}
 
 
+def _file_identity(url: str) -> tuple[int, int] | None:
+    """(device, inode) of a ``duckdb:///`` URL's file; None for other URLs and when the
+    file cannot be seen (the query then fails as it would)."""
+    if not url.startswith("duckdb:///"):
+        return None
+    path = url[len("duckdb:///") :].split("?", 1)[0]
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _replaced(url: str, identity: tuple[int, int] | None) -> bool:
+    known = _opened_files.get(url)
+    return identity is not None and known is not None and known != identity
+
+
 def get_engine() -> sa.Engine:
-    """The engine for the configured ``TK_REPORTING_DB_URL`` (one per URL and process)."""
+    """The engine for the configured ``TK_REPORTING_DB_URL`` (one per URL and process).
+
+    A DuckDB file replaced since its engine opened it (an import of figures moves a new
+    file over it: ``reporting.figures.store``) gets a new engine; the old one is
+    disposed (connections in use finish on the old file) and the remembered data
+    version is forgotten, so this process serves the new figures at once. One
+    ``os.stat`` per call."""
     settings = get_settings()
     url = settings.reporting_db_url
     engine = _engines.get(url)
+    identity = _file_identity(url)
+    if engine is not None and _replaced(url, identity):
+        with _engines_lock:
+            if _engines.get(url) is engine and _replaced(url, identity):
+                _engines.pop(url).dispose()
+                _opened_files.pop(url, None)
+        from queries.data_version import forget_version_of  # it imports this module
+
+        forget_version_of(url)
+        engine = _engines.get(url)
     if engine is None:
         with _engines_lock:
             engine = _engines.get(url)
@@ -83,6 +121,8 @@ def get_engine() -> sa.Engine:
                     pool_pre_ping=not url.startswith("duckdb"),
                 )
                 _engines[url] = engine
+                if identity is not None:
+                    _opened_files[url] = identity
     return engine
 
 
@@ -151,6 +191,7 @@ def dispose_engines() -> None:
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+    _opened_files.clear()
     _breakers.clear()
 
 
