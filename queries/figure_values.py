@@ -24,7 +24,8 @@ SELECT v.period_start, v.period_grain, v.value, v.numerator, v.denominator, v.so
        v.retrieved_on, v.record_key
 FROM indicator_values v
 WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
-ORDER BY v.period_start, v.period_grain
+ORDER BY v.period_start,
+         CASE v.period_grain WHEN 'year' THEN 0 WHEN 'quarter' THEN 1 ELSE 2 END
 """
 
 _COUNT_SQL = "SELECT COUNT(*) AS n FROM indicator_values v WHERE v.indicator_id = :indicator_id"
@@ -32,7 +33,8 @@ _COUNT_SQL = "SELECT COUNT(*) AS n FROM indicator_values v WHERE v.indicator_id 
 
 @cache.memoize()
 def stored_figures(indicator_id: str, region_code: str) -> pd.DataFrame:
-    """The exact stored rows of one indicator and region, oldest first: columns
+    """The exact stored rows of one indicator and region, oldest first (a year before
+    the quarter and the month that start on its first day): columns
     ``period_start`` (date), ``period_grain``, ``value``, ``numerator``,
     ``denominator`` (floats, NaN when missing), ``source``, ``retrieved_on`` (date or
     None) and ``record_key`` (never served)."""
