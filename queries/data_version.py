@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from queries.engine import DATABASE_ERRORS, fetch_frame
+from queries.engine import DATABASE_ERRORS, fetch_frame, when_file_replaced
 from queries.sql import statement
 from settings import get_settings
 
@@ -141,6 +141,9 @@ def forget_version_of(url: str) -> None:
     replaced: ``queries.engine.get_engine``). Without the lock: the engine may be asked
     for while ``load_meta`` holds it."""
     _remembered.pop(url, None)
+
+
+when_file_replaced(forget_version_of)
 
 
 def forget_data_version() -> None:

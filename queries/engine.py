@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -72,6 +73,17 @@ def _connect_args(url: str, timeout_ms: int) -> dict[str, Any]:
     return {}
 
 
+# Called with the URL when its DuckDB file was replaced (``queries.data_version``
+# forgets the version it remembers; it imports this module, so it registers itself).
+_replaced_listeners: list[Callable[[str], None]] = []
+
+
+def when_file_replaced(listener: Callable[[str], None]) -> None:
+    """Call ``listener(url)`` whenever ``get_engine`` finds the DuckDB file of ``url``
+    replaced (before the new engine's first query)."""
+    _replaced_listeners.append(listener)
+
+
 def _file_identity(url: str) -> tuple[int, int] | None:
     """(device, inode) of a ``duckdb:///`` URL's file; None for other URLs and when the
     file cannot be seen (the query then fails as it would)."""
@@ -95,8 +107,9 @@ def get_engine() -> sa.Engine:
 
     A DuckDB file replaced since its engine opened it (an import of figures moves a new
     file over it: ``reporting.figures.store``) gets a new engine; the old one is
-    disposed (connections in use finish on the old file) and the remembered data
-    version is forgotten, so this process serves the new figures at once. One
+    disposed (connections in use finish on the old file) and the listeners are told
+    (``when_file_replaced``: the remembered data version is forgotten), so this process
+    serves the new figures at once. One
     ``os.stat`` per call."""
     settings = get_settings()
     url = settings.reporting_db_url
@@ -107,9 +120,8 @@ def get_engine() -> sa.Engine:
             if _engines.get(url) is engine and _replaced(url, identity):
                 _engines.pop(url).dispose()
                 _opened_files.pop(url, None)
-        from queries.data_version import forget_version_of  # it imports this module
-
-        forget_version_of(url)
+        for listener in _replaced_listeners:
+            listener(url)
         engine = _engines.get(url)
     if engine is None:
         with _engines_lock:
