@@ -17,6 +17,7 @@ threaded worker's queries one at a time.)
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -29,6 +30,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 class RowCapExceeded(RuntimeError):
@@ -102,15 +105,74 @@ def _replaced(url: str, identity: tuple[int, int] | None) -> bool:
     return identity is not None and known is not None and known != identity
 
 
+class _DuckDBConnections:
+    """The connections of one DuckDB engine that are checked out, and whether its file
+    has been replaced (then each is closed when it comes back).
+
+    Why: DuckDB keeps one database instance per file path in a process, shared by every
+    connection to it. A connection opened while a connection to the replaced file is
+    still open (a query under way in another thread) would join the old instance and
+    read the old file for as long as the pool keeps it. So a new engine's connections
+    wait until the old file's connections are closed (``_wait_for_retired``)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.out = 0
+        self.retired = False
+        self._lock = threading.Lock()
+        sa.event.listen(engine.pool, "checkout", self._checkout)
+        sa.event.listen(engine.pool, "checkin", self._checkin)
+
+    def _checkout(self, dbapi_connection, record, proxy) -> None:
+        with self._lock:
+            self.out += 1
+
+    def _checkin(self, dbapi_connection, record) -> None:
+        with self._lock:
+            self.out -= 1
+            retired = self.retired
+        if retired and dbapi_connection is not None:
+            record.invalidate()  # closes it: the old file's instance can go
+
+
+_duckdb_connections: dict[int, _DuckDBConnections] = {}  # id(engine) -> its connections
+_retired: list[_DuckDBConnections] = []  # of replaced files, while some are still out
+
+
+def _retire(engine: sa.Engine) -> None:
+    """Stop using ``engine`` (its DuckDB file was replaced): close its idle connections,
+    and each checked-out one when it comes back."""
+    watched = _duckdb_connections.pop(id(engine), None)
+    if watched is not None:
+        watched.retired = True
+        _retired.append(watched)
+    engine.dispose()
+
+
+def _wait_for_retired(dialect, record, cargs, cparams) -> None:
+    """Before a DuckDB connection is opened: wait (at most the query time limit) until no
+    connection to a replaced file is open, so the new one opens the new file."""
+    deadline = time.monotonic() + get_settings().query_timeout_ms / 1000
+    while True:
+        _retired[:] = [watched for watched in _retired if watched.out > 0]
+        if not _retired:
+            return
+        if time.monotonic() > deadline:
+            # Not waited for again: a connection that never comes back must not slow
+            # every later connection.
+            log.warning("a connection to a replaced DuckDB file is still open; not waiting")
+            _retired.clear()
+            return
+        time.sleep(0.005)
+
+
 def get_engine() -> sa.Engine:
     """The engine for the configured ``TK_REPORTING_DB_URL`` (one per URL and process).
 
     A DuckDB file replaced since its engine opened it (an import of figures moves a new
-    file over it: ``reporting.figures.store``) gets a new engine; the old one is
-    disposed (connections in use finish on the old file) and the listeners are told
-    (``when_file_replaced``: the remembered data version is forgotten), so this process
-    serves the new figures at once. One
-    ``os.stat`` per call."""
+    file over it: ``reporting.figures.store``) gets a new engine; the old one is retired
+    (queries under way finish on the old file; ``_DuckDBConnections``) and the listeners
+    are told (``when_file_replaced``: the remembered data version is forgotten), so this
+    process serves the new figures at once. One ``os.stat`` per call."""
     settings = get_settings()
     url = settings.reporting_db_url
     engine = _engines.get(url)
@@ -118,7 +180,7 @@ def get_engine() -> sa.Engine:
     if engine is not None and _replaced(url, identity):
         with _engines_lock:
             if _engines.get(url) is engine and _replaced(url, identity):
-                _engines.pop(url).dispose()
+                _retire(_engines.pop(url))
                 _opened_files.pop(url, None)
         for listener in _replaced_listeners:
             listener(url)
@@ -135,6 +197,9 @@ def get_engine() -> sa.Engine:
                 _engines[url] = engine
                 if identity is not None:
                     _opened_files[url] = identity
+                if url.startswith("duckdb"):
+                    _duckdb_connections[id(engine)] = _DuckDBConnections(engine)
+                    sa.event.listen(engine, "do_connect", _wait_for_retired)
     return engine
 
 
@@ -204,6 +269,8 @@ def dispose_engines() -> None:
         engine.dispose()
     _engines.clear()
     _opened_files.clear()
+    _duckdb_connections.clear()
+    _retired.clear()
     _breakers.clear()
 
 

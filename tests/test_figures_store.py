@@ -5,6 +5,7 @@ that changes nothing, the data version, and the DuckDB file swap a running app s
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -206,3 +207,40 @@ def test_fs006_missing_duckdb_file_fails_without_creating_one(tmp_path):
         "The figures were not saved, because there is no database file missing.duckdb."
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.db
+def test_fs007_query_during_the_swap_does_not_keep_the_old_file(tmp_path, monkeypatch):
+    """A connection opened during a query on the old file waits for it, then reads the new file."""
+    url = f"duckdb:///{tmp_path}/reporting.duckdb"
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, base_tables())
+    engine.dispose()
+    original = get_settings()
+    configure(replace(original, reporting_db_url=url))
+    count = statement("SELECT COUNT(*) AS n FROM indicator_values")
+    seen: list[int] = []
+    try:
+        # A query under way on the old file (its connection checked out of the pool).
+        from queries.engine import get_engine
+
+        held = get_engine().connect()
+        assert held.execute(count).scalar() == 0
+        monkeypatch.setattr(data_version_module, "forget_data_version", lambda: None)
+        write_figures(url, FIRST, file_name="a.csv", content=b"A")
+        # DuckDB shares one instance per path in a process: a connection opened now
+        # would join the old file's instance unless it waits for `held` to close.
+        reader = threading.Thread(
+            target=lambda: seen.append(int(fetch_frame(count, {})["n"].iloc[0]))
+        )
+        reader.start()
+        reader.join(0.5)
+        assert reader.is_alive() and seen == []  # waiting for the old file's query
+        held.close()
+        reader.join(10)
+        assert seen == [3]
+        # And the pooled connection keeps reading the new file.
+        assert int(fetch_frame(count, {})["n"].iloc[0]) == 3
+    finally:
+        dispose_engines()
+        configure(original)
