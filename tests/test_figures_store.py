@@ -244,3 +244,86 @@ def test_fs007_query_during_the_swap_does_not_keep_the_old_file(tmp_path, monkey
     finally:
         dispose_engines()
         configure(original)
+
+
+@pytest.mark.postgres
+def test_fs008_postgres_import_waits_for_the_advisory_lock(postgres_database_factory):
+    """A PostgreSQL import waits while another holds the imports' advisory lock, then writes."""
+    from reporting.figures.store import _lock_key
+
+    url = postgres_database_factory()
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, base_tables())
+    done: list = []
+    worker = threading.Thread(
+        target=lambda: done.append(write_figures(url, FIRST, file_name="a.csv", content=b"A"))
+    )
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key()})
+            worker.start()
+            worker.join(0.7)
+            assert worker.is_alive() and done == []  # another import's lock is held
+        worker.join(20)
+        assert [(s.added, s.replaced, s.unchanged) for s in done] == [(3, 0, 0)]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.db
+def test_fs009_duckdb_import_gives_up_while_another_holds_the_lock_file(tmp_path, monkeypatch):
+    """A DuckDB import whose lock file another holds gives up with "busy" and writes nothing."""
+    import fcntl
+
+    from reporting.figures import store
+
+    url = f"duckdb:///{tmp_path}/reporting.duckdb"
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, base_tables())
+    engine.dispose()
+    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
+    with open(tmp_path / "reporting.duckdb.lock", "a+b") as other:
+        fcntl.flock(other, fcntl.LOCK_EX)
+        with pytest.raises(ImportFailed) as failed:
+            write_figures(url, FIRST, file_name="a.csv", content=b"A")
+    assert failed.value.key == "figures.failed.busy"
+    assert _rows(url, VALUES_SQL) == []
+
+
+@pytest.mark.postgres
+def test_fs010_read_only_role_fails_and_changes_nothing(postgres_database_factory):
+    """A role that may only read gets ImportFailed with the database's reason; nothing changes."""
+    url = postgres_database_factory()
+    admin = sa.create_engine(url)
+    create_fixture_db(admin, base_tables())
+    role = "tk_ro_" + url.rsplit("_", 1)[-1]
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(sa.text(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"'))
+    reader_url = sa.make_url(url).set(username=role).render_as_string(hide_password=False)
+    try:
+        with pytest.raises(ImportFailed) as failed:
+            write_figures(reader_url, FIRST, file_name="a.csv", content=b"A")
+        assert failed.value.key == "figures.failed.database"
+        assert "permission denied" in failed.value.text("en")
+        assert _rows(url, VALUES_SQL) == [] and _rows(url, IMPORTS_SQL) == []
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP OWNED BY "{role}"'))
+            conn.execute(sa.text(f'DROP ROLE "{role}"'))
+        admin.dispose()
+
+
+@pytest.mark.unit
+def test_fs011_import_url_falls_back_to_the_reporting_database():
+    """Imports write TK_IMPORT_DB_URL when set, else TK_REPORTING_DB_URL."""
+    from reporting.figures.store import import_url
+
+    original = get_settings()
+    try:
+        configure(replace(original, reporting_db_url="duckdb:///r.duckdb", import_db_url=""))
+        assert import_url() == "duckdb:///r.duckdb"
+        configure(replace(original, import_db_url="postgresql+psycopg://w@db/r"))
+        assert import_url() == "postgresql+psycopg://w@db/r"
+    finally:
+        configure(original)
