@@ -113,7 +113,7 @@ class _DuckDBConnections:
     connection to it. A connection opened while a connection to the replaced file is
     still open (a query under way in another thread) would join the old instance and
     read the old file for as long as the pool keeps it. So a new engine's connections
-    wait until the old file's connections are closed (``_wait_for_retired``)."""
+    wait until the old file's connections are closed (``wait_for_replaced_files``)."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self.out = 0
@@ -148,9 +148,10 @@ def _retire(engine: sa.Engine) -> None:
     engine.dispose()
 
 
-def _wait_for_retired(dialect, record, cargs, cparams) -> None:
-    """Before a DuckDB connection is opened: wait (at most the query time limit) until no
-    connection to a replaced file is open, so the new one opens the new file."""
+def wait_for_replaced_files(*_event_args: object) -> None:
+    """Before a DuckDB connection is opened (a ``do_connect`` listener; the store's
+    engines use it too): wait, at most the query time limit, until no connection of
+    this process to a replaced file is open, so the new one opens the new file."""
     deadline = time.monotonic() + get_settings().query_timeout_ms / 1000
     while True:
         _retired[:] = [watched for watched in _retired if watched.out > 0]
@@ -199,7 +200,7 @@ def get_engine() -> sa.Engine:
                     _opened_files[url] = identity
                 if url.startswith("duckdb"):
                     _duckdb_connections[id(engine)] = _DuckDBConnections(engine)
-                    sa.event.listen(engine, "do_connect", _wait_for_retired)
+                    sa.event.listen(engine, "do_connect", wait_for_replaced_files)
     return engine
 
 

@@ -18,9 +18,10 @@ nothing.
 PostgreSQL: the transaction takes an advisory lock, so two imports run one after the
 other. DuckDB: the app's workers hold the file open read-only, so the store copies the
 file beside it (under the lock ``<file>.lock``), writes the copy and moves it over the
-original (``os.replace``); ``queries.engine.get_engine`` notices the new file and opens
-it. The importer's database is ``import_url()``: ``TK_IMPORT_DB_URL`` (a role that may
-write), else ``TK_REPORTING_DB_URL``.
+original (``os.replace``; an import that changes nothing leaves the original as it
+is); ``queries.engine.get_engine`` notices the new file and opens it. The importer's
+database is ``import_url()``: ``TK_IMPORT_DB_URL`` (a role that may write), else
+``TK_REPORTING_DB_URL``.
 """
 
 from __future__ import annotations
@@ -387,9 +388,8 @@ def _write_duckdb(url: str, figures: Sequence[Figure], record: dict) -> _Counts:
     if not path.is_file():
         raise ImportFailed("figures.failed.no_file", path=path.name)
     with _file_lock(path):
-        counts = _unchanged(url, figures)
-        if counts is not None:
-            return counts  # nothing to write: no copy, no new file for the readers
+        # The plan is made on the copy, not on the original: this process may still hold
+        # the original's previous file open, and DuckDB would show a new connection that.
         copy = path.with_name(f".{path.name}.import-{os.getpid()}")
         try:
             shutil.copyfile(path, copy)
@@ -405,23 +405,25 @@ def _write_duckdb(url: str, figures: Sequence[Figure], record: dict) -> _Counts:
     return counts
 
 
-def _unchanged(url: str, figures: Sequence[Figure]) -> _Counts | None:
-    """The counts of an import that would change nothing (read-only); None when it
-    would change something. Raises ``ImportRefused`` like the write would."""
-    plan = preview_figures(url, figures)
-    if any(row.status != UNCHANGED for row in plan):
-        return None
-    return _Counts(unchanged=len(plan), indicators={f.indicator_id for f in figures})
-
-
 def _engine(url: str, read_only: bool = False) -> sa.Engine:
     """An engine of its own (the app's engines are read-only); DuckDB read-only when
     only reading, so a preview never blocks the app's workers."""
     connect_args = {"read_only": True} if read_only and url.startswith("duckdb") else {}
     try:
-        return sa.create_engine(url, connect_args=connect_args, poolclass=sa.pool.NullPool)
+        engine = sa.create_engine(url, connect_args=connect_args, poolclass=sa.pool.NullPool)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise ImportFailed("figures.failed.database", reason=str(exc)) from exc
+    if engine.dialect.name == "duckdb":
+        # In the app's process (the upload page) the app's engine may hold a file that an
+        # import has since replaced: retire it, and open this one only once its
+        # connections are closed (queries.engine: DuckDB shares one instance per path).
+        from queries.engine import get_engine, wait_for_replaced_files
+        from settings import get_settings
+
+        if url == get_settings().reporting_db_url:
+            get_engine()
+        sa.event.listen(engine, "do_connect", wait_for_replaced_files)
+    return engine
 
 
 def _reason(exc: sa.exc.SQLAlchemyError) -> str:
