@@ -46,9 +46,9 @@ def imported(tmp_path, reporting_database):
 @pytest.mark.hand_computed("omaolo-palvelut")
 def test_fr001_yearly_counts_read_back_exactly(imported):
     """Omaolo services imported for 2023 and 2024 are the chart's yearly values, as written."""
-    rows = imported.get(
-        "/api/charts/omaolo-palvelut/data.json?from=2023-01&to=2024-12&grain=year"
-    ).get_json()["rows"]
+    chart = "omaolo-palvelut"
+    query = "from=2023-01&to=2024-12&grain=year"
+    rows = imported.get(f"/api/charts/{chart}/data.json?{query}").get_json()["rows"]
     assert [(r["period"], r["series"], r["value"]) for r in rows] == [
         ("2023-01-01", "services", 23),
         ("2024-01-01", "services", 31),
@@ -58,9 +58,9 @@ def test_fr001_yearly_counts_read_back_exactly(imported):
 @pytest.mark.hand_computed("sahkoiset-lomakkeet-osuus")
 def test_fr002_quarterly_shares_read_back_from_their_counts(imported):
     """Quarterly forms imported with their counts are the chart's shares: 37.5 % and 40 %."""
-    rows = imported.get(
-        "/api/charts/sahkoiset-lomakkeet-osuus/data.json?from=2024-01&to=2024-06&grain=quarter"
-    ).get_json()["rows"]
+    chart = "sahkoiset-lomakkeet-osuus"
+    query = "from=2024-01&to=2024-06&grain=quarter"
+    rows = imported.get(f"/api/charts/{chart}/data.json?{query}").get_json()["rows"]
     # 100 · 300 / 800 = 37.5; 100 · 240 / 600 = 40.0.
     assert [(r["period"], r["value"], r["numerator"], r["denominator"]) for r in rows] == [
         ("2024-01-01", 37.5, 300, 800),
