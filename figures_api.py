@@ -29,7 +29,7 @@ from charts.catalog import CHARTS
 from queries.engine import DATABASE_ERRORS
 from queries.figure_values import indicator_is_stored, published_figures, stored_figures
 from queries.reference import county_code
-from reporting.figures.layout import period_label, region_kind
+from reporting.figures.layout import is_indicator_id, period_label, region_kind
 from reporting.figures.rows import SOTKANET_CREDIT
 from settings import get_settings
 from translations import quote_value, t
@@ -61,6 +61,8 @@ def indicator_values_json(indicator: str):
     if unknown:
         names = ", ".join(quote_value(name) for name in unknown)
         return _error(400, "api.unknown_params", lang, names=names, known=", ".join(PARAMETERS))
+    if not is_indicator_id(indicator):  # nothing of another form is stored: no query
+        return _error(404, "figures.api.unknown_indicator", lang, indicator=quote_value(indicator))
     region = request.args.get("region")
     if region is not None and region_kind(region) is None:
         return _error(400, "figures.api.bad_region", lang, value=quote_value(region))

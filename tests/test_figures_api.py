@@ -84,6 +84,9 @@ def test_fa003_chart_rules_count_of_people_and_exact_counts(api):
         ("/api/indicators/ei-ole/values.json?lang=en", 404,
          "The request was not served, because there are no stored figures of the indicator "
          "\u201dei-ole\u201d."),
+        ("/api/indicators/Ei%20muoto/values.json?lang=en", 404,
+         "The request was not served, because there are no stored figures of the indicator "
+         "\u201dEi muoto\u201d."),
         ("/api/indicators/tuotu-osuus/values.json?region=TA01&lang=en", 404,
          "The request was not served, because there are no figures of the indicator "
          "\u201dtuotu-osuus\u201d for the region \u201dTA01\u201d."),

@@ -56,6 +56,12 @@ _THOUSANDS = str.maketrans("", "", " \u00a0\u202f")
 SUPPRESSED = ("", "..")
 
 
+def is_indicator_id(text: str) -> bool:
+    """Whether ``text`` has the form of an indicator id: small letters a–z, digits,
+    ``-`` and ``_``, starting with a letter or digit, at most 64 characters."""
+    return _INDICATOR.fullmatch(text) is not None
+
+
 def region_kind(code: str) -> str | None:
     """What a region code is by its form: ``"county"``, ``"municipality"``,
     ``"country"``, ``"unit"`` (to be looked up in ``units``), or None when it is none of
@@ -270,7 +276,7 @@ def _indicator(row: _Row) -> str | None:
     if not text:
         row.problem("missing", column="indicator")
         return None
-    if not _INDICATOR.fullmatch(text):
+    if not is_indicator_id(text):
         row.problem("bad_indicator", value=_quoted(text))
         return None
     return text
