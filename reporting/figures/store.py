@@ -176,9 +176,9 @@ def _same(a: Figure, b: Figure) -> bool:
     return all(getattr(a, name) == getattr(b, name) for name in _COMPARED)
 
 
-def _plan(conn: sa.Connection, figures: Sequence[Figure]) -> tuple[list[PreviewRow], dict]:
-    """Each figure's status against what ``conn`` holds, and the stored rows; raises
-    ``ImportRefused`` for the problems that need the database."""
+def _plan(conn: sa.Connection, figures: Sequence[Figure]) -> list[PreviewRow]:
+    """Each figure's status against what ``conn`` holds; raises ``ImportRefused`` for
+    the problems that need the database."""
     problems = _form_problems(figures) + _unit_problems(conn, figures)
     if problems:
         raise ImportRefused(problems)
@@ -191,7 +191,7 @@ def _plan(conn: sa.Connection, figures: Sequence[Figure]) -> tuple[list[PreviewR
         else:
             status = UNCHANGED if _same(figure, previous[0]) else CHANGED
             plan.append(PreviewRow(figure, status, previous[0]))
-    return plan, stored
+    return plan
 
 
 def preview_figures(url: str, figures: Sequence[Figure]) -> list[PreviewRow]:
@@ -202,7 +202,7 @@ def preview_figures(url: str, figures: Sequence[Figure]) -> list[PreviewRow]:
     engine = _engine(url, read_only=True)
     try:
         with engine.connect() as conn:
-            return _plan(conn, figures)[0]
+            return _plan(conn, figures)
     except sa.exc.SQLAlchemyError as exc:
         raise ImportFailed("figures.failed.database", reason=_reason(exc)) from exc
     finally:
@@ -250,24 +250,27 @@ def _key_condition(table: sa.Table, figure: Figure):
 
 def _write(conn: sa.Connection, figures: Sequence[Figure], record: dict) -> _Counts:
     """Write ``figures`` on ``conn`` inside the caller's transaction."""
-    plan, _stored_rows = _plan(conn, figures)
+    plan = _plan(conn, figures)
     counts = _Counts(indicators={f.indicator_id for f in figures})
     now = datetime.now(UTC)
     at = now.replace(tzinfo=None)  # the columns hold UTC without a zone
     values, history = schema.indicator_values, schema.indicator_value_history
+    added = [
+        {
+            **_figure_row(row.figure, at),
+            "record_key": secrets.randbelow(schema.RECORD_KEY_RANGE),
+        }
+        for row in plan
+        if row.status == NEW
+    ]
+    counts.added = len(added)
+    if added:
+        conn.execute(values.insert(), added)  # one executemany: a file may be large
     for row in plan:
         figure = row.figure
         if row.status == UNCHANGED:
             counts.unchanged += 1
-        elif row.status == NEW:
-            counts.added += 1
-            conn.execute(
-                values.insert().values(
-                    **_figure_row(figure, at),
-                    record_key=secrets.randbelow(schema.RECORD_KEY_RANGE),
-                )
-            )
-        else:
+        elif row.status == CHANGED:
             counts.replaced += 1
             old = conn.execute(sa.select(values).where(_key_condition(values, figure))).mappings()
             old_row = dict(old.one())
@@ -312,7 +315,7 @@ def write_figures(
     record = {
         "file_name": file_name[:300],
         "file_sha256": hashlib.sha256(content).hexdigest(),
-        "imported_by": imported_by,
+        "imported_by": imported_by[:200] if imported_by else None,
     }
     if url.startswith("duckdb"):
         counts = _write_duckdb(url, figures, record)
