@@ -212,7 +212,7 @@ def _import(args: argparse.Namespace) -> int:
                 return 2
             # Another module's reader (owner of the Sotkanet formats); imported here so
             # the other commands work without it.
-            from reporting.figures.sotkanet import read_sotkanet
+            from reporting.figures.sotkanet import read_sotkanet, skipped_texts
 
             read = read_sotkanet(
                 content,
@@ -222,6 +222,8 @@ def _import(args: argparse.Namespace) -> int:
                 indicator_ids=dict(args.map),
             )
             figures = read.figures
+            for text in skipped_texts(read, lang):  # rows left out on purpose (genders, ...)
+                print(text)
         if args.dry_run:
             plan = preview_figures(url, figures)
             counts = {
