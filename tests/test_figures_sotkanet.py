@@ -277,3 +277,16 @@ def test_sk013_too_many_problems_end_with_a_count_of_the_rest():
     assert len(texts) == 201
     assert texts[0].startswith("Lisäksi 5 muuta virhettä.")
     assert texts[1].startswith("Rivi 2: Alueen id 999") and texts[-1].startswith("Rivi 201:")
+
+
+def test_sk014_every_problem_of_one_line_is_reported():
+    """A line with several faults gets a message for each, not only the first."""
+    text = HEADER + "4;1;2024;total;x;1\n"
+    # Region id 1 is not in regions.json and "x" is no number: two problems on line 2
+    # (in the order of their keys: not_a_number before unknown_region).
+    assert _refused(text, "v.csv") == [
+        "Rivi 2: Kentän value arvo \u201dx\u201d ei ole luku. Salattu tai puuttuva arvo on "
+        "tyhjä, null tai kaksi pistettä (..).",
+        "Rivi 2: Alueen id 1 ei ole alueluettelossa. Hae alueluettelo (/regions) samalla "
+        "kertaa kuin luvut.",
+    ]

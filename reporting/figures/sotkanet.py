@@ -195,16 +195,11 @@ def read_sotkanet(
     count = 0
     for line, item, fields in rows:
         count += 1
-        row = _parse_row(fields, line, item, problems)
+        row = _parse_row(fields, line, item, problems, region_map)
         if row is None:
             continue
         sotkanet_id, region_id, year, gender, value, numerator = row
-        region = None
-        if region_map is not None:
-            region = region_map.get(region_id)
-            if region is None:
-                problems.add("unknown_region", line, item, region=region_id)
-                continue
+        region = region_map.get(region_id) if region_map is not None else None
         raw_key = (sotkanet_id, region_id, year, gender)
         if raw_key in seen_raw:
             _repeated(problems, line, item, seen_raw[raw_key])
@@ -316,9 +311,10 @@ def _csv_rows(content: bytes, problems: _Problems) -> Iterator[tuple[int, None, 
         problems.add("bad_csv", reader.line_num or 1)
 
 
-def _parse_row(fields: dict, line, item, problems: _Problems):
+def _parse_row(fields: dict, line, item, problems: _Problems, regions: Mapping | None):
     """(Sotkanet id, region id, year, gender, value, absValue) of one row, or None with
-    its problems added."""
+    all its problems added (the region id is looked up in ``regions`` unless that is
+    None, the regions file being refused)."""
     missing = [name for name in REQUIRED_FIELDS if fields.get(name) in (None, "")]
     if missing:
         problems.add("missing_fields", line, item, fields=", ".join(missing))
@@ -330,6 +326,9 @@ def _parse_row(fields: dict, line, item, problems: _Problems):
         if ints[name] is None:
             problems.add("not_an_integer", line, item, field=name, value=_shown(fields[name]))
             ok = False
+    if regions is not None and ints["region"] is not None and ints["region"] not in regions:
+        problems.add("unknown_region", line, item, region=ints["region"])
+        ok = False
     if ints["year"] is not None and not 1900 <= ints["year"] <= 2099:
         problems.add("bad_year", line, item, value=ints["year"])
         ok = False
