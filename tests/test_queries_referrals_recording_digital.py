@@ -545,13 +545,14 @@ def test_p040_reception_days_are_averaged_not_summed(reporting_db):
     months (a NULL month skipped), never their sum, and they are published as stated."""
     load = CHARTS["tk-vastaanotto-saatavuus"].load
     month = load(H1)
-    # Months as reported: 12, 9, 6; April not reported (NULL: missing, not withheld).
+    # Months as reported: 12, 9, 6; April stored as NULL (missing at the source, not
+    # withheld).
     assert [_row(month, f"2024-0{m}-01", "days")["value"] for m in (1, 2, 3)] == [12, 9, 6]
     april = _row(month, "2024-04-01", "days")
     assert math.isnan(april["value"]) and not april["suppressed"]
     quarter = load(Filters(start="2024-01", end="2024-06", grain="quarter"))
     # Q1: (12 + 9 + 6) / 3 = 9.0 days (their sum, 27, would be no number of days);
-    # Q2: April NULL is skipped, (8.5 + 7.5) / 2 = 8.0 days; its three stored months
+    # Q2: April's NULL is skipped, (8.5 + 7.5) / 2 = 8.0 days; its three stored months
     # fill the quarter, so it is not partial. Region 01's 40 days are not mixed in.
     assert _row(quarter, "2024-01-01", "days")["value"] == 9.0
     assert _row(quarter, "2024-04-01", "days")["value"] == 8.0
