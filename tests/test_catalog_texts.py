@@ -62,6 +62,11 @@ def _allowed() -> dict[str, set[str]]:
         "chart.palvelutarpeen-arviointi-90pv.title": {"90"},
         "chart.palvelutarpeen-arviointi-90pv.definition": {"90"},
         "chart.palvelutarpeen-arviointi-90pv.series.share": {"90"},
+        # The ages of the child health clinic's check-ups (18 months, 4 years) and of
+        # the Lene assessments (4 and 6 years) name the indicators themselves.
+        "chart.neuvola-laakarikaynnit-18kk-4v.title": {"18", "4"},
+        "chart.neuvola-laakarikaynnit-18kk-4v.definition": {"18", "4"},
+        "chart.lene-maaraajassa.definition": {"4", "6"},
         # Making Data Count's "two of three points near a limit" is the rule's name.
         "spc.rule.two_of_three.high": {"2", "3"},
         "spc.rule.two_of_three.low": {"2", "3"},

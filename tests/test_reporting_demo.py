@@ -382,6 +382,14 @@ def test_targets_events_indicators(built):
         ("palvelutarpeen-arviointi-90pv", "month"): 26,
         ("omaolo-palvelut", "year"): 3,
         ("matalan-kynnyksen-ryhmat", "year"): 3,
+        # The plan indicators: monthly (2022-01..2024-02), quarterly like the coverage,
+        # yearly like the groups (2022..2024, the last year's row from its January).
+        ("tk-vastaanotto-saatavuus", "month"): 26,
+        ("mielenterveyspalvelujen-saatavuus", "month"): 26,
+        ("paihdepalvelujen-saatavuus", "month"): 26,
+        ("neuvola-laakarikaynnit-18kk-4v", "quarter"): 8,
+        ("lene-maaraajassa", "quarter"): 8,
+        ("tyottomien-tuki-asiakkaat", "year"): 3,
     }
     assert (
         _scalar(
