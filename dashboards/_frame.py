@@ -119,7 +119,7 @@ def _nav(lang: str, active: str | None) -> dbc.Nav:
                 )
                 for slug, path, key in items
             ),
-            html.Li(id=EDITOR_LINKS, lang=lang, hidden=True, className="nav-item"),
+            html.Div(id=EDITOR_LINKS, lang=lang, hidden=True, className="nav-item"),
         ],
         navbar=True,
         className="flex-wrap",
