@@ -4,8 +4,8 @@ four area pages, an embedded chart, the meeting pages, the pre-read and presenta
 mode, the accessibility statement, the upload page of figures) and the server's 404
 page, once its charts or cards have rendered, caused no CSP violation — none reported to
 the page (``securitypolicyviolation`` events, collected by a script the browser runs
-before the page's own) and none in the console — and fetched nothing from another origin (the
-navigation and every resource timing entry).
+before the page's own) and none in the console — and fetched nothing from another origin
+(the navigation and every resource timing entry).
 
 The test first proves that it can see a violation: an inline script added to the page
 is refused, and both the event and the console report it."""
