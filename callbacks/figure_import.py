@@ -29,7 +29,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from dash import Input, Output, State, html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.registry import callback
+from callbacks.registry import callback, clientside_callback
 from charts.address import page_language
 from charts.cards.chart import alert
 from dashboards._figure_import import IDS, MAX_BYTES, MAX_MEGABYTES, preview_table, problem_list
@@ -206,6 +206,7 @@ def preview(contents: object, name: object, lang: object) -> tuple:
     Output(IDS["status"], "children", allow_duplicate=True),
     Output(IDS["preview"], "children", allow_duplicate=True),
     Output(IDS["previewed"], "data", allow_duplicate=True),
+    Output(IDS["upload"], "contents"),
     Input(IDS["save"], "n_clicks"),
     State(IDS["upload"], "contents"),
     State(IDS["upload"], "filename"),
@@ -217,9 +218,10 @@ def preview(contents: object, name: object, lang: object) -> tuple:
     running=[(Output(IDS["save"], "disabled"), True, True)],
 )
 def save(clicks: object, contents: object, name: object, previewed: object, lang: object) -> tuple:
-    """Write the previewed file: (summary, status, preview, digest) — on success the
-    summary, the preview's status and table cleared and the digest forgotten (the same
-    file must be previewed again before another save). Refused with a message in the
+    """Write the previewed file: (summary, status, preview, digest, upload contents) —
+    on success the summary, the preview's status and table cleared, the digest
+    forgotten and the upload emptied (the same file must be previewed again before
+    another save, and picking it again is a change Dash passes on). Refused with a message in the
     summary, writing nothing: not an editor, no preview or a file other than the
     previewed one (stale), an upload that cannot be read, a file with problems, a
     database that cannot be written."""
@@ -227,13 +229,13 @@ def save(clicks: object, contents: object, name: object, previewed: object, lang
     if not clicks:
         raise PreventUpdate
     if not can_write():
-        return _not_editor(lang), no_update, no_update, None
+        return _not_editor(lang), no_update, no_update, None, no_update
     try:
         upload = decode_upload(contents, name)
     except BadUpload as error:
-        return _bad_upload(error, name, lang), no_update, no_update, None
+        return _bad_upload(error, name, lang), no_update, no_update, None, no_update
     if not isinstance(previewed, str) or previewed != upload.digest:
-        return _danger(t("figure_import.status.stale", lang)), no_update, no_update, None
+        return _danger(t("figure_import.status.stale", lang)), no_update, no_update, None, no_update
     try:
         summary = write_figures(
             import_url(),
@@ -244,7 +246,7 @@ def save(clicks: object, contents: object, name: object, previewed: object, lang
         )
     except Exception as error:  # noqa: BLE001 - every failure becomes a message
         _log(error, "write a file")
-        return refusal(error, upload.name, lang), no_update, no_update, None
+        return refusal(error, upload.name, lang), no_update, no_update, None, no_update
     log.info(
         "figure import: %d added, %d replaced, %d unchanged (%s)",
         summary.added,
@@ -261,4 +263,23 @@ def save(clicks: object, contents: object, name: object, previewed: object, lang
         unchanged=summary.unchanged,
         indicators=", ".join(summary.indicators),
     )
-    return alert(text, "success", "figure-import-saved"), [], [], None
+    return alert(text, "success", "figure-import-saved"), [], [], None, None
+
+
+# The label opens the file dialog natively (``dashboards.figure_import``), not through
+# dcc.Upload's own click, which empties the file input first; without that, picking the
+# same file again (corrected in place, or after a save) would change nothing and send
+# nothing. So the input is emptied once its file has been read. It runs in the
+# browser: the file's contents are already in the component.
+clientside_callback(
+    """
+    function (contents) {
+        var input = document.querySelector("#figure-import-upload input[type=file]");
+        if (input) { input.value = ""; }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(IDS["upload"], "className_reject"),
+    Input(IDS["upload"], "contents"),
+    prevent_initial_call=True,
+)

@@ -133,6 +133,16 @@ def test_bfi001_an_editor_uploads_previews_and_saves(dash_duo, editor, tmp_path)
     assert _texts(dash_duo, ".figure-import-table") == []
     assert save.get_attribute("disabled") is not None  # a second click sends nothing
     assert axe_violations(dash_duo) == []
+
+    # The same file picked again previews again: all four figures stored as they are.
+    picker.send_keys(str(upload))
+    dash_duo.wait_for_contains_text(
+        "#figure-import-status",
+        "Esikatselu tiedostosta luvut.csv: 4 riviä, joista 0 uutta, 0 muuttuvaa ja 4 "
+        "ennallaan olevaa lukua.",
+    )
+    assert [row[-1] for row in _cells(dash_duo)] == ["Ennallaan"] * 4
+    assert _texts(dash_duo, "#figure-import-summary") == [""]  # the last save's summary gone
     assert dash_duo.get_logs() == []
 
 

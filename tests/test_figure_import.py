@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from dash import no_update
 
 from app import app as dash_app
 from callbacks import figure_import as cb
@@ -206,14 +207,14 @@ def test_fi005_an_editor_previews_then_saves_once(import_db, editor, writes):
         assert disabled is False and previewed == digest("luvut.csv", GOOD) and summary == []
         assert writes == [] and stored_rows(import_db, "testi-osuus") == 0
 
-        summary, status, table, previewed = cb.save(
+        summary, status, table, previewed, contents = cb.save(
             1, data_url(GOOD), "luvut.csv", digest("luvut.csv", GOOD), "fi"
         )
         assert text_of(summary) == (
             "Tallennettu tiedostosta luvut.csv: 2 uutta, 0 korjattua (aiemmat arvot "
             "säilyvät historiassa) ja 0 ennallaan ollutta lukua. Indikaattorit: testi-osuus."
         )
-        assert (status, table, previewed) == ([], [], None)
+        assert (status, table, previewed, contents) == ([], [], None, None)
     assert writes == ["luvut.csv"]
     assert stored_rows(import_db, "testi-osuus") == 2
 
@@ -297,13 +298,13 @@ def test_fi008_a_stale_or_bad_save_writes_nothing(import_db, editor, writes):
     """A save of another file than the previewed one, or of bad base64, is refused."""
     with dash_app.server.test_request_context("/tuonti"):
         other = GOOD.replace(b"12,5", b"99,9")
-        summary, status, table, previewed = cb.save(
+        summary, status, table, previewed, contents = cb.save(
             1, data_url(other), "luvut.csv", digest("luvut.csv", GOOD), "fi"
         )
         assert text_of(summary).startswith(
             "Tallennettava tiedosto ei ole se, jonka esikatselu näytettiin."
         )
-        assert previewed is None
+        assert previewed is None and contents is no_update  # the file stays picked
         summary, *_rest = cb.save(1, CSV_TYPE + "%%%", "luvut.csv", digest("luvut.csv", GOOD), "en")
         assert text_of(summary).startswith("The file luvut.csv could not be read")
         big = data_url(b"x" * (MAX_BYTES + 1))
