@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from dash.testing.wait import until
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 
 from app import app
 from queries.engine import dispose_engines
@@ -96,7 +98,16 @@ def test_bfi001_an_editor_uploads_previews_and_saves(dash_duo, editor, tmp_path)
         label
         == "Valitse tiedosto tai pudota se tähän. CSV (.csv) tai Excel (.xlsx), enintään 5 Mt."
     )
-    assert picker.get_attribute("tabindex") in (None, "0")  # not taken out of the tab order
+    # From the top of <main>, Tab reaches the file input first, and the drop zone
+    # around it shows the focus (assets/10-style.css: a 3 px solid outline).
+    dash_duo.driver.execute_script("document.getElementById('main').focus();")
+    ActionChains(dash_duo.driver).send_keys(Keys.TAB).perform()
+    assert dash_duo.driver.switch_to.active_element == picker
+    outline = dash_duo.driver.execute_script(
+        "var s = getComputedStyle(document.querySelector('.figure-upload'));"
+        "return [s.outlineStyle, s.outlineWidth];"
+    )
+    assert outline == ["solid", "3px"]
     save = dash_duo.find_element("#figure-import-save")
     assert save.get_attribute("disabled") is not None  # nothing to save before a preview
 
