@@ -75,7 +75,7 @@ def period_label(start: date, grain: str) -> str:
 
 def _value(figure: Figure | None, lang: str) -> str:
     """A figure's value as written in ``lang`` (as many decimals as it has, up to
-    four), ``..`` when suppressed, ``–`` without a figure."""
+    four), ``..`` when suppressed, ``–`` without a figure (a new row's previous one)."""
     if figure is None:
         return NOTHING
     if figure.value is None:
@@ -104,10 +104,7 @@ def preview_table(rows: Sequence[PreviewRow], lang: str) -> list:
                     html.Td(row.figure.region_code),
                     html.Td(period_label(row.figure.period_start, row.figure.period_grain)),
                     html.Td(_value(row.figure, lang), className="text-end"),
-                    html.Td(
-                        _value(row.previous, lang) if row.status == "changed" else NOTHING,
-                        className="text-end",
-                    ),
+                    html.Td(_value(row.previous, lang), className="text-end"),
                     html.Td(
                         t(f"figure_import.row_status.{row.status}", lang),
                         className=f"figure-status figure-status-{row.status}",

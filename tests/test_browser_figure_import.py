@@ -152,7 +152,13 @@ def test_bfi001_an_editor_uploads_previews_and_saves(dash_duo, editor, tmp_path)
         "Esikatselu tiedostosta luvut.csv: 4 riviä, joista 0 uutta, 0 muuttuvaa ja 4 "
         "ennallaan olevaa lukua.",
     )
-    assert [row[-1] for row in _cells(dash_duo)] == ["Ennallaan"] * 4
+    # previous value and status of each row: the values saved above
+    assert [row[-2:] for row in _cells(dash_duo)] == [
+        ["12,5", "Ennallaan"],
+        ["13,1", "Ennallaan"],
+        ["11,8", "Ennallaan"],
+        ["4 521", "Ennallaan"],
+    ]
     assert _texts(dash_duo, "#figure-import-summary") == [""]  # the last save's summary gone
     assert dash_duo.get_logs() == []
 

@@ -246,10 +246,10 @@ def test_fi006_a_changed_figure_shows_its_previous_value(import_db, editor, writ
         assert text_of(status).startswith(
             "Preview of the file luvut.csv: 2 rows, of which 0 new, 1 changed and 1 unchanged"
         )
-        # English numbers; the changed row's previous value 12.5, the unchanged row none.
+        # English numbers; the previous values as saved: 12.5 (now 12.6) and 25.5.
         assert [text_of(row) for row in _rows(table)] == [
             "2 testi-osuus 99 2024 12.6 12.5 Changes",
-            "3 testi-osuus 99 2024-Q3 25.5 – Unchanged",
+            "3 testi-osuus 99 2024-Q3 25.5 25.5 Unchanged",
         ]
     assert writes == ["luvut.csv"]  # the preview wrote nothing
 
