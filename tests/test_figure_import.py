@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 from dataclasses import replace
 from pathlib import Path
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 from dash import no_update
@@ -329,3 +331,28 @@ def test_fi009_the_example_file_imports_as_it_is():
     ]
     with dash_app.server.test_request_context("/tuonti"):
         assert "figure-import-example.csv" in str(find(page.layout(), "figure-import-example").href)
+
+
+def test_fi010_an_xlsx_file_previews_like_its_csv(import_db, editor, writes):
+    """A real XLSX workbook of the same two rows previews as two new figures, in sheet rows."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["indicator", "region", "period", "value", "numerator", "denominator"])
+    sheet.append(["testi-osuus", "99", "2024", 12.5, 125, 1000])
+    sheet.append(["testi-osuus", "99", "2024-Q3", 25.5, 51, 200])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    xlsx = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+    contents = xlsx + base64.b64encode(buffer.getvalue()).decode()
+    with dash_app.server.test_request_context("/tuonti"):
+        status, table, disabled, *_rest = cb.preview(contents, "luvut.xlsx", "fi")
+        assert text_of(status).startswith(
+            "Esikatselu tiedostosta luvut.xlsx: 2 riviä, joista 2 uutta, 0 muuttuvaa ja 0"
+        )
+        # The sheet's row numbers (the header is row 1), values as in the CSV test.
+        assert [text_of(row) for row in _rows(table)] == [
+            "2 testi-osuus 99 2024 12,5 – Uusi",
+            "3 testi-osuus 99 2024-Q3 25,5 – Uusi",
+        ]
+        assert disabled is False
+    assert writes == []
