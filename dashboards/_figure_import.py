@@ -58,6 +58,7 @@ EXAMPLES = {
     "encoding": "UTF-8",
     "header_line": 1,
     "mb": MAX_MEGABYTES,
+    "percent": 100,
 }
 SUPPRESSED = ".."  # a value missing or suppressed at the source, as the charts show it
 NOTHING = "–"  # no previous value
