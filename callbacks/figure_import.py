@@ -115,7 +115,10 @@ def _danger(children) -> html.Div:
 
 
 def _bad_upload(error: BadUpload, name: object, lang: str) -> html.Div:
-    shown = name[:MAX_NAME] if isinstance(name, str) else ""
+    try:
+        shown = file_name(name)
+    except BadUpload:
+        shown = ""
     return _danger(t(error.key, lang, file=shown, mb=MAX_MEGABYTES))
 
 

@@ -4,8 +4,8 @@ sees the preview (counts and rows), saves, and sees the summary; the save button
 then disabled. axe-core finds no WCAG 2.1 A/AA violation on the page with its preview
 shown, nor after the save. A reader gets neither the header link nor the upload.
 
-The import writes a fresh copy of the DuckDB foundation fixture in the test's folder
-(``TK_IMPORT_DB_URL`` and the app's reporting database both name it)."""
+The import writes a fresh copy of the DuckDB foundation fixture in the test's folder,
+the app's reporting database (``TK_IMPORT_DB_URL`` unset: imports write that one)."""
 
 from __future__ import annotations
 
@@ -36,15 +36,14 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "assets" / "figure-import-exampl
 
 
 @pytest.fixture
-def import_db(browser_db, tmp_path, monkeypatch) -> Iterator[str]:
+def import_db(browser_db, tmp_path) -> Iterator[str]:
     """A fresh DuckDB foundation fixture that the app reads and the import writes."""
     original = get_settings()
     url = f"duckdb:///{tmp_path}/import.duckdb"
     engine = sa.create_engine(url)
     create_fixture_db(engine, foundation.tables())
     engine.dispose()
-    use_reporting_db(url)
-    monkeypatch.setenv("TK_IMPORT_DB_URL", url)
+    use_reporting_db(url)  # TK_IMPORT_DB_URL is not set: the import writes the same
     yield url
     dispose_engines()
     configure(original)

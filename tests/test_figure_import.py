@@ -65,15 +65,14 @@ def digest(name: str, content: bytes) -> str:
 
 
 @pytest.fixture
-def import_db(reporting_database, tmp_path, monkeypatch):
+def import_db(reporting_database, tmp_path):
     """A fresh DuckDB foundation fixture that the app reads and the import writes."""
     original = get_settings()
     url = f"duckdb:///{tmp_path}/import.duckdb"
     engine = sa.create_engine(url)
     create_fixture_db(engine, foundation.tables())
     engine.dispose()
-    use_reporting_db(url)
-    monkeypatch.setenv("TK_IMPORT_DB_URL", url)
+    use_reporting_db(url)  # TK_IMPORT_DB_URL is not set: the import writes the same
     yield url
     dispose_engines()
     configure(original)
