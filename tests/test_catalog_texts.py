@@ -23,6 +23,7 @@ from charts.areas import ALL_AREAS, INVESTMENT_AREAS
 from charts.catalog import CHARTS
 from queries import codes
 from queries.access import BUCKET_KEYS, WAIT_BUCKETS
+from reporting.figures.rows import FIRST_YEAR, LAST_YEAR
 from settings import configure, get_settings
 from translations import catalog
 
@@ -78,6 +79,20 @@ def _allowed() -> dict[str, set[str]]:
         # Examples of node ids (TA01, municipality-901); the limit of phase starts.
         "notice.bad_unit": {"01", "901"},
         "notice.bad_phase": {str(MAX_PHASES)},
+        # Examples of what an imported file may hold (the forms of periods and region
+        # codes, an indicator id, the encoding's name "UTF-8", the share formula's
+        # 100 and Sotkanet's ".." written out as "kaksi pistettä"), and the years a
+        # period may be in (reporting.figures.rows).
+        "figures.error.not_utf8": {"8"},
+        "figures.sotkanet.not_utf8": {"8"},
+        "figures.error.bad_indicator": {"7"},
+        "figures.error.bad_region": {"kaksi", "15", "kolme", "091"},
+        "figures.api.bad_region": {"kaksi", "15", "kolme"},
+        "figures.error.region_number": {"091"},
+        "figures.error.bad_period": {"2024", "3", "2024-07"},
+        "figures.error.value_not_share": {"100"},
+        "figures.sotkanet.not_a_number": {"kaksi"},
+        "figures.sotkanet.bad_year": {f"{FIRST_YEAR}–{LAST_YEAR}"},
         # "Kestävän kasvun ohjelman neljän investoinnin ..." and "Investointi 1" ...
         "area.overview.intro": {"neljän"} if len(INVESTMENT_AREAS) == 4 else set(),
     }

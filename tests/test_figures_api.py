@@ -90,10 +90,10 @@ def test_fa003_chart_rules_count_of_people_and_exact_counts(api):
         ("/api/indicators/tuotu-osuus/values.json?region=TA01&lang=en", 404,
          "The request was not served, because there are no figures of the indicator "
          "\u201dtuotu-osuus\u201d for the region \u201dTA01\u201d."),
-        ("/api/indicators/tuotu-osuus/values.json?region=24&lang=sv", 400,
-         "Begäran besvarades inte, eftersom områdeskoden \u201d24\u201d inte duger. Använd "
-         "välfärdsområdets kod (01–23), kommunens kod (tre siffror), hela landets kod SSS "
-         "eller en enhets id."),
+        ("/api/indicators/tuotu-osuus/values.json?region=00&lang=sv", 400,
+         "Begäran besvarades inte, eftersom områdeskoden \u201d00\u201d inte duger. Använd "
+         "välfärdsområdets kod (två siffror, till exempel 15), kommunens kod (tre siffror), "
+         "hela landets kod SSS eller en enhets id."),
         ("/api/indicators/tuotu-osuus/values.json?regio=99&lang=en", 400,
          "The request was not served, because the parameter \u201dregio\u201d is not "
          "recognised (recognised: region, lang)."),

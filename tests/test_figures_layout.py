@@ -65,7 +65,7 @@ def test_fl003_every_row_problem_with_its_line():
         "indicator;region;period;value;numerator;denominator",
         "ok;99;2024;50;1;2",  # 2: fine (100 · 1 / 2 = 50)
         "Iso Kirjain;99;2024;1;;",  # 3: indicator id with capitals and a space
-        "x;24;2024;1;;",  # 4: 24 is no county code (01..23, 99)
+        "x;00;2024;1;;",  # 4: 00 is no county code (two digits from 01)
         "x;99;2024-13;1;;",  # 5: no month 13
         "x;99;24;1;;",  # 6: a two-digit year
         "x;99;2024;12a;;",  # 7: not a number

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import PurePath
 
-from reporting.figures.rows import Figure, ImportRefused, Problem
+from reporting.figures.rows import FIRST_YEAR, LAST_YEAR, Figure, ImportRefused, Problem
 
 REQUIRED_COLUMNS = ("indicator", "region", "period", "value")
 OPTIONAL_COLUMNS = ("numerator", "denominator", "source")
@@ -42,10 +42,12 @@ MAX_PROBLEMS = 200
 # The widest text a stored source may be (indicator_values.source).
 MAX_SOURCE = 300
 
-# Official codes: a county ("01".."23", the demo county "99"), a municipality (three
+# Official codes: a county (two digits, "01".."99": the counties' "01".."23", the demo
+# county "99", and whatever two-digit code Sotkanet's /regions gives a county-level area
+# such as Helsinki, which a national download must not refuse), a municipality (three
 # digits), the whole country (reporting.schema.COUNTRY_CODE); anything else of this form
 # is a unit id, which the store looks up in ``units``.
-COUNTY_CODES = frozenset(f"{n:02d}" for n in range(1, 24)) | {"99"}
+COUNTY_CODES = frozenset(f"{n:02d}" for n in range(1, 100))
 _INDICATOR = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _UNIT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 _YEAR = re.compile(r"(\d{4})")
@@ -65,7 +67,7 @@ def is_indicator_id(text: str) -> bool:
 def region_kind(code: str) -> str | None:
     """What a region code is by its form: ``"county"``, ``"municipality"``,
     ``"country"``, ``"unit"`` (to be looked up in ``units``), or None when it is none of
-    them (two digits that are no county, characters a unit id cannot have)."""
+    them ("00", characters a unit id cannot have)."""
     from reporting.schema import COUNTRY_CODE
 
     if code == COUNTRY_CODE:
@@ -79,14 +81,14 @@ def region_kind(code: str) -> str | None:
 
 def parse_period(text: str) -> tuple[date, str] | None:
     """``2024`` -> (2024-01-01, "year"), ``2024-Q3`` -> (2024-07-01, "quarter"),
-    ``2024-07`` -> (2024-07-01, "month"); None for anything else (years 1900..2099)."""
+    ``2024-07`` -> (2024-07-01, "month"); None for anything else (years FIRST_YEAR..LAST_YEAR)."""
     text = text.strip()
     for pattern, grain in ((_YEAR, "year"), (_QUARTER, "quarter"), (_MONTH, "month")):
         match = pattern.fullmatch(text)
         if match is None:
             continue
         year = int(match.group(1))
-        if not 1900 <= year <= 2099:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
             return None
         if grain == "year":
             return date(year, 1, 1), grain

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 GRAINS = ("month", "quarter", "year")
+# The years a figure's period may be in (a typo such as 20244 or 24 is refused).
+FIRST_YEAR, LAST_YEAR = 1900, 2099
 # The credit THL's terms ask for, shown wherever figures from Sotkanet are shown; the
 # Sotkanet importer starts every stored ``source`` with it.
 SOTKANET_CREDIT = "THL / Sotkanet, CC BY 4.0"

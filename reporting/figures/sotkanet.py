@@ -42,7 +42,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 
-from reporting.figures.rows import SOTKANET_CREDIT, Figure, ImportRefused, Problem
+from reporting.figures.rows import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    SOTKANET_CREDIT,
+    Figure,
+    ImportRefused,
+    Problem,
+)
 from reporting.schema import COUNTRY_CODE
 
 # Sotkanet's region category -> the form its official code must have (None: the region
@@ -329,7 +336,7 @@ def _parse_row(fields: dict, line, item, problems: _Problems, regions: Mapping |
     if regions is not None and ints["region"] is not None and ints["region"] not in regions:
         problems.add("unknown_region", line, item, region=ints["region"])
         ok = False
-    if ints["year"] is not None and not 1900 <= ints["year"] <= 2099:
+    if ints["year"] is not None and not FIRST_YEAR <= ints["year"] <= LAST_YEAR:
         problems.add("bad_year", line, item, value=ints["year"])
         ok = False
     gender = fields["gender"]
