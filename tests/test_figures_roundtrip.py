@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
 from app import app as dash_app
-from queries.engine import dispose_engines
+from meetings.snapshots import item_changes, take_snapshot
+from queries.engine import dispose_engines, get_engine
 from reporting.figures.layout import read_figures
 from reporting.figures.store import write_figures
 from settings import configure, get_settings
@@ -66,3 +69,36 @@ def test_fr002_quarterly_shares_read_back_from_their_counts(imported):
         ("2024-01-01", 37.5, 300, 800),
         ("2024-04-01", 40.0, 240, 600),
     ]
+
+
+@pytest.mark.hand_computed("omaolo-palvelut")
+def test_fr003_a_correction_is_a_revision_since_the_last_meeting(imported, tmp_path):
+    """A corrected figure is what the next meeting's "since the last meeting" lists as revised,
+    and the value the meeting saw stays in the history."""
+    item = {"chart_id": "omaolo-palvelut", "query": "from=2023-01&to=2024-12&grain=year"}
+    with dash_app.server.app_context():
+        kept = {**item, "snapshot": json.dumps(take_snapshot(item))}
+    # The county corrects 2024 from 31 to 33 services; 2023 is sent again unchanged.
+    correction = (
+        b"indicator;region;period;value;source\n"
+        b"omaolo-palvelut;99;2023;23;Omaolo-raportti\n"
+        b"omaolo-palvelut;99;2024;33;Omaolo-raportti\n"
+    )
+    url = get_settings().reporting_db_url
+    summary = write_figures(
+        url, read_figures(correction, "korjaus.csv"), file_name="korjaus.csv", content=correction
+    )
+    assert (summary.added, summary.replaced, summary.unchanged) == (0, 1, 1)
+    with dash_app.server.app_context():
+        changes = item_changes(kept)
+    assert changes["new_periods"] == []
+    assert changes["revised"] == [
+        {"series": "services", "period": "2024-01-01", "before": 31, "after": 33,
+         "before_withheld": False, "after_withheld": False},
+    ]  # fmt: skip
+    # Read through the app's own (read-only) engine: DuckDB refuses a second configuration.
+    with get_engine().connect() as conn:
+        history = conn.execute(
+            sa.text("SELECT period_start, value FROM indicator_value_history")
+        ).all()
+    assert [(str(day), value) for day, value in history] == [("2024-01-01", 31.0)]
