@@ -13,7 +13,8 @@ results (``queries.last_good``) and say so: ``stale``, ``fetched_at`` and
 Stale", RFC 7234) and ``Age`` (seconds since the numbers were fetched) on JSON and
 files alike; a file's metadata says it too.
 
-The meetings' endpoints (``/api/meetings``...) are in ``meetings/api.py``.
+The meetings' endpoints (``/api/meetings``...) are in ``meetings/api.py``; the stored
+figures of an indicator (``/api/indicators/<indicator>/values.json``) in ``figures_api.py``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from charts.payload import (
 from charts.summary import reason_text
 from exports.data import build_export, to_csv, to_xlsx
 from exports.files import CSV_TYPE, XLSX_TYPE, download_name
+from figures_api import blueprint as figures_blueprint
 from meetings.api import blueprint as meetings_blueprint
 from queries import last_good
 from queries.data_version import known_load_meta, load_meta
@@ -407,3 +409,4 @@ def init_api(server: Flask, prefix: str = "/") -> None:
     meetings' endpoints (``meetings.api``)."""
     server.register_blueprint(blueprint, url_prefix=prefix.rstrip("/") or None)
     server.register_blueprint(meetings_blueprint, url_prefix=prefix.rstrip("/") or None)
+    server.register_blueprint(figures_blueprint, url_prefix=prefix.rstrip("/") or None)

@@ -29,6 +29,13 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "SQLAlchemy URL of the reporting database (read-only for the app). "
         "A relative DuckDB path is resolved against the project folder.",
     ),
+    "TK_IMPORT_DB_URL": (
+        "",
+        "SQLAlchemy URL through which imports of reported figures (`python -m reporting "
+        "import-figures`, `import-sotkanet`, the upload page) write `indicator_values`: a "
+        "role that may write where the app only reads. Empty: `TK_REPORTING_DB_URL` "
+        "(docs/imported-figures.md).",
+    ),
     "TK_CACHE_TYPE": (
         "SimpleCache",
         "flask-caching backend: `SimpleCache` (one process), `RedisCache` (shared by all "
@@ -326,6 +333,7 @@ class Settings:
     accessibility_organisation: str = ""
     accessibility_prepared: str = SETTINGS_DOC["TK_ACCESSIBILITY_PREPARED"][0]
     accessibility_updated: str = ""
+    import_db_url: str = ""
 
     def __post_init__(self) -> None:
         # A minimum of 0 or 1 would switch small-count suppression off without a word.
@@ -456,6 +464,7 @@ class Settings:
             accessibility_organisation=" ".join(_env("TK_ACCESSIBILITY_ORGANISATION").split()),
             accessibility_prepared=_env("TK_ACCESSIBILITY_PREPARED").strip(),
             accessibility_updated=_env("TK_ACCESSIBILITY_UPDATED").strip(),
+            import_db_url=_resolve_db_url(_env("TK_IMPORT_DB_URL").strip()),
         )
 
 

@@ -8,6 +8,7 @@ from callbacks import (  # noqa: F401
     address,
     chart_cards,
     exports_pptx,
+    figure_import,
     filters,
     keyboard,
     kpi_cards,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from dash import Input, Output, html
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, get_relative_path, html
 
 from callbacks.address import PAGE_LOCATION
 from callbacks.registry import callback, clientside_callback
 from charts.address import page_language
+from dashboards._frame import EDITOR_LINKS, FIGURE_IMPORT_PATH, language_search
+from meetings.components import can_write
 from queries.engine import DATABASE_ERRORS
 from queries.reference import is_synthetic
 from response_cache import keep_out
@@ -33,6 +36,28 @@ def data_notice(lang: str | None) -> list:
     if not synthetic:
         return []
     return [html.Div(t("shell.synthetic_banner", lang), className="synthetic-banner", role="note")]
+
+
+@callback(
+    Output(EDITOR_LINKS, "children"),
+    Output(EDITOR_LINKS, "hidden"),
+    Input(EDITOR_LINKS, "lang"),
+    State(PAGE_LOCATION, "pathname"),
+)
+def editor_links(lang: str | None, pathname: str | None) -> tuple[list, bool]:
+    """The header's links for editors (``meetings.components.can_write``: the upload
+    page of figures, marked active on that page), in ``lang``; for anyone else nothing,
+    and the place stays hidden. Never kept (``response_cache``): it depends on who asks."""
+    if not can_write():
+        return [], True
+    lang = page_language(lang)
+    path = get_relative_path(FIGURE_IMPORT_PATH)
+    link = dbc.NavLink(
+        t("figure_import.nav", lang),
+        href=path + language_search(lang),
+        active=isinstance(pathname, str) and pathname.rstrip("/") == path,
+    )
+    return [link], False
 
 
 # Embedded views (/embed/<id>, or any page with ?embed=1) and presentation mode

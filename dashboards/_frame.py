@@ -37,6 +37,11 @@ MEETINGS_PATH = "/" + MEETINGS
 # What the frame shows around a page: everything, or only the banner and <main>.
 FULL, BARE = "full", "bare"
 STATEMENT_PATH = "/saavutettavuus"  # the accessibility statement, linked from the footer
+FIGURE_IMPORT_PATH = "/tuonti"  # the upload page of reported figures, for editors
+# The header's place for the links only editors get (``callbacks.shell.editor_links``
+# fills it per request: the frame itself is the same for everyone, since the router's
+# answers for the area pages are kept and served to every user, ``response_cache``).
+EDITOR_LINKS = "nav-editor-links"
 # Dash Pages' own location component: the router's inputs name it.
 _ROUTER_SEARCH = "_pages_location.search"
 
@@ -104,14 +109,17 @@ def _nav(lang: str, active: str | None) -> dbc.Nav:
     items.append((MEETINGS, MEETINGS_PATH, "meetings.nav.title"))
     return dbc.Nav(
         [
-            dbc.NavItem(
-                dbc.NavLink(
-                    t(key, lang),
-                    href=get_relative_path(path) + language_search(lang),
-                    active=slug == active,
+            *(
+                dbc.NavItem(
+                    dbc.NavLink(
+                        t(key, lang),
+                        href=get_relative_path(path) + language_search(lang),
+                        active=slug == active,
+                    )
                 )
-            )
-            for slug, path, key in items
+                for slug, path, key in items
+            ),
+            html.Div(id=EDITOR_LINKS, lang=lang, hidden=True, className="nav-item"),
         ],
         navbar=True,
         className="flex-wrap",

@@ -6,8 +6,16 @@ from dashboards._frame import framed
 from dashboards._page import area_page, page_registration
 
 SLUG = "ennaltaehkaisy"
-# The charts of this page, in the order a data discussion goes through them.
-CHART_IDS = ("hyvinvointilahetteet", "liikuntalahetteet", "matalan-kynnyksen-ryhmat")
+# The charts of this page, in the order a data discussion goes through them: referrals
+# and groups, the child health clinic's check-ups, then support for the unemployed.
+CHART_IDS = (
+    "hyvinvointilahetteet",
+    "liikuntalahetteet",
+    "matalan-kynnyksen-ryhmat",
+    "neuvola-laakarikaynnit-18kk-4v",
+    "lene-maaraajassa",
+    "tyottomien-tuki-asiakkaat",
+)
 
 register_page(__name__, **page_registration(SLUG))
 

@@ -7,14 +7,19 @@ from dashboards._page import area_page, page_registration
 
 SLUG = "hoitoonpaasy"
 # The charts of this page, in the order a data discussion goes through them: access
-# against the programme target and the law, how long the waits are, the queues and
-# backlog behind them, oral health and child-and-family services, then referrals onward.
+# against the programme target and the law, how long the waits are and how soon the
+# health stations have a free appointment, the queues and backlog behind them, oral
+# health, mental health and substance abuse services and child-and-family services,
+# then referrals onward.
 CHART_IDS = (
     "hoitotakuu-7vrk",
     "hoitotakuu-lakisaateinen",
     "odotusaikajakauma",
+    "tk-vastaanotto-saatavuus",
     "jonot",
     "suun-terveydenhuolto-odotus",
+    "mielenterveyspalvelujen-saatavuus",
+    "paihdepalvelujen-saatavuus",
     "palvelutarpeen-arviointi-90pv",
     "erikoissairaanhoidon-lahetteet",
 )

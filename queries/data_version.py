@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from queries.engine import DATABASE_ERRORS, fetch_frame
+from queries.engine import DATABASE_ERRORS, fetch_frame, when_file_replaced
 from queries.sql import statement
 from settings import get_settings
 
@@ -134,6 +134,16 @@ def version_of(meta: Mapping[str, str]) -> str:
 def data_version() -> str:
     """The data version of the configured reporting database (``load_meta``)."""
     return version_of(load_meta())
+
+
+def forget_version_of(url: str) -> None:
+    """Drop the metadata remembered for the reporting database at ``url`` (its file was
+    replaced: ``queries.engine.get_engine``). Without the lock: the engine may be asked
+    for while ``load_meta`` holds it."""
+    _remembered.pop(url, None)
+
+
+when_file_replaced(forget_version_of)
 
 
 def forget_data_version() -> None:

@@ -17,8 +17,11 @@ threaded worker's queries one at a time.)
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -27,6 +30,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 class RowCapExceeded(RuntimeError):
@@ -54,6 +59,9 @@ BREAKER_FAILURES = 3
 CONNECT_TIMEOUT_SECONDS = 5
 
 _engines: dict[str, sa.Engine] = {}
+# DuckDB URL -> (device, inode) of the file its engine opened: an import of figures
+# (reporting.figures.store) replaces the file, and the engine then still reads the old one.
+_opened_files: dict[str, tuple[int, int]] = {}
 _engines_lock = threading.Lock()  # gthread workers: one engine per URL, not one per thread
 
 
@@ -68,11 +76,116 @@ def _connect_args(url: str, timeout_ms: int) -> dict[str, Any]:
     return {}
 
 
+# Called with the URL when its DuckDB file was replaced (``queries.data_version``
+# forgets the version it remembers; it imports this module, so it registers itself).
+_replaced_listeners: list[Callable[[str], None]] = []
+
+
+def when_file_replaced(listener: Callable[[str], None]) -> None:
+    """Call ``listener(url)`` whenever ``get_engine`` finds the DuckDB file of ``url``
+    replaced (before the new engine's first query)."""
+    _replaced_listeners.append(listener)
+
+
+def _file_identity(url: str) -> tuple[int, int] | None:
+    """(device, inode) of a ``duckdb:///`` URL's file; None for other URLs and when the
+    file cannot be seen (the query then fails as it would)."""
+    if not url.startswith("duckdb:///"):
+        return None
+    path = url[len("duckdb:///") :].split("?", 1)[0]
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _replaced(url: str, identity: tuple[int, int] | None) -> bool:
+    known = _opened_files.get(url)
+    return identity is not None and known is not None and known != identity
+
+
+class _DuckDBConnections:
+    """The connections of one DuckDB engine that are checked out, and whether its file
+    has been replaced (then each is closed when it comes back).
+
+    Why: DuckDB keeps one database instance per file path in a process, shared by every
+    connection to it. A connection opened while a connection to the replaced file is
+    still open (a query under way in another thread) would join the old instance and
+    read the old file for as long as the pool keeps it. So a new engine's connections
+    wait until the old file's connections are closed (``wait_for_replaced_files``)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.out = 0
+        self.retired = False
+        self._lock = threading.Lock()
+        sa.event.listen(engine.pool, "checkout", self._checkout)
+        sa.event.listen(engine.pool, "checkin", self._checkin)
+
+    def _checkout(self, dbapi_connection, record, proxy) -> None:
+        with self._lock:
+            self.out += 1
+
+    def _checkin(self, dbapi_connection, record) -> None:
+        with self._lock:
+            self.out -= 1
+            retired = self.retired
+        if retired and dbapi_connection is not None:
+            record.invalidate()  # closes it: the old file's instance can go
+
+
+_duckdb_connections: dict[int, _DuckDBConnections] = {}  # id(engine) -> its connections
+_retired: list[_DuckDBConnections] = []  # of replaced files, while some are still out
+
+
+def _retire(engine: sa.Engine) -> None:
+    """Stop using ``engine`` (its DuckDB file was replaced): close its idle connections,
+    and each checked-out one when it comes back."""
+    watched = _duckdb_connections.pop(id(engine), None)
+    if watched is not None:
+        watched.retired = True
+        _retired.append(watched)
+    engine.dispose()
+
+
+def wait_for_replaced_files(*_event_args: object) -> None:
+    """Before a DuckDB connection is opened (a ``do_connect`` listener; the store's
+    engines use it too): wait, at most the query time limit, until no connection of
+    this process to a replaced file is open, so the new one opens the new file."""
+    deadline = time.monotonic() + get_settings().query_timeout_ms / 1000
+    while True:
+        _retired[:] = [watched for watched in _retired if watched.out > 0]
+        if not _retired:
+            return
+        if time.monotonic() > deadline:
+            # Not waited for again: a connection that never comes back must not slow
+            # every later connection.
+            log.warning("a connection to a replaced DuckDB file is still open; not waiting")
+            _retired.clear()
+            return
+        time.sleep(0.005)
+
+
 def get_engine() -> sa.Engine:
-    """The engine for the configured ``TK_REPORTING_DB_URL`` (one per URL and process)."""
+    """The engine for the configured ``TK_REPORTING_DB_URL`` (one per URL and process).
+
+    A DuckDB file replaced since its engine opened it (an import of figures moves a new
+    file over it: ``reporting.figures.store``) gets a new engine; the old one is retired
+    (queries under way finish on the old file; ``_DuckDBConnections``) and the listeners
+    are told (``when_file_replaced``: the remembered data version is forgotten), so this
+    process serves the new figures at once. One ``os.stat`` per call."""
     settings = get_settings()
     url = settings.reporting_db_url
     engine = _engines.get(url)
+    identity = _file_identity(url)
+    if engine is not None and _replaced(url, identity):
+        with _engines_lock:
+            if _engines.get(url) is engine and _replaced(url, identity):
+                _retire(_engines.pop(url))
+                _opened_files.pop(url, None)
+        for listener in _replaced_listeners:
+            listener(url)
+        engine = _engines.get(url)
     if engine is None:
         with _engines_lock:
             engine = _engines.get(url)
@@ -83,6 +196,11 @@ def get_engine() -> sa.Engine:
                     pool_pre_ping=not url.startswith("duckdb"),
                 )
                 _engines[url] = engine
+                if identity is not None:
+                    _opened_files[url] = identity
+                if url.startswith("duckdb"):
+                    _duckdb_connections[id(engine)] = _DuckDBConnections(engine)
+                    sa.event.listen(engine, "do_connect", wait_for_replaced_files)
     return engine
 
 
@@ -151,6 +269,9 @@ def dispose_engines() -> None:
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+    _opened_files.clear()
+    _duckdb_connections.clear()
+    _retired.clear()
     _breakers.clear()
 
 

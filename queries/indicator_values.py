@@ -146,8 +146,16 @@ def reported_count(
     """
     if column not in _COUNT_SQL:
         raise ValueError(f"unknown indicator_values column {column!r}")
+    return _one_series(_COUNT_SQL[column], filters, indicator_id, region_code, series)
+
+
+def _one_series(
+    sql: str, filters: Filters, indicator_id: str, region_code: str, series: str
+) -> pd.DataFrame:
+    """The tidy frame of one series from a template selecting ``total``, ``months``,
+    ``rows_key`` per display period (``reported_count``, ``reported_mean``)."""
     stmt, params = COUNTY_VALUES.statement(
-        _COUNT_SQL[column],
+        sql,
         filters,
         params={"indicator_id": indicator_id, "region_code": region_code},
     )
@@ -163,3 +171,46 @@ def reported_count(
         }
     )
     return frame.reindex(columns=TIDY_COLUMNS)
+
+
+# A level (days to an appointment, a rate) is not additive: a display period gets the
+# mean of the stored values that start inside it. AVG skips NULL (not reported) values;
+# a period whose values are all NULL has a missing value.
+_MEAN_SQL = (
+    """
+SELECT {period} AS period,
+       AVG(v.value) AS total,
+       """
+    + _MONTHS_COVERED
+    + """,
+       """
+    + _ROWS_KEY
+    + """
+FROM indicator_values v
+WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
+{filters}
+GROUP BY 1
+ORDER BY 1
+"""
+)
+
+
+@cache.memoize()
+def reported_mean(
+    filters: Filters, indicator_id: str, region_code: str, series: str = "value"
+) -> pd.DataFrame:
+    """A reported level that is not a count (days, a rate) for one region, as the
+    exact tidy chart frame with one series.
+
+    ``value`` = the mean of the stored ``value`` over the stored periods that start
+    inside each display period (NULL values skipped; all NULL: missing), so three
+    reported months of 12, 9 and 6 days make a quarter of 9 days, not 27. Unweighted:
+    each stored period counts once, whatever the volume behind it. At the stored grain
+    the stored figure is the value; at a finer grain a stored quarter or year stays one
+    point at its first month. ``numerator``/``denominator`` are NaN and ``value_key`` is
+    the sum of the stored rows' record keys mod 2**20, as in ``reported_count``; such a
+    level is not a count of people (``ChartSpec.counts_people=False``: published as
+    stated). The unit filter does not apply (county totals). ``partial`` marks display
+    periods that the stored periods fill only in part.
+    """
+    return _one_series(_MEAN_SQL, filters, indicator_id, region_code, series)

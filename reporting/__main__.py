@@ -1,9 +1,20 @@
-"""Command line: ``python -m reporting build-demo | ensure-demo | load-demo | refresh-aggregates``.
+"""Command line: ``python -m reporting build-demo | ensure-demo | load-demo | refresh-aggregates
+| import-figures | import-sotkanet``.
 
 python -m reporting build-demo --out data/reporting.duckdb [--scale 1] [--until 2026-11]
 python -m reporting ensure-demo --out data/reporting.duckdb
 python -m reporting load-demo --url postgresql+psycopg://user@host:5432/db
 python -m reporting refresh-aggregates --url duckdb:///data/reporting.duckdb
+
+python -m reporting import-figures FILE [--url URL] [--lang fi|sv|en] [--dry-run]
+python -m reporting import-sotkanet FILE --regions REGIONS.json [--retrieved YYYY-MM-DD]
+    [--map SOTKANET_ID=INDICATOR_ID ...] [--url URL] [--lang fi|sv|en] [--dry-run]
+
+The imports (``reporting.figures``, docs/imported-figures.md) write reported figures
+into ``indicator_values`` at ``--url`` (default ``TK_IMPORT_DB_URL``, else
+``TK_REPORTING_DB_URL``) and speak ``--lang`` (default ``TK_LANGUAGE``): exit 0 when
+written (or previewed with ``--dry-run``), 1 when refused (every problem on stderr,
+line-numbered) or the database cannot be written, 2 for a usage error.
 
 ``refresh-aggregates`` rebuilds the pre-aggregated tables (``reporting.aggregates``)
 from the event tables at any reporting database; a county's loader runs it after every
@@ -101,7 +112,150 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", required=True,
         help="SQLAlchemy URL: duckdb:///path/to/file.duckdb or postgresql+psycopg://user@host/db",
     )  # fmt: skip
+    _add_import_parsers(sub)
     return parser
+
+
+def _mapping(text: str) -> tuple[int, str]:
+    sotkanet_id, sep, indicator = text.partition("=")
+    if not sep or not sotkanet_id.strip().isdigit() or not indicator.strip():
+        raise argparse.ArgumentTypeError(f"expected SOTKANET_ID=INDICATOR_ID, not {text!r}")
+    return int(sotkanet_id), indicator.strip()
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _add_import_parsers(sub) -> None:
+    def common(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--url", default=None,
+            help="SQLAlchemy URL to write (default TK_IMPORT_DB_URL, else TK_REPORTING_DB_URL)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--lang", choices=("fi", "sv", "en"), default=None,
+            help="language of the messages (default TK_LANGUAGE)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--dry-run", action="store_true",
+            help="check the file and say what would change, write nothing",
+        )  # fmt: skip
+
+    figures = sub.add_parser(
+        "import-figures",
+        help="import reported figures from a CSV or XLSX file (docs/imported-figures.md)",
+    )
+    figures.add_argument("file", type=Path, metavar="FILE", help=".csv, .txt or .xlsx")
+    common(figures)
+
+    sotkanet = sub.add_parser(
+        "import-sotkanet", help="import a Sotkanet JSON or CSV response saved in a file"
+    )
+    sotkanet.add_argument("file", type=Path, metavar="FILE", help=".json or .csv")
+    sotkanet.add_argument(
+        "--regions", type=Path, required=True, metavar="REGIONS.json",
+        help="Sotkanet's /regions list saved in a file",
+    )  # fmt: skip
+    sotkanet.add_argument(
+        "--retrieved", type=_day, default=None, metavar="YYYY-MM-DD",
+        help="the day the response was retrieved (default today)",
+    )  # fmt: skip
+    sotkanet.add_argument(
+        "--map", type=_mapping, action="append", default=[], metavar="SOTKANET_ID=INDICATOR_ID",
+        help="store a Sotkanet indicator under this id (default sotkanet-<id>)",
+    )  # fmt: skip
+    common(sotkanet)
+
+
+def _read_file(path: Path, lang: str) -> bytes | None:
+    from translations import t
+
+    try:
+        return path.read_bytes()
+    except OSError:
+        print(t("figures.cli.no_file", lang, path=str(path)), file=sys.stderr)
+        return None
+
+
+def _import(args: argparse.Namespace) -> int:
+    """``import-figures`` and ``import-sotkanet``: read, check, write (or preview)."""
+    from reporting.figures.rows import ImportRefused
+    from reporting.figures.store import (
+        CHANGED,
+        NEW,
+        ImportFailed,
+        import_url,
+        preview_figures,
+        write_figures,
+    )
+    from settings import get_settings
+    from translations import t
+
+    lang = args.lang or get_settings().language
+    content = _read_file(args.file, lang)
+    if content is None:
+        return 2
+    name = args.file.name
+    url = args.url or import_url()
+    try:
+        if args.command == "import-figures":
+            from reporting.figures.layout import read_figures
+
+            figures = read_figures(content, name)
+        else:
+            regions = _read_file(args.regions, lang)
+            if regions is None:
+                return 2
+            # Another module's reader (owner of the Sotkanet formats); imported here so
+            # the other commands work without it.
+            from reporting.figures.sotkanet import read_sotkanet, skipped_texts
+
+            read = read_sotkanet(
+                content,
+                name,
+                regions,
+                retrieved_on=args.retrieved or date.today(),
+                indicator_ids=dict(args.map),
+            )
+            figures = read.figures
+            for text in skipped_texts(read, lang):  # rows left out on purpose (genders, ...)
+                print(text)
+        if args.dry_run:
+            plan = preview_figures(url, figures)
+            counts = {
+                "added": sum(row.status == NEW for row in plan),
+                "replaced": sum(row.status == CHANGED for row in plan),
+            }
+            counts["unchanged"] = len(plan) - counts["added"] - counts["replaced"]
+            print(t("figures.cli.preview", lang, file=name, **counts))
+            return 0
+        summary = write_figures(url, figures, file_name=name, content=content)
+    except ImportRefused as refused:
+        print(t("figures.cli.refused", lang, file=name, n=len(refused.problems)), file=sys.stderr)
+        for text in refused.texts(lang):
+            print(text, file=sys.stderr)
+        return 1
+    except ImportFailed as failed:
+        print(failed.text(lang), file=sys.stderr)
+        return 1
+    if not (summary.added or summary.replaced):
+        print(t("figures.cli.unchanged", lang, file=name, unchanged=summary.unchanged))
+        return 0
+    print(
+        t(
+            "figures.cli.written",
+            lang,
+            file=name,
+            added=summary.added,
+            replaced=summary.replaced,
+            unchanged=summary.unchanged,
+        )
+    )
+    return 0
 
 
 def _report(line: str) -> None:
@@ -167,6 +321,8 @@ def _refresh_aggregates(parser: argparse.ArgumentParser, url: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("import-figures", "import-sotkanet"):
+        return _import(args)
     from reporting import load  # after parsing: --help stays fast
 
     if args.command == "refresh-aggregates":

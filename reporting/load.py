@@ -42,7 +42,11 @@ class LoadSummary:
     """What a writer wrote."""
 
     target: str  # file path or database URL without password
-    rows: dict[str, int] = field(default_factory=dict)
+    # Every contract table, in creation order: the import tables (figure history and
+    # audit) start empty and stay 0 in a fresh demo.
+    rows: dict[str, int] = field(
+        default_factory=lambda: {table.name: 0 for table in metadata.sorted_tables}
+    )
     data_as_of: date | None = None
     seconds: float = 0.0
     size_bytes: int | None = None  # DuckDB file size

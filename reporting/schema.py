@@ -158,6 +158,10 @@ indicator_value_history = sa.Table(
     sa.Column("replaced_at", sa.DateTime, nullable=False),  # UTC
 )
 
+# Tables that only figure imports write (reporting.figures.store): a load or a demo
+# build creates them empty.
+IMPORT_TABLES = ("indicator_value_history", "figure_imports")
+
 # One row per import that changed something (the audit trail of reported figures).
 figure_imports = sa.Table(
     "figure_imports",

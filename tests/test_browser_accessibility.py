@@ -1,8 +1,9 @@
 """WCAG 2.1 AA that stays proved, in Finnish, Swedish and English (issue 11), in
 headless Chromium:
 
-- every page (the overview, the four area pages, an embedded chart, the meeting pages
-  and presentation mode) in each language: once its charts or cards have rendered,
+- every page (the overview, the four area pages, an embedded chart, the meeting pages,
+  presentation mode, the accessibility statement and the upload page of figures) in
+  each language: once its charts or cards have rendered,
   ``<html lang>`` is the page's language, its heading is in that language, axe-core
   finds no WCAG 2.1 A/AA violation (no rule turned off) and the console has no errors;
 - the language stays on while one moves around: a Swedish page's internal links carry
@@ -25,7 +26,7 @@ from selenium.webdriver.common.keys import Keys
 
 from app import app
 from charts.areas import INVESTMENT_AREAS
-from dashboards._frame import STATEMENT_PATH
+from dashboards._frame import FIGURE_IMPORT_PATH, STATEMENT_PATH
 from meetings import store
 from tests.axe import axe_violations
 from tests.servers import WAIT
@@ -55,6 +56,7 @@ TEXTS = {
         "preread": "Ennakkomateriaali: Helmikuu",
         "needs": "Tietotarpeet",
         "statement": "Saavutettavuusseloste",
+        "figure_import": "Tuo lukuja",
         "position": "Kohta 1 / 2",
         "exit": "Lopeta esitys",
     },
@@ -72,6 +74,7 @@ TEXTS = {
         "preread": "Förhandsmaterial: Helmikuu",
         "needs": "Informationsbehov",
         "statement": "Tillgänglighetsutlåtande",
+        "figure_import": "Importera siffror",
         "position": "Punkt 1 / 2",
         "exit": "Avsluta presentationen",
     },
@@ -89,6 +92,7 @@ TEXTS = {
         "preread": "Pre-read: Helmikuu",
         "needs": "Information needs",
         "statement": "Accessibility statement",
+        "figure_import": "Import figures",
         "position": "Item 1 / 2",
         "exit": "End presentation",
     },
@@ -145,6 +149,9 @@ def _pages(meeting_id: int, series_id: int) -> list[tuple[str, str, str, object]
         (f"{meetings}/ennakko", "main h1", "preread", charts(2, ".preread .main-svg")),
         ("/tietokeskustelut/tietotarpeet", "main h1", "needs", shell),
         (STATEMENT_PATH, "main h1", "statement", shell),
+        # Seen by a reader here (no demo user): the notice and the layout's help;
+        # tests/test_browser_figure_import.py checks an editor's page with its preview.
+        (FIGURE_IMPORT_PATH, "main h1", "figure_import", shell),
         (
             f"{meetings}/esitys/1",
             "#present-position",
@@ -218,6 +225,7 @@ def test_ba002_swedish_stays_swedish_across_links_and_the_switch_keeps_filters(
         (f"{meetings}/kohta/1", lambda: _count(dash_duo, "main .main-svg") > 0),
         (f"{meetings}/ennakko", lambda: _count(dash_duo, ".preread .main-svg") >= 2),
         ("/tietokeskustelut/tietotarpeet", lambda: _count(dash_duo, "main h1") > 0),
+        (FIGURE_IMPORT_PATH, lambda: _count(dash_duo, "main h1") > 0),
         (f"{meetings}/esitys/1", lambda: _count(dash_duo, "#present-graph .main-svg") > 0),
     ]:
         dash_duo.driver.get(_url(base, path, "sv"))

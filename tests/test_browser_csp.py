@@ -1,11 +1,11 @@
 """The Content-Security-Policy holds in headless Chromium (issue 12), in Finnish,
 Swedish and English: every page of the accessibility test's list (the overview, the
 four area pages, an embedded chart, the meeting pages, the pre-read and presentation
-mode, the accessibility statement) and the server's 404 page, once its charts or cards
-have rendered, caused no CSP violation — none reported to the page
-(``securitypolicyviolation`` events, collected by a script the browser runs before the
-page's own) and none in the console — and fetched nothing from another origin (the
-navigation and every resource timing entry).
+mode, the accessibility statement, the upload page of figures) and the server's 404
+page, once its charts or cards have rendered, caused no CSP violation — none reported to
+the page (``securitypolicyviolation`` events, collected by a script the browser runs
+before the page's own) and none in the console — and fetched nothing from another origin
+(the navigation and every resource timing entry).
 
 The test first proves that it can see a violation: an inline script added to the page
 is refused, and both the event and the console report it."""

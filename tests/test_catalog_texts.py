@@ -23,6 +23,7 @@ from charts.areas import ALL_AREAS, INVESTMENT_AREAS
 from charts.catalog import CHARTS
 from queries import codes
 from queries.access import BUCKET_KEYS, WAIT_BUCKETS
+from reporting.figures.rows import FIRST_YEAR, LAST_YEAR
 from settings import configure, get_settings
 from translations import catalog
 
@@ -62,6 +63,11 @@ def _allowed() -> dict[str, set[str]]:
         "chart.palvelutarpeen-arviointi-90pv.title": {"90"},
         "chart.palvelutarpeen-arviointi-90pv.definition": {"90"},
         "chart.palvelutarpeen-arviointi-90pv.series.share": {"90"},
+        # The ages of the child health clinic's check-ups (18 months, 4 years) and of
+        # the Lene assessments (4 and 6 years) name the indicators themselves.
+        "chart.neuvola-laakarikaynnit-18kk-4v.title": {"18", "4"},
+        "chart.neuvola-laakarikaynnit-18kk-4v.definition": {"18", "4"},
+        "chart.lene-maaraajassa.definition": {"4", "6"},
         # Making Data Count's "two of three points near a limit" is the rule's name.
         "spc.rule.two_of_three.high": {"2", "3"},
         "spc.rule.two_of_three.low": {"2", "3"},
@@ -73,6 +79,20 @@ def _allowed() -> dict[str, set[str]]:
         # Examples of node ids (TA01, municipality-901); the limit of phase starts.
         "notice.bad_unit": {"01", "901"},
         "notice.bad_phase": {str(MAX_PHASES)},
+        # Examples of what an imported file may hold (the forms of periods and region
+        # codes, an indicator id, the encoding's name "UTF-8", the share formula's
+        # 100 and Sotkanet's ".." written out as "kaksi pistettä"), and the years a
+        # period may be in (reporting.figures.rows).
+        "figures.error.not_utf8": {"8"},
+        "figures.sotkanet.not_utf8": {"8"},
+        "figures.error.bad_indicator": {"7"},
+        "figures.error.bad_region": {"kaksi", "15", "kolme", "091"},
+        "figures.api.bad_region": {"kaksi", "15", "kolme"},
+        "figures.error.region_number": {"091"},
+        "figures.error.bad_period": {"2024", "3", "2024-07"},
+        "figures.error.value_not_share": {"100"},
+        "figures.sotkanet.not_a_number": {"kaksi"},
+        "figures.sotkanet.bad_year": {f"{FIRST_YEAR}–{LAST_YEAR}"},
         # Q1 and Q3 are the names of the quartiles the peer context draws
         # (percentile_cont(0.25) and (0.75), queries.peers).
         "peers.middle": {"1", "3"},

@@ -526,3 +526,153 @@ def test_p030_reported_months_that_do_not_fill_a_period_mark_it_partial(reportin
     assert round(year["value"][0], 3) == 16.301
     frame, _targets = chart_data(forms, Filters(start="2023-01", end="2023-12", grain="year"))
     assert frame.empty
+
+
+# --- The plan indicators reported by the county (fixture rows 18..39) -------------------
+
+H1 = Filters(start="2024-01", end="2024-06")
+
+
+def _published_row(chart_id: str, filters: Filters, period: str, series: str) -> pd.Series:
+    """One row of the chart's frame as served (protected, rounded as stated)."""
+    frame, _targets = chart_data(chart_id, filters)
+    return _row(frame, period, series)
+
+
+@pytest.mark.hand_computed("tk-vastaanotto-saatavuus")
+def test_p040_reception_days_are_averaged_not_summed(reporting_db):
+    """Days to the third available appointment: a quarter is the mean of its reported
+    months (a NULL month skipped), never their sum, and they are published as stated."""
+    load = CHARTS["tk-vastaanotto-saatavuus"].load
+    month = load(H1)
+    # Months as reported: 12, 9, 6; April stored as NULL (missing at the source, not
+    # withheld).
+    assert [_row(month, f"2024-0{m}-01", "days")["value"] for m in (1, 2, 3)] == [12, 9, 6]
+    april = _row(month, "2024-04-01", "days")
+    assert math.isnan(april["value"]) and not april["suppressed"]
+    quarter = load(Filters(start="2024-01", end="2024-06", grain="quarter"))
+    # Q1: (12 + 9 + 6) / 3 = 9.0 days (their sum, 27, would be no number of days);
+    # Q2: April's NULL is skipped, (8.5 + 7.5) / 2 = 8.0 days; its three stored months
+    # fill the quarter, so it is not partial. Region 01's 40 days are not mixed in.
+    assert _row(quarter, "2024-01-01", "days")["value"] == 9.0
+    assert _row(quarter, "2024-04-01", "days")["value"] == 8.0
+    assert quarter["partial"].tolist() == [False, False]
+    # Days, not people: served exactly as computed (no rounding to multiples of 5).
+    q1 = _published_row(
+        "tk-vastaanotto-saatavuus", Filters(start="2024-01", end="2024-06", grain="quarter"),
+        "2024-01-01", "days",
+    )  # fmt: skip
+    assert (q1["value"], q1["suppressed"]) == (9.0, False)
+
+
+@pytest.mark.hand_computed("mielenterveyspalvelujen-saatavuus")
+def test_p041_mental_health_access_share_of_people(reporting_db):
+    """The mental-health access share sums clients over a quarter and is published from
+    the rounded counts with the stored rows' cell keys."""
+    load = CHARTS["mielenterveyspalvelujen-saatavuus"].load
+    q1 = Filters(start="2024-01", end="2024-03", grain="quarter")
+    exact = _row(load(q1), "2024-01-01", "share")
+    # Q1 exact: (3 + 46 + 37) / (4 + 50 + 40) = 86 / 94 = 91.49 -> 91.5 %, keyed by the
+    # rows' keys 25,000 + 26,000 + 27,000 = 78,000 (places 25..27); the numerator by
+    # 3 * 78,000 + 524,287 * 3 rows = 1,806,861 mod 1,048,576 = 758,285.
+    assert (exact["numerator"], exact["denominator"], exact["value"]) == (86, 94, 91.5)
+    assert (exact["numerator_key"], exact["denominator_key"]) == (758_285, 78_000)
+    # Published (m = 5): 94 = 18*5 + 4, 78,000 * 5 = 390,000 < 4 * 1,048,576 -> up to
+    # 95; 86 = 17*5 + 1, 758,285 * 5 = 3,791,425 >= 1 * 1,048,576 -> down to 85;
+    # 85 / 95 = 89.47 -> 89.5 %.
+    published = _published_row("mielenterveyspalvelujen-saatavuus", q1, "2024-01-01", "share")
+    assert (published["numerator"], published["denominator"], published["value"]) == (
+        85, 95, 89.5)  # fmt: skip
+    # January alone, 3 / 4 (key 25,000; numerator key 75,000 + 524,287 = 599,287):
+    # 4 -> 125,000 < 4 * 1,048,576 -> 5; 3 -> 2,996,435 < 3 * 1,048,576 = 3,145,728
+    # -> 5; 5 / 5 = 100.0 %, shown (the denominator is not published as 0).
+    jan = _published_row("mielenterveyspalvelujen-saatavuus", H1, "2024-01-01", "share")
+    assert (jan["numerator"], jan["denominator"], jan["value"]) == (5, 5, 100.0)
+    assert not jan["suppressed"]
+
+
+@pytest.mark.hand_computed("paihdepalvelujen-saatavuus")
+def test_p042_substance_abuse_access_withholds_a_share_of_too_few(reporting_db):
+    """The substance-abuse access share is withheld where its clients round to 0 and
+    summed from the counts over a quarter."""
+    month = CHARTS["paihdepalvelujen-saatavuus"].load(H1)
+    # Exact January 2 / 2 with the row's key 500,000: 2 -> 2,500,000 >= 2 * 1,048,576
+    # -> down to 0: the share rests on fewer than 5 people and is withheld.
+    assert tuple(_row(month, "2024-01-01", "share")[["numerator", "denominator"]]) == (2, 2)
+    jan = _published_row("paihdepalvelujen-saatavuus", H1, "2024-01-01", "share")
+    assert jan["suppressed"] and math.isnan(jan["value"])
+    assert (jan["numerator"], jan["denominator"]) == (0, 0)
+    # March 28 / 30 (key 30,000; numerator key 90,000 + 524,287 = 614,287): 30 stays;
+    # 28 = 25 + 3: 3,071,435 < 3 * 1,048,576 = 3,145,728 -> up to 30; 30 / 30 = 100 %.
+    mar = _published_row("paihdepalvelujen-saatavuus", H1, "2024-03-01", "share")
+    assert (mar["numerator"], mar["denominator"], mar["value"]) == (30, 30, 100.0)
+    # Q1: (2 + 20 + 28) / (2 + 25 + 30) = 50 / 57, key 500,000 + 29,000 + 30,000 =
+    # 559,000: 57 = 55 + 2, 2,795,000 >= 2 * 1,048,576 -> 55; the numerator 50 is a
+    # multiple of 5 and stays. 50 / 55 = 90.91 -> 90.9 %.
+    q1 = _published_row(
+        "paihdepalvelujen-saatavuus", Filters(start="2024-01", end="2024-03", grain="quarter"),
+        "2024-01-01", "share",
+    )  # fmt: skip
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (50, 55, 90.9)
+
+
+@pytest.mark.hand_computed("neuvola-laakarikaynnit-18kk-4v")
+def test_p043_clinic_check_ups_quarterly(reporting_db):
+    """Child-health clinic check-ups are shown per reported quarter, also when months
+    are asked for, and published from the rounded counts of children."""
+    for grain in ("month", "quarter"):
+        frame, _targets = chart_data(
+            "neuvola-laakarikaynnit-18kk-4v", Filters(start="2024-01", end="2024-06", grain=grain)
+        )
+        # Stored per quarter (min_grain): one point per quarter at any finer grain.
+        assert frame["period"].tolist() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-01")]
+        # Q1 180 / 200 (multiples of 5: as they are) = 90.0 %; region 01 is not mixed in.
+        q1 = _row(frame, "2024-01-01", "share")
+        assert (q1["numerator"], q1["denominator"], q1["value"]) == (180, 200, 90.0)
+        # Q2 96 / 103 (key 32,000; numerator key 96,000 + 524,287 = 620,287):
+        # 103 = 100 + 3: 160,000 < 3 * 1,048,576 -> 105; 96 = 95 + 1: 3,101,435 >=
+        # 1,048,576 -> 95; 95 / 105 = 90.48 -> 90.5 % (exactly 93.2 %).
+        q2 = _row(frame, "2024-04-01", "share")
+        assert (q2["numerator"], q2["denominator"], q2["value"]) == (95, 105, 90.5)
+
+
+@pytest.mark.hand_computed("lene-maaraajassa")
+def test_p044_lene_assessments_on_time(reporting_db):
+    """Lene assessments on time are a quarterly share of children, small counts rounded,
+    and the year 2024 is not shown before it has ended."""
+    quarter = Filters(start="2024-01", end="2024-06", grain="quarter")
+    exact = _row(CHARTS["lene-maaraajassa"].load(quarter), "2024-01-01", "share")
+    assert (exact["numerator"], exact["denominator"], exact["value"]) == (7, 9, 77.8)
+    # Q1 7 / 9 (key 34,000; numerator key 102,000 + 524,287 = 626,287): 9 = 5 + 4:
+    # 170,000 < 4 * 1,048,576 -> 10; 7 = 5 + 2: 3,131,435 >= 2 * 1,048,576 -> 5;
+    # 5 / 10 = 50.0 %. Q2 190 / 200 = 95.0 % as it is.
+    q1 = _published_row("lene-maaraajassa", quarter, "2024-01-01", "share")
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (5, 10, 50.0)
+    assert _published_row("lene-maaraajassa", quarter, "2024-04-01", "share")["value"] == 95.0
+    # At year grain 2024 would be Q1 + Q2 only, and the data end on 30.6.2024: nothing.
+    year, _targets = chart_data("lene-maaraajassa", Filters(start="2024-01", grain="year"))
+    assert year.empty
+
+
+@pytest.mark.hand_computed("tyottomien-tuki-asiakkaat")
+def test_p045_supported_unemployed_clients_yearly(reporting_db):
+    """Supported unemployed clients are one rounded count a year, the year not ended
+    left out, against the year's target."""
+    load = CHARTS["tyottomien-tuki-asiakkaat"].load
+    exact = load(Filters(start="2022-01", end="2024-12", grain="quarter"))
+    # One point per year: 2022 47, 2023 83, 2024 60; region 01's 500 is not here.
+    assert exact["value"].tolist() == [47, 83, 60]
+    frame, _targets = chart_data("tyottomien-tuki-asiakkaat", Filters(start="2022-01"))
+    # Clients are people, rounded: 2022 47 = 45 + 2 with key 36,000: 180,000 <
+    # 2 * 1,048,576 -> 50; 2023 83 = 80 + 3 with key 900,000: 4,500,000 >= 3 * 1,048,576
+    # -> 80. 2024 has not ended on 30.6.2024: left out.
+    assert frame["value"].tolist() == [50, 80]
+    assert frame["period"].dt.year.tolist() == [2022, 2023]
+    payload = chart_payload("tyottomien-tuki-asiakkaat", Filters(start="2022-01"), "fi")
+    # The 2023 target is >= 80 clients (targets.csv): the published 80 meets it; the
+    # change from 2022 is 80 - 50 = +30.
+    assert payload["table"]["rows"] == [["2022", "50"], ["2023", "80"]]
+    assert payload["summary"] == (
+        "Viimeisin arvo 2023: 80. Vuotta aiemmin 50 (muutos +30). Tavoite ≥ 80 toteutuu. "
+        "Jakso 2024 ei ole mukana, koska tiedot tai valitut kuukaudet kattavat siitä vain osan."
+    )

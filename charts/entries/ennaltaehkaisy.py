@@ -7,10 +7,10 @@ from functools import partial
 import pandas as pd
 
 from charts.figures.stacked import breakdown_figure
-from charts.figures.yearly import yearly_panels_figure
+from charts.figures.yearly import yearly_figure, yearly_panels_figure
 from charts.spec import ChartSpec, register
 from queries.filters import Filters
-from queries.indicator_values import reported_count
+from queries.indicator_values import reported_count, reported_share
 from queries.reference import county_code
 from queries.referrals import OTHER_UNITS, referral_counts, referral_counts_by_unit
 
@@ -38,6 +38,21 @@ def _groups(filters: Filters) -> pd.DataFrame:
         ],
         ignore_index=True,
     )
+
+
+def _clinic_check_ups(filters: Filters) -> pd.DataFrame:
+    # Children (people) who had the doctor's check-up / children who reached its age.
+    return reported_share(filters, "neuvola-laakarikaynnit-18kk-4v", county_code())
+
+
+def _lene_on_time(filters: Filters) -> pd.DataFrame:
+    # Children (people) assessed on time / children whose deadline ended.
+    return reported_share(filters, "lene-maaraajassa", county_code())
+
+
+def _supported_unemployed(filters: Filters) -> pd.DataFrame:
+    # Clients (people) a year: rounded once published.
+    return reported_count(filters, "tyottomien-tuki-asiakkaat", county_code(), series="clients")
 
 
 register(
@@ -80,5 +95,47 @@ register(
         exact_series=("groups",),  # groups are not people
         decimals=0,
         figure=partial(yearly_panels_figure, lower="participants"),
+    )
+)
+
+register(
+    ChartSpec(
+        id="neuvola-laakarikaynnit-18kk-4v",
+        min_grain="quarter",
+        area="ennaltaehkaisy",
+        unit="percent",
+        load=_clinic_check_ups,
+        series=("share",),
+        target_indicator="neuvola-laakarikaynnit-18kk-4v",
+        unit_filter=False,
+    )
+)
+
+register(
+    ChartSpec(
+        id="lene-maaraajassa",
+        min_grain="quarter",
+        area="ennaltaehkaisy",
+        unit="percent",
+        load=_lene_on_time,
+        series=("share",),
+        target_indicator="lene-maaraajassa",
+        unit_filter=False,
+    )
+)
+
+register(
+    ChartSpec(
+        id="tyottomien-tuki-asiakkaat",
+        min_grain="year",
+        area="ennaltaehkaisy",
+        unit="count",
+        kind="bar",
+        load=_supported_unemployed,
+        series=("clients",),
+        target_indicator="tyottomien-tuki-asiakkaat",
+        unit_filter=False,
+        decimals=0,
+        figure=yearly_figure,
     )
 )

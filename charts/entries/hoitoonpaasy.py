@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
+import pandas as pd
+
 from charts.figures.deadlines import deadline_share_figure
 from charts.figures.stacked import stacked_total_figure
 from charts.spec import ChartSpec, register
@@ -15,13 +17,15 @@ from queries.access import (
     service_need_assessments_within_90_days,
     waiting_time_distribution,
 )
-from queries.filters import SERVICES
+from queries.filters import SERVICES, Filters
+from queries.indicator_values import reported_mean, reported_share
 from queries.queues import (
     ORAL_HEALTH_DEADLINE,
     SERVICE_DEADLINES,
     oral_health_waiting_days,
     queue_snapshots,
 )
+from queries.reference import county_code
 from queries.referrals import specialised_referrals_by_specialty
 from translations import t
 
@@ -34,6 +38,23 @@ QUEUE_UNIT_TYPES = (
     "substance_abuse",
     "family_centre",
 )
+
+
+def _mental_health_access(filters: Filters) -> pd.DataFrame:
+    # New non-urgent clients (people) in care within the care guarantee / all of them.
+    return reported_share(filters, "mielenterveyspalvelujen-saatavuus", county_code())
+
+
+def _substance_abuse_access(filters: Filters) -> pd.DataFrame:
+    # As the mental-health share, for substance abuse services.
+    return reported_share(filters, "paihdepalvelujen-saatavuus", county_code())
+
+
+def _reception_days(filters: Filters) -> pd.DataFrame:
+    # Days to the third available appointment (T3): a level, not a count of people, so
+    # a coarser period is the mean of its months, never their sum.
+    return reported_mean(filters, "tk-vastaanotto-saatavuus", county_code(), series="days")
+
 
 register(
     ChartSpec(
@@ -140,5 +161,43 @@ register(
         series=("total",),
         decimals=0,
         figure=stacked_total_figure,
+    )
+)
+
+register(
+    ChartSpec(
+        id="tk-vastaanotto-saatavuus",
+        area="hoitoonpaasy",
+        unit="days",
+        load=_reception_days,
+        series=("days",),
+        target_indicator="tk-vastaanotto-saatavuus",
+        higher_is_better=False,
+        unit_filter=False,
+        counts_people=False,  # days, not people: published as reported
+    )
+)
+
+register(
+    ChartSpec(
+        id="mielenterveyspalvelujen-saatavuus",
+        area="hoitoonpaasy",
+        unit="percent",
+        load=_mental_health_access,
+        series=("share",),
+        target_indicator="mielenterveyspalvelujen-saatavuus",
+        unit_filter=False,
+    )
+)
+
+register(
+    ChartSpec(
+        id="paihdepalvelujen-saatavuus",
+        area="hoitoonpaasy",
+        unit="percent",
+        load=_substance_abuse_access,
+        series=("share",),
+        target_indicator="paihdepalvelujen-saatavuus",
+        unit_filter=False,
     )
 )

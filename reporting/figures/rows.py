@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 GRAINS = ("month", "quarter", "year")
+# The years a figure's period may be in (a typo such as 20244 or 24 is refused).
+FIRST_YEAR, LAST_YEAR = 1900, 2099
 # The credit THL's terms ask for, shown wherever figures from Sotkanet are shown; the
 # Sotkanet importer starts every stored ``source`` with it.
 SOTKANET_CREDIT = "THL / Sotkanet, CC BY 4.0"
@@ -51,28 +53,33 @@ class Figure:
 @dataclass(frozen=True)
 class Problem:
     """One reason a file is refused: translation key ``figures.error.<name>`` with its
-    parameters, at a 1-based ``line`` of the file (None: the file as a whole)."""
+    parameters, at a 1-based ``line`` of the file (None: the file as a whole), or at
+    the 1-based ``item`` of a JSON array (a file without lines: Sotkanet's JSON)."""
 
     key: str
     line: int | None = None
     params: Mapping[str, object] = field(default_factory=dict)
+    item: int | None = None
 
     def text(self, lang: str) -> str:
-        """The message in ``lang``, prefixed with the line ("Rivi 7: …")."""
+        """The message in ``lang``, prefixed with the line ("Rivi 7: …") or the JSON
+        item ("Kohde 7: …")."""
         from translations import t
 
         message = t(self.key, lang, **{k: str(v) for k, v in self.params.items()})
-        if self.line is None:
-            return message
-        return t("figures.at_line", lang, line=self.line, message=message)
+        if self.line is not None:
+            return t("figures.at_line", lang, line=self.line, message=message)
+        if self.item is not None:
+            return t("figures.at_item", lang, item=self.item, message=message)
+        return message
 
 
 class ImportRefused(Exception):
     """A file or its rows were refused; nothing was written. ``problems`` lists every
-    problem found (in line order), ``texts(lang)`` their messages."""
+    problem found (in line or item order), ``texts(lang)`` their messages."""
 
     def __init__(self, problems: Sequence[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.key))
+        self.problems = sorted(problems, key=lambda p: (p.line or p.item or 0, p.key))
         super().__init__("; ".join(p.key for p in self.problems))
 
     def texts(self, lang: str) -> list[str]:

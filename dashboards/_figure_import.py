@@ -1,0 +1,148 @@
+"""What the upload page of reported figures (``dashboards.figure_import``) and its
+callbacks (``callbacks.figure_import``) share: the component ids, the limits of an
+upload, and the parts the callbacks render into the page (the preview's table and the
+lists of problems). Dash Pages skips this module (its name starts with ``_``).
+
+The canonical layout of a file is ``reporting.figures.layout``'s; the texts that
+describe it are the ``figure_import.*`` keys of ``translations/<lang>/figure-import.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from dash import html
+
+from reporting.figures.rows import Figure
+from reporting.figures.store import PreviewRow
+from reporting.schema import COUNTRY_CODE
+from translations import format_number, t
+
+IDS = {
+    "form": "figure-import-form",  # carries the page's lang for the callbacks
+    "upload": "figure-import-upload",
+    "status": "figure-import-status",
+    "preview": "figure-import-preview",
+    "save": "figure-import-save",
+    "summary": "figure-import-summary",
+    # What the preview showed: the digest of the file's name and contents, which the
+    # save must match (a file changed after its preview is not written unseen).
+    "previewed": "figure-import-previewed",
+}
+
+MAX_MEGABYTES = 5
+MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
+ACCEPT = ".csv,.xlsx"
+# The example file the page offers (assets/; it imports as it is: tests check it).
+EXAMPLE_FILE = "figure-import-example.csv"
+# Rows and problems shown at most: a file of thousands of rows is summarised by its
+# counts, and the first rows show what the import makes of it.
+MAX_SHOWN_ROWS = 200
+MAX_SHOWN_PROBLEMS = 100
+
+# The canonical columns (reporting.figures.layout), required first.
+REQUIRED_COLUMNS = ("indicator", "region", "period", "value")
+OPTIONAL_COLUMNS = ("numerator", "denominator", "source")
+# Examples the layout text cites, passed in as placeholders (no number is written into
+# a catalog text: tests/test_catalog_texts.py).
+EXAMPLES = {
+    "year": "2024",
+    "quarter": "2024-Q3",
+    "month": "2024-07",
+    "county": "06",
+    "municipality": "837",
+    "country": COUNTRY_CODE,
+    "comma": "12,5",
+    "point": "12.5",
+    "encoding": "UTF-8",
+    "header_line": 1,
+    "mb": MAX_MEGABYTES,
+    "percent": 100,
+}
+SUPPRESSED = ".."  # a value missing or suppressed at the source, as the charts show it
+NOTHING = "–"  # no previous value
+
+
+def period_label(start: date, grain: str) -> str:
+    """A stored period as the layout writes it: ``2024`` (year), ``2024-Q3``
+    (quarter starting 1 July 2024), ``2024-07`` (month)."""
+    if grain == "year":
+        return f"{start.year}"
+    if grain == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
+
+
+def _value(figure: Figure | None, lang: str) -> str:
+    """A figure's value as written in ``lang`` (as many decimals as it has, up to
+    four), ``..`` when suppressed, ``–`` without a figure (a new row's previous one)."""
+    if figure is None:
+        return NOTHING
+    if figure.value is None:
+        return SUPPRESSED
+    text = f"{figure.value:.4f}".rstrip("0").rstrip(".")
+    decimals = len(text.partition(".")[2])
+    return format_number(figure.value, decimals, lang)
+
+
+def preview_table(rows: Sequence[PreviewRow], lang: str) -> list:
+    """The preview's table (at most ``MAX_SHOWN_ROWS`` rows, in file order; a note
+    says so when there are more): line, indicator, region, period, value, previous
+    value and status of each row. A region with a caption, focusable so a keyboard
+    can scroll it sideways."""
+    shown = list(rows)[:MAX_SHOWN_ROWS]
+    columns = ("line", "indicator", "region", "period", "value", "previous", "status")
+    header = html.Thead(
+        html.Tr([html.Th(t(f"figure_import.column_head.{c}", lang), scope="col") for c in columns])
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td("" if row.figure.line is None else str(row.figure.line)),
+                    html.Th(row.figure.indicator_id, scope="row"),
+                    html.Td(row.figure.region_code),
+                    html.Td(period_label(row.figure.period_start, row.figure.period_grain)),
+                    html.Td(_value(row.figure, lang), className="text-end"),
+                    html.Td(_value(row.previous, lang), className="text-end"),
+                    html.Td(
+                        t(f"figure_import.row_status.{row.status}", lang),
+                        className=f"figure-status figure-status-{row.status}",
+                    ),
+                ]
+            )
+            for row in shown
+        ]
+    )
+    caption_id = "figure-import-table-caption"
+    parts: list = [
+        html.Div(
+            html.Table(
+                [html.Caption(t("figure_import.table_caption", lang), id=caption_id), header, body],
+                className="table table-sm table-striped figure-import-table",
+            ),
+            className="table-responsive",
+            tabIndex="0",
+            role="region",
+            **{"aria-labelledby": caption_id},
+        )
+    ]
+    if len(rows) > len(shown):
+        parts.append(
+            html.P(
+                t("figure_import.table_more", lang, shown=len(shown), total=len(rows)),
+                className="small",
+            )
+        )
+    return parts
+
+
+def problem_list(texts: Sequence[str], lang: str) -> html.Ul:
+    """The line-numbered problems of a refused file (``ImportRefused.texts``), at most
+    ``MAX_SHOWN_PROBLEMS`` and a line saying how many more."""
+    items = [html.Li(text) for text in texts[:MAX_SHOWN_PROBLEMS]]
+    if len(texts) > MAX_SHOWN_PROBLEMS:
+        more = len(texts) - MAX_SHOWN_PROBLEMS
+        items.append(html.Li(t("figure_import.problems_more", lang, more=more)))
+    return html.Ul(items, className="figure-import-problems mb-0")

@@ -1,0 +1,117 @@
+"""Reading imported (reported) figures back: ``GET /api/indicators/<indicator>/values.json``.
+
+``?region=<code>`` (default: the county of the reporting database) and ``lang``. Every
+indicator stored in ``indicator_values`` can be read, whether or not a chart draws it
+(docs/imported-figures.md). The answer::
+
+    {"indicator": "...", "region": "99", "min_count": 5,
+     "rows": [{"period": "2024" | "2024-Q3" | "2024-07", "period_start": "2024-07-01",
+               "grain": "quarter", "value": 61.5, "numerator": 1230, "denominator": 2000,
+               "source": "...", "retrieved_on": "2026-11-30" | null,
+               "suppressed": false, "suppression_reason": null}],
+     "credit": "THL / Sotkanet, CC BY 4.0"}   # only when a row comes from Sotkanet
+
+Counts of people are protected as ``queries.figure_values.published_figures`` says.
+Errors are JSON ``{"error": "..."}`` in the asked language: 404 for an indicator with no
+stored rows or a region without rows of it, 400 for a bad region code or an unknown
+parameter, 503 when the reporting database cannot be read.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from flask import Blueprint, jsonify, request
+
+from api_language import request_language
+from charts.catalog import CHARTS
+from queries.engine import DATABASE_ERRORS
+from queries.figure_values import indicator_is_stored, published_figures, stored_figures
+from queries.reference import county_code
+from reporting.figures.layout import is_indicator_id, period_label, region_kind
+from reporting.figures.rows import SOTKANET_CREDIT
+from settings import get_settings
+from translations import quote_value, t
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("figures_api", __name__)
+
+PARAMETERS = ("region", "lang")
+
+
+def _error(status: int, key: str, lang: str, **params: object):
+    response = jsonify({"error": t(key, lang, **params)})
+    response.status_code = status
+    return response
+
+
+def _number(value: float) -> int | float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+@blueprint.get("/api/indicators/<indicator>/values.json")
+def indicator_values_json(indicator: str):
+    """The stored figures of one indicator for one region, as they may be served."""
+    lang, notices = request_language()
+    unknown = sorted(set(request.args) - set(PARAMETERS))
+    if unknown:
+        names = ", ".join(quote_value(name) for name in unknown)
+        return _error(400, "api.unknown_params", lang, names=names, known=", ".join(PARAMETERS))
+    if not is_indicator_id(indicator):  # nothing of another form is stored: no query
+        return _error(404, "figures.api.unknown_indicator", lang, indicator=quote_value(indicator))
+    region = request.args.get("region")
+    if region is not None and region_kind(region) is None:
+        return _error(400, "figures.api.bad_region", lang, value=quote_value(region))
+    try:
+        region = region or county_code()
+        rows = stored_figures(indicator, region)
+        if rows.empty:
+            key = "figures.api.no_rows" if indicator_is_stored(indicator) else None
+            if key is None:
+                return _error(
+                    404, "figures.api.unknown_indicator", lang, indicator=quote_value(indicator)
+                )
+            return _error(
+                404, key, lang, indicator=quote_value(indicator), region=quote_value(region)
+            )
+    except DATABASE_ERRORS as error:
+        log.warning("values of %s: reporting database failed: %r", indicator[:64], error)
+        return _error(503, "api.db_error", lang)
+    # The indicator's chart (a chart id is its indicator's id) decides whether its
+    # counts are people and whether its value is drawn as a count of people.
+    spec = CHARTS.get(indicator)
+    minimum = get_settings().min_cell_count
+    published = published_figures(
+        rows,
+        minimum,
+        exact=spec is not None and not spec.counts_people,
+        value_is_people=spec is not None and spec.unit == "count" and not spec.exact_series,
+    )
+    answer = {
+        "indicator": indicator,
+        "region": region,
+        "min_count": minimum,
+        "notices": notices,
+        "rows": [
+            {
+                "period": period_label(row.period_start, row.period_grain),
+                "period_start": row.period_start.isoformat(),
+                "grain": row.period_grain,
+                "value": _number(row.value),
+                "numerator": _number(row.numerator),
+                "denominator": _number(row.denominator),
+                "source": row.source,
+                "retrieved_on": row.retrieved_on.isoformat() if row.retrieved_on else None,
+                "suppressed": bool(row.suppressed),
+                "suppression_reason": row.suppression_reason,
+            }
+            for row in published.itertuples(index=False)
+        ],
+    }
+    if published["source"].astype(str).str.startswith(SOTKANET_CREDIT).any():
+        answer["credit"] = SOTKANET_CREDIT
+    return jsonify(answer)

@@ -1,0 +1,104 @@
+"""Stored figures of one indicator and region, row by row, as they may be served
+(``GET /api/indicators/<indicator>/values.json``, ``figures_api``).
+
+The rows are ``indicator_values`` as stored (one per period and grain, nothing summed);
+``published_figures`` decides what of them leaves the server, with the functions of
+``queries.privacy`` and the cell keys the charts use (``queries.indicator_values``), so
+a row served here and the same row in a chart are the same published numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from queries.cache import cache
+from queries.engine import fetch_frame
+from queries.indicator_values import _numerator_key
+from queries.privacy import SMALL_DENOMINATOR, published_count
+from queries.sql import statement
+from reporting.figures.rows import SOTKANET_CREDIT
+
+_ROWS_SQL = """
+SELECT v.period_start, v.period_grain, v.value, v.numerator, v.denominator, v.source,
+       v.retrieved_on, v.record_key
+FROM indicator_values v
+WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
+ORDER BY v.period_start,
+         CASE v.period_grain WHEN 'year' THEN 0 WHEN 'quarter' THEN 1 ELSE 2 END
+"""
+
+_COUNT_SQL = "SELECT COUNT(*) AS n FROM indicator_values v WHERE v.indicator_id = :indicator_id"
+
+
+@cache.memoize()
+def stored_figures(indicator_id: str, region_code: str) -> pd.DataFrame:
+    """The exact stored rows of one indicator and region, oldest first (a year before
+    the quarter and the month that start on its first day): columns
+    ``period_start`` (date), ``period_grain``, ``value``, ``numerator``,
+    ``denominator`` (floats, NaN when missing), ``source``, ``retrieved_on`` (date or
+    None) and ``record_key`` (never served)."""
+    frame = fetch_frame(
+        statement(_ROWS_SQL), {"indicator_id": indicator_id, "region_code": region_code}
+    )
+    for column in ("value", "numerator", "denominator"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
+
+
+@cache.memoize()
+def indicator_is_stored(indicator_id: str) -> bool:
+    """Whether ``indicator_values`` holds any row of ``indicator_id`` (any region)."""
+    frame = fetch_frame(statement(_COUNT_SQL), {"indicator_id": indicator_id})
+    return bool(int(frame["n"].iloc[0]))
+
+
+def published_figures(
+    rows: pd.DataFrame, minimum: int, *, exact: bool, value_is_people: bool
+) -> pd.DataFrame:
+    """``rows`` (``stored_figures``) as they may be served: the same columns without
+    ``record_key``, plus ``suppressed`` and ``suppression_reason``.
+
+    ``exact`` (the indicator's chart does not count people) serves every row as
+    stored, and so is every row whose ``source`` starts with ``SOTKANET_CREDIT``
+    (published statistics, docs/privacy.md). Every other row is treated as counts of
+    people (``queries.privacy``): the denominator is published with the row's
+    record key as its cell key and the numerator with the key mapped as in
+    ``queries.indicator_values`` (the charts' keys of the same row); a value with both
+    counts is recomputed, 100 · min(p(numerator), p(denominator)) / p(denominator),
+    and withheld when p(denominator) is 0; a value with a denominator only (a median
+    resting on that many people) is kept when p(denominator) >= 2 · ``minimum`` and
+    withheld otherwise; a value without a denominator is published as a count with
+    the record key when ``value_is_people`` (the chart draws it as a count of
+    people), and served as given otherwise (a reported rate)."""
+    out = rows.drop(columns=["record_key"]).copy()
+    size = len(out)
+    out["suppressed"] = False
+    out["suppression_reason"] = pd.Series([None] * size, index=out.index, dtype=object)
+    if size == 0 or exact:
+        return out
+    keep = out["source"].astype(str).str.startswith(SOTKANET_CREDIT).to_numpy()
+    key = rows["record_key"].astype("int64")
+    num_key = _numerator_key(pd.DataFrame({"rows_key": key, "stored_rows": 1})).to_numpy()
+    num, den, value = (out[c].to_numpy(dtype=float) for c in ("numerator", "denominator", "value"))
+    has_num, has_den = ~np.isnan(num) & ~keep, ~np.isnan(den) & ~keep
+    p_num = np.where(has_num, published_count(np.where(has_num, num, 0), num_key, minimum), num)
+    p_den = np.where(has_den, published_count(np.where(has_den, den, 0), key, minimum), den)
+    share = has_num & has_den
+    based = ~has_num & has_den
+    count = ~has_den & ~keep & value_is_people & ~np.isnan(value)
+    p_num = np.where(share, np.minimum(p_num, p_den), p_num)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_value = np.where(p_den > 0, 100.0 * p_num / p_den, np.nan)
+    p_value = np.where(count, published_count(np.where(count, value, 0), key, minimum), value)
+    new_value = np.where(share & ~np.isnan(value), share_value, p_value)
+    hidden = (share & (p_den == 0)) | (based & (p_den < 2 * minimum))
+    hidden &= ~np.isnan(value)
+    out["numerator"] = p_num
+    out["denominator"] = p_den
+    out["value"] = np.where(hidden, np.nan, new_value)
+    out["suppressed"] = hidden
+    out["suppression_reason"] = pd.Series(
+        np.where(hidden, SMALL_DENOMINATOR, None), index=out.index, dtype=object
+    )
+    return out

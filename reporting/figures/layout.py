@@ -1,0 +1,416 @@
+"""The canonical layout of reported figures: reading a CSV or XLSX file into ``Figure`` rows.
+
+One header row, then one row per figure (``docs/imported-figures.md``)::
+
+    indicator;region;period;value;numerator;denominator;source
+    omaolo-palvelut;99;2024;23;;;Omaolo-raportti 2024
+    hoitotakuu-7vrk;99;2024-Q3;61,5;1230;2000;Potilastietojärjestelmä
+
+``indicator``, ``region``, ``period`` and ``value`` are required columns, ``numerator``,
+``denominator`` and ``source`` optional; column names are case-insensitive and may come in
+any order. CSV: ``;`` separated, UTF-8 with or without a byte-order mark, decimal comma or
+point (spaces as thousands separators are allowed). XLSX: the first sheet, the same
+columns; a line number is the sheet's row number.
+
+``read_figures`` checks every row and raises ``ImportRefused`` with every problem found,
+each with its line (the header is line 1). The checks that need the database (does a
+unit id exist?) are the store's (``reporting.figures.store``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import PurePath
+
+from reporting.figures.rows import FIRST_YEAR, LAST_YEAR, Figure, ImportRefused, Problem
+
+REQUIRED_COLUMNS = ("indicator", "region", "period", "value")
+OPTIONAL_COLUMNS = ("numerator", "denominator", "source")
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+CSV_SUFFIXES = (".csv", ".txt")
+XLSX_SUFFIXES = (".xlsx",)
+# Rows of figures one file may hold: a county's yearly, quarterly and monthly figures of
+# every plan indicator for every municipality over ten years are a few tens of thousands.
+MAX_ROWS = 100_000
+# A problem per line up to this many; then one line says that there were more.
+MAX_PROBLEMS = 200
+# The widest text a stored source may be (indicator_values.source).
+MAX_SOURCE = 300
+
+# Official codes: a county (two digits, "01".."99": the counties' "01".."23", the demo
+# county "99", and whatever two-digit code Sotkanet's /regions gives a county-level area
+# such as Helsinki, which a national download must not refuse), a municipality (three
+# digits), the whole country (reporting.schema.COUNTRY_CODE); anything else of this form
+# is a unit id, which the store looks up in ``units``.
+COUNTY_CODES = frozenset(f"{n:02d}" for n in range(1, 100))
+_INDICATOR = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_UNIT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+_YEAR = re.compile(r"(\d{4})")
+_QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])")
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+# Spaces Excel and LibreOffice put between thousands (plain, no-break, narrow no-break).
+_THOUSANDS = str.maketrans("", "", " \u00a0\u202f")
+SUPPRESSED = ("", "..")
+
+
+def is_indicator_id(text: str) -> bool:
+    """Whether ``text`` has the form of an indicator id: small letters a–z, digits,
+    ``-`` and ``_``, starting with a letter or digit, at most 64 characters."""
+    return _INDICATOR.fullmatch(text) is not None
+
+
+def region_kind(code: str) -> str | None:
+    """What a region code is by its form: ``"county"``, ``"municipality"``,
+    ``"country"``, ``"unit"`` (to be looked up in ``units``), or None when it is none of
+    them ("00", characters a unit id cannot have)."""
+    from reporting.schema import COUNTRY_CODE
+
+    if code == COUNTRY_CODE:
+        return "country"
+    if code.isdigit() and code.isascii() and len(code) in (2, 3):
+        if len(code) == 2:
+            return "county" if code in COUNTY_CODES else None
+        return "municipality"
+    return "unit" if _UNIT_ID.fullmatch(code) else None
+
+
+def parse_period(text: str) -> tuple[date, str] | None:
+    """``2024`` -> (2024-01-01, "year"), ``2024-Q3`` -> (2024-07-01, "quarter"),
+    ``2024-07`` -> (2024-07-01, "month"); None for anything else (years FIRST_YEAR..LAST_YEAR)."""
+    text = text.strip()
+    for pattern, grain in ((_YEAR, "year"), (_QUARTER, "quarter"), (_MONTH, "month")):
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        year = int(match.group(1))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            return None
+        if grain == "year":
+            return date(year, 1, 1), grain
+        if grain == "quarter":
+            return date(year, 3 * int(match.group(2)) - 2, 1), grain
+        return date(year, int(match.group(2)), 1), grain
+    return None
+
+
+def period_label(start: date, grain: str) -> str:
+    """The period as the layout writes it: ``2024``, ``2024-Q3`` or ``2024-07``."""
+    if grain == "year":
+        return f"{start.year}"
+    if grain == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
+
+
+def parse_number(text: str) -> float | None:
+    """A number written with a decimal comma or point (``1 234,5``, ``1234.5``, ``-3``);
+    None when it is not one (``1,234.5`` with both marks, ``12a``, ``inf``, ``nan``)."""
+    text = text.translate(_THOUSANDS)
+    if "," in text and "." in text:
+        return None
+    if not re.fullmatch(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)", text):
+        return None
+    number = float(text.replace(",", "."))
+    return number if math.isfinite(number) else None
+
+
+def _decimals(text: str) -> int:
+    """Decimals written in a number's text (``61,5`` -> 1)."""
+    text = text.strip().replace(",", ".")
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+class _Refusal:
+    """The problems found so far (at most ``MAX_PROBLEMS``, then one saying so)."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.left_out = 0
+
+    def add(self, key: str, line: int | None = None, **params: object) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem("figures.error." + key, line, params))
+        else:
+            self.left_out += 1
+
+    def raise_if_any(self) -> None:
+        if not self.problems:
+            return
+        problems = list(self.problems)
+        if self.left_out:
+            problems.append(Problem("figures.error.more_problems", None, {"n": self.left_out}))
+        raise ImportRefused(problems)
+
+
+def _csv_rows(content: bytes, refusal: _Refusal) -> Iterator[tuple[int, list[object]]]:
+    """(line, cells) of a CSV file: UTF-8 (a BOM is dropped), ``;`` separated."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        refusal.add("not_utf8", line)
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    try:
+        for cells in reader:
+            # A quoted cell may span lines: the row's first line is where it starts.
+            yield reader.line_num - _newlines_in(cells), list(cells)
+    except csv.Error:
+        refusal.add("bad_csv", reader.line_num)
+
+
+def _newlines_in(cells: list[str]) -> int:
+    return sum(cell.count("\n") for cell in cells)
+
+
+def _xlsx_rows(content: bytes, refusal: _Refusal) -> Iterator[tuple[int, list[object]]]:
+    """(row number, cells) of the first sheet of a workbook."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        refusal.add("bad_xlsx")
+        return
+    try:
+        sheet = workbook.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    finally:
+        workbook.close()
+
+
+def _text(cell: object) -> str:
+    """A cell as text (XLSX cells may be numbers or dates; CSV cells are text)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+class _Row:
+    """One data row's cells by column name, and its problems."""
+
+    def __init__(self, line: int, cells: dict[str, object], refusal: _Refusal) -> None:
+        self.line = line
+        self.cells = cells
+        self.refusal = refusal
+        self.ok = True
+
+    def problem(self, key: str, **params: object) -> None:
+        self.ok = False
+        self.refusal.add(key, self.line, **params)
+
+    def number(self, column: str) -> float | None:
+        """A number cell: None when suppressed (``..`` or empty)."""
+        cell = self.cells.get(column)
+        if isinstance(cell, bool):
+            cell = str(cell)
+        if isinstance(cell, int | float):
+            if math.isfinite(cell):
+                return float(cell)
+            self.problem("not_a_number", column=column, value=_quoted(cell))
+            return None
+        text = _text(cell)
+        if text in SUPPRESSED:
+            return None
+        number = parse_number(text)
+        if number is None:
+            self.problem("not_a_number", column=column, value=_quoted(text))
+        return number
+
+
+def _quoted(value: object) -> str:
+    from translations import quote_value
+
+    return quote_value(value)
+
+
+def _period(row: _Row) -> tuple[date, str] | None:
+    cell = row.cells.get("period")
+    if isinstance(cell, datetime | date):
+        # Excel turns a typed "2024-07" into the date 1.7.2024: the month is meant.
+        day = cell.date() if isinstance(cell, datetime) else cell
+        if day.day == 1:
+            return parse_period(f"{day.year}-{day.month:02d}")
+        row.problem("bad_period", value=_quoted(day.isoformat()))
+        return None
+    text = _text(cell)
+    if not text:
+        row.problem("missing", column="period")
+        return None
+    parsed = parse_period(text)
+    if parsed is None:
+        row.problem("bad_period", value=_quoted(text))
+    return parsed
+
+
+def _region(row: _Row) -> str | None:
+    cell = row.cells.get("region")
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        # A code typed into Excel as a number has lost its leading zero ("091" -> 91):
+        # which code was meant cannot be known.
+        row.problem("region_number", value=_quoted(_text(cell)))
+        return None
+    text = _text(cell)
+    if not text:
+        row.problem("missing", column="region")
+        return None
+    if region_kind(text) is None:
+        row.problem("bad_region", value=_quoted(text))
+        return None
+    return text
+
+
+def _indicator(row: _Row) -> str | None:
+    text = _text(row.cells.get("indicator"))
+    if not text:
+        row.problem("missing", column="indicator")
+        return None
+    if not is_indicator_id(text):
+        row.problem("bad_indicator", value=_quoted(text))
+        return None
+    return text
+
+
+def _counts(row: _Row, value: float | None) -> tuple[float | None, float | None]:
+    numerator = row.number("numerator")
+    denominator = row.number("denominator")
+    for column, count in (("numerator", numerator), ("denominator", denominator)):
+        if count is not None and count < 0:
+            row.problem("negative_count", column=column)
+    if numerator is not None and denominator is not None and numerator > denominator:
+        row.problem("numerator_above_denominator")
+    elif numerator is not None and denominator and value is not None and numerator >= 0:
+        # With both counts the value is the percentage they make: the charts draw it
+        # from the counts (queries.indicator_values.reported_share), so a value that
+        # disagrees (a per-mille rate, swapped columns) would be shown as another number.
+        share = 100.0 * numerator / denominator
+        written = _text(row.cells.get("value"))
+        tolerance = 0.5 * 10.0 ** -_decimals(written) + 1e-9
+        if abs(value - share) > tolerance:
+            row.problem("value_not_share", share=f"{share:.2f}")
+    return numerator, denominator
+
+
+def _source(row: _Row, file_name: str) -> str:
+    text = _text(row.cells.get("source"))
+    if len(text) > MAX_SOURCE:
+        row.problem("source_too_long", limit=MAX_SOURCE)
+    return text or file_name[:MAX_SOURCE]
+
+
+def _header(line: int, cells: list[object], refusal: _Refusal) -> dict[int, str] | None:
+    """Column place -> name of the header row; None when it is unusable."""
+    names = [_text(cell).lower() for cell in cells]
+    places: dict[int, str] = {}
+    ok = True
+    for place, name in enumerate(names):
+        if not name:
+            continue
+        if name not in COLUMNS:
+            refusal.add("unknown_column", line, name=_quoted(name), known=", ".join(COLUMNS))
+            ok = False
+        elif name in places.values():
+            refusal.add("repeated_column", line, name=name)
+            ok = False
+        else:
+            places[place] = name
+    missing = [name for name in REQUIRED_COLUMNS if name not in places.values()]
+    if missing:
+        refusal.add("missing_columns", line, names=", ".join(missing))
+        ok = False
+    return places if ok else None
+
+
+def read_figures(content: bytes, file_name: str) -> list[Figure]:
+    """The figures of a file in the canonical layout, in file order.
+
+    ``file_name`` decides the format by its suffix (``.csv``/``.txt``: CSV, ``.xlsx``:
+    the first sheet) and stands in as the source of rows without one. Each ``Figure``
+    carries its ``line``; ``retrieved_on`` is None. Raises ``ImportRefused`` with every
+    problem found (unknown, missing or repeated columns; a bad indicator id, region code
+    or period; a number that is not one; a negative count; a numerator above its
+    denominator; a value that is not the percentage of its counts; a key repeated in
+    the file; an empty file; not UTF-8; another suffix; more than ``MAX_ROWS`` rows)."""
+    refusal = _Refusal()
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        rows = _csv_rows(content, refusal)
+    elif suffix in XLSX_SUFFIXES:
+        rows = _xlsx_rows(content, refusal)
+    else:
+        refusal.add("wrong_suffix", suffix=_quoted(suffix or file_name), known=".csv, .txt, .xlsx")
+        refusal.raise_if_any()
+        return []
+    figures: list[Figure] = []
+    columns: dict[int, str] | None = None
+    seen: dict[tuple, int] = {}
+    data_rows = 0
+    for line, cells in rows:
+        if all(_text(cell) == "" for cell in cells):
+            continue  # blank lines (and a sheet's empty rows) are not rows
+        if columns is None:
+            columns = _header(line, cells, refusal)
+            if columns is None:
+                break  # without its columns no row can be read
+            continue
+        data_rows += 1
+        if data_rows > MAX_ROWS:
+            refusal.add("too_many_rows", line, limit=MAX_ROWS)
+            break
+        extra = [cell for place, cell in enumerate(cells) if place not in columns]
+        if any(_text(cell) for cell in extra):
+            refusal.add("extra_cells", line)
+            continue
+        named = {name: cells[place] for place, name in columns.items() if place < len(cells)}
+        row = _Row(line, named, refusal)
+        figure = _figure(row, file_name)
+        if figure is None:
+            continue
+        earlier = seen.get(figure.key)
+        if earlier is not None:
+            row.problem("repeated_key", earlier=earlier)
+            continue
+        seen[figure.key] = line
+        figures.append(figure)
+    if columns is None and not refusal.problems:
+        refusal.add("empty_file")
+    elif columns is not None and data_rows == 0:
+        refusal.add("no_rows")
+    refusal.raise_if_any()
+    return figures
+
+
+def _figure(row: _Row, file_name: str) -> Figure | None:
+    """The row as a Figure; None when it has a problem (recorded on ``row``)."""
+    indicator = _indicator(row)
+    region = _region(row)
+    period = _period(row)
+    value = row.number("value")
+    numerator, denominator = _counts(row, value)
+    source = _source(row, file_name)
+    if not row.ok or indicator is None or region is None or period is None:
+        return None
+    return Figure(
+        indicator_id=indicator,
+        region_code=region,
+        period_start=period[0],
+        period_grain=period[1],
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        source=source,
+        line=row.line,
+    )

@@ -1,0 +1,435 @@
+"""Storing reported figures in ``indicator_values``, with their history.
+
+A stored figure is identified by its key (``Figure.key``: indicator, region, period
+start and grain). Writing a file's figures (``write_figures``), each is one of:
+
+- **new**: a row is added with a record key drawn with ``secrets`` (never derived from
+  the row: the code is public, and the key decides how its counts are rounded);
+- **changed** (another value, numerator, denominator or source): the stored row is
+  copied to ``indicator_value_history`` with ``replaced_at`` and then updated in place,
+  keeping its record key (a correction never re-draws the rounding of its counts);
+- **unchanged**: nothing is written (re-importing a file is idempotent).
+
+When anything changed, ``reporting_meta.data_version`` is set to the import time (every
+cache key changes, ``queries.data_version``) and one ``figure_imports`` row records the
+import. Everything happens in one transaction, and a file with any problem writes
+nothing.
+
+PostgreSQL: the transaction takes an advisory lock, so two imports run one after the
+other. DuckDB: the app's workers hold the file open read-only, so the store copies the
+file beside it (under the lock ``<file>.lock``), writes the copy and moves it over the
+original (``os.replace``; an import that changes nothing leaves the original as it
+is); ``queries.engine.get_engine`` notices the new file and opens it. The importer's
+database is ``import_url()``: ``TK_IMPORT_DB_URL`` (a role that may write), else
+``TK_REPORTING_DB_URL``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from reporting import schema
+from reporting.figures.layout import region_kind
+from reporting.figures.rows import Figure, ImportRefused, Problem
+
+# The advisory lock every import of figures takes on PostgreSQL (an arbitrary constant:
+# "tk figures" in ASCII).
+ADVISORY_LOCK_KEY = 0x746B_6669_6775_7265
+# Seconds an import waits for another one's DuckDB lock before it gives up.
+LOCK_WAIT_SECONDS = 30.0
+DATA_VERSION = "data_version"
+
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+_COMPARED = ("value", "numerator", "denominator", "source")
+
+
+def import_url() -> str:
+    """The database imports write: ``TK_IMPORT_DB_URL``, else ``TK_REPORTING_DB_URL``."""
+    from settings import get_settings
+
+    settings = get_settings()
+    return settings.import_db_url or settings.reporting_db_url
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """What writing ``figure`` would do: ``status`` is ``"new"``, ``"changed"`` or
+    ``"unchanged"``; ``previous`` is the stored figure (None when new)."""
+
+    figure: Figure
+    status: str
+    previous: Figure | None = None
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did: rows added, replaced (corrected) and left unchanged, and the
+    indicators of the file (sorted)."""
+
+    file_name: str
+    added: int
+    replaced: int
+    unchanged: int
+    indicators: tuple[str, ...] = ()
+
+
+class ImportFailed(Exception):
+    """The database could not be written (a read-only role, a DuckDB file that cannot be
+    replaced, another import holding the lock); nothing was written. ``key`` is the
+    translation key (``figures.failed.*``) and ``params`` its values."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params: Mapping[str, object] = params
+        super().__init__(f"{key} {params}")
+
+    def text(self, lang: str) -> str:
+        from translations import t
+
+        return t(self.key, lang, **{k: str(v) for k, v in self.params.items()})
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _form_problems(figures: Sequence[Figure]) -> list[Problem]:
+    """Problems a figure has whatever the database holds: a region code of no known
+    form, a key given twice."""
+    from translations import quote_value
+
+    problems = []
+    seen: dict[tuple, int | None] = {}
+    for figure in figures:
+        if region_kind(figure.region_code) is None:
+            problems.append(
+                Problem(
+                    "figures.error.bad_region",
+                    figure.line,
+                    {"value": quote_value(figure.region_code)},
+                )
+            )
+        if figure.key in seen:
+            problems.append(
+                Problem("figures.error.repeated_key", figure.line, {"earlier": seen[figure.key]})
+            )
+        seen.setdefault(figure.key, figure.line)
+    return problems
+
+
+def _unit_problems(conn: sa.Connection, figures: Sequence[Figure]) -> list[Problem]:
+    """A region code of a unit's form that is no ``units.unit_id``."""
+    from translations import quote_value
+
+    asked = {f.region_code for f in figures if region_kind(f.region_code) == "unit"}
+    if not asked:
+        return []
+    units = schema.units
+    known = set(
+        conn.execute(sa.select(units.c.unit_id).where(units.c.unit_id.in_(sorted(asked)))).scalars()
+    )
+    return [
+        Problem("figures.error.unknown_unit", f.line, {"value": quote_value(f.region_code)})
+        for f in figures
+        if region_kind(f.region_code) == "unit" and f.region_code not in known
+    ]
+
+
+def _stored(conn: sa.Connection, figures: Sequence[Figure]) -> dict[tuple, tuple[Figure, int]]:
+    """The stored figures (with their record keys) under the keys of ``figures``."""
+    values = schema.indicator_values
+    indicators = sorted({f.indicator_id for f in figures})
+    wanted = {f.key for f in figures}
+    stored: dict[tuple, tuple[Figure, int]] = {}
+    if not indicators:
+        return stored
+    rows = conn.execute(sa.select(values).where(values.c.indicator_id.in_(indicators)))
+    for row in rows.mappings():
+        figure = Figure(
+            indicator_id=row["indicator_id"],
+            region_code=row["region_code"],
+            period_start=row["period_start"],
+            period_grain=row["period_grain"],
+            value=row["value"],
+            numerator=row["numerator"],
+            denominator=row["denominator"],
+            source=row["source"],
+            retrieved_on=row["retrieved_on"],
+        )
+        if figure.key in wanted:
+            stored[figure.key] = (figure, row["record_key"])
+    return stored
+
+
+def _same(a: Figure, b: Figure) -> bool:
+    return all(getattr(a, name) == getattr(b, name) for name in _COMPARED)
+
+
+def _plan(conn: sa.Connection, figures: Sequence[Figure]) -> list[PreviewRow]:
+    """Each figure's status against what ``conn`` holds; raises ``ImportRefused`` for
+    the problems that need the database."""
+    problems = _form_problems(figures) + _unit_problems(conn, figures)
+    if problems:
+        raise ImportRefused(problems)
+    stored = _stored(conn, figures)
+    plan = []
+    for figure in figures:
+        previous = stored.get(figure.key)
+        if previous is None:
+            plan.append(PreviewRow(figure, NEW))
+        else:
+            status = UNCHANGED if _same(figure, previous[0]) else CHANGED
+            plan.append(PreviewRow(figure, status, previous[0]))
+    return plan
+
+
+def preview_figures(url: str, figures: Sequence[Figure]) -> list[PreviewRow]:
+    """What ``write_figures`` would do with ``figures`` at ``url``, row by row (in the
+    order given), without writing. Raises ``ImportRefused`` for problems that need the
+    database (a unit id that is not in ``units``, a region code of no known form, a key
+    given twice) and ``ImportFailed`` when the database cannot be read."""
+    engine = _engine(url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            return _plan(conn, figures)
+    except sa.exc.SQLAlchemyError as exc:
+        raise ImportFailed("figures.failed.database", reason=_reason(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@dataclass
+class _Counts:
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    indicators: set[str] = field(default_factory=set)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.replaced)
+
+
+def _figure_row(figure: Figure, imported_at: datetime) -> dict:
+    return {
+        "indicator_id": figure.indicator_id,
+        "region_code": figure.region_code,
+        "period_start": figure.period_start,
+        "period_grain": figure.period_grain,
+        "value": figure.value,
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "source": figure.source,
+        "retrieved_on": figure.retrieved_on,
+        "imported_at": imported_at,
+    }
+
+
+def _key_condition(table: sa.Table, figure: Figure):
+    return sa.and_(
+        table.c.indicator_id == figure.indicator_id,
+        table.c.region_code == figure.region_code,
+        table.c.period_start == figure.period_start,
+        table.c.period_grain == figure.period_grain,
+    )
+
+
+def _write(conn: sa.Connection, figures: Sequence[Figure], record: dict) -> _Counts:
+    """Write ``figures`` on ``conn`` inside the caller's transaction."""
+    plan = _plan(conn, figures)
+    counts = _Counts(indicators={f.indicator_id for f in figures})
+    now = datetime.now(UTC)
+    at = now.replace(tzinfo=None)  # the columns hold UTC without a zone
+    values, history = schema.indicator_values, schema.indicator_value_history
+    added = [
+        {
+            **_figure_row(row.figure, at),
+            "record_key": secrets.randbelow(schema.RECORD_KEY_RANGE),
+        }
+        for row in plan
+        if row.status == NEW
+    ]
+    counts.added = len(added)
+    if added:
+        conn.execute(values.insert(), added)  # one executemany: a file may be large
+    for row in plan:
+        figure = row.figure
+        if row.status == UNCHANGED:
+            counts.unchanged += 1
+        elif row.status == CHANGED:
+            counts.replaced += 1
+            old = conn.execute(sa.select(values).where(_key_condition(values, figure))).mappings()
+            old_row = dict(old.one())
+            old_row.pop("record_key")
+            conn.execute(history.insert().values(**old_row, replaced_at=at))
+            # The record key stays: the correction is the same cell (docs/privacy.md).
+            conn.execute(
+                values.update()
+                .where(_key_condition(values, figure))
+                .values(**_figure_row(figure, at))
+            )
+    if counts.changed:
+        meta = schema.reporting_meta
+        conn.execute(meta.delete().where(meta.c.key == DATA_VERSION))
+        conn.execute(meta.insert().values(key=DATA_VERSION, value=now.isoformat()))
+        conn.execute(
+            schema.figure_imports.insert().values(
+                imported_at=at,
+                rows_added=counts.added,
+                rows_replaced=counts.replaced,
+                rows_unchanged=counts.unchanged,
+                **record,
+            )
+        )
+    return counts
+
+
+def write_figures(
+    url: str,
+    figures: Sequence[Figure],
+    *,
+    file_name: str,
+    content: bytes,
+    imported_by: str | None = None,
+) -> ImportSummary:
+    """Store ``figures`` (read from ``content``, the file ``file_name``) at ``url`` in
+    one transaction; return what was done. Raises ``ImportRefused`` (a problem that
+    needs the database; nothing written) or ``ImportFailed`` (the database cannot be
+    written; nothing written). This process forgets its data version afterwards, so it
+    serves the new figures at once; other processes see them within
+    ``TK_DATA_VERSION_TTL`` (and a DuckDB file's replacement at their next query)."""
+    record = {
+        "file_name": file_name[:300],
+        "file_sha256": hashlib.sha256(content).hexdigest(),
+        "imported_by": imported_by[:200] if imported_by else None,
+    }
+    if url.startswith("duckdb"):
+        counts = _write_duckdb(url, figures, record)
+    else:
+        counts = _write_database(url, figures, record)
+    if counts.changed:
+        from queries.data_version import forget_data_version
+
+        forget_data_version()
+    return ImportSummary(
+        file_name=file_name,
+        added=counts.added,
+        replaced=counts.replaced,
+        unchanged=counts.unchanged,
+        indicators=tuple(sorted(counts.indicators)),
+    )
+
+
+def _write_database(url: str, figures: Sequence[Figure], record: dict) -> _Counts:
+    engine = _engine(url)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two imports at once would each see the other's rows as absent.
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key()})
+            return _write(conn, figures, record)
+    except sa.exc.SQLAlchemyError as exc:
+        raise ImportFailed("figures.failed.database", reason=_reason(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+def _lock_key() -> int:
+    # pg_advisory_xact_lock takes a signed 64-bit integer.
+    return ADVISORY_LOCK_KEY - (1 << 64) if ADVISORY_LOCK_KEY >= 1 << 63 else ADVISORY_LOCK_KEY
+
+
+def duckdb_path(url: str) -> Path:
+    """The file of a ``duckdb:///`` URL."""
+    database = sa.make_url(url).database or ""
+    if database in ("", ":memory:"):
+        raise ImportFailed("figures.failed.no_file", path=database or ":memory:")
+    return Path(database)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Hold ``<path>.lock`` exclusively (one import of a DuckDB file at a time)."""
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole with block
+    except OSError as exc:
+        raise ImportFailed("figures.failed.file", reason=exc.strerror or str(exc)) from exc
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ImportFailed("figures.failed.busy") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        handle.close()  # releases the lock
+
+
+def _write_duckdb(url: str, figures: Sequence[Figure], record: dict) -> _Counts:
+    """Copy the DuckDB file, write the copy, move it over the original: readers that
+    hold the original open keep reading it until they open the new one."""
+    path = duckdb_path(url)
+    if not path.is_file():
+        raise ImportFailed("figures.failed.no_file", path=path.name)
+    with _file_lock(path):
+        # The plan is made on the copy, not on the original: this process may still hold
+        # the original's previous file open, and DuckDB would show a new connection that.
+        copy = path.with_name(f".{path.name}.import-{os.getpid()}")
+        try:
+            shutil.copyfile(path, copy)
+            counts = _write_database("duckdb:///" + str(copy), figures, record)
+            if counts.changed:
+                os.replace(copy, path)
+        except OSError as exc:
+            raise ImportFailed("figures.failed.file", reason=exc.strerror or str(exc)) from exc
+        finally:
+            for leftover in (copy, copy.with_name(copy.name + ".wal")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+    return counts
+
+
+def _engine(url: str, read_only: bool = False) -> sa.Engine:
+    """An engine of its own (the app's engines are read-only); DuckDB read-only when
+    only reading, so a preview never blocks the app's workers."""
+    connect_args = {"read_only": True} if read_only and url.startswith("duckdb") else {}
+    try:
+        engine = sa.create_engine(url, connect_args=connect_args, poolclass=sa.pool.NullPool)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise ImportFailed("figures.failed.database", reason=str(exc)) from exc
+    if engine.dialect.name == "duckdb":
+        # In the app's process (the upload page) the app's engine may hold a file that an
+        # import has since replaced: retire it, and open this one only once its
+        # connections are closed (queries.engine: DuckDB shares one instance per path).
+        from queries.engine import get_engine, wait_for_replaced_files
+        from settings import get_settings
+
+        if url == get_settings().reporting_db_url:
+            get_engine()
+        sa.event.listen(engine, "do_connect", wait_for_replaced_files)
+    return engine
+
+
+def _reason(exc: sa.exc.SQLAlchemyError) -> str:
+    """The database's own words, first line (no statement, no parameters)."""
+    reason = str(getattr(exc, "orig", None) or exc)
+    return reason.strip().splitlines()[0] if reason.strip() else type(exc).__name__

@@ -1,0 +1,357 @@
+"""The upload page of reported figures (``/tuonti``) and its callbacks, called directly
+in a request context, or through Dash's endpoint as a forged request would come, on a
+reporting database of its own (the DuckDB foundation fixture, built fresh in the
+test's folder: the store writes it).
+
+``reporting.figures.store.write_figures`` is wrapped so that each test can say whether
+the page asked to write at all; the wrapper passes every call on to the real store."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+from dash import no_update
+
+from app import app as dash_app
+from callbacks import figure_import as cb
+from callbacks import shell
+from dashboards import figure_import as page
+from dashboards._figure_import import IDS, MAX_BYTES, period_label
+from queries.engine import dispose_engines
+from reporting.figures.layout import read_figures
+from settings import configure, get_settings
+from tests.callback_bodies import callback_body
+from tests.conftest import use_reporting_db
+from tests.fixtures import foundation
+from tests.fixtures.common import create_fixture_db
+from tests.test_meeting_pages import find, text_of
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITOR = "Analyytikko Testinen"
+CSV_TYPE = "data:text/csv;base64,"
+
+# Two figures of one indicator, a year and a quarter, decimal comma and point; each
+# value is numerator / denominator in per cent (125 / 1000 = 12.5 %, 51 / 200 = 25.5 %).
+GOOD = (
+    "indicator;region;period;value;numerator;denominator;source\n"
+    "testi-osuus;99;2024;12,5;125;1000;Testilähde\n"
+    "testi-osuus;99;2024-Q3;25.5;51;200;Testilähde\n"
+).encode()
+# Line 3 has a month 13, line 4 a value that is not a number; line 2 is good.
+BAD = (
+    b"indicator;region;period;value\n"
+    b"testi-osuus;99;2024;12,5\n"
+    b"testi-osuus;99;2024-13;12,5\n"
+    b"testi-osuus;99;2023;kaksitoista\n"
+)
+
+
+def data_url(content: bytes) -> str:
+    """``content`` as ``dcc.Upload`` sends it."""
+    return CSV_TYPE + base64.b64encode(content).decode()
+
+
+def digest(name: str, content: bytes) -> str:
+    """The preview's digest of a file, worked out here from its definition (SHA-256
+    of the name, a NUL and the contents), not taken from the code."""
+    return hashlib.sha256(name.encode() + b"\0" + content).hexdigest()
+
+
+@pytest.fixture
+def import_db(reporting_database, tmp_path):
+    """A fresh DuckDB foundation fixture that the app reads and the import writes."""
+    original = get_settings()
+    url = f"duckdb:///{tmp_path}/import.duckdb"
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, foundation.tables())
+    engine.dispose()
+    use_reporting_db(url)  # TK_IMPORT_DB_URL is not set: the import writes the same
+    yield url
+    dispose_engines()
+    configure(original)
+
+
+@pytest.fixture
+def writes(monkeypatch) -> list[str]:
+    """The file names ``write_figures`` was called with (calls pass on to the store)."""
+    calls: list[str] = []
+    real = cb.write_figures
+
+    def recorded(url, figures, **kwargs):
+        calls.append(kwargs["file_name"])
+        return real(url, figures, **kwargs)
+
+    monkeypatch.setattr(cb, "write_figures", recorded)
+    return calls
+
+
+@pytest.fixture
+def editor():
+    """The request's user is the demo user, an editor (``TK_DEMO_USER``)."""
+    original = get_settings()
+    configure(replace(original, demo_user=EDITOR))
+    yield EDITOR
+    configure(original)
+
+
+def stored_rows(url: str, indicator: str) -> int:
+    """How many rows of ``indicator`` ``indicator_values`` holds."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(
+            sa.text("SELECT count(*) FROM indicator_values WHERE indicator_id = :i"),
+            {"i": indicator},
+        ).scalar_one()
+    engine.dispose()
+    return count
+
+
+@pytest.mark.unit
+def test_fi001_an_upload_is_decoded_and_bad_ones_are_refused_by_name():
+    """Base64 of at most MAX_BYTES decodes; bad base64, a bad header, too much or nothing do not."""
+    upload = cb.decode_upload(data_url(b"a;b\n"), "C:\\Users\\x\\luvut.csv")
+    assert upload.name == "luvut.csv" and upload.content == b"a;b\n"  # the folder dropped
+    refusals = {
+        "bad base64": (CSV_TYPE + "@@@not base64@@@", "figure_import.status.unreadable"),
+        "no data: header": (base64.b64encode(b"a").decode(), "figure_import.status.unreadable"),
+        "not text": (12, "figure_import.status.unreadable"),
+        # MAX_BYTES + 1 bytes: the decoded size is over by one byte.
+        "one byte over": (data_url(b"x" * (MAX_BYTES + 1)), "figure_import.status.too_large"),
+        # Far too long a text is refused before decoding (it is not even base64).
+        "long text": ("data:;base64," + "!" * (MAX_BYTES * 2), "figure_import.status.too_large"),
+        "empty file": (CSV_TYPE, "figure_import.status.empty"),
+    }
+    for case, (contents, key) in refusals.items():
+        with pytest.raises(cb.BadUpload) as refused:
+            cb.decode_upload(contents, "luvut.csv")
+        assert refused.value.key == key, case
+    exactly = cb.decode_upload(data_url(b"x" * MAX_BYTES), "luvut.csv")  # the limit itself
+    assert len(exactly.content) == MAX_BYTES
+    with pytest.raises(cb.BadUpload):
+        cb.decode_upload(data_url(b"a"), None)  # no file name
+
+
+@pytest.mark.unit
+def test_fi002_periods_are_written_as_the_layout_writes_them():
+    """A stored period is shown as 2024, 2024-Q3 or 2024-07."""
+    from datetime import date
+
+    assert period_label(date(2024, 1, 1), "year") == "2024"
+    assert period_label(date(2024, 7, 1), "quarter") == "2024-Q3"  # July starts Q3
+    assert period_label(date(2024, 10, 1), "quarter") == "2024-Q4"
+    assert period_label(date(2024, 7, 1), "month") == "2024-07"
+
+
+def test_fi003_a_reader_gets_the_notice_and_no_upload_control(import_db, writes):
+    """Without an editor the page has no upload, the header no link, and the callbacks refuse."""
+    with dash_app.server.test_request_context("/tuonti"):
+        layout = page.layout()
+        assert find(layout, IDS["upload"]) is None and find(layout, IDS["save"]) is None
+        notice = "Lukujen tuonti on vain muokkausoikeuden omaaville käyttäjille."
+        assert notice in text_of(layout)
+        assert shell.editor_links("fi", "/tuonti") == ([], True)
+        status, *_rest = cb.preview(data_url(GOOD), "luvut.csv", "fi")
+        assert text_of(status).startswith(notice)
+        summary, *_rest = cb.save(1, data_url(GOOD), "luvut.csv", digest("luvut.csv", GOOD), "fi")
+        assert text_of(summary).startswith(notice)
+    assert writes == []
+    assert stored_rows(import_db, "testi-osuus") == 0
+
+
+def test_fi004_a_forged_save_from_a_reader_writes_nothing(import_db, writes):
+    """A save request sent straight to Dash's endpoint without an editor writes nothing."""
+    client = dash_app.server.test_client()
+    client.get("/")  # Dash completes its callback map at the first request
+    output = next(key for key in dash_app.callback_map if IDS["summary"] + ".children@" in key)
+    values = {
+        "n_clicks": 1,
+        "contents": data_url(GOOD),
+        "filename": "luvut.csv",
+        "data": digest("luvut.csv", GOOD),  # what a preview would have left
+        "lang": "fi",
+    }
+    body = callback_body(dash_app, output, values=lambda entry: values[entry["property"]])
+    answer = client.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200
+    assert "Lukujen tuonti on vain muokkausoikeuden omaaville" in answer.get_data(as_text=True)
+    assert writes == []
+    assert stored_rows(import_db, "testi-osuus") == 0
+
+
+def test_fi005_an_editor_previews_then_saves_once(import_db, editor, writes):
+    """The preview counts and lists the rows without writing; the save writes them and sums up."""
+    with dash_app.server.test_request_context("/tuonti"):
+        assert find(page.layout(), IDS["upload"]) is not None
+        links, hidden = shell.editor_links("sv", "/tuonti")
+        assert hidden is False and text_of(links) == "Importera siffror"
+        assert links[0].href == "/tuonti?lang=sv" and links[0].active is True
+        status, table, disabled, previewed, summary = cb.preview(data_url(GOOD), "luvut.csv", "fi")
+        # Two rows in an empty fixture: both new.
+        assert text_of(status) == (
+            "Esikatselu tiedostosta luvut.csv: 2 riviä, joista 2 uutta, 0 muuttuvaa ja 0 "
+            "ennallaan olevaa lukua. Mitään ei ole vielä tallennettu: tarkista rivit ja "
+            "paina Tallenna."
+        )
+        rows = [text_of(row) for row in _rows(table)]
+        # line, indicator, region, period, value (Finnish decimal comma), previous, status
+        assert rows == [
+            "2 testi-osuus 99 2024 12,5 – Uusi",
+            "3 testi-osuus 99 2024-Q3 25,5 – Uusi",
+        ]
+        assert disabled is False and previewed == digest("luvut.csv", GOOD) and summary == []
+        assert writes == [] and stored_rows(import_db, "testi-osuus") == 0
+
+        summary, status, table, previewed, contents = cb.save(
+            1, data_url(GOOD), "luvut.csv", digest("luvut.csv", GOOD), "fi"
+        )
+        assert text_of(summary) == (
+            "Tallennettu tiedostosta luvut.csv: 2 uutta, 0 korjattua (aiemmat arvot "
+            "säilyvät historiassa) ja 0 ennallaan ollutta lukua. Indikaattorit: testi-osuus."
+        )
+        assert (status, table, previewed, contents) == ([], [], None, None)
+    assert writes == ["luvut.csv"]
+    assert stored_rows(import_db, "testi-osuus") == 2
+
+
+def _rows(table) -> list:
+    """The body rows of the preview's table."""
+    found: list = []
+
+    def walk(node) -> None:
+        if isinstance(node, list | tuple):
+            for part in node:
+                walk(part)
+        elif type(node).__name__ == "Tbody":
+            found.extend(node.children)
+        elif node is not None and hasattr(node, "children"):
+            walk(node.children)
+
+    walk(table)
+    return found
+
+
+def test_fi006_a_changed_figure_shows_its_previous_value(import_db, editor, writes):
+    """After a save, a corrected file previews a row changed (with its old value), one unchanged."""
+    # 126 / 1000 = 12.6 %
+    corrected = GOOD.replace(b"12,5;125", b"12,6;126")
+    with dash_app.server.test_request_context("/tuonti"):
+        cb.save(1, data_url(GOOD), "luvut.csv", digest("luvut.csv", GOOD), "fi")
+        status, table, *_rest = cb.preview(data_url(corrected), "luvut.csv", "en")
+        assert text_of(status).startswith(
+            "Preview of the file luvut.csv: 2 rows, of which 0 new, 1 changed and 1 unchanged"
+        )
+        # English numbers; the previous values as saved: 12.5 (now 12.6) and 25.5.
+        assert [text_of(row) for row in _rows(table)] == [
+            "2 testi-osuus 99 2024 12.6 12.5 Changes",
+            "3 testi-osuus 99 2024-Q3 25.5 25.5 Unchanged",
+        ]
+    assert writes == ["luvut.csv"]  # the preview wrote nothing
+
+
+def test_fi007_a_file_with_problems_lists_them_by_line_and_writes_nothing(
+    import_db, editor, writes
+):
+    """Problems come line-numbered in the page's language; neither preview nor save writes."""
+    with dash_app.server.test_request_context("/tuonti"):
+        status, table, disabled, previewed, _summary = cb.preview(
+            data_url(BAD), "virheet.csv", "sv"
+        )
+        text = text_of(status)
+        assert text.startswith(
+            "Filen virheet.csv har 2 fel, så ingenting sparades. Rätta dem och välj filen på nytt:"
+        )
+        items = [text_of(item) for item in _items(status)]
+        # The month 13 on line 3, the word for twelve on line 4 (figures.at_line in Swedish).
+        assert [item.split(":")[0] for item in items] == ["Rad 3", "Rad 4"]
+        assert (table, disabled, previewed) == ([], True, None)
+        # A forged save of the same file (its digest as a preview would have left it).
+        summary, *_rest = cb.save(1, data_url(BAD), "virheet.csv", digest("virheet.csv", BAD), "fi")
+        assert text_of(summary).startswith("Tiedostossa virheet.csv on 2 virhettä")
+    assert writes == []
+    assert stored_rows(import_db, "testi-osuus") == 0
+
+
+def _items(tree) -> list:
+    """The list items of a tree (the problems)."""
+    found: list = []
+
+    def walk(node) -> None:
+        if isinstance(node, list | tuple):
+            for part in node:
+                walk(part)
+        elif type(node).__name__ == "Li":
+            found.append(node)
+        elif node is not None and hasattr(node, "children"):
+            walk(node.children)
+
+    walk(tree)
+    return found
+
+
+def test_fi008_a_stale_or_bad_save_writes_nothing(import_db, editor, writes):
+    """A save of another file than the previewed one, or of bad base64, is refused."""
+    with dash_app.server.test_request_context("/tuonti"):
+        other = GOOD.replace(b"12,5", b"99,9")
+        summary, status, table, previewed, contents = cb.save(
+            1, data_url(other), "luvut.csv", digest("luvut.csv", GOOD), "fi"
+        )
+        assert text_of(summary).startswith(
+            "Tallennettava tiedosto ei ole se, jonka esikatselu näytettiin."
+        )
+        assert previewed is None and contents is no_update  # the file stays picked
+        summary, *_rest = cb.save(1, CSV_TYPE + "%%%", "luvut.csv", digest("luvut.csv", GOOD), "en")
+        assert text_of(summary).startswith("The file luvut.csv could not be read")
+        big = data_url(b"x" * (MAX_BYTES + 1))
+        status, *_rest = cb.preview(big, "iso.csv", "fi")
+        # MAX_MEGABYTES is 5
+        assert text_of(status).startswith("Tiedosto iso.csv on liian suuri: enintään 5 Mt.")
+    assert writes == []
+    assert stored_rows(import_db, "testi-osuus") == 0
+
+
+@pytest.mark.unit
+def test_fi009_the_example_file_imports_as_it_is():
+    """The example CSV the page offers reads without problems: four figures, every period form."""
+    content = (ROOT / "assets" / "figure-import-example.csv").read_bytes()
+    figures = read_figures(content, "figure-import-example.csv")
+    # The file's four data rows: year, quarter and month of one indicator, a year of another.
+    assert [(f.indicator_id, f.region_code, f.period_grain, f.value, f.line) for f in figures] == [
+        ("esimerkki-osuus", "99", "year", 12.5, 2),
+        ("esimerkki-osuus", "99", "quarter", 13.1, 3),
+        ("esimerkki-osuus", "99", "month", 11.8, 4),
+        ("esimerkki-maara", "SSS", "year", 4521.0, 5),
+    ]
+    with dash_app.server.test_request_context("/tuonti"):
+        assert "figure-import-example.csv" in str(find(page.layout(), "figure-import-example").href)
+
+
+def test_fi010_an_xlsx_file_previews_like_its_csv(import_db, editor, writes):
+    """A real XLSX workbook of the same two rows previews as two new figures, in sheet rows."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["indicator", "region", "period", "value", "numerator", "denominator"])
+    sheet.append(["testi-osuus", "99", "2024", 12.5, 125, 1000])
+    sheet.append(["testi-osuus", "99", "2024-Q3", 25.5, 51, 200])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    xlsx = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+    contents = xlsx + base64.b64encode(buffer.getvalue()).decode()
+    with dash_app.server.test_request_context("/tuonti"):
+        status, table, disabled, *_rest = cb.preview(contents, "luvut.xlsx", "fi")
+        assert text_of(status).startswith(
+            "Esikatselu tiedostosta luvut.xlsx: 2 riviä, joista 2 uutta, 0 muuttuvaa ja 0"
+        )
+        # The sheet's row numbers (the header is row 1), values as in the CSV test.
+        assert [text_of(row) for row in _rows(table)] == [
+            "2 testi-osuus 99 2024 12,5 – Uusi",
+            "3 testi-osuus 99 2024-Q3 25,5 – Uusi",
+        ]
+        assert disabled is False
+    assert writes == []

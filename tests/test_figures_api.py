@@ -1,0 +1,106 @@
+"""``GET /api/indicators/<indicator>/values.json``: stored figures read back, with counts
+of people published by fixed random rounding (m = 5) and published statistics exact;
+errors as JSON in the asked language."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import app as dash_app
+from tests.conftest import reporting_db_fixture
+from tests.fixtures import imported_figures
+
+reporting_db = reporting_db_fixture(imported_figures)
+
+# Working, with m = 5 and 2**20 = 1048576 (queries.privacy.published_count): a count
+# n = 5q + r is rounded up to 5q + 5 when key · 5 < r · 1048576, i.e. key < r · 209715.2,
+# else down to 5q. A row's denominator key is its record key k, its numerator key
+# (3k + 524287) mod 1048576 (queries.indicator_values).
+#
+# 2022 (Sotkanet): exact, 3.4 and 9 as stored.
+# 2023: a rate without counts, as stored: 4.2.
+# 2024 year, k = 100000: denominator 8 = 5 + 3, 100000 < 629145.6 -> 10; numerator key
+#   (300000 + 524287) = 824287, numerator 7 = 5 + 2, 824287 >= 419430.4 -> 5;
+#   value 100 · 5 / 10 = 50.0 (stored 87.5 is not served).
+# 2024-Q3 quarter, k = 900000: denominator 12 = 10 + 2, 900000 >= 419430.4 -> 10;
+#   10 >= 2m = 10, so the median 14.0 is kept.
+# 2024-07 month, k = 700000: denominator 3, 700000 >= 629145.6 -> 0; numerator key
+#   (2100000 + 524287) mod 1048576 = 527135, numerator 1, 527135 >= 209715.2 -> 0;
+#   published denominator 0: the value is withheld (small_denominator), counts 0 and 0.
+EXPECTED_COUNTY = [
+    {"period": "2022", "period_start": "2022-01-01", "grain": "year", "value": 3.4,
+     "numerator": 9, "denominator": None, "source": "THL / Sotkanet, CC BY 4.0; indikaattori 4",
+     "retrieved_on": None, "suppressed": False, "suppression_reason": None},
+    {"period": "2023", "period_start": "2023-01-01", "grain": "year", "value": 4.2,
+     "numerator": None, "denominator": None, "source": "Raportti 2024",
+     "retrieved_on": None, "suppressed": False, "suppression_reason": None},
+    {"period": "2024", "period_start": "2024-01-01", "grain": "year", "value": 50,
+     "numerator": 5, "denominator": 10, "source": "Raportti 2024",
+     "retrieved_on": None, "suppressed": False, "suppression_reason": None},
+    {"period": "2024-Q3", "period_start": "2024-07-01", "grain": "quarter", "value": 14,
+     "numerator": None, "denominator": 10, "source": "Raportti 2024",
+     "retrieved_on": None, "suppressed": False, "suppression_reason": None},
+    {"period": "2024-07", "period_start": "2024-07-01", "grain": "month", "value": None,
+     "numerator": 0, "denominator": 0, "source": "Raportti 2024",
+     "retrieved_on": None, "suppressed": True, "suppression_reason": "small_denominator"},
+]  # fmt: skip
+
+
+@pytest.fixture
+def api(reporting_db):
+    return dash_app.server.test_client()
+
+
+def test_fa001_county_rows_exact_protected_and_withheld(api):
+    """The county's rows (the default): published statistics exact, counts rounded, one withheld."""
+    answer = api.get("/api/indicators/tuotu-osuus/values.json")
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert (body["indicator"], body["region"], body["min_count"]) == ("tuotu-osuus", "99", 5)
+    assert body["rows"] == EXPECTED_COUNTY
+    assert body["credit"] == "THL / Sotkanet, CC BY 4.0"
+
+
+def test_fa002_another_region_and_no_credit_without_sotkanet_rows(api):
+    """?region= picks a municipality's rows; without Sotkanet rows there is no credit."""
+    body = api.get("/api/indicators/tuotu-osuus/values.json?region=091").get_json()
+    assert [(r["period"], r["value"]) for r in body["rows"]] == [("2024", 9.9)]
+    assert "credit" not in body
+
+
+def test_fa003_chart_rules_count_of_people_and_exact_counts(api):
+    """An indicator with a chart follows it: jonot's count is rounded, omaolo-palvelut's exact."""
+    # jonot, k = 100000: 7 = 5 + 2, 100000 < 419430.4 -> 10.
+    jonot = api.get("/api/indicators/jonot/values.json").get_json()["rows"]
+    assert [(r["period"], r["value"]) for r in jonot] == [("2024", 10)]
+    # omaolo-palvelut counts services, not people: 3 as stored.
+    omaolo = api.get("/api/indicators/omaolo-palvelut/values.json").get_json()["rows"]
+    assert [(r["period"], r["value"]) for r in omaolo] == [("2024", 3)]
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "error"),
+    [
+        ("/api/indicators/ei-ole/values.json?lang=en", 404,
+         "The request was not served, because there are no stored figures of the indicator "
+         "\u201dei-ole\u201d."),
+        ("/api/indicators/Ei%20muoto/values.json?lang=en", 404,
+         "The request was not served, because there are no stored figures of the indicator "
+         "\u201dEi muoto\u201d."),
+        ("/api/indicators/tuotu-osuus/values.json?region=TA01&lang=en", 404,
+         "The request was not served, because there are no figures of the indicator "
+         "\u201dtuotu-osuus\u201d for the region \u201dTA01\u201d."),
+        ("/api/indicators/tuotu-osuus/values.json?region=00&lang=sv", 400,
+         "Begäran besvarades inte, eftersom områdeskoden \u201d00\u201d inte duger. Använd "
+         "välfärdsområdets kod (två siffror, till exempel 15), kommunens kod (tre siffror), "
+         "hela landets kod SSS eller en enhets id."),
+        ("/api/indicators/tuotu-osuus/values.json?regio=99&lang=en", 400,
+         "The request was not served, because the parameter \u201dregio\u201d is not "
+         "recognised (recognised: region, lang)."),
+    ],
+)  # fmt: skip
+def test_fa004_errors_in_the_asked_language(api, path, status, error):
+    """Unknown indicator, region without rows, bad region, unknown parameter: JSON errors."""
+    answer = api.get(path)
+    assert answer.status_code == status
+    assert answer.get_json() == {"error": error}

@@ -1,0 +1,119 @@
+"""``python -m reporting import-figures`` run as a process: exit codes and messages in
+the asked language, a preview that writes nothing, a refused file that changes nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.fixtures.common import base_tables, create_fixture_db
+
+pytestmark = pytest.mark.server
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = (
+    "\ufeffindicator;region;period;value;numerator;denominator\n"
+    "osuus;99;2024;62,5;5;8\n"  # 100 · 5 / 8 = 62.5
+    "maara;TA01;2024-Q3;12;;\n"
+)
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reporting", *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def duckdb_url(tmp_path) -> str:
+    url = f"duckdb:///{tmp_path}/reporting.duckdb"
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, base_tables())
+    engine.dispose()
+    return url
+
+
+def _values(url: str) -> list[tuple]:
+    engine = sa.create_engine(url, connect_args={"read_only": True})
+    try:
+        with engine.connect() as conn:
+            sql = "SELECT indicator_id, region_code, value FROM indicator_values ORDER BY 1"
+            return [tuple(row) for row in conn.execute(sa.text(sql))]
+    finally:
+        engine.dispose()
+
+
+def test_fc001_import_preview_then_write_then_again(duckdb_url, tmp_path):
+    """A preview writes nothing; the import writes; importing again changes nothing (all exit 0)."""
+    path = tmp_path / "luvut.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    preview = _run("import-figures", str(path), "--url", duckdb_url, "--dry-run")
+    assert (preview.returncode, preview.stderr) == (0, "")
+    assert preview.stdout == (
+        "luvut.csv: 2 uutta, 0 korjattua ja 0 ennallaan olevaa lukua. "
+        "Esikatselu: mitään ei tallennettu.\n"
+    )
+    assert _values(duckdb_url) == []
+
+    written = _run("import-figures", str(path), "--url", duckdb_url)
+    assert (written.returncode, written.stderr) == (0, "")
+    assert written.stdout == (
+        "luvut.csv: 2 uutta, 0 korjattua ja 0 ennallaan olevaa lukua. Tallennettu.\n"
+    )
+    assert _values(duckdb_url) == [("maara", "TA01", 12.0), ("osuus", "99", 62.5)]
+
+    again = _run("import-figures", str(path), "--url", duckdb_url, "--lang", "sv")
+    assert again.returncode == 0
+    assert again.stdout == (
+        "luvut.csv: alla 2 siffror finns redan sparade likadana. Ingenting ändrades.\n"
+    )
+
+
+def test_fc002_refused_file_exits_1_with_each_problem_and_changes_nothing(duckdb_url, tmp_path):
+    """A file with problems exits 1, names every problem by line in English, and writes nothing."""
+    path = tmp_path / "bad.csv"
+    path.write_text(GOOD + "maara;TA09;2024;1;;\nmaara;99;2024;x;;\n", encoding="utf-8")
+    done = _run("import-figures", str(path), "--url", duckdb_url, "--lang", "en")
+    assert (done.returncode, done.stdout) == (1, "")
+    # Line 5 is refused by the reader; line 4's unit is checked by the store only when
+    # the file reads cleanly, so the reader's problem is the one told.
+    assert done.stderr.splitlines() == [
+        "bad.csv: the figures were not saved, because the file has problems (1).",
+        "Line 5: The value \u201dx\u201d in the column value is not a number. Write a suppressed "
+        "or missing value as two dots (..) or leave it empty.",
+    ]
+    assert _values(duckdb_url) == []
+    path.write_text(GOOD + "maara;TA09;2024;1;;\n", encoding="utf-8")
+    done = _run("import-figures", str(path), "--url", duckdb_url, "--lang", "en")
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[1] == (
+        "Line 4: There is no unit \u201dTA09\u201d in the reporting database. Check the unit id "
+        "or the region code."
+    )
+    assert _values(duckdb_url) == []
+
+
+def test_fc003_usage_errors_exit_2(duckdb_url, tmp_path):
+    """A missing file and a bad option exit 2 with a message and no traceback."""
+    missing = _run("import-figures", str(tmp_path / "nope.csv"), "--url", duckdb_url)
+    assert missing.returncode == 2
+    assert missing.stderr == f"Tiedostoa {tmp_path / 'nope.csv'} ei ole tai sitä ei voi lukea.\n"
+    bad_lang = _run("import-figures", str(tmp_path / "x.csv"), "--lang", "de")
+    assert bad_lang.returncode == 2 and "--lang" in bad_lang.stderr
+    bad_map = _run("import-sotkanet", "x.json", "--regions", "r.json", "--map", "abc")
+    assert bad_map.returncode == 2 and "SOTKANET_ID=INDICATOR_ID" in bad_map.stderr
+    assert "Traceback" not in missing.stderr + bad_lang.stderr + bad_map.stderr
+
+
+def test_fc004_database_that_cannot_be_written_exits_1(tmp_path):
+    """An import into a DuckDB file that does not exist exits 1 with the reason."""
+    path = tmp_path / "luvut.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    done = _run("import-figures", str(path), "--url", f"duckdb:///{tmp_path}/none.duckdb")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == ("Lukuja ei tallennettu, koska tietokantatiedostoa none.duckdb ei ole.\n")

@@ -1,0 +1,329 @@
+"""Storing reported figures (reporting.figures.store) on DuckDB and on a real PostgreSQL:
+new, corrected and unchanged rows, the history, the record keys, idempotency, refusal
+that changes nothing, the data version, and the DuckDB file swap a running app sees."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from queries import data_version as data_version_module
+from queries.engine import dispose_engines, fetch_frame
+from queries.sql import statement
+from reporting.figures.rows import Figure, ImportRefused
+from reporting.figures.store import (
+    CHANGED,
+    NEW,
+    UNCHANGED,
+    ImportFailed,
+    preview_figures,
+    write_figures,
+)
+from settings import configure, get_settings
+from tests.fixtures.common import base_tables, create_fixture_db
+
+ENGINES = ["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=ENGINES)
+def store_url(request, tmp_path) -> str:
+    """A throw-away reporting database with the contract's tables, the three fixture
+    units (TA01..TA03) and no figures."""
+    if request.param == "duckdb":
+        url = f"duckdb:///{tmp_path}/reporting.duckdb"
+    else:
+        url = request.getfixturevalue("postgres_database_factory")()
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, base_tables())
+    engine.dispose()
+    return url
+
+
+def _fig(indicator, region, start, grain, value, num=None, den=None, source="s", line=None):
+    return Figure(indicator, region, start, grain, value, num, den, source, line=line)
+
+
+FIRST = [
+    _fig("osuus", "99", date(2024, 1, 1), "year", 50.0, 10.0, 20.0, line=2),
+    _fig("osuus", "99", date(2024, 7, 1), "quarter", 25.0, 1.0, 4.0, line=3),
+    _fig("maara", "TA01", date(2024, 7, 1), "month", 7.0, line=4),
+]
+# The same keys: the first unchanged, the second with another value and counts, the
+# third with another source; and one new key.
+SECOND = [
+    FIRST[0],
+    _fig("osuus", "99", date(2024, 7, 1), "quarter", 40.0, 2.0, 5.0, line=3),
+    _fig("maara", "TA01", date(2024, 7, 1), "month", 7.0, source="korjattu", line=4),
+    _fig("maara", "SSS", date(2024, 7, 1), "month", None, line=5),
+]
+
+
+def _rows(url: str, sql: str) -> list[tuple]:
+    # Read-only on DuckDB, as the app opens it (a process may not mix the two).
+    engine = sa.create_engine(url, connect_args={"read_only": True} if "duckdb" in url else {})
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(sa.text(sql))]
+    finally:
+        engine.dispose()
+
+
+VALUES_SQL = (
+    "SELECT indicator_id, region_code, period_start, period_grain, value, numerator, "
+    "denominator, source, record_key, imported_at FROM indicator_values "
+    "ORDER BY indicator_id, region_code, period_start"
+)
+HISTORY_SQL = (
+    "SELECT indicator_id, region_code, period_start, period_grain, value, numerator, "
+    "denominator, source, imported_at, replaced_at FROM indicator_value_history "
+    "ORDER BY indicator_id, region_code, period_start"
+)
+IMPORTS_SQL = (
+    "SELECT imported_at, file_name, file_sha256, imported_by, rows_added, rows_replaced, "
+    "rows_unchanged FROM figure_imports ORDER BY imported_at"
+)
+VERSION_SQL = "SELECT value FROM reporting_meta WHERE key = 'data_version'"
+
+
+def test_fs001_new_changed_unchanged_history_and_record_keys(store_url):
+    """A correction moves the old row to the history and keeps its record key; new keys added."""
+    first = write_figures(store_url, FIRST, file_name="a.csv", content=b"A", imported_by="ann")
+    assert (first.added, first.replaced, first.unchanged) == (3, 0, 0)
+    assert first.indicators == ("maara", "osuus")
+    before = {row[:4]: row for row in _rows(store_url, VALUES_SQL)}
+
+    plan = preview_figures(store_url, SECOND)
+    assert [row.status for row in plan] == [UNCHANGED, CHANGED, CHANGED, NEW]
+    assert plan[1].previous.value == 25.0 and plan[3].previous is None
+
+    second = write_figures(store_url, SECOND, file_name="b.csv", content=b"B")
+    assert (second.added, second.replaced, second.unchanged) == (1, 2, 1)
+
+    after = {row[:4]: row for row in _rows(store_url, VALUES_SQL)}
+    quarter = ("osuus", "99", date(2024, 7, 1), "quarter")
+    month = ("maara", "TA01", date(2024, 7, 1), "month")
+    year = ("osuus", "99", date(2024, 1, 1), "year")
+    assert after[quarter][4:8] == (40.0, 2.0, 5.0, "s")
+    assert after[month][4:8] == (7.0, None, None, "korjattu")
+    # Corrected rows keep their record key; the unchanged row keeps its import time.
+    assert after[quarter][8] == before[quarter][8] and after[month][8] == before[month][8]
+    assert after[year] == before[year]
+    new_key = after[("maara", "SSS", date(2024, 7, 1), "month")]
+    assert new_key[4] is None and 0 <= new_key[8] < 2**20
+
+    imports = _rows(store_url, IMPORTS_SQL)
+    first_at, second_at = imports[0][0], imports[1][0]
+    assert imports == [
+        (first_at, "a.csv", hashlib.sha256(b"A").hexdigest(), "ann", 3, 0, 0),
+        (second_at, "b.csv", hashlib.sha256(b"B").hexdigest(), None, 1, 2, 1),
+    ]
+    # The history holds the two rows as they were, replaced at the second import's time.
+    assert _rows(store_url, HISTORY_SQL) == [
+        ("maara", "TA01", date(2024, 7, 1), "month", 7.0, None, None, "s", first_at, second_at),
+        ("osuus", "99", date(2024, 7, 1), "quarter", 25.0, 1.0, 4.0, "s", first_at, second_at),
+    ]
+    assert after[quarter][9] == second_at and before[quarter][9] == first_at
+
+
+def test_fs002_reimporting_the_same_figures_changes_nothing(store_url):
+    """A second import of the same file writes nothing: no history, no audit row, same version."""
+    write_figures(store_url, FIRST, file_name="a.csv", content=b"A")
+    values, version = _rows(store_url, VALUES_SQL), _rows(store_url, VERSION_SQL)
+    again = write_figures(store_url, FIRST, file_name="a.csv", content=b"A")
+    assert (again.added, again.replaced, again.unchanged) == (0, 0, 3)
+    assert _rows(store_url, VALUES_SQL) == values  # imported_at and keys included
+    assert _rows(store_url, VERSION_SQL) == version
+    assert _rows(store_url, HISTORY_SQL) == []
+    assert len(_rows(store_url, IMPORTS_SQL)) == 1
+
+
+def test_fs003_one_bad_line_changes_nothing(store_url):
+    """Figures with one unknown unit are refused at its line and nothing is written."""
+    write_figures(store_url, FIRST, file_name="a.csv", content=b"A")
+    state = [_rows(store_url, sql) for sql in (VALUES_SQL, VERSION_SQL, IMPORTS_SQL)]
+    bad = [*SECOND[:3], _fig("maara", "TA09", date(2024, 7, 1), "month", 1.0, line=5)]
+    with pytest.raises(ImportRefused) as refused:
+        write_figures(store_url, bad, file_name="b.csv", content=b"B")
+    assert [(p.line, p.key) for p in refused.value.problems] == [(5, "figures.error.unknown_unit")]
+    assert refused.value.texts("en") == [
+        "Line 5: There is no unit \u201dTA09\u201d in the reporting database. Check the unit "
+        "id or the region code."
+    ]
+    with pytest.raises(ImportRefused):
+        preview_figures(store_url, bad)
+    assert [_rows(store_url, sql) for sql in (VALUES_SQL, VERSION_SQL, IMPORTS_SQL)] == state
+    assert _rows(store_url, HISTORY_SQL) == []
+
+
+def test_fs004_a_write_sets_a_new_data_version(store_url):
+    """An import that changes something sets data_version to its own time (ISO, UTC)."""
+    (before,) = _rows(store_url, VERSION_SQL)[0]
+    write_figures(store_url, FIRST, file_name="a.csv", content=b"A")
+    (after,) = _rows(store_url, VERSION_SQL)[0]
+    (imported_at,) = _rows(store_url, "SELECT imported_at FROM figure_imports")[0]
+    assert after != before
+    # The version is the import time: the audit row's time (stored without the zone).
+    assert datetime.fromisoformat(after).replace(tzinfo=None) == imported_at
+
+
+@pytest.mark.db
+def test_fs005_running_engine_sees_the_swapped_duckdb_file(tmp_path, monkeypatch):
+    """An app process reading a DuckDB file sees an import, and its data version, at once."""
+    url = f"duckdb:///{tmp_path}/reporting.duckdb"
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, base_tables())
+    engine.dispose()
+    original = get_settings()
+    configure(replace(original, reporting_db_url=url, data_version_ttl=3600.0))
+    count = statement("SELECT COUNT(*) AS n FROM indicator_values")
+    try:
+        assert int(fetch_frame(count, {})["n"].iloc[0]) == 0
+        old_version = data_version_module.data_version()  # remembered for an hour
+        # Written as another process would: this process is not told to forget.
+        monkeypatch.setattr(data_version_module, "forget_data_version", lambda: None)
+        write_figures(url, FIRST, file_name="a.csv", content=b"A")
+        assert int(fetch_frame(count, {})["n"].iloc[0]) == 3
+        new_version = data_version_module.data_version()
+        assert new_version != old_version
+        assert new_version == _rows(url, VERSION_SQL)[0][0]
+    finally:
+        dispose_engines()
+        configure(original)
+
+
+@pytest.mark.db
+def test_fs006_missing_duckdb_file_fails_without_creating_one(tmp_path):
+    """Writing to a DuckDB file that does not exist fails with a message and creates no file."""
+    url = f"duckdb:///{tmp_path}/missing.duckdb"
+    with pytest.raises(ImportFailed) as failed:
+        write_figures(url, FIRST, file_name="a.csv", content=b"A")
+    assert failed.value.key == "figures.failed.no_file"
+    assert failed.value.text("en") == (
+        "The figures were not saved, because there is no database file missing.duckdb."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.db
+def test_fs007_query_during_the_swap_does_not_keep_the_old_file(tmp_path, monkeypatch):
+    """A connection opened during a query on the old file waits for it, then reads the new file."""
+    url = f"duckdb:///{tmp_path}/reporting.duckdb"
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, base_tables())
+    engine.dispose()
+    original = get_settings()
+    configure(replace(original, reporting_db_url=url))
+    count = statement("SELECT COUNT(*) AS n FROM indicator_values")
+    seen: list[int] = []
+    try:
+        # A query under way on the old file (its connection checked out of the pool).
+        from queries.engine import get_engine
+
+        held = get_engine().connect()
+        assert held.execute(count).scalar() == 0
+        monkeypatch.setattr(data_version_module, "forget_data_version", lambda: None)
+        write_figures(url, FIRST, file_name="a.csv", content=b"A")
+        # DuckDB shares one instance per path in a process: a connection opened now
+        # would join the old file's instance unless it waits for `held` to close.
+        reader = threading.Thread(
+            target=lambda: seen.append(int(fetch_frame(count, {})["n"].iloc[0]))
+        )
+        reader.start()
+        reader.join(0.5)
+        assert reader.is_alive() and seen == []  # waiting for the old file's query
+        held.close()
+        reader.join(10)
+        assert seen == [3]
+        # And the pooled connection keeps reading the new file.
+        assert int(fetch_frame(count, {})["n"].iloc[0]) == 3
+    finally:
+        dispose_engines()
+        configure(original)
+
+
+@pytest.mark.postgres
+def test_fs008_postgres_import_waits_for_the_advisory_lock(postgres_database_factory):
+    """A PostgreSQL import waits while another holds the imports' advisory lock, then writes."""
+    from reporting.figures.store import _lock_key
+
+    url = postgres_database_factory()
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, base_tables())
+    done: list = []
+    worker = threading.Thread(
+        target=lambda: done.append(write_figures(url, FIRST, file_name="a.csv", content=b"A"))
+    )
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key()})
+            worker.start()
+            worker.join(0.7)
+            assert worker.is_alive() and done == []  # another import's lock is held
+        worker.join(20)
+        assert [(s.added, s.replaced, s.unchanged) for s in done] == [(3, 0, 0)]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.db
+def test_fs009_duckdb_import_gives_up_while_another_holds_the_lock_file(tmp_path, monkeypatch):
+    """A DuckDB import whose lock file another holds gives up with "busy" and writes nothing."""
+    import fcntl
+
+    from reporting.figures import store
+
+    url = f"duckdb:///{tmp_path}/reporting.duckdb"
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, base_tables())
+    engine.dispose()
+    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
+    with open(tmp_path / "reporting.duckdb.lock", "a+b") as other:
+        fcntl.flock(other, fcntl.LOCK_EX)
+        with pytest.raises(ImportFailed) as failed:
+            write_figures(url, FIRST, file_name="a.csv", content=b"A")
+    assert failed.value.key == "figures.failed.busy"
+    assert _rows(url, VALUES_SQL) == []
+
+
+@pytest.mark.postgres
+def test_fs010_read_only_role_fails_and_changes_nothing(postgres_database_factory):
+    """A role that may only read gets ImportFailed with the database's reason; nothing changes."""
+    url = postgres_database_factory()
+    admin = sa.create_engine(url)
+    create_fixture_db(admin, base_tables())
+    role = "tk_ro_" + url.rsplit("_", 1)[-1]
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(sa.text(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"'))
+    reader_url = sa.make_url(url).set(username=role).render_as_string(hide_password=False)
+    try:
+        with pytest.raises(ImportFailed) as failed:
+            write_figures(reader_url, FIRST, file_name="a.csv", content=b"A")
+        assert failed.value.key == "figures.failed.database"
+        assert "permission denied" in failed.value.text("en")
+        assert _rows(url, VALUES_SQL) == [] and _rows(url, IMPORTS_SQL) == []
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP OWNED BY "{role}"'))
+            conn.execute(sa.text(f'DROP ROLE "{role}"'))
+        admin.dispose()
+
+
+@pytest.mark.unit
+def test_fs011_import_url_falls_back_to_the_reporting_database():
+    """Imports write TK_IMPORT_DB_URL when set, else TK_REPORTING_DB_URL."""
+    from reporting.figures.store import import_url
+
+    original = get_settings()
+    try:
+        configure(replace(original, reporting_db_url="duckdb:///r.duckdb", import_db_url=""))
+        assert import_url() == "duckdb:///r.duckdb"
+        configure(replace(original, import_db_url="postgresql+psycopg://w@db/r"))
+        assert import_url() == "postgresql+psycopg://w@db/r"
+    finally:
+        configure(original)
