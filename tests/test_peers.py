@@ -20,15 +20,26 @@ linearly, v[floor] + fraction * (v[ceil] - v[floor]).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 import tests.fixtures.peers
 from charts.figures.peers import PEERS_META
 from charts.payload import chart_payload
+from queries.engine import dispose_engines
 from queries.filters import Filters
 from queries.peers import PEER_COLUMNS, peer_credit, peer_values
-from tests.conftest import reporting_db_fixture
+from reporting.figures import store
+from reporting.figures.sotkanet import read_sotkanet
+from settings import configure, get_settings
+from tests.conftest import reporting_db_fixture, use_reporting_db
+from tests.fixtures.common import base_tables, create_fixture_db
 from tests.fixtures.peers import OWN_SOURCE, SOTKANET
 
 reporting_db = reporting_db_fixture(tests.fixtures.peers)
@@ -302,3 +313,55 @@ def test_pe012_card_body_follows_the_switch(reporting_db):
     # The card's download links ask for the peer columns only when the switch is on.
     assert f"data.csv?from=2023-01&to=2024-12&grain=year&peers={CHART}" in on
     assert "peers=" not in off
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def imported_db(request, reporting_database, tmp_path) -> Iterator[str]:
+    """A fresh reporting database (units, targets, load metadata; no figures) that the
+    test imports into; yields its URL."""
+    original = get_settings()
+    if request.param == "duckdb":
+        url = f"duckdb:///{tmp_path}/reporting.duckdb"
+    else:
+        url = request.getfixturevalue("postgres_database_factory")()
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, base_tables())
+    engine.dispose()
+    use_reporting_db(url)
+    yield url
+    dispose_engines()
+    configure(original)
+
+
+@pytest.mark.hand_computed(CHART)
+def test_pe013_an_imported_sotkanet_file_is_the_peer_context(imported_db):
+    """Sotkanet's JSON imported under the chart's id gives the peers worked out from the file."""
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "sotkanet"
+    content = (fixtures / "response.json").read_bytes()
+    read = read_sotkanet(
+        content,
+        "response.json",
+        (fixtures / "regions.json").read_bytes(),
+        retrieved_on=date(2025, 3, 14),
+        indicator_ids={4: CHART},
+    )
+    store.write_figures(imported_db, read.figures, file_name="response.json", content=content)
+    frame = peer_values(Filters(start="2024-01", end="2024-12"), CHART, "99")
+    # The file's 2024 totals of indicator 4: counties 01 (id 961) 61.5 and 10 (967)
+    # 58.2; 15 (965) null and 18 (964) absValue only: suppressed, not counted; the
+    # municipality 434 (64.0) and the MAAKUNTA row are not counties; the country (658,
+    # SSS) 63.1; no row for 99. Two counties sorted 58.2, 61.5 (n - 1 = 1):
+    # Q1 at 0.25: 58.2 + 0.25 * 3.3 = 59.025; Q3 at 0.75: 58.2 + 0.75 * 3.3 = 60.675.
+    # (2023's only row, 01 "..", leaves 2023 without a value: no period.)
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["period"] == pd.Timestamp("2024-01-01")
+    assert (row["country"], row["minimum"], row["maximum"], row["counties"]) == (
+        63.1,
+        58.2,
+        61.5,
+        2,
+    )
+    assert math.isnan(row["own"])
+    assert row["q1"] == pytest.approx(59.025) and row["q3"] == pytest.approx(60.675)
+    assert peer_credit(frame) == "THL / Sotkanet, CC BY 4.0"
