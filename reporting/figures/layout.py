@@ -42,7 +42,7 @@ MAX_PROBLEMS = 200
 # The widest text a stored source may be (indicator_values.source).
 MAX_SOURCE = 300
 
-# Official codes: a county (two digits, "01".."99": the counties' "01".."23", the demo
+# Official codes: a county (two digits, "01".."99": the counties' official codes, the demo
 # county "99", and whatever two-digit code Sotkanet's /regions gives a county-level area
 # such as Helsinki, which a national download must not refuse), a municipality (three
 # digits), the whole country (reporting.schema.COUNTRY_CODE); anything else of this form
