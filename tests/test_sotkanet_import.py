@@ -42,7 +42,8 @@ def empty_db(request, reporting_database, tmp_path) -> Iterator[str]:
     else:
         url = request.getfixturevalue("postgres_database_factory")()
     engine = sa.create_engine(url)
-    create_fixture_db(engine, base_tables())
+    # Data to the end of 2024: the files' year 2024 is whole, so the charts show it.
+    create_fixture_db(engine, base_tables("2024-12-31"))
     engine.dispose()
     use_reporting_db(url)
     with dash_app.server.app_context():
@@ -152,3 +153,28 @@ def test_si003_a_malformed_response_writes_nothing_and_names_the_line(empty_db):
         "/api/indicators/hoitotakuu-7vrk/values.json?region=01"
     )
     assert 400 <= response.status_code < 500
+
+
+@pytest.mark.hand_computed("hoitotakuu-7vrk")
+@pytest.mark.parametrize("name", ["response.json", "response.csv"])
+def test_si004_chart_api_reads_back_the_published_numbers(empty_db, name):
+    """Sotkanet's JSON or CSV imported under a chart's id is the chart's peer context in
+    /api/charts/<id>/data.json: the published country, least and greatest values exactly."""
+    _import(empty_db, name)
+    client = dash_app.server.test_client()
+    chart = "hoitotakuu-7vrk"
+    query = f"from=2024-01&to=2024-12&grain=year&peers={chart}"
+    answer = client.get(f"/api/charts/{chart}/data.json?{query}").get_json()
+    assert answer["peers"]["credit"] == SOTKANET_CREDIT
+    got = [
+        (row["period"], row["country"], row["own"], row["minimum"], row["q1"], row["q3"],
+         row["maximum"], row["counties"])
+        for row in answer["peers"]["rows"]
+    ]  # fmt: skip
+    # The file's 2024 totals of indicator 4 (the same rows in both files): the country
+    # (id 658) 63.1 and the counties 01 (961) 61.5 and 10 (967) 58.2 as published; 15
+    # (965) empty and 18 (964) absolute value only are suppressed and not counted; the
+    # municipality (231) and the maakunta (587) are no counties; the county itself (99)
+    # is not in the file. Quartiles of 58.2, 61.5 (linear, n - 1 = 1): Q1 58.2 + 0.25 ·
+    # 3.3 = 59.025 -> 59.0, Q3 58.2 + 0.75 · 3.3 = 60.675 -> 60.7 (one decimal, the chart's).
+    assert got == [("2024-01-01", 63.1, None, 58.2, 59.0, 60.7, 61.5, 2)]
