@@ -90,6 +90,7 @@ def indicator_values_json(indicator: str):
         minimum,
         exact=spec is not None and not spec.counts_people,
         value_is_people=spec is not None and spec.unit == "count" and not spec.exact_series,
+        value_is_known=spec is not None,
     )
     answer = {
         "indicator": indicator,
@@ -112,6 +113,7 @@ def indicator_values_json(indicator: str):
             for row in published.itertuples(index=False)
         ],
     }
-    if published["source"].astype(str).str.startswith(SOTKANET_CREDIT).any():
+    from_sotkanet = published["source"].astype(str).str.startswith(SOTKANET_CREDIT)
+    if (from_sotkanet & published["published"]).any():
         answer["credit"] = SOTKANET_CREDIT
     return jsonify(answer)

@@ -14,14 +14,13 @@ import pandas as pd
 
 from queries.cache import cache
 from queries.engine import fetch_frame
-from queries.indicator_values import _numerator_key
+from queries.indicator_values import numerator_key
 from queries.privacy import SMALL_DENOMINATOR, published_count
 from queries.sql import statement
-from reporting.figures.rows import SOTKANET_CREDIT
 
 _ROWS_SQL = """
 SELECT v.period_start, v.period_grain, v.value, v.numerator, v.denominator, v.source,
-       v.retrieved_on, v.record_key
+       v.retrieved_on, v.published, v.record_key
 FROM indicator_values v
 WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
 ORDER BY v.period_start,
@@ -37,12 +36,14 @@ def stored_figures(indicator_id: str, region_code: str) -> pd.DataFrame:
     the quarter and the month that start on its first day): columns
     ``period_start`` (date), ``period_grain``, ``value``, ``numerator``,
     ``denominator`` (floats, NaN when missing), ``source``, ``retrieved_on`` (date or
-    None) and ``record_key`` (never served)."""
+    None), ``published`` (bool: a published statistic) and ``record_key`` (never
+    served)."""
     frame = fetch_frame(
         statement(_ROWS_SQL), {"indicator_id": indicator_id, "region_code": region_code}
     )
     for column in ("value", "numerator", "denominator"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    frame["published"] = frame["published"].astype(bool)
     return frame
 
 
@@ -54,15 +55,20 @@ def indicator_is_stored(indicator_id: str) -> bool:
 
 
 def published_figures(
-    rows: pd.DataFrame, minimum: int, *, exact: bool, value_is_people: bool
+    rows: pd.DataFrame,
+    minimum: int,
+    *,
+    exact: bool,
+    value_is_people: bool,
+    value_is_known: bool = True,
 ) -> pd.DataFrame:
     """``rows`` (``stored_figures``) as they may be served: the same columns without
     ``record_key``, plus ``suppressed`` and ``suppression_reason``.
 
     ``exact`` (the indicator's chart does not count people) serves every row as
-    stored, and so is every row whose ``source`` starts with ``SOTKANET_CREDIT``
-    (published statistics, docs/privacy.md). Every other row is treated as counts of
-    people (``queries.privacy``): the denominator is published with the row's
+    stored, and so is every ``published`` row (a published statistic from Sotkanet,
+    docs/privacy.md; the canonical import cannot mark a row so). Every other row is
+    treated as counts of people (``queries.privacy``): the denominator is published with the row's
     record key as its cell key and the numerator with the key mapped as in
     ``queries.indicator_values`` (the charts' keys of the same row); a value with both
     counts is recomputed, 100 · min(p(numerator), p(denominator)) / p(denominator),
@@ -70,16 +76,19 @@ def published_figures(
     resting on that many people) is kept when p(denominator) >= 2 · ``minimum`` and
     withheld otherwise; a value without a denominator is published as a count with
     the record key when ``value_is_people`` (the chart draws it as a count of
-    people), and served as given otherwise (a reported rate)."""
+    people), and served as given otherwise (a reported rate) — unless the row has a
+    numerator without a denominator and nothing says what the value is
+    (``value_is_known`` False: no chart): a rate with its count (3 cases, 0.3 ‰)
+    gives the count back from the public population, so that value is withheld."""
     out = rows.drop(columns=["record_key"]).copy()
     size = len(out)
     out["suppressed"] = False
     out["suppression_reason"] = pd.Series([None] * size, index=out.index, dtype=object)
     if size == 0 or exact:
         return out
-    keep = out["source"].astype(str).str.startswith(SOTKANET_CREDIT).to_numpy()
+    keep = rows["published"].astype(bool).to_numpy()
     key = rows["record_key"].astype("int64")
-    num_key = _numerator_key(pd.DataFrame({"rows_key": key, "stored_rows": 1})).to_numpy()
+    num_key = numerator_key(pd.DataFrame({"rows_key": key, "stored_rows": 1})).to_numpy()
     num, den, value = (out[c].to_numpy(dtype=float) for c in ("numerator", "denominator", "value"))
     has_num, has_den = ~np.isnan(num) & ~keep, ~np.isnan(den) & ~keep
     p_num = np.where(has_num, published_count(np.where(has_num, num, 0), num_key, minimum), num)
@@ -92,7 +101,8 @@ def published_figures(
         share_value = np.where(p_den > 0, 100.0 * p_num / p_den, np.nan)
     p_value = np.where(count, published_count(np.where(count, value, 0), key, minimum), value)
     new_value = np.where(share & ~np.isnan(value), share_value, p_value)
-    hidden = (share & (p_den == 0)) | (based & (p_den < 2 * minimum))
+    rate_with_count = has_num & ~has_den & ~count & (not value_is_known)
+    hidden = (share & (p_den == 0)) | (based & (p_den < 2 * minimum)) | rate_with_count
     hidden &= ~np.isnan(value)
     out["numerator"] = p_num
     out["denominator"] = p_den

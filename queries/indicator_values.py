@@ -26,8 +26,11 @@ _ROWS_KEY = cell_key("v.record_key") + " AS rows_key, COUNT(*) AS stored_rows"
 _NUMERATOR_KEY_FACTOR, _NUMERATOR_KEY_SHIFT = 3, 524287
 
 
-def _numerator_key(rows: pd.DataFrame) -> pd.Series:
-    """The numerator's cell key of each display period (see ``_NUMERATOR_KEY_FACTOR``)."""
+def numerator_key(rows: pd.DataFrame) -> pd.Series:
+    """The numerator's cell key of each display period (see ``_NUMERATOR_KEY_FACTOR``)
+    from its ``rows_key`` and ``stored_rows``: every reader of the ``numerator`` column
+    (a share, a count of it, the data API's rows) uses it, so the same people get the
+    same published number wherever they are served."""
     key = _NUMERATOR_KEY_FACTOR * rows["rows_key"].astype("int64")
     key = key + _NUMERATOR_KEY_SHIFT * rows["stored_rows"].astype("int64")
     return key.mod(KEY_RANGE).astype(float)
@@ -88,7 +91,7 @@ def reported_share(filters: Filters, indicator_id: str, region_code: str) -> pd.
             "numerator": rows["numerator"].astype(float),
             "denominator": rows["denominator"].astype(float),
             "partial": _partial(rows, filters),
-            "numerator_key": _numerator_key(rows),
+            "numerator_key": numerator_key(rows),
             "denominator_key": rows["rows_key"].astype(float),
             "suppressed": False,
         }
@@ -138,7 +141,8 @@ def reported_count(
     year, and the other periods are absent, not 0. A period whose stored figures are
     all NULL has a missing value. A stored period counts when it starts inside the
     filter's range (a yearly figure needs the range to include January).
-    ``value_key`` is the sum of the stored rows' record keys mod 2**20; whether the
+    ``value_key`` is the sum of the stored rows' record keys mod 2**20 (of the
+    ``numerator`` column: mapped as the numerator's, ``numerator_key``); whether the
     count is people is the chart's (``ChartSpec.counts_people``, ``exact_series``).
     The unit filter does not apply: these figures are county totals. ``partial``
     marks display periods that the stored periods fill only in part (reported months
@@ -146,14 +150,23 @@ def reported_count(
     """
     if column not in _COUNT_SQL:
         raise ValueError(f"unknown indicator_values column {column!r}")
-    return _one_series(_COUNT_SQL[column], filters, indicator_id, region_code, series)
+    # The numerator's people get the numerator's key, as in ``reported_share`` and the
+    # data API (``queries.figure_values``): one count, one published number.
+    numerator = column == "numerator"
+    return _one_series(_COUNT_SQL[column], filters, indicator_id, region_code, series, numerator)
 
 
 def _one_series(
-    sql: str, filters: Filters, indicator_id: str, region_code: str, series: str
+    sql: str,
+    filters: Filters,
+    indicator_id: str,
+    region_code: str,
+    series: str,
+    numerator: bool = False,
 ) -> pd.DataFrame:
     """The tidy frame of one series from a template selecting ``total``, ``months``,
-    ``rows_key`` per display period (``reported_count``, ``reported_mean``)."""
+    ``rows_key`` per display period (``reported_count``, ``reported_mean``); its
+    ``value_key`` is the numerator's (``numerator_key``) when ``numerator``."""
     stmt, params = COUNTY_VALUES.statement(
         sql,
         filters,
@@ -166,7 +179,7 @@ def _one_series(
             "series": series,
             "value": rows["total"].astype(float),
             "partial": _partial(rows, filters),
-            "value_key": rows["rows_key"].astype(float),
+            "value_key": numerator_key(rows) if numerator else rows["rows_key"].astype(float),
             "suppressed": False,
         }
     )

@@ -4,9 +4,12 @@ whole country and the spread of all counties, per stored period.
 The national figures are published statistics (e.g. THL's Sotkanet, imported with
 ``python -m reporting import-sotkanet``), stored in ``indicator_values`` under the
 chart's own id: one row per region and period, ``region_code`` a county's official
-two-digit code or ``reporting.schema.COUNTRY_CODE`` for the whole country. Only their
-``value`` is read (a rate or a count as published); they are exact, not protected
-(docs/privacy.md, "Published statistics").
+two-digit code or ``reporting.schema.COUNTRY_CODE`` for the whole country, marked
+``published`` (the Sotkanet importer marks its rows; the canonical import cannot). Only
+their ``value`` is read (a rate or a count as published); they are exact, not protected
+(docs/privacy.md, "Published statistics"). The county's own figures stored under the
+same id (``published`` false) are never read here: served exactly they would undo the
+rounding of their counts.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ SELECT v.period_start AS period,
        MAX(v.source) AS last_source
 FROM indicator_values v
 WHERE v.indicator_id = :indicator_id
+  AND v.published
   AND (v.region_code = :country OR {is_county})
 {filters}
 GROUP BY v.period_start, v.period_grain

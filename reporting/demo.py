@@ -901,6 +901,7 @@ def indicator_values_frame(*, seed: int, end: date) -> pd.DataFrame:
                 "source": INDICATOR_SOURCE,
                 "retrieved_on": None,
                 "imported_at": None,
+                "published": False,  # the county's own figures
                 "record_key": key,
             }
         )
@@ -1021,6 +1022,9 @@ def national_values_frame(*, seed: int, end: date) -> pd.DataFrame:
                         "source": NATIONAL_SOURCE,
                         "retrieved_on": None,
                         "imported_at": None,
+                        # Stands for published national statistics (synthetic here,
+                        # and its source says so): read by the peer context.
+                        "published": True,
                         "record_key": int(key),
                     }
                 )

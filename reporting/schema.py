@@ -138,6 +138,10 @@ def _figure_columns() -> list[sa.Column]:
         sa.Column("source", sa.String(300), nullable=False),
         sa.Column("retrieved_on", sa.Date),  # when the source was retrieved; NULL if unknown
         sa.Column("imported_at", sa.DateTime),  # UTC; NULL for rows the county's load wrote
+        # True: a published statistic (national figures imported from Sotkanet), served
+        # exactly and the only rows the peer context reads; false for the county's own
+        # figures, which are protected like every count of people (docs/privacy.md).
+        sa.Column("published", sa.Boolean, nullable=False, server_default=sa.false()),
     ]
 
 

@@ -62,9 +62,15 @@ def test_fa001_county_rows_exact_protected_and_withheld(api):
 
 
 def test_fa002_another_region_and_no_credit_without_sotkanet_rows(api):
-    """?region= picks a municipality's rows; without Sotkanet rows there is no credit."""
+    """?region= picks a municipality's rows; a rate given with its count (no chart) is
+    withheld; without Sotkanet rows there is no credit."""
     body = api.get("/api/indicators/tuotu-osuus/values.json?region=091").get_json()
-    assert [(r["period"], r["value"]) for r in body["rows"]] == [("2024", 9.9)]
+    # 2023, k = 4000: numerator key 12000 + 524287 = 536287, numerator 3 = 0 + 3,
+    # 536287 < 629145.6 -> 5; the rate 0.3 rests on that count: withheld.
+    # 2024: a rate without counts, as stored.
+    assert [
+        (r["period"], r["value"], r["numerator"], r["suppression_reason"]) for r in body["rows"]
+    ] == [("2023", None, 5, "small_denominator"), ("2024", 9.9, None, None)]
     assert "credit" not in body
 
 

@@ -42,6 +42,7 @@ def _expected(lines: bool) -> list[Figure]:
             denominator=None,
             source=source,
             retrieved_on=RETRIEVED,
+            published=True,  # THL's published statistics, marked by the reader
             line=line if lines else None,
         )
 

@@ -42,6 +42,9 @@ class Figure:
     denominator: float | None = None
     source: str = ""
     retrieved_on: date | None = None
+    # A published statistic (set by the Sotkanet reader only; the canonical layout
+    # cannot claim it): served exactly and read by the peer context.
+    published: bool = False
     line: int | None = None
 
     @property

@@ -240,6 +240,7 @@ def read_sotkanet(
             numerator=numerator,
             source=source_for(sotkanet_id),
             retrieved_on=retrieved_on,
+            published=True,  # THL's published statistics (docs/privacy.md)
             line=line,
         )
         if figure.key in seen_keys:

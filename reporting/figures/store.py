@@ -52,7 +52,7 @@ LOCK_WAIT_SECONDS = 30.0
 DATA_VERSION = "data_version"
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
-_COMPARED = ("value", "numerator", "denominator", "source")
+_COMPARED = ("value", "numerator", "denominator", "source", "published")
 
 
 def import_url() -> str:
@@ -166,6 +166,7 @@ def _stored(conn: sa.Connection, figures: Sequence[Figure]) -> dict[tuple, tuple
             denominator=row["denominator"],
             source=row["source"],
             retrieved_on=row["retrieved_on"],
+            published=bool(row["published"]),
         )
         if figure.key in wanted:
             stored[figure.key] = (figure, row["record_key"])
@@ -236,6 +237,7 @@ def _figure_row(figure: Figure, imported_at: datetime) -> dict:
         "source": figure.source,
         "retrieved_on": figure.retrieved_on,
         "imported_at": imported_at,
+        "published": figure.published,
     }
 
 
