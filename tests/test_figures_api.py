@@ -110,3 +110,19 @@ def test_fa004_errors_in_the_asked_language(api, path, status, error):
     answer = api.get(path)
     assert answer.status_code == status
     assert answer.get_json() == {"error": error}
+
+
+@pytest.mark.hand_computed("matalan-kynnyksen-ryhmat")
+def test_fa005_a_numerator_is_one_published_count_in_the_api_and_the_chart(api):
+    """A row's numerator (participants) is published with the numerator's key by the API
+    and by the chart alike: one count, one published number."""
+    # k = 100000: participants 7 = 5 + 2 with the numerator key 824287 >= 419430.4 -> 5
+    # (with the row key 100000 < 419430.4 it would have been 10). Groups 3: exact.
+    body = api.get("/api/indicators/matalan-kynnyksen-ryhmat/values.json").get_json()
+    assert [(r["period"], r["value"], r["numerator"]) for r in body["rows"]] == [("2023", 3, 5)]
+    query = "from=2023-01&to=2023-12&grain=year"
+    chart = api.get(f"/api/charts/matalan-kynnyksen-ryhmat/data.json?{query}").get_json()
+    assert sorted((r["series"], r["value"]) for r in chart["rows"]) == [
+        ("groups", 3),
+        ("participants", 5),
+    ]
