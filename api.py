@@ -170,9 +170,16 @@ def _chart_request(chart_id: str) -> tuple[ChartSpec, Filters, str]:
 def peers_asked(spec: ChartSpec, lang: str) -> bool:
     """Whether the request asks for the chart's peer context: a ``peers`` value naming
     it (``peers=<chart id>``, as in the card's address; values naming other charts of
-    a page's address are left alone). Asking it of a chart without a national
-    counterpart is refused with 400 and a message in ``lang``."""
-    asked = spec.id in _values(request.args.getlist("peers"))
+    a page's address are left alone). A value that names no chart at all (a typo
+    would otherwise silently give the answer without the comparison), and asking it
+    of a chart without a national counterpart, are refused with 400 and a message in
+    ``lang``."""
+    values = _values(request.args.getlist("peers"))
+    unknown = [value for value in values if value not in CHARTS]
+    if unknown:
+        names = ", ".join(quote_value(value) for value in unknown)
+        raise BadRequest(_error(400, "api.peers_unknown", lang, values=names))
+    asked = spec.id in values
     if asked and not spec.national:
         raise BadRequest(_error(400, "api.peers_not_national", lang, chart=quote_value(spec.id)))
     return asked

@@ -244,6 +244,23 @@ def test_pe008_peers_of_a_chart_without_counterpart_is_refused(reporting_db):
     assert "ei ole valtakunnallista vertailutietoa" in response.get_json()["error"]
 
 
+def test_pe008b_peers_naming_no_chart_is_refused_another_chart_left_alone(reporting_db):
+    """peers= naming no chart at all is a 400 naming the value (in the asked language);
+    naming another chart of the page's address leaves this chart's answer without peers."""
+    from app import app
+
+    client = app.server.test_client()
+    response = client.get(f"/api/charts/{CHART}/data.json?peers=xyz&lang=en")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == (
+        "The request was not served, because the peers value \u201dxyz\u201d is not the id "
+        "of any chart. Give the id of the chart to compare, for example "
+        "peers=hoitotakuu-7vrk."
+    )
+    other = client.get(f"/api/charts/{CHART}/data.json?peers=jonot")
+    assert other.status_code == 200 and "peers" not in other.get_json()
+
+
 @pytest.mark.unit
 def test_pe009_demo_national_figures_are_synthetic_and_whole_years():
     """Demo national rows: real county codes, 99 and SSS, whole years, a synthetic source."""
