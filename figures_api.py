@@ -63,7 +63,10 @@ def indicator_values_json(indicator: str):
         return _error(400, "api.unknown_params", lang, names=names, known=", ".join(PARAMETERS))
     if not is_indicator_id(indicator):  # nothing of another form is stored: no query
         return _error(404, "figures.api.unknown_indicator", lang, indicator=quote_value(indicator))
-    region = request.args.get("region")
+    regions = request.args.getlist("region")
+    if len(regions) > 1:  # which one was meant is not ours to guess
+        return _error(400, "figures.api.region_twice", lang)
+    region = regions[0] if regions else None
     if region is not None and region_kind(region) is None:
         return _error(400, "figures.api.bad_region", lang, value=quote_value(region))
     try:

@@ -103,10 +103,14 @@ def test_fa003_chart_rules_count_of_people_and_exact_counts(api):
         ("/api/indicators/tuotu-osuus/values.json?regio=99&lang=en", 400,
          "The request was not served, because the parameter \u201dregio\u201d is not "
          "recognised (recognised: region, lang)."),
+        ("/api/indicators/tuotu-osuus/values.json?region=99&region=091", 400,
+         "Pyyntöä ei palveltu, koska siinä on useampi alue (region). Kysy yhden alueen "
+         "lukuja kerrallaan."),
     ],
 )  # fmt: skip
 def test_fa004_errors_in_the_asked_language(api, path, status, error):
-    """Unknown indicator, region without rows, bad region, unknown parameter: JSON errors."""
+    """Unknown indicator, region without rows, bad region, unknown parameter, two regions:
+    JSON errors."""
     answer = api.get(path)
     assert answer.status_code == status
     assert answer.get_json() == {"error": error}
