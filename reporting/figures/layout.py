@@ -295,7 +295,8 @@ class _Row:
             self.problem(problem, column=column, value=_quoted(shown))
             return None
         if problem is not None:
-            self.problem(problem, column=column, value=_quoted(shown), limit=magnitude_limit_text())
+            # No value in the message: an XLSX float and its CSV text read alike.
+            self.problem(problem, column=column, limit=magnitude_limit_text())
             return None
         return number
 

@@ -353,7 +353,7 @@ def _parse_row(fields: dict, line, item, problems: _Problems, regions: Mapping |
             ok = False
         elif numbers[name] is not None and number_problem(numbers[name]) is not None:
             limit = magnitude_limit_text()
-            problems.add("number_too_large", line, item, field=name, value=_shown(raw), limit=limit)
+            problems.add("number_too_large", line, item, field=name, limit=limit)
             ok = False
     count = numbers["absValue"]
     if isinstance(count, float) and number_problem(count) is None and count < 0:
