@@ -374,3 +374,21 @@ def test_sk017_a_line_longer_than_the_field_limit_is_named_with_the_limit():
         "characters. Check the quotation marks (an unclosed one joins the rest of the file "
         "into one value)."
     ]
+
+
+def test_sk018_an_indicator_or_region_id_out_of_range_is_refused():
+    """A negative or over-long Sotkanet id is refused (it would make an id too long to store)."""
+    items = [
+        {"indicator": 10**60, "region": 961, "year": 2024, "gender": "total"},  # 1: 61 digits
+        {"indicator": 4, "region": -961, "year": 2024, "gender": "total"},  # 2: negative
+        {"indicator": 999_999_999, "region": 961, "year": 2024, "gender": "total"},  # 3: fine
+    ]
+    # Item 3 is within the limit: it reads as "sotkanet-999999999" for region 961 -> 01.
+    assert _refused(json.dumps(items), "vastaus.json", "en") == [
+        "Item 1: The value of the field indicator is not a Sotkanet id (a whole number from "
+        "zero to 999999999).",
+        "Item 2: The value of the field region is not a Sotkanet id (a whole number from "
+        "zero to 999999999).",
+    ]
+    read = _read(json.dumps(items[2:]), "vastaus.json")
+    assert [(f.indicator_id, f.region_code) for f in read.figures] == [("sotkanet-999999999", "01")]

@@ -79,6 +79,9 @@ SUPPRESSED = ("", "..")
 # A problem per row up to this many; then one saying how many more there were.
 MAX_PROBLEMS = 200
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+# The largest Sotkanet indicator or region id read (Sotkanet's are a few thousand): a
+# longer one would make an indicator id ("sotkanet-<id>") too long to store.
+MAX_SOTKANET_ID = 999_999_999
 
 
 def source_for(sotkanet_id: int) -> str:
@@ -333,6 +336,10 @@ def _parse_row(fields: dict, line, item, problems: _Problems, regions: Mapping |
         ints[name] = _integer(fields[name])
         if ints[name] is None:
             problems.add("not_an_integer", line, item, field=name, value=_shown(fields[name]))
+            ok = False
+        elif name != "year" and not 0 <= ints[name] <= MAX_SOTKANET_ID:
+            problems.add("bad_id", line, item, field=name, limit=MAX_SOTKANET_ID)
+            ints[name] = None
             ok = False
     if regions is not None and ints["region"] is not None and ints["region"] not in regions:
         problems.add("unknown_region", line, item, region=ints["region"])
