@@ -195,3 +195,242 @@ def test_fl010_xlsx_region_typed_as_a_number_is_refused_at_its_row():
         [["indicator", "region", "period", "value"], ["x", "99", "2024", 1], ["x", 91, "2024", 1]]
     )
     assert _problems(content, "luvut.xlsx") == [(3, "region_number")]
+
+
+def _rezipped(content: bytes, sheet_xml) -> bytes:
+    """``content`` (a workbook) with its first sheet's XML rewritten by
+    ``sheet_xml(data, member)``, which writes the new XML into the zip member."""
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(member.filename, data)
+                continue
+            with target.open(member.filename, "w") as sheet:
+                sheet_xml(data, sheet)
+    return out.getvalue()
+
+
+def test_fl011_xlsx_zip_bomb_is_refused_before_it_is_unpacked():
+    """A workbook whose sheet packs a thousandfold (spaces) is refused before openpyxl reads it."""
+    good = _workbook([["indicator", "region", "period", "value"], ["x", "99", "2024", 1]])
+
+    def padded(data, sheet):
+        # The sheet's XML, then 16 MiB of spaces (valid XML: whitespace after the root),
+        # written 1 MiB at a time so that the test never holds it whole.
+        sheet.write(data)
+        for _ in range(16):
+            sheet.write(b" " * (1 << 20))
+
+    bomb = _rezipped(good, padded)
+    # Deflate packs 16 MiB of spaces into some 16 KB (about a thousandfold): far over
+    # the 100-fold that a real workbook (10 to 16 times) never comes near.
+    assert len(bomb) < 200_000
+    assert _problems(bomb, "luvut.xlsx") == [(None, "xlsx_packed_tightly")]
+    # The same workbook without the padding reads (the refusal is the padding's).
+    assert [f.value for f in read_figures(good, "luvut.xlsx")] == [1.0]
+
+
+def test_fl012_xlsx_larger_than_the_limit_unpacked_is_refused(monkeypatch):
+    """A workbook unpacking to more than MAX_XLSX_UNPACKED is refused with the limit in MB."""
+    monkeypatch.setattr(layout, "MAX_XLSX_UNPACKED", 1024 * 1024)  # 1 MB for the test
+    rows = [["indicator", "region", "period", "value", "source"]]
+    # 4 000 rows with a distinct 200-character source each: well over 1 MB of sheet
+    # XML, yet packed only a few times (distinct text), so the size is what refuses it.
+    rows += [["x", "99", f"{1900 + n // 12}-{n % 12 + 1:02d}", n, f"{n:06d}" + "lähde " * 32]
+             for n in range(2400)]  # fmt: skip
+    rows += [["y", "99", f"{1900 + n // 12}-{n % 12 + 1:02d}", n, f"{n:06d}" + "lähde " * 32]
+             for n in range(1600)]  # fmt: skip
+    content = _workbook(rows)
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, "luvut.xlsx")
+    assert refused.value.texts("en") == [
+        "The workbook is too large when unpacked: at most 1 MB. Split the figures into "
+        "several files or save them as CSV."
+    ]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        # Not a zip at all, and a real workbook cut in half (its zip directory lost).
+        b"PK\x03\x04 not really",
+        _workbook([["indicator", "region", "period", "value"], ["x", "99", "2024", 1]])[:1500],
+    ],
+)
+def test_fl013_xlsx_that_is_no_valid_zip_keeps_the_workbook_message(broken):
+    """A file that is not a valid zip is refused with the existing "cannot be opened" message."""
+    assert _problems(broken, "luvut.xlsx") == [(None, "bad_xlsx")]
+
+
+def test_fl014_invisible_characters_in_text_cells_are_refused_at_their_line():
+    """NUL, tab, a BOM inside a field, U+202E and zero-width marks in text columns are refused."""
+    content = _csv(
+        "indicator;region;period;value;source",
+        "x;99;2020;1;Lähde\x00",  # 2: NUL in source (PostgreSQL would refuse it unnamed)
+        "x;99;2021;1;\ufeffTHL",  # 3: a byte-order mark inside the field (U+FEFF, Cf)
+        "x;99;2022;1;abc\u202edef",  # 4: right-to-left override (Cf)
+        "x;99;2023;1;a\tb",  # 5: a tab (Cc: refused too)
+        "x\u200b;99;2024;1;",  # 6: zero-width space in the indicator
+        "x;9\u20609;2025;1;",  # 7: word joiner inside the region code
+        "x;99;2026\u200e;1;",  # 8: left-to-right mark after the period
+        "x;99;2027;1;Lähde",  # 9: fine
+        bom=True,  # the file's own BOM is dropped, not refused
+    )
+    assert _problems(content) == [(line, "invisible_character") for line in range(2, 9)]
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, "a.csv")
+    assert refused.value.texts("en")[2] == (
+        "Line 4: The column source holds an invisible control or formatting character "
+        "(U+202E, for example a tab, a NUL or a text direction mark). Remove it by typing "
+        "the text again."
+    )
+    # The same in an XLSX cell (openpyxl itself refuses to write Cc characters).
+    book = _workbook([["indicator", "region", "period", "value", "source"],
+                      ["x", "99", "2024", 1, "Lähde\u202e"]])  # fmt: skip
+    assert _problems(book, "luvut.xlsx") == [(2, "invisible_character")]
+
+
+def test_fl015_counts_are_whole_and_every_number_finite_and_within_the_limit():
+    """Fractional counts, 1e308, inf, nan and an overflowing exponent are refused; 1,5E3 reads."""
+    content = _csv(
+        "indicator;region;period;value;numerator;denominator",
+        "x;99;2020;;2,5;",  # 2: numerator 2.5 is no count
+        "x;99;2021;;;7.5",  # 3: denominator 7.5 neither
+        "x;99;2022;1e308;;",  # 4: a number, but over 1e12
+        "x;99;2023;inf;;",  # 5: no number
+        "x;99;2024;nan;;",  # 6: no number
+        "x;99;2025;1E400;;",  # 7: overflows a float: too large, like 1e308
+        "x;99;2026;1000000000001;;",  # 8: 1e12 + 1
+        "x;99;2027;1,5E3;;",  # 9: fine: 1.5 · 10³ = 1500 (as Excel may write it)
+        "x;99;2028;-1000000000000;;",  # 10: fine: exactly the limit's magnitude
+        "x;99;2029;50;1,0;2",  # 11: fine: 1,0 is whole; 100 · 1 / 2 = 50
+    )
+    assert _problems(content) == [
+        (2, "count_not_whole"),
+        (3, "count_not_whole"),
+        (4, "number_too_large"),
+        (5, "not_a_number"),
+        (6, "not_a_number"),
+        (7, "number_too_large"),
+        (8, "number_too_large"),
+    ]
+    good = _csv(
+        "indicator;region;period;value;numerator;denominator",
+        "x;99;2027;1,5E3;;",
+        "x;99;2028;-1000000000000;;",
+        "x;99;2029;50;1,0;2",
+    )
+    assert [(f.value, f.numerator) for f in read_figures(good, "a.csv")] == [
+        (1500.0, None),
+        (-1e12, None),
+        (50.0, 1.0),
+    ]
+
+
+def test_fl016_xlsx_numbers_agree_with_csv_on_what_is_refused():
+    """XLSX 1e308 gets the CSV text's message; 2.5 as a count is refused; 300.0 counts read."""
+    rows = [
+        ["indicator", "region", "period", "value", "numerator", "denominator"],
+        ["x", "99", "2020", 1e308, None, None],  # 2: too large
+        ["x", "99", "2021", None, 2.5, None],  # 3: no whole count
+        ["x", "99", "2022", 50, 300.0, 600.0],  # 4: fine: 100 · 300 / 600 = 50
+        ["x", "99", "2023", 123456789, None, None],  # 5: becomes 1e999 below
+    ]
+
+    def infinite(data, sheet):
+        sheet.write(data.replace(b"<v>123456789</v>", b"<v>1e999</v>"))
+
+    book = _rezipped(_workbook(rows), infinite)
+    assert _problems(book, "luvut.xlsx") == [
+        (2, "number_too_large"),
+        (3, "count_not_whole"),
+        (5, "number_too_large"),
+    ]
+    with pytest.raises(ImportRefused) as from_xlsx:
+        read_figures(book, "luvut.xlsx")
+    with pytest.raises(ImportRefused) as from_csv:
+        read_figures(_csv("indicator;region;period;value", "x;99;2020;1e308"), "a.csv")
+    expected = (
+        "Line 2: The number in the column value is too large. A number may be at most "
+        "1 000 000 000 000 in magnitude."
+    )
+    assert from_xlsx.value.texts("en")[0] == from_csv.value.texts("en")[0] == expected
+    fine = _workbook(rows[:1] + [rows[3]])
+    assert [(f.numerator, f.denominator) for f in read_figures(fine, "a.xlsx")] == [(300.0, 600.0)]
+
+    # A cell value openpyxl cannot read as a number at all ("nan") refuses the workbook
+    # as one that cannot be opened, not with a traceback.
+    def not_a_number(data, sheet):
+        sheet.write(data.replace(b"<v>123456789</v>", b"<v>nan</v>"))
+
+    nan = _rezipped(_workbook(rows[:1] + [rows[4]]), not_a_number)
+    assert _problems(nan, "luvut.xlsx") == [(None, "bad_xlsx")]
+
+
+@pytest.mark.parametrize("period", ["２０２４", "２０２４-Q1", "２０２４-０７", "2024-０７"])
+def test_fl017_periods_accept_ascii_digits_only(period):
+    """A period written with full-width digits is refused like any bad period."""
+    content = _csv("indicator;region;period;value", f"x;99;{period};1")
+    assert _problems(content) == [(2, "bad_period")]
+
+
+def test_fl018_a_line_longer_than_the_field_limit_gets_one_message_at_its_line():
+    """An over-long line (an unclosed quote) is named once at its first line, with the limit."""
+    import csv
+
+    limit = csv.field_size_limit()
+    # Line 3 opens a quote that is never closed: lines 3.. join into one field longer
+    # than the limit; line 2 is fine and read.
+    rest = "\n".join("x;99;2024;1;lähde" for _ in range(limit // 16 + 1))
+    content = _csv("indicator;region;period;value;source", "x;99;2023;1;", 'x;99;2024;1;"' + rest)
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, "a.csv")
+    assert [(p.line, p.key) for p in refused.value.problems] == [(3, "figures.error.line_too_long")]
+    assert refused.value.texts("en") == [
+        f"Line 3: The line is too long to read: a value on it has more than {limit} "
+        "characters. Check the quotation marks (an unclosed one joins the rest of the file "
+        "into one value)."
+    ]
+    # A single over-long field on the first data line: one message, no "no figures".
+    long_line = _csv("indicator;region;period;value;source", "x;99;2024;1;" + "a" * (limit + 1))
+    assert _problems(long_line) == [(2, "line_too_long")]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "THL / Sotkanet, CC BY 4.0 (indikaattori 4)",
+        "  thl / sotkanet, cc by 4.0",  # any case, spaces around
+        "THL / SOTKANET, CC BY 4.0",
+    ],
+)
+def test_fl019_a_source_starting_with_the_sotkanet_credit_is_reserved(source):
+    """The canonical layout refuses a source posing as Sotkanet's (published, exact) figures."""
+    content = _csv("indicator;region;period;value;source", f"x;99;2024;1;{source}")
+    assert _problems(content) == [(2, "reserved_source")]
+
+
+def test_fl020_a_source_merely_naming_sotkanet_is_accepted():
+    """A source that mentions the credit without starting with it is the county's own."""
+    content = _csv(
+        "indicator;region;period;value;source",
+        "x;99;2024;1;Oma laskenta, vertailu: THL / Sotkanet, CC BY 4.0",
+    )
+    assert [f.source for f in read_figures(content, "a.csv")] == [
+        "Oma laskenta, vertailu: THL / Sotkanet, CC BY 4.0"
+    ]
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(_csv("indicator;region;period;value;source",
+                          "x;99;2024;1;THL / Sotkanet, CC BY 4.0"), "a.csv")  # fmt: skip
+    assert refused.value.texts("en") == [
+        "Line 2: The source cannot start with THL / Sotkanet, CC BY 4.0: figures from "
+        "Sotkanet are imported only with the Sotkanet import, which marks them as published "
+        "statistics. Write the figure's own source."
+    ]

@@ -291,3 +291,105 @@ def test_sk014_every_problem_of_one_line_is_reported():
         "Rivi 2: Alueen id 1 ei ole alueluettelossa. Hae alueluettelo (/regions) samalla "
         "kertaa kuin luvut.",
     ]
+
+
+def test_sk015_a_negative_count_and_numbers_beyond_the_limit_are_refused_at_their_place():
+    """A negative absValue, 1e308, an overflowing exponent and NaN are refused in JSON and CSV."""
+    items = [
+        {
+            "indicator": 4,
+            "region": 961,
+            "year": 2024,
+            "gender": "total",
+            "value": 1,
+            "absValue": -3,
+        },
+        {"indicator": 4, "region": 967, "year": 2024, "gender": "total", "value": 1e308},
+        {"indicator": 4, "region": 965, "year": 2024, "gender": "total", "value": float("nan")},
+        {"indicator": 4, "region": 964, "year": 2024, "gender": "total", "absValue": 10**400},
+        {"indicator": 4, "region": 658, "year": 2024, "gender": "total", "absValue": 0},  # fine
+    ]
+    # json.dumps writes NaN as the bare word NaN, which Python's json (and so the
+    # reader) accepts as a float: it must not pass as a number.
+    too_large = "luku on liian suuri. Luku saa olla itseisarvoltaan enintään 1 000 000 000 000."
+    assert _refused(json.dumps(items), "vastaus.json") == [
+        "Kohde 1: Kentän absValue arvo \u201d-3\u201d on negatiivinen, vaikka se on lukumäärä.",
+        "Kohde 2: Kentän value " + too_large,
+        "Kohde 3: Kentän value arvo \u201dNaN\u201d ei ole luku. Salattu tai puuttuva arvo on "
+        "tyhjä, null tai kaksi pistettä (..).",
+        "Kohde 4: Kentän absValue " + too_large,
+    ]
+    text = HEADER + (
+        "4;961;2024;total;1;-3\n"  # 2: negative count
+        "4;967;2024;total;1e308;\n"  # 3: over 1e12 (the JSON's 1e308 gets the same text)
+        "4;965;2024;total;1E400;\n"  # 4: overflows a float: too large too
+        "4;964;2024;total;nan;\n"  # 5: no number
+        "4;658;2024;total;1,5E1;2\n"  # 6: fine: 1.5 · 10 = 15
+    )
+    assert _refused(text, "vastaus.csv") == [
+        "Rivi 2: Kentän absValue arvo \u201d-3\u201d on negatiivinen, vaikka se on lukumäärä.",
+        "Rivi 3: Kentän value " + too_large,
+        "Rivi 4: Kentän value " + too_large,
+        "Rivi 5: Kentän value arvo \u201dnan\u201d ei ole luku. Salattu tai puuttuva arvo on "
+        "tyhjä, null tai kaksi pistettä (..).",
+    ]
+    fine = _read(HEADER + "4;658;2024;total;1,5E1;2\n", "vastaus.csv")
+    assert [(f.value, f.numerator) for f in fine.figures] == [(15.0, 2.0)]
+
+
+def test_sk016_ids_years_and_region_codes_accept_ascii_digits_only():
+    """Full-width digits in a region id, a year or a regions file's code are refused, not read."""
+    text = HEADER + (
+        "4;\uff19\uff16\uff11;2024;total;1;1\n"  # 2: region "９６１"
+        "4;961;\uff12\uff10\uff12\uff14;total;1;1\n"  # 3: year "２０２４"
+    )
+    assert _refused(text, "vastaus.csv", "en") == [
+        "Line 2: The value \u201d\uff19\uff16\uff11\u201d of the field region is not a whole "
+        "number.",
+        "Line 3: The value \u201d\uff12\uff10\uff12\uff14\u201d of the field year is not a "
+        "whole number.",
+    ]
+    regions = json.dumps(
+        [
+            {"id": 961, "code": "\uff10\uff11", "category": "HYVINVOINTIALUE"},  # "０１"
+            {"id": 231, "code": "\uff14\uff13\uff14", "category": "KUNTA"},  # "４３４"
+        ]
+    ).encode()
+    text = HEADER + "4;961;2024;total;1;1\n4;231;2024;total;1;1\n"
+    assert _refused(text, "v.csv", regions=regions) == [
+        "Rivi 2: Alueen id 961 (HYVINVOINTIALUE) koodi \uff10\uff11 ei ole tämän alueluokan "
+        "virallinen koodi.",
+        "Rivi 3: Alueen id 231 (KUNTA) koodi \uff14\uff13\uff14 ei ole tämän alueluokan "
+        "virallinen koodi.",
+    ]
+
+
+def test_sk017_a_line_longer_than_the_field_limit_is_named_with_the_limit():
+    """A CSV line with a field over csv's field size limit gets one message naming its line."""
+    import csv
+
+    limit = csv.field_size_limit()
+    text = HEADER + "4;961;2024;total;1;1\n" + "4;967;2024;total;1;" + "1" * (limit + 1) + "\n"
+    assert _refused(text, "vastaus.csv", "en") == [
+        f"Line 3: The line is too long to read: a value on it has more than {limit} "
+        "characters. Check the quotation marks (an unclosed one joins the rest of the file "
+        "into one value)."
+    ]
+
+
+def test_sk018_an_indicator_or_region_id_out_of_range_is_refused():
+    """A negative or over-long Sotkanet id is refused (it would make an id too long to store)."""
+    items = [
+        {"indicator": 10**60, "region": 961, "year": 2024, "gender": "total"},  # 1: 61 digits
+        {"indicator": 4, "region": -961, "year": 2024, "gender": "total"},  # 2: negative
+        {"indicator": 999_999_999, "region": 961, "year": 2024, "gender": "total"},  # 3: fine
+    ]
+    # Item 3 is within the limit: it reads as "sotkanet-999999999" for region 961 -> 01.
+    assert _refused(json.dumps(items), "vastaus.json", "en") == [
+        "Item 1: The value of the field indicator is not a Sotkanet id (a whole number from "
+        "zero to 999999999).",
+        "Item 2: The value of the field region is not a Sotkanet id (a whole number from "
+        "zero to 999999999).",
+    ]
+    read = _read(json.dumps(items[2:]), "vastaus.json")
+    assert [(f.indicator_id, f.region_code) for f in read.figures] == [("sotkanet-999999999", "01")]

@@ -19,15 +19,28 @@ unit id exist?) are the store's (``reporting.figures.store``).
 
 from __future__ import annotations
 
-import csv
 import io
-import math
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import PurePath
 
-from reporting.figures.rows import FIRST_YEAR, LAST_YEAR, Figure, ImportRefused, Problem
+from reporting.figures.cells import (
+    CsvUnreadable,
+    csv_rows,
+    invisible_character,
+    magnitude_limit_text,
+    number_from_text,
+    number_problem,
+)
+from reporting.figures.rows import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    SOTKANET_CREDIT,
+    Figure,
+    ImportRefused,
+    Problem,
+)
 
 REQUIRED_COLUMNS = ("indicator", "region", "period", "value")
 OPTIONAL_COLUMNS = ("numerator", "denominator", "source")
@@ -41,6 +54,17 @@ MAX_ROWS = 100_000
 MAX_PROBLEMS = 200
 # The widest text a stored source may be (indicator_values.source).
 MAX_SOURCE = 300
+# What an XLSX file may unpack to. openpyxl's own 100 000-row layout file (all seven
+# columns) unpacks to 41 MB, with a different 300-character source on every row to
+# 73 MB; 200 MB leaves room for the styles and attributes Excel adds. A file packed
+# more tightly than MAX_XLSX_RATIO (those files: 10 to 16 times) is not a spreadsheet
+# but a zip bomb (a sheet of 1 GiB of spaces packs a thousandfold), refused before
+# openpyxl unpacks anything; the ratio is not asked of files under XLSX_RATIO_FROM.
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+XLSX_RATIO_FROM = 1024 * 1024
+# The columns holding text (the others hold numbers).
+TEXT_COLUMNS = ("indicator", "region", "period", "source")
 
 # Official codes: a county (two digits, "01".."99": the counties' official codes, the demo
 # county "99", and whatever two-digit code Sotkanet's /regions gives a county-level area
@@ -50,9 +74,10 @@ MAX_SOURCE = 300
 COUNTY_CODES = frozenset(f"{n:02d}" for n in range(1, 100))
 _INDICATOR = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _UNIT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
-_YEAR = re.compile(r"(\d{4})")
-_QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])")
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+# ASCII digits only ([0-9], not \d, which also matches "２０２４").
+_YEAR = re.compile(r"([0-9]{4})")
+_QUARTER = re.compile(r"([0-9]{4})-[Qq]([1-4])")
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 # Spaces Excel and LibreOffice put between thousands (plain, no-break, narrow no-break).
 _THOUSANDS = str.maketrans("", "", " \u00a0\u202f")
 SUPPRESSED = ("", "..")
@@ -108,21 +133,24 @@ def period_label(start: date, grain: str) -> str:
 
 
 def parse_number(text: str) -> float | None:
-    """A number written with a decimal comma or point (``1 234,5``, ``1234.5``, ``-3``);
-    None when it is not one (``1,234.5`` with both marks, ``12a``, ``inf``, ``nan``)."""
+    """A number written with a decimal comma or point (``1 234,5``, ``1234.5``, ``-3``,
+    ``1,5E3`` as Excel writes a large number); None when it is not one (``1,234.5`` with
+    both marks, ``12a``, ``inf``, ``nan``, ``２``). An exponent too large for a float
+    gives infinity, which ``cells.number_problem`` refuses as too large."""
     text = text.translate(_THOUSANDS)
     if "," in text and "." in text:
         return None
-    if not re.fullmatch(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)", text):
-        return None
-    number = float(text.replace(",", "."))
-    return number if math.isfinite(number) else None
+    return number_from_text(text)
 
 
 def _decimals(text: str) -> int:
-    """Decimals written in a number's text (``61,5`` -> 1)."""
-    text = text.strip().replace(",", ".")
-    return len(text.split(".", 1)[1]) if "." in text else 0
+    """Decimals written in a number's text (``61,5`` -> 1, ``6,15E1`` -> 1)."""
+    mantissa, _, exponent = text.strip().replace(",", ".").lower().partition("e")
+    written = len(mantissa.split(".", 1)[1]) if "." in mantissa else 0
+    try:
+        return max(written - int(exponent or 0), 0)
+    except ValueError:
+        return written
 
 
 # ---------------------------------------------------------------------------- reading
@@ -134,6 +162,8 @@ class _Refusal:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.left_out = 0
+        # The file could not be read to its end (a broken line, workbook or encoding).
+        self.stopped = False
 
     def add(self, key: str, line: int | None = None, **params: object) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -151,20 +181,15 @@ class _Refusal:
 
 
 def _csv_rows(content: bytes, refusal: _Refusal) -> Iterator[tuple[int, list[object]]]:
-    """(line, cells) of a CSV file: UTF-8 (a BOM is dropped), ``;`` separated."""
+    """(line, cells) of a CSV file: UTF-8 (a BOM is dropped), ``;`` separated. A line
+    that cannot be read ends the reading with its problem (``refusal.stopped``)."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = content[: exc.start].count(b"\n") + 1
-        refusal.add("not_utf8", line)
-        return
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    try:
-        for cells in reader:
+        for line, cells in csv_rows(content):
             # A quoted cell may span lines: the row's first line is where it starts.
-            yield reader.line_num - _newlines_in(cells), list(cells)
-    except csv.Error:
-        refusal.add("bad_csv", reader.line_num)
+            yield line - _newlines_in(cells), list(cells)
+    except CsvUnreadable as unreadable:
+        refusal.add(unreadable.reason, unreadable.line, **unreadable.params)
+        refusal.stopped = True
 
 
 def _newlines_in(cells: list[str]) -> int:
@@ -172,22 +197,58 @@ def _newlines_in(cells: list[str]) -> int:
 
 
 def _xlsx_rows(content: bytes, refusal: _Refusal) -> Iterator[tuple[int, list[object]]]:
-    """(row number, cells) of the first sheet of a workbook."""
+    """(row number, cells) of the first sheet of a workbook, after its zip's members
+    are found small enough to unpack (``_xlsx_unpacks_safely``)."""
     import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
 
     from openpyxl import load_workbook
 
+    broken = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError,
+              NotImplementedError, ParseError, IndexError)  # fmt: skip
+    if not _xlsx_unpacks_safely(content, refusal):
+        refusal.stopped = True
+        return
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except broken:
         refusal.add("bad_xlsx")
+        refusal.stopped = True
         return
     try:
         sheet = workbook.worksheets[0]
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(cells)
+    except broken:  # a member that does not unpack or parse (a bad CRC, broken XML)
+        refusal.add("bad_xlsx")
+        refusal.stopped = True
     finally:
         workbook.close()
+
+
+def _xlsx_unpacks_safely(content: bytes, refusal: _Refusal) -> bool:
+    """Whether a workbook's zip may be unpacked: a zip at all, at most
+    ``MAX_XLSX_UNPACKED`` bytes unpacked and packed at most ``MAX_XLSX_RATIO`` times
+    tighter. The sizes are the zip's own entries; a member is never unpacked beyond the
+    size its entry states (zipfile stops there), so a lying entry cannot get past."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        refusal.add("bad_xlsx")
+        return False
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    if unpacked > MAX_XLSX_UNPACKED:
+        refusal.add("xlsx_too_large", limit=MAX_XLSX_UNPACKED // (1024 * 1024))
+        return False
+    if unpacked >= XLSX_RATIO_FROM and unpacked > MAX_XLSX_RATIO * max(packed, 1):
+        refusal.add("xlsx_packed_tightly", ratio=unpacked // max(packed, 1), limit=MAX_XLSX_RATIO)
+        return False
+    return True
 
 
 def _text(cell: object) -> str:
@@ -213,21 +274,30 @@ class _Row:
         self.refusal.add(key, self.line, **params)
 
     def number(self, column: str) -> float | None:
-        """A number cell: None when suppressed (``..`` or empty)."""
+        """A number cell: None when suppressed (``..`` or empty) or refused (not a
+        number, not finite, beyond ``MAX_MAGNITUDE``: the same for an XLSX number and
+        its text in a CSV cell)."""
         cell = self.cells.get(column)
         if isinstance(cell, bool):
             cell = str(cell)
         if isinstance(cell, int | float):
-            if math.isfinite(cell):
-                return float(cell)
-            self.problem("not_a_number", column=column, value=_quoted(cell))
+            number, shown = float(cell), _text(cell)
+        else:
+            shown = _text(cell)
+            if shown in SUPPRESSED:
+                return None
+            number = parse_number(shown)
+            if number is None:
+                self.problem("not_a_number", column=column, value=_quoted(shown))
+                return None
+        problem = number_problem(number)
+        if problem == "not_a_number":
+            self.problem(problem, column=column, value=_quoted(shown))
             return None
-        text = _text(cell)
-        if text in SUPPRESSED:
+        if problem is not None:
+            # No value in the message: an XLSX float and its CSV text read alike.
+            self.problem(problem, column=column, limit=magnitude_limit_text())
             return None
-        number = parse_number(text)
-        if number is None:
-            self.problem("not_a_number", column=column, value=_quoted(text))
         return number
 
 
@@ -290,6 +360,10 @@ def _counts(row: _Row, value: float | None) -> tuple[float | None, float | None]
     for column, count in (("numerator", numerator), ("denominator", denominator)):
         if count is not None and count < 0:
             row.problem("negative_count", column=column)
+        elif count is not None and not count.is_integer():
+            # A count of people, visits or groups is whole; 2,5 is a rate in the wrong
+            # column (and the privacy rounding works on whole counts).
+            row.problem("count_not_whole", column=column, value=_quoted(_text(row.cells[column])))
     if numerator is not None and denominator is not None and numerator > denominator:
         row.problem("numerator_above_denominator")
     elif numerator is not None and denominator and value is not None and numerator >= 0:
@@ -308,7 +382,25 @@ def _source(row: _Row, file_name: str) -> str:
     text = _text(row.cells.get("source"))
     if len(text) > MAX_SOURCE:
         row.problem("source_too_long", limit=MAX_SOURCE)
-    return text or file_name[:MAX_SOURCE]
+    source = text or file_name[:MAX_SOURCE]
+    if source.strip().casefold().startswith(SOTKANET_CREDIT.casefold()):
+        # A source starting with the credit marks published statistics, which are served
+        # exact (docs/privacy.md): only the Sotkanet importer may write it.
+        row.problem("reserved_source", credit=SOTKANET_CREDIT)
+    return source
+
+
+def _invisible_characters(row: _Row) -> set[str]:
+    """The text columns holding a control or format character, each refused once (the
+    whole cell as written, so a tab at its end counts too)."""
+    found = set()
+    for column in TEXT_COLUMNS:
+        cell = row.cells.get(column)
+        char = invisible_character(cell) if isinstance(cell, str) else None
+        if char is not None:
+            row.problem("invisible_character", column=column, char=char)
+            found.add(column)
+    return found
 
 
 def _header(line: int, cells: list[object], refusal: _Refusal) -> dict[int, str] | None:
@@ -385,7 +477,9 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
             continue
         seen[figure.key] = line
         figures.append(figure)
-    if columns is None and not refusal.problems:
+    if refusal.stopped:
+        pass  # the problem that stopped the reading says it; no guess about the rest
+    elif columns is None and not refusal.problems:
         refusal.add("empty_file")
     elif columns is not None and data_rows == 0:
         refusal.add("no_rows")
@@ -395,12 +489,13 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
 
 def _figure(row: _Row, file_name: str) -> Figure | None:
     """The row as a Figure; None when it has a problem (recorded on ``row``)."""
-    indicator = _indicator(row)
-    region = _region(row)
-    period = _period(row)
+    invisible = _invisible_characters(row)
+    indicator = _indicator(row) if "indicator" not in invisible else None
+    region = _region(row) if "region" not in invisible else None
+    period = _period(row) if "period" not in invisible else None
     value = row.number("value")
     numerator, denominator = _counts(row, value)
-    source = _source(row, file_name)
+    source = _source(row, file_name) if "source" not in invisible else ""
     if not row.ok or indicator is None or region is None or period is None:
         return None
     return Figure(

@@ -31,10 +31,7 @@ problem of the regions file or of the file as a whole without either.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -42,6 +39,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 
+from reporting.figures.cells import (
+    CsvUnreadable,
+    csv_rows,
+    magnitude_limit_text,
+    number_from_text,
+    number_problem,
+)
 from reporting.figures.rows import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -53,10 +57,11 @@ from reporting.figures.rows import (
 from reporting.schema import COUNTRY_CODE
 
 # Sotkanet's region category -> the form its official code must have (None: the region
-# is the whole country, stored under COUNTRY_CODE whatever its code).
+# is the whole country, stored under COUNTRY_CODE whatever its code). ASCII digits only
+# ([0-9], not \d, which also matches "９９"), here and in _INTEGER.
 REGION_CATEGORIES: Mapping[str, re.Pattern[str] | None] = {
-    "HYVINVOINTIALUE": re.compile(r"\d{2}"),
-    "KUNTA": re.compile(r"\d{3}"),
+    "HYVINVOINTIALUE": re.compile(r"[0-9]{2}"),
+    "KUNTA": re.compile(r"[0-9]{3}"),
     "MAA": None,
 }
 GENDER_KEPT = "total"
@@ -73,8 +78,10 @@ REQUIRED_FIELDS = ("indicator", "region", "year", "gender")
 SUPPRESSED = ("", "..")
 # A problem per row up to this many; then one saying how many more there were.
 MAX_PROBLEMS = 200
-_INTEGER = re.compile(r"[+-]?\d+")
-_DECIMAL = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+# The largest Sotkanet indicator or region id read (Sotkanet's are a few thousand): a
+# longer one would make an indicator id ("sotkanet-<id>") too long to store.
+MAX_SOTKANET_ID = 999_999_999
 
 
 def source_for(sotkanet_id: int) -> str:
@@ -294,29 +301,26 @@ def _json_rows(content: bytes, problems: _Problems) -> Iterator[tuple[None, int,
 
 def _csv_rows(content: bytes, problems: _Problems) -> Iterator[tuple[int, None, dict]]:
     """(line, None, fields) of a CSV response; fields by JSON name, cells as text."""
+    rows = csv_rows(content)
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        problems.add("not_utf8")
-        return
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"')
-    try:
-        header = next(reader, None)
-        names = [cell.strip().lower() for cell in header or ()]
+        _line, header = next(rows, (1, []))
+        names = [cell.strip().lower() for cell in header]
         if sorted(names) != sorted(CSV_HEADER):
             problems.add("bad_header", 1, None, expected=";".join(CSV_HEADER))
             return
         fields = [_CSV_FIELDS[name] for name in names]
-        for cells in reader:
-            line = reader.line_num
+        for line, cells in rows:
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line (the file's last newline)
             if len(cells) != len(fields):
                 problems.add("wrong_cells", line, None, found=len(cells), expected=len(fields))
                 continue
             yield line, None, {name: cell.strip() for name, cell in zip(fields, cells, strict=True)}
-    except csv.Error:
-        problems.add("bad_csv", reader.line_num or 1)
+    except CsvUnreadable as unreadable:
+        # A file that is not UTF-8 is refused as a whole (a response saved as it is
+        # never is); a line that cannot be read is named.
+        line = None if unreadable.reason == "not_utf8" else unreadable.line
+        problems.add(unreadable.reason, line, None, **unreadable.params)
 
 
 def _parse_row(fields: dict, line, item, problems: _Problems, regions: Mapping | None):
@@ -333,6 +337,10 @@ def _parse_row(fields: dict, line, item, problems: _Problems, regions: Mapping |
         ints[name] = _integer(fields[name])
         if ints[name] is None:
             problems.add("not_an_integer", line, item, field=name, value=_shown(fields[name]))
+            ok = False
+        elif name != "year" and not 0 <= ints[name] <= MAX_SOTKANET_ID:
+            problems.add("bad_id", line, item, field=name, limit=MAX_SOTKANET_ID)
+            ints[name] = None
             ok = False
     if regions is not None and ints["region"] is not None and ints["region"] not in regions:
         problems.add("unknown_region", line, item, region=ints["region"])
@@ -351,6 +359,15 @@ def _parse_row(fields: dict, line, item, problems: _Problems, regions: Mapping |
         if numbers[name] is _NOT_A_NUMBER:
             problems.add("not_a_number", line, item, field=name, value=_shown(raw))
             ok = False
+        elif numbers[name] is not None and number_problem(numbers[name]) is not None:
+            limit = magnitude_limit_text()
+            problems.add("number_too_large", line, item, field=name, limit=limit)
+            ok = False
+    count = numbers["absValue"]
+    if isinstance(count, float) and number_problem(count) is None and count < 0:
+        # absValue is a count (the numerator): a negative one is no published figure.
+        problems.add("negative_count", line, item, value=_shown(fields.get("absValue")))
+        ok = False
     if not ok:
         return None
     return (
@@ -381,21 +398,26 @@ def _integer(value: object) -> int | None:
 
 def _number(value: object):
     """The number a value or absValue holds: None when suppressed (missing, null,
-    empty, ``..``), a float for a finite number or its text with a decimal point or
-    comma, ``_NOT_A_NUMBER`` otherwise."""
+    empty, ``..``), a float for a number or its text with a decimal point or comma
+    (``cells.NUMBER_TEXT``; the caller refuses one too large), ``_NOT_A_NUMBER``
+    otherwise (NaN included)."""
     if value is None:
         return None
     if isinstance(value, str):
         text = value.strip()
         if text in SUPPRESSED:
             return None
-        if not _DECIMAL.fullmatch(text):
+        number = number_from_text(text)
+        if number is None:
             return _NOT_A_NUMBER
-        value = float(text.replace(",", "."))
     elif isinstance(value, bool) or not isinstance(value, (int, float)):
         return _NOT_A_NUMBER
-    number = float(value)
-    return number if math.isfinite(number) else _NOT_A_NUMBER
+    else:
+        try:
+            number = float(value)
+        except OverflowError:  # a JSON integer beyond any float
+            return float("inf")
+    return _NOT_A_NUMBER if number_problem(number) == "not_a_number" else number
 
 
 def _shown(value: object) -> str:
