@@ -203,6 +203,7 @@ def preview(contents: object, name: object, lang: object) -> tuple:
         return _bad_upload(error, name, lang), [], True, None, []
     try:
         rows = preview_figures(import_url(), read_figures(upload.content, upload.name))
+        token = upload.token  # the secret's key file may not be readable or makeable
     except Exception as error:  # noqa: BLE001 - every failure becomes a message
         _log(error, "preview a file")
         return refusal(error, upload.name, lang), [], True, None, []
@@ -212,7 +213,7 @@ def preview(contents: object, name: object, lang: object) -> tuple:
     counts = {key: sum(row.status == key for row in rows) for key in STATUSES}
     text = t("figure_import.status.preview", lang, file=upload.name, rows=len(rows), **counts)
     status = alert(text, "info", "figure-import-counts")
-    return status, preview_table(rows, lang), False, upload.token, []
+    return status, preview_table(rows, lang), False, token, []
 
 
 @callback(
@@ -248,7 +249,12 @@ def save(clicks: object, contents: object, name: object, previewed: object, lang
         upload = decode_upload(contents, name)
     except BadUpload as error:
         return _bad_upload(error, name, lang), no_update, no_update, None, no_update
-    if not verify(PREVIEW_PURPOSE, upload.digest, previewed):
+    try:
+        previewed_this = verify(PREVIEW_PURPOSE, upload.digest, previewed)
+    except Exception as error:  # noqa: BLE001 - a secret that cannot be read: a message
+        _log(error, "check a preview's token")
+        return refusal(error, upload.name, lang), no_update, no_update, None, no_update
+    if not previewed_this:
         return _danger(t("figure_import.status.stale", lang)), no_update, no_update, None, no_update
     try:
         summary = write_figures(

@@ -397,3 +397,25 @@ def test_fi011_a_save_with_a_token_the_browser_made_writes_nothing(import_db, ed
         assert text_of(summary).startswith("Saved from the file luvut.csv: 2 new")
     assert writes == ["luvut.csv"]
     assert stored_rows(import_db, "testi-osuus") == 2
+
+
+def test_fi012_a_secret_that_cannot_be_made_is_a_message(
+    import_db, editor, writes, tmp_path, monkeypatch
+):
+    """Without TK_SECRET_KEY and a key file that cannot be made, preview and save say so."""
+    import server_secret
+
+    configure(replace(get_settings(), secret_key=""))
+    blocker = tmp_path / "tiedosto"
+    blocker.write_text("not a folder")  # the key file's folder would have to be here
+    monkeypatch.setattr(server_secret, "KEY_FILE", blocker / ".secret-key")
+    monkeypatch.setattr(server_secret, "_made", {})
+    failed = "Processing the file failed unexpectedly. Nothing was saved;"
+    with dash_app.server.test_request_context("/tuonti"):
+        status, table, disabled, previewed, _summary = cb.preview(data_url(GOOD), "luvut.csv", "en")
+        assert text_of(status).startswith(failed)
+        assert (table, disabled, previewed) == ([], True, None)
+        summary, *_rest = cb.save(1, data_url(GOOD), "luvut.csv", token("luvut.csv", GOOD), "en")
+        assert text_of(summary).startswith(failed)
+    assert writes == []
+    assert stored_rows(import_db, "testi-osuus") == 0
