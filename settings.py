@@ -12,7 +12,7 @@ import ipaddress
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,6 +35,14 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "import-figures`, `import-sotkanet`, the upload page) write `indicator_values`: a "
         "role that may write where the app only reads. Empty: `TK_REPORTING_DB_URL` "
         "(docs/imported-figures.md).",
+    ),
+    "TK_SECRET_KEY": (
+        "",
+        "The server's secret (a long random string, the same in every worker and host "
+        "behind one address): it signs what the server must recognise as its own when the "
+        "browser sends it back (the upload page's preview token). Empty: a random key made "
+        "once and kept in `data/.secret-key` (shared by the workers of one machine). Set it "
+        "when several hosts serve the app; keep it out of the image and the repository.",
     ),
     "TK_CACHE_TYPE": (
         "SimpleCache",
@@ -334,6 +342,7 @@ class Settings:
     accessibility_prepared: str = SETTINGS_DOC["TK_ACCESSIBILITY_PREPARED"][0]
     accessibility_updated: str = ""
     import_db_url: str = ""
+    secret_key: str = field(default="", repr=False)  # never in a log line or traceback
 
     def __post_init__(self) -> None:
         # A minimum of 0 or 1 would switch small-count suppression off without a word.
@@ -465,6 +474,7 @@ class Settings:
             accessibility_prepared=_env("TK_ACCESSIBILITY_PREPARED").strip(),
             accessibility_updated=_env("TK_ACCESSIBILITY_UPDATED").strip(),
             import_db_url=_resolve_db_url(_env("TK_IMPORT_DB_URL").strip()),
+            secret_key=_env("TK_SECRET_KEY").strip(),
         )
 
 

@@ -6,8 +6,10 @@ compares it with what is stored (``reporting.figures.store.preview_figures``); i
 writes nothing. ``save`` re-reads the same upload from the browser's state (nothing is
 kept on the server between the two clicks) and writes it
 (``reporting.figures.store.write_figures``) only when it is the file the preview showed:
-the preview leaves the digest of the file's name and contents in a store, and a file
-picked since then is refused as stale. The save button is disabled while a save runs
+the preview leaves a token in a store, the HMAC of the digest of the file's name and
+contents under the server's secret (``server_secret``), and a save whose file does not
+match the token (a file picked since then, or a token the browser made itself) is
+refused as stale. The save button is disabled while a save runs
 and after it (Dash's ``running``), so a second click sends nothing; a forged second
 request would find every row unchanged anyway (the store is idempotent).
 
@@ -40,6 +42,7 @@ from queries.engine import DATABASE_ERRORS
 from reporting.figures.layout import read_figures
 from reporting.figures.rows import ImportRefused
 from reporting.figures.store import ImportFailed, import_url, preview_figures, write_figures
+from server_secret import sign, verify
 from translations import t, t_plural
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,8 @@ MAX_NAME = 255  # characters of a file name kept (a longer one is cut)
 # A data: URL's base64 is 4 characters per 3 bytes; its header ("data:<type>;base64,")
 # is short. Anything longer is refused before it is decoded.
 MAX_CONTENTS = (MAX_BYTES + 2) // 3 * 4 + 1024
+# What the preview's token is for (server_secret.sign): no other token is accepted.
+PREVIEW_PURPOSE = "figure-import-preview"
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,12 @@ class Upload:
     def digest(self) -> str:
         """What identifies this file for the save: SHA-256 of its name and contents."""
         return hashlib.sha256(self.name.encode() + b"\0" + self.content).hexdigest()
+
+    @property
+    def token(self) -> str:
+        """What the preview gives the browser for the save: the digest signed with the
+        server's secret, which the browser cannot make for a file it never previewed."""
+        return sign(PREVIEW_PURPOSE, self.digest)
 
 
 class BadUpload(Exception):
@@ -179,8 +190,8 @@ def _language(lang: object) -> str:
     running=[(Output(IDS["upload"], "disabled"), True, False)],
 )
 def preview(contents: object, name: object, lang: object) -> tuple:
-    """The preview of an uploaded file: (status, preview table, save disabled, digest
-    of the previewed file or None, summary cleared). Writes nothing."""
+    """The preview of an uploaded file: (status, preview table, save disabled, token
+    of the previewed file (``Upload.token``) or None, summary cleared). Writes nothing."""
     lang = _language(lang)
     if contents is None:
         raise PreventUpdate  # the upload was cleared
@@ -192,6 +203,7 @@ def preview(contents: object, name: object, lang: object) -> tuple:
         return _bad_upload(error, name, lang), [], True, None, []
     try:
         rows = preview_figures(import_url(), read_figures(upload.content, upload.name))
+        token = upload.token  # the secret's key file may not be readable or makeable
     except Exception as error:  # noqa: BLE001 - every failure becomes a message
         _log(error, "preview a file")
         return refusal(error, upload.name, lang), [], True, None, []
@@ -201,7 +213,7 @@ def preview(contents: object, name: object, lang: object) -> tuple:
     counts = {key: sum(row.status == key for row in rows) for key in STATUSES}
     text = t("figure_import.status.preview", lang, file=upload.name, rows=len(rows), **counts)
     status = alert(text, "info", "figure-import-counts")
-    return status, preview_table(rows, lang), False, upload.digest, []
+    return status, preview_table(rows, lang), False, token, []
 
 
 @callback(
@@ -221,13 +233,13 @@ def preview(contents: object, name: object, lang: object) -> tuple:
     running=[(Output(IDS["save"], "disabled"), True, True)],
 )
 def save(clicks: object, contents: object, name: object, previewed: object, lang: object) -> tuple:
-    """Write the previewed file: (summary, status, preview, digest, upload contents) —
-    on success the summary, the preview's status and table cleared, the digest
+    """Write the previewed file: (summary, status, preview, token, upload contents) —
+    on success the summary, the preview's status and table cleared, the token
     forgotten and the upload emptied (the same file must be previewed again before
-    another save, and picking it again is a change Dash passes on). Refused with a message in the
-    summary, writing nothing: not an editor, no preview or a file other than the
-    previewed one (stale), an upload that cannot be read, a file with problems, a
-    database that cannot be written."""
+    another save, and picking it again is a change Dash passes on). Refused with a
+    message in the summary, writing nothing: not an editor, no preview, a file other
+    than the previewed one or a token not made by the server (stale), an upload that
+    cannot be read, a file with problems, a database that cannot be written."""
     lang = _language(lang)
     if not clicks:
         raise PreventUpdate
@@ -237,7 +249,12 @@ def save(clicks: object, contents: object, name: object, previewed: object, lang
         upload = decode_upload(contents, name)
     except BadUpload as error:
         return _bad_upload(error, name, lang), no_update, no_update, None, no_update
-    if not isinstance(previewed, str) or previewed != upload.digest:
+    try:
+        previewed_this = verify(PREVIEW_PURPOSE, upload.digest, previewed)
+    except Exception as error:  # noqa: BLE001 - a secret that cannot be read: a message
+        _log(error, "check a preview's token")
+        return refusal(error, upload.name, lang), no_update, no_update, None, no_update
+    if not previewed_this:
         return _danger(t("figure_import.status.stale", lang)), no_update, no_update, None, no_update
     try:
         summary = write_figures(

@@ -111,7 +111,7 @@ def test_bfi001_an_editor_uploads_previews_and_saves(dash_duo, editor, tmp_path)
     assert save.get_attribute("disabled") is not None  # nothing to save before a preview
 
     picker.send_keys(str(upload))
-    # The example's four rows, none stored before: 4 new.
+    # The example's four rows (periods that do not overlap), none stored before: 4 new.
     dash_duo.wait_for_contains_text(
         "#figure-import-status",
         "Esikatselu tiedostosta luvut.csv: 4 riviä, joista 4 uutta, 0 muuttuvaa ja 0 "
@@ -120,9 +120,9 @@ def test_bfi001_an_editor_uploads_previews_and_saves(dash_duo, editor, tmp_path)
     # line, indicator, region, period, value (decimal comma; 4521 with a thousands
     # space, no decimals), previous value (none), status
     assert _cells(dash_duo) == [
-        ["2", "esimerkki-osuus", "99", "2024", "12,5", "–", "Uusi"],
+        ["2", "esimerkki-osuus", "99", "2023", "12,5", "–", "Uusi"],
         ["3", "esimerkki-osuus", "99", "2024-Q3", "13,1", "–", "Uusi"],
-        ["4", "esimerkki-osuus", "99", "2024-07", "11,8", "–", "Uusi"],
+        ["4", "esimerkki-osuus", "99", "2024-10", "11,8", "–", "Uusi"],
         ["5", "esimerkki-maara", "SSS", "2024", "4 521", "–", "Uusi"],
     ]
     until(lambda: save.get_attribute("disabled") is None, timeout=WAIT)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import io
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -37,11 +39,12 @@ ROOT = Path(__file__).resolve().parents[1]
 EDITOR = "Analyytikko Testinen"
 CSV_TYPE = "data:text/csv;base64,"
 
-# Two figures of one indicator, a year and a quarter, decimal comma and point; each
-# value is numerator / denominator in per cent (125 / 1000 = 12.5 %, 51 / 200 = 25.5 %).
+# Two figures of one indicator, a year and a quarter (of another year: periods of one
+# indicator and region may not overlap), decimal comma and point; each value is
+# numerator / denominator in per cent (125 / 1000 = 12.5 %, 51 / 200 = 25.5 %).
 GOOD = (
     "indicator;region;period;value;numerator;denominator;source\n"
-    "testi-osuus;99;2024;12,5;125;1000;Testilähde\n"
+    "testi-osuus;99;2023;12,5;125;1000;Testilähde\n"
     "testi-osuus;99;2024-Q3;25.5;51;200;Testilähde\n"
 ).encode()
 # Line 3 has a month 13, line 4 a value that is not a number; line 2 is good.
@@ -59,9 +62,20 @@ def data_url(content: bytes) -> str:
 
 
 def digest(name: str, content: bytes) -> str:
-    """The preview's digest of a file, worked out here from its definition (SHA-256
-    of the name, a NUL and the contents), not taken from the code."""
+    """The digest of a file, worked out here from its definition (SHA-256 of the name,
+    a NUL and the contents), not taken from the code: what a browser can compute."""
     return hashlib.sha256(name.encode() + b"\0" + content).hexdigest()
+
+
+# The server's secret in these tests (TK_SECRET_KEY; set by the import_db fixture).
+SECRET = "testien-salaisuus"
+
+
+def token(name: str, content: bytes) -> str:
+    """The preview's token of a file, worked out from its definition: HMAC-SHA256 under
+    the server's secret of the purpose "figure-import-preview", a NUL and the digest."""
+    message = b"figure-import-preview\0" + digest(name, content).encode()
+    return hmac.new(SECRET.encode(), message, hashlib.sha256).hexdigest()
 
 
 @pytest.fixture
@@ -73,6 +87,7 @@ def import_db(reporting_database, tmp_path):
     create_fixture_db(engine, foundation.tables())
     engine.dispose()
     use_reporting_db(url)  # TK_IMPORT_DB_URL is not set: the import writes the same
+    configure(replace(get_settings(), secret_key=SECRET))
     yield url
     dispose_engines()
     configure(original)
@@ -159,7 +174,7 @@ def test_fi003_a_reader_gets_the_notice_and_no_upload_control(import_db, writes)
         assert shell.editor_links("fi", "/tuonti") == ([], True)
         status, *_rest = cb.preview(data_url(GOOD), "luvut.csv", "fi")
         assert text_of(status).startswith(notice)
-        summary, *_rest = cb.save(1, data_url(GOOD), "luvut.csv", digest("luvut.csv", GOOD), "fi")
+        summary, *_rest = cb.save(1, data_url(GOOD), "luvut.csv", token("luvut.csv", GOOD), "fi")
         assert text_of(summary).startswith(notice)
     assert writes == []
     assert stored_rows(import_db, "testi-osuus") == 0
@@ -174,7 +189,7 @@ def test_fi004_a_forged_save_from_a_reader_writes_nothing(import_db, writes):
         "n_clicks": 1,
         "contents": data_url(GOOD),
         "filename": "luvut.csv",
-        "data": digest("luvut.csv", GOOD),  # what a preview would have left
+        "data": token("luvut.csv", GOOD),  # what a preview would have left
         "lang": "fi",
     }
     body = callback_body(dash_app, output, values=lambda entry: values[entry["property"]])
@@ -202,14 +217,14 @@ def test_fi005_an_editor_previews_then_saves_once(import_db, editor, writes):
         rows = [text_of(row) for row in _rows(table)]
         # line, indicator, region, period, value (Finnish decimal comma), previous, status
         assert rows == [
-            "2 testi-osuus 99 2024 12,5 – Uusi",
+            "2 testi-osuus 99 2023 12,5 – Uusi",
             "3 testi-osuus 99 2024-Q3 25,5 – Uusi",
         ]
-        assert disabled is False and previewed == digest("luvut.csv", GOOD) and summary == []
+        assert disabled is False and previewed == token("luvut.csv", GOOD) and summary == []
         assert writes == [] and stored_rows(import_db, "testi-osuus") == 0
 
         summary, status, table, previewed, contents = cb.save(
-            1, data_url(GOOD), "luvut.csv", digest("luvut.csv", GOOD), "fi"
+            1, data_url(GOOD), "luvut.csv", token("luvut.csv", GOOD), "fi"
         )
         assert text_of(summary) == (
             "Tallennettu tiedostosta luvut.csv: 2 uutta, 0 korjattua (aiemmat arvot "
@@ -242,14 +257,14 @@ def test_fi006_a_changed_figure_shows_its_previous_value(import_db, editor, writ
     # 126 / 1000 = 12.6 %
     corrected = GOOD.replace(b"12,5;125", b"12,6;126")
     with dash_app.server.test_request_context("/tuonti"):
-        cb.save(1, data_url(GOOD), "luvut.csv", digest("luvut.csv", GOOD), "fi")
+        cb.save(1, data_url(GOOD), "luvut.csv", token("luvut.csv", GOOD), "fi")
         status, table, *_rest = cb.preview(data_url(corrected), "luvut.csv", "en")
         assert text_of(status).startswith(
             "Preview of the file luvut.csv: 2 rows, of which 0 new, 1 changed and 1 unchanged"
         )
         # English numbers; the previous values as saved: 12.5 (now 12.6) and 25.5.
         assert [text_of(row) for row in _rows(table)] == [
-            "2 testi-osuus 99 2024 12.6 12.5 Changes",
+            "2 testi-osuus 99 2023 12.6 12.5 Changes",
             "3 testi-osuus 99 2024-Q3 25.5 25.5 Unchanged",
         ]
     assert writes == ["luvut.csv"]  # the preview wrote nothing
@@ -271,8 +286,8 @@ def test_fi007_a_file_with_problems_lists_them_by_line_and_writes_nothing(
         # The month 13 on line 3, the word for twelve on line 4 (figures.at_line in Swedish).
         assert [item.split(":")[0] for item in items] == ["Rad 3", "Rad 4"]
         assert (table, disabled, previewed) == ([], True, None)
-        # A forged save of the same file (its digest as a preview would have left it).
-        summary, *_rest = cb.save(1, data_url(BAD), "virheet.csv", digest("virheet.csv", BAD), "fi")
+        # A forged save of the same file (its token as a preview would have left it).
+        summary, *_rest = cb.save(1, data_url(BAD), "virheet.csv", token("virheet.csv", BAD), "fi")
         assert text_of(summary).startswith("Tiedostossa virheet.csv on 2 virhettä")
     assert writes == []
     assert stored_rows(import_db, "testi-osuus") == 0
@@ -300,13 +315,13 @@ def test_fi008_a_stale_or_bad_save_writes_nothing(import_db, editor, writes):
     with dash_app.server.test_request_context("/tuonti"):
         other = GOOD.replace(b"12,5", b"99,9")
         summary, status, table, previewed, contents = cb.save(
-            1, data_url(other), "luvut.csv", digest("luvut.csv", GOOD), "fi"
+            1, data_url(other), "luvut.csv", token("luvut.csv", GOOD), "fi"
         )
         assert text_of(summary).startswith(
             "Tallennettava tiedosto ei ole se, jonka esikatselu näytettiin."
         )
         assert previewed is None and contents is no_update  # the file stays picked
-        summary, *_rest = cb.save(1, CSV_TYPE + "%%%", "luvut.csv", digest("luvut.csv", GOOD), "en")
+        summary, *_rest = cb.save(1, CSV_TYPE + "%%%", "luvut.csv", token("luvut.csv", GOOD), "en")
         assert text_of(summary).startswith("The file luvut.csv could not be read")
         big = data_url(b"x" * (MAX_BYTES + 1))
         status, *_rest = cb.preview(big, "iso.csv", "fi")
@@ -321,12 +336,17 @@ def test_fi009_the_example_file_imports_as_it_is():
     """The example CSV the page offers reads without problems: four figures, every period form."""
     content = (ROOT / "assets" / "figure-import-example.csv").read_bytes()
     figures = read_figures(content, "figure-import-example.csv")
-    # The file's four data rows: year, quarter and month of one indicator, a year of another.
-    assert [(f.indicator_id, f.region_code, f.period_grain, f.value, f.line) for f in figures] == [
-        ("esimerkki-osuus", "99", "year", 12.5, 2),
-        ("esimerkki-osuus", "99", "quarter", 13.1, 3),
-        ("esimerkki-osuus", "99", "month", 11.8, 4),
-        ("esimerkki-maara", "SSS", "year", 4521.0, 5),
+    # The file's four data rows: year, quarter and month of one indicator, whose periods
+    # do not overlap (2023; 2024-07..09; 2024-10: the store refuses overlaps), a year of
+    # another.
+    assert [
+        (f.indicator_id, f.region_code, f.period_grain, f.period_start, f.value, f.line)
+        for f in figures
+    ] == [
+        ("esimerkki-osuus", "99", "year", date(2023, 1, 1), 12.5, 2),
+        ("esimerkki-osuus", "99", "quarter", date(2024, 7, 1), 13.1, 3),
+        ("esimerkki-osuus", "99", "month", date(2024, 10, 1), 11.8, 4),
+        ("esimerkki-maara", "SSS", "year", date(2024, 1, 1), 4521.0, 5),
     ]
     with dash_app.server.test_request_context("/tuonti"):
         assert "figure-import-example.csv" in str(find(page.layout(), "figure-import-example").href)
@@ -337,7 +357,7 @@ def test_fi010_an_xlsx_file_previews_like_its_csv(import_db, editor, writes):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["indicator", "region", "period", "value", "numerator", "denominator"])
-    sheet.append(["testi-osuus", "99", "2024", 12.5, 125, 1000])
+    sheet.append(["testi-osuus", "99", "2023", 12.5, 125, 1000])
     sheet.append(["testi-osuus", "99", "2024-Q3", 25.5, 51, 200])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -350,8 +370,52 @@ def test_fi010_an_xlsx_file_previews_like_its_csv(import_db, editor, writes):
         )
         # The sheet's row numbers (the header is row 1), values as in the CSV test.
         assert [text_of(row) for row in _rows(table)] == [
-            "2 testi-osuus 99 2024 12,5 – Uusi",
+            "2 testi-osuus 99 2023 12,5 – Uusi",
             "3 testi-osuus 99 2024-Q3 25,5 – Uusi",
         ]
         assert disabled is False
     assert writes == []
+
+
+def test_fi011_a_save_with_a_token_the_browser_made_writes_nothing(import_db, editor, writes):
+    """A save with the plain SHA-256 digest (no preview) is stale; a preview's token saves."""
+    with dash_app.server.test_request_context("/tuonti"):
+        # The digest a browser can compute itself, never given out by a preview.
+        forged = digest("luvut.csv", GOOD)
+        summary, status, table, previewed, contents = cb.save(
+            1, data_url(GOOD), "luvut.csv", forged, "en"
+        )
+        assert text_of(summary).startswith(
+            "The file to be saved is not the one whose preview was shown."
+        )
+        assert previewed is None and contents is no_update
+        assert writes == [] and stored_rows(import_db, "testi-osuus") == 0
+
+        *_shown, previewed, _summary = cb.preview(data_url(GOOD), "luvut.csv", "en")
+        assert previewed == token("luvut.csv", GOOD) and previewed != forged
+        summary, *_rest = cb.save(1, data_url(GOOD), "luvut.csv", previewed, "en")
+        assert text_of(summary).startswith("Saved from the file luvut.csv: 2 new")
+    assert writes == ["luvut.csv"]
+    assert stored_rows(import_db, "testi-osuus") == 2
+
+
+def test_fi012_a_secret_that_cannot_be_made_is_a_message(
+    import_db, editor, writes, tmp_path, monkeypatch
+):
+    """Without TK_SECRET_KEY and a key file that cannot be made, preview and save say so."""
+    import server_secret
+
+    configure(replace(get_settings(), secret_key=""))
+    blocker = tmp_path / "tiedosto"
+    blocker.write_text("not a folder")  # the key file's folder would have to be here
+    monkeypatch.setattr(server_secret, "KEY_FILE", blocker / ".secret-key")
+    monkeypatch.setattr(server_secret, "_made", {})
+    failed = "Processing the file failed unexpectedly. Nothing was saved;"
+    with dash_app.server.test_request_context("/tuonti"):
+        status, table, disabled, previewed, _summary = cb.preview(data_url(GOOD), "luvut.csv", "en")
+        assert text_of(status).startswith(failed)
+        assert (table, disabled, previewed) == ([], True, None)
+        summary, *_rest = cb.save(1, data_url(GOOD), "luvut.csv", token("luvut.csv", GOOD), "en")
+        assert text_of(summary).startswith(failed)
+    assert writes == []
+    assert stored_rows(import_db, "testi-osuus") == 0

@@ -49,7 +49,7 @@ def _fig(indicator, region, start, grain, value, num=None, den=None, source="s",
 
 
 FIRST = [
-    _fig("osuus", "99", date(2024, 1, 1), "year", 50.0, 10.0, 20.0, line=2),
+    _fig("osuus", "99", date(2023, 1, 1), "year", 50.0, 10.0, 20.0, line=2),
     _fig("osuus", "99", date(2024, 7, 1), "quarter", 25.0, 1.0, 4.0, line=3),
     _fig("maara", "TA01", date(2024, 7, 1), "month", 7.0, line=4),
 ]
@@ -107,7 +107,7 @@ def test_fs001_new_changed_unchanged_history_and_record_keys(store_url):
     after = {row[:4]: row for row in _rows(store_url, VALUES_SQL)}
     quarter = ("osuus", "99", date(2024, 7, 1), "quarter")
     month = ("maara", "TA01", date(2024, 7, 1), "month")
-    year = ("osuus", "99", date(2024, 1, 1), "year")
+    year = ("osuus", "99", date(2023, 1, 1), "year")
     assert after[quarter][4:8] == (40.0, 2.0, 5.0, "s")
     assert after[month][4:8] == (7.0, None, None, "korjattu")
     # Corrected rows keep their record key; the unchanged row keeps its import time.
@@ -230,15 +230,21 @@ def test_fs007_query_during_the_swap_does_not_keep_the_old_file(tmp_path, monkey
         write_figures(url, FIRST, file_name="a.csv", content=b"A")
         # DuckDB shares one instance per path in a process: a connection opened now
         # would join the old file's instance unless it waits for `held` to close.
-        reader = threading.Thread(
-            target=lambda: seen.append(int(fetch_frame(count, {})["n"].iloc[0]))
-        )
+        failed: list[BaseException] = []
+
+        def read() -> None:
+            try:
+                seen.append(int(fetch_frame(count, {})["n"].iloc[0]))
+            except BaseException as error:  # shown by the assertion below
+                failed.append(error)
+
+        reader = threading.Thread(target=read)
         reader.start()
         reader.join(0.5)
-        assert reader.is_alive() and seen == []  # waiting for the old file's query
+        assert reader.is_alive() and seen == [] and failed == []  # waiting for `held`
         held.close()
-        reader.join(10)
-        assert seen == [3]
+        reader.join(120)  # a busy machine: the reader must only not be stuck
+        assert (seen, failed) == ([3], [])
         # And the pooled connection keeps reading the new file.
         assert int(fetch_frame(count, {})["n"].iloc[0]) == 3
     finally:
@@ -327,3 +333,137 @@ def test_fs011_import_url_falls_back_to_the_reporting_database():
         assert import_url() == "postgresql+psycopg://w@db/r"
     finally:
         configure(original)
+
+
+# --------------------------------------------------------------------------- overlaps
+
+MH = "mielenterveyspalvelujen-saatavuus"
+# Months 2024-07..2024-09 of MH in region 99, stored before the files below.
+MONTHS = [
+    _fig(MH, "99", date(2024, month, 1), "month", 93.0, 300.0 + month, 323.0 + month, line=line)
+    for line, month in ((2, 7), (3, 8), (4, 9))
+]
+OVERLAP_TAIL = (
+    "of the same indicator and region. Import the same grain or correct the stored rows, "
+    "otherwise the charts would count the figures twice."
+)
+
+
+def _refused_without_writing(url: str, figures: list[Figure]) -> ImportRefused:
+    """The refusal of ``figures`` by both the preview and the write; asserts the write
+    left every table as it was."""
+    tables = (VALUES_SQL, HISTORY_SQL, VERSION_SQL, IMPORTS_SQL)
+    state = [_rows(url, sql) for sql in tables]
+    with pytest.raises(ImportRefused) as previewed:
+        preview_figures(url, figures)
+    with pytest.raises(ImportRefused) as refused:
+        write_figures(url, figures, file_name="b.csv", content=b"B")
+    assert [_rows(url, sql) for sql in tables] == state
+    assert previewed.value.problems == refused.value.problems
+    return refused.value
+
+
+def test_fs012_quarter_over_stored_months_is_refused(store_url):
+    """A quarter over its stored months is refused at its line and nothing is written."""
+    write_figures(store_url, MONTHS, file_name="a.csv", content=b"A")
+    # The review's row: `MH;99;2024-Q3;93,1;917;985;Oma`, line 2 of its file. Stored,
+    # the quarter chart would sum 917 + the months' numerators (hence the refusal).
+    quarter = _fig(MH, "99", date(2024, 7, 1), "quarter", 93.1, 917.0, 985.0, "Oma", line=2)
+    refused = _refused_without_writing(store_url, [quarter])
+    assert [(p.line, p.key) for p in refused.problems] == [
+        (2, "figures.error.overlaps_stored_month")
+    ]
+    assert refused.texts("en") == [
+        "Line 2: The period overlaps the stored months 2024-07..2024-09 " + OVERLAP_TAIL
+    ]
+
+
+def test_fs013_year_over_stored_quarters_is_refused(store_url):
+    """A year over stored quarters names them (apart when not consecutive); nothing written."""
+    stored = [
+        _fig(MH, "99", date(2024, 1, 1), "quarter", 90.0, line=2),  # 2024-Q1
+        _fig(MH, "99", date(2024, 7, 1), "quarter", 91.0, line=3),  # 2024-Q3
+        _fig(MH, "99", date(2023, 10, 1), "quarter", 92.0, line=4),  # 2023-Q4: another year
+    ]
+    write_figures(store_url, stored, file_name="a.csv", content=b"A")
+    year = _fig(MH, "99", date(2024, 1, 1), "year", 90.5, line=7)
+    refused = _refused_without_writing(store_url, [year])
+    assert [(p.line, p.key) for p in refused.problems] == [
+        (7, "figures.error.overlaps_stored_quarter")
+    ]
+    # Q1 and Q3 are not consecutive, so they are listed apart; 2023-Q4 is outside 2024.
+    assert refused.texts("en") == [
+        "Line 7: The period overlaps the stored quarters 2024-Q1, 2024-Q3 " + OVERLAP_TAIL
+    ]
+    assert refused.texts("fi") == [
+        "Rivi 7: Ajanjakso menee päällekkäin saman indikaattorin ja alueen tallennettujen "
+        "neljännesten 2024-Q1, 2024-Q3 kanssa. Tuo luvut samalla jaksotuksella tai korjaa "
+        "tallennetut rivit, muuten kuviot laskisivat luvut kahteen kertaan."
+    ]
+
+
+def test_fs014_month_under_stored_year_is_refused(store_url):
+    """A month under a stored year is refused (and a later month of the file too)."""
+    write_figures(
+        store_url,
+        [_fig(MH, "99", date(2024, 1, 1), "year", 88.0, line=2)],
+        file_name="a.csv",
+        content=b"A",
+    )
+    months = [
+        _fig(MH, "99", date(2025, 1, 1), "month", 80.0, line=2),  # 2025: no stored year
+        _fig(MH, "99", date(2024, 7, 1), "month", 81.0, line=3),
+        _fig(MH, "99", date(2024, 12, 1), "month", 82.0, line=4),
+    ]
+    refused = _refused_without_writing(store_url, months)
+    assert [(p.line, p.key) for p in refused.problems] == [
+        (3, "figures.error.overlaps_stored_year"),
+        (4, "figures.error.overlaps_stored_year"),
+    ]
+    assert refused.texts("en")[0] == (
+        "Line 3: The period overlaps the stored year 2024 " + OVERLAP_TAIL
+    )
+    assert refused.texts("sv")[1] == (
+        "Rad 4: Perioden överlappar det sparade året 2024 för samma indikator och område. "
+        "Importera samma indelning eller rätta de sparade raderna, annars skulle diagrammen "
+        "räkna siffrorna två gånger."
+    )
+
+
+def test_fs015_a_year_and_its_months_in_one_file_are_refused(store_url):
+    """Within one file a month under the file's year is refused at the month's line."""
+    rows = [
+        _fig(MH, "99", date(2024, 1, 1), "year", 90.0, line=2),
+        _fig(MH, "99", date(2024, 1, 1), "month", 89.0, line=3),
+        _fig(MH, "TA01", date(2024, 2, 1), "month", 88.0, line=4),  # another region: fine
+        _fig(MH, "99", date(2024, 2, 1), "month", 87.0, line=5),
+        _fig(MH, "99", date(2024, 4, 1), "quarter", 86.0, line=6),  # Q2 is in 2024 too
+    ]
+    refused = _refused_without_writing(store_url, rows)
+    assert [(p.line, p.key, dict(p.params)) for p in refused.problems] == [
+        (3, "figures.error.overlaps_line", {"period": "2024-01", "other": "2024", "earlier": 2}),
+        (5, "figures.error.overlaps_line", {"period": "2024-02", "other": "2024", "earlier": 2}),
+        (6, "figures.error.overlaps_line", {"period": "2024-Q2", "other": "2024", "earlier": 2}),
+    ]
+    assert refused.texts("en")[0] == (
+        "Line 3: The period 2024-01 overlaps the period 2024 of the same indicator and region "
+        "on line 2. Use one grain (year, quarter or month) for the same period, otherwise the "
+        "charts would count it twice."
+    )
+    assert _rows(store_url, VALUES_SQL) == []
+
+
+def test_fs016_other_region_indicator_or_period_is_no_overlap(store_url):
+    """A quarter of another region, indicator, quarter or year beside stored months is written."""
+    write_figures(store_url, MONTHS, file_name="a.csv", content=b"A")
+    rows = [
+        _fig(MH, "TA01", date(2024, 7, 1), "quarter", 70.0, line=2),  # another region
+        _fig("paihdepalvelujen-saatavuus", "99", date(2024, 7, 1), "quarter", 71.0, line=3),
+        _fig(MH, "99", date(2024, 10, 1), "quarter", 72.0, line=4),  # Q4: after 07..09
+        _fig(MH, "99", date(2023, 7, 1), "quarter", 73.0, line=5),  # 2023-Q3
+        _fig(MH, "99", date(2024, 6, 1), "month", 74.0, line=6),  # same grain, new month
+    ]
+    summary = write_figures(store_url, rows, file_name="b.csv", content=b"B")
+    # Five new keys, none overlapping the three stored months: 3 + 5 = 8 rows.
+    assert (summary.added, summary.replaced, summary.unchanged) == (5, 0, 0)
+    assert len(_rows(store_url, VALUES_SQL)) == 8

@@ -10,6 +10,12 @@ start and grain). Writing a file's figures (``write_figures``), each is one of:
   keeping its record key (a correction never re-draws the rounding of its counts);
 - **unchanged**: nothing is written (re-importing a file is idempotent).
 
+A figure whose period overlaps a stored figure of the same indicator and region at
+another grain (a quarter over its stored months, a month under a stored year, ...) is
+refused, and so are two such figures in one file: the charts sum every stored row
+inside a period they show, so the overlap would be counted twice. Only the same grain
+corrects a stored figure.
+
 When anything changed, ``reporting_meta.data_version`` is set to the import time (every
 cache key changes, ``queries.data_version``) and one ``figure_imports`` row records the
 import. Everything happens in one transaction, and a file with any problem writes
@@ -33,6 +39,7 @@ import os
 import secrets
 import shutil
 import time
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,7 +48,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from reporting import schema
-from reporting.figures.layout import region_kind
+from reporting.figures.layout import period_label, region_kind
 from reporting.figures.rows import Figure, ImportRefused, Problem
 
 # The advisory lock every import of figures takes on PostgreSQL (an arbitrary constant:
@@ -106,7 +113,7 @@ class ImportFailed(Exception):
 
 def _form_problems(figures: Sequence[Figure]) -> list[Problem]:
     """Problems a figure has whatever the database holds: a region code of no known
-    form, a key given twice."""
+    form, a key given twice, periods of one indicator and region that overlap."""
     from translations import quote_value
 
     problems = []
@@ -125,6 +132,85 @@ def _form_problems(figures: Sequence[Figure]) -> list[Problem]:
                 Problem("figures.error.repeated_key", figure.line, {"earlier": seen[figure.key]})
             )
         seen.setdefault(figure.key, figure.line)
+    return problems + _overlaps_in_file(figures)
+
+
+# Months a period of each grain spans; periods of a grain never cross a year.
+_GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def _months(figure: Figure) -> range:
+    """The months (counted from year 0) ``figure``'s period spans."""
+    first = figure.period_start.year * 12 + figure.period_start.month - 1
+    return range(first, first + _GRAIN_MONTHS[figure.period_grain])
+
+
+def _overlap(a: Figure, b: Figure) -> bool:
+    """Whether ``a`` and ``b`` are of the same indicator and region and another grain,
+    and their periods share a month (the caller has matched indicator and region)."""
+    if a.period_grain == b.period_grain:
+        return False
+    months_a, months_b = _months(a), _months(b)
+    return months_a.start < months_b.stop and months_b.start < months_a.stop
+
+
+def _bucket(figure: Figure) -> tuple[str, str, int]:
+    # Every period lies within one year: only figures of the same bucket can overlap.
+    return (figure.indicator_id, figure.region_code, figure.period_start.year)
+
+
+def _overlaps_in_file(figures: Sequence[Figure]) -> list[Problem]:
+    """A figure whose period overlaps an earlier one of the file with the same
+    indicator and region and another grain (a year and its months in one file)."""
+    earlier: dict[tuple, list[Figure]] = defaultdict(list)
+    problems = []
+    for figure in figures:
+        bucket = earlier[_bucket(figure)]
+        other = next((o for o in bucket if _overlap(o, figure)), None)
+        if other is not None:
+            params = {
+                "period": period_label(figure.period_start, figure.period_grain),
+                "other": period_label(other.period_start, other.period_grain),
+                "earlier": other.line,
+            }
+            problems.append(Problem("figures.error.overlaps_line", figure.line, params))
+        bucket.append(figure)
+    return problems
+
+
+def _period_runs(figures: Sequence[Figure]) -> str:
+    """The periods of ``figures`` (one grain) as the layout writes them, consecutive
+    ones joined: ``2024-07..2024-09``, ``2024-Q1, 2024-Q3``."""
+    step = _GRAIN_MONTHS[figures[0].period_grain]
+    runs: list[list[Figure]] = []
+    for figure in sorted(figures, key=lambda f: f.period_start):
+        if runs and _months(figure).start == _months(runs[-1][-1]).start + step:
+            runs[-1].append(figure)
+        else:
+            runs.append([figure])
+    labels = [
+        "..".join(period_label(f.period_start, f.period_grain) for f in (run[0], run[-1]))
+        if len(run) > 1
+        else period_label(run[0].period_start, run[0].period_grain)
+        for run in runs
+    ]
+    return ", ".join(labels)
+
+
+def _overlaps_stored(figures: Sequence[Figure], stored: Sequence[Figure]) -> list[Problem]:
+    """A figure whose period overlaps stored figures of the same indicator and region
+    and another grain: one problem per grain of the stored figures it overlaps."""
+    by_bucket: dict[tuple, list[Figure]] = defaultdict(list)
+    for figure in stored:
+        by_bucket[_bucket(figure)].append(figure)
+    problems = []
+    for figure in figures:
+        clashes = [s for s in by_bucket.get(_bucket(figure), ()) if _overlap(s, figure)]
+        for grain in sorted({s.period_grain for s in clashes}, key=_GRAIN_MONTHS.get):
+            periods = _period_runs([s for s in clashes if s.period_grain == grain])
+            problems.append(
+                Problem(f"figures.error.overlaps_stored_{grain}", figure.line, {"periods": periods})
+            )
     return problems
 
 
@@ -146,31 +232,32 @@ def _unit_problems(conn: sa.Connection, figures: Sequence[Figure]) -> list[Probl
     ]
 
 
-def _stored(conn: sa.Connection, figures: Sequence[Figure]) -> dict[tuple, tuple[Figure, int]]:
-    """The stored figures (with their record keys) under the keys of ``figures``."""
+def _stored(conn: sa.Connection, figures: Sequence[Figure]) -> list[tuple[Figure, int]]:
+    """Every stored figure (with its record key) of the indicators of ``figures``: one
+    query, whatever the number of rows (the keys and the overlaps are matched here)."""
     values = schema.indicator_values
     indicators = sorted({f.indicator_id for f in figures})
-    wanted = {f.key for f in figures}
-    stored: dict[tuple, tuple[Figure, int]] = {}
     if not indicators:
-        return stored
+        return []
     rows = conn.execute(sa.select(values).where(values.c.indicator_id.in_(indicators)))
-    for row in rows.mappings():
-        figure = Figure(
-            indicator_id=row["indicator_id"],
-            region_code=row["region_code"],
-            period_start=row["period_start"],
-            period_grain=row["period_grain"],
-            value=row["value"],
-            numerator=row["numerator"],
-            denominator=row["denominator"],
-            source=row["source"],
-            retrieved_on=row["retrieved_on"],
-            published=bool(row["published"]),
+    return [
+        (
+            Figure(
+                indicator_id=row["indicator_id"],
+                region_code=row["region_code"],
+                period_start=row["period_start"],
+                period_grain=row["period_grain"],
+                value=row["value"],
+                numerator=row["numerator"],
+                denominator=row["denominator"],
+                source=row["source"],
+                retrieved_on=row["retrieved_on"],
+                published=bool(row["published"]),
+            ),
+            row["record_key"],
         )
-        if figure.key in wanted:
-            stored[figure.key] = (figure, row["record_key"])
-    return stored
+        for row in rows.mappings()
+    ]
 
 
 def _same(a: Figure, b: Figure) -> bool:
@@ -180,10 +267,15 @@ def _same(a: Figure, b: Figure) -> bool:
 def _plan(conn: sa.Connection, figures: Sequence[Figure]) -> list[PreviewRow]:
     """Each figure's status against what ``conn`` holds; raises ``ImportRefused`` for
     the problems that need the database."""
-    problems = _form_problems(figures) + _unit_problems(conn, figures)
+    every = _stored(conn, figures)
+    problems = [
+        *_form_problems(figures),
+        *_unit_problems(conn, figures),
+        *_overlaps_stored(figures, [figure for figure, _ in every]),
+    ]
     if problems:
         raise ImportRefused(problems)
-    stored = _stored(conn, figures)
+    stored = {figure.key: (figure, key) for figure, key in every}
     plan = []
     for figure in figures:
         previous = stored.get(figure.key)
@@ -198,8 +290,11 @@ def _plan(conn: sa.Connection, figures: Sequence[Figure]) -> list[PreviewRow]:
 def preview_figures(url: str, figures: Sequence[Figure]) -> list[PreviewRow]:
     """What ``write_figures`` would do with ``figures`` at ``url``, row by row (in the
     order given), without writing. Raises ``ImportRefused`` for problems that need the
-    database (a unit id that is not in ``units``, a region code of no known form, a key
-    given twice) and ``ImportFailed`` when the database cannot be read."""
+    database (a unit id that is not in ``units``, a period overlapping a stored figure
+    of the same indicator and region at another grain) or the file as a whole (a
+    region code of no known form, a key given twice, two figures of one indicator and
+    region whose periods overlap at different grains) and ``ImportFailed`` when the
+    database cannot be read."""
     engine = _engine(url, read_only=True)
     try:
         with engine.connect() as conn:
