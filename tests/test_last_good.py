@@ -214,9 +214,9 @@ def test_lg003_without_a_last_good_result_the_card_says_so_and_retries(
     assert len(_find(body, lambda c: type(c).__name__ == "Interval")) == 1
     # A retry that finds the same leaves the screen alone.
     monkeypatch.setattr(chart_cards, "is_retry", lambda _kind: True)
-    assert chart_card_body(REQUEST, "series", [], 1, SHOWS_ERROR) is no_update
+    assert chart_card_body(REQUEST, "series", [], 1, shown=SHOWS_ERROR) is no_update
     database.up()
-    recovered = chart_card_body(REQUEST, "series", [], 2, SHOWS_ERROR)
+    recovered = chart_card_body(REQUEST, "series", [], 2, shown=SHOWS_ERROR)
     assert len(_find(recovered, lambda c: type(c).__name__ == "Graph")) == 1
 
 
@@ -228,9 +228,9 @@ def test_lg004_a_retry_that_finds_the_same_stale_result_changes_nothing(
     expire_and_restart(shared_cache)
     database.down()
     monkeypatch.setattr(chart_cards, "is_retry", lambda _kind: True)
-    assert chart_card_body(REQUEST, "series", [], 1, FETCHED.timestamp()) is no_update
+    assert chart_card_body(REQUEST, "series", [], 1, shown=FETCHED.timestamp()) is no_update
     # An older copy shown before: the newer one replaces it.
-    newer = chart_card_body(REQUEST, "series", [], 2, FETCHED.timestamp() - 60)
+    newer = chart_card_body(REQUEST, "series", [], 2, shown=FETCHED.timestamp() - 60)
     assert "Tiedot haettu 30.11.2026 klo 14.05" in texts(newer)
 
 

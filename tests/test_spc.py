@@ -490,7 +490,7 @@ def test_s030_chart_payload_normalises_phases_before_the_cache_key(monkeypatch):
     payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "series", ("2024-05",))
     payload.chart_payload("hoitotakuu-7vrk", filters, "fi", "nonsense", ("2024-05",))
     payload.chart_payload("hoitotakuu-7vrk", filters, "fi")
-    assert [(view, phases) for *_, view, phases in calls] == [
+    assert [(view, phases) for *_, view, phases, _peers in calls] == [
         ("spc", ("2024-02", "2024-05")),
         ("spc", ("2024-05",)),
         ("series", ()),
@@ -522,14 +522,14 @@ def test_s031_phase_spellings_collapse_to_the_periods_shown_before_the_cache_key
     ]
     for phases in spellings:
         payload.chart_payload("hoitotakuu-7vrk", quarter, "fi", "spc", phases)
-    assert {phases for *_, phases in calls} == {("2024-04",)}
+    assert {phases for *_, phases, _peers in calls} == {("2024-04",)}
     # Too few shown periods for a run chart: no phases in the key at all.
     calls.clear()
     monkeypatch.setattr(
         payload, "_spc_grid", lambda _spec, _filters: _grid("2024-01", 12, shown=11)
     )
     payload.chart_payload("hoitotakuu-7vrk", Filters(), "fi", "spc", ("2024-05",))
-    assert [phases for *_, phases in calls] == [()]
+    assert [phases for *_, phases, _peers in calls] == [()]
 
 
 def test_s032_normalise_phases_maps_months_to_the_shown_periods():
