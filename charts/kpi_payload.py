@@ -65,7 +65,9 @@ def kpi_texts(
     value, compared with the same period a year earlier. It is judged only against a
     target in force on every day of it (``charts.summary.target_in_force``); where
     the target changes inside the period, the status says it is not judged."""
-    facts = headline(frame, targets, spec.series[0], grain, rounded=spec.rounded(spec.series[0]))
+    facts = headline(
+        frame, targets, spec.series[0], grain, rounded=spec.rounded(spec.series[0]), unit=spec.unit
+    )
     if facts is None:
         return {"empty": True}
     label = period_label(facts.period, grain)

@@ -166,11 +166,18 @@ class Headline:
 
 
 def headline(
-    frame: pd.DataFrame, targets: pd.DataFrame, series: str, grain: str, *, rounded: bool
+    frame: pd.DataFrame,
+    targets: pd.DataFrame,
+    series: str,
+    grain: str,
+    *,
+    rounded: bool,
+    unit: str,
 ) -> Headline | None:
     """The latest period of ``series`` in a tidy chart frame of ``grain`` periods, or
     None without data. ``rounded``: whether the series' counts are published rounded
     (``ChartSpec.rounded``); an exact series is judged on its value as it stands.
+    ``unit``: the chart's (``ChartSpec.unit``): a ``count`` value is itself a count.
 
     The frame must hold whole periods only (``charts.payload.load_complete``): then
     the latest period and the one a year earlier are alike — equal, aligned spans for
@@ -185,7 +192,7 @@ def headline(
     target = target_in_force(targets, latest["period"], grain)
     value = float(latest["value"])
     met = None if target is None or pd.isna(value) else target_met(_unrounded(latest), target)
-    unconfirmed = met is not None and rounded and judgement_unconfirmed(latest, target, met)
+    unconfirmed = met is not None and rounded and judgement_unconfirmed(latest, target, met, unit)
     if unconfirmed:
         met = None
     changes = target_changes(targets, latest["period"], grain)
@@ -228,12 +235,14 @@ def share_bounds(numerator: float, denominator: float, minimum: int) -> tuple[fl
     return lowest, highest
 
 
-def judgement_unconfirmed(row: pd.Series, target: pd.Series, met: bool) -> bool:
+def judgement_unconfirmed(row: pd.Series, target: pd.Series, met: bool, unit: str) -> bool:
     """True when the judgement ``met`` of the share in ``row`` against ``target`` (a
     programme target or a legal requirement) cannot be confirmed from its published
     counts: they are rounded to multiples of m (``queries.privacy``), and the true
     share they allow (``share_bounds``) could lie on the other side of the target.
-    Call it only for a series whose counts are rounded (``ChartSpec.rounded``).
+    A count of people (``unit`` ``count``) is judged the same way: its true value is
+    within m − 1 of the published one (max(0, c − (m − 1)) .. c + m − 1). Call it
+    only for a series whose counts are rounded (``ChartSpec.rounded``).
 
     Both directions. "Met" is unconfirmed when the lowest allowed share fails: a
     true 67 of 70 may be published 70 of 70, and a 100 % target (the programme's or
@@ -244,12 +253,19 @@ def judgement_unconfirmed(row: pd.Series, target: pd.Series, met: bool) -> bool:
     prove (and a near miss would be put on a meeting's agenda as a missed target).
     A published share below a 100 % target stays "not met" (equal counts would be
     published equal, ``share_bounds``); a share far from the target stays judged.
-    False for a row without counts (or a denominator of 0) and when m < 2."""
+    False for any other value (a median is not rounded), a share without counts (or
+    with a denominator of 0) and when m < 2."""
     minimum = get_settings().min_cell_count
     numerator, denominator = row.get("numerator"), row.get("denominator")
-    if minimum < 2 or pd.isna(numerator) or pd.isna(denominator) or denominator <= 0:
+    if minimum < 2:
         return False
-    lowest, highest = share_bounds(float(numerator), float(denominator), minimum)
+    if unit == "count":
+        value = float(row["value"])
+        lowest, highest = max(0.0, value - (minimum - 1)), value + minimum - 1
+    elif pd.isna(numerator) or pd.isna(denominator) or denominator <= 0:
+        return False
+    else:
+        lowest, highest = share_bounds(float(numerator), float(denominator), minimum)
     return not target_met(lowest, target) if met else target_met(highest, target)
 
 
@@ -288,7 +304,7 @@ def summarise(
 ) -> str:
     """One sentence on the headline ``series`` of a tidy chart frame, in ``lang``;
     ``rounded`` as ``headline``'s."""
-    facts = headline(frame, targets, series, grain, rounded=rounded)
+    facts = headline(frame, targets, series, grain, rounded=rounded, unit=unit)
     if facts is None:
         return t("summary.no_data", lang)
     label = period_label(facts.period, grain)

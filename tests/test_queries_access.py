@@ -544,7 +544,7 @@ def test_qa080_reported_share_speaks_of_the_last_whole_quarter(reporting_db):
     summary = chart_payload("palvelutarpeen-arviointi-90pv", filters, "fi")["summary"]
     assert summary == (
         "Viimeisin arvo Q4/2024: 93,3\u00a0%. Tavoitteen ≥ 97\u00a0% toteutumista ei voi "
-        "todeta: luvut on pyöristetty 5:n monikertoihin, joten todellinen osuus voi olla "
+        "todeta: luvut on pyöristetty 5:n monikertoihin, joten todellinen arvo voi olla "
         f"tavoitteen kummalla puolella tahansa. Jakso Q1/2025 {PARTIAL}"
     )
     kpi = kpi_payload("palvelutarpeen-arviointi-90pv", filters, "fi")

@@ -286,7 +286,7 @@ def test_s021_full_programme_target_on_rounded_counts_is_unconfirmed():
     )
     assert text == (
         "Viimeisin arvo 1/2025: 100,0\u00a0%. Tavoitteen ≥ 100\u00a0% toteutumista ei voi "
-        "todeta: luvut on pyöristetty 5:n monikertoihin, joten todellinen osuus voi olla "
+        "todeta: luvut on pyöristetty 5:n monikertoihin, joten todellinen arvo voi olla "
         "tavoitteen kummalla puolella tahansa."
     )
     kpi = kpi_texts(frame, _programme(100), spec, "month", "fi")
@@ -342,3 +342,34 @@ def test_s023_rounded_judgements_far_from_the_target_stand_and_near_misses_do_no
     # >= 100 %, 65 / 70: the true counts differ (published apart), highest 69 / 70 =
     # 98.6 % < 100: not met for certain.
     assert status(65, 70, 100) == "not_met"
+
+
+def test_s024_count_of_people_against_a_target_is_judged_on_its_rounding():
+    """A rounded count of people meets or misses a target only when every true count would."""
+    from charts.catalog import CHARTS
+    from charts.kpi_payload import kpi_texts
+
+    spec = CHARTS["tyottomien-tuki-asiakkaat"]  # clients: people, counts rounded
+
+    def status(count: int, target: float) -> str:
+        frame = pd.DataFrame(
+            {
+                "period": [TS("2025-01-01")],
+                "series": spec.series[0],
+                "value": [float(count)],
+                "numerator": [float("nan")],
+                "denominator": [float("nan")],
+                "suppressed": [False],
+            }
+        )
+        return kpi_texts(frame, _programme(target), spec, "year", "fi")["status"]
+
+    # m = 5: a published c is a true c - 4 .. c + 4.
+    # 130 against >= 130: the true count may be 126 < 130: unconfirmed.
+    assert status(130, 130) == "none"
+    # 135 against >= 130: at least 131: met.  125: at most 129: not met.
+    assert status(135, 130) == "met"
+    assert status(125, 130) == "not_met"
+    # 150 against >= 130 (at least 146) and 100 (at most 104): far from it, judged.
+    assert status(150, 130) == "met"
+    assert status(100, 130) == "not_met"
