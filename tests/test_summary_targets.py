@@ -1,4 +1,5 @@
-"""What the summary sentence says about a legal requirement, on hand-made frames (no
+"""What the summary sentence and the KPI card say about a legal requirement or a
+programme target, including judgements on rounded counts, on hand-made frames (no
 database)."""
 
 from __future__ import annotations
