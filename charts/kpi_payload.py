@@ -65,7 +65,9 @@ def kpi_texts(
     value, compared with the same period a year earlier. It is judged only against a
     target in force on every day of it (``charts.summary.target_in_force``); where
     the target changes inside the period, the status says it is not judged."""
-    facts = headline(frame, targets, spec.series[0], grain)
+    facts = headline(
+        frame, targets, spec.series[0], grain, rounded=spec.rounded(spec.series[0]), unit=spec.unit
+    )
     if facts is None:
         return {"empty": True}
     label = period_label(facts.period, grain)
@@ -105,7 +107,7 @@ def kpi_texts(
         legal = is_legal_requirement(facts.target)
         key = (_REQUIREMENT_TEXT if legal else _TARGET_TEXT)[status]
         if facts.unconfirmed:
-            key = "kpi.requirement_unconfirmed"
+            key = "kpi.requirement_unconfirmed" if legal else "kpi.target_unconfirmed"
         status_text = t(
             key,
             lang,

@@ -294,6 +294,7 @@ def series_view(
         decimals=spec.decimals,
         grain=grain,
         lang=lang,
+        rounded=spec.rounded(spec.series[0]),
     )
     # The text alternative says what the figure marks as hidden.
     hidden = hidden_note(figure, grain, lang)

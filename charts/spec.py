@@ -123,6 +123,13 @@ class ChartSpec:
         key = "card.protection" if self.counts_people else "card.protection_none"
         return t(key, lang, minimum=get_settings().min_cell_count)
 
+    def rounded(self, series: str) -> bool:
+        """Whether the counts of ``series`` are published rounded to multiples of the
+        minimum (``queries.privacy.protect``): the chart counts people and the series
+        is not one of its ``exact_series``. Judgements of a target on a rounded share
+        allow for it (``charts.summary.judgement_unconfirmed``)."""
+        return self.counts_people and series not in self.exact_series
+
     def series_key(self, series: str) -> str:
         """Translation key of a series label."""
         return f"chart.{self.id}.series.{series}"

@@ -150,9 +150,9 @@ class Headline:
     day of ``period`` (``target_in_force``) or None; ``changes`` holds the target rows
     of a period whose target starts, ends or changes inside it (``target_changes``:
     not judged), else it is empty; ``met`` is None without a target or a value, and
-    is judged on a share's unrounded value. ``unconfirmed`` is True when a legal
-    requirement reads as met on published (rounded) counts that cannot prove it
-    (``requirement_unconfirmed``); ``met`` is then None.
+    is judged on a share's unrounded value. ``unconfirmed`` is True when the series'
+    counts are published rounded and the true share they allow could lie on either
+    side of the target (``judgement_unconfirmed``); ``met`` is then None.
     """
 
     period: pd.Timestamp
@@ -166,10 +166,18 @@ class Headline:
 
 
 def headline(
-    frame: pd.DataFrame, targets: pd.DataFrame, series: str, grain: str
+    frame: pd.DataFrame,
+    targets: pd.DataFrame,
+    series: str,
+    grain: str,
+    *,
+    rounded: bool,
+    unit: str,
 ) -> Headline | None:
     """The latest period of ``series`` in a tidy chart frame of ``grain`` periods, or
-    None without data.
+    None without data. ``rounded``: whether the series' counts are published rounded
+    (``ChartSpec.rounded``); an exact series is judged on its value as it stands.
+    ``unit``: the chart's (``ChartSpec.unit``): a ``count`` value is itself a count.
 
     The frame must hold whole periods only (``charts.payload.load_complete``): then
     the latest period and the one a year earlier are alike — equal, aligned spans for
@@ -184,7 +192,7 @@ def headline(
     target = target_in_force(targets, latest["period"], grain)
     value = float(latest["value"])
     met = None if target is None or pd.isna(value) else target_met(_unrounded(latest), target)
-    unconfirmed = bool(met) and requirement_unconfirmed(latest, target)
+    unconfirmed = met is not None and rounded and judgement_unconfirmed(latest, target, met, unit)
     if unconfirmed:
         met = None
     changes = target_changes(targets, latest["period"], grain)
@@ -200,22 +208,65 @@ def headline(
     )
 
 
-def requirement_unconfirmed(row: pd.Series, target: pd.Series) -> bool:
-    """True when the share in ``row`` meets the legal requirement ``target`` as
-    published but the true share may not: its counts are published rounded to
-    multiples of m (``queries.privacy``), so each may be up to m − 1 off, and the
-    lowest true share they allow, max(0, n − (m − 1)) / (d + m − 1), fails the
-    requirement. The law asks for every visit within the deadline, so a published
-    100 % may hide up to m − 1 late visits: it is said to be unconfirmed, never met.
-    Programme targets are judged on the published value as it stands."""
-    if not is_legal_requirement(target):
-        return False
+def share_bounds(numerator: float, denominator: float, minimum: int) -> tuple[float, float]:
+    """The lowest and highest true share (%) that a share published from rounded
+    counts ``numerator`` / ``denominator`` (multiples of m = ``minimum``,
+    ``queries.privacy``; ``denominator`` > 0) allows. Each true count is within
+    m − 1 of its published one and the true numerator never exceeds the true
+    denominator.
+
+    Lowest: max(0, n − (m − 1)) / (d + m − 1). Highest: with n_hi = n + m − 1 and
+    d_lo = max(d − (m − 1), 1), n_hi / d_lo when n_hi < d_lo; else a full share if
+    n = d is possible. It is not when the published n < d: equal true counts are the
+    same records, so the same cell key and the same published count; then the true
+    numerator is at most the denominator − 1, and the highest is (d* − 1) / d* with
+    d* = min(n_hi + 1, d + m − 1) (the share (d − 1) / d grows with d, and n ≤ n_hi).
+    """
+    spread = minimum - 1
+    lowest = 100.0 * max(0.0, numerator - spread) / (denominator + spread)
+    top, bottom = numerator + spread, max(denominator - spread, 1.0)
+    if top < bottom:
+        highest = 100.0 * top / bottom
+    elif numerator >= denominator:
+        highest = 100.0
+    else:
+        widest = min(top + 1, denominator + spread)
+        highest = 100.0 * (widest - 1) / widest
+    return lowest, highest
+
+
+def judgement_unconfirmed(row: pd.Series, target: pd.Series, met: bool, unit: str) -> bool:
+    """True when the judgement ``met`` of the share in ``row`` against ``target`` (a
+    programme target or a legal requirement) cannot be confirmed from its published
+    counts: they are rounded to multiples of m (``queries.privacy``), and the true
+    share they allow (``share_bounds``) could lie on the other side of the target.
+    A count of people (``unit`` ``count``) is judged the same way: its true value is
+    within m − 1 of the published one (max(0, c − (m − 1)) .. c + m − 1). Call it
+    only for a series whose counts are rounded (``ChartSpec.rounded``).
+
+    Both directions. "Met" is unconfirmed when the lowest allowed share fails: a
+    true 67 of 70 may be published 70 of 70, and a 100 % target (the programme's or
+    the law's "every visit") would be said met when it is not. "Not met" is
+    unconfirmed when the highest allowed share meets it: the summary, the KPI card
+    and the meeting suggestions state the judgement as a fact to the directors, and
+    a miss the counts cannot prove is as false a statement as a success they cannot
+    prove (and a near miss would be put on a meeting's agenda as a missed target).
+    A published share below a 100 % target stays "not met" (equal counts would be
+    published equal, ``share_bounds``); a share far from the target stays judged.
+    False for any other value (a median is not rounded), a share without counts (or
+    with a denominator of 0) and when m < 2."""
     minimum = get_settings().min_cell_count
     numerator, denominator = row.get("numerator"), row.get("denominator")
-    if minimum < 2 or pd.isna(numerator) or pd.isna(denominator) or denominator <= 0:
+    if minimum < 2:
         return False
-    lowest = 100.0 * max(0.0, numerator - (minimum - 1)) / (denominator + minimum - 1)
-    return not target_met(lowest, target)
+    if unit == "count":
+        value = float(row["value"])
+        lowest, highest = max(0.0, value - (minimum - 1)), value + minimum - 1
+    elif pd.isna(numerator) or pd.isna(denominator) or denominator <= 0:
+        return False
+    else:
+        lowest, highest = share_bounds(float(numerator), float(denominator), minimum)
+    return not target_met(lowest, target) if met else target_met(highest, target)
 
 
 def cell_reason(frame: pd.DataFrame, series: str, period: pd.Timestamp) -> str | None:
@@ -249,9 +300,11 @@ def summarise(
     decimals: int,
     grain: str,
     lang: str,
+    rounded: bool,
 ) -> str:
-    """One sentence on the headline ``series`` of a tidy chart frame, in ``lang``."""
-    facts = headline(frame, targets, series, grain)
+    """One sentence on the headline ``series`` of a tidy chart frame, in ``lang``;
+    ``rounded`` as ``headline``'s."""
+    facts = headline(frame, targets, series, grain, rounded=rounded, unit=unit)
     if facts is None:
         return t("summary.no_data", lang)
     label = period_label(facts.period, grain)
@@ -293,7 +346,7 @@ def summarise(
         kind = "requirement" if is_legal_requirement(facts.target) else "target"
         key = f"summary.{kind}_met" if facts.met else f"summary.{kind}_not_met"
         if facts.unconfirmed:
-            key = "summary.requirement_unconfirmed"
+            key = f"summary.{kind}_unconfirmed"
         sentences.append(
             t(
                 key,

@@ -91,7 +91,9 @@ def _missed(chart_id: str, filters: Filters, lang: str) -> dict | None:
     spec = CHARTS[chart_id]
     frame, targets = chart_data(chart_id, filters)
     grain = effective_filters(spec, filters).grain
-    facts = headline(frame, targets, spec.series[0], grain)
+    facts = headline(
+        frame, targets, spec.series[0], grain, rounded=spec.rounded(spec.series[0]), unit=spec.unit
+    )
     if facts is None or facts.met is None or bool(facts.met):
         return None
     key = "requirement" if is_legal_requirement(facts.target) else "target"

@@ -175,7 +175,14 @@ def test_f011_summary_latest_change_and_target():
     frame = _frame(values)
     targets = _targets([("2024-01-01", "2024-12-31", 30, ">"), ("2025-01-01", None, 45, ">=")])
     text = summarise(
-        frame, targets, series="s", unit="percent", decimals=1, grain="month", lang="fi"
+        frame,
+        targets,
+        series="s",
+        unit="percent",
+        decimals=1,
+        grain="month",
+        lang="fi",
+        rounded=True,
     )
     assert text == (
         "Viimeisin arvo 1/2025: 46,0\u00a0%. Vuotta aiemmin 30,0\u00a0% "
@@ -187,7 +194,14 @@ def test_f012_summary_target_not_met_and_suppressed_latest():
     """The summary says a target is not met, and that a withheld latest value is hidden."""
     targets = _targets([("2024-01-01", None, 80, ">=")])
     text = summarise(
-        _frame([70.0]), targets, series="s", unit="percent", decimals=1, grain="month", lang="fi"
+        _frame([70.0]),
+        targets,
+        series="s",
+        unit="percent",
+        decimals=1,
+        grain="month",
+        lang="fi",
+        rounded=True,
     )
     assert text == "Viimeisin arvo 1/2024: 70,0\u00a0%. Tavoite ≥ 80\u00a0% ei toteudu."
     hidden = summarise(
@@ -198,6 +212,7 @@ def test_f012_summary_target_not_met_and_suppressed_latest():
         decimals=1,
         grain="month",
         lang="fi",
+        rounded=True,
     )
     assert "salattu" in hidden and "1/2024" in hidden
 
@@ -275,7 +290,14 @@ def test_f031_a_target_set_inside_a_period_is_not_that_periods_target():
         "≥ 80\u00a0% 1.10.2025 alkaen: jaksoa ei arvioida yhtä arvoa vastaan"
     ]
     text = summarise(
-        frame, targets, series="s", unit="percent", decimals=1, grain="year", lang="fi"
+        frame,
+        targets,
+        series="s",
+        unit="percent",
+        decimals=1,
+        grain="year",
+        lang="fi",
+        rounded=True,
     )
     # The sentence says the same: 2025 is not judged against one value.
     assert text == (

@@ -1,4 +1,5 @@
-"""What the summary sentence says about a legal requirement, on hand-made frames (no
+"""What the summary sentence and the KPI card say about a legal requirement or a
+programme target, including judgements on rounded counts, on hand-made frames (no
 database)."""
 
 from __future__ import annotations
@@ -46,7 +47,14 @@ def _share(numerator: int, denominator: int) -> pd.DataFrame:
 
 def _say(frame: pd.DataFrame) -> str:
     return summarise(
-        frame, _requirement(), series="s", unit="percent", decimals=1, grain="month", lang="fi"
+        frame,
+        _requirement(),
+        series="s",
+        unit="percent",
+        decimals=1,
+        grain="month",
+        lang="fi",
+        rounded=True,
     )
 
 
@@ -184,7 +192,14 @@ def test_s011_summary_and_kpi_say_a_period_is_not_judged_when_its_target_changes
     )
     frame = _share(55, 100).assign(period=TS("2024-01-01"))
     text = summarise(
-        frame, targets, series="s", unit="percent", decimals=1, grain="quarter", lang="fi"
+        frame,
+        targets,
+        series="s",
+        unit="percent",
+        decimals=1,
+        grain="quarter",
+        lang="fi",
+        rounded=True,
     )
     assert text == (
         "Viimeisin arvo Q1/2024: 55,0\u00a0%. Tavoite ei ole sama koko jakson Q1/2024 ajan "
@@ -225,3 +240,137 @@ def test_s012_kpi_names_the_hidden_period_and_why():
     # A shown value has no note.
     shown = kpi_texts(frame.iloc[:1], targets, spec, "quarter", "fi")
     assert (shown["value"], shown["note"]) == ("75,0\u00a0%", "")
+
+
+# --- Any target judged on a rounded share: confirmed only when the counts prove it -----
+
+
+def _programme(value: float) -> pd.DataFrame:
+    return _rows([("programme_target", "2025-01-01", None, value, "plan")])
+
+
+def test_s020_share_bounds_of_rounded_counts():
+    """The true share allowed by rounded counts: lowest and highest, never above 100 %."""
+    from charts.summary import share_bounds
+
+    # m = 5: each count is up to 4 off. 70 / 70: lowest (70 - 4) / (70 + 4) = 66 / 74;
+    # highest 100 % (the true counts may be equal, e.g. 67 / 67).
+    assert share_bounds(70, 70, 5) == pytest.approx((100 * 66 / 74, 100.0))
+    # 65 / 70: lowest 61 / 74; numerator up to 69, denominator down to 66, but a
+    # published 65 < 70 means the true counts differ (equal counts are the same records,
+    # the same key, the same published count): highest 69 / 70 (d* = min(69 + 1, 74)).
+    assert share_bounds(65, 70, 5) == pytest.approx((100 * 61 / 74, 100 * 69 / 70))
+    # 75 / 100: lowest 71 / 104 = 68.3 %; highest 79 / 96 = 82.3 % (79 < 96).
+    assert share_bounds(75, 100, 5) == pytest.approx((100 * 71 / 104, 100 * 79 / 96))
+    # 5 / 5: 1 .. 9 people; lowest 1 / 9, highest 100 % (the denominator at least 1).
+    assert share_bounds(5, 5, 5) == pytest.approx((100 / 9, 100.0))
+
+
+def test_s021_full_programme_target_on_rounded_counts_is_unconfirmed():
+    """A 100 % programme target on a published 70 / 70 of people is unconfirmed, not met."""
+    from charts.catalog import CHARTS
+    from charts.kpi_payload import kpi_texts
+
+    # 70 / 70 published: the true share may be as low as 66 / 74 = 89.2 % < 100 % (a
+    # true 67 / 70 may be published 70 / 70), so "met" cannot be said.
+    spec = CHARTS["paihdepalvelujen-saatavuus"]  # counts people, no exact series
+    frame = _share(70, 70).assign(series=spec.series[0])
+    text = summarise(
+        frame,
+        _programme(100),
+        series=spec.series[0],
+        unit="percent",
+        decimals=1,
+        grain="month",
+        lang="fi",
+        rounded=spec.rounded(spec.series[0]),
+    )
+    assert text == (
+        "Viimeisin arvo 1/2025: 100,0\u00a0%. Tavoitteen ≥ 100\u00a0% toteutumista ei voi "
+        "todeta: luvut on pyöristetty 5:n monikertoihin, joten todellinen arvo voi olla "
+        "tavoitteen kummalla puolella tahansa."
+    )
+    kpi = kpi_texts(frame, _programme(100), spec, "month", "fi")
+    assert (kpi["status"], kpi["status_text"]) == (
+        "none",
+        "Tavoite ≥ 100\u00a0%: toteutumista ei voi todeta pyöristetyistä luvuista",
+    )
+    assert kpi_texts(frame, _programme(100), spec, "month", "en")["status_text"] == (
+        "Target ≥ 100\u00a0%: whether it is met cannot be confirmed from rounded figures"
+    )
+
+
+def test_s022_full_programme_target_on_an_exact_chart_is_met():
+    """The same 70 / 70 on a chart published exactly (health stations) is met as it stands."""
+    from charts.catalog import CHARTS
+    from charts.kpi_payload import kpi_texts
+
+    # Health stations are not people: 70 of 70 is exact, 100 % >= 100 %: met.
+    spec = CHARTS["hoitotakuuseuranta-kattavuus"]
+    frame = _share(70, 70).assign(series=spec.series[0])
+    text = summarise(
+        frame,
+        _programme(100),
+        series=spec.series[0],
+        unit="percent",
+        decimals=0,
+        grain="month",
+        lang="fi",
+        rounded=spec.rounded(spec.series[0]),
+    )
+    assert text == "Viimeisin arvo 1/2025: 100\u00a0%. Tavoite ≥ 100\u00a0% toteutuu."
+    kpi = kpi_texts(frame, _programme(100), spec, "month", "fi")
+    assert (kpi["status"], kpi["status_text"]) == ("met", "Tavoite ≥ 100\u00a0% saavutettu")
+
+
+def test_s023_rounded_judgements_far_from_the_target_stand_and_near_misses_do_not():
+    """Far from the target met / not met stand; a miss the counts cannot prove is unconfirmed."""
+    from charts.catalog import CHARTS
+    from charts.kpi_payload import kpi_texts
+
+    spec = CHARTS["paihdepalvelujen-saatavuus"]
+
+    def status(numerator: int, denominator: int, target: float) -> str:
+        frame = _share(numerator, denominator).assign(series=spec.series[0])
+        return kpi_texts(frame, _programme(target), spec, "month", "fi")["status"]
+
+    # >= 80 %, 90 / 100: lowest 86 / 104 = 82.7 % >= 80: met for certain.
+    assert status(90, 100, 80) == "met"
+    # >= 80 %, 70 / 100: highest 74 / 96 = 77.1 % < 80: not met for certain.
+    assert status(70, 100, 80) == "not_met"
+    # >= 80 %, 75 / 100: highest 79 / 96 = 82.3 % >= 80: the miss is unconfirmed.
+    assert status(75, 100, 80) == "none"
+    # >= 100 %, 65 / 70: the true counts differ (published apart), highest 69 / 70 =
+    # 98.6 % < 100: not met for certain.
+    assert status(65, 70, 100) == "not_met"
+
+
+def test_s024_count_of_people_against_a_target_is_judged_on_its_rounding():
+    """A rounded count of people meets or misses a target only when every true count would."""
+    from charts.catalog import CHARTS
+    from charts.kpi_payload import kpi_texts
+
+    spec = CHARTS["tyottomien-tuki-asiakkaat"]  # clients: people, counts rounded
+
+    def status(count: int, target: float) -> str:
+        frame = pd.DataFrame(
+            {
+                "period": [TS("2025-01-01")],
+                "series": spec.series[0],
+                "value": [float(count)],
+                "numerator": [float("nan")],
+                "denominator": [float("nan")],
+                "suppressed": [False],
+            }
+        )
+        return kpi_texts(frame, _programme(target), spec, "year", "fi")["status"]
+
+    # m = 5: a published c is a true c - 4 .. c + 4.
+    # 130 against >= 130: the true count may be 126 < 130: unconfirmed.
+    assert status(130, 130) == "none"
+    # 135 against >= 130: at least 131: met.  125: at most 129: not met.
+    assert status(135, 130) == "met"
+    assert status(125, 130) == "not_met"
+    # 150 against >= 130 (at least 146) and 100 (at most 104): far from it, judged.
+    assert status(150, 130) == "met"
+    assert status(100, 130) == "not_met"

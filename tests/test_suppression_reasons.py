@@ -72,7 +72,9 @@ def _frame(reason: str | None) -> pd.DataFrame:
 
 def _summary(frame: pd.DataFrame) -> str:
     empty = pd.DataFrame(columns=["kind", "valid_from", "valid_to", "age_min", "value"])
-    return summarise(frame, empty, series="s", unit="percent", decimals=1, grain="month", lang="fi")
+    return summarise(
+        frame, empty, series="s", unit="percent", decimals=1, grain="month", lang="fi", rounded=True
+    )
 
 
 @pytest.mark.unit
