@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("figures_api", __name__)
 
 PARAMETERS = ("region", "lang")
+# The decimals of a share recomputed for an indicator without a chart (a chart's
+# default, charts.spec.ChartSpec.decimals).
+DEFAULT_DECIMALS = 1
 
 
 def _error(status: int, key: str, lang: str, **params: object):
@@ -94,6 +97,8 @@ def indicator_values_json(indicator: str):
         exact=spec is not None and not spec.counts_people,
         value_is_people=spec is not None and spec.unit == "count" and not spec.exact_series,
         value_is_known=spec is not None,
+        # A share recomputed from published counts is stated as its chart states it.
+        decimals=spec.decimals if spec is not None else DEFAULT_DECIMALS,
     )
     answer = {
         "indicator": indicator,

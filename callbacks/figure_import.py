@@ -41,7 +41,13 @@ from meetings.messages import read_only_text
 from queries.engine import DATABASE_ERRORS
 from reporting.figures.layout import read_figures
 from reporting.figures.rows import ImportRefused
-from reporting.figures.store import ImportFailed, import_url, preview_figures, write_figures
+from reporting.figures.store import (
+    ImportFailed,
+    import_url,
+    preview_figures,
+    refusal_with_stored_problems,
+    write_figures,
+)
 from server_secret import sign, verify
 from translations import t, t_plural
 
@@ -157,6 +163,17 @@ def refusal(error: Exception, name: str, lang: str) -> html.Div:
     return _danger(t("figure_import.status.failed", lang))
 
 
+def _checked(use, upload: Upload):
+    """``use(figures)`` with the figures of ``upload`` (``read_figures``). A file the
+    reader refuses is refused with the store's problems of the rows it could read
+    added (``refusal_with_stored_problems``): every problem is listed at once."""
+    try:
+        figures = read_figures(upload.content, upload.name)
+    except ImportRefused as refused:
+        raise refusal_with_stored_problems(import_url(), refused) from None
+    return use(figures)
+
+
 def _log(error: Exception, doing: str) -> None:
     # A refused file is the user's to fix; the others are the operator's to know.
     if isinstance(error, ImportFailed):
@@ -202,7 +219,7 @@ def preview(contents: object, name: object, lang: object) -> tuple:
     except BadUpload as error:
         return _bad_upload(error, name, lang), [], True, None, []
     try:
-        rows = preview_figures(import_url(), read_figures(upload.content, upload.name))
+        rows = _checked(lambda figures: preview_figures(import_url(), figures, upload.name), upload)
         token = upload.token  # the secret's key file may not be readable or makeable
     except Exception as error:  # noqa: BLE001 - every failure becomes a message
         _log(error, "preview a file")
@@ -211,7 +228,14 @@ def preview(contents: object, name: object, lang: object) -> tuple:
         empty = _danger(t("figure_import.status.no_rows", lang, file=upload.name))
         return empty, [], True, None, []
     counts = {key: sum(row.status == key for row in rows) for key in STATUSES}
-    text = t("figure_import.status.preview", lang, file=upload.name, rows=len(rows), **counts)
+    rows_text = t_plural(
+        len(rows),
+        lang,
+        one="figure_import.count.rows_one",
+        other="figure_import.count.rows",
+        count=len(rows),
+    )
+    text = t("figure_import.status.preview", lang, file=upload.name, rows=rows_text, **counts)
     status = alert(text, "info", "figure-import-counts")
     return status, preview_table(rows, lang), False, token, []
 
@@ -257,12 +281,15 @@ def save(clicks: object, contents: object, name: object, previewed: object, lang
     if not previewed_this:
         return _danger(t("figure_import.status.stale", lang)), no_update, no_update, None, no_update
     try:
-        summary = write_figures(
-            import_url(),
-            read_figures(upload.content, upload.name),
-            file_name=upload.name,
-            content=upload.content,
-            imported_by=current_author(),
+        summary = _checked(
+            lambda figures: write_figures(
+                import_url(),
+                figures,
+                file_name=upload.name,
+                content=upload.content,
+                imported_by=current_author(),
+            ),
+            upload,
         )
     except Exception as error:  # noqa: BLE001 - every failure becomes a message
         _log(error, "write a file")

@@ -17,7 +17,7 @@ from dash import html
 from reporting.figures.rows import Figure
 from reporting.figures.store import PreviewRow
 from reporting.schema import COUNTRY_CODE
-from translations import format_number, t
+from translations import format_number, t, t_plural
 
 IDS = {
     "form": "figure-import-form",  # carries the page's lang for the callbacks
@@ -33,7 +33,6 @@ IDS = {
 
 MAX_MEGABYTES = 5
 MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
-ACCEPT = ".csv,.xlsx"
 # The example file the page offers (assets/; it imports as it is: tests check it).
 EXAMPLE_FILE = "figure-import-example.csv"
 # Rows and problems shown at most: a file of thousands of rows is summarised by its
@@ -74,27 +73,43 @@ def period_label(start: date, grain: str) -> str:
     return f"{start.year}-{start.month:02d}"
 
 
-def _value(figure: Figure | None, lang: str) -> str:
-    """A figure's value as written in ``lang`` (as many decimals as it has, up to
-    four), ``..`` when suppressed, ``–`` without a figure (a new row's previous one)."""
-    if figure is None:
-        return NOTHING
-    if figure.value is None:
+def _number(number: float | None, lang: str) -> str:
+    """A number as written in ``lang`` with as many decimals as it has (up to four);
+    ``..`` for None (suppressed or not given)."""
+    if number is None:
         return SUPPRESSED
-    text = f"{figure.value:.4f}".rstrip("0").rstrip(".")
-    decimals = len(text.partition(".")[2])
-    return format_number(figure.value, decimals, lang)
+    text = f"{number:.4f}".rstrip("0").rstrip(".")
+    return format_number(number, len(text.partition(".")[2]), lang)
+
+
+def _cells(figure: Figure | None, lang: str) -> list[html.Td]:
+    """A figure's value, numerator, denominator and source cells; ``–`` in each
+    without a figure (a new row's previous one), ``..`` for a number not given."""
+    if figure is None:
+        return [html.Td(NOTHING, className="text-end") for _ in range(3)] + [html.Td(NOTHING)]
+    numbers = (figure.value, figure.numerator, figure.denominator)
+    return [html.Td(_number(n, lang), className="text-end") for n in numbers] + [
+        html.Td(figure.source)
+    ]
+
+
+COLUMNS = (
+    "line", "indicator", "region", "period",
+    "value", "numerator", "denominator", "source",
+    "previous", "previous_numerator", "previous_denominator", "previous_source",
+    "status",
+)  # fmt: skip
 
 
 def preview_table(rows: Sequence[PreviewRow], lang: str) -> list:
     """The preview's table (at most ``MAX_SHOWN_ROWS`` rows, in file order; a note
-    says so when there are more): line, indicator, region, period, value, previous
-    value and status of each row. A region with a caption, focusable so a keyboard
-    can scroll it sideways."""
+    says so when there are more): line, indicator, region, period, the value,
+    numerator, denominator and source to be stored, the stored ones (previous) and
+    the status of each row — so a changed row shows what changes. A region with a
+    caption, focusable so a keyboard can scroll it sideways."""
     shown = list(rows)[:MAX_SHOWN_ROWS]
-    columns = ("line", "indicator", "region", "period", "value", "previous", "status")
     header = html.Thead(
-        html.Tr([html.Th(t(f"figure_import.column_head.{c}", lang), scope="col") for c in columns])
+        html.Tr([html.Th(t(f"figure_import.column_head.{c}", lang), scope="col") for c in COLUMNS])
     )
     body = html.Tbody(
         [
@@ -104,8 +119,8 @@ def preview_table(rows: Sequence[PreviewRow], lang: str) -> list:
                     html.Th(row.figure.indicator_id, scope="row"),
                     html.Td(row.figure.region_code),
                     html.Td(period_label(row.figure.period_start, row.figure.period_grain)),
-                    html.Td(_value(row.figure, lang), className="text-end"),
-                    html.Td(_value(row.previous, lang), className="text-end"),
+                    *_cells(row.figure, lang),
+                    *_cells(row.previous, lang),
                     html.Td(
                         t(f"figure_import.row_status.{row.status}", lang),
                         className=f"figure-status figure-status-{row.status}",
@@ -144,5 +159,6 @@ def problem_list(texts: Sequence[str], lang: str) -> html.Ul:
     items = [html.Li(text) for text in texts[:MAX_SHOWN_PROBLEMS]]
     if len(texts) > MAX_SHOWN_PROBLEMS:
         more = len(texts) - MAX_SHOWN_PROBLEMS
-        items.append(html.Li(t("figure_import.problems_more", lang, more=more)))
+        keys = {"one": "figure_import.problems_more_one", "other": "figure_import.problems_more"}
+        items.append(html.Li(t_plural(more, lang, **keys, more=more)))
     return html.Ul(items, className="figure-import-problems mb-0")

@@ -15,11 +15,9 @@ from dash import dcc, get_asset_url, html, register_page
 
 from charts.cards.chart import alert
 from dashboards._figure_import import (
-    ACCEPT,
     EXAMPLE_FILE,
     EXAMPLES,
     IDS,
-    MAX_BYTES,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
 )
@@ -61,8 +59,10 @@ def upload_form(lang: str) -> list:
                 ]
             ),
             id=IDS["upload"],
-            accept=ACCEPT,
-            max_size=MAX_BYTES,
+            # No ``accept`` and no ``max_size``: the browser would drop a file of another
+            # kind or size without a word. Every file reaches the server, which says in
+            # the page's language why it is refused (a .xls: save it as .xlsx or CSV; over
+            # MAX_BYTES: too large; callbacks.figure_import).
             # The label opens the dialog; the drop zone's own click would open it twice.
             disable_click=True,
             className="figure-upload",

@@ -16,6 +16,7 @@ from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.indicator_values import numerator_key
 from queries.privacy import SMALL_DENOMINATOR, published_count
+from queries.results import share_half_up
 from queries.sql import statement
 
 _ROWS_SQL = """
@@ -61,6 +62,7 @@ def published_figures(
     exact: bool,
     value_is_people: bool,
     value_is_known: bool = True,
+    decimals: int = 1,
 ) -> pd.DataFrame:
     """``rows`` (``stored_figures``) as they may be served: the same columns without
     ``record_key``, plus ``suppressed`` and ``suppression_reason``.
@@ -71,8 +73,10 @@ def published_figures(
     treated as counts of people (``queries.privacy``): the denominator is published with the row's
     record key as its cell key and the numerator with the key mapped as in
     ``queries.indicator_values`` (the charts' keys of the same row); a value with both
-    counts is recomputed, 100 · min(p(numerator), p(denominator)) / p(denominator),
-    and withheld when p(denominator) is 0; a value with a denominator only (a median
+    counts is recomputed, 100 · min(p(numerator), p(denominator)) / p(denominator)
+    stated with ``decimals`` places (the chart's; half up, exactly, as
+    ``queries.results.as_stated`` states a share), and withheld when p(denominator)
+    is 0; a value with a denominator only (a median
     resting on that many people) is kept when p(denominator) >= 2 · ``minimum`` and
     withheld otherwise; a value without a denominator is published as a count with
     the record key when ``value_is_people`` (the chart draws it as a count of
@@ -97,8 +101,13 @@ def published_figures(
     based = ~has_num & has_den
     count = ~has_den & ~keep & value_is_people & ~np.isnan(value)
     p_num = np.where(share, np.minimum(p_num, p_den), p_num)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share_value = np.where(p_den > 0, 100.0 * p_num / p_den, np.nan)
+    share_value = np.array(
+        [
+            share_half_up(n, d, decimals) if ok and d > 0 else np.nan
+            for n, d, ok in zip(p_num, p_den, share, strict=True)
+        ],
+        dtype=float,
+    )
     p_value = np.where(count, published_count(np.where(count, value, 0), key, minimum), value)
     new_value = np.where(share & ~np.isnan(value), share_value, p_value)
     rate_with_count = has_num & ~has_den & ~count & (not value_is_known)

@@ -154,7 +154,7 @@ def count_series(rows: pd.DataFrame, filters: Filters, series: dict[str, str]) -
 COUNT_PLACES = 6
 
 
-def _share_half_up(numerator: float, denominator: float, decimals: int) -> float:
+def share_half_up(numerator: float, denominator: float, decimals: int) -> float:
     """100 × ``numerator`` / ``denominator`` (both >= 0, any fractions) rounded half
     up to ``decimals`` places, exactly, as the nearest float (whose shortest text is the
     rounded number)."""
@@ -193,7 +193,7 @@ def as_stated(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
         d = den[whole].astype("int64")
         stated[whole] = ((200 * scale * n + d) // (2 * d)) / scale
     for index in value.index[share & ~whole]:  # fractional counts: rare, exact
-        stated[index] = _share_half_up(num[index], den[index], decimals)
+        stated[index] = share_half_up(num[index], den[index], decimals)
     out["numerator"], out["denominator"], out["value"] = num, den, stated
     return out
 

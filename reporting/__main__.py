@@ -190,10 +190,11 @@ def _import(args: argparse.Namespace) -> int:
         ImportFailed,
         import_url,
         preview_figures,
+        refusal_with_stored_problems,
         write_figures,
     )
     from settings import get_settings
-    from translations import t
+    from translations import t, t_plural
 
     lang = args.lang or get_settings().language
     content = _read_file(args.file, lang)
@@ -225,7 +226,7 @@ def _import(args: argparse.Namespace) -> int:
             for text in skipped_texts(read, lang):  # rows left out on purpose (genders, ...)
                 print(text)
         if args.dry_run:
-            plan = preview_figures(url, figures)
+            plan = preview_figures(url, figures, file_name=name)
             counts = {
                 "added": sum(row.status == NEW for row in plan),
                 "replaced": sum(row.status == CHANGED for row in plan),
@@ -235,7 +236,12 @@ def _import(args: argparse.Namespace) -> int:
             return 0
         summary = write_figures(url, figures, file_name=name, content=content)
     except ImportRefused as refused:
-        print(t("figures.cli.refused", lang, file=name, n=len(refused.problems)), file=sys.stderr)
+        # A reader's refusal carries the rows it could read: the store's problems with
+        # them are listed too, so the file's every problem is reported at once.
+        refused = refusal_with_stored_problems(url, refused)
+        n = len(refused.problems)
+        one, other = "figures.cli.refused_one", "figures.cli.refused"
+        print(t_plural(n, lang, one=one, other=other, file=name, n=n), file=sys.stderr)
         for text in refused.texts(lang):
             print(text, file=sys.stderr)
         return 1
@@ -243,7 +249,9 @@ def _import(args: argparse.Namespace) -> int:
         print(failed.text(lang), file=sys.stderr)
         return 1
     if not (summary.added or summary.replaced):
-        print(t("figures.cli.unchanged", lang, file=name, unchanged=summary.unchanged))
+        one, other = "figures.cli.unchanged_one", "figures.cli.unchanged"
+        n = summary.unchanged
+        print(t_plural(n, lang, one=one, other=other, file=name, unchanged=n))
         return 0
     print(
         t(

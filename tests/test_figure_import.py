@@ -210,15 +210,15 @@ def test_fi005_an_editor_previews_then_saves_once(import_db, editor, writes):
         status, table, disabled, previewed, summary = cb.preview(data_url(GOOD), "luvut.csv", "fi")
         # Two rows in an empty fixture: both new.
         assert text_of(status) == (
-            "Esikatselu tiedostosta luvut.csv: 2 riviä, joista 2 uutta, 0 muuttuvaa ja 0 "
-            "ennallaan olevaa lukua. Mitään ei ole vielä tallennettu: tarkista rivit ja "
-            "paina Tallenna."
+            "Esikatselu tiedostosta luvut.csv: 2 riviä. Uusia 2, muuttuvia 0, ennallaan 0. "
+            "Mitään ei ole vielä tallennettu: tarkista rivit ja paina Tallenna."
         )
         rows = [text_of(row) for row in _rows(table)]
-        # line, indicator, region, period, value (Finnish decimal comma), previous, status
+        # line, indicator, region, period; value (Finnish decimal comma), numerator,
+        # denominator, source; the previous four (none: "–"); status
         assert rows == [
-            "2 testi-osuus 99 2023 12,5 – Uusi",
-            "3 testi-osuus 99 2024-Q3 25,5 – Uusi",
+            "2 testi-osuus 99 2023 12,5 125 1 000 Testilähde – – – – Uusi",
+            "3 testi-osuus 99 2024-Q3 25,5 51 200 Testilähde – – – – Uusi",
         ]
         assert disabled is False and previewed == token("luvut.csv", GOOD) and summary == []
         assert writes == [] and stored_rows(import_db, "testi-osuus") == 0
@@ -227,8 +227,8 @@ def test_fi005_an_editor_previews_then_saves_once(import_db, editor, writes):
             1, data_url(GOOD), "luvut.csv", token("luvut.csv", GOOD), "fi"
         )
         assert text_of(summary) == (
-            "Tallennettu tiedostosta luvut.csv: 2 uutta, 0 korjattua (aiemmat arvot "
-            "säilyvät historiassa) ja 0 ennallaan ollutta lukua. Indikaattorit: testi-osuus."
+            "Tallennettu tiedostosta luvut.csv: uusia 2, korjattuja 0 (aiemmat arvot "
+            "säilyvät historiassa), ennallaan 0. Indikaattorit: testi-osuus."
         )
         assert (status, table, previewed, contents) == ([], [], None, None)
     assert writes == ["luvut.csv"]
@@ -260,12 +260,13 @@ def test_fi006_a_changed_figure_shows_its_previous_value(import_db, editor, writ
         cb.save(1, data_url(GOOD), "luvut.csv", token("luvut.csv", GOOD), "fi")
         status, table, *_rest = cb.preview(data_url(corrected), "luvut.csv", "en")
         assert text_of(status).startswith(
-            "Preview of the file luvut.csv: 2 rows, of which 0 new, 1 changed and 1 unchanged"
+            "Preview of the file luvut.csv: 2 rows. New 0, changed 1, unchanged 1."
         )
-        # English numbers; the previous values as saved: 12.5 (now 12.6) and 25.5.
+        # English numbers (1,000 grouped); the new value, numerator, denominator and
+        # source, then the previous ones as saved: 12.5 and 125 (now 12.6 and 126).
         assert [text_of(row) for row in _rows(table)] == [
-            "2 testi-osuus 99 2023 12.6 12.5 Changes",
-            "3 testi-osuus 99 2024-Q3 25.5 25.5 Unchanged",
+            "2 testi-osuus 99 2023 12.6 126 1,000 Testilähde 12.5 125 1,000 Testilähde Changes",
+            "3 testi-osuus 99 2024-Q3 25.5 51 200 Testilähde 25.5 51 200 Testilähde Unchanged",
         ]
     assert writes == ["luvut.csv"]  # the preview wrote nothing
 
@@ -366,12 +367,13 @@ def test_fi010_an_xlsx_file_previews_like_its_csv(import_db, editor, writes):
     with dash_app.server.test_request_context("/tuonti"):
         status, table, disabled, *_rest = cb.preview(contents, "luvut.xlsx", "fi")
         assert text_of(status).startswith(
-            "Esikatselu tiedostosta luvut.xlsx: 2 riviä, joista 2 uutta, 0 muuttuvaa ja 0"
+            "Esikatselu tiedostosta luvut.xlsx: 2 riviä. Uusia 2, muuttuvia 0, ennallaan 0."
         )
-        # The sheet's row numbers (the header is row 1), values as in the CSV test.
+        # The sheet's row numbers (the header is row 1), values as in the CSV test; no
+        # source column: a new row's source is the file's name.
         assert [text_of(row) for row in _rows(table)] == [
-            "2 testi-osuus 99 2023 12,5 – Uusi",
-            "3 testi-osuus 99 2024-Q3 25,5 – Uusi",
+            "2 testi-osuus 99 2023 12,5 125 1 000 luvut.xlsx – – – – Uusi",
+            "3 testi-osuus 99 2024-Q3 25,5 51 200 luvut.xlsx – – – – Uusi",
         ]
         assert disabled is False
     assert writes == []
@@ -394,7 +396,7 @@ def test_fi011_a_save_with_a_token_the_browser_made_writes_nothing(import_db, ed
         *_shown, previewed, _summary = cb.preview(data_url(GOOD), "luvut.csv", "en")
         assert previewed == token("luvut.csv", GOOD) and previewed != forged
         summary, *_rest = cb.save(1, data_url(GOOD), "luvut.csv", previewed, "en")
-        assert text_of(summary).startswith("Saved from the file luvut.csv: 2 new")
+        assert text_of(summary).startswith("Saved from the file luvut.csv: new 2,")
     assert writes == ["luvut.csv"]
     assert stored_rows(import_db, "testi-osuus") == 2
 

@@ -54,17 +54,15 @@ def test_fc001_import_preview_then_write_then_again(duckdb_url, tmp_path):
     path.write_text(GOOD, encoding="utf-8")
     preview = _run("import-figures", str(path), "--url", duckdb_url, "--dry-run")
     assert (preview.returncode, preview.stderr) == (0, "")
+    # figures.cli.preview: each count after its label, so any count reads right
     assert preview.stdout == (
-        "luvut.csv: 2 uutta, 0 korjattua ja 0 ennallaan olevaa lukua. "
-        "Esikatselu: mitään ei tallennettu.\n"
+        "luvut.csv: uusia 2, korjattuja 0, ennallaan 0. Esikatselu: mitään ei tallennettu.\n"
     )
     assert _values(duckdb_url) == []
 
     written = _run("import-figures", str(path), "--url", duckdb_url)
     assert (written.returncode, written.stderr) == (0, "")
-    assert written.stdout == (
-        "luvut.csv: 2 uutta, 0 korjattua ja 0 ennallaan olevaa lukua. Tallennettu.\n"
-    )
+    assert written.stdout == "luvut.csv: uusia 2, korjattuja 0, ennallaan 0. Tallennettu.\n"
     assert _values(duckdb_url) == [("maara", "TA01", 12.0), ("osuus", "99", 62.5)]
 
     again = _run("import-figures", str(path), "--url", duckdb_url, "--lang", "sv")
@@ -80,10 +78,13 @@ def test_fc002_refused_file_exits_1_with_each_problem_and_changes_nothing(duckdb
     path.write_text(GOOD + "maara;TA09;2024;1;;\nmaara;99;2024;x;;\n", encoding="utf-8")
     done = _run("import-figures", str(path), "--url", duckdb_url, "--lang", "en")
     assert (done.returncode, done.stdout) == (1, "")
-    # Line 5 is refused by the reader; line 4's unit is checked by the store only when
-    # the file reads cleanly, so the reader's problem is the one told.
+    # Line 5 is refused by the reader; line 4's unit TA09 is not in the fixture's units,
+    # which the store finds in the rows the reader could read: both told at once, in
+    # line order.
     assert done.stderr.splitlines() == [
-        "bad.csv: the figures were not saved, because the file has problems (1).",
+        "bad.csv: the figures were not saved, because the file has 2 problems.",
+        "Line 4: There is no unit \u201dTA09\u201d in the reporting database. Check the unit id "
+        "or the region code.",
         "Line 5: The value \u201dx\u201d in the column value is not a number. Write a suppressed "
         "or missing value as two dots (..) or leave it empty.",
     ]
@@ -91,11 +92,46 @@ def test_fc002_refused_file_exits_1_with_each_problem_and_changes_nothing(duckdb
     path.write_text(GOOD + "maara;TA09;2024;1;;\n", encoding="utf-8")
     done = _run("import-figures", str(path), "--url", duckdb_url, "--lang", "en")
     assert done.returncode == 1
-    assert done.stderr.splitlines()[1] == (
+    # one problem: the singular heading (figures.cli.refused_one)
+    assert done.stderr.splitlines() == [
+        "bad.csv: the figures were not saved, because the file has 1 problem.",
         "Line 4: There is no unit \u201dTA09\u201d in the reporting database. Check the unit id "
-        "or the region code."
-    )
+        "or the region code.",
+    ]
     assert _values(duckdb_url) == []
+
+
+def test_fc005_a_bad_period_and_an_unknown_unit_are_told_together(duckdb_url, tmp_path):
+    """A reader's problem (line 2) and the store's (line 3) are reported in one run, in Finnish."""
+    path = tmp_path / "kaksi.csv"
+    path.write_text(
+        "indicator;region;period;value\n"
+        "maara;TA01;2024-13;5\n"  # month 13: the reader refuses the period
+        "maara;TA09;2024;7\n",  # reads cleanly; TA09 is no unit of the fixture
+        encoding="utf-8",
+    )
+    done = _run("import-figures", str(path), "--url", duckdb_url, "--dry-run")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.splitlines() == [
+        "kaksi.csv: lukuja ei tallennettu, koska tiedostossa on 2 virhettä.",
+        "Rivi 2: Ajanjakso \u201d2024-13\u201d ei kelpaa. Kirjoita vuosi (2024), vuosineljännes "
+        "(2024-Q3) tai kuukausi (2024-07).",
+        "Rivi 3: Yksikköä \u201dTA09\u201d ei ole raportointitietokannassa. Tarkista yksikön "
+        "tunnus tai alueen koodi.",
+    ]
+    assert _values(duckdb_url) == []
+
+
+def test_fc006_one_unchanged_figure_is_told_in_the_singular(duckdb_url, tmp_path):
+    """Importing one stored figure again says "1 luku", not "1 lukua"."""
+    path = tmp_path / "yksi.csv"
+    path.write_text("indicator;region;period;value\nmaara;TA01;2024;5\n", encoding="utf-8")
+    assert _run("import-figures", str(path), "--url", duckdb_url).returncode == 0
+    again = _run("import-figures", str(path), "--url", duckdb_url)
+    assert (again.returncode, again.stderr) == (0, "")
+    assert again.stdout == (
+        "yksi.csv: tiedoston 1 luku on jo tallennettuna samana. Mitään ei muutettu.\n"
+    )
 
 
 def test_fc003_usage_errors_exit_2(duckdb_url, tmp_path):

@@ -39,9 +39,10 @@ def test_fl001_csv_with_bom_decimal_comma_and_suppressed_values():
         # 100 · 123 / 200 = 61.5: the value agrees with its counts.
         Figure("hoitotakuu-7vrk", "99", date(2024, 7, 1), "quarter", 61.5, 123.0, 200.0,
                "Potilastiedot", line=2),
-        # "1 234" (space between thousands); no source: the file name stands in.
+        # "1 234" (space between thousands); no source: left empty for the store to
+        # fill (a stored row's source, or the file name for a new row).
         Figure("omaolo-palvelut", "091", date(2024, 1, 1), "year", 1234.0, None, None,
-               "luvut.csv", line=3),
+               "", line=3),
         Figure("omaolo-palvelut", "SSS", date(2024, 7, 1), "month", None, None, None, "THL",
                line=4),
     ]  # fmt: skip
@@ -128,7 +129,10 @@ def test_fl005_header_problems_are_at_line_1(header, expected):
             "a.csv",
             [(3, "not_utf8")],
         ),
-        (_csv("indicator;region;period;value", "x;99;2024;1"), "a.ods", [(None, "wrong_suffix")]),
+        (_csv("indicator;region;period;value", "x;99;2024;1"), "a.json", [(None, "wrong_suffix")]),
+        # another spreadsheet format: refused with the way out (save as .xlsx or CSV)
+        (b"\xd0\xcf\x11\xe0", "Luvut.XLS", [(None, "other_spreadsheet")]),
+        (b"PK\x03\x04", "a.ods", [(None, "other_spreadsheet")]),
         (b"not a workbook", "a.xlsx", [(None, "bad_xlsx")]),
     ],
 )
@@ -434,3 +438,51 @@ def test_fl020_a_source_merely_naming_sotkanet_is_accepted():
         "Sotkanet are imported only with the Sotkanet import, which marks them as published "
         "statistics. Write the figure's own source."
     ]
+
+
+def test_fl021_an_old_excel_file_is_told_to_be_saved_as_xlsx_or_csv():
+    """A .xls file's message says how to get a file that reads, in each language."""
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(b"\xd0\xcf\x11\xe0", "luvut.xls")
+    assert refused.value.texts("fi") == [
+        "Tiedostomuoto \u201d.xls\u201d ei käy. Tallenna taulukko Excelissä tai muussa "
+        "taulukkolaskentaohjelmassa muodossa Excel-työkirja (.xlsx) tai CSV UTF-8 (.csv) ja "
+        "valitse se uudelleen."
+    ]
+    assert refused.value.texts("en") == [
+        "The file format \u201d.xls\u201d is not accepted. Save the sheet in Excel or another "
+        "spreadsheet program as an Excel workbook (.xlsx) or as CSV UTF-8 (.csv) and choose "
+        "it again."
+    ]
+    assert refused.value.figures == []
+
+
+def test_fl022_a_refusal_carries_the_rows_read_without_a_problem():
+    """The reader's refusal holds the rows that did parse (for the store's checks), none else."""
+    content = _csv(
+        "indicator;region;period;value",
+        "x;99;2024-13;1",  # line 2: month 13, refused
+        "x;TA09;2024;2",  # line 3: reads (whether TA09 exists is the store's to say)
+        "x;99;2024;y",  # line 4: not a number, refused
+    )
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, "a.csv")
+    assert [(p.line, p.key) for p in refused.value.problems] == [
+        (2, "figures.error.bad_period"),
+        (4, "figures.error.not_a_number"),
+    ]
+    assert refused.value.figures == [
+        Figure("x", "TA09", date(2024, 1, 1), "year", 2.0, line=3),
+    ]
+
+
+def test_fl023_one_problem_more_is_told_in_the_singular(monkeypatch):
+    """With one problem past the limit the last line says "1 muu virhe", not "1 muuta virhettä"."""
+    monkeypatch.setattr(layout, "MAX_PROBLEMS", 2)
+    content = _csv("indicator;region;period;value", "x;99;a;1", "x;99;b;1", "x;99;c;1")
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, "a.csv")
+    texts = refused.value.texts("fi")
+    assert len(texts) == 3  # two problems (lines 2 and 3) and the line about line 4's
+    assert "Lisäksi 1 muu virhe. Korjaa ensin yllä olevat." in texts
+    assert refused.value.figures == []  # problems were left out: no rows carried

@@ -265,9 +265,13 @@ def test_sk012_problems_and_skipped_rows_in_swedish_and_english():
     read = _read((FIXTURES / "response.json").read_bytes(), "response.json")
     assert skipped_texts(read, "en") == [
         "2 rows were skipped because they concern only men or women (only total is stored).",
-        "1 rows were skipped because their region is not a wellbeing services county, a "
+        # one row: the singular text (figures.sotkanet.skipped.region_category_one)
+        "1 row was skipped because its region is not a wellbeing services county, a "
         "municipality or the whole country.",
     ]
+    assert skipped_texts(read, "fi")[1] == (
+        "1 rivi ohitettiin, koska sen alue ei ole hyvinvointialue, kunta tai koko maa."
+    )
 
 
 def test_sk013_too_many_problems_end_with_a_count_of_the_rest():

@@ -47,6 +47,9 @@ OPTIONAL_COLUMNS = ("numerator", "denominator", "source")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx",)
+# Spreadsheets of other formats (old Excel, Excel binary, OpenDocument, Numbers): refused
+# with the way out (save as .xlsx or CSV) rather than a bare "wrong suffix".
+OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".numbers")
 # Rows of figures one file may hold: a county's yearly, quarterly and monthly figures of
 # every plan indicator for every municipality over ten years are a few tens of thousands.
 MAX_ROWS = 100_000
@@ -171,13 +174,18 @@ class _Refusal:
         else:
             self.left_out += 1
 
-    def raise_if_any(self) -> None:
+    def raise_if_any(self, figures: list[Figure] | None = None) -> None:
+        """Raise ``ImportRefused`` with the problems and the rows read without one
+        (``figures``; none when the reading stopped or problems were left out: then
+        the list is not the whole story anyway)."""
         if not self.problems:
             return
         problems = list(self.problems)
         if self.left_out:
-            problems.append(Problem("figures.error.more_problems", None, {"n": self.left_out}))
-        raise ImportRefused(problems)
+            more = Problem("figures.error.more_problems", None, {"n": self.left_out}, plural="n")
+            problems.append(more)
+        whole = not self.stopped and not self.left_out
+        raise ImportRefused(problems, figures if whole and figures else ())
 
 
 def _csv_rows(content: bytes, refusal: _Refusal) -> Iterator[tuple[int, list[object]]]:
@@ -378,11 +386,12 @@ def _counts(row: _Row, value: float | None) -> tuple[float | None, float | None]
     return numerator, denominator
 
 
-def _source(row: _Row, file_name: str) -> str:
-    text = _text(row.cells.get("source"))
-    if len(text) > MAX_SOURCE:
+def _source(row: _Row) -> str:
+    """The row's source as written; empty when not given (the store fills it in:
+    ``reporting.figures.store.fill_sources``)."""
+    source = _text(row.cells.get("source"))
+    if len(source) > MAX_SOURCE:
         row.problem("source_too_long", limit=MAX_SOURCE)
-    source = text or file_name[:MAX_SOURCE]
     if source.strip().casefold().startswith(SOTKANET_CREDIT.casefold()):
         # A source starting with the credit marks published statistics, which are served
         # exact (docs/privacy.md): only the Sotkanet importer may write it.
@@ -430,9 +439,12 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
     """The figures of a file in the canonical layout, in file order.
 
     ``file_name`` decides the format by its suffix (``.csv``/``.txt``: CSV, ``.xlsx``:
-    the first sheet) and stands in as the source of rows without one. Each ``Figure``
-    carries its ``line``; ``retrieved_on`` is None. Raises ``ImportRefused`` with every
-    problem found (unknown, missing or repeated columns; a bad indicator id, region code
+    the first sheet). A row without a source (no column, an empty cell) has source
+    ``""``: the store keeps a stored row's source for it, or gives a new row the file's
+    name (``reporting.figures.store.fill_sources``). Each ``Figure`` carries its
+    ``line``; ``retrieved_on`` is None. Raises ``ImportRefused`` with every problem
+    found, carrying the rows that had none (``ImportRefused.figures``, for the store's
+    checks) (unknown, missing or repeated columns; a bad indicator id, region code
     or period; a number that is not one; a negative count; a numerator above its
     denominator; a value that is not the percentage of its counts; a key repeated in
     the file; an empty file; not UTF-8; another suffix; more than ``MAX_ROWS`` rows)."""
@@ -442,6 +454,10 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
         rows = _csv_rows(content, refusal)
     elif suffix in XLSX_SUFFIXES:
         rows = _xlsx_rows(content, refusal)
+    elif suffix in OTHER_SPREADSHEETS:
+        refusal.add("other_spreadsheet", suffix=_quoted(suffix), encoding="UTF-8")
+        refusal.raise_if_any()
+        return []
     else:
         refusal.add("wrong_suffix", suffix=_quoted(suffix or file_name), known=".csv, .txt, .xlsx")
         refusal.raise_if_any()
@@ -468,7 +484,7 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
             continue
         named = {name: cells[place] for place, name in columns.items() if place < len(cells)}
         row = _Row(line, named, refusal)
-        figure = _figure(row, file_name)
+        figure = _figure(row)
         if figure is None:
             continue
         earlier = seen.get(figure.key)
@@ -483,11 +499,11 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
         refusal.add("empty_file")
     elif columns is not None and data_rows == 0:
         refusal.add("no_rows")
-    refusal.raise_if_any()
+    refusal.raise_if_any(figures)
     return figures
 
 
-def _figure(row: _Row, file_name: str) -> Figure | None:
+def _figure(row: _Row) -> Figure | None:
     """The row as a Figure; None when it has a problem (recorded on ``row``)."""
     invisible = _invisible_characters(row)
     indicator = _indicator(row) if "indicator" not in invisible else None
@@ -495,7 +511,7 @@ def _figure(row: _Row, file_name: str) -> Figure | None:
     period = _period(row) if "period" not in invisible else None
     value = row.number("value")
     numerator, denominator = _counts(row, value)
-    source = _source(row, file_name) if "source" not in invisible else ""
+    source = _source(row) if "source" not in invisible else ""
     if not row.ok or indicator is None or region is None or period is None:
         return None
     return Figure(

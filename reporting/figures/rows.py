@@ -57,19 +57,27 @@ class Figure:
 class Problem:
     """One reason a file is refused: translation key ``figures.error.<name>`` with its
     parameters, at a 1-based ``line`` of the file (None: the file as a whole), or at
-    the 1-based ``item`` of a JSON array (a file without lines: Sotkanet's JSON)."""
+    the 1-based ``item`` of a JSON array (a file without lines: Sotkanet's JSON).
+    ``plural`` names the parameter that counts something: its plural category in the
+    reader's language picks ``<key>_one`` or ``<key>`` (``translations.t_plural``)."""
 
     key: str
     line: int | None = None
     params: Mapping[str, object] = field(default_factory=dict)
     item: int | None = None
+    plural: str | None = None
 
     def text(self, lang: str) -> str:
         """The message in ``lang``, prefixed with the line ("Rivi 7: …") or the JSON
         item ("Kohde 7: …")."""
-        from translations import t
+        from translations import t, t_plural
 
-        message = t(self.key, lang, **{k: str(v) for k, v in self.params.items()})
+        params = {k: str(v) for k, v in self.params.items()}
+        if self.plural is None:
+            message = t(self.key, lang, **params)
+        else:
+            count = int(self.params[self.plural])
+            message = t_plural(count, lang, one=self.key + "_one", other=self.key, **params)
         if self.line is not None:
             return t("figures.at_line", lang, line=self.line, message=message)
         if self.item is not None:
@@ -79,10 +87,16 @@ class Problem:
 
 class ImportRefused(Exception):
     """A file or its rows were refused; nothing was written. ``problems`` lists every
-    problem found (in line or item order), ``texts(lang)`` their messages."""
+    problem found (in line or item order), ``texts(lang)`` their messages.
 
-    def __init__(self, problems: Sequence[Problem]):
+    ``figures`` are the rows a reader could read without a problem (empty when the
+    store refuses, or when the file could not be read at all): the store checks them
+    against the database too (``reporting.figures.store.refusal_with_stored_problems``),
+    so one refusal lists the problems of both."""
+
+    def __init__(self, problems: Sequence[Problem], figures: Sequence[Figure] = ()):
         self.problems = sorted(problems, key=lambda p: (p.line or p.item or 0, p.key))
+        self.figures = list(figures)
         super().__init__("; ".join(p.key for p in self.problems))
 
     def texts(self, lang: str) -> list[str]:

@@ -66,7 +66,7 @@ REGION_CATEGORIES: Mapping[str, re.Pattern[str] | None] = {
 }
 GENDER_KEPT = "total"
 # Why a row was left out (the keys of ``SotkanetRead.skipped``; each has a message
-# ``figures.sotkanet.skipped.<reason>`` with ``{n}``).
+# ``figures.sotkanet.skipped.<reason>`` with ``{n}``, and ``<reason>_one`` for one row).
 SKIPPED_GENDER = "gender"
 SKIPPED_REGION_CATEGORY = "region_category"
 
@@ -113,10 +113,11 @@ class Region:
 
 def skipped_texts(read: SotkanetRead, lang: str) -> list[str]:
     """One message per reason rows were skipped, in ``lang`` ("12 riviä ohitettiin…")."""
-    from translations import t
+    from translations import t_plural
 
     return [
-        t(f"figures.sotkanet.skipped.{reason}", lang, n=n) for reason, n in read.skipped.items()
+        t_plural(n, lang, one=f"{key}_one", other=key, n=n)
+        for key, n in ((f"figures.sotkanet.skipped.{r}", n) for r, n in read.skipped.items())
     ]
 
 
@@ -133,13 +134,18 @@ class _Problems:
         else:
             self.left_out += 1
 
-    def raise_if_any(self) -> None:
+    def raise_if_any(self, figures: list[Figure] | None = None) -> None:
+        """Raise ``ImportRefused`` with the problems, carrying ``figures`` (the rows
+        read without a problem) for the store's checks when every one has a line to
+        name (a CSV response; a JSON item has no line a store problem could name)."""
         if not self.found:
             return
         problems = list(self.found)
         if self.left_out:
-            problems.append(Problem("figures.sotkanet.more_problems", None, {"n": self.left_out}))
-        raise ImportRefused(problems)
+            more = Problem("figures.sotkanet.more_problems", None, {"n": self.left_out}, plural="n")
+            problems.append(more)
+        located = figures and all(figure.line is not None for figure in figures)
+        raise ImportRefused(problems, figures if located and not self.left_out else ())
 
 
 def read_regions(regions: bytes, problems: _Problems) -> dict[int, Region] | None:
@@ -257,7 +263,7 @@ def read_sotkanet(
         figures.append(figure)
     if count == 0 and not problems.found:
         problems.add("no_rows")
-    problems.raise_if_any()
+    problems.raise_if_any(figures)
     return SotkanetRead(figures, dict(skipped))
 
 

@@ -41,7 +41,7 @@ import shutil
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -264,45 +264,108 @@ def _same(a: Figure, b: Figure) -> bool:
     return all(getattr(a, name) == getattr(b, name) for name in _COMPARED)
 
 
-def _plan(conn: sa.Connection, figures: Sequence[Figure]) -> list[PreviewRow]:
-    """Each figure's status against what ``conn`` holds; raises ``ImportRefused`` for
-    the problems that need the database."""
-    every = _stored(conn, figures)
-    problems = [
+def _problems(
+    conn: sa.Connection, figures: Sequence[Figure], every: Sequence[Figure]
+) -> list[Problem]:
+    return [
         *_form_problems(figures),
         *_unit_problems(conn, figures),
-        *_overlaps_stored(figures, [figure for figure, _ in every]),
+        *_overlaps_stored(figures, every),
     ]
+
+
+def fill_sources(
+    figures: Sequence[Figure], stored: Mapping[tuple, Figure], file_name: str | None
+) -> list[Figure]:
+    """``figures`` with an empty source filled in: a stored row's own source when the
+    key is stored (re-importing the same numbers under another file name changes
+    nothing), else the file's name (at most ``MAX_SOURCE`` characters; left empty
+    when ``file_name`` is None)."""
+    from reporting.figures.layout import MAX_SOURCE
+
+    filled = []
+    for figure in figures:
+        if not figure.source:
+            previous = stored.get(figure.key)
+            source = previous.source if previous is not None else (file_name or "")[:MAX_SOURCE]
+            figure = replace(figure, source=source)
+        filled.append(figure)
+    return filled
+
+
+def _plan(
+    conn: sa.Connection, figures: Sequence[Figure], file_name: str | None
+) -> list[PreviewRow]:
+    """Each figure's status against what ``conn`` holds (its empty source filled in,
+    ``fill_sources``); raises ``ImportRefused`` for the problems that need the
+    database."""
+    every = _stored(conn, figures)
+    problems = _problems(conn, figures, [figure for figure, _ in every])
     if problems:
         raise ImportRefused(problems)
-    stored = {figure.key: (figure, key) for figure, key in every}
+    stored = {figure.key: figure for figure, _ in every}
     plan = []
-    for figure in figures:
+    for figure in fill_sources(figures, stored, file_name):
         previous = stored.get(figure.key)
         if previous is None:
             plan.append(PreviewRow(figure, NEW))
         else:
-            status = UNCHANGED if _same(figure, previous[0]) else CHANGED
-            plan.append(PreviewRow(figure, status, previous[0]))
+            status = UNCHANGED if _same(figure, previous) else CHANGED
+            plan.append(PreviewRow(figure, status, previous))
     return plan
 
 
-def preview_figures(url: str, figures: Sequence[Figure]) -> list[PreviewRow]:
-    """What ``write_figures`` would do with ``figures`` at ``url``, row by row (in the
-    order given), without writing. Raises ``ImportRefused`` for problems that need the
-    database (a unit id that is not in ``units``, a period overlapping a stored figure
-    of the same indicator and region at another grain) or the file as a whole (a
-    region code of no known form, a key given twice, two figures of one indicator and
-    region whose periods overlap at different grains) and ``ImportFailed`` when the
-    database cannot be read."""
+def _reading(url: str, read):
+    """``read(conn)`` on a read-only connection of its own at ``url``; ``ImportFailed``
+    when the database cannot be read."""
     engine = _engine(url, read_only=True)
     try:
         with engine.connect() as conn:
-            return _plan(conn, figures)
+            return read(conn)
     except sa.exc.SQLAlchemyError as exc:
         raise ImportFailed("figures.failed.database", reason=_reason(exc)) from exc
     finally:
         engine.dispose()
+
+
+def stored_problems(url: str, figures: Sequence[Figure]) -> list[Problem]:
+    """The problems of ``figures`` that ``preview_figures`` and ``write_figures``
+    refuse (a unit id not in ``units``, a period overlapping a stored figure or
+    another row of ``figures`` at another grain, a key given twice, a region code of
+    no known form), returned rather than raised; empty when there are none. Raises
+    ``ImportFailed`` when the database cannot be read."""
+    if not figures:
+        return []
+    return _reading(
+        url, lambda conn: _problems(conn, figures, [f for f, _ in _stored(conn, figures)])
+    )
+
+
+def refusal_with_stored_problems(url: str, refused: ImportRefused) -> ImportRefused:
+    """A reader's refusal with the problems the store finds in the rows it could read
+    (``refused.figures``, ``stored_problems``) added, all in line order: a file's every
+    problem is listed at once. When the database cannot be read the reader's
+    problems are returned alone (the file is refused either way)."""
+    if not refused.figures:
+        return refused
+    try:
+        extra = stored_problems(url, refused.figures)
+    except ImportFailed:
+        return refused
+    if not extra:
+        return refused
+    return ImportRefused([*refused.problems, *extra])
+
+
+def preview_figures(
+    url: str, figures: Sequence[Figure], file_name: str | None = None
+) -> list[PreviewRow]:
+    """What ``write_figures`` would do with ``figures`` at ``url``, row by row (in the
+    order given), without writing. An empty source is filled in as ``write_figures``
+    does (``fill_sources``: the stored row's, else ``file_name``; empty without it).
+    Raises ``ImportRefused`` for the problems ``stored_problems`` lists and
+    ``ImportFailed`` when the database cannot be read."""
+    return _reading(url, lambda conn: _plan(conn, figures, file_name))
 
 
 # --------------------------------------------------------------------------- writing
@@ -347,7 +410,7 @@ def _key_condition(table: sa.Table, figure: Figure):
 
 def _write(conn: sa.Connection, figures: Sequence[Figure], record: dict) -> _Counts:
     """Write ``figures`` on ``conn`` inside the caller's transaction."""
-    plan = _plan(conn, figures)
+    plan = _plan(conn, figures, record["file_name"])
     counts = _Counts(indicators={f.indicator_id for f in figures})
     now = datetime.now(UTC)
     at = now.replace(tzinfo=None)  # the columns hold UTC without a zone
