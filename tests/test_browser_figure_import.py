@@ -90,12 +90,13 @@ def test_bfi001_an_editor_uploads_previews_and_saves(dash_duo, editor, tmp_path)
 
     # The file input is the label's: named by it, and reached with the keyboard.
     picker = dash_duo.find_element("#figure-import-upload input[type=file]")
-    assert picker.get_attribute("accept") == ".csv,.xlsx"
+    # No accept filter: every file reaches the server, which says why it refuses one.
+    assert picker.get_attribute("accept") in (None, "")
     label = dash_duo.driver.execute_script("return arguments[0].labels[0].textContent", picker)
     # figure_import.choose and .limits with MAX_MEGABYTES 5
     assert (
-        label
-        == "Valitse tiedosto tai pudota se tähän. CSV (.csv) tai Excel (.xlsx), enintään 5 Mt."
+        label == "Valitse tiedosto tai pudota se tähän. CSV (.csv, .txt) tai Excel (.xlsx), "
+        "enintään 5 Mt."
     )
     # From the top of <main>, Tab reaches the file input first, and the drop zone
     # around it shows the focus (assets/10-style.css: a 3 px solid outline).
@@ -114,17 +115,20 @@ def test_bfi001_an_editor_uploads_previews_and_saves(dash_duo, editor, tmp_path)
     # The example's four rows (periods that do not overlap), none stored before: 4 new.
     dash_duo.wait_for_contains_text(
         "#figure-import-status",
-        "Esikatselu tiedostosta luvut.csv: 4 riviä, joista 4 uutta, 0 muuttuvaa ja 0 "
-        "ennallaan olevaa lukua.",
+        "Esikatselu tiedostosta luvut.csv: 4 riviä. Uusia 4, muuttuvia 0, ennallaan 0.",
     )
-    # line, indicator, region, period, value (decimal comma; 4521 with a thousands
-    # space, no decimals), previous value (none), status
+    # line, indicator, region, period; value (decimal comma; 4521 with a thousands
+    # space, no decimals), numerator, denominator, source (the last row has none: a new
+    # row gets the file's name); the previous four (none: "–"); status
+    new = ["–", "–", "–", "–", "Uusi"]
     assert _cells(dash_duo) == [
-        ["2", "esimerkki-osuus", "99", "2023", "12,5", "–", "Uusi"],
-        ["3", "esimerkki-osuus", "99", "2024-Q3", "13,1", "–", "Uusi"],
-        ["4", "esimerkki-osuus", "99", "2024-10", "11,8", "–", "Uusi"],
-        ["5", "esimerkki-maara", "SSS", "2024", "4 521", "–", "Uusi"],
-    ]
+        ["2", "esimerkki-osuus", "99", "2023", "12,5", "125", "1 000", "Esimerkkilaskenta", *new],
+        ["3", "esimerkki-osuus", "99", "2024-Q3", "13,1", "131", "1 000", "Esimerkkilaskenta",
+         *new],
+        ["4", "esimerkki-osuus", "99", "2024-10", "11,8", "118", "1 000", "Esimerkkilaskenta",
+         *new],
+        ["5", "esimerkki-maara", "SSS", "2024", "4 521", "..", "..", "luvut.csv", *new],
+    ]  # fmt: skip
     until(lambda: save.get_attribute("disabled") is None, timeout=WAIT)
     assert axe_violations(dash_duo) == []
 
@@ -133,8 +137,8 @@ def test_bfi001_an_editor_uploads_previews_and_saves(dash_duo, editor, tmp_path)
     save.send_keys("\n")
     dash_duo.wait_for_contains_text(
         "#figure-import-summary",
-        "Tallennettu tiedostosta luvut.csv: 4 uutta, 0 korjattua (aiemmat arvot säilyvät "
-        "historiassa) ja 0 ennallaan ollutta lukua. Indikaattorit: ",
+        "Tallennettu tiedostosta luvut.csv: uusia 4, korjattuja 0 (aiemmat arvot säilyvät "
+        "historiassa), ennallaan 0. Indikaattorit: ",
     )
     summary = _texts(dash_duo, "#figure-import-summary")[0]
     indicators = summary.rsplit("Indikaattorit: ", 1)[1].rstrip(".").split(", ")
@@ -148,15 +152,14 @@ def test_bfi001_an_editor_uploads_previews_and_saves(dash_duo, editor, tmp_path)
     picker.send_keys(str(upload))
     dash_duo.wait_for_contains_text(
         "#figure-import-status",
-        "Esikatselu tiedostosta luvut.csv: 4 riviä, joista 0 uutta, 0 muuttuvaa ja 4 "
-        "ennallaan olevaa lukua.",
+        "Esikatselu tiedostosta luvut.csv: 4 riviä. Uusia 0, muuttuvia 0, ennallaan 4.",
     )
-    # previous value and status of each row: the values saved above
-    assert [row[-2:] for row in _cells(dash_duo)] == [
-        ["12,5", "Ennallaan"],
-        ["13,1", "Ennallaan"],
-        ["11,8", "Ennallaan"],
-        ["4 521", "Ennallaan"],
+    # previous value and source, and status of each row: as saved above
+    assert [[row[8], row[11], row[12]] for row in _cells(dash_duo)] == [
+        ["12,5", "Esimerkkilaskenta", "Ennallaan"],
+        ["13,1", "Esimerkkilaskenta", "Ennallaan"],
+        ["11,8", "Esimerkkilaskenta", "Ennallaan"],
+        ["4 521", "luvut.csv", "Ennallaan"],
     ]
     assert _texts(dash_duo, "#figure-import-summary") == [""]  # the last save's summary gone
     assert dash_duo.get_logs() == []
@@ -180,3 +183,40 @@ def test_bfi002_a_reader_gets_no_link_and_no_upload(dash_duo, import_db):
     )
     assert _texts(dash_duo, "#nav-editor-links a") == []
     assert axe_violations(dash_duo) == []
+
+
+def test_bfi003_refused_kinds_and_sizes_get_a_message_on_the_page(dash_duo, editor, tmp_path):
+    """A 6 MB CSV and an .xls file are not dropped by the browser: the page says why not."""
+    big = tmp_path / "iso.csv"
+    # Over 6 MB (limit MAX_MEGABYTES 5 = 5 242 880 bytes): a header and 29-byte rows.
+    row = b"esimerkki-osuus;99;2024;12,5\n"  # 29 bytes
+    big.write_bytes(b"indicator;region;period;value\n" + row * (6 * 1024 * 1024 // len(row)))
+    assert big.stat().st_size > 6_000_000
+    old_excel = tmp_path / "luvut.xls"
+    old_excel.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)  # an OLE header
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/tuonti")
+    dash_duo.wait_for_text_to_equal("main h1", "Tuo lukuja")
+    picker = dash_duo.find_element("#figure-import-upload input[type=file]")
+
+    picker.send_keys(str(big))
+    # figure_import.status.too_large with MAX_MEGABYTES 5
+    dash_duo.wait_for_contains_text(
+        "#figure-import-status",
+        "Tiedosto iso.csv on liian suuri: enintään 5 Mt. Jaa se useampaan tiedostoon. "
+        "Mitään ei tallennettu.",
+        timeout=60,
+    )
+    picker = dash_duo.find_element("#figure-import-upload input[type=file]")
+    picker.send_keys(str(old_excel))
+    dash_duo.wait_for_contains_text(
+        "#figure-import-status",
+        "Tiedostomuoto \u201d.xls\u201d ei käy. Tallenna taulukko Excelissä tai muussa "
+        "taulukkolaskentaohjelmassa muodossa Excel-työkirja (.xlsx) tai CSV UTF-8 (.csv) ja "
+        "valitse se uudelleen.",
+    )
+    assert _texts(dash_duo, "#figure-import-status")[0].startswith(
+        "Tiedostossa luvut.xls on 1 virhe, joten mitään ei tallennettu."
+    )
+    assert dash_duo.find_element("#figure-import-save").get_attribute("disabled") is not None
+    assert dash_duo.get_logs() == []

@@ -421,3 +421,60 @@ def test_fi012_a_secret_that_cannot_be_made_is_a_message(
         assert text_of(summary).startswith(failed)
     assert writes == []
     assert stored_rows(import_db, "testi-osuus") == 0
+
+
+def test_fi013_reader_and_store_problems_are_listed_together(import_db, editor, writes):
+    """A bad period (line 2) and an unknown unit (line 3) show in one preview, in line order."""
+    content = (
+        b"indicator;region;period;value\n"
+        b"testi-maara;TA01;2024-13;5\n"  # month 13: the reader refuses it
+        b"testi-maara;EIOLE;2024;7\n"  # reads cleanly; no unit EIOLE in the fixture
+    )
+    with dash_app.server.test_request_context("/tuonti"):
+        status, table, disabled, previewed, _summary = cb.preview(
+            data_url(content), "kaksi.csv", "fi"
+        )
+        assert text_of(status).startswith(
+            "Tiedostossa kaksi.csv on 2 virhettä, joten mitään ei tallennettu."
+        )
+        assert [text_of(item) for item in _items(status)] == [
+            "Rivi 2: Ajanjakso \u201d2024-13\u201d ei kelpaa. Kirjoita vuosi (2024), "
+            "vuosineljännes (2024-Q3) tai kuukausi (2024-07).",
+            "Rivi 3: Yksikköä \u201dEIOLE\u201d ei ole raportointitietokannassa. Tarkista "
+            "yksikön tunnus tai alueen koodi.",
+        ]
+        assert (table, disabled, previewed) == ([], True, None)
+    assert writes == []
+
+
+def test_fi014_an_old_excel_file_gets_its_message(import_db, editor, writes):
+    """A .xls upload reaches the server and is told to be saved as .xlsx or CSV."""
+    xls = "data:application/vnd.ms-excel;base64," + base64.b64encode(b"\xd0\xcf\x11\xe0").decode()
+    with dash_app.server.test_request_context("/tuonti"):
+        status, table, disabled, *_rest = cb.preview(xls, "luvut.xls", "sv")
+        assert text_of(status).startswith("Filen luvut.xls har 1 fel, så ingenting sparades.")
+        assert [text_of(item) for item in _items(status)] == [
+            "Filformatet \u201d.xls\u201d går inte. Spara tabellen i Excel eller ett annat "
+            "kalkylprogram som Excel-arbetsbok (.xlsx) eller CSV UTF-8 (.csv) och välj den på nytt."
+        ]
+        assert (table, disabled) == ([], True)
+    assert writes == []
+
+
+def test_fi015_a_file_without_sources_reimported_under_another_name_is_unchanged(
+    import_db, editor, writes
+):
+    """The same rows without a source, saved as a.csv, preview unchanged as b.csv."""
+    content = b"indicator;region;period;value\ntesti-maara;99;2024;5\n"
+    with dash_app.server.test_request_context("/tuonti"):
+        cb.save(1, data_url(content), "a.csv", token("a.csv", content), "fi")
+        status, table, *_rest = cb.preview(data_url(content), "b.csv", "fi")
+        # one row: "1 rivi", not "1 riviä"
+        assert text_of(status).startswith(
+            "Esikatselu tiedostosta b.csv: 1 rivi. Uusia 0, muuttuvia 0, ennallaan 1."
+        )
+        # the source stays the stored one (a.csv), new and previous alike
+        assert [text_of(row) for row in _rows(table)] == [
+            "2 testi-maara 99 2024 5 .. .. a.csv 5 .. .. a.csv Ennallaan"
+        ]
+    assert writes == ["a.csv"]

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from queries import data_version as data_version_module
 from queries.engine import dispose_engines, fetch_frame
 from queries.sql import statement
+from reporting.figures.layout import read_figures
 from reporting.figures.rows import Figure, ImportRefused
 from reporting.figures.store import (
     CHANGED,
@@ -22,6 +23,8 @@ from reporting.figures.store import (
     UNCHANGED,
     ImportFailed,
     preview_figures,
+    refusal_with_stored_problems,
+    stored_problems,
     write_figures,
 )
 from settings import configure, get_settings
@@ -467,3 +470,87 @@ def test_fs016_other_region_indicator_or_period_is_no_overlap(store_url):
     # Five new keys, none overlapping the three stored months: 3 + 5 = 8 rows.
     assert (summary.added, summary.replaced, summary.unchanged) == (5, 0, 0)
     assert len(_rows(store_url, VALUES_SQL)) == 8
+
+
+SOURCES_SQL = (
+    "SELECT indicator_id, region_code, period_start, source FROM indicator_values "
+    "ORDER BY indicator_id, region_code, period_start"
+)
+
+
+def test_fs017_an_empty_source_keeps_the_stored_one_and_a_new_row_gets_the_file_name(store_url):
+    """The same numbers without a source under another file name are unchanged, not corrected."""
+    year = _fig("osuus", "99", date(2023, 1, 1), "year", 50.0, 10.0, 20.0, source="Oma lähde")
+    month = _fig("maara", "TA01", date(2024, 7, 1), "month", 7.0, source="")
+    write_figures(store_url, [year, month], file_name="a.csv", content=b"A")
+    # A source written stays; an empty one on a new row becomes the file's name.
+    assert _rows(store_url, SOURCES_SQL) == [
+        ("maara", "TA01", date(2024, 7, 1), "a.csv"),
+        ("osuus", "99", date(2023, 1, 1), "Oma lähde"),
+    ]
+    # The same two rows again without sources, from b.csv, and one new row.
+    again = [
+        replace(year, source=""),
+        month,
+        _fig("maara", "TA02", date(2024, 7, 1), "month", 3.0, source=""),
+    ]
+    plan = preview_figures(store_url, again, file_name="b.csv")
+    assert [(row.status, row.figure.source) for row in plan] == [
+        (UNCHANGED, "Oma lähde"),
+        (UNCHANGED, "a.csv"),
+        (NEW, "b.csv"),
+    ]
+    # Without a file name a new row's source is left empty (nothing to stand in).
+    assert preview_figures(store_url, again)[2].figure.source == ""
+    summary = write_figures(store_url, again, file_name="b.csv", content=b"B")
+    assert (summary.added, summary.replaced, summary.unchanged) == (1, 0, 2)
+    assert _rows(store_url, HISTORY_SQL) == []  # nothing corrected: no history row
+    assert _rows(store_url, SOURCES_SQL) == [
+        ("maara", "TA01", date(2024, 7, 1), "a.csv"),
+        ("maara", "TA02", date(2024, 7, 1), "b.csv"),
+        ("osuus", "99", date(2023, 1, 1), "Oma lähde"),
+    ]
+    # A source written in the file still corrects the stored one.
+    fixed = write_figures(
+        store_url, [replace(month, source="Raportti")], file_name="c.csv", content=b"C"
+    )
+    assert (fixed.added, fixed.replaced, fixed.unchanged) == (0, 1, 0)
+
+
+def test_fs018_reader_and_store_problems_of_one_file_come_together(store_url):
+    """A bad period (line 2), unknown unit (line 3) and overlap (line 4) are listed at once."""
+    # A stored month of maara/99: a year over it is an overlap only the store sees.
+    write_figures(
+        store_url,
+        [_fig("maara", "99", date(2024, 3, 1), "month", 1.0)],
+        file_name="a.csv",
+        content=b"A",
+    )
+    content = (
+        b"indicator;region;period;value\n"
+        b"maara;TA01;2024-13;5\n"  # line 2: month 13, the reader refuses it
+        b"maara;TA09;2024;7\n"  # line 3: no unit TA09 in the fixture (TA01..TA03)
+        b"maara;99;2024;8\n"  # line 4: the year 2024 over the stored month 2024-03
+        b"maara;TA02;2024;9\n"  # line 5: fine
+    )
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, "b.csv")
+    assert [f.line for f in refused.value.figures] == [3, 4, 5]
+    # The store's checks, returned without raising:
+    assert [(p.line, p.key) for p in stored_problems(store_url, refused.value.figures)] == [
+        (3, "figures.error.unknown_unit"),
+        (4, "figures.error.overlaps_stored_month"),
+    ]
+    together = refusal_with_stored_problems(store_url, refused.value)
+    assert together.texts("en") == [
+        "Line 2: The period \u201d2024-13\u201d cannot be used. Write a year (2024), a quarter "
+        "(2024-Q3) or a month (2024-07).",
+        "Line 3: There is no unit \u201dTA09\u201d in the reporting database. Check the unit "
+        "id or the region code.",
+        "Line 4: The period overlaps the stored months 2024-03 of the same indicator and "
+        "region. Import the same grain or correct the stored rows, otherwise the charts would "
+        "count the figures twice.",
+    ]
+    assert stored_problems(store_url, []) == []
+    # Only the stored month is there: nothing of the refused file was written.
+    assert [row[:2] for row in _rows(store_url, SOURCES_SQL)] == [("maara", "99")]
