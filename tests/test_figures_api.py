@@ -4,9 +4,11 @@ errors as JSON in the asked language."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from app import app as dash_app
+from queries.figure_values import published_figures
 from tests.conftest import reporting_db_fixture
 from tests.fixtures import imported_figures
 
@@ -130,3 +132,39 @@ def test_fa005_a_numerator_is_one_published_count_in_the_api_and_the_chart(api):
         ("groups", 3),
         ("participants", 5),
     ]
+
+
+def test_fa006_a_recomputed_share_is_stated_with_its_decimals_half_up(api):
+    """A share recomputed from published counts is served rounded, not as 66.666…"""
+    body = api.get("/api/indicators/tuotu-osuus/values.json?region=837").get_json()
+    # Counts 10/15 and 5/80 are multiples of m = 5: published as they are (a count
+    # 5q + 0 is never rounded up). No chart: one decimal.
+    # 100 · 10 / 15 = 66.666… -> 66.7; 100 · 5 / 80 = 6.25 exactly -> 6.3 (half up, not
+    # the 6.2 of rounding half to even).
+    assert [(r["period"], r["value"], r["numerator"], r["denominator"]) for r in body["rows"]] == [
+        ("2023", 66.7, 10, 15),
+        ("2024", 6.3, 5, 80),
+    ]
+
+
+@pytest.mark.unit
+def test_fa007_published_figures_state_a_share_with_the_given_decimals():
+    """The chart's decimals decide the places of a recomputed share (0 and 2 here)."""
+    rows = pd.DataFrame(
+        {
+            "period_start": [pd.Timestamp("2024-01-01").date()] * 2,
+            "period_grain": ["year", "year"],
+            "value": [66.7, 6.25],
+            "numerator": [10.0, 5.0],
+            "denominator": [15.0, 80.0],
+            "source": ["s", "s"],
+            "retrieved_on": [None, None],
+            "published": [False, False],
+            "record_key": [3, 4],
+        }
+    )
+    # 66.666… -> 67 and 6.25 -> 6 with no decimals; 66.67 and 6.25 with two.
+    whole = published_figures(rows, 5, exact=False, value_is_people=False, decimals=0)
+    assert whole["value"].tolist() == [67.0, 6.0]
+    two = published_figures(rows, 5, exact=False, value_is_people=False, decimals=2)
+    assert two["value"].tolist() == [66.67, 6.25]
