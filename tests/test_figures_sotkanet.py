@@ -143,7 +143,9 @@ def test_sk006_csv_problems_name_their_lines_in_finnish():
         "4;965;1850;total;1;1\n"  # 9: year out of range
     )
     assert _refused(text, "vastaus.csv") == [
-        "Rivi 3: Rivillä on 4 arvoa, otsikkorivillä 6 saraketta.",
+        # a count after a label: reads right for one value too
+        "Rivi 3: Rivillä on eri määrä arvoja kuin otsikkorivillä sarakkeita (arvoja: 4, "
+        "sarakkeita: 6).",
         "Rivi 4: Alueen id 999 ei ole alueluettelossa. Hae alueluettelo (/regions) samalla "
         "kertaa kuin luvut.",
         "Rivi 5: Kentän value arvo \u201d12x\u201d ei ole luku. Salattu tai puuttuva arvo on "
