@@ -3,8 +3,13 @@ write it.
 
 ``preview`` reads the uploaded file (``reporting.figures.layout.read_figures``) and
 compares it with what is stored (``reporting.figures.store.preview_figures``); it
-writes nothing. ``save`` re-reads the same upload from the browser's state (nothing is
-kept on the server between the two clicks) and writes it
+writes nothing. A file the reader refuses is refused with the store's problems of the
+rows it could read too (``refusal_with_stored_problems``), so every problem is listed
+at once. The page's file picker filters neither kind nor size: every file comes here,
+and a refusal says why (too large, another format).
+
+``save`` re-reads the same upload from the browser's state (nothing is kept on the
+server between the two clicks) and writes it
 (``reporting.figures.store.write_figures``) only when it is the file the preview showed:
 the preview leaves a token in a store, the HMAC of the digest of the file's name and
 contents under the server's secret (``server_secret``), and a save whose file does not

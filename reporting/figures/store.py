@@ -5,7 +5,8 @@ start and grain). Writing a file's figures (``write_figures``), each is one of:
 
 - **new**: a row is added with a record key drawn with ``secrets`` (never derived from
   the row: the code is public, and the key decides how its counts are rounded);
-- **changed** (another value, numerator, denominator or source): the stored row is
+- **changed** (another value, numerator, denominator or source; an empty source is
+  the stored row's own, ``fill_sources``): the stored row is
   copied to ``indicator_value_history`` with ``replaced_at`` and then updated in place,
   keeping its record key (a correction never re-draws the rounding of its counts);
 - **unchanged**: nothing is written (re-importing a file is idempotent).
@@ -467,11 +468,13 @@ def write_figures(
     imported_by: str | None = None,
 ) -> ImportSummary:
     """Store ``figures`` (read from ``content``, the file ``file_name``) at ``url`` in
-    one transaction; return what was done. Raises ``ImportRefused`` (a problem that
-    needs the database; nothing written) or ``ImportFailed`` (the database cannot be
-    written; nothing written). This process forgets its data version afterwards, so it
-    serves the new figures at once; other processes see them within
-    ``TK_DATA_VERSION_TTL`` (and a DuckDB file's replacement at their next query)."""
+    one transaction; return what was done. A figure without a source keeps the stored
+    row's, and a new one gets ``file_name`` (``fill_sources``). Raises
+    ``ImportRefused`` (a problem that needs the database; nothing written) or
+    ``ImportFailed`` (the database cannot be written; nothing written). This process
+    forgets its data version afterwards, so it serves the new figures at once; other
+    processes see them within ``TK_DATA_VERSION_TTL`` (and a DuckDB file's
+    replacement at their next query)."""
     record = {
         "file_name": file_name[:300],
         "file_sha256": hashlib.sha256(content).hexdigest(),
