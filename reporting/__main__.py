@@ -193,8 +193,9 @@ def _map_problem(mapping: Sequence[tuple[int, str]], lang: str) -> str | None:
     given: dict[int, str] = {}
     for sotkanet_id, indicator in mapping:
         if not is_indicator_id(indicator):
-            value = f"{sotkanet_id}={indicator}"
-            return t("figures.cli.bad_map", lang, value=value, indicator=quote_value(indicator))
+            # The canonical layout's own message for the id (figures.error.bad_indicator).
+            refusal = t("figures.error.bad_indicator", lang, value=quote_value(indicator))
+            return f"--map {sotkanet_id}={indicator}: {refusal}"
         if sotkanet_id in given:
             first = given[sotkanet_id]
             return t(
