@@ -30,7 +30,7 @@ from dash import get_relative_path
 from flask import Blueprint, Flask, jsonify, request, send_file, url_for
 
 from api_language import request_language
-from charts.address import page_language
+from charts.address import CardStates, page_language
 from charts.areas import AREA_BY_SLUG
 from charts.catalog import CHARTS, ChartSpec
 from charts.payload import (
@@ -214,9 +214,12 @@ def _bad_request(error: BadRequest):
     return error.response
 
 
-def chart_page_url(spec: ChartSpec, filters: Filters) -> str:
-    """Absolute URL of the chart on its page with ``filters`` (behind the URL prefix)."""
-    query = urlencode(filters.to_query(), doseq=True)
+def chart_page_url(spec: ChartSpec, filters: Filters, peers: bool = False) -> str:
+    """Absolute URL of the chart on its page with ``filters`` (behind the URL prefix),
+    and with ``peers`` its card's peer context switched on (``peers=<chart id>``, as
+    the card's own address writes it)."""
+    states = CardStates(peers=(spec.id,)) if peers else CardStates()
+    query = urlencode({**filters.to_query(), **states.to_query()}, doseq=True)
     path = get_relative_path(AREA_BY_SLUG[spec.area].path)
     return (
         request.host_url.rstrip("/") + path + ("?" + query if query else "") + (f"#card-{spec.id}")
@@ -251,7 +254,8 @@ def chart_data_file(chart_id: str, extension: str):
     write, mimetype = DATA_FILES[extension]
     try:
         with last_good.watch() as parts:
-            export = build_export(spec.id, filters, lang, chart_page_url(spec, filters), peers)
+            link = chart_page_url(spec, filters, peers)
+            export = build_export(spec.id, filters, lang, link, peers)
     except DATABASE_ERRORS as error:
         log.warning("%s for %s: reporting database failed: %r", extension, chart_id, error)
         return _error(503, "api.db_error", lang)

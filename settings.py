@@ -68,7 +68,8 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "30",
         "Seconds each process remembers the reporting data's version "
         "(`reporting_meta.data_version`, part of every cache key): a new load is "
-        "served within this time.",
+        "served within this time; a replaced DuckDB file (an import of figures, a "
+        "rebuilt file) at the next request.",
     ),
     "TK_STALE_TIMEOUT": (
         "604800",

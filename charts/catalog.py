@@ -9,6 +9,8 @@ of ``/api/charts``). A chart is declared with ``charts.spec.ChartSpec`` and
 
 from __future__ import annotations
 
+import difflib
+
 from charts.spec import CHARTS, ChartSpec, register
 
 # Registered in the areas' order (charts.areas.INVESTMENT_AREAS; tests/test_catalog.py
@@ -20,9 +22,24 @@ from charts.entries import tietopohja  # noqa: F401
 from charts.entries import digipalvelut  # noqa: F401
 # isort: on
 
-__all__ = ["CHARTS", "ChartSpec", "charts_in_area", "register"]
+__all__ = ["CHARTS", "ChartSpec", "charts_in_area", "close_chart_ids", "register"]
 
 
 def charts_in_area(area: str) -> list[ChartSpec]:
     """The catalog entries of one area, in catalog order."""
     return [spec for spec in CHARTS.values() if spec.area == area]
+
+
+# How alike an id must be to a chart id to be named as what may have been meant
+# (difflib's ratio, 2 * matching characters / both lengths; its own default): a typo
+# such as "hoitotakuu-7vr" is 0.97 like "hoitotakuu-7vrk", an unrelated "osuus" names
+# nothing.
+CLOSE_RATIO = 0.6
+CLOSE_MAX = 3
+
+
+def close_chart_ids(indicator_id: str) -> list[str]:
+    """The chart ids most like ``indicator_id`` (at most ``CLOSE_MAX``, the likest
+    first; ``difflib.get_close_matches`` at ``CLOSE_RATIO``): what an indicator id
+    that is no chart id may have meant. Empty when none is close."""
+    return difflib.get_close_matches(indicator_id, list(CHARTS), n=CLOSE_MAX, cutoff=CLOSE_RATIO)

@@ -47,7 +47,7 @@ from meetings import store
 from meetings.db import APP_DB_ERRORS
 from queries.cache import cache
 from queries.filters import GRAINS, MONTHS_PER_GRAIN, Filters
-from queries.peers import PEER_COLUMNS, peer_credit, peer_values
+from queries.peers import PEER_COLUMNS, peer_credit, peer_values, stated_peers
 from queries.periods import (
     clamp_to_data,
     complete_periods,
@@ -661,11 +661,15 @@ def _payload(
     figure = built["figure"]
     peers_source = None
     if peers and view == "series" and not built["empty"]:
-        shown = chart_peers(spec, filters, built["periods"])
+        # As the files and the data API state them (half up: 62.85 is 62.9, where the
+        # float's own rounding would write 62.8), in the hover texts and the sentence.
+        shown = stated_peers(chart_peers(spec, filters, built["periods"]), spec.decimals)
         options = _options(spec, pd.DataFrame(columns=["series"]), filters, lang)
         figure = add_peers(figure, shown, options)
+        # The card credits every period drawn; the sentence speaks of the latest only.
         peers_source = peer_credit(shown) or None
-        sentence = peers_sentence(shown, spec.unit, spec.decimals, peers_source or "", lang)
+        latest_credit = peer_credit(shown.iloc[-1:])
+        sentence = peers_sentence(shown, spec.unit, spec.decimals, latest_credit, lang)
         built = {**built, "summary": f"{built['summary']} {sentence}"}
     events = pd.DataFrame()
     if view != "units":

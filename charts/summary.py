@@ -362,10 +362,12 @@ def summarise(
 
 def peers_sentence(peers: pd.DataFrame, unit: str, decimals: int, credit: str, lang: str) -> str:
     """The peer context in words (part of the text alternative): the latest period of
-    ``peers`` (``queries.peers`` columns, period order) with the county's own value in
-    the comparison figures when stored, the whole country's, the counties' middle half
-    (first to third quartile) and their range with how many counties, then the source
-    (``credit``); "no comparison figures" when ``peers`` is empty."""
+    ``peers`` (``queries.peers`` columns, period order, values as stated:
+    ``queries.peers.stated_peers``, so the words give the numbers of the files) with the
+    county's own value in the comparison figures when stored, the whole country's, the
+    counties' middle half (first to third quartile) and their range with how many
+    counties, then the source (``credit``: that latest period's, ``peer_credit`` of its
+    row, not every period's); "no comparison figures" when ``peers`` is empty."""
     if peers.empty:
         return t("peers.none", lang)
     latest = peers.iloc[-1]

@@ -127,7 +127,10 @@ def describe_targets(targets: pd.DataFrame, unit: str, lang: str) -> str:
 
 
 # The peer context's columns (``queries.peers``), after the chart's own when asked for.
-PEER_EXPORT_COLUMNS = ("country", "own", "minimum", "q1", "q3", "maximum", "counties")
+# ``source``: the period's credit (``queries.peers.peer_credit`` of its row), on every
+# row: a CSV file has no metadata sheet, and CC BY asks for the attribution with the
+# figures.
+PEER_EXPORT_COLUMNS = ("country", "own", "minimum", "q1", "q3", "maximum", "counties", "source")
 
 
 def peer_rows(peers: pd.DataFrame, unit: str, decimals: int, lang: str) -> list[list[Any]]:
@@ -135,12 +138,14 @@ def peer_rows(peers: pd.DataFrame, unit: str, decimals: int, lang: str) -> list[
     layout of ``build_export``: period, start, the comparison's name, no value of the
     chart's own, the unit, no counts, then the peer columns (``PEER_EXPORT_COLUMNS``:
     values with the chart's ``decimals`` places, ``stated_cell``; the counties an
-    int)."""
+    int; the source the period's credit, ``peer_credit``)."""
     rows = []
-    for row in peers.itertuples(index=False):
+    for index, row in enumerate(peers.itertuples(index=False)):
         values = [
             export_count(float(row.counties))
             if column == "counties"
+            else peer_credit(peers.iloc[index : index + 1])
+            if column == "source"
             else stated_cell(getattr(row, column), decimals)
             for column in PEER_EXPORT_COLUMNS
         ]
@@ -167,7 +172,9 @@ def build_export(
     the chart in the dashboard. With ``peers`` (a national chart only,
     ``ChartSpec.national``) every row gets the peer columns (``PEER_EXPORT_COLUMNS``,
     empty on the chart's own rows), one row per stored period of the peer context
-    follows the chart's rows (``peer_rows``), and the metadata names its source."""
+    follows the chart's rows (``peer_rows``, each with its period's credit), and the
+    metadata names the sources of them all. ``link`` should then ask for the peers too
+    (``api.chart_page_url``)."""
     spec = CHARTS[chart_id]
     filters = effective_filters(spec, filters)
     peers = peers and spec.national

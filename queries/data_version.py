@@ -8,11 +8,12 @@ mixed with results of the previous one.
 Reading it on every cache look-up would put a query on the warm path, so each process
 remembers the whole ``reporting_meta`` table (a few rows: the version, ``data_as_of``,
 ``data_from``, the county, …) for ``TK_DATA_VERSION_TTL`` seconds: a new load is seen
-within that time, and the metadata a page shows always belongs to the version its
-results were cached under (one statement reads both). One thread per process reads it;
-the others wait for that read. A page view asks for ``data_as_of`` a dozen times; from
-process memory that costs nothing, where a shared-cache look-up costs two round trips
-to Redis each (docs/performance.md, "Server CPU per page view").
+within that time (a replaced DuckDB file at once: ``load_meta``), and the metadata a
+page shows always belongs to the version its results were cached under (one statement
+reads both). One thread per process reads it; the others wait for that read. A page
+view asks for ``data_as_of`` a dozen times; from process memory that costs nothing (a
+DuckDB file: one ``os.stat`` each, a microsecond or two), where a shared-cache look-up
+costs two round trips to Redis each (docs/performance.md, "Server CPU per page view").
 
 The last metadata read is also kept in the shared cache (``share_through``): a process
 that starts while the reporting database is away takes it from there, so it can still
@@ -30,7 +31,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from queries.engine import DATABASE_ERRORS, fetch_frame, when_file_replaced
+from queries.engine import (
+    DATABASE_ERRORS,
+    fetch_frame,
+    notice_replaced_file,
+    when_file_replaced,
+)
 from queries.sql import statement
 from settings import get_settings
 
@@ -93,7 +99,15 @@ def load_meta() -> Mapping[str, str]:
     at most once per ``TK_DATA_VERSION_TTL`` seconds per process. When a re-read fails,
     the last one read is kept (cached results stay reachable while the database is
     away); with nothing read yet in this process, the copy in the shared cache
-    (``share_through``); with none there either, the database error is raised."""
+    (``share_through``); with none there either, the database error is raised.
+
+    A DuckDB file replaced since this process opened it (an import by another process:
+    ``reporting.figures.store`` swaps the file) is noticed here at once, before the
+    remembered version is trusted (``queries.engine.notice_replaced_file``: one
+    ``os.stat`` per call, which forgets the version through ``forget_version_of``), so
+    the import is served at the next request, not after the time-to-live. PostgreSQL
+    has no such signal: another process's import is seen within the time-to-live."""
+    notice_replaced_file()
     settings = get_settings()
     url = settings.reporting_db_url
     known = _remembered.get(url)

@@ -166,6 +166,30 @@ def wait_for_replaced_files(*_event_args: object) -> None:
         time.sleep(0.005)
 
 
+def _retire_if_replaced(url: str, identity: tuple[int, int] | None) -> None:
+    """When the DuckDB file of ``url`` is no longer the one its engine opened
+    (``identity`` is the file's now): retire the engine and tell the listeners."""
+    engine = _engines.get(url)
+    if engine is None or not _replaced(url, identity):
+        return
+    with _engines_lock:
+        if _engines.get(url) is engine and _replaced(url, identity):
+            _retire(_engines.pop(url))
+            _opened_files.pop(url, None)
+    for listener in _replaced_listeners:
+        listener(url)
+
+
+def notice_replaced_file() -> None:
+    """Check whether the configured DuckDB file was replaced since its engine opened it
+    (one ``os.stat``; nothing for PostgreSQL): if so, retire the engine and tell the
+    listeners (``when_file_replaced``), as ``get_engine`` would. For callers that may
+    answer without a query, such as ``queries.data_version.load_meta``, whose
+    remembered version would otherwise hide an import for ``TK_DATA_VERSION_TTL``."""
+    url = get_settings().reporting_db_url
+    _retire_if_replaced(url, _file_identity(url))
+
+
 def get_engine() -> sa.Engine:
     """The engine for the configured ``TK_REPORTING_DB_URL`` (one per URL and process).
 
@@ -176,16 +200,9 @@ def get_engine() -> sa.Engine:
     process serves the new figures at once. One ``os.stat`` per call."""
     settings = get_settings()
     url = settings.reporting_db_url
-    engine = _engines.get(url)
     identity = _file_identity(url)
-    if engine is not None and _replaced(url, identity):
-        with _engines_lock:
-            if _engines.get(url) is engine and _replaced(url, identity):
-                _retire(_engines.pop(url))
-                _opened_files.pop(url, None)
-        for listener in _replaced_listeners:
-            listener(url)
-        engine = _engines.get(url)
+    _retire_if_replaced(url, identity)
+    engine = _engines.get(url)
     if engine is None:
         with _engines_lock:
             engine = _engines.get(url)

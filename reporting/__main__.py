@@ -13,8 +13,10 @@ python -m reporting import-sotkanet FILE --regions REGIONS.json [--retrieved YYY
 The imports (``reporting.figures``, docs/imported-figures.md) write reported figures
 into ``indicator_values`` at ``--url`` (default ``TK_IMPORT_DB_URL``, else
 ``TK_REPORTING_DB_URL``) and speak ``--lang`` (default ``TK_LANGUAGE``): exit 0 when
-written (or previewed with ``--dry-run``), 1 when refused (every problem on stderr,
-line-numbered) or the database cannot be written, 2 for a usage error.
+written (or previewed with ``--dry-run``; stdout names the indicator ids, after a notice
+per id no chart draws), 1 when refused (every problem on stderr, line-numbered; a
+``--map`` whose Sotkanet id maps no figure of the file too) or the database cannot be
+written, 2 for a usage error (a ``--map`` indicator id the layout refuses included).
 
 ``refresh-aggregates`` rebuilds the pre-aggregated tables (``reporting.aggregates``)
 from the event tables at any reporting database; a county's loader runs it after every
@@ -181,8 +183,92 @@ def _read_file(path: Path, lang: str) -> bytes | None:
         return None
 
 
+def _map_problem(mapping: Sequence[tuple[int, str]], lang: str) -> str | None:
+    """Why the ``--map`` pairs cannot be used (in ``lang``), or None: an indicator id
+    the canonical import would refuse (``layout.is_indicator_id``), or one Sotkanet id
+    given twice (the later pair would silently win)."""
+    from reporting.figures.layout import is_indicator_id
+    from translations import quote_value, t
+
+    given: dict[int, str] = {}
+    for sotkanet_id, indicator in mapping:
+        if not is_indicator_id(indicator):
+            # The canonical layout's own message for the id (figures.error.bad_indicator).
+            refusal = t("figures.error.bad_indicator", lang, value=quote_value(indicator))
+            return f"--map {sotkanet_id}={indicator}: {refusal}"
+        if sotkanet_id in given:
+            first = given[sotkanet_id]
+            return t(
+                "figures.cli.map_twice", lang, sotkanet=sotkanet_id, first=first, second=indicator
+            )
+        given[sotkanet_id] = indicator
+    return None
+
+
+def _unmapped(mapping: dict[int, str], figures: Sequence, lang: str) -> list[str]:
+    """One message (in ``lang``) per ``--map`` pair that maps no figure of the file: a
+    Sotkanet id the file does not have (or whose rows were all skipped). A figure of
+    Sotkanet indicator n carries the source ``sotkanet.source_for(n)``."""
+    from reporting.figures.sotkanet import source_for
+    from translations import t
+
+    sources = {figure.source for figure in figures}
+    return [
+        t("figures.cli.map_not_in_file", lang, sotkanet=sotkanet_id, indicator=indicator)
+        for sotkanet_id, indicator in mapping.items()
+        if source_for(sotkanet_id) not in sources
+    ]
+
+
+def _uncharted_notices(indicators: Sequence[str], lang: str) -> list[str]:
+    """One notice (in ``lang``) per indicator id that no chart draws, naming the chart
+    ids close to it (``charts.catalog.close_chart_ids``): a typo is stored under an id
+    no chart reads. Not a refusal: figures without a chart are allowed (they are read
+    back through the indicator API)."""
+    # The catalog is imported only here: the other commands do not need the charts.
+    from charts.catalog import CHARTS, close_chart_ids
+    from translations import t
+
+    notices = []
+    for indicator in indicators:
+        if indicator in CHARTS:
+            continue
+        close = close_chart_ids(indicator)
+        if close:
+            notices.append(
+                t("figures.cli.uncharted", lang, indicator=indicator, close=", ".join(close))
+            )
+        else:
+            notices.append(t("figures.cli.uncharted_alone", lang, indicator=indicator))
+    return notices
+
+
+def _print_notices(indicators: Sequence[str], lang: str) -> None:
+    for notice in _uncharted_notices(indicators, lang):
+        print(notice)
+
+
+def _refused(name: str, texts: Sequence[str], lang: str) -> int:
+    """Print a refusal (a line naming the file, then each problem) on stderr: exit 1."""
+    from translations import t_plural
+
+    n = len(texts)
+    one, other = "figures.cli.refused_one", "figures.cli.refused"
+    print(t_plural(n, lang, one=one, other=other, file=name, n=n), file=sys.stderr)
+    for text in texts:
+        print(text, file=sys.stderr)
+    return 1
+
+
 def _import(args: argparse.Namespace) -> int:
-    """``import-figures`` and ``import-sotkanet``: read, check, write (or preview)."""
+    """``import-figures`` and ``import-sotkanet``: read, check, write (or preview).
+
+    Prints on stdout what was written (or would be, with ``--dry-run``) with the
+    indicator ids, after a notice per indicator id no chart draws (for
+    ``import-sotkanet`` only the ids named in ``--map``; ``sotkanet-<id>`` is meant to
+    have no chart). A ``--map`` pair with a bad indicator id, or one Sotkanet id twice,
+    is a usage error (exit 2, before any file is read); a pair whose Sotkanet id maps
+    no figure of the file refuses the file (exit 1)."""
     from reporting.figures.rows import ImportRefused
     from reporting.figures.store import (
         CHANGED,
@@ -197,6 +283,11 @@ def _import(args: argparse.Namespace) -> int:
     from translations import t, t_plural
 
     lang = args.lang or get_settings().language
+    if args.command == "import-sotkanet":
+        problem = _map_problem(args.map, lang)
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 2
     content = _read_file(args.file, lang)
     if content is None:
         return 2
@@ -207,6 +298,7 @@ def _import(args: argparse.Namespace) -> int:
             from reporting.figures.layout import read_figures
 
             figures = read_figures(content, name)
+            named = sorted({figure.indicator_id for figure in figures})
         else:
             regions = _read_file(args.regions, lang)
             if regions is None:
@@ -215,14 +307,19 @@ def _import(args: argparse.Namespace) -> int:
             # the other commands work without it.
             from reporting.figures.sotkanet import read_sotkanet, skipped_texts
 
+            mapping = dict(args.map)
             read = read_sotkanet(
                 content,
                 name,
                 regions,
                 retrieved_on=args.retrieved or date.today(),
-                indicator_ids=dict(args.map),
+                indicator_ids=mapping,
             )
+            unmapped = _unmapped(mapping, read.figures, lang)
+            if unmapped:
+                return _refused(name, unmapped, lang)
             figures = read.figures
+            named = sorted(set(mapping.values()))
             for text in skipped_texts(read, lang):  # rows left out on purpose (genders, ...)
                 print(text)
         if args.dry_run:
@@ -232,26 +329,27 @@ def _import(args: argparse.Namespace) -> int:
                 "replaced": sum(row.status == CHANGED for row in plan),
             }
             counts["unchanged"] = len(plan) - counts["added"] - counts["replaced"]
-            print(t("figures.cli.preview", lang, file=name, **counts))
+            indicators = ", ".join(sorted({row.figure.indicator_id for row in plan}))
+            _print_notices(named, lang)
+            print(t("figures.cli.preview", lang, file=name, indicators=indicators, **counts))
             return 0
         summary = write_figures(url, figures, file_name=name, content=content)
     except ImportRefused as refused:
         # A reader's refusal carries the rows it could read: the store's problems with
         # them are listed too, so the file's every problem is reported at once.
         refused = refusal_with_stored_problems(url, refused)
-        n = len(refused.problems)
-        one, other = "figures.cli.refused_one", "figures.cli.refused"
-        print(t_plural(n, lang, one=one, other=other, file=name, n=n), file=sys.stderr)
-        for text in refused.texts(lang):
-            print(text, file=sys.stderr)
-        return 1
+        return _refused(name, refused.texts(lang), lang)
     except ImportFailed as failed:
         print(failed.text(lang), file=sys.stderr)
         return 1
+    indicators = ", ".join(summary.indicators)
+    _print_notices(named, lang)  # once written: a refused file stores nothing to note
     if not (summary.added or summary.replaced):
         one, other = "figures.cli.unchanged_one", "figures.cli.unchanged"
         n = summary.unchanged
-        print(t_plural(n, lang, one=one, other=other, file=name, unchanged=n))
+        print(
+            t_plural(n, lang, one=one, other=other, file=name, unchanged=n, indicators=indicators)
+        )
         return 0
     print(
         t(
@@ -261,6 +359,7 @@ def _import(args: argparse.Namespace) -> int:
             added=summary.added,
             replaced=summary.replaced,
             unchanged=summary.unchanged,
+            indicators=indicators,
         )
     )
     return 0

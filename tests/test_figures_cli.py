@@ -1,5 +1,7 @@
-"""``python -m reporting import-figures`` run as a process: exit codes and messages in
-the asked language, a preview that writes nothing, a refused file that changes nothing."""
+"""``python -m reporting import-figures`` and ``import-sotkanet`` run as a process: exit
+codes and messages in the asked language, a preview that writes nothing, a refused file
+that changes nothing, ``--map`` mistakes refused, and a notice for an indicator id no
+chart draws."""
 
 from __future__ import annotations
 
@@ -20,6 +22,13 @@ GOOD = (
     "osuus;99;2024;62,5;5;8\n"  # 100 · 5 / 8 = 62.5
     "maara;TA01;2024-Q3;12;;\n"
 )
+
+
+NOTICE_FI = (
+    "Huomio: mikään kuvaaja ei näytä indikaattoria {0}. Sen luvut tallennetaan ja ovat "
+    "luettavissa osoitteesta /api/indicators/{0}/values.json.\n"
+)
+SOTKANET = ROOT / "tests" / "fixtures" / "sotkanet"
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -54,21 +63,32 @@ def test_fc001_import_preview_then_write_then_again(duckdb_url, tmp_path):
     path.write_text(GOOD, encoding="utf-8")
     preview = _run("import-figures", str(path), "--url", duckdb_url, "--dry-run")
     assert (preview.returncode, preview.stderr) == (0, "")
-    # figures.cli.preview: each count after its label, so any count reads right
+    # Neither "maara" nor "osuus" is a chart id, and no chart id is close to either
+    # (difflib ratio under 0.6): a notice each, without suggestions, sorted.
+    # figures.cli.preview: each count after its label, so any count reads right.
     assert preview.stdout == (
-        "luvut.csv: uusia 2, korjattuja 0, ennallaan 0. Esikatselu: mitään ei tallennettu.\n"
+        NOTICE_FI.format("maara")
+        + NOTICE_FI.format("osuus")
+        + "luvut.csv: uusia 2, korjattuja 0, ennallaan 0. "
+        "Esikatselu: mitään ei tallennettu. Indikaattorit: maara, osuus.\n"
     )
     assert _values(duckdb_url) == []
 
     written = _run("import-figures", str(path), "--url", duckdb_url)
     assert (written.returncode, written.stderr) == (0, "")
-    assert written.stdout == "luvut.csv: uusia 2, korjattuja 0, ennallaan 0. Tallennettu.\n"
+    assert written.stdout == (
+        NOTICE_FI.format("maara")
+        + NOTICE_FI.format("osuus")
+        + "luvut.csv: uusia 2, korjattuja 0, ennallaan 0. Tallennettu. "
+        "Indikaattorit: maara, osuus.\n"
+    )
     assert _values(duckdb_url) == [("maara", "TA01", 12.0), ("osuus", "99", 62.5)]
 
     again = _run("import-figures", str(path), "--url", duckdb_url, "--lang", "sv")
     assert again.returncode == 0
-    assert again.stdout == (
-        "luvut.csv: alla 2 siffror finns redan sparade likadana. Ingenting ändrades.\n"
+    assert again.stdout.splitlines()[-1] == (
+        "luvut.csv: alla 2 siffror finns redan sparade likadana. Ingenting ändrades. "
+        "Indikatorer: maara, osuus."
     )
 
 
@@ -129,8 +149,11 @@ def test_fc006_one_unchanged_figure_is_told_in_the_singular(duckdb_url, tmp_path
     assert _run("import-figures", str(path), "--url", duckdb_url).returncode == 0
     again = _run("import-figures", str(path), "--url", duckdb_url)
     assert (again.returncode, again.stderr) == (0, "")
+    # "maara" is no chart id: its notice first; the summary names the indicator.
     assert again.stdout == (
-        "yksi.csv: tiedoston 1 luku on jo tallennettuna samana. Mitään ei muutettu.\n"
+        NOTICE_FI.format("maara")
+        + "yksi.csv: tiedoston 1 luku on jo tallennettuna samana. Mitään ei muutettu. "
+        "Indikaattorit: maara.\n"
     )
 
 
@@ -153,3 +176,93 @@ def test_fc004_database_that_cannot_be_written_exits_1(tmp_path):
     done = _run("import-figures", str(path), "--url", f"duckdb:///{tmp_path}/none.duckdb")
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == ("Lukuja ei tallennettu, koska tietokantatiedostoa none.duckdb ei ole.\n")
+
+
+def _sotkanet(url: str, *args: str) -> subprocess.CompletedProcess:
+    return _run(
+        "import-sotkanet", str(SOTKANET / "response.csv"),
+        "--regions", str(SOTKANET / "regions.json"),
+        "--retrieved", "2025-03-14", "--url", url, *args,
+    )  # fmt: skip
+
+
+def test_fc005_map_to_an_id_the_import_refuses_is_a_usage_error(duckdb_url):
+    """--map to an id the canonical layout refuses, or one Sotkanet id twice, exits 2 in --lang."""
+    capital = _sotkanet(duckdb_url, "--map", "4=Hoitotakuu", "--lang", "en")
+    # A capital letter is outside the indicator id's a-z, 0-9, - and _.
+    assert (capital.returncode, capital.stdout) == (2, "")
+    # The message is the canonical layout's for a bad indicator id.
+    assert capital.stderr == (
+        "--map 4=Hoitotakuu: The indicator id \u201dHoitotakuu\u201d cannot be used. Use small "
+        "letters a–z, digits and hyphens, for example hoitotakuu-7vrk.\n"
+    )
+    spaced = _sotkanet(duckdb_url, "--map", "4=hoito takuu", "--lang", "sv")
+    assert spaced.returncode == 2
+    assert spaced.stderr == (
+        "--map 4=hoito takuu: Indikatorns id \u201dhoito takuu\u201d duger inte. Använd små "
+        "bokstäver a–z, siffror och bindestreck, till exempel hoitotakuu-7vrk.\n"
+    )
+    twice = _sotkanet(
+        duckdb_url, "--map", "4=hoitotakuu-7vrk", "--map", "4=digiasiointi-osuus", "--lang", "en"
+    )
+    assert twice.returncode == 2
+    assert twice.stderr == (
+        "--map: the Sotkanet indicator 4 is given twice (hoitotakuu-7vrk and "
+        "digiasiointi-osuus). Map each Sotkanet indicator only once.\n"
+    )
+    assert _values(duckdb_url) == []
+
+
+def test_fc006_map_of_a_sotkanet_id_not_in_the_file_refuses_it(duckdb_url):
+    """--map naming a Sotkanet id the file lacks exits 1 naming it, and writes nothing."""
+    # response.csv holds the Sotkanet indicators 4 and 5 only.
+    done = _sotkanet(duckdb_url, "--map", "44=hoitotakuu-7vrk", "--map", "4=hoitotakuu-7vrk")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.splitlines() == [
+        "response.csv: lukuja ei tallennettu, koska tiedostossa on 1 virhe.",
+        "Tiedostossa ei ole tallennettavia lukuja Sotkanetin indikaattorista 44 "
+        "(--map 44=hoitotakuu-7vrk). Tarkista indikaattorin numero.",
+    ]
+    assert _values(duckdb_url) == []
+
+
+def test_fc007_mapped_typo_is_stored_with_a_notice_naming_the_close_chart_id(duckdb_url):
+    """A mapped id that is no chart id is written with a notice naming the chart id close to it."""
+    done = _sotkanet(duckdb_url, "--map", "4=hoitotakuu-7vr", "--lang", "en")
+    assert (done.returncode, done.stderr) == (0, "")
+    # difflib's ratio 2·M/T: "hoitotakuu-7vr" against "hoitotakuu-7vrk" 2·14/29 = 0.97;
+    # against "hoitotakuu-lakisaateinen" only "hoitotakuu-" matches, 2·11/38 = 0.58, and
+    # against "hoitotakuuseuranta-kattavuus" 2·12/42 = 0.57: under 0.6, not named.
+    # response.csv: indicator 4 has 7 kept rows (2 of one gender and 1 of another
+    # region category skipped), indicator 5 one (stored as sotkanet-5, no notice).
+    assert done.stdout.splitlines() == [
+        "2 rows were skipped because they concern only men or women (only total is stored).",
+        "1 row was skipped because its region is not a wellbeing services county, a "
+        "municipality or the whole country.",
+        "Note: no chart shows the indicator hoitotakuu-7vr. Its figures are stored and can be "
+        "read at /api/indicators/hoitotakuu-7vr/values.json. Chart ids close to it: "
+        "hoitotakuu-7vrk.",
+        "response.csv: new 8, corrected 0, unchanged 0. Saved. "
+        "Indicators: hoitotakuu-7vr, sotkanet-5.",
+    ]
+    stored = {indicator for indicator, _region, _value in _values(duckdb_url)}
+    assert stored == {"hoitotakuu-7vr", "sotkanet-5"}
+
+
+def test_fc008_import_figures_gives_the_same_notice_and_none_for_a_chart_id(duckdb_url, tmp_path):
+    """import-figures names the chart ids close to an uncharted id, and nothing of a chart id."""
+    path = tmp_path / "luvut.csv"
+    path.write_text(
+        "indicator;region;period;value\nhoitotakuu-7vrk;99;2024;61,5\ndigiasiointi;99;2024;40\n",
+        encoding="utf-8",
+    )
+    done = _run("import-figures", str(path), "--url", duckdb_url, "--lang", "en", "--dry-run")
+    assert (done.returncode, done.stderr) == (0, "")
+    # "digiasiointi" (12) against "digiasiointi-osuus" (18): 2·12/30 = 0.8.
+    assert done.stdout.splitlines() == [
+        "Note: no chart shows the indicator digiasiointi. Its figures are stored and can be "
+        "read at /api/indicators/digiasiointi/values.json. Chart ids close to it: "
+        "digiasiointi-osuus.",
+        "luvut.csv: new 2, corrected 0, unchanged 0. Preview: nothing was saved. "
+        "Indicators: digiasiointi, hoitotakuu-7vrk.",
+    ]

@@ -102,6 +102,11 @@ def test_fl004_value_rounded_to_its_own_decimals_agrees_with_its_counts():
     assert [f.value for f in read_figures(good, "a.csv")] == [33.0, 33.3]
     bad = _csv("indicator;region;period;value;numerator;denominator", "x;99;2024;33,4;1;3")
     assert _problems(bad) == [(2, "value_not_share")]
+    # The share it should be is written as the reader's language writes numbers.
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(bad, "a.csv")
+    assert refused.value.texts("fi")[0].endswith("eli 33,33.")
+    assert refused.value.texts("en")[0].endswith("33.33.")
 
 
 @pytest.mark.parametrize(
@@ -484,5 +489,6 @@ def test_fl023_one_problem_more_is_told_in_the_singular(monkeypatch):
         read_figures(content, "a.csv")
     texts = refused.value.texts("fi")
     assert len(texts) == 3  # two problems (lines 2 and 3) and the line about line 4's
-    assert "Lisäksi 1 muu virhe. Korjaa ensin yllä olevat." in texts
+    assert texts[0].startswith("Rivi 2:") and texts[1].startswith("Rivi 3:")
+    assert texts[2] == "Lisäksi 1 muu virhe. Korjaa ensin yllä olevat."  # last
     assert refused.value.figures == []  # problems were left out: no rows carried

@@ -200,6 +200,61 @@ def test_fs005_running_engine_sees_the_swapped_duckdb_file(tmp_path, monkeypatch
 
 
 @pytest.mark.db
+def test_fs005b_import_by_another_process_is_seen_by_the_next_version_look_up(
+    tmp_path, monkeypatch
+):
+    """A DuckDB import by another process changes load_meta's version at once, no query between."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from queries import engine as engine_module
+
+    url = f"duckdb:///{tmp_path}/reporting.duckdb"
+    engine = sa.create_engine(url)
+    create_fixture_db(engine, base_tables())
+    engine.dispose()
+    original = get_settings()
+    # An hour's time-to-live: a version seen only after it would fail the test.
+    configure(replace(original, reporting_db_url=url, data_version_ttl=3600.0))
+    stats: list[str] = []
+    file_identity = engine_module._file_identity
+
+    def counted(checked: str):
+        stats.append(checked)
+        return file_identity(checked)
+
+    monkeypatch.setattr(engine_module, "_file_identity", counted)
+    data_version_module.forget_data_version()
+    try:
+        old_version = data_version_module.data_version()  # read now, remembered an hour
+        # The warm path: one os.stat per look-up (load_meta's check), no query, no loop.
+        stats.clear()
+        for _ in range(5):
+            assert data_version_module.data_version() == old_version
+        assert stats == [url] * 5
+        figures = tmp_path / "luvut.csv"
+        figures.write_text("indicator;region;period;value\nosuus;99;2024;7\n", encoding="utf-8")
+        root = Path(__file__).resolve().parents[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "reporting", "import-figures", str(figures), "--url", url],
+            capture_output=True, text=True, cwd=root, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        stats.clear()
+        # The first look-up after the swap: its own stat finds the new file (the version
+        # is forgotten), then the read's engine stats once more to open it: 2 in all.
+        new_version = data_version_module.data_version()
+        assert new_version == _rows(url, VERSION_SQL)[0][0]
+        assert new_version != old_version
+        assert stats == [url, url]
+    finally:
+        dispose_engines()
+        data_version_module.forget_data_version()
+        configure(original)
+
+
+@pytest.mark.db
 def test_fs006_missing_duckdb_file_fails_without_creating_one(tmp_path):
     """Writing to a DuckDB file that does not exist fails with a message and creates no file."""
     url = f"duckdb:///{tmp_path}/missing.duckdb"

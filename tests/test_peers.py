@@ -165,6 +165,7 @@ def test_pe005_credit_is_sotkanet_or_the_stored_source():
 
 
 DATA = f"/api/charts/{CHART}/data.{{}}?from=2023-01&to=2024-12&grain=year&peers={CHART}"
+CREDIT = "THL / Sotkanet, CC BY 4.0"
 # The peer columns after the chart's eight, in the files' order: country, own, least,
 # Q1, Q3, greatest, counties (worked out in the module docstring; one decimal, as the
 # chart states its values: 61.2 and the rest need no rounding).
@@ -215,22 +216,24 @@ def test_pe007_csv_and_xlsx_carry_the_peer_columns(reporting_db):
         "Yläneljännes (Q3)",
         "Alueiden suurin",
         "Alueita",
+        "Vertailutiedon lähde",
     ]
     compared = [row for row in rows[1:] if row[2] == "Vertailu: koko maa ja hyvinvointialueet"]
-    # Decimal comma, one place as the chart states values; the count whole.
+    # Decimal comma, one place as the chart states values; the count whole; every
+    # row's source is Sotkanet's, so each credits it (CC BY: the CSV has no metadata).
     assert [row[:1] + row[8:] for row in compared] == [
-        ["2023", "61,2", "60,0", "50,0", "56,5", "64,0", "71,0", "7"],
-        ["2024", "63,0", "63,5", "52,0", "59,0", "65,5", "75,0", "7"],
+        ["2023", "61,2", "60,0", "50,0", "56,5", "64,0", "71,0", "7", CREDIT],
+        ["2024", "63,0", "63,5", "52,0", "59,0", "65,5", "75,0", "7", CREDIT],
     ]
     # The chart's own rows leave the peer columns empty.
     own = [row for row in rows[1:] if row[2] != "Vertailu: koko maa ja hyvinvointialueet"]
-    assert own and all(row[8:] == [""] * 7 for row in own)
+    assert own and all(row[8:] == [""] * 8 for row in own)
 
     book = load_workbook(io.BytesIO(client.get(DATA.format("xlsx")).data))
     sheet = book["Tiedot"]
     cells = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
     got = [[row[0], *row[8:]] for row in cells if row[2] == compared[0][2]]
-    assert got == PEER_ROWS
+    assert got == [[*row, CREDIT] for row in PEER_ROWS]
     meta = {row[0].value: row[1].value for row in book["Metatiedot"].iter_rows()}
     assert meta["Vertailutiedon lähde"] == "THL / Sotkanet, CC BY 4.0"
 
@@ -382,3 +385,124 @@ def test_pe013_an_imported_sotkanet_file_is_the_peer_context(imported_db):
     assert math.isnan(row["own"])
     assert row["q1"] == pytest.approx(59.025) and row["q3"] == pytest.approx(60.675)
     assert peer_credit(frame) == "THL / Sotkanet, CC BY 4.0"
+
+
+# Two years from two sources, with values on a tie at one decimal whose float lies just
+# under it (62.65 is stored as 62.649999999999998..., so Python's "%.1f" writes 62.6):
+# the chart states them half up (queries.results.as_stated: 62.7).
+SYNTHETIC = "Synteettinen vertailuaineisto Sotkanetin muodossa"
+
+
+def _mixed_values() -> list[dict]:
+    def row(region, year, value, source):
+        return {
+            "indicator_id": CHART,
+            "region_code": region,
+            "period_start": date(year, 1, 1),
+            "period_grain": "year",
+            "value": value,
+            "numerator": None,
+            "denominator": None,
+            "source": source,
+            "published": True,
+        }
+
+    synthetic = [row(code, 2023, value, SYNTHETIC) for code, value in
+                 (("01", 40.0), ("02", 45.0), ("03", 50.0), ("04", 55.0), ("05", 60.0),
+                  ("SSS", 51.0))]  # fmt: skip
+    sotkanet = [row(code, 2024, value, tests.fixtures.peers.SOTKANET) for code, value in
+                (("01", 50.0), ("02", 62.65), ("03", 63.0), ("04", 64.65), ("05", 70.55),
+                 ("SSS", 63.05))]  # fmt: skip
+    return synthetic + sotkanet
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def mixed_db(request, reporting_database, tmp_path) -> Iterator[str]:
+    """A reporting database whose 2023 peers are the synthetic demo's and 2024's
+    Sotkanet's (``_mixed_values``), with the peer fixture's visits; yields its URL."""
+    from app import app
+
+    original = get_settings()
+    if request.param == "duckdb":
+        url = f"duckdb:///{tmp_path}/reporting.duckdb"
+    else:
+        url = request.getfixturevalue("postgres_database_factory")()
+    engine = sa.create_engine(url)
+    create_fixture_db(
+        engine,
+        {
+            **base_tables("2024-12-31"),
+            "client_contacts": tests.fixtures.peers.contacts(),
+            "indicator_values": _mixed_values(),
+        },
+    )
+    engine.dispose()
+    use_reporting_db(url)
+    with app.server.app_context():
+        yield url
+    dispose_engines()
+    configure(original)
+
+
+# 2024, five counties sorted 50, 62.65, 63, 64.65, 70.55 (n - 1 = 4): Q1 at 0.25 * 4 = 1
+# and Q3 at 0.75 * 4 = 3 fall on values, 62.65 and 64.65; least 50, greatest 70.55;
+# country 63.05. Stated at one decimal, half up: 62.7, 64.7, 50.0, 70.6, 63.1 (the
+# floats of 62.65, 70.55 and 63.05 lie just under their ties, so "%.1f" would write
+# 62.6, 70.5 and 63.0).
+# 2023: 40, 45, 50, 55, 60: Q1 45, Q3 55, country 51.
+
+
+@pytest.mark.hand_computed(CHART)
+def test_pe014_sentence_states_the_files_numbers_and_credits_its_own_period(mixed_db):
+    """The sentence gives the files' half-up numbers and credits only the latest year's source."""
+    payload = _payload("fi")
+    sentence = (
+        "Vertailu 2024: koko maa 63,1 %, hyvinvointialueiden keskimmäinen puolikas "
+        "62,7 %–64,7 % ja kaikkien 5 alueen vaihteluväli 50,0 %–70,6 %. "
+        "Vertailutiedon lähde: THL / Sotkanet, CC BY 4.0."
+    )
+    assert payload["summary"].replace("\u00a0", " ").endswith(sentence)
+    # The card's own credit covers both years drawn: 2023's synthetic source, then 2024's.
+    assert payload["peers_source"] == f"{SYNTHETIC}; THL / Sotkanet, CC BY 4.0"
+    # The band's hover states the same numbers: "2024: 50,0 %–70,6 %, alueita 5".
+    upper = [t for t in payload["figure"]["data"] if t.get("meta") == PEERS_META][1]
+    assert upper["customdata"][3].replace("\u00a0", " ") == "2024: 50,0 %–70,6 %, alueita 5"
+
+
+@pytest.mark.hand_computed(CHART)
+def test_pe015_files_credit_each_period_and_link_back_with_peers(mixed_db):
+    """CSV and XLSX credit each peer row's own source, and the workbook's link keeps peers=."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from app import app
+
+    client = app.server.test_client()
+    text = client.get(DATA.format("csv")).data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    compared = [row for row in rows[1:] if row[2] == "Vertailu: koko maa ja hyvinvointialueet"]
+    # Country, own (none stored for 99), least, Q1, Q3, greatest, counties, source.
+    assert [row[:1] + row[8:] for row in compared] == [
+        ["2023", "51,0", "", "40,0", "45,0", "55,0", "60,0", "5", SYNTHETIC],
+        ["2024", "63,1", "", "50,0", "62,7", "64,7", "70,6", "5", CREDIT],
+    ]
+    book = load_workbook(io.BytesIO(client.get(DATA.format("xlsx")).data))
+    cells = [[cell.value for cell in row] for row in book["Tiedot"].iter_rows(min_row=2)]
+    assert [[row[0], row[-1]] for row in cells if row[2] == compared[0][2]] == [
+        ["2023", SYNTHETIC],
+        ["2024", CREDIT],
+    ]
+    assert book["Tiedot"].cell(row=1, column=16).value == "Vertailutiedon lähde"
+    meta = {row[0].value: row[1].value for row in book["Metatiedot"].iter_rows()}
+    # The link back opens the same card with its comparison on.
+    assert meta["Linkki kuvaajaan"] == (
+        "http://localhost/hoitoonpaasy?from=2023-01&to=2024-12&grain=year"
+        f"&peers={CHART}#card-{CHART}"
+    )
+    plain = load_workbook(io.BytesIO(client.get(DATA.format("xlsx").split("&peers=")[0]).data))
+    link = {row[0].value: row[1].value for row in plain["Metatiedot"].iter_rows()}
+    assert link["Linkki kuvaajaan"] == (
+        f"http://localhost/hoitoonpaasy?from=2023-01&to=2024-12&grain=year#card-{CHART}"
+    )

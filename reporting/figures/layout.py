@@ -382,7 +382,7 @@ def _counts(row: _Row, value: float | None) -> tuple[float | None, float | None]
         written = _text(row.cells.get("value"))
         tolerance = 0.5 * 10.0 ** -_decimals(written) + 1e-9
         if abs(value - share) > tolerance:
-            row.problem("value_not_share", share=f"{share:.2f}")
+            row.problem("value_not_share", share=round(share, 2))  # "70,00" in Finnish
     return numerator, denominator
 
 

@@ -70,9 +70,14 @@ class Problem:
     def text(self, lang: str) -> str:
         """The message in ``lang``, prefixed with the line ("Rivi 7: …") or the JSON
         item ("Kohde 7: …")."""
-        from translations import t, t_plural
+        from translations import format_number, t, t_plural
 
-        params = {k: str(v) for k, v in self.params.items()}
+        # A float (a share the value should have been) is written as the reader's
+        # language writes numbers: "70,00" in Finnish, "70.00" in English.
+        params = {
+            k: format_number(v, 2, lang) if isinstance(v, float) else str(v)
+            for k, v in self.params.items()
+        }
         if self.plural is None:
             message = t(self.key, lang, **params)
         else:
@@ -85,6 +90,13 @@ class Problem:
         return message
 
 
+def _order(problem: Problem) -> tuple:
+    """Where a problem is listed: the file's own problems (no line) first, then by line
+    or item, "… and N more" last."""
+    closing = problem.key.endswith(".more_problems")  # both readers' "… and N more"
+    return (closing, problem.line or problem.item or 0, problem.key)
+
+
 class ImportRefused(Exception):
     """A file or its rows were refused; nothing was written. ``problems`` lists every
     problem found (in line or item order), ``texts(lang)`` their messages.
@@ -95,7 +107,7 @@ class ImportRefused(Exception):
     so one refusal lists the problems of both."""
 
     def __init__(self, problems: Sequence[Problem], figures: Sequence[Figure] = ()):
-        self.problems = sorted(problems, key=lambda p: (p.line or p.item or 0, p.key))
+        self.problems = sorted(problems, key=_order)
         self.figures = list(figures)
         super().__init__("; ".join(p.key for p in self.problems))
 
