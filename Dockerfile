@@ -23,7 +23,7 @@ WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY app.py settings.py api.py api_language.py dash_requests.py http_errors.py http_delivery.py ./
 COPY background_jobs.py celery_worker.py gunicorn.conf.py identity.py access_control.py http_security.py request_log.py ./
-COPY response_cache.py fork_hooks.py figures_api.py ./
+COPY response_cache.py fork_hooks.py figures_api.py server_secret.py ./
 COPY dashboards/ dashboards/
 COPY callbacks/ callbacks/
 COPY charts/ charts/
