@@ -26,6 +26,7 @@ from flask import Blueprint, jsonify, request
 
 from api_language import request_language
 from charts.catalog import CHARTS
+from charts.spec import ChartSpec
 from queries.engine import DATABASE_ERRORS
 from queries.figure_values import indicator_is_stored, published_figures, stored_figures
 from queries.reference import county_code
@@ -54,6 +55,30 @@ def _number(value: float) -> int | float | None:
         return None
     value = float(value)
     return int(value) if value.is_integer() else value
+
+
+def value_rules(spec: ChartSpec | None) -> dict[str, bool]:
+    """What the indicator's chart (a chart id is its indicator's id) says about its
+    stored rows: the ``exact``, ``value_is_people`` and ``value_is_exact`` arguments of
+    ``published_figures`` (docs/privacy.md, "Figures read back").
+
+    Exactness applies to what the chart draws. A chart that counts things other than
+    people (forms, services, health stations) draws every column of its rows: exact.
+    A chart whose unit is days (a level, ``reported_mean``) draws only the value, so
+    counts given with it are taken as counts of people and the value follows the
+    median rule, as for an indicator without a chart. A count chart draws the value as
+    its headline series (``series[0]``; ``reported_count(column="value")``): a count
+    of people, rounded, unless that series is one of ``exact_series``."""
+    if spec is None:
+        return {"exact": False, "value_is_people": False, "value_is_exact": False}
+    if not spec.counts_people:
+        return {"exact": spec.unit != "days", "value_is_people": False, "value_is_exact": False}
+    headline_is_count = spec.unit == "count"
+    return {
+        "exact": False,
+        "value_is_people": headline_is_count and spec.rounded(spec.series[0]),
+        "value_is_exact": headline_is_count and not spec.rounded(spec.series[0]),
+    }
 
 
 @blueprint.get("/api/indicators/<indicator>/values.json")
@@ -87,18 +112,13 @@ def indicator_values_json(indicator: str):
     except DATABASE_ERRORS as error:
         log.warning("values of %s: reporting database failed: %r", indicator[:64], error)
         return _error(503, "api.db_error", lang)
-    # The indicator's chart (a chart id is its indicator's id) decides whether its
-    # counts are people and whether its value is drawn as a count of people.
     spec = CHARTS.get(indicator)
     minimum = get_settings().min_cell_count
     published = published_figures(
         rows,
         minimum,
-        exact=spec is not None and not spec.counts_people,
-        value_is_people=spec is not None and spec.unit == "count" and not spec.exact_series,
-        value_is_known=spec is not None,
-        # A share recomputed from published counts is stated as its chart states it.
         decimals=spec.decimals if spec is not None else DEFAULT_DECIMALS,
+        **value_rules(spec),
     )
     answer = {
         "indicator": indicator,

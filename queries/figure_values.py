@@ -61,29 +61,33 @@ def published_figures(
     *,
     exact: bool,
     value_is_people: bool,
-    value_is_known: bool = True,
+    value_is_exact: bool = False,
     decimals: int = 1,
 ) -> pd.DataFrame:
     """``rows`` (``stored_figures``) as they may be served: the same columns without
     ``record_key``, plus ``suppressed`` and ``suppression_reason``.
 
-    ``exact`` (the indicator's chart does not count people) serves every row as
-    stored, and so is every ``published`` row (a published statistic from Sotkanet,
-    docs/privacy.md; the canonical import cannot mark a row so). Every other row is
-    treated as counts of people (``queries.privacy``): the denominator is published with the row's
-    record key as its cell key and the numerator with the key mapped as in
-    ``queries.indicator_values`` (the charts' keys of the same row); a value with both
-    counts is recomputed, 100 · min(p(numerator), p(denominator)) / p(denominator)
-    stated with ``decimals`` places (the chart's; half up, exactly, as
-    ``queries.results.as_stated`` states a share), and withheld when p(denominator)
-    is 0; a value with a denominator only (a median
-    resting on that many people) is kept when p(denominator) >= 2 · ``minimum`` and
-    withheld otherwise; a value without a denominator is published as a count with
-    the record key when ``value_is_people`` (the chart draws it as a count of
-    people), and served as given otherwise (a reported rate) — unless the row has a
-    numerator without a denominator and nothing says what the value is
-    (``value_is_known`` False: no chart): a rate with its count (3 cases, 0.3 ‰)
-    gives the count back from the public population, so that value is withheld."""
+    ``exact`` (the indicator's chart counts things other than people and draws them
+    all: forms, services, groups) serves every row as stored, and so is every
+    ``published`` row (a published statistic from Sotkanet, docs/privacy.md; the
+    canonical import cannot mark a row so). Every other row is treated as counts of
+    people (``queries.privacy``): the denominator is published with the row's record
+    key as its cell key and the numerator with the key mapped as in
+    ``queries.indicator_values`` (the charts' keys of the same row). The value:
+
+    - ``value_is_people`` (the chart draws the value as a count of people): published
+      as a count with the record key, whatever other columns the row has;
+    - else with both counts: recomputed, 100 · min(p(numerator), p(denominator)) /
+      p(denominator) stated with ``decimals`` places (the chart's; half up, exactly,
+      as ``queries.results.as_stated`` states a share), withheld when p(denominator)
+      is 0;
+    - else with a denominator only (a median resting on that many people): kept when
+      p(denominator) >= 2 · ``minimum``, withheld otherwise;
+    - else with a numerator only: withheld (a rate with its count, 3 cases and
+      0.3 ‰, gives the count back from the public population) unless
+      ``value_is_exact`` (the chart draws the value exactly, one of its
+      ``exact_series``: groups with their participants in the numerator);
+    - else (no counts): served as given (a rate the county reported as such)."""
     out = rows.drop(columns=["record_key"]).copy()
     size = len(out)
     out["suppressed"] = False
@@ -97,9 +101,10 @@ def published_figures(
     has_num, has_den = ~np.isnan(num) & ~keep, ~np.isnan(den) & ~keep
     p_num = np.where(has_num, published_count(np.where(has_num, num, 0), num_key, minimum), num)
     p_den = np.where(has_den, published_count(np.where(has_den, den, 0), key, minimum), den)
-    share = has_num & has_den
-    based = ~has_num & has_den
-    count = ~has_den & ~keep & value_is_people & ~np.isnan(value)
+    # A value drawn as a count of people is a count whatever else the row holds.
+    count = ~keep & value_is_people & ~np.isnan(value)
+    share = has_num & has_den & ~count
+    based = ~has_num & has_den & ~count
     p_num = np.where(share, np.minimum(p_num, p_den), p_num)
     share_value = np.array(
         [
@@ -110,7 +115,7 @@ def published_figures(
     )
     p_value = np.where(count, published_count(np.where(count, value, 0), key, minimum), value)
     new_value = np.where(share & ~np.isnan(value), share_value, p_value)
-    rate_with_count = has_num & ~has_den & ~count & (not value_is_known)
+    rate_with_count = has_num & ~has_den & ~count & (not value_is_exact)
     hidden = (share & (p_den == 0)) | (based & (p_den < 2 * minimum)) | rate_with_count
     hidden &= ~np.isnan(value)
     out["numerator"] = p_num

@@ -169,3 +169,49 @@ def test_fa007_published_figures_state_a_share_with_the_given_decimals():
     assert whole["value"].tolist() == [67.0, 6.0]
     two = published_figures(rows, 5, exact=False, value_is_people=False, decimals=2)
     assert two["value"].tolist() == [66.67, 6.25]
+
+
+def _served(api, indicator):
+    rows = api.get(f"/api/indicators/{indicator}/values.json").get_json()["rows"]
+    return [
+        (r["period"], r["value"], r["numerator"], r["denominator"], r["suppression_reason"])
+        for r in rows
+    ]
+
+
+@pytest.mark.hand_computed("tyottomien-tuki-asiakkaat")
+def test_fa008_a_count_of_people_with_a_denominator_is_still_rounded(api):
+    """A value the chart draws as a count of people is published as a count even when its
+    row has a denominator (it is no median)."""
+    # k = 100000: value 3 = 0 + 3, 100000 < 3 · 209715.2 = 629145.6 -> 5 (not 3);
+    # denominator 40 = 8 · 5 + 0: 40.
+    assert _served(api, "tyottomien-tuki-asiakkaat") == [("2026-01", 5, None, 40, None)]
+
+
+@pytest.mark.hand_computed("tk-vastaanotto-saatavuus")
+def test_fa009_a_chart_in_days_rounds_its_counts_and_keeps_a_median_on_2m(api):
+    """Under a chart in days (counts_people=False) the counts are people and the value
+    follows the median rule: no exact median of one person."""
+    # 2026-01, k = 100000: denominator 1 = 0 + 1, 100000 < 209715.2 -> 5; 5 < 2m = 10:
+    #   the median 41 is withheld.
+    # 2026-02, k = 3: denominator 10 (a multiple of 5) -> 10 >= 10: the median 20 kept.
+    assert _served(api, "tk-vastaanotto-saatavuus") == [
+        ("2026-01", None, None, 5, "small_denominator"),
+        ("2026-02", 20, None, 10, None),
+    ]
+
+
+@pytest.mark.hand_computed("lene-maaraajassa")
+def test_fa010_a_rate_with_its_count_under_a_share_chart_is_withheld(api):
+    """A value given with a numerator and no denominator is withheld unless the chart
+    draws the value exactly (fa005's groups) or as a count of people."""
+    # k = 100000: numerator key (300000 + 524287) = 824287, numerator 1 = 0 + 1,
+    # 824287 >= 209715.2 -> 0; the rate 2.5 rests on that count: withheld.
+    assert _served(api, "lene-maaraajassa") == [("2026-01", None, 0, None, "small_denominator")]
+
+
+@pytest.mark.hand_computed("sahkoiset-lomakkeet-osuus")
+def test_fa011_a_chart_counting_forms_serves_its_rows_exactly(api):
+    """A chart that counts things other than people (forms, percent) serves rows as stored."""
+    # Forms, not people: 75, 3 and 4 as stored, nothing rounded.
+    assert _served(api, "sahkoiset-lomakkeet-osuus") == [("2026-01", 75, 3, 4, None)]

@@ -609,3 +609,55 @@ def test_fs018_reader_and_store_problems_of_one_file_come_together(store_url):
     assert stored_problems(store_url, []) == []
     # Only the stored month is there: nothing of the refused file was written.
     assert [row[:2] for row in _rows(store_url, SOURCES_SQL)] == [("maara", "99")]
+
+
+def test_fs019_own_figures_and_published_statistics_do_not_replace_each_other(store_url):
+    """A canonical row over a stored Sotkanet row, and the reverse, is refused at its line."""
+    national = replace(
+        _fig("osuus", "01", date(2024, 1, 1), "year", 61.5, source="THL / Sotkanet, CC BY 4.0"),
+        published=True,
+    )
+    own = _fig("osuus", "99", date(2024, 1, 1), "year", 50.0, 10.0, 20.0, source="Oma")
+    write_figures(store_url, [national, own], file_name="a.csv", content=b"A")
+    # The county's own figure for 01's key (line 2), and Sotkanet's for 99's (line 3).
+    over_national = replace(national, value=70.0, source="Oma", published=False, line=2)
+    over_own = replace(own, value=55.0, source=national.source, published=True, line=3)
+    refused = _refused_without_writing(store_url, [over_national, over_own])
+    assert [(p.line, p.key) for p in refused.problems] == [
+        (2, "figures.error.stored_published"),
+        (3, "figures.error.stored_own"),
+    ]
+    assert refused.texts("en") == [
+        "Line 2: A statistic published in Sotkanet is stored for the same indicator, region "
+        "and period, and the county's own figure cannot replace it. Import the national "
+        "figures with the Sotkanet import (import-sotkanet) and the county's own figures "
+        "under another indicator id.",
+        "Line 3: The county's own figure is stored for the same indicator, region and period, "
+        "and a figure from Sotkanet cannot replace it. Import Sotkanet's figures under another "
+        "indicator id (--map SOTKANET_ID=INDICATOR_ID).",
+    ]
+    # The same kind still corrects its own row (a new Sotkanet retrieval, say).
+    summary = write_figures(
+        store_url, [replace(national, value=62.0)], file_name="b.json", content=b"B"
+    )
+    assert (summary.added, summary.replaced, summary.unchanged) == (0, 1, 0)
+
+
+@pytest.mark.unit
+def test_fs020_a_published_row_never_lends_its_source_to_the_countys_figure():
+    """An empty source over a stored Sotkanet row gets the file name, not the credit."""
+    from reporting.figures.store import fill_sources
+
+    national = replace(
+        _fig("osuus", "01", date(2024, 1, 1), "year", 61.5, source="THL / Sotkanet, CC BY 4.0"),
+        published=True,
+    )
+    own = _fig("osuus", "99", date(2024, 1, 1), "year", 50.0, source="Oma")
+    stored = {national.key: national, own.key: own}
+    filled = fill_sources(
+        [replace(national, source="", published=False), replace(own, source="")],
+        stored,
+        "korjaus.csv",
+    )
+    # 01: the stored row is published, so the file's name; 99: the county's own source.
+    assert [f.source for f in filled] == ["korjaus.csv", "Oma"]

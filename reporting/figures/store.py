@@ -11,6 +11,11 @@ start and grain). Writing a file's figures (``write_figures``), each is one of:
   keeping its record key (a correction never re-draws the rounding of its counts);
 - **unchanged**: nothing is written (re-importing a file is idempotent).
 
+A figure whose key holds a stored figure of the other kind (the county's own over a
+published statistic from Sotkanet, or the reverse) is refused: the two are served
+differently (docs/privacy.md) and the county's own figures belong under an indicator
+id of their own.
+
 A figure whose period overlaps a stored figure of the same indicator and region at
 another grain (a quarter over its stored months, a month under a stored year, ...) is
 refused, and so are two such figures in one file: the charts sum every stored row
@@ -261,6 +266,21 @@ def _stored(conn: sa.Connection, figures: Sequence[Figure]) -> list[tuple[Figure
     ]
 
 
+def _kind_problems(figures: Sequence[Figure], stored: Sequence[Figure]) -> list[Problem]:
+    """A figure whose key holds a stored figure of the other kind: the county's own
+    over a published statistic (Sotkanet) or the reverse. Replacing it would switch
+    ``published`` and with it how the row is served (exact or rounded,
+    docs/privacy.md) and whether the peer context reads it."""
+    published = {figure.key: figure.published for figure in stored}
+    problems = []
+    for figure in figures:
+        was = published.get(figure.key)
+        if was is not None and was != figure.published:
+            name = "stored_published" if was else "stored_own"
+            problems.append(Problem(f"figures.error.{name}", figure.line))
+    return problems
+
+
 def _same(a: Figure, b: Figure) -> bool:
     return all(getattr(a, name) == getattr(b, name) for name in _COMPARED)
 
@@ -271,6 +291,7 @@ def _problems(
     return [
         *_form_problems(figures),
         *_unit_problems(conn, figures),
+        *_kind_problems(figures, every),
         *_overlaps_stored(figures, every),
     ]
 
@@ -278,17 +299,19 @@ def _problems(
 def fill_sources(
     figures: Sequence[Figure], stored: Mapping[tuple, Figure], file_name: str | None
 ) -> list[Figure]:
-    """``figures`` with an empty source filled in: a stored row's own source when the
-    key is stored (re-importing the same numbers under another file name changes
-    nothing), else the file's name (at most ``MAX_SOURCE`` characters; left empty
-    when ``file_name`` is None)."""
+    """``figures`` with an empty source filled in: the stored row's source when the
+    key is stored as the county's own figure (re-importing the same numbers under
+    another file name changes nothing), else the file's name (at most ``MAX_SOURCE``
+    characters; left empty when ``file_name`` is None). A stored published row
+    (Sotkanet) never lends its source: the credit would follow the county's figure."""
     from reporting.figures.layout import MAX_SOURCE
 
     filled = []
     for figure in figures:
         if not figure.source:
             previous = stored.get(figure.key)
-            source = previous.source if previous is not None else (file_name or "")[:MAX_SOURCE]
+            own = previous is not None and not previous.published
+            source = previous.source if own else (file_name or "")[:MAX_SOURCE]
             figure = replace(figure, source=source)
         filled.append(figure)
     return filled
