@@ -4,7 +4,7 @@ One header row, then one row per figure (``docs/imported-figures.md``)::
 
     indicator;region;period;value;numerator;denominator;source
     omaolo-palvelut;99;2024;23;;;Omaolo-raportti 2024
-    hoitotakuu-7vrk;99;2024-Q3;61,5;1230;2000;Potilastietojärjestelmä
+    lene-maaraajassa;99;2024-Q3;61,5;1230;2000;Potilastietojärjestelmä
 
 ``indicator``, ``region``, ``period`` and ``value`` are required columns, ``numerator``,
 ``denominator`` and ``source`` optional; column names are case-insensitive and may come in
