@@ -60,7 +60,7 @@ def _number(value: float) -> int | float | None:
 def value_rules(spec: ChartSpec | None) -> dict[str, bool]:
     """What the indicator's chart (a chart id is its indicator's id) says about its
     stored rows: the ``exact``, ``value_is_people`` and ``value_is_exact`` arguments of
-    ``published_figures`` (docs/privacy.md, "Figures read back").
+    ``published_figures`` (docs/privacy.md, "Figures read back one by one").
 
     Exactness applies to what the chart draws. A chart that counts things other than
     people (forms, services, health stations) draws every column of its rows: exact.
