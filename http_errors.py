@@ -26,6 +26,7 @@ from dash._pages import _path_to_page
 from flask import Response, abort, jsonify, request
 from kombu.exceptions import OperationalError as KombuOperationalError
 from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.wsgi import LimitedStream
 
 from charts.address import page_language
 from translations import quote_value, t
@@ -102,6 +103,24 @@ def init_http_errors(app: Dash) -> None:
             response.status_code = 404
             return response
         return error_page(404, t("http.not_found_title", lang), message, lang)
+
+    def _streamed_body_too_large():
+        # A body without a stated length (chunked) is cut at MAX_CONTENT_LENGTH by
+        # werkzeug's LimitedStream without an error: the parser would see the first
+        # 16 MB and answer 400. Read it here (bounded) and say 413 when it reached the
+        # limit (a body of exactly the limit is refused too: the stream cannot tell).
+        if request.content_length is not None or request.method in ("GET", "HEAD"):
+            return None
+        if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+            return None
+        request.get_data(cache=True)
+        stream = request.stream
+        if isinstance(stream, LimitedStream) and stream.is_exhausted:
+            raise RequestEntityTooLarge()
+        return None
+
+    # First of the request hooks: before the callback check parses the body.
+    server.before_request_funcs.setdefault(None, []).insert(0, _streamed_body_too_large)
 
     @server.errorhandler(RequestEntityTooLarge)
     def _too_large(_error):

@@ -504,3 +504,21 @@ def test_h014_an_upload_of_the_file_limit_fits_in_a_request(dash_client):
     body = callback_body(dash_app, output, values=lambda entry: values.get(entry["property"]))
     response = dash_client.post("/_dash-update-component", json=body)
     assert response.status_code == 200  # read and answered (a reader: no editor here)
+
+
+def test_h015_a_streamed_body_over_the_request_limit_is_413(dash_client):
+    """A chunked callback body past MAX_REQUEST_BYTES is 413, read only up to the limit."""
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    environ = EnvironBuilder(
+        path="/_dash-update-component", method="POST", content_type="application/json"
+    ).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    body = _Zeros(16_777_217)  # 16 · 1024 · 1024 + 1 bytes, streamed
+    environ.update(
+        {"wsgi.input": body, "wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"}
+    )
+    chunks, status, _headers = run_wsgi_app(dash_app.server.wsgi_app, environ, buffered=True)
+    assert status.startswith("413")
+    assert b"liian suuri" in b"".join(chunks)
+    assert body.read_bytes == 16_777_216  # werkzeug stops reading at the limit
