@@ -522,3 +522,17 @@ def test_h015_a_streamed_body_over_the_request_limit_is_413(dash_client):
     assert status.startswith("413")
     assert b"liian suuri" in b"".join(chunks)
     assert body.read_bytes == 16_777_216  # werkzeug stops reading at the limit
+
+
+@pytest.mark.unit
+def test_h016_a_too_large_request_to_a_page_address_is_an_html_page_in_its_language():
+    """Outside the machine paths a 413 is a short HTML page in the asked language."""
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    server = dash_app.server
+    with server.test_request_context("/tuonti?lang=en", method="POST"):
+        response = server.make_response(server.handle_user_exception(RequestEntityTooLarge()))
+    assert response.status_code == 413 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "<h1>Request too large</h1>" in page
+    assert "at most 16 MB. A file to import may be at most 5 MB." in page
