@@ -20,6 +20,7 @@ from api import init_api
 from background_jobs import background_manager
 from callbacks import init_callbacks
 from dash_requests import init_dash_requests
+from dashboards._figure_import import MAX_REQUEST_BYTES
 from dashboards._frame import request_language
 from dashboards._page import PAGE_STATE, SHOWN
 from fork_hooks import init_fork_hooks
@@ -152,6 +153,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         background_callback_manager=background_manager(settings),
     )
     init_delivery(app)  # first: its response hook must run after every other one
+    # No body larger than this is read (413 before Dash parses it): http_errors.
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.index_string = INDEX_STRING
     app.layout = _shell()
     init_callbacks(app)

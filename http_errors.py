@@ -1,9 +1,11 @@
-"""Unknown addresses answer 404 and wrong methods 405, in Finnish, with those statuses.
+"""Unknown addresses answer 404, wrong methods 405 and too large bodies 413, in Finnish.
 
 Dash serves its page (status 200) for every path, and Dash Pages draws "404 - Page not
 found" inside it: a soft 404 that crawlers, link checkers and monitoring read as a
 page. Here, before Dash sees it, a request for a path that is no page (nor an embed of
-a known chart) is answered 404. Every 404 and 405 of the server — pages, the data API,
+a known chart) is answered 404. A body larger than Flask's ``MAX_CONTENT_LENGTH``
+(``dashboards._figure_import.MAX_REQUEST_BYTES``) is answered 413 unread. Every 404,
+405 and 413 of the server — pages, the data API,
 assets, Dash's own endpoints — gets a short answer in the user's language: JSON
 (``{"error": ...}``) under ``/api/`` and Dash's ``/_dash-`` endpoints, an HTML page
 (``lang`` set, a link to the overview) elsewhere. A 405 keeps its ``Allow`` header.
@@ -23,7 +25,8 @@ from dash import Dash, get_relative_path
 from dash._pages import _path_to_page
 from flask import Response, abort, jsonify, request
 from kombu.exceptions import OperationalError as KombuOperationalError
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.wsgi import LimitedStream
 
 from charts.address import page_language
 from translations import quote_value, t
@@ -100,6 +103,39 @@ def init_http_errors(app: Dash) -> None:
             response.status_code = 404
             return response
         return error_page(404, t("http.not_found_title", lang), message, lang)
+
+    def _streamed_body_too_large():
+        # A body without a stated length (chunked) is cut at MAX_CONTENT_LENGTH by
+        # werkzeug's LimitedStream without an error: the parser would see the first
+        # 16 MB and answer 400. Read it here (bounded) and say 413 when it reached the
+        # limit (a body of exactly the limit is refused too: the stream cannot tell).
+        if request.content_length is not None or request.method in ("GET", "HEAD"):
+            return None
+        if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+            return None
+        request.get_data(cache=True)
+        stream = request.stream
+        if isinstance(stream, LimitedStream) and stream.is_exhausted:
+            raise RequestEntityTooLarge()
+        return None
+
+    # First of the request hooks: before the callback check parses the body.
+    server.before_request_funcs.setdefault(None, []).insert(0, _streamed_body_too_large)
+
+    @server.errorhandler(RequestEntityTooLarge)
+    def _too_large(_error):
+        # A body over MAX_CONTENT_LENGTH (app.create_app): refused when its length is
+        # known, or as soon as a streamed one passes it; never parsed nor passed on.
+        from dashboards._figure_import import MAX_MEGABYTES, MAX_REQUEST_MEGABYTES
+
+        lang = _lang()
+        message = t("http.request_too_large", lang, mb=MAX_REQUEST_MEGABYTES, file_mb=MAX_MEGABYTES)
+        if _wants_json(routes_prefix):
+            response = jsonify({"error": message})
+        else:
+            response = error_page(413, t("http.request_too_large_title", lang), message, lang)
+        response.status_code = 413
+        return response
 
     @server.errorhandler(KombuOperationalError)
     def _jobs_unavailable(error: KombuOperationalError):

@@ -33,6 +33,15 @@ IDS = {
 
 MAX_MEGABYTES = 5
 MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
+# The largest request body the server reads at all (Flask's MAX_CONTENT_LENGTH, set in
+# app.create_app): larger ones are answered 413 before Dash parses them. An upload of
+# MAX_BYTES travels as base64 in a callback's JSON (4/3 of it, 6.7 MB, plus the ids and
+# the file name); 16 MB leaves room, so a file a little over MAX_BYTES still gets the
+# page's own "too large" message. Dash would parse any body otherwise: 300 MB of JSON
+# took a worker from 263 MB to 1.2 GB before any callback could check a size.
+MAX_REQUEST_MEGABYTES = 16
+MAX_REQUEST_BYTES = MAX_REQUEST_MEGABYTES * 1024 * 1024
+assert MAX_REQUEST_BYTES > 2 * MAX_BYTES, "an upload of MAX_BYTES must fit in a request"
 # The example file the page offers (assets/; it imports as it is: tests check it).
 EXAMPLE_FILE = "figure-import-example.csv"
 # Rows and problems shown at most: a file of thousands of rows is summarised by its

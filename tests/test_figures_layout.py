@@ -4,6 +4,7 @@ XLSX file reads as, and every problem with its line number and message."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -492,3 +493,148 @@ def test_fl023_one_problem_more_is_told_in_the_singular(monkeypatch):
     assert texts[0].startswith("Rivi 2:") and texts[1].startswith("Rivi 3:")
     assert texts[2] == "Lisäksi 1 muu virhe. Korjaa ensin yllä olevat."  # last
     assert refused.value.figures == []  # problems were left out: no rows carried
+
+
+def _styled_empty_rows(rows: int) -> bytes:
+    """A workbook with one figure, then ``rows`` empty rows that carry only a cell style
+    (bold), as a column formatted to the sheet's end leaves them."""
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["indicator", "region", "period", "value"])
+    sheet.append(["x", "99", "2024", 1])
+    for number in range(3, 3 + rows):
+        sheet.cell(row=number, column=1).font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_fl024_empty_styled_rows_count_toward_the_sheet_row_limit(monkeypatch):
+    """A sheet of more rows than MAX_SHEET_ROWS, empty formatted ones included, is refused."""
+    monkeypatch.setattr(layout, "MAX_SHEET_ROWS", 10)
+    # Header (row 1), one figure (row 2) and 8 empty styled rows (3..10): 10 rows, at the
+    # limit, read.
+    assert [f.value for f in read_figures(_styled_empty_rows(8), "a.xlsx")] == [1.0]
+    # 9 empty styled rows: 11 rows, one over; the declared dimension (A1:D11) says so
+    # before any row is read.
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(_styled_empty_rows(9), "a.xlsx")
+    assert refused.value.texts("en") == [
+        "The sheet has more than 10 rows, counting empty formatted rows too. Delete the "
+        "empty rows below the figures (select them and delete the rows) or save the "
+        "figures as CSV."
+    ]
+
+
+def test_fl025_rows_past_the_limit_are_refused_even_under_a_small_dimension(monkeypatch):
+    """A sheet declaring fewer rows than it has is still counted row by row, none dropped."""
+    monkeypatch.setattr(layout, "MAX_SHEET_ROWS", 10)
+
+    def small_dimension(data, sheet):
+        # The sheet claims A1:D2 (header and one figure) but has 11 rows.
+        sheet.write(re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:D2"/>', data))
+
+    lying = _rezipped(_styled_empty_rows(9), small_dimension)
+    assert b'ref="A1:D2"' in _sheet_xml(lying)  # the rewrite took
+    assert _problems(lying, "a.xlsx") == [(None, "sheet_too_many_rows")]
+    # Under the limit, a row past the declared dimension is read, not silently dropped.
+    rows = [["indicator", "region", "period", "value"], ["x", "99", "2023", 1],
+            ["x", "99", "2024", 2], ["x", "99", "2025", 3]]  # fmt: skip
+    three = _rezipped(_workbook(rows), small_dimension)
+    assert [f.value for f in read_figures(three, "a.xlsx")] == [1.0, 2.0, 3.0]
+
+
+def _sheet_xml(content: bytes) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
+
+
+# Well-formed XML of the wrong shape: openpyxl's style reader fails on it with an error
+# of its own (a TypeError), not a zip or XML error.
+GARBLED_STYLES = (
+    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<numFmts count="x"><numFmt/></numFmts>'
+    b"<cellXfs><xf numFmtId='q' fontId='[]'/></cellXfs></styleSheet>"
+)
+
+
+def test_fl026_a_workbook_openpyxl_cannot_parse_is_the_cannot_be_opened_problem(caplog):
+    """A workbook whose styles.xml is garbage is refused as "cannot be opened", no traceback."""
+    import zipfile
+
+    good = _workbook([["indicator", "region", "period", "value"], ["x", "99", "2024", 1]])
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(good)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/styles.xml":
+                data = GARBLED_STYLES
+            target.writestr(member.filename, data)
+    caplog.set_level("DEBUG", logger="reporting.figures.layout")
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(out.getvalue(), "luvut.xlsx")
+    assert refused.value.texts("en") == ["The file cannot be opened as an Excel workbook (.xlsx)."]
+    assert any("workbook cannot be" in r.getMessage() for r in caplog.records)  # cause logged
+
+
+def test_fl027_a_csv_line_without_a_required_cell_is_refused_at_its_line():
+    """A CSV line cut short of a required column is a problem, not a suppressed value."""
+    content = _csv(
+        "indicator;region;period;value;numerator;denominator;source",
+        "abc;99;2024",  # 2: no value cell at all (three cells under seven columns)
+        "abc;99;2025;..",  # 3: the value suppressed as written; the optional cells left off
+        "abc;99;2026;;",  # 4: an empty value cell is there: suppressed
+    )
+    assert _problems(content) == [(2, "short_line")]
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, "a.csv")
+    assert refused.value.texts("en") == [
+        "Line 2: The line has fewer cells than the header line: the cells of the columns "
+        "value are missing. Write every cell; a suppressed or missing value as two dots (..)."
+    ]
+    # Required columns after optional ones: a line stopping before them misses them all.
+    reordered = _csv("source;indicator;region;period;value", "lähde;abc;99")
+    assert _problems(reordered) == [(2, "short_line")]
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(reordered, "a.csv")
+    assert "the columns period, value are missing" in refused.value.texts("en")[0]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "THL\u00a0/\u00a0Sotkanet, CC BY 4.0",  # no-break spaces
+        "THL/Sotkanet,CC BY 4.0 (oma)",  # no spaces at all
+        "\uff34\uff28\uff2c / Sotkanet, CC BY 4.0",  # full-width THL
+        "thl / sotkanet,\u3000cc by 4.0",  # ideographic space, small letters
+    ],
+)
+def test_fl028_look_alikes_of_the_sotkanet_credit_are_reserved(source):
+    """A source reading as the credit after NFKC, case folding and without spaces is refused."""
+    content = _csv("indicator;region;period;value;source", f"x;99;2024;1;{source}")
+    assert _problems(content) == [(2, "reserved_source")]
+
+
+def test_fl029_a_value_with_a_zero_denominator_is_refused():
+    """A value given with denominator 0 is a share of nothing: refused; an empty value reads."""
+    content = _csv(
+        "indicator;region;period;value;numerator;denominator",
+        "abc;99;2024;50;0;0",  # 2: 0 of 0 cannot be 50 % (nor any share)
+        "abc;99;2025;;0;0",  # 3: no value with the empty counts: read, value None
+        "abc;99;2026;..;0;0",  # 4: suppressed: read
+        "abc;99;2027;7;;0",  # 5: a value with only a zero denominator: refused too
+    )
+    assert _problems(content) == [(2, "share_of_nothing"), (5, "share_of_nothing")]
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, "a.csv")
+    assert [(f.line, f.value, f.numerator, f.denominator) for f in refused.value.figures] == [
+        (3, None, 0.0, 0.0),
+        (4, None, 0.0, 0.0),
+    ]

@@ -661,3 +661,30 @@ def test_fs020_a_published_row_never_lends_its_source_to_the_countys_figure():
     )
     # 01: the stored row is published, so the file's name; 99: the county's own source.
     assert [f.source for f in filled] == ["korjaus.csv", "Oma"]
+
+
+def test_fs021_a_filled_in_source_never_claims_the_sotkanet_credit(store_url):
+    """A row without a source inherits no Sotkanet credit nor takes a credit-like file name."""
+    credit = "THL / Sotkanet, CC BY 4.0 (indikaattori 4)"
+    national = replace(
+        _fig("osuus", "SSS", date(2023, 1, 1), "year", 50.0, source=credit), published=True
+    )
+    write_figures(store_url, [national], file_name="sotkanet.json", content=b"S")
+    # A correction of the same key from a county's file, without a source: the stored
+    # source would be kept (fill_sources), a Sotkanet credit on a row not from Sotkanet.
+    correction = _fig("osuus", "SSS", date(2023, 1, 1), "year", 51.0, source="", line=2)
+    refused = _refused_without_writing(store_url, [correction])
+    assert [(p.line, p.key) for p in refused.problems] == [(2, "figures.error.reserved_source")]
+    # A new row without a source from a file named like the credit (a full-width slash,
+    # allowed in file names; NFKC makes it "/").
+    new = _fig("osuus", "99", date(2023, 1, 1), "year", 7.0, source="", line=3)
+    look_alike = "THL \uff0f Sotkanet, CC BY 4.0.csv"
+    with pytest.raises(ImportRefused) as previewed:
+        preview_figures(store_url, [new], file_name=look_alike)
+    assert [(p.line, p.key) for p in previewed.value.problems] == [
+        (3, "figures.error.reserved_source")
+    ]
+    with pytest.raises(ImportRefused):
+        write_figures(store_url, [new], file_name=look_alike, content=b"L")
+    # The Sotkanet row itself is as it was written (value 50, its credit).
+    assert _rows(store_url, SOURCES_SQL) == [("osuus", "SSS", date(2023, 1, 1), credit)]

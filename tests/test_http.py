@@ -4,12 +4,16 @@ Dash's own endpoints."""
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 
 import pytest
 from werkzeug.http import parse_options_header
 
 from app import app as dash_app
+from callbacks import figure_import as figure_import_cb
+from dashboards._figure_import import MAX_REQUEST_BYTES
 from tests.callback_bodies import callback_body, server_outputs
 from translations import t
 
@@ -429,3 +433,106 @@ def test_h090_an_unreachable_job_broker_is_a_503_in_finnish_without_a_traceback(
     message = response.get_json()["error"]
     assert message.startswith("PowerPoint-vienti ei ole juuri nyt käytettävissä")
     assert "Traceback" not in message and "111" not in message
+
+
+class _Zeros(io.RawIOBase):
+    """A request body of ``size`` zero bytes made as it is read, counting what was read
+    (so that a test can send a body over the limit without holding it). Seekable only
+    as far as the test client asks to find its length."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.position = 0
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.position = self.size + offset if whence == 2 else offset
+        return self.position
+
+    def readinto(self, buffer) -> int:
+        n = max(min(len(buffer), self.size - self.position), 0)
+        buffer[:n] = b"\0" * n
+        self.position += n
+        self.read_bytes += n
+        return n
+
+
+def test_h013_a_body_over_the_request_limit_is_413_unread(dash_client, monkeypatch):
+    """A callback body one byte over MAX_REQUEST_BYTES is answered 413 in Finnish, never read."""
+    reached = []
+    monkeypatch.setattr(figure_import_cb, "decode_upload", lambda *a: reached.append(a))
+    # 16 MiB = 16 · 1024 · 1024 = 16 777 216 bytes; one more is over the limit.
+    assert dash_app.server.config["MAX_CONTENT_LENGTH"] == MAX_REQUEST_BYTES == 16_777_216
+    body = _Zeros(16_777_217)
+    response = dash_client.post(
+        "/_dash-update-component",
+        input_stream=body,  # its length is stated: 16 777 217
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.get_json() == {
+        "error": "Pyyntöä ei palveltu, koska se on liian suuri: enintään 16 Mt. "
+        "Tiedoston voi tuoda enintään 5 Mt:n kokoisena."
+    }
+    assert body.read_bytes == 0  # refused on its stated length: nothing parsed
+    assert reached == []  # the upload callback never ran
+
+
+def test_h014_an_upload_of_the_file_limit_fits_in_a_request(dash_client):
+    """A 5 MB file as the upload callback's JSON body is under the request limit and answered."""
+    content = b"x" * (5 * 1024 * 1024)  # MAX_BYTES: 5 242 880 bytes
+    contents = "data:text/csv;base64," + base64.b64encode(content).decode()
+    # base64: 4 characters per 3 bytes, 5 242 880 / 3 · 4 = 6 990 508 (rounded up to
+    # whole groups: 1 747 627 groups · 4 = 6 990 508): far under 16 777 216.
+    assert len(contents) == len("data:text/csv;base64,") + 6_990_508
+    values = {"contents": contents, "filename": "luvut.csv", "lang": "fi"}
+    output = next(  # the preview: the server callback with the upload's contents as input
+        key
+        for key, entry in dash_app.callback_map.items()
+        if "callback" in entry
+        and entry["inputs"] == [{"id": "figure-import-upload", "property": "contents"}]
+    )
+    body = callback_body(dash_app, output, values=lambda entry: values.get(entry["property"]))
+    response = dash_client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200  # read and answered (a reader: no editor here)
+
+
+def test_h015_a_streamed_body_over_the_request_limit_is_413(dash_client):
+    """A chunked callback body past MAX_REQUEST_BYTES is 413, read only up to the limit."""
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    environ = EnvironBuilder(
+        path="/_dash-update-component", method="POST", content_type="application/json"
+    ).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    body = _Zeros(16_777_217)  # 16 · 1024 · 1024 + 1 bytes, streamed
+    environ.update(
+        {"wsgi.input": body, "wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"}
+    )
+    chunks, status, _headers = run_wsgi_app(dash_app.server.wsgi_app, environ, buffered=True)
+    assert status.startswith("413")
+    assert b"liian suuri" in b"".join(chunks)
+    assert body.read_bytes == 16_777_216  # werkzeug stops reading at the limit
+
+
+@pytest.mark.unit
+def test_h016_a_too_large_request_to_a_page_address_is_an_html_page_in_its_language():
+    """Outside the machine paths a 413 is a short HTML page in the asked language."""
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    server = dash_app.server
+    with server.test_request_context("/tuonti?lang=en", method="POST"):
+        response = server.make_response(server.handle_user_exception(RequestEntityTooLarge()))
+    assert response.status_code == 413 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "<h1>Request too large</h1>" in page
+    assert "at most 16 MB. A file to import may be at most 5 MB." in page

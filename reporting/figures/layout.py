@@ -20,7 +20,9 @@ unit id exist?) are the store's (``reporting.figures.store``).
 from __future__ import annotations
 
 import io
+import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import PurePath
@@ -42,6 +44,8 @@ from reporting.figures.rows import (
     Problem,
 )
 
+log = logging.getLogger(__name__)
+
 REQUIRED_COLUMNS = ("indicator", "region", "period", "value")
 OPTIONAL_COLUMNS = ("numerator", "denominator", "source")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
@@ -53,6 +57,12 @@ OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".numbers")
 # Rows of figures one file may hold: a county's yearly, quarterly and monthly figures of
 # every plan indicator for every municipality over ten years are a few tens of thousands.
 MAX_ROWS = 100_000
+# Rows of a sheet read at most, empty ones included: a workbook may hold hundreds of
+# thousands of empty but formatted rows (a column formatted to the sheet's end) in a few
+# megabytes, each costing as much to read as a row of figures. MAX_ROWS figures, the
+# header and room for empty rows between them; a sheet declaring more rows (its
+# dimension) is refused before any row is read.
+MAX_SHEET_ROWS = MAX_ROWS + 10_000
 # A problem per line up to this many; then one line says that there were more.
 MAX_PROBLEMS = 200
 # The widest text a stored source may be (indicator_values.source).
@@ -206,33 +216,51 @@ def _newlines_in(cells: list[str]) -> int:
 
 def _xlsx_rows(content: bytes, refusal: _Refusal) -> Iterator[tuple[int, list[object]]]:
     """(row number, cells) of the first sheet of a workbook, after its zip's members
-    are found small enough to unpack (``_xlsx_unpacks_safely``)."""
-    import zipfile
-    import zlib
-    from xml.etree.ElementTree import ParseError
+    are found small enough to unpack (``_xlsx_unpacks_safely``). Every row counts
+    toward ``MAX_SHEET_ROWS``, empty ones too; the reading stops past it.
 
+    openpyxl is a parser of untrusted input here: whatever it raises while opening or
+    reading (a broken zip member, bad XML, a ``TypeError`` from a garbled styles.xml)
+    is the file's "cannot be opened" problem, never a traceback; the cause is logged at
+    debug level."""
     from openpyxl import load_workbook
 
-    broken = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError,
-              NotImplementedError, ParseError, IndexError)  # fmt: skip
     if not _xlsx_unpacks_safely(content, refusal):
         refusal.stopped = True
         return
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except broken:
+    except Exception as error:  # noqa: BLE001 - a parser boundary (docstring)
+        log.debug("workbook cannot be opened: %r", error)
         refusal.add("bad_xlsx")
         refusal.stopped = True
         return
     try:
         sheet = workbook.worksheets[0]
+        # The declared dimension (<dimension ref="A1:G370000"/>) is read without reading
+        # the rows: a sheet declaring more rows than may be read is refused at once.
+        if (sheet.max_row or 0) > MAX_SHEET_ROWS:
+            refusal.add("sheet_too_many_rows", limit=MAX_SHEET_ROWS)
+            refusal.stopped = True
+            return
+        # Then forget it: openpyxl stops at a declared last row, so a dimension smaller
+        # than the sheet would silently drop rows; the count below bounds the reading.
+        sheet.reset_dimensions()
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_SHEET_ROWS:
+                refusal.add("sheet_too_many_rows", limit=MAX_SHEET_ROWS)
+                refusal.stopped = True
+                return
             yield number, list(cells)
-    except broken:  # a member that does not unpack or parse (a bad CRC, broken XML)
+    except Exception as error:  # noqa: BLE001 - a parser boundary (docstring)
+        log.debug("workbook cannot be read: %r", error)
         refusal.add("bad_xlsx")
         refusal.stopped = True
     finally:
-        workbook.close()
+        try:
+            workbook.close()
+        except Exception as error:  # noqa: BLE001 - closing a broken archive
+            log.debug("workbook cannot be closed: %r", error)
 
 
 def _xlsx_unpacks_safely(content: bytes, refusal: _Refusal) -> bool:
@@ -374,6 +402,9 @@ def _counts(row: _Row, value: float | None) -> tuple[float | None, float | None]
             row.problem("count_not_whole", column=column, value=_quoted(_text(row.cells[column])))
     if numerator is not None and denominator is not None and numerator > denominator:
         row.problem("numerator_above_denominator")
+    elif denominator == 0 and value is not None:
+        # A share of nothing has no value; one given would be stored as if it had.
+        row.problem("share_of_nothing")
     elif numerator is not None and denominator and value is not None and numerator >= 0:
         # With both counts the value is the percentage they make: the charts draw it
         # from the counts (queries.indicator_values.reported_share), so a value that
@@ -392,11 +423,24 @@ def _source(row: _Row) -> str:
     source = _text(row.cells.get("source"))
     if len(source) > MAX_SOURCE:
         row.problem("source_too_long", limit=MAX_SOURCE)
-    if source.strip().casefold().startswith(SOTKANET_CREDIT.casefold()):
+    if looks_like_sotkanet_credit(source):
         # A source starting with the credit marks published statistics, which are served
         # exact (docs/privacy.md): only the Sotkanet importer may write it.
         row.problem("reserved_source", credit=SOTKANET_CREDIT)
     return source
+
+
+def _squeezed(text: str) -> str:
+    """``text`` as compared with the credit: NFKC-normalised (full-width letters and
+    no-break spaces become plain ones), case-folded, without any whitespace."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(folded.split())
+
+
+def looks_like_sotkanet_credit(source: str) -> bool:
+    """Whether ``source`` starts with ``SOTKANET_CREDIT`` or a look-alike of it (another
+    case, full-width letters, no-break or missing spaces: ``THL/Sotkanet, CC BY 4.0``)."""
+    return _squeezed(source).startswith(_squeezed(SOTKANET_CREDIT))
 
 
 def _invisible_characters(row: _Row) -> set[str]:
@@ -446,10 +490,14 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
     found, carrying the rows that had none (``ImportRefused.figures``, for the store's
     checks) (unknown, missing or repeated columns; a bad indicator id, region code
     or period; a number that is not one; a negative count; a numerator above its
-    denominator; a value that is not the percentage of its counts; a key repeated in
-    the file; an empty file; not UTF-8; another suffix; more than ``MAX_ROWS`` rows)."""
+    denominator; a value that is not the percentage of its counts; a value with a
+    zero denominator; a CSV line without a cell for a required column; a key repeated
+    in the file; an empty file; not UTF-8; another suffix; more than ``MAX_ROWS`` rows;
+    a sheet of more than ``MAX_SHEET_ROWS`` rows, empty ones included; a workbook
+    openpyxl cannot open or read)."""
     refusal = _Refusal()
     suffix = PurePath(file_name).suffix.lower()
+    lines_may_be_short = suffix in CSV_SUFFIXES
     if suffix in CSV_SUFFIXES:
         rows = _csv_rows(content, refusal)
     elif suffix in XLSX_SUFFIXES:
@@ -481,6 +529,15 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
         extra = [cell for place, cell in enumerate(cells) if place not in columns]
         if any(_text(cell) for cell in extra):
             refusal.add("extra_cells", line)
+            continue
+        # A CSV line cut short has no cell for some columns: a missing required cell
+        # (a value, say) is not a suppressed one, which would replace a stored value
+        # with nothing. Optional columns may be left off the end. (A sheet's row has
+        # every cell: an empty one is an empty cell, not a missing one.)
+        cut = [name for place, name in sorted(columns.items()) if place >= len(cells)]
+        if lines_may_be_short and any(name in REQUIRED_COLUMNS for name in cut):
+            missing = [name for name in cut if name in REQUIRED_COLUMNS]
+            refusal.add("short_line", line, columns=", ".join(missing))
             continue
         named = {name: cells[place] for place, name in columns.items() if place < len(cells)}
         row = _Row(line, named, refusal)

@@ -317,6 +317,21 @@ def fill_sources(
     return filled
 
 
+def _claimed_credits(figures: Sequence[Figure]) -> list[Problem]:
+    """A ``reserved_source`` problem for each figure not from Sotkanet whose source,
+    as filled in (``fill_sources``), reads as the Sotkanet credit: a stored Sotkanet
+    row's source kept by a county's correction, or a file named like the credit. The
+    reader refuses such a source written in the file (``layout.looks_like_sotkanet_credit``)."""
+    from reporting.figures.layout import looks_like_sotkanet_credit
+    from reporting.figures.rows import SOTKANET_CREDIT
+
+    return [
+        Problem("figures.error.reserved_source", figure.line, {"credit": SOTKANET_CREDIT})
+        for figure in figures
+        if not figure.published and looks_like_sotkanet_credit(figure.source)
+    ]
+
+
 def _plan(
     conn: sa.Connection, figures: Sequence[Figure], file_name: str | None
 ) -> list[PreviewRow]:
@@ -328,8 +343,12 @@ def _plan(
     if problems:
         raise ImportRefused(problems)
     stored = {figure.key: figure for figure, _ in every}
+    filled = fill_sources(figures, stored, file_name)
+    claimed = _claimed_credits(filled)
+    if claimed:
+        raise ImportRefused(claimed)
     plan = []
-    for figure in fill_sources(figures, stored, file_name):
+    for figure in filled:
         previous = stored.get(figure.key)
         if previous is None:
             plan.append(PreviewRow(figure, NEW))
