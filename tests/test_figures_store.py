@@ -670,11 +670,12 @@ def test_fs021_a_filled_in_source_never_claims_the_sotkanet_credit(store_url):
         _fig("osuus", "SSS", date(2023, 1, 1), "year", 50.0, source=credit), published=True
     )
     write_figures(store_url, [national], file_name="sotkanet.json", content=b"S")
-    # A correction of the same key from a county's file, without a source: the stored
-    # source would be kept (fill_sources), a Sotkanet credit on a row not from Sotkanet.
+    # A correction of the same key from a county's file, without a source: it would keep
+    # the stored Sotkanet credit on a row not from Sotkanet; it is refused, first of all
+    # as a county's figure over a published statistic (fs019).
     correction = _fig("osuus", "SSS", date(2023, 1, 1), "year", 51.0, source="", line=2)
     refused = _refused_without_writing(store_url, [correction])
-    assert [(p.line, p.key) for p in refused.problems] == [(2, "figures.error.reserved_source")]
+    assert [(p.line, p.key) for p in refused.problems] == [(2, "figures.error.stored_published")]
     # A new row without a source from a file named like the credit (a full-width slash,
     # allowed in file names; NFKC makes it "/").
     new = _fig("osuus", "99", date(2023, 1, 1), "year", 7.0, source="", line=3)
