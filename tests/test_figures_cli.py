@@ -266,3 +266,17 @@ def test_fc008_import_figures_gives_the_same_notice_and_none_for_a_chart_id(duck
         "luvut.csv: new 2, corrected 0, unchanged 0. Preview: nothing was saved. "
         "Indicators: digiasiointi, hoitotakuu-7vrk.",
     ]
+
+
+@pytest.mark.parametrize("name", ["response.json", "response.csv"])
+def test_fc009_import_figures_of_a_sotkanet_file_points_to_import_sotkanet(duckdb_url, name):
+    """import-figures given a Sotkanet file refuses it with one line naming import-sotkanet."""
+    refused = _run("import-figures", str(SOTKANET / name), "--url", duckdb_url, "--lang", "en")
+    assert refused.returncode == 1
+    summary, line = refused.stderr.strip().splitlines()
+    assert summary == f"{name}: the figures were not saved, because the file has 1 problem."
+    # The JSON has no lines; the CSV's Sotkanet header is its line 1.
+    prefix = "" if name.endswith(".json") else "Line 1: "
+    assert line.startswith(prefix + "The file looks like a Sotkanet response")
+    assert "python -m reporting import-sotkanet" in line
+    assert _values(duckdb_url) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -106,8 +107,9 @@ def test_fl004_value_rounded_to_its_own_decimals_agrees_with_its_counts():
     # The share it should be is written as the reader's language writes numbers.
     with pytest.raises(ImportRefused) as refused:
         read_figures(bad, "a.csv")
-    assert refused.value.texts("fi")[0].endswith("eli 33,33.")
-    assert refused.value.texts("en")[0].endswith("33.33.")
+    # With the one decimal "33,4" was written with: 33.33… -> 33,3.
+    assert refused.value.texts("fi")[0].endswith("eli 33,3.")
+    assert refused.value.texts("en")[0].endswith("33.3.")
 
 
 @pytest.mark.parametrize(
@@ -135,7 +137,9 @@ def test_fl005_header_problems_are_at_line_1(header, expected):
             "a.csv",
             [(3, "not_utf8")],
         ),
-        (_csv("indicator;region;period;value", "x;99;2024;1"), "a.json", [(None, "wrong_suffix")]),
+        (_csv("indicator;region;period;value", "x;99;2024;1"), "a.pdf", [(None, "wrong_suffix")]),
+        # JSON: Sotkanet's response, pointed to its importer (test_fl032)
+        (b"[]", "a.json", [(None, "sotkanet_file")]),
         # another spreadsheet format: refused with the way out (save as .xlsx or CSV)
         (b"\xd0\xcf\x11\xe0", "Luvut.XLS", [(None, "other_spreadsheet")]),
         (b"PK\x03\x04", "a.ods", [(None, "other_spreadsheet")]),
@@ -638,3 +642,104 @@ def test_fl029_a_value_with_a_zero_denominator_is_refused():
         (3, None, 0.0, 0.0),
         (4, None, 0.0, 0.0),
     ]
+
+
+def test_fl030_a_repeat_of_a_row_with_another_problem_is_reported_at_once():
+    """A repeat of an earlier row's key is reported even when that row has another problem."""
+    content = _csv(
+        "indicator;region;period;value",
+        "omaolo-palvelut;99;2023;abc",  # 2: not a number, but its key is valid
+        "omaolo-palvelut;99;2023;24",  # 3: the same key as line 2
+        "omaolo-palvelut;99;2024;;x",  # 4: extra cell: no key read from it
+        "omaolo-palvelut;99;2024;25",  # 5: so no repeat (2024 first seen here)
+        "omaolo-palvelut;99;2024;abc",  # 6: repeats line 5 and is not a number
+        "omaolo-palvelut;99;20244;1",  # 7: bad period: no key
+        "omaolo-palvelut;99;20244;2",  # 8: the same bad period: no key, no repeat
+    )
+    assert _problems(content) == [
+        (2, "not_a_number"),
+        (3, "repeated_key"),
+        (4, "extra_cells"),
+        (6, "not_a_number"),
+        (6, "repeated_key"),
+        (7, "bad_period"),
+        (8, "bad_period"),
+    ]
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, "a.csv")
+    assert refused.value.texts("fi")[1] == (
+        "Rivi 3: Sama indikaattori, alue ja ajanjakso on jo rivillä 2."
+    )
+    # Only line 5 had no problem.
+    assert [f.line for f in refused.value.figures] == [5]
+
+
+@pytest.mark.parametrize(
+    ("value", "fi", "en"),
+    [
+        # 100 · 10 / 40 = 25; "50,0" has one decimal -> "25,0", not "25,00".
+        ("50,0", "eli 25,0.", "that is 25.0."),
+        # 100 · 10 / 40 = 25; "33" has none -> "25".
+        ("33", "eli 25.", "that is 25."),
+        # "1,234" three decimals -> 25.000 (in English "25.000", not a thousand mark).
+        ("1,234", "eli 25,000.", "that is 25.000."),
+        # "3,3E1" = 33, no decimals left after the exponent -> "25".
+        ("3,3E1", "eli 25.", "that is 25."),
+    ],
+)
+def test_fl031_the_share_is_stated_with_the_decimals_the_value_was_written_with(value, fi, en):
+    """A value that is not its counts' share is told the share with the value's own decimals."""
+    content = _csv(
+        "indicator;region;period;value;numerator;denominator", f"x;99;2024;{value};10;40"
+    )
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, "a.csv")
+    assert refused.value.texts("fi")[0].endswith(fi)
+    assert refused.value.texts("en")[0].endswith(en)
+
+
+def test_fl031b_an_xlsx_float_share_is_stated_with_at_most_six_decimals():
+    """An XLSX float of many decimals states the share with MAX_SHARE_DECIMALS (6) decimals."""
+    # 1 / 3 = 0.333…: 15 or more decimals in the sheet; 100 · 1 / 3 = 33.333333…
+    content = _workbook([["indicator", "region", "period", "value", "numerator", "denominator"],
+                         ["x", "99", "2024", 1 / 3, 1, 3]])  # fmt: skip
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, "a.xlsx")
+    assert refused.value.texts("en")[0].endswith("that is 33.333333.")
+
+
+SOTKANET_FIXTURES = Path(__file__).parent / "fixtures" / "sotkanet"
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "line"),
+    [
+        # Sotkanet's CSV (header indicator;region;year;gender;primary value;absolute value)
+        ((SOTKANET_FIXTURES / "response.csv").read_bytes(), "sotkanet-4.csv", 1),
+        # its header with a BOM, quoted and in another order
+        (
+            _csv(
+                '"year";"indicator";"region";"gender";"absolute value";"primary value"',
+                "2024;4;961;total;1230;61.5",
+                bom=True,
+            ),
+            "s.txt",
+            1,
+        ),  # fmt: skip
+        # Sotkanet's JSON
+        ((SOTKANET_FIXTURES / "response.json").read_bytes(), "sotkanet-4.json", None),
+    ],
+)
+def test_fl032_a_sotkanet_file_gets_one_problem_pointing_to_its_importer(content, name, line):
+    """A Sotkanet CSV or JSON file is refused with one message naming import-sotkanet."""
+    assert _problems(content, name) == [(line, "sotkanet_file")]
+    with pytest.raises(ImportRefused) as refused:
+        read_figures(content, name)
+    for lang in ("fi", "sv", "en"):
+        (text,) = refused.value.texts(lang)
+        assert "python -m reporting import-sotkanet" in text
+        assert "docs/sotkanet.md" in text
+    assert refused.value.texts("en")[0].startswith(
+        "Line 1: The file looks like a Sotkanet response" if line else
+        "The file looks like a Sotkanet response"
+    )  # fmt: skip

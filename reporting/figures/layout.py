@@ -43,6 +43,7 @@ from reporting.figures.rows import (
     ImportRefused,
     Problem,
 )
+from reporting.figures.sotkanet import CSV_HEADER as SOTKANET_CSV_HEADER
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ XLSX_SUFFIXES = (".xlsx",)
 # Spreadsheets of other formats (old Excel, Excel binary, OpenDocument, Numbers): refused
 # with the way out (save as .xlsx or CSV) rather than a bare "wrong suffix".
 OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".numbers")
+# A Sotkanet response given to this reader (a JSON file, or a CSV file with Sotkanet's
+# header): refused with one problem naming the importer that reads it.
+SOTKANET_SUFFIXES = (".json",)
+SOTKANET_COMMAND = "python -m reporting import-sotkanet"
 # Rows of figures one file may hold: a county's yearly, quarterly and monthly figures of
 # every plan indicator for every municipality over ten years are a few tens of thousands.
 MAX_ROWS = 100_000
@@ -65,6 +70,8 @@ MAX_ROWS = 100_000
 MAX_SHEET_ROWS = MAX_ROWS + 10_000
 # A problem per line up to this many; then one line says that there were more.
 MAX_PROBLEMS = 200
+# Decimals a share is stated with at most in a "value is not the share" message.
+MAX_SHARE_DECIMALS = 6
 # The widest text a stored source may be (indicator_values.source).
 MAX_SOURCE = 300
 # What an XLSX file may unpack to. openpyxl's own 100 000-row layout file (all seven
@@ -178,9 +185,12 @@ class _Refusal:
         # The file could not be read to its end (a broken line, workbook or encoding).
         self.stopped = False
 
-    def add(self, key: str, line: int | None = None, **params: object) -> None:
+    def add(
+        self, key: str, line: int | None = None, *, decimals: int = 2, **params: object
+    ) -> None:
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem("figures.error." + key, line, params))
+            problem = Problem("figures.error." + key, line, params, decimals=decimals)
+            self.problems.append(problem)
         else:
             self.left_out += 1
 
@@ -305,9 +315,9 @@ class _Row:
         self.refusal = refusal
         self.ok = True
 
-    def problem(self, key: str, **params: object) -> None:
+    def problem(self, key: str, *, decimals: int = 2, **params: object) -> None:
         self.ok = False
-        self.refusal.add(key, self.line, **params)
+        self.refusal.add(key, self.line, decimals=decimals, **params)
 
     def number(self, column: str) -> float | None:
         """A number cell: None when suppressed (``..`` or empty) or refused (not a
@@ -410,10 +420,15 @@ def _counts(row: _Row, value: float | None) -> tuple[float | None, float | None]
         # from the counts (queries.indicator_values.reported_share), so a value that
         # disagrees (a per-mille rate, swapped columns) would be shown as another number.
         share = 100.0 * numerator / denominator
-        written = _text(row.cells.get("value"))
-        tolerance = 0.5 * 10.0 ** -_decimals(written) + 1e-9
+        decimals = _decimals(_text(row.cells.get("value")))
+        tolerance = 0.5 * 10.0**-decimals + 1e-9
         if abs(value - share) > tolerance:
-            row.problem("value_not_share", share=round(share, 2))  # "70,00" in Finnish
+            # Stated with the decimals the value was written with ("50,0" -> "25,0",
+            # "33" -> "33"): more would ask for a precision the file never gave. An
+            # XLSX float's text may run to 17 decimals; a message needs no more than
+            # MAX_SHARE_DECIMALS.
+            shown = min(decimals, MAX_SHARE_DECIMALS)
+            row.problem("value_not_share", decimals=shown, share=share)
     return numerator, denominator
 
 
@@ -457,8 +472,12 @@ def _invisible_characters(row: _Row) -> set[str]:
 
 
 def _header(line: int, cells: list[object], refusal: _Refusal) -> dict[int, str] | None:
-    """Column place -> name of the header row; None when it is unusable."""
+    """Column place -> name of the header row; None when it is unusable. Sotkanet's CSV
+    header is refused with one problem pointing to its importer, not column by column."""
     names = [_text(cell).lower() for cell in cells]
+    if set(SOTKANET_CSV_HEADER) <= set(names):
+        refusal.add("sotkanet_file", line, command=SOTKANET_COMMAND)
+        return None
     places: dict[int, str] = {}
     ok = True
     for place, name in enumerate(names):
@@ -502,6 +521,11 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
         rows = _csv_rows(content, refusal)
     elif suffix in XLSX_SUFFIXES:
         rows = _xlsx_rows(content, refusal)
+    elif suffix in SOTKANET_SUFFIXES:
+        # Sotkanet's JSON response is the only JSON an analyst has at hand here.
+        refusal.add("sotkanet_file", command=SOTKANET_COMMAND)
+        refusal.raise_if_any()
+        return []
     elif suffix in OTHER_SPREADSHEETS:
         refusal.add("other_spreadsheet", suffix=_quoted(suffix), encoding="UTF-8")
         refusal.raise_if_any()
@@ -541,15 +565,18 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
             continue
         named = {name: cells[place] for place, name in columns.items() if place < len(cells)}
         row = _Row(line, named, refusal)
-        figure = _figure(row)
-        if figure is None:
-            continue
-        earlier = seen.get(figure.key)
-        if earlier is not None:
-            row.problem("repeated_key", earlier=earlier)
-            continue
-        seen[figure.key] = line
-        figures.append(figure)
+        key, figure = _figure(row)
+        # A row's key is registered as soon as its indicator, region and period are
+        # valid, whatever else is wrong on the line: a later copy is reported now, not
+        # only after the first copy's other problem is fixed.
+        if key is not None:
+            earlier = seen.get(key)
+            if earlier is not None:
+                row.problem("repeated_key", earlier=earlier)
+                continue
+            seen[key] = line
+        if figure is not None:
+            figures.append(figure)
     if refusal.stopped:
         pass  # the problem that stopped the reading says it; no guess about the rest
     elif columns is None and not refusal.problems:
@@ -560,8 +587,9 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
     return figures
 
 
-def _figure(row: _Row) -> Figure | None:
-    """The row as a Figure; None when it has a problem (recorded on ``row``)."""
+def _figure(row: _Row) -> tuple[tuple[str, str, date, str] | None, Figure | None]:
+    """The row's key (``Figure.key``; None unless its indicator, region and period are
+    valid) and the row as a Figure (None when it has a problem, recorded on ``row``)."""
     invisible = _invisible_characters(row)
     indicator = _indicator(row) if "indicator" not in invisible else None
     region = _region(row) if "region" not in invisible else None
@@ -569,9 +597,12 @@ def _figure(row: _Row) -> Figure | None:
     value = row.number("value")
     numerator, denominator = _counts(row, value)
     source = _source(row) if "source" not in invisible else ""
-    if not row.ok or indicator is None or region is None or period is None:
-        return None
-    return Figure(
+    if indicator is None or region is None or period is None:
+        return None, None
+    key = (indicator, region, period[0], period[1])
+    if not row.ok:
+        return key, None
+    return key, Figure(
         indicator_id=indicator,
         region_code=region,
         period_start=period[0],

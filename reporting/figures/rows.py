@@ -59,13 +59,16 @@ class Problem:
     parameters, at a 1-based ``line`` of the file (None: the file as a whole), or at
     the 1-based ``item`` of a JSON array (a file without lines: Sotkanet's JSON).
     ``plural`` names the parameter that counts something: its plural category in the
-    reader's language picks ``<key>_one`` or ``<key>`` (``translations.t_plural``)."""
+    reader's language picks ``<key>_one`` or ``<key>`` (``translations.t_plural``).
+    ``decimals`` is how many decimals a float parameter is written with (a share the
+    value should have been: as many as the file wrote the value with)."""
 
     key: str
     line: int | None = None
     params: Mapping[str, object] = field(default_factory=dict)
     item: int | None = None
     plural: str | None = None
+    decimals: int = 2
 
     def text(self, lang: str) -> str:
         """The message in ``lang``, prefixed with the line ("Rivi 7: …") or the JSON
@@ -73,9 +76,10 @@ class Problem:
         from translations import format_number, t, t_plural
 
         # A float (a share the value should have been) is written as the reader's
-        # language writes numbers: "70,00" in Finnish, "70.00" in English.
+        # language writes numbers, with the problem's decimals: "70,0" in Finnish,
+        # "70.0" in English.
         params = {
-            k: format_number(v, 2, lang) if isinstance(v, float) else str(v)
+            k: format_number(v, self.decimals, lang) if isinstance(v, float) else str(v)
             for k, v in self.params.items()
         }
         if self.plural is None:
