@@ -478,3 +478,16 @@ def test_fi015_a_file_without_sources_reimported_under_another_name_is_unchanged
             "2 testi-maara 99 2024 5 .. .. a.csv 5 .. .. a.csv Ennallaan"
         ]
     assert writes == ["a.csv"]
+
+
+def test_fi016_a_sotkanet_response_is_pointed_to_its_importer(import_db, editor, writes):
+    """A Sotkanet JSON upload gets one message naming import-sotkanet and writes nothing."""
+    content = (ROOT / "tests" / "fixtures" / "sotkanet" / "response.json").read_bytes()
+    upload = "data:application/json;base64," + base64.b64encode(content).decode()
+    with dash_app.server.test_request_context("/tuonti"):
+        status, table, disabled, *_rest = cb.preview(upload, "sotkanet-4.json", "en")
+        (item,) = [text_of(item) for item in _items(status)]
+        assert item.startswith("The file looks like a Sotkanet response")
+        assert "python -m reporting import-sotkanet" in item
+        assert (table, disabled) == ([], True)
+    assert writes == []

@@ -511,7 +511,10 @@ def read_figures(content: bytes, file_name: str) -> list[Figure]:
     or period; a number that is not one; a negative count; a numerator above its
     denominator; a value that is not the percentage of its counts; a value with a
     zero denominator; a CSV line without a cell for a required column; a key repeated
-    in the file; an empty file; not UTF-8; another suffix; more than ``MAX_ROWS`` rows;
+    in the file (a row's key counts once its indicator, region and period are valid,
+    whatever else is wrong on its line); a Sotkanet response (a ``.json`` file or
+    Sotkanet's CSV header: one problem naming ``import-sotkanet``); an empty file; not
+    UTF-8; another suffix; more than ``MAX_ROWS`` rows;
     a sheet of more than ``MAX_SHEET_ROWS`` rows, empty ones included; a workbook
     openpyxl cannot open or read)."""
     refusal = _Refusal()
