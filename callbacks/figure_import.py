@@ -45,6 +45,7 @@ from meetings.components import can_write
 from meetings.messages import read_only_text
 from queries.engine import DATABASE_ERRORS
 from reporting.figures.layout import read_figures
+from reporting.figures.notices import uncharted_notices
 from reporting.figures.rows import ImportRefused
 from reporting.figures.store import (
     ImportFailed,
@@ -241,7 +242,14 @@ def preview(contents: object, name: object, lang: object) -> tuple:
         count=len(rows),
     )
     text = t("figure_import.status.preview", lang, file=upload.name, rows=rows_text, **counts)
-    status = alert(text, "info", "figure-import-counts")
+    status = [alert(text, "info", "figure-import-counts")]
+    # The CLI's notice of an indicator id no chart draws (a typo?): a warning, not a
+    # refusal, so saving stays possible.
+    indicators = dict.fromkeys(row.figure.indicator_id for row in rows)
+    notices = uncharted_notices(indicators, lang)
+    if notices:
+        items = [html.P(notice, className="mb-1") for notice in notices]
+        status.append(alert(items, "warning", "figure-import-uncharted"))
     return status, preview_table(rows, lang), False, token, []
 
 
@@ -306,16 +314,25 @@ def save(clicks: object, contents: object, name: object, previewed: object, lang
         summary.unchanged,
         ", ".join(summary.indicators),
     )
-    text = t(
-        "figure_import.status.saved",
-        lang,
-        file=summary.file_name,
-        added=summary.added,
-        replaced=summary.replaced,
-        unchanged=summary.unchanged,
-        indicators=", ".join(summary.indicators),
-    )
-    return alert(text, "success", "figure-import-saved"), [], [], None, None
+    return alert(saved_text(summary, lang), "success", "figure-import-saved"), [], [], None, None
+
+
+def saved_text(summary, lang: str) -> str:
+    """What a save says (``summary`` a ``reporting.figures.store.ImportSummary``): that
+    nothing was changed when every row was already stored as it is (the CLI's text),
+    else the counts, with the history named only when something was corrected."""
+    params = {
+        "file": summary.file_name,
+        "added": summary.added,
+        "replaced": summary.replaced,
+        "unchanged": summary.unchanged,
+        "indicators": ", ".join(summary.indicators),
+    }
+    if not (summary.added or summary.replaced):
+        one, other = "figures.cli.unchanged_one", "figures.cli.unchanged"
+        return t_plural(summary.unchanged, lang, one=one, other=other, **params)
+    key = "figure_import.status.saved" if summary.replaced else "figure_import.status.saved_added"
+    return t(key, lang, **params)
 
 
 # The label opens the file dialog natively (``dashboards.figure_import``), not through

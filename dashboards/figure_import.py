@@ -24,6 +24,7 @@ from dashboards._figure_import import (
 from dashboards._frame import FIGURE_IMPORT_PATH, framed, joined_title, query_language
 from meetings.components import can_write
 from meetings.messages import read_only_text
+from reporting.figures.rows import SOTKANET_CREDIT
 from translations import t
 
 register_page(
@@ -115,6 +116,8 @@ def layout_help(lang: str) -> list:
             className="table table-sm figure-import-layout",
         ),
         html.P(t("figure_import.layout_rules", lang, **EXAMPLES)),
+        html.P(t("figure_import.layout_refusals", lang, credit=SOTKANET_CREDIT)),
+        html.P(t("figure_import.layout_sotkanet", lang), id="figure-import-sotkanet"),
         html.P(
             html.A(
                 t("figure_import.example", lang),

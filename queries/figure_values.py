@@ -15,7 +15,7 @@ import pandas as pd
 from queries.cache import cache
 from queries.engine import fetch_frame
 from queries.indicator_values import numerator_key
-from queries.privacy import SMALL_DENOMINATOR, published_count
+from queries.privacy import AT_SOURCE, SMALL_DENOMINATOR, published_count
 from queries.results import share_half_up
 from queries.sql import statement
 
@@ -87,13 +87,19 @@ def published_figures(
       0.3 ‰, gives the count back from the public population) unless
       ``value_is_exact`` (the chart draws the value exactly, one of its
       ``exact_series``: groups with their participants in the numerator);
-    - else (no counts): served as given (a rate the county reported as such)."""
+    - else (no counts): served as given (a rate the county reported as such).
+
+    A row stored without a value (suppressed or missing at its source, e.g.
+    Sotkanet's ``..``) is served suppressed with the reason ``AT_SOURCE``, whatever
+    the rules above (its counts are published by them as any row's)."""
     out = rows.drop(columns=["record_key"]).copy()
     size = len(out)
     out["suppressed"] = False
     out["suppression_reason"] = pd.Series([None] * size, index=out.index, dtype=object)
-    if size == 0 or exact:
+    if size == 0:
         return out
+    if exact:
+        return _at_source(out, rows)
     keep = rows["published"].astype(bool).to_numpy()
     key = rows["record_key"].astype("int64")
     num_key = numerator_key(pd.DataFrame({"rows_key": key, "stored_rows": 1})).to_numpy()
@@ -124,5 +130,18 @@ def published_figures(
     out["suppressed"] = hidden
     out["suppression_reason"] = pd.Series(
         np.where(hidden, SMALL_DENOMINATOR, None), index=out.index, dtype=object
+    )
+    return _at_source(out, rows)
+
+
+def _at_source(out: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``out`` with every row whose stored value is NULL marked suppressed with the
+    reason ``AT_SOURCE`` (the value stays None): the source withheld it or had none."""
+    missing = rows["value"].isna().to_numpy()
+    out["suppressed"] = out["suppressed"].to_numpy(dtype=bool) | missing
+    out["suppression_reason"] = pd.Series(
+        np.where(missing, AT_SOURCE, out["suppression_reason"].to_numpy(dtype=object)),
+        index=out.index,
+        dtype=object,
     )
     return out

@@ -70,6 +70,12 @@ KEY_RANGE = 2**20
 # withheld, so the one reason is a share or median resting on too few people.
 SMALL_DENOMINATOR = "small_denominator"  # may rest on fewer than minimum people
 REASONS = (SMALL_DENOMINATOR,)
+# An imported figure stored without a value (``..`` or empty at its source: suppressed
+# or missing there, docs/imported-figures.md). Not one of ``REASONS``: no chart cell is
+# withheld for it (a chart leaves such a period out); the indicator API
+# (``queries.figure_values.published_figures``) serves it with this reason, and
+# ``charts.summary.reason_text`` has a text for it too.
+AT_SOURCE = "at_source"
 
 KEY_COLUMNS = ("numerator_key", "denominator_key", "value_key")
 

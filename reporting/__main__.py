@@ -220,31 +220,10 @@ def _unmapped(mapping: dict[int, str], figures: Sequence, lang: str) -> list[str
     ]
 
 
-def _uncharted_notices(indicators: Sequence[str], lang: str) -> list[str]:
-    """One notice (in ``lang``) per indicator id that no chart draws, naming the chart
-    ids close to it (``charts.catalog.close_chart_ids``): a typo is stored under an id
-    no chart reads. Not a refusal: figures without a chart are allowed (they are read
-    back through the indicator API)."""
-    # The catalog is imported only here: the other commands do not need the charts.
-    from charts.catalog import CHARTS, close_chart_ids
-    from translations import t
-
-    notices = []
-    for indicator in indicators:
-        if indicator in CHARTS:
-            continue
-        close = close_chart_ids(indicator)
-        if close:
-            notices.append(
-                t("figures.cli.uncharted", lang, indicator=indicator, close=", ".join(close))
-            )
-        else:
-            notices.append(t("figures.cli.uncharted_alone", lang, indicator=indicator))
-    return notices
-
-
 def _print_notices(indicators: Sequence[str], lang: str) -> None:
-    for notice in _uncharted_notices(indicators, lang):
+    from reporting.figures.notices import uncharted_notices
+
+    for notice in uncharted_notices(indicators, lang):
         print(notice)
 
 

@@ -209,9 +209,13 @@ def test_fi005_an_editor_previews_then_saves_once(import_db, editor, writes):
         assert links[0].href == "/tuonti?lang=sv" and links[0].active is True
         status, table, disabled, previewed, summary = cb.preview(data_url(GOOD), "luvut.csv", "fi")
         # Two rows in an empty fixture: both new.
-        assert text_of(status) == (
+        assert text_of(status[0]) == (
             "Esikatselu tiedostosta luvut.csv: 2 riviä. Uusia 2, muuttuvia 0, ennallaan 0. "
             "Mitään ei ole vielä tallennettu: tarkista rivit ja paina Tallenna."
+        )
+        # testi-osuus is no chart id: the CLI's notice follows (fi016 checks it whole).
+        assert text_of(status[1]).startswith(
+            "Huomio: mikään kuvaaja ei näytä indikaattoria testi-osuus."
         )
         rows = [text_of(row) for row in _rows(table)]
         # line, indicator, region, period; value (Finnish decimal comma), numerator,
@@ -226,9 +230,9 @@ def test_fi005_an_editor_previews_then_saves_once(import_db, editor, writes):
         summary, status, table, previewed, contents = cb.save(
             1, data_url(GOOD), "luvut.csv", token("luvut.csv", GOOD), "fi"
         )
+        # Nothing corrected: no word of the history.
         assert text_of(summary) == (
-            "Tallennettu tiedostosta luvut.csv: uusia 2, korjattuja 0 (aiemmat arvot "
-            "säilyvät historiassa), ennallaan 0. Indikaattorit: testi-osuus."
+            "Tallennettu tiedostosta luvut.csv: uusia 2, ennallaan 0. Indikaattorit: testi-osuus."
         )
         assert (status, table, previewed, contents) == ([], [], None, None)
     assert writes == ["luvut.csv"]
@@ -480,7 +484,7 @@ def test_fi015_a_file_without_sources_reimported_under_another_name_is_unchanged
     assert writes == ["a.csv"]
 
 
-def test_fi016_a_sotkanet_response_is_pointed_to_its_importer(import_db, editor, writes):
+def test_fi019_a_sotkanet_response_is_pointed_to_its_importer(import_db, editor, writes):
     """A Sotkanet JSON upload gets one message naming import-sotkanet and writes nothing."""
     content = (ROOT / "tests" / "fixtures" / "sotkanet" / "response.json").read_bytes()
     upload = "data:application/json;base64," + base64.b64encode(content).decode()
@@ -491,3 +495,114 @@ def test_fi016_a_sotkanet_response_is_pointed_to_its_importer(import_db, editor,
         assert "python -m reporting import-sotkanet" in item
         assert (table, disabled) == ([], True)
     assert writes == []
+
+
+def test_fi016_an_uncharted_indicator_gets_the_clis_notice_and_can_be_saved(
+    import_db, editor, writes
+):
+    """An id no chart draws gets the CLI's notice as a warning; a chart id none; saving works."""
+    # omaolo-palvelu (14 characters) against the chart id omaolo-palvelut (15): 14
+    # matching, 2·14/29 = 0.97 >= 0.6 (charts.catalog.CLOSE_RATIO); hoitotakuu-7vrk
+    # is a chart id and gets no notice.
+    content = (
+        b"indicator;region;period;value\nomaolo-palvelu;99;2024;40\nhoitotakuu-7vrk;99;2024;61,5\n"
+    )
+    with dash_app.server.test_request_context("/tuonti"):
+        status, _table, disabled, previewed, _summary = cb.preview(
+            data_url(content), "ex.csv", "fi"
+        )
+        counts, notice = status
+        assert text_of(counts).startswith("Esikatselu tiedostosta ex.csv: 2 riviä. Uusia 2,")
+        # Announced politely (role status), a warning, not the refusal's danger.
+        assert notice.role == "status"
+        assert "alert-warning" in notice.className.split()
+        assert "alert-danger" not in notice.className.split()
+        assert text_of(notice) == (
+            "Huomio: mikään kuvaaja ei näytä indikaattoria omaolo-palvelu. Sen luvut "
+            "tallennetaan ja ovat luettavissa osoitteesta "
+            "/api/indicators/omaolo-palvelu/values.json. Lähellä olevat kuvaajien "
+            "tunnukset: omaolo-palvelut."
+        )
+        assert disabled is False and previewed == token("ex.csv", content)
+        summary, *_rest = cb.save(1, data_url(content), "ex.csv", previewed, "en")
+        assert text_of(summary) == (
+            "Saved from the file ex.csv: new 2, unchanged 0. "
+            "Indicators: hoitotakuu-7vrk, omaolo-palvelu."
+        )
+        # Only chart ids: the counts alone.
+        charted = b"indicator;region;period;value\nhoitotakuu-7vrk;99;2023;60\n"
+        status, *_rest = cb.preview(data_url(charted), "c.csv", "en")
+        assert len(status) == 1
+    assert writes == ["ex.csv"]
+    assert stored_rows(import_db, "omaolo-palvelu") == 1
+
+
+def test_fi017_a_save_says_nothing_changed_and_names_the_history_only_for_corrections(
+    import_db, editor, writes
+):
+    """Saving a file stored as it is says nothing changed; a correction names the history."""
+    corrected = GOOD.replace(b"12,5;125", b"12,6;126")  # 126 / 1000 = 12.6 %
+    with dash_app.server.test_request_context("/tuonti"):
+        cb.save(1, data_url(GOOD), "ex.csv", token("ex.csv", GOOD), "fi")
+        # The same file again: both rows stored as they are.
+        summary, *_rest = cb.save(1, data_url(GOOD), "ex.csv", token("ex.csv", GOOD), "fi")
+        assert text_of(summary) == (
+            "ex.csv: kaikki 2 lukua ovat jo tallennettuina samoina. Mitään ei muutettu. "
+            "Indikaattorit: testi-osuus."
+        )
+        # One row (the 2023 one) corrected, the other unchanged.
+        summary, *_rest = cb.save(
+            1, data_url(corrected), "ex.csv", token("ex.csv", corrected), "sv"
+        )
+        assert text_of(summary) == (
+            "Sparat från filen ex.csv: nya 0, rättade 1 (de tidigare värdena bevaras i "
+            "historiken), oförändrade 1. Indikatorer: testi-osuus."
+        )
+        # A one-row file already stored: the singular.
+        one = (
+            b"indicator;region;period;value;numerator;denominator;source\n"
+            + GOOD.split(b"\n")[2]
+            + b"\n"
+        )
+        summary, *_rest = cb.save(1, data_url(one), "one.csv", token("one.csv", one), "en")
+        assert text_of(summary) == (
+            "one.csv: the file's 1 figure is already stored as it is. Nothing was changed. "
+            "Indicators: testi-osuus."
+        )
+    assert writes == ["ex.csv", "ex.csv", "ex.csv", "one.csv"]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("lang", "grain", "sotkanet"),
+    [
+        (
+            "fi",
+            "Tiedosto hylätään myös, jos jakso on jo tallennettu toisella tarkkuudella",
+            "Sotkanetista ladatut tiedostot tuodaan komennolla python -m reporting "
+            "import-sotkanet (ohje: docs/sotkanet.md), ei tällä sivulla.",
+        ),
+        (
+            "sv",
+            "Filen avvisas också om perioden redan är sparad med en annan noggrannhet",
+            "Filer som laddats ner från Sotkanet importeras med kommandot python -m "
+            "reporting import-sotkanet (anvisning: docs/sotkanet.md), inte på den här sidan.",
+        ),
+        (
+            "en",
+            "The file is also refused if a period is already stored at another grain",
+            "Files downloaded from Sotkanet are imported with the command python -m "
+            "reporting import-sotkanet (see docs/sotkanet.md), not on this page.",
+        ),
+    ],
+)
+def test_fi018_the_layout_help_names_grain_and_credit_refusals_and_the_sotkanet_command(
+    lang, grain, sotkanet
+):
+    """The layout help names the one-grain and Sotkanet-credit refusals and import-sotkanet."""
+    with dash_app.server.test_request_context("/tuonti"):
+        text = text_of(page.layout_help(lang))
+    assert grain in text
+    # The credit the sources may not claim, as rows.SOTKANET_CREDIT spells it.
+    assert "(THL / Sotkanet, CC BY 4.0)." in text
+    assert sotkanet in text

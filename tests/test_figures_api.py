@@ -213,5 +213,37 @@ def test_fa010_a_rate_with_its_count_under_a_share_chart_is_withheld(api):
 @pytest.mark.hand_computed("sahkoiset-lomakkeet-osuus")
 def test_fa011_a_chart_counting_forms_serves_its_rows_exactly(api):
     """A chart that counts things other than people (forms, percent) serves rows as stored."""
-    # Forms, not people: 75, 3 and 4 as stored, nothing rounded.
-    assert _served(api, "sahkoiset-lomakkeet-osuus") == [("2026-01", 75, 3, 4, None)]
+    # Forms, not people: 75, 3 and 4 as stored, nothing rounded (2026-02: fa013).
+    assert _served(api, "sahkoiset-lomakkeet-osuus")[0] == ("2026-01", 75, 3, 4, None)
+
+
+def test_fa012_a_value_missing_at_the_source_is_served_suppressed_with_its_reason(api):
+    """A stored NULL value (Sotkanet's `..`, an empty cell) is served suppressed "at_source"."""
+    body = api.get("/api/indicators/tuotu-puuttuva/values.json?lang=en").get_json()
+    # 2023 (Sotkanet, exact): nothing to round. 2024, k = 100000: denominator 20 (a
+    # multiple of 5) -> 20; the value was never there: at_source, not small_denominator.
+    assert [
+        (r["period"], r["value"], r["denominator"], r["suppressed"], r["suppression_reason"])
+        for r in body["rows"]
+    ] == [("2023", None, None, True, "at_source"), ("2024", None, 20, True, "at_source")]
+    assert body["credit"] == "THL / Sotkanet, CC BY 4.0"
+
+
+@pytest.mark.hand_computed("sahkoiset-lomakkeet-osuus")
+def test_fa013_an_exact_chart_marks_its_missing_values_at_the_source(api):
+    """Under a chart served exactly, a month without a value is suppressed at the source too."""
+    # 2026-01 as in fa011; 2026-02 stored without value or counts.
+    assert _served(api, "sahkoiset-lomakkeet-osuus") == [
+        ("2026-01", 75, 3, 4, None),
+        ("2026-02", None, None, None, "at_source"),
+    ]
+
+
+@pytest.mark.unit
+def test_fa014_the_at_source_reason_has_its_own_text_in_every_language():
+    """reason_text says "missing at the source" for at_source, not the small-count clause."""
+    from charts.summary import reason_text
+
+    assert reason_text("at_source", "fi") == "se oli salattu tai puuttui jo lähteessä"
+    assert reason_text("at_source", "sv") == "det var dolt eller saknades redan i källan"
+    assert reason_text("at_source", "en") == "it was suppressed or missing at the source"
