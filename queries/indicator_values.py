@@ -36,26 +36,34 @@ def numerator_key(rows: pd.DataFrame) -> pd.Series:
     return key.mod(KEY_RANGE).astype(float)
 
 
-# Totals are re-aggregated to a coarser grain by summing numerators and denominators;
-# at a finer grain than stored, each stored period stays one point.
-_SHARE_SQL = (
-    """
+def _per_period(columns: str) -> str:
+    """A template selecting ``columns`` per display period of one indicator and region
+    of ``indicator_values``, with the months its rows cover and their key sum (every
+    reader of the table shares this tail)."""
+    return (
+        """
 SELECT {period} AS period,
-       SUM(v.numerator) AS numerator,
-       SUM(v.denominator) AS denominator,
        """
-    + _MONTHS_COVERED
-    + """,
+        + columns
+        + """,
        """
-    + _ROWS_KEY
-    + """
+        + _MONTHS_COVERED
+        + """,
+       """
+        + _ROWS_KEY
+        + """
 FROM indicator_values v
 WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
 {filters}
 GROUP BY 1
 ORDER BY 1
 """
-)
+    )
+
+
+# Totals are re-aggregated to a coarser grain by summing numerators and denominators;
+# at a finer grain than stored, each stored period stays one point.
+_SHARE_SQL = _per_period("SUM(v.numerator) AS numerator,\n       SUM(v.denominator) AS denominator")
 
 
 def _partial(rows: pd.DataFrame, filters: Filters) -> pd.Series:
@@ -101,23 +109,7 @@ def reported_share(filters: Filters, indicator_id: str, region_code: str) -> pd.
 
 # One template per summable column (a whitelist: the column name is never user input).
 _COUNT_SQL = {
-    column: """
-SELECT {period} AS period,
-       SUM(v."""
-    + column
-    + """) AS total,
-       """
-    + _MONTHS_COVERED
-    + """,
-       """
-    + _ROWS_KEY
-    + """
-FROM indicator_values v
-WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
-{filters}
-GROUP BY 1
-ORDER BY 1
-"""
+    column: _per_period(f"SUM(v.{column}) AS total")
     for column in ("value", "numerator", "denominator")
 }
 
@@ -189,23 +181,7 @@ def _one_series(
 # A level (days to an appointment, a rate) is not additive: a display period gets the
 # mean of the stored values that start inside it. AVG skips NULL (not reported) values;
 # a period whose values are all NULL has a missing value.
-_MEAN_SQL = (
-    """
-SELECT {period} AS period,
-       AVG(v.value) AS total,
-       """
-    + _MONTHS_COVERED
-    + """,
-       """
-    + _ROWS_KEY
-    + """
-FROM indicator_values v
-WHERE v.indicator_id = :indicator_id AND v.region_code = :region_code
-{filters}
-GROUP BY 1
-ORDER BY 1
-"""
-)
+_MEAN_SQL = _per_period("AVG(v.value) AS total")
 
 
 @cache.memoize()
