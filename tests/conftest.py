@@ -47,7 +47,7 @@ from queries.cache import cache  # noqa: E402
 from queries.engine import dispose_engines  # noqa: E402
 from settings import configure, get_settings  # noqa: E402
 from tests.fixtures import foundation  # noqa: E402
-from tests.fixtures.common import create_fixture_db  # noqa: E402
+from tests.fixtures.common import base_tables, create_fixture_db  # noqa: E402
 from tests.prerequisites import CHROMIUM_FLAGS, chromium_path, postgres_url  # noqa: E402
 from tests.servers import READY_TIMEOUT, WAIT, free_port, wait_until_ready  # noqa: E402
 from tests.tiers import TIER_HELP, TIERS, tier_of  # noqa: E402
@@ -196,6 +196,24 @@ def postgres_server_url() -> str:
 
 
 _fixture_urls: dict[tuple[str, str], str] = {}
+
+
+def fresh_reporting_db(engine_name: str, request, data_as_of: str = "2024-04-30") -> str:
+    """URL of a new, empty reporting database for one test (the contract's tables with
+    the fixture units, the shipped targets and the load metadata; no figures or
+    events), on ``"duckdb"`` (a file in the test's tmp_path) or ``"postgresql"`` (a
+    throw-away database): for tests that import into it."""
+    if engine_name == "duckdb":
+        folder = request.getfixturevalue("tmp_path")
+        url = f"duckdb:///{folder}/reporting.duckdb"
+    else:
+        url = request.getfixturevalue("postgres_database_factory")()
+    engine = sa.create_engine(url)
+    try:
+        create_fixture_db(engine, base_tables(data_as_of))
+    finally:
+        engine.dispose()
+    return url
 
 
 def fixture_db_url(engine_name: str, module, request) -> str:

@@ -28,23 +28,17 @@ from reporting.figures.store import (
     write_figures,
 )
 from settings import configure, get_settings
+from tests.conftest import fresh_reporting_db
 from tests.fixtures.common import base_tables, create_fixture_db
 
 ENGINES = ["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(params=ENGINES)
-def store_url(request, tmp_path) -> str:
+def store_url(request) -> str:
     """A throw-away reporting database with the contract's tables, the three fixture
     units (TA01..TA03) and no figures."""
-    if request.param == "duckdb":
-        url = f"duckdb:///{tmp_path}/reporting.duckdb"
-    else:
-        url = request.getfixturevalue("postgres_database_factory")()
-    engine = sa.create_engine(url)
-    create_fixture_db(engine, base_tables())
-    engine.dispose()
-    return url
+    return fresh_reporting_db(request.param, request)
 
 
 def _fig(indicator, region, start, grain, value, num=None, den=None, source="s", line=None):

@@ -38,7 +38,7 @@ from queries.peers import PEER_COLUMNS, peer_credit, peer_values
 from reporting.figures import store
 from reporting.figures.sotkanet import read_sotkanet
 from settings import configure, get_settings
-from tests.conftest import reporting_db_fixture, use_reporting_db
+from tests.conftest import fresh_reporting_db, reporting_db_fixture, use_reporting_db
 from tests.fixtures.common import base_tables, create_fixture_db
 from tests.fixtures.peers import OWN_SOURCE, SOTKANET
 
@@ -340,13 +340,7 @@ def imported_db(request, reporting_database, tmp_path) -> Iterator[str]:
     """A fresh reporting database (units, targets, load metadata; no figures) that the
     test imports into; yields its URL."""
     original = get_settings()
-    if request.param == "duckdb":
-        url = f"duckdb:///{tmp_path}/reporting.duckdb"
-    else:
-        url = request.getfixturevalue("postgres_database_factory")()
-    engine = sa.create_engine(url)
-    create_fixture_db(engine, base_tables())
-    engine.dispose()
+    url = fresh_reporting_db(request.param, request)
     use_reporting_db(url)
     yield url
     dispose_engines()

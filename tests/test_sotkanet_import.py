@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from app import app as dash_app
 from queries.engine import dispose_engines
@@ -21,8 +20,7 @@ from reporting.figures import store
 from reporting.figures.rows import SOTKANET_CREDIT, ImportRefused
 from reporting.figures.sotkanet import read_sotkanet
 from settings import configure, get_settings
-from tests.conftest import use_reporting_db
-from tests.fixtures.common import base_tables, create_fixture_db
+from tests.conftest import fresh_reporting_db, use_reporting_db
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sotkanet"
 REGIONS = (FIXTURES / "regions.json").read_bytes()
@@ -37,14 +35,8 @@ def empty_db(request, reporting_database, tmp_path) -> Iterator[str]:
     """A fresh reporting database (units, targets, load metadata; no figures) the app
     reads; yields its URL. Fresh per test: the tests write into it."""
     original = get_settings()
-    if request.param == "duckdb":
-        url = f"duckdb:///{tmp_path}/reporting.duckdb"
-    else:
-        url = request.getfixturevalue("postgres_database_factory")()
-    engine = sa.create_engine(url)
     # Data to the end of 2024: the files' year 2024 is whole, so the charts show it.
-    create_fixture_db(engine, base_tables("2024-12-31"))
-    engine.dispose()
+    url = fresh_reporting_db(request.param, request, "2024-12-31")
     use_reporting_db(url)
     with dash_app.server.app_context():
         yield url
