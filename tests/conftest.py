@@ -18,6 +18,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import duckdb
@@ -251,9 +252,15 @@ def postgres_database_factory(postgres_server_url):
 
     yield make
     dispose_engines()
-    with admin.connect() as conn:
-        for name in made:
+
+    def drop(name: str) -> None:
+        with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    # In parallel: each DROP DATABASE waits for a checkpoint, and concurrent ones share
+    # it (one by one, 60 drops took 250 s of teardown on a busy machine).
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(drop, made))
     admin.dispose()
 
 
